@@ -1,0 +1,69 @@
+/**
+ * What every dialect (src/dialects/apache|nginx|iis) provides to the engine: a model builder
+ * and the fix builders that turn a model-level fix into text edits in that dialect's syntax.
+ */
+import type { ConfigIO } from '../engine/io.js';
+import type { TextEdit } from '../engine/edits.js';
+import type { BackendKind } from '../model/backends.js';
+import type { CookieOp, Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
+import type { Span } from '../source.js';
+
+export interface DialectOptions {
+  /** Apache `ServerRoot` override (`--server-root`). */
+  readonly serverRoot?: string;
+  /** nginx conf prefix override (`--prefix`). */
+  readonly prefix?: string;
+  /** nginx: where a fragment lives when linted on its own (`--context`). */
+  readonly context?: 'main' | 'http' | 'server' | 'location';
+  /** nginx version to check against, `major.minor.patch` (`--nginx-version`). */
+  readonly nginxVersion: string;
+  /** Apache `-D` defines and environment variables visible to `${VAR}`. */
+  readonly defines?: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_NGINX_VERSION = '1.28.0';
+
+export interface FixCandidate {
+  readonly edits: readonly TextEdit[];
+  /** One sentence: what the edits do. */
+  readonly description: string;
+}
+
+export interface FixRefusal {
+  /** Why no safe edit exists, for the message. */
+  readonly reason: string;
+  /** A directive the user can adapt by hand. */
+  readonly suggestion?: string;
+}
+
+export interface ExcludeCookiesRequest {
+  readonly model: HeaderRewriteModel;
+  readonly op: CookieOp;
+  /** The exact directive that adds HttpOnly (for array ops: the entry that matched). */
+  readonly cause: Span;
+  /** XSRF cookie names to exclude, as browsers spell them. */
+  readonly names: readonly string[];
+  readonly options: DialectOptions;
+}
+
+export interface DialectFixers {
+  /**
+   * Edits that stop `cause` from adding HttpOnly to `names` while keeping every other effect
+   * (other flags for those cookies, everything for other cookies). Several candidates may be
+   * returned, best first; the rule proves each by re-simulation and offers the first that holds.
+   */
+  excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal;
+}
+
+export interface DialectModule {
+  readonly id: Dialect;
+  /** Producer kinds a scope may reach when the configuration does not declare any. */
+  readonly defaultBackends: readonly BackendKind[];
+  /** Parses `rootPath` and everything it includes, and lowers it to the common model. Never throws on bad input. */
+  buildModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel;
+  readonly fixers: DialectFixers;
+}
+
+export function isFixRefusal(x: FixCandidate[] | FixRefusal): x is FixRefusal {
+  return !Array.isArray(x);
+}

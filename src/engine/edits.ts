@@ -1,0 +1,50 @@
+/** Fixes are data: text edits on half-open ranges of one file's decoded text. */
+import type { SourceFile } from '../source.js';
+
+export interface TextEdit {
+  readonly file: string;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+/** A fix a rule offers: edits in one file, proven before it is offered. */
+export interface Fix {
+  readonly edits: readonly TextEdit[];
+  /** What the fix does, one sentence ("exclude atl.xsrf.token, XSRF-TOKEN with a negative lookahead"). */
+  readonly description: string;
+}
+
+/** Applies non-overlapping edits (any order) to a text. Throws on overlap: callers filter first. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.start < pos) throw new Error(`overlapping edits at ${e.start}`);
+    out += text.slice(pos, e.start) + e.text;
+    pos = e.end;
+  }
+  return out + text.slice(pos);
+}
+
+/** ESLint's JSON shape: one `{ range, text }` covering every edit of the fix. */
+export function mergeEdits(file: SourceFile, edits: readonly TextEdit[]): { range: [number, number]; text: string } {
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  const start = sorted[0]?.start ?? 0;
+  const end = Math.max(...sorted.map((e) => e.end), start);
+  const local = sorted.map((e) => ({ ...e, start: e.start - start, end: e.end - start }));
+  return { range: [start, end], text: applyEdits(file.text.slice(start, end), local) };
+}
+
+export function editsOverlap(a: readonly TextEdit[], b: readonly TextEdit[]): boolean {
+  for (const x of a) {
+    for (const y of b) {
+      if (x.file !== y.file) continue;
+      // Two insertions at the same point also conflict: their order would be arbitrary.
+      if (x.start < y.end && y.start < x.end) return true;
+      if (x.start === y.start && (x.start === x.end || y.start === y.end)) return true;
+    }
+  }
+  return false;
+}

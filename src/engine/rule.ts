@@ -1,0 +1,67 @@
+/**
+ * The rule API. A rule reads the common model, simulates Set-Cookie headers through it and
+ * reports; it never looks at a dialect's syntax. Rules are listed explicitly in rules/index.ts.
+ */
+import type { CookieCatalog } from '../cookies/catalog.js';
+import type { DialectFixers, DialectOptions } from '../dialects/dialect.js';
+import type { BackendKind } from '../model/backends.js';
+import type { CookieOp, Dialect, Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
+import type { SimResult } from '../model/simulate.js';
+import type { Span } from '../source.js';
+import type { Fix, TextEdit } from './edits.js';
+
+export type Severity = 'error' | 'warning';
+
+export interface RuleMeta {
+  /** Kebab-case id = folder name under rules/ = fixture folder = docs anchor. */
+  readonly id: string;
+  readonly severity: Severity;
+  readonly fixable: boolean;
+  readonly dialects: readonly Dialect[];
+  /** One sentence: what the rule finds. */
+  readonly description: string;
+  /** SARIF `security-severity` (0–10) for findings that weaken security or break it. */
+  readonly securitySeverity?: number;
+}
+
+export interface ReportDescriptor {
+  readonly span: Span;
+  /** What the directive does, then the consequence; names the cookies (STYLE.md habit 7). */
+  readonly message: string;
+  /** A proven fix. */
+  readonly fix?: Fix;
+}
+
+/** Memoized simulation: the same pipeline and input give the same result. */
+export interface Simulator {
+  run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status?: number): SimResult;
+}
+
+export interface RuleContext {
+  readonly model: HeaderRewriteModel;
+  readonly catalog: CookieCatalog;
+  readonly options: DialectOptions;
+  readonly sim: Simulator;
+  readonly fixers: DialectFixers;
+  /** Whether fixes are wanted (building and proving them costs a re-parse each). */
+  readonly wantFixes: boolean;
+  /** The model of the project with `edits` applied in memory, or why it could not be built. */
+  rebuild(edits: readonly TextEdit[]): HeaderRewriteModel | { readonly error: string };
+  report(descriptor: ReportDescriptor): void;
+}
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** Every endpoint with the producer kinds it can receive, a convenience for rules. */
+export function* endpointBackends(model: HeaderRewriteModel): Generator<[Endpoint, BackendKind]> {
+  for (const endpoint of model.endpoints) {
+    for (const kind of endpoint.possibleBackends) yield [endpoint, kind];
+  }
+}

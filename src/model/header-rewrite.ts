@@ -1,0 +1,147 @@
+/**
+ * The common header-rewrite model. Every dialect (Apache, nginx, IIS) lowers its own syntax into
+ * this shape; rules only ever look at this shape, never at a dialect's syntax tree.
+ *
+ *   HeaderRewriteModel
+ *     ├─ endpoints: the places a response comes from (a vhost, a <Location>, an nginx location,
+ *     │             an IIS site path), each with the backends it reaches and the ORDERED
+ *     │             pipeline of cookie operations its responses pass through, in execution order
+ *     ├─ ops:       every cookie operation found, once, in source order
+ *     ├─ problems:  what the parser or the server itself would refuse
+ *     ├─ comments:  for inline lint-proxy-config directives
+ *     └─ facts:     observations rules need that are not simulable operations
+ */
+import type { Span, SourceFile } from '../source.js';
+import type { BackendKind, BackendRef } from './backends.js';
+import type { Fact } from './facts.js';
+
+export type Dialect = 'apache' | 'nginx' | 'iis';
+
+export const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis'];
+
+/** One Set-Cookie header line while a response passes through the pipeline. */
+export interface SetCookieLine {
+  /** The header value (everything after `Set-Cookie:`). */
+  value: string;
+  /**
+   * Apache only: the mod_headers table holding the line. `Header [onsuccess]` directives see
+   * `onsuccess` (headers_out), `Header always` see `always` (err_headers_out). §1.5.
+   */
+  table?: 'onsuccess' | 'always';
+  /** Who produced the line: the backend, or the proxy itself (a directive added it). */
+  readonly producer: BackendKind | 'proxy';
+  /** The backend value this line started as; undefined for lines a directive added. */
+  readonly origin?: string;
+  /** Every change made to this line, in order (the provenance rules blame). */
+  readonly history: LineChange[];
+}
+
+export interface LineChange {
+  readonly op: CookieOp;
+  /** The exact directive that changed the line (an entry of an nginx array, an IIS rule...). */
+  readonly cause: Span;
+  readonly before: string;
+  readonly after: string;
+}
+
+/** When an operation runs. `null` on an op means: unconditionally. */
+export interface Condition {
+  /** As written: `env=!no_httponly`, `expr=%{REQUEST_URI} =~ m#^/jira#`, `preCondition="No HttpOnly"`. */
+  readonly text: string;
+  readonly span?: Span;
+  /** Known truth value, or `unknown` (then simulated as true: the linter assumes the worst). */
+  readonly value: boolean | 'unknown';
+}
+
+/** What a simulated response looks like, beyond its cookies. */
+export interface SimEnv {
+  readonly backend: BackendKind;
+  /** Response status (nginx `add_header` without `always` runs only for some statuses). */
+  readonly status: number;
+}
+
+/** Returned by {@link CookieOp.apply} when something beyond line changes happened. */
+export interface OpOutcome {
+  /** The server would not deliver the response at all (Apache `edit*` empty-match recursion segfaults the worker). */
+  readonly crash?: string;
+}
+
+/**
+ * One cookie operation: a directive (or, for nginx arrays evaluated first-match, the effective
+ * array of one directive name at one level) with the server's semantics in {@link apply}.
+ */
+export interface CookieOp {
+  /** Stable kind id, e.g. `apache-header`, `nginx-cookie-flags`, `iis-outbound-rule`. */
+  readonly kind: string;
+  readonly dialect: Dialect;
+  /** The whole directive or element. */
+  readonly span: Span;
+  /** One line, as written, for messages: `Header edit Set-Cookie ^(.*)$ $1;HttpOnly`. */
+  readonly label: string;
+  readonly condition: Condition | null;
+  /** Producers whose cookies this op can see and change. */
+  readonly reaches: readonly BackendKind[];
+  /** The individual directives an array op is made of (empty for a single directive). */
+  readonly parts: readonly OpPart[];
+  /**
+   * Applies the server's semantics to `lines` in place: edits values (recording a
+   * {@link LineChange} in each changed line's history), removes lines or adds new ones.
+   * May throw `RegexBudgetError` when a pattern is too complex to evaluate.
+   */
+  apply(lines: SetCookieLine[], env: SimEnv): OpOutcome | void;
+}
+
+export interface OpPart {
+  readonly span: Span;
+  readonly label: string;
+}
+
+/**
+ * A place responses come from, with everything that happens to their cookies on the way out.
+ */
+export interface Endpoint {
+  /** Human-readable scope path: `<VirtualHost *:443> › <Location /jira>`, `server example.com › location /`. */
+  readonly label: string;
+  /** Where the scope opens. */
+  readonly span: Span;
+  /** Backends declared for this scope. Empty when the config does not say (a fragment). */
+  readonly backends: readonly BackendRef[];
+  /** The producer kinds to simulate: the declared ones, or every kind the dialect knows when unknown. */
+  readonly possibleBackends: readonly BackendKind[];
+  /** Operations in execution order. */
+  readonly pipeline: readonly CookieOp[];
+  /** A request path that reaches this endpoint, when one is known (used by `simulate` and tests). */
+  readonly requestPath?: string;
+}
+
+/** Something the parser or the server refuses, reported at its place. */
+export interface Problem {
+  readonly span: Span;
+  readonly message: string;
+  /**
+   * `null` for syntax errors (reported ESLint-style: `fatal: true`, `ruleId: null`), otherwise the
+   * id of the rule that owns the diagnostic (`directive-invalid`, `include-unresolved`, ...).
+   */
+  readonly ruleId: string | null;
+  readonly severity?: 'error' | 'warning';
+}
+
+/** A comment, for inline `lint-proxy-config-disable...` directives. */
+export interface CommentToken {
+  readonly span: Span;
+  /** Comment body without the comment markers (`#`, `<!--`, `-->`). */
+  readonly text: string;
+}
+
+export interface HeaderRewriteModel {
+  readonly dialect: Dialect;
+  /** The file the model was built from. */
+  readonly root: string;
+  /** Every file read while building it (root first, then includes), by absolute path. */
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly endpoints: readonly Endpoint[];
+  readonly ops: readonly CookieOp[];
+  readonly problems: readonly Problem[];
+  readonly comments: readonly CommentToken[];
+  readonly facts: readonly Fact[];
+}
