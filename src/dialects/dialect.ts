@@ -21,12 +21,20 @@ export interface DialectOptions {
   readonly defines?: Readonly<Record<string, string>>;
 }
 
-export const DEFAULT_NGINX_VERSION = '1.28.0';
+/** The stable branch current at this release (1.30.1, May 2026). */
+export const DEFAULT_NGINX_VERSION = '1.30.1';
 
 export interface FixCandidate {
   readonly edits: readonly TextEdit[];
   /** One sentence: what the edits do. */
   readonly description: string;
+  /**
+   * Set when the fix deliberately changes what other cookies receive (replacing nginx's path
+   * hack also stops it corrupting sub-path cookies): says how. The proof then only requires
+   * that other cookies keep their name, value and every security flag, instead of staying
+   * byte-identical.
+   */
+  readonly changesOtherCookies?: string;
 }
 
 export interface FixRefusal {

@@ -48,3 +48,9 @@ export function editsOverlap(a: readonly TextEdit[], b: readonly TextEdit[]): bo
   }
   return false;
 }
+
+/** Line breaks in inserted text follow the file's own convention (CRLF files stay CRLF). */
+export function withFileEol(edit: TextEdit, eol: '\n' | '\r\n' | '\r'): TextEdit {
+  if (!/[\r\n]/.test(edit.text)) return edit;
+  return { ...edit, text: edit.text.replace(/\r\n|\r|\n/g, eol) };
+}

@@ -35,6 +35,17 @@ export interface ReportDescriptor {
 /** Memoized simulation: the same pipeline and input give the same result. */
 export interface Simulator {
   run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status?: number): SimResult;
+  /** The model's endpoints grouped by identical pipeline: simulate each group once. */
+  groups(endpoints: readonly Endpoint[]): readonly PipelineGroup[];
+}
+
+export interface PipelineGroup {
+  readonly pipeline: readonly CookieOp[];
+  /** Union of the group's endpoints' possible backends. */
+  readonly backends: readonly BackendKind[];
+  readonly endpoints: readonly Endpoint[];
+  /** Identity of the pipeline (op identities in order), for pairing models. */
+  readonly key: string;
 }
 
 export interface RuleContext {

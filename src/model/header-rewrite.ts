@@ -78,6 +78,11 @@ export interface CookieOp {
   readonly span: Span;
   /** One line, as written, for messages: `Header edit Set-Cookie ^(.*)$ $1;HttpOnly`. */
   readonly label: string;
+  /**
+   * Where a finding about this op points when no narrower cause is known: the pattern argument
+   * of `Header edit`, the `value` attribute of an IIS rule. Defaults to {@link span}.
+   */
+  readonly focus?: Span;
   readonly condition: Condition | null;
   /** Producers whose cookies this op can see and change. */
   readonly reaches: readonly BackendKind[];
@@ -94,6 +99,8 @@ export interface CookieOp {
 export interface OpPart {
   readonly span: Span;
   readonly label: string;
+  /** Where findings about this part point; defaults to {@link span}. */
+  readonly focus?: Span;
 }
 
 /**
@@ -139,6 +146,12 @@ export interface HeaderRewriteModel {
   readonly root: string;
   /** Every file read while building it (root first, then includes), by absolute path. */
   readonly files: ReadonlyMap<string, SourceFile>;
+  /**
+   * Files this model lints in context — its root and the files it includes — which the engine
+   * therefore does not lint again as roots of their own. Defaults to every file in `files`;
+   * IIS lists only the root, because a parent web.config it reads for inheritance is a root too.
+   */
+  readonly covers?: readonly string[];
   readonly endpoints: readonly Endpoint[];
   readonly ops: readonly CookieOp[];
   readonly problems: readonly Problem[];

@@ -1,0 +1,14 @@
+/**
+ * Every rule, listed explicitly and sorted by id: a rule exists because it is listed here.
+ */
+import type { Rule } from '../src/engine/rule.js';
+import directiveInvalid from './directive-invalid/index.js';
+import includeUnresolved from './include-unresolved/index.js';
+import regexTooComplex from './regex-too-complex/index.js';
+import xsrfCookieHttponly from './xsrf-cookie-httponly/index.js';
+
+export const RULES: readonly Rule[] = [directiveInvalid, includeUnresolved, regexTooComplex, xsrfCookieHttponly];
+
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,41 @@
+/**
+ * regex-too-complex: matching a pattern against ordinary cookies exhausts the linter's
+ * backtracking budget (nested quantifiers such as `^(a+)+$`). The verdict of every other rule for
+ * that directive is then unknown, and the server itself may spend a long time on crafted values.
+ */
+import { DEFAULT_SESSION_COOKIES } from '../../src/cookies/catalog.js';
+import { samplesFor } from '../../src/cookies/samples.js';
+import { defineRule } from '../../src/engine/rule.js';
+import type { CookieOp } from '../../src/model/header-rewrite.js';
+
+export default defineRule({
+  meta: {
+    id: 'regex-too-complex',
+    severity: 'warning',
+    fixable: false,
+    dialects: ['apache', 'nginx', 'iis'],
+    description: 'A pattern backtracks so much on ordinary cookies that its effect cannot be evaluated.',
+  },
+  check(ctx) {
+    const names = [...ctx.catalog.xsrf, ...DEFAULT_SESSION_COOKIES.slice(0, 2)].map((c) => c.name);
+    const reported = new Map<CookieOp, string>();
+    for (const group of ctx.sim.groups(ctx.model.endpoints)) {
+      for (const kind of group.backends) {
+        for (const name of names) {
+          for (const sample of samplesFor(name)) {
+            const result = ctx.sim.run(group.pipeline, kind, [sample]);
+            if (result.tooComplex && !reported.has(result.tooComplex.op)) reported.set(result.tooComplex.op, result.tooComplex.pattern);
+          }
+        }
+      }
+    }
+    for (const [op, pattern] of reported) {
+      ctx.report({
+        span: op.focus ?? op.span,
+        message:
+          `The pattern ${JSON.stringify(pattern)} backtracks too much to evaluate on ordinary Set-Cookie values ` +
+          '(nested or overlapping quantifiers): the linter cannot tell what this directive does to cookies, and crafted values can make the server slow.',
+      });
+    }
+  },
+});

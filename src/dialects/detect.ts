@@ -1,0 +1,85 @@
+/**
+ * Which server a file configures, when `--type` does not say: the file name first, then the
+ * content. Works on fragments: one `Header edit ...` line is Apache, one `proxy_cookie_path ...;`
+ * line is nginx.
+ */
+import type { Dialect } from '../model/header-rewrite.js';
+
+const APACHE_NAMES = /^(?:\.htaccess|.*\.htaccess|httpd\.conf|apache2?\.conf|httpd-.*\.conf)$/i;
+const NGINX_NAMES = /^(?:nginx\.conf|.*\.nginx|.*\.nginxconf|(?:fastcgi|proxy|uwsgi|scgi)_params|fastcgi\.conf)$/i;
+const IIS_NAMES = /^(?:web\.config|applicationhost\.config|.*\.web\.config)$/i;
+
+/** Apache directives that start a line (names are case-insensitive in Apache). */
+const APACHE_DIRECTIVES = new Set(
+  [
+    'header', 'requestheader', 'proxypass', 'proxypassreverse', 'proxypassmatch', 'proxypassreversecookiepath',
+    'proxypassreversecookiedomain', 'proxypreservehost', 'proxyrequests', 'proxyerroroverride', 'proxyset',
+    'balancermember', 'servername', 'serveralias', 'serveradmin', 'serverroot', 'documentroot', 'rewriteengine',
+    'rewriterule', 'rewritecond', 'rewritebase', 'loadmodule', 'include', 'includeoptional', 'sslengine',
+    'sslcertificatefile', 'sslcertificatekeyfile', 'sslproxyengine', 'alias', 'aliasmatch', 'scriptalias', 'scriptaliasmatch', 'setenv',
+    'setenvif', 'setenvifnocase', 'unsetenv', 'options', 'allowoverride', 'require', 'errorlog', 'customlog',
+    'loglevel', 'define', 'undefine', 'sethandler', 'addhandler', 'addtype', 'directoryindex', 'sessioncookiename',
+    'keepalive', 'timeout', 'user', 'group', 'pidfile', 'mutex', 'regexdefaultoptions', 'redirect', 'redirectmatch',
+    'servertokens', 'serversignature', 'traceenable', 'order', 'allow', 'deny', 'satisfy', 'authtype', 'authname',
+  ],
+);
+
+/** nginx directives that start a statement (names are case-sensitive, lower-case). */
+const NGINX_DIRECTIVES = new Set([
+  'server', 'location', 'http', 'events', 'upstream', 'proxy_pass', 'proxy_cookie_path', 'proxy_cookie_domain',
+  'proxy_cookie_flags', 'proxy_set_header', 'proxy_hide_header', 'proxy_redirect', 'proxy_http_version', 'listen',
+  'server_name', 'root', 'index', 'add_header', 'more_set_headers', 'more_clear_headers', 'fastcgi_pass',
+  'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'return', 'rewrite', 'try_files', 'ssl_certificate',
+  'ssl_certificate_key', 'access_log', 'error_log', 'worker_processes', 'user', 'map', 'if', 'set',
+  'header_filter_by_lua_block', 'header_filter_by_lua', 'client_max_body_size', 'keepalive_timeout', 'gzip',
+]);
+
+function stripComments(text: string): string[] {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+function scoreContent(text: string): { apache: number; nginx: number } {
+  let apache = 0;
+  let nginx = 0;
+  for (const line of stripComments(text).slice(0, 2000)) {
+    const first = /^[A-Za-z_][\w.-]*/.exec(line)?.[0] ?? '';
+    const endsLikeNginx = /[;{}]$/.test(line);
+    if (/^<\/?[A-Za-z][\w]*(\s[^>]*)?>$/.test(line)) apache += 3;
+    else if (APACHE_DIRECTIVES.has(first.toLowerCase()) && !endsLikeNginx) apache += first[0] === first[0]?.toUpperCase() ? 3 : 1;
+    if (NGINX_DIRECTIVES.has(first) && endsLikeNginx) nginx += 3;
+    else if (endsLikeNginx) nginx += 1;
+    if (line === '}' || /\{$/.test(line)) nginx += 1;
+  }
+  return { apache, nginx };
+}
+
+export function detectByName(path: string): Dialect | null {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  if (IIS_NAMES.test(name)) return 'iis';
+  if (APACHE_NAMES.test(name)) return 'apache';
+  if (NGINX_NAMES.test(name)) return 'nginx';
+  return null;
+}
+
+export function detectByContent(text: string): Dialect | null {
+  const head = text.replace(/^\uFEFF/, '').trimStart();
+  if (/^<\?xml\b/.test(head) || /^<configuration\b/i.test(head) || /^<!--[\s\S]*?-->\s*<configuration\b/i.test(head)) return 'iis';
+  const { apache, nginx } = scoreContent(text);
+  if (apache === 0 && nginx === 0) return null;
+  if (apache === nginx) return null;
+  return apache > nginx ? 'apache' : 'nginx';
+}
+
+/** Path hints for ambiguous content: /etc/nginx/... vs /etc/apache2/... */
+function detectByDirectory(path: string): Dialect | null {
+  if (/(^|[/\\])(nginx|openresty)([/\\]|$)/i.test(path)) return 'nginx';
+  if (/(^|[/\\])(apache2?|httpd)([/\\]|$)/i.test(path)) return 'apache';
+  return null;
+}
+
+export function detectDialect(path: string, text: string): Dialect | null {
+  return detectByName(path) ?? detectByContent(text) ?? detectByDirectory(path);
+}

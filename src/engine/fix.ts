@@ -1,0 +1,97 @@
+/**
+ * The fix loop (after ESLint's source-code-fixer): take every proven fix, apply the ones that do
+ * not overlap, re-parse and re-lint the whole project in memory, and repeat — at most 10 passes,
+ * stopping early when nothing is left to fix or a state repeats. A file whose fixed text parses
+ * worse than the original is restored. Nothing is written here: run.ts writes the result.
+ */
+import { createSourceFile, dominantEol, type SourceFile } from '../source.js';
+import { applyEdits, editsOverlap, withFileEol, type TextEdit } from './edits.js';
+import { withOverrides, type ConfigIO } from './io.js';
+import type { LintSettings } from './lint.js';
+import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from './project.js';
+
+export const MAX_FIX_PASSES = 10;
+
+export interface FixOutcome {
+  /** Fixed texts of the files that changed, keyed by path (encoding and BOM of the original). */
+  readonly fixed: ReadonlyMap<string, SourceFile>;
+  /** The lint of the fixed project: what is left. */
+  readonly lint: ProjectLint;
+  readonly passes: number;
+  /** Files whose fixes were dropped because the fixed text no longer parsed as well as before. */
+  readonly reverted: readonly string[];
+}
+
+function fatalCounts(lint: ProjectLint): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of lint.results) counts.set(r.path, r.messages.filter((m) => m.fatal).length);
+  return counts;
+}
+
+/** Picks non-overlapping fixes, file by file, in source order. */
+function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
+  const chosen = new Map<string, TextEdit[]>();
+  for (const result of lint.results) {
+    for (const message of result.messages) {
+      if (!message.fix) continue;
+      const edits = message.fix.edits;
+      const file = edits[0]?.file;
+      if (file === undefined || edits.some((e) => e.file !== file)) continue;
+      const taken = chosen.get(file) ?? [];
+      if (editsOverlap(taken, edits)) continue;
+      taken.push(...edits);
+      chosen.set(file, taken);
+    }
+  }
+  return chosen;
+}
+
+function signature(files: ReadonlyMap<string, SourceFile>): string {
+  return [...files.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([p, f]) => `${p}\u0000${f.text}`)
+    .join('\u0001');
+}
+
+export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): FixOutcome {
+  const fixSettings: LintSettings = { ...settings, wantFixes: true };
+  let overrides = new Map<string, SourceFile>();
+  const seen = new Set<string>([signature(overrides)]);
+  let initialFatal: Map<string, number> | undefined;
+  let passes = 0;
+  for (; passes < MAX_FIX_PASSES; passes++) {
+    const current = withOverrides(io, overrides);
+    const lint = lintProject(targets, current, registry, fixSettings);
+    initialFatal ??= fatalCounts(lint);
+    const chosen = chooseEdits(lint);
+    if (chosen.size === 0) break;
+    const next = new Map(overrides);
+    for (const [path, edits] of chosen) {
+      const source = current.read(path);
+      if ('error' in source) continue;
+      const eol = dominantEol(source.text);
+      const text = applyEdits(source.text, edits.map((e) => withFileEol(e, eol)));
+      next.set(path, createSourceFile(path, text, source.encoding, source.bom));
+    }
+    const sig = signature(next);
+    if (seen.has(sig)) break;
+    seen.add(sig);
+    overrides = next;
+  }
+  let lint = lintProject(targets, withOverrides(io, overrides), registry, settings);
+  const reverted: string[] = [];
+  const after = fatalCounts(lint);
+  for (const path of overrides.keys()) {
+    if ((after.get(path) ?? 0) > (initialFatal?.get(path) ?? 0)) reverted.push(path);
+  }
+  if (reverted.length > 0) {
+    for (const path of reverted) overrides.delete(path);
+    lint = lintProject(targets, withOverrides(io, overrides), registry, settings);
+  }
+  // A fix may have been undone by a later pass: only files whose text really changed count.
+  for (const [path, file] of overrides) {
+    const original = io.read(path);
+    if (!('error' in original) && original.text === file.text) overrides.delete(path);
+  }
+  return { fixed: overrides, lint, passes, reverted };
+}

@@ -1,0 +1,109 @@
+/**
+ * Linting one model: run every enabled rule for the model's dialect, turn parser and server
+ * problems into messages. Pure: no file system, no output.
+ */
+import type { CookieCatalog } from '../cookies/catalog.js';
+import type { DialectModule, DialectOptions } from '../dialects/dialect.js';
+import type { HeaderRewriteModel } from '../model/header-rewrite.js';
+import { createSourceFile, type SourceFile, type Span } from '../source.js';
+import { applyEdits, type Fix, type TextEdit } from './edits.js';
+import { withOverrides, type ConfigIO } from './io.js';
+import type { Rule, RuleContext } from './rule.js';
+import { createSimulator } from './simulator.js';
+
+export interface LintMessage {
+  /** `null` for syntax errors and internal problems (ESLint convention). */
+  readonly ruleId: string | null;
+  /** 1 = warning, 2 = error. */
+  readonly severity: 1 | 2;
+  readonly message: string;
+  readonly span: Span;
+  /** The file could not be (fully) parsed. */
+  readonly fatal?: true;
+  readonly fix?: Fix;
+}
+
+export type RuleSetting = 'off' | 'warn' | 'error';
+
+export interface LintSettings {
+  readonly rules: readonly Rule[];
+  /** Per-rule overrides from the configuration file; absent = the rule's default severity. */
+  readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
+  readonly catalog: CookieCatalog;
+  readonly options: DialectOptions;
+  /** Build and prove fixes (costly: a re-parse per finding), for --fix and fix output. */
+  readonly wantFixes: boolean;
+}
+
+/** Severity of a rule under the settings, or `null` when it is off. */
+export function effectiveSeverity(settings: LintSettings, ruleId: string, fallback: 'error' | 'warning'): 1 | 2 | null {
+  const s = settings.ruleSettings?.get(ruleId);
+  if (s === 'off') return null;
+  if (s === 'warn') return 1;
+  if (s === 'error') return 2;
+  return fallback === 'error' ? 2 : 1;
+}
+
+/** Re-parses the model's project with `edits` applied in memory. */
+export function rebuildWithEdits(
+  model: HeaderRewriteModel,
+  dialect: DialectModule,
+  io: ConfigIO,
+  options: DialectOptions,
+  edits: readonly TextEdit[],
+): HeaderRewriteModel | { error: string } {
+  const byFile = new Map<string, TextEdit[]>();
+  for (const e of edits) {
+    const list = byFile.get(e.file) ?? [];
+    list.push(e);
+    byFile.set(e.file, list);
+  }
+  const overrides = new Map<string, SourceFile>();
+  for (const [path, list] of byFile) {
+    const original = model.files.get(path);
+    if (!original) return { error: `edit outside the configuration: ${path}` };
+    let text: string;
+    try {
+      text = applyEdits(original.text, list);
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+    overrides.set(path, createSourceFile(path, text, original.encoding, original.bom));
+  }
+  return dialect.buildModel(model.root, withOverrides(io, overrides), options);
+}
+
+export function lintModel(model: HeaderRewriteModel, dialect: DialectModule, io: ConfigIO, settings: LintSettings): LintMessage[] {
+  const messages: LintMessage[] = [];
+  // Syntax errors belong to no rule; every other problem is reported by the rule that owns it.
+  for (const p of model.problems) {
+    if (p.ruleId === null) messages.push({ ruleId: null, severity: 2, message: p.message, span: p.span, fatal: true });
+  }
+  const sim = createSimulator(model.dialect);
+  for (const rule of settings.rules) {
+    if (!rule.meta.dialects.includes(model.dialect)) continue;
+    const severity = effectiveSeverity(settings, rule.meta.id, rule.meta.severity);
+    if (severity === null) continue;
+    const context: RuleContext = {
+      model,
+      catalog: settings.catalog,
+      options: settings.options,
+      sim,
+      fixers: dialect.fixers,
+      wantFixes: settings.wantFixes,
+      rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
+      report: (d) => {
+        const fix = settings.wantFixes && rule.meta.fixable ? d.fix : undefined;
+        messages.push(fix ? { ruleId: rule.meta.id, severity, message: d.message, span: d.span, fix } : { ruleId: rule.meta.id, severity, message: d.message, span: d.span });
+      },
+    };
+    rule.check(context);
+  }
+  return messages;
+}
+
+/** Sort key: file, then position, then rule. */
+export function compareMessages(a: LintMessage, b: LintMessage): number {
+  if (a.span.file !== b.span.file) return a.span.file < b.span.file ? -1 : 1;
+  return a.span.start - b.span.start || a.span.end - b.span.end || (a.ruleId ?? '').localeCompare(b.ruleId ?? '') || a.message.localeCompare(b.message);
+}

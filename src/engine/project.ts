@@ -1,0 +1,111 @@
+/**
+ * Linting a set of files that include each other. Each file is linted once, in the context that
+ * gives it meaning: a vhost file included from apache2.conf is linted as part of apache2.conf's
+ * tree (with the server-level directives that run before its own), not again on its own.
+ */
+import type { DialectModule } from '../dialects/dialect.js';
+import type { Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
+import type { SourceFile } from '../source.js';
+import { isIoError, type ConfigIO } from './io.js';
+import { compareMessages, lintModel, type LintMessage, type LintSettings } from './lint.js';
+
+export interface LintTarget {
+  readonly path: string;
+  readonly dialect: Dialect;
+}
+
+export interface FileResult {
+  readonly path: string;
+  readonly dialect?: Dialect;
+  /** Undefined when the file could not be read. */
+  readonly source?: SourceFile;
+  readonly messages: readonly LintMessage[];
+  /** The file could not be read (missing, permission, binary, too large): exit code 2. */
+  readonly unreadable?: true;
+}
+
+export type DialectRegistry = (dialect: Dialect) => DialectModule;
+
+export interface ProjectLint {
+  /** One result per target, plus included files that have messages; sorted by path. */
+  readonly results: readonly FileResult[];
+  readonly models: readonly HeaderRewriteModel[];
+}
+
+const MAIN_CONFIG_NAMES = new Set(['apache2.conf', 'httpd.conf', 'nginx.conf', 'applicationhost.config']);
+
+function basename(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return path.slice(i + 1);
+}
+
+/**
+ * Main configurations first, then shallower paths: the files most likely to include the others
+ * are built first, so the files they include are linted in context and skipped as roots.
+ */
+function rootOrder(a: LintTarget, b: LintTarget): number {
+  const am = MAIN_CONFIG_NAMES.has(basename(a.path).toLowerCase()) ? 0 : 1;
+  const bm = MAIN_CONFIG_NAMES.has(basename(b.path).toLowerCase()) ? 0 : 1;
+  if (am !== bm) return am - bm;
+  const ad = a.path.split('/').length;
+  const bd = b.path.split('/').length;
+  if (ad !== bd) return ad - bd;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+function coveredBy(model: HeaderRewriteModel): readonly string[] {
+  return model.covers ?? [...model.files.keys()];
+}
+
+export function buildModels(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): HeaderRewriteModel[] {
+  const covered = new Set<string>();
+  const built: { model: HeaderRewriteModel; rootReal: string }[] = [];
+  for (const target of [...targets].sort(rootOrder)) {
+    const real = io.realpath(target.path);
+    if (covered.has(real)) continue;
+    if (isIoError(io.read(target.path))) continue;
+    const model = registry(target.dialect).buildModel(target.path, io, settings.options);
+    for (const f of coveredBy(model)) covered.add(io.realpath(f));
+    built.push({ model, rootReal: real });
+  }
+  // A root built early may turn out to be included by a root built later: lint it only there.
+  return built
+    .filter(({ model, rootReal }) =>
+      !built.some((other) => other.model !== model && coveredBy(other.model).some((f) => f !== other.model.root && io.realpath(f) === rootReal)),
+    )
+    .map(({ model }) => model);
+}
+
+function messageKey(m: LintMessage): string {
+  return `${m.ruleId}\u0000${m.span.file}\u0000${m.span.start}\u0000${m.span.end}\u0000${m.message}`;
+}
+
+export function lintProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ProjectLint {
+  const models = buildModels(targets, io, registry, settings);
+  const byFile = new Map<string, Map<string, LintMessage>>();
+  const dialectOf = new Map<string, Dialect>();
+  for (const t of targets) dialectOf.set(t.path, t.dialect);
+  for (const model of models) {
+    for (const path of model.files.keys()) if (!dialectOf.has(path)) dialectOf.set(path, model.dialect);
+    for (const m of lintModel(model, registry(model.dialect), io, settings)) {
+      let list = byFile.get(m.span.file);
+      if (!list) byFile.set(m.span.file, (list = new Map()));
+      const key = messageKey(m);
+      if (!list.has(key)) list.set(key, m);
+    }
+  }
+  const paths = new Set<string>([...targets.map((t) => t.path), ...byFile.keys()]);
+  const results: FileResult[] = [];
+  for (const path of [...paths].sort()) {
+    const read = io.read(path);
+    const dialect = dialectOf.get(path);
+    if (isIoError(read)) {
+      const message: LintMessage = { ruleId: null, severity: 2, fatal: true, message: `Cannot read file: ${read.error}`, span: { file: path, start: 0, end: 0 } };
+      results.push(dialect ? { path, dialect, messages: [message], unreadable: true } : { path, messages: [message], unreadable: true });
+      continue;
+    }
+    const messages = [...(byFile.get(path)?.values() ?? [])].sort(compareMessages);
+    results.push(dialect ? { path, dialect, source: read, messages } : { path, source: read, messages });
+  }
+  return { results, models };
+}

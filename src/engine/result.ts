@@ -1,0 +1,39 @@
+/** What formatters receive: one entry per file, ESLint's LintResult shape plus the source. */
+import type { SourceFile } from '../source.js';
+import type { LintMessage } from './lint.js';
+import type { FileResult } from './project.js';
+
+export interface LintResult {
+  /** Absolute path. */
+  readonly filePath: string;
+  readonly source?: SourceFile;
+  readonly messages: readonly LintMessage[];
+  readonly errorCount: number;
+  readonly warningCount: number;
+  readonly fatalErrorCount: number;
+  readonly fixableErrorCount: number;
+  readonly fixableWarningCount: number;
+  /** The fixed text, when fixes changed the file (`--fix`, `--fix-dry-run`). */
+  readonly output?: string;
+}
+
+export function toLintResult(file: FileResult, messages: readonly LintMessage[] = file.messages, output?: string): LintResult {
+  let errorCount = 0;
+  let warningCount = 0;
+  let fatalErrorCount = 0;
+  let fixableErrorCount = 0;
+  let fixableWarningCount = 0;
+  for (const m of messages) {
+    if (m.severity === 2) {
+      errorCount++;
+      if (m.fatal) fatalErrorCount++;
+      if (m.fix) fixableErrorCount++;
+    } else {
+      warningCount++;
+      if (m.fix) fixableWarningCount++;
+    }
+  }
+  const base = { filePath: file.path, messages, errorCount, warningCount, fatalErrorCount, fixableErrorCount, fixableWarningCount };
+  const withSource = file.source ? { ...base, source: file.source } : base;
+  return output === undefined ? withSource : { ...withSource, output };
+}

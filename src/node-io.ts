@@ -1,0 +1,153 @@
+/**
+ * The real file system behind {@link ConfigIO}, and the atomic writer. Only src/run.ts uses this
+ * module; dialects and rules never touch the disk.
+ */
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { ConfigIO, FileKind, IoError } from './engine/io.js';
+import { sourceFromBytes, type SourceFile } from './source.js';
+
+/** Files larger than this are skipped: configuration files are kilobytes, rarely megabytes. */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'a path component is not a directory';
+    default:
+      return err.message ?? String(e);
+  }
+}
+
+/** UTF-16 files carry NUL bytes legitimately; anything else with NULs is not a text file. */
+function looksBinary(bytes: Uint8Array): boolean {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return false;
+  const n = Math.min(bytes.length, 8192);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+export function createNodeIO(cwd: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ConfigIO {
+  const cache = new Map<string, SourceFile | IoError>();
+  return {
+    cwd,
+    read(path: string): SourceFile | IoError {
+      const cached = cache.get(path);
+      if (cached) return cached;
+      let result: SourceFile | IoError;
+      try {
+        const st = statSync(path);
+        if (st.isDirectory()) result = { error: 'is a directory' };
+        else if (!st.isFile()) result = { error: 'not a regular file' };
+        else if (st.size > maxFileBytes) result = { error: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB, skipped` };
+        else {
+          const bytes = readFileSync(path);
+          result = looksBinary(bytes) ? { error: 'binary file (contains NUL bytes), skipped' } : sourceFromBytes(path, bytes);
+        }
+      } catch (e) {
+        result = { error: describeError(e) };
+      }
+      cache.set(path, result);
+      return result;
+    },
+    stat(path: string): FileKind {
+      try {
+        const st = statSync(path);
+        return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+      } catch {
+        try {
+          lstatSync(path);
+          return 'other'; // a dangling symbolic link
+        } catch {
+          return 'missing';
+        }
+      }
+    },
+    readDir(path: string): string[] | IoError {
+      try {
+        return readdirSync(path);
+      } catch (e) {
+        return { error: describeError(e) };
+      }
+    },
+    realpath(path: string): string {
+      try {
+        return realpathSync(path);
+      } catch {
+        return path;
+      }
+    },
+  };
+}
+
+/**
+ * Replaces a file atomically: write a temporary file in the same directory, fsync it, give it the
+ * original's mode (and owner when permitted), rename it over the original, fsync the directory.
+ * A reader — or a crash — sees the old file or the new one, never half of it. Symbolic links are
+ * resolved first so the link itself is kept.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const target = realpathSync(path);
+  const st = statSync(target);
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.lpc-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', st.mode & 0o7777);
+  try {
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, st.mode & 0o7777);
+    try {
+      chownSync(tmp, st.uid, st.gid);
+    } catch {
+      // Only root may give files away; the mode is what matters for a config file.
+    }
+    renameSync(tmp, target);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already renamed or never created
+    }
+    throw e;
+  }
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // Some file systems refuse to fsync a directory; the rename is still atomic.
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * PCRE runs in non-UTF 8-bit mode in Apache and nginx: subjects and patterns are byte strings.
+ * Here a byte string is a JS string whose code units are 0-255, one per byte.
+ */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8');
+
+/** UTF-8 bytes of `s`, one code unit (0-255) each. Lone surrogates become U+FFFD first. */
+export function toByteString(s: string): string {
+  if (isAscii(s)) return s;
+  return bytesToString(encoder.encode(s));
+}
+
+/** Inverse of {@link toByteString}; invalid UTF-8 sequences decode to U+FFFD. */
+export function fromByteString(s: string): string {
+  if (isAscii(s)) return s;
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
+  return decoder.decode(bytes);
+}
+
+/** A pattern converted to bytes, with the way back to offsets in the pattern as given. */
+export interface BytePattern {
+  readonly bytes: string;
+  /** `toSource(i)`: offset in the original pattern of byte offset `i` (0..bytes.length). */
+  toSource(byteOffset: number): number;
+}
+
+/** Converts a pattern's non-ASCII characters to their UTF-8 bytes, as PCRE non-UTF mode sees them. */
+export function patternToBytes(pattern: string): BytePattern {
+  if (isAscii(pattern)) return { bytes: pattern, toSource: (i) => i };
+  let bytes = '';
+  const map: number[] = [];
+  for (let i = 0; i < pattern.length; ) {
+    const cp = pattern.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    const encoded = bytesToString(encoder.encode(pattern.slice(i, i + width)));
+    for (let k = 0; k < encoded.length; k++) map.push(i);
+    bytes += encoded;
+    i += width;
+  }
+  map.push(pattern.length);
+  return { bytes, toSource: (i) => map[Math.min(Math.max(i, 0), map.length - 1)]! };
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+function bytesToString(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) {
+    out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  }
+  return out;
+}

@@ -1,0 +1,144 @@
+/**
+ * Files in, results out, fixed files written. The only place that touches the file system
+ * (through src/node-io.ts and src/discover.ts); everything it calls is pure.
+ */
+import { RULES } from '../rules/index.js';
+import { createCatalog } from './cookies/catalog.js';
+import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from './dialects/dialect.js';
+import { detectDialect } from './dialects/detect.js';
+import { loadDialects } from './dialects/registry.js';
+import { discoverFiles } from './discover.js';
+import { fixProject } from './engine/fix.js';
+import { isIoError, withOverrides, type ConfigIO } from './engine/io.js';
+import type { LintMessage, LintSettings, RuleSetting } from './engine/lint.js';
+import { lintProject, type FileResult, type LintTarget } from './engine/project.js';
+import { toLintResult, type LintResult } from './engine/result.js';
+import type { Dialect } from './model/header-rewrite.js';
+import { createNodeIO, writeFileAtomic } from './node-io.js';
+import { createSourceFile, encode, type SourceFile } from './source.js';
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly paths: readonly string[];
+  /** Force the dialect of every file. */
+  readonly type?: Dialect;
+  /** Write fixes to disk. */
+  readonly fix?: boolean;
+  /** Compute fixes and return the fixed text as `output`, writing nothing. */
+  readonly fixDryRun?: boolean;
+  readonly xsrfCookies?: readonly string[];
+  readonly sessionCookies?: readonly string[];
+  readonly serverRoot?: string;
+  readonly prefix?: string;
+  readonly context?: DialectOptions['context'];
+  readonly nginxVersion?: string;
+  readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
+  readonly ignorePatterns?: readonly string[];
+  /** Text to lint instead of files (`--stdin`), named by `stdinFilename`. */
+  readonly stdin?: { readonly text: string; readonly filename: string };
+  /** Replaces the real file system (tests). */
+  readonly io?: ConfigIO;
+}
+
+export interface RunResult {
+  readonly results: readonly LintResult[];
+  /** Command-line patterns that matched no file. */
+  readonly unmatched: readonly string[];
+  /** Files that could not be read: exit code 2. */
+  readonly unreadable: number;
+  /** Files `--fix` rewrote. */
+  readonly written: readonly string[];
+  /** Files whose fixes were abandoned because the result did not parse. */
+  readonly reverted: readonly string[];
+}
+
+function undetected(path: string): FileResult {
+  const message: LintMessage = {
+    ruleId: null,
+    severity: 1,
+    message: 'Could not tell whether this is an Apache, nginx or IIS configuration; pass --type apache|nginx|iis to lint it.',
+    span: { file: path, start: 0, end: 0 },
+  };
+  return { path, messages: [message] };
+}
+
+export async function run(options: RunOptions): Promise<RunResult> {
+  const baseIo = options.io ?? createNodeIO(options.cwd);
+  const discovery = options.stdin
+    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [] as string[] }
+    : discoverFiles(options.paths, options.cwd, options.ignorePatterns);
+  const io = options.stdin ? withStdin(baseIo, options.stdin) : baseIo;
+
+  const targets: LintTarget[] = [];
+  const extra: FileResult[] = [];
+  for (const path of discovery.files) {
+    const source = io.read(path);
+    if (isIoError(source)) {
+      // Unreadable targets still get a result (and exit code 2) through the project lint.
+      targets.push({ path, dialect: options.type ?? 'apache' });
+      continue;
+    }
+    const dialect = options.type ?? detectDialect(path, source.text);
+    if (dialect) targets.push({ path, dialect });
+    else if (discovery.explicit.has(path)) extra.push(undetected(path));
+  }
+
+  const dialects = await loadDialects(new Set(targets.map((t) => t.dialect)));
+  const registry = (d: Dialect): DialectModule => dialects.get(d)!;
+  const settings: LintSettings = {
+    rules: RULES,
+    catalog: createCatalog(options.xsrfCookies, options.sessionCookies),
+    options: {
+      nginxVersion: options.nginxVersion ?? DEFAULT_NGINX_VERSION,
+      ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+      ...(options.context === undefined ? {} : { context: options.context }),
+    },
+    ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
+    wantFixes: true,
+  };
+
+  let fileResults: readonly FileResult[];
+  let fixed: ReadonlyMap<string, SourceFile> = new Map();
+  let reverted: readonly string[] = [];
+  if (options.fix || options.fixDryRun) {
+    const outcome = fixProject(targets, io, registry, settings);
+    fileResults = outcome.lint.results;
+    fixed = outcome.fixed;
+    reverted = outcome.reverted;
+  } else {
+    fileResults = lintProject(targets, io, registry, settings).results;
+  }
+
+  const written: string[] = [];
+  if (options.fix && !options.stdin) {
+    for (const [path, file] of fixed) {
+      writeFileAtomic(path, encode(file.text, file.encoding, file.bom));
+      written.push(path);
+    }
+  }
+  const results = [...fileResults, ...extra]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((r) => toLintResult(r, r.messages, fixed.get(r.path)?.text));
+  return {
+    results,
+    unmatched: discovery.unmatched,
+    unreadable: fileResults.filter((r) => r.unreadable).length,
+    written,
+    reverted,
+  };
+}
+
+/** The file system plus one in-memory file (`--stdin --stdin-filename <name>`). */
+function withStdin(io: ConfigIO, stdin: { text: string; filename: string }): ConfigIO {
+  let file: SourceFile | undefined;
+  return {
+    ...io,
+    read: (path) => {
+      if (path !== stdin.filename) return io.read(path);
+      file ??= createSourceFile(path, stdin.text);
+      return file;
+    },
+    stat: (path) => (path === stdin.filename ? 'file' : io.stat(path)),
+  };
+}
