@@ -1,34 +1,22 @@
 /**
- * The command line: argv → options → run() → formatted output and an exit code.
- * Exit codes (ESLint's): 0 no errors; 1 lint errors or too many warnings; 2 usage error, a file
- * that cannot be read, or an internal error. No lint logic lives here.
+ * The command line: argv → commander → a command → exit code. No lint logic lives here; each
+ * command is loaded only when used, so a plain lint run loads as little as possible.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_NGINX_VERSION } from './dialects/dialect.js';
-import type { LintResult } from './engine/result.js';
-import { FORMAT_NAMES, formatResults, type FormatName } from './formatters/index.js';
 import { TOOL_NAME, TOOL_VERSION } from './meta.js';
-import type { Dialect } from './model/header-rewrite.js';
-import { run } from './run.js';
+import type { Io } from './commands/lint.js';
 
-interface CliOptions {
-  type?: Dialect;
-  format: FormatName;
-  fix?: boolean;
-  xsrfCookie: string[];
-  serverRoot?: string;
-  prefix?: string;
-  context?: 'main' | 'http' | 'server' | 'location';
-  nginxVersion: string;
-  color: boolean;
-  quiet?: boolean;
-  maxWarnings: number;
+const FORMATS = ['stylish', 'json', 'sarif', 'github', 'checkstyle', 'junit', 'compact', 'diff'];
+
+function cookieName(value: string, previous: string[] = []): string[] {
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
+    throw new InvalidArgumentError("a cookie name is a token (RFC 6265): letters, digits and !#$%&'*+-.^_`|~");
+  }
+  return [...previous, value];
 }
 
-function collect(value: string, previous: string[]): string[] {
-  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) {
-    throw new InvalidArgumentError('a cookie name is a token (RFC 6265): letters, digits and !#$%&\'*+-.^_`|~');
-  }
+function repeatable(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -42,94 +30,158 @@ function nonNegativeInt(value: string): number {
   return Number(value);
 }
 
-function buildProgram(): Command {
-  return new Command()
-    .name(TOOL_NAME)
-    .description(
-      'Find and fix reverse-proxy rules (Apache, nginx, IIS) that add HttpOnly to the CSRF cookies JavaScript must read.',
-    )
-    .argument('[paths...]', 'files, directories or globs to lint (default: the current directory)')
-    .addOption(new Option('-t, --type <dialect>', 'treat every file as this dialect instead of detecting it').choices(['apache', 'nginx', 'iis']))
-    .addOption(new Option('-f, --format <name>', 'output format').choices([...FORMAT_NAMES]).default('stylish'))
-    .option('--fix', 'fix problems in place (files are rewritten atomically, keeping encoding and line endings)')
-    .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', collect, [])
+/** Options that every command reading configurations understands. */
+function withConfigOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-t, --type <dialect>', 'treat files as this dialect instead of detecting it').choices(['apache', 'nginx', 'iis']))
+    .option('-c, --config <path>', 'use this configuration file instead of searching for one')
+    .option('--no-config', 'use no configuration file')
+    .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', cookieName)
     .option('--server-root <dir>', 'Apache: resolve relative Include paths against <dir> (overrides ServerRoot)')
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')
     .addOption(new Option('--context <context>', 'nginx: where a fragment file is included').choices(['main', 'http', 'server', 'location']))
-    .option('--nginx-version <x.y.z>', 'nginx version to check directives and fixes against', version, DEFAULT_NGINX_VERSION)
-    .option('--no-color', 'disable colors (also: NO_COLOR, or output that is not a terminal)')
+    .option('--nginx-version <x.y.z>', `nginx version to check against (default: ${DEFAULT_NGINX_VERSION})`, version)
+    .option('--no-color', 'disable colors (also: NO_COLOR, or output that is not a terminal)');
+}
+
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = withConfigOptions(
+    new Command()
+      .name(TOOL_NAME)
+      .description('Find and fix reverse-proxy rules (Apache, nginx, IIS) that add HttpOnly to the CSRF cookies JavaScript must read.')
+      .usage('[options] [paths...]\n       lint-proxy-config <command> [options]')
+      .argument('[paths...]', 'files, directories or globs to lint (default: the current directory)'),
+  )
+    .addOption(new Option('-f, --format <name>', 'output format').choices(FORMATS).default('stylish'))
+    .option('-o, --output-file <path>', 'write the report to a file instead of standard output')
+    .option('--fix', 'fix problems in place (atomic writes; encoding, BOM and line endings kept)')
+    .option('--fix-dry-run', 'compute fixes without writing them (JSON output then carries "output")')
+    .option('--stdin', 'lint text from standard input (with --fix, print the fixed text)')
+    .option('--stdin-filename <name>', 'file name for --stdin (dialect detection, messages)')
+    .option('--ignore-pattern <glob>', 'do not lint files matching <glob> (repeatable)', repeatable)
+    .option('--no-ignore', 'disable ignore files and ignore patterns')
+    .option('--no-inline-config', 'ignore lint-proxy-config-disable comments')
+    .option('--print-config <file>', 'print the settings that apply to <file> and exit')
     .option('--quiet', 'report errors only, not warnings')
     .option('--max-warnings <n>', 'exit with code 1 when there are more than <n> warnings', nonNegativeInt, -1)
     .version(TOOL_VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Commands:',
+        '  explain <rule>            show a rule\'s documentation (explain --list: every rule)',
+        '  simulate <config>         trace a Set-Cookie header through the configuration, step by step',
+        '  init                      write a starter lint-proxy-config.config.json',
+        '',
+        'Exit codes: 0 no errors · 1 errors, or more warnings than --max-warnings · 2 usage error, unreadable file or internal error',
+      ].join('\n'),
+    )
     .showSuggestionAfterError()
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action(async (paths: string[], options) => {
+      const { lintCommand } = await import('./commands/lint.js');
+      setExit(await lintCommand(paths, options, io));
+    });
+
+  program
+    .command('explain')
+    .description("show a rule's documentation: what it finds, why it matters, examples, how the fix works")
+    .argument('[rule]', 'rule id, e.g. xsrf-cookie-httponly')
+    .option('--list', 'list every rule with its severity, fixability and dialects')
+    .option('--no-color', 'disable colors')
+    .exitOverride()
+    .action(async (rule: string | undefined, options: { list?: boolean; color: boolean }) => {
+      const { explainRule, listRules } = await import('./commands/explain.js');
+      if (options.list || rule === undefined) io.stdout(listRules());
+      else io.stdout(explainRule(rule, options.color && io.isTTY && !('NO_COLOR' in io.env)));
+      setExit(0);
+    });
+
+  withConfigOptions(
+    program
+      .command('simulate')
+      .description('trace Set-Cookie headers through a configuration, directive by directive, to what the browser receives')
+      .argument('<config>', 'configuration file'),
+  )
+    .option('--cookie <set-cookie>', "a Set-Cookie value the backend sends, e.g. 'atl.xsrf.token=abc; Path=/' (repeatable; default: a session cookie and every XSRF cookie)", repeatable)
+    .option('--location <path>', 'only the endpoint that serves this request path')
+    .option('--backend <kind>', 'the backend kind: proxy (http), ajp, fcgi, cgi, scgi, uwsgi, grpc, module (default: what the config declares)')
+    .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .action(async (config: string, options) => {
+      const { simulateCommand } = await import('./commands/simulate.js');
+      io.stdout(await simulateCommand(config, { ...options, color: options.color && io.isTTY && !('NO_COLOR' in io.env) }, io.cwd));
+      setExit(0);
+    });
+
+  program
+    .command('init')
+    .description('write a starter lint-proxy-config.config.json (with $schema) in the current directory')
+    .option('--force', 'overwrite an existing file')
+    .exitOverride()
+    .action(async (options: { force?: boolean }) => {
+      const { initCommand } = await import('./commands/init.js');
+      const path = initCommand(io.cwd, options.force === true);
+      io.stdout(`Wrote ${path}\n`);
+      setExit(0);
+    });
+  return program;
 }
 
-function useColor(option: boolean): boolean {
-  if (!option || 'NO_COLOR' in process.env) return false;
-  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
-  return process.stdout.isTTY === true;
-}
-
-function withoutWarnings(results: readonly LintResult[]): LintResult[] {
-  return results.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2), warningCount: 0, fixableWarningCount: 0 }));
-}
-
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
   try {
-    program.parse(argv as string[], { from: 'node' });
+    await program.parseAsync(argv as string[], { from: 'node' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
     }
+    const { UsageError } = await import('./commands/settings.js');
+    if (e instanceof UsageError) {
+      io.stderr(`${TOOL_NAME}: ${e.message}\n`);
+      return 2;
+    }
     throw e;
   }
-  const options = program.opts<CliOptions>();
-  const paths = program.args.length > 0 ? program.args : ['.'];
-  const cwd = process.cwd();
-  const outcome = await run({
-    cwd,
-    paths,
-    ...(options.type ? { type: options.type } : {}),
-    fix: options.fix === true,
-    xsrfCookies: options.xsrfCookie,
-    ...(options.serverRoot ? { serverRoot: options.serverRoot } : {}),
-    ...(options.prefix ? { prefix: options.prefix } : {}),
-    ...(options.context ? { context: options.context } : {}),
-    nginxVersion: options.nginxVersion,
-  });
-  for (const pattern of outcome.unmatched) {
-    process.stderr.write(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
-  }
-  for (const path of outcome.reverted) {
-    process.stderr.write(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
-  }
-  const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
-  const text = formatResults(options.format, results, { cwd, color: useColor(options.color) });
-  if (text) process.stdout.write(text);
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (outcome.unmatched.length > 0 || outcome.unreadable > 0) return 2;
-  if (errors > 0) return 1;
-  if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
-    process.stderr.write(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);
-    return 1;
-  }
-  return 0;
+  return code;
 }
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    // Never a stack trace for users; LPC_DEBUG=1 shows it for bug reports.
-    const err = e as Error;
-    process.stderr.write(`${TOOL_NAME}: internal error: ${err?.message ?? String(e)}\n`);
-    if (process.env.LPC_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-    process.stderr.write('Please report this with the configuration that triggers it.\n');
-    process.exitCode = 2;
-  },
-);
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+/** Entry point used by bin/lint-proxy-config.js. */
+export function runCli(): void {
+  const io: Io = {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    readStdin,
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  main(process.argv, io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      // Never a stack trace for users; LPC_DEBUG=1 shows it for bug reports.
+      const err = e as Error;
+      process.stderr.write(`${TOOL_NAME}: internal error: ${err?.message ?? String(e)}\n`);
+      if (process.env.LPC_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+      process.stderr.write('Please report this with the configuration that triggers it.\n');
+      process.exitCode = 2;
+    },
+  );
+}

@@ -51,11 +51,11 @@ export interface Discovery {
   readonly unmatched: readonly string[];
 }
 
-export function discoverFiles(args: readonly string[], cwd: string, ignore: readonly string[] = []): Discovery {
+export function discoverFiles(args: readonly string[], cwd: string): Discovery {
   const files = new Set<string>();
   const explicit = new Set<string>();
   const unmatched: string[] = [];
-  const ignorePatterns = [...DEFAULT_IGNORE, ...ignore];
+  const ignorePatterns = [...DEFAULT_IGNORE];
   for (const arg of args) {
     const abs = isAbsolute(arg) ? arg : resolve(cwd, arg);
     let kind: 'file' | 'dir' | 'none' = 'none';

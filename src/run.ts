@@ -16,6 +16,8 @@ import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
 import { createNodeIO, writeFileAtomic } from './node-io.js';
 import { createSourceFile, encode, type SourceFile } from './source.js';
+import type { IgnoreMatcher } from './config/ignore-file.js';
+import picomatch from 'picomatch';
 
 export interface RunOptions {
   readonly cwd: string;
@@ -33,7 +35,15 @@ export interface RunOptions {
   readonly context?: DialectOptions['context'];
   readonly nginxVersion?: string;
   readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
+  /** Absolute globs of files never to lint (config `ignores`, `--ignore-pattern`). */
   readonly ignorePatterns?: readonly string[];
+  /** `.lint-proxy-configignore`, when there is one. */
+  readonly ignoreFile?: IgnoreMatcher;
+  /** The dialect the configuration assigns a file (`overrides`), checked before detection. */
+  readonly dialectOf?: (path: string) => Dialect | undefined;
+  readonly directives?: LintSettings['directives'];
+  /** Called as models are linted, for a progress line. */
+  readonly onProgress?: (done: number, total: number) => void;
   /** Text to lint instead of files (`--stdin`), named by `stdinFilename`. */
   readonly stdin?: { readonly text: string; readonly filename: string };
   /** Replaces the real file system (tests). */
@@ -64,9 +74,11 @@ function undetected(path: string): FileResult {
 
 export async function run(options: RunOptions): Promise<RunResult> {
   const baseIo = options.io ?? createNodeIO(options.cwd);
-  const discovery = options.stdin
+  const discovered = options.stdin
     ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [] as string[] }
-    : discoverFiles(options.paths, options.cwd, options.ignorePatterns);
+    : discoverFiles(options.paths, options.cwd);
+  const ignored = ignoreTest(options);
+  const discovery = { ...discovered, files: discovered.files.filter((f) => !ignored(f)) };
   const io = options.stdin ? withStdin(baseIo, options.stdin) : baseIo;
 
   const targets: LintTarget[] = [];
@@ -78,7 +90,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       targets.push({ path, dialect: options.type ?? 'apache' });
       continue;
     }
-    const dialect = options.type ?? detectDialect(path, source.text);
+    const dialect = options.type ?? options.dialectOf?.(path) ?? detectDialect(path, source.text);
     if (dialect) targets.push({ path, dialect });
     else if (discovery.explicit.has(path)) extra.push(undetected(path));
   }
@@ -95,6 +107,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       ...(options.context === undefined ? {} : { context: options.context }),
     },
     ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
+    ...(options.directives ? { directives: options.directives } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     wantFixes: true,
   };
 
@@ -127,6 +141,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     written,
     reverted,
   };
+}
+
+function ignoreTest(options: RunOptions): (path: string) => boolean {
+  const globs = options.ignorePatterns ?? [];
+  const byGlob = globs.length > 0 ? picomatch(globs as string[], { dot: true }) : () => false;
+  return (path) => byGlob(path) || (options.ignoreFile?.ignores(path) ?? false);
 }
 
 /** The file system plus one in-memory file (`--stdin --stdin-filename <name>`). */

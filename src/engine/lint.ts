@@ -33,6 +33,10 @@ export interface LintSettings {
   readonly options: DialectOptions;
   /** Build and prove fixes (costly: a re-parse per finding), for --fix and fix output. */
   readonly wantFixes: boolean;
+  /** Inline `lint-proxy-config-disable` comments: required reason, or ignored altogether. */
+  readonly directives?: { readonly requireReason: boolean; readonly disabled: boolean };
+  /** Progress of a long run (models linted so far, out of how many). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Severity of a rule under the settings, or `null` when it is off. */
@@ -81,7 +85,7 @@ export function lintModel(model: HeaderRewriteModel, dialect: DialectModule, io:
   }
   const sim = createSimulator(model.dialect);
   for (const rule of settings.rules) {
-    if (!rule.meta.dialects.includes(model.dialect)) continue;
+    if (!rule.check || !rule.meta.dialects.includes(model.dialect)) continue;
     const severity = effectiveSeverity(settings, rule.meta.id, rule.meta.severity);
     if (severity === null) continue;
     const context: RuleContext = {

@@ -7,7 +7,9 @@ import type { DialectModule } from '../dialects/dialect.js';
 import type { Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
 import type { SourceFile } from '../source.js';
 import { isIoError, type ConfigIO } from './io.js';
-import { compareMessages, lintModel, type LintMessage, type LintSettings } from './lint.js';
+import { applyDirectives, UNUSED_DIRECTIVE_RULE } from './directives.js';
+import { compareMessages, effectiveSeverity, lintModel, type LintMessage, type LintSettings } from './lint.js';
+import type { CommentToken } from '../model/header-rewrite.js';
 
 export interface LintTarget {
   readonly path: string;
@@ -20,6 +22,8 @@ export interface FileResult {
   /** Undefined when the file could not be read. */
   readonly source?: SourceFile;
   readonly messages: readonly LintMessage[];
+  /** Messages an inline directive suppressed (ESLint's `suppressedMessages`). */
+  readonly suppressed?: readonly LintMessage[];
   /** The file could not be read (missing, permission, binary, too large): exit code 2. */
   readonly unreadable?: true;
 }
@@ -83,10 +87,18 @@ function messageKey(m: LintMessage): string {
 export function lintProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ProjectLint {
   const models = buildModels(targets, io, registry, settings);
   const byFile = new Map<string, Map<string, LintMessage>>();
+  const comments = new Map<string, Map<number, CommentToken>>();
   const dialectOf = new Map<string, Dialect>();
   for (const t of targets) dialectOf.set(t.path, t.dialect);
+  let done = 0;
   for (const model of models) {
+    settings.onProgress?.(done++, models.length);
     for (const path of model.files.keys()) if (!dialectOf.has(path)) dialectOf.set(path, model.dialect);
+    for (const c of model.comments) {
+      let list = comments.get(c.span.file);
+      if (!list) comments.set(c.span.file, (list = new Map()));
+      list.set(c.span.start, c);
+    }
     for (const m of lintModel(model, registry(model.dialect), io, settings)) {
       let list = byFile.get(m.span.file);
       if (!list) byFile.set(m.span.file, (list = new Map()));
@@ -104,8 +116,15 @@ export function lintProject(targets: readonly LintTarget[], io: ConfigIO, regist
       results.push(dialect ? { path, dialect, messages: [message], unreadable: true } : { path, messages: [message], unreadable: true });
       continue;
     }
-    const messages = [...(byFile.get(path)?.values() ?? [])].sort(compareMessages);
-    results.push(dialect ? { path, dialect, source: read, messages } : { path, source: read, messages });
+    const raw = [...(byFile.get(path)?.values() ?? [])];
+    const { messages, suppressed } = applyDirectives(read, [...(comments.get(path)?.values() ?? [])], raw, {
+      requireReason: settings.directives?.requireReason ?? true,
+      disabled: settings.directives?.disabled ?? false,
+      knownRules: new Set(settings.rules.map((r) => r.meta.id)),
+      unusedSeverity: effectiveSeverity(settings, UNUSED_DIRECTIVE_RULE, 'warning'),
+    });
+    const base = { path, source: read, messages: messages.sort(compareMessages), ...(suppressed.length > 0 ? { suppressed } : {}) };
+    results.push(dialect ? { ...base, dialect } : base);
   }
   return { results, models };
 }

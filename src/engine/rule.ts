@@ -22,6 +22,8 @@ export interface RuleMeta {
   readonly description: string;
   /** SARIF `security-severity` (0–10) for findings that weaken security or break it. */
   readonly securitySeverity?: number;
+  /** Reported by the engine itself (inline directives), not by a `check` function. */
+  readonly engine?: true;
 }
 
 export interface ReportDescriptor {
@@ -63,7 +65,8 @@ export interface RuleContext {
 
 export interface Rule {
   readonly meta: RuleMeta;
-  check(context: RuleContext): void;
+  /** Absent only for engine rules (`meta.engine`). */
+  check?(context: RuleContext): void;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -1,0 +1,57 @@
+/** `explain <rule>` prints a rule's documentation; `explain --list` lists every rule. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Chalk } from 'chalk';
+import { RULES, findRule } from '../../rules/index.js';
+import { closest } from '../config/schema-validate.js';
+import { ruleDocsUrl } from '../meta.js';
+import { packageRoot } from '../package-root.js';
+import { UsageError } from './settings.js';
+
+/** Markdown for a terminal: headings bold, code blocks indented, inline code highlighted. */
+export function renderMarkdown(markdown: string, color: boolean): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const out: string[] = [];
+  let inCode = false;
+  for (const line of markdown.split(/\r?\n/)) {
+    if (/^```/.test(line)) {
+      inCode = !inCode;
+      continue;
+    }
+    if (inCode) {
+      out.push(`    ${c.cyan(line)}`);
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    if (heading) {
+      out.push(heading[1]!.length <= 2 ? c.bold.underline(heading[2]!) : c.bold(heading[2]!));
+      continue;
+    }
+    out.push(line.replace(/`([^`]+)`/g, (_, code: string) => c.cyan(code)).replace(/\*\*([^*]+)\*\*/g, (_, t: string) => c.bold(t)));
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+}
+
+export function listRules(): string {
+  const rows = [...RULES].sort((a, b) => a.meta.id.localeCompare(b.meta.id)).map((r) => [
+    r.meta.id,
+    r.meta.severity,
+    r.meta.fixable ? 'fixable' : '',
+    r.meta.dialects.join(','),
+    r.meta.description,
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return `${rows.map((row) => row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]!) : cell)).join('  ')).join('\n')}\n`;
+}
+
+export function explainRule(id: string, color: boolean): string {
+  const rule = findRule(id);
+  if (!rule) {
+    const hint = closest(id, RULES.map((r) => r.meta.id));
+    throw new UsageError(`unknown rule "${id}"${hint ? ` (did you mean "${hint}"?)` : ''}; "explain --list" lists them`);
+  }
+  const meta = rule.meta;
+  const header = `${meta.id} — ${meta.severity}${meta.fixable ? ', fixable' : ''} — ${meta.dialects.join(', ')}\n${ruleDocsUrl(meta.id)}\n\n`;
+  const doc = readFileSync(join(packageRoot(), 'rules', meta.id, 'README.md'), 'utf8');
+  return header + renderMarkdown(doc, color);
+}

@@ -1,0 +1,111 @@
+/**
+ * `lint-proxy-config [paths...]`: lint, optionally fix, print a report, return the exit code.
+ * Exit codes (ESLint's): 0 no errors; 1 lint errors or too many warnings; 2 usage error, a file
+ * that cannot be read, or an internal error.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RULES } from '../../rules/index.js';
+import { findIgnoreFile } from '../config/find.js';
+import type { LintResult } from '../engine/result.js';
+import { formatResults, type FormatName } from '../formatters/index.js';
+import { TOOL_NAME } from '../meta.js';
+import { run, type RunOptions } from '../run.js';
+import { resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
+import { printConfig } from './print-config.js';
+
+export interface LintCliOptions extends SharedCliOptions {
+  format: FormatName;
+  outputFile?: string;
+  fix?: boolean;
+  fixDryRun?: boolean;
+  stdin?: boolean;
+  stdinFilename?: string;
+  printConfig?: string;
+  ignore?: boolean;
+  color: boolean;
+  quiet?: boolean;
+  maxWarnings: number;
+}
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<string>;
+  readonly isTTY: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
+function useColor(option: boolean, io: Io): boolean {
+  if (!option || 'NO_COLOR' in io.env) return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.isTTY;
+}
+
+function withoutWarnings(results: readonly LintResult[]): LintResult[] {
+  return results.map((r) => ({ ...r, messages: r.messages.filter((m) => m.severity === 2), warningCount: 0, fixableWarningCount: 0 }));
+}
+
+/** A progress line for long interactive runs: never in CI, never when stderr is not a terminal. */
+function progress(io: Io): { update: (done: number, total: number) => void; clear: () => void } | undefined {
+  if (!io.isTTY || io.env.CI) return undefined;
+  const started = Date.now();
+  let shown = false;
+  return {
+    update(done, total) {
+      if (total < 100 || Date.now() - started < 1000) return;
+      shown = true;
+      io.stderr(`\r${TOOL_NAME}: ${done}/${total} configurations…`);
+    },
+    clear() {
+      if (shown) io.stderr('\r\u001b[K');
+    },
+  };
+}
+
+export async function lintCommand(paths: readonly string[], options: LintCliOptions, io: Io): Promise<number> {
+  const config = resolveConfig(options, io.cwd);
+  if (options.printConfig !== undefined) {
+    io.stdout(printConfig(resolve(io.cwd, options.printConfig), options, config, io.cwd));
+    return 0;
+  }
+  if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
+  if (options.format === 'diff' && options.fix) throw new UsageError('--format diff shows fixes without writing them: use it without --fix');
+  const stdinText = options.stdin ? await io.readStdin() : undefined;
+  const bar = progress(io);
+  const runOptions: RunOptions = {
+    ...runOptionsFrom(options, config, io.cwd),
+    paths: paths.length > 0 ? paths : ['.'],
+    fix: options.fix === true && stdinText === undefined,
+    fixDryRun: options.fixDryRun === true || options.format === 'diff' || (options.fix === true && stdinText !== undefined),
+    ...(stdinText !== undefined ? { stdin: { text: stdinText, filename: resolve(io.cwd, options.stdinFilename ?? '<stdin>') } } : {}),
+    ...(options.ignore === false ? { ignorePatterns: [] } : { ignoreFile: findIgnoreFile(io.cwd) }),
+    ...(bar ? { onProgress: bar.update } : {}),
+  };
+  const outcome = await run(runOptions);
+  bar?.clear();
+
+  for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
+  for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
+  const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
+  const report = formatResults(options.format, results, { cwd: io.cwd, color: useColor(options.color, io) && !options.outputFile, rules: RULES.map((r) => r.meta) });
+
+  if (stdinText !== undefined && options.fix) {
+    // ESLint-style: with --stdin --fix the fixed text is the output; the report goes to stderr.
+    io.stdout(results[0]?.output ?? stdinText);
+    if (report) io.stderr(report);
+  } else if (options.outputFile) {
+    writeFileSync(resolve(io.cwd, options.outputFile), report);
+  } else if (report) io.stdout(report);
+
+  const errors = results.reduce((n, r) => n + r.errorCount, 0);
+  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  if (outcome.unmatched.length > 0 || outcome.unreadable > 0) return 2;
+  if (errors > 0) return 1;
+  if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
+    io.stderr(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,67 @@
+/**
+ * Command-line options and the configuration file, merged into the settings a run uses:
+ * the command line wins over the file, the file over the defaults.
+ */
+import { resolve } from 'node:path';
+import picomatch from 'picomatch';
+import { RULES } from '../../rules/index.js';
+import { DEFAULT_CONFIG, isConfigErrors, type Config, type ConfigError } from '../config/config.js';
+import { findConfig, loadConfigFile } from '../config/find.js';
+import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
+import type { Dialect } from '../model/header-rewrite.js';
+import type { RunOptions } from '../run.js';
+
+export interface SharedCliOptions {
+  type?: Dialect;
+  config?: string | false;
+  xsrfCookie?: string[];
+  serverRoot?: string;
+  prefix?: string;
+  context?: 'main' | 'http' | 'server' | 'location';
+  nginxVersion?: string;
+  ignorePattern?: string[];
+  inlineConfig?: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function formatConfigErrors(errors: readonly ConfigError[]): string {
+  return errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`).join('\n');
+}
+
+/** The configuration to use: `--config <path>`, `--no-config`, or the nearest file found upward. */
+export function resolveConfig(options: SharedCliOptions, cwd: string): Config {
+  if (options.config === false) return DEFAULT_CONFIG;
+  const loaded = typeof options.config === 'string' ? loadConfigFile(resolve(cwd, options.config), RULES.map((r) => r.meta)) : findConfig(cwd, RULES.map((r) => r.meta));
+  if (loaded === undefined) return DEFAULT_CONFIG;
+  if (isConfigErrors(loaded)) throw new UsageError(`invalid configuration:\n${formatConfigErrors(loaded)}`);
+  return loaded;
+}
+
+/** The dialect the configuration's `overrides` give a file, if any (the last matching entry wins). */
+export function overrideDialect(config: Config, path: string): Dialect | undefined {
+  let dialect: Dialect | undefined;
+  for (const o of config.overrides) {
+    if (o.type && picomatch.isMatch(path, o.files as string[], { dot: true })) dialect = o.type;
+  }
+  return dialect;
+}
+
+export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: string): Omit<RunOptions, 'paths'> {
+  const serverRoot = options.serverRoot ?? config.serverRoot;
+  const prefix = options.prefix ?? config.prefix;
+  return {
+    cwd,
+    ...(options.type ? { type: options.type } : {}),
+    xsrfCookies: [...config.xsrfCookies, ...(options.xsrfCookie ?? [])],
+    sessionCookies: config.sessionCookies,
+    ...(serverRoot ? { serverRoot: resolve(cwd, serverRoot) } : {}),
+    ...(prefix ? { prefix: resolve(cwd, prefix) } : {}),
+    ...(options.context ? { context: options.context } : {}),
+    nginxVersion: options.nginxVersion ?? config.nginxVersion ?? DEFAULT_NGINX_VERSION,
+    ruleSettings: config.rules,
+    ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
+    dialectOf: (path: string) => overrideDialect(config, path),
+    directives: { requireReason: config.requireReason, disabled: options.inlineConfig === false || config.noInlineConfig },
+  };
+}

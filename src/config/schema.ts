@@ -1,0 +1,61 @@
+/**
+ * The configuration file's JSON Schema, built from the rule registry so the two cannot drift.
+ * schema/config.schema.json is this object written out (a test keeps them equal; run the tests
+ * with UPDATE_SCHEMA=1 to rewrite it).
+ */
+import type { RuleMeta } from '../engine/rule.js';
+import { HOMEPAGE } from '../meta.js';
+import type { SchemaNode } from './schema-validate.js';
+
+export function configSchema(rules: readonly RuleMeta[]): SchemaNode & Record<string, unknown> {
+  const cookieList = {
+    type: 'array',
+    items: { $ref: '#/definitions/cookieName' },
+    uniqueItems: true,
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `${HOMEPAGE}/blob/main/schema/config.schema.json`,
+    title: 'lint-proxy-config configuration',
+    description: 'Configuration of lint-proxy-config (lint-proxy-config.config.json, .lint-proxy-configrc.json or "lint-proxy-config" in package.json).',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: 'The schema this file follows.' },
+      $comment: { type: 'string', description: 'A note for readers; ignored.' },
+      rules: {
+        type: 'object',
+        description: 'Severity of each rule: "off", "warn" or "error".',
+        additionalProperties: false,
+        properties: Object.fromEntries(
+          [...rules].sort((a, b) => a.id.localeCompare(b.id)).map((r) => [r.id, { $ref: '#/definitions/ruleSetting', description: r.description }]),
+        ),
+      },
+      xsrfCookies: { ...cookieList, description: 'More cookies that JavaScript reads (CSRF tokens): they must never get HttpOnly.' },
+      sessionCookies: { ...cookieList, description: 'More session cookies, which should stay HttpOnly (used when proving fixes).' },
+      overrides: {
+        type: 'array',
+        description: 'Settings for some files, by glob relative to this file.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['files'],
+          properties: {
+            files: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Globs, relative to this file.' },
+            type: { enum: ['apache', 'nginx', 'iis'], description: 'The dialect of these files.' },
+          },
+        },
+      },
+      ignores: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Globs of files never to lint, relative to this file.' },
+      serverRoot: { type: 'string', minLength: 1, description: 'Apache: directory relative Include paths resolve against.' },
+      prefix: { type: 'string', minLength: 1, description: 'nginx: directory relative include paths resolve against.' },
+      nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },
+      requireReason: { type: 'boolean', description: 'Inline disable comments need a reason after "--" (default true).' },
+      noInlineConfig: { type: 'boolean', description: 'Ignore inline lint-proxy-config-disable comments.' },
+    },
+    definitions: {
+      ruleSetting: { enum: ['off', 'warn', 'error'] },
+      cookieName: { type: 'string', pattern: "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$" },
+    },
+  };
+}
