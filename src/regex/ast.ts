@@ -87,10 +87,11 @@ export interface RepeatNode {
 /**
  * Zero-width position tests.
  * - `subject-start`: `\A`, and `^` without multiline (both flavors).
- * - `line-start`: multiline `^`; PCRE: after `\n` but not at the very end; ECMAScript: after any line terminator.
  * - `subject-end`: `\z`, PCRE `$` with DOLLAR_ENDONLY, ECMAScript `$` without multiline.
  * - `subject-end-or-final-newline`: `\Z`, PCRE default `$`.
- * - `line-end`: multiline `$`; before `\n` (PCRE) or any line terminator (ECMAScript), or at the end.
+ * - `pcre-line-start` / `pcre-line-end`: PCRE multiline `^` (at the start or after `\n`, but not
+ *   at the very end) and `$` (before any `\n` or at the end). Newline is LF, Debian's default.
+ * - `ecma-line-start` / `ecma-line-end`: ECMAScript multiline `^` and `$` (any LineTerminator).
  * - `start-offset`: `\G`, the offset the match was started from.
  */
 export interface AssertNode {
@@ -101,10 +102,12 @@ export interface AssertNode {
 
 export type AssertKind =
   | 'subject-start'
-  | 'line-start'
   | 'subject-end'
   | 'subject-end-or-final-newline'
-  | 'line-end'
+  | 'pcre-line-start'
+  | 'pcre-line-end'
+  | 'ecma-line-start'
+  | 'ecma-line-end'
   | 'word-boundary'
   | 'not-word-boundary'
   | 'start-offset';

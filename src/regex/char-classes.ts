@@ -82,7 +82,6 @@ export function otherCasePcre(c: number): number {
 /** LineTerminator: `.` excludes these, multiline `^`/`$` stop at them. */
 export const ECMA_LINE_TERMINATORS = CharSet.of(0x0a, 0x0d, 0x2028, 0x2029);
 export const ECMA_NOT_LINE_TERMINATOR = ECMA_LINE_TERMINATORS.negate(ECMA_MAX);
-export const ECMA_ANY = CharSet.range(0, ECMA_MAX);
 
 /** `\s` = WhiteSpace + LineTerminator (Unicode `Zs` included). */
 export const ECMA_SPACE = new CharSetBuilder()
@@ -139,18 +138,28 @@ function ecmaCaseClass(c: number): readonly number[] {
 
 /** Closes a set under ECMAScript non-unicode case equivalence. */
 export function foldEcma(set: CharSet): CharSet {
-  const b = new CharSetBuilder().addSet(set);
   if (set.size <= 256) {
+    const b = new CharSetBuilder().addSet(set);
     set.forEach((c) => {
       for (const o of ecmaCaseClass(c)) b.add(o, o);
     });
     return b.build();
   }
+  // Large sets: mark the canonical values present, then collect every code unit mapping to one, as runs.
   const t = ecmaCanonTable();
   const wanted = new Uint8Array(ECMA_MAX + 1);
   set.forEach((c) => {
     wanted[t[c]!] = 1;
   });
-  for (let c = 0; c <= ECMA_MAX; c++) if (wanted[t[c]!] === 1) b.add(c, c);
+  const b = new CharSetBuilder().addSet(set);
+  let runStart = -1;
+  for (let c = 0; c <= ECMA_MAX + 1; c++) {
+    const inSet = c <= ECMA_MAX && wanted[t[c]!] === 1;
+    if (inSet && runStart < 0) runStart = c;
+    else if (!inSet && runStart >= 0) {
+      b.add(runStart, c - 1);
+      runStart = -1;
+    }
+  }
   return b.build();
 }

@@ -77,6 +77,8 @@ export interface CompiledRegex {
   /**
    * Leftmost match starting at or after `from`; `null` when there is none (also when `from` is
    * past the end of the subject). Throws {@link RegexBudgetError} when the step limit is exceeded.
+   * PCRE flavor: `subject` must be a byte string (`toByteString(value)`), as Apache and nginx
+   * match bytes; offsets in the result are byte offsets.
    */
   exec(subject: string, from?: number, flags?: ExecFlags): Match | null;
   test(subject: string): boolean;
