@@ -2,13 +2,26 @@
  * Every rule, listed explicitly and sorted by id: a rule exists because it is listed here.
  */
 import type { Rule } from '../src/engine/rule.js';
+import aspnetHttponlycookiesXsrf from './aspnet-httponlycookies-xsrf/index.js';
+import apacheAlwaysEditMissesProxy from './apache-always-edit-misses-proxy/index.js';
+import apacheEditStarEmptyMatch from './apache-edit-star-empty-match/index.js';
+import cookieHeaderMerge from './cookie-header-merge/index.js';
 import directiveInvalid from './directive-invalid/index.js';
+import iisOutboundWildcardHeader from './iis-outbound-wildcard-header/index.js';
+import iisRegexUnsupported from './iis-regex-unsupported/index.js';
 import includeUnresolved from './include-unresolved/index.js';
 import regexTooComplex from './regex-too-complex/index.js';
 import unusedDisableDirective from './unused-disable-directive/index.js';
 import xsrfCookieHttponly from './xsrf-cookie-httponly/index.js';
 
-export const RULES: readonly Rule[] = [directiveInvalid, includeUnresolved, regexTooComplex, unusedDisableDirective, xsrfCookieHttponly];
+export const RULES: readonly Rule[] = [
+  apacheAlwaysEditMissesProxy,
+  apacheEditStarEmptyMatch,
+  aspnetHttponlycookiesXsrf,
+  cookieHeaderMerge,
+  directiveInvalid,
+  iisOutboundWildcardHeader,
+  iisRegexUnsupported, includeUnresolved, regexTooComplex, unusedDisableDirective, xsrfCookieHttponly];
 
 export function findRule(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);

@@ -78,7 +78,7 @@ function orderedCookies(ctx: RuleContext, names: ReadonlySet<string>): string[] 
 function message(ctx: RuleContext, f: Finding, note: string): string {
   const names = orderedCookies(ctx, f.cookies);
   const backends = describeBackends([...f.hitBackends], [...f.reachable]);
-  const condition = f.op.condition && f.op.condition.value === 'unknown' ? ` (when ${f.op.condition.text})` : '';
+  const condition = f.op.condition && f.op.condition.value === 'unknown' ? `(when ${f.op.condition.text})` : '';
   const scope = [backends, condition].filter(Boolean).join(' ');
   return (
     `${labelOf(f.op, f.cause)} adds HttpOnly to ${describeCookies(ctx.catalog, names)}${scope ? ` ${scope}` : ''}: ` +

@@ -7,11 +7,12 @@
  *   lint-proxy-config-disable <rules> -- <reason>  …  lint-proxy-config-enable <rules>
  *
  * No rule list means every rule. A reason after `--` is required unless `requireReason` is off.
+ * XML forbids `--` inside comments (XML 1.0 §2.5), so a lone ` - ` separates the reason too.
  * Directives that suppress nothing, name unknown rules or lack a reason are reported as
  * `unused-disable-directive`. Syntax errors cannot be suppressed.
  */
 import type { CommentToken } from '../model/header-rewrite.js';
-import { positionAt, type SourceFile } from '../source.js';
+import { positionAt, type SourceFile, type Span } from '../source.js';
 import type { LintMessage } from './lint.js';
 
 export const UNUSED_DIRECTIVE_RULE = 'unused-disable-directive';
@@ -45,7 +46,7 @@ function parse(comment: CommentToken, file: SourceFile): Directive | undefined {
   const m = PATTERN.exec(comment.text.trim());
   if (!m) return undefined;
   const rest = m[2]!;
-  const sep = /(?:^|\s)--(?:\s|$)/.exec(rest);
+  const sep = /(?:^|\s)--?(?:\s|$)/.exec(rest);
   const list = sep ? rest.slice(0, sep.index) : rest;
   const reason = sep ? rest.slice(sep.index + sep[0].length).trim() : '';
   const rules = list
@@ -61,6 +62,16 @@ function parse(comment: CommentToken, file: SourceFile): Directive | undefined {
     endLine: positionAt(file, Math.max(comment.span.start, comment.span.end - 1)).line,
     used: new Set(),
   };
+}
+
+/** The directive's own text inside its comment (markers and trailing `-->` left out). */
+function directiveSpan(file: SourceFile, d: Directive): Span {
+  const { span } = d.comment;
+  const raw = file.text.slice(span.start, span.end);
+  const at = raw.indexOf('lint-proxy-config-');
+  if (at < 0) return span;
+  const body = raw.slice(at).replace(/\s*(?:-->)?\s*$/, '');
+  return { file: span.file, start: span.start + at, end: span.start + at + body.length };
 }
 
 function covers(d: Directive, ruleId: string): boolean {
@@ -84,7 +95,7 @@ export function applyDirectives(
 
   const problems: LintMessage[] = [];
   const report = (d: Directive, message: string) => {
-    if (settings.unusedSeverity !== null) problems.push({ ruleId: UNUSED_DIRECTIVE_RULE, severity: settings.unusedSeverity, message, span: d.comment.span });
+    if (settings.unusedSeverity !== null) problems.push({ ruleId: UNUSED_DIRECTIVE_RULE, severity: settings.unusedSeverity, message, span: directiveSpan(file, d) });
   };
   const active: Directive[] = [];
   for (const d of directives) {
@@ -94,7 +105,7 @@ export function applyDirectives(
       continue;
     }
     if (settings.requireReason && d.kind !== 'enable' && d.reason === '') {
-      report(d, `lint-proxy-config-${d.kind} needs a reason after " -- " (for example "-- Jira never sets XSRF-TOKEN"); it suppresses nothing.`);
+      report(d, `lint-proxy-config-${d.kind} needs a reason after " -- " (" - " in XML comments), for example "-- Jira never sets XSRF-TOKEN"; it suppresses nothing.`);
       continue;
     }
     active.push(d);

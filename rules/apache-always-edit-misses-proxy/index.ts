@@ -1,0 +1,45 @@
+/**
+ * apache-always-edit-misses-proxy: `Header always edit Set-Cookie` only sees cookies in
+ * err_headers_out (CGI, FastCGI, SCGI); mod_proxy_http/ajp store backend cookies in headers_out,
+ * which only `Header [onsuccess]` sees (proxy-semantics.md §1.5; verified on 2.4.71). In a scope
+ * whose only backends are proxies, the hardening never applies. Judged by simulation: the
+ * directive would change a CGI cookie but changes no cookie of the scopes it is in.
+ */
+import { defineRule } from '../../src/engine/rule.js';
+import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
+import { BACKEND_LABELS, type BackendKind } from '../../src/model/backends.js';
+import type { CookieOp } from '../../src/model/header-rewrite.js';
+import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+
+export default defineRule({
+  meta: {
+    id: 'apache-always-edit-misses-proxy',
+    severity: 'warning',
+    fixable: false,
+    dialects: ['apache'],
+    description: 'Header always edit Set-Cookie never sees the cookies of proxied (HTTP, AJP) backends.',
+  },
+  check(ctx) {
+    const responses = sampleResponses(ctx.catalog.xsrf.map((c) => c.name));
+    for (const [op, endpoints] of endpointsByOp(ctx.model)) {
+      if (op.kind !== 'apache-header') continue;
+      const header = op as ApacheHeaderOp;
+      if (header.table !== 'always' || header.early || (header.action !== 'edit' && header.action !== 'edit*')) continue;
+      // Only scopes that declare their backends: a fragment may be included where CGI runs.
+      if (endpoints.some((e) => e.backends.length === 0)) continue;
+      const changes = (kind: BackendKind, pipeline: readonly CookieOp[]) =>
+        responses.some((values) => ctx.sim.run(pipeline, kind, values).lines.some((l) => l.history.some((c) => c.op === op)));
+      const wouldHarden = changes('cgi', [op]);
+      const hardens = endpoints.some((e) => e.possibleBackends.some((kind) => changes(kind, e.pipeline)));
+      if (!wouldHarden || hardens) continue;
+      const backends = [...new Map(endpoints.flatMap((e) => e.backends).map((b) => [`${b.kind} ${b.target}`, b])).values()];
+      const list = backends.map((b) => `${b.target} (${BACKEND_LABELS[b.kind]})`).join(', ');
+      ctx.report({
+        span: header.conditionSpan ?? header.actionSpan,
+        message:
+          `${op.label} only sees cookies that CGI and FastCGI responses put in err_headers_out; the cookies of ${list} are in headers_out, ` +
+          'so this directive never changes them. Drop "always" (or write "onsuccess") to edit proxied cookies.',
+      });
+    }
+  },
+});

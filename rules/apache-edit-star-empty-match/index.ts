@@ -1,0 +1,38 @@
+/**
+ * apache-edit-star-empty-match: `Header edit*` with a pattern that matches the empty string.
+ * httpd 2.4.x implements edit* by recursing on what is left of the value after each match, as a
+ * fresh subject; an empty match there recurses forever and the worker segfaults
+ * (proxy-semantics.md §1.2, verified on 2.4.71). The verdict comes from simulating the directive
+ * on sample cookies of the kinds it reaches.
+ */
+import { defineRule } from '../../src/engine/rule.js';
+import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
+import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+
+export default defineRule({
+  meta: {
+    id: 'apache-edit-star-empty-match',
+    severity: 'error',
+    fixable: false,
+    dialects: ['apache'],
+    description: 'Header edit* with a pattern that matches the empty string crashes httpd 2.4 workers.',
+  },
+  check(ctx) {
+    const responses = sampleResponses(ctx.catalog.xsrf.map((c) => c.name));
+    for (const [op, endpoints] of endpointsByOp(ctx.model)) {
+      if (op.kind !== 'apache-header') continue;
+      const header = op as ApacheHeaderOp;
+      if (header.action !== 'edit*' || !header.pattern) continue;
+      const kinds = new Set(endpoints.flatMap((e) => e.possibleBackends).filter((k) => op.reaches.includes(k)));
+      const crashed = [...kinds].some((kind) => responses.some((values) => ctx.sim.run([op], kind, values).crash?.op === op));
+      if (!crashed) continue;
+      ctx.report({
+        span: header.pattern.span,
+        message:
+          `${op.label}: the pattern matches the empty string, and httpd 2.4 applies edit* again to what is left of the value after each match, ` +
+          'matches the empty string there again and recurses until the worker crashes (segmentation fault): clients get an empty reply for every response with a Set-Cookie header. ' +
+          'Use "edit" (first match only) or a pattern that cannot match empty, such as ^(.+)$.',
+      });
+    }
+  },
+});

@@ -1,0 +1,147 @@
+/**
+ * Config-time conditional sections, evaluated while reading like httpd does
+ * (server/core.c `start_cond_section`, modules/core/mod_version.c):
+ *
+ * - the raw argument text up to the last `>`; a leading `!` negates; then one word;
+ * - `<IfModule name>`: a module is loaded when a `LoadModule` line read so far named it (by
+ *   identifier, `headers_module`, or source file, `mod_headers.c`) or it is compiled into
+ *   Debian's apache2 (`apache2 -l`). When the whole tree has no `LoadModule` at all (a vhost file
+ *   or a fragment linted alone) every module is assumed loaded: `<IfModule x>` is read,
+ *   `<IfModule !x>` is skipped;
+ * - `<IfDefine name>`: a `Define` read so far, or a `-D`/environment entry of `options.defines`;
+ * - `<IfFile path>`: the path exists (relative to ServerRoot, with the include fallbacks);
+ * - `<IfDirective>`/`<IfSection>`: assumed true (the linter does not know every module's
+ *   directives); `<IfVersion>`: compared with httpd 2.4.71, the lab server.
+ */
+
+/** Modules compiled into Debian's apache2 2.4 (`apache2 -l`). */
+const STATIC_MODULES = [
+  'core.c', 'mod_so.c', 'mod_watchdog.c', 'http_core.c', 'mod_log_config.c', 'mod_logio.c', 'mod_version.c', 'mod_unixd.c',
+  'core_module', 'so_module', 'watchdog_module', 'http_module', 'log_config_module', 'logio_module', 'version_module', 'unixd_module',
+];
+
+/** The httpd version conditionals are evaluated against. */
+export const HTTPD_VERSION: readonly [number, number, number] = [2, 4, 71];
+
+export class ModuleSet {
+  private readonly names = new Set<string>(STATIC_MODULES);
+
+  /** Records `LoadModule <identifier> <path>`: both the identifier and the source file name. */
+  load(identifier: string, path: string): void {
+    this.names.add(identifier);
+    const mpm = /^mpm_(\w+)_module$/.exec(identifier);
+    if (mpm) this.names.add(`${mpm[1]}.c`);
+    const base = /(?:^|\/)(mod_[\w-]+)\.so$/.exec(path);
+    if (base && !mpm) this.names.add(`${base[1]}.c`);
+    const id = /^(\w+)_module$/.exec(identifier);
+    if (id && !mpm) this.names.add(`mod_${id[1]}.c`);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+}
+
+export interface ConditionalEnv {
+  /** `undefined` = no LoadModule anywhere: assume loaded. */
+  readonly modules: ModuleSet | undefined;
+  isDefined(name: string): boolean;
+  fileExists(path: string): boolean;
+}
+
+function compareVersion(want: readonly number[]): number {
+  for (let i = 0; i < 3; i++) {
+    const a = HTTPD_VERSION[i]!;
+    const b = want[i] ?? 0;
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
+}
+
+/** `<IfVersion [[!]op] version>` (mod_version): `=`, `==`, `<`, `<=`, `>`, `>=`, `~ regex`, `/regex/`. */
+function ifVersion(words: readonly string[]): boolean | string {
+  let [op, version] = words.length >= 2 ? [words[0]!, words[1]!] : ['=', words[0] ?? ''];
+  let negate = false;
+  if (op.startsWith('!')) {
+    negate = true;
+    op = op.slice(1);
+  }
+  const current = HTTPD_VERSION.join('.');
+  let result: boolean;
+  if (op === '~' || (version.startsWith('/') && version.endsWith('/') && version.length > 1)) {
+    const source = op === '~' ? version : version.slice(1, -1);
+    try {
+      result = new RegExp(source).test(current);
+    } catch {
+      return 'Unrecognized regex in <IfVersion>';
+    }
+  } else {
+    const parts = version.split('.').map((p) => Number(p));
+    if (parts.some((p) => !Number.isInteger(p))) return `Unrecognized version format: ${version}`;
+    const c = compareVersion(parts);
+    const prefixEqual = parts.every((p, i) => HTTPD_VERSION[i] === p);
+    switch (op) {
+      case '=':
+      case '==':
+        result = prefixEqual;
+        break;
+      case '<':
+        result = c < 0;
+        break;
+      case '<=':
+        result = c <= 0;
+        break;
+      case '>':
+        result = c > 0;
+        break;
+      case '>=':
+        result = c >= 0;
+        break;
+      default:
+        return `unknown operator '${op}'`;
+    }
+  }
+  return negate ? !result : result;
+}
+
+/**
+ * Evaluates a conditional section. `argText` is the opening tag's text after the section name,
+ * up to (excluding) its last `>`; `firstWord` reads one config word from a string.
+ * Returns the truth value, or httpd's error text.
+ */
+export function evaluateConditional(
+  lname: string,
+  argText: string,
+  words: readonly string[],
+  env: ConditionalEnv,
+): boolean | { error: string } {
+  const trimmed = argText.replace(/^[ \t]+/, '');
+  if (lname === 'ifversion') {
+    if (words.length === 0) return { error: '<IfVersion> directive requires additional arguments' };
+    const v = ifVersion(words);
+    return typeof v === 'string' ? { error: v } : v;
+  }
+  const not = trimmed[0] === '!';
+  const arg = not ? words[0]?.replace(/^!/, '') || words[1] : words[0];
+  if (!arg || (trimmed === '' && !not)) {
+    const display = lname.replace(/^if(\w)/, (_, c: string) => `If${c.toUpperCase()}`);
+    return { error: `<${display}> directive requires additional arguments` };
+  }
+  let result: boolean;
+  switch (lname) {
+    case 'ifmodule':
+      result = env.modules === undefined ? !not : env.modules.has(arg);
+      if (env.modules === undefined) return result;
+      break;
+    case 'ifdefine':
+      result = env.isDefined(arg);
+      break;
+    case 'iffile':
+      result = env.fileExists(arg);
+      break;
+    default:
+      result = true;
+      return result;
+  }
+  return not ? !result : result;
+}

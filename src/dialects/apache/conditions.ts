@@ -1,0 +1,163 @@
+/**
+ * Request-time conditions of `Header` directives and what the configuration proves about them.
+ *
+ * - `env=VAR` / `env=!VAR` test `r->subprocess_env` when the output filter runs
+ *   (mod_headers.c `do_headers_fixup`). A variable is known UNSET when no directive in the whole
+ *   configuration can set it (SetEnv, SetEnvIf*, BrowserMatch*, PassEnv, RewriteRule `E=`) and it
+ *   is not one the server sets itself (CGI variables of `ap_add_common_vars`/`ap_add_cgi_vars`,
+ *   `HTTP_*`, mod_ssl's `HTTPS`/`SSL_*`, mod_unique_id, mod_rewrite's `SCRIPT_URL`...). It is
+ *   known SET for a directive of server S when a `SetEnv` outside every section of the main
+ *   server or of S sets it (mod_env applies it to every request of S; main-server ones are
+ *   inherited by every virtual host) and nothing anywhere unsets it. Otherwise: unknown.
+ * - `expr=` and `<If>`/`<ElseIf>`/`<Else>` are ap_expr expressions: only the literals `true`
+ *   and `false` are decided; an `<ElseIf>`/`<Else>` is false when an earlier branch is true.
+ * Unknown conditions are simulated as true (the linter assumes the worst), see
+ * src/model/simulate.ts.
+ */
+import type { Condition } from '../../model/header-rewrite.js';
+import type { Span } from '../../source.js';
+import type { Block, ServerScope } from './scopes.js';
+import type { DirectiveNode } from './syntax.js';
+
+const SERVER_VARS = new Set([
+  'PATH', 'SERVER_SIGNATURE', 'SERVER_SOFTWARE', 'SERVER_NAME', 'SERVER_ADDR', 'SERVER_PORT', 'REMOTE_ADDR', 'REMOTE_PORT',
+  'REMOTE_HOST', 'REMOTE_USER', 'REMOTE_IDENT', 'AUTH_TYPE', 'DOCUMENT_ROOT', 'REQUEST_SCHEME', 'CONTEXT_PREFIX',
+  'CONTEXT_DOCUMENT_ROOT', 'SERVER_ADMIN', 'SCRIPT_FILENAME', 'GATEWAY_INTERFACE', 'SERVER_PROTOCOL', 'REQUEST_METHOD',
+  'QUERY_STRING', 'REQUEST_URI', 'SCRIPT_NAME', 'PATH_INFO', 'PATH_TRANSLATED', 'CONTENT_TYPE', 'CONTENT_LENGTH',
+  'HTTPS', 'UNIQUE_ID', 'SCRIPT_URL', 'SCRIPT_URI', 'REDIRECT_STATUS', 'REDIRECT_URL', 'REDIRECT_QUERY_STRING',
+  'H2', 'H2PUSH', 'H2_PUSH', 'H2_PUSHED', 'H2_PUSHED_ON', 'H2_STREAM_ID', 'H2_STREAM_TAG', 'LD_LIBRARY_PATH',
+]);
+
+function serverProvided(name: string): boolean {
+  return SERVER_VARS.has(name) || /^(?:HTTP_|SSL_|REDIRECT_)/.test(name);
+}
+
+export interface EnvFacts {
+  /** Something in the configuration, or the server itself, may set the variable. */
+  maySet(name: string): boolean;
+  /** Every request of `server` has it (server-level `SetEnv`, never unset), with its value. */
+  alwaysSet(name: string, server: ServerScope): { value: string } | undefined;
+}
+
+/** `SetEnvIf`-style variable lists: `VAR`, `VAR=value`, `!VAR`. */
+function envSpecs(words: readonly string[]): { name: string; unset: boolean; value: string }[] {
+  return words.map((w) => {
+    const unset = w.startsWith('!');
+    const body = unset ? w.slice(1) : w;
+    const eq = body.indexOf('=');
+    return { name: eq === -1 ? body : body.slice(0, eq), unset, value: eq === -1 ? '1' : body.slice(eq + 1) };
+  });
+}
+
+/** RewriteRule flags `[E=VAR:val,env=!VAR]`. */
+function rewriteEnv(flags: string | undefined): { name: string; unset: boolean }[] {
+  if (!flags || !flags.startsWith('[')) return [];
+  return flags
+    .slice(1, flags.endsWith(']') ? -1 : undefined)
+    .split(',')
+    .map((f) => /^(?:e|env)=(!?)([^:]*)/i.exec(f.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ name: m[2]!, unset: m[1] === '!' }));
+}
+
+export function collectEnvFacts(directives: readonly { readonly node: DirectiveNode; readonly block: Block }[]): EnvFacts {
+  const set = new Set<string>();
+  const unset = new Set<string>();
+  const perServer = new Map<ServerScope, Map<string, string>>();
+  for (const { node, block } of directives) {
+    const a = node.args.map((w) => w.value);
+    switch (node.lname) {
+      case 'setenv':
+        if (a[0]) {
+          set.add(a[0]);
+          if (block.kind === 'server') {
+            const vars = perServer.get(block.server) ?? new Map<string, string>();
+            vars.set(a[0], a[1] ?? '');
+            perServer.set(block.server, vars);
+          }
+        }
+        break;
+      case 'passenv':
+        for (const n of a) set.add(n);
+        break;
+      case 'unsetenv':
+        for (const n of a) unset.add(n);
+        break;
+      case 'setenvif':
+      case 'setenvifnocase':
+        for (const s of envSpecs(a.slice(2))) (s.unset ? unset : set).add(s.name);
+        break;
+      case 'setenvifexpr':
+      case 'browsermatch':
+      case 'browsermatchnocase':
+        for (const s of envSpecs(a.slice(1))) (s.unset ? unset : set).add(s.name);
+        break;
+      case 'rewriterule':
+        for (const s of rewriteEnv(a[a.length - 1])) (s.unset ? unset : set).add(s.name);
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    maySet: (name) => set.has(name) || serverProvided(name),
+    alwaysSet: (name, server) => {
+      if (unset.has(name)) return undefined;
+      const own = perServer.get(server)?.get(name);
+      if (own !== undefined) return { value: own };
+      for (const [s, vars] of perServer) {
+        const v = s.vhost === null ? vars.get(name) : undefined;
+        if (v !== undefined) return { value: v };
+      }
+      return undefined;
+    },
+  };
+}
+
+function literal(expr: string): boolean | 'unknown' {
+  const t = expr.trim().replace(/^"(.*)"$/s, '$1').trim();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  return 'unknown';
+}
+
+/** The condition of an env clause (`env=VAR`, `env=!VAR`, `expr=...`); null for `early`. */
+export function envClauseCondition(clause: string, span: Span, facts: EnvFacts, server: ServerScope): Condition | null {
+  if (/^env=/i.test(clause)) {
+    const negate = clause[4] === '!';
+    const name = clause.slice(negate ? 5 : 4);
+    const known = facts.alwaysSet(name, server) ? true : facts.maySet(name) ? 'unknown' : false;
+    const value = known === 'unknown' ? known : negate ? !known : known;
+    return { text: clause, span, value };
+  }
+  if (/^expr=/i.test(clause)) return { text: clause, span, value: literal(clause.slice(5)) };
+  return null;
+}
+
+function ifValue(block: Block): boolean | 'unknown' {
+  const own = block.ifKind === 'else' ? true : literal(block.arg);
+  const earlier = (block.previous ?? []).map(ifValue);
+  if (earlier.some((v) => v === true)) return false;
+  if (earlier.every((v) => v === false)) return own;
+  return own === false ? false : 'unknown';
+}
+
+/** The conditions of the `<If>`-family blocks around a directive, outermost first. */
+export function ifConditions(block: Block): Condition[] {
+  const out: Condition[] = [];
+  for (let b: Block | null = block; b; b = b.parent) {
+    if (b.kind !== 'if' || !b.section) continue;
+    out.unshift({ text: b.label, span: b.section.span, value: ifValue(b) });
+  }
+  return out;
+}
+
+/** All conditions must hold: false when one is false, true when all are true. */
+export function combineConditions(conditions: readonly (Condition | null)[]): Condition | null {
+  const list = conditions.filter((c): c is Condition => c !== null);
+  if (list.length === 0) return null;
+  if (list.length === 1) return list[0]!;
+  const value = list.some((c) => c.value === false) ? false : list.every((c) => c.value === true) ? true : 'unknown';
+  const span = list[list.length - 1]!.span;
+  return span ? { text: list.map((c) => c.text).join(' and '), span, value } : { text: list.map((c) => c.text).join(' and '), value };
+}

@@ -1,0 +1,229 @@
+/**
+ * The endpoints of an Apache configuration: for the main server and each `<VirtualHost>`,
+ *
+ * - one per representative request path: `/`, every non-regex `<Location>`, `ProxyPass`,
+ *   `Alias` and `ScriptAlias` path (the main server's paths are visited in every virtual host,
+ *   whose requests its sections and `ProxyPass` rules also serve);
+ * - one per pattern section that holds a cookie operation or declares a backend
+ *   (`<LocationMatch>`, `<Location ~>`, wildcard `<Location>`, `<Directory ~>`, `<Files>`,
+ *   `<FilesMatch>`) and per `ProxyPassMatch`, `ScriptAliasMatch` and `RewriteRule [P]`: no single
+ *   path stands for them, so they get no `requestPath`; the section and its ancestors are applied
+ *   as if they matched, together with the sections that match every path.
+ *
+ * Pipelines are in execution order: the server-level `early` directives (post_read_request),
+ * the `ProxyPassReverseCookie*` mapping (applied while mod_proxy reads the response), then every
+ * other `Header` directive in merge order.
+ *
+ * Labels: `main server`, `<VirtualHost *:443>`, and below it `› <Location /jira>`,
+ * `› ProxyPass /app`, `› <Directory /var/www> › <FilesMatch \.php$>`.
+ *
+ * Backends: what routes the path (see routing.ts). `possibleBackends`: the declared kinds; when
+ * the whole configuration declares no backend (a fragment), every default kind; when it declares
+ * some but not for this path: every default kind for a virtual host that declares none at all, not
+ * even through the main server (its application is something the linter does not recognise, e.g.
+ * mod_jk mounted elsewhere), else none: the path serves static files, which send no cookies, and
+ * the main server of a configuration with virtual hosts rarely serves anything.
+ */
+import type { BackendKind } from '../../model/backends.js';
+import type { CookieOp, Endpoint } from '../../model/header-rewrite.js';
+import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
+import type { ApacheHeaderOp } from '../../model/ops/apache-header.js';
+import type { Span } from '../../source.js';
+import { declaresBackend, kindsOfUrl } from './backends.js';
+import { directoryMatches, mergedBlocks } from './matching.js';
+import type { OpsResult } from './ops.js';
+import { hasWildcard } from './fnmatch.js';
+import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
+import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
+
+export interface EndpointContext {
+  readonly tree: ScopeTree;
+  readonly ops: OpsResult;
+  readonly routing: RoutingContext;
+  readonly defaultBackends: readonly BackendKind[];
+}
+
+interface PathSource {
+  readonly label: string | null;
+  readonly span: Span;
+}
+
+/** Pipelines are shared between endpoints with the same merged sections (same op identities). */
+class PipelineCache {
+  private readonly pipelines = new Map<string, CookieOp[]>();
+  private readonly reverseOps = new Map<string, CookieOp>();
+  readonly allReverseOps: CookieOp[] = [];
+
+  constructor(private readonly ops: OpsResult) {}
+
+  pipeline(blocks: readonly Block[]): CookieOp[] {
+    const key = blocks.map((b) => b.order).join(',');
+    let pipeline = this.pipelines.get(key);
+    if (pipeline) return pipeline;
+    const paths: CookieMapping[] = [];
+    const domains: CookieMapping[] = [];
+    const early: CookieOp[] = [];
+    const late: CookieOp[] = [];
+    for (const b of blocks) {
+      const m = this.ops.mappings.get(b);
+      if (m) {
+        paths.push(...m.paths);
+        domains.push(...m.domains);
+      }
+      for (const op of this.ops.byBlock.get(b) ?? []) {
+        // `early` runs in post_read_request with the server's config only: in a section it never runs.
+        if ((op as Partial<ApacheHeaderOp>).early) {
+          if (b.kind === 'server') early.push(op);
+        } else late.push(op);
+      }
+    }
+    pipeline = [...early];
+    if (paths.length + domains.length > 0) pipeline.push(this.reverseOp(paths, domains));
+    pipeline.push(...late);
+    this.pipelines.set(key, pipeline);
+    return pipeline;
+  }
+
+  /** The mapping arrays of a merged config form one op; the same arrays give the same op. */
+  private reverseOp(paths: CookieMapping[], domains: CookieMapping[]): CookieOp {
+    const key = [...paths, ...domains].map((m) => `${m.span.file}:${m.span.start}`).join(',') + `|${paths.length}`;
+    let op = this.reverseOps.get(key);
+    if (!op) {
+      op = createCookieReverseOp(paths, domains);
+      this.reverseOps.set(key, op);
+      this.allReverseOps.push(op);
+    }
+    return op;
+  }
+}
+
+function literalPrefix(pattern: string): string {
+  const m = /^\^?((?:\/[A-Za-z0-9_.~-]*)*)/.exec(pattern);
+  const prefix = m?.[1] ?? '';
+  return prefix.startsWith('/') ? prefix : '/';
+}
+
+function isPatternBlock(b: Block): boolean {
+  if (b.kind === 'files') return true;
+  if (b.kind === 'location' || b.kind === 'directory') return b.regex || hasWildcard(b.arg);
+  return false;
+}
+
+export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; reverseOps: CookieOp[] } {
+  const { tree } = ctx;
+  const cache = new PipelineCache(ctx.ops);
+  const endpoints: Endpoint[] = [];
+  const declaring = tree.directives.filter(declaresBackend);
+  const declaresAny = declaring.length > 0;
+  const serverDeclares = (server: ServerScope) => declaring.some((d) => d.block.server === server || d.block.server === tree.main);
+  const interesting = new Set<Block>();
+  for (const d of declaring) for (const b of ancestry(d.block)) interesting.add(b);
+  for (const [b] of ctx.ops.byBlock) for (const a of ancestry(b)) interesting.add(a);
+  for (const [b] of ctx.ops.mappings) for (const a of ancestry(b)) interesting.add(a);
+
+  const possible = (server: ServerScope, r: Route): BackendKind[] => {
+    if (!declaresAny) return [...ctx.defaultBackends];
+    if (r.backends.length > 0) return kindsOf(r.backends);
+    return server.vhost !== null && !serverDeclares(server) ? [...ctx.defaultBackends] : [];
+  };
+  const push = (server: ServerScope, label: string, span: Span, r: Route, requestPath?: string) => {
+    const blocks = mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
+    const endpoint: Endpoint = {
+      label,
+      span,
+      backends: r.backends,
+      possibleBackends: possible(server, r),
+      pipeline: cache.pipeline(blocks),
+      ...(requestPath === undefined ? {} : { requestPath }),
+    };
+    endpoints.push(endpoint);
+  };
+  const under = (server: ServerScope, part: string | null) => {
+    if (part === null) return server.label;
+    return server === tree.main ? part : `${server.label} › ${part}`;
+  };
+
+  for (const server of [tree.main, ...tree.vhosts]) {
+    const visible = server === tree.main ? [tree.main] : [tree.main, server];
+    const paths = new Map<string, PathSource>([['/', { label: null, span: server.span }]]);
+    const addPath = (p: string, label: string, span: Span) => {
+      if (p.startsWith('/') && !paths.has(p)) paths.set(p, { label, span });
+    };
+    for (const s of visible) {
+      for (const b of s.blocks) {
+        if (b.kind === 'location' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && b.section) addPath(b.arg, b.label, b.section.span);
+      }
+      for (const d of s.root.directives) {
+        const a = d.args.map((w) => w.value);
+        if ((d.lname === 'proxypass' || d.lname === 'alias' || d.lname === 'scriptalias') && a.length >= 2) addPath(a[0]!, `${d.name} ${a[0]}`, d.span);
+      }
+    }
+    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p);
+
+    const local: [string, PathSource][] = [['/', { label: null, span: server.span }]];
+    for (const s of visible) {
+      for (const d of s.root.directives) {
+        if ((d.lname === 'alias' || d.lname === 'scriptalias') && d.args.length >= 2) local.push([d.args[0]!.value, { label: `${d.name} ${d.args[0]!.value}`, span: d.span }]);
+      }
+    }
+    for (const s of visible) {
+      for (const b of s.blocks) {
+        if (!isPatternBlock(b) || !interesting.has(b) || !b.section) continue;
+        const chain = ancestry(b).filter((x) => x.kind !== 'server');
+        const forced = new Set<Block>(chain);
+        const label = chain.map((x) => x.label).join(' › ');
+        if (b.kind === 'location') {
+          push(server, under(server, label), b.section.span, route(ctx.routing, server, literalPrefix(b.arg), { forced }));
+          continue;
+        }
+        for (const { via, r } of fileRoutes(ctx, server, chain, forced, local)) {
+          push(server, under(server, via ? `${label} via ${via}` : label), b.section.span, r);
+        }
+      }
+      for (const d of s.root.directives) {
+        if (d.lname === 'rewriterule' && s !== server) continue;
+        const e = ruleEndpoint(ctx, server, d);
+        if (e) push(server, under(server, e.label), d.span, e.route);
+      }
+    }
+  }
+  return { endpoints, reverseOps: cache.allReverseOps };
+}
+
+/**
+ * `<Files>` and regex `<Directory>` sections apply to files, wherever they are mapped from: one
+ * endpoint per local mapping (`/`, `Alias`, `ScriptAlias`) whose files the section can see and
+ * that reaches a backend (or the `/` one when none does).
+ */
+function fileRoutes(
+  ctx: EndpointContext,
+  server: ServerScope,
+  chain: readonly Block[],
+  forced: ReadonlySet<Block>,
+  local: readonly [string, PathSource][],
+): { via: string | null; r: Route }[] {
+  const dir = chain.find((x) => x.kind === 'directory' && !x.regex && !hasWildcard(x.arg));
+  const routes = local.map(([uri, src]) => ({ via: uri === '/' ? null : src.label, r: route(ctx.routing, server, uri, { forced, local: true }) }));
+  const visible = dir ? routes.filter((x) => directoryMatches(dir, x.r.request.fsPath, ctx.routing.flagsAt)) : routes;
+  const reaching = visible.filter((x) => x.r.backends.length > 0);
+  if (reaching.length > 0) return reaching;
+  return [visible[0] ?? routes[0]!];
+}
+
+/** `ProxyPassMatch`, `ScriptAliasMatch`, `RewriteRule [P]`: an endpoint for the requests they route. */
+function ruleEndpoint(ctx: EndpointContext, server: ServerScope, d: PlacedDirective['node']): { label: string; route: Route } | null {
+  const a = d.args.map((w) => w.value);
+  const label = `${d.name} ${d.args[0]?.raw ?? ''}`;
+  const proxied = (pattern: string, target: string, suffix = ''): { label: string; route: Route } => {
+    const url = target.replace(/\$\d.*$/, '');
+    const refs = kindsOfUrl(url, ctx.routing.balancers).map((kind) => ({ kind, target, span: d.span }));
+    return { label: label + suffix, route: route(ctx.routing, server, literalPrefix(pattern), { proxy: { url, refs } }) };
+  };
+  if (d.lname === 'proxypassmatch' && a.length >= 2 && a[1] !== '!') return proxied(a[0]!, a[1]!);
+  if (d.lname === 'rewriterule' && a.length >= 3 && /^\[.*\b(?:p|proxy)\b.*\]$/i.test(a[2]!)) return proxied(a[0]!, a[1]!, ' [P]');
+  if (d.lname === 'scriptaliasmatch' && a.length >= 2) {
+    const r = route(ctx.routing, server, literalPrefix(a[0]!), { local: true });
+    return { label, route: { request: r.request, backends: [{ kind: 'cgi', target: a[1]!, span: d.span }] } };
+  }
+  return null;
+}

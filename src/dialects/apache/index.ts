@@ -1,0 +1,11 @@
+/** The Apache httpd dialect: parser, model lowering and fix builders (see lower.ts and edits.ts). */
+import type { DialectModule } from '../dialect.js';
+import { excludeCookies } from './edits.js';
+import { APACHE_DEFAULT_BACKENDS, buildApacheModel } from './lower.js';
+
+export const apacheDialect: DialectModule = {
+  id: 'apache',
+  defaultBackends: APACHE_DEFAULT_BACKENDS,
+  buildModel: buildApacheModel,
+  fixers: { excludeCookies },
+};

@@ -1,0 +1,104 @@
+/**
+ * httpd's config reader, reproduced byte for byte (server/util.c `ap_cfg_getline_core`,
+ * `cfg_trim_line`; server/config.c `ap_build_config_sub`), with every character mapped back to
+ * its offset in the file:
+ *
+ * - a physical line ends at LF only (a lone CR is ordinary white space inside a line);
+ * - a line whose last character before `[CR]LF` is `\` continues on the next line: the `\` and
+ *   the line break are removed. This happens before comment detection, so a `#` line ending in
+ *   `\` swallows the next line; a last line without LF never continues;
+ * - httpd reads lines as C strings: a NUL byte ends the line's content (and stops continuation);
+ * - leading and trailing white space (`apr_isspace`: space, \t, \n, \v, \f, \r) is removed;
+ * - a line whose first character is `#` is a comment; there are no trailing comments.
+ */
+import type { SourceFile } from '../../source.js';
+
+export interface LogicalLine {
+  readonly file: string;
+  /** What httpd sees: joined, cut at NUL, trimmed. Never empty. */
+  readonly text: string;
+  /** File offset of each character of {@link text}. */
+  readonly offsets: Int32Array;
+  /** Offset where the first physical line of this logical line starts (its indentation). */
+  readonly lineStart: number;
+  /** Offset right after the last physical line's content, before its line terminator. */
+  readonly lineEnd: number;
+  readonly isComment: boolean;
+}
+
+/** `apr_isspace`: C `isspace` in the C locale. */
+export function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+}
+
+interface Segment {
+  readonly start: number;
+  readonly end: number;
+}
+
+function buildLine(file: string, text: string, segments: Segment[], lineStart: number, lineEnd: number): LogicalLine | null {
+  let joined = '';
+  for (const s of segments) joined += text.slice(s.start, s.end);
+  let a = 0;
+  let b = joined.length;
+  while (a < b && isSpace(joined[a])) a++;
+  while (b > a && isSpace(joined[b - 1])) b--;
+  if (a === b) return null;
+  const offsets = new Int32Array(b - a);
+  let k = 0;
+  let i = 0;
+  for (const s of segments) {
+    for (let o = s.start; o < s.end; o++, i++) {
+      if (i >= a && i < b) offsets[k++] = o;
+    }
+  }
+  const out = joined.slice(a, b);
+  return { file, text: out, offsets, lineStart, lineEnd, isComment: out[0] === '#' };
+}
+
+/** Splits a file into the logical lines httpd reads, skipping blank ones. */
+export function readLogicalLines(source: SourceFile): LogicalLine[] {
+  const text = source.text;
+  const len = text.length;
+  const lines: LogicalLine[] = [];
+  let pos = 0;
+  while (pos < len) {
+    const lineStart = pos;
+    const segments: Segment[] = [];
+    let lineEnd = pos;
+    for (;;) {
+      const nl = text.indexOf('\n', pos);
+      const physEnd = nl === -1 ? len : nl;
+      const nul = text.indexOf('\0', pos);
+      if (nul !== -1 && nul < physEnd) {
+        // C string semantics: the content stops at NUL; no continuation check applies.
+        segments.push({ start: pos, end: nul });
+        lineEnd = physEnd;
+        pos = nl === -1 ? len : nl + 1;
+        break;
+      }
+      if (nl === -1) {
+        segments.push({ start: pos, end: len });
+        lineEnd = len;
+        pos = len;
+        break;
+      }
+      let e = physEnd;
+      if (e > pos && text[e - 1] === '\r') e--;
+      if (e > pos && text[e - 1] === '\\') {
+        segments.push({ start: pos, end: e - 1 });
+        pos = nl + 1;
+        lineEnd = physEnd;
+        if (pos >= len) break;
+        continue;
+      }
+      segments.push({ start: pos, end: physEnd });
+      lineEnd = e;
+      pos = nl + 1;
+      break;
+    }
+    const line = buildLine(source.path, text, segments, lineStart, lineEnd);
+    if (line) lines.push(line);
+  }
+  return lines;
+}

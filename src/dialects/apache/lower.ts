@@ -1,0 +1,43 @@
+/**
+ * Apache syntax tree → the common header-rewrite model: parse (with includes), group directives
+ * by server and section, turn cookie directives into operations, and build every endpoint's
+ * pipeline in httpd's merge order.
+ */
+import type { DialectOptions } from '../dialect.js';
+import type { ConfigIO } from '../../engine/io.js';
+import type { BackendKind } from '../../model/backends.js';
+import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
+import { collectBalancers } from './backends.js';
+import { collectEnvFacts } from './conditions.js';
+import { buildEndpoints } from './endpoints.js';
+import { buildOps } from './ops.js';
+import { parseApache } from './parser.js';
+import { buildScopes } from './scopes.js';
+
+export const APACHE_DEFAULT_BACKENDS: readonly BackendKind[] = ['http', 'ajp', 'fastcgi', 'cgi', 'module'];
+
+export function buildApacheModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  const parsed = parseApache(rootPath, io, {
+    ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
+    ...(options.defines === undefined ? {} : { defines: options.defines }),
+  });
+  const tree = buildScopes(parsed.nodes, rootPath);
+  const facts = collectEnvFacts(tree.directives);
+  const ops = buildOps(tree, facts);
+  const { endpoints, reverseOps } = buildEndpoints({
+    tree,
+    ops,
+    routing: { main: tree.main, balancers: collectBalancers(tree.directives), flagsAt: ops.flagsAt, orderOf: ops.orderOf },
+    defaultBackends: APACHE_DEFAULT_BACKENDS,
+  });
+  return {
+    dialect: 'apache',
+    root: rootPath,
+    files: parsed.files,
+    endpoints,
+    ops: [...ops.ops, ...reverseOps],
+    problems: [...parsed.problems, ...tree.problems, ...ops.problems],
+    comments: parsed.comments,
+    facts: [],
+  };
+}

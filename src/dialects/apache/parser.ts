@@ -1,0 +1,332 @@
+/**
+ * Builds the syntax tree of an Apache configuration the way httpd reads it
+ * (server/config.c `ap_build_config`, `ap_build_config_sub`, `ap_soak_end_container`):
+ * one logical line at a time, `${NAME}` substituted first, directive names case-insensitive,
+ * `<Section args>` … `</Section>` nested and balanced within each file. Directives httpd executes
+ * while reading (`EXEC_ON_READ`) are executed here too, in reading order: `Define`, `UnDefine`,
+ * `ServerRoot`, `LoadModule`, `Include`, `IncludeOptional`, and the conditional sections.
+ *
+ * Never throws: what httpd would refuse is returned as positioned problems (syntax errors have
+ * `ruleId: null`, unresolvable includes `include-unresolved`) and parsing goes on.
+ */
+import { posix } from 'node:path';
+import { isIoError, type ConfigIO } from '../../engine/io.js';
+import type { CommentToken, Problem } from '../../model/header-rewrite.js';
+import type { SourceFile, Span } from '../../source.js';
+import { evaluateConditional, ModuleSet } from './conditionals.js';
+import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
+import { readLogicalLines, type LogicalLine } from './lexer.js';
+import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode } from './syntax.js';
+import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine } from './words.js';
+
+export interface ParseOptions {
+  readonly serverRoot?: string;
+  /** `-D` defines and environment variables. */
+  readonly defines?: Readonly<Record<string, string>>;
+}
+
+export interface ParsedConfig {
+  readonly root: string;
+  readonly nodes: readonly Node[];
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly problems: readonly Problem[];
+  readonly comments: readonly CommentToken[];
+  /** Whether an active `LoadModule` line was read anywhere. */
+  readonly loadsModules: boolean;
+}
+
+/** AP_MAX_INCLUDE_DEPTH in include/http_config.h. */
+const MAX_INCLUDE_DEPTH = 128;
+
+class Parser {
+  readonly files = new Map<string, SourceFile>();
+  readonly problems: Problem[] = [];
+  readonly comments: CommentToken[] = [];
+  loadsModules = false;
+  private readonly defines = new Map<string, string | undefined>();
+  private serverRoot: string;
+  private readonly rootDir: string;
+  /** Real paths of the files being read, outermost first (include cycle detection). */
+  private readonly chain: { real: string; path: string }[] = [];
+
+  constructor(
+    private readonly io: ConfigIO,
+    private readonly options: ParseOptions,
+    rootPath: string,
+    /** undefined = no LoadModule anywhere: every module is assumed loaded. */
+    private readonly modules: ModuleSet | undefined,
+  ) {
+    this.serverRoot = options.serverRoot ?? DEFAULT_SERVER_ROOT;
+    this.rootDir = posix.dirname(rootPath);
+  }
+
+  private lookup = (name: string): string | undefined => {
+    const d = this.defines.get(name);
+    if (d !== undefined) return d;
+    return this.options.defines?.[name];
+  };
+
+  private isDefined(name: string): boolean {
+    return this.defines.has(name) || (this.options.defines !== undefined && Object.hasOwn(this.options.defines, name));
+  }
+
+  private syntax(span: Span, message: string): void {
+    this.problems.push({ span, message, ruleId: null });
+  }
+
+  /** Reads one file; returns its top-level nodes. `via` is the include path word, for problems. */
+  parseFile(path: string, via?: { span: Span }): Node[] {
+    const source = this.io.read(path);
+    if (isIoError(source)) {
+      if (via) this.problems.push({ span: via.span, message: `Apache refuses to start: "Could not open configuration file ${path}: ${source.error}".`, ruleId: 'include-unresolved' });
+      return [];
+    }
+    const real = this.io.realpath(path);
+    const cycleAt = this.chain.findIndex((c) => c.real === real);
+    if (cycleAt !== -1 && via) {
+      const loop = [...this.chain.slice(cycleAt).map((c) => c.path), path].join(' → ');
+      this.problems.push({
+        span: via.span,
+        message: `Include cycle: ${loop}. httpd stops with "Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, There appears to be a recursion."`,
+        ruleId: 'include-unresolved',
+      });
+      return [];
+    }
+    if (this.chain.length >= MAX_INCLUDE_DEPTH && via) {
+      this.problems.push({ span: via.span, message: `Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, There appears to be a recursion.`, ruleId: 'include-unresolved' });
+      return [];
+    }
+    if (!this.files.has(path)) this.files.set(path, source);
+    this.chain.push({ real, path });
+    try {
+      return this.parseLines(readLogicalLines(source));
+    } finally {
+      this.chain.pop();
+    }
+  }
+
+  private parseLines(lines: readonly LogicalLine[]): Node[] {
+    const top: Node[] = [];
+    const stack: { readonly section: SectionNode }[] = [];
+    const children = (): Node[] => (stack.length > 0 ? stack[stack.length - 1]!.section.children : top);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.isComment) {
+        this.comment(line);
+        continue;
+      }
+      const x = expandLine(line, this.lookup);
+      const first = nextWord(x, 0);
+      if (!first) continue;
+      const name = first.value;
+      if (name.startsWith('</')) {
+        this.closeSection(x, name, first.span, stack);
+        continue;
+      }
+      if (name.startsWith('<')) {
+        const section = this.openSection(x, name, first);
+        children().push(section);
+        if (section.active === false) i = this.soak(lines, i + 1, section);
+        else stack.push({ section });
+        continue;
+      }
+      const directive = this.directive(x, first, name);
+      children().push(directive);
+    }
+    for (let k = stack.length - 1; k >= 0; k--) {
+      const s = stack[k]!.section;
+      this.syntax(s.nameWord.span, `<${s.name}> was not closed.`);
+    }
+    return top;
+  }
+
+  private readonly commentKeys = new Set<string>();
+
+  /** Comments are kept once even when their file is included several times. */
+  private comment(line: LogicalLine): void {
+    const start = line.offsets[0]!;
+    const end = line.offsets[line.text.length - 1]! + 1;
+    const key = `${line.file}\u0000${start}`;
+    if (this.commentKeys.has(key)) return;
+    this.commentKeys.add(key);
+    this.comments.push({ span: { file: line.file, start, end }, text: line.text.slice(1) });
+  }
+
+  private directive(x: ExpandedLine, first: NonNullable<ReturnType<typeof nextWord>>, written: string): DirectiveNode {
+    // ap_build_config_sub strips one trailing '>' from a directive name.
+    const name = written.endsWith('>') ? written.slice(0, -1) : written;
+    const args = splitWords(x, first.end);
+    const node: DirectiveNode = {
+      type: 'directive',
+      name,
+      lname: name.toLowerCase(),
+      nameWord: first,
+      args,
+      line: x,
+      span: textSpan(x, 0, x.text.length),
+    };
+    this.execute(node);
+    return node;
+  }
+
+  /** Directives httpd runs while reading (EXEC_ON_READ). */
+  private execute(node: DirectiveNode): void {
+    const a = node.args;
+    switch (node.lname) {
+      case 'define':
+        if (a[0] && !a[0].value.includes(':')) this.defines.set(a[0].value, a[1]?.value);
+        else if (a[0]) this.problems.push({ span: a[0].span, message: "Variable name must not contain ':'", ruleId: null });
+        break;
+      case 'undefine':
+        if (a[0]) this.defines.delete(a[0].value);
+        break;
+      case 'serverroot':
+        if (a[0] && this.options.serverRoot === undefined) this.serverRoot = a[0].value;
+        break;
+      case 'loadmodule':
+        this.loadsModules = true;
+        if (a[0] && a[1]) this.modules?.load(a[0].value, a[1].value);
+        break;
+      case 'include':
+      case 'includeoptional':
+        this.include(node, node.lname === 'includeoptional');
+        break;
+      default:
+        break;
+    }
+  }
+
+  private includeContext(includingDir: string) {
+    return { io: this.io, serverRoot: this.serverRoot, serverRootGiven: this.options.serverRoot !== undefined, rootDir: this.rootDir, includingDir };
+  }
+
+  private include(node: DirectiveNode, optional: boolean): void {
+    const arg = node.args[0];
+    node.included = [];
+    if (!arg) return;
+    const includingDir = posix.dirname(node.span.file);
+    const resolution = resolveInclude(arg.value, optional, this.includeContext(includingDir));
+    if (resolution.error) {
+      this.problems.push({ span: arg.span, message: `${node.name} ${arg.value}: Apache refuses to start: "${resolution.error}".`, ruleId: 'include-unresolved' });
+      return;
+    }
+    for (const file of resolution.files) node.included.push(...this.parseFile(file, arg));
+  }
+
+  private openSection(x: ExpandedLine, written: string, first: NonNullable<ReturnType<typeof nextWord>>): SectionNode {
+    // `<VirtualHost>` alone: the name loses its '>' and the handler sees the argument ">".
+    const bare = written.endsWith('>') && x.text.slice(first.end).trim() === '';
+    const name = (bare ? written.slice(1, -1) : written.slice(1)) || written.slice(1);
+    const lname = name.toLowerCase();
+    const rest = bare ? '' : x.text.slice(first.end);
+    const gt = bare ? 0 : rest.lastIndexOf('>');
+    const span = textSpan(x, 0, x.text.length);
+    if (!bare && gt === -1) this.syntax(span, `<${name}> directive missing closing '>'`);
+    const argsEnd = gt === -1 ? x.text.length : first.end + gt;
+    const args = bare ? [] : splitWords(x, first.end, argsEnd);
+    let active: boolean | undefined;
+    if (CONDITIONAL_SECTIONS.has(lname)) {
+      const argText = bare ? '' : x.text.slice(first.end, argsEnd);
+      const value = evaluateConditional(
+        lname,
+        argText,
+        args.map((w) => w.value),
+        {
+          modules: this.modules,
+          isDefined: (n) => this.isDefined(n),
+          fileExists: (p) => pathExists(p, this.includeContext(posix.dirname(x.line.file))),
+        },
+      );
+      if (typeof value === 'object') {
+        this.syntax(first.span, value.error);
+        active = false;
+      } else active = value;
+    } else if (args.length === 0 && lname !== 'else') {
+      this.syntax(span, `<${name}> directive requires additional arguments`);
+    }
+    const section: SectionNode = { type: 'section', name, lname, nameWord: first, args, line: x, span, close: null, children: [] };
+    return active === undefined ? section : { ...section, active };
+  }
+
+  private closeSection(x: ExpandedLine, written: string, span: Span, stack: { readonly section: SectionNode }[]): void {
+    const name = written.endsWith('>') ? written.slice(2, -1) : written.slice(2);
+    const top = stack[stack.length - 1];
+    if (!top) {
+      this.syntax(span, `${written} without matching <${written.slice(2)} section`);
+      return;
+    }
+    if (!written.endsWith('>')) {
+      this.syntax(span, `${written}> directive missing closing '>'`);
+    }
+    if (name.toLowerCase() === top.section.lname) {
+      top.section.close = textSpan(x, 0, x.text.length);
+      stack.pop();
+      return;
+    }
+    this.syntax(span, `Expected </${top.section.name}> but saw </${name}>`);
+    // Recover: close up to the matching open section when there is one, else ignore the line.
+    const at = stack.map((f) => f.section.lname).lastIndexOf(name.toLowerCase());
+    if (at === -1) return;
+    stack[at]!.section.close = textSpan(x, 0, x.text.length);
+    stack.length = at;
+  }
+
+  /**
+   * Skips an inactive conditional section like `ap_soak_end_container`: lines are not
+   * substituted or executed, only section tags are tracked to find the matching close.
+   * Returns the index of the closing line (or the last line).
+   */
+  private soak(lines: readonly LogicalLine[], from: number, section: SectionNode): number {
+    // Names as written: httpd's messages quote the tag as it appears in the file.
+    const open: string[] = [section.name];
+    for (let i = from; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.isComment) {
+        this.comment(line);
+        continue;
+      }
+      const x = expandLine(line, () => undefined);
+      const first = nextWord(x, 0);
+      if (!first || !first.value.startsWith('<')) continue;
+      if (first.value.startsWith('</')) {
+        const name = first.value.slice(2, first.value.endsWith('>') ? -1 : undefined);
+        const expected = open[open.length - 1]!;
+        if (name.toLowerCase() === expected.toLowerCase()) open.pop();
+        else {
+          this.syntax(first.span, `Expected </${expected}> but saw </${name}>`);
+          const at = open.map((n) => n.toLowerCase()).lastIndexOf(name.toLowerCase());
+          if (at !== -1) open.length = at;
+        }
+        if (open.length === 0) {
+          section.close = textSpan(x, 0, x.text.length);
+          return i;
+        }
+        continue;
+      }
+      const bare = x.text.slice(first.end).trim() === '' && first.value.endsWith('>');
+      open.push(bare ? first.value.slice(1, -1) : first.value.slice(1));
+    }
+    this.syntax(section.nameWord.span, `Expected </${section.name}> before end of configuration`);
+    return lines.length - 1;
+  }
+}
+
+function run(rootPath: string, io: ConfigIO, options: ParseOptions, modules: ModuleSet | undefined): { parser: Parser; nodes: Node[] } {
+  const parser = new Parser(io, options, rootPath, modules);
+  const nodes = parser.parseFile(rootPath);
+  return { parser, nodes };
+}
+
+/**
+ * Parses `rootPath` and what it includes. `<IfModule>` is first evaluated assuming every module
+ * is loaded; when the tree turns out to load modules itself, it is parsed again with the modules
+ * its `LoadModule` lines load, in reading order, as httpd evaluates them.
+ */
+export function parseApache(rootPath: string, io: ConfigIO, options: ParseOptions = {}): ParsedConfig {
+  let { parser, nodes } = run(rootPath, io, options, undefined);
+  if (parser.loadsModules) ({ parser, nodes } = run(rootPath, io, options, new ModuleSet()));
+  const root = io.read(rootPath);
+  const problems = [...parser.problems];
+  if (isIoError(root)) problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Could not open configuration file ${rootPath}: ${root.error}`, ruleId: null });
+  return { root: rootPath, nodes, files: parser.files, problems, comments: parser.comments, loadsModules: parser.loadsModules };
+}

@@ -1,0 +1,14 @@
+/**
+ * The IIS dialect: web.config and applicationHost.config, URL Rewrite outbound rules on
+ * Set-Cookie, ASP.NET `<httpCookies>`. Loaded on demand by src/dialects/registry.ts.
+ */
+import type { DialectModule } from '../dialect.js';
+import { excludeCookies } from './edits.js';
+import { buildIisModel, IIS_BACKENDS } from './lower.js';
+
+export const iisDialect: DialectModule = {
+  id: 'iis',
+  defaultBackends: IIS_BACKENDS,
+  buildModel: buildIisModel,
+  fixers: { excludeCookies },
+};

@@ -1,0 +1,159 @@
+/**
+ * mod_headers' value and replacement strings (modules/metadata/mod_headers.c
+ * `parse_format_string`, `parse_misc_string`, `parse_format_tag`, `process_tags`) and httpd's
+ * regex substitution (server/util.c `regsub_core`, used through `ap_pregsub`).
+ *
+ * The three unescaping layers of a replacement, in order (proxy-semantics.md §1.4):
+ * 1. the config tokenizer (done by the parser: `\\` and `\<quote>`);
+ * 2. the format string, here: `%%` → `%` (a lone `%` at the end stays), `%{ARG}X` / `%X` tags for
+ *    X in `D t e s l i b`, any other `%X` is a configuration error "Unrecognized header format %X";
+ *    `\\` → `\`, `\n` `\r` `\t` → control characters, any other `\c` keeps its backslash;
+ * 3. `ap_pregsub`, on the tag-expanded string: `$0`–`$9` insert groups (a group that did not
+ *    match, or matched empty, inserts nothing); `\c` inserts `c` literally (so `\1` is `1`,
+ *    `\$1` is `$1`); every other character is literal.
+ * A string starting with `expr=` (case-sensitive) is an ap_expr string expression instead.
+ */
+
+export type FormatPart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'tag'; readonly tag: string; readonly arg: string };
+
+export interface FormatString {
+  readonly parts: readonly FormatPart[];
+  /** The ap_expr source after `expr=`, when the string is an expression. */
+  readonly expr?: string;
+}
+
+/** mod_headers' registered tags (`header_pre_config`). */
+const TAGS = new Set(['D', 't', 'e', 's', 'l', 'i', 'b']);
+
+/** Parses a format string; returns httpd's error text for an unknown `%X`. */
+export function parseFormat(s: string): FormatString | { error: string } {
+  if (s.startsWith('expr=')) return { parts: [], expr: s.slice(5) };
+  const parts: FormatPart[] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] !== '%') {
+      let text = '';
+      while (i < s.length && s[i] !== '%') {
+        if (s[i] !== '\\') {
+          text += s[i++];
+          continue;
+        }
+        i++;
+        const c = s[i];
+        if (c === '\\') text += '\\';
+        else if (c === 'r') text += '\r';
+        else if (c === 'n') text += '\n';
+        else if (c === 't') text += '\t';
+        else {
+          // Copied verbatim; the next character is handled by the loop (it may be a '%').
+          text += '\\';
+          continue;
+        }
+        i++;
+      }
+      parts.push({ kind: 'text', text });
+      continue;
+    }
+    i++;
+    if (i >= s.length || s[i] === '%') {
+      parts.push({ kind: 'text', text: '%' });
+      if (i < s.length) i++;
+      continue;
+    }
+    let arg = '';
+    if (s[i] === '{') {
+      const close = s.indexOf('}', i + 1);
+      arg = close === -1 ? s.slice(i + 1) : s.slice(i + 1, close);
+      i = close === -1 ? s.length : close + 1;
+    }
+    const tag = s[i] ?? '';
+    if (!TAGS.has(tag)) return { error: `Unrecognized header format %${tag}` };
+    parts.push({ kind: 'tag', tag, arg });
+    i++;
+  }
+  return { parts };
+}
+
+/** What the linter knows about the request when it expands tags. */
+export interface FormatEnv {
+  /** `%{NAME}e`: the value of an environment variable, or undefined when unset. */
+  env(name: string): string | undefined;
+}
+
+/** newlines in env values are turned into spaces (`unwrap_header`). */
+function unwrap(s: string): string {
+  return s.replace(/[\r\n]/g, ' ');
+}
+
+/**
+ * `process_tags`. Request-dependent tags get representative values: `%D` `D=0`, `%t` `t=0`,
+ * `%l` `l=0.00/0.00/0.00`, `%i` `i=0`, `%b` `b=0`; an unset variable prints `(null)` as httpd does;
+ * SSL variables are unknown to the linter and print `(null)` too. An `expr=` string is reduced to
+ * its literal text with `%{...}` references removed (the linter does not evaluate ap_expr).
+ */
+export function expandFormat(f: FormatString, env: FormatEnv): string {
+  if (f.expr !== undefined) return f.expr.replace(/^"(.*)"$/s, '$1').replace(/%\{[^}]*\}/g, '');
+  let out = '';
+  for (const p of f.parts) {
+    if (p.kind === 'text') {
+      out += p.text;
+      continue;
+    }
+    switch (p.tag) {
+      case 'e': {
+        const v = env.env(p.arg);
+        out += v === undefined ? '(null)' : unwrap(v);
+        break;
+      }
+      case 's':
+        out += '(null)';
+        break;
+      case 'D':
+        out += 'D=0';
+        break;
+      case 't':
+        out += 't=0';
+        break;
+      case 'l':
+        out += 'l=0.00/0.00/0.00';
+        break;
+      case 'i':
+        out += 'i=0';
+        break;
+      case 'b':
+        out += 'b=0';
+        break;
+    }
+  }
+  return out;
+}
+
+/** Group offsets of one match: `[start, end]` or undefined when the group did not take part. */
+export type Captures = ReadonlyArray<readonly [number, number] | undefined>;
+
+/** AP_MAX_REG_MATCH: `$0`–`$9`. */
+const MAX_REG_MATCH = 10;
+
+/** `regsub_core`: expands `$0`–`$9` and backslash escapes in `input` against `source`. */
+export function pregsub(input: string, source: string, captures: Captures): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!;
+    const d = input[i + 1];
+    if (c === '$' && d !== undefined && d >= '0' && d <= '9') {
+      i++;
+      const no = d.charCodeAt(0) - 48;
+      const g = no < MAX_REG_MATCH ? captures[no] : undefined;
+      if (g && g[0] < g[1]) out += source.slice(g[0], g[1]);
+      continue;
+    }
+    if (c === '\\' && i + 1 < input.length) {
+      out += input[++i];
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}

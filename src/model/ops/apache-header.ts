@@ -1,0 +1,199 @@
+/**
+ * mod_headers' `Header` directive as a cookie operation, with httpd 2.4's exact semantics
+ * (modules/metadata/mod_headers.c `do_headers_fixup`, `process_regexp`, `edit_header`;
+ * proxy-semantics.md §1.1–1.5):
+ *
+ * - only the table the directive targets is touched: `Header [onsuccess]` works on
+ *   `headers_out`, `Header always` on `err_headers_out`; a line's table comes from its producer;
+ * - `edit`/`edit*` edit each Set-Cookie line separately; `edit` replaces the first match;
+ *   `edit*` (2.4.x) replaces the first match and recurses on the rest of the value as a fresh
+ *   subject (so `^` matches again there) — a match that is empty at the start of that rest
+ *   recurses forever and the worker segfaults;
+ * - `set` replaces every line of the table by one; `unset` removes them all; `add` adds one;
+ *   `setifempty` adds one only when the table has none; `append` joins the new value to the FIRST
+ *   line with ", " (`apr_table_mergen`); `merge` does the same unless the first line already holds
+ *   the value as one of its comma-separated tokens (quotes respected);
+ * - `echo` copies request headers and `note` writes a request note: no response cookie changes;
+ * - `early` directives run in `post_read_request`, before any producer: they only see lines other
+ *   early directives added, and what they add precedes the producer's lines in its table
+ *   (verified on httpd 2.4.71: `Header add Set-Cookie x early` is sent before the backend's).
+ *   Pipelines put them first (src/dialects/apache/endpoints.ts).
+ */
+import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
+import type { Span } from '../../source.js';
+import type { BackendKind } from '../backends.js';
+import type { Condition, CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
+import { addedLine, changeLine } from '../set-cookie.js';
+import { expandFormat, pregsub, type FormatEnv, type FormatString } from './apache-format.js';
+
+export type ApacheHeaderAction = 'add' | 'append' | 'echo' | 'edit' | 'edit*' | 'merge' | 'set' | 'setifempty' | 'unset' | 'note';
+
+export const APACHE_HEADER_ACTIONS: readonly ApacheHeaderAction[] = ['add', 'append', 'echo', 'edit', 'edit*', 'merge', 'set', 'setifempty', 'unset', 'note'];
+
+export interface ApacheHeaderOp extends CookieOp {
+  readonly kind: 'apache-header';
+  readonly action: ApacheHeaderAction;
+  readonly table: 'onsuccess' | 'always';
+  readonly early: boolean;
+  /** Header name, `:` and what follows stripped (`Set-Cookie:` → `Set-Cookie`). */
+  readonly header: string;
+  /** The action word (`edit`, `append`...). */
+  readonly actionSpan: Span;
+  /** The condition word (`always`, `onsuccess`), when written. */
+  readonly conditionSpan?: Span;
+  readonly pattern?: {
+    /** The regex after config unescaping. */
+    readonly source: string;
+    /** The argument as written, quotes included. */
+    readonly span: Span;
+    readonly regex: CompiledRegex | null;
+    readonly error?: string;
+  };
+  readonly replacement?: { readonly text: string; readonly span: Span };
+  readonly value?: { readonly text: string; readonly span: Span };
+}
+
+/** Backend kinds whose Set-Cookie lines live in each table (src/model/simulate.ts apacheTableFor). */
+const TABLE_KINDS: Readonly<Record<'onsuccess' | 'always', readonly BackendKind[]>> = {
+  onsuccess: ['http', 'ajp', 'uwsgi', 'grpc', 'module'],
+  always: ['fastcgi', 'scgi', 'cgi'],
+};
+
+/** What a dialect knows about one directive; the op adds the server's semantics. */
+export type ApacheHeaderInit = Pick<
+  ApacheHeaderOp,
+  'span' | 'label' | 'condition' | 'action' | 'table' | 'early' | 'header' | 'actionSpan' | 'conditionSpan' | 'pattern' | 'replacement' | 'value'
+> & {
+  /** Parsed replacement (edit) or value (set, add...) format string. */
+  readonly format?: FormatString;
+  readonly formatEnv: FormatEnv;
+};
+
+export const EDIT_STAR_CRASH =
+  'Header edit* matched the empty string at the start of what was left of the value: httpd 2.4 recurses forever, the worker segfaults and the client gets an empty reply';
+
+/** `process_regexp` of 2.4.x on one value, in PCRE's byte mode. */
+function processRegexp(regex: CompiledRegex, star: boolean, replacement: string, value: string): string | { crash: string } {
+  const subject = toByteString(value);
+  const subs = toByteString(replacement);
+  if (!star) {
+    const m = regex.exec(subject, 0);
+    if (!m) return value;
+    return fromByteString(subject.slice(0, m.start) + pregsub(subs, subject, m.captures) + subject.slice(m.end));
+  }
+  let out = '';
+  let rest = subject;
+  for (;;) {
+    const m = regex.exec(rest, 0);
+    if (!m) return fromByteString(out + rest);
+    if (m.end === 0) return { crash: EDIT_STAR_CRASH };
+    out += rest.slice(0, m.start) + pregsub(subs, rest, m.captures);
+    rest = rest.slice(m.end);
+  }
+}
+
+/** The `ap_get_token`-like scan of `hdr_merge`: is `wanted` one of the comma-separated tokens? */
+function hasMergeToken(val: string, wanted: string): boolean {
+  let i = 0;
+  while (i < val.length) {
+    while (i < val.length && /[ \t\n\r\v\f]/.test(val[i]!)) i++;
+    const tokStart = i;
+    while (i < val.length && val[i] !== ',') {
+      if (val[i++] === '"') {
+        while (i < val.length) if (val[i++] === '"') break;
+      }
+    }
+    if (i - tokStart === wanted.length && val.slice(tokStart, i) === wanted) return true;
+    if (i < val.length) i++;
+  }
+  return false;
+}
+
+/** A line an `early` directive added (it exists before the producer's lines). */
+function isEarlyLine(line: SetCookieLine): boolean {
+  const first = line.history[0]?.op as Partial<ApacheHeaderOp> | undefined;
+  return line.producer === 'proxy' && first?.kind === 'apache-header' && first.early === true;
+}
+
+export function isSetCookie(header: string): boolean {
+  return header.toLowerCase() === 'set-cookie';
+}
+
+/** Creates the op; `extra` fields (syntax for fix builders) are part of the same object. */
+export function createApacheHeaderOp<T extends object = object>(init: ApacheHeaderInit, extra?: T): ApacheHeaderOp & T {
+  const touchesCookies = isSetCookie(init.header) && init.action !== 'echo' && init.action !== 'note';
+  const focus = init.pattern?.span ?? init.value?.span ?? init.actionSpan;
+  const op: ApacheHeaderOp & T = {
+    ...(extra as T),
+    kind: 'apache-header',
+    dialect: 'apache',
+    span: init.span,
+    label: init.label,
+    focus,
+    condition: init.condition,
+    reaches: touchesCookies && !init.early ? TABLE_KINDS[init.table] : [],
+    parts: [] as readonly OpPart[],
+    action: init.action,
+    table: init.table,
+    early: init.early,
+    header: init.header,
+    actionSpan: init.actionSpan,
+    ...(init.conditionSpan ? { conditionSpan: init.conditionSpan } : {}),
+    ...(init.pattern ? { pattern: init.pattern } : {}),
+    ...(init.replacement ? { replacement: init.replacement } : {}),
+    ...(init.value ? { value: init.value } : {}),
+    apply(lines: SetCookieLine[], _env: SimEnv): OpOutcome | void {
+      if (!touchesCookies) return;
+      const visible = init.early ? lines.filter(isEarlyLine) : lines;
+      const mine = visible.filter((l) => (l.table ?? 'onsuccess') === init.table);
+      const text = () => (init.format ? expandFormat(init.format, init.formatEnv) : '');
+      const remove = (line: SetCookieLine) => lines.splice(lines.indexOf(line), 1);
+      /** apr_table_addn appends to the table; early lines go before every producer's line. */
+      const append = (line: SetCookieLine) => {
+        if (!init.early) lines.push(line);
+        else lines.splice(lines.findLastIndex(isEarlyLine) + 1, 0, line);
+      };
+      switch (init.action) {
+        case 'edit':
+        case 'edit*': {
+          const regex = init.pattern?.regex;
+          if (!regex) throw new RegexBudgetError(init.pattern?.source ?? '', init.pattern?.error ?? 'the pattern cannot be simulated');
+          const replacement = text();
+          for (const line of mine) {
+            const after = processRegexp(regex, init.action === 'edit*', replacement, line.value);
+            if (typeof after !== 'string') return after;
+            changeLine(line, op, init.span, after);
+          }
+          return;
+        }
+        case 'set': {
+          const added = addedLine(text(), op, init.span, init.table);
+          if (mine.length === 0) return append(added);
+          const at = lines.indexOf(mine[0]!);
+          for (const line of mine) remove(line);
+          lines.splice(at, 0, added);
+          return;
+        }
+        case 'setifempty':
+          if (mine.length === 0) append(addedLine(text(), op, init.span, init.table));
+          return;
+        case 'unset':
+          for (const line of mine) remove(line);
+          return;
+        case 'add':
+          return append(addedLine(text(), op, init.span, init.table));
+        case 'append':
+        case 'merge': {
+          const value = text();
+          const first = mine[0];
+          if (!first) append(addedLine(value, op, init.span, init.table));
+          else if (init.action === 'append' || !hasMergeToken(first.value, value)) changeLine(first, op, init.span, `${first.value}, ${value}`);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+  };
+  return op;
+}

@@ -1,0 +1,225 @@
+/**
+ * The real Apache is the oracle: for every case of real-server-cases.ts and every Apache fixture,
+ * each endpoint the model finds (with each backend it declares) is requested from a running
+ * apache2 and the exact, ordered Set-Cookie lines must equal the simulator's prediction — or the
+ * server must crash (empty reply) when the simulator predicts a crash. Fixed fixtures must stop
+ * adding HttpOnly to XSRF cookies and deliver everything else exactly as before; invalid
+ * directives must make `apache2 -t` fail with the wording the model reports.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_XSRF_COOKIES } from '../../src/cookies/catalog.js';
+import { nonXsrfProbeNames, samplesFor } from '../../src/cookies/samples.js';
+import { createCatalog } from '../../src/cookies/catalog.js';
+import { apacheDialect } from '../../src/dialects/apache/index.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { canonicalCookie, hasHttpOnly } from '../../src/model/set-cookie.js';
+import { simulate } from '../../src/model/simulate.js';
+import { createNodeIO } from '../../src/node-io.js';
+import { FIXTURES_DIR, listFixtures, type Fixture } from '../harness/fixtures.js';
+import { apacheBinary, checkConfig, fetchFromHost, freePort, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
+import { caseVhost, fixtureAsVhosts, type Mounts } from '../servers/apache-vhosts.js';
+import { cookieQuery } from '../servers/backend.js';
+import { REAL_CASES, STANDARD_COOKIES } from './real-server-cases.js';
+
+const available = apacheBinary() !== null;
+if (!available) console.warn('apache2 is not installed: the real-server Apache tests are skipped.');
+
+const RUNNABLE_KINDS = new Set(['http', 'fastcgi', 'cgi']);
+const fixtures = listFixtures().filter((f) => f.dialect === 'apache');
+/** Fixtures the test server can start with (directive-invalid/include-unresolved invalid ones make it refuse). */
+const EXAMPLES = join(FIXTURES_DIR, 'examples', 'apache');
+const examples: Fixture[] = existsSync(EXAMPLES)
+  ? readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.conf'))
+      .map((name) => ({ ruleId: 'examples', dialect: 'apache', kind: 'valid', name, path: join(EXAMPLES, name) }))
+  : [];
+const runnable = [...fixtures, ...examples].filter((f) => !(f.kind === 'invalid' && (f.ruleId === 'directive-invalid' || f.ruleId === 'include-unresolved')));
+/** Fixtures about what httpd refuses at startup: `apache2 -t` is their oracle. */
+const startup = fixtures.filter((f) => f.ruleId === 'directive-invalid');
+
+type Outcome = readonly string[] | 'crash';
+
+interface Probe {
+  readonly endpoint: Endpoint;
+  readonly kind: string;
+  readonly path: string;
+}
+
+/** `<FilesMatch "\.php$">` / `<Files "*.php">` (outside any alias): a request for such a file. */
+function byExtension(label: string): string | undefined {
+  const ext = /<FilesMatch "?\\\.(\w+)\$"?>$/.exec(label)?.[1] ?? /<Files "?\*\.(\w+)"?>$/.exec(label)?.[1];
+  return ext ? `/lpc.${ext}` : undefined;
+}
+
+function probes(model: HeaderRewriteModel, host: string | null, extra: Readonly<Record<string, string>> = {}): Probe[] {
+  const out: Probe[] = [];
+  for (const endpoint of model.endpoints) {
+    if (host !== null && !endpoint.label.includes(`(${host})`)) continue;
+    const path = endpoint.requestPath ?? Object.entries(extra).find(([label]) => endpoint.label.endsWith(label))?.[1] ?? byExtension(endpoint.label);
+    if (path === undefined) continue;
+    for (const kind of new Set(endpoint.backends.map((b) => b.kind))) {
+      if (!RUNNABLE_KINDS.has(kind)) continue;
+      // A ScriptAlias directory is requested through `lpc`, a script no <Files> section names.
+      out.push({ endpoint, kind, path: kind === 'cgi' && path.endsWith('/') ? `${path}lpc` : path });
+    }
+  }
+  return out;
+}
+
+function predict(p: Probe, cookies: readonly string[]): Outcome {
+  const result = simulate('apache', p.endpoint.pipeline, { backend: p.kind as 'http', status: 200 }, cookies);
+  return result.crash ? 'crash' : result.lines.map((l) => l.value);
+}
+
+describe.skipIf(!available)('real Apache httpd', () => {
+  let root = '';
+  let port = 0;
+  let backends: Backends | undefined;
+  let server: ApacheServer | undefined;
+  const files = new Map<string, { file: string; hosts: string[] }>();
+
+  const fetchOutcome = async (host: string, path: string, cookies: readonly string[], extraQuery = ''): Promise<Outcome> => {
+    const res = await fetchFromHost(port, host, `${path}?${cookieQuery(cookies)}${extraQuery}`);
+    return 'crashed' in res ? 'crash' : res.setCookies;
+  };
+
+  beforeAll(async () => {
+    root = makeRoot('lpc-apache-');
+    port = await freePort();
+    backends = await startBackends(root);
+    const mounts: Mounts = { port, backends };
+    mkdirSync(join(root, 'cases'));
+    REAL_CASES.forEach((c, i) => {
+      const file = join(root, 'cases', `${String(i).padStart(3, '0')}-${c.name}.conf`);
+      writeFileSync(file, caseVhost(`${c.name}.test`, c.body, mounts, c.mounts !== false));
+      files.set(c.name, { file, hosts: [`${c.name}.test`] });
+    });
+    const addFixture = (path: string, key: string) => {
+      const { text, hosts } = fixtureAsVhosts(readFileSync(path, 'utf8'), key, mounts);
+      const file = join(root, 'cases', `${key}.conf`);
+      writeFileSync(file, text);
+      files.set(path, { file, hosts });
+    };
+    runnable.forEach((f, i) => {
+      addFixture(f.path, `f${String(i).padStart(3, '0')}`);
+      if (f.fixedPath) addFixture(f.fixedPath, `f${String(i).padStart(3, '0')}x`);
+    });
+    server = await startApache(root, port, 'Include cases/*.conf');
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await backends?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  const buildModel = (file: string) => apacheDialect.buildModel(file, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION });
+
+  const compare = async (model: HeaderRewriteModel, host: string, filterHost: boolean, cookies: readonly string[], extra?: Readonly<Record<string, string>>) => {
+    const list = probes(model, filterHost ? host : null, extra);
+    const mismatches: string[] = [];
+    for (const p of list) {
+      const expected = predict(p, cookies);
+      // Proxied 3xx/5xx responses keep their cookies in headers_out like 200s (§1.5).
+      for (const status of p.kind === 'http' ? ['', '&status=302', '&status=500'] : ['']) {
+        const actual = await fetchOutcome(host, p.path, cookies, status);
+        if (JSON.stringify(expected) !== JSON.stringify(actual)) {
+          mismatches.push(`${p.endpoint.label} [${p.kind}] GET ${p.path}${status}\n  predicted ${JSON.stringify(expected)}\n  apache    ${JSON.stringify(actual)}`);
+        }
+      }
+    }
+    const unused = Object.keys(extra ?? {}).filter((label) => !list.some((p) => p.endpoint.label.endsWith(label)));
+    if (unused.length > 0) mismatches.push(`no endpoint for requests ${JSON.stringify(unused)}; endpoints: ${JSON.stringify(model.endpoints.map((e) => e.label))}`);
+    return { count: list.length, mismatches };
+  };
+
+  for (const c of REAL_CASES) {
+    it(`case ${c.name}: the simulator predicts what Apache sends`, async () => {
+      const { file, hosts } = files.get(c.name)!;
+      const model = buildModel(file);
+      expect(model.problems).toEqual([]);
+      const { count, mismatches } = await compare(model, hosts[0]!, false, c.cookies ?? STANDARD_COOKIES, c.requests);
+      expect(mismatches).toEqual([]);
+      expect(count).toBeGreaterThan(0);
+    });
+  }
+
+  const checkFixture = async (path: string) => {
+    const { file, hosts } = files.get(path)!;
+    const model = buildModel(file);
+    let total = 0;
+    for (const host of hosts) {
+      const { count, mismatches } = await compare(model, host, true, STANDARD_COOKIES);
+      expect(mismatches).toEqual([]);
+      total += count;
+    }
+    if (model.endpoints.some((e) => e.backends.some((b) => RUNNABLE_KINDS.has(b.kind)))) expect(total).toBeGreaterThan(0);
+    return total;
+  };
+
+  for (const f of runnable) {
+    it(`fixture ${f.ruleId}/${f.name}: the simulator predicts what Apache sends`, async () => {
+      await checkFixture(f.path);
+      if (f.fixedPath) await checkFixture(f.fixedPath);
+    });
+  }
+
+  const withFix = runnable.filter((f): f is Fixture & { fixedPath: string } => f.kind === 'invalid' && f.fixedPath !== undefined);
+  for (const f of withFix) {
+    it(`fixture ${f.ruleId}/${f.name}: the fixed config stops HttpOnly on XSRF cookies and changes nothing else`, async () => {
+      const original = files.get(f.path)!;
+      const fixed = files.get(f.fixedPath)!;
+      const model = buildModel(original.file);
+      const catalog = createCatalog();
+      const xsrf = DEFAULT_XSRF_COOKIES.flatMap((c) => samplesFor(c.name));
+      const others = nonXsrfProbeNames(catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true }));
+      const problems: string[] = [];
+      let requests = 0;
+      // One request per group of samples; these fixtures only edit lines, so lines stay in order.
+      const strip = (ls: readonly string[]) => ls.map((l) => canonicalCookie(l, ['httponly']));
+      for (let k = 0; k < original.hosts.length; k++) {
+        for (const p of probes(model, original.hosts[k]!)) {
+          for (const [group, samples] of [['xsrf', xsrf], ['other', others]] as const) {
+            const before = await fetchOutcome(original.hosts[k]!, p.path, samples);
+            const after = await fetchOutcome(fixed.hosts[k]!, p.path, samples);
+            requests++;
+            const where = `${p.endpoint.label} [${p.kind}] ${group}`;
+            if (before === 'crash' || after === 'crash') {
+              if (before !== after) problems.push(`${where}: crash ${before === 'crash'} → ${after === 'crash'}`);
+              continue;
+            }
+            if (group === 'other') {
+              if (JSON.stringify(before) !== JSON.stringify(after)) problems.push(`${where}: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+              continue;
+            }
+            after.forEach((line, i) => {
+              if (hasHttpOnly(line) && !hasHttpOnly(samples[i] ?? '')) problems.push(`${where}: still HttpOnly: ${line}`);
+            });
+            if (JSON.stringify(strip(before)) !== JSON.stringify(strip(after))) problems.push(`${where}: other attributes changed ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(requests).toBeGreaterThan(0);
+    });
+  }
+
+  for (const f of startup) {
+    it(`fixture ${f.ruleId}/${f.name}: apache2 -t ${f.kind === 'valid' ? 'accepts it' : 'refuses it with the reported wording'}`, () => {
+      const model = buildModel(f.path);
+      const reported = model.problems.filter((p) => p.ruleId === 'directive-invalid').map((p) => /"([^"]+)"/.exec(p.message)?.[1] ?? p.message);
+      const result = checkConfig(root, `Include "${f.path}"`);
+      if (f.kind === 'valid') {
+        expect(reported).toEqual([]);
+        expect(result.output).toContain('Syntax OK');
+        return;
+      }
+      expect(reported.length).toBeGreaterThan(0);
+      expect(result.ok).toBe(false);
+      expect(reported.some((m) => result.output.includes(m)), result.output).toBe(true);
+    });
+  }
+});

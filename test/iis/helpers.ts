@@ -1,0 +1,109 @@
+/** In-memory IIS projects for the IIS tests: build models, simulate cookies, lint and fix. */
+import { posix } from 'node:path';
+import aspnetHttponlycookiesXsrf from '../../rules/aspnet-httponlycookies-xsrf/index.js';
+import iisOutboundWildcardHeader from '../../rules/iis-outbound-wildcard-header/index.js';
+import iisRegexUnsupported from '../../rules/iis-regex-unsupported/index.js';
+import { RULES } from '../../rules/index.js';
+import { createCatalog } from '../../src/cookies/catalog.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import { iisDialect } from '../../src/dialects/iis/index.js';
+import { applyEdits, type TextEdit } from '../../src/engine/edits.js';
+import type { ConfigIO, FileKind, IoError } from '../../src/engine/io.js';
+import { withOverrides } from '../../src/engine/io.js';
+import { lintModel, type LintMessage, type LintSettings } from '../../src/engine/lint.js';
+import type { BackendKind } from '../../src/model/backends.js';
+import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { simulate } from '../../src/model/simulate.js';
+import { createSourceFile, sourceFromBytes, type SourceFile } from '../../src/source.js';
+
+export const OPTIONS = { nginxVersion: DEFAULT_NGINX_VERSION };
+
+/** A file system in memory: path → text (UTF-8) or bytes. */
+export function memoryIO(files: Record<string, string | Uint8Array>): ConfigIO {
+  const cache = new Map<string, SourceFile>();
+  const dirs = new Set<string>();
+  for (const p of Object.keys(files)) for (let d = posix.dirname(p); ; d = posix.dirname(d)) {
+    dirs.add(d);
+    if (d === posix.dirname(d)) break;
+  }
+  return {
+    cwd: '/',
+    read(path): SourceFile | IoError {
+      const content = files[path];
+      if (content === undefined) return { error: 'no such file or directory' };
+      let f = cache.get(path);
+      if (!f) cache.set(path, (f = typeof content === 'string' ? createSourceFile(path, content) : sourceFromBytes(path, content)));
+      return f;
+    },
+    stat: (path): FileKind => (files[path] !== undefined ? 'file' : dirs.has(path) ? 'dir' : 'missing'),
+    readDir: (path) => {
+      if (!dirs.has(path)) return { error: 'no such file or directory' };
+      const prefix = path === '/' ? '/' : `${path}/`;
+      const names = new Set<string>();
+      for (const p of [...Object.keys(files), ...dirs]) if (p.startsWith(prefix) && p !== path) names.add(p.slice(prefix.length).split('/')[0]!);
+      return [...names];
+    },
+    realpath: (path) => path,
+  };
+}
+
+export function build(text: string, path = '/site/web.config'): HeaderRewriteModel {
+  return iisDialect.buildModel(path, memoryIO({ [path]: text }), OPTIONS);
+}
+
+/** Final Set-Cookie values of one response through the endpoint `label` (default: the first). */
+export function run(model: HeaderRewriteModel, values: readonly string[], options: { endpoint?: string; backend?: BackendKind } = {}): string[] {
+  const endpoint = options.endpoint === undefined ? model.endpoints[0]! : model.endpoints.find((e) => e.label === options.endpoint)!;
+  if (!endpoint) throw new Error(`no endpoint ${options.endpoint}`);
+  const result = simulate('iis', endpoint.pipeline, { backend: options.backend ?? 'http', status: 200 }, values);
+  return result.lines.map((l) => l.value);
+}
+
+/** One cookie through the first endpoint. */
+export function one(model: HeaderRewriteModel, value: string, endpoint?: string): string {
+  return run(model, [value], endpoint === undefined ? {} : { endpoint })[0]!;
+}
+
+/** A minimal web.config around outbound rules (and optional preconditions). */
+export function webConfig(outbound: string, extra = ''): string {
+  return `<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <system.webServer>
+    <rewrite>
+      <outboundRules>
+${outbound}
+      </outboundRules>
+    </rewrite>
+  </system.webServer>${extra}
+</configuration>
+`;
+}
+
+export const IIS_RULES = [...RULES, aspnetHttponlycookiesXsrf, iisOutboundWildcardHeader, iisRegexUnsupported];
+
+export function settings(wantFixes = true): LintSettings {
+  return { rules: IIS_RULES, catalog: createCatalog(), options: OPTIONS, wantFixes };
+}
+
+export function lint(model: HeaderRewriteModel, io: ConfigIO, wantFixes = true): LintMessage[] {
+  return lintModel(model, iisDialect, io, settings(wantFixes));
+}
+
+export function lintText(text: string, path = '/site/web.config', wantFixes = true): { messages: LintMessage[]; model: HeaderRewriteModel; io: ConfigIO } {
+  const io = memoryIO({ [path]: text });
+  const model = iisDialect.buildModel(path, io, OPTIONS);
+  return { messages: lint(model, io, wantFixes), model, io };
+}
+
+/** Applies edits to a file of the model and rebuilds the model over the edited text. */
+export function rebuild(model: HeaderRewriteModel, io: ConfigIO, edits: readonly TextEdit[]): { model: HeaderRewriteModel; io: ConfigIO; text: string } {
+  const file = model.files.get(edits[0]!.file)!;
+  const text = applyEdits(file.text, edits);
+  const edited = withOverrides(io, new Map([[file.path, createSourceFile(file.path, text, file.encoding, file.bom)]]));
+  return { model: iisDialect.buildModel(model.root, edited, OPTIONS), io: edited, text };
+}
+
+/** The text a span covers. */
+export function spanText(model: HeaderRewriteModel, span: { file: string; start: number; end: number }): string {
+  return model.files.get(span.file)!.text.slice(span.start, span.end);
+}

@@ -1,0 +1,118 @@
+/**
+ * Hostile input named web.config: entity bombs, external entities, truncation, binary data, deep
+ * nesting, huge values. Every case must end quickly with one positioned fatal message, never a
+ * hang, an exception, a read of another file or another file's contents in a message.
+ */
+import { describe, expect, it } from 'vitest';
+import { iisDialect } from '../../src/dialects/iis/index.js';
+import type { ConfigIO } from '../../src/engine/io.js';
+import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { memoryIO, OPTIONS } from './helpers.js';
+
+const PATH = '/srv/site/web.config';
+
+function lintHostile(content: string | Uint8Array): { model: HeaderRewriteModel; reads: string[]; ms: number } {
+  const inner = memoryIO({ [PATH]: content, '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\n' });
+  const reads: string[] = [];
+  const io: ConfigIO = { ...inner, read: (p) => (reads.push(p), inner.read(p)) };
+  const t0 = performance.now();
+  const model = iisDialect.buildModel(PATH, io, OPTIONS);
+  return { model, reads, ms: performance.now() - t0 };
+}
+
+function expectOneFatal(model: HeaderRewriteModel, message: RegExp): void {
+  const fatals = model.problems.filter((p) => p.ruleId === null);
+  expect(fatals).toHaveLength(1);
+  expect(fatals[0]!.message).toMatch(message);
+  expect(fatals[0]!.message).not.toMatch(/root:x:0/);
+  expect(fatals[0]!.span.file).toBe(PATH);
+  expect(model.endpoints).toEqual([]);
+}
+
+const BILLION_LAUGHS = `<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ ${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('\n ')}
+]>
+<configuration><a v="&lol9;"/></configuration>`;
+
+describe('hostile web.config files', () => {
+  it('an entity bomb stops at the DOCTYPE, expanding nothing', () => {
+    const { model, ms } = lintHostile(BILLION_LAUGHS);
+    expectOneFatal(model, /DOCTYPE is not allowed/);
+    expect(model.problems[0]!.span.start).toBe(BILLION_LAUGHS.indexOf('<!DOCTYPE'));
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('an external entity is never resolved: only the linted file is read', () => {
+    const xxe = `<?xml version="1.0"?>\n<!DOCTYPE c [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<configuration><a v="&xxe;"/></configuration>`;
+    const { model, reads } = lintHostile(xxe);
+    expectOneFatal(model, /never expands their entities nor opens the files they name/);
+    expect(reads.filter((p) => p === '/etc/passwd')).toEqual([]);
+  });
+
+  it('an undeclared entity reference without a DOCTYPE is refused, not looked up', () => {
+    const { model, reads } = lintHostile('<configuration><a v="&xxe;"/></configuration>');
+    expectOneFatal(model, /Entity &xxe; is not defined/);
+    expect(reads).not.toContain('/etc/passwd');
+  });
+
+  it('a truncated file names the element left open', () => {
+    const { model } = lintHostile('<?xml version="1.0"?>\n<configuration>\n  <system.webServer>\n    <rewrite>\n      <outboundRules>\n        <rule name="Add HttpOnly">\n          <match serverVariable="RESPONSE_Set_Cookie" pat');
+    expectOneFatal(model, /The file ends inside the start tag <match>/);
+  });
+
+  it('binary data is refused at the first character XML does not allow', () => {
+    const bytes = new Uint8Array(4096);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 73 + 11) % 256 || 1;
+    const { model, ms } = lintHostile(bytes);
+    expectOneFatal(model, /not valid UTF-8|not allowed in XML/);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('100 000 nested elements stop at the depth limit, quickly and without recursion', () => {
+    const text = '<configuration>' + '<x>'.repeat(100_000) + '</x>'.repeat(100_000) + '</configuration>';
+    const { model, ms } = lintHostile(text);
+    expectOneFatal(model, /nested more than 256 deep/);
+    expect(model.problems[0]!.span.start).toBe('<configuration>'.length + 255 * 3);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('100 000 unclosed elements stop at the depth limit too', () => {
+    const { model, ms } = lintHostile('<configuration>' + '<x>'.repeat(100_000));
+    expectOneFatal(model, /nested more than 256 deep/);
+    expect(ms).toBeLessThan(1000);
+  });
+
+  it('a 5 MB attribute value and 100 000 sibling rules are read in linear time', () => {
+    const huge = `<configuration><a v="${'x'.repeat(5_000_000)}"/></configuration>`;
+    expect(lintHostile(huge).ms).toBeLessThan(2000);
+    const rules = Array.from({ length: 100_000 }, (_, i) => `<rule name="r${i}"><match serverVariable="RESPONSE_Server" pattern="x" /></rule>`).join('');
+    const many = `<configuration><system.webServer><rewrite><outboundRules>${rules}</outboundRules></rewrite></system.webServer></configuration>`;
+    const { model, ms } = lintHostile(many);
+    expect(model.problems).toEqual([]);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('20 000 locations, distinct or with the same path, cost linear time', () => {
+    const rule = '<system.webServer><rewrite><outboundRules><rule name="r"><match serverVariable="RESPONSE_Set_Cookie" pattern="^a=" /><action type="None" /></rule></outboundRules></rewrite></system.webServer>';
+    const distinct = `<configuration>${Array.from({ length: 20_000 }, (_, i) => `<location path="site/app${i}">${rule}</location>`).join('')}</configuration>`;
+    const same = `<configuration>${Array.from({ length: 20_000 }, () => `<location path="site/app"><system.web/></location>`).join('')}</configuration>`;
+    const a = lintHostile(distinct);
+    expect(a.model.endpoints).toHaveLength(20_001);
+    expect(a.ms).toBeLessThan(5000);
+    const b = lintHostile(same);
+    expect(b.model.endpoints).toHaveLength(2);
+    expect(b.ms).toBeLessThan(2000);
+  });
+
+  it('a file that is not an IIS configuration says so at its root element', () => {
+    const { model } = lintHostile('<html><body>not a config</body></html>');
+    expectOneFatal(model, /root element is <html>, not <configuration>/);
+  });
+
+  it('a comment never closed, a CDATA section never closed', () => {
+    expectOneFatal(lintHostile('<configuration><!-- ' + 'a'.repeat(100_000)).model, /comment is never closed/);
+    expectOneFatal(lintHostile('<configuration><![CDATA[ ' + 'a'.repeat(100_000)).model, /CDATA section is never closed/);
+  });
+});

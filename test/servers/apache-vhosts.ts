@@ -1,0 +1,65 @@
+/**
+ * Turning test cases and fixture files into name-based virtual hosts of one test Apache:
+ * every `<VirtualHost>` listens on the test address under its own `ServerName`, backends point at
+ * the test backends, and what the test server cannot run (mod_ssl, other Listen lines, modules
+ * the preamble already loads) is commented out, so line structure stays close to the original.
+ */
+import type { Backends } from './apache.js';
+
+export interface Mounts {
+  readonly port: number;
+  readonly backends: Backends;
+}
+
+/** The standard backends of a case: HTTP at /h/, FastCGI at /f/, CGI at /cgi/ (lpc.cgi). */
+export function standardMounts(m: Mounts): string {
+  return [
+    `    ProxyPass /h/ http://127.0.0.1:${m.backends.http.port}/`,
+    `    ProxyPass /f/ fcgi://127.0.0.1:${m.backends.fcgi.port}/`,
+    `    ScriptAlias /cgi/ ${m.backends.cgiDir}/`,
+  ].join('\n');
+}
+
+/** Replaces `@HTTP@`, `@FCGI@`, `@CGIDIR@` in a case body. */
+export function fillPlaceholders(text: string, m: Mounts): string {
+  return text
+    .replaceAll('@HTTP@', `http://127.0.0.1:${m.backends.http.port}`)
+    .replaceAll('@FCGI@', `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
+    .replaceAll('@CGIDIR@', m.backends.cgiDir);
+}
+
+export function caseVhost(host: string, body: string, m: Mounts, mounts = true): string {
+  return [`<VirtualHost 127.0.0.1:${m.port}>`, `    ServerName ${host}`, ...(mounts ? [standardMounts(m)] : []), fillPlaceholders(body, m), '</VirtualHost>', ''].join('\n');
+}
+
+const COMMENT_OUT = /^(\s*)((?:SSL\w*|Listen|ServerName|ServerAlias|LoadModule|ServerRoot|PidFile|ErrorLog|CustomLog|User|Group|Include(?:Optional)?|Redirect\w*)\b.*)$/gim;
+
+/**
+ * A fixture as virtual hosts named `<prefix>-<k>.test`: each `<VirtualHost ...>` is moved to the
+ * test address; a fragment without one is wrapped in one (with the standard mounts, so each
+ * backend kind is exercised). Backend URLs are redirected to the test backends (AJP to HTTP:
+ * both fill `headers_out`).
+ */
+export function fixtureAsVhosts(text: string, prefix: string, m: Mounts): { text: string; hosts: string[] } {
+  const hosts: string[] = [];
+  let body = text.replace(COMMENT_OUT, '$1# lpc-test: $2');
+  body = body
+    .replace(/\b(?:https?|ajp):\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `http://127.0.0.1:${m.backends.http.port}`)
+    .replace(/unix:[^|\s"]+\|fcgi:\/\/[^/\s"]*/gi, `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
+    .replace(/\bfcgi:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
+    .replace(/^(\s*ScriptAlias(?:Match)?\s+\S+\s+)("?)\/usr\/lib\/cgi-bin\/?("?)/gim, `$1$2${m.backends.cgiDir}/$3`)
+    // httpd answers 404 before any handler runs when DocumentRoot does not exist.
+    .replace(/^(\s*DocumentRoot\s+).*$/gim, `$1${m.backends.cgiDir}`);
+  if (/^\s*<VirtualHost\b/im.test(body)) {
+    let k = 0;
+    body = body.replace(/^(\s*)<VirtualHost\b[^>]*>/gim, (_all, indent: string) => {
+      const host = `${prefix}-${k++}.test`;
+      hosts.push(host);
+      return `${indent}<VirtualHost 127.0.0.1:${m.port}>\n${indent}    ServerName ${host}`;
+    });
+    return { text: body, hosts };
+  }
+  const host = `${prefix}-0.test`;
+  hosts.push(host);
+  return { text: caseVhost(host, body, m), hosts };
+}

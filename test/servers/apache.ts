@@ -1,0 +1,220 @@
+/**
+ * A real Apache httpd (Debian's apache2) for tests: its own ServerRoot, PidFile, ErrorLog and
+ * cgid socket in a temporary directory, listening on a free loopback port, loading only what the
+ * tests need from /usr/lib/apache2/modules, in front of the backends of backend.ts (HTTP through
+ * `ProxyPass`, FastCGI through `ProxyPass fcgi://`, CGI through `ScriptAlias`).
+ *
+ * Cases are name-based virtual hosts of ONE server (`Host: <name>`), so a suite of hundreds of
+ * cases starts Apache once.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFastCgiBackend, startHttpBackend, writeCgiScript, type FetchedResponse, type RunningBackend } from './backend.js';
+
+export const MODULES_DIR = '/usr/lib/apache2/modules';
+
+const MODULES: readonly [string, string][] = [
+  ['mpm_event_module', 'mod_mpm_event.so'],
+  ['authz_core_module', 'mod_authz_core.so'],
+  ['headers_module', 'mod_headers.so'],
+  ['proxy_module', 'mod_proxy.so'],
+  ['proxy_http_module', 'mod_proxy_http.so'],
+  ['proxy_fcgi_module', 'mod_proxy_fcgi.so'],
+  ['cgid_module', 'mod_cgid.so'],
+  ['alias_module', 'mod_alias.so'],
+  ['env_module', 'mod_env.so'],
+  ['setenvif_module', 'mod_setenvif.so'],
+  ['rewrite_module', 'mod_rewrite.so'],
+  ['mime_module', 'mod_mime.so'],
+];
+
+/** The apache2 binary, or null when it is not installed. */
+export function apacheBinary(): string | null {
+  for (const p of ['/usr/sbin/apache2', '/usr/sbin/httpd']) if (existsSync(p) && existsSync(MODULES_DIR)) return p;
+  return null;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The server-level part every test configuration starts with. */
+export function preamble(root: string, port: number): string {
+  const runAs = process.getuid?.() === 0 ? ['User www-data', 'Group www-data'] : [];
+  return [
+    `ServerRoot "${root}"`,
+    `PidFile "${root}/httpd.pid"`,
+    `ErrorLog "${root}/error.log"`,
+    'LogLevel warn',
+    `DefaultRuntimeDir "${root}"`,
+    `Listen 127.0.0.1:${port}`,
+    ...MODULES.map(([id, file]) => `LoadModule ${id} ${MODULES_DIR}/${file}`),
+    `ScriptSock "${root}/cgid.sock"`,
+    'TypesConfig /dev/null',
+    ...runAs,
+    'ServerName localhost',
+    'StartServers 2',
+    '<Directory />',
+    '    Require all granted',
+    '</Directory>',
+    '',
+  ].join('\n');
+}
+
+export interface Backends {
+  readonly http: RunningBackend;
+  readonly fcgi: RunningBackend;
+  /** Directory holding the CGI script, as `lpc.cgi` and `lpc`. */
+  readonly cgiDir: string;
+  close(): Promise<void>;
+}
+
+export async function startBackends(root: string): Promise<Backends> {
+  const http = await startHttpBackend();
+  const fcgi = await startFastCgiBackend();
+  const cgiDir = join(root, 'cgi');
+  mkdirSync(cgiDir, { recursive: true });
+  chmodSync(cgiDir, 0o755);
+  writeCgiScript(join(cgiDir, 'lpc.cgi'));
+  writeCgiScript(join(cgiDir, 'lpc'));
+  return {
+    http,
+    fcgi,
+    cgiDir,
+    close: async () => {
+      await http.close();
+      await fcgi.close();
+    },
+  };
+}
+
+export interface ApacheServer {
+  readonly port: number;
+  readonly root: string;
+  errorLog(): string;
+  stop(): Promise<void>;
+}
+
+/** A fresh world-readable temporary directory (workers run as www-data). */
+export function makeRoot(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(root, 0o755);
+  return root;
+}
+
+function waitForPort(port: number, child: ChildProcess, log: () => string, timeoutMs = 15_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    let exited = false;
+    child.once('exit', (code) => {
+      exited = true;
+      reject(new Error(`apache2 exited with ${code}:\n${log()}`));
+    });
+    const attempt = () => {
+      if (exited) return;
+      const req = request({ host: '127.0.0.1', port, path: '/', method: 'HEAD', agent: false, timeout: 1000 }, (res) => {
+        res.resume();
+        resolve();
+      });
+      req.on('error', () => {
+        if (Date.now() - started > timeoutMs) reject(new Error(`apache2 did not answer on ${port}:\n${log()}`));
+        else setTimeout(attempt, 100);
+      });
+      req.end();
+    };
+    attempt();
+  });
+}
+
+/** Writes `httpd.conf` = preamble + `body` into `root` and runs apache2 in the foreground. */
+export async function startApache(root: string, port: number, body: string): Promise<ApacheServer> {
+  const bin = apacheBinary();
+  if (!bin) throw new Error('apache2 is not installed');
+  const conf = join(root, 'httpd.conf');
+  writeFileSync(conf, `${preamble(root, port)}\n${body}\n`);
+  const stderr: string[] = [];
+  const child = spawn(bin, ['-f', conf, '-DFOREGROUND'], { env: { PATH: '/usr/sbin:/usr/bin:/bin', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => stderr.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const errorLog = () => {
+    const path = join(root, 'error.log');
+    return stderr.join('') + (existsSync(path) ? readFileSync(path, 'utf8') : '');
+  };
+  await waitForPort(port, child, errorLog);
+  child.removeAllListeners('exit');
+  return {
+    port,
+    root,
+    errorLog,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+/** `apache2 -t` on preamble + body: whether httpd accepts the configuration, and what it says. */
+export function checkConfig(root: string, body: string): { ok: boolean; output: string } {
+  const bin = apacheBinary();
+  if (!bin) throw new Error('apache2 is not installed');
+  const conf = join(root, `check-${Math.random().toString(36).slice(2)}.conf`);
+  writeFileSync(conf, `${preamble(root, 1)}\n${body}\n`);
+  try {
+    const r = spawnSync(bin, ['-t', '-f', conf], { env: { PATH: '/usr/sbin:/usr/bin:/bin', LANG: 'C' }, encoding: 'utf8' });
+    return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  } finally {
+    rmSync(conf, { force: true });
+  }
+}
+
+/**
+ * GETs `path` with a `Host` header; every Set-Cookie line in order, or `{ crashed: true }` when
+ * the server closes the connection without answering (a segfaulted worker). Connection refusals
+ * right after a crash (the child is being replaced) are retried.
+ */
+export async function fetchFromHost(port: number, host: string, path: string, attempts = 20): Promise<FetchedResponse | { crashed: true }> {
+  for (let i = 0; ; i++) {
+    try {
+      return await once(port, host, path);
+    } catch (e) {
+      if (i >= attempts || (e as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function once(port: number, host: string, path: string): Promise<FetchedResponse | { crashed: true }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 10_000, headers: { Host: host } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const setCookies: string[] = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
+          if (res.rawHeaders[i]!.toLowerCase() === 'set-cookie') setCookies.push(res.rawHeaders[i + 1]!);
+        }
+        resolve({ status: res.statusCode ?? 0, setCookies });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout fetching ${path}`)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ECONNRESET' || e.message === 'socket hang up') resolve({ crashed: true });
+      else reject(e);
+    });
+    req.end();
+  });
+}
