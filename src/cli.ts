@@ -79,6 +79,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       ].join('\n'),
     )
     .showSuggestionAfterError()
+    // Options after a command name belong to that command (simulate's -f is not lint's -f).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .action(async (paths: string[], options) => {

@@ -133,7 +133,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
   const results = [...fileResults, ...extra]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((r) => toLintResult(r, r.messages, fixed.get(r.path)?.text));
+    .map((r) => {
+      const out = fixed.get(r.path);
+      const original = out ? io.read(r.path) : undefined;
+      return out && original && !isIoError(original) ? toLintResult(r, r.messages, { output: out.text, input: original.text }) : toLintResult(r);
+    });
   return {
     results,
     unmatched: discovery.unmatched,

@@ -15,9 +15,11 @@ export interface LintResult {
   readonly fixableWarningCount: number;
   /** The fixed text, when fixes changed the file (`--fix`, `--fix-dry-run`). */
   readonly output?: string;
+  /** The text before fixes, when `output` is set (`source` is then the fixed file). */
+  readonly input?: string;
 }
 
-export function toLintResult(file: FileResult, messages: readonly LintMessage[] = file.messages, output?: string): LintResult {
+export function toLintResult(file: FileResult, messages: readonly LintMessage[] = file.messages, fixed?: { output: string; input: string }): LintResult {
   let errorCount = 0;
   let warningCount = 0;
   let fatalErrorCount = 0;
@@ -35,5 +37,5 @@ export function toLintResult(file: FileResult, messages: readonly LintMessage[] 
   }
   const base = { filePath: file.path, messages, errorCount, warningCount, fatalErrorCount, fixableErrorCount, fixableWarningCount };
   const withSource = file.source ? { ...base, source: file.source } : base;
-  return output === undefined ? withSource : { ...withSource, output };
+  return fixed === undefined ? withSource : { ...withSource, output: fixed.output, input: fixed.input };
 }

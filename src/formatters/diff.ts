@@ -45,9 +45,9 @@ function hunks(ops: readonly DiffOp[]): string[] {
 export function formatDiff(results: readonly LintResult[], cwd: string): string {
   const out: string[] = [];
   for (const r of results) {
-    if (r.output === undefined || !r.source || r.output === r.source.text) continue;
+    if (r.output === undefined || r.input === undefined || r.output === r.input) continue;
     const path = (relative(cwd, r.filePath) || r.filePath).split(sep).join('/');
-    const ops = diffLines(splitLines(r.source.text), splitLines(r.output));
+    const ops = diffLines(splitLines(r.input), splitLines(r.output));
     out.push(`diff --git a/${path} b/${path}\n`, `--- a/${path}\n`, `+++ b/${path}\n`, ...hunks(ops));
   }
   return out.join('');
