@@ -53,12 +53,15 @@ function countSevere(model: HeaderRewriteModel): number {
 
 const SECURITY_FLAGS = ['httponly', 'secure'] as const;
 
-/** A non-XSRF cookie under a fix that repairs other cookies: same cookie, no weaker flags. */
-function keepsSecurity(before: string, after: string): boolean {
+/**
+ * A cookie under a fix that repairs other cookies: same cookie, no weaker flags (`except` names
+ * flags the fix is meant to remove, HttpOnly for XSRF cookies).
+ */
+function keepsSecurity(before: string, after: string, except: readonly string[] = []): boolean {
   const b = parseSetCookie(before);
   const a = parseSetCookie(after);
   if (a.name !== b.name || a.value !== b.value) return false;
-  if (SECURITY_FLAGS.some((f) => hasAttribute(before, f) && !hasAttribute(after, f))) return false;
+  if (SECURITY_FLAGS.some((f) => !except.includes(f) && hasAttribute(before, f) && !hasAttribute(after, f))) return false;
   const sameSite = (p: ReturnType<typeof parseSetCookie>) => p.attributes.find((x) => x.name.toLowerCase() === 'samesite')?.value?.toLowerCase();
   return sameSite(b) === undefined || sameSite(b) === sameSite(a);
 }
@@ -114,7 +117,7 @@ export function proveExclusions(
       });
       const failure =
         checkOthers(probes.map((p) => [p]), run, relaxed) ??
-        checkXsrf(xsrfSamples, run, excluded, fromFix) ??
+        checkXsrf(xsrfSamples, run, excluded, fromFix, relaxed) ??
         // Cookies travel together: directives that set, unset or join lines see all of them.
         checkOthers([['JSESSIONID=s1; Path=/', ...catalog.xsrf.map((c) => `${c.name}=t1; Path=/`), 'lpc_probe=1']], run, relaxed, catalog);
       if (failure) return { ok: false, reason: failure };
@@ -150,6 +153,7 @@ function checkXsrf(
   run: Runner,
   excluded: ReadonlySet<string>,
   fromFix: (op: CookieOp, cause: Span) => boolean,
+  relaxed: boolean,
 ): string | undefined {
   for (const { name, sample } of samples) {
     const { before, after, where } = run([sample]);
@@ -162,10 +166,11 @@ function checkXsrf(
       continue;
     }
     if (!excluded.has(name)) {
-      if (bl.value !== al.value) return `the edit changes ${name}, which it should not touch, at ${where}`;
+      if (bl.value !== al.value && !(relaxed && keepsSecurity(bl.value, al.value))) return `the edit changes ${name}, which it should not touch, at ${where}`;
       continue;
     }
-    if (canonicalCookie(bl.value, ['httponly']) !== canonicalCookie(al.value, ['httponly'])) {
+    const same = relaxed ? keepsSecurity(bl.value, al.value, ['httponly']) : canonicalCookie(bl.value, ['httponly']) === canonicalCookie(al.value, ['httponly']);
+    if (!same) {
       return `the edit changes more than HttpOnly on ${name} at ${where}: ${JSON.stringify(bl.value)} became ${JSON.stringify(al.value)}`;
     }
     if (!hasHttpOnly(sample) && httpOnlyGains(al).some((c) => fromFix(c.op, c.cause))) {

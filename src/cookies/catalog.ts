@@ -59,7 +59,7 @@ export function isXsrfCookie(catalog: CookieCatalog, name: string): boolean {
   return catalog.xsrf.some((c) => c.name === name);
 }
 
-/** `atl.xsrf.token (Bitbucket), XSRF-TOKEN (Angular, Laravel...)` for messages. */
+/** `atl.xsrf.token (Bitbucket, Atlassian Cloud), XSRF-TOKEN (Angular, Axios)` for messages. */
 export function describeCookies(catalog: CookieCatalog, names: readonly string[]): string {
   return names
     .map((n) => {
