@@ -63,20 +63,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--no-inline-config', 'ignore lint-proxy-config-disable comments')
     .option('--print-config <file>', 'print the settings that apply to <file> and exit')
     .option('--quiet', 'report errors only, not warnings')
-    .option('--max-warnings <n>', 'exit with code 1 when there are more than <n> warnings', nonNegativeInt, -1)
+    .option('--max-warnings <n>', 'exit with code 1 when there are more than <n> warnings', nonNegativeInt)
     .version(TOOL_VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',
-      [
-        '',
-        'Commands:',
-        '  explain <rule>            show a rule\'s documentation (explain --list: every rule)',
-        '  simulate <config>         trace a Set-Cookie header through the configuration, step by step',
-        '  init                      write a starter lint-proxy-config.config.json',
-        '',
-        'Exit codes: 0 no errors · 1 errors, or more warnings than --max-warnings · 2 usage error, unreadable file or internal error',
-      ].join('\n'),
+      '\nExit codes: 0 no errors; 1 errors, or more warnings than --max-warnings;\n2 usage error, unreadable file or internal error.',
     )
     .showSuggestionAfterError()
     // Options after a command name belong to that command (simulate's -f is not lint's -f).

@@ -65,7 +65,7 @@ describe('exit codes', () => {
     const help = bin(['--help'], { cwd: dir });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--fix');
-    expect(help.stdout).toContain('simulate <config>');
+    expect(help.stdout).toContain('simulate [options] <config>');
     expect(bin(['bad.conf'], { cwd: dir }).code).toBe(1);
   });
 });

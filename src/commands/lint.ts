@@ -25,7 +25,7 @@ export interface LintCliOptions extends SharedCliOptions {
   ignore?: boolean;
   color: boolean;
   quiet?: boolean;
-  maxWarnings: number;
+  maxWarnings?: number;
 }
 
 export interface Io {
@@ -103,7 +103,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   if (outcome.unmatched.length > 0 || outcome.unreadable > 0) return 2;
   if (errors > 0) return 1;
-  if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
     io.stderr(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);
     return 1;
   }

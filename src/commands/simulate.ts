@@ -169,8 +169,12 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
   }
   const catalog = createCatalog(settings.xsrfCookies);
   const cookies = options.cookie && options.cookie.length > 0 ? options.cookie : ['JSESSIONID=s1; Path=/', ...catalog.xsrf.map((c) => `${c.name}=t1; Path=/`)];
+  // Scopes that declare a backend are what a request really reaches; show the others (a
+  // redirect-only vhost, a fragment) only when nothing declares one or a backend is asked for.
+  const declared = endpoints.filter((e) => e.backends.length > 0);
+  const shown = requested || declared.length === 0 ? endpoints : declared;
   const runs: SimulationRun[] = [];
-  for (const endpoint of endpoints) {
+  for (const endpoint of shown) {
     for (const backend of backendsFor(endpoint, requested)) {
       runs.push({ endpoint, backend, result: simulate(model.dialect, endpoint.pipeline, { backend, status: 200 }, cookies, { trace: true }) });
     }
