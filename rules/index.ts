@@ -2,14 +2,20 @@
  * Every rule, listed explicitly and sorted by id: a rule exists because it is listed here.
  */
 import type { Rule } from '../src/engine/rule.js';
-import aspnetHttponlycookiesXsrf from './aspnet-httponlycookies-xsrf/index.js';
 import apacheAlwaysEditMissesProxy from './apache-always-edit-misses-proxy/index.js';
 import apacheEditStarEmptyMatch from './apache-edit-star-empty-match/index.js';
+import aspnetHttponlycookiesXsrf from './aspnet-httponlycookies-xsrf/index.js';
 import cookieHeaderMerge from './cookie-header-merge/index.js';
+import cookieHeaderOverwrite from './cookie-header-overwrite/index.js';
 import directiveInvalid from './directive-invalid/index.js';
 import iisOutboundWildcardHeader from './iis-outbound-wildcard-header/index.js';
 import iisRegexUnsupported from './iis-regex-unsupported/index.js';
 import includeUnresolved from './include-unresolved/index.js';
+import nginxCookieDirectiveNoEffect from './nginx-cookie-directive-no-effect/index.js';
+import nginxCookieFlagsOrder from './nginx-cookie-flags-order/index.js';
+import nginxCookieFlagsUnknownFlag from './nginx-cookie-flags-unknown-flag/index.js';
+import nginxCookiePathFlagInjection from './nginx-cookie-path-flag-injection/index.js';
+import nginxLuaCookieHttponly from './nginx-lua-cookie-httponly/index.js';
 import regexTooComplex from './regex-too-complex/index.js';
 import unusedDisableDirective from './unused-disable-directive/index.js';
 import xsrfCookieHttponly from './xsrf-cookie-httponly/index.js';
@@ -19,9 +25,20 @@ export const RULES: readonly Rule[] = [
   apacheEditStarEmptyMatch,
   aspnetHttponlycookiesXsrf,
   cookieHeaderMerge,
+  cookieHeaderOverwrite,
   directiveInvalid,
   iisOutboundWildcardHeader,
-  iisRegexUnsupported, includeUnresolved, regexTooComplex, unusedDisableDirective, xsrfCookieHttponly];
+  iisRegexUnsupported,
+  includeUnresolved,
+  nginxCookieDirectiveNoEffect,
+  nginxCookieFlagsOrder,
+  nginxCookieFlagsUnknownFlag,
+  nginxCookiePathFlagInjection,
+  nginxLuaCookieHttponly,
+  regexTooComplex,
+  unusedDisableDirective,
+  xsrfCookieHttponly,
+];
 
 export function findRule(id: string): Rule | undefined {
   return RULES.find((r) => r.meta.id === id);

@@ -1,8 +1,5 @@
 /** In-memory IIS projects for the IIS tests: build models, simulate cookies, lint and fix. */
 import { posix } from 'node:path';
-import aspnetHttponlycookiesXsrf from '../../rules/aspnet-httponlycookies-xsrf/index.js';
-import iisOutboundWildcardHeader from '../../rules/iis-outbound-wildcard-header/index.js';
-import iisRegexUnsupported from '../../rules/iis-regex-unsupported/index.js';
 import { RULES } from '../../rules/index.js';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
@@ -79,7 +76,7 @@ ${outbound}
 `;
 }
 
-export const IIS_RULES = [...RULES, aspnetHttponlycookiesXsrf, iisOutboundWildcardHeader, iisRegexUnsupported];
+export const IIS_RULES = RULES;
 
 export function settings(wantFixes = true): LintSettings {
   return { rules: IIS_RULES, catalog: createCatalog(), options: OPTIONS, wantFixes };

@@ -1,0 +1,108 @@
+/**
+ * cookie-header-overwrite: a directive that SETS the Set-Cookie header replaces the backend's
+ * cookies with its own line — headers-more's `more_set_headers 'Set-Cookie: ...'` gives its value
+ * to the first Set-Cookie line and clears every other one (proxy-semantics.md §2.5); Apache's
+ * `Header set Set-Cookie` replaces the whole table (§1.5); an IIS outbound rule rewriting
+ * RESPONSE_Set_Cookie to a constant turns every cookie into the same one (§3.1). Sessions and
+ * CSRF tokens then never reach the browser.
+ *
+ * Found by simulation, the same way for every dialect: two different sets of backend cookies go
+ * through the pipeline step by step; a step that makes backend cookies disappear (removed, or
+ * renamed) and leaves lines of its own that are the same whatever the backend sent is an
+ * overwrite. Deliberate removal (`proxy_hide_header`, `more_clear_headers`, `Header unset`) leaves
+ * nothing of its own; edits that keep or derive from the cookie (`Header edit`, flags) differ
+ * between the two runs.
+ */
+import { defineRule } from '../../src/engine/rule.js';
+import type { BackendKind } from '../../src/model/backends.js';
+import type { CookieOp, Dialect, SetCookieLine } from '../../src/model/header-rewrite.js';
+import { cookieName } from '../../src/model/set-cookie.js';
+import { initialLines } from '../../src/model/simulate.js';
+import { RegexBudgetError } from '../../src/regex/index.js';
+
+const STATUSES = [200, 302, 404, 500];
+
+const ADVICE: Readonly<Record<Dialect, string>> = {
+  nginx: 'To add a cookie use add_header Set-Cookie "..." (it appends a line); to change flags of backend cookies use proxy_cookie_flags.',
+  apache: 'To add a cookie use Header add Set-Cookie "..."; to change backend cookies use Header edit Set-Cookie.',
+  iis: 'To change backend cookies keep {R:0} in the rewritten value; to add a cookie let the application set it.',
+};
+
+interface StepResult {
+  /** Backend cookie names gone after the step (line removed, or its cookie renamed). */
+  readonly lost: string[];
+  /** Values of the lines the step wrote (added or last changed by it), sorted. */
+  readonly written: string[];
+}
+
+/** Runs the pipeline op by op; `undefined` entries: the op did not run or the run stopped. */
+function steps(dialect: Dialect, pipeline: readonly CookieOp[], kind: BackendKind, values: readonly string[], status: number): (StepResult | undefined)[] {
+  const lines: SetCookieLine[] = initialLines(dialect, kind, values);
+  const out: (StepResult | undefined)[] = [];
+  for (const op of pipeline) {
+    if (op.condition?.value === false) {
+      out.push(undefined);
+      continue;
+    }
+    const before = new Map(lines.map((l) => [l, cookieName(l.value)]));
+    try {
+      if (op.apply(lines, { backend: kind, status })?.crash) break;
+    } catch (e) {
+      if (e instanceof RegexBudgetError) break;
+      throw e;
+    }
+    const after = new Set(lines);
+    const lost = [...before]
+      .filter(([l, name]) => l.origin !== undefined && (!after.has(l) || cookieName(l.value) !== name))
+      .map(([l]) => cookieName(l.origin!));
+    const written = lines.filter((l) => l.history[l.history.length - 1]?.op === op).map((l) => l.value).sort();
+    out.push({ lost, written });
+  }
+  return out;
+}
+
+export default defineRule({
+  meta: {
+    id: 'cookie-header-overwrite',
+    severity: 'error',
+    fixable: false,
+    dialects: ['apache', 'nginx', 'iis'],
+    description: 'A directive sets the Set-Cookie header and thereby replaces every cookie the backend sends.',
+    securitySeverity: 5.3,
+  },
+  check(ctx) {
+    const token = ctx.catalog.xsrf[0]?.name ?? 'XSRF-TOKEN';
+    const a = ['JSESSIONID=s1; Path=/', `${token}=t1; Path=/`, 'lpc_probe=1; Path=/app'];
+    const b = ['PHPSESSID=p2; Path=/', 'lpc_other=o2', `${token}=t2; Path=/x; Secure`];
+    const hits = new Map<CookieOp, { lost: Set<string>; statuses: Set<number> }>();
+    for (const group of ctx.sim.groups(ctx.model.endpoints)) {
+      for (const kind of group.backends) {
+        for (const status of STATUSES) {
+          const ra = steps(ctx.model.dialect, group.pipeline, kind, a, status);
+          const rb = steps(ctx.model.dialect, group.pipeline, kind, b, status);
+          group.pipeline.forEach((op, i) => {
+            const sa = ra[i];
+            const sb = rb[i];
+            if (!sa || !sb || sa.lost.length === 0 || sa.written.length === 0) return;
+            // The same lines whatever the backend sent: the step writes its own cookie.
+            if (sa.written.join('\n') !== sb.written.join('\n')) return;
+            let hit = hits.get(op);
+            if (!hit) hits.set(op, (hit = { lost: new Set(), statuses: new Set() }));
+            sa.lost.forEach((n) => hit!.lost.add(n));
+            hit.statuses.add(status);
+          });
+        }
+      }
+    }
+    for (const [op, hit] of hits) {
+      const when = op.condition && op.condition.value === 'unknown' ? ` when ${op.condition.text}` : '';
+      const statuses = hit.statuses.size < STATUSES.length ? ` (on ${[...hit.statuses].join(', ')} responses)` : '';
+      ctx.report({
+        span: op.focus ?? op.span,
+        message:
+          `${op.label} replaces the backend's Set-Cookie headers with its own line${when}${statuses}: ${[...hit.lost].filter((n) => !n.startsWith('lpc_')).join(', ')} and every other backend cookie never reach the browser, ` +
+          `so logins and CSRF tokens break. ${ADVICE[ctx.model.dialect]}`,
+      });
+    }
+  },
+});

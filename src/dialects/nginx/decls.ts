@@ -1,0 +1,243 @@
+/**
+ * One directive at a time, into model pieces: `proxy_cookie_*` entries, header operations,
+ * backends, Lua facts. Each function checks what nginx's handler checks (in its words) and
+ * returns null for a directive nginx would refuse: the configuration would not load, so the
+ * directive is reported (`directive-invalid`) and not simulated.
+ */
+import { posix } from 'node:path';
+import { isIoError, type ConfigIO } from '../../engine/io.js';
+import type { BackendKind, BackendRef } from '../../model/backends.js';
+import type { LuaHeaderFilterFact } from '../../model/facts.js';
+import type { Problem } from '../../model/header-rewrite.js';
+import { nginxAddHeaderOp, type NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
+import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
+import { NginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
+import { nginxMoreHeadersOp, reachesSetCookie, type MoreHeaderSpec, type NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
+import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import { compileNginxRegex } from '../../model/ops/nginx-regex.js';
+import { compileScript, type Script } from '../../model/ops/nginx-script.js';
+import type { Span } from '../../source.js';
+import { luaFact } from './lua.js';
+import { sampleFromRegex } from './regex-sample.js';
+import { directiveLabel } from './parser.js';
+import type { Directive, Word } from './syntax.js';
+
+export interface DeclContext {
+  readonly problems: Problem[];
+  readonly io: ConfigIO;
+  readonly prefix: string;
+}
+
+function invalid(ctx: DeclContext, span: Span, message: string): null {
+  ctx.problems.push({ span, message, ruleId: 'directive-invalid' });
+  return null;
+}
+
+function script(ctx: DeclContext, w: Word): Script | null {
+  const r = compileScript(w.value);
+  return r.ok ? r.script : invalid(ctx, w.span, r.message);
+}
+
+export type Off = 'off';
+
+function isDomain(directive: NginxRewriteEntry['directive']): boolean {
+  return directive === 'proxy_cookie_domain';
+}
+
+/** `proxy_cookie_path` / `proxy_cookie_domain` (`ngx_http_proxy_cookie_path`, `_domain`). */
+export function lowerCookieRewrite(d: Directive, ctx: DeclContext): NginxRewriteEntry | Off | null {
+  const directive = d.name.value as NginxRewriteEntry['directive'];
+  const [first, second] = d.args;
+  if (!second) {
+    if (first!.value === 'off') return 'off';
+    return invalid(ctx, first!.span, `invalid parameter "${first!.value}"`);
+  }
+  const base = { directive, span: d.span, label: directiveLabel(d), focus: second.span, patternSpan: first!.span, replacementSpan: second.span };
+  let raw = first!.value;
+  if (raw.startsWith('~')) {
+    raw = raw.slice(1);
+    let caseless = isDomain(directive);
+    if (directive === 'proxy_cookie_path' && raw.startsWith('*')) {
+      raw = raw.slice(1);
+      caseless = true;
+    }
+    const compiled = compileNginxRegex(raw, caseless);
+    if (!compiled.ok) return invalid(ctx, first!.span, compiled.message);
+    const replacement = script(ctx, second);
+    const sample = sampleFromRegex(raw);
+    const samples = [...(sample !== null && sample !== '' ? [sample] : []), isDomain(directive) ? 'example.com' : '/app'];
+    return replacement ? { ...base, pattern: { kind: 'regex', source: raw, regex: compiled.regex, caseless }, replacement, samples } : null;
+  }
+  const domain = isDomain(directive);
+  const literal = domain && raw.startsWith('.') ? raw.slice(1) : raw;
+  const pattern = compileScript(literal);
+  if (!pattern.ok) return invalid(ctx, first!.span, pattern.message);
+  const replacement = compileScript(domain && second.value.startsWith('.') ? second.value.slice(1) : second.value);
+  if (!replacement.ok) return invalid(ctx, second.span, replacement.message);
+  // Values the literal matches: itself and, for a path prefix, something longer.
+  const samples = domain ? [literal, `.${literal}`] : [literal, literal.endsWith('/') ? `${literal}app` : `${literal}/app`];
+  return { ...base, pattern: { kind: 'literal', script: pattern.script }, replacement: replacement.script, samples };
+}
+
+/** `proxy_cookie_flags` (`ngx_http_proxy_cookie_flags`). */
+export function lowerCookieFlags(d: Directive, ctx: DeclContext): NginxFlagsEntry | Off | null {
+  const [selector, ...words] = d.args;
+  if (words.length === 0) {
+    if (selector!.value === 'off') return 'off';
+    return invalid(ctx, selector!.span, `invalid parameter "${selector!.value}"`);
+  }
+  const flags = [];
+  for (const w of words) {
+    const s = script(ctx, w);
+    if (!s) return null;
+    flags.push({ span: w.span, script: s });
+  }
+  const base = { directive: 'proxy_cookie_flags' as const, span: d.span, label: directiveLabel(d), focus: selector!.span, flags };
+  if (selector!.value.startsWith('~')) {
+    const source = selector!.value.slice(1);
+    // Always NGX_REGEX_CASELESS; there is no `~*` form (`*` is then a quantifier with nothing to repeat).
+    const compiled = compileNginxRegex(source, true);
+    if (!compiled.ok) return invalid(ctx, selector!.span, compiled.message);
+    return { ...base, selector: { kind: 'regex', source, regex: compiled.regex } };
+  }
+  const s = script(ctx, selector!);
+  return s ? { ...base, selector: { kind: 'literal', script: s } } : null;
+}
+
+export interface AddHeaderDecl {
+  /** The operation when the header is Set-Cookie. */
+  readonly op: NginxAddHeaderOp | null;
+}
+
+/** `add_header name value [always]` (`ngx_http_headers_add`). */
+export function lowerAddHeader(d: Directive, ctx: DeclContext): AddHeaderDecl | null {
+  const [name, value, flag] = d.args;
+  if (flag && flag.value !== 'always') return invalid(ctx, flag.span, `invalid parameter "${flag.value}"`);
+  const s = script(ctx, value!);
+  if (!s) return null;
+  if (name!.value.toLowerCase() !== 'set-cookie') return { op: null };
+  return { op: nginxAddHeaderOp({ span: d.span, label: directiveLabel(d), focus: value!.span, value: s, always: flag !== undefined }) };
+}
+
+/** `*_hide_header` / `*_pass_header`: whether the directive names Set-Cookie. */
+export function namesSetCookie(d: Directive): boolean {
+  return d.args[0]!.value.toLowerCase() === 'set-cookie';
+}
+
+export function hideOp(d: Directive, kind: BackendKind): NginxHideHeaderOp {
+  return new NginxHideHeaderOp(d.span, directiveLabel(d), d.args[0]!.span, kind);
+}
+
+/** `ngx_http_headers_more_parse_header`, including its habit of starting the key at the argument's first byte. */
+function parseMoreHeader(raw: string): { key: string; value: string } | null {
+  let keyLen = 0;
+  let seenEnd = false;
+  let valueStart = -1;
+  let valueLen = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    const space = /\s/.test(c);
+    if (keyLen === 0) {
+      if (space) continue;
+      keyLen = 1;
+      continue;
+    }
+    if (!seenEnd) {
+      if (c === ':' || space) {
+        seenEnd = true;
+        continue;
+      }
+      keyLen++;
+      continue;
+    }
+    if (valueLen === 0) {
+      if (c === ':' || space) continue;
+      valueStart = i;
+      valueLen = 1;
+      continue;
+    }
+    valueLen++;
+  }
+  if (keyLen === 0) return null;
+  return { key: raw.slice(0, keyLen), value: valueStart < 0 ? '' : raw.slice(valueStart, valueStart + valueLen) };
+}
+
+/** `more_set_headers` / `more_clear_headers` (`ngx_http_headers_more_parse_directive`); undefined when Set-Cookie is not touched. */
+export function lowerMoreHeaders(d: Directive, ctx: DeclContext): NginxMoreHeadersOp | null | undefined {
+  const directive = d.name.value as 'more_set_headers' | 'more_clear_headers';
+  const headers: MoreHeaderSpec[] = [];
+  const statuses: number[] = [];
+  const types: string[] = [];
+  let append = false;
+  for (let i = 0; i < d.args.length; i++) {
+    const w = d.args[i]!;
+    if (w.value === '') continue;
+    if (!w.value.startsWith('-')) {
+      const h = parseMoreHeader(w.value);
+      if (!h) return invalid(ctx, w.span, `${directive}: no key found in the header argument: ${w.value}`);
+      const wildcard = h.key.endsWith('*');
+      if (wildcard && h.key.length < 2) return invalid(ctx, w.span, `${directive}: wildcard key too short: ${w.value}`);
+      let value: Script | null = null;
+      if (directive === 'more_set_headers' && h.value !== '') {
+        value = script(ctx, { ...w, value: h.value });
+        if (!value) return null;
+      }
+      if (reachesSetCookie(h.key, wildcard)) headers.push({ key: h.key, wildcard, value, span: w.span });
+      continue;
+    }
+    const opt = w.value.length === 2 ? w.value[1] : '';
+    if (opt === 't' || opt === 's') {
+      const next = d.args[i + 1];
+      if (!next) return invalid(ctx, w.span, `${directive}: option -${opt} takes an argument.`);
+      i++;
+      if (opt === 't') types.push(...next.value.split(/[\s;]+/).filter(Boolean));
+      else {
+        for (const s of next.value.split(/\s+/).filter(Boolean)) {
+          const bad = /[^0-9]/.exec(s);
+          if (bad) return invalid(ctx, next.span, `${directive}: invalid digit "${bad[0]}" found in the status code list "${next.value}"`);
+          statuses.push(Number(s));
+        }
+      }
+      continue;
+    }
+    if (opt === 'a' && directive === 'more_set_headers') {
+      append = true;
+      continue;
+    }
+    return invalid(ctx, w.span, `${directive}: invalid option name: "${w.value}"`);
+  }
+  if (headers.length === 0) return undefined;
+  const condition = types.length > 0 ? { text: `-t '${types.join(' ')}'`, value: 'unknown' as const } : null;
+  return nginxMoreHeadersOp({ directive, span: d.span, label: directiveLabel(d), focus: headers[0]!.span, headers, statuses, condition, append });
+}
+
+const PASS_KINDS: Readonly<Record<string, BackendKind>> = {
+  proxy_pass: 'http',
+  fastcgi_pass: 'fastcgi',
+  uwsgi_pass: 'uwsgi',
+  scgi_pass: 'scgi',
+  grpc_pass: 'grpc',
+};
+
+export function passKind(name: string): BackendKind | undefined {
+  return PASS_KINDS[name];
+}
+
+export function lowerPass(d: Directive): BackendRef {
+  return { kind: PASS_KINDS[d.name.value]!, target: d.args[0]!.value, span: d.span };
+}
+
+/** `header_filter_by_lua_block`, `header_filter_by_lua 'code'`, `header_filter_by_lua_file path`. */
+export function lowerLua(d: Directive, ctx: DeclContext): LuaHeaderFilterFact | null {
+  if (d.lua) return luaFact(d.span, d.lua.code, d.lua.span);
+  const arg = d.args[0]!;
+  if (d.name.value === 'header_filter_by_lua') {
+    // Offsets map back into the file only when nothing was unescaped.
+    return luaFact(d.span, arg.value, arg.value === arg.raw ? arg.inner : null);
+  }
+  // lua-nginx-module resolves relative paths against nginx's prefix; the conf prefix is the best guess here.
+  const path = arg.value.startsWith('/') ? arg.value : posix.join(ctx.prefix, arg.value);
+  const source = ctx.io.read(path);
+  if (isIoError(source)) return null;
+  return luaFact(d.span, source.text, null);
+}

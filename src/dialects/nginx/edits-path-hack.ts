@@ -1,0 +1,124 @@
+/**
+ * Replacing attribute injection through `proxy_cookie_path` / `proxy_cookie_domain`
+ * (`proxy_cookie_path / "/; HTTPOnly; Secure";`, proxy-semantics.md §2.3) by what nginx ≥ 1.19.3
+ * offers for flags: an exclusion for the XSRF cookies, then the blanket flags.
+ *
+ *     proxy_cookie_flags ~^(?:atl\.xsrf\.token|XSRF-TOKEN)$ secure;
+ *     proxy_cookie_flags ~ secure httponly;
+ *
+ * The path rewrite itself goes when, without the injected text, it changes nothing; otherwise it
+ * stays with its plain replacement. The new `proxy_cookie_flags` sit at the same level, so the
+ * fix is refused where that would change locations that do not use this rewrite, or would mix with
+ * flags already configured.
+ */
+import type { TextEdit } from '../../engine/edits.js';
+import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
+import { rewriteValue, type NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
+import { NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
+import { compileScript } from '../../model/ops/nginx-script.js';
+import type { FixCandidate, FixRefusal } from '../dialect.js';
+import { arraySource, effectiveArray } from './effective.js';
+import { exclusionSelector, fileOf, replaceDirective } from './directive-edits.js';
+import { chainOf } from './levels.js';
+import type { NginxModelInfo } from './lower.js';
+import { nginxArg } from './quote.js';
+import { eolNear, lineAt, ownsLines } from './text-lines.js';
+import { atLeast, COOKIE_FLAGS_SINCE, formatVersion } from './version.js';
+
+const FLAG_ORDER = ['secure', 'httponly', 'samesite=strict', 'samesite=lax', 'samesite=none'];
+
+/** The flags a replacement injects after its first `;`, or the attribute no flag can express. */
+export function injectedFlags(replacement: string): { base: string; flags: string[] } | { unsupported: string } | null {
+  const semi = replacement.indexOf(';');
+  if (semi < 0) return null;
+  const flags = new Set<string>();
+  for (const raw of replacement.slice(semi + 1).split(';')) {
+    const attr = raw.trim();
+    if (attr === '') continue;
+    const lower = attr.toLowerCase().replace(/\s*=\s*/, '=');
+    if (lower === 'httponly' || lower === 'secure') flags.add(lower);
+    else if (/^samesite=(strict|lax|none)$/.test(lower)) flags.add(lower);
+    else return { unsupported: attr };
+  }
+  return { base: replacement.slice(0, semi).trimEnd(), flags: FLAG_ORDER.filter((f) => flags.has(f)) };
+}
+
+const PROBE_VALUES = ['/', '/app', '/app/', '/a/b.c', 'x', '', '.example.com', 'example.com', 'EXAMPLE.com'];
+
+/** Whether the rewrite with `base` as its replacement leaves every value as it was. */
+function isNoop(entry: NginxRewriteEntry, base: string): boolean {
+  const compiled = compileScript(base);
+  if (!compiled.ok) return false;
+  const plain: NginxRewriteEntry = { ...entry, replacement: compiled.script };
+  return [...PROBE_VALUES, ...entry.samples].every((v) => {
+    const r = rewriteValue(plain, v);
+    return r === undefined || r === v;
+  });
+}
+
+function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): string | undefined {
+  const level = info.entryLevel.get(entry);
+  if (!level) return 'the directive is not at a level the linter understood';
+  if (level.flags !== undefined) return 'proxy_cookie_flags is already configured at the same level; merge the flags by hand';
+  for (const ep of info.endpoints) {
+    const chain = chainOf(ep.level);
+    if (!chain.includes(level)) continue;
+    const source = arraySource(ep.level, 'flags');
+    if (source && chainOf(source).includes(level) && source !== level) continue;
+    const cookie = ep.pipeline.find((op): op is NginxProxyCookieOp => op instanceof NginxProxyCookieOp);
+    if (!cookie?.entries.includes(entry)) return `proxy_cookie_flags at this level would also apply in ${ep.label}, which does not use this ${entry.directive}`;
+    if (effectiveArray(ep.level, 'flags')) return `${ep.label} already has proxy_cookie_flags; merge the flags by hand`;
+  }
+  return undefined;
+}
+
+export function pathHackCandidates(model: HeaderRewriteModel, info: NginxModelInfo, entry: NginxRewriteEntry, names: readonly string[]): FixCandidate[] | FixRefusal {
+  const injected = injectedFlags(entry.replacement.source);
+  const selector = nginxArg(exclusionSelector(names));
+  if (!atLeast(info.version, COOKIE_FLAGS_SINCE)) {
+    return {
+      reason: `nginx ${formatVersion(info.version)} has no proxy_cookie_flags (added in 1.19.3), and ${entry.directive} cannot tell cookies apart by name`,
+      suggestion: `upgrade nginx, then replace it by: proxy_cookie_flags ${selector} secure; proxy_cookie_flags ~ secure httponly;`,
+    };
+  }
+  if (!injected) return { reason: `${entry.label} does not inject attributes after a ";"` };
+  if ('unsupported' in injected) return { reason: `${entry.label} also injects "${injected.unsupported}", which proxy_cookie_flags cannot set` };
+  const problem = levelProblem(info, entry);
+  if (problem) return { reason: problem };
+  const file = fileOf(model, entry.span);
+  if (!file) return { reason: 'the directive is not in a file the linter read' };
+
+  const others = injected.flags.filter((f) => f !== 'httponly');
+  const blanket = `proxy_cookie_flags ~ ${injected.flags.join(' ')};`;
+  // The exclusion comes first: nginx applies only the first proxy_cookie_flags that matches.
+  const texts = injected.flags.includes('httponly') && names.length > 0 ? [`proxy_cookie_flags ${selector} ${others.length > 0 ? others.join(' ') : 'nohttponly'};`, blanket] : [blanket];
+  const edits: TextEdit[] = [];
+  if (isNoop(entry, injected.base)) {
+    edits.push(replaceDirective(file, entry.span, texts));
+  } else {
+    const quote = file.text[entry.replacementSpan.start];
+    const q = quote === '"' || quote === "'" ? quote : null;
+    edits.push({ file: file.path, start: entry.replacementSpan.start, end: entry.replacementSpan.end, text: nginxArg(injected.base, q) });
+    if (ownsLines(file, entry.span)) {
+      const line = lineAt(file, Math.max(entry.span.start, entry.span.end - 1));
+      const eol = eolNear(file, entry.span.start);
+      const text = `${line.eol ? '' : eol}${texts.map((t) => `${line.indent}${t}`).join(eol)}${line.eol ? eol : ''}`;
+      edits.push({ file: file.path, start: line.next, end: line.next, text });
+    } else {
+      edits.push({ file: file.path, start: entry.span.end, end: entry.span.end, text: ` ${texts.join(' ')}` });
+    }
+  }
+  const attrs = entry.replacement.source.slice(entry.replacement.source.indexOf(';'));
+  return [
+    {
+      edits,
+      description:
+        texts.length > 1
+          ? `replace the "${attrs.trim()}" injected by ${entry.directive} with proxy_cookie_flags directives that keep ${names.join(', ')} readable by JavaScript`
+          : `replace the "${attrs.trim()}" injected by ${entry.directive} with a proxy_cookie_flags directive`,
+      changesOtherCookies:
+        `${entry.directive} only prefix-replaces the value, so it also corrupted longer paths (Path=/app became Path=/; HTTPOnly; Secureapp), ` +
+        'duplicated flags the cookie already had and skipped cookies without the attribute; proxy_cookie_flags sets the flags on every cookie instead',
+    },
+  ];
+}

@@ -1,0 +1,98 @@
+/**
+ * Fix builders: turn "stop this directive from adding HttpOnly to these cookies" into nginx
+ * text edits (proxy-semantics.md §2.2–2.3). The rule proves each candidate by re-simulation.
+ *
+ * - A `proxy_cookie_flags` entry: nginx uses only the FIRST matching directive, so an exclusion
+ *   `proxy_cookie_flags ~^(?:XSRF-TOKEN|...)$ <the other flags>;` goes right before it (the XSRF
+ *   cookies keep every other flag the entry gave them), or the entry's regex gets a negative
+ *   lookahead. A name-specific entry loses its `httponly`.
+ * - The path hack (`proxy_cookie_path / "/; HTTPOnly; Secure"`): the injected attributes become
+ *   `proxy_cookie_flags` directives — the exclusion first, then the blanket rule — which also
+ *   stops the hack corrupting sub-path cookies (`changesOtherCookies`). Needs nginx ≥ 1.19.3.
+ * - Anything else (a Set-Cookie line written by add_header or headers-more) is the user's text.
+ */
+import { patternShape } from '../../regex/index.js';
+import type { TextEdit } from '../../engine/edits.js';
+import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
+import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
+import { NginxProxyCookieOp, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import type { SourceFile, Span } from '../../source.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import { pathHackCandidates } from './edits-path-hack.js';
+import { exclusionSelector, fileOf, insertBefore, namesAlternation, replaceDirective } from './directive-edits.js';
+import { nginxInfo, type NginxModelInfo } from './lower.js';
+import { nginxArg } from './quote.js';
+
+function flagWordText(file: SourceFile, span: Span): string {
+  return file.text.slice(span.start, span.end);
+}
+
+/** The entry's flag words without `httponly` (as written); `nohttponly` when nothing is left. */
+function flagsWithoutHttpOnly(file: SourceFile, entry: NginxFlagsEntry): string[] {
+  const kept = entry.flags.filter((f) => f.script.source.toLowerCase() !== 'httponly').map((f) => flagWordText(file, f.span));
+  return kept.length > 0 ? kept : ['nohttponly'];
+}
+
+/** `^(?!(?:NAMES)$)` merged into the entry's regex without changing what else it matches. */
+export function withLookahead(source: string, names: readonly string[]): string {
+  const guard = `(?!${namesAlternation(names)}$)`;
+  if (source === '') return `^${guard}`;
+  const shape = patternShape(source, { flavor: 'pcre', caseless: true });
+  if (shape?.startAnchor && !shape.topLevelAlternation) {
+    return source.slice(0, shape.startAnchor.end) + guard + source.slice(shape.startAnchor.end);
+  }
+  // Any other pattern is searched unanchored: `.*?` keeps that (cookie names hold no newline).
+  return `^${guard}.*?(?:${source})`;
+}
+
+/** Deletes the entry's `httponly` words (with the space before them), or turns the only one into `nohttponly`. */
+function dropHttpOnly(file: SourceFile, entry: NginxFlagsEntry): TextEdit[] {
+  const isHttpOnly = (f: NginxFlagsEntry['flags'][number]) => f.script.source.toLowerCase() === 'httponly';
+  const others = entry.flags.filter((f) => !isHttpOnly(f));
+  const edits: TextEdit[] = [];
+  entry.flags.filter(isHttpOnly).forEach((f, i) => {
+    if (others.length === 0 && i === 0) {
+      edits.push({ file: file.path, start: f.span.start, end: f.span.end, text: 'nohttponly' });
+      return;
+    }
+    let start = f.span.start;
+    while (start > 0 && (file.text[start - 1] === ' ' || file.text[start - 1] === '\t')) start--;
+    edits.push({ file: file.path, start, end: f.span.end, text: '' });
+  });
+  return edits;
+}
+
+function flagsCandidates(model: HeaderRewriteModel, entry: NginxFlagsEntry, names: readonly string[]): FixCandidate[] | FixRefusal {
+  const file = fileOf(model, entry.span);
+  if (!file) return { reason: 'the directive is not in a file the linter read' };
+  const list = names.join(', ');
+  const candidates: FixCandidate[] = [];
+  if (entry.selector.kind === 'literal') {
+    candidates.push({ edits: dropHttpOnly(file, entry), description: `remove httponly from the proxy_cookie_flags directive for ${list}` });
+    return candidates;
+  }
+  const exclusion = `proxy_cookie_flags ${nginxArg(exclusionSelector(names))} ${flagsWithoutHttpOnly(file, entry).join(' ')};`;
+  candidates.push({ edits: [insertBefore(file, entry.span, exclusion)], description: `exclude ${list} with a proxy_cookie_flags directive placed before it (nginx applies the first match)` });
+  const source = withLookahead(entry.selector.source, names);
+  const quote = file.text[entry.focus.start] === '"' || file.text[entry.focus.start] === "'" ? (file.text[entry.focus.start] as '"' | "'") : null;
+  candidates.push({
+    edits: [{ file: file.path, start: entry.focus.start, end: entry.focus.end, text: nginxArg(`~${source}`, quote) }],
+    description: `exclude ${list} with a negative lookahead in the cookie regex`,
+  });
+  return candidates;
+}
+
+export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { model, op, cause, names } = request;
+  const info: NginxModelInfo | undefined = nginxInfo(model);
+  if (!info) return { reason: 'the configuration was not read by the nginx dialect' };
+  if (!(op instanceof NginxProxyCookieOp)) return refusalFor(op);
+  const entry = op.entryAt(cause);
+  if (!entry) return { reason: 'the directive that adds HttpOnly could not be found' };
+  if (entry.directive === 'proxy_cookie_flags') return flagsCandidates(model, entry, names);
+  return pathHackCandidates(model, info, entry as NginxRewriteEntry, names);
+}
+
+function refusalFor(op: CookieOp): FixRefusal {
+  return { reason: `${op.label} writes the whole Set-Cookie line itself`, suggestion: 'remove HttpOnly from that value, or stop overwriting the backend cookie' };
+}

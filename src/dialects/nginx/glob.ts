@@ -1,0 +1,100 @@
+/**
+ * `include` masks: nginx calls glibc `glob(pattern, 0, NULL, &pglob)` (src/os/unix/ngx_files.c
+ * `ngx_open_glob`): `*`, `?` and `[...]` in any path segment, backslash escapes, a leading `.` only
+ * matched explicitly, results sorted by byte order (C locale), no match is not an error
+ * (`gl->test = 1` accepts GLOB_NOMATCH).
+ */
+import { isIoError, type ConfigIO } from '../../engine/io.js';
+
+/** Whether `include` treats the path as a mask (`strpbrk(file, "*?[")` in `ngx_conf_include`). */
+export function isGlob(path: string): boolean {
+  return /[*?[]/.test(path);
+}
+
+function hasMeta(segment: string): boolean {
+  return /(?:^|[^\\])[*?[]/.test(segment) || /^[*?[]/.test(segment);
+}
+
+/** A regex source for one fnmatch segment. */
+function segmentSource(segment: string): string {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '\\' && i + 1 < segment.length) {
+      out += escapeJs(segment[++i]!);
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const close = findClassEnd(segment, i);
+      if (close < 0) {
+        out += '\\[';
+        continue;
+      }
+      let body = segment.slice(i + 1, close);
+      let negate = false;
+      if (body.startsWith('!') || body.startsWith('^')) {
+        negate = true;
+        body = body.slice(1);
+      }
+      out += `[${negate ? '^' : ''}${body.replace(/\\/g, '\\\\').replace(/\]/g, '\\]')}]`;
+      i = close;
+    } else out += escapeJs(c);
+  }
+  return out;
+}
+
+function findClassEnd(segment: string, open: number): number {
+  let j = open + 1;
+  if (segment[j] === '!' || segment[j] === '^') j++;
+  if (segment[j] === ']') j++;
+  for (; j < segment.length; j++) if (segment[j] === ']') return j;
+  return -1;
+}
+
+function escapeJs(c: string): string {
+  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
+}
+
+/** Matches one file name against one segment (a leading `.` must be matched literally). */
+export function matchSegment(segment: string, name: string): boolean {
+  if (name.startsWith('.') && !segment.startsWith('.') && !segment.startsWith('\\.')) return false;
+  return new RegExp(`^${segmentSource(segment)}$`, 's').test(name);
+}
+
+/** Matches a full path against a full mask (used for `nginx -T` dumps, where there is no directory to list). */
+export function matchPath(mask: string, path: string): boolean {
+  const ms = mask.split('/');
+  const ps = path.split('/');
+  return ms.length === ps.length && ms.every((m, i) => (hasMeta(m) ? matchSegment(m, ps[i]!) : unescapeSegment(m) === ps[i]));
+}
+
+function unescapeSegment(segment: string): string {
+  return segment.replace(/\\(.)/g, '$1');
+}
+
+function byteOrder(a: string, b: string): number {
+  const ba = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  return Buffer.compare(ba, bb);
+}
+
+/** Expands an absolute mask through `io`; sorted like glibc in the C locale. */
+export function expandGlob(mask: string, io: ConfigIO): string[] {
+  const segments = mask.split('/');
+  let current = [segments[0] === '' ? '' : segments[0]!];
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const next: string[] = [];
+    for (const dir of current) {
+      if (!hasMeta(segment)) {
+        next.push(`${dir}/${unescapeSegment(segment)}`);
+        continue;
+      }
+      const entries = io.readDir(dir === '' ? '/' : dir);
+      if (isIoError(entries)) continue;
+      for (const name of entries) if (matchSegment(segment, name)) next.push(`${dir}/${name}`);
+    }
+    current = next;
+  }
+  return current.filter((p) => io.stat(p) !== 'missing').sort(byteOrder);
+}

@@ -1,0 +1,18 @@
+/**
+ * The nginx dialect: nginx's own tokenizer and include rules (lexer.ts, parser.ts, includes.ts),
+ * lowering to per-location pipelines with nginx's inheritance (walk.ts, effective.ts, lower.ts)
+ * and fix builders (edits.ts). Unknown backends default to `proxy_pass` (HTTP): the
+ * `proxy_cookie_*` directives only ever act on proxied responses.
+ */
+import type { DialectModule } from '../dialect.js';
+import { excludeCookies } from './edits.js';
+import { buildNginxModel } from './lower.js';
+
+export const nginxDialect: DialectModule = {
+  id: 'nginx',
+  defaultBackends: ['http'],
+  buildModel: buildNginxModel,
+  fixers: { excludeCookies },
+};
+
+export { buildNginxModel, nginxInfo, type NginxEndpoint, type NginxModelInfo } from './lower.js';

@@ -1,0 +1,75 @@
+/**
+ * Configuration levels (http, server, location, `if` in location), each with what its own
+ * directives set — the analogue of nginx's per-level module configurations before merging
+ * (`create_loc_conf` + directive handlers). Inheritance is applied later (effective.ts).
+ */
+import type { BackendKind, BackendRef } from '../../model/backends.js';
+import type { NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
+import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
+import type { NginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
+import type { NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
+import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import type { LocationInfo } from './locations.js';
+import type { Directive } from './syntax.js';
+
+export type LevelKind = 'main' | 'http' | 'server' | 'location' | 'if';
+
+export interface Level {
+  readonly id: number;
+  readonly kind: LevelKind;
+  readonly parent: Level | null;
+  /** The block directive that opens the level (none for the root of a file). */
+  readonly directive: Directive | null;
+  /** Nested servers, locations and `if` blocks, in source order. */
+  readonly children: Level[];
+  /** One part of the endpoint label: `server example.com:443`, `location /app/`. */
+  readonly label: string;
+  readonly location?: LocationInfo;
+  readonly serverNames?: string[];
+  /** Arrays of `proxy_cookie_*` entries; `undefined` = not set at this level, `null` = `off`. */
+  paths?: NginxRewriteEntry[] | null;
+  domains?: NginxRewriteEntry[] | null;
+  flags?: NginxFlagsEntry[] | null;
+  /** Whether the level has any `add_header` (of any header: that alone stops inheritance). */
+  addHeaderAny: boolean;
+  readonly addHeaderOps: NginxAddHeaderOp[];
+  addHeaderInherit?: 'on' | 'off' | 'merge';
+  /** `*_hide_header` per upstream kind: present when the level defines any, with the Set-Cookie one if any. */
+  readonly hide: Map<BackendKind, NginxHideHeaderOp | null>;
+  /** `*_pass_header` per upstream kind: present when the level defines any; true when it names Set-Cookie. */
+  readonly passHeader: Map<BackendKind, boolean>;
+  readonly more: NginxMoreHeadersOp[];
+  readonly backends: BackendRef[];
+  /** An `include` at this level could not be read: the level may hold directives the linter cannot see. */
+  unresolvedInclude: boolean;
+}
+
+let nextId = 1;
+
+export function newLevel(kind: LevelKind, parent: Level | null, directive: Directive | null, label: string, extra: Partial<Pick<Level, 'location' | 'serverNames'>> = {}): Level {
+  const level: Level = {
+    id: nextId++,
+    kind,
+    parent,
+    directive,
+    children: [],
+    label,
+    addHeaderAny: false,
+    addHeaderOps: [],
+    hide: new Map(),
+    passHeader: new Map(),
+    more: [],
+    backends: [],
+    unresolvedInclude: false,
+    ...extra,
+  };
+  parent?.children.push(level);
+  return level;
+}
+
+/** The level and its ancestors, outermost first. */
+export function chainOf(level: Level): Level[] {
+  const out: Level[] = [];
+  for (let l: Level | null = level; l; l = l.parent) out.unshift(l);
+  return out;
+}

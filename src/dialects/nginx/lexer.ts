@@ -1,0 +1,253 @@
+/**
+ * nginx's configuration tokenizer, ported state for state from `ngx_conf_read_token`
+ * (src/core/ngx_conf_file.c). It is NOT crossplane's lexer: nginx only recognizes `#` and quotes
+ * at the start of a token, lets `}` and quotes appear inside a word, ends an unquoted word at
+ * `{` or `;` unless the `{` follows `$`, accepts only white space, `;`, `{` or `)` after a closing
+ * quote, and keeps the backslash of every escape except `\"`, `\'`, `\\`, `\t`, `\r`, `\n`
+ * (proxy-semantics.md §2.7).
+ *
+ * One call of {@link TokenReader.readStatement} is one call of `ngx_conf_read_token`: it returns
+ * the words of a statement and what ended it. Where nginx stops with an error, the reader records
+ * the error with nginx's wording and recovers, so that the rest of the file can still be read.
+ */
+import type { CommentToken } from '../../model/header-rewrite.js';
+import type { Encoding, Span } from '../../source.js';
+import type { SyntaxError, Word } from './syntax.js';
+
+/** `NGX_CONF_BUFFER`: a token that does not end within 4096 bytes is refused. */
+export const NGX_CONF_BUFFER = 4096;
+
+export type StatementEnd = 'semicolon' | 'block-start' | 'block-end' | 'eof';
+
+export interface Statement {
+  readonly words: Word[];
+  readonly end: StatementEnd;
+  /** The `;`, `{` or `}` (zero-width at the end of the text for `eof`). */
+  readonly endSpan: Span;
+}
+
+const LF = 10;
+const CR = 13;
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === CR || c === LF;
+}
+
+/** The unescaping loop at the end of `ngx_conf_read_token`. */
+export function unescapeNginx(raw: string): string {
+  let out = '';
+  for (let i = 0; i < raw.length; ) {
+    const c = raw[i]!;
+    if (c === '\\') {
+      const n = raw[i + 1];
+      if (n === '"' || n === "'" || n === '\\') {
+        out += n;
+        i += 2;
+        continue;
+      }
+      if (n === 't' || n === 'r' || n === 'n') {
+        out += n === 't' ? '\t' : n === 'r' ? '\r' : '\n';
+        i += 2;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/** Bytes one UTF-16 code unit stands for in the file (nginx counts bytes). */
+function byteWidth(encoding: Encoding, code: number): number {
+  if (encoding === 'latin1') return 1;
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (code >= 0xd800 && code <= 0xdfff) return 2;
+  return 3;
+}
+
+export class TokenReader {
+  /** Next character to read. */
+  pos: number;
+  readonly comments: CommentToken[] = [];
+  readonly errors: SyntaxError[] = [];
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    start: number,
+    readonly end: number,
+    readonly encoding: Encoding = 'utf8',
+  ) {
+    this.pos = start;
+  }
+
+  private span(start: number, end: number): Span {
+    return { file: this.file, start, end };
+  }
+
+  private error(message: string, start: number, end: number): void {
+    this.errors.push({ message, span: this.span(start, end) });
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** One `ngx_conf_read_token` call. */
+  readStatement(): Statement {
+    const text = this.text;
+    const words: Word[] = [];
+    let needSpace = false;
+    let lastSpace = true;
+    let sharpComment = false;
+    let commentStart = 0;
+    let variable = false;
+    let quoted = false;
+    // nginx's `d_quoted` / `s_quoted`: the quote character of the open string, or 0.
+    let openQuote = 0;
+    let start = this.pos;
+    // Bytes read since `start`, for the NGX_CONF_BUFFER limit.
+    let bytesSinceStart = 0;
+    let tooLongReported = false;
+
+    const closeComment = (endPos: number) => {
+      let e = endPos;
+      if (e > commentStart && text.charCodeAt(e - 1) === CR) e--;
+      this.comments.push({ span: this.span(commentStart, e), text: text.slice(commentStart + 1, e) });
+    };
+
+    for (;;) {
+      if (this.pos >= this.end) {
+        if (sharpComment) closeComment(this.end);
+        if (words.length > 0 || !lastSpace) {
+          if (openQuote) {
+            // `start` is just after the opening quote.
+            this.error('unexpected end of file, expecting ";" or "}": the quoted string that starts here is never closed', start - 1, start);
+          } else {
+            this.error('unexpected end of file, expecting ";" or "}"', this.end, this.end);
+          }
+        }
+        return { words, end: 'eof', endSpan: this.span(this.end, this.end) };
+      }
+
+      // ngx_conf_read_token refuses a token that fills the whole 4096-byte buffer while the file goes on.
+      // `start` is where nginx keeps the unfinished token; it only moves when a token may start.
+      if (!tooLongReported && bytesSinceStart >= NGX_CONF_BUFFER) {
+        tooLongReported = true;
+        if (openQuote) {
+          this.error(`too long parameter, probably missing terminating "${String.fromCharCode(openQuote)}" character`, start - 1, start);
+        } else {
+          this.error(`too long parameter "${text.slice(start, start + 10)}..." started`, start, start + 1);
+        }
+      }
+
+      const at = this.pos;
+      const ch = text.charCodeAt(this.pos++);
+      bytesSinceStart += byteWidth(this.encoding, ch);
+
+      if (ch === LF && sharpComment) {
+        sharpComment = false;
+        closeComment(at);
+      }
+      if (sharpComment) continue;
+
+      if (quoted) {
+        quoted = false;
+        continue;
+      }
+
+      if (needSpace) {
+        if (isSpace(ch)) {
+          lastSpace = true;
+          needSpace = false;
+          continue;
+        }
+        if (ch === 59 /* ; */) return { words, end: 'semicolon', endSpan: this.span(at, at + 1) };
+        if (ch === 123 /* { */) return { words, end: 'block-start', endSpan: this.span(at, at + 1) };
+        if (ch === 41 /* ) */) {
+          lastSpace = true;
+          needSpace = false;
+        } else {
+          // nginx stops here; recover as if a space separated the tokens.
+          this.error(`unexpected "${text[at]}"`, at, at + 1);
+          lastSpace = true;
+          needSpace = false;
+        }
+      }
+
+      if (lastSpace) {
+        start = at;
+        bytesSinceStart = byteWidth(this.encoding, ch);
+        if (isSpace(ch)) continue;
+        switch (ch) {
+          case 59: // ;
+          case 123: // {
+            if (words.length === 0) this.error(`unexpected "${text[at]}"`, at, at + 1);
+            return { words, end: ch === 123 ? 'block-start' : 'semicolon', endSpan: this.span(at, at + 1) };
+          case 125: // }
+            if (words.length !== 0) this.error('unexpected "}"', at, at + 1);
+            return { words, end: 'block-end', endSpan: this.span(at, at + 1) };
+          case 35: // #
+            sharpComment = true;
+            commentStart = at;
+            continue;
+          case 92: // backslash
+            quoted = true;
+            lastSpace = false;
+            continue;
+          case 34: // "
+          case 39: // '
+            start++;
+            bytesSinceStart = 0;
+            openQuote = ch;
+            lastSpace = false;
+            continue;
+          case 36: // $
+            variable = true;
+            lastSpace = false;
+            continue;
+          default:
+            lastSpace = false;
+        }
+      } else {
+        if (ch === 123 && variable) continue;
+        variable = false;
+        if (ch === 92) {
+          quoted = true;
+          continue;
+        }
+        if (ch === 36) {
+          variable = true;
+          continue;
+        }
+        let found = false;
+        let quote: '"' | "'" | null = null;
+        if (openQuote) {
+          if (ch === openQuote) {
+            quote = ch === 34 ? '"' : "'";
+            openQuote = 0;
+            needSpace = true;
+            found = true;
+          }
+        } else if (isSpace(ch) || ch === 59 || ch === 123) {
+          lastSpace = true;
+          found = true;
+        }
+        if (found) {
+          words.push(this.word(start, at, quote));
+          if (ch === 59) return { words, end: 'semicolon', endSpan: this.span(at, at + 1) };
+          if (ch === 123) return { words, end: 'block-start', endSpan: this.span(at, at + 1) };
+        }
+      }
+    }
+  }
+
+  /** A word whose content is `[start, end)`; quoted words also own the quotes around it. */
+  private word(start: number, end: number, quote: '"' | "'" | null): Word {
+    const raw = this.text.slice(start, end);
+    const inner = this.span(start, end);
+    const span = quote ? this.span(start - 1, end + 1) : inner;
+    return { span, inner, raw, value: unescapeNginx(raw), quote };
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * nginx configuration → the common model. One endpoint per place a response can come from:
+ * every location (nested and named ones included), every `if` in a location (its directives
+ * apply when the condition holds), and a server or http level that has no locations below it
+ * (a fragment). Each endpoint's pipeline is in the order nginx runs it: the upstream module
+ * drops hidden headers and rewrites cookies while copying the upstream response
+ * (`ngx_http_upstream_process_headers`), then the output header filters run — headers-more
+ * before the headers filter (`add_header`), as dynamic filter modules register after the
+ * built-in ones and filters registered later run first [LAB 1.22.1: `more_set_headers` did not
+ * see `add_header`'s line].
+ */
+import { posix } from 'node:path';
+import type { DialectOptions } from '../dialect.js';
+import type { ConfigIO } from '../../engine/io.js';
+import type { BackendKind } from '../../model/backends.js';
+import type { LuaHeaderFilterFact } from '../../model/facts.js';
+import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
+import { NginxProxyCookieOp, type NginxCookieEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import { contextFromComments, guessContext, type RootContext } from './context.js';
+import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
+import { buildSourceTree, type SourceTree } from './includes.js';
+import { chainOf, newLevel, type Level } from './levels.js';
+import { requestPathFor, type LocationNode } from './locations.js';
+import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
+import { walk } from './walk.js';
+import { DEFAULT_NGINX_VERSION } from '../dialect.js';
+
+/** An endpoint with what the nginx tests and fixers need beyond the common shape. */
+export interface NginxEndpoint extends Endpoint {
+  readonly level: Level;
+  /** `server_name`s of the enclosing server (for the Host header of a test request). */
+  readonly serverNames: readonly string[];
+}
+
+/** What the fix builders need to know about a model beyond the common shape. */
+export interface NginxModelInfo {
+  readonly tree: SourceTree;
+  readonly version: Version;
+  readonly context: RootContext;
+  readonly levels: readonly Level[];
+  readonly endpoints: readonly NginxEndpoint[];
+  /** The level each `proxy_cookie_*` entry is written at. */
+  readonly entryLevel: ReadonlyMap<NginxCookieEntry, Level>;
+}
+
+const infos = new WeakMap<HeaderRewriteModel, NginxModelInfo>();
+
+export function nginxInfo(model: HeaderRewriteModel): NginxModelInfo | undefined {
+  return infos.get(model);
+}
+
+const HIDE_ORDER: readonly BackendKind[] = ['http', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
+
+function allLevels(root: Level): Level[] {
+  const out: Level[] = [];
+  const visit = (l: Level) => {
+    out.push(l);
+    l.children.forEach(visit);
+  };
+  visit(root);
+  return out;
+}
+
+function isEndpointLevel(l: Level): boolean {
+  if (l.kind === 'location' || l.kind === 'if') return true;
+  if (l.kind === 'server') return !l.children.some((c) => c.kind === 'location');
+  if (l.kind === 'http') return !l.children.some((c) => c.kind === 'server');
+  return false;
+}
+
+function locationNodes(level: Level): LocationNode<Level>[] {
+  return level.children.filter((c) => c.kind === 'location' && c.location).map((c) => ({ info: c.location!, children: locationNodes(c), value: c }));
+}
+
+/** `if ($arg_NAME)` / `if ($arg_NAME = value)`: a query string that makes the condition true. */
+function ifQuery(level: Level): string | undefined {
+  const args = level.directive?.args.map((a) => a.value) ?? [];
+  const text = args.join(' ').replace(/^\(\s*|\s*\)$/g, '');
+  const m = /^\$arg_([A-Za-z0-9_]+)(?:\s*=\s*(\S+))?$/.exec(text);
+  if (!m) return undefined;
+  const value = m[2] ?? '1';
+  return /^[A-Za-z0-9._-]+$/.test(value) && value !== '0' ? `${m[1]}=${value}` : undefined;
+}
+
+function requestPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>): string | undefined {
+  if (level.kind === 'if') {
+    const base = level.parent ? requestPath(level.parent, nodesByServer) : undefined;
+    const query = ifQuery(level);
+    return base !== undefined && query ? `${base}?${query}` : undefined;
+  }
+  if (level.kind !== 'location') return '/';
+  const locs = chainOf(level).filter((l) => l.kind === 'location' && l.location);
+  // A location-context fragment: its own top level stands for one location.
+  if (locs.length === 0) return '/';
+  const holder = locs[0]!.parent!;
+  let roots = nodesByServer.get(holder);
+  if (!roots) nodesByServer.set(holder, (roots = locationNodes(holder)));
+  const nodes: LocationNode<Level>[] = [];
+  let candidates: readonly LocationNode<Level>[] = roots;
+  for (const l of locs) {
+    const node = candidates.find((n) => n.value === l);
+    if (!node) return undefined;
+    nodes.push(node);
+    candidates = node.children;
+  }
+  return requestPathFor(roots, nodes);
+}
+
+function backendsOf(level: Level): Level['backends'] {
+  if (level.backends.length > 0) return level.backends;
+  // An `if` without its own *_pass keeps the location's content handler (ngx_http_update_location_config).
+  if (level.kind === 'if' && level.parent) return backendsOf(level.parent);
+  return [];
+}
+
+export function buildNginxModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  const tree = buildSourceTree(rootPath, io, options.prefix);
+  const version = parseVersion(options.nginxVersion) ?? parseVersion(DEFAULT_NGINX_VERSION)!;
+  const problems: Problem[] = [...tree.problems];
+  const facts: LuaHeaderFilterFact[] = [];
+  const context: RootContext = tree.dump ? 'main' : (contextFromComments(tree.comments, rootPath) ?? options.context ?? guessContext(tree.directives));
+  const rootLabel = context === 'main' ? '' : `${posix.basename(tree.confPath)} (${context} context)`;
+  const root = newLevel(context, null, null, rootLabel);
+  const textOf = (file: string) => tree.files.get(file)?.text;
+  walk(tree.directives, root, context, { problems, io, prefix: tree.prefix, version, unresolved: tree.unresolved, facts, textOf });
+
+  const levels = allLevels(root);
+  const anyPass = levels.some((l) => l.backends.length > 0);
+  const legacy = !atLeast(version, COOKIE_FLAGS_SINCE);
+  const cookieOps = new Map<string, NginxProxyCookieOp>();
+  const arrayIds = new WeakMap<object, number>();
+  let nextArrayId = 1;
+  const idOf = (a: object | null) => {
+    if (a === null) return 0;
+    let id = arrayIds.get(a);
+    if (id === undefined) arrayIds.set(a, (id = nextArrayId++));
+    return id;
+  };
+  const cookieOpFor = (level: Level): NginxProxyCookieOp | null => {
+    const domains = effectiveArray(level, 'domains');
+    const paths = effectiveArray(level, 'paths');
+    const flags = legacy ? null : effectiveArray(level, 'flags');
+    if (!domains && !paths && !flags) return null;
+    const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}`;
+    let op = cookieOps.get(key);
+    if (!op) cookieOps.set(key, (op = new NginxProxyCookieOp({ domains, paths, flags, legacy })));
+    return op;
+  };
+
+  const nodesByServer = new Map<Level, LocationNode<Level>[]>();
+  const endpoints: NginxEndpoint[] = [];
+  for (const level of levels) {
+    if (!isEndpointLevel(level)) continue;
+    const pipeline: CookieOp[] = [];
+    for (const kind of HIDE_ORDER) {
+      const hide = effectiveHide(level, kind);
+      if (hide) pipeline.push(hide);
+    }
+    const cookie = cookieOpFor(level);
+    if (cookie) pipeline.push(cookie);
+    pipeline.push(...effectiveMore(level), ...effectiveAddHeaders(level));
+    const backends = backendsOf(level);
+    const chain = chainOf(level);
+    const declared = [...new Set(backends.map((b) => b.kind))];
+    // A fragment that reaches no backend, or a scope whose included file could not be read, is
+    // assumed to proxy over HTTP: proxy_cookie_* only ever acts on proxy_pass responses.
+    const possibleBackends: BackendKind[] = declared.length > 0 ? declared : !anyPass || chain.some((l) => l.unresolvedInclude) ? ['http'] : [];
+    const server = chainOf(level).find((l) => l.kind === 'server');
+    const endpoint: NginxEndpoint = {
+      label: chain.map((l) => l.label).filter(Boolean).join(' › ') || 'http',
+      span: level.directive?.span ?? { file: rootPath, start: 0, end: 0 },
+      backends,
+      possibleBackends,
+      pipeline,
+      level,
+      serverNames: server?.serverNames ?? [],
+    };
+    // Finding a URI means running nginx's location search over the server's locations: done on
+    // first use only (simulate output, tests), not for every lint.
+    let path: string | undefined | null = null;
+    Object.defineProperty(endpoint, 'requestPath', {
+      enumerable: true,
+      get: () => (path === null ? (path = requestPath(level, nodesByServer)) : path),
+    });
+    endpoints.push(endpoint);
+  }
+
+  // Every entry belongs to at least one operation, even when no endpoint inherits it.
+  const entryLevel = new Map<NginxCookieEntry, Level>();
+  const used = new Set<NginxCookieEntry>([...cookieOps.values()].flatMap((op) => op.entries));
+  const ops = new Set<CookieOp>(endpoints.flatMap((e) => e.pipeline));
+  for (const level of levels) {
+    const own = [...(level.domains ?? []), ...(level.paths ?? []), ...(level.flags ?? [])];
+    for (const e of own) entryLevel.set(e, level);
+    if (own.some((e) => !used.has(e))) {
+      ops.add(new NginxProxyCookieOp({ domains: level.domains ?? null, paths: level.paths ?? null, flags: legacy ? null : (level.flags ?? null), legacy }));
+    }
+    for (const op of [...level.addHeaderOps, ...level.more]) ops.add(op);
+    for (const hide of level.hide.values()) if (hide) ops.add(hide);
+  }
+  const model: HeaderRewriteModel = {
+    dialect: 'nginx',
+    root: rootPath,
+    files: tree.files,
+    endpoints,
+    ops: [...ops].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start)),
+    problems,
+    comments: tree.comments,
+    facts,
+  };
+  infos.set(model, { tree, version, context, levels, endpoints, entryLevel });
+  return model;
+}

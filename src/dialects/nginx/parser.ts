@@ -1,0 +1,113 @@
+/**
+ * Statements into a tree, as `ngx_conf_parse` does with the results of `ngx_conf_read_token`:
+ * a statement ending in `;` is a directive, one ending in `{` opens a block closed by `}`.
+ * `*_by_lua_block` bodies are handed to lua-nginx-module's own scanner (lua-block.ts).
+ *
+ * nginx stops at the first error. The parser records it in nginx's words at the offending
+ * character and recovers, so the rest of the file still lowers; callers report only the first
+ * error of each file, as nginx would.
+ */
+import type { CommentToken } from '../../model/header-rewrite.js';
+import type { Encoding, Span } from '../../source.js';
+import { TokenReader } from './lexer.js';
+import { readLuaBlock } from './lua-block.js';
+import type { Block, Directive, SyntaxError, Word } from './syntax.js';
+
+export interface ParsedRegion {
+  readonly directives: Directive[];
+  readonly comments: CommentToken[];
+  /** In source order. */
+  readonly errors: SyntaxError[];
+}
+
+function join(a: Span, b: Span): Span {
+  return { file: a.file, start: a.start, end: b.end };
+}
+
+function isLuaBlockDirective(name: string): boolean {
+  return /_by_lua_block$/.test(name);
+}
+
+/** Parses `text[start, end)` of `file` (the whole text unless it is a section of an `nginx -T` dump). */
+export function parseRegion(text: string, file: string, start = 0, end = text.length, encoding: Encoding = 'utf8'): ParsedRegion {
+  const reader = new TokenReader(text, file, start, end, encoding);
+  const errors: SyntaxError[] = [];
+
+  const parseBlock = (open: Span | null): { children: Directive[]; close?: Span } => {
+    const children: Directive[] = [];
+    for (;;) {
+      const st = reader.readStatement();
+      const [name, ...args] = st.words;
+      switch (st.end) {
+        case 'semicolon':
+          if (name) children.push({ name, args, span: join(name.span, st.endSpan), terminator: 'semicolon', terminatorSpan: st.endSpan });
+          break;
+        case 'block-start': {
+          if (name && isLuaBlockDirective(name.value)) {
+            const lua = readLuaBlock(reader, st.endSpan);
+            const block: Block = lua.close ? { open: st.endSpan, close: lua.close, children: [] } : { open: st.endSpan, children: [] };
+            children.push({
+              name,
+              args,
+              span: join(name.span, lua.close ?? lua.codeSpan),
+              terminator: 'block',
+              terminatorSpan: st.endSpan,
+              block,
+              lua: { code: lua.code, span: lua.codeSpan },
+            });
+            if (!lua.close) return { children };
+            break;
+          }
+          const inner = parseBlock(st.endSpan);
+          if (!name) {
+            // `{` with no directive: nginx refuses it (reported by the reader); keep the contents.
+            children.push(...inner.children);
+          } else {
+            const block: Block = inner.close ? { open: st.endSpan, close: inner.close, children: inner.children } : { open: st.endSpan, children: inner.children };
+            const last = inner.close ?? inner.children[inner.children.length - 1]?.span ?? st.endSpan;
+            children.push({ name, args, span: join(name.span, last), terminator: 'block', terminatorSpan: st.endSpan, block });
+          }
+          if (!inner.close) return { children };
+          break;
+        }
+        case 'block-end':
+          // Words before the `}` were reported as `unexpected "}"`; keep them as an unterminated directive.
+          if (name) children.push({ name, args, span: join(name.span, (args[args.length - 1] ?? name).span), terminator: 'none' });
+          if (open === null) {
+            // With words before it, the reader has already reported this `}`.
+            if (!name) errors.push({ message: 'unexpected "}"', span: st.endSpan });
+            break;
+          }
+          return { children, close: st.endSpan };
+        case 'eof':
+          if (name) children.push({ name, args, span: join(name.span, (args[args.length - 1] ?? name).span), terminator: 'none' });
+          if (open !== null && reader.errors.length === 0 && errors.length === 0) {
+            errors.push({ message: 'unexpected end of file, expecting "}": the block opened here is never closed', span: open });
+          }
+          return { children };
+      }
+    }
+  };
+
+  const { children } = parseBlock(null);
+  const all = [...reader.errors, ...errors].sort((a, b) => a.span.start - b.span.start);
+  return { directives: children, comments: reader.comments, errors: all };
+}
+
+/** Every directive of a tree, depth first, in source order (included files not followed). */
+export function* walkDirectives(directives: readonly Directive[]): Generator<Directive> {
+  for (const d of directives) {
+    yield d;
+    if (d.block) yield* walkDirectives(d.block.children);
+  }
+}
+
+/** The text of a directive for messages: name and raw arguments, single-spaced. */
+export function directiveLabel(d: Directive): string {
+  return [d.name, ...d.args].map(wordText).join(' ');
+}
+
+/** A word as written (quotes included). */
+export function wordText(w: Word): string {
+  return w.quote ? `${w.quote}${w.raw}${w.quote}` : w.raw;
+}

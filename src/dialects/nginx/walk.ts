@@ -1,0 +1,217 @@
+/**
+ * Walks the syntax tree as nginx's configuration parser does: included files inline at the
+ * `include`, blocks opening levels, each directive checked against its command table entry
+ * (`ngx_conf_handler`: unknown directive, not allowed here, not terminated by ";", has no opening
+ * "{", invalid number of arguments) and handed to its lowering.
+ */
+import type { BackendKind } from '../../model/backends.js';
+import type { LuaHeaderFilterFact } from '../../model/facts.js';
+import type { Problem } from '../../model/header-rewrite.js';
+import type { Span } from '../../source.js';
+import {
+  hideOp,
+  lowerAddHeader,
+  lowerCookieFlags,
+  lowerCookieRewrite,
+  lowerLua,
+  lowerMoreHeaders,
+  lowerPass,
+  namesSetCookie,
+  passKind,
+  type DeclContext,
+} from './decls.js';
+import { DIRECTIVES, type ConfContext } from './directives.js';
+import { parseLocation } from './locations.js';
+import { newLevel, type Level } from './levels.js';
+import type { Directive } from './syntax.js';
+import { atLeast, type Version } from './version.js';
+
+export interface WalkContext extends DeclContext {
+  /** The text spans of a file point into. */
+  readonly textOf: (file: string) => string | undefined;
+  readonly version: Version;
+  readonly unresolved: ReadonlySet<Directive>;
+  readonly facts: LuaHeaderFilterFact[];
+}
+
+const HIDE_KINDS: Readonly<Record<string, BackendKind>> = { proxy: 'http', fastcgi: 'fastcgi', uwsgi: 'uwsgi', scgi: 'scgi', grpc: 'grpc' };
+
+function problem(ctx: WalkContext, span: Span, message: string): void {
+  ctx.problems.push({ span, message, ruleId: 'directive-invalid' } satisfies Problem);
+}
+
+/** `ngx_conf_handler`'s checks; true when the directive may be lowered. */
+function accepted(d: Directive, where: ConfContext, ctx: WalkContext): boolean {
+  const name = d.name.value;
+  const spec = DIRECTIVES[name];
+  if (!spec) return true;
+  if (d.terminator === 'none') return false;
+  if (spec.since && !atLeast(ctx.version, spec.since)) {
+    problem(ctx, d.name.span, `unknown directive "${name}" (nginx ${ctx.version.join('.')} has no such directive; it appeared in ${spec.since.join('.')})`);
+    return false;
+  }
+  if (!spec.contexts.includes(where)) {
+    problem(ctx, d.name.span, `"${name}" directive is not allowed here`);
+    return false;
+  }
+  if (!spec.block && d.terminator === 'block') {
+    const glued = d.terminatorSpan && d.args.length > 0 && d.args[d.args.length - 1]!.span.end === d.terminatorSpan.start;
+    problem(ctx, d.name.span, `directive "${name}" is not terminated by ";"${glued ? ': the "{" inside the unquoted argument opens a block (quote regexes such as "~^a{2}$")' : ''}`);
+    return false;
+  }
+  if (spec.block && d.terminator !== 'block') {
+    problem(ctx, d.name.span, `directive "${name}" has no opening "{"`);
+    return false;
+  }
+  if (d.args.length < spec.min || d.args.length > spec.max) {
+    problem(ctx, d.name.span, `invalid number of arguments in "${name}" directive`);
+    return false;
+  }
+  // `proxy_cookie_flags ~^a;b$ httponly;` is two statements for nginx: a regex cut by an unquoted ";".
+  const last = d.args[d.args.length - 1];
+  const after = d.terminator === 'semicolon' && d.terminatorSpan ? ctx.textOf(d.terminatorSpan.file)?.[d.terminatorSpan.end] : undefined;
+  const before = d.args[d.args.length - 2]?.value;
+  const regexArg = last && (last.value.startsWith('~') || before === '~' || before === '~*');
+  if (regexArg && last.quote === null && after !== undefined && !/[\s;}#]/.test(after) && last.span.end === d.terminatorSpan!.start) {
+    problem(ctx, d.terminatorSpan!, `this ";" ends the "${name}" directive in the middle of its regex: quote regexes that contain ";"`);
+  }
+  return true;
+}
+
+function serverLabel(block: readonly Directive[]): { label: string; names: string[] } {
+  const names: string[] = [];
+  let port = '';
+  const scan = (ds: readonly Directive[]) => {
+    for (const d of ds) {
+      if (d.included) for (const f of d.included) scan(f.directives);
+      if (d.name.value === 'server_name') names.push(...d.args.map((a) => a.value));
+      if (d.name.value === 'listen' && port === '' && d.args[0]) {
+        const m = /(?::|^)(\d+)$/.exec(d.args[0].value);
+        port = m ? m[1]! : d.args[0].value;
+      }
+    }
+  };
+  scan(block);
+  const name = names.find((n) => n !== '') ?? '';
+  const where = port ? `${name}:${port}` : name;
+  const label = where ? `server ${where}` : 'server';
+  return { label, names };
+}
+
+type ArrayKey = 'paths' | 'domains' | 'flags';
+
+/** `ngx_http_proxy_cookie_*`: nothing may follow `off`, and `off` may not follow entries. */
+function settable(current: readonly unknown[] | null | undefined, off: boolean): boolean {
+  return current !== null && !(off && current !== undefined);
+}
+
+function duplicate(d: Directive, ctx: WalkContext): void {
+  problem(ctx, d.name.span, `"${d.name.value}" directive is duplicate`);
+}
+
+function pushEntry<K extends ArrayKey>(level: Level, key: K, d: Directive, entry: NonNullable<Level[K]>[number] | 'off', ctx: WalkContext): void {
+  const current = level[key];
+  if (!settable(current, entry === 'off')) return duplicate(d, ctx);
+  if (entry === 'off') {
+    level[key] = null;
+    return;
+  }
+  const list = (current ?? []) as NonNullable<Level[K]>[number][];
+  list.push(entry);
+  (level as Record<ArrayKey, unknown>)[key] = list;
+}
+
+export function walk(directives: readonly Directive[], level: Level, where: ConfContext, ctx: WalkContext): void {
+  for (const d of directives) {
+    if (ctx.unresolved.has(d)) level.unresolvedInclude = true;
+    if (d.included) {
+      if (accepted(d, where, ctx)) for (const f of d.included) walk(f.directives, level, where, ctx);
+      continue;
+    }
+    if (!accepted(d, where, ctx)) continue;
+    const name = d.name.value;
+    const children = d.block?.children ?? [];
+    switch (name) {
+      case 'http':
+        // The http level adds nothing to a label: `server a.example.com:443 › location /`.
+        walk(children, newLevel('http', level, d, ''), 'http', ctx);
+        continue;
+      case 'server': {
+        const { label, names } = serverLabel(children);
+        walk(children, newLevel('server', level, d, label, { serverNames: names }), 'server', ctx);
+        continue;
+      }
+      case 'location': {
+        const parsed = parseLocation(d.args);
+        if (!parsed.ok) {
+          problem(ctx, parsed.word.span, parsed.message);
+          continue;
+        }
+        const info = parsed.info;
+        const label = ['location', info.modifier === '@' ? '' : info.modifier, info.name].filter(Boolean).join(' ');
+        walk(children, newLevel('location', level, d, label, { location: info }), 'location', ctx);
+        continue;
+      }
+      case 'if':
+        if (where === 'server') walk(children, level, 'sif', ctx);
+        else walk(children, newLevel('if', level, d, `if ${d.args.map((a) => a.raw).join(' ')}`), 'if', ctx);
+        continue;
+      case 'limit_except':
+        walk(children, level, 'lmt', ctx);
+        continue;
+      case 'proxy_cookie_path':
+      case 'proxy_cookie_domain': {
+        const entry = lowerCookieRewrite(d, ctx);
+        if (entry) pushEntry(level, name === 'proxy_cookie_path' ? 'paths' : 'domains', d, entry, ctx);
+        continue;
+      }
+      case 'proxy_cookie_flags': {
+        const entry = lowerCookieFlags(d, ctx);
+        if (entry) pushEntry(level, 'flags', d, entry, ctx);
+        continue;
+      }
+      case 'add_header': {
+        const decl = lowerAddHeader(d, ctx);
+        if (!decl) continue;
+        level.addHeaderAny = true;
+        if (decl.op) level.addHeaderOps.push(decl.op);
+        continue;
+      }
+      case 'add_header_inherit': {
+        const v = d.args[0]!.value;
+        if (v !== 'on' && v !== 'off' && v !== 'merge') problem(ctx, d.args[0]!.span, `invalid value "${v}" in "${name}" directive, it must be "on", "off" or "merge"`);
+        else if (level.addHeaderInherit !== undefined) problem(ctx, d.name.span, `"${name}" directive is duplicate`);
+        else level.addHeaderInherit = v;
+        continue;
+      }
+      case 'more_set_headers':
+      case 'more_clear_headers': {
+        const op = lowerMoreHeaders(d, ctx);
+        if (op) level.more.push(op);
+        continue;
+      }
+      case 'header_filter_by_lua_block':
+      case 'header_filter_by_lua':
+      case 'header_filter_by_lua_file': {
+        const fact = lowerLua(d, ctx);
+        if (fact) ctx.facts.push(fact);
+        continue;
+      }
+    }
+    const pass = passKind(name);
+    if (pass) {
+      level.backends.push(lowerPass(d));
+      continue;
+    }
+    const m = /^(proxy|fastcgi|uwsgi|scgi|grpc)_(hide|pass)_header$/.exec(name);
+    if (m) {
+      const kind = HIDE_KINDS[m[1]!]!;
+      if (m[2] === 'hide') {
+        if (!level.hide.has(kind)) level.hide.set(kind, null);
+        if (namesSetCookie(d)) level.hide.set(kind, hideOp(d, kind));
+      } else {
+        level.passHeader.set(kind, (level.passHeader.get(kind) ?? false) || namesSetCookie(d));
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * headers-more's `more_set_headers` / `more_clear_headers` on Set-Cookie
+ * (openresty/headers-more-nginx-module src/ngx_http_headers_more_headers_out.c
+ * `ngx_http_headers_more_exec_cmd`, `ngx_http_set_header_helper`; proxy-semantics.md §2.5):
+ * header names match case-insensitively (`Set-*` as a prefix wildcard); setting a value gives it
+ * to the FIRST Set-Cookie line and clears every further one, whoever produced them; with no
+ * line yet, one is added; an empty value or `more_clear_headers` clears them all. `-s` limits
+ * the command to some statuses, `-t` to some content types (unknown to the linter).
+ *
+ * The line that receives the new value is modelled as a new line in the same place: the
+ * cookie it held is gone.
+ */
+import type { Span } from '../../source.js';
+import { BACKEND_LABELS, type BackendKind } from '../backends.js';
+import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
+import { addedLine } from '../set-cookie.js';
+import { runScript, type Script } from './nginx-script.js';
+
+export interface MoreHeaderSpec {
+  /** Header name as written (`Set-Cookie`, `Set-*`). */
+  readonly key: string;
+  readonly wildcard: boolean;
+  /** Empty for `more_clear_headers` and for `'Set-Cookie:'` without a value. */
+  readonly value: Script | null;
+  readonly span: Span;
+}
+
+export interface NginxMoreHeadersInit {
+  readonly directive: 'more_set_headers' | 'more_clear_headers';
+  readonly span: Span;
+  readonly label: string;
+  readonly focus: Span;
+  /** Only the header arguments that reach Set-Cookie. */
+  readonly headers: readonly MoreHeaderSpec[];
+  /** `-s` statuses; empty = every status. */
+  readonly statuses: readonly number[];
+  readonly condition: Condition | null;
+  /** `-a` (headers-more ≥ 0.35): append instead of replacing. */
+  readonly append: boolean;
+}
+
+/** Whether a header argument names Set-Cookie (`ngx_http_set_header_helper` comparisons). */
+export function reachesSetCookie(key: string, wildcard: boolean): boolean {
+  const target = 'set-cookie';
+  if (!wildcard) return key.toLowerCase() === target;
+  const prefix = key.slice(0, -1).toLowerCase();
+  return target.startsWith(prefix);
+}
+
+export type NginxMoreHeadersOp = CookieOp & NginxMoreHeadersInit & { readonly kind: 'nginx-more-headers' };
+
+/** Output header filters see every line, whoever produced it. */
+const ALL_KINDS = Object.keys(BACKEND_LABELS) as BackendKind[];
+
+export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeadersOp {
+  const op: NginxMoreHeadersOp = {
+    kind: 'nginx-more-headers',
+    dialect: 'nginx',
+    parts: [],
+    reaches: ALL_KINDS,
+    ...init,
+    apply(lines: SetCookieLine[], env: SimEnv): void {
+      if (init.statuses.length > 0 && !init.statuses.includes(env.status)) return;
+      for (const h of init.headers) {
+        const value = h.value ? runScript(h.value) : '';
+        if (init.append && !h.wildcard) {
+          if (value !== '') lines.push(addedLine(value, op, h.span));
+        } else if (lines.length > 0) {
+          // `ngx_http_set_header_helper`: the first match takes the value, every later one is cleared.
+          lines.splice(0, lines.length, ...(value === '' ? [] : [addedLine(value, op, h.span)]));
+        } else if (value !== '' && !h.wildcard) {
+          lines.push(addedLine(value, op, h.span));
+        }
+      }
+    },
+  };
+  return op;
+}

@@ -1,0 +1,173 @@
+/**
+ * What nginx's proxy module does to each upstream Set-Cookie line
+ * (`ngx_http_upstream_rewrite_set_cookie` → `ngx_http_proxy_rewrite_cookie`, only installed by
+ * `ngx_http_proxy_handler`, i.e. for `proxy_pass`; proxy-semantics.md §2.1–2.3), with the
+ * effective `proxy_cookie_domain`, `proxy_cookie_path` and `proxy_cookie_flags` arrays of one
+ * location as ONE operation: nginx parses the value once, rewrites domain and path attributes
+ * (first matching entry each), then applies the first matching flags entry, and re-serializes
+ * only if something matched. Splitting them into separate operations would re-parse the
+ * injected `; HTTPOnly` of a path rewrite as an attribute, which nginx does not.
+ *
+ * Before 1.19.3 (no `proxy_cookie_flags`), path and domain are rewritten in place
+ * (nginx-cookie-rewrite.ts `legacyRewrite`).
+ */
+import type { Span } from '../../source.js';
+import type { CookieOp, OpPart, SetCookieLine } from '../header-rewrite.js';
+import { changeLine } from '../set-cookie.js';
+import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './nginx-cookie-attrs.js';
+import { editCookieFlags, flagBits } from './nginx-cookie-flags.js';
+import { legacyRewrite, rewriteFirst, type NginxRewriteEntry } from './nginx-cookie-rewrite.js';
+import { execNginx } from './nginx-regex.js';
+import { runScript, type Script } from './nginx-script.js';
+import type { CompiledRegex } from '../../regex/index.js';
+
+export interface NginxFlagWord {
+  readonly span: Span;
+  /** As nginx sees it after unescaping (variables kept as written). */
+  readonly script: Script;
+}
+
+export interface NginxFlagsEntry {
+  readonly directive: 'proxy_cookie_flags';
+  readonly span: Span;
+  readonly label: string;
+  /** The cookie selector argument. */
+  readonly focus: Span;
+  readonly selector: { readonly kind: 'literal'; readonly script: Script } | { readonly kind: 'regex'; readonly source: string; readonly regex: CompiledRegex };
+  readonly flags: readonly NginxFlagWord[];
+}
+
+export type NginxCookieEntry = NginxRewriteEntry | NginxFlagsEntry;
+
+export interface NginxProxyCookieInit {
+  readonly domains: readonly NginxRewriteEntry[] | null;
+  readonly paths: readonly NginxRewriteEntry[] | null;
+  readonly flags: readonly NginxFlagsEntry[] | null;
+  /** nginx < 1.19.3. */
+  readonly legacy: boolean;
+}
+
+/** The bits of a flags entry as evaluated for a request (unknown words contribute nothing). */
+export function entryBits(entry: NginxFlagsEntry): number {
+  let bits = 0;
+  for (const w of entry.flags) {
+    const value = runScript(w.script);
+    if (value === '') continue;
+    bits |= flagBits(value) ?? 0;
+  }
+  return bits;
+}
+
+/** Whether a flags entry selects the cookie `name` (`ngx_http_proxy_rewrite_cookie_flags`). */
+export function flagsEntryMatches(entry: NginxFlagsEntry, name: string): boolean {
+  if (entry.selector.kind === 'regex') return execNginx(entry.selector.regex, name) !== null;
+  const pattern = runScript(entry.selector.script);
+  return pattern.length === name.length && pattern.toLowerCase() === name.toLowerCase();
+}
+
+export class NginxProxyCookieOp implements CookieOp {
+  readonly kind = 'nginx-proxy-cookie';
+  readonly dialect = 'nginx' as const;
+  readonly span: Span;
+  readonly label: string;
+  readonly focus: Span;
+  readonly condition = null;
+  readonly reaches = ['http'] as const;
+  readonly parts: readonly OpPart[];
+  readonly domains: readonly NginxRewriteEntry[] | null;
+  readonly paths: readonly NginxRewriteEntry[] | null;
+  readonly flags: readonly NginxFlagsEntry[] | null;
+  readonly legacy: boolean;
+  readonly entries: readonly NginxCookieEntry[];
+
+  constructor(init: NginxProxyCookieInit) {
+    this.domains = init.domains;
+    this.paths = init.paths;
+    this.flags = init.legacy ? null : init.flags;
+    this.legacy = init.legacy;
+    this.entries = [...(init.domains ?? []), ...(init.paths ?? []), ...(this.flags ?? [])].sort(
+      (a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start),
+    );
+    const first = this.entries[0];
+    this.span = first?.span ?? { file: '', start: 0, end: 0 };
+    this.focus = first?.focus ?? this.span;
+    this.label = this.entries.length === 1 ? first!.label : `proxy_cookie_* (${this.entries.length} directives)`;
+    this.parts = this.entries.map((e) => ({ span: e.span, label: e.label, focus: e.focus }));
+  }
+
+  /** The entry a cause span designates. */
+  entryAt(cause: Span): NginxCookieEntry | undefined {
+    return this.entries.find((e) => e.span.file === cause.file && e.span.start <= cause.start && cause.end <= e.span.end);
+  }
+
+  /** The flags entry nginx uses for a cookie name (first match), or undefined. */
+  flagsEntryFor(name: string): NginxFlagsEntry | undefined {
+    return this.flags?.find((e) => flagsEntryMatches(e, name));
+  }
+
+  apply(lines: SetCookieLine[]): void {
+    for (const line of lines) {
+      if (!(this.reaches as readonly string[]).includes(line.producer)) continue;
+      if (this.legacy) this.applyLegacy(line);
+      else this.applyCurrent(line);
+    }
+  }
+
+  private applyLegacy(line: SetCookieLine): void {
+    const r = legacyRewrite(line.value, this.domains, this.paths);
+    if (r) changeLine(line, this, r.causes[0]!.span, r.value);
+  }
+
+  private applyCurrent(line: SetCookieLine): void {
+    const attrs = parseNginxCookie(line.value);
+    // `attr[0].value.data == NULL`: a first pair without `=` is left alone. Nothing matched: the
+    // line is sent as it came (no re-serialization).
+    if (attrs[0]!.value === null) return;
+    const stage = (attr: string, entries: readonly NginxRewriteEntry[] | null) => {
+      if (!entries) return;
+      let cause: NginxRewriteEntry | undefined;
+      for (let i = 1; i < attrs.length; i++) {
+        const a = attrs[i]!;
+        if (a.value === null || a.key === null || a.key.length !== attr.length || a.key.toLowerCase() !== attr) continue;
+        const r = rewriteFirst(entries, a.value);
+        if (!r) continue;
+        a.value = r.value;
+        cause ??= r.entry;
+      }
+      // The value nginx would send if nothing else happened, recorded for provenance.
+      if (cause) changeLine(line, this, cause.span, serializeNginxCookie(attrs));
+    };
+    stage('domain', this.domains);
+    stage('path', this.paths);
+    if (this.flags) {
+      const entry = this.flagsEntryFor(attrs[0]!.key ?? '');
+      const bits = entry ? entryBits(entry) : 0;
+      if (entry && bits !== 0) {
+        editCookieFlags(attrs as NginxCookieAttr[], bits);
+        changeLine(line, this, entry.span, serializeNginxCookie(attrs));
+      }
+    }
+  }
+}
+
+/** Every `proxy_cookie_*` entry of a model once, in source order, with the operations that hold it. */
+export function nginxCookieEntries(ops: readonly CookieOp[]): Map<NginxCookieEntry, NginxProxyCookieOp[]> {
+  const out = new Map<NginxCookieEntry, NginxProxyCookieOp[]>();
+  for (const op of ops) {
+    if (!(op instanceof NginxProxyCookieOp)) continue;
+    for (const e of op.entries) {
+      const list = out.get(e) ?? [];
+      list.push(op);
+      out.set(e, list);
+    }
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start)));
+}
+
+/** Set-Cookie values that reach an entry: its own attribute samples, or the cookie it names. */
+export function entryProbes(entry: NginxCookieEntry): string[] {
+  if (entry.directive !== 'proxy_cookie_flags') {
+    return entry.samples.map((v, i) => (entry.directive === 'proxy_cookie_path' ? `lpc_probe=${i}; Path=${v}; Secure` : `lpc_probe=${i}; Domain=${v}; Path=/app; Secure`));
+  }
+  return entry.selector.kind === 'literal' && !entry.selector.script.dynamic ? [`${entry.selector.script.source}=lpc; Path=/`] : [];
+}

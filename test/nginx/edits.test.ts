@@ -1,0 +1,84 @@
+/** Fix builders: quoting, lookahead rewriting, layout (indentation, line endings), refusals. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { withLookahead } from '../../src/dialects/nginx/edits.js';
+import { nginxArg, roundTrips } from '../../src/dialects/nginx/quote.js';
+import { compileNginxRegex } from '../../src/model/ops/nginx-regex.js';
+import { fixText, lintText } from './lint-helpers.js';
+import { buildNginxModel, nginxDialect } from '../../src/dialects/nginx/index.js';
+import { isFixRefusal } from '../../src/dialects/dialect.js';
+import { applyEdits } from '../../src/engine/edits.js';
+import { memoryIO } from './memory-io.js';
+
+describe('nginxArg', () => {
+  it('writes arguments that read back as the same value', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '\\', '"', "'", ' ', ';', '{', '}', '#', '$', 't', 'n', '\t', '~', '^') }), (v) => {
+        expect(roundTrips(v, nginxArg(v))).toBe(true);
+        expect(roundTrips(v, nginxArg(v, "'"))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(nginxArg('~^(?:atl\\.xsrf\\.token)$')).toBe('~^(?:atl\\.xsrf\\.token)$');
+    expect(nginxArg('a b')).toBe('"a b"');
+  });
+});
+
+describe('withLookahead', () => {
+  const names = ['atl.xsrf.token', 'XSRF-TOKEN'];
+  const probes = ['atl.xsrf.token', 'ATL.XSRF.TOKEN', 'XSRF-TOKEN', 'xsrf-token2', 'JSESSIONID', 'atlxxsrfxtoken', 'sessionid', 'a', 'my-xsrf-token', 'XSRF-TOKEN.x', ''];
+  for (const source of ['', '^', 'token', '^J', '(?i)^sess', 'a|^X', '^(x)|token$', 'SESSION$', '^(?:a|b)']) {
+    it(`keeps what "${source}" matches, minus the excluded names`, () => {
+      const before = compileNginxRegex(source, true);
+      const after = compileNginxRegex(withLookahead(source, names), true);
+      if (!before.ok || !after.ok) throw new Error('compile');
+      for (const p of probes) {
+        const excluded = names.some((n) => n.toLowerCase() === p.toLowerCase());
+        expect(after.regex.test(p), `${withLookahead(source, names)} on ${p}`).toBe(!excluded && before.regex.test(p));
+      }
+    });
+  }
+});
+
+describe('nginx fixes', () => {
+  it('keeps indentation and CRLF line endings', () => {
+    const text = 'location / {\r\n\tproxy_pass http://a;\r\n\tproxy_cookie_flags ~ httponly;\r\n}\r\n';
+    expect(fixText(text, {}, '/etc/nginx/x.conf')).toBe(
+      'location / {\r\n\tproxy_pass http://a;\r\n\tproxy_cookie_flags ~^(?:atl\\.xsrf\\.token|atl\\.xsrf\\.token\\.slash|atlassian\\.xsrf\\.token|XSRF-TOKEN|csrftoken|sc|NX-ANTI-CSRF-TOKEN)$ nohttponly;\r\n\tproxy_cookie_flags ~ httponly;\r\n}\r\n',
+    );
+  });
+
+  it('inserts before a directive that shares its line', () => {
+    const out = fixText('location / { proxy_pass http://a; proxy_cookie_flags ~ httponly; }\n', {}, '/etc/nginx/x.conf');
+    expect(out).toMatch(/^location \/ \{ proxy_pass http:\/\/a; proxy_cookie_flags ~\^\(\?:.*\)\$ nohttponly; proxy_cookie_flags ~ httponly; \}\n$/);
+  });
+
+  it('offers the exclusion first and the negative lookahead second; both hold', () => {
+    const text = 'location / {\n    proxy_pass http://a;\n    proxy_cookie_flags "~token" httponly;\n}\n';
+    const model = buildNginxModel('/etc/nginx/x.conf', memoryIO({ '/etc/nginx/x.conf': text }), { nginxVersion: '1.30.1' });
+    const op = model.endpoints[0]!.pipeline[0]!;
+    const built = nginxDialect.fixers.excludeCookies({ model, op, cause: op.parts[0]!.span, names: ['XSRF-TOKEN', 'csrftoken'], options: { nginxVersion: '1.30.1' } });
+    if (isFixRefusal(built)) throw new Error(built.reason);
+    expect(built.map((c) => c.description)).toEqual([
+      'exclude XSRF-TOKEN, csrftoken with a proxy_cookie_flags directive placed before it (nginx applies the first match)',
+      'exclude XSRF-TOKEN, csrftoken with a negative lookahead in the cookie regex',
+    ]);
+    const second = applyEdits(text, built[1]!.edits);
+    expect(second).toContain('proxy_cookie_flags "~^(?!(?:XSRF-TOKEN|csrftoken)$).*?(?:token)" httponly;');
+    const left = lintText(second, {}, '/etc/nginx/x.conf').messages.find((m) => m.ruleId === 'xsrf-cookie-httponly')!;
+    expect(left.message).not.toMatch(/XSRF-TOKEN \(|csrftoken \(/);
+  });
+
+  it('refuses to fix the path hack where new proxy_cookie_flags would reach other locations', () => {
+    const text = 'proxy_cookie_path / "/; HttpOnly";\nlocation /a/ { proxy_pass http://a; }\nlocation /b/ { proxy_pass http://a; proxy_cookie_path /b/ /; }\n';
+    const r = lintText(text, { context: 'server' }, '/etc/nginx/x.conf');
+    const m = r.messages.find((x) => x.ruleId === 'nginx-cookie-path-flag-injection')!;
+    expect(m.fix).toBeUndefined();
+    expect(m.message).toMatch(/No automatic fix: proxy_cookie_flags at this level would also apply in .*location \/b\/, which does not use this proxy_cookie_path/);
+  });
+
+  it('says why a Set-Cookie line written by the proxy cannot be fixed', () => {
+    const r = lintText('location / { proxy_pass http://a; more_set_headers "Set-Cookie: XSRF-TOKEN=x; HttpOnly"; }', { context: 'server' }, '/etc/nginx/x.conf');
+    expect(r.messages.map((m) => m.ruleId)).toEqual(['cookie-header-overwrite']);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * Adversarial configurations for the real-server comparison, beyond the fixtures: each is linted,
+ * simulated and run on the real nginx; the Set-Cookie lines must agree exactly. Location-context
+ * cases without a `*_pass` get `proxy_pass` to the HTTP backend (runnable.ts).
+ */
+export interface RealCase {
+  readonly name: string;
+  readonly context: 'location' | 'server' | 'http';
+  readonly text: string;
+}
+
+const loc = (name: string, text: string): RealCase => ({ name, context: 'location', text });
+
+export const REAL_CASES: readonly RealCase[] = [
+  loc('flags blanket', 'proxy_cookie_flags ~ secure httponly;'),
+  loc('flags exclusion first', 'proxy_cookie_flags ~^(?:atl\\.xsrf\\.token|XSRF-TOKEN)$ secure;\nproxy_cookie_flags ~ secure httponly;'),
+  loc('flags exclusion after (first match wins)', 'proxy_cookie_flags ~ httponly;\nproxy_cookie_flags XSRF-TOKEN nohttponly;'),
+  loc('flags literal name, any case', 'proxy_cookie_flags xsrf-token httponly samesite=strict;\nproxy_cookie_flags JSESSIONID nohttponly nosecure;'),
+  loc('flags samesite rewrite and removal', 'proxy_cookie_flags sessionid samesite=none;\nproxy_cookie_flags NX-ANTI-CSRF-TOKEN nosamesite nosecure;\nproxy_cookie_flags ~ samesite=lax;'),
+  loc('flags unknown words still consume the cookie', 'proxy_cookie_flags ~^XSRF http-only;\nproxy_cookie_flags ~ httponly;'),
+  loc('flags negative lookahead', 'proxy_cookie_flags "~^(?!(?:atl\\.xsrf\\.token|XSRF-TOKEN)$)" httponly secure samesite=lax;'),
+  loc('flags unanchored caseless regex', 'proxy_cookie_flags ~token secure;\nproxy_cookie_flags ~SESSION httponly;'),
+  loc('flags contradictory words', 'proxy_cookie_flags JSESSIONID secure nosecure httponly;\nproxy_cookie_flags NX-ANTI-CSRF-TOKEN samesite=lax samesite=strict;\nproxy_cookie_flags ~ nohttponly httponly;'),
+  loc('path hack', 'proxy_cookie_path / "/; HTTPOnly; Secure";'),
+  loc('path regex hack', 'proxy_cookie_path ~^(.*)$ "$1; HttpOnly";'),
+  loc('path literal prefixes, first match', 'proxy_cookie_path /app/ /;\nproxy_cookie_path /app /new;\nproxy_cookie_path / /root/;'),
+  loc('path caseless regex with capture', 'proxy_cookie_path ~*^/APP(.*)$ /x$1;'),
+  loc('path hack and flags in one pass', 'proxy_cookie_path / "/; HTTPOnly";\nproxy_cookie_flags ~ httponly secure;'),
+  loc('domain literal and regex', 'proxy_cookie_domain .EXAMPLE.com .new.test;\nproxy_cookie_domain ~^(.*)\\.org$ $1.net;'),
+  loc('domain injection', 'proxy_cookie_domain example.com "example.com; HttpOnly";'),
+  loc('add_header Set-Cookie', 'add_header Set-Cookie "lpc_added=1; Path=/";\nadd_header X-Other 1;\nadd_header Set-Cookie "lpc_always=1" always;\nadd_header Set-Cookie "";'),
+  loc('proxy_hide_header Set-Cookie', 'proxy_hide_header Set-Cookie;\nadd_header Set-Cookie "only=1";'),
+  loc('proxy_pass_header undoes hiding', 'proxy_hide_header Set-Cookie;\nproxy_pass_header Set-Cookie;'),
+  loc('more_set_headers Set-Cookie', 'more_set_headers "Set-Cookie: lpc_more=1; Path=/";\nadd_header Set-Cookie "lpc_added=1";'),
+  loc('more_set_headers per status', 'more_set_headers -s 404 "Set-Cookie: lpc_notfound=1";\nproxy_cookie_flags ~ secure;'),
+  loc('more_clear_headers and empty set', 'more_clear_headers Set-Cookie;\nadd_header Set-Cookie "after=1";'),
+  loc('more_set_headers wildcard, empty value', 'more_set_headers "Set-C*:";'),
+  loc('more_set_headers after cookie flags', 'proxy_cookie_flags ~ httponly;\nmore_set_headers "X-Foo: 1" "Set-Cookie: replaced=1";'),
+  {
+    name: 'server inheritance: override, off, nested, if, regex, exact, fastcgi',
+    context: 'server',
+    text: [
+      'proxy_cookie_flags ~ secure httponly;',
+      'proxy_cookie_path /app "/app; Secure";',
+      'add_header Set-Cookie "srv=1";',
+      'more_set_headers "X-Srv: 1";',
+      'location /a/ { proxy_pass http://backend; }',
+      'location /b/ { proxy_pass http://backend; proxy_cookie_flags off; proxy_cookie_path off; }',
+      'location /c/ { proxy_pass http://backend; proxy_cookie_flags XSRF-TOKEN secure; add_header X-Other 1; }',
+      'location /d/ { proxy_pass http://backend; proxy_cookie_path / /d/; add_header Set-Cookie "loc=1"; }',
+      'location /e/ {',
+      '    proxy_pass http://backend;',
+      '    proxy_cookie_flags ~ nosecure;',
+      '    location /e/nested/ { proxy_pass http://backend; proxy_cookie_flags ~ samesite=lax; }',
+      '    location ~ /e/re/(x|y)$ { proxy_pass http://backend; }',
+      '}',
+      'location /f/ { proxy_pass http://backend; if ($arg_lpcif) { add_header Set-Cookie "if=1"; } }',
+      'location /g/ { proxy_pass http://backend; if ($arg_lpcif) { proxy_pass http://backend; more_set_headers "Set-Cookie: if=2"; } }',
+      'location = /exact { proxy_pass http://backend; proxy_cookie_flags ~ samesite=strict; }',
+      'location ~ ^/re/(a|b)/ { proxy_pass http://backend; proxy_cookie_flags ~^J nohttponly; }',
+      'location ^~ /pre/ { proxy_pass http://backend; proxy_hide_header X-Foo; }',
+      'location /php/ { fastcgi_pass 127.0.0.1:9000; proxy_cookie_flags ~ httponly; fastcgi_hide_header X-Powered-By; }',
+      'location /phpnocookie/ { fastcgi_pass 127.0.0.1:9000; fastcgi_hide_header Set-Cookie; add_header Set-Cookie "fcgi=1"; }',
+    ].join('\n'),
+  },
+  {
+    name: 'server: headers-more accumulates, hide lists replace',
+    context: 'server',
+    text: [
+      'more_set_headers "Set-Cookie: srv_more=1";',
+      'proxy_hide_header Set-Cookie;',
+      'location /a/ { proxy_pass http://backend; more_set_headers "Set-Cookie: loc_more=1"; }',
+      'location /b/ { proxy_pass http://backend; proxy_hide_header X-Foo; more_clear_headers "Set-Cookie"; }',
+      'location /c/ { proxy_pass http://backend; proxy_pass_header X-Accel-Buffering; }',
+    ].join('\n'),
+  },
+  {
+    name: 'http: levels, several servers',
+    context: 'http',
+    text: [
+      'proxy_cookie_flags ~ httponly;',
+      'add_header Set-Cookie "http=1" always;',
+      'server {',
+      '    listen 80;',
+      '    server_name one.test;',
+      '    location / { proxy_pass http://backend; }',
+      '    location /off/ { proxy_pass http://backend; proxy_cookie_flags off; }',
+      '}',
+      'server {',
+      '    listen 80;',
+      '    server_name two.test;',
+      '    proxy_cookie_flags ~^(?:XSRF-TOKEN|atl\\.xsrf\\.token)$ nohttponly;',
+      '    proxy_cookie_flags ~ httponly secure;',
+      '    location / { proxy_pass http://backend; }',
+      '    location /own/ { proxy_pass http://backend; add_header X-Own 1; }',
+      '}',
+    ].join('\n'),
+  },
+];

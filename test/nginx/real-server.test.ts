@@ -1,0 +1,288 @@
+/**
+ * The simulator against the real nginx. Every nginx fixture and every case of real-cases.ts is
+ * linted (model built for the installed nginx version), made runnable (runnable.ts) and served by
+ * nginx in front of the HTTP and FastCGI test backends; for every endpoint with a request path,
+ * the Set-Cookie lines nginx sends must equal the simulated pipeline's output, in order.
+ * Fragments share one nginx process (one server block each); http/main configurations get one
+ * each. Every `.fixed.conf` must pass `nginx -t` and, served, must stop nginx adding HttpOnly to
+ * XSRF cookies while every other cookie keeps its value and security flags.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
+import type { DialectOptions } from '../../src/dialects/dialect.js';
+import { buildNginxModel, nginxInfo, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
+import { createNodeIO } from '../../src/node-io.js';
+import { createSourceFile } from '../../src/source.js';
+import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
+import { simulate } from '../../src/model/simulate.js';
+import { cookieQuery, startFastCgiBackend, startHttpBackend, type RunningBackend } from '../servers/backend.js';
+import { freePort, get, httpBoilerplate, loadModules, makePrefix, moduleAvailable, nginxVersion, removePrefixes, startNginx, testConfig, writeFiles, type RunningNginx } from '../servers/nginx.js';
+import { REAL_CASES } from './real-cases.js';
+import { runnable, type Ports, type RunnableConfig } from './runnable.js';
+
+const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
+
+/** Backend cookies: with Path=/, a sub-path, no path, a domain, flags present, odd spacing. */
+const COOKIES = [
+  'JSESSIONID=s1; Path=/; Secure; HttpOnly',
+  'atl.xsrf.token=t1; Path=/',
+  'XSRF-TOKEN=x1; path=/app; Expires=Wed, 21 Oct 2037 07:28:00 GMT',
+  'csrftoken=c1',
+  'sessionid=d1; Domain=example.com; Path=/app/; SameSite=Lax',
+  'lpc_plain=p1;Path=/;Max-Age=60;',
+  'NX-ANTI-CSRF-TOKEN=n1; Path=/; secure; samesite=strict',
+  'other=o1; Domain=.x.example.org; path=/APP/deep',
+  'noeq; Path=/',
+];
+
+const nginx = nginxVersion();
+if (!nginx.ok) console.warn(`[nginx real-server tests] skipped: ${nginx.reason}`);
+const installed = nginx.ok ? nginx.version : '1.22.1';
+
+interface Case {
+  readonly name: string;
+  /** Build the model of the original text (before it is made runnable). */
+  readonly model: () => HeaderRewriteModel;
+  /** The model of the invalid fixture's `.fixed.conf`, compared with the original. */
+  readonly fixed?: () => HeaderRewriteModel;
+  readonly skipReason?: string;
+}
+
+function fixtureOptions(text: string): Record<string, string> {
+  const o: Record<string, string> = {};
+  for (const m of text.matchAll(/fixture:\s*([A-Za-z]+)=(\S+)\s*$/gm)) o[m[1]!] = m[2]!;
+  return o;
+}
+
+function fixtureFiles(): string[] {
+  if (!existsSync(FIXTURES)) return [];
+  const out: string[] = [];
+  for (const rule of readdirSync(FIXTURES).sort()) {
+    const dir = join(FIXTURES, rule, 'nginx');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.conf')) out.push(join(dir, f));
+  }
+  return out;
+}
+
+const io = createNodeIO(process.cwd());
+
+function modelOf(path: string, options: Partial<DialectOptions> = {}): HeaderRewriteModel {
+  return buildNginxModel(path, io, { nginxVersion: installed, ...options });
+}
+
+const cases: Case[] = [
+  ...fixtureFiles().map((path) => {
+    const text = readFileSync(path, 'utf8');
+    const o = fixtureOptions(text);
+    const options = o.context ? { context: o.context as DialectOptions['context'] } : {};
+    const fixed = path.replace(/\.conf$/, '.fixed.conf');
+    const c: Case = {
+      name: path.slice(FIXTURES.length),
+      model: () => modelOf(path, options),
+      ...(!path.endsWith('.fixed.conf') && existsSync(fixed) ? { fixed: () => modelOf(fixed, options) } : {}),
+      ...(o.nginxVersion ? { skipReason: `models nginx ${o.nginxVersion}, not the installed ${installed}` } : {}),
+    };
+    return c;
+  }),
+  ...REAL_CASES.map((c) => ({
+    name: `case: ${c.name}`,
+    model: () => {
+      const path = `/lpc-cases/${c.name.replace(/[^a-z0-9]+/gi, '-')}.conf`;
+      const source = createSourceFile(path, c.text);
+      const mem = { ...io, read: (p: string) => (p === path ? source : io.read(p)) };
+      return buildNginxModel(path, mem, { nginxVersion: installed, context: c.context });
+    },
+  })),
+];
+
+interface Served {
+  readonly model: HeaderRewriteModel;
+  readonly config: RunnableConfig;
+  readonly server: () => RunningNginx;
+}
+
+interface Prepared {
+  readonly model?: HeaderRewriteModel;
+  readonly served?: Served;
+  readonly skip?: string;
+  readonly testError?: string;
+}
+
+function query(path: string, status: number): string {
+  return `${path}${path.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}`;
+}
+
+/** Trailing white space is not part of a header value (HTTP OWS); Node's parser drops it. */
+const ows = (v: string) => v.replace(/[ \t]+$/, '');
+
+function servable(e: NginxEndpoint): 'http' | 'fastcgi' | null {
+  if (e.requestPath === undefined) return null;
+  if (e.possibleBackends.length !== 1) return null;
+  const k = e.possibleBackends[0]!;
+  return k === 'http' || k === 'fastcgi' ? k : null;
+}
+
+const hasLua = (m: HeaderRewriteModel) => m.facts.some((f) => f.kind === 'nginx-lua-header-filter');
+
+describe.skipIf(!nginx.ok)(`nginx ${installed}: simulator vs real server`, () => {
+  let http: RunningBackend;
+  let fcgi: RunningBackend;
+  const prepared = new Map<string, Prepared>();
+  const running: RunningNginx[] = [];
+
+  beforeAll(async () => {
+    [http, fcgi] = await Promise.all([startHttpBackend(), startFastCgiBackend()]);
+    const sharedPrefix = makePrefix();
+    const sharedPort = await freePort();
+    const shared: { name: string; config: RunnableConfig; model: HeaderRewriteModel }[] = [];
+    let sharedServer: RunningNginx | undefined;
+    const own: Promise<void>[] = [];
+    let n = 0;
+    const fixedCases = cases.flatMap((x): Case[] => (x.fixed ? [{ name: `${x.name} → fixed`, model: x.fixed, ...(x.skipReason ? { skipReason: x.skipReason } : {}) }] : []));
+    for (const c of [...cases, ...fixedCases]) {
+      if (c.skipReason) {
+        prepared.set(c.name, { skip: c.skipReason });
+        continue;
+      }
+      const model = c.model();
+      const needs = nginxInfo(model) ? runnable(model, { listen: 0, http: 0, fastcgi: 0 }, 'x', '/') : { skip: 'no model' };
+      if ('skip' in needs) {
+        prepared.set(c.name, { skip: needs.skip });
+        continue;
+      }
+      if ([...needs.modules].some((m) => !moduleAvailable(m))) {
+        prepared.set(c.name, { skip: `needs nginx modules ${[...needs.modules].join(', ')}` });
+        continue;
+      }
+      if (needs.kind === 'server') {
+        const ports: Ports = { listen: sharedPort, http: http.port, fastcgi: fcgi.port };
+        const config = runnable(model, ports, `case-${n++}.test`, sharedPrefix) as RunnableConfig;
+        shared.push({ name: c.name, config, model });
+        continue;
+      }
+      own.push(
+        (async () => {
+          const prefix = makePrefix();
+          const port = await freePort();
+          const config = runnable(model, { listen: port, http: http.port, fastcgi: fcgi.port }, 'x', prefix) as RunnableConfig;
+          writeFiles(prefix, { 'nginx.conf': loadModules(config.modules) + config.text });
+          const t = testConfig(prefix);
+          if (!t.ok) {
+            prepared.set(c.name, { model, testError: `${t.output}\n--- config ---\n${config.text}` });
+            return;
+          }
+          const server = await startNginx(prefix, port);
+          running.push(server);
+          prepared.set(c.name, { model, served: { model, config, server: () => server } });
+        })(),
+      );
+    }
+    // One process for every server-block case; a case that breaks `nginx -t` alone is reported alone.
+    const modules = new Set(shared.flatMap((s) => [...s.config.modules]));
+    const main = (list: typeof shared) => `${loadModules(modules)}events {}\nhttp {\n${httpBoilerplate(sharedPrefix)}\n${list.map((s) => s.config.text).join('\n')}}\n`;
+    let accepted = shared;
+    writeFiles(sharedPrefix, { 'nginx.conf': main(shared) });
+    if (!testConfig(sharedPrefix).ok) {
+      accepted = [];
+      for (const s of shared) {
+        writeFiles(sharedPrefix, { 'nginx.conf': main([s]) });
+        const t = testConfig(sharedPrefix);
+        if (t.ok) accepted.push(s);
+        else prepared.set(s.name, { model: s.model, testError: `${t.output}\n--- config ---\n${s.config.text}` });
+      }
+      writeFiles(sharedPrefix, { 'nginx.conf': main(accepted) });
+    }
+    if (accepted.length > 0) {
+      sharedServer = await startNginx(sharedPrefix, sharedPort);
+      running.push(sharedServer);
+      for (const s of accepted) prepared.set(s.name, { model: s.model, served: { model: s.model, config: s.config, server: () => sharedServer! } });
+    }
+    await Promise.all(own);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+    await Promise.all([http?.close(), fcgi?.close()]);
+    removePrefixes();
+  });
+
+  async function observe(served: Served): Promise<{ endpoint: NginxEndpoint; kind: 'http' | 'fastcgi'; status: number; actual: string[]; predicted: string[] }[]> {
+    const out = [];
+    for (const endpoint of served.model.endpoints as NginxEndpoint[]) {
+      const kind = servable(endpoint);
+      if (!kind) continue;
+      for (const status of kind === 'http' ? [200, 404] : [200]) {
+        const res = await get(served.server().port, query(endpoint.requestPath!, status), served.config.host(endpoint));
+        const predicted = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES).lines.map((l) => ows(l.value));
+        out.push({ endpoint, kind, status, actual: res.setCookies.map(ows), predicted });
+      }
+    }
+    return out;
+  }
+
+  for (const c of cases) {
+    it(`${c.name}: simulated Set-Cookie lines equal nginx's`, async (ctx) => {
+      const p = prepared.get(c.name);
+      if (!p || p.skip || !p.model) return ctx.skip(p?.skip ?? 'not prepared');
+      const refused = p.model!.problems.filter((x) => x.ruleId === 'directive-invalid').map((x) => x.message);
+      if (refused.length > 0) {
+        // A configuration the linter says nginx refuses: nginx must refuse it too.
+        expect(p.testError, `the linter says nginx refuses it (${refused.join('; ')})`).toBeDefined();
+        return;
+      }
+      expect(p.testError, 'nginx -t refuses the runnable configuration').toBeUndefined();
+      const seen = await observe(p.served!);
+      if (seen.length === 0) return ctx.skip('no endpoint the test backends can serve (uwsgi, scgi, grpc or no request path)');
+      if (hasLua(p.served!.model)) {
+        // Lua is not simulated: check the heuristic's claim instead.
+        const guarded = p.served!.model.facts.every((f) => f.kind !== 'nginx-lua-header-filter' || f.hasNameGuard);
+        const xsrf = seen.flatMap((s) => s.actual).filter((v) => isXsrfCookie(createCatalog(), parseSetCookie(v).name));
+        if (guarded) expect(xsrf.some((v) => !hasHttpOnly(v)), 'a guarded Lua filter spares no XSRF cookie').toBe(true);
+        else expect(xsrf.every((v) => hasHttpOnly(v)), 'an unguarded Lua filter leaves an XSRF cookie readable').toBe(true);
+        return;
+      }
+      if (process.env.LPC_DEBUG) for (const s of seen) console.log(c.name, s.endpoint.label, s.status, s.endpoint.requestPath, JSON.stringify(s.actual));
+      for (const s of seen) {
+        expect(s.actual, `${s.endpoint.label} (${s.kind}, ${s.status}) GET ${s.endpoint.requestPath}`).toEqual(s.predicted);
+      }
+    });
+
+    if (!c.fixed) continue;
+    it(`${c.name}: the .fixed.conf passes nginx -t and stops HttpOnly on XSRF cookies, keeping everything else`, async (ctx) => {
+      const before = prepared.get(c.name);
+      const after = prepared.get(`${c.name} → fixed`);
+      if (!before?.served || !after || after.skip) return ctx.skip(after?.skip ?? before?.skip ?? 'not prepared');
+      expect(after.testError, 'nginx -t refuses the fixed configuration').toBeUndefined();
+      const b = await observe(before.served);
+      const a = await observe(after.served!);
+      // The root label names the file (x.conf / x.fixed.conf): compare what follows.
+      const scope = (label: string) => label.split(' › ').slice(1).join(' › ');
+      expect(a.map((x) => scope(x.endpoint.label))).toEqual(b.map((x) => scope(x.endpoint.label)));
+      const catalog = createCatalog();
+      for (let i = 0; i < a.length; i++) {
+        const where = `${a[i]!.endpoint.label} (${a[i]!.kind}, ${a[i]!.status})`;
+        expect(a[i]!.actual, `${where}: fixed prediction`).toEqual(a[i]!.predicted);
+        const byName = (lines: string[]) => new Map(lines.map((v) => [parseSetCookie(v).name, v]));
+        const bm = byName(b[i]!.actual);
+        for (const [name, value] of byName(a[i]!.actual)) {
+          const was = bm.get(name);
+          const sent = COOKIES.find((x) => parseSetCookie(x).name === name);
+          if (isXsrfCookie(catalog, name) && sent && !hasHttpOnly(sent)) expect(hasHttpOnly(value), `${where}: ${name} still HttpOnly`).toBe(false);
+          if (!was) continue;
+          expect(parseSetCookie(value).value, `${where}: ${name} value`).toBe(parseSetCookie(was).value);
+          for (const flag of ['secure', ...(isXsrfCookie(catalog, name) ? [] : ['httponly'])]) {
+            if (hasAttribute(was, flag)) expect(hasAttribute(value, flag), `${where}: ${name} lost ${flag}`).toBe(true);
+          }
+        }
+      }
+    });
+  }
+
+  it('covers the extra cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(REAL_CASES.length);
+  });
+});
