@@ -16,7 +16,7 @@ import { parseSetCookie } from '../../src/model/set-cookie.js';
 import { injectsAttributes } from './injection.js';
 import { proveInjectionFix } from './prove.js';
 
-const PROBES = ['lpc_probe=1; Path=/app; Secure', 'lpc_probe=2; Path=/', 'lpc_probe=3; Domain=app.example.com; Path=/app/', 'lpc_probe=4'];
+const PROBES = ['session=1; Path=/app; Secure', 'session=2; Path=/', 'session=3; Domain=app.example.com; Path=/app/', 'session=4'];
 
 /** Attribute names browsers know (RFC 6265bis); anything else is debris of a prefix replacement. */
 const KNOWN = new Set(['path', 'domain', 'expires', 'max-age', 'secure', 'httponly', 'samesite', 'partitioned', 'priority']);

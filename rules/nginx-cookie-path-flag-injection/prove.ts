@@ -67,7 +67,7 @@ export function proveInjectionFix(before: HeaderRewriteModel, after: HeaderRewri
     if (b.possibleBackends.join() !== a.possibleBackends.join()) return { ok: false, reason: `the edit changes which backends ${b.label} reaches` };
     for (const kind of b.possibleBackends) {
       for (const name of names) {
-        for (const sample of [...samplesFor(name, { withHttpOnly: true }), ...own.map((p) => p.replace(/^lpc_probe=/, `${name}=`))]) {
+        for (const sample of [...samplesFor(name, { withHttpOnly: true }), ...own.map((p) => p.replace(/^session=/, `${name}=`))]) {
           const rb = beforeSim.run(b.pipeline, kind, [sample]);
           const ra = afterSim.run(a.pipeline, kind, [sample]);
           if (rb.crash || ra.crash || rb.tooComplex || ra.tooComplex) return { ok: false, reason: `a pattern cannot be evaluated at ${b.label}` };

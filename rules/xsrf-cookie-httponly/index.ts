@@ -5,7 +5,7 @@
  * points at the directive that made HttpOnly appear.
  */
 import { describeCookies } from '../../src/cookies/catalog.js';
-import { samplesFor } from '../../src/cookies/samples.js';
+import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
 import { isFixRefusal, type FixCandidate } from '../../src/dialects/dialect.js';
 import type { Fix } from '../../src/engine/edits.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
@@ -53,9 +53,10 @@ function collect(ctx: RuleContext): Finding[] {
     for (const k of reachable) if (change.op.reaches.includes(k)) f.reachable.add(k);
   };
   for (const group of ctx.sim.groups(ctx.model.endpoints)) {
+    const attributes = probeAttributesOf(group.pipeline);
     for (const kind of group.backends) {
       for (const { name } of ctx.catalog.xsrf) {
-        for (const sample of samplesFor(name)) {
+        for (const sample of samplesFor(name, { attributes })) {
           const result = ctx.sim.run(group.pipeline, kind, [sample]);
           // A crashing or undecidable pipeline is reported by its own rule.
           if (result.crash || result.tooComplex) continue;

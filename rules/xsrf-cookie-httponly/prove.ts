@@ -8,7 +8,7 @@
  *     cookies, keeps its name, value and every security flag);
  *   - the configuration parses as well as before and keeps the same endpoints.
  */
-import { nonXsrfProbeNames, samplesFor } from '../../src/cookies/samples.js';
+import { nonXsrfProbeNames, probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
 import type { CookieCatalog } from '../../src/cookies/catalog.js';
 import type { TextEdit } from '../../src/engine/edits.js';
 import type { Simulator } from '../../src/engine/rule.js';
@@ -93,8 +93,9 @@ export function proveExclusions(
   const fromFix = (op: CookieOp, cause: Span) => touches(cause, regions) || touches(op.span, regions);
   const excluded = new Set(fixes.flatMap((f) => f.names));
   const relaxed = fixes.some((f) => f.changesOtherCookies !== undefined);
-  const probes = nonXsrfProbeNames(catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true }));
-  const xsrfSamples = catalog.xsrf.flatMap((c) => samplesFor(c.name, { withHttpOnly: true }).map((s) => ({ name: c.name, sample: s })));
+  const attributes = probeAttributesOf(before.ops);
+  const probes = nonXsrfProbeNames(catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true, attributes }));
+  const xsrfSamples = catalog.xsrf.flatMap((c) => samplesFor(c.name, { withHttpOnly: true, attributes }).map((s) => ({ name: c.name, sample: s })));
 
   // Pair endpoints that share a pipeline before and after: each distinct pair is checked once.
   const beforeKeys = new Map(beforeSim.groups(before.endpoints).flatMap((g) => g.endpoints.map((e) => [e, g.key] as const)));

@@ -19,9 +19,15 @@ const SHAPES: readonly string[] = [
 /** Shapes that already carry HttpOnly: a rewrite must treat them exactly as before too. */
 const HTTPONLY_SHAPES: readonly string[] = ['NAME=lpc7; Path=/; HttpOnly', 'NAME=lpc8; path=/app; secure; httponly'];
 
-export function samplesFor(name: string, options: { withHttpOnly?: boolean } = {}): string[] {
+export function samplesFor(name: string, options: { withHttpOnly?: boolean; attributes?: readonly string[] } = {}): string[] {
   const shapes = options.withHttpOnly ? [...SHAPES, ...HTTPONLY_SHAPES] : SHAPES;
-  return shapes.map((s) => s.replace('NAME', name));
+  const extra = (options.attributes ?? []).map((a, i) => `NAME=lpcp${i}; ${a}`);
+  return [...shapes, ...extra].map((s) => s.replace('NAME', name));
+}
+
+/** The attributes the pipeline's ops ask to be probed with (see `CookieOp.probeAttributes`). */
+export function probeAttributesOf(pipeline: readonly { readonly probeAttributes?: readonly string[] }[]): string[] {
+  return [...new Set(pipeline.flatMap((op) => op.probeAttributes ?? []))];
 }
 
 /**

@@ -89,6 +89,12 @@ export interface CookieOp {
   /** The individual directives an array op is made of (empty for a single directive). */
   readonly parts: readonly OpPart[];
   /**
+   * Cookie attributes that make this op act, for ops that only touch cookies carrying a given
+   * value (`Domain=backend.internal`, `Path=/two/`): the text after `name=value; `. Verdicts and
+   * fix proofs add samples with these attributes to the catalog's ordinary shapes.
+   */
+  readonly probeAttributes?: readonly string[];
+  /**
    * Applies the server's semantics to `lines` in place: edits values (recording a
    * {@link LineChange} in each changed line's history), removes lines or adds new ones.
    * May throw `RegexBudgetError` when a pattern is too complex to evaluate.

@@ -96,6 +96,8 @@ export function createCookieReverseOp(paths: readonly CookieMapping[], domains: 
     parts,
     paths,
     domains,
+    // Only cookies whose path or domain starts with the backend's value are rewritten.
+    probeAttributes: [...paths.map((m) => `Path=${m.fake}; Secure`), ...domains.map((m) => `Domain=${m.fake}; Path=/; Secure`)],
     apply(lines: SetCookieLine[]): void {
       for (const line of lines) {
         if (line.producer !== 'http' && line.producer !== 'ajp') continue;

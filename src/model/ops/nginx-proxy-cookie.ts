@@ -79,6 +79,7 @@ export class NginxProxyCookieOp implements CookieOp {
   readonly flags: readonly NginxFlagsEntry[] | null;
   readonly legacy: boolean;
   readonly entries: readonly NginxCookieEntry[];
+  readonly probeAttributes: readonly string[];
 
   constructor(init: NginxProxyCookieInit) {
     this.domains = init.domains;
@@ -93,6 +94,7 @@ export class NginxProxyCookieOp implements CookieOp {
     this.focus = first?.focus ?? this.span;
     this.label = this.entries.length === 1 ? first!.label : `proxy_cookie_* (${this.entries.length} directives)`;
     this.parts = this.entries.map((e) => ({ span: e.span, label: e.label, focus: e.focus }));
+    this.probeAttributes = [...new Set(this.entries.flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()).filter((a) => a !== 'Path=/')))];
   }
 
   /** The entry a cause span designates. */
@@ -167,7 +169,7 @@ export function nginxCookieEntries(ops: readonly CookieOp[]): Map<NginxCookieEnt
 /** Set-Cookie values that reach an entry: its own attribute samples, or the cookie it names. */
 export function entryProbes(entry: NginxCookieEntry): string[] {
   if (entry.directive !== 'proxy_cookie_flags') {
-    return entry.samples.map((v, i) => (entry.directive === 'proxy_cookie_path' ? `lpc_probe=${i}; Path=${v}; Secure` : `lpc_probe=${i}; Domain=${v}; Path=/app; Secure`));
+    return entry.samples.map((v, i) => (entry.directive === 'proxy_cookie_path' ? `session=${i}; Path=${v}; Secure` : `session=${i}; Domain=${v}; Path=/app; Secure`));
   }
   return entry.selector.kind === 'literal' && !entry.selector.script.dynamic ? [`${entry.selector.script.source}=lpc; Path=/`] : [];
 }
