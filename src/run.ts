@@ -9,7 +9,7 @@ import { detectDialect } from './dialects/detect.js';
 import { loadDialects } from './dialects/registry.js';
 import { discoverFiles } from './discover.js';
 import { fixProject } from './engine/fix.js';
-import { isIoError, withOverrides, type ConfigIO } from './engine/io.js';
+import { isIoError, type ConfigIO } from './engine/io.js';
 import type { LintMessage, LintSettings, RuleSetting } from './engine/lint.js';
 import { lintProject, type FileResult, type LintTarget } from './engine/project.js';
 import { toLintResult, type LintResult } from './engine/result.js';

@@ -30,8 +30,10 @@ export default defineRule({
       }
     }
     for (const [op, pattern] of reported) {
+      // An array op (an nginx location's proxy_cookie_* entries): point at the entry with the pattern.
+      const part = op.parts.find((p) => p.label.includes(pattern));
       ctx.report({
-        span: op.focus ?? op.span,
+        span: part ? (part.focus ?? part.span) : (op.focus ?? op.span),
         message:
           `The pattern ${JSON.stringify(pattern)} backtracks too much to evaluate on ordinary Set-Cookie values ` +
           '(nested or overlapping quantifiers): the linter cannot tell what this directive does to cookies, and crafted values can make the server slow.',

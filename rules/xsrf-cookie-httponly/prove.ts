@@ -13,7 +13,6 @@ import type { CookieCatalog } from '../../src/cookies/catalog.js';
 import type { TextEdit } from '../../src/engine/edits.js';
 import type { Simulator } from '../../src/engine/rule.js';
 import { createSimulator } from '../../src/engine/simulator.js';
-import type { BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, HeaderRewriteModel, SetCookieLine } from '../../src/model/header-rewrite.js';
 import { httpOnlyGains } from '../../src/model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';

@@ -1,30 +1,12 @@
-/** Small helpers for Apache unit tests: an in-memory ConfigIO and one-call model building. */
+/** Small helpers for Apache unit tests: one-call model building (memoryIO lives in test/harness). */
+import { memoryIO } from '../harness/memory-io.js';
+
+export { memoryIO };
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION, type DialectOptions } from '../../src/dialects/dialect.js';
-import type { ConfigIO } from '../../src/engine/io.js';
 import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { simulate } from '../../src/model/simulate.js';
 import type { BackendKind } from '../../src/model/backends.js';
-import { createSourceFile } from '../../src/source.js';
-
-/** A file system of `path → text`; directories are implied by the paths. */
-export function memoryIO(files: Readonly<Record<string, string>>, links: Readonly<Record<string, string>> = {}): ConfigIO {
-  const isDir = (p: string) => {
-    const prefix = p.endsWith('/') ? p : `${p}/`;
-    return Object.keys(files).some((k) => k.startsWith(prefix));
-  };
-  return {
-    cwd: '/',
-    read: (p) => (files[p] !== undefined ? createSourceFile(p, files[p]!) : { error: 'no such file or directory' }),
-    stat: (p) => (files[p] !== undefined ? 'file' : isDir(p) ? 'dir' : 'missing'),
-    readDir: (p) => {
-      const prefix = p.endsWith('/') ? p : `${p}/`;
-      const names = Object.keys(files).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split('/')[0]!);
-      return names.length > 0 ? [...new Set(names)] : { error: 'no such file or directory' };
-    },
-    realpath: (p) => links[p] ?? p,
-  };
-}
 
 export const OPTIONS: DialectOptions = { nginxVersion: DEFAULT_NGINX_VERSION };
 

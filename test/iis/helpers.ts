@@ -1,48 +1,23 @@
 /** In-memory IIS projects for the IIS tests: build models, simulate cookies, lint and fix. */
-import { posix } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { iisDialect } from '../../src/dialects/iis/index.js';
 import { applyEdits, type TextEdit } from '../../src/engine/edits.js';
-import type { ConfigIO, FileKind, IoError } from '../../src/engine/io.js';
+import type { ConfigIO } from '../../src/engine/io.js';
 import { withOverrides } from '../../src/engine/io.js';
 import { lintModel, type LintMessage, type LintSettings } from '../../src/engine/lint.js';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { simulate } from '../../src/model/simulate.js';
-import { createSourceFile, sourceFromBytes, type SourceFile } from '../../src/source.js';
+import { createSourceFile } from '../../src/source.js';
 
 export const OPTIONS = { nginxVersion: DEFAULT_NGINX_VERSION };
 
 /** A file system in memory: path → text (UTF-8) or bytes. */
-export function memoryIO(files: Record<string, string | Uint8Array>): ConfigIO {
-  const cache = new Map<string, SourceFile>();
-  const dirs = new Set<string>();
-  for (const p of Object.keys(files)) for (let d = posix.dirname(p); ; d = posix.dirname(d)) {
-    dirs.add(d);
-    if (d === posix.dirname(d)) break;
-  }
-  return {
-    cwd: '/',
-    read(path): SourceFile | IoError {
-      const content = files[path];
-      if (content === undefined) return { error: 'no such file or directory' };
-      let f = cache.get(path);
-      if (!f) cache.set(path, (f = typeof content === 'string' ? createSourceFile(path, content) : sourceFromBytes(path, content)));
-      return f;
-    },
-    stat: (path): FileKind => (files[path] !== undefined ? 'file' : dirs.has(path) ? 'dir' : 'missing'),
-    readDir: (path) => {
-      if (!dirs.has(path)) return { error: 'no such file or directory' };
-      const prefix = path === '/' ? '/' : `${path}/`;
-      const names = new Set<string>();
-      for (const p of [...Object.keys(files), ...dirs]) if (p.startsWith(prefix) && p !== path) names.add(p.slice(prefix.length).split('/')[0]!);
-      return [...names];
-    },
-    realpath: (path) => path,
-  };
-}
+import { memoryIO } from '../harness/memory-io.js';
+
+export { memoryIO };
 
 export function build(text: string, path = '/site/web.config'): HeaderRewriteModel {
   return iisDialect.buildModel(path, memoryIO({ [path]: text }), OPTIONS);

@@ -7,7 +7,6 @@ import { compileRegex, toByteString } from '../../src/regex/index.js';
 import { APACHE, NGINX, PCRE, compile, groups, match } from './helpers.js';
 
 const CASELESS = { flavor: 'pcre', caseless: true } as const;
-const MULTILINE = { flavor: 'pcre', multiline: true } as const;
 
 describe('Apache defaults: DOTALL + DOLLAR_ENDONLY', () => {
   it('`.` matches a newline and `$` only matches at the very end', () => {

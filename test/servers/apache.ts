@@ -10,10 +10,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFastCgiBackend, startHttpBackend, writeCgiScript, type FetchedResponse, type RunningBackend } from './backend.js';
+import { fetchCookies, startFastCgiBackend, startHttpBackend, writeCgiScript, type FetchedResponse, type RunningBackend } from './backend.js';
 
 export const MODULES_DIR = '/usr/lib/apache2/modules';
 
@@ -38,17 +37,6 @@ export function apacheBinary(): string | null {
   return null;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The server-level part every test configuration starts with. */
 export function preamble(root: string, port: number): string {
@@ -187,34 +175,7 @@ export function checkConfig(root: string, body: string): { ok: boolean; output: 
  * the server closes the connection without answering (a segfaulted worker). Connection refusals
  * right after a crash (the child is being replaced) are retried.
  */
-export async function fetchFromHost(port: number, host: string, path: string, attempts = 20): Promise<FetchedResponse | { crashed: true }> {
-  for (let i = 0; ; i++) {
-    try {
-      return await once(port, host, path);
-    } catch (e) {
-      if (i >= attempts || (e as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function once(port: number, host: string, path: string): Promise<FetchedResponse | { crashed: true }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 10_000, headers: { Host: host } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        const setCookies: string[] = [];
-        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
-          if (res.rawHeaders[i]!.toLowerCase() === 'set-cookie') setCookies.push(res.rawHeaders[i + 1]!);
-        }
-        resolve({ status: res.statusCode ?? 0, setCookies });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout fetching ${path}`)));
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNRESET' || e.message === 'socket hang up') resolve({ crashed: true });
-      else reject(e);
-    });
-    req.end();
-  });
+/** GET with a Host header, retrying while Apache starts. */
+export function fetchFromHost(port: number, host: string, path: string, attempts = 20): Promise<FetchedResponse | { crashed: true }> {
+  return fetchCookies(port, path, { host, attempts });
 }

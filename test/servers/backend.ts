@@ -182,13 +182,30 @@ export interface FetchedResponse {
   readonly setCookies: readonly string[];
 }
 
-/**
- * GETs a URL and returns its status and Set-Cookie lines, or `{ crashed: true }` when the server
- * closes the connection without answering (an Apache worker that segfaulted).
- */
-export function fetchCookies(port: number, path: string): Promise<FetchedResponse | { crashed: true }> {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 10_000 }, (res) => {
+    const s = createTcpServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface FetchOptions {
+  /** Host header (name-based virtual hosts, nginx server_name). */
+  readonly host?: string;
+  /** Retries while the server is still starting (ECONNREFUSED), 100 ms apart. */
+  readonly attempts?: number;
+}
+
+function fetchOnce(port: number, path: string, host: string | undefined): Promise<FetchedResponse | { crashed: true }> {
+  return new Promise((resolve, reject) => {
+    const headers = host === undefined ? {} : { Host: host };
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 10_000, headers }, (res) => {
       res.resume();
       res.on('end', () => {
         const raw = res.rawHeaders;
@@ -206,4 +223,20 @@ export function fetchCookies(port: number, path: string): Promise<FetchedRespons
     });
     req.end();
   });
+}
+
+/**
+ * GETs a path and returns its status and Set-Cookie lines in order, or `{ crashed: true }` when
+ * the server closes the connection without answering (an Apache worker that segfaulted).
+ */
+export async function fetchCookies(port: number, path: string, options: FetchOptions = {}): Promise<FetchedResponse | { crashed: true }> {
+  const attempts = options.attempts ?? 0;
+  for (let i = 0; ; i++) {
+    try {
+      return await fetchOnce(port, path, options.host);
+    } catch (e) {
+      if (i >= attempts || (e as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }

@@ -7,7 +7,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -84,7 +83,8 @@ export function testConfig(prefix: string, conf = 'nginx.conf'): { ok: boolean; 
 }
 
 /** A free loopback port (shared with the Apache tests). */
-export { freePort } from './apache.js';
+export { freePort } from './backend.js';
+import { fetchCookies } from './backend.js';
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -137,19 +137,8 @@ export interface NginxResponse {
 }
 
 /** GET with a Host header; every Set-Cookie line in order. */
-export function get(port: number, path: string, host: string): Promise<NginxResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 10_000, headers: { Host: host } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        const raw = res.rawHeaders;
-        const setCookies: string[] = [];
-        for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'set-cookie') setCookies.push(raw[i + 1]!);
-        resolve({ status: res.statusCode ?? 0, setCookies });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`timeout fetching ${path}`)));
-    req.on('error', reject);
-    req.end();
-  });
+export async function get(port: number, path: string, host: string): Promise<NginxResponse> {
+  const res = await fetchCookies(port, path, { host });
+  if ('crashed' in res) throw new Error(`nginx closed the connection for ${path}`);
+  return res;
 }

@@ -19,7 +19,7 @@ import { NginxProxyCookieOp, type NginxFlagsEntry } from '../../model/ops/nginx-
 import type { SourceFile, Span } from '../../source.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
 import { pathHackCandidates } from './edits-path-hack.js';
-import { exclusionSelector, fileOf, insertBefore, namesAlternation, replaceDirective } from './directive-edits.js';
+import { exclusionSelector, fileOf, insertBefore, namesAlternation } from './directive-edits.js';
 import { nginxInfo, type NginxModelInfo } from './lower.js';
 import { nginxArg } from './quote.js';
 

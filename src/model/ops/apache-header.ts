@@ -22,7 +22,7 @@
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import type { BackendKind } from '../backends.js';
-import type { Condition, CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
+import type { CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
 import { expandFormat, pregsub, type FormatEnv, type FormatString } from './apache-format.js';
 
