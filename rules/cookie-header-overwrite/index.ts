@@ -80,16 +80,20 @@ export default defineRule({
         for (const status of STATUSES) {
           const ra = steps(ctx.model.dialect, group.pipeline, kind, a, status);
           const rb = steps(ctx.model.dialect, group.pipeline, kind, b, status);
-          group.pipeline.forEach((op, i) => {
+          group.pipeline.forEach((_, i) => {
             const sa = ra[i];
             const sb = rb[i];
             if (!sa || !sb || sa.lost.length === 0 || sa.written.length === 0) return;
             // The same lines whatever the backend sent: the step writes its own cookie.
             if (sa.written.join('\n') !== sb.written.join('\n')) return;
-            let hit = hits.get(op);
-            if (!hit) hits.set(op, (hit = { lost: new Set(), statuses: new Set() }));
-            sa.lost.forEach((n) => hit!.lost.add(n));
-            hit.statuses.add(status);
+            // Every pipeline of the group has the same step at i: blame each one's directive.
+            for (const pipeline of group.pipelines) {
+              const op = pipeline[i]!;
+              let hit = hits.get(op);
+              if (!hit) hits.set(op, (hit = { lost: new Set(), statuses: new Set() }));
+              sa.lost.forEach((n) => hit!.lost.add(n));
+              hit.statuses.add(status);
+            }
           });
         }
       }

@@ -33,7 +33,7 @@ export default defineRule({
       if (endpoints.some(({ e }) => e.possibleBackends.length === 0 || e.possibleBackends.includes('http'))) continue;
       // What the directive would do behind proxy_pass, and does behind the backends it really has.
       const wouldChange = endpoints.some(({ e }) =>
-        [...names.flatMap((n) => samplesFor(n)), ...entryProbes(entry)].some((s) => ctx.sim.run(e.pipeline, 'http', [s]).lines.some((l) => l.history.some((h) => h.cause === entry.span))),
+        [...names.flatMap((n) => samplesFor(n)), ...entryProbes(entry)].some((s) => ctx.sim.run(e.pipeline, 'http', [s]).lines.some((l) => l.history.some((h) => h.cause.file === entry.span.file && h.cause.start === entry.span.start && h.cause.end === entry.span.end))),
       );
       if (!wouldChange) continue;
       const kinds = [...new Set(endpoints.flatMap(({ e }) => e.possibleBackends))];

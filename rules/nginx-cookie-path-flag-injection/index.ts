@@ -42,15 +42,19 @@ function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
     for (const kind of group.backends) {
       for (const probe of [...PROBES, ...own]) {
         const result = ctx.sim.run(group.pipeline, kind, [probe]);
-        for (const line of result.lines) {
-          for (const change of line.history) {
-            if (!injectsAttributes(change)) continue;
-            const op = change.op as NginxProxyCookieOp;
-            const entry = op.entryAt(change.cause)!;
-            let f = found.get(entry);
-            if (!f) found.set(entry, (f = { op, entry }));
-            const corrupts = hasJunkAttribute(line.value);
-            if (!f.example || (corrupts && !f.example.corrupts)) f.example = { before: probe, after: line.value, corrupts };
+        if (!result.lines.some((line) => line.history.some(injectsAttributes))) continue;
+        // Blame the entry of every pipeline that behaves like the representative.
+        for (const pipeline of group.pipelines) {
+          for (const line of ctx.sim.run(pipeline, kind, [probe]).lines) {
+            for (const change of line.history) {
+              if (!injectsAttributes(change)) continue;
+              const op = change.op as NginxProxyCookieOp;
+              const entry = op.entryAt(change.cause)!;
+              let f = found.get(entry);
+              if (!f) found.set(entry, (f = { op, entry }));
+              const corrupts = hasJunkAttribute(line.value);
+              if (!f.example || (corrupts && !f.example.corrupts)) f.example = { before: probe, after: line.value, corrupts };
+            }
           }
         }
       }

@@ -23,8 +23,11 @@ export default defineRule({
       for (const kind of group.backends) {
         for (const name of names) {
           for (const sample of samplesFor(name)) {
-            const result = ctx.sim.run(group.pipeline, kind, [sample]);
-            if (result.tooComplex && !reported.has(result.tooComplex.op)) reported.set(result.tooComplex.op, result.tooComplex.pattern);
+            if (!ctx.sim.run(group.pipeline, kind, [sample]).tooComplex) continue;
+            for (const pipeline of group.pipelines) {
+              const { tooComplex } = ctx.sim.run(pipeline, kind, [sample]);
+              if (tooComplex && !reported.has(tooComplex.op)) reported.set(tooComplex.op, tooComplex.pattern);
+            }
           }
         }
       }

@@ -60,10 +60,13 @@ function collect(ctx: RuleContext): Finding[] {
           const result = ctx.sim.run(group.pipeline, kind, [sample]);
           // A crashing or undecidable pipeline is reported by its own rule.
           if (result.crash || result.tooComplex) continue;
-          for (const line of result.lines) {
-            if (line.origin !== sample) continue;
-            const gain = httpOnlyGain(line);
-            if (gain) record(gain, name, kind, group.backends);
+          if (!result.lines.some((l) => l.origin === sample && httpOnlyGain(l))) continue;
+          // Blame the directive of every pipeline that behaves like this one.
+          for (const pipeline of group.pipelines) {
+            for (const line of ctx.sim.run(pipeline, kind, [sample]).lines) {
+              const gain = line.origin === sample ? httpOnlyGain(line) : undefined;
+              if (gain) record(gain, name, kind, group.backends);
+            }
           }
         }
       }

@@ -37,12 +37,19 @@ export interface ReportDescriptor {
 /** Memoized simulation: the same pipeline and input give the same result. */
 export interface Simulator {
   run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status?: number): SimResult;
-  /** The model's endpoints grouped by identical pipeline: simulate each group once. */
+  /**
+   * The model's endpoints grouped by pipelines that behave identically: simulate each group's
+   * representative once; to blame a finding, run the same input on each of `group.pipelines`
+   * (cheap: the cached result is rebound to that pipeline's directives).
+   */
   groups(endpoints: readonly Endpoint[]): readonly PipelineGroup[];
 }
 
 export interface PipelineGroup {
+  /** A representative: simulate this one; its results rebind to the others in `pipelines`. */
   readonly pipeline: readonly CookieOp[];
+  /** Every distinct pipeline of the group (same behaviour, different directives). */
+  readonly pipelines: readonly (readonly CookieOp[])[];
   /** Union of the group's endpoints' possible backends. */
   readonly backends: readonly BackendKind[];
   readonly endpoints: readonly Endpoint[];

@@ -1,54 +1,103 @@
 /**
- * Memoized simulation. Large configurations repeat the same pipelines thousands of times (every
- * nginx location inheriting the http-level directives, every vhost including the same snippet);
- * a pipeline is keyed by the identity of its operations, so each distinct one is simulated once.
+ * Memoized simulation. Large configurations repeat the same pipelines thousands of times: every
+ * nginx location inheriting the http-level directives, every vhost with the same `Header edit`
+ * line. Pipelines are keyed by their ops' semantic signatures (src/model/signature.ts), so each
+ * distinct behaviour is simulated once; the result is then rebound to any other pipeline with
+ * the same signatures — its history, causes and steps point at that pipeline's own directives,
+ * so blame stays exact.
  */
 import type { BackendKind } from '../model/backends.js';
-import type { CookieOp, Dialect, Endpoint } from '../model/header-rewrite.js';
+import type { CookieOp, Dialect, Endpoint, LineChange, SetCookieLine } from '../model/header-rewrite.js';
+import { opSignature } from '../model/signature.js';
 import { simulate, type SimResult } from '../model/simulate.js';
+import type { Span } from '../source.js';
 import type { PipelineGroup, Simulator } from './rule.js';
+
+const sameSpan = (a: Span | undefined, b: Span | undefined) => a !== undefined && b !== undefined && a.file === b.file && a.start === b.start && a.end === b.end;
+
+/** The cause in `to` that corresponds to `cause` in `from` (same place: op, focus, part, or offset). */
+function mapCause(from: CookieOp, cause: Span, to: CookieOp): Span {
+  if (from === to) return cause;
+  if (sameSpan(cause, from.span)) return to.span;
+  if (sameSpan(cause, from.focus)) return to.focus ?? to.span;
+  const i = from.parts.findIndex((p) => sameSpan(p.span, cause) || sameSpan(p.focus, cause));
+  const part = i >= 0 ? to.parts[i] : undefined;
+  if (part) return sameSpan(from.parts[i]!.span, cause) ? part.span : (part.focus ?? part.span);
+  if (cause.file === from.span.file && cause.start >= from.span.start && cause.end <= from.span.end) {
+    return { file: to.span.file, start: to.span.start + (cause.start - from.span.start), end: to.span.start + (cause.end - from.span.start) };
+  }
+  return cause;
+}
+
+function rebind(result: SimResult, from: readonly CookieOp[], to: readonly CookieOp[]): SimResult {
+  const index = new Map(from.map((op, i) => [op, i]));
+  const opFor = (op: CookieOp) => to[index.get(op) ?? -1] ?? op;
+  const change = (c: LineChange): LineChange => {
+    const op = opFor(c.op);
+    return { op, cause: mapCause(c.op, c.cause, op), before: c.before, after: c.after };
+  };
+  const line = (l: SetCookieLine): SetCookieLine => ({ ...l, history: l.history.map(change) });
+  return {
+    lines: result.lines.map(line),
+    steps: result.steps.map((s) => ({ ...s, op: opFor(s.op) })),
+    ...(result.crash ? { crash: { op: opFor(result.crash.op), message: result.crash.message } } : {}),
+    ...(result.tooComplex ? { tooComplex: { op: opFor(result.tooComplex.op), pattern: result.tooComplex.pattern } } : {}),
+  };
+}
 
 export function createSimulator(dialect: Dialect): Simulator {
   const opIds = new WeakMap<CookieOp, number>();
   let nextId = 1;
-  const idOf = (op: CookieOp): number => {
+  const partOf = (op: CookieOp): string => {
+    const sig = opSignature(op);
+    if (sig !== null) return `${sig}\u0003${op.parts.length}`;
     let id = opIds.get(op);
-    if (id === undefined) {
-      id = nextId++;
-      opIds.set(op, id);
-    }
-    return id;
+    if (id === undefined) opIds.set(op, (id = nextId++));
+    return `#${id}`;
   };
   const pipelineKeys = new WeakMap<readonly CookieOp[], string>();
   const keyOf = (pipeline: readonly CookieOp[]): string => {
     let key = pipelineKeys.get(pipeline);
-    if (key === undefined) {
-      key = pipeline.map(idOf).join(',');
-      pipelineKeys.set(pipeline, key);
-    }
+    if (key === undefined) pipelineKeys.set(pipeline, (key = pipeline.map(partOf).join('\u0002')));
     return key;
   };
-  const cache = new Map<string, SimResult>();
+  /** Short ids for long keys, so result-cache keys stay small. */
+  const keyIds = new Map<string, number>();
+  const keyId = (pipeline: readonly CookieOp[]): number => {
+    const key = keyOf(pipeline);
+    let id = keyIds.get(key);
+    if (id === undefined) keyIds.set(key, (id = keyIds.size));
+    return id;
+  };
+  const cache = new Map<string, { pipeline: readonly CookieOp[]; result: SimResult }>();
   return {
     groups(endpoints: readonly Endpoint[]): PipelineGroup[] {
-      const byKey = new Map<string, { pipeline: readonly CookieOp[]; backends: Set<BackendKind>; endpoints: Endpoint[]; key: string }>();
+      const byKey = new Map<number, { pipeline: readonly CookieOp[]; backends: Set<BackendKind>; endpoints: Endpoint[]; pipelines: Set<readonly CookieOp[]> }>();
       for (const endpoint of endpoints) {
-        const key = keyOf(endpoint.pipeline);
+        const key = keyId(endpoint.pipeline);
         let group = byKey.get(key);
-        if (!group) byKey.set(key, (group = { pipeline: endpoint.pipeline, backends: new Set(), endpoints: [], key }));
+        if (!group) byKey.set(key, (group = { pipeline: endpoint.pipeline, backends: new Set(), endpoints: [], pipelines: new Set() }));
         for (const b of endpoint.possibleBackends) group.backends.add(b);
         group.endpoints.push(endpoint);
+        group.pipelines.add(endpoint.pipeline);
       }
-      return [...byKey.values()].map((g) => ({ pipeline: g.pipeline, backends: [...g.backends], endpoints: g.endpoints, key: g.key }));
+      return [...byKey.entries()].map(([key, g]) => ({
+        pipeline: g.pipeline,
+        backends: [...g.backends],
+        endpoints: g.endpoints,
+        pipelines: [...g.pipelines],
+        key: String(key),
+      }));
     },
     run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status = 200): SimResult {
-      const key = `${backend}\u0000${status}\u0000${keyOf(pipeline)}\u0000${values.join('\u0001')}`;
-      let result = cache.get(key);
-      if (result === undefined) {
-        result = simulate(dialect, pipeline, { backend, status }, values);
-        cache.set(key, result);
+      const key = `${backend}\u0000${status}\u0000${keyId(pipeline)}\u0000${values.join('\u0001')}`;
+      const hit = cache.get(key);
+      if (hit === undefined) {
+        const result = simulate(dialect, pipeline, { backend, status }, values);
+        cache.set(key, { pipeline, result });
+        return result;
       }
-      return result;
+      return hit.pipeline === pipeline ? hit.result : rebind(hit.result, hit.pipeline, pipeline);
     },
   };
 }

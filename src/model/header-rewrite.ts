@@ -95,6 +95,13 @@ export interface CookieOp {
    */
   readonly probeAttributes?: readonly string[];
   /**
+   * Semantic identity: ops with equal signatures (and equally many parts) behave identically on
+   * every input, so simulation results are shared between them (src/model/signature.ts). Ops that
+   * keep behaviour-relevant state outside their fields must set it; others get one derived from
+   * their data.
+   */
+  readonly signature?: string;
+  /**
    * Applies the server's semantics to `lines` in place: edits values (recording a
    * {@link LineChange} in each changed line's history), removes lines or adds new ones.
    * May throw `RegexBudgetError` when a pattern is too complex to evaluate.

@@ -142,6 +142,17 @@ export function createApacheHeaderOp<T extends object = object>(init: ApacheHead
     ...(init.pattern ? { pattern: init.pattern } : {}),
     ...(init.replacement ? { replacement: init.replacement } : {}),
     ...(init.value ? { value: init.value } : {}),
+    // The replacement's expansion depends on the scope's environment (%{VAR}e), held in a closure.
+    signature: JSON.stringify([
+      'apache-header',
+      init.action,
+      init.table,
+      init.early,
+      init.header.toLowerCase(),
+      init.pattern ? [init.pattern.source, init.pattern.regex?.options ?? null, init.pattern.error ?? null] : null,
+      init.format ? expandFormat(init.format, init.formatEnv) : null,
+      init.condition ? [init.condition.text, init.condition.value] : null,
+    ]),
     apply(lines: SetCookieLine[], _env: SimEnv): OpOutcome | void {
       if (!touchesCookies) return;
       const visible = init.early ? lines.filter(isEarlyLine) : lines;

@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+// npm run bench: lint-proxy-config against the servers' own config tests on the same input.
+//
+//   - an 18 MB nginx config (20,000 server blocks, 4 locations each) vs `nginx -t`
+//   - a 15 MB Apache config (20,000 virtual hosts) vs `apache2 -t`
+//   - linear growth: 2,000 vs 20,000 servers (ratio of times, target ≤ 12×)
+//   - a tree of 10,000 small files: all cores vs one (LPC_WORKERS=1)
+//   - one small file vs a bare `node -e 0`
+//
+// Wall time is the median of several runs; peak memory is the peak resident set size (VmHWM)
+// of the process, sampled from /proc. Options: --quick (fewer runs), --keep (keep the files).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin/lint-proxy-config.js');
+const quick = process.argv.includes('--quick');
+const keep = process.argv.includes('--keep');
+const RUNS = quick ? 1 : 3;
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+function nginxConfig(servers) {
+  const out = [
+    'worker_processes 1;',
+    'events { worker_connections 64; }',
+    'http {',
+    '    server_names_hash_max_size 262144;',
+    '    server_names_hash_bucket_size 128;',
+    '    proxy_cookie_flags ~ secure samesite=lax;',
+  ];
+  for (let i = 0; i < servers; i++) {
+    out.push(
+      '    server {',
+      `        listen 127.0.0.1:${8000 + (i % 1000)};`,
+      `        server_name app${i}.example.com www.app${i}.example.com;`,
+      '        root /var/www/html;',
+      '        location / {',
+      `            proxy_pass http://127.0.0.1:${9000 + (i % 500)};`,
+      '            proxy_set_header Host $host;',
+      '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      i % 100 === 0 ? '            proxy_cookie_flags ~ httponly secure;' : '            proxy_read_timeout 60s;',
+      '        }',
+      '        location /api/ {',
+      `            proxy_pass http://127.0.0.1:${9500 + (i % 500)}/;`,
+      '            proxy_cookie_path /api/ /;',
+      '            add_header X-Frame-Options SAMEORIGIN;',
+      '        }',
+      '        location /static/ {',
+      '            alias /var/www/static/;',
+      '            expires 30d;',
+      '        }',
+      '        location ~ \\.php$ {',
+      '            fastcgi_pass 127.0.0.1:9999;',
+      '            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;',
+      '        }',
+      '    }',
+    );
+  }
+  out.push('}', '');
+  return out.join('\n');
+}
+
+const APACHE_MODULES = ['mpm_event', 'authz_core', 'headers', 'proxy', 'proxy_http', 'proxy_fcgi', 'alias', 'mime'];
+
+function apacheConfig(vhosts) {
+  const out = [
+    'ServerRoot "/etc/apache2"',
+    'PidFile /tmp/lpc-bench-httpd.pid',
+    'ErrorLog /dev/null',
+    ...APACHE_MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
+    'Listen 127.0.0.1:8080',
+    'ServerName bench.example.com',
+    'Header always set X-Content-Type-Options nosniff',
+  ];
+  for (let i = 0; i < vhosts; i++) {
+    out.push(
+      '<VirtualHost 127.0.0.1:8080>',
+      `    ServerName app${i}.example.com`,
+      `    ServerAlias www.app${i}.example.com`,
+      '    DocumentRoot /var/www/html',
+      '    ProxyPreserveHost On',
+      `    ProxyPass /app/ http://127.0.0.1:${9000 + (i % 500)}/app/`,
+      `    ProxyPassReverse /app/ http://127.0.0.1:${9000 + (i % 500)}/app/`,
+      i % 100 === 0 ? '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly; Secure"' : '    Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; HttpOnly"',
+      '    <Location /app/>',
+      '        Header always set Cache-Control no-store',
+      '    </Location>',
+      '</VirtualHost>',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function writeTree(dir, files) {
+  for (let i = 0; i < files; i++) {
+    const sub = join(dir, `site${Math.floor(i / 100)}`, i % 2 === 0 ? 'sites-enabled' : 'conf.d');
+    mkdirSync(sub, { recursive: true });
+    const text =
+      i % 2 === 0
+        ? `<VirtualHost *:443>\n    ServerName s${i}.example.com\n    ProxyPass / http://127.0.0.1:${9000 + (i % 100)}/\n    Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; HttpOnly"\n</VirtualHost>\n`
+        : `server {\n    listen 443;\n    server_name s${i}.example.com;\n    location / {\n        proxy_pass http://127.0.0.1:${9000 + (i % 100)};\n        proxy_cookie_flags JSESSIONID httponly;\n    }\n}\n`;
+    writeFileSync(join(sub, `s${i}.conf`), text);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+function peakOf(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs a command once: wall seconds, peak RSS in MB, exit code. */
+function runOnce(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+    let peak = 0;
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setInterval(() => (peak = Math.max(peak, peakOf(child.pid))), 5);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      resolve({ seconds, peakMb: peak / 1024, code, stderr });
+    });
+  });
+}
+
+async function measure(cmd, args, env) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await runOnce(cmd, args, env));
+  runs.sort((a, b) => a.seconds - b.seconds);
+  const median = runs[Math.floor(runs.length / 2)];
+  return { ...median, peakMb: Math.max(...runs.map((r) => r.peakMb)) };
+}
+
+const lint = (args, env) => measure(process.execPath, [BIN, ...args, '--format', 'compact', '--no-config', '--output-file', '/dev/null'], env);
+
+function fmt(n, digits = 2) {
+  return n.toFixed(digits);
+}
+
+function row(cells) {
+  return `| ${cells.join(' | ')} |`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), 'lpc-bench-'));
+const results = [];
+try {
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/ is missing: run npm install (or npm run build) first');
+  const nginxBig = join(dir, 'nginx-20000.conf');
+  const nginxSmall = join(dir, 'nginx-2000.conf');
+  const apacheBig = join(dir, 'apache-20000.conf');
+  const apacheSmall = join(dir, 'apache-2000.conf');
+  writeFileSync(nginxBig, nginxConfig(20_000));
+  writeFileSync(nginxSmall, nginxConfig(2_000));
+  writeFileSync(apacheBig, apacheConfig(20_000));
+  writeFileSync(apacheSmall, apacheConfig(2_000));
+  const tree = join(dir, 'tree');
+  writeTree(tree, 10_000);
+  const small = join(dir, 'small.conf');
+  writeFileSync(small, '<VirtualHost *:443>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n');
+  const mb = (p) => statSync(p).size / 1024 / 1024;
+  console.log(`Machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${RUNS} run(s) each, median wall time.`);
+  console.log(`Inputs: nginx ${fmt(mb(nginxBig), 1)} MB, Apache ${fmt(mb(apacheBig), 1)} MB, tree of 10,000 files.\n`);
+
+  const nginxBin = ['/usr/sbin/nginx'].find(existsSync);
+  const apacheBin = ['/usr/sbin/apache2'].find(existsSync);
+
+  const lintNginx = await lint(['--type', 'nginx', nginxBig]);
+  if (nginxBin) {
+    const prefix = join(dir, 'nginx-prefix');
+    mkdirSync(join(prefix, 'logs'), { recursive: true });
+    const nginxT = await measure(nginxBin, ['-t', '-q', '-p', prefix, '-c', nginxBig, '-g', `pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;`]);
+    if (nginxT.code !== 0) console.warn(`nginx -t failed: ${nginxT.stderr.trim()}`);
+    results.push({ name: 'nginx 18 MB: time', ours: lintNginx.seconds, theirs: nginxT.seconds, unit: 's', target: 0.5 });
+    results.push({ name: 'nginx 18 MB: peak memory', ours: lintNginx.peakMb, theirs: nginxT.peakMb, unit: 'MB', target: 1 });
+  } else console.warn('nginx is not installed: no comparison for nginx');
+
+  const lintApache = await lint(['--type', 'apache', apacheBig]);
+  if (apacheBin) {
+    const apacheT = await measure(apacheBin, ['-t', '-f', apacheBig]);
+    if (apacheT.code !== 0) console.warn(`apache2 -t failed: ${apacheT.stderr.trim()}`);
+    results.push({ name: 'Apache 15 MB: time', ours: lintApache.seconds, theirs: apacheT.seconds, unit: 's', target: 0.5 });
+    results.push({ name: 'Apache 15 MB: peak memory', ours: lintApache.peakMb, theirs: apacheT.peakMb, unit: 'MB', target: 1 });
+  } else console.warn('apache2 is not installed: no comparison for Apache');
+
+  const lintNginxSmall = await lint(['--type', 'nginx', nginxSmall]);
+  const lintApacheSmall = await lint(['--type', 'apache', apacheSmall]);
+  results.push({ name: 'linear: nginx 20,000 vs 2,000 servers', ours: lintNginx.seconds, theirs: lintNginxSmall.seconds, unit: 's', target: 12, label: ['20,000', '2,000'] });
+  results.push({ name: 'linear: Apache 20,000 vs 2,000 vhosts', ours: lintApache.seconds, theirs: lintApacheSmall.seconds, unit: 's', target: 12, label: ['20,000', '2,000'] });
+
+  const treeAll = await lint([tree]);
+  const treeOne = await lint([tree], { LPC_WORKERS: '1' });
+  results.push({ name: '10,000 files: all cores vs one', ours: treeOne.seconds, theirs: treeAll.seconds, unit: 's', target: 1.6, atLeast: true, label: ['one core', 'all cores'] });
+
+  const bare = await measure(process.execPath, ['-e', '0']);
+  const one = await lint([small]);
+  results.push({ name: 'one small file vs node -e 0', ours: one.seconds, theirs: bare.seconds, unit: 's', target: 1.5, label: ['lint', 'node -e 0'] });
+
+  console.log(row(['measure', 'lint-proxy-config', 'reference', 'ratio', 'target', 'met']));
+  console.log(row(['---', '---', '---', '---', '---', '---']));
+  for (const r of results) {
+    const ratio = r.ours / r.theirs;
+    const met = r.atLeast ? ratio >= r.target : ratio <= r.target;
+    const [a, b] = r.label ?? ['', ''];
+    console.log(
+      row([
+        r.name,
+        `${fmt(r.ours)} ${r.unit}${a ? ` (${a})` : ''}`,
+        `${fmt(r.theirs)} ${r.unit}${b ? ` (${b})` : ''}`,
+        `${fmt(ratio)}×`,
+        `${r.atLeast ? '≥' : '≤'} ${r.target}×`,
+        met ? 'yes' : 'NO',
+      ]),
+    );
+  }
+  console.log(`\nPeak memory: nginx file ${fmt(lintNginx.peakMb, 0)} MB, Apache file ${fmt(lintApache.peakMb, 0)} MB, tree ${fmt(treeAll.peakMb, 0)} MB.`);
+} finally {
+  if (keep) console.log(`Inputs kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+}
