@@ -27,7 +27,7 @@ const RUNS = quick ? 1 : 3;
 function nginxConfig(servers) {
   const out = [
     'worker_processes 1;',
-    'events { worker_connections 64; }',
+    'events { worker_connections 1024; }',
     'http {',
     '    server_names_hash_max_size 262144;',
     '    server_names_hash_bucket_size 128;',

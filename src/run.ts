@@ -44,6 +44,13 @@ export interface RunOptions {
   readonly directives?: LintSettings['directives'];
   /** Called as models are linted, for a progress line. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Prove fixes even without --fix (default true): needed when the output shows them (json,
+   * sarif). Otherwise findings are only marked potentially fixable, which saves a re-parse.
+   */
+  readonly wantFixes?: boolean;
+  /** Collects time per rule (`LPC_TIMING=1`). */
+  readonly timings?: Map<string, number>;
   /** Text to lint instead of files (`--stdin`), named by `stdinFilename`. */
   readonly stdin?: { readonly text: string; readonly filename: string };
   /** Replaces the real file system (tests). */
@@ -109,7 +116,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
     ...(options.directives ? { directives: options.directives } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    wantFixes: true,
+    ...(options.timings ? { timings: options.timings } : {}),
+    wantFixes: options.wantFixes ?? true,
   };
 
   let fileResults: readonly FileResult[];

@@ -117,8 +117,18 @@ export function lineText(file: SourceFile, line: number): string {
   return file.text.slice(start, end);
 }
 
-/** The line terminator used by most lines (`\n` when the file has none). */
+let lastEolText: string | undefined;
+let lastEol: '\n' | '\r\n' | '\r' = '\n';
+
+/** The line terminator used by most lines (`\n` when the file has none). Remembers the last file. */
 export function dominantEol(text: string): '\n' | '\r\n' | '\r' {
+  if (text === lastEolText) return lastEol;
+  lastEol = countEol(text);
+  lastEolText = text;
+  return lastEol;
+}
+
+function countEol(text: string): '\n' | '\r\n' | '\r' {
   let crlf = 0;
   let lf = 0;
   let cr = 0;

@@ -24,7 +24,13 @@ export default defineRule({
   check(ctx) {
     const byOp = new Map<NginxProxyCookieOp, Endpoint[]>();
     for (const e of ctx.model.endpoints) {
-      for (const op of e.pipeline) if (op instanceof NginxProxyCookieOp) byOp.set(op, [...(byOp.get(op) ?? []), e]);
+      for (const op of e.pipeline) {
+        if (!(op instanceof NginxProxyCookieOp)) continue;
+        // Locations that inherit share one op: push, never copy (copying is quadratic).
+        const list = byOp.get(op);
+        if (list) list.push(e);
+        else byOp.set(op, [e]);
+      }
     }
     const names = [...ctx.catalog.session.slice(0, 2), ...ctx.catalog.xsrf.slice(0, 2)].map((c) => c.name);
     for (const [entry, ops] of nginxCookieEntries(ctx.model.ops)) {

@@ -100,6 +100,11 @@ export default defineRule({
         'Use proxy_cookie_flags (nginx ≥ 1.19.3) instead.' +
         note;
       const d = { span: f.entry.focus, message };
+      if (!ctx.wantFixes) {
+        const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: ctx.catalog.xsrf.map((c) => c.name), options: ctx.options });
+        ctx.report(!isFixRefusal(built) && built.length > 0 ? { ...d, fixable: true } : d);
+        continue;
+      }
       ctx.report(typeof outcome === 'object' ? { ...d, fix: outcome } : d);
     }
   },

@@ -156,7 +156,8 @@ export default defineRule({
       if (typeof outcome === 'string') notes.set(f, ` No automatic fix: the rewrite could not be proven safe (${outcome}).`);
       const fix = typeof outcome === 'object' ? outcome : undefined;
       const d = { span: focusOf(f.op, f.cause), message: message(ctx, f, notes.get(f) ?? '') };
-      ctx.report(fix ? { ...d, fix } : d);
+      const candidate = !ctx.wantFixes && candidates.some((c) => c.finding === f && c.options.length > 0);
+      ctx.report(fix ? { ...d, fix } : candidate ? { ...d, fixable: true } : d);
     }
   },
 });

@@ -64,6 +64,14 @@ function progress(io: Io): { update: (done: number, total: number) => void; clea
   };
 }
 
+/** `LPC_TIMING=1`: where the time went, slowest first (after ESLint's TIMING=1). */
+function formatTimings(timings: ReadonlyMap<string, number>): string {
+  const rows = [...timings.entries()].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((n, [, ms]) => n + ms, 0) || 1;
+  const width = Math.max(...rows.map(([k]) => k.length), 4);
+  return `${rows.map(([k, ms]) => `${k.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)}%`).join('\n')}\n`;
+}
+
 export async function lintCommand(paths: readonly string[], options: LintCliOptions, io: Io): Promise<number> {
   const config = resolveConfig(options, io.cwd);
   if (options.printConfig !== undefined) {
@@ -74,17 +82,22 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   if (options.format === 'diff' && options.fix) throw new UsageError('--format diff shows fixes without writing them: use it without --fix');
   const stdinText = options.stdin ? await io.readStdin() : undefined;
   const bar = progress(io);
+  const timings = io.env.LPC_TIMING ? new Map<string, number>() : undefined;
   const runOptions: RunOptions = {
     ...runOptionsFrom(options, config, io.cwd),
     paths: paths.length > 0 ? paths : ['.'],
     fix: options.fix === true && stdinText === undefined,
+    // Formats that show fixes need them proven; the others only count potentially fixable ones.
+    wantFixes: options.fix === true || options.fixDryRun === true || ['json', 'sarif', 'diff'].includes(options.format),
     fixDryRun: options.fixDryRun === true || options.format === 'diff' || (options.fix === true && stdinText !== undefined),
     ...(stdinText !== undefined ? { stdin: { text: stdinText, filename: resolve(io.cwd, options.stdinFilename ?? '<stdin>') } } : {}),
     ...(options.ignore === false ? { ignorePatterns: [] } : { ignoreFile: findIgnoreFile(io.cwd) }),
     ...(bar ? { onProgress: bar.update } : {}),
+    ...(timings ? { timings } : {}),
   };
   const outcome = await run(runOptions);
   bar?.clear();
+  if (timings) io.stderr(formatTimings(timings));
 
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);

@@ -21,6 +21,8 @@ export interface LintMessage {
   /** The file could not be (fully) parsed. */
   readonly fatal?: true;
   readonly fix?: Fix;
+  /** A fix candidate exists but was not proven (fixes were not wanted in this run). */
+  readonly fixable?: true;
 }
 
 export type RuleSetting = 'off' | 'warn' | 'error';
@@ -37,6 +39,8 @@ export interface LintSettings {
   readonly directives?: { readonly requireReason: boolean; readonly disabled: boolean };
   /** Progress of a long run (models linted so far, out of how many). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** When set, milliseconds spent per rule (and in building models) are added here (`LPC_TIMING=1`). */
+  readonly timings?: Map<string, number>;
 }
 
 /** Severity of a rule under the settings, or `null` when it is off. */
@@ -97,11 +101,16 @@ export function lintModel(model: HeaderRewriteModel, dialect: DialectModule, io:
       wantFixes: settings.wantFixes,
       rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
       report: (d) => {
+        const base: LintMessage = { ruleId: rule.meta.id, severity, message: d.message, span: d.span };
         const fix = settings.wantFixes && rule.meta.fixable ? d.fix : undefined;
-        messages.push(fix ? { ruleId: rule.meta.id, severity, message: d.message, span: d.span, fix } : { ruleId: rule.meta.id, severity, message: d.message, span: d.span });
+        if (fix) messages.push({ ...base, fix });
+        else if (!settings.wantFixes && rule.meta.fixable && d.fixable) messages.push({ ...base, fixable: true });
+        else messages.push(base);
       },
     };
+    const started = settings.timings ? performance.now() : 0;
     rule.check(context);
+    if (settings.timings) settings.timings.set(rule.meta.id, (settings.timings.get(rule.meta.id) ?? 0) + performance.now() - started);
   }
   return messages;
 }

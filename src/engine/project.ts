@@ -68,7 +68,9 @@ export function buildModels(targets: readonly LintTarget[], io: ConfigIO, regist
     const real = io.realpath(target.path);
     if (covered.has(real)) continue;
     if (isIoError(io.read(target.path))) continue;
+    const started = settings.timings ? performance.now() : 0;
     const model = registry(target.dialect).buildModel(target.path, io, settings.options);
+    if (settings.timings) settings.timings.set('(parse and model)', (settings.timings.get('(parse and model)') ?? 0) + performance.now() - started);
     for (const f of coveredBy(model)) covered.add(io.realpath(f));
     built.push({ model, rootReal: real });
   }

@@ -29,10 +29,10 @@ export function toLintResult(file: FileResult, messages: readonly LintMessage[] 
     if (m.severity === 2) {
       errorCount++;
       if (m.fatal) fatalErrorCount++;
-      if (m.fix) fixableErrorCount++;
+      if (m.fix || m.fixable) fixableErrorCount++;
     } else {
       warningCount++;
-      if (m.fix) fixableWarningCount++;
+      if (m.fix || m.fixable) fixableWarningCount++;
     }
   }
   const base = { filePath: file.path, messages, errorCount, warningCount, fatalErrorCount, fixableErrorCount, fixableWarningCount };

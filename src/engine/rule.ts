@@ -32,6 +32,11 @@ export interface ReportDescriptor {
   readonly message: string;
   /** A proven fix. */
   readonly fix?: Fix;
+  /**
+   * Set when fixes are not wanted in this run (`RuleContext.wantFixes` false) but a candidate
+   * exists: the finding is counted as potentially fixable without paying for the proof.
+   */
+  readonly fixable?: boolean;
 }
 
 /** Memoized simulation: the same pipeline and input give the same result. */
@@ -63,7 +68,10 @@ export interface RuleContext {
   readonly options: DialectOptions;
   readonly sim: Simulator;
   readonly fixers: DialectFixers;
-  /** Whether fixes are wanted (building and proving them costs a re-parse each). */
+  /**
+   * Whether fixes are wanted: proving one re-parses the project, so runs whose output shows no
+   * fix (stylish, compact...) skip proofs and report `fixable` from the candidates instead.
+   */
   readonly wantFixes: boolean;
   /** The model of the project with `edits` applied in memory, or why it could not be built. */
   rebuild(edits: readonly TextEdit[]): HeaderRewriteModel | { readonly error: string };

@@ -70,8 +70,12 @@ export function createSimulator(dialect: Dialect): Simulator {
     return id;
   };
   const cache = new Map<string, { pipeline: readonly CookieOp[]; result: SimResult }>();
+  // Every rule asks for the groups of the same endpoints: compute them once.
+  const groupCache = new WeakMap<readonly Endpoint[], PipelineGroup[]>();
   return {
     groups(endpoints: readonly Endpoint[]): PipelineGroup[] {
+      const cached = groupCache.get(endpoints);
+      if (cached) return cached;
       const byKey = new Map<number, { pipeline: readonly CookieOp[]; backends: Set<BackendKind>; endpoints: Endpoint[]; pipelines: Set<readonly CookieOp[]> }>();
       for (const endpoint of endpoints) {
         const key = keyId(endpoint.pipeline);
@@ -81,13 +85,15 @@ export function createSimulator(dialect: Dialect): Simulator {
         group.endpoints.push(endpoint);
         group.pipelines.add(endpoint.pipeline);
       }
-      return [...byKey.entries()].map(([key, g]) => ({
+      const groups = [...byKey.entries()].map(([key, g]) => ({
         pipeline: g.pipeline,
         backends: [...g.backends],
         endpoints: g.endpoints,
         pipelines: [...g.pipelines],
         key: String(key),
       }));
+      groupCache.set(endpoints, groups);
+      return groups;
     },
     run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status = 200): SimResult {
       const key = `${backend}\u0000${status}\u0000${keyId(pipeline)}\u0000${values.join('\u0001')}`;

@@ -115,7 +115,9 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
   const endpoints: Endpoint[] = [];
   const declaring = tree.directives.filter(declaresBackend);
   const declaresAny = declaring.length > 0;
-  const serverDeclares = (server: ServerScope) => declaring.some((d) => d.block.server === server || d.block.server === tree.main);
+  // Servers whose tree declares a backend, computed once (a per-server scan is quadratic).
+  const declaringServers = new Set(declaring.map((d) => d.block.server));
+  const serverDeclares = (server: ServerScope) => declaringServers.has(server) || declaringServers.has(tree.main);
   const interesting = new Set<Block>();
   for (const d of declaring) for (const b of ancestry(d.block)) interesting.add(b);
   for (const [b] of ctx.ops.byBlock) for (const a of ancestry(b)) interesting.add(a);

@@ -62,6 +62,10 @@ export function readLogicalLines(source: SourceFile): LogicalLine[] {
   const len = text.length;
   const lines: LogicalLine[] = [];
   let pos = 0;
+  // Position of the next NUL at or after `pos` (len when none): found once, not per line,
+  // which would make reading quadratic in the file size.
+  let nextNul = text.indexOf('\0');
+  if (nextNul === -1) nextNul = len;
   while (pos < len) {
     const lineStart = pos;
     const segments: Segment[] = [];
@@ -69,8 +73,12 @@ export function readLogicalLines(source: SourceFile): LogicalLine[] {
     for (;;) {
       const nl = text.indexOf('\n', pos);
       const physEnd = nl === -1 ? len : nl;
-      const nul = text.indexOf('\0', pos);
-      if (nul !== -1 && nul < physEnd) {
+      if (nextNul < pos) {
+        nextNul = text.indexOf('\0', pos);
+        if (nextNul === -1) nextNul = len;
+      }
+      const nul = nextNul;
+      if (nul < physEnd) {
         // C string semantics: the content stops at NUL; no continuation check applies.
         segments.push({ start: pos, end: nul });
         lineEnd = physEnd;

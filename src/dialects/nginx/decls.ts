@@ -33,7 +33,7 @@ function invalid(ctx: DeclContext, span: Span, message: string): null {
   return null;
 }
 
-function script(ctx: DeclContext, w: Word): Script | null {
+function script(ctx: DeclContext, w: Pick<Word, 'value' | 'span'>): Script | null {
   const r = compileScript(w.value);
   return r.ok ? r.script : invalid(ctx, w.span, r.message);
 }
@@ -179,7 +179,7 @@ export function lowerMoreHeaders(d: Directive, ctx: DeclContext): NginxMoreHeade
       if (wildcard && h.key.length < 2) return invalid(ctx, w.span, `${directive}: wildcard key too short: ${w.value}`);
       let value: Script | null = null;
       if (directive === 'more_set_headers' && h.value !== '') {
-        value = script(ctx, { ...w, value: h.value });
+        value = script(ctx, { span: w.span, value: h.value });
         if (!value) return null;
       }
       if (reachesSetCookie(h.key, wildcard)) headers.push({ key: h.key, wildcard, value, span: w.span });

@@ -245,9 +245,42 @@ export class TokenReader {
 
   /** A word whose content is `[start, end)`; quoted words also own the quotes around it. */
   private word(start: number, end: number, quote: '"' | "'" | null): Word {
-    const raw = this.text.slice(start, end);
-    const inner = this.span(start, end);
-    const span = quote ? this.span(start - 1, end + 1) : inner;
-    return { span, inner, raw, value: unescapeNginx(raw), quote };
+    return new CompactWord(this.text, this.file, start, end, quote);
+  }
+}
+
+/**
+ * A word that stores offsets and builds its spans and strings on first use (then keeps them, so
+ * the same span object comes back every time). A large configuration has millions of words,
+ * most never looked at beyond the directive name: eager objects made the garbage collector the
+ * biggest cost of linting.
+ */
+class CompactWord implements Word {
+  #inner: Span | undefined;
+  #span: Span | undefined;
+  #value: string | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly start: number,
+    private readonly end: number,
+    readonly quote: '"' | "'" | null,
+  ) {}
+
+  get inner(): Span {
+    return (this.#inner ??= { file: this.file, start: this.start, end: this.end });
+  }
+
+  get span(): Span {
+    return (this.#span ??= this.quote ? { file: this.file, start: this.start - 1, end: this.end + 1 } : this.inner);
+  }
+
+  get raw(): string {
+    return this.text.slice(this.start, this.end);
+  }
+
+  get value(): string {
+    return (this.#value ??= unescapeNginx(this.raw));
   }
 }
