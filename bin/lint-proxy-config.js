@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runCli } from '../dist/cli.js';
+import { createRequire } from 'node:module';
 
-runCli();
+createRequire(import.meta.url)('../dist/cli.cjs').runCli();

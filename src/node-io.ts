@@ -18,7 +18,6 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { ConfigIO, FileKind, IoError } from './engine/io.js';
 import { sourceFromBytes, type SourceFile } from './source.js';
 
@@ -111,11 +110,15 @@ export function createNodeIO(cwd: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES)
  * A reader — or a crash — sees the old file or the new one, never half of it. Symbolic links are
  * resolved first so the link itself is kept.
  */
+let writeCount = 0;
+
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   const target = realpathSync(path);
   const st = statSync(target);
   const dir = dirname(target);
-  const tmp = join(dir, `.${basename(target)}.lpc-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  // Unique per process and write; 'wx' (O_EXCL) refuses an existing file, so no predictable
+  // name can be used to redirect the write.
+  const tmp = join(dir, `.${basename(target)}.lpc-${process.pid}-${(++writeCount).toString(36)}${Date.now().toString(36)}.tmp`);
   const fd = openSync(tmp, 'wx', st.mode & 0o7777);
   try {
     try {
