@@ -53,6 +53,7 @@ function looksBinary(bytes: Uint8Array): boolean {
 
 export function createNodeIO(cwd: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ConfigIO {
   const cache = new Map<string, SourceFile | IoError>();
+  const realpaths = new Map<string, string>();
   return {
     cwd,
     read(path: string): SourceFile | IoError {
@@ -95,11 +96,16 @@ export function createNodeIO(cwd: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES)
       }
     },
     realpath(path: string): string {
-      try {
-        return realpathSync(path);
-      } catch {
-        return path;
+      let real = realpaths.get(path);
+      if (real === undefined) {
+        try {
+          real = realpathSync(path);
+        } catch {
+          real = path;
+        }
+        realpaths.set(path, real);
       }
+      return real;
     },
   };
 }

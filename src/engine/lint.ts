@@ -8,7 +8,7 @@ import type { HeaderRewriteModel } from '../model/header-rewrite.js';
 import { createSourceFile, type SourceFile, type Span } from '../source.js';
 import { applyEdits, type Fix, type TextEdit } from './edits.js';
 import { withOverrides, type ConfigIO } from './io.js';
-import type { Rule, RuleContext } from './rule.js';
+import type { Rule, RuleContext, Simulator } from './rule.js';
 import { createSimulator } from './simulator.js';
 
 export interface LintMessage {
@@ -81,13 +81,18 @@ export function rebuildWithEdits(
   return dialect.buildModel(model.root, withOverrides(io, overrides), options);
 }
 
-export function lintModel(model: HeaderRewriteModel, dialect: DialectModule, io: ConfigIO, settings: LintSettings): LintMessage[] {
+export function lintModel(
+  model: HeaderRewriteModel,
+  dialect: DialectModule,
+  io: ConfigIO,
+  settings: LintSettings,
+  sim: Simulator = createSimulator(model.dialect),
+): LintMessage[] {
   const messages: LintMessage[] = [];
   // Syntax errors belong to no rule; every other problem is reported by the rule that owns it.
   for (const p of model.problems) {
     if (p.ruleId === null) messages.push({ ruleId: null, severity: 2, message: p.message, span: p.span, fatal: true });
   }
-  const sim = createSimulator(model.dialect);
   for (const rule of settings.rules) {
     if (!rule.check || !rule.meta.dialects.includes(model.dialect)) continue;
     const severity = effectiveSeverity(settings, rule.meta.id, rule.meta.severity);

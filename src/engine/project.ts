@@ -10,6 +10,8 @@ import { isIoError, type ConfigIO } from './io.js';
 import { applyDirectives, UNUSED_DIRECTIVE_RULE } from './directives.js';
 import { compareMessages, effectiveSeverity, lintModel, type LintMessage, type LintSettings } from './lint.js';
 import type { CommentToken } from '../model/header-rewrite.js';
+import type { Simulator } from './rule.js';
+import { createSimulator } from './simulator.js';
 
 export interface LintTarget {
   readonly path: string;
@@ -75,11 +77,11 @@ export function buildModels(targets: readonly LintTarget[], io: ConfigIO, regist
     built.push({ model, rootReal: real });
   }
   // A root built early may turn out to be included by a root built later: lint it only there.
-  return built
-    .filter(({ model, rootReal }) =>
-      !built.some((other) => other.model !== model && coveredBy(other.model).some((f) => f !== other.model.root && io.realpath(f) === rootReal)),
-    )
-    .map(({ model }) => model);
+  const includedBy = new Map<string, HeaderRewriteModel>();
+  for (const { model } of built) {
+    for (const f of coveredBy(model)) if (f !== model.root) includedBy.set(io.realpath(f), model);
+  }
+  return built.filter(({ model, rootReal }) => (includedBy.get(rootReal) ?? model) === model).map(({ model }) => model);
 }
 
 function messageKey(m: LintMessage): string {
@@ -93,15 +95,20 @@ export function lintProject(targets: readonly LintTarget[], io: ConfigIO, regist
   const dialectOf = new Map<string, Dialect>();
   for (const t of targets) dialectOf.set(t.path, t.dialect);
   let done = 0;
+  // One simulator per dialect for the whole project: its cache is keyed by what ops do, so
+  // thousands of similar files share their simulations.
+  const simulators = new Map<Dialect, Simulator>();
   for (const model of models) {
     settings.onProgress?.(done++, models.length);
+    let sim = simulators.get(model.dialect);
+    if (!sim) simulators.set(model.dialect, (sim = createSimulator(model.dialect)));
     for (const path of model.files.keys()) if (!dialectOf.has(path)) dialectOf.set(path, model.dialect);
     for (const c of model.comments) {
       let list = comments.get(c.span.file);
       if (!list) comments.set(c.span.file, (list = new Map()));
       list.set(c.span.start, c);
     }
-    for (const m of lintModel(model, registry(model.dialect), io, settings)) {
+    for (const m of lintModel(model, registry(model.dialect), io, settings, sim)) {
       let list = byFile.get(m.span.file);
       if (!list) byFile.set(m.span.file, (list = new Map()));
       const key = messageKey(m);
