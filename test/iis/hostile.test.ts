@@ -116,3 +116,73 @@ describe('hostile web.config files', () => {
     expectOneFatal(lintHostile('<configuration><![CDATA[ ' + 'a'.repeat(100_000)).model, /CDATA section is never closed/);
   });
 });
+
+/**
+ * configSource is followed (config-source.ts), but only to a file in the configuration's own
+ * directory or below: values that leave it are refused as text, before any file is touched.
+ */
+describe('hostile configSource values', () => {
+  function withConfigSource(value: string, extra: Record<string, string> = {}, links?: Record<string, string>) {
+    const text = `<configuration><system.webServer><rewrite><outboundRules configSource="${value}" /></rewrite></system.webServer></configuration>`;
+    const inner = memoryIO({ [PATH]: text, '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\n', ...extra }, links ? { links } : {});
+    const touched: string[] = [];
+    const io: ConfigIO = {
+      ...inner,
+      read: (p) => (touched.push(`read ${p}`), inner.read(p)),
+      stat: (p) => (touched.push(`stat ${p}`), inner.stat(p)),
+      readDir: (p) => (touched.push(`readDir ${p}`), inner.readDir(p)),
+    };
+    const t0 = performance.now();
+    const model = iisDialect.buildModel(PATH, io, OPTIONS);
+    return { model, touched, ms: performance.now() - t0 };
+  }
+
+  for (const value of ['../../etc/passwd', '..\\..\\etc\\passwd', '/etc/passwd', 'C:\\Windows\\win.ini', '\\\\attacker\\share\\x.config', 'sub\\..\\..\\..\\etc\\passwd']) {
+    it(`${value} is refused without touching the file`, () => {
+      const { model, touched, ms } = withConfigSource(value);
+      expect(model.problems).toEqual([expect.objectContaining({ ruleId: 'directive-invalid', span: expect.objectContaining({ file: PATH }) })]);
+      expect(model.problems[0]!.message).toMatch(/relative physical path|same directory or in a subdirectory/);
+      expect(model.problems[0]!.message).not.toMatch(/root:x:0/);
+      expect(touched.filter((t) => /passwd|win\.ini|attacker/.test(t))).toEqual([]);
+      expect([...model.files.keys()]).toEqual([PATH]);
+      expect(ms).toBeLessThan(1000);
+    });
+  }
+
+  it('a symbolic link out of the directory is not followed', () => {
+    const { model, touched } = withConfigSource('evil.config', { '/srv/site/evil.config': 'root:x:0:0:root:/root:/bin/bash\n' }, { '/srv/site/evil.config': '/etc/passwd' });
+    expect(model.problems.map((p) => [p.ruleId, p.message])).toEqual([['include-unresolved', expect.stringMatching(/leads outside the directory of web\.config/)]]);
+    expect(touched.filter((t) => t.startsWith('read ') && t !== `read ${PATH}`)).toEqual([]);
+  });
+
+  it('a cycle of configSource files (a → b → a, and the file itself) ends at once', () => {
+    const text = '<configuration><system.webServer><rewrite><outboundRules configSource="a.config" /><rules configSource="web.config" /></rewrite></system.webServer></configuration>';
+    const inner = memoryIO({ [PATH]: text, '/srv/site/a.config': '<outboundRules configSource="b.config" />', '/srv/site/b.config': '<outboundRules configSource="a.config" />' });
+    const reads: string[] = [];
+    const io: ConfigIO = { ...inner, read: (p) => (reads.push(p), inner.read(p)) };
+    const t0 = performance.now();
+    const model = iisDialect.buildModel(PATH, io, OPTIONS);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(reads.filter((p) => p !== PATH)).toEqual(['/srv/site/a.config']);
+    expect(model.problems.map((p) => [p.ruleId, p.span.file])).toEqual([
+      ['directive-invalid', '/srv/site/a.config'],
+      ['directive-invalid', PATH],
+    ]);
+  });
+
+  it('20 000 locations naming one configSource file read and parse it once, in linear time', () => {
+    const loc = (i: number) => `<location path="app${i}"><system.webServer><rewrite><outboundRules configSource="rules.config" /></rewrite></system.webServer></location>`;
+    const text = `<configuration>${Array.from({ length: 20_000 }, (_, i) => loc(i)).join('')}</configuration>`;
+    const rules = '<outboundRules><rule name="r"><match serverVariable="RESPONSE_Set_Cookie" pattern=".*" /><action type="Rewrite" value="{R:0}; Secure" /></rule></outboundRules>';
+    const inner = memoryIO({ [PATH]: text, '/srv/site/rules.config': rules });
+    const reads: string[] = [];
+    const io: ConfigIO = { ...inner, read: (p) => (reads.push(p), inner.read(p)) };
+    const t0 = performance.now();
+    const model = iisDialect.buildModel(PATH, io, OPTIONS);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(reads.filter((p) => p.endsWith('rules.config'))).toHaveLength(1);
+    expect(model.problems).toEqual([]);
+    expect(model.ops).toHaveLength(1);
+    expect(model.endpoints).toHaveLength(20_001);
+  });
+});

@@ -171,8 +171,8 @@ describe('what IIS refuses, reported where it is', () => {
     expect(one(m, 'x=1')).toBe('x=1; A');
   });
 
-  // A section kept in another file is not followed (no file named by a configuration is read).
-  it('configSource is reported as an include the linter does not follow', () => {
+  // A section kept in another file is followed (config-source.test.ts); a missing one is reported.
+  it('a configSource file that does not exist is an unresolved include', () => {
     const m = build('<configuration><system.webServer><rewrite><outboundRules configSource="outbound.config" /></rewrite></system.webServer></configuration>');
     expect(m.problems.map((p) => [p.ruleId, spanText(m, p.span)])).toEqual([['include-unresolved', 'outbound.config']]);
   });

@@ -3,11 +3,13 @@
  * and one per `<location path="...">` (MicrosoftDocs/iis-docs
  * url-rewrite-module-configuration-reference.md "Rewrite Rules Scope": rules "can be added on any
  * configuration level by using Web.config files or by using <location> tags within
- * ApplicationHost.config or Web.config files").
+ * ApplicationHost.config or Web.config files"). A section kept in another file (configSource) is
+ * read from that file (config-source.ts).
  */
 import type { Span } from '../../source.js';
 import { checkElementNames, stringAttr, type Reporter } from './attributes.js';
 import type { CollectionItem } from './collections.js';
+import type { ConfigSources } from './config-source.js';
 import { readInboundRules, type InboundRuleDef } from './inbound.js';
 import { readOutboundRules, type OutboundSection } from './outbound.js';
 import { attribute, childElements, type XmlElement } from './xml.js';
@@ -23,6 +25,7 @@ export interface Level {
   readonly outbound: readonly OutboundSection[];
   /** Global rules first, then distributed rules. */
   readonly inbound: readonly CollectionItem<InboundRuleDef>[];
+  /** The `<httpCookies>` sections (the root of their configSource file when they have one). */
   readonly httpCookies: readonly XmlElement[];
 }
 
@@ -35,60 +38,62 @@ export function splitPath(path: string): string[] {
     .map((s) => s.toLowerCase());
 }
 
-/**
- * A section kept in another file (`<outboundRules configSource="rewrite.config" />`, a .NET/IIS
- * configuration feature) is not followed: the linter opens no file a configuration names. Its
- * rules are then unknown, which the user must hear about.
- */
-function reportConfigSource(r: Reporter, section: XmlElement): void {
-  const source = attribute(section, 'configSource');
-  if (!source) return;
-  r.report(
-    source.valueSpan,
-    `<${section.name}> is kept in "${source.value}" (configSource), which lint-proxy-config does not open: it reads no file a configuration names, so the rules there are not checked. Inline the section to have it checked`,
-    'include-unresolved',
-  );
+/** One reading per section element: a configSource file used by several locations is read once. */
+const outboundRead = new WeakMap<XmlElement, OutboundSection>();
+
+function readOutbound(r: Reporter, section: XmlElement): OutboundSection {
+  let read = outboundRead.get(section);
+  if (!read) outboundRead.set(section, (read = readOutboundRules(r, section)));
+  return read;
 }
 
-function readScope(r: Reporter, file: string, scope: XmlElement, span: Span, path: readonly string[], pathText: string | undefined): Level {
+function readScope(r: Reporter, sources: ConfigSources, file: string, scope: XmlElement, span: Span, path: readonly string[], pathText: string | undefined): Level {
   const outbound: OutboundSection[] = [];
   const globalRules: CollectionItem<InboundRuleDef>[] = [];
   const rules: CollectionItem<InboundRuleDef>[] = [];
   const httpCookies: XmlElement[] = [];
   let outboundSeen = false;
   checkElementNames(r, scope, ['system.webServer', 'system.web', 'location']);
+  // Every section kept in another file is followed (and checked), whether the linter reads it or not.
+  sources.scan(r, scope);
   for (const web of childElements(scope, 'system.webServer')) {
     checkElementNames(r, web, ['rewrite']);
     for (const rewrite of childElements(web, 'rewrite')) {
       checkElementNames(r, rewrite, ['outboundRules', 'rules', 'globalRules', 'rewriteMaps', 'allowedServerVariables', 'providers']);
-      for (const el of ['outboundRules', 'rules', 'globalRules'].flatMap((n) => childElements(rewrite, n))) reportConfigSource(r, el);
       for (const el of childElements(rewrite, 'outboundRules')) {
         if (outboundSeen) r.report(el.startTag, '<outboundRules> is defined twice at this level: IIS refuses the file ("duplicate section")');
         outboundSeen = true;
-        outbound.push(readOutboundRules(r, el));
+        const section = sources.section(r, el);
+        if (section) outbound.push(readOutbound(r, section));
       }
-      for (const el of childElements(rewrite, 'globalRules')) globalRules.push(...readInboundRules(el));
-      for (const el of childElements(rewrite, 'rules')) rules.push(...readInboundRules(el));
+      for (const el of childElements(rewrite, 'globalRules')) {
+        const section = sources.section(r, el);
+        if (section) globalRules.push(...readInboundRules(section));
+      }
+      for (const el of childElements(rewrite, 'rules')) {
+        const section = sources.section(r, el);
+        if (section) rules.push(...readInboundRules(section));
+      }
     }
   }
   for (const web of childElements(scope, 'system.web')) {
     checkElementNames(r, web, ['httpCookies']);
     for (const el of childElements(web, 'httpCookies')) {
-      reportConfigSource(r, el);
-      httpCookies.push(el);
+      const section = sources.section(r, el);
+      if (section) httpCookies.push(section);
     }
   }
   return { file, path, pathText, span, outbound, inbound: [...globalRules, ...rules], httpCookies };
 }
 
 /** The file's own level first, then its locations in document order. */
-export function readLevels(r: Reporter, file: string, configuration: XmlElement): Level[] {
-  const levels = [readScope(r, file, configuration, configuration.startTag, [], undefined)];
+export function readLevels(r: Reporter, sources: ConfigSources, file: string, configuration: XmlElement): Level[] {
+  const levels = [readScope(r, sources, file, configuration, configuration.startTag, [], undefined)];
   for (const location of childElements(configuration, 'location')) {
     const pathAttr = attribute(location, 'path');
     const pathText = stringAttr(location, 'path') ?? '';
     const path = splitPath(pathText);
-    levels.push(readScope(r, file, location, location.startTag, path, pathAttr ? pathText : undefined));
+    levels.push(readScope(r, sources, file, location, location.startTag, path, pathAttr ? pathText : undefined));
   }
   return levels;
 }

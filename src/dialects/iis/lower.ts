@@ -15,6 +15,7 @@ import { IisOutboundRuleOp } from '../../model/ops/iis-outbound-rule.js';
 import type { SourceFile } from '../../source.js';
 import { boolAttr, createReporter, type Reporter } from './attributes.js';
 import { mergeCollections } from './collections.js';
+import { createConfigSources } from './config-source.js';
 import { proxiesEverything } from './inbound.js';
 import { covers, readLevels, type Level } from './levels.js';
 import type { OutboundRuleDef, PreConditionDef } from './outbound.js';
@@ -68,7 +69,8 @@ interface Resolved {
   readonly possibleBackends: readonly BackendKind[];
 }
 
-function createResolver(r: Reporter, rootPath: string) {
+/** `ownFiles`: the root and the configSource files it names, whose problems are reported. */
+function createResolver(r: Reporter, ownFiles: ReadonlySet<string>) {
   const cache = new Map<OutboundRuleDef, Map<PreConditionDef | null | undefined, IisOutboundRuleOp>>();
   const opFor = (def: OutboundRuleDef, pre: PreConditionDef | null | undefined): IisOutboundRuleOp => {
     let byPre = cache.get(def);
@@ -92,7 +94,7 @@ function createResolver(r: Reporter, rootPath: string) {
     }
     return op;
   };
-  const inRoot = (el: XmlElement) => el.span.file === rootPath;
+  const inRoot = (el: XmlElement) => ownFiles.has(el.span.file);
   return {
     ops: () => [...cache.values()].flatMap((m) => [...m.values()]),
     resolve(chain: readonly Level[]): Resolved {
@@ -153,11 +155,13 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
   const files = new Map<string, SourceFile>();
   const problems: Problem[] = [];
   const comments: CommentToken[] = [];
+  // The root and the configSource files it names: linted here, in context, never as roots of their own.
+  const covers: string[] = [rootPath];
   const model = (endpoints: Endpoint[] = [], ops: CookieOp[] = [], facts: Fact[] = []): HeaderRewriteModel => ({
     dialect: 'iis',
     root: rootPath,
     files,
-    covers: [rootPath],
+    covers,
     endpoints,
     ops,
     problems,
@@ -177,7 +181,9 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
     return model();
   }
   const r = createReporter(true, problems);
-  const rootLevels = readLevels(r, rootPath, doc.configuration);
+  const sources = createConfigSources(io, { files, comments, problems });
+  const rootLevels = readLevels(r, sources, rootPath, doc.configuration);
+  covers.push(...sources.includedFrom(rootPath));
 
   const inherited: Level[] = [];
   for (const parent of findParentConfigs(rootPath, io)) {
@@ -190,10 +196,11 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
     }
     files.set(parent.path, parentSource);
     comments.push(...parentDoc.comments);
-    inherited.push(...applicable(readLevels(createReporter(false, []), parent.path, parentDoc.configuration), parent.below));
+    inherited.push(...applicable(readLevels(createReporter(false, []), sources, parent.path, parentDoc.configuration), parent.below));
+    sources.checkParent(r, rootPath, parent.path);
   }
 
-  const resolver = createResolver(r, rootPath);
+  const resolver = createResolver(r, new Set(covers));
   const name = basename(rootPath);
   const endpoints: Endpoint[] = [];
   const coveringRoot = indexByPath(rootLevels);

@@ -10,6 +10,11 @@
  *
  * It is iterative (no recursion) and linear in the input, so hostile files (deep nesting,
  * truncation, binary data) end quickly with a message.
+ *
+ * Security note: `configSource` (config-source.ts) is an IIS configuration feature, not an XML
+ * external entity. This reader still expands no entity and opens no file; the dialect follows a
+ * configSource attribute itself, through ConfigIO, only to a file in the configuration's own
+ * directory or below, and reads that file with this same reader.
  */
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
 import type { SourceFile, Span } from '../../source.js';
@@ -124,7 +129,11 @@ export function parseXml(file: SourceFile): XmlDocument {
     return encoding ? { file, root, comments, encoding } : { file, root, comments };
   } catch (e) {
     if (!(e instanceof Fatal)) throw e;
-    const fatal: Problem = { span: { file: file.path, start: e.at, end: Math.max(e.end, e.at) }, message: e.message, ruleId: null, severity: 'error' };
+    // "The file ends inside ..." errors point one past the last character: clamp to the file,
+    // a span past the end has no line and column for the formatters.
+    const n = file.text.length;
+    const start = Math.min(e.at, n);
+    const fatal: Problem = { span: { file: file.path, start, end: Math.min(Math.max(e.end, start), n) }, message: e.message, ruleId: null, severity: 'error' };
     return encoding ? { file, root: null, comments, fatal, encoding } : { file, root: null, comments, fatal };
   }
 }
