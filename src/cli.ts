@@ -155,6 +155,9 @@ function readStdin(): Promise<string> {
   });
 }
 
+// The bundle is also the worker script for parallel runs (src/parallel.ts).
+void import('./parallel.js').then((m) => m.runWorkerIfAsked());
+
 /** Entry point used by bin/lint-proxy-config.js. */
 export function runCli(): void {
   const io: Io = {

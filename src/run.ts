@@ -11,7 +11,8 @@ import { discoverFiles } from './discover.js';
 import { fixProject } from './engine/fix.js';
 import { isIoError, type ConfigIO } from './engine/io.js';
 import type { LintMessage, LintSettings, RuleSetting } from './engine/lint.js';
-import { lintProject, type FileResult, type LintTarget } from './engine/project.js';
+import { assemble, lintProject, type FileResult, type LintTarget } from './engine/project.js';
+import { lintInParallel, threadCount } from './parallel.js';
 import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
 import { createNodeIO, writeFileAtomic } from './node-io.js';
@@ -128,6 +129,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
     fileResults = outcome.lint.results;
     fixed = outcome.fixed;
     reverted = outcome.reverted;
+  } else if (!options.io && !options.stdin && threadCount(targets.length) > 1) {
+    // Many files: lint shards on every core, then assemble as one project.
+    fileResults = assemble(targets, await lintInParallel(targets, options.cwd, settings, threadCount(targets.length)), io, settings);
   } else {
     fileResults = lintProject(targets, io, registry, settings).results;
   }
@@ -139,7 +143,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
       written.push(path);
     }
   }
-  const results = [...fileResults, ...extra]
+  // A fixed file that has no finding left (an included file) still needs its result: it carries the output.
+  const listed = new Set(fileResults.map((r) => r.path));
+  const fixedOnly: FileResult[] = [...fixed.keys()].filter((p) => !listed.has(p)).map((path) => ({ path, messages: [] }));
+  const results = [...fileResults, ...fixedOnly, ...extra]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((r) => {
       const out = fixed.get(r.path);

@@ -103,6 +103,18 @@ describe('--fix', () => {
     expect(result!.messages).toEqual([]);
   });
 
+  it('reports and fixes a finding in an included file; dry-run output includes that file', async () => {
+    write('apache2.conf', 'ServerRoot .\nInclude sites/*.conf\n');
+    const site = write('sites/jira.conf', BLANKET);
+    const lint = await cli(['apache2.conf', '-f', 'json'], { cwd: dir });
+    const results = JSON.parse(lint.stdout) as { filePath: string; messages: { ruleId: string }[] }[];
+    expect(results.find((r) => r.filePath === site)?.messages.map((m) => m.ruleId)).toEqual(['xsrf-cookie-httponly']);
+    const dry = await cli(['apache2.conf', '-f', 'json', '--fix-dry-run'], { cwd: dir });
+    const fixed = (JSON.parse(dry.stdout) as { filePath: string; output?: string }[]).find((r) => r.filePath === site);
+    expect(fixed?.output).toContain('(?!(?:atl');
+    expect((await cli(['apache2.conf', '-f', 'diff'], { cwd: dir })).stdout).toContain('+++ b/sites/jira.conf');
+  });
+
   it('--stdin --fix prints the fixed text; the report goes to stderr', async () => {
     const r = await cli(['--stdin', '--stdin-filename', 'site.conf', '--fix'], { cwd: dir, stdin: BLANKET });
     expect(r.stdout).toContain('(?!(?:atl');

@@ -88,27 +88,67 @@ function messageKey(m: LintMessage): string {
   return `${m.ruleId}\u0000${m.span.file}\u0000${m.span.start}\u0000${m.span.end}\u0000${m.message}`;
 }
 
-export function lintProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ProjectLint {
+/**
+ * What linting one model produced, as plain data: it crosses worker-thread boundaries
+ * (src/parallel.ts) and is assembled into per-file results by {@link assemble}.
+ */
+export interface ModelLint {
+  readonly root: string;
+  readonly rootReal: string;
+  readonly dialect: Dialect;
+  /** Real paths of the files it lints in context besides its root. */
+  readonly includes: readonly string[];
+  /** Every file it read. */
+  readonly files: readonly string[];
+  readonly messages: readonly LintMessage[];
+  readonly comments: readonly CommentToken[];
+}
+
+/** Builds and lints the models of some targets (one thread's share of a project). */
+export function lintModels(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): { lints: ModelLint[]; models: HeaderRewriteModel[] } {
   const models = buildModels(targets, io, registry, settings);
-  const byFile = new Map<string, Map<string, LintMessage>>();
-  const comments = new Map<string, Map<number, CommentToken>>();
-  const dialectOf = new Map<string, Dialect>();
-  for (const t of targets) dialectOf.set(t.path, t.dialect);
-  let done = 0;
   // One simulator per dialect for the whole project: its cache is keyed by what ops do, so
   // thousands of similar files share their simulations.
   const simulators = new Map<Dialect, Simulator>();
+  const lints: ModelLint[] = [];
+  let done = 0;
   for (const model of models) {
     settings.onProgress?.(done++, models.length);
     let sim = simulators.get(model.dialect);
     if (!sim) simulators.set(model.dialect, (sim = createSimulator(model.dialect)));
-    for (const path of model.files.keys()) if (!dialectOf.has(path)) dialectOf.set(path, model.dialect);
-    for (const c of model.comments) {
+    lints.push({
+      root: model.root,
+      rootReal: io.realpath(model.root),
+      dialect: model.dialect,
+      includes: coveredBy(model).filter((f) => f !== model.root).map((f) => io.realpath(f)),
+      files: [...model.files.keys()],
+      messages: lintModel(model, registry(model.dialect), io, settings, sim),
+      comments: model.comments,
+    });
+  }
+  return { lints, models };
+}
+
+/**
+ * Per-file results from model lints: a root that another model includes is reported only there;
+ * messages are grouped by the file they point into, deduplicated, and inline directives applied.
+ */
+export function assemble(targets: readonly LintTarget[], lints: readonly ModelLint[], io: ConfigIO, settings: LintSettings): FileResult[] {
+  const includedBy = new Map<string, ModelLint>();
+  for (const l of lints) for (const f of l.includes) includedBy.set(f, l);
+  const kept = lints.filter((l) => (includedBy.get(l.rootReal) ?? l) === l);
+  const byFile = new Map<string, Map<string, LintMessage>>();
+  const comments = new Map<string, Map<number, CommentToken>>();
+  const dialectOf = new Map<string, Dialect>();
+  for (const t of targets) dialectOf.set(t.path, t.dialect);
+  for (const l of kept) {
+    for (const path of l.files) if (!dialectOf.has(path)) dialectOf.set(path, l.dialect);
+    for (const c of l.comments) {
       let list = comments.get(c.span.file);
       if (!list) comments.set(c.span.file, (list = new Map()));
       list.set(c.span.start, c);
     }
-    for (const m of lintModel(model, registry(model.dialect), io, settings, sim)) {
+    for (const m of l.messages) {
       let list = byFile.get(m.span.file);
       if (!list) byFile.set(m.span.file, (list = new Map()));
       const key = messageKey(m);
@@ -116,6 +156,7 @@ export function lintProject(targets: readonly LintTarget[], io: ConfigIO, regist
     }
   }
   const paths = new Set<string>([...targets.map((t) => t.path), ...byFile.keys()]);
+  const knownRules = new Set(settings.rules.map((r) => r.meta.id));
   const results: FileResult[] = [];
   for (const path of [...paths].sort()) {
     const read = io.read(path);
@@ -129,11 +170,16 @@ export function lintProject(targets: readonly LintTarget[], io: ConfigIO, regist
     const { messages, suppressed } = applyDirectives(read, [...(comments.get(path)?.values() ?? [])], raw, {
       requireReason: settings.directives?.requireReason ?? true,
       disabled: settings.directives?.disabled ?? false,
-      knownRules: new Set(settings.rules.map((r) => r.meta.id)),
+      knownRules,
       unusedSeverity: effectiveSeverity(settings, UNUSED_DIRECTIVE_RULE, 'warning'),
     });
     const base = { path, source: read, messages: messages.sort(compareMessages), ...(suppressed.length > 0 ? { suppressed } : {}) };
     results.push(dialect ? { ...base, dialect } : base);
   }
-  return { results, models };
+  return results;
+}
+
+export function lintProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ProjectLint {
+  const { lints, models } = lintModels(targets, io, registry, settings);
+  return { results: assemble(targets, lints, io, settings), models };
 }

@@ -162,7 +162,8 @@ export interface HeaderRewriteModel {
   /**
    * Files this model lints in context — its root and the files it includes — which the engine
    * therefore does not lint again as roots of their own. Defaults to every file in `files`;
-   * IIS lists only the root, because a parent web.config it reads for inheritance is a root too.
+   * IIS lists the root and its configSource files, not the parent web.config files it reads for
+   * inheritance, which are roots of their own.
    */
   readonly covers?: readonly string[];
   readonly endpoints: readonly Endpoint[];
