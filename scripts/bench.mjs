@@ -146,7 +146,7 @@ async function measure(cmd, args, env) {
   return { ...median, peakMb: Math.max(...runs.map((r) => r.peakMb)) };
 }
 
-const lint = (args, env) => measure(process.execPath, [BIN, ...args, '--format', 'compact', '--no-config', '--output-file', '/dev/null'], env);
+const lint = (args, env) => measure(process.execPath, [BIN, ...args, '--format', 'compact', '--no-config', '--max-file-size', '64', '--output-file', '/dev/null'], env);
 
 function fmt(n, digits = 2) {
   return n.toFixed(digits);

@@ -25,6 +25,11 @@ function version(value: string): string {
   return value.split('.').length === 2 ? `${value}.0` : value;
 }
 
+function positiveInt(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('expected a whole number, at least 1');
+  return Number(value);
+}
+
 function nonNegativeInt(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
@@ -41,6 +46,7 @@ function withConfigOptions(cmd: Command): Command {
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')
     .addOption(new Option('--context <context>', 'nginx: where a fragment file is included').choices(['main', 'http', 'server', 'location']))
     .option('--nginx-version <x.y.z>', `nginx version to check against (default: ${DEFAULT_NGINX_VERSION})`, version)
+    .option('--max-file-size <MB>', 'skip (with a warning) files larger than this (default: 10)', positiveInt)
     .option('--no-color', 'disable colors (also: NO_COLOR, or output that is not a terminal)');
 }
 

@@ -76,13 +76,16 @@ export function discoverFiles(args: readonly string[], cwd: string): Discovery {
       explicit.add(abs);
       continue;
     }
-    const options = { absolute: true, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ignorePatterns, suppressErrors: true };
+    // Not onlyFiles: it would drop dangling symbolic links, which must be reported (exit 2).
+    // Directories come back with a trailing slash and are left out.
+    const options = { absolute: true, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, ignore: ignorePatterns, suppressErrors: true };
     const usable =
       kind === 'dir'
         ? fg.sync([...DEFAULT_PATTERNS], { ...options, cwd: abs })
         : fg.sync(isAbsolute(arg) ? arg : arg.replace(/^\.\//, ''), isAbsolute(arg) ? options : { ...options, cwd });
-    if (usable.length === 0) unmatched.push(arg);
-    for (const f of usable.sort()) files.add(resolve(f));
+    const found = usable.filter((f) => !f.endsWith('/'));
+    if (found.length === 0) unmatched.push(arg);
+    for (const f of found.sort()) files.add(resolve(f));
   }
   return { files: [...files], explicit, unmatched };
 }

@@ -21,8 +21,11 @@ import { basename, dirname, join } from 'node:path';
 import type { ConfigIO, FileKind, IoError } from './engine/io.js';
 import { sourceFromBytes, type SourceFile } from './source.js';
 
-/** Files larger than this are skipped: configuration files are kilobytes, rarely megabytes. */
-export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * Files larger than this are skipped with a warning: configuration files are kilobytes; even an
+ * `nginx -T` dump of a large installation is a few megabytes. `--max-file-size` raises it.
+ */
+export const DEFAULT_MAX_FILE_MB = 10;
 
 function describeError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -51,7 +54,8 @@ function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-export function createNodeIO(cwd: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): ConfigIO {
+export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): ConfigIO {
+  const maxFileBytes = maxFileMb * 1024 * 1024;
   const cache = new Map<string, SourceFile | IoError>();
   const realpaths = new Map<string, string>();
   return {
@@ -64,10 +68,10 @@ export function createNodeIO(cwd: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES)
         const st = statSync(path);
         if (st.isDirectory()) result = { error: 'is a directory' };
         else if (!st.isFile()) result = { error: 'not a regular file' };
-        else if (st.size > maxFileBytes) result = { error: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB, skipped` };
+        else if (st.size > maxFileBytes) result = { error: `skipped: larger than ${maxFileMb} MB (--max-file-size)`, skipped: true };
         else {
           const bytes = readFileSync(path);
-          result = looksBinary(bytes) ? { error: 'binary file (contains NUL bytes), skipped' } : sourceFromBytes(path, bytes);
+          result = looksBinary(bytes) ? { error: 'skipped: a binary file (it contains NUL bytes)', skipped: true } : sourceFromBytes(path, bytes);
         }
       } catch (e) {
         result = { error: describeError(e) };
@@ -118,10 +122,46 @@ export function createNodeIO(cwd: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES)
  */
 let writeCount = 0;
 
+/** Whether a process is alive (signal 0 checks without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A run killed between writing a temporary file and renaming it leaves `.name.lpc-<pid>-….tmp`
+ * beside the file (the file itself is intact). The next write to that file removes such leftovers
+ * of processes that no longer run.
+ */
+function removeStaleTemporaries(dir: string, base: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.lpc-`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   const target = realpathSync(path);
   const st = statSync(target);
   const dir = dirname(target);
+  removeStaleTemporaries(dir, basename(target));
   // Unique per process and write; 'wx' (O_EXCL) refuses an existing file, so no predictable
   // name can be used to redirect the write.
   const tmp = join(dir, `.${basename(target)}.lpc-${process.pid}-${(++writeCount).toString(36)}${Date.now().toString(36)}.tmp`);

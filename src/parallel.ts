@@ -27,6 +27,7 @@ export const MIN_FILES_PER_WORKER = 64;
 interface ShardJob {
   readonly lpcShard: true;
   readonly cwd: string;
+  readonly maxFileMb: number | undefined;
   readonly targets: readonly LintTarget[];
   readonly catalog: CookieCatalog;
   readonly options: DialectOptions;
@@ -71,11 +72,12 @@ function runShardInWorker(job: ShardJob): Promise<ModelLint[]> {
  * Lints `targets` on `threads` threads and returns every model's lint, for
  * `assemble()`. The main thread takes the first shard.
  */
-export async function lintInParallel(targets: readonly LintTarget[], cwd: string, settings: LintSettings, threads: number): Promise<ModelLint[]> {
+export async function lintInParallel(targets: readonly LintTarget[], cwd: string, settings: LintSettings, threads: number, maxFileMb?: number): Promise<ModelLint[]> {
   const [own = [], ...rest] = shards(targets, threads);
   const job = (shard: readonly LintTarget[]): ShardJob => ({
     lpcShard: true,
     cwd,
+    maxFileMb,
     targets: shard,
     catalog: settings.catalog,
     options: settings.options,
@@ -84,7 +86,7 @@ export async function lintInParallel(targets: readonly LintTarget[], cwd: string
     ...(settings.directives ? { directives: settings.directives } : {}),
   });
   const others = rest.map((shard) => runShardInWorker(job(shard)));
-  const mine = lintModels(own, createNodeIO(cwd), await registryFor(own), { ...settings, onProgress: undefined }).lints;
+  const mine = lintModels(own, createNodeIO(cwd, maxFileMb), await registryFor(own), { ...settings, onProgress: undefined });
   return [mine, ...(await Promise.all(others))].flat();
 }
 
@@ -100,6 +102,6 @@ export async function runWorkerIfAsked(): Promise<void> {
     wantFixes: job.wantFixes,
     ...(job.directives ? { directives: job.directives } : {}),
   };
-  const lints = lintModels(job.targets, createNodeIO(job.cwd), await registryFor(job.targets), settings).lints;
+  const lints = lintModels(job.targets, createNodeIO(job.cwd, job.maxFileMb), await registryFor(job.targets), settings);
   parentPort.postMessage(lints);
 }

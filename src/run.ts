@@ -56,6 +56,8 @@ export interface RunOptions {
   readonly stdin?: { readonly text: string; readonly filename: string };
   /** Replaces the real file system (tests). */
   readonly io?: ConfigIO;
+  /** Files larger than this many megabytes are skipped with a warning (default 10). */
+  readonly maxFileMb?: number;
 }
 
 export interface RunResult {
@@ -81,7 +83,7 @@ function undetected(path: string): FileResult {
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
-  const baseIo = options.io ?? createNodeIO(options.cwd);
+  const baseIo = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
   const discovered = options.stdin
     ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [] as string[] }
     : discoverFiles(options.paths, options.cwd);
@@ -92,6 +94,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const targets: LintTarget[] = [];
   const extra: FileResult[] = [];
   for (const path of discovery.files) {
+    // A walk returns symbolic links unresolved: one to a directory is not a file to lint.
+    if (!discovery.explicit.has(path) && io.stat(path) === 'dir') continue;
     const source = io.read(path);
     if (isIoError(source)) {
       // Unreadable targets still get a result (and exit code 2) through the project lint.
@@ -131,7 +135,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     reverted = outcome.reverted;
   } else if (!options.io && !options.stdin && threadCount(targets.length) > 1) {
     // Many files: lint shards on every core, then assemble as one project.
-    fileResults = assemble(targets, await lintInParallel(targets, options.cwd, settings, threadCount(targets.length)), io, settings);
+    fileResults = assemble(targets, await lintInParallel(targets, options.cwd, settings, threadCount(targets.length), options.maxFileMb), io, settings);
   } else {
     fileResults = lintProject(targets, io, registry, settings).results;
   }

@@ -21,6 +21,7 @@ export interface SharedCliOptions {
   nginxVersion?: string;
   ignorePattern?: string[];
   inlineConfig?: boolean;
+  maxFileSize?: number;
 }
 
 export class UsageError extends Error {}
@@ -62,6 +63,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ruleSettings: config.rules,
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
     dialectOf: (path: string) => overrideDialect(config, path),
+    ...(options.maxFileSize ?? config.maxFileSize ? { maxFileMb: (options.maxFileSize ?? config.maxFileSize)! } : {}),
     directives: { requireReason: config.requireReason, disabled: options.inlineConfig === false || config.noInlineConfig },
   };
 }

@@ -146,7 +146,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
   const config = resolveConfig(options, cwd);
   const settings = runOptionsFrom(options, config, cwd);
   const path = resolve(cwd, file);
-  const io = createNodeIO(cwd);
+  const io = createNodeIO(cwd, settings.maxFileMb);
   const source = io.read(path);
   if (isIoError(source)) throw new UsageError(`cannot read ${file}: ${source.error}`);
   const dialectId = options.type ?? overrideDialect(config, path) ?? detectDialect(path, source.text);

@@ -34,6 +34,7 @@ export interface Config {
   readonly nginxVersion?: string;
   readonly requireReason: boolean;
   readonly noInlineConfig: boolean;
+  readonly maxFileSize?: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -110,6 +111,7 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     ...(typeof obj.serverRoot === 'string' ? { serverRoot: absolute(dir, obj.serverRoot) } : {}),
     ...(typeof obj.prefix === 'string' ? { prefix: absolute(dir, obj.prefix) } : {}),
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),
+    ...(typeof obj.maxFileSize === 'number' ? { maxFileSize: obj.maxFileSize } : {}),
     requireReason: obj.requireReason !== false,
     noInlineConfig: obj.noInlineConfig === true,
   };

@@ -16,6 +16,7 @@ export interface SchemaNode {
   readonly minItems?: number;
   readonly uniqueItems?: boolean;
   readonly minLength?: number;
+  readonly minimum?: number;
   readonly pattern?: string;
   readonly $ref?: string;
   readonly description?: string;
@@ -85,6 +86,7 @@ export function validateSchema(value: JsonValue, schema: SchemaNode, root: Schem
   if (schema.enum && !schema.enum.some((e) => e === value)) {
     return [{ path, message: `expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}, found ${JSON.stringify(value)}` }];
   }
+  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) issues.push({ path, message: `must be at least ${schema.minimum}` });
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) issues.push({ path, message: 'must not be empty' });
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {

@@ -51,6 +51,7 @@ export function configSchema(rules: readonly RuleMeta[]): SchemaNode & Record<st
       prefix: { type: 'string', minLength: 1, description: 'nginx: directory relative include paths resolve against.' },
       nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },
       requireReason: { type: 'boolean', description: 'Inline disable comments need a reason after "--" (default true).' },
+      maxFileSize: { type: 'integer', minimum: 1, description: 'Skip (with a warning) files larger than this many megabytes (default 10).' },
       noInlineConfig: { type: 'boolean', description: 'Ignore inline lint-proxy-config-disable comments.' },
     },
     definitions: {

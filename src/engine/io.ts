@@ -8,6 +8,11 @@ import type { SourceFile } from '../source.js';
 export interface IoError {
   /** A sentence for the user: "no such file", "permission denied", "binary file"... */
   readonly error: string;
+  /**
+   * The file was read but deliberately not linted (binary, larger than the limit): a warning,
+   * not a failure to read (exit code 2).
+   */
+  readonly skipped?: true;
 }
 
 export type FileKind = 'file' | 'dir' | 'missing' | 'other';

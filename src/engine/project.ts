@@ -35,7 +35,8 @@ export type DialectRegistry = (dialect: Dialect) => DialectModule;
 export interface ProjectLint {
   /** One result per target, plus included files that have messages; sorted by path. */
   readonly results: readonly FileResult[];
-  readonly models: readonly HeaderRewriteModel[];
+  /** What each model linted (models themselves are not kept). */
+  readonly models: readonly ModelLint[];
 }
 
 const MAIN_CONFIG_NAMES = new Set(['apache2.conf', 'httpd.conf', 'nginx.conf', 'applicationhost.config']);
@@ -63,27 +64,6 @@ function coveredBy(model: HeaderRewriteModel): readonly string[] {
   return model.covers ?? [...model.files.keys()];
 }
 
-export function buildModels(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): HeaderRewriteModel[] {
-  const covered = new Set<string>();
-  const built: { model: HeaderRewriteModel; rootReal: string }[] = [];
-  for (const target of [...targets].sort(rootOrder)) {
-    const real = io.realpath(target.path);
-    if (covered.has(real)) continue;
-    if (isIoError(io.read(target.path))) continue;
-    const started = settings.timings ? performance.now() : 0;
-    const model = registry(target.dialect).buildModel(target.path, io, settings.options);
-    if (settings.timings) settings.timings.set('(parse and model)', (settings.timings.get('(parse and model)') ?? 0) + performance.now() - started);
-    for (const f of coveredBy(model)) covered.add(io.realpath(f));
-    built.push({ model, rootReal: real });
-  }
-  // A root built early may turn out to be included by a root built later: lint it only there.
-  const includedBy = new Map<string, HeaderRewriteModel>();
-  for (const { model } of built) {
-    for (const f of coveredBy(model)) if (f !== model.root) includedBy.set(io.realpath(f), model);
-  }
-  return built.filter(({ model, rootReal }) => (includedBy.get(rootReal) ?? model) === model).map(({ model }) => model);
-}
-
 function messageKey(m: LintMessage): string {
   return `${m.ruleId}\u0000${m.span.file}\u0000${m.span.start}\u0000${m.span.end}\u0000${m.message}`;
 }
@@ -104,29 +84,42 @@ export interface ModelLint {
   readonly comments: readonly CommentToken[];
 }
 
-/** Builds and lints the models of some targets (one thread's share of a project). */
-export function lintModels(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): { lints: ModelLint[]; models: HeaderRewriteModel[] } {
-  const models = buildModels(targets, io, registry, settings);
+/**
+ * Builds and lints the models of some targets (one thread's share of a project), one at a time:
+ * a model is dropped once linted, so memory holds one configuration tree, not all of them.
+ * Main configurations come first and a target already linted in another's context is skipped;
+ * a root that a later model turns out to include is filtered by {@link assemble}.
+ */
+export function lintModels(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ModelLint[] {
   // One simulator per dialect for the whole project: its cache is keyed by what ops do, so
   // thousands of similar files share their simulations.
   const simulators = new Map<Dialect, Simulator>();
+  const covered = new Set<string>();
   const lints: ModelLint[] = [];
+  const ordered = [...targets].sort(rootOrder);
   let done = 0;
-  for (const model of models) {
-    settings.onProgress?.(done++, models.length);
+  for (const target of ordered) {
+    settings.onProgress?.(done++, ordered.length);
+    const rootReal = io.realpath(target.path);
+    if (covered.has(rootReal) || isIoError(io.read(target.path))) continue;
+    const started = settings.timings ? performance.now() : 0;
+    const model = registry(target.dialect).buildModel(target.path, io, settings.options);
+    if (settings.timings) settings.timings.set('(parse and model)', (settings.timings.get('(parse and model)') ?? 0) + performance.now() - started);
+    const includes = coveredBy(model).map((f) => io.realpath(f));
+    for (const f of includes) covered.add(f);
     let sim = simulators.get(model.dialect);
     if (!sim) simulators.set(model.dialect, (sim = createSimulator(model.dialect)));
     lints.push({
       root: model.root,
-      rootReal: io.realpath(model.root),
+      rootReal,
       dialect: model.dialect,
-      includes: coveredBy(model).filter((f) => f !== model.root).map((f) => io.realpath(f)),
+      includes: includes.filter((f) => f !== rootReal),
       files: [...model.files.keys()],
       messages: lintModel(model, registry(model.dialect), io, settings, sim),
       comments: model.comments,
     });
   }
-  return { lints, models };
+  return lints;
 }
 
 /**
@@ -162,7 +155,13 @@ export function assemble(targets: readonly LintTarget[], lints: readonly ModelLi
     const read = io.read(path);
     const dialect = dialectOf.get(path);
     if (isIoError(read)) {
-      const message: LintMessage = { ruleId: null, severity: 2, fatal: true, message: `Cannot read file: ${read.error}`, span: { file: path, start: 0, end: 0 } };
+      const span = { file: path, start: 0, end: 0 };
+      if (read.skipped) {
+        const message: LintMessage = { ruleId: null, severity: 1, message: `File ${read.error}.`, span };
+        results.push(dialect ? { path, dialect, messages: [message] } : { path, messages: [message] });
+        continue;
+      }
+      const message: LintMessage = { ruleId: null, severity: 2, fatal: true, message: `Cannot read file: ${read.error}`, span };
       results.push(dialect ? { path, dialect, messages: [message], unreadable: true } : { path, messages: [message], unreadable: true });
       continue;
     }
@@ -180,6 +179,6 @@ export function assemble(targets: readonly LintTarget[], lints: readonly ModelLi
 }
 
 export function lintProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ProjectLint {
-  const { lints, models } = lintModels(targets, io, registry, settings);
-  return { results: assemble(targets, lints, io, settings), models };
+  const models = lintModels(targets, io, registry, settings);
+  return { results: assemble(targets, models, io, settings), models };
 }

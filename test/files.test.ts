@@ -1,0 +1,97 @@
+/**
+ * Pointing the linter at any directory of a real server: binary and oversized files are skipped
+ * with a warning, unreadable files and broken links exit 2 while the rest is linted, link loops
+ * end, large trees are walked, and a run killed during --fix never leaves a partial file.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
+
+const BLANKET = '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n';
+const BIN = new URL('../bin/lint-proxy-config.js', import.meta.url).pathname;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lpc-files-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface JsonResult {
+  filePath: string;
+  messages: { ruleId: string | null; severity: number; message: string }[];
+}
+
+async function lintJson(args: string[]): Promise<{ code: number; results: JsonResult[] }> {
+  const r = await cli([...args, '-f', 'json'], { cwd: dir });
+  return { code: r.code, results: JSON.parse(r.stdout) as JsonResult[] };
+}
+
+describe('files on a real server', () => {
+  it('skips binary and oversized files with a warning, not a failure', async () => {
+    writeFileSync(join(dir, 'core.conf'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
+    writeFileSync(join(dir, 'huge.conf'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    writeFileSync(join(dir, 'ok.conf'), BLANKET.replace('^(.*)$', '^(JSESSIONID=.*)$'));
+    const { code, results } = await lintJson(['.', '--max-file-size', '1']);
+    expect(code).toBe(0);
+    const byName = (n: string) => results.find((r) => r.filePath.endsWith(n))!.messages;
+    expect(byName('core.conf')).toEqual([expect.objectContaining({ ruleId: null, severity: 1, message: expect.stringContaining('binary') })]);
+    expect(byName('huge.conf')).toEqual([expect.objectContaining({ ruleId: null, severity: 1, message: expect.stringContaining('larger than 1 MB') })]);
+    expect(byName('ok.conf')).toEqual([]);
+  });
+
+  it('exits 2 for a broken symbolic link and still lints every other file', async () => {
+    symlinkSync(join(dir, 'missing.conf'), join(dir, 'dangling.conf'));
+    mkdirSync(join(dir, 'real.d'));
+    symlinkSync(join(dir, 'real.d'), join(dir, 'linked.conf')); // a link to a directory is not a file
+    writeFileSync(join(dir, 'bad.conf'), BLANKET);
+    const { code, results } = await lintJson(['.']);
+    expect(code).toBe(2);
+    expect(results.find((r) => r.filePath.endsWith('dangling.conf'))!.messages[0]).toMatchObject({ ruleId: null, severity: 2, message: 'Cannot read file: no such file or directory' });
+    expect(results.find((r) => r.filePath.endsWith('bad.conf'))!.messages[0]!.ruleId).toBe('xsrf-cookie-httponly');
+  });
+
+  it('terminates on symbolic link loops in the tree and in includes', async () => {
+    mkdirSync(join(dir, 'a'));
+    symlinkSync('..', join(dir, 'a', 'loop'));
+    symlinkSync('self.conf', join(dir, 'a', 'self.conf'));
+    writeFileSync(join(dir, 'a', 'main.conf'), 'Include a/main.conf\n');
+    const { code, results } = await lintJson(['.', '--server-root', dir]);
+    expect(code).toBe(2); // self.conf: too many levels of symbolic links
+    expect(results.some((r) => r.messages.some((m) => m.ruleId === 'include-unresolved'))).toBe(true);
+  });
+
+  it('walks a directory of 10,000 files', async () => {
+    for (let i = 0; i < 100; i++) {
+      const sub = join(dir, `site${i}`, 'conf.d');
+      mkdirSync(sub, { recursive: true });
+      for (let j = 0; j < 100; j++) writeFileSync(join(sub, `s${j}.conf`), `server {\n    location / { proxy_pass http://127.0.0.1:${8000 + j}; }\n}\n`);
+    }
+    const { code, results } = await lintJson(['.']);
+    expect(code).toBe(0);
+    expect(results).toHaveLength(10_000);
+  }, 120_000);
+
+  it('never leaves a partial file when killed during --fix; the next run cleans up', async () => {
+    const files = Array.from({ length: 300 }, (_, i) => join(dir, `s${String(i).padStart(3, '0')}.conf`));
+    for (const f of files) writeFileSync(f, BLANKET);
+    const fixed = (await cli(['--stdin', '--stdin-filename', 'x.conf', '--fix'], { cwd: dir, stdin: BLANKET })).stdout;
+    expect(fixed).not.toBe(BLANKET);
+    // Kill the moment the first file is replaced: the run is then in the middle of its writes.
+    const child = spawn(process.execPath, [BIN, '--fix', '.', '-f', 'compact'], { cwd: dir, stdio: 'ignore', env: { ...process.env, LPC_WORKERS: '1' } });
+    const exited = new Promise((r) => child.once('exit', r));
+    const deadline = Date.now() + 60_000;
+    while (readFileSync(files[0]!, 'utf8') === BLANKET && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+    child.kill('SIGKILL');
+    await exited;
+    const states = files.map((f) => readFileSync(f, 'utf8'));
+    for (const [i, text] of states.entries()) expect(text === BLANKET || text === fixed, `${files[i]} is neither the original nor the fixed file`).toBe(true);
+    expect(states.filter((t) => t === fixed).length, 'the kill landed during the writes').toBeLessThan(files.length);
+    // A new run finishes the job and removes temporary files a killed run left behind.
+    await cli(['--fix', '.'], { cwd: dir });
+    for (const f of files) expect(readFileSync(f, 'utf8')).toBe(fixed);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  }, 120_000);
+});
