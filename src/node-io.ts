@@ -58,6 +58,8 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
   const maxFileBytes = maxFileMb * 1024 * 1024;
   const cache = new Map<string, SourceFile | IoError>();
   const realpaths = new Map<string, string>();
+  // Dialects probe the same directories for every file (nginx looks upward for nginx.conf).
+  const stats = new Map<string, FileKind>();
   return {
     cwd,
     read(path: string): SourceFile | IoError {
@@ -80,17 +82,9 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
       return result;
     },
     stat(path: string): FileKind {
-      try {
-        const st = statSync(path);
-        return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
-      } catch {
-        try {
-          lstatSync(path);
-          return 'other'; // a dangling symbolic link
-        } catch {
-          return 'missing';
-        }
-      }
+      let kind = stats.get(path);
+      if (kind === undefined) stats.set(path, (kind = statUncached(path)));
+      return kind;
     },
     readDir(path: string): string[] | IoError {
       try {
@@ -112,6 +106,20 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
       return real;
     },
   };
+}
+
+function statUncached(path: string): FileKind {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+  } catch {
+    try {
+      lstatSync(path);
+      return 'other'; // a dangling symbolic link
+    } catch {
+      return 'missing';
+    }
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import { RULES } from '../rules/index.js';
 import type { CookieCatalog } from './cookies/catalog.js';
 import type { DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
+import type { ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
 import { lintModels, type DialectRegistry, type LintTarget, type ModelLint } from './engine/project.js';
 import type { Dialect } from './model/header-rewrite.js';
@@ -72,7 +73,8 @@ function runShardInWorker(job: ShardJob): Promise<ModelLint[]> {
  * Lints `targets` on `threads` threads and returns every model's lint, for
  * `assemble()`. The main thread takes the first shard.
  */
-export async function lintInParallel(targets: readonly LintTarget[], cwd: string, settings: LintSettings, threads: number, maxFileMb?: number): Promise<ModelLint[]> {
+export async function lintInParallel(targets: readonly LintTarget[], io: ConfigIO, settings: LintSettings, threads: number, maxFileMb?: number): Promise<ModelLint[]> {
+  const cwd = io.cwd;
   const [own = [], ...rest] = shards(targets, threads);
   const job = (shard: readonly LintTarget[]): ShardJob => ({
     lpcShard: true,
@@ -86,7 +88,8 @@ export async function lintInParallel(targets: readonly LintTarget[], cwd: string
     ...(settings.directives ? { directives: settings.directives } : {}),
   });
   const others = rest.map((shard) => runShardInWorker(job(shard)));
-  const mine = lintModels(own, createNodeIO(cwd, maxFileMb), await registryFor(own), { ...settings, onProgress: undefined });
+  // The main thread's shard uses the run's I/O: those files were already read for detection.
+  const mine = lintModels(own, io, await registryFor(own), { ...settings, onProgress: undefined });
   return [mine, ...(await Promise.all(others))].flat();
 }
 

@@ -135,7 +135,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     reverted = outcome.reverted;
   } else if (!options.io && !options.stdin && threadCount(targets.length) > 1) {
     // Many files: lint shards on every core, then assemble as one project.
-    fileResults = assemble(targets, await lintInParallel(targets, options.cwd, settings, threadCount(targets.length), options.maxFileMb), io, settings);
+    fileResults = assemble(targets, await lintInParallel(targets, io, settings, threadCount(targets.length), options.maxFileMb), io, settings);
   } else {
     fileResults = lintProject(targets, io, registry, settings).results;
   }

@@ -36,7 +36,15 @@ export function probeAttributesOf(pipeline: readonly { readonly probeAttributes?
  * compare names caselessly (nginx, IIS) cannot tell them apart, and a case variant of a token
  * cookie is a token cookie too.
  */
+const lookalikes = new WeakMap<CookieCatalog, string[]>();
+
 export function lookalikeNames(catalog: CookieCatalog): string[] {
+  let names = lookalikes.get(catalog);
+  if (!names) lookalikes.set(catalog, (names = computeLookalikes(catalog)));
+  return names;
+}
+
+function computeLookalikes(catalog: CookieCatalog): string[] {
   const xsrfLower = new Set(catalog.xsrf.map((c) => c.name.toLowerCase()));
   const out = new Set<string>();
   for (const { name } of catalog.xsrf) {

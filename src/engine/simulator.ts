@@ -55,21 +55,20 @@ export function createSimulator(dialect: Dialect): Simulator {
     if (id === undefined) opIds.set(op, (id = nextId++));
     return `#${id}`;
   };
-  const pipelineKeys = new WeakMap<readonly CookieOp[], string>();
-  const keyOf = (pipeline: readonly CookieOp[]): string => {
-    let key = pipelineKeys.get(pipeline);
-    if (key === undefined) pipelineKeys.set(pipeline, (key = pipeline.map(partOf).join('\u0002')));
-    return key;
-  };
-  /** Short ids for long keys, so result-cache keys stay small. */
+  /** A small id per distinct behaviour, remembered per pipeline array. */
   const keyIds = new Map<string, number>();
+  const pipelineIds = new WeakMap<readonly CookieOp[], number>();
   const keyId = (pipeline: readonly CookieOp[]): number => {
-    const key = keyOf(pipeline);
-    let id = keyIds.get(key);
+    let id = pipelineIds.get(pipeline);
+    if (id !== undefined) return id;
+    const key = pipeline.map(partOf).join('\u0002');
+    id = keyIds.get(key);
     if (id === undefined) keyIds.set(key, (id = keyIds.size));
+    pipelineIds.set(pipeline, id);
     return id;
   };
-  const cache = new Map<string, { pipeline: readonly CookieOp[]; result: SimResult }>();
+  // Results by pipeline id, then backend and status, then input: no key strings on the hot path.
+  const cache = new Map<number, Map<string, Map<string, { pipeline: readonly CookieOp[]; result: SimResult }>>>();
   // Every rule asks for the groups of the same endpoints: compute them once.
   const groupCache = new WeakMap<readonly Endpoint[], PipelineGroup[]>();
   return {
@@ -96,11 +95,17 @@ export function createSimulator(dialect: Dialect): Simulator {
       return groups;
     },
     run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status = 200): SimResult {
-      const key = `${backend}\u0000${status}\u0000${keyId(pipeline)}\u0000${values.join('\u0001')}`;
-      const hit = cache.get(key);
+      const id = keyId(pipeline);
+      let byEnv = cache.get(id);
+      if (!byEnv) cache.set(id, (byEnv = new Map()));
+      const env = status === 200 ? backend : `${backend}:${status}`;
+      let byInput = byEnv.get(env);
+      if (!byInput) byEnv.set(env, (byInput = new Map()));
+      const input = values.length === 1 ? values[0]! : values.join('\u0001');
+      const hit = byInput.get(input);
       if (hit === undefined) {
         const result = simulate(dialect, pipeline, { backend, status }, values);
-        cache.set(key, { pipeline, result });
+        byInput.set(input, { pipeline, result });
         return result;
       }
       return hit.pipeline === pipeline ? hit.result : rebind(hit.result, hit.pipeline, pipeline);

@@ -22,10 +22,27 @@ export interface ParsedSetCookie {
 }
 
 function trimWs(s: string): string {
-  return s.replace(/^[ \t]+|[ \t]+$/g, '');
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
+/** Verdicts parse the same few hundred sample values again and again: remember them. */
+const parsed = new Map<string, ParsedSetCookie>();
+const PARSED_LIMIT = 4096;
+
 export function parseSetCookie(header: string): ParsedSetCookie {
+  let result = parsed.get(header);
+  if (result === undefined) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(header, (result = parseUncached(header)));
+  }
+  return result;
+}
+
+function parseUncached(header: string): ParsedSetCookie {
   const semi = header.indexOf(';');
   const pair = semi === -1 ? header : header.slice(0, semi);
   const eq = pair.indexOf('=');
