@@ -1,9 +1,11 @@
 /**
- * Linting many files on every core. The targets are cut into contiguous shards (files of one
- * directory, which include each other, stay together); each worker thread builds and lints its
- * shard's models and returns plain {@link ModelLint} data; the main thread lints one shard itself,
- * then assembles everything exactly as a single-threaded run would (a root included by a model of
- * another shard is still reported only in that context).
+ * Linting many files on every core. The targets are cut into small contiguous chunks (files of
+ * one directory, which include each other, stay together); the main thread and the worker threads
+ * claim chunks one at a time through an atomic counter in shared memory, so a thread that started
+ * late or got heavier files simply takes fewer. Each thread builds and lints its chunks' models and
+ * returns plain {@link ModelLint} data; the main thread then assembles everything exactly as a
+ * single-threaded run would (a root included by a model of another chunk is still reported only in
+ * that context).
  *
  * Workers load the bundled CLI (dist/cli.cjs); running from TypeScript sources (tests) stays
  * single-threaded. `LPC_WORKERS=<n>` sets the number of threads (1 disables workers).
@@ -17,6 +19,7 @@ import type { DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
 import type { ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
+import type { Simulator } from './engine/rule.js';
 import { lintModels, type DialectRegistry, type LintTarget, type ModelLint } from './engine/project.js';
 import type { Dialect } from './model/header-rewrite.js';
 import { createNodeIO } from './node-io.js';
@@ -24,12 +27,17 @@ import { createNodeIO } from './node-io.js';
 /** Fewer files than this are not worth a worker's start-up (~50 ms). */
 export const MIN_FILES_PER_WORKER = 64;
 
+/** Files per chunk a thread claims at a time. */
+const CHUNK = 50;
+
 /** What a worker needs to rebuild the settings (functions and rules cannot cross threads). */
 interface ShardJob {
   readonly lpcShard: true;
   readonly cwd: string;
   readonly maxFileMb: number | undefined;
-  readonly targets: readonly LintTarget[];
+  readonly chunks: readonly (readonly LintTarget[])[];
+  /** Int32Array[0]: the next chunk to claim, shared by every thread. */
+  readonly next: SharedArrayBuffer;
   readonly catalog: CookieCatalog;
   readonly options: DialectOptions;
   readonly ruleSettings: readonly [string, RuleSetting][];
@@ -47,10 +55,22 @@ export function threadCount(files: number, env: NodeJS.ProcessEnv = process.env)
   return Math.max(1, Math.min(cores, Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 
-function shards(targets: readonly LintTarget[], n: number): LintTarget[][] {
+function chunksOf(targets: readonly LintTarget[]): LintTarget[][] {
   const sorted = [...targets].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const size = Math.ceil(sorted.length / n);
-  return Array.from({ length: n }, (_, i) => sorted.slice(i * size, (i + 1) * size)).filter((s) => s.length > 0);
+  const out: LintTarget[][] = [];
+  for (let i = 0; i < sorted.length; i += CHUNK) out.push(sorted.slice(i, i + CHUNK));
+  return out;
+}
+
+/** Claims and lints chunks until none is left. */
+function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ModelLint[] {
+  const next = new Int32Array(job.next);
+  const lints: ModelLint[] = [];
+  const simulators = new Map<Dialect, Simulator>();
+  for (let i = Atomics.add(next, 0, 1); i < job.chunks.length; i = Atomics.add(next, 0, 1)) {
+    lints.push(...lintModels(job.chunks[i]!, io, registry, settings, simulators));
+  }
+  return lints;
 }
 
 async function registryFor(targets: readonly LintTarget[]): Promise<DialectRegistry> {
@@ -74,22 +94,21 @@ function runShardInWorker(job: ShardJob): Promise<ModelLint[]> {
  * `assemble()`. The main thread takes the first shard.
  */
 export async function lintInParallel(targets: readonly LintTarget[], io: ConfigIO, settings: LintSettings, threads: number, maxFileMb?: number): Promise<ModelLint[]> {
-  const cwd = io.cwd;
-  const [own = [], ...rest] = shards(targets, threads);
-  const job = (shard: readonly LintTarget[]): ShardJob => ({
+  const job: ShardJob = {
     lpcShard: true,
-    cwd,
+    cwd: io.cwd,
     maxFileMb,
-    targets: shard,
+    chunks: chunksOf(targets),
+    next: new SharedArrayBuffer(4),
     catalog: settings.catalog,
     options: settings.options,
     ruleSettings: [...(settings.ruleSettings ?? new Map()).entries()],
     wantFixes: settings.wantFixes,
     ...(settings.directives ? { directives: settings.directives } : {}),
-  });
-  const others = rest.map((shard) => runShardInWorker(job(shard)));
-  // The main thread's shard uses the run's I/O: those files were already read for detection.
-  const mine = lintModels(own, io, await registryFor(own), { ...settings, onProgress: undefined });
+  };
+  const others = Array.from({ length: threads - 1 }, () => runShardInWorker(job));
+  // The main thread uses the run's I/O: those files were already read for detection.
+  const mine = lintClaimed(job, io, await registryFor(targets), { ...settings, onProgress: undefined });
   return [mine, ...(await Promise.all(others))].flat();
 }
 
@@ -105,6 +124,6 @@ export async function runWorkerIfAsked(): Promise<void> {
     wantFixes: job.wantFixes,
     ...(job.directives ? { directives: job.directives } : {}),
   };
-  const lints = lintModels(job.targets, createNodeIO(job.cwd, job.maxFileMb), await registryFor(job.targets), settings);
+  const lints = lintClaimed(job, createNodeIO(job.cwd, job.maxFileMb), await registryFor(job.chunks.flat()), settings);
   parentPort.postMessage(lints);
 }

@@ -83,6 +83,10 @@ function undetected(path: string): FileResult {
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
+  const phase = (name: string, started: number) => {
+    if (options.timings) options.timings.set(name, (options.timings.get(name) ?? 0) + performance.now() - started);
+  };
+  let started = performance.now();
   const baseIo = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
   const discovered = options.stdin
     ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [] as string[] }
@@ -107,6 +111,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     else if (discovery.explicit.has(path)) extra.push(undetected(path));
   }
 
+  phase('(find, read, detect files)', started);
   const dialects = await loadDialects(new Set(targets.map((t) => t.dialect)));
   const registry = (d: Dialect): DialectModule => dialects.get(d)!;
   const settings: LintSettings = {
@@ -135,7 +140,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     reverted = outcome.reverted;
   } else if (!options.io && !options.stdin && threadCount(targets.length) > 1) {
     // Many files: lint shards on every core, then assemble as one project.
-    fileResults = assemble(targets, await lintInParallel(targets, io, settings, threadCount(targets.length), options.maxFileMb), io, settings);
+    started = performance.now();
+    const lints = await lintInParallel(targets, io, settings, threadCount(targets.length), options.maxFileMb);
+    phase('(parallel lint, wall)', started);
+    started = performance.now();
+    fileResults = assemble(targets, lints, io, settings);
+    phase('(assemble)', started);
   } else {
     fileResults = lintProject(targets, io, registry, settings).results;
   }

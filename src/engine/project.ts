@@ -90,10 +90,15 @@ export interface ModelLint {
  * Main configurations come first and a target already linted in another's context is skipped;
  * a root that a later model turns out to include is filtered by {@link assemble}.
  */
-export function lintModels(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ModelLint[] {
+export function lintModels(
+  targets: readonly LintTarget[],
+  io: ConfigIO,
+  registry: DialectRegistry,
+  settings: LintSettings,
   // One simulator per dialect for the whole project: its cache is keyed by what ops do, so
-  // thousands of similar files share their simulations.
-  const simulators = new Map<Dialect, Simulator>();
+  // thousands of similar files share their simulations (pass the same map for every chunk).
+  simulators = new Map<Dialect, Simulator>(),
+): ModelLint[] {
   const covered = new Set<string>();
   const lints: ModelLint[] = [];
   const ordered = [...targets].sort(rootOrder);
