@@ -25,6 +25,15 @@ function replacer(key: string, value: unknown): unknown {
   return value;
 }
 
+/** The behaviour-relevant data of any value (an op, or a part shared by many ops), as a string. */
+export function dataSignature(value: object): string | null {
+  try {
+    return JSON.stringify(value, replacer);
+  } catch {
+    return null; // cyclic or otherwise unserializable
+  }
+}
+
 const cache = new WeakMap<CookieOp, string | null>();
 
 export function opSignature(op: CookieOp): string | null {

@@ -12,6 +12,7 @@
  * (nginx-cookie-rewrite.ts `legacyRewrite`).
  */
 import type { Span } from '../../source.js';
+import { dataSignature } from '../signature.js';
 import type { CookieOp, OpPart, SetCookieLine } from '../header-rewrite.js';
 import { changeLine } from '../set-cookie.js';
 import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './nginx-cookie-attrs.js';
@@ -65,6 +66,15 @@ export function flagsEntryMatches(entry: NginxFlagsEntry, name: string): boolean
   return pattern.length === name.length && pattern.toLowerCase() === name.toLowerCase();
 }
 
+const entrySignatures = new WeakMap<NginxCookieEntry, string>();
+
+/** An entry's behaviour (directive, pattern, replacement or flags), computed once per entry. */
+function entrySignature(entry: NginxCookieEntry): string {
+  let signature = entrySignatures.get(entry);
+  if (signature === undefined) entrySignatures.set(entry, (signature = dataSignature(entry) ?? `#${Math.random()}`));
+  return signature;
+}
+
 export class NginxProxyCookieOp implements CookieOp {
   readonly kind = 'nginx-proxy-cookie';
   readonly dialect = 'nginx' as const;
@@ -80,6 +90,7 @@ export class NginxProxyCookieOp implements CookieOp {
   readonly legacy: boolean;
   readonly entries: readonly NginxCookieEntry[];
   readonly probeAttributes: readonly string[];
+  readonly signature: string;
 
   constructor(init: NginxProxyCookieInit) {
     this.domains = init.domains;
@@ -94,6 +105,8 @@ export class NginxProxyCookieOp implements CookieOp {
     this.focus = first?.focus ?? this.span;
     this.label = this.entries.length === 1 ? first!.label : `proxy_cookie_* (${this.entries.length} directives)`;
     this.parts = this.entries.map((e) => ({ span: e.span, label: e.label, focus: e.focus }));
+    // Locations share their inherited entries: sign each entry once, then compose.
+    this.signature = `nginx-proxy-cookie\u0000${this.legacy}\u0000${this.entries.map(entrySignature).join('\u0001')}`;
     this.probeAttributes = [...new Set(this.entries.flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()).filter((a) => a !== 'Path=/')))];
   }
 
