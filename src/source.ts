@@ -34,14 +34,29 @@ export interface Position {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// Fatal and BOM-keeping like utf8: the default decoders turn an odd final byte or a lone
+// surrogate into U+FFFD and drop a second BOM, so writing a fix back changed bytes it never edited.
+const utf16le = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
+const utf16be = new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true });
+
+function strictDecode(decoder: { decode(bytes: Uint8Array): string }, bytes: Uint8Array): string | undefined {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Decodes raw bytes, detecting BOMs, UTF-16 and invalid UTF-8. Never throws. */
 export function decode(bytes: Uint8Array): { text: string; encoding: Encoding; bom: boolean } {
+  // A UTF-16 BOM before bytes that are not valid UTF-16 falls through to latin1 below.
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
-    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf16le', bom: true };
+    const text = strictDecode(utf16le, bytes.subarray(2));
+    if (text !== undefined) return { text, encoding: 'utf16le', bom: true };
   }
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf16be', bom: true };
+    const text = strictDecode(utf16be, bytes.subarray(2));
+    if (text !== undefined) return { text, encoding: 'utf16be', bom: true };
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;

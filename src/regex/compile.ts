@@ -16,7 +16,7 @@ import type { CharSet } from './charset.js';
 import { ECMA_LINE_TERMINATORS, WORD, canonEcma } from './char-classes.js';
 import { firstCharSet, firstInfo, singleCharSet } from './first-chars.js';
 import { lookbehindBranches } from './lookbehind.js';
-import { MAX_DEPTH, codeTable, type M, type State } from './match-state.js';
+import { MAX_DEPTH, codeTable, type CodeTable, type M, type State } from './match-state.js';
 import { RegexBudgetError } from './types.js';
 
 /** Lowest and highest capture group numbers inside `node` ([1, 0] when none). */
@@ -49,6 +49,12 @@ export class Compiler {
   private readonly sem: MatchSemantics;
   /** Inner accept of assertion and atomic bodies: remembers where the body ended. */
   private readonly acceptInner: M;
+  /**
+   * Lookup tables by set, shared (matchers only read them): a case-insensitive pattern makes a
+   * set of every letter, and a 256-byte table per letter of a 100 KB pattern kept the GC busy
+   * for seconds (found by test/fuzz).
+   */
+  private readonly tables = new Map<string, CodeTable>();
 
   constructor(
     private readonly st: State,
@@ -104,13 +110,20 @@ export class Compiler {
     const st = this.st;
     const single = set.single;
     if (single >= 0) return this.char(single, next);
-    const { table, wide } = codeTable(set);
+    const { table, wide } = this.codeTable(set);
     if (wide === null) return (pos) => pos < st.len && table[st.s.charCodeAt(pos)] === 1 && next(pos + 1);
     return (pos) => {
       if (pos >= st.len) return false;
       const c = st.s.charCodeAt(pos);
       return (c < 256 ? table[c] === 1 : wide.has(c)) && next(pos + 1);
     };
+  }
+
+  private codeTable(set: CharSet): CodeTable {
+    const key = set.ranges.join(',');
+    let t = this.tables.get(key);
+    if (!t) this.tables.set(key, (t = codeTable(set)));
+    return t;
   }
 
   /** Right to left, so that each item knows its continuation; runs of literals become one comparison. */
@@ -121,7 +134,9 @@ export class Compiler {
       if (item.type === 'char' && i > 0 && items[i - 1]!.type === 'char') {
         let j = i;
         while (j > 0 && items[j - 1]!.type === 'char') j--;
-        const text = String.fromCharCode(...items.slice(j, i + 1).map((c) => (c as { code: number }).code));
+        // Not String.fromCharCode(...codes): spreading a run of 100,000 literals overflows the stack.
+        let text = '';
+        for (let k = j; k <= i; k++) text += String.fromCharCode((items[k] as { code: number }).code);
         m = this.literal(text, m);
         i = j - 1;
         continue;
@@ -193,7 +208,7 @@ export class Compiler {
   /** `x*`, `[^;]+?`... over a single code unit: count the run once, then try the continuation at each length. */
   private charLoop(set: CharSet, min: number, max: number, mode: 'greedy' | 'lazy' | 'possessive', next: M): M {
     const st = this.st;
-    const { table, wide } = codeTable(set);
+    const { table, wide } = this.codeTable(set);
     const anything = set.coversAll(this.parsed.maxCode);
     // `.`, `[^;]`, `[^=]`: the run ends at the first of a few excluded characters; native indexOf finds it fastest.
     const excluded = set.negate(this.parsed.maxCode);

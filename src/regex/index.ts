@@ -25,8 +25,45 @@ export { escapeRegexLiteral, type EscapeOptions } from './escape.js';
 export { toByteString, fromByteString } from './bytes.js';
 export { patternShape } from './shape.js';
 
+type Compiled = { ok: true; regex: CompiledRegex } | { ok: false; error: RegexError };
+
+/**
+ * Compiled patterns by options and source, least recently used first. A model is rebuilt for
+ * every fix it proves and on every fix pass, compiling the same patterns again: on a 76 KB
+ * pattern (found by test/fuzz) that alone took seconds. Sharing is safe: a compiled regex is
+ * immutable and matching is synchronous. Bounded in entries and in pattern text kept.
+ */
+const cache = new Map<string, Compiled>();
+const CACHE_ENTRIES = 512;
+const CACHE_CHARS = 1_000_000;
+let cachedChars = 0;
+
+function cacheKey(pattern: string, o: RegexOptions): string {
+  const flags = `${+!!o.caseless}${+!!o.dotAll}${+!!o.dollarEndOnly}${+!!o.multiline}${+!!o.extended}`;
+  return `${o.flavor}\u0000${flags}\u0000${o.stepLimit ?? DEFAULT_STEP_LIMIT}\u0000${pattern}`;
+}
+
 /** Compiles `pattern`; the result is reusable for any number of `exec()` calls. */
-export function compileRegex(pattern: string, options: RegexOptions): { ok: true; regex: CompiledRegex } | { ok: false; error: RegexError } {
+export function compileRegex(pattern: string, options: RegexOptions): Compiled {
+  const key = cacheKey(pattern, options);
+  const hit = cache.get(key);
+  if (hit) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const compiled = compileUncached(pattern, options);
+  cache.set(key, compiled);
+  cachedChars += key.length;
+  for (const [k] of cache) {
+    if (cache.size <= CACHE_ENTRIES && cachedChars <= CACHE_CHARS) break;
+    cache.delete(k);
+    cachedChars -= k.length;
+  }
+  return compiled;
+}
+
+function compileUncached(pattern: string, options: RegexOptions): Compiled {
   const result = parsePattern(pattern, options);
   if (!result.ok) return result;
   const { parsed } = result.value;

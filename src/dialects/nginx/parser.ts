@@ -28,12 +28,19 @@ function isLuaBlockDirective(name: string): boolean {
   return /_by_lua_block$/.test(name);
 }
 
+/**
+ * Deeper block nesting is refused. nginx has no such limit, but each level is a recursion here
+ * (and in the walks after parsing): thousands of `{` exhausted the stack. Real configurations
+ * nest a handful of levels; the IIS reader stops at the same depth (iis/xml.ts MAX_DEPTH).
+ */
+export const MAX_BLOCK_DEPTH = 256;
+
 /** Parses `text[start, end)` of `file` (the whole text unless it is a section of an `nginx -T` dump). */
 export function parseRegion(text: string, file: string, start = 0, end = text.length, encoding: Encoding = 'utf8'): ParsedRegion {
   const reader = new TokenReader(text, file, start, end, encoding);
   const errors: SyntaxError[] = [];
 
-  const parseBlock = (open: Span | null): { children: Directive[]; close?: Span } => {
+  const parseBlock = (open: Span | null, depth: number): { children: Directive[]; close?: Span } => {
     const children: Directive[] = [];
     for (;;) {
       const st = reader.readStatement();
@@ -58,7 +65,12 @@ export function parseRegion(text: string, file: string, start = 0, end = text.le
             if (!lua.close) return { children };
             break;
           }
-          const inner = parseBlock(st.endSpan);
+          if (depth >= MAX_BLOCK_DEPTH) {
+            errors.push({ message: `blocks are nested more than ${MAX_BLOCK_DEPTH} deep; lint-proxy-config stops reading here`, span: st.endSpan });
+            reader.pos = reader.end;
+            return { children };
+          }
+          const inner = parseBlock(st.endSpan, depth + 1);
           if (!name) {
             // `{` with no directive: nginx refuses it (reported by the reader); keep the contents.
             children.push(...inner.children);
@@ -89,7 +101,7 @@ export function parseRegion(text: string, file: string, start = 0, end = text.le
     }
   };
 
-  const { children } = parseBlock(null);
+  const { children } = parseBlock(null, 0);
   const all = [...reader.errors, ...errors].sort((a, b) => a.span.start - b.span.start);
   return { directives: children, comments: reader.comments, errors: all };
 }

@@ -1,0 +1,162 @@
+/**
+ * Bugs the fuzz suite found, one test each, named after what went wrong; each also replays the
+ * shrunk counterexample through every invariant (test/fuzz/invariants.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { buildNginxModel } from '../../src/dialects/nginx/index.js';
+import { parseXml } from '../../src/dialects/iis/xml.js';
+import { compileRegex, RegexBudgetError } from '../../src/regex/index.js';
+import { createSourceFile, decode, encode } from '../../src/source.js';
+import { memoryIO } from '../harness/memory-io.js';
+import { checkProject } from './invariants.js';
+import { applyMutations } from './mutate.js';
+import { seedsFor } from './corpus.js';
+
+function seed(name: string): Uint8Array {
+  return seedsFor(name.split('/')[1] as 'apache' | 'nginx' | 'iis').find((s) => s.name === name)!.bytes;
+}
+
+describe('UTF-16 that is not valid UTF-16 was decoded lossily, so --fix rewrote bytes it never edited', () => {
+  it.each([
+    ['an odd number of bytes', [0xff, 0xfe, 0x3c, 0x00, 0x61]],
+    ['a lone surrogate', [0xff, 0xfe, 0x00, 0xd8, 0x61, 0x00]],
+    ['a second BOM', [0xff, 0xfe, 0xff, 0xfe, 0x61, 0x00]],
+    ['big endian with an odd number of bytes', [0xfe, 0xff, 0x00, 0x61, 0x00]],
+  ])('%s round-trips byte for byte', (_name, raw) => {
+    const bytes = Buffer.from(raw);
+    const d = decode(bytes);
+    expect(encode(d.text, d.encoding, d.bom).equals(bytes)).toBe(true);
+  });
+
+  it('valid UTF-16 is still decoded as UTF-16', () => {
+    expect(decode(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('<a/>', 'utf16le')]))).toEqual({ text: '<a/>', encoding: 'utf16le', bom: true });
+  });
+
+  it('the fuzz case: a CRLF vhost saved as UTF-16 with one stray byte appended', () => {
+    const bytes = applyMutations(seed('xsrf-cookie-httponly/apache/invalid-crlf.conf'), [{ kind: 'utf16', bigEndian: false }, { kind: 'insert', at: 1_000_000, token: { text: '\t' } }], 'apache');
+    checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': bytes }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+});
+
+describe('a web.config truncated inside an end tag got a fatal message past the end of the file', () => {
+  it('the span ends at the end of the file', () => {
+    const text = '<configuration>\n  <system.webServer>\n  </';
+    const doc = parseXml(createSourceFile('/site/web.config', text));
+    expect(doc.fatal?.message).toMatch(/The file ends inside/);
+    expect(doc.fatal!.span.end).toBeLessThanOrEqual(text.length);
+    expect(doc.fatal!.span.start).toBeLessThanOrEqual(doc.fatal!.span.end);
+  });
+
+  it('the fuzz case: the IIS example cut after its last "/"', () => {
+    const bytes = seed('examples/iis/web.config');
+    const cut = bytes.subarray(0, bytes.lastIndexOf(0x2f) + 1);
+    checkProject({ files: { '/inetpub/wwwroot/app/web.config': cut }, targets: ['/inetpub/wwwroot/app/web.config'], dialect: 'iis' });
+  });
+});
+
+describe('thousands of nested nginx blocks overflowed the stack', () => {
+  it('nesting deeper than 256 blocks is one positioned error, not a RangeError', () => {
+    const text = `http {\n${'location /a {\n'.repeat(5000)}${'}\n'.repeat(5000)}}\n`;
+    const model = buildNginxModel('/etc/nginx/nginx.conf', memoryIO({ '/etc/nginx/nginx.conf': text }), { nginxVersion: '1.30.1' });
+    const errors = model.problems.filter((p) => p.ruleId === null);
+    expect(errors.map((p) => p.message)).toEqual(['blocks are nested more than 256 deep; lint-proxy-config stops reading here']);
+    expect(text.slice(errors[0]!.span.start, errors[0]!.span.end)).toBe('{');
+  });
+
+  it('the fuzz case: 4225 "{" before a location', () => {
+    const bytes = applyMutations(seed('cookie-header-overwrite/nginx/invalid-more-set-headers-inherited.conf'), [{ kind: 'long-line', at: 0, length: 4225, unit: '{' }, { kind: 'eol', to: 'crlf' }], 'nginx');
+    checkProject({ files: { '/etc/nginx/conf.d/site.conf': bytes }, targets: ['/etc/nginx/conf.d/site.conf'], dialect: 'nginx' });
+  });
+});
+
+describe('a regex with a very long run of literal characters overflowed the stack when compiled', () => {
+  it('a 200,000-character literal compiles and matches', () => {
+    const c = compileRegex(`^${'a'.repeat(200_000)}$`, { flavor: 'pcre' });
+    expect(c.ok).toBe(true);
+    if (c.ok) expect(c.regex.test('a'.repeat(200_000))).toBe(true);
+  });
+});
+
+describe('a 76 KB case-insensitive pattern was compiled again for every fix proof and pass, taking seconds', () => {
+  it('compiling the same pattern with the same options returns the compiled regex already built', () => {
+    const pattern = `(?i)^(?!(?:${'a'.repeat(76_000)}|XSRF-TOKEN)=)(.*)$`;
+    const first = compileRegex(pattern, { flavor: 'pcre', dotAll: true, dollarEndOnly: true });
+    expect(compileRegex(pattern, { flavor: 'pcre', dotAll: true, dollarEndOnly: true })).toBe(first);
+    // Different options are a different regex.
+    expect(compileRegex(pattern, { flavor: 'pcre', dotAll: false, dollarEndOnly: true })).not.toBe(first);
+  });
+
+  it('the fuzz case lints and fixes within the invariants', () => {
+    const bytes = applyMutations(
+      seed('xsrf-cookie-httponly/apache/invalid-fragment.fixed.conf'),
+      [
+        { kind: 'long-line', at: 562672740, length: 76170, unit: 'a' },
+        { kind: 'eol', to: 'mixed' },
+        { kind: 'in-value', nth: 160, text: '[' },
+        { kind: 'insert-near', cls: 'space', nth: 0, after: false, token: { text: 'Header edit Set-Cookie "^(a+)+$" "$0; HttpOnly"\n' } },
+      ],
+      'apache',
+    );
+    checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': bytes }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+});
+
+describe('a catastrophic pattern spent its step budget again on every sample, rule and fix proof: seconds for a 6-line file', () => {
+  it('a call that exhausted the budget fails at once the next time, with the same error', () => {
+    const c = compileRegex('(.*)*x', { flavor: 'pcre', stepLimit: 50_000 });
+    if (!c.ok) throw new Error(c.error.message);
+    const subject = 'XSRF-TOKEN=x; Path=/; HttpOnly';
+    const thrown = () => {
+      try {
+        c.regex.exec(subject);
+      } catch (e) {
+        return e;
+      }
+      throw new Error('finished within the budget');
+    };
+    const first = thrown();
+    expect(first).toBeInstanceOf(RegexBudgetError);
+    expect(thrown()).toBe(first);
+    // Another subject is matched afresh.
+    expect(c.regex.exec('no match here')).toBeNull();
+  });
+
+  it('the fuzz case lints and fixes within the invariants', () => {
+    const text = '<VirtualHost *:80>\n    ServerName app.example.com\n    Header set Set-Cookie "XSRF-TOKEN=x; Path=/; HttpOnly"\n    Header edit Set-Cookie (.*)*x ""\n    Header unset Set-Cookie\n</VirtualHost>\n';
+    checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': text }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+
+  it('a costly match (more than a thousand steps) is answered from memory the next time', () => {
+    const pattern = '^(?:(x+x+)+yz|x)';
+    const subject = 'xxxxxxxxxxxxxxy';
+    const tight = compileRegex(pattern, { flavor: 'pcre', stepLimit: 1_000 });
+    if (!tight.ok) throw new Error(tight.error.message);
+    expect(() => tight.regex.exec(subject)).toThrow(RegexBudgetError);
+    const c = compileRegex(pattern, { flavor: 'pcre' });
+    if (!c.ok) throw new Error(c.error.message);
+    const first = c.regex.exec(subject);
+    expect(first).toMatchObject({ start: 0, end: 1 });
+    expect(c.regex.exec(subject)).toBe(first);
+  });
+
+  it('the second fuzz case (15,000 near-budget matches of 414 values) lints and fixes within the invariants', () => {
+    const text =
+      'Header edit Set-Cookie ^(XSRF-TOKEN=.*)$ ""\n<VirtualHost *:80>\n    ServerName app.example.com\n    ProxyPass / http://127.0.0.1:8080/\n' +
+      '    Header edit Set-Cookie ^(([a-z])+.)+[A-Z]([a-z])+$ ""\n    <Location /app>\n        Header edit Set-Cookie (?i) "$1; HttpOnly"\n    </Location>\n</VirtualHost>\n';
+    checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': text }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+});
+
+describe('an edit with a 95 KB replacement was recomputed for every sample of every rule: seconds for one file', () => {
+  it('the fuzz case lints and fixes within the invariants (and under the hang detector)', () => {
+    const bytes = applyMutations(
+      seed('directive-invalid/apache/valid-well-formed.conf'),
+      [
+        { kind: 'insert-near', cls: 'nul', nth: 0, after: false, token: { text: 'Header set Set-Cookie "XSRF-TOKEN=x; HttpOnly"\n' } },
+        { kind: 'long-line', at: 865572927, length: 94846, unit: 'a' },
+      ],
+      'apache',
+    );
+    checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': bytes }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+});
