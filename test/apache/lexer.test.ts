@@ -4,7 +4,7 @@
  * also checked on the real server in real-server-errors.test.ts / real-server-cases.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { readLogicalLines } from '../../src/dialects/apache/lexer.js';
+import { lineOffset, readLogicalLines } from '../../src/dialects/apache/lexer.js';
 import { expandLine, splitWords } from '../../src/dialects/apache/words.js';
 import { createSourceFile } from '../../src/source.js';
 
@@ -23,7 +23,7 @@ describe('logical lines', () => {
     expect(l!.text).toBe('Header edit Set-Cookie x y');
     // every character maps back to the file
     const text = 'Header edit \\\nSet-Cookie x y\n';
-    expect([...l!.text].every((c, i) => text[l!.offsets[i]!] === c)).toBe(true);
+    expect([...l!.text].every((c, i) => text[lineOffset(l!, i)] === c)).toBe(true);
   });
 
   it('accepts CR LF after the backslash and strips CR LF line ends', () => {

@@ -17,8 +17,14 @@ export interface LogicalLine {
   readonly file: string;
   /** What httpd sees: joined, cut at NUL, trimmed. Never empty. */
   readonly text: string;
-  /** File offset of each character of {@link text}. */
-  readonly offsets: Int32Array;
+  /** File offset of `text[0]`; with {@link map} null, `text[i]` is at `base + i`. */
+  readonly base: number;
+  /**
+   * File offset of each character of {@link text}, only for lines joined from several physical
+   * lines (a `\` continuation): almost every line is one contiguous range, and a typed array per
+   * line was most of the garbage collector's work on large files.
+   */
+  readonly map: Int32Array | null;
   /** Offset where the first physical line of this logical line starts (its indentation). */
   readonly lineStart: number;
   /** Offset right after the last physical line's content, before its line terminator. */
@@ -36,7 +42,21 @@ interface Segment {
   readonly end: number;
 }
 
+/** File offset of `line.text[i]`. */
+export function lineOffset(line: LogicalLine, i: number): number {
+  return line.map === null ? line.base + i : line.map[i]!;
+}
+
 function buildLine(file: string, text: string, segments: Segment[], lineStart: number, lineEnd: number): LogicalLine | null {
+  if (segments.length === 1) {
+    let a = segments[0]!.start;
+    let b = segments[0]!.end;
+    while (a < b && isSpace(text[a])) a++;
+    while (b > a && isSpace(text[b - 1])) b--;
+    if (a === b) return null;
+    const out = text.slice(a, b);
+    return { file, text: out, base: a, map: null, lineStart, lineEnd, isComment: out[0] === '#' };
+  }
   let joined = '';
   for (const s of segments) joined += text.slice(s.start, s.end);
   let a = 0;
@@ -53,7 +73,7 @@ function buildLine(file: string, text: string, segments: Segment[], lineStart: n
     }
   }
   const out = joined.slice(a, b);
-  return { file, text: out, offsets, lineStart, lineEnd, isComment: out[0] === '#' };
+  return { file, text: out, base: offsets[0]!, map: offsets, lineStart, lineEnd, isComment: out[0] === '#' };
 }
 
 /** Splits a file into the logical lines httpd reads, skipping blank ones. */

@@ -15,7 +15,7 @@ import type { CommentToken, Problem } from '../../model/header-rewrite.js';
 import type { SourceFile, Span } from '../../source.js';
 import { evaluateConditional, ModuleSet } from './conditionals.js';
 import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
-import { readLogicalLines, type LogicalLine } from './lexer.js';
+import { lineOffset, readLogicalLines, type LogicalLine } from './lexer.js';
 import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode } from './syntax.js';
 import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine } from './words.js';
 
@@ -144,8 +144,8 @@ class Parser {
 
   /** Comments are kept once even when their file is included several times. */
   private comment(line: LogicalLine): void {
-    const start = line.offsets[0]!;
-    const end = line.offsets[line.text.length - 1]! + 1;
+    const start = lineOffset(line, 0);
+    const end = lineOffset(line, line.text.length - 1) + 1;
     const key = `${line.file}\u0000${start}`;
     if (this.commentKeys.has(key)) return;
     this.commentKeys.add(key);

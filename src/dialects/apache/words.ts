@@ -15,16 +15,17 @@
  * whole `${NAME}` reference, so a word made by substitution still points into the file.
  */
 import type { Span } from '../../source.js';
-import { isSpace, type LogicalLine } from './lexer.js';
+import { isSpace, lineOffset, type LogicalLine } from './lexer.js';
 
 export interface ExpandedLine {
   readonly line: LogicalLine;
   readonly text: string;
-  /** File range of each character of {@link text}. */
-  readonly from: Int32Array;
-  readonly to: Int32Array;
-  /** 1 where the character came from a `${NAME}` substitution. */
-  readonly subst: Uint8Array;
+  /**
+   * After a substitution: the file range of each character of {@link text}, 1 in `subst` where
+   * it came from a `${NAME}`. Null when nothing was substituted (almost every line): the text is
+   * the logical line's, each character at {@link lineOffset}.
+   */
+  readonly ranges: { readonly from: Int32Array; readonly to: Int32Array; readonly subst: Uint8Array } | null;
 }
 
 export interface Word {
@@ -47,13 +48,7 @@ export type VariableLookup = (name: string) => string | undefined;
 
 export function expandLine(line: LogicalLine, lookup: VariableLookup): ExpandedLine {
   const text = line.text;
-  const identity = (): ExpandedLine => {
-    const from = line.offsets;
-    const to = new Int32Array(from.length);
-    for (let i = 0; i < from.length; i++) to[i] = from[i]! + 1;
-    return { line, text, from, to, subst: new Uint8Array(text.length) };
-  };
-  if (!text.includes('${')) return identity();
+  if (!text.includes('${')) return { line, text, ranges: null };
   let out = '';
   const from: number[] = [];
   const to: number[] = [];
@@ -64,8 +59,8 @@ export function expandLine(line: LogicalLine, lookup: VariableLookup): ExpandedL
     if (close !== -1) {
       const value = lookup(text.slice(i + 2, close));
       if (value !== undefined) {
-        const a = line.offsets[i]!;
-        const b = line.offsets[close]! + 1;
+        const a = lineOffset(line, i);
+        const b = lineOffset(line, close) + 1;
         for (let k = 0; k < value.length; k++) {
           from.push(a);
           to.push(b);
@@ -77,32 +72,46 @@ export function expandLine(line: LogicalLine, lookup: VariableLookup): ExpandedL
       }
     }
     out += text[i];
-    from.push(line.offsets[i]!);
-    to.push(line.offsets[i]! + 1);
+    const at = lineOffset(line, i);
+    from.push(at);
+    to.push(at + 1);
     subst.push(0);
     i++;
   }
-  return { line, text: out, from: Int32Array.from(from), to: Int32Array.from(to), subst: Uint8Array.from(subst) };
+  if (!subst.includes(1)) return { line, text, ranges: null };
+  return { line, text: out, ranges: { from: Int32Array.from(from), to: Int32Array.from(to), subst: Uint8Array.from(subst) } };
 }
 
 function spanOf(x: ExpandedLine, start: number, end: number): { span: Span; substituted: boolean } {
+  const file = x.line.file;
+  const r = x.ranges;
+  if (r === null) {
+    if (start >= end) {
+      const at = start < x.text.length ? lineOffset(x.line, start) : x.text.length > 0 ? lineOffset(x.line, x.text.length - 1) + 1 : 0;
+      return { span: { file, start: at, end: at }, substituted: false };
+    }
+    // Offsets grow along a line (continuations only remove characters), so the ends bound the range.
+    return { span: { file, start: lineOffset(x.line, start), end: lineOffset(x.line, end - 1) + 1 }, substituted: false };
+  }
   let a = Number.MAX_SAFE_INTEGER;
   let b = -1;
   let substituted = false;
   for (let i = start; i < end; i++) {
-    a = Math.min(a, x.from[i]!);
-    b = Math.max(b, x.to[i]!);
-    if (x.subst[i]) substituted = true;
+    a = Math.min(a, r.from[i]!);
+    b = Math.max(b, r.to[i]!);
+    if (r.subst[i]) substituted = true;
   }
   if (b < 0) {
-    const at = start < x.text.length ? x.from[start]! : x.line.offsets.length > 0 ? x.to[x.text.length - 1] ?? 0 : 0;
-    return { span: { file: x.line.file, start: at, end: at }, substituted };
+    const at = start < x.text.length ? r.from[start]! : x.text.length > 0 ? r.to[x.text.length - 1]! : 0;
+    return { span: { file, start: at, end: at }, substituted };
   }
-  return { span: { file: x.line.file, start: a, end: b }, substituted };
+  return { span: { file, start: a, end: b }, substituted };
 }
 
 /** `substring_conf`: only `\\` and, inside quotes, `\<quote>` are escapes. */
 export function unescapeConf(raw: string, quote: '"' | "'" | null): string {
+  // Almost every word has no backslash: no copy, no string built a character at a time.
+  if (!raw.includes('\\')) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i]!;
@@ -142,16 +151,42 @@ export function nextWord(x: ExpandedLine, pos: number, end: number = x.text.leng
     valueEnd = e;
     wordEnd = e;
   }
-  const { span, substituted } = spanOf(x, pos, wordEnd);
-  return {
-    value: unescapeConf(t.slice(valueStart, valueEnd), quote),
-    raw: t.slice(pos, wordEnd),
-    span,
-    quote,
-    substituted,
-    start: pos,
-    end: wordEnd,
-  };
+  return new LazyWord(x, pos, wordEnd, valueStart, valueEnd, quote);
+}
+
+/**
+ * A word that keeps offsets and builds its span and strings on first use (then keeps them, so
+ * the same span object comes back every time). Most words of a large configuration are never
+ * looked at beyond the directive name; eager objects kept the garbage collector busy.
+ */
+class LazyWord implements Word {
+  #span: { span: Span; substituted: boolean } | undefined;
+  #value: string | undefined;
+
+  constructor(
+    private readonly x: ExpandedLine,
+    readonly start: number,
+    readonly end: number,
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+    readonly quote: '"' | "'" | null,
+  ) {}
+
+  get span(): Span {
+    return (this.#span ??= spanOf(this.x, this.start, this.end)).span;
+  }
+
+  get substituted(): boolean {
+    return (this.#span ??= spanOf(this.x, this.start, this.end)).substituted;
+  }
+
+  get raw(): string {
+    return this.x.text.slice(this.start, this.end);
+  }
+
+  get value(): string {
+    return (this.#value ??= unescapeConf(this.x.text.slice(this.valueStart, this.valueEnd), this.quote));
+  }
 }
 
 /** Every word of `x.text[from, to)`. */

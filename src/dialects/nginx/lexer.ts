@@ -35,6 +35,8 @@ function isSpace(c: number): boolean {
 
 /** The unescaping loop at the end of `ngx_conf_read_token`. */
 export function unescapeNginx(raw: string): string {
+  // Almost every token has no backslash: no copy, no string built a character at a time.
+  if (!raw.includes('\\')) return raw;
   let out = '';
   for (let i = 0; i < raw.length; ) {
     const c = raw[i]!;
