@@ -1,0 +1,56 @@
+/**
+ * The start script (bin/lint-proxy-config.js) hands V8 the build's code cache for the bundle, and
+ * works the same without it, with a cache from another build or with a corrupt one.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const copy = mkdtempSync(join(tmpdir(), 'lpc-startup-'));
+afterAll(() => rmSync(copy, { recursive: true, force: true }));
+
+function run(args: string[]): string {
+  return execFileSync(process.execPath, [join(copy, 'bin/lint-proxy-config.js'), ...args], { encoding: 'utf8', env: { ...process.env, LPC_WORKERS: '1' } });
+}
+
+function lintSample(): unknown {
+  writeFileSync(join(copy, 'site.conf'), '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n');
+  try {
+    run([join(copy, 'site.conf'), '--no-config', '-f', 'json']);
+  } catch (e) {
+    // Exit code 1: the blanket rule is an error.
+    return JSON.parse((e as { stdout: string }).stdout);
+  }
+  throw new Error('expected exit code 1');
+}
+
+describe('start script', () => {
+  cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+  const id = /^\/\/ lpc-build:([0-9a-f]+)\n/.exec(readFileSync(join(copy, 'dist/cli.cjs'), 'utf8'))?.[1];
+  const cache = join(copy, `dist/cli-${id}.cache`);
+
+  it('the build writes a code cache for its own bundle, and V8 accepts it', () => {
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(readdirSync(join(copy, 'dist')).filter((f) => f.endsWith('.cache'))).toEqual([`cli-${id}.cache`]);
+    const accepted = execFileSync(
+      process.execPath,
+      ['-e', `const vm=require('vm'),fs=require('fs'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(join(copy, 'dist/cli.cjs'))},'utf8')),{filename:${JSON.stringify(join(copy, 'dist/cli.cjs'))},cachedData:fs.readFileSync(${JSON.stringify(cache)})});process.stdout.write(String(!s.cachedDataRejected))`],
+      { encoding: 'utf8' },
+    );
+    expect(accepted).toBe('true');
+  });
+
+  it('lints the same with the cache, with a corrupt cache and without one', () => {
+    const expected = lintSample();
+    expect(JSON.stringify(expected)).toContain('xsrf-cookie-httponly');
+    writeFileSync(cache, Buffer.alloc(4096, 0x5a));
+    expect(lintSample()).toEqual(expected);
+    rmSync(cache);
+    expect(lintSample()).toEqual(expected);
+    expect(run(['--version']).trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
