@@ -6,11 +6,14 @@ import {
   chmodSync,
   chownSync,
   closeSync,
+  constants,
+  fstatSync,
   fsyncSync,
   lstatSync,
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   statSync,
@@ -66,17 +69,23 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
       const cached = cache.get(path);
       if (cached) return cached;
       let result: SourceFile | IoError;
+      let fd: number | undefined;
       try {
-        const st = statSync(path);
+        // One open and one fstat per file (not stat, then readFile's open and fstat). O_NONBLOCK:
+        // opening a FIFO must not wait for a writer; it is refused below as not a regular file.
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        const st = fstatSync(fd);
         if (st.isDirectory()) result = { error: 'is a directory' };
         else if (!st.isFile()) result = { error: 'not a regular file' };
         else if (st.size > maxFileBytes) result = { error: `skipped: larger than ${maxFileMb} MB (--max-file-size)`, skipped: true };
         else {
-          const bytes = readFileSync(path);
+          const bytes = readOpened(fd, st.size);
           result = looksBinary(bytes) ? { error: 'skipped: a binary file (it contains NUL bytes)', skipped: true } : sourceFromBytes(path, bytes);
         }
       } catch (e) {
         result = { error: describeError(e) };
+      } finally {
+        if (fd !== undefined) closeSync(fd);
       }
       cache.set(path, result);
       return result;
@@ -97,7 +106,9 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
       let real = realpaths.get(path);
       if (real === undefined) {
         try {
-          real = realpathSync(path);
+          // The native realpath(3): one call, where the JavaScript one lstats every component
+          // (a fifth of linting a tree of 10,000 small files).
+          real = realpathSync.native(path);
         } catch {
           real = path;
         }
@@ -106,6 +117,20 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
       return real;
     },
   };
+}
+
+/** The whole content of an open regular file of `size` bytes (more or less, if it is changing). */
+function readOpened(fd: number, size: number): Buffer {
+  // A size of 0 may be a file that does not report one (procfs): read until the end.
+  if (size === 0) return readFileSync(fd);
+  const buffer = Buffer.allocUnsafe(size);
+  let done = 0;
+  while (done < size) {
+    const n = readSync(fd, buffer, done, size - done, done);
+    if (n === 0) return buffer.subarray(0, done);
+    done += n;
+  }
+  return buffer;
 }
 
 function statUncached(path: string): FileKind {

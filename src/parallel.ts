@@ -1,11 +1,11 @@
 /**
- * Linting many files on every core. The targets are cut into small contiguous chunks (files of
- * one directory, which include each other, stay together); the main thread and the worker threads
- * claim chunks one at a time through an atomic counter in shared memory, so a thread that started
- * late or got heavier files simply takes fewer. Each thread builds and lints its chunks' models and
- * returns plain {@link ModelLint} data; the main thread then assembles everything exactly as a
- * single-threaded run would (a root included by a model of another chunk is still reported only in
- * that context).
+ * Linting many files on every core. The discovered files are cut into small contiguous chunks
+ * (files of one directory, which include each other, stay together); the main thread and the
+ * worker threads claim chunks one at a time through an atomic counter in shared memory, so a
+ * thread that started late or got heavier files simply takes fewer. Each thread reads and detects
+ * its chunks' files, builds and lints their models and returns plain {@link ModelLint} data; the
+ * main thread then assembles everything exactly as a single-threaded run would (a root included
+ * by a model of another chunk is still reported only in that context).
  *
  * Workers load the bundled CLI (dist/cli.cjs); running from TypeScript sources (tests) stays
  * single-threaded. `LPC_WORKERS=<n>` sets the number of threads (1 disables workers).
@@ -20,9 +20,10 @@ import { loadDialects } from './dialects/registry.js';
 import type { ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
 import type { Simulator } from './engine/rule.js';
-import { lintModels, type DialectRegistry, type LintTarget, type ModelLint } from './engine/project.js';
+import { lintModels, type DialectRegistry, type FileResult, type LintTarget, type ModelLint } from './engine/project.js';
 import type { Dialect } from './model/header-rewrite.js';
 import { createNodeIO } from './node-io.js';
+import { detectTarget, type Candidate } from './targets.js';
 
 /** Fewer files than this are not worth a worker's start-up (~50 ms). */
 export const MIN_FILES_PER_WORKER = 64;
@@ -35,7 +36,7 @@ interface ShardJob {
   readonly lpcShard: true;
   readonly cwd: string;
   readonly maxFileMb: number | undefined;
-  readonly chunks: readonly (readonly LintTarget[])[];
+  readonly chunks: readonly (readonly Candidate[])[];
   /** Int32Array[0]: the next chunk to claim, shared by every thread. */
   readonly next: SharedArrayBuffer;
   readonly catalog: CookieCatalog;
@@ -55,33 +56,53 @@ export function threadCount(files: number, env: NodeJS.ProcessEnv = process.env)
   return Math.max(1, Math.min(cores, Math.floor(files / MIN_FILES_PER_WORKER)));
 }
 
-function chunksOf(targets: readonly LintTarget[]): LintTarget[][] {
-  const sorted = [...targets].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const out: LintTarget[][] = [];
+function chunksOf(candidates: readonly Candidate[]): Candidate[][] {
+  const sorted = [...candidates].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const out: Candidate[][] = [];
   for (let i = 0; i < sorted.length; i += CHUNK) out.push(sorted.slice(i, i + CHUNK));
   return out;
 }
 
-/** Claims and lints chunks until none is left. */
-function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, settings: LintSettings): ModelLint[] {
-  const next = new Int32Array(job.next);
-  const lints: ModelLint[] = [];
-  const simulators = new Map<Dialect, Simulator>();
-  for (let i = Atomics.add(next, 0, 1); i < job.chunks.length; i = Atomics.add(next, 0, 1)) {
-    lints.push(...lintModels(job.chunks[i]!, io, registry, settings, simulators));
-  }
-  return lints;
+/** What the threads of a parallel run found and linted. */
+export interface Shards {
+  readonly targets: LintTarget[];
+  /** Files named on the command line whose dialect could not be told. */
+  readonly undetected: FileResult[];
+  /** Targets whose file was read without error (the main thread need not read them again). */
+  readonly readable: Set<string>;
+  readonly lints: ModelLint[];
 }
 
-async function registryFor(targets: readonly LintTarget[]): Promise<DialectRegistry> {
-  const dialects = await loadDialects(new Set(targets.map((t) => t.dialect)));
+/** Claims chunks until none is left: reads and detects their files, and lints them. */
+function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, settings: LintSettings): Shards {
+  const next = new Int32Array(job.next);
+  const out: Shards = { targets: [], undetected: [], readable: new Set(), lints: [] };
+  const simulators = new Map<Dialect, Simulator>();
+  for (let i = Atomics.add(next, 0, 1); i < job.chunks.length; i = Atomics.add(next, 0, 1)) {
+    const targets: LintTarget[] = [];
+    for (const c of job.chunks[i]!) {
+      const d = detectTarget(c, io);
+      if (d.kind === 'target') {
+        targets.push(d.target);
+        if (d.readable) out.readable.add(d.target.path);
+      } else if (d.kind === 'undetected') out.undetected.push(d.result);
+    }
+    out.targets.push(...targets);
+    out.lints.push(...lintModels(targets, io, registry, settings, simulators));
+  }
+  return out;
+}
+
+async function registryForAll(): Promise<DialectRegistry> {
+  // The dialects are known only once the files are read: load the three (a few milliseconds).
+  const dialects = await loadDialects(new Set<Dialect>(['apache', 'nginx', 'iis']));
   return (d: Dialect) => dialects.get(d)!;
 }
 
-function runShardInWorker(job: ShardJob): Promise<ModelLint[]> {
+function runShardInWorker(job: ShardJob): Promise<Shards> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(BUNDLE, { workerData: job });
-    worker.once('message', (lints: ModelLint[]) => resolve(lints));
+    worker.once('message', (shards: Shards) => resolve(shards));
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`a lint worker stopped with exit code ${code}`));
@@ -90,15 +111,15 @@ function runShardInWorker(job: ShardJob): Promise<ModelLint[]> {
 }
 
 /**
- * Lints `targets` on `threads` threads and returns every model's lint, for
- * `assemble()`. The main thread takes the first shard.
+ * Reads, detects and lints `candidates` on `threads` threads, for `assemble()`. The main thread
+ * claims chunks like the workers.
  */
-export async function lintInParallel(targets: readonly LintTarget[], io: ConfigIO, settings: LintSettings, threads: number, maxFileMb?: number): Promise<ModelLint[]> {
+export async function lintInParallel(candidates: readonly Candidate[], io: ConfigIO, settings: LintSettings, threads: number, maxFileMb?: number): Promise<Shards> {
   const job: ShardJob = {
     lpcShard: true,
     cwd: io.cwd,
     maxFileMb,
-    chunks: chunksOf(targets),
+    chunks: chunksOf(candidates),
     next: new SharedArrayBuffer(4),
     catalog: settings.catalog,
     options: settings.options,
@@ -107,9 +128,14 @@ export async function lintInParallel(targets: readonly LintTarget[], io: ConfigI
     ...(settings.directives ? { directives: settings.directives } : {}),
   };
   const others = Array.from({ length: threads - 1 }, () => runShardInWorker(job));
-  // The main thread uses the run's I/O: those files were already read for detection.
-  const mine = lintClaimed(job, io, await registryFor(targets), { ...settings, onProgress: undefined });
-  return [mine, ...(await Promise.all(others))].flat();
+  const mine = lintClaimed(job, io, await registryForAll(), { ...settings, onProgress: undefined });
+  const all = [mine, ...(await Promise.all(others))];
+  return {
+    targets: all.flatMap((s) => s.targets),
+    undetected: all.flatMap((s) => s.undetected),
+    readable: new Set(all.flatMap((s) => [...s.readable])),
+    lints: all.flatMap((s) => s.lints),
+  };
 }
 
 /** The worker side: runs when the bundle is loaded by {@link runShardInWorker}. */
@@ -124,6 +150,5 @@ export async function runWorkerIfAsked(): Promise<void> {
     wantFixes: job.wantFixes,
     ...(job.directives ? { directives: job.directives } : {}),
   };
-  const lints = lintClaimed(job, createNodeIO(job.cwd, job.maxFileMb), await registryFor(job.chunks.flat()), settings);
-  parentPort.postMessage(lints);
+  parentPort.postMessage(lintClaimed(job, createNodeIO(job.cwd, job.maxFileMb), await registryForAll(), settings));
 }

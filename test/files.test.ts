@@ -3,7 +3,7 @@
  * with a warning, unreadable files and broken links exit 2 while the rest is linted, link loops
  * end, large trees are walked, and a run killed during --fix never leaves a partial file.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,4 +94,32 @@ describe('files on a real server', () => {
     for (const f of files) expect(readFileSync(f, 'utf8')).toBe(fixed);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
+});
+
+describe('parallel runs', () => {
+  it('report exactly what a single-threaded run reports, across chunks and threads', () => {
+    // 300 files: two threads claim chunks of 50. Includes cross chunk boundaries, and files of
+    // every kind a thread must read and detect itself are spread through the tree.
+    for (let i = 0; i < 150; i++) {
+      const sub = join(dir, `site${String(i).padStart(3, '0')}`);
+      mkdirSync(join(sub, 'conf.d'), { recursive: true });
+      writeFileSync(join(sub, 'conf.d', 'app.conf'), i % 3 === 0 ? BLANKET : BLANKET.replace('^(.*)$', '^(JSESSIONID=.*)$'));
+      const main = i % 5 === 0 ? `ServerRoot "${dir}"\nInclude site${String(i + 1).padStart(3, '0')}/conf.d/*.conf\n` : '# lint-proxy-config-disable-next-line xsrf-cookie-httponly -- reviewed\nServerName x\n';
+      writeFileSync(join(sub, 'httpd.conf'), main);
+    }
+    writeFileSync(join(dir, 'site010', 'core.conf'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]));
+    symlinkSync(join(dir, 'missing.conf'), join(dir, 'site020', 'dangling.conf'));
+    writeFileSync(join(dir, 'notes.txt'), 'hello\n');
+    const run = (workers: string) => {
+      const r = spawnSync(process.execPath, [BIN, '.', 'notes.txt', '-f', 'json', '--no-config'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LPC_WORKERS: workers } });
+      return { code: r.status, results: JSON.parse(r.stdout) as JsonResult[] };
+    };
+    const one = run('1');
+    const two = run('2');
+    expect(one.code).toBe(2); // the dangling link
+    expect(one.results.length).toBeGreaterThan(300);
+    const kinds = new Set(one.results.flatMap((r) => r.messages.map((m) => m.ruleId ?? (m.severity === 2 ? 'fatal' : 'warning'))));
+    expect([...kinds].sort()).toEqual(['fatal', 'unused-disable-directive', 'warning', 'xsrf-cookie-httponly']);
+    expect(two).toEqual(one);
+  }, 60_000);
 });

@@ -131,7 +131,11 @@ export function lintModels(
  * Per-file results from model lints: a root that another model includes is reported only there;
  * messages are grouped by the file they point into, deduplicated, and inline directives applied.
  */
-export function assemble(targets: readonly LintTarget[], lints: readonly ModelLint[], io: ConfigIO, settings: LintSettings): FileResult[] {
+/**
+ * One result per target and per file with messages. `readable`: files known to have been read
+ * without error (by another thread): one with neither messages nor comments is not read again.
+ */
+export function assemble(targets: readonly LintTarget[], lints: readonly ModelLint[], io: ConfigIO, settings: LintSettings, readable?: ReadonlySet<string>): FileResult[] {
   const includedBy = new Map<string, ModelLint>();
   for (const l of lints) for (const f of l.includes) includedBy.set(f, l);
   const kept = lints.filter((l) => (includedBy.get(l.rootReal) ?? l) === l);
@@ -157,8 +161,12 @@ export function assemble(targets: readonly LintTarget[], lints: readonly ModelLi
   const knownRules = new Set(settings.rules.map((r) => r.meta.id));
   const results: FileResult[] = [];
   for (const path of [...paths].sort()) {
-    const read = io.read(path);
     const dialect = dialectOf.get(path);
+    if (readable?.has(path) && !byFile.has(path) && !comments.has(path)) {
+      results.push(dialect ? { path, dialect, messages: [] } : { path, messages: [] });
+      continue;
+    }
+    const read = io.read(path);
     if (isIoError(read)) {
       const span = { file: path, start: 0, end: 0 };
       if (read.skipped) {

@@ -1,0 +1,44 @@
+/**
+ * Which discovered files are lint targets, and in which dialect: the step between finding files
+ * and linting them. Run on the main thread, or by each thread of a parallel run on its own files.
+ */
+import { detectDialect } from './dialects/detect.js';
+import { isIoError, type ConfigIO } from './engine/io.js';
+import type { LintMessage } from './engine/lint.js';
+import type { FileResult, LintTarget } from './engine/project.js';
+import type { Dialect } from './model/header-rewrite.js';
+
+/** A discovered file before detection. */
+export interface Candidate {
+  readonly path: string;
+  /** Named on the command line (not found by a directory walk). */
+  readonly explicit: boolean;
+  /** `--type`, or the dialect the configuration's `overrides` assign: no detection. */
+  readonly dialect?: Dialect;
+}
+
+export type Detected =
+  | { readonly kind: 'target'; readonly target: LintTarget; readonly readable: boolean }
+  | { readonly kind: 'undetected'; readonly result: FileResult }
+  | { readonly kind: 'none' };
+
+function undetected(path: string): FileResult {
+  const message: LintMessage = {
+    ruleId: null,
+    severity: 1,
+    message: 'Could not tell whether this is an Apache, nginx or IIS configuration; pass --type apache|nginx|iis to lint it.',
+    span: { file: path, start: 0, end: 0 },
+  };
+  return { path, messages: [message] };
+}
+
+export function detectTarget(c: Candidate, io: ConfigIO): Detected {
+  // A walk returns symbolic links unresolved: one to a directory is not a file to lint.
+  if (!c.explicit && io.stat(c.path) === 'dir') return { kind: 'none' };
+  const source = io.read(c.path);
+  // Unreadable targets still get a result (and exit code 2) through the project lint.
+  if (isIoError(source)) return { kind: 'target', target: { path: c.path, dialect: c.dialect ?? 'apache' }, readable: false };
+  const dialect = c.dialect ?? detectDialect(c.path, source.text);
+  if (dialect) return { kind: 'target', target: { path: c.path, dialect }, readable: true };
+  return c.explicit ? { kind: 'undetected', result: undetected(c.path) } : { kind: 'none' };
+}
