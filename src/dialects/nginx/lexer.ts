@@ -24,6 +24,26 @@ export interface Statement {
   readonly end: StatementEnd;
   /** The `;`, `{` or `}` (zero-width at the end of the text for `eof`). */
   readonly endSpan: Span;
+  /** {@link endSpan}'s offsets (no object needed). */
+  readonly endStart: number;
+  readonly endEnd: number;
+}
+
+/** A statement whose end span is made on first use (most are never looked at). */
+class ReadStatement implements Statement {
+  #endSpan: Span | undefined;
+
+  constructor(
+    readonly words: Word[],
+    readonly end: StatementEnd,
+    private readonly file: string,
+    readonly endStart: number,
+    readonly endEnd: number,
+  ) {}
+
+  get endSpan(): Span {
+    return (this.#endSpan ??= { file: this.file, start: this.endStart, end: this.endEnd });
+  }
 }
 
 const LF = 10;
@@ -130,7 +150,7 @@ export class TokenReader {
             this.error('unexpected end of file, expecting ";" or "}"', this.end, this.end);
           }
         }
-        return { words, end: 'eof', endSpan: this.span(this.end, this.end) };
+        return new ReadStatement(words, 'eof', this.file, this.end, this.end);
       }
 
       // ngx_conf_read_token refuses a token that fills the whole 4096-byte buffer while the file goes on.
@@ -165,8 +185,8 @@ export class TokenReader {
           needSpace = false;
           continue;
         }
-        if (ch === 59 /* ; */) return { words, end: 'semicolon', endSpan: this.span(at, at + 1) };
-        if (ch === 123 /* { */) return { words, end: 'block-start', endSpan: this.span(at, at + 1) };
+        if (ch === 59 /* ; */) return new ReadStatement(words, 'semicolon', this.file, at, at + 1);
+        if (ch === 123 /* { */) return new ReadStatement(words, 'block-start', this.file, at, at + 1);
         if (ch === 41 /* ) */) {
           lastSpace = true;
           needSpace = false;
@@ -186,10 +206,10 @@ export class TokenReader {
           case 59: // ;
           case 123: // {
             if (words.length === 0) this.error(`unexpected "${text[at]}"`, at, at + 1);
-            return { words, end: ch === 123 ? 'block-start' : 'semicolon', endSpan: this.span(at, at + 1) };
+            return new ReadStatement(words, ch === 123 ? 'block-start' : 'semicolon', this.file, at, at + 1);
           case 125: // }
             if (words.length !== 0) this.error('unexpected "}"', at, at + 1);
-            return { words, end: 'block-end', endSpan: this.span(at, at + 1) };
+            return new ReadStatement(words, 'block-end', this.file, at, at + 1);
           case 35: // #
             sharpComment = true;
             commentStart = at;
@@ -238,8 +258,8 @@ export class TokenReader {
         }
         if (found) {
           words.push(this.word(start, at, quote));
-          if (ch === 59) return { words, end: 'semicolon', endSpan: this.span(at, at + 1) };
-          if (ch === 123) return { words, end: 'block-start', endSpan: this.span(at, at + 1) };
+          if (ch === 59) return new ReadStatement(words, 'semicolon', this.file, at, at + 1);
+          if (ch === 123) return new ReadStatement(words, 'block-start', this.file, at, at + 1);
         }
       }
     }
@@ -257,6 +277,11 @@ export class TokenReader {
  * most never looked at beyond the directive name: eager objects made the garbage collector the
  * biggest cost of linting.
  */
+/** Where a word starts and ends in the file, quotes included, without building its span. */
+export function wordRange(w: Word): { readonly start: number; readonly end: number } {
+  return w instanceof CompactWord ? w.outer() : w.span;
+}
+
 class CompactWord implements Word {
   #inner: Span | undefined;
   #span: Span | undefined;
@@ -269,6 +294,10 @@ class CompactWord implements Word {
     private readonly end: number,
     readonly quote: '"' | "'" | null,
   ) {}
+
+  outer(): { start: number; end: number } {
+    return this.quote ? { start: this.start - 1, end: this.end + 1 } : { start: this.start, end: this.end };
+  }
 
   get inner(): Span {
     return (this.#inner ??= { file: this.file, start: this.start, end: this.end });

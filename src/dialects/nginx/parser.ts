@@ -9,9 +9,9 @@
  */
 import type { CommentToken } from '../../model/header-rewrite.js';
 import type { Encoding, Span } from '../../source.js';
-import { TokenReader } from './lexer.js';
+import { TokenReader, wordRange } from './lexer.js';
 import { readLuaBlock } from './lua-block.js';
-import type { Block, Directive, SyntaxError, Word } from './syntax.js';
+import type { Block, Directive, IncludedFile, NodeTerminator, SyntaxError, Word } from './syntax.js';
 
 export interface ParsedRegion {
   readonly directives: Directive[];
@@ -20,8 +20,37 @@ export interface ParsedRegion {
   readonly errors: SyntaxError[];
 }
 
-function join(a: Span, b: Span): Span {
-  return { file: a.file, start: a.start, end: b.end };
+/**
+ * A directive whose spans are made on first use: a large configuration has hundreds of thousands
+ * of directives, and eager span objects for each (and for each name) kept the garbage collector
+ * busy. Same span object every time once made.
+ */
+class ParsedDirective implements Directive {
+  included?: IncludedFile[];
+  #span: Span | undefined;
+
+  constructor(
+    readonly name: Word,
+    readonly args: readonly Word[],
+    readonly terminator: NodeTerminator,
+    private readonly file: string,
+    /** The `;` or `{` (-1 for `none`); its span is made on first use, or given (a block's `open`). */
+    private readonly termStart: number,
+    private termSpan: Span | undefined,
+    private readonly start: number,
+    private readonly end: number,
+    readonly block?: Block,
+    readonly lua?: { readonly code: string; readonly span: Span },
+  ) {}
+
+  get span(): Span {
+    return (this.#span ??= { file: this.file, start: this.start, end: this.end });
+  }
+
+  get terminatorSpan(): Span | undefined {
+    if (this.termStart < 0) return undefined;
+    return (this.termSpan ??= { file: this.file, start: this.termStart, end: this.termStart + 1 });
+  }
 }
 
 function isLuaBlockDirective(name: string): boolean {
@@ -44,24 +73,18 @@ export function parseRegion(text: string, file: string, start = 0, end = text.le
     const children: Directive[] = [];
     for (;;) {
       const st = reader.readStatement();
-      const [name, ...args] = st.words;
+      const name = st.words[0];
+      const args = st.words.slice(1);
+      const start = name ? wordRange(name).start : 0;
       switch (st.end) {
         case 'semicolon':
-          if (name) children.push({ name, args, span: join(name.span, st.endSpan), terminator: 'semicolon', terminatorSpan: st.endSpan });
+          if (name) children.push(new ParsedDirective(name, args, 'semicolon', file, st.endStart, undefined, start, st.endEnd));
           break;
         case 'block-start': {
           if (name && isLuaBlockDirective(name.value)) {
             const lua = readLuaBlock(reader, st.endSpan);
             const block: Block = lua.close ? { open: st.endSpan, close: lua.close, children: [] } : { open: st.endSpan, children: [] };
-            children.push({
-              name,
-              args,
-              span: join(name.span, lua.close ?? lua.codeSpan),
-              terminator: 'block',
-              terminatorSpan: st.endSpan,
-              block,
-              lua: { code: lua.code, span: lua.codeSpan },
-            });
+            children.push(new ParsedDirective(name, args, 'block', file, st.endStart, st.endSpan, start, (lua.close ?? lua.codeSpan).end, block, { code: lua.code, span: lua.codeSpan }));
             if (!lua.close) return { children };
             break;
           }
@@ -76,15 +99,15 @@ export function parseRegion(text: string, file: string, start = 0, end = text.le
             children.push(...inner.children);
           } else {
             const block: Block = inner.close ? { open: st.endSpan, close: inner.close, children: inner.children } : { open: st.endSpan, children: inner.children };
-            const last = inner.close ?? inner.children[inner.children.length - 1]?.span ?? st.endSpan;
-            children.push({ name, args, span: join(name.span, last), terminator: 'block', terminatorSpan: st.endSpan, block });
+            const end = inner.close?.end ?? inner.children[inner.children.length - 1]?.span.end ?? st.endEnd;
+            children.push(new ParsedDirective(name, args, 'block', file, st.endStart, st.endSpan, start, end, block));
           }
           if (!inner.close) return { children };
           break;
         }
         case 'block-end':
           // Words before the `}` were reported as `unexpected "}"`; keep them as an unterminated directive.
-          if (name) children.push({ name, args, span: join(name.span, (args[args.length - 1] ?? name).span), terminator: 'none' });
+          if (name) children.push(new ParsedDirective(name, args, 'none', file, -1, undefined, start, wordRange(args[args.length - 1] ?? name).end));
           if (open === null) {
             // With words before it, the reader has already reported this `}`.
             if (!name) errors.push({ message: 'unexpected "}"', span: st.endSpan });
@@ -92,7 +115,7 @@ export function parseRegion(text: string, file: string, start = 0, end = text.le
           }
           return { children, close: st.endSpan };
         case 'eof':
-          if (name) children.push({ name, args, span: join(name.span, (args[args.length - 1] ?? name).span), terminator: 'none' });
+          if (name) children.push(new ParsedDirective(name, args, 'none', file, -1, undefined, start, wordRange(args[args.length - 1] ?? name).end));
           if (open !== null && reader.errors.length === 0 && errors.length === 0) {
             errors.push({ message: 'unexpected end of file, expecting "}": the block opened here is never closed', span: open });
           }

@@ -69,9 +69,10 @@ function accepted(d: Directive, where: ConfContext, ctx: WalkContext): boolean {
   }
   // `proxy_cookie_flags ~^a;b$ httponly;` is two statements for nginx: a regex cut by an unquoted ";".
   const last = d.args[d.args.length - 1];
-  const after = d.terminator === 'semicolon' && d.terminatorSpan ? ctx.textOf(d.terminatorSpan.file)?.[d.terminatorSpan.end] : undefined;
   const before = d.args[d.args.length - 2]?.value;
   const regexArg = last && (last.value.startsWith('~') || before === '~' || before === '~*');
+  // Only for regex arguments: the terminator's span is made on demand.
+  const after = regexArg && d.terminator === 'semicolon' && d.terminatorSpan ? ctx.textOf(d.terminatorSpan.file)?.[d.terminatorSpan.end] : undefined;
   if (regexArg && last.quote === null && after !== undefined && !/[\s;}#]/.test(after) && last.span.end === d.terminatorSpan!.start) {
     problem(ctx, d.terminatorSpan!, `this ";" ends the "${name}" directive in the middle of its regex: quote regexes that contain ";"`);
   }
