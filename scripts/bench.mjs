@@ -67,6 +67,7 @@ function nginxConfig(servers) {
 
 const APACHE_MODULES = ['mpm_event', 'authz_core', 'headers', 'proxy', 'proxy_http', 'proxy_fcgi', 'alias', 'mime'];
 
+
 function apacheConfig(vhosts) {
   const out = [
     'ServerRoot "/etc/apache2"',
@@ -82,8 +83,17 @@ function apacheConfig(vhosts) {
       '<VirtualHost 127.0.0.1:8080>',
       `    ServerName app${i}.example.com`,
       `    ServerAlias www.app${i}.example.com`,
+      `    ServerAdmin webmaster@app${i}.example.com`,
       '    DocumentRoot /var/www/html',
+      '    LogLevel warn',
+      '    Alias /static/ /var/www/static/',
+      '    <Directory /var/www/static/>',
+      '        Options -Indexes',
+      '        Require all granted',
+      '    </Directory>',
+      '    RequestHeader set X-Forwarded-Proto "https"',
       '    ProxyPreserveHost On',
+      '    ProxyTimeout 60',
       `    ProxyPass /app/ http://127.0.0.1:${9000 + (i % 500)}/app/`,
       `    ProxyPassReverse /app/ http://127.0.0.1:${9000 + (i % 500)}/app/`,
       i % 100 === 0 ? '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly; Secure"' : '    Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; HttpOnly"',

@@ -73,11 +73,12 @@ export function collectBalancers(directives: readonly PlacedDirective[]): Balanc
 
 /** Directives that declare a backend of any kind. */
 export function declaresBackend(d: PlacedDirective): boolean {
-  const a = d.node.args.map((w) => w.value);
+  // Arguments only for the directives that need them: this runs on every directive.
+  const values = (): string[] => d.node.args.map((w) => w.value);
   switch (d.node.lname) {
     case 'proxypass':
     case 'proxypassmatch':
-      return a.some((v) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^unix:/i.test(v));
+      return values().some((v) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^unix:/i.test(v));
     case 'scriptalias':
     case 'scriptaliasmatch':
     case 'jkmount':
@@ -86,12 +87,18 @@ export function declaresBackend(d: PlacedDirective): boolean {
     case 'balancermember':
       return true;
     case 'sethandler':
-    case 'addhandler':
-      return a[0] !== undefined && kindsOfHandler(a[0], new Map()).length > 0;
-    case 'addtype':
-      return a[0] !== undefined && MODULE_HANDLER.test(a[0]);
-    case 'rewriterule':
+    case 'addhandler': {
+      const first = values()[0];
+      return first !== undefined && kindsOfHandler(first, new Map()).length > 0;
+    }
+    case 'addtype': {
+      const first = values()[0];
+      return first !== undefined && MODULE_HANDLER.test(first);
+    }
+    case 'rewriterule': {
+      const a = values();
       return /\[(?:[^\]]*,)?\s*(?:p|proxy)\s*(?:,[^\]]*)?\]$/i.test(a[a.length - 1] ?? '');
+    }
     default:
       return false;
   }

@@ -60,11 +60,25 @@ function rewriteEnv(flags: string | undefined): { name: string; unset: boolean }
     .map((m) => ({ name: m[2]!, unset: m[1] === '!' }));
 }
 
+/** The directives {@link collectEnvFacts} reads (others' arguments are never split). */
+const ENV_DIRECTIVES: ReadonlySet<string> = new Set([
+  'setenv',
+  'passenv',
+  'unsetenv',
+  'setenvif',
+  'setenvifnocase',
+  'setenvifexpr',
+  'browsermatch',
+  'browsermatchnocase',
+  'rewriterule',
+]);
+
 export function collectEnvFacts(directives: readonly { readonly node: DirectiveNode; readonly block: Block }[]): EnvFacts {
   const set = new Set<string>();
   const unset = new Set<string>();
   const perServer = new Map<ServerScope, Map<string, string>>();
   for (const { node, block } of directives) {
+    if (!ENV_DIRECTIVES.has(node.lname)) continue;
     const a = node.args.map((w) => w.value);
     switch (node.lname) {
       case 'setenv':

@@ -156,8 +156,9 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         if (b.kind === 'location' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && b.section) addPath(b.arg, b.label, b.section.span);
       }
       for (const d of s.root.directives) {
+        if (d.lname !== 'proxypass' && d.lname !== 'alias' && d.lname !== 'scriptalias') continue;
         const a = d.args.map((w) => w.value);
-        if ((d.lname === 'proxypass' || d.lname === 'alias' || d.lname === 'scriptalias') && a.length >= 2) addPath(a[0]!, `${d.name} ${a[0]}`, d.span);
+        if (a.length >= 2) addPath(a[0]!, `${d.name} ${a[0]}`, d.span);
       }
     }
     for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p);
@@ -214,6 +215,8 @@ function fileRoutes(
 
 /** `ProxyPassMatch`, `ScriptAliasMatch`, `RewriteRule [P]`: an endpoint for the requests they route. */
 function ruleEndpoint(ctx: EndpointContext, server: ServerScope, d: PlacedDirective['node']): { label: string; route: Route } | null {
+  // Called for every directive: split arguments only for the three that route requests.
+  if (d.lname !== 'proxypassmatch' && d.lname !== 'rewriterule' && d.lname !== 'scriptaliasmatch') return null;
   const a = d.args.map((w) => w.value);
   const label = `${d.name} ${d.args[0]?.raw ?? ''}`;
   const proxied = (pattern: string, target: string, suffix = ''): { label: string; route: Route } => {

@@ -17,7 +17,40 @@ import { evaluateConditional, ModuleSet } from './conditionals.js';
 import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
 import { lineOffset, readLogicalLines, type LogicalLine } from './lexer.js';
 import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode } from './syntax.js';
-import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine } from './words.js';
+import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type Word } from './words.js';
+
+
+/** Directives {@link Parser.execute} runs while reading; the others' arguments are split only if needed. */
+const READ_TIME: ReadonlySet<string> = new Set(['define', 'undefine', 'serverroot', 'loadmodule', 'include', 'includeoptional']);
+
+/**
+ * A directive whose arguments and span are made on first use: lowering looks at the arguments of
+ * a few directives (Header, ProxyPass, SetEnv...), and words and spans for every other line of a
+ * large configuration were most of the garbage collector's work.
+ */
+class ParsedDirective implements DirectiveNode {
+  readonly type = 'directive';
+  readonly lname: string;
+  included?: Node[];
+  #args: readonly Word[] | undefined;
+  #span: Span | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly nameWord: Word,
+    readonly line: ExpandedLine,
+  ) {
+    this.lname = name.toLowerCase();
+  }
+
+  get args(): readonly Word[] {
+    return (this.#args ??= splitWords(this.line, this.nameWord.end));
+  }
+
+  get span(): Span {
+    return (this.#span ??= textSpan(this.line, 0, this.line.text.length));
+  }
+}
 
 export interface ParseOptions {
   readonly serverRoot?: string;
@@ -155,22 +188,14 @@ class Parser {
   private directive(x: ExpandedLine, first: NonNullable<ReturnType<typeof nextWord>>, written: string): DirectiveNode {
     // ap_build_config_sub strips one trailing '>' from a directive name.
     const name = written.endsWith('>') ? written.slice(0, -1) : written;
-    const args = splitWords(x, first.end);
-    const node: DirectiveNode = {
-      type: 'directive',
-      name,
-      lname: name.toLowerCase(),
-      nameWord: first,
-      args,
-      line: x,
-      span: textSpan(x, 0, x.text.length),
-    };
+    const node = new ParsedDirective(name, first, x);
     this.execute(node);
     return node;
   }
 
   /** Directives httpd runs while reading (EXEC_ON_READ). */
   private execute(node: DirectiveNode): void {
+    if (!READ_TIME.has(node.lname)) return;
     const a = node.args;
     switch (node.lname) {
       case 'define':

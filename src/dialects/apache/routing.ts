@@ -32,6 +32,11 @@ export interface RoutingContext {
   readonly orderOf: (node: DirectiveNode) => number;
 }
 
+// Routing runs for every endpoint over every directive in scope: arguments are split only for
+// the directives it reads.
+const ALIASES: ReadonlySet<string> = new Set(['alias', 'scriptalias', 'aliasmatch', 'scriptaliasmatch']);
+const HANDLERS: ReadonlySet<string> = new Set(['sethandler', 'addhandler', 'addtype', 'jkmount', 'wsgiscriptalias', 'passengerenabled']);
+
 function args(node: DirectiveNode): string[] {
   return node.args.map((w) => w.value);
 }
@@ -78,6 +83,7 @@ function proxyRoute(ctx: RoutingContext, server: ServerScope, uri: string, force
   if (located !== undefined) return located;
   for (const root of serverBlocks(ctx, server)) {
     for (const d of root.directives) {
+      if (d.lname !== 'proxypass' && d.lname !== 'proxypassmatch') continue;
       const a = args(d);
       if (d.lname === 'proxypass' && a.length >= 2) {
         if (!prefixMatches(a[0]!, uri)) continue;
@@ -93,8 +99,9 @@ function proxyRoute(ctx: RoutingContext, server: ServerScope, uri: string, force
     }
   }
   for (const d of server.root.directives) {
+    if (d.lname !== 'rewriterule') continue;
     const a = args(d);
-    if (d.lname !== 'rewriterule' || a.length < 3 || !/^\[.*\b(?:p|proxy)\b.*\]$/i.test(a[2]!)) continue;
+    if (a.length < 3 || !/^\[.*\b(?:p|proxy)\b.*\]$/i.test(a[2]!)) continue;
     const negate = a[0]!.startsWith('!');
     const matches = regexMatches(negate ? a[0]!.slice(1) : a[0]!, uri, ctx.flagsAt(ctx.orderOf(d)));
     if (matches === negate) continue;
@@ -109,6 +116,7 @@ function fileRoute(ctx: RoutingContext, server: ServerScope, uri: string): { fsP
   const roots = serverBlocks(ctx, server).reverse();
   for (const root of roots) {
     for (const d of root.directives) {
+      if (!ALIASES.has(d.lname)) continue;
       const a = args(d);
       const cgi = d.lname === 'scriptalias' || d.lname === 'scriptaliasmatch';
       if ((d.lname === 'alias' || d.lname === 'scriptalias') && a.length >= 2 && prefixMatches(a[0]!, uri)) {
@@ -134,6 +142,7 @@ function handlerRefs(blocks: readonly Block[], uri: string, ctx: RoutingContext)
   const extra: BackendRef[] = [];
   for (const b of blocks) {
     for (const d of b.directives) {
+      if (!HANDLERS.has(d.lname)) continue;
       const a = args(d);
       if (d.lname === 'sethandler' && a[0]) {
         handler = a[0].toLowerCase() === 'none' ? [] : kindsOfHandler(a[0], ctx.balancers).map((kind) => ({ kind, target: a[0]!, span: d.span }));

@@ -195,7 +195,8 @@ export function splitWords(x: ExpandedLine, from = 0, to: number = x.text.length
   let pos = from;
   for (;;) {
     const w = nextWord(x, pos, to);
-    if (!w) return words;
+    // An array grown by push keeps room for 17 elements; the tree keeps every argument list.
+    if (!w) return words.slice();
     words.push(w);
     pos = w.end;
   }
