@@ -46,4 +46,7 @@ function loadBundle() {
   return mod.exports;
 }
 
-loadBundle().runCli();
+// Parallel runs start their worker threads with this script too (the code cache helps them the
+// same way); the bundle starts a worker's share itself (src/parallel.ts).
+const cli = loadBundle();
+if (require('node:worker_threads').isMainThread) cli.runCli();

@@ -10,7 +10,9 @@
  * Workers load the bundled CLI (dist/cli.cjs); running from TypeScript sources (tests) stays
  * single-threaded. `LPC_WORKERS=<n>` sets the number of threads (1 disables workers).
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { RULES } from '../rules/index.js';
@@ -47,6 +49,9 @@ interface ShardJob {
 }
 
 const BUNDLE = fileURLToPath(import.meta.url);
+
+/** Workers start through the start script, which hands V8 the bundle's code cache. */
+const WORKER_SCRIPT = ((start) => (existsSync(start) ? start : BUNDLE))(join(dirname(BUNDLE), '../bin/lint-proxy-config.js'));
 
 /** How many threads to use for `files` targets (1 = stay on the main thread). */
 export function threadCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -101,7 +106,7 @@ async function registryForAll(): Promise<DialectRegistry> {
 
 function runShardInWorker(job: ShardJob): Promise<Shards> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BUNDLE, { workerData: job });
+    const worker = new Worker(WORKER_SCRIPT, { workerData: job });
     worker.once('message', (shards: Shards) => resolve(shards));
     worker.once('error', reject);
     worker.once('exit', (code) => {
