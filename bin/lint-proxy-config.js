@@ -48,5 +48,6 @@ function loadBundle() {
 
 // Parallel runs start their worker threads with this script too (the code cache helps them the
 // same way); the bundle starts a worker's share itself (src/parallel.ts).
+// (LPC_WORKER_THREAD marks them; node:worker_threads is loaded only then, it costs a small run.)
 const cli = loadBundle();
-if (require('node:worker_threads').isMainThread) cli.runCli();
+if (process.env.LPC_WORKER_THREAD !== '1' || require('node:worker_threads').isMainThread) cli.runCli();

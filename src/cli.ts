@@ -2,10 +2,10 @@
  * The command line: argv → commander → a command → exit code. No lint logic lives here; each
  * command is loaded only when used, so a plain lint run loads as little as possible.
  */
-import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_NGINX_VERSION } from './dialects/dialect.js';
 import { TOOL_NAME, TOOL_VERSION } from './meta.js';
+import { WORKER_ENV } from './threads.js';
 import type { Io } from './commands/lint.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'checkstyle', 'junit', 'compact', 'diff'];
@@ -164,7 +164,7 @@ function readStdin(): Promise<string> {
 
 // The bundle is also the worker script for parallel runs (src/parallel.ts). Only a worker loads it
 // here: on the main thread it would be work at startup (and a floating import in tests).
-if (!isMainThread) void import('./parallel.js').then((m) => m.runWorkerIfAsked());
+if (process.env[WORKER_ENV] === '1') void import('./parallel.js').then((m) => m.runWorkerIfAsked());
 
 /** Entry point used by bin/lint-proxy-config.js. */
 export function runCli(): void {

@@ -11,9 +11,7 @@
  * single-threaded. `LPC_WORKERS=<n>` sets the number of threads (1 disables workers).
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { RULES } from '../rules/index.js';
 import type { CookieCatalog } from './cookies/catalog.js';
@@ -26,9 +24,7 @@ import { lintModels, type DialectRegistry, type FileResult, type LintTarget, typ
 import type { Dialect } from './model/header-rewrite.js';
 import { createNodeIO } from './node-io.js';
 import { detectTarget, type Candidate } from './targets.js';
-
-/** Fewer files than this are not worth a worker's start-up (~50 ms). */
-export const MIN_FILES_PER_WORKER = 64;
+import { BUNDLE, WORKER_ENV } from './threads.js';
 
 /** Files per chunk a thread claims at a time. */
 const CHUNK = 50;
@@ -48,18 +44,8 @@ interface ShardJob {
   readonly directives?: LintSettings['directives'];
 }
 
-const BUNDLE = fileURLToPath(import.meta.url);
-
 /** Workers start through the start script, which hands V8 the bundle's code cache. */
 const WORKER_SCRIPT = ((start) => (existsSync(start) ? start : BUNDLE))(join(dirname(BUNDLE), '../bin/lint-proxy-config.js'));
-
-/** How many threads to use for `files` targets (1 = stay on the main thread). */
-export function threadCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
-  if (!BUNDLE.endsWith('.cjs')) return 1;
-  const requested = Number(env.LPC_WORKERS);
-  const cores = Number.isInteger(requested) && requested > 0 ? requested : availableParallelism();
-  return Math.max(1, Math.min(cores, Math.floor(files / MIN_FILES_PER_WORKER)));
-}
 
 function chunksOf(candidates: readonly Candidate[]): Candidate[][] {
   const sorted = [...candidates].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -106,7 +92,7 @@ async function registryForAll(): Promise<DialectRegistry> {
 
 function runShardInWorker(job: ShardJob): Promise<Shards> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SCRIPT, { workerData: job });
+    const worker = new Worker(WORKER_SCRIPT, { workerData: job, env: { ...process.env, [WORKER_ENV]: '1' } });
     worker.once('message', (shards: Shards) => resolve(shards));
     worker.once('error', reject);
     worker.once('exit', (code) => {

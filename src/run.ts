@@ -11,7 +11,7 @@ import { fixProject } from './engine/fix.js';
 import { isIoError, type ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
 import { assemble, lintProject, type FileResult, type LintTarget } from './engine/project.js';
-import { lintInParallel, threadCount } from './parallel.js';
+import { threadCount } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
 import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
@@ -126,6 +126,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   if (threads > 1) {
     // Many files: shards on every core, then assembled as one project.
     started = performance.now();
+    const { lintInParallel } = await import('./parallel.js');
     const shards = await lintInParallel(candidates, io, settings, threads, options.maxFileMb);
     phase('(parallel read, detect and lint, wall)', started);
     started = performance.now();
