@@ -64,9 +64,13 @@ export interface Shards {
   readonly lints: ModelLint[];
 }
 
-/** Claims chunks until none is left: reads and detects their files, and lints them. */
-function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, settings: LintSettings): Shards {
+/**
+ * Claims chunks until none is left: reads and detects their files, and lints them. `progress`
+ * (main thread): files in the chunks every thread has claimed so far, after each chunk.
+ */
+function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, settings: LintSettings, progress?: (done: number, total: number) => void): Shards {
   const next = new Int32Array(job.next);
+  const total = job.chunks.reduce((n, c) => n + c.length, 0);
   const out: Shards = { targets: [], undetected: [], readable: new Set(), lints: [] };
   const simulators = new Map<Dialect, Simulator>();
   for (let i = Atomics.add(next, 0, 1); i < job.chunks.length; i = Atomics.add(next, 0, 1)) {
@@ -80,6 +84,7 @@ function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, set
     }
     out.targets.push(...targets);
     out.lints.push(...lintModels(targets, io, registry, settings, simulators));
+    progress?.(Math.min(total, Atomics.load(next, 0) * CHUNK), total);
   }
   return out;
 }
@@ -119,7 +124,8 @@ export async function lintInParallel(candidates: readonly Candidate[], io: Confi
     ...(settings.directives ? { directives: settings.directives } : {}),
   };
   const others = Array.from({ length: threads - 1 }, () => runShardInWorker(job));
-  const mine = lintClaimed(job, io, await registryForAll(), { ...settings, onProgress: undefined });
+  // Progress counts claimed chunks of every thread (the per-model callback would count only ours).
+  const mine = lintClaimed(job, io, await registryForAll(), { ...settings, onProgress: undefined }, settings.onProgress);
   const all = [mine, ...(await Promise.all(others))];
   return {
     targets: all.flatMap((s) => s.targets),
