@@ -9,15 +9,15 @@ const decoder = new TextDecoder('utf-8');
 /** UTF-8 bytes of `s`, one code unit (0-255) each. Lone surrogates become U+FFFD first. */
 export function toByteString(s: string): string {
   if (isAscii(s)) return s;
-  return bytesToString(encoder.encode(s));
+  // Node's UTF-8 encoder also writes U+FFFD for a lone surrogate, like TextEncoder.
+  return Buffer.from(s, 'utf8').toString('latin1');
 }
 
 /** Inverse of {@link toByteString}; invalid UTF-8 sequences decode to U+FFFD. */
 export function fromByteString(s: string): string {
   if (isAscii(s)) return s;
-  const bytes = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
-  return decoder.decode(bytes);
+  // latin1 keeps the low byte of each code unit, as a byte string's units are 0-255.
+  return decoder.decode(Buffer.from(s, 'latin1'));
 }
 
 /** A pattern converted to bytes, with the way back to offsets in the pattern as given. */
@@ -53,10 +53,7 @@ function isAscii(s: string): boolean {
   return Buffer.byteLength(s, 'utf8') === s.length;
 }
 
+/** One code unit (0-255) per byte; natively, where spreading bytes into fromCharCode took seconds on long values. */
 function bytesToString(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4096) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  }
-  return out;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import { parseXml } from '../../src/dialects/iis/xml.js';
-import { compileRegex, RegexBudgetError } from '../../src/regex/index.js';
+import { compileRegex, fromByteString, RegexBudgetError, toByteString } from '../../src/regex/index.js';
 import { createSourceFile, decode, encode } from '../../src/source.js';
 import { memoryIO } from '../harness/memory-io.js';
 import { pregsub } from '../../src/model/ops/apache-format.js';
@@ -181,5 +181,29 @@ describe('a 36 KB replacement was copied a character at a time for every sample:
       'apache',
     );
     checkProject(fuzzProject('apache', 'invalid-location-jira.conf', bytes, true));
+  });
+});
+
+describe('byte strings of long non-ASCII values were built by spreading bytes into fromCharCode: seconds per file', () => {
+  it('toByteString and fromByteString round-trip UTF-8, surrogates and 200,000 characters', () => {
+    const text = `é😀${'a'.repeat(200_000)}\u00ff`;
+    const bytes = toByteString(text);
+    expect(bytes).toBe(Buffer.from(text, 'utf8').toString('latin1'));
+    expect(fromByteString(bytes)).toBe(text);
+    // A lone surrogate becomes U+FFFD, as with TextEncoder.
+    expect(toByteString('\ud800')).toBe('\u00ef\u00bf\u00bd');
+  });
+
+  it('the fuzz case: a 13 KB replacement in a file that is not UTF-8, under a main config editing every cookie', () => {
+    const bytes = applyMutations(
+      seed('xsrf-cookie-httponly/apache/invalid-crlf.conf'),
+      [
+        { kind: 'long-line', at: 124530068, length: 13666, unit: 'a' },
+        { kind: 'insert', at: 1502987876, token: { raw: [237, 160, 128] } },
+        { kind: 'insert', at: 470037443, token: { text: 'env=!x' } },
+      ],
+      'apache',
+    );
+    checkProject(fuzzProject('apache', 'invalid-crlf.conf', bytes, true));
   });
 });
