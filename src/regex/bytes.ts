@@ -3,7 +3,6 @@
  * Here a byte string is a JS string whose code units are 0-255, one per byte.
  */
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 
 /** UTF-8 bytes of `s`, one code unit (0-255) each. Lone surrogates become U+FFFD first. */
@@ -30,18 +29,33 @@ export interface BytePattern {
 /** Converts a pattern's non-ASCII characters to their UTF-8 bytes, as PCRE non-UTF mode sees them. */
 export function patternToBytes(pattern: string): BytePattern {
   if (isAscii(pattern)) return { bytes: pattern, toSource: (i) => i };
-  let bytes = '';
+  // UTF-8 by hand, one pass: a TextEncoder call per character took seconds on long patterns.
+  const out = new Uint8Array(pattern.length * 3);
   const map: number[] = [];
+  let n = 0;
   for (let i = 0; i < pattern.length; ) {
-    const cp = pattern.codePointAt(i)!;
+    let cp = pattern.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    const encoded = bytesToString(encoder.encode(pattern.slice(i, i + width)));
-    for (let k = 0; k < encoded.length; k++) map.push(i);
-    bytes += encoded;
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd; // a lone surrogate, as TextEncoder writes it
+    if (cp < 0x80) out[n++] = cp;
+    else if (cp < 0x800) {
+      out[n++] = 0xc0 | (cp >> 6);
+      out[n++] = 0x80 | (cp & 0x3f);
+    } else if (cp < 0x10000) {
+      out[n++] = 0xe0 | (cp >> 12);
+      out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[n++] = 0x80 | (cp & 0x3f);
+    } else {
+      out[n++] = 0xf0 | (cp >> 18);
+      out[n++] = 0x80 | ((cp >> 12) & 0x3f);
+      out[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      out[n++] = 0x80 | (cp & 0x3f);
+    }
+    while (map.length < n) map.push(i);
     i += width;
   }
   map.push(pattern.length);
-  return { bytes, toSource: (i) => map[Math.min(Math.max(i, 0), map.length - 1)]! };
+  return { bytes: bytesToString(out.subarray(0, n)), toSource: (i) => map[Math.min(Math.max(i, 0), map.length - 1)]! };
 }
 
 /**

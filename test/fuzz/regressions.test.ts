@@ -9,6 +9,7 @@ import { compileRegex, fromByteString, RegexBudgetError, toByteString } from '..
 import { createSourceFile, decode, encode } from '../../src/source.js';
 import { memoryIO } from '../harness/memory-io.js';
 import { pregsub } from '../../src/model/ops/apache-format.js';
+import { patternToBytes } from '../../src/regex/bytes.js';
 import { checkProject } from './invariants.js';
 import { fuzzProject } from './projects.js';
 import { applyMutations } from './mutate.js';
@@ -205,5 +206,26 @@ describe('byte strings of long non-ASCII values were built by spreading bytes in
       'apache',
     );
     checkProject(fuzzProject('apache', 'invalid-crlf.conf', bytes, true));
+  });
+});
+
+describe('a pattern of 120,000 "é" was converted to bytes with one TextEncoder call per character: seconds', () => {
+  it('patternToBytes maps every byte back to its character, surrogates included', () => {
+    const p = patternToBytes('aé😀\ud800b');
+    expect(p.bytes).toBe(`a${Buffer.from('é😀', 'utf8').toString('latin1')}\u00ef\u00bf\u00bdb`);
+    expect([...Array(p.bytes.length + 1).keys()].map((i) => p.toSource(i))).toEqual([0, 1, 1, 2, 2, 2, 2, 4, 4, 4, 5, 6]);
+  });
+
+  it('the fuzz case: the long pattern in a truncated, fixed Jira vhost', () => {
+    const bytes = applyMutations(
+      seed('xsrf-cookie-httponly/apache/invalid-location-jira.fixed.conf'),
+      [
+        { kind: 'long-line', at: 67057551, length: 119972, unit: 'é' },
+        { kind: 'insert', at: 1217404055, token: { text: '<' } },
+        { kind: 'truncate', cls: 'space', nth: 961, after: true },
+      ],
+      'apache',
+    );
+    checkProject(fuzzProject('apache', 'invalid-location-jira.fixed.conf', bytes, false));
   });
 });
