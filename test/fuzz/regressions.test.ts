@@ -10,6 +10,8 @@ import { createSourceFile, decode, encode } from '../../src/source.js';
 import { memoryIO } from '../harness/memory-io.js';
 import { pregsub } from '../../src/model/ops/apache-format.js';
 import { patternToBytes } from '../../src/regex/bytes.js';
+import { fnmatch } from '../../src/dialects/apache/fnmatch.js';
+import { matchSegment } from '../../src/dialects/nginx/glob.js';
 import { checkProject } from './invariants.js';
 import { fuzzProject } from './projects.js';
 import { applyMutations } from './mutate.js';
@@ -227,5 +229,35 @@ describe('a pattern of 120,000 "é" was converted to bytes with one TextEncoder 
       'apache',
     );
     checkProject(fuzzProject('apache', 'invalid-location-jira.fixed.conf', bytes, false));
+  });
+});
+
+describe('wildcards from configuration files became native RegExps: too large, reversed ranges and unbounded backtracking crashed or hung', () => {
+  it('Apache fnmatch and nginx glob match without a RegExp', () => {
+    expect(fnmatch('*a*a*a*a*a*a*a*a*a*a*a*a*b', 'a'.repeat(5_000))).toBe(false);
+    expect(fnmatch('/app/*/x', '/app/a/b/x', true)).toBe(false);
+    expect(fnmatch('/app/*/x', '/app/ab/x', true)).toBe(true);
+    expect(fnmatch('[z-a]*', 'zed')).toBe(false);
+    expect(fnmatch('[!a-c]?', 'dx')).toBe(true);
+    expect(matchSegment('[z-a]*.conf', 'z.conf')).toBe(false);
+    expect(matchSegment('[]a]*.conf', ']x.conf')).toBe(true);
+    expect(matchSegment(`${'x'.repeat(40_000)}*`, `${'x'.repeat(40_000)}y`)).toBe(true);
+  });
+
+  it('nginx: include with a reversed range is an include that matches nothing, not an internal error', () => {
+    const files = { '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    include conf.d/[z-a]*.conf;\n}\n', '/etc/nginx/conf.d/a.conf': 'server { listen 80; }\n' };
+    checkProject({ files, targets: ['/etc/nginx/nginx.conf'], dialect: 'nginx' });
+  });
+
+  it('the fuzz case: a 32 KB Include wildcard', () => {
+    const bytes = applyMutations(
+      seed('include-unresolved/apache/invalid-wildcard-no-match.conf'),
+      [
+        { kind: 'long-line', at: 1551557996, length: 32762, unit: 'a' },
+        { kind: 'in-value', nth: 0, text: '(a+)+$' },
+      ],
+      'apache',
+    );
+    checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': bytes }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
   });
 });

@@ -5,6 +5,8 @@
  * ranges), `\` escapes the next character. apr/strings/apr_fnmatch.c.
  */
 
+import { wildcardMatch, type WildcardToken } from '../wildcard.js';
+
 /** `apr_fnmatch_test`: does the string contain a wildcard (`?`, `*`, or `[` with a later `]`)? */
 export function hasWildcard(pattern: string): boolean {
   let nesting = 0;
@@ -20,19 +22,15 @@ export function hasWildcard(pattern: string): boolean {
   return false;
 }
 
-function escapeForRegExp(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
-}
-
 /** A bracket expression starting at `i` (the `[`), or null when it has no closing `]`. */
-function bracket(pattern: string, i: number): { source: string; next: number } | null {
+function bracket(pattern: string, i: number): { token: WildcardToken; next: number } | null {
   let j = i + 1;
   let negate = false;
   if (pattern[j] === '!' || pattern[j] === '^') {
     negate = true;
     j++;
   }
-  let body = '';
+  const ranges: number[] = [];
   let first = true;
   while (j < pattern.length && (pattern[j] !== ']' || first)) {
     first = false;
@@ -42,40 +40,50 @@ function bracket(pattern: string, i: number): { source: string; next: number } |
       let hi = pattern[j + 2]!;
       let k = j + 2;
       if (hi === '\\' && k + 1 < pattern.length) hi = pattern[++k]!;
-      if (c <= hi) body += `${escapeForRegExp(c)}-${escapeForRegExp(hi)}`;
+      // A reversed range matches nothing.
+      if (c <= hi) ranges.push(c.charCodeAt(0), hi.charCodeAt(0));
       j = k + 1;
       continue;
     }
-    body += escapeForRegExp(c);
+    ranges.push(c.charCodeAt(0), c.charCodeAt(0));
     j++;
   }
   if (j >= pattern.length) return null;
-  const source = body === '' ? (negate ? '[\\s\\S]' : '(?!)') : `[${negate ? '^' : ''}${body}]`;
-  return { source, next: j + 1 };
+  return { token: { kind: 'set', negate, ranges }, next: j + 1 };
 }
 
-/** Compiles an fnmatch pattern; `pathname` keeps `*`, `?` and brackets from matching `/`. */
-export function fnmatchToRegExp(pattern: string, pathname = false): RegExp {
-  const any = pathname ? '[^/]' : '[\\s\\S]';
-  let src = '';
+const compiled = new Map<string, WildcardToken[]>();
+
+/** The pattern's tokens (remembered: the same sections are matched against many paths). */
+function tokensOf(pattern: string): WildcardToken[] {
+  let tokens = compiled.get(pattern);
+  if (tokens) return tokens;
+  tokens = [];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') src += `${any}*`;
-    else if (c === '?') src += any;
+    if (c === '*') tokens.push({ kind: 'star' });
+    else if (c === '?') tokens.push({ kind: 'any' });
     else if (c === '[') {
       const b = bracket(pattern, i);
       if (b) {
-        src += pathname ? `(?!/)${b.source}` : b.source;
+        tokens.push(b.token);
         i = b.next - 1;
-      } else src += '\\[';
-    } else if (c === '\\' && i + 1 < pattern.length) src += escapeForRegExp(pattern[++i]!);
-    else src += escapeForRegExp(c);
+      } else tokens.push({ kind: 'literal', char: '[' });
+    } else if (c === '\\' && i + 1 < pattern.length) tokens.push({ kind: 'literal', char: pattern[++i]! });
+    else tokens.push({ kind: 'literal', char: c });
   }
-  return new RegExp(`^${src}$`);
+  if (compiled.size >= 1024) compiled.clear();
+  compiled.set(pattern, tokens);
+  return tokens;
+}
+
+/** `apr_fnmatch(pattern, s)`; `pathname` (`APR_FNM_PATHNAME`) keeps `*`, `?` and brackets from matching `/`. */
+export function fnmatch(pattern: string, s: string, pathname = false): boolean {
+  return wildcardMatch(tokensOf(pattern), s, pathname);
 }
 
 /** `apr_fnmatch(pattern, name, APR_FNM_PERIOD)` on one path component. */
 export function fnmatchName(pattern: string, name: string): boolean {
   if (name.startsWith('.') && !pattern.startsWith('.')) return false;
-  return fnmatchToRegExp(pattern).test(name);
+  return fnmatch(pattern, name);
 }

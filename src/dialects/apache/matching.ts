@@ -14,7 +14,7 @@
  * `merge_core_server_configs` appends the vhost's arrays).
  */
 import { toByteString } from '../../regex/index.js';
-import { fnmatchToRegExp, hasWildcard } from './fnmatch.js';
+import { fnmatch, hasWildcard } from './fnmatch.js';
 import { compileApacheRegex, type ApacheRegexFlags } from './regex-options.js';
 import type { Block, ServerScope } from './scopes.js';
 
@@ -42,7 +42,7 @@ export function regexMatches(pattern: string, subject: string, flags: ApacheRege
 export function locationMatches(block: Block, uri: string, flagsAt: FlagsAt): boolean {
   const d = block.arg;
   if (block.regex) return regexMatches(d, uri, flagsAt(block.order));
-  if (hasWildcard(d)) return fnmatchToRegExp(d, true).test(uri);
+  if (hasWildcard(d)) return fnmatch(d, uri, true);
   if (!uri.startsWith(d)) return false;
   const len = d.length;
   return len === 0 || d[len - 1] === '/' || uri.length === len || uri[len] === '/';
@@ -56,7 +56,7 @@ export function directoryMatches(block: Block, fsPath: string, flagsAt: FlagsAt)
   if (hasWildcard(d)) {
     const depth = d.split('/').length - 1;
     const prefix = path.split('/').slice(0, depth).join('/') + '/';
-    return fnmatchToRegExp(d, true).test(prefix);
+    return fnmatch(d, prefix, true);
   }
   return path.startsWith(d);
 }
@@ -64,13 +64,13 @@ export function directoryMatches(block: Block, fsPath: string, flagsAt: FlagsAt)
 export function filesMatches(block: Block, fsPath: string, flagsAt: FlagsAt): boolean {
   const name = fsPath.replace(/\/+$/, '').split('/').pop() ?? '';
   if (block.regex) return regexMatches(block.arg, name, flagsAt(block.order));
-  return hasWildcard(block.arg) ? fnmatchToRegExp(block.arg).test(name) : block.arg === name;
+  return hasWildcard(block.arg) ? fnmatch(block.arg, name) : block.arg === name;
 }
 
 /** mod_proxy's `proxy_walk`: regex, wildcard, or prefix on the backend URL. */
 export function proxyMatches(block: Block, url: string, flagsAt: FlagsAt): boolean {
   if (block.regex) return regexMatches(block.arg, url, flagsAt(block.order));
-  if (hasWildcard(block.arg)) return fnmatchToRegExp(block.arg).test(url);
+  if (hasWildcard(block.arg)) return fnmatch(block.arg, url);
   return url.startsWith(block.arg);
 }
 

@@ -5,6 +5,7 @@
  * (`gl->test = 1` accepts GLOB_NOMATCH).
  */
 import { isIoError, type ConfigIO } from '../../engine/io.js';
+import { wildcardMatch, type WildcardToken } from '../wildcard.js';
 
 /** Whether `include` treats the path as a mask (`strpbrk(file, "*?[")` in `ngx_conf_include`). */
 export function isGlob(path: string): boolean {
@@ -15,19 +16,22 @@ function hasMeta(segment: string): boolean {
   return /(?:^|[^\\])[*?[]/.test(segment) || /^[*?[]/.test(segment);
 }
 
-/** A regex source for one fnmatch segment. */
-function segmentSource(segment: string): string {
-  let out = '';
+/** One fnmatch segment as wildcard tokens (remembered: a mask is matched against every entry of its directory). */
+const compiled = new Map<string, WildcardToken[]>();
+
+function segmentTokens(segment: string): WildcardToken[] {
+  let tokens = compiled.get(segment);
+  if (tokens) return tokens;
+  tokens = [];
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i]!;
-    if (c === '\\' && i + 1 < segment.length) {
-      out += escapeJs(segment[++i]!);
-    } else if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
+    if (c === '\\' && i + 1 < segment.length) tokens.push({ kind: 'literal', char: segment[++i]! });
+    else if (c === '*') tokens.push({ kind: 'star' });
+    else if (c === '?') tokens.push({ kind: 'any' });
     else if (c === '[') {
       const close = findClassEnd(segment, i);
       if (close < 0) {
-        out += '\\[';
+        tokens.push({ kind: 'literal', char: '[' });
         continue;
       }
       let body = segment.slice(i + 1, close);
@@ -36,11 +40,23 @@ function segmentSource(segment: string): string {
         negate = true;
         body = body.slice(1);
       }
-      out += `[${negate ? '^' : ''}${body.replace(/\\/g, '\\\\').replace(/\]/g, '\\]')}]`;
+      // Every character of the body is literal (a backslash too); `x-y` is a range, empty when reversed.
+      const ranges: number[] = [];
+      for (let k = 0; k < body.length; k++) {
+        if (body[k + 1] === '-' && k + 2 < body.length) {
+          const lo = body.charCodeAt(k);
+          const hi = body.charCodeAt(k + 2);
+          if (lo <= hi) ranges.push(lo, hi);
+          k += 2;
+        } else ranges.push(body.charCodeAt(k), body.charCodeAt(k));
+      }
+      tokens.push({ kind: 'set', negate, ranges });
       i = close;
-    } else out += escapeJs(c);
+    } else tokens.push({ kind: 'literal', char: c });
   }
-  return out;
+  if (compiled.size >= 1024) compiled.clear();
+  compiled.set(segment, tokens);
+  return tokens;
 }
 
 function findClassEnd(segment: string, open: number): number {
@@ -51,14 +67,10 @@ function findClassEnd(segment: string, open: number): number {
   return -1;
 }
 
-function escapeJs(c: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(c) ? `\\${c}` : c;
-}
-
 /** Matches one file name against one segment (a leading `.` must be matched literally). */
 export function matchSegment(segment: string, name: string): boolean {
   if (name.startsWith('.') && !segment.startsWith('.') && !segment.startsWith('\\.')) return false;
-  return new RegExp(`^${segmentSource(segment)}$`, 's').test(name);
+  return wildcardMatch(segmentTokens(segment), name, true);
 }
 
 /** Matches a full path against a full mask (used for `nginx -T` dumps, where there is no directory to list). */
