@@ -29,6 +29,9 @@ const CLASS_ESCAPES: Readonly<Record<string, CharSet>> = {
 const CONTROL_ESCAPES: Readonly<Record<string, number>> = { f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b };
 
 /** Messages as V8 words them, the engine the differential tests compare against. */
+
+/** Deepest group nesting the parser follows (as PCRE2's default PARENS_NEST_LIMIT). */
+const MAX_ECMA_NESTING = 250;
 const MSG = {
   nothingToRepeat: 'Nothing to repeat',
   unterminatedGroup: 'Unterminated group',
@@ -61,6 +64,8 @@ class EcmaParser {
   private readonly sc: Scanner;
   private readonly totalGroups: number;
   private groupCount = 0;
+  /** Open groups around the current position (the parser recurses once per group). */
+  private nesting = 0;
 
   constructor(
     pattern: string,
@@ -203,7 +208,11 @@ class EcmaParser {
       sc.pos += 2;
     }
     const index = kind === 'capture' ? ++this.groupCount : null;
+    // ECMAScript sets no limit, but each level is a recursion here: thousands of "(" exhausted the
+    // stack (found by test/fuzz). PCRE2 refuses more than 250 (parse-pcre.ts); so does this linter.
+    if (++this.nesting > MAX_ECMA_NESTING) sc.fail(`groups are nested more than ${MAX_ECMA_NESTING} deep`, start, 'unsupported');
     const body = this.parseDisjunction();
+    this.nesting--;
     if (sc.peek() !== 0x29) sc.fail(MSG.unterminatedGroup, sc.src.length);
     sc.pos++;
     const span = this.span(start);

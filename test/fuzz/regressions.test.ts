@@ -3,6 +3,7 @@
  * shrunk counterexample through every invariant (test/fuzz/invariants.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { buildApacheModel } from '../../src/dialects/apache/lower.js';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import { parseXml } from '../../src/dialects/iis/xml.js';
 import { compileRegex, fromByteString, RegexBudgetError, toByteString } from '../../src/regex/index.js';
@@ -259,5 +260,33 @@ describe('wildcards from configuration files became native RegExps: too large, r
       'apache',
     );
     checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': bytes }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+});
+
+describe('deep nesting overflowed the stack: 1,855 "(" in an IIS pattern, 20,000 nested Apache sections', () => {
+  it('an ECMAScript pattern with groups nested deeper than 250 is one "cannot evaluate" error', () => {
+    const c = compileRegex(`${'('.repeat(1_855)}a`, { flavor: 'ecmascript' });
+    expect(c.ok).toBe(false);
+    if (!c.ok) expect(c.error).toMatchObject({ code: 'unsupported', message: 'groups are nested more than 250 deep' });
+    expect(compileRegex(`${'('.repeat(250)}a${')'.repeat(250)}`, { flavor: 'ecmascript' }).ok).toBe(true);
+  });
+
+  it('the fuzz case: the IIS ECMAScript fixture with 1,855 "(" in a row', () => {
+    const bytes = applyMutations(seed('iis-regex-unsupported/iis/valid-ecmascript.config'), [{ kind: 'long-line', at: 466834228, length: 1855, unit: '(' }], 'iis');
+    checkProject({ files: { '/inetpub/wwwroot/app/web.config': bytes }, targets: ['/inetpub/wwwroot/app/web.config'], dialect: 'iis' });
+  });
+
+  it('Apache sections nested deeper than 256 (across includes) stop the file with one positioned error', () => {
+    const deep = `<VirtualHost *:80>\n${'<If "true">\n'.repeat(20_000)}Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n${'</If>\n'.repeat(20_000)}</VirtualHost>\n`;
+    const model = buildApacheModel('/etc/apache2/sites-enabled/site.conf', memoryIO({ '/etc/apache2/sites-enabled/site.conf': deep }), { nginxVersion: '1.30.1' });
+    const errors = model.problems.filter((p) => p.ruleId === null);
+    expect(errors.map((p) => p.message)).toEqual(['sections are nested more than 256 deep; lint-proxy-config stops reading this file here']);
+    expect(deep.slice(errors[0]!.span.start, errors[0]!.span.end)).toBe('<If');
+    const outer = `<VirtualHost *:80>\n${'<If "true">\n'.repeat(200)}Include inner.conf\n${'</If>\n'.repeat(200)}</VirtualHost>\n`;
+    const inner = `${'<If "true">\n'.repeat(100)}${'</If>\n'.repeat(100)}`;
+    const across = buildApacheModel('/etc/apache2/site.conf', memoryIO({ '/etc/apache2/site.conf': outer, '/etc/apache2/inner.conf': inner }), { nginxVersion: '1.30.1', serverRoot: '/etc/apache2' });
+    expect(across.problems.filter((p) => p.ruleId === null).map((p) => [p.span.file, p.message])).toEqual([
+      ['/etc/apache2/inner.conf', 'sections are nested more than 256 deep; lint-proxy-config stops reading this file here'],
+    ]);
   });
 });

@@ -20,6 +20,13 @@ import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode }
 import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type Word } from './words.js';
 
 
+/**
+ * Deeper section nesting (across includes) is refused: httpd has no such limit, but every level
+ * is a recursion in the walks after parsing, and 20,000 nested <If> exhausted the stack. Real
+ * configurations nest a handful; nginx blocks and IIS elements stop at the same depth.
+ */
+export const MAX_SECTION_DEPTH = 256;
+
 /** Directives {@link Parser.execute} runs while reading; the others' arguments are split only if needed. */
 const READ_TIME: ReadonlySet<string> = new Set(['define', 'undefine', 'serverroot', 'loadmodule', 'include', 'includeoptional']);
 
@@ -139,6 +146,7 @@ class Parser {
   }
 
   private parseLines(lines: readonly LogicalLine[]): Node[] {
+    let stopped = false;
     const top: Node[] = [];
     const stack: { readonly section: SectionNode }[] = [];
     const children = (): Node[] => (stack.length > 0 ? stack[stack.length - 1]!.section.children : top);
@@ -157,21 +165,34 @@ class Parser {
         continue;
       }
       if (name.startsWith('<')) {
+        if (this.outerDepth + stack.length >= MAX_SECTION_DEPTH) {
+          this.syntax(first.span, `sections are nested more than ${MAX_SECTION_DEPTH} deep; lint-proxy-config stops reading this file here`);
+          stopped = true;
+          break;
+        }
         const section = this.openSection(x, name, first);
         children().push(section);
         if (section.active === false) i = this.soak(lines, i + 1, section);
         else stack.push({ section });
         continue;
       }
+      // An Include reads its files inside the sections open here.
+      const outer = this.outerDepth;
+      this.outerDepth = outer + stack.length;
       const directive = this.directive(x, first, name);
+      this.outerDepth = outer;
       children().push(directive);
     }
+    if (stopped) return top;
     for (let k = stack.length - 1; k >= 0; k--) {
       const s = stack[k]!.section;
       this.syntax(s.nameWord.span, `<${s.name}> was not closed.`);
     }
     return top;
   }
+
+  /** Sections open in the files that include the one being read. */
+  private outerDepth = 0;
 
   private readonly commentKeys = new Set<string>();
 
