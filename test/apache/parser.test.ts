@@ -96,6 +96,12 @@ describe('conditional sections', () => {
     expect(names(r.nodes).filter((n) => !n.startsWith('<') && !n.startsWith('</'))).toEqual(['LoadModule', 'A', 'B', 'Static']);
   });
 
+  it('evaluates <IfVersion> regexes (~ and /.../) as PCRE against httpd 2.4, and reports a bad one', () => {
+    const r = parse('<IfVersion ~ ^2\\.4>\nA\n</IfVersion>\n<IfVersion /^3\\./>\nB\n</IfVersion>\n<IfVersion !~ ^2\\.2>\nC\n</IfVersion>\n<IfVersion ~ ([)>\n</IfVersion>\n');
+    expect(names(r.nodes).filter((n) => !n.startsWith('<') && !n.startsWith('</'))).toEqual(['A', 'C']);
+    expect(r.problems.map((p) => p.message)).toEqual(['Unrecognized regex in <IfVersion>']);
+  });
+
   it('evaluates <IfDefine> from Define and UnDefine in reading order, and from -D', () => {
     const r = parse('<IfDefine X>\nA\n</IfDefine>\nDefine X\n<IfDefine X>\nB\n</IfDefine>\nUnDefine X\n<IfDefine !X>\nC\n</IfDefine>\n<IfDefine CLI>\nD\n</IfDefine>\n', { CLI: '' });
     expect(names(r.nodes).filter((n) => /^[A-D]$/.test(n))).toEqual(['B', 'C', 'D']);

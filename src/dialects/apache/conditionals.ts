@@ -13,6 +13,7 @@
  * - `<IfDirective>`/`<IfSection>`: assumed true (the linter does not know every module's
  *   directives); `<IfVersion>`: compared with httpd 2.4.71, the lab server.
  */
+import { compileRegex } from '../../regex/index.js';
 
 /** Modules compiled into Debian's apache2 2.4 (`apache2 -l`). */
 const STATIC_MODULES = [
@@ -70,8 +71,11 @@ function ifVersion(words: readonly string[]): boolean | string {
   let result: boolean;
   if (op === '~' || (version.startsWith('/') && version.endsWith('/') && version.length > 1)) {
     const source = op === '~' ? version : version.slice(1, -1);
+    // mod_version compiles with ap_pregcomp: PCRE, run here by the linter's own bounded engine.
+    const compiled = compileRegex(source, { flavor: 'pcre' });
+    if (!compiled.ok) return 'Unrecognized regex in <IfVersion>';
     try {
-      result = new RegExp(source).test(current);
+      result = compiled.regex.exec(current, 0) !== null;
     } catch {
       return 'Unrecognized regex in <IfVersion>';
     }
