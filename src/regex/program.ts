@@ -20,6 +20,7 @@ function containsAny(subject: string, texts: readonly string[], from: number): b
 
 /** Costly calls remembered per pattern (each keeps its subject), and what makes a call costly. */
 const MEMO_CALLS = 256;
+const MEMO_CHARS = 1_000_000;
 const MEMO_MIN_STEPS = 1_000;
 
 /** A compiled program: call with a subject and options, get a match or null. */
@@ -67,6 +68,19 @@ export function compileProgram(parsed: ParsedPattern, pattern: string, stepLimit
   // 2,790 budgets on one cookie value and `^(([a-z])+.)+[A-Z]([a-z])+$` made 15,000 near-budget
   // matches of 414 values, seconds each. Matches are immutable, so sharing them is safe.
   const memo = new Map<string, Match | null | RegexBudgetError>();
+  let memoChars = 0;
+  // Oldest out first when full: a compiled regex is shared by every file of a run, and a memo
+  // that stopped taking entries once full made later files pay the budget again (found by a
+  // long fuzz run: 2.3 s for a 5-line file late in the run, 75 ms on its own).
+  const remember = (key: string, value: Match | null | RegexBudgetError): void => {
+    memo.set(key, value);
+    memoChars += key.length;
+    for (const [k] of memo) {
+      if (memo.size <= MEMO_CALLS && memoChars <= MEMO_CHARS) break;
+      memo.delete(k);
+      memoChars -= k.length;
+    }
+  };
   const callKey = (subject: string, from: number, flags: ExecFlags | undefined): string =>
     `${from}\u0000${flags?.anchored ? 1 : 0}${flags?.notEmptyAtStart ? 1 : 0}\u0000${subject}`;
 
@@ -78,7 +92,7 @@ export function compileProgram(parsed: ParsedPattern, pattern: string, stepLimit
     if (known instanceof RegexBudgetError) throw known;
     if (known !== undefined) return known;
     const result = search(subject, from, flags);
-    if (st.steps >= MEMO_MIN_STEPS && memo.size < MEMO_CALLS) memo.set(key ?? callKey(subject, from, flags), result);
+    if (st.steps >= MEMO_MIN_STEPS) remember(key ?? callKey(subject, from, flags), result);
     return result;
   };
 
@@ -107,7 +121,7 @@ export function compileProgram(parsed: ParsedPattern, pattern: string, stepLimit
     } catch (e) {
       // Deterministic limits come first (steps, MAX_DEPTH); this only catches what slips through.
       const error = e instanceof RangeError ? new RegexBudgetError(pattern, 'the matcher ran out of stack') : e;
-      if (error instanceof RegexBudgetError && memo.size < MEMO_CALLS) memo.set(callKey(subject, from, flags), error);
+      if (error instanceof RegexBudgetError) remember(callKey(subject, from, flags), error);
       throw error;
     }
     if (found < 0) return null;

@@ -290,3 +290,27 @@ describe('deep nesting overflowed the stack: 1,855 "(" in an IIS pattern, 20,000
     ]);
   });
 });
+
+describe('the costly-call memo stopped taking entries once full: late files of a long run paid the budget again', () => {
+  it('after more costly subjects than the memo holds, a new one is still remembered', () => {
+    const c = compileRegex('(.*)*x', { flavor: 'pcre', stepLimit: 50_000 });
+    if (!c.ok) throw new Error(c.error.message);
+    const fail = (subject: string) => {
+      try {
+        c.regex.exec(subject);
+      } catch (e) {
+        return e;
+      }
+      throw new Error('finished within the budget');
+    };
+    for (let i = 0; i < 300; i++) fail(`XSRF-TOKEN=x; Path=/${i}; HttpOnly`);
+    const late = fail('XSRF-TOKEN=x; Path=/late; HttpOnly');
+    expect(late).toBeInstanceOf(RegexBudgetError);
+    expect(fail('XSRF-TOKEN=x; Path=/late; HttpOnly')).toBe(late);
+  });
+
+  it('the fuzz case: a set and a catastrophic edit of Set-Cookie', () => {
+    const text = '<VirtualHost *:80>\n    ServerName app.example.com\n    Header set Set-Cookie "XSRF-TOKEN=x; Path=/; HttpOnly"\n    Header edit Set-Cookie (.*)*x "$1; HttpOnly"\n</VirtualHost>\n';
+    checkProject({ files: { '/etc/apache2/sites-enabled/site.conf': text }, targets: ['/etc/apache2/sites-enabled/site.conf'], dialect: 'apache' });
+  });
+});
