@@ -6,6 +6,7 @@
  * JavaScript's RegExp is neither PCRE nor bounded; this engine parses each flavor into one syntax
  * tree and runs a backtracking matcher with a deterministic step budget.
  */
+import { BoundedMap } from './bounded-map.js';
 import { compileProgram } from './program.js';
 import { parsePattern } from './parse.js';
 import { DEFAULT_STEP_LIMIT, type CompiledRegex, type ExecFlags, type Match, type RegexError, type RegexOptions } from './types.js';
@@ -33,10 +34,7 @@ type Compiled = { ok: true; regex: CompiledRegex } | { ok: false; error: RegexEr
  * pattern (found by test/fuzz) that alone took seconds. Sharing is safe: a compiled regex is
  * immutable and matching is synchronous. Bounded in entries and in pattern text kept.
  */
-const cache = new Map<string, Compiled>();
-const CACHE_ENTRIES = 512;
-const CACHE_CHARS = 1_000_000;
-let cachedChars = 0;
+const cache = new BoundedMap<Compiled>(512, 1_000_000);
 
 function cacheKey(pattern: string, o: RegexOptions): string {
   const flags = `${+!!o.caseless}${+!!o.dotAll}${+!!o.dollarEndOnly}${+!!o.multiline}${+!!o.extended}`;
@@ -47,19 +45,9 @@ function cacheKey(pattern: string, o: RegexOptions): string {
 export function compileRegex(pattern: string, options: RegexOptions): Compiled {
   const key = cacheKey(pattern, options);
   const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const compiled = compileUncached(pattern, options);
   cache.set(key, compiled);
-  cachedChars += key.length;
-  for (const [k] of cache) {
-    if (cache.size <= CACHE_ENTRIES && cachedChars <= CACHE_CHARS) break;
-    cache.delete(k);
-    cachedChars -= k.length;
-  }
   return compiled;
 }
 

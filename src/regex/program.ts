@@ -2,6 +2,7 @@
  * The search around a compiled matcher: which start positions to try (leftmost first), the
  * shortcuts that skip hopeless ones, the PCRE2 match options, and building the result.
  */
+import { BoundedMap } from './bounded-map.js';
 import { forEachChild, type Node, type ParsedPattern } from './ast.js';
 import { Compiler } from './compile.js';
 import { firstCharSet, isAnchoredAtStart, requiredChars, startsWithDotStar } from './first-chars.js';
@@ -67,20 +68,11 @@ export function compileProgram(parsed: ParsedPattern, pattern: string, stepLimit
   // with the same match or the same error. Found by test/fuzz: on 6-line files, `(.*)*x` spent
   // 2,790 budgets on one cookie value and `^(([a-z])+.)+[A-Z]([a-z])+$` made 15,000 near-budget
   // matches of 414 values, seconds each. Matches are immutable, so sharing them is safe.
-  const memo = new Map<string, Match | null | RegexBudgetError>();
-  let memoChars = 0;
   // Oldest out first when full: a compiled regex is shared by every file of a run, and a memo
   // that stopped taking entries once full made later files pay the budget again (found by a
   // long fuzz run: 2.3 s for a 5-line file late in the run, 75 ms on its own).
-  const remember = (key: string, value: Match | null | RegexBudgetError): void => {
-    memo.set(key, value);
-    memoChars += key.length;
-    for (const [k] of memo) {
-      if (memo.size <= MEMO_CALLS && memoChars <= MEMO_CHARS) break;
-      memo.delete(k);
-      memoChars -= k.length;
-    }
-  };
+  const memo = new BoundedMap<Match | null | RegexBudgetError>(MEMO_CALLS, MEMO_CHARS);
+  const remember = (key: string, value: Match | null | RegexBudgetError): void => memo.set(key, value);
   const callKey = (subject: string, from: number, flags: ExecFlags | undefined): string =>
     `${from}\u0000${flags?.anchored ? 1 : 0}${flags?.notEmptyAtStart ? 1 : 0}\u0000${subject}`;
 
