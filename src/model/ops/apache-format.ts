@@ -137,8 +137,12 @@ export type Captures = ReadonlyArray<readonly [number, number] | undefined>;
 const MAX_REG_MATCH = 10;
 
 /** `regsub_core`: expands `$0`–`$9` and backslash escapes in `input` against `source`. */
-export function pregsub(input: string, source: string, captures: Captures): string {
-  let out = '';
+/** A replacement split once into literal runs and group numbers (`$0`–`$9`, escapes resolved). */
+export type PregsubParts = readonly (string | number)[];
+
+export function compilePregsub(input: string): PregsubParts {
+  const parts: (string | number)[] = [];
+  let lit = '';
   // Runs without `$` or `\\` are copied whole: replacements can be long (a cookie value).
   let run = 0;
   for (let i = 0; i < input.length; i++) {
@@ -146,17 +150,36 @@ export function pregsub(input: string, source: string, captures: Captures): stri
     if (c !== 0x24 && c !== 0x5c) continue;
     const d = input.charCodeAt(i + 1);
     if (c === 0x24 && d >= 0x30 && d <= 0x39) {
-      out += input.slice(run, i);
-      const no = d - 0x30;
-      const g = no < MAX_REG_MATCH ? captures[no] : undefined;
-      if (g && g[0] < g[1]) out += source.slice(g[0], g[1]);
+      lit += input.slice(run, i);
+      if (lit !== '') parts.push(lit);
+      lit = '';
+      parts.push(d - 0x30);
       i++;
       run = i + 1;
     } else if (c === 0x5c && i + 1 < input.length) {
-      out += input.slice(run, i);
+      lit += input.slice(run, i);
       run = i + 1;
       i++;
     }
   }
-  return out + input.slice(run);
+  lit += input.slice(run);
+  if (lit !== '') parts.push(lit);
+  return parts;
+}
+
+/** {@link pregsub} with the replacement already split by {@link compilePregsub}. */
+export function applyPregsub(parts: PregsubParts, source: string, captures: Captures): string {
+  let out = '';
+  for (const p of parts) {
+    if (typeof p === 'string') out += p;
+    else {
+      const g = p < MAX_REG_MATCH ? captures[p] : undefined;
+      if (g && g[0] < g[1]) out += source.slice(g[0], g[1]);
+    }
+  }
+  return out;
+}
+
+export function pregsub(input: string, source: string, captures: Captures): string {
+  return applyPregsub(compilePregsub(input), source, captures);
 }

@@ -24,7 +24,7 @@ import type { Span } from '../../source.js';
 import type { BackendKind } from '../backends.js';
 import type { CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
-import { expandFormat, pregsub, type FormatEnv, type FormatString } from './apache-format.js';
+import { applyPregsub, compilePregsub, expandFormat, type FormatEnv, type FormatString, type PregsubParts } from './apache-format.js';
 
 export type ApacheHeaderAction = 'add' | 'append' | 'echo' | 'edit' | 'edit*' | 'merge' | 'set' | 'setifempty' | 'unset' | 'note';
 
@@ -73,13 +73,12 @@ export const EDIT_STAR_CRASH =
   'Header edit* matched the empty string at the start of what was left of the value: httpd 2.4 recurses forever, the worker segfaults and the client gets an empty reply';
 
 /** `process_regexp` of 2.4.x on one value, in PCRE's byte mode. */
-function processRegexp(regex: CompiledRegex, star: boolean, replacement: string, value: string): string | { crash: string } {
+function processRegexp(regex: CompiledRegex, star: boolean, replacement: string, value: string, subs: PregsubParts = compilePregsub(toByteString(replacement))): string | { crash: string } {
   const subject = toByteString(value);
-  const subs = toByteString(replacement);
   if (!star) {
     const m = regex.exec(subject, 0);
     if (!m) return value;
-    return fromByteString(subject.slice(0, m.start) + pregsub(subs, subject, m.captures) + subject.slice(m.end));
+    return fromByteString(subject.slice(0, m.start) + applyPregsub(subs, subject, m.captures) + subject.slice(m.end));
   }
   let out = '';
   let rest = subject;
@@ -87,7 +86,7 @@ function processRegexp(regex: CompiledRegex, star: boolean, replacement: string,
     const m = regex.exec(rest, 0);
     if (!m) return fromByteString(out + rest);
     if (m.end === 0) return { crash: EDIT_STAR_CRASH };
-    out += rest.slice(0, m.start) + pregsub(subs, rest, m.captures);
+    out += rest.slice(0, m.start) + applyPregsub(subs, rest, m.captures);
     rest = rest.slice(m.end);
   }
 }
@@ -101,16 +100,19 @@ function processRegexp(regex: CompiledRegex, star: boolean, replacement: string,
 function memoizedEdit(): typeof processRegexp {
   const results = new Map<string, string | { crash: string }>();
   let forReplacement: string | undefined;
+  // The replacement as PCRE bytes, converted and split once (a 100,000-character one took seconds per file).
+  let subs: PregsubParts = [];
   let chars = 0;
   return (regex, star, replacement, value) => {
     if (replacement !== forReplacement) {
       results.clear();
       chars = 0;
       forReplacement = replacement;
+      subs = compilePregsub(toByteString(replacement));
     }
     const known = results.get(value);
     if (known !== undefined) return known;
-    const after = processRegexp(regex, star, replacement, value);
+    const after = processRegexp(regex, star, replacement, value, subs);
     chars += value.length + (typeof after === 'string' ? after.length : 0);
     if (chars <= 1_000_000) results.set(value, after);
     return after;
