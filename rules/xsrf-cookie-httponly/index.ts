@@ -4,24 +4,27 @@
  * shapes, through every endpoint's pipeline for every backend kind it can reach; the finding
  * points at the directive that made HttpOnly appear.
  */
-import { describeCookies } from '../../src/cookies/catalog.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
+import { createScopeResolver } from '../../src/cookies/scope.js';
 import { isFixRefusal, type FixCandidate } from '../../src/dialects/dialect.js';
 import type { Fix } from '../../src/engine/edits.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
-import { describeBackends, type BackendKind } from '../../src/model/backends.js';
-import type { CookieOp, LineChange } from '../../src/model/header-rewrite.js';
+import type { BackendKind } from '../../src/model/backends.js';
+import type { CookieOp, Endpoint, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
 import type { Span } from '../../src/source.js';
 import { proveExclusions, type ProposedExclusion } from './prove.js';
+import { judge, type Hits, type Verdict } from './verdict.js';
 
-interface Finding {
+interface Finding extends Hits {
   readonly op: CookieOp;
   readonly cause: Span;
   readonly cookies: Set<string>;
   readonly hitBackends: Set<BackendKind>;
   /** Kinds the op could have reached in the endpoints where it hit. */
   readonly reachable: Set<BackendKind>;
+  readonly scopes: Map<string, Set<Endpoint>>;
+  example?: Hits['example'];
 }
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
@@ -44,11 +47,15 @@ function labelOf(op: CookieOp, cause: Span): string {
 
 function collect(ctx: RuleContext): Finding[] {
   const findings = new Map<string, Finding>();
-  const record = (change: LineChange, name: string, kind: BackendKind, reachable: readonly BackendKind[]) => {
+  const record = (change: LineChange, name: string, kind: BackendKind, reachable: readonly BackendKind[], endpoints: readonly Endpoint[], sample: string) => {
     const key = spanKey(change.cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op: change.op, cause: change.cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set() }));
+    if (!f) findings.set(key, (f = { op: change.op, cause: change.cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map() }));
     f.cookies.add(name);
+    let scopes = f.scopes.get(name);
+    if (!scopes) f.scopes.set(name, (scopes = new Set()));
+    for (const e of endpoints) scopes.add(e);
+    if (!f.example && endpoints[0]) f.example = { endpoint: endpoints[0], backend: kind, sent: sample, received: change.after };
     f.hitBackends.add(kind);
     for (const k of reachable) if (change.op.reaches.includes(k)) f.reachable.add(k);
   };
@@ -63,9 +70,10 @@ function collect(ctx: RuleContext): Finding[] {
           if (!result.lines.some((l) => l.origin === sample && httpOnlyGain(l))) continue;
           // Blame the directive of every pipeline that behaves like this one.
           for (const pipeline of group.pipelines) {
+            const endpoints = group.endpoints.filter((e) => e.pipeline === pipeline && e.possibleBackends.includes(kind));
             for (const line of ctx.sim.run(pipeline, kind, [sample]).lines) {
               const gain = line.origin === sample ? httpOnlyGain(line) : undefined;
-              if (gain) record(gain, name, kind, group.backends);
+              if (gain) record(gain, name, kind, group.backends, endpoints, sample);
             }
           }
         }
@@ -79,30 +87,22 @@ function orderedCookies(ctx: RuleContext, names: ReadonlySet<string>): string[] 
   return ctx.catalog.xsrf.map((c) => c.name).filter((n) => names.has(n));
 }
 
-function message(ctx: RuleContext, f: Finding, note: string): string {
-  const names = orderedCookies(ctx, f.cookies);
-  const backends = describeBackends([...f.hitBackends], [...f.reachable]);
-  const condition = f.op.condition && f.op.condition.value === 'unknown' ? `(when ${f.op.condition.text})` : '';
-  const scope = [backends, condition].filter(Boolean).join(' ');
-  return (
-    `${labelOf(f.op, f.cause)} adds HttpOnly to ${describeCookies(ctx.catalog, names)}${scope ? ` ${scope}` : ''}: ` +
-    `JavaScript can no longer read the CSRF token, so forms fail with "missing token" or "XSRF check failed".${note}`
-  );
-}
-
 interface Candidate {
   readonly finding: Finding;
   readonly options: FixCandidate[];
+  /** The cookies the fix exempts: the ones relevant to the finding's scopes. */
+  readonly names: readonly string[];
 }
 
 /** Proves one candidate of each finding together (one re-parse), falling back to one at a time. */
 function proveFixes(ctx: RuleContext, candidates: readonly Candidate[]): Map<Finding, Fix | string> {
   const outcome = new Map<Finding, Fix | string>();
+  const namesOf = new Map(candidates.map((c) => [c.finding, c.names]));
   const attempt = (picks: readonly { finding: Finding; option: FixCandidate }[]): string | undefined => {
     const after = ctx.rebuild(picks.flatMap((p) => p.option.edits));
     if ('error' in after) return after.error;
     const proposals: ProposedExclusion[] = picks.map((p) => ({
-      names: orderedCookies(ctx, p.finding.cookies),
+      names: namesOf.get(p.finding) ?? orderedCookies(ctx, p.finding.cookies),
       edits: p.option.edits,
       ...(p.option.changesOtherCookies === undefined ? {} : { changesOtherCookies: p.option.changesOtherCookies }),
     }));
@@ -140,22 +140,37 @@ export default defineRule({
     securitySeverity: 5.3,
   },
   check(ctx) {
-    const findings = collect(ctx);
-    if (findings.length === 0) return;
+    const found = collect(ctx);
+    if (found.length === 0) return;
+    const resolver = createScopeResolver(ctx.model, ctx.catalog);
+    const verdicts = new Map<Finding, Verdict>();
+    for (const f of found) {
+      const v = judge({ ...f, label: labelOf(f.op, f.cause) }, ctx.catalog, resolver);
+      if (v) verdicts.set(f, v);
+    }
+    const findings = [...verdicts.keys()];
     const notes = new Map<Finding, string>();
     const candidates: Candidate[] = [];
     for (const f of findings) {
-      const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names: orderedCookies(ctx, f.cookies), options: ctx.options });
+      const names = verdicts.get(f)!.exempt;
+      const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options });
       if (isFixRefusal(built)) {
         notes.set(f, ` No automatic fix: ${built.reason}.${built.suggestion ? ` Instead: ${built.suggestion}` : ''}`);
-      } else candidates.push({ finding: f, options: built });
+      } else candidates.push({ finding: f, options: built, names });
     }
     const proven = ctx.wantFixes ? proveFixes(ctx, candidates) : new Map<Finding, Fix | string>();
     for (const f of findings) {
+      const v = verdicts.get(f)!;
       const outcome = proven.get(f);
       if (typeof outcome === 'string') notes.set(f, ` No automatic fix: the rewrite could not be proven safe (${outcome}).`);
       const fix = typeof outcome === 'object' ? outcome : undefined;
-      const d = { span: focusOf(f.op, f.cause), message: message(ctx, f, notes.get(f) ?? '') };
+      const note = notes.get(f);
+      const d = {
+        span: focusOf(f.op, f.cause),
+        message: v.message + (note ?? ''),
+        data: { ...v.data, ...(note ? { noFix: note.trim() } : {}) },
+        related: v.related,
+      };
       const candidate = !ctx.wantFixes && candidates.some((c) => c.finding === f && c.options.length > 0);
       ctx.report(fix ? { ...d, fix } : candidate ? { ...d, fixable: true } : d);
     }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { RULES } from '../../rules/index.js';
 import type { Config } from '../config/config.js';
 import { createCatalog } from '../cookies/catalog.js';
+import { fileSelection } from '../cookies/selection.js';
 import { detectDialect } from '../dialects/detect.js';
 import { effectiveSeverity } from '../engine/lint.js';
 import { decode } from '../source.js';
@@ -32,6 +33,7 @@ export function printConfig(file: string, options: SharedCliOptions, config: Con
       rules,
       xsrfCookies: catalog.xsrf.map((c) => c.name),
       sessionCookies: catalog.session.map((c) => c.name),
+      products: options.allProducts ? 'all' : (fileSelection(run.productSettings, file)?.selection ?? 'evident from each scope'),
       serverRoot: run.serverRoot ?? null,
       prefix: run.prefix ?? null,
       context: run.context ?? null,

@@ -1,7 +1,7 @@
 /**
  * Validates a value against the subset of JSON Schema (draft-07) that schema/config.schema.json
  * uses: type, enum, properties, additionalProperties: false, required, items, minItems,
- * uniqueItems, minLength, pattern and local `$ref`s. Each mistake names the key's path and, for
+ * uniqueItems, minLength, pattern, const, anyOf and local `$ref`s. Each mistake names the key's path and, for
  * an unknown key, the closest known one.
  */
 import { childPath, type JsonValue } from './json-positions.js';
@@ -9,6 +9,9 @@ import { childPath, type JsonValue } from './json-positions.js';
 export interface SchemaNode {
   readonly type?: string | readonly string[];
   readonly enum?: readonly JsonValue[];
+  readonly const?: JsonValue;
+  /** The value must match one of these; the issues reported are those of the branch of its type. */
+  readonly anyOf?: readonly SchemaNode[];
   readonly properties?: Readonly<Record<string, SchemaNode>>;
   readonly additionalProperties?: boolean;
   readonly required?: readonly string[];
@@ -70,6 +73,11 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
+function describeBranch(b: SchemaNode): string {
+  if (b.const !== undefined) return JSON.stringify(b.const);
+  return [b.type ?? 'value'].flat().join(' or ');
+}
+
 export function validateSchema(value: JsonValue, schema: SchemaNode, root: SchemaNode = schema, path = ''): SchemaIssue[] {
   if (schema.$ref) {
     const name = /^#\/definitions\/(.+)$/.exec(schema.$ref)?.[1];
@@ -79,6 +87,13 @@ export function validateSchema(value: JsonValue, schema: SchemaNode, root: Schem
   }
   const issues: SchemaIssue[] = [];
   const actual = typeOf(value);
+  if (schema.anyOf) {
+    const outcomes = schema.anyOf.map((branch) => validateSchema(value, branch, root, path));
+    if (outcomes.some((o) => o.length === 0)) return [];
+    const sameType = schema.anyOf.findIndex((b) => (b.type === undefined ? b.const !== undefined && typeOf(b.const) === actual : [b.type].flat().some((t) => typeMatches(actual, t as string))));
+    return sameType >= 0 ? outcomes[sameType]! : [{ path, message: `expected ${schema.anyOf.map(describeBranch).join(' or ')}, found ${actual}` }];
+  }
+  if (schema.const !== undefined && value !== schema.const) return [{ path, message: `expected ${JSON.stringify(schema.const)}, found ${JSON.stringify(value)}` }];
   if (schema.type) {
     const wanted = Array.isArray(schema.type) ? schema.type : [schema.type as string];
     if (!wanted.some((w) => typeMatches(actual, w))) return [{ path, message: `expected ${wanted.join(' or ')}, found ${actual}` }];

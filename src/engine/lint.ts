@@ -5,7 +5,7 @@
 import type { CookieCatalog } from '../cookies/catalog.js';
 import type { DialectModule, DialectOptions } from '../dialects/dialect.js';
 import type { HeaderRewriteModel } from '../model/header-rewrite.js';
-import { createSourceFile, type SourceFile, type Span } from '../source.js';
+import { createSourceFile, positionAt, type SourceFile, type Span } from '../source.js';
 import { applyEdits, type Fix, type TextEdit } from './edits.js';
 import { withOverrides, type ConfigIO } from './io.js';
 import type { Rule, RuleContext, Simulator } from './rule.js';
@@ -23,6 +23,21 @@ export interface LintMessage {
   readonly fix?: Fix;
   /** A fix candidate exists but was not proven (fixes were not wanted in this run). */
   readonly fixable?: true;
+  /** Details beyond the message, plain JSON (see `ReportDescriptor.data`). */
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Related places, with positions resolved from the model's files (they may be other files). */
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** A place that explains a message: an evidence line, in this file or another one. */
+export interface RelatedLocation {
+  readonly span: Span;
+  readonly message: string;
+  /** 1-based, resolved when the message is made: the file may not be among the results. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
 }
 
 export type RuleSetting = 'off' | 'warn' | 'error';
@@ -106,7 +121,21 @@ export function lintModel(
       wantFixes: settings.wantFixes,
       rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
       report: (d) => {
-        const base: LintMessage = { ruleId: rule.meta.id, severity, message: d.message, span: d.span };
+        const related = (d.related ?? []).flatMap((r) => {
+          const file = model.files.get(r.span.file);
+          if (!file) return [];
+          const a = positionAt(file, r.span.start);
+          const b = positionAt(file, Math.max(r.span.start, r.span.end));
+          return [{ span: r.span, message: r.message, line: a.line, column: a.column, endLine: b.line, endColumn: b.column }];
+        });
+        const base: LintMessage = {
+          ruleId: rule.meta.id,
+          severity,
+          message: d.message,
+          span: d.span,
+          ...(d.data ? { data: d.data } : {}),
+          ...(related.length > 0 ? { related } : {}),
+        };
         const fix = settings.wantFixes && rule.meta.fixable ? d.fix : undefined;
         if (fix) messages.push({ ...base, fix });
         else if (!settings.wantFixes && rule.meta.fixable && d.fixable) messages.push({ ...base, fixable: true });

@@ -37,6 +37,13 @@ export interface ReportDescriptor {
    * exists: the finding is counted as potentially fixable without paying for the proof.
    */
   readonly fixable?: boolean;
+  /**
+   * The full story behind the one-sentence message (cookies, products, evidence, the request that
+   * breaks), plain JSON: `--format json` prints it as `data`, SARIF as result `properties`.
+   */
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Other places that explain the finding (evidence lines): SARIF `relatedLocations`. */
+  readonly related?: readonly { readonly span: Span; readonly message: string }[];
 }
 
 /** Memoized simulation: the same pipeline and input give the same result. */

@@ -22,6 +22,10 @@ export function formatJson(results: readonly LintResult[]): string {
           endLine: range.endLine,
           endColumn: range.endColumn,
           ...(m.fix && r.source ? { fix: mergeEdits(r.source, m.fix.edits) } : {}),
+          ...(m.data ? { data: m.data } : {}),
+          ...(m.related
+            ? { related: m.related.map((x) => ({ message: x.message, filePath: x.span.file, line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn })) }
+            : {}),
         };
       }),
       suppressedMessages: [],

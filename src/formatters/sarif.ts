@@ -92,6 +92,19 @@ export function formatSarif(results: readonly LintResult[], cwd: string, rules: 
         level: m.severity === 2 ? 'error' : 'warning',
         message: { text: sentence(m.message) },
         locations: [{ physicalLocation: { artifactLocation: location(r.filePath), region: { startLine: line, startColumn: column, endLine, endColumn } } }],
+        ...(m.related
+          ? {
+              relatedLocations: m.related.map((x, id) => ({
+                id,
+                physicalLocation: {
+                  artifactLocation: location(x.span.file),
+                  region: { startLine: x.line, startColumn: x.column, endLine: x.endLine, endColumn: x.endColumn },
+                },
+                message: { text: sentence(x.message) },
+              })),
+            }
+          : {}),
+        ...(m.data ? { properties: m.data } : {}),
         ...(fixes ? { fixes } : {}),
       };
     }),

@@ -174,6 +174,7 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
       pipeline,
       level,
       serverNames: server?.serverNames ?? [],
+      names: chain.flatMap((l) => l.names ?? []),
     };
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.
