@@ -150,25 +150,31 @@ export default defineRule({
     }
     const findings = [...verdicts.keys()];
     const notes = new Map<Finding, string>();
+    const suggestions = new Map<Finding, string>();
     const candidates: Candidate[] = [];
     for (const f of findings) {
       const names = verdicts.get(f)!.exempt;
-      const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options });
-      if (isFixRefusal(built)) {
-        notes.set(f, ` No automatic fix: ${built.reason}.${built.suggestion ? ` Instead: ${built.suggestion}` : ''}`);
+      const built = names.length === 0 ? { reason: '' } : ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options });
+      if (names.length === 0) notes.set(f, ' No automatic fix: it is unclear which cookies to exempt.');
+      else if (isFixRefusal(built)) {
+        notes.set(f, ` No automatic fix: ${built.reason}.`);
+        if (built.suggestion) suggestions.set(f, built.suggestion);
       } else candidates.push({ finding: f, options: built, names });
     }
     const proven = ctx.wantFixes ? proveFixes(ctx, candidates) : new Map<Finding, Fix | string>();
     for (const f of findings) {
       const v = verdicts.get(f)!;
       const outcome = proven.get(f);
-      if (typeof outcome === 'string') notes.set(f, ` No automatic fix: the rewrite could not be proven safe (${outcome}).`);
+      if (typeof outcome === 'string') {
+        notes.set(f, ' No automatic fix: the rewrite could not be proven safe.');
+        suggestions.set(f, `the proof failed: ${outcome}`);
+      }
       const fix = typeof outcome === 'object' ? outcome : undefined;
       const note = notes.get(f);
       const d = {
         span: focusOf(f.op, f.cause),
         message: v.message + (note ?? ''),
-        data: { ...v.data, ...(note ? { noFix: note.trim() } : {}) },
+        data: { ...v.data, ...(note ? { noFix: note.trim() } : {}), ...(suggestions.has(f) ? { noFixDetail: suggestions.get(f) } : {}) },
         related: v.related,
       };
       const candidate = !ctx.wantFixes && candidates.some((c) => c.finding === f && c.options.length > 0);

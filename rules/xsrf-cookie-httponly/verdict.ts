@@ -45,12 +45,29 @@ export interface Verdict {
   readonly related: readonly { readonly span: Span; readonly message: string }[];
 }
 
-const MAX_LABEL = 60;
+const MAX_LABEL = 40;
 const MAX_NAMED = 2;
+/** Named when a blanket rule hits every cookie and nothing says which product is behind it. */
+const COMMON = ['XSRF-TOKEN', 'csrftoken'];
 
 function shortLabel(label: string): string {
   const one = label.replace(/\s+/g, ' ').trim();
   return one.length <= MAX_LABEL ? one : `${one.slice(0, MAX_LABEL - 1)}…`;
+}
+
+/**
+ * The directive's name for a one-sentence message: `Header edit`, `proxy_cookie_flags`,
+ * `<rule name="Add HttpOnly">` (the code frame and the JSON `data.directive` show all of it).
+ */
+export function directiveName(label: string): string {
+  const one = label.replace(/\s+/g, ' ').trim();
+  if (one.startsWith('<')) return shortLabel(one);
+  const words: string[] = [];
+  for (const w of one.split(' ')) {
+    if (!/^[A-Za-z_][\w.-]*\*?$/.test(w) || /^set-cookie$/i.test(w) || words.length === 3) break;
+    words.push(w);
+  }
+  return words.length > 0 ? words.join(' ') : shortLabel(one);
 }
 
 function list(items: readonly string[]): string {
@@ -77,15 +94,27 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const ignored = new Set<string>();
   let blanket = false;
   const scopes = new Map<Endpoint, ScopeProducts>();
+  const hitIn = new Map<Endpoint, Set<string>>();
   for (const cookie of hits.cookies) {
     for (const endpoint of hits.scopes.get(cookie) ?? []) {
-      const s = resolver.forEndpoint(endpoint);
-      scopes.set(endpoint, s);
+      let set = hitIn.get(endpoint);
+      if (!set) hitIn.set(endpoint, (set = new Set()));
+      set.add(cookie);
+    }
+  }
+  for (const [endpoint, cookies] of hitIn) {
+    const s = resolver.forEndpoint(endpoint);
+    scopes.set(endpoint, s);
+    // A rule that names no CSRF cookie yet spares every cookie of the products evident here
+    // (`^((?!atl).*)$` in front of Fisheye) protects what the scope fronts: nothing to report.
+    const unnamed = s.mode === 'evident' && s.mentioned.size === 0;
+    if (unnamed && s.evident.size > 0 && ![...cookies].some((c) => s.evident.has(c))) continue;
+    if (unnamed) blanket = true;
+    for (const cookie of cookies) {
       if (!s.relevant.has(cookie)) continue;
       reported.add(cookie);
       if (s.evident.has(cookie)) evident.add(cookie);
       if (s.mentioned.has(cookie)) failed.add(cookie);
-      if (s.mode === 'evident' && s.mentioned.size === 0) blanket = true;
       const nothingKnown = s.mode === 'evident' && s.evident.size === 0;
       if (s.mode !== 'evident' || s.evident.has(cookie) || nothingKnown) exempt.add(cookie);
     }
@@ -97,7 +126,8 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const first = order.filter((n) => reported.has(n) && evident.has(n));
   const rest = order.filter((n) => reported.has(n) && !evident.has(n));
   const ordered = [...first, ...rest];
-  const label = shortLabel(hits.label ?? hits.op.label);
+  const fullLabel = hits.label ?? hits.op.label;
+  const label = directiveName(fullLabel);
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
   const condition = hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${shortLabel(hits.op.condition.text)})` : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
@@ -118,15 +148,20 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${where}: ${consequence}`;
   } else {
     // Blanket: the evident products' cookies by name, then how many others it breaks.
-    const shown = (first.length > 0 ? first : ordered).slice(0, first.length > 0 ? MAX_NAMED : 1);
-    const more = ordered.length - shown.length;
-    const tail = more > 0 ? [plural(more, 'other known CSRF cookie', 'other known CSRF cookies')] : [];
-    message = `${label} adds HttpOnly to ${list([...show(shown), ...tail])}${where}: ${consequence}`;
+    if (first.length === 0 && ordered.length === order.length && order.length > 2) {
+      message = `${label} adds HttpOnly to all ${order.length} known CSRF cookies (${COMMON.filter((n) => order.includes(n)).join(', ')}, …)${where}: ${consequence}`;
+    } else {
+      const shown = (first.length > 0 ? first : ordered).slice(0, MAX_NAMED);
+      const more = ordered.length - shown.length;
+      const tail = more > 0 ? [plural(more, 'other known CSRF cookie', 'other known CSRF cookies')] : [];
+      message = `${label} adds HttpOnly to ${list([...show(shown), ...tail])}${where}: ${consequence}`;
+    }
   }
 
   const evidence = [...new Map([...scopes.values()].flatMap((s) => s.evidence).map((e) => [evidenceKey(e), e])).values()];
   const related = evidence.flatMap((e) => (e.span ? [{ span: e.span, message: evidenceMessage(e) }] : []));
   const data: Record<string, unknown> = {
+    directive: fullLabel,
     cookies: ordered.map((name) => ({
       name,
       products: catalog.xsrf.find((c) => c.name === name)?.products ?? [],

@@ -89,8 +89,16 @@ function backendProducts(ref: BackendRef): ProductEntry[] {
   return PRODUCTS.filter((p) => found.has(p));
 }
 
+/** The text of a directive with its comments blanked out (an XML rule element may hold some). */
 function textOf(model: HeaderRewriteModel, span: Span): string {
-  return model.files.get(span.file)?.text.slice(span.start, span.end) ?? '';
+  let text = model.files.get(span.file)?.text.slice(span.start, span.end) ?? '';
+  for (const c of model.comments) {
+    if (c.span.file !== span.file || c.span.end <= span.start || c.span.start >= span.end) continue;
+    const from = Math.max(c.span.start, span.start) - span.start;
+    const to = Math.min(c.span.end, span.end) - span.start;
+    text = text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
+  }
+  return text;
 }
 
 const contains = (outer: Span, inner: Span) => outer.file === inner.file && outer.start <= inner.start && inner.end <= outer.end && outer.end > outer.start;
