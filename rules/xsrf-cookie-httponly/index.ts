@@ -5,7 +5,9 @@
  * points at the directive that made HttpOnly appear.
  */
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
+import { productIds } from '../../src/cookies/products.js';
 import { createScopeResolver } from '../../src/cookies/scope.js';
+import { closest } from '../../src/config/schema-validate.js';
 import { isFixRefusal, type FixCandidate } from '../../src/dialects/dialect.js';
 import type { Fix } from '../../src/engine/edits.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
@@ -26,6 +28,8 @@ interface Finding extends Hits {
   readonly scopes: Map<string, Set<Endpoint>>;
   example?: Hits['example'];
 }
+
+const RULE_ID = 'xsrf-cookie-httponly';
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
 
@@ -132,7 +136,7 @@ function proveFixes(ctx: RuleContext, candidates: readonly Candidate[]): Map<Fin
 
 export default defineRule({
   meta: {
-    id: 'xsrf-cookie-httponly',
+    id: RULE_ID,
     severity: 'error',
     fixable: true,
     dialects: ['apache', 'nginx', 'iis'],
@@ -140,9 +144,13 @@ export default defineRule({
     securitySeverity: 5.3,
   },
   check(ctx) {
+    const resolver = createScopeResolver(ctx.model, ctx.catalog);
+    for (const c of resolver.unknownInline) {
+      const names = c.unknown.map((u) => `"${u}"${closest(u, productIds()) ? ` (did you mean "${closest(u, productIds())}"?)` : ''}`);
+      ctx.report({ span: c.comment.span, message: `lint-proxy-config-products names unknown product ${names.join(', ')}; "explain ${RULE_ID}" lists them.` });
+    }
     const found = collect(ctx);
     if (found.length === 0) return;
-    const resolver = createScopeResolver(ctx.model, ctx.catalog);
     const verdicts = new Map<Finding, Verdict>();
     for (const f of found) {
       const v = judge({ ...f, label: labelOf(f.op, f.cause) }, ctx.catalog, resolver);

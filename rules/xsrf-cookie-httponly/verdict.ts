@@ -93,6 +93,8 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const exempt = new Set<string>();
   const ignored = new Set<string>();
   let blanket = false;
+  /** Some scope's directives name CSRF cookies: the rule has an exclusion. */
+  let excluding = false;
   const scopes = new Map<Endpoint, ScopeProducts>();
   const hitIn = new Map<Endpoint, Set<string>>();
   for (const cookie of hits.cookies) {
@@ -110,6 +112,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     const unnamed = s.mode === 'evident' && s.mentioned.size === 0;
     if (unnamed && s.evident.size > 0 && ![...cookies].some((c) => s.evident.has(c))) continue;
     if (unnamed) blanket = true;
+    if (s.mentioned.size > 0) excluding = true;
     for (const cookie of cookies) {
       if (!s.relevant.has(cookie)) continue;
       reported.add(cookie);
@@ -138,14 +141,15 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   if (failed.size > 0 && !blanket) {
     const missed = ordered.filter((n) => failed.has(n));
     const left = ordered.filter((n) => !failed.has(n));
-    const shown = [...missed, ...left].slice(0, MAX_NAMED + 1);
+    const shown = [...missed, ...left].slice(0, MAX_NAMED);
     const more = ordered.length - shown.length;
     const what = left.length === 0 ? `, which its exclusion misses` : missed.length === 0 ? `, which it does not exclude` : '';
     message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${what}${where}: ${consequence}`;
   } else if (failed.size === 0 && !blanket) {
-    const shown = ordered.slice(0, MAX_NAMED + 1);
+    const shown = ordered.slice(0, MAX_NAMED);
     const more = ordered.length - shown.length;
-    message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${where}: ${consequence}`;
+    const what = excluding ? ', which it does not exclude' : '';
+    message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${what}${where}: ${consequence}`;
   } else {
     // Blanket: the evident products' cookies by name, then how many others it breaks.
     if (first.length === 0 && ordered.length === order.length && order.length > 2) {

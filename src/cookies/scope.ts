@@ -122,9 +122,10 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     for (const c of inline) {
       if (c.selection !== 'all' && c.selection.length === 0) continue;
       const at = c.comment.span;
-      const enclosing = model.endpoints.filter((e) => contains(e.span, at));
-      const scope = enclosing.filter((e) => contains(e.span, endpoint.span) || e === endpoint).sort((a, b) => a.span.end - a.span.start - (b.span.end - b.span.start))[0];
-      const size = scope ? scope.span.end - scope.span.start : enclosing.length === 0 && at.file === endpoint.span.file ? Infinity : undefined;
+      const extent = (e: Endpoint) => e.extent ?? e.span;
+      const enclosing = model.endpoints.filter((e) => contains(extent(e), at));
+      const scope = enclosing.filter((e) => contains(extent(e), endpoint.span) || e === endpoint).sort((a, b) => extent(a).end - extent(a).start - (extent(b).end - extent(b).start))[0];
+      const size = scope ? extent(scope).end - extent(scope).start : enclosing.length === 0 && at.file === endpoint.span.file ? Infinity : undefined;
       if (size === undefined) continue;
       if (!best || size < best.size || (size === best.size && at.start > best.c.comment.span.start)) best = { c, size };
     }
@@ -155,7 +156,9 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
       const products = backendProducts(ref);
       if (products.length > 0) evidence.push({ kind: 'backend', text: ref.target, products: products.map((p) => p.id), cookies: cookiesOf(products), ...(ref.span ? { span: ref.span } : {}) });
     }
-    const found = PRODUCTS.filter((p) => evidence.some((e) => e.products.includes(p.id))).map((p) => p.id);
+    // A cookie name is evidence of that cookie, not of one of its products (atlassian.xsrf.token
+    // is Jira's and Confluence's): products come from host names, paths and backends.
+    const found = PRODUCTS.filter((p) => evidence.some((e) => e.kind !== 'cookie' && e.products.includes(p.id))).map((p) => p.id);
     const comment = inlineFor(endpoint);
     const setting: SelectionSource | undefined = catalog.productSettings?.allProducts
       ? { from: 'command line', selection: 'all' }

@@ -124,6 +124,11 @@ export interface Endpoint {
   readonly label: string;
   /** Where the scope opens. */
   readonly span: Span;
+  /**
+   * The whole block of the scope, opening to closing tag, when {@link span} is only its opening
+   * (Apache sections): comments inside it (`lint-proxy-config-products`) belong to the scope.
+   */
+  readonly extent?: Span;
   /** Backends declared for this scope. Empty when the config does not say (a fragment). */
   readonly backends: readonly BackendRef[];
   /** The producer kinds to simulate: the declared ones, or every kind the dialect knows when unknown. */

@@ -46,6 +46,8 @@ export interface EndpointContext {
 interface PathSource {
   readonly label: string | null;
   readonly span: Span;
+  /** The `<Location>` section it comes from. */
+  readonly section?: { readonly span: Span; readonly close: Span | null };
 }
 
 /** Pipelines are shared between endpoints with the same merged sections (same op identities). */
@@ -137,7 +139,10 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     }
     return names;
   };
-  const push = (server: ServerScope, label: string, span: Span, r: Route, requestPath?: string, path?: ScopeName) => {
+  const extentOf = (node: { readonly span: Span; readonly close: Span | null } | null | undefined, span: Span): Span | undefined =>
+    node && node.span.start === span.start && node.span.file === span.file ? { file: span.file, start: span.start, end: node.close?.end ?? span.end } : undefined;
+  const push = (server: ServerScope, label: string, span: Span, r: Route, requestPath?: string, path?: ScopeName, section?: { readonly span: Span; readonly close: Span | null } | null) => {
+    const extent = extentOf(section ?? server.vhost, span);
     const blocks = mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
     const names = path && path.value !== '/' ? [...hostsOf(server), path] : hostsOf(server);
     const endpoint: Endpoint = {
@@ -148,6 +153,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       pipeline: cache.pipeline(blocks),
       ...(requestPath === undefined ? {} : { requestPath }),
       ...(names.length > 0 ? { names } : {}),
+      ...(extent ? { extent } : {}),
     };
     endpoints.push(endpoint);
   };
@@ -159,12 +165,12 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
   for (const server of [tree.main, ...tree.vhosts]) {
     const visible = server === tree.main ? [tree.main] : [tree.main, server];
     const paths = new Map<string, PathSource>([['/', { label: null, span: server.span }]]);
-    const addPath = (p: string, label: string, span: Span) => {
-      if (p.startsWith('/') && !paths.has(p)) paths.set(p, { label, span });
+    const addPath = (p: string, label: string, span: Span, section?: PathSource['section']) => {
+      if (p.startsWith('/') && !paths.has(p)) paths.set(p, section ? { label, span, section } : { label, span });
     };
     for (const s of visible) {
       for (const b of s.blocks) {
-        if (b.kind === 'location' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && b.section) addPath(b.arg, b.label, b.section.span);
+        if (b.kind === 'location' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && b.section) addPath(b.arg, b.label, b.section.span, b.section);
       }
       for (const d of s.root.directives) {
         if (d.lname !== 'proxypass' && d.lname !== 'alias' && d.lname !== 'scriptalias') continue;
@@ -172,7 +178,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         if (a.length >= 2) addPath(a[0]!, `${d.name} ${a[0]}`, d.span);
       }
     }
-    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p, { kind: 'path', value: p, span: source.span });
+    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p, { kind: 'path', value: p, span: source.span }, source.section);
 
     const local: [string, PathSource][] = [['/', { label: null, span: server.span }]];
     for (const s of visible) {
@@ -188,11 +194,11 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         const label = chain.map((x) => x.label).join(' › ');
         if (b.kind === 'location') {
           const where: ScopeName = { kind: 'path', value: b.arg, span: b.section.args[0]?.span ?? b.section.span };
-          push(server, under(server, label), b.section.span, route(ctx.routing, server, literalPrefix(b.arg), { forced }), undefined, where);
+          push(server, under(server, label), b.section.span, route(ctx.routing, server, literalPrefix(b.arg), { forced }), undefined, where, b.section);
           continue;
         }
         for (const { via, r } of fileRoutes(ctx, server, chain, forced, local)) {
-          push(server, under(server, via ? `${label} via ${via}` : label), b.section.span, r);
+          push(server, under(server, via ? `${label} via ${via}` : label), b.section.span, r, undefined, undefined, b.section);
         }
       }
       for (const d of s.root.directives) {
