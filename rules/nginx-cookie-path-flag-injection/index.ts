@@ -8,6 +8,7 @@
  * The fix moves the flags to proxy_cookie_flags (nginx ≥ 1.19.3), sparing the XSRF cookies.
  * proxy-semantics.md §2.3 [LAB /pathhack/].
  */
+import { createScopeResolver, fixExemption } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { isFixRefusal } from '../../src/dialects/dialect.js';
 import type { Fix } from '../../src/engine/edits.js';
@@ -63,8 +64,24 @@ function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
   return found;
 }
 
+/**
+ * The CSRF cookies the replacement keeps readable: those of the products behind the scopes the
+ * directive acts in (src/cookies/scope.ts), not every catalog cookie — an exemption for Sentry's
+ * sc in front of Jira would strip an HttpOnly the application set on a cookie named sc.
+ */
+function exemptNames(ctx: RuleContext, op: Finding['op']): string[] {
+  const resolver = createScopeResolver(ctx.model, ctx.catalog);
+  const all = ctx.catalog.xsrf.map((c) => c.name);
+  const names = new Set<string>();
+  for (const e of ctx.model.endpoints) {
+    if (!e.pipeline.includes(op)) continue;
+    for (const n of fixExemption(resolver.forEndpoint(e), all)) names.add(n);
+  }
+  return all.filter((n) => names.has(n));
+}
+
 function fixFor(ctx: RuleContext, f: Finding): Fix | string {
-  const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: ctx.catalog.xsrf.map((c) => c.name), options: ctx.options });
+  const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: exemptNames(ctx, f.op), options: ctx.options });
   if (isFixRefusal(built)) return built.reason;
   let reason = 'no candidate edit';
   for (const candidate of built) {
@@ -101,7 +118,7 @@ export default defineRule({
         note;
       const d = { span: f.entry.focus, message };
       if (!ctx.wantFixes) {
-        const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: ctx.catalog.xsrf.map((c) => c.name), options: ctx.options });
+        const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: exemptNames(ctx, f.op), options: ctx.options });
         ctx.report(!isFixRefusal(built) && built.length > 0 ? { ...d, fixable: true } : d);
         continue;
       }

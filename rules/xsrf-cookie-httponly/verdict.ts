@@ -15,7 +15,7 @@
  */
 import type { CookieCatalog } from '../../src/cookies/catalog.js';
 import { findProduct, productsOfCookie } from '../../src/cookies/products.js';
-import type { Evidence, ScopeProducts, ScopeResolver } from '../../src/cookies/scope.js';
+import { fixExemption, type Evidence, type ScopeProducts, type ScopeResolver } from '../../src/cookies/scope.js';
 import { describeBackends, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, Endpoint } from '../../src/model/header-rewrite.js';
 import type { Span } from '../../src/source.js';
@@ -118,8 +118,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
       reported.add(cookie);
       if (s.evident.has(cookie)) evident.add(cookie);
       if (s.mentioned.has(cookie)) failed.add(cookie);
-      const nothingKnown = s.mode === 'evident' && s.evident.size === 0;
-      if (s.mode !== 'evident' || s.evident.has(cookie) || nothingKnown) exempt.add(cookie);
+      if (fixExemption(s, order).has(cookie)) exempt.add(cookie);
     }
   }
   for (const cookie of hits.cookies) if (!reported.has(cookie)) ignored.add(cookie);

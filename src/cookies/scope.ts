@@ -204,3 +204,13 @@ function selectionCookies(selection: ProductSelection, all: readonly string[]): 
 function selectionText(selection: ProductSelection): string {
   return selection === 'all' ? 'all' : selection.join(', ');
 }
+
+/**
+ * The CSRF cookies a fix in this scope keeps readable: the products' behind it (evident or
+ * configured), or every catalog cookie when nothing is known. Every other cookie keeps its
+ * HttpOnly, also one the application set itself: an nginx `nohttponly` exemption would strip it.
+ */
+export function fixExemption(scope: ScopeProducts, all: readonly string[]): ReadonlySet<string> {
+  if (scope.mode !== 'evident') return scope.relevant;
+  return scope.evident.size > 0 ? scope.evident : new Set(all);
+}

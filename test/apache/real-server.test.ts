@@ -18,6 +18,7 @@ import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrit
 import { canonicalCookie, hasHttpOnly } from '../../src/model/set-cookie.js';
 import { simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/node-io.js';
+import { exemptedCookies } from '../harness/exempt.js';
 import { FIXTURES_DIR, listFixtures, type Fixture } from '../harness/fixtures.js';
 import { freePort } from '../servers/backend.js';
 import { apacheBinary, checkConfig, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
@@ -175,8 +176,13 @@ describe.skipIf(!available)('real Apache httpd', () => {
       const fixed = files.get(f.fixedPath)!;
       const model = buildModel(original.file);
       const catalog = createCatalog();
-      const xsrf = DEFAULT_XSRF_COOKIES.flatMap((c) => samplesFor(c.name));
-      const others = nonXsrfProbeNames(catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true }));
+      // The fix exempts the cookies of the products behind the scope; other products' CSRF
+      // cookies must come out exactly as before, HttpOnly included (also when the backend set it).
+      const found = f.ruleId === 'xsrf-cookie-httponly' ? await exemptedCookies(f.path, 'apache') : new Set<string>();
+      const exempt = found.size > 0 ? found : new Set(DEFAULT_XSRF_COOKIES.map((c) => c.name));
+      const xsrf = DEFAULT_XSRF_COOKIES.filter((c) => exempt.has(c.name)).flatMap((c) => samplesFor(c.name));
+      const otherNames = [...nonXsrfProbeNames(catalog), ...DEFAULT_XSRF_COOKIES.filter((c) => !exempt.has(c.name)).map((c) => c.name)];
+      const others = otherNames.flatMap((n) => samplesFor(n, { withHttpOnly: true }));
       const problems: string[] = [];
       let requests = 0;
       // One request per group of samples; these fixtures only edit lines, so lines stay in order.
