@@ -58,3 +58,12 @@ export function productIds(): string[] {
 export function productsOfCookie(cookie: string): ProductEntry[] {
   return PRODUCTS.filter((p) => p.cookies.includes(cookie));
 }
+
+/** The catalog as Markdown table rows, for the rule's README (kept in sync by a test). */
+export function productTableRows(): string {
+  return PRODUCTS.map((p) => {
+    const words = p.words.length > 0 ? p.words.map((w) => `\`${w}\``).join(', ') : '—';
+    const ports = p.ports.length > 0 ? p.ports.join(', ') : '—';
+    return `| ${p.name} (\`${p.id}\`) | ${p.cookies.map((c) => `\`${c}\``).join(', ')} | ${words} | ${ports} |`;
+  }).join('\n');
+}

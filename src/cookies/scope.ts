@@ -117,17 +117,20 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
   const cache = new WeakMap<Endpoint, ScopeProducts>();
 
   /** The inline comment that governs `endpoint`: inside the innermost scope enclosing it, or at file level. */
+  const blocksOf = (e: Endpoint): readonly Span[] => e.blocks ?? [];
+  const allBlocks = model.endpoints.flatMap(blocksOf);
+  const size = (b: Span) => b.end - b.start;
   const inlineFor = (endpoint: Endpoint): InlineProducts | undefined => {
     let best: { c: InlineProducts; size: number } | undefined;
     for (const c of inline) {
       if (c.selection !== 'all' && c.selection.length === 0) continue;
       const at = c.comment.span;
-      const extent = (e: Endpoint) => e.extent ?? e.span;
-      const enclosing = model.endpoints.filter((e) => contains(extent(e), at));
-      const scope = enclosing.filter((e) => contains(extent(e), endpoint.span) || e === endpoint).sort((a, b) => extent(a).end - extent(a).start - (extent(b).end - extent(b).start))[0];
-      const size = scope ? extent(scope).end - extent(scope).start : enclosing.length === 0 && at.file === endpoint.span.file ? Infinity : undefined;
-      if (size === undefined) continue;
-      if (!best || size < best.size || (size === best.size && at.start > best.c.comment.span.start)) best = { c, size };
+      const mine = blocksOf(endpoint).filter((b) => contains(b, at));
+      // Inside one of the scope's blocks (the innermost wins), or outside every block of the file.
+      const fileLevel = mine.length === 0 && at.file === endpoint.span.file && !allBlocks.some((b) => contains(b, at));
+      if (mine.length === 0 && !fileLevel) continue;
+      const s = mine.length > 0 ? Math.min(...mine.map(size)) : Infinity;
+      if (!best || s < best.size || (s === best.size && at.start > best.c.comment.span.start)) best = { c, size: s };
     }
     return best?.c;
   };

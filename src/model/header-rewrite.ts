@@ -125,10 +125,11 @@ export interface Endpoint {
   /** Where the scope opens. */
   readonly span: Span;
   /**
-   * The whole block of the scope, opening to closing tag, when {@link span} is only its opening
-   * (Apache sections): comments inside it (`lint-proxy-config-products`) belong to the scope.
+   * The blocks the scope sits in, outermost first, each from its opening to its closing tag
+   * (`<VirtualHost>` … `</VirtualHost>`, `server { … }`, `<location>` … `</location>`): a
+   * `lint-proxy-config-products` comment inside one of them belongs to the scope.
    */
-  readonly extent?: Span;
+  readonly blocks?: readonly Span[];
   /** Backends declared for this scope. Empty when the config does not say (a fragment). */
   readonly backends: readonly BackendRef[];
   /** The producer kinds to simulate: the declared ones, or every kind the dialect knows when unknown. */

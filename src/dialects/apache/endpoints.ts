@@ -139,10 +139,9 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     }
     return names;
   };
-  const extentOf = (node: { readonly span: Span; readonly close: Span | null } | null | undefined, span: Span): Span | undefined =>
-    node && node.span.start === span.start && node.span.file === span.file ? { file: span.file, start: span.start, end: node.close?.end ?? span.end } : undefined;
+  const extentOf = (node: { readonly span: Span; readonly close: Span | null }): Span => ({ file: node.span.file, start: node.span.start, end: node.close?.end ?? node.span.end });
   const push = (server: ServerScope, label: string, span: Span, r: Route, requestPath?: string, path?: ScopeName, section?: { readonly span: Span; readonly close: Span | null } | null) => {
-    const extent = extentOf(section ?? server.vhost, span);
+    const within = [...(server.vhost ? [extentOf(server.vhost)] : []), ...(section ? [extentOf(section)] : [])];
     const blocks = mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
     const names = path && path.value !== '/' ? [...hostsOf(server), path] : hostsOf(server);
     const endpoint: Endpoint = {
@@ -153,7 +152,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       pipeline: cache.pipeline(blocks),
       ...(requestPath === undefined ? {} : { requestPath }),
       ...(names.length > 0 ? { names } : {}),
-      ...(extent ? { extent } : {}),
+      ...(within.length > 0 ? { blocks: within } : {}),
     };
     endpoints.push(endpoint);
   };

@@ -207,7 +207,7 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
   const addEndpoint = (label: string, level: Level) => {
     const resolved = resolver.resolve([...inherited, ...coveringRoot(level.path)]);
     const names = level.pathText ? [{ kind: 'path' as const, value: level.pathText, span: level.span }] : [];
-    endpoints.push({ label, span: level.span, requestPath: requestPath(rootPath, level.pathText), ...resolved, ...(names.length > 0 ? { names } : {}) });
+    endpoints.push({ label, span: level.span, requestPath: requestPath(rootPath, level.pathText), ...resolved, ...(names.length > 0 ? { names } : {}), blocks: [level.span] });
   };
   addEndpoint(name, rootLevels[0]!);
   const seen = new Set<string>();
