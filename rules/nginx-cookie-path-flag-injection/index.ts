@@ -109,14 +109,19 @@ export default defineRule({
     for (const f of collect(ctx).values()) {
       const ex = f.example!;
       const outcome = ctx.wantFixes ? fixFor(ctx, f) : undefined;
-      const note = typeof outcome === 'string' ? ` No automatic fix: ${outcome}.` : '';
+      const what = f.entry.directive === 'proxy_cookie_path' ? 'path' : 'domain';
       const message =
-        `${f.entry.label} adds cookie flags by injecting them into the ${f.entry.directive === 'proxy_cookie_path' ? 'path' : 'domain'} value: ` +
-        `nginx turns ${JSON.stringify(ex.before)} into ${JSON.stringify(ex.after)}` +
-        `${ex.corrupts ? ' (the rest of the value ends up in a junk attribute and the cookie changes scope)' : ''}, duplicates flags the backend already set and skips cookies without the attribute. ` +
-        'Use proxy_cookie_flags (nginx ≥ 1.19.3) instead.' +
-        note;
-      const d = { span: f.entry.focus, message };
+        `${f.entry.directive} injects cookie flags into the ${what}${ex.corrupts ? ', which corrupts longer paths' : ''} and duplicates flags: use proxy_cookie_flags (nginx ≥ 1.19.3).` +
+        (typeof outcome === 'string' ? ' No automatic fix.' : '');
+      const data = {
+        directive: f.entry.label,
+        example: ex,
+        detail:
+          `${f.entry.label} adds cookie flags by injecting them into the ${what} value: nginx turns ${JSON.stringify(ex.before)} into ${JSON.stringify(ex.after)}` +
+          `${ex.corrupts ? ' (the rest of the value ends up in a junk attribute and the cookie changes scope)' : ''}, duplicates flags the backend already set and skips cookies without the attribute.`,
+        ...(typeof outcome === 'string' ? { noFix: outcome } : {}),
+      };
+      const d = { span: f.entry.focus, message, data };
       if (!ctx.wantFixes) {
         const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: exemptNames(ctx, f.op), options: ctx.options });
         ctx.report(!isFixRefusal(built) && built.length > 0 ? { ...d, fixable: true } : d);

@@ -19,6 +19,7 @@ import { fixExemption, type Evidence, type ScopeProducts, type ScopeResolver } f
 import { describeBackends, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, Endpoint } from '../../src/model/header-rewrite.js';
 import type { Span } from '../../src/source.js';
+import { clip, directiveName } from '../../src/engine/message-text.js';
 
 /** What the simulation found for one directive. */
 export interface Hits {
@@ -45,30 +46,9 @@ export interface Verdict {
   readonly related: readonly { readonly span: Span; readonly message: string }[];
 }
 
-const MAX_LABEL = 40;
 const MAX_NAMED = 2;
 /** Named when a blanket rule hits every cookie and nothing says which product is behind it. */
 const COMMON = ['XSRF-TOKEN', 'csrftoken'];
-
-function shortLabel(label: string): string {
-  const one = label.replace(/\s+/g, ' ').trim();
-  return one.length <= MAX_LABEL ? one : `${one.slice(0, MAX_LABEL - 1)}…`;
-}
-
-/**
- * The directive's name for a one-sentence message: `Header edit`, `proxy_cookie_flags`,
- * `<rule name="Add HttpOnly">` (the code frame and the JSON `data.directive` show all of it).
- */
-export function directiveName(label: string): string {
-  const one = label.replace(/\s+/g, ' ').trim();
-  if (one.startsWith('<')) return shortLabel(one);
-  const words: string[] = [];
-  for (const w of one.split(' ')) {
-    if (!/^[A-Za-z_][\w.-]*\*?$/.test(w) || /^set-cookie$/i.test(w) || words.length === 3) break;
-    words.push(w);
-  }
-  return words.length > 0 ? words.join(' ') : shortLabel(one);
-}
 
 function list(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
@@ -131,7 +111,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const fullLabel = hits.label ?? hits.op.label;
   const label = directiveName(fullLabel);
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
-  const condition = hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${shortLabel(hits.op.condition.text)})` : '';
+  const condition = hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 40)})` : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
   const consequence = 'scripts cannot read the token, so forms fail.';
 
@@ -140,12 +120,12 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   if (failed.size > 0 && !blanket) {
     const missed = ordered.filter((n) => failed.has(n));
     const left = ordered.filter((n) => !failed.has(n));
-    const shown = [...missed, ...left].slice(0, MAX_NAMED);
+    const shown = [...missed, ...left].slice(0, ordered.length > MAX_NAMED ? 1 : MAX_NAMED);
     const more = ordered.length - shown.length;
     const what = left.length === 0 ? `, which its exclusion misses` : missed.length === 0 ? `, which it does not exclude` : '';
     message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${what}${where}: ${consequence}`;
   } else if (failed.size === 0 && !blanket) {
-    const shown = ordered.slice(0, MAX_NAMED);
+    const shown = ordered.slice(0, ordered.length > MAX_NAMED ? 1 : MAX_NAMED);
     const more = ordered.length - shown.length;
     const what = excluding ? ', which it does not exclude' : '';
     message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${what}${where}: ${consequence}`;
