@@ -10,12 +10,9 @@
  */
 import { createScopeResolver, fixExemption } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
-import { isFixRefusal } from '../../src/dialects/dialect.js';
-import type { Fix } from '../../src/engine/edits.js';
 import { entryProbes, NginxProxyCookieOp, type NginxCookieEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { parseSetCookie } from '../../src/model/set-cookie.js';
 import { injectsAttributes } from './injection.js';
-import { proveInjectionFix } from './prove.js';
 
 const PROBES = ['session=1; Path=/app; Secure', 'session=2; Path=/', 'session=3; Domain=app.example.com; Path=/app/', 'session=4'];
 
@@ -80,23 +77,6 @@ function exemptNames(ctx: RuleContext, op: Finding['op']): string[] {
   return all.filter((n) => names.has(n));
 }
 
-function fixFor(ctx: RuleContext, f: Finding): Fix | string {
-  const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: exemptNames(ctx, f.op), options: ctx.options });
-  if (isFixRefusal(built)) return built.reason;
-  let reason = 'no candidate edit';
-  for (const candidate of built) {
-    const after = ctx.rebuild(candidate.edits);
-    if ('error' in after) {
-      reason = after.error;
-      continue;
-    }
-    const proof = proveInjectionFix(ctx.model, after, ctx.sim, ctx.catalog, candidate.edits);
-    if (proof.ok) return { edits: candidate.edits, description: candidate.description };
-    reason = proof.reason;
-  }
-  return reason;
-}
-
 export default defineRule({
   meta: {
     id: 'nginx-cookie-path-flag-injection',
@@ -108,26 +88,22 @@ export default defineRule({
   check(ctx) {
     for (const f of collect(ctx).values()) {
       const ex = f.example!;
-      const outcome = ctx.wantFixes ? fixFor(ctx, f) : undefined;
       const what = f.entry.directive === 'proxy_cookie_path' ? 'path' : 'domain';
-      const message =
-        `${f.entry.directive} injects cookie flags into the ${what}${ex.corrupts ? ', which corrupts longer paths' : ''} and duplicates flags: use proxy_cookie_flags (nginx ≥ 1.19.3).` +
-        (typeof outcome === 'string' ? ' No automatic fix.' : '');
-      const data = {
-        directive: f.entry.label,
-        example: ex,
-        detail:
-          `${f.entry.label} adds cookie flags by injecting them into the ${what} value: nginx turns ${JSON.stringify(ex.before)} into ${JSON.stringify(ex.after)}` +
-          `${ex.corrupts ? ' (the rest of the value ends up in a junk attribute and the cookie changes scope)' : ''}, duplicates flags the backend already set and skips cookies without the attribute.`,
-        ...(typeof outcome === 'string' ? { noFix: outcome } : {}),
-      };
-      const d = { span: f.entry.focus, message, data };
-      if (!ctx.wantFixes) {
-        const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: exemptNames(ctx, f.op), options: ctx.options });
-        ctx.report(!isFixRefusal(built) && built.length > 0 ? { ...d, fixable: true } : d);
-        continue;
-      }
-      ctx.report(typeof outcome === 'object' ? { ...d, fix: outcome } : d);
+      const names = exemptNames(ctx, f.op);
+      ctx.report({
+        span: f.entry.focus,
+        message: `${f.entry.directive} injects cookie flags into the ${what}${ex.corrupts ? ', which corrupts longer paths' : ''} and duplicates flags: use proxy_cookie_flags (nginx ≥ 1.19.3).`,
+        data: {
+          directive: f.entry.label,
+          example: ex,
+          detail:
+            `${f.entry.label} adds cookie flags by injecting them into the ${what} value: nginx turns ${JSON.stringify(ex.before)} into ${JSON.stringify(ex.after)}` +
+            `${ex.corrupts ? ' (the rest of the value ends up in a junk attribute and the cookie changes scope)' : ''}, duplicates flags the backend already set and skips cookies without the attribute.`,
+          exempt: names,
+        },
+        // The replacement also stops the corruption; the engine's proof checks no injection is left.
+        fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names, options: ctx.options }) },
+      });
     }
   },
 });

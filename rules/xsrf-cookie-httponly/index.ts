@@ -4,19 +4,19 @@
  * shapes, through every endpoint's pipeline for every backend kind it can reach; the finding
  * points at the directive that made HttpOnly appear.
  */
-import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
-import { productIds } from '../../src/cookies/products.js';
-import { createScopeResolver } from '../../src/cookies/scope.js';
 import { closest } from '../../src/config/schema-validate.js';
-import { isFixRefusal, type FixCandidate } from '../../src/dialects/dialect.js';
-import type { Fix } from '../../src/engine/edits.js';
+import { productIds } from '../../src/cookies/products.js';
+import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
+import { createScopeResolver } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
+import { mapCause } from '../../src/engine/simulator.js';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, Endpoint, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
 import type { Span } from '../../src/source.js';
-import { proveExclusions, type ProposedExclusion } from './prove.js';
-import { judge, type Hits, type Verdict } from './verdict.js';
+import { judge, type Hits } from './verdict.js';
+
+const RULE_ID = 'xsrf-cookie-httponly';
 
 interface Finding extends Hits {
   readonly op: CookieOp;
@@ -25,13 +25,10 @@ interface Finding extends Hits {
   readonly hitBackends: Set<BackendKind>;
   /** Kinds the op could have reached in the endpoints where it hit. */
   readonly reachable: Set<BackendKind>;
+  /** The scopes where each cookie gained HttpOnly from this directive (product-aware verdicts). */
   readonly scopes: Map<string, Set<Endpoint>>;
   example?: Hits['example'];
 }
-
-const RULE_ID = 'xsrf-cookie-httponly';
-/** The longest message: the fixture suite holds every message to 200 characters. */
-const MAX_MESSAGE = 200;
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
 
@@ -51,89 +48,90 @@ function labelOf(op: CookieOp, cause: Span): string {
   return partFor(op, cause)?.label ?? op.label;
 }
 
+/**
+ * Every directive that adds HttpOnly to `sample` on its own: the one that does in the pipeline as
+ * written, then — with that one taken away — the next, and so on (ESLint's rule: suppressing or
+ * fixing one report never hides another). Bounded by the pipeline's length.
+ */
+function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): LineChange[] {
+  const gains: LineChange[] = [];
+  let current = pipeline;
+  for (let i = 0; i < pipeline.length; i++) {
+    const result = ctx.sim.run(current, kind, [sample]);
+    // A crashing or undecidable pipeline is reported by its own rule.
+    if (result.crash || result.tooComplex) break;
+    const line = result.lines.find((l) => l.origin === sample);
+    const gain = line ? httpOnlyGain(line) : undefined;
+    if (!gain) break;
+    gains.push(gain);
+    current = current.filter((op) => op !== gain.op);
+  }
+  return gains;
+}
+
+/** A directive of a group's representative pipeline that adds HttpOnly, by position. */
+interface Blamed {
+  readonly index: number;
+  readonly cause: Span;
+  readonly cookies: Set<string>;
+  readonly kinds: Set<BackendKind>;
+  /** Per cookie, the backend kinds it gained HttpOnly for. */
+  readonly kindsOf: Map<string, Set<BackendKind>>;
+  /** The first breaking request: backend kind, what the backend sent, what the browser gets. */
+  example?: { readonly kind: BackendKind; readonly sent: string; readonly received: string };
+}
+
 function collect(ctx: RuleContext): Finding[] {
   const findings = new Map<string, Finding>();
-  const record = (change: LineChange, name: string, kind: BackendKind, reachable: readonly BackendKind[], endpoints: readonly Endpoint[], sample: string) => {
-    const key = spanKey(change.cause);
+  const record = (op: CookieOp, cause: Span, blamed: Blamed, reachable: readonly BackendKind[], endpoints: readonly Endpoint[]) => {
+    const key = spanKey(cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op: change.op, cause: change.cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map() }));
-    f.cookies.add(name);
-    let scopes = f.scopes.get(name);
-    if (!scopes) f.scopes.set(name, (scopes = new Set()));
-    for (const e of endpoints) scopes.add(e);
-    if (!f.example && endpoints[0]) f.example = { endpoint: endpoints[0], backend: kind, sent: sample, received: change.after };
-    f.hitBackends.add(kind);
-    for (const k of reachable) if (change.op.reaches.includes(k)) f.reachable.add(k);
+    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map() }));
+    for (const name of blamed.cookies) {
+      f.cookies.add(name);
+      let scopes = f.scopes.get(name);
+      if (!scopes) f.scopes.set(name, (scopes = new Set()));
+      const kinds = blamed.kindsOf.get(name)!;
+      for (const e of endpoints) if (e.possibleBackends.some((k) => kinds.has(k))) scopes.add(e);
+    }
+    const shown = blamed.example && endpoints.find((e) => e.possibleBackends.includes(blamed.example!.kind));
+    if (!f.example && blamed.example && shown) f.example = { endpoint: shown, backend: blamed.example.kind, sent: blamed.example.sent, received: blamed.example.received };
+    for (const kind of blamed.kinds) f.hitBackends.add(kind);
+    for (const k of reachable) if (op.reaches.includes(k)) f.reachable.add(k);
   };
   for (const group of ctx.sim.groups(ctx.model.endpoints)) {
-    const attributes = probeAttributesOf(group.pipeline);
+    // Simulate the group's representative; the pipelines of a group are alike op by op
+    // (equal signatures, position for position), so its blame carries over by position.
+    const rep = group.pipeline;
+    const blamed = new Map<string, Blamed>();
+    const attributes = probeAttributesOf(rep);
     for (const kind of group.backends) {
       for (const { name } of ctx.catalog.xsrf) {
         for (const sample of samplesFor(name, { attributes })) {
-          const result = ctx.sim.run(group.pipeline, kind, [sample]);
-          // A crashing or undecidable pipeline is reported by its own rule.
-          if (result.crash || result.tooComplex) continue;
-          if (!result.lines.some((l) => l.origin === sample && httpOnlyGain(l))) continue;
-          // Blame the directive of every pipeline that behaves like this one.
-          for (const pipeline of group.pipelines) {
-            const endpoints = group.endpoints.filter((e) => e.pipeline === pipeline && e.possibleBackends.includes(kind));
-            for (const line of ctx.sim.run(pipeline, kind, [sample]).lines) {
-              const gain = line.origin === sample ? httpOnlyGain(line) : undefined;
-              if (gain) record(gain, name, kind, group.backends, endpoints, sample);
-            }
+          for (const gain of gainsOf(ctx, rep, kind, sample)) {
+            const index = rep.indexOf(gain.op);
+            const key = `${index}\u0000${spanKey(gain.cause)}`;
+            let b = blamed.get(key);
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), kindsOf: new Map() }));
+            b.cookies.add(name);
+            b.kinds.add(kind);
+            let kinds = b.kindsOf.get(name);
+            if (!kinds) b.kindsOf.set(name, (kinds = new Set()));
+            kinds.add(kind);
+            b.example ??= { kind, sent: sample, received: gain.after };
           }
         }
       }
     }
+    for (const pipeline of group.pipelines) {
+      const endpoints = group.endpoints.filter((e) => e.pipeline === pipeline);
+      for (const b of blamed.values()) {
+        const op = pipeline[b.index]!;
+        record(op, mapCause(rep[b.index]!, b.cause, op), b, group.backends, endpoints);
+      }
+    }
   }
   return [...findings.values()];
-}
-
-function orderedCookies(ctx: RuleContext, names: ReadonlySet<string>): string[] {
-  return ctx.catalog.xsrf.map((c) => c.name).filter((n) => names.has(n));
-}
-
-interface Candidate {
-  readonly finding: Finding;
-  readonly options: FixCandidate[];
-  /** The cookies the fix exempts: the ones relevant to the finding's scopes. */
-  readonly names: readonly string[];
-}
-
-/** Proves one candidate of each finding together (one re-parse), falling back to one at a time. */
-function proveFixes(ctx: RuleContext, candidates: readonly Candidate[]): Map<Finding, Fix | string> {
-  const outcome = new Map<Finding, Fix | string>();
-  const namesOf = new Map(candidates.map((c) => [c.finding, c.names]));
-  const attempt = (picks: readonly { finding: Finding; option: FixCandidate }[]): string | undefined => {
-    const after = ctx.rebuild(picks.flatMap((p) => p.option.edits));
-    if ('error' in after) return after.error;
-    const proposals: ProposedExclusion[] = picks.map((p) => ({
-      names: namesOf.get(p.finding) ?? orderedCookies(ctx, p.finding.cookies),
-      edits: p.option.edits,
-      ...(p.option.changesOtherCookies === undefined ? {} : { changesOtherCookies: p.option.changesOtherCookies }),
-    }));
-    const proof = proveExclusions(ctx.model, after, ctx.sim, ctx.catalog, proposals);
-    return proof.ok ? undefined : proof.reason;
-  };
-  const firstPicks = candidates.filter((c) => c.options.length > 0).map((c) => ({ finding: c.finding, option: c.options[0]! }));
-  const overlapping = new Set(firstPicks.flatMap((p) => p.option.edits.map((e) => `${e.file}:${e.start}`))).size !== firstPicks.flatMap((p) => p.option.edits).length;
-  if (firstPicks.length > 1 && !overlapping && attempt(firstPicks) === undefined) {
-    for (const p of firstPicks) outcome.set(p.finding, { edits: p.option.edits, description: p.option.description });
-    return outcome;
-  }
-  for (const c of candidates) {
-    let reason = 'no candidate edit';
-    for (const option of c.options) {
-      const failure = attempt([{ finding: c.finding, option }]);
-      if (failure === undefined) {
-        outcome.set(c.finding, { edits: option.edits, description: option.description });
-        break;
-      }
-      reason = failure;
-    }
-    if (!outcome.has(c.finding)) outcome.set(c.finding, reason);
-  }
-  return outcome;
 }
 
 export default defineRule({
@@ -148,49 +146,26 @@ export default defineRule({
   check(ctx) {
     const resolver = createScopeResolver(ctx.model, ctx.catalog);
     for (const c of resolver.unknownInline) {
-      const names = c.unknown.map((u) => `"${u}"${closest(u, productIds()) ? ` (did you mean "${closest(u, productIds())}"?)` : ''}`);
+      const names = c.unknown.map((u) => {
+        const hint = closest(u, productIds());
+        return `"${u}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+      });
       ctx.report({ span: c.comment.span, message: `lint-proxy-config-products names unknown product ${names.join(', ')}; "explain ${RULE_ID}" lists them.` });
     }
-    const found = collect(ctx);
-    if (found.length === 0) return;
-    const verdicts = new Map<Finding, Verdict>();
-    for (const f of found) {
+    for (const f of collect(ctx)) {
+      // Which of the cookies count here, and the fix's exemptions: src/cookies/scope.ts, ./verdict.ts.
       const v = judge({ ...f, label: labelOf(f.op, f.cause) }, ctx.catalog, resolver);
-      if (v) verdicts.set(f, v);
-    }
-    const findings = [...verdicts.keys()];
-    const notes = new Map<Finding, string>();
-    const suggestions = new Map<Finding, string>();
-    const candidates: Candidate[] = [];
-    for (const f of findings) {
-      const names = verdicts.get(f)!.exempt;
-      const built = names.length === 0 ? { reason: '' } : ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options });
-      if (names.length === 0) notes.set(f, ' No automatic fix: it is unclear which cookies to exempt.');
-      else if (isFixRefusal(built)) {
-        notes.set(f, ` No automatic fix: ${built.reason}.`);
-        if (built.suggestion) suggestions.set(f, built.suggestion);
-      } else candidates.push({ finding: f, options: built, names });
-    }
-    const proven = ctx.wantFixes ? proveFixes(ctx, candidates) : new Map<Finding, Fix | string>();
-    for (const f of findings) {
-      const v = verdicts.get(f)!;
-      const outcome = proven.get(f);
-      if (typeof outcome === 'string') {
-        notes.set(f, ' No automatic fix: the rewrite could not be proven safe.');
-        suggestions.set(f, `the proof failed: ${outcome}`);
-      }
-      const fix = typeof outcome === 'object' ? outcome : undefined;
-      const note = notes.get(f);
-      // One sentence a person reads: a long reason stays in the data.
-      const shown = note && v.message.length + note.length > MAX_MESSAGE ? ' No automatic fix; --format json says why.' : (note ?? '');
-      const d = {
+      if (!v) continue;
+      const names = v.exempt;
+      ctx.report({
         span: focusOf(f.op, f.cause),
-        message: v.message + shown,
-        data: { ...v.data, ...(note ? { noFix: note.trim() } : {}), ...(suggestions.has(f) ? { noFixDetail: suggestions.get(f) } : {}) },
+        message: v.message,
+        data: v.data,
         related: v.related,
-      };
-      const candidate = !ctx.wantFixes && candidates.some((c) => c.finding === f && c.options.length > 0);
-      ctx.report(fix ? { ...d, fix } : candidate ? { ...d, fixable: true } : d);
+        ...(names.length > 0
+          ? { fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options }) } }
+          : {}),
+      });
     }
   },
 });

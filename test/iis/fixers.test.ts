@@ -135,7 +135,7 @@ describe('refusals', () => {
     const { messages } = lintText(webConfig('<rule name="r"><match serverVariable="RESPONSE_Set_Cookie" pattern="^JSESSIONID=" negate="true" /><action type="Rewrite" value="{RESPONSE_Set_Cookie}; HttpOnly" /></rule>'));
     expect(messages[0]!.fix).toBeUndefined();
     expect(messages[0]!.message).toContain('No automatic fix');
-    expect(`${messages[0]!.data?.noFix} ${messages[0]!.data?.noFixDetail}`).toMatch(/No automatic fix: rule "r" matches with negate="true".*Keep CSRF cookies readable/);
+    expect(String(messages[0]!.data?.noFix)).toMatch(/rule "r" matches with negate="true".*Keep CSRF cookies readable/);
   });
 
   it('ExactMatch cannot anchor a cookie name', () => {
