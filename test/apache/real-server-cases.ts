@@ -1,7 +1,8 @@
 /**
  * Adversarial cases run on the real Apache: each body goes into its own virtual host with the
- * standard mounts (HTTP at /h/, FastCGI at /f/, CGI at /cgi/lpc.cgi) unless `mounts` is false.
- * Placeholders: `@HTTP@`, `@FCGI@`, `@CGIDIR@`. Every endpoint with a request path and a declared
+ * standard mounts (HTTP at /h/, FastCGI at /f/, AJP at /a/, SCGI at /s/, uwsgi at /u/, CGI at
+ * /cgi/lpc.cgi) unless `mounts` is false: every case checks which table each producer fills.
+ * Placeholders: `@HTTP@`, `@FCGI@`, `@AJP@`, `@SCGI@`, `@UWSGI@`, `@CGIDIR@`. Every endpoint with a request path and a declared
  * backend is requested; `requests` adds paths for endpoints without one (matched by label).
  */
 

@@ -22,6 +22,7 @@ import { cookieQuery, startFastCgiBackend, startHttpBackend, type RunningBackend
 import { freePort, get, httpBoilerplate, loadModules, makePrefix, moduleAvailable, nginxVersion, removePrefixes, startNginx, testConfig, writeFiles, type RunningNginx } from '../servers/nginx.js';
 import { REAL_CASES } from './real-cases.js';
 import { runnable, type Ports, type RunnableConfig } from './runnable.js';
+import { describeRealServer } from '../helpers/skips.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 
@@ -39,7 +40,6 @@ const COOKIES = [
 ];
 
 const nginx = nginxVersion();
-if (!nginx.ok) console.warn(`[nginx real-server tests] skipped: ${nginx.reason}`);
 const installed = nginx.ok ? nginx.version : '1.22.1';
 
 interface Case {
@@ -128,7 +128,7 @@ function servable(e: NginxEndpoint): 'http' | 'fastcgi' | null {
 
 const hasLua = (m: HeaderRewriteModel) => m.facts.some((f) => f.kind === 'nginx-lua-header-filter');
 
-describe.skipIf(!nginx.ok)(`nginx ${installed}: simulator vs real server`, () => {
+describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? null : nginx.reason, () => {
   let http: RunningBackend;
   let fcgi: RunningBackend;
   const prepared = new Map<string, Prepared>();

@@ -11,20 +11,29 @@ export interface Mounts {
   readonly backends: Backends;
 }
 
-/** The standard backends of a case: HTTP at /h/, FastCGI at /f/, CGI at /cgi/ (lpc.cgi). */
+/**
+ * The standard backends of a case: HTTP at /h/, FastCGI at /f/, AJP at /a/, SCGI at /s/, uwsgi
+ * at /u/, CGI at /cgi/ (lpc.cgi).
+ */
 export function standardMounts(m: Mounts): string {
   return [
     `    ProxyPass /h/ http://127.0.0.1:${m.backends.http.port}/`,
     `    ProxyPass /f/ fcgi://127.0.0.1:${m.backends.fcgi.port}/`,
+    `    ProxyPass /a/ ajp://127.0.0.1:${m.backends.ajp.port}/`,
+    `    ProxyPass /s/ scgi://127.0.0.1:${m.backends.scgi.port}/`,
+    `    ProxyPass /u/ uwsgi://127.0.0.1:${m.backends.uwsgi.port}/`,
     `    ScriptAlias /cgi/ ${m.backends.cgiDir}/`,
   ].join('\n');
 }
 
-/** Replaces `@HTTP@`, `@FCGI@`, `@CGIDIR@` in a case body. */
+/** Replaces `@HTTP@`, `@FCGI@`, `@AJP@`, `@SCGI@`, `@UWSGI@`, `@CGIDIR@` in a case body. */
 export function fillPlaceholders(text: string, m: Mounts): string {
   return text
     .replaceAll('@HTTP@', `http://127.0.0.1:${m.backends.http.port}`)
     .replaceAll('@FCGI@', `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
+    .replaceAll('@AJP@', `ajp://127.0.0.1:${m.backends.ajp.port}`)
+    .replaceAll('@SCGI@', `scgi://127.0.0.1:${m.backends.scgi.port}`)
+    .replaceAll('@UWSGI@', `uwsgi://127.0.0.1:${m.backends.uwsgi.port}`)
     .replaceAll('@CGIDIR@', m.backends.cgiDir);
 }
 
@@ -37,14 +46,16 @@ const COMMENT_OUT = /^(\s*)((?:SSL\w*|Listen|ServerName|ServerAlias|LoadModule|S
 /**
  * A fixture as virtual hosts named `<prefix>-<k>.test`: each `<VirtualHost ...>` is moved to the
  * test address; a fragment without one is wrapped in one (with the standard mounts, so each
- * backend kind is exercised). Backend URLs are redirected to the test backends (AJP to HTTP:
- * both fill `headers_out`).
+ * backend kind is exercised). Backend URLs are redirected to the test backend of their kind.
  */
 export function fixtureAsVhosts(text: string, prefix: string, m: Mounts): { text: string; hosts: string[] } {
   const hosts: string[] = [];
   let body = text.replace(COMMENT_OUT, '$1# lpc-test: $2');
   body = body
-    .replace(/\b(?:https?|ajp):\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `http://127.0.0.1:${m.backends.http.port}`)
+    .replace(/\bhttps?:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `http://127.0.0.1:${m.backends.http.port}`)
+    .replace(/\bajp:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `ajp://127.0.0.1:${m.backends.ajp.port}`)
+    .replace(/\bscgi:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `scgi://127.0.0.1:${m.backends.scgi.port}`)
+    .replace(/\buwsgi:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `uwsgi://127.0.0.1:${m.backends.uwsgi.port}`)
     .replace(/unix:[^|\s"]+\|fcgi:\/\/[^/\s"]*/gi, `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
     .replace(/\bfcgi:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
     .replace(/^(\s*ScriptAlias(?:Match)?\s+\S+\s+)("?)\/usr\/lib\/cgi-bin\/?("?)/gim, `$1$2${m.backends.cgiDir}/$3`)
