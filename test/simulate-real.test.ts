@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_NGINX_VERSION } from '../src/dialects/dialect.js';
 import { nginxDialect, type NginxEndpoint } from '../src/dialects/nginx/index.js';
 import { createNodeIO } from '../src/node-io.js';

@@ -6,7 +6,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { createNodeIO } from '../../src/node-io.js';
 import { apacheBinary, checkConfig, makeRoot } from '../servers/apache.js';

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { simulate } from '../../src/model/simulate.js';

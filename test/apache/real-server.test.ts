@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_XSRF_COOKIES } from '../../src/cookies/catalog.js';
 import { nonXsrfProbeNames, samplesFor } from '../../src/cookies/samples.js';
 import { createCatalog } from '../../src/cookies/catalog.js';

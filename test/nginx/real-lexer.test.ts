@@ -3,7 +3,7 @@
  * (message and line) must be the linter's first syntax problem, or both must accept the file.
  * Messages the linter extends with a hint must start with nginx's wording.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import { createSourceFile, positionAt } from '../../src/source.js';
 import { makePrefix, nginxVersion, removePrefixes, testConfig, writeFiles } from '../servers/nginx.js';

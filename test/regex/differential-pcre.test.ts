@@ -3,7 +3,7 @@
  * nginx link against): generated patterns with a fixed seed plus a hand-picked corpus, all run
  * through ONE pcre2test process. Skipped, with a notice, when pcre2test is not installed.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { toByteString } from '../../src/regex/index.js';
 import { COOKIE_VALUES, CORPUS_PATTERNS } from './corpus.js';
 import { generateCases, runDifferential, type GeneratedCase } from './pcre-differential.js';
