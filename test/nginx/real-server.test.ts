@@ -37,6 +37,7 @@ const COOKIES = [
   'NX-ANTI-CSRF-TOKEN=n1; Path=/; secure; samesite=strict',
   'other=o1; Domain=.x.example.org; path=/APP/deep',
   'noeq; Path=/',
+  'dup=1; path=/app; Path=/other; DOMAIN=example.com; HttpOnly; Max-Age',
 ];
 
 const nginx = nginxVersion();
