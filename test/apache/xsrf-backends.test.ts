@@ -55,3 +55,36 @@ describe('which table each backend fills, through xsrf-cookie-httponly', () => {
     });
   }
 });
+
+describe('directives that differ only in their pattern or their condition get their own verdict', () => {
+  function findingsIn(text: string): string[] {
+    const io = memoryIO({ [FILE]: text });
+    const model = apacheDialect.buildModel(FILE, io, OPTIONS);
+    const messages = lintModel(model, apacheDialect, io, { rules: RULES, catalog: createCatalog(), options: OPTIONS, wantFixes: false });
+    const source = model.files.get(FILE)!.text;
+    return messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => source.slice(source.lastIndexOf('\n', m.span.start) + 1, source.indexOf('\n', m.span.start)).trim());
+  }
+  const vhosts = (a: string, b: string) =>
+    `<VirtualHost *:80>\n    ServerName a.test\n    ProxyPass / http://127.0.0.1:8080/\n    ${a}\n</VirtualHost>\n<VirtualHost *:80>\n    ServerName b.test\n    ProxyPass / http://127.0.0.1:8080/\n    ${b}\n</VirtualHost>\n`;
+
+  it('the pattern', () => {
+    const blanket = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
+    const session = 'Header edit Set-Cookie ^(JSESSIONID=.*)$ "$1; HttpOnly"';
+    expect(findingsIn(vhosts(session, blanket))).toEqual([blanket]);
+    expect(findingsIn(vhosts(blanket, session))).toEqual([blanket]);
+  });
+
+  it('the condition', () => {
+    const never = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=LPC_NEVER_SET';
+    const always = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_NEVER_SET';
+    expect(findingsIn(vhosts(never, always))).toEqual([always]);
+    expect(findingsIn(vhosts(always, never))).toEqual([always]);
+  });
+
+  it('the table', () => {
+    const onsuccess = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
+    const always = 'Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
+    expect(findingsIn(vhosts(always, onsuccess))).toEqual([onsuccess]);
+    expect(findingsIn(vhosts(onsuccess, always))).toEqual([onsuccess]);
+  });
+});
