@@ -38,6 +38,7 @@ export default {
     'src/model/simulate.ts',
     'src/engine/fix.ts',
     'src/engine/directives.ts',
+    'src/engine/proof.ts',
     'rules/xsrf-cookie-httponly/index.ts',
   ],
   coverageAnalysis: 'perTest',

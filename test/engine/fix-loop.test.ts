@@ -1,8 +1,9 @@
 /**
  * The fix loop (src/engine/fix.ts) with rules written for the test, so that each of its exits is
- * reached on purpose: a fix that makes the file parse worse is undone, a cycle stops the loop, a
- * fix undone by a later pass leaves the file unchanged, the loop stops after MAX_FIX_PASSES,
- * overlapping fixes wait for the next pass, and a fix spanning two files is not applied.
+ * reached on purpose: a cycle stops the loop, a fix undone by a later pass leaves the file
+ * unchanged, the loop stops after MAX_FIX_PASSES, overlapping fixes wait for the next pass, a fix
+ * spanning two files is not applied, and a fix that would make the file parse worse is never
+ * written (the proof refuses it before the loop's own restore could be needed).
  */
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../../src/cookies/catalog.js';
@@ -19,7 +20,11 @@ const OTHER = '/etc/apache2/other.conf';
 
 const VHOST = ['<VirtualHost *:80>', '    ProxyPass / http://127.0.0.1:8080/', '    Header set X-Frame-Options DENY', '    # A', '</VirtualHost>', ''].join('\n');
 
-/** A rule reporting, for the root file's text, the fixes `propose` returns (one finding each). */
+/**
+ * A rule reporting, for the root file's text, the fixes `propose` returns (one finding each).
+ * Findings sit at the start of the file, away from what the fixes write, so that the proof's
+ * "the finding is gone" holds for a rule that keeps asking for changes.
+ */
 function testRule(id: string, propose: (text: string, path: string) => TextEdit[][]): Rule {
   return defineRule({
     meta: { id, severity: 'error', fixable: true, dialects: ['apache'], description: 'test rule.' },
@@ -27,8 +32,7 @@ function testRule(id: string, propose: (text: string, path: string) => TextEdit[
       const file = ctx.model.files.get(ctx.model.root);
       if (!file) return;
       for (const edits of propose(file.text, file.path)) {
-        const at = edits[0]!;
-        ctx.report({ span: { file: file.path, start: at.start, end: at.start }, message: `${id} wants a change.`, fix: { edits, description: id } });
+        ctx.report({ span: { file: file.path, start: 0, end: 1 }, message: `${id} wants a change.`, fix: { exempt: [], candidates: () => [{ edits, description: id }] } });
       }
     },
   });
@@ -58,12 +62,12 @@ describe('the fix loop', () => {
     expect(out.lint.results.flatMap((r) => r.messages)).toEqual([]);
   });
 
-  it('restores a file whose fixed text parses worse than the original, and reports what is left on the original', () => {
+  it('never writes a fix that makes the file parse worse: the proof refuses it, the finding says why', () => {
     // Opening a section that is never closed: httpd refuses the file.
     const rule = testRule('breaker', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '<Location /x>')]] : []));
     const out = fix({ [PATH]: VHOST }, [rule]);
-    expect(out.reverted).toEqual([PATH]);
     expect(out.fixed.size).toBe(0);
+    expect(out.reverted).toEqual([]);
     const messages = out.lint.results.flatMap((r) => r.messages);
     expect(messages.map((m) => [m.ruleId, m.fatal ?? false])).toEqual([['breaker', false]]);
   });
@@ -104,9 +108,8 @@ describe('the fix loop', () => {
       return out;
     });
     const out = fix({ [PATH]: VHOST }, [rule]);
-    // Pass 1 takes "# B" (first) and the header rename (no overlap), and drops "# C".
+    // "# B" comes first and wins; "# C" overlaps it and is dropped; the rename does not overlap.
     expect(out.fixed.get(PATH)?.text).toBe(VHOST.replace('# A', '# B').replace('X-Frame-Options', 'X-Content-Type-Options'));
-    expect(out.passes).toBe(1);
   });
 
   it('does not apply a fix whose edits span two files, nor an empty one', () => {
