@@ -195,6 +195,49 @@ describe('inline directives', () => {
     expect(out.messages.map((m) => m.message)).toEqual(['m3']);
   });
 
+  it('a separator with nothing after it is no reason', () => {
+    const { file, comments, messages } = setup(['# lint-proxy-config-disable-next-line a-rule --', 'x'], [[2, 'a-rule']]);
+    const out = applyDirectives(file, comments, messages, settings);
+    expect(out.suppressed).toEqual([]);
+    expect(out.messages.map((m) => m.message)).toEqual(['m a-rule', expect.stringContaining('lint-proxy-config-disable-next-line needs a reason')]);
+  });
+
+  it('--no-inline-config suppresses nothing', () => {
+    const { file, comments, messages } = setup(['# lint-proxy-config-disable-next-line a-rule -- why', 'x'], [[2, 'a-rule']]);
+    expect(applyDirectives(file, comments, messages, { ...settings, disabled: true })).toEqual({ messages, suppressed: [] });
+  });
+
+  it('a line directive wins over an enable before it; a range keeps going past line directives', () => {
+    const { file, comments, messages } = setup(
+      ['# lint-proxy-config-disable a-rule -- legacy', '# lint-proxy-config-disable-next-line a-rule -- and this one', 'x', 'y', '# lint-proxy-config-enable a-rule', '# lint-proxy-config-disable-next-line a-rule -- why', 'z'],
+      [[3, 'a-rule'], [4, 'a-rule'], [7, 'a-rule']],
+    );
+    const out = applyDirectives(file, comments, messages, settings);
+    expect(out.suppressed.map((m) => positionAt(file, m.span.start).line)).toEqual([3, 4, 7]);
+    expect(out.messages).toEqual([]);
+  });
+
+  it('names every rule of a list that suppressed nothing', () => {
+    const { file, comments, messages } = setup(['# lint-proxy-config-disable-next-line a-rule, b-rule -- why', 'x'], []);
+    expect(applyDirectives(file, comments, messages, settings).messages.map((m) => m.message)).toEqual([
+      'Unused lint-proxy-config-disable-next-line directive: no a-rule, b-rule problem is reported on the next line.',
+    ]);
+  });
+
+  it('points at the directive text only: not at trailing blanks, not at the end of an XML comment', () => {
+    const text = ['<a>', '<!-- lint-proxy-config-disable-next-line a-rule - why-->', '<b/>', '# lint-proxy-config-disable-next-line a-rule -- why   ', 'c'].join('\n');
+    const file = createSourceFile('/w.config', text);
+    const comments: CommentToken[] = [];
+    const xmlStart = text.indexOf('<!--');
+    const xmlEnd = text.indexOf('-->') + 3;
+    comments.push({ span: { file: '/w.config', start: xmlStart, end: xmlEnd }, text: text.slice(xmlStart + 4, xmlEnd - 3) });
+    const hash = text.indexOf('# lint');
+    const hashEnd = text.indexOf('\n', hash);
+    comments.push({ span: { file: '/w.config', start: hash, end: hashEnd }, text: text.slice(hash + 1, hashEnd) });
+    const out = applyDirectives(file, comments, [], settings);
+    expect(out.messages.map((m) => text.slice(m.span.start, m.span.end))).toEqual(['lint-proxy-config-disable-next-line a-rule - why', 'lint-proxy-config-disable-next-line a-rule -- why']);
+  });
+
   it('ignores comments that only mention the tool', () => {
     const { file, comments, messages } = setup(['# see lint-proxy-config-disable-next-line in the docs', 'x'], [[2, 'a-rule']]);
     expect(applyDirectives(file, comments, messages, settings).messages).toEqual(messages);
