@@ -90,3 +90,30 @@ describe('IIS conditions on unknown inputs, through lint', () => {
     expect(xsrf('{HTTP_X_APP}')[0]!.message).toContain('(when {HTTP_X_APP} matches "^legacy$")');
   });
 });
+
+describe('two rules whose templates differ only in their text each get their own verdict', () => {
+  const site = (a: string, b: string, pattern = '^([^=]+)=(.*)$') => {
+    const loc = (path: string, value: string) => `  <location path="${path}">
+    <system.webServer><rewrite><outboundRules>
+      <rule name="r">
+        <match serverVariable="RESPONSE_Set_Cookie" pattern="${pattern}" />
+        <action type="Rewrite" value="${value}" />
+      </rule>
+    </outboundRules></rewrite></system.webServer>
+  </location>`;
+    return `<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n${loc('a', a)}\n${loc('b', b)}\n</configuration>\n`;
+  };
+  /** The action values the XSRF rule reports, in file order. */
+  const flagged = (text: string) => {
+    const { messages, model } = lintText(text, '/site/web.config', false);
+    const source = model.files.get(model.root)!.text;
+    return messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => source.slice(m.span.start, m.span.end));
+  };
+  const both = (bad: string, good: string, pattern?: string) => {
+    expect(flagged(site(bad, good, pattern))).toEqual([bad]);
+    expect(flagged(site(good, bad, pattern))).toEqual([bad]);
+  };
+
+  it('literal text', () => both('{R:0}; HttpOnly', '{R:0}; Secure'));
+  it('a function', () => both('{ToLower:{R:0}}; HttpOnly', '{ToLower:{R:0}}; Secure'));
+});
