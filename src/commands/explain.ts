@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { RULES, findRule } from '../../rules/index.js';
-import { closest } from '../config/schema-validate.js';
+import { closest } from '../config/closest.js';
 import { ruleDocsUrl } from '../meta.js';
 import { packageRoot } from '../package-root.js';
 import { UsageError } from './settings.js';

@@ -5,9 +5,11 @@
  */
 import type { RuleMeta } from '../engine/rule.js';
 import { HOMEPAGE } from '../meta.js';
-import type { SchemaNode } from './schema-validate.js';
 
-export function configSchema(rules: readonly RuleMeta[]): SchemaNode & Record<string, unknown> {
+/** A JSON Schema (draft-07) as a plain object. */
+export type JsonSchema = Record<string, unknown>;
+
+export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
   const cookieList = {
     type: 'array',
     items: { $ref: '#/definitions/cookieName' },
