@@ -67,6 +67,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--stdin-filename <name>', 'file name for --stdin (dialect detection, messages)')
     .option('--ignore-pattern <glob>', 'do not lint files matching <glob> (repeatable)', repeatable)
     .option('--no-ignore', 'disable ignore files and ignore patterns')
+    .option('--include-pattern <glob>', 'also lint files matching <glob> when walking a directory, e.g. templates (repeatable)', repeatable)
+    .option('--list-files', 'print the files that would be linted, with their dialect or why they are skipped, and exit')
     .option('--no-inline-config', 'ignore lint-proxy-config-disable comments')
     .option('--print-config <file>', 'print the settings that apply to <file> and exit')
     .option('--quiet', 'report errors only, not warnings')

@@ -6,7 +6,7 @@ import { RULES } from '../rules/index.js';
 import { createCatalog } from './cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
-import { discoverFiles } from './discover.js';
+import { discoverFiles, explainWalk, type Discovery } from './discover.js';
 import { fixProject } from './engine/fix.js';
 import { isIoError, type ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly io?: ConfigIO;
   /** Files larger than this many megabytes are skipped with a warning (default 10). */
   readonly maxFileMb?: number;
+  /** More globs a directory walk picks up (templates and unusual names opted in). */
+  readonly include?: readonly string[];
 }
 
 export interface RunResult {
@@ -78,17 +80,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   let started = performance.now();
   const baseIo = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
-  const discovered = options.stdin
-    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [] as string[] }
-    : discoverFiles(options.paths, options.cwd);
+  const discovered = discover(options);
   const ignored = ignoreTest(options);
   const discovery = { ...discovered, files: discovered.files.filter((f) => !ignored(f)) };
   const io = options.stdin ? withStdin(baseIo, options.stdin) : baseIo;
-
-  const candidates: Candidate[] = discovery.files.map((path) => {
-    const dialect = options.type ?? options.dialectOf?.(path);
-    return { path, explicit: discovery.explicit.has(path), ...(dialect ? { dialect } : {}) };
-  });
+  const candidates = candidatesOf(discovery, options);
   const fixing = options.fix === true || options.fixDryRun === true;
   // Many files: every thread reads, detects and lints its share (reading 10,000 files on the
   // main thread first left the other cores idle for a fifth of the run).
@@ -171,6 +167,54 @@ export async function run(options: RunOptions): Promise<RunResult> {
     written,
     reverted,
   };
+}
+
+function discover(options: RunOptions): Discovery {
+  return options.stdin
+    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [], walked: [], iisOnly: new Set() }
+    : discoverFiles(options.paths, options.cwd, { include: options.include ?? [] });
+}
+
+function candidatesOf(discovery: Discovery, options: RunOptions): Candidate[] {
+  return discovery.files.map((path) => {
+    const dialect = options.type ?? options.dialectOf?.(path);
+    return { path, explicit: discovery.explicit.has(path), ...(dialect ? { dialect } : {}), ...(discovery.iisOnly.has(path) ? { iisOnly: true } : {}) };
+  });
+}
+
+/** One file a run would see: the dialect it is linted as, or why it is skipped. */
+export interface FileListing {
+  readonly path: string;
+  readonly dialect?: Dialect;
+  readonly skipped?: string;
+}
+
+/**
+ * What a run would lint, and with which dialect, without linting (`--list-files`), or why
+ * nothing was linted. With `explainWalks`, also every other file under a walked directory and
+ * why the walk did not pick it up.
+ */
+export function listFiles(options: RunOptions, explainWalks = false): { files: FileListing[]; unmatched: readonly string[] } {
+  const io = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
+  const discovery = discover(options);
+  const ignored = ignoreTest(options);
+  const files: FileListing[] = [];
+  for (const c of candidatesOf(discovery, options)) {
+    if (ignored(c.path)) {
+      files.push({ path: c.path, skipped: 'ignored by an ignore pattern or .lint-proxy-configignore' });
+      continue;
+    }
+    const d = detectTarget(c, options.stdin ? withStdin(io, options.stdin) : io);
+    if (d.kind === 'target') files.push(d.readable ? { path: c.path, dialect: d.target.dialect } : { path: c.path, skipped: 'cannot be read' });
+    else if (d.kind === 'undetected') files.push({ path: c.path, skipped: 'neither Apache, nginx nor IIS by its content (pass --type to lint it)' });
+    else files.push({ path: c.path, skipped: d.reason });
+  }
+  if (explainWalks) {
+    const picked = new Set(discovery.files);
+    for (const dir of discovery.walked) for (const s of explainWalk(dir, picked, options.include ?? [])) files.push({ path: s.path, skipped: s.reason });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, unmatched: discovery.unmatched };
 }
 
 function ignoreTest(options: RunOptions): (path: string) => boolean {

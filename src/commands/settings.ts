@@ -20,6 +20,7 @@ export interface SharedCliOptions {
   context?: 'main' | 'http' | 'server' | 'location';
   nginxVersion?: string;
   ignorePattern?: string[];
+  includePattern?: string[];
   inlineConfig?: boolean;
   maxFileSize?: number;
 }
@@ -63,6 +64,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ruleSettings: config.rules,
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
     dialectOf: (path: string) => overrideDialect(config, path),
+    include: [...config.include, ...(options.includePattern ?? [])],
     ...(options.maxFileSize ?? config.maxFileSize ? { maxFileMb: (options.maxFileSize ?? config.maxFileSize)! } : {}),
     directives: { requireReason: config.requireReason, disabled: options.inlineConfig === false || config.noInlineConfig },
   };

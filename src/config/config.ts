@@ -30,6 +30,8 @@ export interface Config {
   readonly overrides: readonly ConfigOverride[];
   /** Absolute globs. */
   readonly ignores: readonly string[];
+  /** Globs a directory walk also picks up, relative to the walked directory (templates opt-in). */
+  readonly include: readonly string[];
   readonly serverRoot?: string;
   readonly prefix?: string;
   readonly nginxVersion?: string;
@@ -44,6 +46,7 @@ export const DEFAULT_CONFIG: Config = {
   sessionCookies: [],
   overrides: [],
   ignores: [],
+  include: [],
   requireReason: true,
   noInlineConfig: false,
 };
@@ -114,6 +117,7 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
       ...(o.type ? { type: o.type } : {}),
     })),
     ignores: strings(obj.ignores).map((g) => absoluteGlob(dir, g)),
+    include: strings(obj.include),
     ...(typeof obj.serverRoot === 'string' ? { serverRoot: absolute(dir, obj.serverRoot) } : {}),
     ...(typeof obj.prefix === 'string' ? { prefix: absolute(dir, obj.prefix) } : {}),
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),

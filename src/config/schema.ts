@@ -49,6 +49,11 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
         },
       },
       ignores: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Globs of files never to lint, relative to this file.' },
+      include: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Globs a directory walk also lints, relative to the walked directory, e.g. "**/*.conf.j2" (templates are skipped otherwise).',
+      },
       serverRoot: { type: 'string', minLength: 1, description: 'Apache: directory relative Include paths resolve against.' },
       prefix: { type: 'string', minLength: 1, description: 'nginx: directory relative include paths resolve against.' },
       nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },

@@ -1,0 +1,95 @@
+/**
+ * Inputs as they arrive from real repositories and pipelines (issue 14): empty standard input,
+ * directories whose files are all skipped, --list-files, templates opted in by pattern.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bin, cli } from './helpers/cli.js';
+
+const NGINX_BLANKET = 'server {\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_cookie_flags ~ httponly;\n    }\n}\n';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lpc-inputs-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string, text: string | Buffer): string {
+  const path = join(dir, name);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('empty or failed input', () => {
+  it('an empty standard input (a failed `nginx -T` before the pipe) exits 2 with a message', () => {
+    for (const input of ['', '\n  \n']) {
+      const r = bin(['--stdin', '--stdin-filename', 'nginx-T.conf', '--no-config'], { cwd: dir, stdin: input });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('standard input is empty');
+      expect(r.stdout).toBe('');
+    }
+    const ok = bin(['--stdin', '--stdin-filename', 'nginx-T.conf', '--no-config', '-f', 'compact'], { cwd: dir, stdin: NGINX_BLANKET });
+    expect(ok.code).toBe(1);
+  });
+
+  it('a directory whose files are all skipped names each file and why, and exits 2', async () => {
+    write('etc/conf.d/site.conf.template', NGINX_BLANKET);
+    write('etc/app.conf.j2', NGINX_BLANKET);
+    write('etc/default.conf.sample', NGINX_BLANKET);
+    write('etc/old.conf.bak', NGINX_BLANKET);
+    write('etc/notes.txt', 'hello\n');
+    const r = await cli(['etc', '--no-config'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('nothing was linted in "etc"; 5 file(s) skipped');
+    expect(r.stderr).toContain('etc/conf.d/site.conf.template: a template or example (opt in with --include-pattern)');
+    expect(r.stderr).toContain('etc/app.conf.j2: a template or example');
+    expect(r.stderr).toContain('etc/default.conf.sample: a template or example');
+    expect(r.stderr).toContain('etc/old.conf.bak: a backup or editor file');
+    expect(r.stderr).toContain('etc/notes.txt: not a configuration file name');
+  });
+
+  it('files all left out by ignore patterns or undetectable content are not a silent pass', async () => {
+    write('etc/site.conf', NGINX_BLANKET);
+    write('etc/other.conf', 'just some words\n');
+    const r = await cli(['etc', '--no-config', '--ignore-pattern', 'etc/site.conf'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('etc/site.conf: ignored by an ignore pattern');
+    expect(r.stderr).toContain('etc/other.conf: neither Apache, nginx nor IIS by its content');
+  });
+});
+
+describe('--list-files and templates', () => {
+  it('--list-files shows what would be linted with which dialect, and what is skipped', async () => {
+    write('etc/nginx/conf.d/site.conf', NGINX_BLANKET);
+    write('etc/apache2/apache2.conf', 'ServerRoot /etc/apache2\n');
+    write('etc/iis/Web.Release.config', '<configuration xmlns:xdt="http://schemas.microsoft.com/XML-Document-Transform"/>\n');
+    write('etc/app/ssh.config', 'Host example\n  User git\n');
+    write('etc/nginx/conf.d/x.conf.template', NGINX_BLANKET);
+    const r = await cli(['etc', '--no-config', '--list-files'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual([
+      'etc/apache2/apache2.conf\tapache',
+      'etc/app/ssh.config\tskipped: a *.config file that is not an IIS configuration',
+      'etc/iis/Web.Release.config\tiis',
+      'etc/nginx/conf.d/site.conf\tnginx',
+    ]);
+  });
+
+  it('templates are linted when opted in by pattern (command line or configuration)', async () => {
+    write('etc/conf.d/site.conf.template', NGINX_BLANKET);
+    write('etc/conf.d/ok.conf', 'server { listen 80; }\n');
+    const without = await cli(['etc', '--no-config', '-f', 'json'], { cwd: dir });
+    expect(without.code).toBe(0);
+    expect((JSON.parse(without.stdout) as { filePath: string }[]).map((x) => x.filePath)).toEqual([join(dir, 'etc/conf.d/ok.conf')]);
+    const opted = await cli(['etc', '--no-config', '-f', 'json', '--include-pattern', '**/*.conf.template'], { cwd: dir });
+    expect(opted.code).toBe(1);
+    expect(opted.stdout).toContain('site.conf.template');
+    write('lint-proxy-config.config.json', '{ "include": ["**/*.template"] }');
+    const byConfig = await cli(['etc', '-f', 'json'], { cwd: dir });
+    expect(byConfig.code).toBe(1);
+    expect(byConfig.stdout).toContain('site.conf.template');
+  });
+});
