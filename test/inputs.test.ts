@@ -2,7 +2,7 @@
  * Inputs as they arrive from real repositories and pipelines (issue 14): empty standard input,
  * directories whose files are all skipped, --list-files, templates opted in by pattern.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,5 +91,44 @@ describe('--list-files and templates', () => {
     const byConfig = await cli(['etc', '-f', 'json'], { cwd: dir });
     expect(byConfig.code).toBe(1);
     expect(byConfig.stdout).toContain('site.conf.template');
+  });
+});
+
+describe('IIS fragments, transforms and *.config files', () => {
+  const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
+  it('detects every fragment root, XSLT and transform as IIS without --type', async () => {
+    const files = [
+      'xsrf-cookie-httponly/iis/invalid-fragment-rule.xml',
+      'xsrf-cookie-httponly/iis/invalid-fragment-outboundrules.xml',
+      'xsrf-cookie-httponly/iis/invalid-fragment-rewrite.xml',
+      'xsrf-cookie-httponly/iis/invalid-fragment-system-webserver.xml',
+      'xsrf-cookie-httponly/iis/invalid-xslt.xslt',
+      'aspnet-httponlycookies-xsrf/iis/invalid-fragment-system-web.xml',
+      'aspnet-httponlycookies-xsrf/iis/invalid-fragment-httpcookies.xml',
+    ];
+    const r = await cli([...files, '--no-config', '-f', 'json'], { cwd: FIXTURES });
+    const results = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string | null }[] }[];
+    expect(results).toHaveLength(files.length);
+    for (const result of results) expect(result.messages.map((m) => m.ruleId), result.filePath).toEqual([expect.stringMatching(/^(xsrf-cookie-httponly|aspnet-httponlycookies-xsrf)$/)]);
+  });
+
+  it('a walk lints *.config files that are IIS XML (a transform among them) and skips the others', async () => {
+    write('site/Web.Release.config', readFileSync(join(FIXTURES, 'xsrf-cookie-httponly/iis/invalid-transform-insert.config'), 'utf8'));
+    write('site/App.config', '<?xml version="1.0"?>\n<configuration>\n  <appSettings />\n</configuration>\n');
+    write('site/tool.config', 'Host example\n  User git\n');
+    const r = await cli(['site', '--no-config', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.stdout) as { filePath: string; errorCount: number }[];
+    expect(results.map((x) => [x.filePath.slice(dir.length + 1), x.errorCount])).toEqual([
+      ['site/App.config', 0],
+      ['site/Web.Release.config', 1],
+    ]);
+  });
+
+  it('an XML root that is no IIS section is still a clear fatal error', async () => {
+    write('pom.xml', '<?xml version="1.0"?>\n<project><modelVersion>4.0.0</modelVersion></project>\n');
+    const r = await cli(['pom.xml', '--no-config', '--type', 'iis', '-f', 'compact'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('pom.xml:2:2: error The root element is <project>, not <configuration> or an IIS section');
   });
 });
