@@ -45,6 +45,7 @@ function withConfigOptions(cmd: Command): Command {
     .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', cookieName)
     .option('--server-root <dir>', 'Apache: resolve relative Include paths against <dir> (overrides ServerRoot)')
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')
+    .option('--root <dir>', 'read absolute include paths under <dir> (a repository copy of the server tree)')
     .addOption(new Option('--context <context>', 'nginx: where a fragment file is included').choices(['main', 'http', 'server', 'location']))
     .option('--nginx-version <x.y.z>', `nginx version to check against (default: ${DEFAULT_NGINX_VERSION})`, version)
     .option('--max-file-size <MB>', 'skip (with a warning) files larger than this (default: 10)', positiveInt)

@@ -15,6 +15,7 @@ import { threadCount } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
 import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
+import type { PathMapping } from './dialects/path-map.js';
 import { createNodeIO, writeFileAtomic } from './node-io.js';
 import { createSourceFile, encode, type SourceFile } from './source.js';
 import type { IgnoreMatcher } from './config/ignore-file.js';
@@ -58,6 +59,8 @@ export interface RunOptions {
   readonly io?: ConfigIO;
   /** Files larger than this many megabytes are skipped with a warning (default 10). */
   readonly maxFileMb?: number;
+  /** Where absolute include paths are read from (`--root`, `pathMap`). */
+  readonly pathMap?: readonly PathMapping[];
   /** More globs a directory walk picks up (templates and unusual names opted in). */
   readonly include?: readonly string[];
 }
@@ -108,6 +111,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       ...(options.context === undefined ? {} : { context: options.context }),
+      ...(options.pathMap && options.pathMap.length > 0 ? { pathMap: options.pathMap } : {}),
+      cwd: options.cwd,
     },
     ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
     ...(options.directives ? { directives: options.directives } : {}),

@@ -132,3 +132,55 @@ describe('IIS fragments, transforms and *.config files', () => {
     expect(r.stdout).toContain('pom.xml:2:2: error The root element is <project>, not <configuration> or an IIS section');
   });
 });
+
+describe('repository copies of server trees (--root, pathMap, includes leaving the tree)', () => {
+  const SITE = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_cookie_flags ~ httponly;\n    }\n}\n';
+  const MAIN = 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n';
+  type Result = { filePath: string; messages: { ruleId: string; message: string }[] };
+  const findings = (stdout: string) =>
+    (JSON.parse(stdout) as Result[]).flatMap((r) => r.messages.map((m) => `${r.filePath.slice(dir.length + 1)} ${m.ruleId}`));
+
+  it('reads the copy with the same layout, not the live /etc/nginx, and says so', async () => {
+    mkdirSync(join(dir, '.git'));
+    write('etc-nginx/nginx.conf', MAIN);
+    write('etc-nginx/conf.d/broken.conf', SITE);
+    const r = await cli(['etc-nginx/nginx.conf', '--no-config', '-f', 'json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(findings(r.stdout)).toEqual(['etc-nginx/conf.d/broken.conf xsrf-cookie-httponly', 'etc-nginx/nginx.conf include-outside-tree']);
+    expect(r.stdout).toContain(`which has the same layout (say so with \\"pathMap\\": {\\"/etc/nginx\\": \\"${join(dir, 'etc-nginx')}\\"})`);
+    // From a subdirectory of the work tree: the tree is the git work tree, not the current directory.
+    const sub = await cli(['../nginx.conf', '--no-config', '-f', 'json'], { cwd: join(dir, 'etc-nginx/conf.d') });
+    expect(findings(sub.stdout)).toEqual(['etc-nginx/conf.d/broken.conf xsrf-cookie-httponly', 'etc-nginx/nginx.conf include-outside-tree']);
+  });
+
+  it('--root and pathMap say where the copy is: no warning, same findings', async () => {
+    mkdirSync(join(dir, '.git'));
+    write('rootfs/etc/nginx/nginx.conf', MAIN);
+    write('rootfs/etc/nginx/conf.d/broken.conf', SITE);
+    const byRoot = await cli(['rootfs/etc/nginx/nginx.conf', '--no-config', '-f', 'json', '--root', 'rootfs'], { cwd: dir });
+    expect(findings(byRoot.stdout)).toEqual(['rootfs/etc/nginx/conf.d/broken.conf xsrf-cookie-httponly']);
+    // A container path with no same layout: an include error and a warning without a map ...
+    write('docker/nginx.conf', 'events {}\nhttp {\n    include /config/nginx/site-confs/*.conf;\n}\n');
+    write('docker/sites/app.conf', SITE);
+    const unmapped = await cli(['docker/nginx.conf', '--no-config', '-f', 'json'], { cwd: dir });
+    expect(findings(unmapped.stdout)).toEqual(['docker/nginx.conf include-outside-tree']);
+    expect(unmapped.code).toBe(0);
+    // ... and the copy's files with one.
+    write('lint-proxy-config.config.json', '{ "pathMap": { "/config/nginx/site-confs": "docker/sites" } }');
+    const mapped = await cli(['docker/nginx.conf', '-f', 'json'], { cwd: dir });
+    expect(findings(mapped.stdout)).toEqual(['docker/sites/app.conf xsrf-cookie-httponly']);
+    expect(mapped.code).toBe(1);
+  });
+});
+
+describe('Apache under --root', () => {
+  it('reads ServerRoot-relative and absolute includes from the copy', async () => {
+    const vhost = '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n';
+    write('rootfs/etc/apache2/apache2.conf', 'ServerRoot /etc/apache2\nIncludeOptional sites-enabled/*.conf\nInclude /etc/apache2/extra/*.conf\n');
+    write('rootfs/etc/apache2/sites-enabled/app.conf', vhost);
+    write('rootfs/etc/apache2/extra/other.conf', vhost.replace('8080', '8081'));
+    const r = await cli(['rootfs/etc/apache2/apache2.conf', '--no-config', '-f', 'json', '--root', 'rootfs'], { cwd: dir });
+    const files = (JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[]).filter((x) => x.messages.length > 0).map((x) => x.filePath.slice(dir.length + 1));
+    expect(files).toEqual(['rootfs/etc/apache2/extra/other.conf', 'rootfs/etc/apache2/sites-enabled/app.conf']);
+  });
+});

@@ -10,6 +10,7 @@ import { findConfig, loadConfigFile } from '../config/find.js';
 import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
 import type { Dialect } from '../model/header-rewrite.js';
 import type { RunOptions } from '../run.js';
+import type { PathMapping } from '../dialects/path-map.js';
 
 export interface SharedCliOptions {
   type?: Dialect;
@@ -21,6 +22,7 @@ export interface SharedCliOptions {
   nginxVersion?: string;
   ignorePattern?: string[];
   includePattern?: string[];
+  root?: string;
   inlineConfig?: boolean;
   maxFileSize?: number;
 }
@@ -49,6 +51,11 @@ export function overrideDialect(config: Config, path: string): Dialect | undefin
   return dialect;
 }
 
+/** `--root`/`root` maps every absolute path; `pathMap` entries (longer prefixes) win over it. */
+function pathMapFrom(root: string | undefined, pathMap: readonly PathMapping[]): PathMapping[] {
+  return [...(root === undefined ? [] : [{ from: '/', to: root }]), ...pathMap];
+}
+
 export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: string): Omit<RunOptions, 'paths'> {
   const serverRoot = options.serverRoot ?? config.serverRoot;
   const prefix = options.prefix ?? config.prefix;
@@ -65,6 +72,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
     dialectOf: (path: string) => overrideDialect(config, path),
     include: [...config.include, ...(options.includePattern ?? [])],
+    pathMap: pathMapFrom(options.root === undefined ? config.root : resolve(cwd, options.root), config.pathMap),
     ...(options.maxFileSize ?? config.maxFileSize ? { maxFileMb: (options.maxFileSize ?? config.maxFileSize)! } : {}),
     directives: { requireReason: config.requireReason, disabled: options.inlineConfig === false || config.noInlineConfig },
   };

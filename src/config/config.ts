@@ -2,7 +2,8 @@
  * The configuration file: reading, validating against the JSON Schema, and the resulting settings.
  * Relative paths and globs in it are relative to the file's directory.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, posix, resolve } from 'node:path';
+import type { PathMapping } from '../dialects/path-map.js';
 import type { RuleMeta } from '../engine/rule.js';
 import type { RuleSetting } from '../engine/lint.js';
 import type { Dialect } from '../model/header-rewrite.js';
@@ -32,6 +33,10 @@ export interface Config {
   readonly ignores: readonly string[];
   /** Globs a directory walk also picks up, relative to the walked directory (templates opt-in). */
   readonly include: readonly string[];
+  /** Absolute: the directory absolute include paths are read under (`root`). */
+  readonly root?: string;
+  /** Absolute include prefixes → absolute directories (`pathMap`). */
+  readonly pathMap: readonly PathMapping[];
   readonly serverRoot?: string;
   readonly prefix?: string;
   readonly nginxVersion?: string;
@@ -47,6 +52,7 @@ export const DEFAULT_CONFIG: Config = {
   overrides: [],
   ignores: [],
   include: [],
+  pathMap: [],
   requireReason: true,
   noInlineConfig: false,
 };
@@ -118,6 +124,8 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     })),
     ignores: strings(obj.ignores).map((g) => absoluteGlob(dir, g)),
     include: strings(obj.include),
+    ...(typeof obj.root === 'string' ? { root: absolute(dir, obj.root) } : {}),
+    pathMap: Object.entries((obj.pathMap as Record<string, string> | undefined) ?? {}).map(([from, to]) => ({ from: posix.normalize(from), to: absolute(dir, to) })),
     ...(typeof obj.serverRoot === 'string' ? { serverRoot: absolute(dir, obj.serverRoot) } : {}),
     ...(typeof obj.prefix === 'string' ? { prefix: absolute(dir, obj.prefix) } : {}),
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),
