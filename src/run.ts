@@ -6,6 +6,7 @@ import { RULES } from '../rules/index.js';
 import { createCatalog } from './cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
+import { dumpWrites, mapDumpResults } from './dump-results.js';
 import { discoverFiles, explainWalk, type Discovery } from './discover.js';
 import { fixProject } from './engine/fix.js';
 import { isIoError, type ConfigIO } from './engine/io.js';
@@ -75,6 +76,8 @@ export interface RunResult {
   readonly written: readonly string[];
   /** Files whose fixes were abandoned because the result did not parse. */
   readonly reverted: readonly string[];
+  /** Original files of an `nginx -T` dump whose fixes could not be written, and why. */
+  readonly notWritten: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -149,12 +152,25 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
 
   const written: string[] = [];
+  const notWritten: { path: string; reason: string }[] = [];
   if (options.fix && !options.stdin) {
     for (const [path, file] of fixed) {
+      const before = io.read(path);
+      // An `nginx -T` dump is not a configuration nginx reads: its fixes go to the original files.
+      const dump = isIoError(before) ? undefined : dumpWrites(before, file, io);
+      if (dump) {
+        for (const w of dump.writes) {
+          writeFileAtomic(w.path, encode(w.text, w.original.encoding, w.original.bom));
+          written.push(w.path);
+        }
+        notWritten.push(...dump.refused);
+        continue;
+      }
       writeFileAtomic(path, encode(file.text, file.encoding, file.bom));
       written.push(path);
     }
   }
+  fileResults = mapDumpResults(fileResults);
   // A fixed file that has no finding left (an included file) still needs its result: it carries the output.
   const listed = new Set(fileResults.map((r) => r.path));
   const fixedOnly: FileResult[] = [...fixed.keys()].filter((p) => !listed.has(p)).map((path) => ({ path, messages: [] }));
@@ -171,6 +187,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     unreadable: fileResults.filter((r) => r.unreadable).length,
     written,
     reverted,
+    notWritten,
   };
 }
 

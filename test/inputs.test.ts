@@ -2,11 +2,13 @@
  * Inputs as they arrive from real repositories and pipelines (issue 14): empty standard input,
  * directories whose files are all skipped, --list-files, templates opted in by pattern.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bin, cli } from './helpers/cli.js';
+import { validateSarif } from './helpers/sarif.js';
 
 const NGINX_BLANKET = 'server {\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_cookie_flags ~ httponly;\n    }\n}\n';
 
@@ -182,5 +184,53 @@ describe('Apache under --root', () => {
     const r = await cli(['rootfs/etc/apache2/apache2.conf', '--no-config', '-f', 'json', '--root', 'rootfs'], { cwd: dir });
     const files = (JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[]).filter((x) => x.messages.length > 0).map((x) => x.filePath.slice(dir.length + 1));
     expect(files).toEqual(['rootfs/etc/apache2/extra/other.conf', 'rootfs/etc/apache2/sites-enabled/app.conf']);
+  });
+});
+
+describe('nginx -T dumps', () => {
+  const hasNginx = spawnSync('nginx', ['-v']).status === 0;
+  const SITE = 'server {\n    listen 127.0.0.1:8089;\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_cookie_flags ~ httponly;\n    }\n}\n';
+
+  function dumpOf(conf: string): string {
+    const r = spawnSync('nginx', ['-T', '-q', '-c', conf, '-p', dir, '-e', '/dev/null'], { encoding: 'utf8' });
+    expect(r.stdout).toContain('# configuration file ');
+    return r.stdout;
+  }
+
+  it.skipIf(!hasNginx)('findings point at the original file and line, with the dump line as a related location', async () => {
+    const site = write('etc/nginx/sites-enabled/jira', SITE);
+    const conf = write('etc/nginx/nginx.conf', `pid ${join(dir, 'nginx.pid')};\nevents {}\nhttp {\n    include ${join(dir, 'etc/nginx/sites-enabled')}/*;\n}\n`);
+    const dump = dumpOf(conf);
+    write('nginx-T.txt', dump);
+    const r = await cli(['--stdin', '--stdin-filename', 'nginx-T.txt', '--no-config', '-f', 'json'], { cwd: dir, stdin: dump });
+    expect(r.code).toBe(1);
+    const results = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; line: number; column: number; relatedLocations?: { file: string; line: number }[] }[] }[];
+    const withMessages = results.filter((x) => x.messages.length > 0);
+    expect(withMessages.map((x) => x.filePath)).toEqual([site]);
+    const [m] = withMessages[0]!.messages;
+    expect([m!.ruleId, m!.line, m!.column]).toEqual(['xsrf-cookie-httponly', 5, 28]);
+    const dumpLine = dump.split('\n').findIndex((l) => l.includes('proxy_cookie_flags ~ httponly')) + 1;
+    expect(m!.relatedLocations).toEqual([{ file: join(dir, 'nginx-T.txt'), line: dumpLine, column: 28, message: 'where the nginx -T dump shows it' }]);
+    const sarif = await cli(['nginx-T.txt', '--type', 'nginx', '--no-config', '-f', 'sarif'], { cwd: dir });
+    expect(validateSarif(sarif.stdout, dir)).toEqual([]);
+  });
+
+  it.skipIf(!hasNginx)('--fix on a dump writes the original files when they are here, and says when it cannot', async () => {
+    const site = write('etc/nginx/sites-enabled/jira', SITE);
+    const conf = write('etc/nginx/nginx.conf', `pid ${join(dir, 'nginx.pid')};\nevents {}\nhttp {\n    include ${join(dir, 'etc/nginx/sites-enabled')}/*;\n}\n`);
+    const dump = write('nginx-T.txt', dumpOf(conf));
+    const before = readFileSync(dump, 'utf8');
+    const r = await cli(['nginx-T.txt', '--type', 'nginx', '--no-config', '--fix'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(readFileSync(dump, 'utf8')).toBe(before);
+    expect(readFileSync(site, 'utf8')).toContain('nohttponly;');
+    // nginx accepts the fixed original.
+    expect(spawnSync('nginx', ['-t', '-q', '-c', conf, '-p', dir, '-e', '/dev/null']).status).toBe(0);
+    // The original has changed since the dump was taken: nothing is written, exit 1.
+    writeFileSync(site, SITE.replace('8089', '8090'));
+    const stale = await cli(['nginx-T.txt', '--type', 'nginx', '--no-config', '--fix'], { cwd: dir });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(`fixes for ${site} (from the nginx -T dump) were not written: it differs from its copy in the dump`);
+    expect(readFileSync(site, 'utf8')).not.toContain('nohttponly');
   });
 });

@@ -137,6 +137,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     return 2;
   }
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
+  for (const { path, reason } of outcome.notWritten) io.stderr(`${TOOL_NAME}: fixes for ${path} (from the nginx -T dump) were not written: ${reason}.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
   const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
   const report = formatResults(options.format, results, { cwd: io.cwd, color: useColor(options.color, io) && !options.outputFile, rules: RULES.map((r) => r.meta) });
@@ -152,7 +153,8 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   if (outcome.unmatched.length > 0 || outcome.unreadable > 0) return 2;
-  if (errors > 0) return 1;
+  // Fixes proven but not written (a dump's original file is missing or differs): the problems remain.
+  if (errors > 0 || outcome.notWritten.length > 0) return 1;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
     io.stderr(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);
     return 1;
