@@ -3,8 +3,8 @@
  * Exit codes (ESLint's): 0 no errors; 1 lint errors or too many warnings; 2 usage error, a file
  * that cannot be read, or an internal error.
  */
-import { writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { findIgnoreFile } from '../config/find.js';
 import type { LintResult } from '../engine/result.js';
@@ -71,6 +71,14 @@ function formatTimings(timings: ReadonlyMap<string, number>): string {
   const total = rows.reduce((n, [, ms]) => n + ms, 0) || 1;
   const width = Math.max(...rows.map(([k]) => k.length), 4);
   return `${rows.map(([k, ms]) => `${k.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)}%`).join('\n')}\n`;
+}
+
+/** The top of the git work tree holding `dir` (the nearest directory with a `.git`), if any. */
+function gitWorkTree(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 /** `--list-files`: each file a run would lint with its dialect, or why it is skipped. */
@@ -140,7 +148,13 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   for (const { path, reason } of outcome.notWritten) io.stderr(`${TOOL_NAME}: fixes for ${path} (from the nginx -T dump) were not written: ${reason}.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
   const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
-  const report = formatResults(options.format, results, { cwd: io.cwd, color: useColor(options.color, io) && !options.outputFile, rules: RULES.map((r) => r.meta) });
+  const root = options.format === 'diff' ? gitWorkTree(io.cwd) : undefined;
+  const report = formatResults(options.format, results, {
+    cwd: io.cwd,
+    color: useColor(options.color, io) && !options.outputFile,
+    rules: RULES.map((r) => r.meta),
+    ...(root === undefined ? {} : { root }),
+  });
 
   if (stdinText !== undefined && options.fix) {
     // ESLint-style: with --stdin --fix the fixed text is the output; the report goes to stderr.
