@@ -43,6 +43,7 @@ function withConfigOptions(cmd: Command): Command {
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .option('--no-config', 'use no configuration file')
     .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', cookieName)
+    .option('--rule <id[:severity]>', 'set a rule to off, warn or error, over the configuration file (repeatable)', repeatable)
     .option('--server-root <dir>', 'Apache: resolve relative Include paths against <dir> (overrides ServerRoot)')
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')
     .option('--root <dir>', 'read absolute include paths under <dir> (a repository copy of the server tree)')
