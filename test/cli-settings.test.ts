@@ -66,3 +66,15 @@ describe('--print-config', () => {
     expect(Object.keys(nginx)).not.toContain('serverRoot');
   });
 });
+
+describe('explain', () => {
+  it('labels the bad and the good example of each dialect', async () => {
+    const r = await cli(['explain', 'xsrf-cookie-httponly', '--no-color'], { cwd: dir });
+    expect(r.code).toBe(0);
+    for (const label of ['Bad (Apache):', 'Good (Apache):', 'Bad (nginx):', 'Good (nginx):', 'Bad (IIS):', 'Good (IIS):']) expect(r.stdout).toContain(`\n${label}\n    `);
+    // Each label sits right above its code.
+    const lines = r.stdout.split('\n');
+    const bad = lines.indexOf('Bad (nginx):');
+    expect(lines[bad + 1]).toMatch(/^ {4}\S/);
+  });
+});

@@ -8,13 +8,26 @@ import { ruleDocsUrl } from '../meta.js';
 import { packageRoot } from '../package-root.js';
 import { UsageError } from './settings.js';
 
-/** Markdown for a terminal: headings bold, code blocks indented, inline code highlighted. */
+const DIALECT_NAMES: Readonly<Record<string, string>> = { apache: 'Apache', nginx: 'nginx', xml: 'IIS', iis: 'IIS' };
+
+/**
+ * Markdown for a terminal: headings bold, code blocks indented, inline code highlighted. A code
+ * block fenced as ```` ```nginx bad ```` gets a label line ("Bad (nginx):"), since the fence's
+ * info string is all that tells the two examples of a dialect apart.
+ */
 export function renderMarkdown(markdown: string, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
   let inCode = false;
   for (const line of markdown.split(/\r?\n/)) {
     if (/^```/.test(line)) {
+      if (!inCode) {
+        const info = /^```(\w+)\s+(bad|good)\b/.exec(line);
+        if (info) {
+          const label = `${info[2] === 'bad' ? 'Bad' : 'Good'} (${DIALECT_NAMES[info[1]!] ?? info[1]}):`;
+          out.push(info[2] === 'bad' ? c.red.bold(label) : c.green.bold(label));
+        }
+      }
       inCode = !inCode;
       continue;
     }
