@@ -1,5 +1,6 @@
 /** Command-line settings over the configuration file: --rule, --print-config per dialect. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -76,5 +77,26 @@ describe('explain', () => {
     const lines = r.stdout.split('\n');
     const bad = lines.indexOf('Bad (nginx):');
     expect(lines[bad + 1]).toMatch(/^ {4}\S/);
+  });
+});
+
+describe('init', () => {
+  const ROOT = new URL('../', import.meta.url).pathname;
+  it('writes a $schema that resolves: the installed package by a relative path, else this version online', () => {
+    const pkg = join(dir, 'node_modules/lint-proxy-config');
+    for (const part of ['bin', 'dist', 'schema', 'package.json']) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
+    mkdirSync(join(dir, 'app/deploy'), { recursive: true });
+    const local = spawnSync(process.execPath, [join(pkg, 'bin/lint-proxy-config.js'), 'init'], { cwd: join(dir, 'app/deploy'), encoding: 'utf8' });
+    expect(local.status, local.stderr).toBe(0);
+    const schema = (JSON.parse(readFileSync(join(dir, 'app/deploy/lint-proxy-config.config.json'), 'utf8')) as { $schema: string }).$schema;
+    expect(schema).toBe('../../node_modules/lint-proxy-config/schema/config.schema.json');
+    expect(existsSync(join(dir, 'app/deploy', schema))).toBe(true);
+    // Run from elsewhere (npx's cache, a global install): no node_modules copy to point at.
+    const elsewhere = spawnSync(process.execPath, [join(ROOT, 'bin/lint-proxy-config.js'), 'init'], { cwd: join(dir, 'app'), encoding: 'utf8' });
+    expect(elsewhere.status, elsewhere.stderr).toBe(0);
+    const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect((JSON.parse(readFileSync(join(dir, 'app/lint-proxy-config.config.json'), 'utf8')) as { $schema: string }).$schema).toBe(
+      `https://raw.githubusercontent.com/lint-proxy-config/lint-proxy-config/v${version}/schema/config.schema.json`,
+    );
   });
 });
