@@ -4,7 +4,7 @@
  * shapes, through every endpoint's pipeline for every backend kind it can reach; the finding
  * points at the directive that made HttpOnly appear.
  */
-import { closest } from '../../src/config/schema-validate.js';
+import { closest } from '../../src/config/closest.js';
 import { productIds } from '../../src/cookies/products.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
 import { createScopeResolver } from '../../src/cookies/scope.js';
@@ -160,6 +160,7 @@ export default defineRule({
       ctx.report({
         span: focusOf(f.op, f.cause),
         message: v.message,
+        brief: v.brief,
         data: v.data,
         related: v.related,
         ...(names.length > 0

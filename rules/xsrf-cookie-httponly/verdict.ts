@@ -42,6 +42,8 @@ export interface Verdict {
   readonly exempt: readonly string[];
   /** The one sentence, without a fix note. */
   readonly message: string;
+  /** The sentence without its consequence. */
+  readonly brief: string;
   readonly data: Record<string, unknown>;
   readonly related: readonly { readonly span: Span; readonly message: string }[];
 }
@@ -176,7 +178,8 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
         }
       : {}),
   };
-  return { reported: ordered, exempt: order.filter((n) => exempt.has(n)), message, data, related };
+  const brief = `${message.slice(0, message.length - consequence.length - 2)}.`;
+  return { reported: ordered, exempt: order.filter((n) => exempt.has(n)), message, brief, data, related };
 }
 
 function evidenceKey(e: Evidence): string {

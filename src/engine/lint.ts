@@ -24,21 +24,31 @@ export interface LintMessage {
   readonly fix?: Fix;
   /** A fix candidate exists but was not proven (fixes were not wanted in this run). */
   readonly fixable?: true;
+  /** Set on a suppressed message: the inline directive that suppressed it (ESLint's shape). */
+  readonly suppressions?: readonly Suppression[];
   /** Details beyond the message, plain JSON (see `ReportDescriptor.data`). */
   readonly data?: Readonly<Record<string, unknown>>;
-  /** Related places, with positions resolved from the model's files (they may be other files). */
+  /**
+   * Other places that explain the finding: evidence lines (product-aware verdicts), the line of an
+   * `nginx -T` dump it was found at.
+   */
   readonly related?: readonly RelatedLocation[];
 }
 
-/** A place that explains a message: an evidence line, in this file or another one. */
+/** ESLint's `suppressions` entry: an inline directive and its reason. */
+export interface Suppression {
+  readonly kind: 'directive';
+  readonly justification: string;
+}
+
+/** A position in another file, already turned into a line and column (the file may be a dump). */
 export interface RelatedLocation {
-  readonly span: Span;
-  readonly message: string;
-  /** 1-based, resolved when the message is made: the file may not be among the results. */
+  readonly file: string;
   readonly line: number;
   readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+  readonly message: string;
 }
 
 export type RuleSetting = 'off' | 'warn' | 'error';
@@ -147,10 +157,7 @@ export function lintModel(
     };
     if (outcome === undefined) messages.push({ ...base, message: descriptor.message });
     else if (typeof outcome === 'string') {
-      // Why there is no fix: in the message when the sentence stays short, else in the data.
-      const note = ` No automatic fix: ${outcome}.`;
-      const message = descriptor.message.length + note.length <= MAX_MESSAGE ? descriptor.message + note : `${descriptor.message} No automatic fix; --format json says why.`;
-      messages.push({ ...base, message, data: { ...descriptor.data, noFix: outcome } });
+      messages.push({ ...base, message: withNoFixNote(descriptor, outcome), data: { ...descriptor.data, noFix: outcome } });
     } else if (settings.wantFixes) messages.push({ ...base, message: descriptor.message, fix: { edits: outcome.edits, description: outcome.description } });
     else messages.push({ ...base, message: descriptor.message, fixable: true });
   }
@@ -160,6 +167,17 @@ export function lintModel(
 /** The longest message a stylish line carries (the fixture suite checks every message). */
 export const MAX_MESSAGE = 200;
 
+/**
+ * Why there is no fix, in the message as long as it stays one short sentence: the full sentence
+ * and the reason, else the report's `brief` and the reason, else a pointer to the JSON data
+ * (which always has the reason and what to write instead).
+ */
+function withNoFixNote(d: ReportDescriptor, outcome: string): string {
+  const note = ` No automatic fix: ${outcome.split('. Instead: ')[0]!.replace(/\.$/, '')}.`;
+  for (const text of [d.message, d.brief]) if (text !== undefined && text.length + note.length <= MAX_MESSAGE) return text + note;
+  return `${d.message} No automatic fix; --format json says why.`;
+}
+
 /** A report's related places with 1-based positions, resolved while the model's files are at hand. */
 function relatedLocations(model: HeaderRewriteModel, d: ReportDescriptor): RelatedLocation[] {
   return (d.related ?? []).flatMap((r) => {
@@ -167,7 +185,7 @@ function relatedLocations(model: HeaderRewriteModel, d: ReportDescriptor): Relat
     if (!file) return [];
     const a = positionAt(file, r.span.start);
     const b = positionAt(file, Math.max(r.span.start, r.span.end));
-    return [{ span: r.span, message: r.message, line: a.line, column: a.column, endLine: b.line, endColumn: b.column }];
+    return [{ file: r.span.file, message: r.message, line: a.line, column: a.column, endLine: b.line, endColumn: b.column }];
   });
 }
 

@@ -29,6 +29,8 @@ export interface ReportDescriptor {
   readonly span: Span;
   /** What the directive does, then the consequence; names the cookies (STYLE.md habit 7). */
   readonly message: string;
+  /** The message without its consequence, used when a no-fix note would make it too long. */
+  readonly brief?: string;
   /**
    * How to fix it, lazily: the engine alone asks for the candidates, proves them with the one
    * set of invariants (src/engine/proof.ts) and offers the first that holds. A rule never proves.

@@ -65,7 +65,7 @@ export function formatSarif(results: readonly LintResult[], cwd: string, rules: 
     return uri.startsWith('file:') ? { uri } : { uri, ...srcroot };
   };
   const sarifResults = results.flatMap((r) =>
-    r.messages.map((m: LintMessage) => {
+    [...r.messages, ...r.suppressedMessages].map((m: LintMessage) => {
       const ruleId = m.ruleId ?? SYNTAX_ERROR_RULE.id;
       const { line, column, endLine, endColumn } = rangeOf(m, r.source);
       const source = r.source;
@@ -94,18 +94,20 @@ export function formatSarif(results: readonly LintResult[], cwd: string, rules: 
         locations: [{ physicalLocation: { artifactLocation: location(r.filePath), region: { startLine: line, startColumn: column, endLine, endColumn } } }],
         ...(m.related
           ? {
-              relatedLocations: m.related.map((x, id) => ({
-                id,
+              relatedLocations: m.related.map((l, i) => ({
+                id: i,
                 physicalLocation: {
-                  artifactLocation: location(x.span.file),
-                  region: { startLine: x.line, startColumn: x.column, endLine: x.endLine, endColumn: x.endColumn },
+                  artifactLocation: location(l.file),
+                  region: { startLine: l.line, startColumn: l.column, ...(l.endLine === undefined ? {} : { endLine: l.endLine, endColumn: l.endColumn }) },
                 },
-                message: { text: sentence(x.message) },
+                message: { text: sentence(l.message) },
               })),
             }
           : {}),
         ...(m.data ? { properties: m.data } : {}),
         ...(fixes ? { fixes } : {}),
+        // An inline disable comment: GitHub code scanning shows the alert as dismissed, with the reason.
+        ...(m.suppressions ? { suppressions: m.suppressions.map((s) => ({ kind: 'inSource', ...(s.justification ? { justification: s.justification } : {}) })) } : {}),
       };
     }),
   );
