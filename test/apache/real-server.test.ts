@@ -193,18 +193,22 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
       const catalog = createCatalog();
       // The fix exempts the cookies of the products behind the scope; other products' CSRF
       // cookies must come out exactly as before, HttpOnly included (also when the backend set it).
-      const found = f.ruleId === 'xsrf-cookie-httponly' ? await exemptedCookies(f.path, 'apache') : new Set<string>();
-      const exempt = found.size > 0 ? found : new Set(DEFAULT_XSRF_COOKIES.map((c) => c.name));
-      const xsrf = DEFAULT_XSRF_COOKIES.filter((c) => exempt.has(c.name)).flatMap((c) => samplesFor(c.name));
-      const otherNames = [...nonXsrfProbeNames(catalog), ...DEFAULT_XSRF_COOKIES.filter((c) => !exempt.has(c.name)).map((c) => c.name)];
-      const others = otherNames.flatMap((n) => samplesFor(n, { withHttpOnly: true }));
+      // Per scope: two vhosts of one file may front different products.
+      const found = f.ruleId === 'xsrf-cookie-httponly' ? await exemptedCookies(f.path, 'apache') : new Map<string, Set<string>>();
+      const groups = (label: string) => {
+        const all = found.get('*');
+        const exempt = all && all.size > 0 ? (found.get(label) ?? all) : new Set(DEFAULT_XSRF_COOKIES.map((c) => c.name));
+        const xsrf = DEFAULT_XSRF_COOKIES.filter((c) => exempt.has(c.name)).flatMap((c) => samplesFor(c.name));
+        const otherNames = [...nonXsrfProbeNames(catalog), ...DEFAULT_XSRF_COOKIES.filter((c) => !exempt.has(c.name)).map((c) => c.name)];
+        return [['xsrf', xsrf], ['other', otherNames.flatMap((n) => samplesFor(n, { withHttpOnly: true }))]] as const;
+      };
       const problems: string[] = [];
       let requests = 0;
       // One request per group of samples; these fixtures only edit lines, so lines stay in order.
       const strip = (ls: readonly string[]) => ls.map((l) => canonicalCookie(l, ['httponly']));
       for (let k = 0; k < original.hosts.length; k++) {
         for (const p of probes(model, original.hosts[k]!)) {
-          for (const [group, samples] of [['xsrf', xsrf], ['other', others]] as const) {
+          for (const [group, samples] of groups(p.endpoint.label)) {
             const before = await fetchOutcome(original.hosts[k]!, p.path, samples);
             const after = await fetchOutcome(fixed.hosts[k]!, p.path, samples);
             requests++;

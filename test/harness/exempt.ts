@@ -8,7 +8,10 @@ import type { Dialect } from '../../src/model/header-rewrite.js';
 import { run } from '../../src/run.js';
 import { fixtureOptions } from './fixtures.js';
 
-export async function exemptedCookies(path: string, dialect: Dialect): Promise<Set<string>> {
+/** Per scope label (`data.scopes[].scope`), the cookies the fixes acting there exempt; `*`: all of them. */
+export type Exemptions = Map<string, Set<string>>;
+
+export async function exemptedCookies(path: string, dialect: Dialect): Promise<Exemptions> {
   const o = fixtureOptions(readFileSync(path, 'utf8'));
   const products = o.products === undefined ? undefined : o.products === 'all' ? ('all' as const) : o.products.split(',');
   const outcome = await run({
@@ -22,12 +25,19 @@ export async function exemptedCookies(path: string, dialect: Dialect): Promise<S
     ...(products ? { productSettings: { products } } : {}),
     wantFixes: true,
   });
-  const names = new Set<string>();
+  const out: Exemptions = new Map([['*', new Set<string>()]]);
+  const add = (key: string, names: readonly string[]) => {
+    let set = out.get(key);
+    if (!set) out.set(key, (set = new Set()));
+    for (const n of names) set.add(n);
+  };
   for (const r of outcome.results) {
     for (const m of r.messages) {
       if (m.ruleId !== 'xsrf-cookie-httponly' || !m.fix) continue;
-      for (const n of (m.data?.exempt as string[] | undefined) ?? []) names.add(n);
+      const names = (m.data?.exempt as string[] | undefined) ?? [];
+      add('*', names);
+      for (const s of (m.data?.scopes as { scope: string }[] | undefined) ?? []) add(s.scope, names);
     }
   }
-  return names;
+  return out;
 }
