@@ -14,7 +14,7 @@
  * Every piece of evidence keeps the span it was read from, for SARIF related locations and JSON.
  */
 import type { BackendRef } from '../model/backends.js';
-import type { Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
+import type { CommentToken, CookieOp, Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
 import type { Span } from '../source.js';
 import type { CookieCatalog } from './catalog.js';
 import { PORT_EVIDENCE_KINDS, PRODUCTS, findProduct, type ProductEntry } from './products.js';
@@ -89,11 +89,22 @@ function backendProducts(ref: BackendRef): ProductEntry[] {
   return PRODUCTS.filter((p) => found.has(p));
 }
 
-/** The text of a directive with its comments blanked out (an XML rule element may hold some). */
-function textOf(model: HeaderRewriteModel, span: Span): string {
+/**
+ * The text of a directive with its comments blanked out (an XML rule element may hold some).
+ * `comments` are one file's comments sorted by start.
+ */
+function textOf(model: HeaderRewriteModel, span: Span, comments: readonly CommentToken[]): string {
   let text = model.files.get(span.file)?.text.slice(span.start, span.end) ?? '';
-  for (const c of model.comments) {
-    if (c.span.file !== span.file || c.span.end <= span.start || c.span.start >= span.end) continue;
+  // The first comment that ends after the span starts (binary search), then those that overlap.
+  let lo = 0;
+  let hi = comments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comments[mid]!.span.end <= span.start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < comments.length && comments[i]!.span.start < span.end; i++) {
+    const c = comments[i]!;
     const from = Math.max(c.span.start, span.start) - span.start;
     const to = Math.min(c.span.end, span.end) - span.start;
     text = text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
@@ -115,6 +126,27 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
   const configured = catalog.xsrf.filter((c) => c.products[0] === 'configured').map((c) => c.name);
   const inline = catalog.productSettings?.inline === false ? [] : model.comments.map(parseInlineProducts).filter((x): x is InlineProducts => x !== undefined);
   const cache = new WeakMap<Endpoint, ScopeProducts>();
+  // Ops are shared by many endpoints (inheritance): read each one's text once.
+  const commentsByFile = new Map<string, CommentToken[]>();
+  for (const c of model.comments) {
+    let list = commentsByFile.get(c.span.file);
+    if (!list) commentsByFile.set(c.span.file, (list = []));
+    list.push(c);
+  }
+  for (const list of commentsByFile.values()) list.sort((a, b) => a.span.start - b.span.start);
+  const mentions = new WeakMap<CookieOp, Evidence[]>();
+  const mentionsOf = (op: CookieOp): Evidence[] => {
+    let found = mentions.get(op);
+    if (found) return found;
+    found = [];
+    for (const span of op.parts.length > 0 ? op.parts.map((p) => p.span) : [op.span]) {
+      for (const n of mentionedCookies(textOf(model, span, commentsByFile.get(span.file) ?? []), all)) {
+        found.push({ kind: 'cookie', text: n, products: PRODUCTS.filter((p) => p.cookies.includes(n)).map((p) => p.id), cookies: [n], span });
+      }
+    }
+    mentions.set(op, found);
+    return found;
+  };
 
   /** The inline comment that governs `endpoint`: inside the innermost scope enclosing it, or at file level. */
   const blocksOf = (e: Endpoint): readonly Span[] => e.blocks ?? [];
@@ -139,16 +171,9 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     const evidence: Evidence[] = [];
     const mentioned = new Set<string>();
     for (const op of endpoint.pipeline) {
-      const spans = op.parts.length > 0 ? op.parts.map((p) => p.span) : [op.span];
-      for (const span of spans) {
-        const names = mentionedCookies(textOf(model, span), all);
-        for (const n of names) mentioned.add(n);
-        if (names.length > 0) {
-          for (const n of names) {
-            const products = PRODUCTS.filter((p) => p.cookies.includes(n)).map((p) => p.id);
-            evidence.push({ kind: 'cookie', text: n, products, cookies: [n], span });
-          }
-        }
+      for (const e of mentionsOf(op)) {
+        mentioned.add(e.text);
+        evidence.push(e);
       }
     }
     for (const name of endpoint.names ?? []) {
