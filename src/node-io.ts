@@ -12,7 +12,6 @@ import {
   lstatSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   realpathSync,
   renameSync,
@@ -79,8 +78,11 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
         else if (!st.isFile()) result = { error: 'not a regular file' };
         else if (st.size > maxFileBytes) result = { error: `skipped: larger than ${maxFileMb} MB (--max-file-size)`, skipped: true };
         else {
-          const bytes = readOpened(fd, st.size);
-          result = looksBinary(bytes) ? { error: 'skipped: a binary file (it contains NUL bytes)', skipped: true } : sourceFromBytes(path, bytes);
+          // Bounded by the bytes actually read, not by the size stat reports: procfs and sysfs
+          // report 0 for files of gigabytes (/proc/self/pagemap), and a file may grow meanwhile.
+          const bytes = readBounded(fd, st.size, maxFileBytes);
+          if (bytes === null) result = { error: `skipped: larger than ${maxFileMb} MB (--max-file-size)`, skipped: true };
+          else result = looksBinary(bytes) ? { error: 'skipped: a binary file (it contains NUL bytes)', skipped: true } : sourceFromBytes(path, bytes);
         }
       } catch (e) {
         result = { error: describeError(e) };
@@ -119,18 +121,26 @@ export function createNodeIO(cwd: string, maxFileMb = DEFAULT_MAX_FILE_MB): Conf
   };
 }
 
-/** The whole content of an open regular file of `size` bytes (more or less, if it is changing). */
-function readOpened(fd: number, size: number): Buffer {
-  // A size of 0 may be a file that does not report one (procfs): read until the end.
-  if (size === 0) return readFileSync(fd);
-  const buffer = Buffer.allocUnsafe(size);
+/**
+ * The whole content of an open file, or null when it holds more than `limit` bytes. `size` (what
+ * fstat said) is only the first guess: the loop reads until end of file or `limit + 1` bytes,
+ * whichever comes first, so a file that reports 0 or grows while read costs at most `limit` bytes.
+ */
+export function readBounded(fd: number, size: number, limit: number): Buffer | null {
+  let buffer = Buffer.allocUnsafe(Math.min(Math.max(size, 0), limit) + 1);
   let done = 0;
-  while (done < size) {
-    const n = readSync(fd, buffer, done, size - done, done);
+  for (;;) {
+    if (done === buffer.length) {
+      if (done > limit) return null;
+      const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+      buffer.copy(bigger, 0, 0, done);
+      buffer = bigger;
+    }
+    const n = readSync(fd, buffer, done, buffer.length - done, null);
     if (n === 0) return buffer.subarray(0, done);
     done += n;
+    if (done > limit) return null;
   }
-  return buffer;
 }
 
 function statUncached(path: string): FileKind {
