@@ -153,10 +153,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return code;
 }
 
-function readStdin(): Promise<string> {
+/** Standard input, or null as soon as more than `maxBytes` arrived (a gigabyte would not fit in a string). */
+function readStdin(maxBytes: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        process.stdin.off('data', onData);
+        process.stdin.pause();
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(c);
+    };
+    process.stdin.on('data', onData);
     process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     process.stdin.on('error', reject);
   });

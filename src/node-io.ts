@@ -9,6 +9,7 @@ import {
   constants,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   lstatSync,
   openSync,
   readdirSync,
@@ -241,5 +242,86 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     }
   } catch {
     // Some file systems refuse to fsync a directory; the rename is still atomic.
+  }
+}
+
+/**
+ * A small file the linter reads for itself (configuration, ignore file): only a regular file
+ * (a link to one is fine), at most `limit` bytes. A FIFO, a device (`/dev/zero`), a directory or
+ * something larger is refused with a sentence, never waited on or read to the end.
+ */
+export function readSmallRegularFile(path: string, limit: number): { readonly text: string } | IoError {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return { error: 'is a directory' };
+    if (!st.isFile()) return { error: 'not a regular file' };
+    const bytes = readBounded(fd, st.size, limit);
+    if (bytes === null) return { error: `larger than ${Math.round(limit / 1024)} KB` };
+    return { text: bytes.toString('utf8') };
+  } catch (e) {
+    return { error: describeError(e) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Whether anything, even a dangling symbolic link, is at `path`. */
+export function pathTaken(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A write the linter refused or could not do, with the reason as a sentence. */
+export class WriteRefused extends Error {}
+
+/**
+ * Writes a file the linter creates for itself (`--output-file`, `init`) without following a
+ * symbolic link at `path`: in a workspace checked out from a pull request, a planted link named
+ * like the report would otherwise make the run overwrite whatever it points to. An existing
+ * regular file with one name is truncated and rewritten; a link, a FIFO, a device, a directory or
+ * a file with other hard links is refused. `exclusive`: refuse any existing file.
+ */
+export function writeOwnFile(path: string, text: string, exclusive = false): void {
+  let fd: number;
+  try {
+    fd = openSync(
+      path,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK | (exclusive ? constants.O_EXCL : 0),
+      0o666,
+    );
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || (code === 'EEXIST' && lstatIsLink(path))) throw new WriteRefused(`${path} is a symbolic link; refusing to write through it`);
+    if (code === 'EEXIST') throw new WriteRefused(`${path} already exists`);
+    if (code === 'ENXIO') throw new WriteRefused(`${path} is not a regular file`);
+    throw new WriteRefused(`cannot write ${path}: ${describeError(e)}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new WriteRefused(`${path} is not a regular file`);
+    if (st.nlink > 1) throw new WriteRefused(`${path} has ${st.nlink} hard links; refusing to change the other names' content`);
+    const bytes = Buffer.from(text, 'utf8');
+    ftruncateSync(fd, 0);
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+  } catch (e) {
+    if (e instanceof WriteRefused) throw e;
+    throw new WriteRefused(`cannot write ${path}: ${describeError(e)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lstatIsLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }

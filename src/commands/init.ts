@@ -1,10 +1,10 @@
 /** `init`: writes a starter configuration file in the current directory. */
-import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { CONFIG_FILE_NAMES } from '../config/config.js';
 import { DEFAULT_XSRF_COOKIES } from '../cookies/catalog.js';
 import { UsageError } from './settings.js';
+import { pathTaken, WriteRefused, writeOwnFile } from '../node-io.js';
 
 export function starterConfig(): string {
   const rules = Object.fromEntries(
@@ -24,7 +24,13 @@ export function starterConfig(): string {
 
 export function initCommand(cwd: string, force: boolean): string {
   const path = join(cwd, CONFIG_FILE_NAMES[0]);
-  if (existsSync(path) && !force) throw new UsageError(`${path} already exists (use --force to overwrite it)`);
-  writeFileSync(path, starterConfig());
+  // A dangling link counts as existing: it is never followed to create its target.
+  if (pathTaken(path) && !force) throw new UsageError(`${path} already exists (use --force to overwrite it)`);
+  try {
+    writeOwnFile(path, starterConfig(), !force);
+  } catch (e) {
+    if (e instanceof WriteRefused) throw new UsageError(e.message);
+    throw e;
+  }
   return path;
 }

@@ -3,7 +3,6 @@
  * Exit codes (ESLint's): 0 no errors; 1 lint errors or too many warnings; 2 usage error, a file
  * that cannot be read, or an internal error.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { findIgnoreFile } from '../config/find.js';
@@ -11,7 +10,8 @@ import type { LintResult } from '../engine/result.js';
 import { formatResults, type FormatName } from '../formatters/index.js';
 import { TOOL_NAME } from '../meta.js';
 import { run, type RunOptions } from '../run.js';
-import { resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
+import { formatConfigErrors, resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
+import { DEFAULT_MAX_FILE_MB, WriteRefused, writeOwnFile } from '../node-io.js';
 import { printConfig } from './print-config.js';
 
 export interface LintCliOptions extends SharedCliOptions {
@@ -31,7 +31,8 @@ export interface LintCliOptions extends SharedCliOptions {
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Promise<string>;
+  /** Standard input as text, or null when it is longer than `maxBytes` (reading stops there). */
+  readonly readStdin: (maxBytes: number) => Promise<string | null>;
   readonly isTTY: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
@@ -80,18 +81,23 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   }
   if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
   if (options.format === 'diff' && options.fix) throw new UsageError('--format diff shows fixes without writing them: use it without --fix');
-  const stdinText = options.stdin ? await io.readStdin() : undefined;
+  const base = runOptionsFrom(options, config, io.cwd);
+  const maxBytes = (base.maxFileMb ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024;
+  const stdinText = options.stdin ? await io.readStdin(maxBytes) : undefined;
+  if (stdinText === null) throw new UsageError(`standard input is larger than ${base.maxFileMb ?? DEFAULT_MAX_FILE_MB} MB (--max-file-size); nothing was linted`);
+  const ignoreFile = options.ignore === false ? undefined : findIgnoreFile(io.cwd);
+  if (Array.isArray(ignoreFile)) throw new UsageError(formatConfigErrors(ignoreFile));
   const bar = progress(io);
   const timings = io.env.LPC_TIMING ? new Map<string, number>() : undefined;
   const runOptions: RunOptions = {
-    ...runOptionsFrom(options, config, io.cwd),
+    ...base,
     paths: paths.length > 0 ? paths : ['.'],
     fix: options.fix === true && stdinText === undefined,
     // Formats that show fixes need them proven; the others only count potentially fixable ones.
     wantFixes: options.fix === true || options.fixDryRun === true || ['json', 'sarif', 'diff'].includes(options.format),
     fixDryRun: options.fixDryRun === true || options.format === 'diff' || (options.fix === true && stdinText !== undefined),
     ...(stdinText !== undefined ? { stdin: { text: stdinText, filename: resolve(io.cwd, options.stdinFilename ?? '<stdin>') } } : {}),
-    ...(options.ignore === false ? { ignorePatterns: [] } : { ignoreFile: findIgnoreFile(io.cwd) }),
+    ...(options.ignore === false ? { ignorePatterns: [] } : ignoreFile ? { ignoreFile } : {}),
     ...(bar ? { onProgress: bar.update } : {}),
     ...(timings ? { timings } : {}),
   };
@@ -109,7 +115,15 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     io.stdout(results[0]?.output ?? stdinText);
     if (report) io.stderr(report);
   } else if (options.outputFile) {
-    writeFileSync(resolve(io.cwd, options.outputFile), report);
+    try {
+      writeOwnFile(resolve(io.cwd, options.outputFile), report);
+    } catch (e) {
+      if (!(e instanceof WriteRefused)) throw e;
+      // The report is not lost: it goes to standard output, and the run fails.
+      io.stderr(`${TOOL_NAME}: ${e.message}; the report follows on standard output.\n`);
+      if (report) io.stdout(report);
+      return 2;
+    }
   } else if (report) io.stdout(report);
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
