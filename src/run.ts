@@ -18,7 +18,7 @@ import type { Dialect } from './model/header-rewrite.js';
 import { createNodeIO, writeFileAtomic } from './node-io.js';
 import { createSourceFile, encode, type SourceFile } from './source.js';
 import type { IgnoreMatcher } from './config/ignore-file.js';
-import picomatch from 'picomatch';
+import { compileGlobList } from './path-glob.js';
 
 export interface RunOptions {
   readonly cwd: string;
@@ -175,7 +175,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
 function ignoreTest(options: RunOptions): (path: string) => boolean {
   const globs = options.ignorePatterns ?? [];
-  const byGlob = globs.length > 0 ? picomatch(globs as string[], { dot: true }) : () => false;
+  const byGlob = compileGlobList(globs);
   return (path) => byGlob(path) || (options.ignoreFile?.ignores(path) ?? false);
 }
 

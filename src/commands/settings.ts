@@ -3,7 +3,7 @@
  * the command line wins over the file, the file over the defaults.
  */
 import { resolve } from 'node:path';
-import picomatch from 'picomatch';
+import { compileGlobList } from '../path-glob.js';
 import { RULES } from '../../rules/index.js';
 import { DEFAULT_CONFIG, isConfigErrors, type Config, type ConfigError } from '../config/config.js';
 import { findConfig, loadConfigFile } from '../config/find.js';
@@ -39,11 +39,16 @@ export function resolveConfig(options: SharedCliOptions, cwd: string): Config {
   return loaded;
 }
 
+const compiledOverrides = new WeakMap<object, (path: string) => boolean>();
+
 /** The dialect the configuration's `overrides` give a file, if any (the last matching entry wins). */
 export function overrideDialect(config: Config, path: string): Dialect | undefined {
   let dialect: Dialect | undefined;
   for (const o of config.overrides) {
-    if (o.type && picomatch.isMatch(path, o.files as string[], { dot: true })) dialect = o.type;
+    if (!o.type) continue;
+    let match = compiledOverrides.get(o);
+    if (!match) compiledOverrides.set(o, (match = compileGlobList(o.files)));
+    if (match(path)) dialect = o.type;
   }
   return dialect;
 }
