@@ -63,6 +63,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('-o, --output-file <path>', 'write the report to a file instead of standard output')
     .option('--fix', 'fix problems in place (atomic writes; encoding, BOM and line endings kept)')
     .option('--fix-dry-run', 'compute fixes without writing them (JSON output then carries "output")')
+    .option('--fix-outside', 'with --fix, also write files outside the given paths (included files, link targets, parent web.config)')
     .option('--stdin', 'lint text from standard input (with --fix, print the fixed text)')
     .option('--stdin-filename <name>', 'file name for --stdin (dialect detection, messages)')
     .option('--ignore-pattern <glob>', 'do not lint files matching <glob> (repeatable)', repeatable)

@@ -8,14 +8,17 @@ import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from '
 import { loadDialects } from './dialects/registry.js';
 import { discoverFiles } from './discover.js';
 import { fixProject } from './engine/fix.js';
-import { isIoError, type ConfigIO } from './engine/io.js';
+import { isIoError, withOverrides, type ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
 import { assemble, lintProject, type FileResult, type LintTarget } from './engine/project.js';
 import { threadCount } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
 import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
-import { createNodeIO, writeFileAtomic } from './node-io.js';
+import { createNodeIO, writeFileAtomic, WriteRefused, type NodeIO } from './node-io.js';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
 import { createSourceFile, encode, type SourceFile } from './source.js';
 import type { IgnoreMatcher } from './config/ignore-file.js';
 import { compileGlobList } from './path-glob.js';
@@ -58,6 +61,23 @@ export interface RunOptions {
   readonly io?: ConfigIO;
   /** Files larger than this many megabytes are skipped with a warning (default 10). */
   readonly maxFileMb?: number;
+  /**
+   * `--fix` also writes files outside the paths given on the command line (an included file
+   * elsewhere, the target of a link leaving the tree, a parent web.config). Off by default.
+   */
+  readonly fixOutside?: boolean;
+  /** Tests: runs before each file is written, after it was read and fixed in memory. */
+  readonly beforeWrite?: (path: string) => void | Promise<void>;
+  /** Tests: runs inside the atomic write, after the temporary file is complete, before the rename. */
+  readonly beforeRename?: (path: string) => void;
+}
+
+/** A fixed file `--fix` did not write, and why. */
+export interface NotWritten {
+  readonly path: string;
+  readonly reason: string;
+  /** Left alone on purpose (outside the given paths), not a failure: the exit code comes from its findings. */
+  readonly policy: boolean;
 }
 
 export interface RunResult {
@@ -70,6 +90,8 @@ export interface RunResult {
   readonly written: readonly string[];
   /** Files whose fixes were abandoned because the result did not parse. */
   readonly reverted: readonly string[];
+  /** Fixed files `--fix` did not write; their findings are reported as they are on disk. */
+  readonly notWritten: readonly NotWritten[];
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -121,6 +143,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
 
   let fileResults: readonly FileResult[];
+  const written: string[] = [];
+  const notWritten: NotWritten[] = [];
   let fixed: ReadonlyMap<string, SourceFile> = new Map();
   let reverted: readonly string[] = [];
   if (threads > 1) {
@@ -142,18 +166,22 @@ export async function run(options: RunOptions): Promise<RunResult> {
       fileResults = outcome.lint.results;
       fixed = outcome.fixed;
       reverted = outcome.reverted;
+      if (options.fix && !options.stdin) {
+        const writes = await writeFixes(fixed, options, baseIo);
+        written.push(...writes.written);
+        notWritten.push(...writes.notWritten);
+        if (writes.notWritten.length > 0) {
+          // Report what is on disk: the files written, and the others as they still are.
+          const kept = new Map([...fixed].filter(([path]) => writes.written.includes(path)));
+          fixed = kept;
+          fileResults = lintProject(targets, withOverrides(io, kept), registry, settings).results;
+        }
+      }
     } else {
       fileResults = lintProject(targets, io, registry, settings).results;
     }
   }
 
-  const written: string[] = [];
-  if (options.fix && !options.stdin) {
-    for (const [path, file] of fixed) {
-      writeFileAtomic(path, encode(file.text, file.encoding, file.bom));
-      written.push(path);
-    }
-  }
   // A fixed file that has no finding left (an included file) still needs its result: it carries the output.
   const listed = new Set(fileResults.map((r) => r.path));
   const fixedOnly: FileResult[] = [...fixed.keys()].filter((p) => !listed.has(p)).map((path) => ({ path, messages: [] }));
@@ -170,7 +198,74 @@ export async function run(options: RunOptions): Promise<RunResult> {
     unreadable: fileResults.filter((r) => r.unreadable).length,
     written,
     reverted,
+    notWritten,
   };
+}
+
+/**
+ * The directories and files `--fix` may write under: each path given on the command line as
+ * written and as its real path; for a glob, the directory before its first wildcard. Files found
+ * in a directory walk are not roots themselves (a link in the tree may point anywhere).
+ */
+function writeRoots(options: RunOptions): string[] {
+  const roots = new Set<string>();
+  for (const arg of options.paths) {
+    let abs = isAbsolute(arg) ? arg : resolve(options.cwd, arg);
+    if (fg.isDynamicPattern(arg)) {
+      const parts = abs.split(sep);
+      const first = parts.findIndex((p) => p !== '' && fg.isDynamicPattern(p));
+      abs = parts.slice(0, first).join(sep) || sep;
+    }
+    roots.add(abs);
+    try {
+      roots.add(realpathSync.native(abs));
+    } catch {
+      // a path that does not exist holds nothing to write
+    }
+  }
+  return [...roots];
+}
+
+function within(path: string, roots: readonly string[]): boolean {
+  return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : `${r}${sep}`));
+}
+
+/** Writes the fixed files `--fix` may write; each refusal or failure is one entry, the others are still written. */
+async function writeFixes(
+  fixed: ReadonlyMap<string, SourceFile>,
+  options: RunOptions,
+  io: ConfigIO,
+): Promise<{ written: string[]; notWritten: NotWritten[] }> {
+  const written: string[] = [];
+  const notWritten: NotWritten[] = [];
+  const roots = writeRoots(options);
+  const identity = 'identity' in io ? (io as NodeIO).identity : undefined;
+  for (const [path, file] of fixed) {
+    let real = path;
+    try {
+      real = realpathSync.native(path);
+    } catch {
+      // reported by the write below
+    }
+    if (!options.fixOutside && !within(real, roots)) {
+      const where = real === path ? path : `${path} (${real})`;
+      notWritten.push({ path, policy: true, reason: `${where} is outside the paths given on the command line; its fixes were not written (--fix-outside writes them)` });
+      continue;
+    }
+    try {
+      await options.beforeWrite?.(path);
+      const expected = identity?.(path);
+      writeFileAtomic(path, encode(file.text, file.encoding, file.bom), {
+        ...(expected ? { expected } : {}),
+        ...(options.beforeRename ? { beforeRename: () => options.beforeRename!(path) } : {}),
+      });
+      written.push(path);
+    } catch (e) {
+      if (!(e instanceof WriteRefused)) throw e;
+      notWritten.push({ path, policy: false, reason: e.message });
+    }
+  }
+  return { written, notWritten };
 }
 
 function ignoreTest(options: RunOptions): (path: string) => boolean {

@@ -19,6 +19,7 @@ export interface LintCliOptions extends SharedCliOptions {
   outputFile?: string;
   fix?: boolean;
   fixDryRun?: boolean;
+  fixOutside?: boolean;
   stdin?: boolean;
   stdinFilename?: string;
   printConfig?: string;
@@ -93,6 +94,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     ...base,
     paths: paths.length > 0 ? paths : ['.'],
     fix: options.fix === true && stdinText === undefined,
+    fixOutside: options.fixOutside === true,
     // Formats that show fixes need them proven; the others only count potentially fixable ones.
     wantFixes: options.fix === true || options.fixDryRun === true || ['json', 'sarif', 'diff'].includes(options.format),
     fixDryRun: options.fixDryRun === true || options.format === 'diff' || (options.fix === true && stdinText !== undefined),
@@ -107,6 +109,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
 
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
+  for (const n of outcome.notWritten) io.stderr(`${TOOL_NAME}: ${n.reason}\n`);
   const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
   const report = formatResults(options.format, results, { cwd: io.cwd, color: useColor(options.color, io) && !options.outputFile, rules: RULES.map((r) => r.meta) });
 
@@ -128,7 +131,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (outcome.unmatched.length > 0 || outcome.unreadable > 0) return 2;
+  if (outcome.unmatched.length > 0 || outcome.unreadable > 0 || outcome.notWritten.some((n) => !n.policy)) return 2;
   if (errors > 0) return 1;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
     io.stderr(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);
