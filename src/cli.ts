@@ -190,6 +190,11 @@ export function runCli(): void {
     env: process.env,
     cwd: process.cwd(),
   };
+  // `lint-proxy-config ... | head`: a closed pipe ends the run quietly, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv, io).then(
     (code) => {
       process.exitCode = code;

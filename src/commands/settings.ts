@@ -53,7 +53,18 @@ export function overrideDialect(config: Config, path: string): Dialect | undefin
   return dialect;
 }
 
+/**
+ * CSRF cookie names a run accepts (the built-in ones, the configuration's and --xsrf-cookie's
+ * together): each name is a sample simulated through every directive and every fix proof, and
+ * 10,000 names took minutes and gigabytes. Applications have a handful.
+ */
+export const MAX_XSRF_COOKIES = 256;
+
 export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: string): Omit<RunOptions, 'paths'> {
+  const extra = new Set([...config.xsrfCookies, ...(options.xsrfCookie ?? [])]);
+  if (extra.size > MAX_XSRF_COOKIES) {
+    throw new UsageError(`${extra.size} CSRF cookie names (xsrfCookies, --xsrf-cookie) are more than the ${MAX_XSRF_COOKIES} lint-proxy-config simulates; list the names your applications set`);
+  }
   const serverRoot = options.serverRoot ?? config.serverRoot;
   const prefix = options.prefix ?? config.prefix;
   return {
