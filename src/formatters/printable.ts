@@ -28,3 +28,12 @@ export function printable(text: string): string {
 export function printableKeepTabs(text: string): string {
   return text.replace(UNSAFE_BUT_TAB, escapeOne);
 }
+
+/**
+ * A file name at the start of a log line, made safe: escaped like any text, and `./` before a name
+ * that starts with `:` (a file named `::error file=x::...` would otherwise be a workflow command).
+ */
+export function printablePath(path: string): string {
+  const shown = printable(path);
+  return shown.startsWith(':') ? `./${shown}` : shown;
+}

@@ -8,7 +8,7 @@ import type { LintResult } from '../engine/result.js';
 import { lineText, type SourceFile } from '../source.js';
 import type { LintMessage } from '../engine/lint.js';
 import { rangeOf } from './positions.js';
-import { printable, printableKeepTabs } from './printable.js';
+import { printable, printableKeepTabs, printablePath } from './printable.js';
 
 export interface StylishOptions {
   readonly cwd: string;
@@ -86,7 +86,7 @@ export function formatStylish(results: readonly LintResult[], options: StylishOp
     warnings += r.warningCount;
     fixableErrors += r.fixableErrorCount;
     fixableWarnings += r.fixableWarningCount;
-    lines.push('', c.underline(printable(relative(options.cwd, r.filePath) || r.filePath)));
+    lines.push('', c.underline(printablePath(relative(options.cwd, r.filePath) || r.filePath)));
     // A file that did not parse as configuration (a credentials file someone included, a binary)
     // gets positions but no code frame: its lines are not shown in a CI log.
     const showFrames = !r.messages.some((m) => m.fatal && m.ruleId === null);
