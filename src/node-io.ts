@@ -60,7 +60,7 @@ function looksBinary(bytes: Uint8Array): boolean {
 
 /** The real file system, remembering which file each path led to when it was read. */
 export interface NodeIO extends ConfigIO {
-  /** Device, inode, size and modification time of the file read at `path` (undefined if not read). */
+  /** Device, inode, size, modification and change times of the file read at `path` (undefined if not read). */
   identity(path: string): FileIdentity | undefined;
 }
 
@@ -170,7 +170,7 @@ function statUncached(path: string): FileKind {
 
 /**
  * What identifies the file that was read: a write replaces it only if the path still leads to the
- * same inode with the same size and modification time (another process, or a swapped symbolic
+ * same inode with the same size, modification and change times (another process, or a swapped symbolic
  * link, would otherwise have its change lost or receive content meant for another file).
  */
 export interface FileIdentity {
@@ -178,14 +178,16 @@ export interface FileIdentity {
   readonly ino: number;
   readonly size: number;
   readonly mtimeMs: number;
+  /** Changes with the mode, the owner and the number of links too. */
+  readonly ctimeMs: number;
 }
 
 function identityOf(st: Stats): FileIdentity {
-  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+  return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
 }
 
 function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
 let writeCount = 0;
