@@ -115,11 +115,16 @@ interface LocationIndex {
   readonly length: number;
   readonly entries: readonly Block[];
   readonly position: ReadonlyMap<Block, number>;
-  /** Sections by required prefix (non-empty). */
-  readonly byPrefix: ReadonlyMap<string, readonly number[]>;
+  /** Sections by required prefix (non-empty), as a trie walked along the URL. */
+  readonly trie: PrefixNode;
   /** Sections with no usable prefix: always tested. */
   readonly always: readonly number[];
-  readonly longest: number;
+}
+
+/** A trie node: the sections whose prefix ends here, and the next character's nodes. */
+interface PrefixNode {
+  readonly ids: number[];
+  readonly next: Map<string, PrefixNode>;
 }
 
 const locationIndexes = new WeakMap<readonly Block[], LocationIndex>();
@@ -140,9 +145,8 @@ function locationIndex(blocks: readonly Block[], flagsAt: FlagsAt): LocationInde
   if (known && known.length === blocks.length) return known;
   const entries: Block[] = [];
   const position = new Map<Block, number>();
-  const byPrefix = new Map<string, number[]>();
+  const trie: PrefixNode = { ids: [], next: new Map() };
   const always: number[] = [];
-  let longest = 0;
   for (const b of blocks) {
     if (b.kind !== 'location' || b.parent?.kind !== 'server') continue;
     const i = entries.length;
@@ -151,13 +155,16 @@ function locationIndex(blocks: readonly Block[], flagsAt: FlagsAt): LocationInde
     const prefix = locationPrefix(b, flagsAt);
     if (prefix === '') always.push(i);
     else {
-      const list = byPrefix.get(prefix);
-      if (list) list.push(i);
-      else byPrefix.set(prefix, [i]);
-      longest = Math.max(longest, prefix.length);
+      let node = trie;
+      for (const c of prefix) {
+        let child = node.next.get(c);
+        if (!child) node.next.set(c, (child = { ids: [], next: new Map() }));
+        node = child;
+      }
+      node.ids.push(i);
     }
   }
-  const index = { length: blocks.length, entries, position, byPrefix, always, longest };
+  const index = { length: blocks.length, entries, position, trie, always };
   locationIndexes.set(blocks, index);
   return index;
 }
@@ -172,9 +179,13 @@ export function matchingLocations(lists: readonly (readonly Block[])[], uri: str
     const index = locationIndex(blocks, flagsAt);
     if (index.entries.length === 0) continue;
     const candidates = [...index.always];
-    for (let k = Math.min(uri.length, index.longest); k >= 1; k--) {
-      const list = index.byPrefix.get(uri.slice(0, k));
-      if (list) candidates.push(...list);
+    // One step per character of the URL, at most as deep as the longest prefix: slicing the URL
+    // at every length and hashing each slice was quadratic in a 76 KB URL.
+    let node: PrefixNode | undefined = index.trie;
+    for (const c of uri) {
+      node = node.next.get(c);
+      if (!node) break;
+      candidates.push(...node.ids);
     }
     for (const b of forced) {
       const i = index.position.get(b);
