@@ -6,7 +6,8 @@ import { RULES } from '../rules/index.js';
 import { createCatalog } from './cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
-import { discoverFiles } from './discover.js';
+import { dumpWrites, mapDumpResults } from './dump-results.js';
+import { discoverFiles, explainWalk, type Discovery } from './discover.js';
 import { fixProject } from './engine/fix.js';
 import { isIoError, withOverrides, type ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
@@ -15,6 +16,7 @@ import { threadCount } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
 import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
+import type { PathMapping } from './dialects/path-map.js';
 import { createNodeIO, writeFileAtomic, WriteRefused, type NodeIO } from './node-io.js';
 import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
@@ -61,6 +63,10 @@ export interface RunOptions {
   readonly io?: ConfigIO;
   /** Files larger than this many megabytes are skipped with a warning (default 10). */
   readonly maxFileMb?: number;
+  /** Where absolute include paths are read from (`--root`, `pathMap`). */
+  readonly pathMap?: readonly PathMapping[];
+  /** More globs a directory walk picks up (templates and unusual names opted in). */
+  readonly include?: readonly string[];
   /**
    * `--fix` also writes files outside the paths given on the command line (an included file
    * elsewhere, the target of a link leaving the tree, a parent web.config). Off by default.
@@ -104,17 +110,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   let started = performance.now();
   const baseIo = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
-  const discovered = options.stdin
-    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [] as string[] }
-    : discoverFiles(options.paths, options.cwd);
+  const discovered = discover(options);
   const ignored = ignoreTest(options);
   const discovery = { ...discovered, files: discovered.files.filter((f) => !ignored(f)) };
   const io = options.stdin ? withStdin(baseIo, options.stdin) : baseIo;
-
-  const candidates: Candidate[] = discovery.files.map((path) => {
-    const dialect = options.type ?? options.dialectOf?.(path);
-    return { path, explicit: discovery.explicit.has(path), ...(dialect ? { dialect } : {}) };
-  });
+  const candidates = candidatesOf(discovery, options);
   const fixing = options.fix === true || options.fixDryRun === true;
   // Many files: every thread reads, detects and lints its share (reading 10,000 files on the
   // main thread first left the other cores idle for a fifth of the run).
@@ -138,6 +138,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       ...(options.context === undefined ? {} : { context: options.context }),
+      ...(options.pathMap && options.pathMap.length > 0 ? { pathMap: options.pathMap } : {}),
+      cwd: options.cwd,
     },
     ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
     ...(options.directives ? { directives: options.directives } : {}),
@@ -176,7 +178,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         notWritten.push(...writes.notWritten);
         if (writes.notWritten.length > 0) {
           // Report what is on disk: the files written, and the others as they still are.
-          const kept = new Map([...fixed].filter(([path]) => writes.written.includes(path)));
+          const kept = new Map([...fixed].filter(([path]) => writes.complete.has(path)));
           fixed = kept;
           fileResults = lintProject(targets, withOverrides(io, kept), registry, settings).results;
         }
@@ -186,6 +188,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     }
   }
 
+  fileResults = mapDumpResults(fileResults);
   // A fixed file that has no finding left (an included file) still needs its result: it carries the output.
   const listed = new Set(fileResults.map((r) => r.path));
   const fixedOnly: FileResult[] = [...fixed.keys()].filter((p) => !listed.has(p)).map((path) => ({ path, messages: [] }));
@@ -236,42 +239,111 @@ function within(path: string, roots: readonly string[]): boolean {
   return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : `${r}${sep}`));
 }
 
-/** Writes the fixed files `--fix` may write; each refusal or failure is one entry, the others are still written. */
+/**
+ * Writes the fixed files `--fix` may write; each refusal or failure is one entry, the others are
+ * still written. An `nginx -T` dump is not a configuration nginx reads: its fixes go to the
+ * original files, under the same policy. `complete`: the fixed paths whose every write was done.
+ */
 async function writeFixes(
   fixed: ReadonlyMap<string, SourceFile>,
   options: RunOptions,
   io: ConfigIO,
-): Promise<{ written: string[]; notWritten: NotWritten[] }> {
+): Promise<{ written: string[]; notWritten: NotWritten[]; complete: Set<string> }> {
   const written: string[] = [];
   const notWritten: NotWritten[] = [];
+  const complete = new Set<string>();
   const roots = writeRoots(options);
   const identity = 'identity' in io ? (io as NodeIO).identity : undefined;
-  for (const [path, file] of fixed) {
+  const writeOne = async (path: string, bytes: Uint8Array, named: boolean): Promise<boolean> => {
     let real = path;
     try {
       real = realpathSync.native(path);
     } catch {
       // reported by the write below
     }
-    if (!options.fixOutside && !within(real, roots)) {
+    if (!named && !options.fixOutside && !within(real, roots)) {
       const where = real === path ? path : `${path} (${real})`;
       notWritten.push({ path, policy: true, reason: `${where} is outside the paths given on the command line; its fixes were not written (--fix-outside writes them)` });
-      continue;
+      return false;
     }
     try {
       await options.beforeWrite?.(path);
       const expected = identity?.(path);
-      writeFileAtomic(path, encode(file.text, file.encoding, file.bom), {
+      writeFileAtomic(path, bytes, {
         ...(expected ? { expected } : {}),
         ...(options.beforeRename ? { beforeRename: () => options.beforeRename!(path) } : {}),
       });
       written.push(path);
+      return true;
     } catch (e) {
       if (!(e instanceof WriteRefused)) throw e;
       notWritten.push({ path, policy: false, reason: e.message });
+      return false;
     }
+  };
+  for (const [path, file] of fixed) {
+    const before = io.read(path);
+    const dump = isIoError(before) ? undefined : dumpWrites(before, file, io);
+    if (dump) {
+      let all = dump.refused.length === 0;
+      // The dump names its original files, and each is written only if it is byte for byte the
+      // dump's copy: a dump can make the run write nothing it could not fix by linting that file.
+      for (const w of dump.writes) if (!(await writeOne(w.path, encode(w.text, w.original.encoding, w.original.bom), true))) all = false;
+      for (const r of dump.refused) notWritten.push({ path: r.path, policy: true, reason: `fixes for ${r.path} (from the nginx -T dump) were not written: ${r.reason}` });
+      if (all) complete.add(path);
+      continue;
+    }
+    if (await writeOne(path, encode(file.text, file.encoding, file.bom), false)) complete.add(path);
   }
-  return { written, notWritten };
+  return { written, notWritten, complete };
+}
+
+function discover(options: RunOptions): Discovery {
+  return options.stdin
+    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [], walked: [], iisOnly: new Set() }
+    : discoverFiles(options.paths, options.cwd, { include: options.include ?? [] });
+}
+
+function candidatesOf(discovery: Discovery, options: RunOptions): Candidate[] {
+  return discovery.files.map((path) => {
+    const dialect = options.type ?? options.dialectOf?.(path);
+    return { path, explicit: discovery.explicit.has(path), ...(dialect ? { dialect } : {}), ...(discovery.iisOnly.has(path) ? { iisOnly: true } : {}) };
+  });
+}
+
+/** One file a run would see: the dialect it is linted as, or why it is skipped. */
+export interface FileListing {
+  readonly path: string;
+  readonly dialect?: Dialect;
+  readonly skipped?: string;
+}
+
+/**
+ * What a run would lint, and with which dialect, without linting (`--list-files`), or why
+ * nothing was linted. With `explainWalks`, also every other file under a walked directory and
+ * why the walk did not pick it up.
+ */
+export function listFiles(options: RunOptions, explainWalks = false): { files: FileListing[]; unmatched: readonly string[] } {
+  const io = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
+  const discovery = discover(options);
+  const ignored = ignoreTest(options);
+  const files: FileListing[] = [];
+  for (const c of candidatesOf(discovery, options)) {
+    if (ignored(c.path)) {
+      files.push({ path: c.path, skipped: 'ignored by an ignore pattern or .lint-proxy-configignore' });
+      continue;
+    }
+    const d = detectTarget(c, options.stdin ? withStdin(io, options.stdin) : io);
+    if (d.kind === 'target') files.push(d.readable ? { path: c.path, dialect: d.target.dialect } : { path: c.path, skipped: 'cannot be read' });
+    else if (d.kind === 'undetected') files.push({ path: c.path, skipped: 'neither Apache, nginx nor IIS by its content (pass --type to lint it)' });
+    else files.push({ path: c.path, skipped: d.reason });
+  }
+  if (explainWalks) {
+    const picked = new Set(discovery.files);
+    for (const dir of discovery.walked) for (const s of explainWalk(dir, picked, options.include ?? [])) files.push({ path: s.path, skipped: s.reason });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, unmatched: discovery.unmatched };
 }
 
 function ignoreTest(options: RunOptions): (path: string) => boolean {

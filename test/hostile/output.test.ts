@@ -23,7 +23,7 @@ function result(path: string, text: string, message: string, options: { fatal?: 
     span: { file: path, start: options.start ?? 0, end: options.end ?? Math.min(text.length, 5) },
     ...(options.fatal ? { fatal: true as const } : {}),
   };
-  return { filePath: path, source, messages: [m], errorCount: 1, warningCount: 0, fatalErrorCount: options.fatal ? 1 : 0, fixableErrorCount: 0, fixableWarningCount: 0 };
+  return { filePath: path, source, messages: [m], suppressedMessages: [], errorCount: 1, warningCount: 0, fatalErrorCount: options.fatal ? 1 : 0, fixableErrorCount: 0, fixableWarningCount: 0 };
 }
 
 const format = (name: FormatName, results: LintResult[]) => formatResults(name, results, { cwd: '/w', color: false, rules: [] });
