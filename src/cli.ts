@@ -71,6 +71,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--print-config <file>', 'print the settings that apply to <file> and exit')
     .option('--quiet', 'report errors only, not warnings')
     .option('--max-warnings <n>', 'exit with code 1 when there are more than <n> warnings', nonNegativeInt)
+    .option('--baseline <file>', 'report only findings that this baseline file does not record')
+    .option('--no-baseline', "ignore the configuration's baseline file")
+    .option('--baseline-write <file>', 'record the current findings in a baseline file (dropping fixed ones)')
     .version(TOOL_VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(

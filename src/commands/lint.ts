@@ -13,8 +13,9 @@ import { TOOL_NAME } from '../meta.js';
 import { run, type RunOptions } from '../run.js';
 import { resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
 import { printConfig } from './print-config.js';
+import { planBaseline, runBaseline, type BaselineCliOptions } from '../baseline/file.js';
 
-export interface LintCliOptions extends SharedCliOptions {
+export interface LintCliOptions extends SharedCliOptions, BaselineCliOptions {
   format: FormatName;
   outputFile?: string;
   fix?: boolean;
@@ -83,6 +84,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   const stdinText = options.stdin ? await io.readStdin() : undefined;
   const bar = progress(io);
   const timings = io.env.LPC_TIMING ? new Map<string, number>() : undefined;
+  const baseline = planBaseline(options, config, io.cwd);
   const runOptions: RunOptions = {
     ...runOptionsFrom(options, config, io.cwd),
     paths: paths.length > 0 ? paths : ['.'],
@@ -94,6 +96,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     ...(options.ignore === false ? { ignorePatterns: [] } : { ignoreFile: findIgnoreFile(io.cwd) }),
     ...(bar ? { onProgress: bar.update } : {}),
     ...(timings ? { timings } : {}),
+    ...(baseline ? { where: true } : {}),
   };
   const outcome = await run(runOptions);
   bar?.clear();
@@ -101,7 +104,13 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
 
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
-  const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
+  let current = outcome.results;
+  if (baseline) {
+    const applied = runBaseline(baseline, current, io.cwd);
+    current = applied.results;
+    for (const note of applied.notes) io.stderr(`${note}\n`);
+  }
+  const results = options.quiet ? withoutWarnings(current) : current;
   const report = formatResults(options.format, results, { cwd: io.cwd, color: useColor(options.color, io) && !options.outputFile, rules: RULES.map((r) => r.meta) });
 
   if (stdinText !== undefined && options.fix) {

@@ -10,6 +10,7 @@ import { applyEdits, type Fix, type TextEdit } from './edits.js';
 import { withOverrides, type ConfigIO } from './io.js';
 import type { Rule, RuleContext, Simulator } from './rule.js';
 import { createSimulator } from './simulator.js';
+import { createWhere, type FindingWhere } from './where.js';
 
 export interface LintMessage {
   /** `null` for syntax errors and internal problems (ESLint convention). */
@@ -23,6 +24,8 @@ export interface LintMessage {
   readonly fix?: Fix;
   /** A fix candidate exists but was not proven (fixes were not wanted in this run). */
   readonly fixable?: true;
+  /** Scope and directive text of the finding, when {@link LintSettings.where} asks for them. */
+  readonly where?: FindingWhere;
 }
 
 export type RuleSetting = 'off' | 'warn' | 'error';
@@ -41,6 +44,8 @@ export interface LintSettings {
   readonly onProgress?: (done: number, total: number) => void;
   /** When set, milliseconds spent per rule (and in building models) are added here (`LPC_TIMING=1`). */
   readonly timings?: Map<string, number>;
+  /** Give rule findings their scope and directive text (baselines, the language server). */
+  readonly where?: boolean;
 }
 
 /** Severity of a rule under the settings, or `null` when it is off. */
@@ -89,6 +94,7 @@ export function lintModel(
   sim: Simulator = createSimulator(model.dialect),
 ): LintMessage[] {
   const messages: LintMessage[] = [];
+  const where = settings.where ? createWhere(model) : undefined;
   // Syntax errors belong to no rule; every other problem is reported by the rule that owns it.
   for (const p of model.problems) {
     if (p.ruleId === null) messages.push({ ruleId: null, severity: 2, message: p.message, span: p.span, fatal: true });
@@ -106,7 +112,7 @@ export function lintModel(
       wantFixes: settings.wantFixes,
       rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
       report: (d) => {
-        const base: LintMessage = { ruleId: rule.meta.id, severity, message: d.message, span: d.span };
+        const base: LintMessage = { ruleId: rule.meta.id, severity, message: d.message, span: d.span, ...(where ? { where: where(d.span) } : {}) };
         const fix = settings.wantFixes && rule.meta.fixable ? d.fix : undefined;
         if (fix) messages.push({ ...base, fix });
         else if (!settings.wantFixes && rule.meta.fixable && d.fixable) messages.push({ ...base, fixable: true });
