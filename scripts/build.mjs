@@ -26,23 +26,50 @@ const lazyChildProcess = {
   },
 };
 
-const BUILD_ID = randomBytes(8).toString('hex');
+/**
+ * The language server (src/lsp/) is its own bundle, dist/lsp.cjs, which the CLI bundle requires
+ * only when the `lsp` command runs: a lint never parses its code or vscode-languageserver's.
+ */
+const lspApart = {
+  name: 'lsp-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lsp\/server\.js$/ }, (args) => (args.importer.endsWith('src/cli.ts') ? { path: 'lsp-bundle', namespace: 'lpc-lsp' } : undefined));
+    // A require of the file next to the bundle (the start script runs the bundle in a vm.Script,
+    // where import() of a file is not available).
+    b.onLoad({ filter: /.*/, namespace: 'lpc-lsp' }, () => ({
+      contents: "module.exports = require(require('node:path').join(__dirname, 'lsp.cjs'));",
+      loader: 'js',
+    }));
+  },
+};
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.cjs',
+const BUILD_ID = randomBytes(8).toString('hex');
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [lazyChildProcess],
   // The sources are ESM; in the CommonJS bundle import.meta.url is this file's URL.
   define: { 'import.meta.url': '__lpcModuleUrl' },
+};
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.cjs',
+  plugins: [lazyChildProcess, lspApart],
   // The first line names this build, so that bin/lint-proxy-config.js uses only its own code cache.
   banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
+});
+await build({
+  ...common,
+  entryPoints: ['src/lsp/server.ts'],
+  outfile: 'dist/lsp.cjs',
+  plugins: [lazyChildProcess],
+  banner: { js: `const __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
 
 // V8's code cache for the bundle, taken after a warm run over the bundled examples (so it holds

@@ -122,6 +122,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('lsp')
+    .description('run the language server for editors (Language Server Protocol over standard input and output)')
+    .option('--stdio', 'use standard input and output (the default; editors pass it)')
+    .exitOverride()
+    .action(async () => {
+      // Its own bundle (dist/lsp.cjs), loaded only here: lint runs never parse it.
+      const { startLanguageServer } = await import('./lsp/server.js');
+      setExit(await startLanguageServer());
+    });
+
+  program
     .command('init')
     .description('write a starter lint-proxy-config.config.json (with $schema) in the current directory')
     .option('--force', 'overwrite an existing file')

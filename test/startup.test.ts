@@ -53,4 +53,15 @@ describe('start script', () => {
     expect(lintSample()).toEqual(expected);
     expect(run(['--version']).trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
+
+  it('a lint run never loads the language server: it is its own bundle, required only by `lsp`', () => {
+    const cli = readFileSync(join(copy, 'dist/cli.cjs'), 'utf8');
+    expect(cli).not.toContain('vscode-languageserver');
+    expect(cli).not.toContain('createConnection');
+    expect(readFileSync(join(copy, 'dist/lsp.cjs'), 'utf8')).toContain('vscode-languageserver');
+    const expected = lintSample();
+    rmSync(join(copy, 'dist/lsp.cjs'));
+    expect(lintSample()).toEqual(expected);
+    expect(run(['lsp', '--help'])).toContain('language server');
+  });
 });
