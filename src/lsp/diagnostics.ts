@@ -7,13 +7,15 @@ import { toRange } from './convert.js';
 
 export const DIAGNOSTIC_SOURCE = 'lint-proxy-config';
 
-/** `data` of a diagnostic: which message of the document's last lint it shows. */
+/** `data` of a diagnostic: the document version and the span of the message it shows. */
 export interface DiagnosticData {
   readonly version: number;
-  readonly index: number;
+  readonly start: number;
+  readonly end: number;
 }
 
-export function toDiagnostic(message: LintMessage, source: SourceFile, data: DiagnosticData): Diagnostic {
+export function toDiagnostic(message: LintMessage, source: SourceFile, version: number): Diagnostic {
+  const data: DiagnosticData = { version, start: message.span.start, end: message.span.end };
   return {
     range: toRange(source, message.span.start, message.span.end),
     severity: message.severity === 2 ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,

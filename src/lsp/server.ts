@@ -32,6 +32,8 @@ interface Linted {
   readonly source: SourceFile;
   readonly messages: readonly LintMessage[];
   readonly settings: DocumentSettings;
+  /** The messages carry their proven fixes (linted for code actions). */
+  readonly proven: boolean;
 }
 
 function pathOf(uri: string): string | undefined {
@@ -73,13 +75,13 @@ export function startLanguageServer(options: ServerOptions = {}): Promise<number
     let diagnostics: Diagnostic[];
     try {
       const settings = documentSettings(path, folders);
-      const result = await lintDocument(path, text, settings);
+      const result = await lintDocument(path, text, settings, false);
       // A newer version arrived while linting: its own lint publishes.
       if (documents.get(uri)?.version !== version) return;
       const source = result?.source ?? createSourceFile(path, text);
       const messages = result?.messages ?? [];
-      linted.set(uri, { version, source, messages, settings });
-      diagnostics = messages.map((m, index) => toDiagnostic(m, source, { version, index }));
+      linted.set(uri, { version, source, messages, settings, proven: false });
+      diagnostics = messages.map((m) => toDiagnostic(m, source, version));
     } catch (e) {
       // An invalid configuration or baseline: said in the file, never a silent pass.
       if (documents.get(uri)?.version !== version) return;
@@ -121,17 +123,22 @@ export function startLanguageServer(options: ServerOptions = {}): Promise<number
     for (const d of documents.all()) schedule(d.uri, DEBOUNCE_MS);
   });
 
-  connection.onCodeAction((params) => {
-    const state = linted.get(params.textDocument.uri);
+  connection.onCodeAction(async (params) => {
+    let state = linted.get(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
     if (!state || !document || document.version !== state.version) return [];
+    if (!state.proven) {
+      const result = await lintDocument(state.source.path, state.source.text, state.settings, true);
+      state = { ...state, messages: result?.messages ?? [], proven: true };
+      if (documents.get(params.textDocument.uri)?.version === state.version) linted.set(params.textDocument.uri, state);
+    }
     const dialect = documentDialect(state.source.path, state.source.text, state.settings.config);
     const actions = [];
     for (const diagnostic of params.context.diagnostics) {
       if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
       const data = diagnostic.data as DiagnosticData | undefined;
       if (!data || data.version !== state.version) continue;
-      const message = state.messages[data.index];
+      const message = state.messages.find((m) => m.ruleId === (diagnostic.code ?? null) && m.span.start === data.start && m.span.end === data.end);
       if (!message) continue;
       const fix = fixAction(params.textDocument.uri, message, state.source, diagnostic);
       if (fix) actions.push(fix);

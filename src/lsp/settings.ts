@@ -37,7 +37,6 @@ export function documentSettings(path: string, folders: readonly string[]): Docu
   const plan = planBaseline({}, config, cwd);
   const run: Omit<RunOptions, 'paths'> = {
     ...runOptionsFrom({}, config, cwd),
-    wantFixes: true,
     ...(plan ? { where: true } : {}),
   };
   const ignoreFile = findIgnoreFile(cwd);
