@@ -4,7 +4,7 @@
  * document, receive diagnostics, apply a code action, receive none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -201,6 +201,21 @@ describe('lint-proxy-config lsp', () => {
     expect(proxied.diagnostics.map((x) => x.code)).toEqual(['xsrf-cookie-httponly']);
     expect(proxied.diagnostics[0]!.message).toContain('MYAPP-CSRF');
     rmSync(join(root, 'lint-proxy-config.config.json'));
+  });
+
+  it("hides what the configuration's baseline records, and shows what is new", async () => {
+    const dir = join(root, 'estate');
+    cpSync(new URL('../fixtures/estate', import.meta.url).pathname, dir, { recursive: true });
+    const estateClient = new Client(dir);
+    await estateClient.initialize(dir);
+    const path = join(dir, 'apache/jira.conf');
+    const text = readFileSync(path, 'utf8');
+    const opened = estateClient.open(path, text);
+    expect((await opened.diagnostics).diagnostics).toEqual([]);
+    const added = `${text}\n<VirtualHost *:443>\n    ServerName bamboo.example.com\n    ProxyPass / http://127.0.0.1:8085/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n`;
+    const next = await estateClient.change(opened.uri, 2, added);
+    expect(next.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['xsrf-cookie-httponly', 20]]);
+    expect(await estateClient.stop()).toBe(0);
   });
 
   it('an invalid configuration is a diagnostic, not silence', async () => {
