@@ -11,7 +11,7 @@ import { baselineSchema } from '../src/baseline/schema.js';
 import { parseBaseline, serializeBaseline } from '../src/baseline/baseline.js';
 import { parseJson } from '../src/config/json-positions.js';
 import { validateSchema } from '../src/config/schema-validate.js';
-import { cli } from './helpers/cli.js';
+import { bin, cli } from './helpers/cli.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const ESTATE = join(ROOT, 'fixtures/estate');
@@ -127,6 +127,21 @@ describe('baseline on a fixture estate', () => {
     const after = parseBaseline(readFileSync(join(dir, 'lpc-baseline.json'), 'utf8'));
     if (Array.isArray(after)) throw new Error('invalid baseline');
     expect(after.entries.map((e) => e.file)).toEqual(['nginx/confluence.conf', 'nginx/confluence.conf']);
+  });
+});
+
+describe('baseline with worker threads', () => {
+  it('a parallel run writes and matches the same baseline as a single-threaded one', () => {
+    const dir = estate();
+    const vhost = readFileSync(join(dir, 'apache/jira.conf'), 'utf8');
+    for (let i = 0; i < 140; i++) writeFileSync(join(dir, `apache/site${i}.conf`), vhost.replaceAll('example.com', `example${i % 3}.com`));
+    const one = bin(['.', '--baseline-write', 'one.json'], { cwd: dir, env: { LPC_WORKERS: '1' } });
+    const two = bin(['.', '--baseline-write', 'two.json'], { cwd: dir, env: { LPC_WORKERS: '2' } });
+    expect([one.code, two.code]).toEqual([0, 0]);
+    expect(readFileSync(join(dir, 'two.json'), 'utf8')).toBe(readFileSync(join(dir, 'one.json'), 'utf8'));
+    const check = bin(['.', '--baseline', 'one.json'], { cwd: dir, env: { LPC_WORKERS: '2' } });
+    expect(check.stderr).toContain('284 findings matched the baseline one.json');
+    expect(check.code).toBe(0);
   });
 });
 
