@@ -8,12 +8,9 @@ import type { LintResult } from '../engine/result.js';
 import { run } from '../run.js';
 import type { DocumentSettings } from './settings.js';
 
-/**
- * `withFixes`: prove each finding's fix (a re-parse and re-simulation per finding). Diagnostics
- * do without, so they appear sooner; code actions ask for the proofs when the user wants them.
- */
-export async function lintDocument(path: string, text: string, settings: DocumentSettings, withFixes: boolean): Promise<LintResult | undefined> {
-  const outcome = await run({ ...settings.run, wantFixes: withFixes, paths: [path], stdin: { text, filename: path } });
+/** The proven fixes come with the messages: the engine proves them in every run, and code actions offer them. */
+export async function lintDocument(path: string, text: string, settings: DocumentSettings): Promise<LintResult | undefined> {
+  const outcome = await run({ ...settings.run, wantFixes: true, paths: [path], stdin: { text, filename: path } });
   let results = outcome.results;
   if (settings.baseline) results = applyBaseline(results, settings.baseline.baseline, dirname(settings.baseline.path)).results;
   // Undefined: the file is ignored (configuration ignores, .lint-proxy-configignore).

@@ -32,8 +32,6 @@ interface Linted {
   readonly source: SourceFile;
   readonly messages: readonly LintMessage[];
   readonly settings: DocumentSettings;
-  /** The messages carry their proven fixes (linted for code actions). */
-  readonly proven: boolean;
 }
 
 function pathOf(uri: string): string | undefined {
@@ -75,12 +73,12 @@ export function startLanguageServer(options: ServerOptions = {}): Promise<number
     let diagnostics: Diagnostic[];
     try {
       const settings = documentSettings(path, folders);
-      const result = await lintDocument(path, text, settings, false);
+      const result = await lintDocument(path, text, settings);
       // A newer version arrived while linting: its own lint publishes.
       if (documents.get(uri)?.version !== version) return;
       const source = result?.source ?? createSourceFile(path, text);
       const messages = result?.messages ?? [];
-      linted.set(uri, { version, source, messages, settings, proven: false });
+      linted.set(uri, { version, source, messages, settings });
       diagnostics = messages.map((m) => toDiagnostic(m, source, version));
     } catch (e) {
       // An invalid configuration or baseline: said in the file, never a silent pass.
@@ -123,15 +121,10 @@ export function startLanguageServer(options: ServerOptions = {}): Promise<number
     for (const d of documents.all()) schedule(d.uri, DEBOUNCE_MS);
   });
 
-  connection.onCodeAction(async (params) => {
-    let state = linted.get(params.textDocument.uri);
+  connection.onCodeAction((params) => {
+    const state = linted.get(params.textDocument.uri);
     const document = documents.get(params.textDocument.uri);
     if (!state || !document || document.version !== state.version) return [];
-    if (!state.proven) {
-      const result = await lintDocument(state.source.path, state.source.text, state.settings, true);
-      state = { ...state, messages: result?.messages ?? [], proven: true };
-      if (documents.get(params.textDocument.uri)?.version === state.version) linted.set(params.textDocument.uri, state);
-    }
     const dialect = documentDialect(state.source.path, state.source.text, state.settings.config);
     const actions = [];
     for (const diagnostic of params.context.diagnostics) {
