@@ -52,6 +52,12 @@ describe('baseline on a fixture estate', () => {
     expect(withIt.stderr).not.toContain('no longer occur');
   });
 
+  it('--print-config shows the baseline the configuration names', async () => {
+    const dir = estate();
+    const r = await cli(['--print-config', 'apache/jira.conf'], { cwd: dir });
+    expect(JSON.parse(r.stdout).baseline).toBe(join(dir, 'lpc-baseline.json'));
+  });
+
   it('the committed baseline is what --baseline-write writes today', async () => {
     const dir = estate();
     const before = readFileSync(join(dir, 'lpc-baseline.json'), 'utf8');

@@ -38,6 +38,7 @@ export function printConfig(file: string, options: SharedCliOptions, config: Con
       nginxVersion: run.nginxVersion,
       requireReason: config.requireReason,
       noInlineConfig: config.noInlineConfig,
+      baseline: config.baseline ?? null,
     },
     null,
     2,
