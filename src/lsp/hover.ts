@@ -12,18 +12,21 @@ import { withOverrides } from '../engine/io.js';
 import type { CookieOp } from '../model/header-rewrite.js';
 import { simulate } from '../model/simulate.js';
 import { createNodeIO } from '../node-io.js';
-import type { SourceFile } from '../source.js';
+import type { SourceFile, Span } from '../source.js';
 import { toRange } from './convert.js';
 import type { DocumentSettings } from './settings.js';
 
 /** Scopes shown at most: a server-level directive may run in hundreds. */
 const MAX_SCOPES = 4;
 
-function opAt(ops: readonly CookieOp[], file: string, offset: number): CookieOp | undefined {
-  let best: CookieOp | undefined;
+/** The narrowest directive at `offset`: an op, or one directive of an array op (nginx). */
+function opAt(ops: readonly CookieOp[], file: string, offset: number): { op: CookieOp; span: Span } | undefined {
+  let best: { op: CookieOp; span: Span } | undefined;
   for (const op of ops) {
-    if (op.span.file !== file || offset < op.span.start || offset > op.span.end) continue;
-    if (!best || op.span.end - op.span.start < best.span.end - best.span.start) best = op;
+    for (const span of [op.span, ...op.parts.map((p) => p.span)]) {
+      if (span.file !== file || offset < span.start || offset > span.end) continue;
+      if (!best || span.end - span.start < best.span.end - best.span.start) best = { op, span };
+    }
   }
   return best;
 }
@@ -36,8 +39,9 @@ export function hoverAt(source: SourceFile, offset: number, dialect: DialectModu
     ...(settings.run.prefix ? { prefix: settings.run.prefix } : {}),
     ...(settings.run.context ? { context: settings.run.context } : {}),
   });
-  const op = opAt(model.ops, source.path, offset);
-  if (!op) return null;
+  const found = opAt(model.ops, source.path, offset);
+  if (!found) return null;
+  const { op } = found;
   const running = model.endpoints.filter((e) => e.pipeline.includes(op));
   const declared = running.filter((e) => e.backends.length > 0);
   const endpoints = (declared.length > 0 ? declared : running).slice(0, MAX_SCOPES);
@@ -53,6 +57,6 @@ export function hoverAt(source: SourceFile, offset: number, dialect: DialectModu
   const body = runs.length > 0 ? `\`\`\`text\n${renderText(model, runs, cookies, settings.cwd, false).trimEnd()}\n\`\`\`` : 'No scope of this configuration runs this directive.';
   return {
     contents: { kind: 'markdown', value: `**lint-proxy-config simulate** — what the default cookies become:\n\n${body}${more}` },
-    range: toRange(source, op.span.start, op.span.end),
+    range: toRange(source, found.span.start, found.span.end),
   };
 }
