@@ -48,11 +48,11 @@ export function createWhere(model: HeaderRewriteModel): (span: Span) => FindingW
   const index = () => {
     byFile = new Map();
     for (const op of model.ops) {
-      const entries = [{ start: op.span.start, end: op.span.end, label: op.label, op }, ...op.parts.map((p) => ({ start: p.span.start, end: p.span.end, label: p.label, op }))];
-      for (const e of entries) {
-        let list = byFile.get(op.span.file);
-        if (!list) byFile.set(op.span.file, (list = []));
-        list.push(e);
+      // An array op's directives may sit in different files (an include inside the block).
+      for (const { span, label } of [op, ...op.parts]) {
+        let list = byFile.get(span.file);
+        if (!list) byFile.set(span.file, (list = []));
+        list.push({ start: span.start, end: span.end, label, op });
       }
     }
     for (const list of byFile.values()) list.sort((a, b) => a.start - b.start || b.end - a.end);
