@@ -47,7 +47,7 @@ function withConfigOptions(cmd: Command): Command {
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')
     .addOption(new Option('--context <context>', 'nginx: where a fragment file is included').choices(['main', 'http', 'server', 'location']))
     .option('--nginx-version <x.y.z>', `nginx version to check against (default: ${DEFAULT_NGINX_VERSION})`, version)
-    .option('--max-file-size <MB>', 'skip (with a warning) files larger than this (default: 10)', positiveInt)
+    .option('--max-file-size <MB>', 'skip files larger than this, exiting with code 2 (default: 64)', positiveInt)
     .option('--no-color', 'disable colors (also: NO_COLOR, or output that is not a terminal)');
 }
 

@@ -68,6 +68,10 @@ export interface RunResult {
   readonly unmatched: readonly string[];
   /** Files that could not be read: exit code 2. */
   readonly unreadable: number;
+  /** Files found but not linted (too large, binary), with why: exit code 2. */
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+  /** Files linted. */
+  readonly linted: number;
   /** Files `--fix` rewrote. */
   readonly written: readonly string[];
   /** Files whose fixes were abandoned because the result did not parse. */
@@ -171,6 +175,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     results,
     unmatched: discovery.unmatched,
     unreadable: fileResults.filter((r) => r.unreadable).length,
+    skipped: fileResults.flatMap((r) => (r.skipped ? [{ path: r.path, reason: r.skipped }] : [])),
+    linted: fileResults.filter((r) => !r.skipped && !r.unreadable).length,
     written,
     reverted,
   };

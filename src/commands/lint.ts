@@ -123,7 +123,12 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (outcome.unmatched.length > 0 || outcome.unreadable > 0) return 2;
+  if (outcome.skipped.length > 0) {
+    // Never a silent pass: a file that was found but not linted fails the run (exit code 2).
+    const reasons = [...new Set(outcome.skipped.map((s) => s.reason))].join('; ');
+    io.stderr(`${TOOL_NAME}: ${outcome.linted} file${outcome.linted === 1 ? '' : 's'} linted, ${outcome.skipped.length} skipped (${reasons}).\n`);
+  }
+  if (outcome.unmatched.length > 0 || outcome.unreadable > 0 || outcome.skipped.length > 0) return 2;
   if (errors > 0) return 1;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
     io.stderr(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);
