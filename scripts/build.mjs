@@ -6,6 +6,8 @@ import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,6 +29,29 @@ const lazyChildProcess = {
     }));
   },
 };
+
+/**
+ * The configuration validator, compiled once here: src/config/validator.ts (which compiles the
+ * schema with ajv when run from the sources) is replaced by ajv's standalone code for
+ * schema/config.schema.json, so the CLI loads neither ajv's compiler nor the schema at start-up.
+ */
+const precompiledValidator = {
+  name: 'precompiled-config-validator',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]src[/\\]config[/\\]validator\.ts$/ }, () => {
+      const schema = JSON.parse(readFileSync(new URL('../schema/config.schema.json', import.meta.url), 'utf8'));
+      const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, esm: true } });
+      const code = standaloneCode(ajv, ajv.compile(schema));
+      return {
+        contents: `${code}\nexport function configValidator() { return validate10; }\n`,
+        loader: 'js',
+        resolveDir: fileURLToPath(new URL('../src/config', import.meta.url)),
+      };
+    });
+  },
+};
+
+const standaloneCode = standaloneModule.default;
 
 /**
  * The language server (src/lsp/) is its own bundle, dist/lsp.cjs, which the CLI bundle requires
@@ -67,33 +92,38 @@ mod.loaded = true;
 if (process.env.LPC_WRITE_LSP_CODE_CACHE === '1' && cacheFile) process.on('exit', () => fs.writeFileSync(cacheFile, script.createCachedData()));
 module.exports = mod.exports;
 `;
-
 const BUILD_ID = randomBytes(8).toString('hex');
-const common = {
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.cjs',
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  plugins: [lazyChildProcess, precompiledValidator, lspApart],
+  // jsonc-parser's `main` is a UMD build that esbuild cannot follow; its ES module build bundles.
+  mainFields: ['module', 'main'],
   // The sources are ESM; in the CommonJS bundle import.meta.url is this file's URL.
   define: { 'import.meta.url': '__lpcModuleUrl' },
-};
-
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  ...common,
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.cjs',
-  plugins: [lazyChildProcess, lspApart],
   // The first line names this build, so that bin/lint-proxy-config.js uses only its own code cache.
   banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
 await build({
-  ...common,
   entryPoints: ['src/lsp/server.ts'],
   outfile: 'dist/lsp.cjs',
-  plugins: [lazyChildProcess],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [lazyChildProcess, precompiledValidator],
+  mainFields: ['module', 'main'],
+  define: { 'import.meta.url': '__lpcModuleUrl' },
   banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
 
@@ -109,7 +139,7 @@ const warm = spawnSync(
 if (warm.error || (warm.status !== 0 && warm.status !== 1)) console.warn('build: no code cache (the warm-up run failed); the CLI works without it');
 
 // The same for the language server's bundle, after a short editor session on an example: open,
-// diagnostics, code actions (proofs), hover, shutdown. Without it the server still works.
+// diagnostics, code actions, hover, shutdown. Without it the server still works.
 async function warmLanguageServer() {
   const rpc = createRequire(import.meta.url)('vscode-jsonrpc/node');
   const child = spawn(process.execPath, ['bin/lint-proxy-config.js', 'lsp', '--stdio'], {

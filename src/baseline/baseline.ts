@@ -6,12 +6,11 @@
  * writing the file is src/baseline/file.ts.
  */
 import { relative, sep } from 'node:path';
-import { JsonSyntaxError, parseJson, type JsonValue } from '../config/json-positions.js';
-import { validateSchema } from '../config/schema-validate.js';
+import { childPath, parseJsonc, type JsonValue } from '../config/jsonc.js';
 import type { LintMessage } from '../engine/lint.js';
 import { toLintResult, type LintResult } from '../engine/result.js';
 import { createSourceFile, positionAt, type SourceFile } from '../source.js';
-import { BASELINE_VERSION, baselineSchema } from './schema.js';
+import { BASELINE_VERSION } from './schema.js';
 
 export const BASELINE_SCHEMA_REF = './node_modules/lint-proxy-config/schema/baseline.schema.json';
 
@@ -105,6 +104,57 @@ export function serializeBaseline(baseline: Baseline): string {
   return `${JSON.stringify({ $schema: BASELINE_SCHEMA_REF, version: BASELINE_VERSION, findings }, null, 2)}\n`;
 }
 
+interface Issue {
+  readonly path: string;
+  readonly message: string;
+  readonly atKey?: boolean;
+}
+
+const ENTRY_KEYS = ['file', 'rule', 'scope', 'directive', 'count'];
+
+function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The checks of schema/baseline.schema.json, written out: the CLI bundle carries no JSON Schema
+ * compiler (test/baseline.test.ts checks that ajv with the schema file agrees on valid and invalid
+ * files).
+ */
+function baselineIssues(value: JsonValue): Issue[] {
+  if (!isObject(value)) return [{ path: '', message: 'must be an object' }];
+  const issues: Issue[] = [];
+  for (const key of Object.keys(value)) {
+    if (!['$schema', 'version', 'findings'].includes(key)) issues.push({ path: key, message: 'unknown property', atKey: true });
+  }
+  if (value.$schema !== undefined && typeof value.$schema !== 'string') issues.push({ path: '$schema', message: 'must be a string' });
+  if (value.version === undefined) issues.push({ path: '', message: 'missing property "version"' });
+  else if (value.version !== BASELINE_VERSION) issues.push({ path: 'version', message: `must be ${BASELINE_VERSION}` });
+  const findings = value.findings;
+  if (findings === undefined) issues.push({ path: '', message: 'missing property "findings"' });
+  else if (!Array.isArray(findings)) issues.push({ path: 'findings', message: 'must be an array' });
+  else {
+    findings.forEach((f, i) => {
+      const at = childPath('findings', i);
+      if (!isObject(f)) {
+        issues.push({ path: at, message: 'must be an object' });
+        return;
+      }
+      for (const key of Object.keys(f)) if (!ENTRY_KEYS.includes(key)) issues.push({ path: childPath(at, key), message: 'unknown property', atKey: true });
+      for (const key of ['file', 'rule', 'scope', 'directive']) {
+        const v = f[key];
+        if (v === undefined) issues.push({ path: at, message: `missing property "${key}"` });
+        else if (typeof v !== 'string') issues.push({ path: childPath(at, key), message: 'must be a string' });
+        else if ((key === 'file' || key === 'rule') && v === '') issues.push({ path: childPath(at, key), message: 'must not be empty' });
+      }
+      if (f.count !== undefined && !(typeof f.count === 'number' && Number.isInteger(f.count) && f.count >= 2)) {
+        issues.push({ path: childPath(at, 'count'), message: 'must be a whole number, at least 2' });
+      }
+    });
+  }
+  return issues;
+}
+
 /** Reads a baseline file's text; mistakes come with 1-based line and column. */
 export function parseBaseline(text: string): Baseline | BaselineError[] {
   const source = createSourceFile('baseline', text);
@@ -112,14 +162,9 @@ export function parseBaseline(text: string): Baseline | BaselineError[] {
     const p = positionAt(source, offset);
     return { line: p.line, column: p.column, message };
   };
-  let parsed;
-  try {
-    parsed = parseJson(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) return [at(e.offset, `invalid JSON: ${e.message}`)];
-    throw e;
-  }
-  const issues = validateSchema(parsed.value, baselineSchema());
+  const parsed = parseJsonc(text);
+  if ('problems' in parsed) return parsed.problems.map((p) => at(p.offset, `invalid JSON: ${p.message}`));
+  const issues = baselineIssues(parsed.value);
   if (issues.length > 0) {
     return issues.map((issue) => {
       const offset = (issue.atKey ? parsed.offsets.get(`${issue.path}#key`) : undefined) ?? parsed.offsets.get(issue.path) ?? 0;
