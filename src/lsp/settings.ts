@@ -39,7 +39,9 @@ export function documentSettings(path: string, folders: readonly string[]): Docu
     ...runOptionsFrom({}, config, cwd),
     ...(plan ? { where: true } : {}),
   };
-  const ignoreFile = findIgnoreFile(cwd);
+  const found = findIgnoreFile(cwd);
+  // An ignore file that cannot be used (a FIFO, a link to a device) ignores nothing here; the CLI reports it.
+  const ignoreFile = Array.isArray(found) ? undefined : found;
   return {
     cwd,
     config,
