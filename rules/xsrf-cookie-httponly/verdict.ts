@@ -113,7 +113,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const fullLabel = hits.label ?? hits.op.label;
   const label = directiveName(fullLabel);
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
-  const condition = hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 40)})` : '';
+  const condition = hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
   const consequence = 'scripts cannot read the token, so forms fail.';
 
