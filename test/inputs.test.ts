@@ -211,6 +211,9 @@ describe('nginx -T dumps', () => {
     expect([m!.ruleId, m!.line, m!.column]).toEqual(['xsrf-cookie-httponly', 5, 28]);
     const dumpLine = dump.split('\n').findIndex((l) => l.includes('proxy_cookie_flags ~ httponly')) + 1;
     expect(m!.relatedLocations).toEqual([{ file: join(dir, 'nginx-T.txt'), line: dumpLine, column: 28, message: 'where the nginx -T dump shows it' }]);
+    const stylish = await cli(['nginx-T.txt', '--type', 'nginx', '--no-config'], { cwd: dir });
+    expect(stylish.stdout).toContain(`etc/nginx/sites-enabled/jira\n  5:28  error  `);
+    expect(stylish.stdout).toContain(`    where the nginx -T dump shows it: nginx-T.txt:${dumpLine}:28\n`);
     const sarif = await cli(['nginx-T.txt', '--type', 'nginx', '--no-config', '-f', 'sarif'], { cwd: dir });
     expect(validateSarif(sarif.stdout, dir)).toEqual([]);
   });
