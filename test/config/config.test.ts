@@ -17,8 +17,7 @@ describe('configuration parsing', () => {
       '/proj/lint-proxy-config.config.json',
       metas,
     );
-    expect(isConfigErrors(c)).toBe(false);
-    if (!c || isConfigErrors(c)) return;
+    if (c === undefined || isConfigErrors(c)) throw new Error(`expected a configuration, got ${JSON.stringify(c)}`);
     expect(c.serverRoot).toBe('/proj/apache');
     expect(c.ignores).toEqual(['/proj/old/**', '!/proj/old/keep.conf']);
     expect(c.overrides).toEqual([{ files: ['/proj/*.inc'], type: 'nginx' }]);
