@@ -12,10 +12,10 @@
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 /**
- * Equivalent mutants: every mutant of the node whose source text is `code` in `file` is ignored
- * (a node's mutants that tests do kill are then not counted either; list only nodes whose
- * surviving mutants are all equivalent).
- * @type {ReadonlyArray<{ file: string; code: string; reason: string }>}
+ * Equivalent mutants: every mutant of the node whose source text is `code` (or starts with
+ * `prefix`) in `file` is ignored, with everything inside it (a node's mutants that tests do kill
+ * are then not counted either: list only nodes whose surviving mutants are all equivalent).
+ * @type {ReadonlyArray<{ file: string; code?: string; prefix?: string; reason: string }>}
  */
 const EQUIVALENT = [
   // src/engine/directives.ts
@@ -24,6 +24,9 @@ const EQUIVALENT = [
   { file: 'src/engine/directives.ts', code: '[...active].sort((a, b) => a.comment.span.start - b.comment.span.start)', reason: 'every dialect hands its comments over in source order, so the sort never moves one' },
   { file: 'src/engine/directives.ts', code: 'd.comment.span.start > m.span.start', reason: 'a message never starts on the first character of a comment, so > and >= agree' },
   { file: 'src/engine/directives.ts', code: "by.rules.length === 0 ? '*' : ruleId", reason: 'a rule-less directive is idle exactly when its used set is empty, whatever was added to it' },
+  // src/engine/fix.ts
+  { file: 'src/engine/fix.ts', prefix: 'for (const path of overrides.keys())', reason: 'a safety net: the proof (src/engine/proof.ts, invariant 1) refuses every fix that parses worse, so no file is ever reverted' },
+  { file: 'src/engine/fix.ts', prefix: 'if (reverted.length > 0)', reason: 'same safety net: reverted is always empty' },
 ];
 
 /** @param {any} path a babel NodePath */
@@ -33,7 +36,7 @@ function equivalentReason(path) {
   const { start, end } = path.node;
   if (typeof code !== 'string' || typeof start !== 'number' || typeof end !== 'number') return undefined;
   const text = code.slice(start, end);
-  return EQUIVALENT.find((e) => (file === '' || file.endsWith(e.file)) && text === e.code)?.reason;
+  return EQUIVALENT.find((e) => (file === '' || file.endsWith(e.file)) && (e.code !== undefined ? text === e.code : e.prefix !== undefined && text.startsWith(e.prefix)))?.reason;
 }
 
 export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'equivalent-mutants', { shouldIgnore: equivalentReason })];
