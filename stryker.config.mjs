@@ -24,6 +24,8 @@ const EQUIVALENT = [
   { file: 'src/engine/directives.ts', code: '[...active].sort((a, b) => a.comment.span.start - b.comment.span.start)', reason: 'every dialect hands its comments over in source order, so the sort never moves one' },
   { file: 'src/engine/directives.ts', code: 'd.comment.span.start > m.span.start', reason: 'a message never starts on the first character of a comment, so > and >= agree' },
   { file: 'src/engine/directives.ts', code: "by.rules.length === 0 ? '*' : ruleId", reason: 'a rule-less directive is idle exactly when its used set is empty, whatever was added to it' },
+  // src/model/simulate.ts
+  { file: 'src/model/simulate.ts', code: 'options.trace ? lines.map((l) => l.value) : []', reason: 'without trace, `before` is never read' },
   // src/engine/fix.ts
   { file: 'src/engine/fix.ts', prefix: 'for (const path of overrides.keys())', reason: 'a safety net: the proof (src/engine/proof.ts, invariant 1) refuses every fix that parses worse, so no file is ever reverted' },
   { file: 'src/engine/fix.ts', prefix: 'if (reverted.length > 0)', reason: 'same safety net: reverted is always empty' },
