@@ -9,6 +9,7 @@
  * listed in EQUIVALENT below with a one-line reason each, matched by file and by the exact source
  * text of the mutated node (so they survive line shifts), and reported as "Ignored".
  */
+import { readFileSync } from 'node:fs';
 import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
 
 /**
@@ -32,14 +33,37 @@ const EQUIVALENT = [
   { file: 'src/engine/fix.ts', prefix: 'if (reverted.length > 0)', reason: 'same safety net: reverted is always empty' },
 ];
 
-/** @param {any} path a babel NodePath */
+/** @type {Map<string, string | null>} */
+const sources = new Map();
+
+/** The text of a listed file (offsets of the parsed nodes refer to it). */
+function sourceOf(/** @type {string} */ file) {
+  if (!sources.has(file)) {
+    try {
+      sources.set(file, readFileSync(file, 'utf8'));
+    } catch {
+      sources.set(file, null);
+    }
+  }
+  return sources.get(file) ?? null;
+}
+
+/**
+ * Stryker's ignorer hook: the reason a node is listed in EQUIVALENT, or undefined. Babel gives
+ * the node's offsets and, in `loc.filename`, the base name of its file.
+ * @param {any} path a babel NodePath
+ */
 function equivalentReason(path) {
-  const file = String(path.hub?.file?.opts?.filename ?? '').replaceAll('\\', '/');
-  const code = path.hub?.file?.code;
-  const { start, end } = path.node;
-  if (typeof code !== 'string' || typeof start !== 'number' || typeof end !== 'number') return undefined;
-  const text = code.slice(start, end);
-  return EQUIVALENT.find((e) => (file === '' || file.endsWith(e.file)) && (e.code !== undefined ? text === e.code : e.prefix !== undefined && text.startsWith(e.prefix)))?.reason;
+  const { start, end, loc } = path.node;
+  if (typeof start !== 'number' || typeof end !== 'number') return undefined;
+  const name = typeof loc?.filename === 'string' ? loc.filename.replaceAll('\\', '/').split('/').pop() : undefined;
+  for (const e of EQUIVALENT) {
+    if (name !== undefined && e.file.split('/').pop() !== name) continue;
+    const text = sourceOf(e.file)?.slice(start, end);
+    if (text === undefined) continue;
+    if (e.code !== undefined ? text === e.code : e.prefix !== undefined && text.startsWith(e.prefix)) return e.reason;
+  }
+  return undefined;
 }
 
 export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'equivalent-mutants', { shouldIgnore: equivalentReason })];
