@@ -136,7 +136,7 @@ export function applyDirectives(
     }
     if (by) {
       by.used.add(by.rules.length === 0 ? '*' : ruleId);
-      suppressed.push(m);
+      suppressed.push({ ...m, suppressions: [{ kind: 'directive', justification: by.reason }] });
     } else kept.push(m);
   }
 
