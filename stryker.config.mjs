@@ -20,7 +20,6 @@ import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
  */
 const EQUIVALENT = [
   // src/engine/directives.ts
-  { file: 'src/engine/directives.ts', code: 'rest.slice(sep.index + sep[0].length).trim()', reason: 'the reason is only tested for emptiness, and it is never blanks only: the comment text is trimmed and the separator takes the blank before the reason' },
   { file: 'src/engine/directives.ts', code: 'at < 0', reason: 'parse() only accepts a comment whose text starts with "lint-proxy-config-", and the comment markers (#, <!--) come before it, so at > 0' },
   { file: 'src/engine/directives.ts', code: 'directives.length === 0', reason: 'a shortcut: without directives the general path also keeps every message in order and suppresses nothing' },
   { file: 'src/engine/directives.ts', code: '[...active].sort((a, b) => a.comment.span.start - b.comment.span.start)', reason: 'every dialect hands its comments over in source order, so the sort never moves one' },
