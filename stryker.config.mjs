@@ -87,6 +87,8 @@ export default {
   incrementalFile: 'reports/stryker-incremental.json',
   concurrency: 1,
   timeoutMS: 60_000,
+  // The initial run of every suite takes minutes on a busy two-core machine.
+  dryRunTimeoutMinutes: 30,
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
