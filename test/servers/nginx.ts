@@ -111,7 +111,8 @@ export async function startNginx(prefix: string, port: number, conf = 'nginx.con
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let exited = false;
   const done = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const deadline = Date.now() + 10_000;
+  // Generous: on a loaded two-core machine a master with many server blocks takes seconds.
+  const deadline = Date.now() + 30_000;
   while (!(await canConnect(port))) {
     if (exited || Date.now() > deadline) {
       child.kill('SIGKILL');
