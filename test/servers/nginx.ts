@@ -111,8 +111,7 @@ export async function startNginx(prefix: string, port: number, conf = 'nginx.con
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let exited = false;
   const done = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  // Generous: on a loaded two-core machine a master with many server blocks takes seconds.
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000; // a config of a thousand servers on a loaded machine
   while (!(await canConnect(port))) {
     if (exited || Date.now() > deadline) {
       child.kill('SIGKILL');
