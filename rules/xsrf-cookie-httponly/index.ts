@@ -12,6 +12,8 @@ import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { describeBackends, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
+import { describeRequests } from '../../src/model/requests.js';
+import { branchesOf, type Assumption, type SimResult } from '../../src/model/simulate.js';
 import type { Span } from '../../src/source.js';
 import { proveExclusions, type ProposedExclusion } from './prove.js';
 
@@ -22,6 +24,8 @@ interface Finding {
   readonly hitBackends: Set<BackendKind>;
   /** Kinds the op could have reached in the endpoints where it hit. */
   readonly reachable: Set<BackendKind>;
+  /** The request outcomes under which the cookie breaks (empty: every request). */
+  readonly assumptions: readonly Assumption[];
 }
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
@@ -44,10 +48,12 @@ function labelOf(op: CookieOp, cause: Span): string {
 
 function collect(ctx: RuleContext): Finding[] {
   const findings = new Map<string, Finding>();
-  const record = (change: LineChange, name: string, kind: BackendKind, reachable: readonly BackendKind[]) => {
+  const record = (change: LineChange, name: string, kind: BackendKind, reachable: readonly BackendKind[], assumptions: readonly Assumption[]) => {
     const key = spanKey(change.cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op: change.op, cause: change.cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set() }));
+    if (!f) findings.set(key, (f = { op: change.op, cause: change.cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), assumptions }));
+    // The requests named in the message: the fewest assumptions under which the cookie breaks.
+    else if (assumptions.length < f.assumptions.length) (f as { assumptions: readonly Assumption[] }).assumptions = assumptions;
     f.cookies.add(name);
     f.hitBackends.add(kind);
     for (const k of reachable) if (change.op.reaches.includes(k)) f.reachable.add(k);
@@ -58,14 +64,18 @@ function collect(ctx: RuleContext): Finding[] {
       for (const { name } of ctx.catalog.xsrf) {
         for (const sample of samplesFor(name, { attributes })) {
           const result = ctx.sim.run(group.pipeline, kind, [sample]);
-          // A crashing or undecidable pipeline is reported by its own rule.
-          if (result.crash || result.tooComplex) continue;
-          if (!result.lines.some((l) => l.origin === sample && httpOnlyGain(l))) continue;
+          // A crashing or undecidable branch is reported by its own rule; every other branch is
+          // a set of requests on which the cookie must stay readable.
+          const hits = (r: SimResult) => !r.crash && !r.tooComplex && r.lines.some((l) => l.origin === sample && httpOnlyGain(l));
+          if (!branchesOf(result).some(hits)) continue;
           // Blame the directive of every pipeline that behaves like this one.
           for (const pipeline of group.pipelines) {
-            for (const line of ctx.sim.run(pipeline, kind, [sample]).lines) {
-              const gain = line.origin === sample ? httpOnlyGain(line) : undefined;
-              if (gain) record(gain, name, kind, group.backends);
+            for (const branch of branchesOf(ctx.sim.run(pipeline, kind, [sample]))) {
+              if (!hits(branch)) continue;
+              for (const line of branch.lines) {
+                const gain = line.origin === sample ? httpOnlyGain(line) : undefined;
+                if (gain) record(gain, name, kind, group.backends, branch.assumptions);
+              }
             }
           }
         }
@@ -82,7 +92,7 @@ function orderedCookies(ctx: RuleContext, names: ReadonlySet<string>): string[] 
 function message(ctx: RuleContext, f: Finding, note: string): string {
   const names = orderedCookies(ctx, f.cookies);
   const backends = describeBackends([...f.hitBackends], [...f.reachable]);
-  const condition = f.op.condition && f.op.condition.value === 'unknown' ? `(when ${f.op.condition.text})` : '';
+  const condition = describeRequests(f.assumptions);
   const scope = [backends, condition].filter(Boolean).join(' ');
   return (
     `${labelOf(f.op, f.cause)} adds HttpOnly to ${describeCookies(ctx.catalog, names)}${scope ? ` ${scope}` : ''}: ` +

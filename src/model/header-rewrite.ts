@@ -49,8 +49,33 @@ export interface Condition {
   /** As written: `env=!no_httponly`, `expr=%{REQUEST_URI} =~ m#^/jira#`, `preCondition="No HttpOnly"`. */
   readonly text: string;
   readonly span?: Span;
-  /** Known truth value, or `unknown` (then simulated as true: the linter assumes the worst). */
+  /**
+   * Known truth value, or `unknown`: the simulation then explores both outcomes, the requests
+   * where it holds and those where it does not (src/model/simulate.ts).
+   */
   readonly value: boolean | 'unknown';
+  /**
+   * For an `unknown` condition: the undecided request tests that must all come out as stated for
+   * the op to run (a conjunction). Tests with the same {@link ConditionLiteral.key} are the same
+   * fact of one request, so `<If c>` and its `<Else>` never both run. Absent: one test, keyed by
+   * {@link text}.
+   */
+  readonly literals?: readonly ConditionLiteral[];
+}
+
+/** One undecided test of a request, and the outcome an op needs from it. */
+export interface ConditionLiteral {
+  /** The request fact tested, e.g. `expr:%{REQUEST_URI} =~ m#^/a#`, `env:no_httponly`. */
+  readonly key: string;
+  readonly holds: boolean;
+  /** The test as written, for messages: `<If "%{REQUEST_URI} =~ m#^/a#">`, `env=no_httponly`. */
+  readonly text: string;
+  /**
+   * When the test is a PCRE match of the request path (`%{REQUEST_URI} =~ m#\.js$#`,
+   * `-R`-free `%{REQUEST_URI} !~ ...` negated via `negated`): the pattern, so messages can name a
+   * request path on which the test comes out as assumed.
+   */
+  readonly uriPattern?: { readonly source: string; readonly negated: boolean };
 }
 
 /** What a simulated response looks like, beyond its cookies. */

@@ -11,10 +11,11 @@
  *   inherited by every virtual host) and nothing anywhere unsets it. Otherwise: unknown.
  * - `expr=` and `<If>`/`<ElseIf>`/`<Else>` are ap_expr expressions: only the literals `true`
  *   and `false` are decided; an `<ElseIf>`/`<Else>` is false when an earlier branch is true.
- * Unknown conditions are simulated as true (the linter assumes the worst), see
- * src/model/simulate.ts.
+ * Undecided conditions carry their tests as literals keyed by the fact they read (`expr:<text>`,
+ * `env:<NAME>`): the simulation explores both outcomes of each, and the same test met twice on
+ * one request comes out the same (src/model/simulate.ts).
  */
-import type { Condition } from '../../model/header-rewrite.js';
+import type { Condition, ConditionLiteral } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
 import type { Block, ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
@@ -129,10 +130,44 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
 }
 
 function literal(expr: string): boolean | 'unknown' {
-  const t = expr.trim().replace(/^"(.*)"$/s, '$1').trim();
+  const t = exprText(expr);
   if (t === 'true') return true;
   if (t === 'false') return false;
   return 'unknown';
+}
+
+/** An ap_expr as one comparable text: quotes and outer blanks removed. */
+function exprText(expr: string): string {
+  return expr.trim().replace(/^"(.*)"$/s, '$1').trim();
+}
+
+/**
+ * `%{REQUEST_URI} =~ /re/`, `=~ m#re#`, `!~ ...` (ap_expr's regex match on the request path):
+ * the pattern, so a message can name a path the test selects. Other expressions: undefined.
+ */
+function uriPatternOf(expr: string): ConditionLiteral['uriPattern'] {
+  const m = /^%\{(?:REQUEST_URI|SCRIPT_URL|DOCUMENT_URI)\}\s*([=!])~\s*(?:m(.)|(\/))(.*)$/s.exec(exprText(expr));
+  if (!m) return undefined;
+  const delimiter = m[2] ?? m[3]!;
+  const body = m[4]!;
+  if (!body.endsWith(delimiter) || body.length < 1) return undefined;
+  const source = body.slice(0, -1);
+  if (source.includes(delimiter)) return undefined;
+  return { source, negated: m[1] === '!' };
+}
+
+/** A test of an ap_expr, keyed by its text. */
+function exprLiteral(expr: string, holds: boolean, text: string): ConditionLiteral {
+  const uriPattern = uriPatternOf(expr);
+  return { key: `expr:${exprText(expr)}`, holds, text, ...(uriPattern ? { uriPattern } : {}) };
+}
+
+/** A condition from its undecided tests (none: always true) or a test known false. */
+function fromLiterals(text: string, span: Span | undefined, literals: readonly ConditionLiteral[] | false): Condition {
+  const base = span ? { text, span } : { text };
+  if (literals === false) return { ...base, value: false };
+  if (literals.length === 0) return { ...base, value: true };
+  return { ...base, value: 'unknown', literals };
 }
 
 /** The condition of an env clause (`env=VAR`, `env=!VAR`, `expr=...`); null for `early`. */
@@ -141,19 +176,35 @@ export function envClauseCondition(clause: string, span: Span, facts: EnvFacts, 
     const negate = clause[4] === '!';
     const name = clause.slice(negate ? 5 : 4);
     const known = facts.alwaysSet(name, server) ? true : facts.maySet(name) ? 'unknown' : false;
-    const value = known === 'unknown' ? known : negate ? !known : known;
-    return { text: clause, span, value };
+    if (known === 'unknown') return fromLiterals(clause, span, [{ key: `env:${name}`, holds: !negate, text: `env=${name}` }]);
+    return { text: clause, span, value: negate ? !known : known };
   }
-  if (/^expr=/i.test(clause)) return { text: clause, span, value: literal(clause.slice(5)) };
+  if (/^expr=/i.test(clause)) {
+    const value = literal(clause.slice(5));
+    if (value !== 'unknown') return { text: clause, span, value };
+    return fromLiterals(clause, span, [exprLiteral(clause.slice(5), true, clause)]);
+  }
   return null;
 }
 
-function ifValue(block: Block): boolean | 'unknown' {
-  const own = block.ifKind === 'else' ? true : literal(block.arg);
-  const earlier = (block.previous ?? []).map(ifValue);
-  if (earlier.some((v) => v === true)) return false;
-  if (earlier.every((v) => v === false)) return own;
-  return own === false ? false : 'unknown';
+/**
+ * The tests a branch of an `<If>`/`<ElseIf>`/`<Else>` chain needs: every earlier branch's
+ * expression false and its own true (ap_if_walk stops at the first that holds). Computed from
+ * each branch's own expression, so a chain of n branches costs n, not 2^n.
+ */
+function ifLiterals(block: Block): ConditionLiteral[] | false {
+  const out: ConditionLiteral[] = [];
+  for (const p of block.previous ?? []) {
+    const v = literal(p.arg);
+    if (v === true) return false;
+    if (v === 'unknown') out.push(exprLiteral(p.arg, false, p.label));
+  }
+  if (block.ifKind !== 'else') {
+    const own = literal(block.arg);
+    if (own === false) return false;
+    if (own === 'unknown') out.push(exprLiteral(block.arg, true, block.label));
+  }
+  return out;
 }
 
 /** The conditions of the `<If>`-family blocks around a directive, outermost first. */
@@ -161,7 +212,7 @@ export function ifConditions(block: Block): Condition[] {
   const out: Condition[] = [];
   for (let b: Block | null = block; b; b = b.parent) {
     if (b.kind !== 'if' || !b.section) continue;
-    out.unshift({ text: b.label, span: b.section.span, value: ifValue(b) });
+    out.unshift(fromLiterals(b.label, b.section.span, ifLiterals(b)));
   }
   return out;
 }
@@ -171,7 +222,8 @@ export function combineConditions(conditions: readonly (Condition | null)[]): Co
   const list = conditions.filter((c): c is Condition => c !== null);
   if (list.length === 0) return null;
   if (list.length === 1) return list[0]!;
-  const value = list.some((c) => c.value === false) ? false : list.every((c) => c.value === true) ? true : 'unknown';
+  const text = list.map((c) => c.text).join(' and ');
   const span = list[list.length - 1]!.span;
-  return span ? { text: list.map((c) => c.text).join(' and '), span, value } : { text: list.map((c) => c.text).join(' and '), value };
+  if (list.some((c) => c.value === false)) return fromLiterals(text, span, false);
+  return fromLiterals(text, span, list.flatMap((c) => (c.value === 'unknown' ? (c.literals ?? [{ key: `cond:${c.text}`, holds: true, text: c.text }]) : [])));
 }

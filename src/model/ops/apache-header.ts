@@ -19,6 +19,7 @@
  *   (verified on httpd 2.4.71: `Header add Set-Cookie x early` is sent before the backend's).
  *   Pipelines put them first (src/dialects/apache/endpoints.ts).
  */
+import { conditionKey } from '../condition-key.js';
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import type { BackendKind } from '../backends.js';
@@ -178,7 +179,7 @@ export function createApacheHeaderOp<T extends object = object>(init: ApacheHead
       init.header.toLowerCase(),
       init.pattern ? [init.pattern.source, init.pattern.regex?.options ?? null, init.pattern.error ?? null] : null,
       init.format ? expandFormat(init.format, init.formatEnv) : null,
-      init.condition ? [init.condition.text, init.condition.value] : null,
+      conditionKey(init.condition),
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): OpOutcome | void {
       if (!touchesCookies) return;

@@ -1,0 +1,46 @@
+/**
+ * Naming the requests a finding is about: "for requests where `<If "...">` does not hold, such
+ * as `/`". The tests come from the branch of the simulation on which a cookie broke
+ * (src/model/simulate.ts); a sample path is named when every test reads the request path.
+ */
+import { compileRegex, toByteString } from '../regex/index.js';
+import type { ConditionLiteral } from './header-rewrite.js';
+import type { Assumption } from './simulate.js';
+
+/** Paths tried, in order, as an example of a request the tests select. */
+const CANDIDATE_PATHS = ['/', '/index.html', '/app/', '/login', '/api/v1/items', '/static/app.js', '/static/style.css', '/images/logo.png', '/index.php', '/a'];
+
+function uriMatches(literal: ConditionLiteral, path: string): boolean | undefined {
+  const test = literal.uriPattern;
+  if (!test) return undefined;
+  // httpd's ap_expr regexes: PCRE with AP_REG_DEFAULT (DOTALL | DOLLAR_ENDONLY).
+  const compiled = compileRegex(test.source, { flavor: 'pcre', dotAll: true, dollarEndOnly: true });
+  if (!compiled.ok) return undefined;
+  try {
+    const matched = compiled.regex.exec(toByteString(path), 0) !== null;
+    return test.negated ? !matched : matched;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request path on which every assumption comes out as assumed, when one is easy to name. */
+export function examplePath(assumptions: readonly Assumption[]): string | undefined {
+  if (assumptions.length === 0 || assumptions.some((a) => !a.literal.uriPattern)) return undefined;
+  return CANDIDATE_PATHS.find((p) => assumptions.every((a) => uriMatches(a.literal, p) === a.holds));
+}
+
+/** `for requests where <If ...> does not hold, such as /`, or '' when the result holds for every request. */
+export function describeRequests(assumptions: readonly Assumption[]): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const a of assumptions) {
+    if (seen.has(a.literal.key)) continue;
+    seen.add(a.literal.key);
+    parts.push(`${a.literal.text} ${a.holds ? 'holds' : 'does not hold'}`);
+  }
+  if (parts.length === 0) return '';
+  const shown = parts.length > 3 ? [...parts.slice(0, 3), `${parts.length - 3} more`] : parts;
+  const example = examplePath(assumptions);
+  return `for requests where ${shown.join(' and ')}${example ? `, such as ${example}` : ''}`;
+}
