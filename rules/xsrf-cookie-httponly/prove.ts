@@ -16,7 +16,7 @@ import { createSimulator } from '../../src/engine/simulator.js';
 import type { CookieOp, HeaderRewriteModel, SetCookieLine } from '../../src/model/header-rewrite.js';
 import { httpOnlyGains } from '../../src/model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
-import type { SimResult } from '../../src/model/simulate.js';
+import { branchesOf, type SimResult } from '../../src/model/simulate.js';
 import type { Span } from '../../src/source.js';
 
 export interface ProposedExclusion {
@@ -128,21 +128,41 @@ export function proveExclusions(
 
 type Runner = (values: readonly string[]) => Check;
 
+/**
+ * A result's branches (the outcomes on different requests) as a set of texts. A fix edits
+ * patterns, not conditions, so before and after must give the same set of outcomes.
+ */
+function outcomeSet(result: SimResult, text: (branch: SimResult) => string): Set<string> {
+  return new Set(branchesOf(result).map(text));
+}
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
 function checkOthers(responses: readonly (readonly string[])[], run: Runner, relaxed: boolean, catalog?: CookieCatalog): string | undefined {
   const isXsrf = (value: string) => catalog?.xsrf.some((c) => c.name === parseSetCookie(value).name) ?? false;
   for (const values of responses) {
     const { before, after, where } = run(values);
-    if (Boolean(before.crash) !== Boolean(after.crash)) return `the edit changes whether the server answers at ${where}`;
-    if (before.tooComplex || after.tooComplex) return `a pattern is too complex to evaluate at ${where}`;
-    const bl = before.lines.filter((l) => !isXsrf(l.origin ?? l.value));
-    const al = after.lines.filter((l) => !isXsrf(l.origin ?? l.value));
-    if (bl.length !== al.length) return `the edit changes how many cookies are sent at ${where}`;
-    for (let i = 0; i < bl.length; i++) {
-      const bv = bl[i]!.value;
-      const av = al[i]!.value;
-      if (bv === av) continue;
-      if (relaxed && keepsSecurity(bv, av)) continue;
-      return `the edit changes ${JSON.stringify(values[0])} at ${where}: ${JSON.stringify(bv)} became ${JSON.stringify(av)}`;
+    const bb = branchesOf(before);
+    const ab = branchesOf(after);
+    if (bb.some((b) => b.crash) !== ab.some((b) => b.crash)) return `the edit changes whether the server answers at ${where}`;
+    if ([...bb, ...ab].some((b) => b.tooComplex)) return `a pattern is too complex to evaluate at ${where}`;
+    const others = (r: SimResult) => r.lines.filter((l) => !isXsrf(l.origin ?? l.value));
+    if (bb.length !== 1 || ab.length !== 1) {
+      const text = (r: SimResult) => (r.crash ? '\u0000crash' : others(r).map((l) => l.value).join('\n'));
+      if (sameSet(outcomeSet(before, text), outcomeSet(after, text))) continue;
+      if (!relaxed || bb.length !== ab.length) return `the edit changes the cookies sent for some requests at ${where}`;
+    }
+    for (let k = 0; k < bb.length; k++) {
+      const bl = others(bb[k]!);
+      const al = others(ab[k]!);
+      if (bl.length !== al.length) return `the edit changes how many cookies are sent at ${where}`;
+      for (let i = 0; i < bl.length; i++) {
+        const bv = bl[i]!.value;
+        const av = al[i]!.value;
+        if (bv === av) continue;
+        if (relaxed && keepsSecurity(bv, av)) continue;
+        return `the edit changes ${JSON.stringify(values[0])} at ${where}: ${JSON.stringify(bv)} became ${JSON.stringify(av)}`;
+      }
     }
   }
   return undefined;
@@ -157,8 +177,25 @@ function checkXsrf(
 ): string | undefined {
   for (const { name, sample } of samples) {
     const { before, after, where } = run([sample]);
-    if (Boolean(before.crash) !== Boolean(after.crash)) return `the edit changes whether the server answers at ${where}`;
-    if (before.tooComplex || after.tooComplex) return `a pattern is too complex to evaluate at ${where}`;
+    const bb = branchesOf(before);
+    const ab = branchesOf(after);
+    if (bb.some((b) => b.crash) !== ab.some((b) => b.crash)) return `the edit changes whether the server answers at ${where}`;
+    if ([...bb, ...ab].some((b) => b.tooComplex)) return `a pattern is too complex to evaluate at ${where}`;
+    if (bb.length !== 1 || ab.length !== 1) {
+      // Several outcomes: compare them as sets, and check that no outcome still gains HttpOnly from the edit.
+      const text = (r: SimResult) => {
+        const l = lineFor(r, sample);
+        if (!l) return '\u0000absent';
+        return excluded.has(name) ? canonicalCookie(l.value, ['httponly']) : l.value;
+      };
+      if (!sameSet(outcomeSet(before, text), outcomeSet(after, text)) && !relaxed) {
+        return `the edit changes ${excluded.has(name) ? 'more than HttpOnly on ' : ''}${name} for some requests at ${where}`;
+      }
+      if (!hasHttpOnly(sample) && excluded.has(name) && ab.some((r) => { const l = lineFor(r, sample); return l !== undefined && httpOnlyGains(l).some((c) => fromFix(c.op, c.cause)); })) {
+        return `${name} still gets HttpOnly from the edited directive at ${where}`;
+      }
+      continue;
+    }
     const bl = lineFor(before, sample);
     const al = lineFor(after, sample);
     if (!bl || !al) {
