@@ -5,7 +5,7 @@
  */
 import { compileRegex, toByteString } from '../regex/index.js';
 import type { ConditionLiteral } from './header-rewrite.js';
-import type { Assumption } from './simulate.js';
+import type { Assumption, SimResult } from './simulate.js';
 
 /** Paths tried, in order, as an example of a request the tests select. */
 const CANDIDATE_PATHS = ['/', '/index.html', '/app/', '/login', '/api/v1/items', '/static/app.js', '/static/style.css', '/images/logo.png', '/index.php', '/a'];
@@ -43,4 +43,11 @@ export function describeRequests(assumptions: readonly Assumption[]): string {
   const shown = parts.length > 3 ? [...parts.slice(0, 3), `${parts.length - 3} more`] : parts;
   const example = examplePath(assumptions);
   return `for requests where ${shown.join(' and ')}${example ? `, such as ${example}` : ''}`;
+}
+
+/** Why a simulation was cut short, as one sentence (src/model/simulate.ts `bounded`). */
+export function boundedNote(bounded: NonNullable<SimResult['bounded']>): string {
+  return bounded.reason === 'branches'
+    ? `${bounded.op.label}: the conditions before it give ${bounded.count} distinct outcomes; only some were explored, so other requests may behave differently.`
+    : `${bounded.op.label}: a Set-Cookie line has grown to ${bounded.count} bytes or changed too many times; it and the directives after it were not evaluated.`;
 }

@@ -190,6 +190,12 @@ export const REAL_CASES: readonly RealCase[] = [
     requests: { '<FilesMatch "\\.php$">': '/index.php' },
   },
   {
+    name: 'php-fpm-locationmatch',
+    mounts: false,
+    body: '    <LocationMatch "^/(.*\\.php)$">\n        ProxyPassMatch @FCGI@/srv/$1\n    </LocationMatch>\n    Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n    Header edit Set-Cookie ^(.*)$ "$1; OnSuccess"',
+    requests: { '<LocationMatch "^/(.*\\.php)$">': '/app/index.php' },
+  },
+  {
     name: 'directory-vs-proxy',
     body: '    <Directory />\n        Header always edit Set-Cookie "$" "; Dir"\n        Header edit Set-Cookie "$" "; DirOnSuccess"\n    </Directory>',
   },
