@@ -48,6 +48,6 @@ export function describeRequests(assumptions: readonly Assumption[]): string {
 /** Why a simulation was cut short, as one sentence (src/model/simulate.ts `bounded`). */
 export function boundedNote(bounded: NonNullable<SimResult['bounded']>): string {
   return bounded.reason === 'branches'
-    ? `${bounded.op.label}: the conditions before it give ${bounded.count} distinct outcomes; only some were explored, so other requests may behave differently.`
+    ? `${bounded.op.label}: the conditions up to here give ${bounded.count} distinct outcomes and only some were explored, so other requests may behave differently.`
     : `${bounded.op.label}: a Set-Cookie line has grown to ${bounded.count} bytes or changed too many times; it and the directives after it were not evaluated.`;
 }
