@@ -8,6 +8,6 @@ import type { Condition } from './header-rewrite.js';
 
 export function conditionKey(condition: Condition | null): (string | boolean)[] | null {
   if (!condition) return null;
-  const literals = condition.value === 'unknown' ? (condition.literals ?? []).map((l) => `${l.holds ? '+' : '-'}${l.key}`) : [];
+  const literals = condition.value === 'unknown' ? (condition.literals ?? []).map((l) => `${l.holds ? '+' : '-'}${l.key}${l.branch ? `#${l.branch.index}/${l.branch.count}/${l.branch.impossible.toString(16)}` : ''}`) : [];
   return [condition.text, String(condition.value), ...literals];
 }

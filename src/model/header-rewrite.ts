@@ -65,17 +65,32 @@ export interface Condition {
 
 /** One undecided test of a request, and the outcome an op needs from it. */
 export interface ConditionLiteral {
-  /** The request fact tested, e.g. `expr:%{REQUEST_URI} =~ m#^/a#`, `env:no_httponly`. */
+  /**
+   * The request fact tested, e.g. `expr:%{REQUEST_URI} =~ m#^/a#`, `env:no_httponly`, or for an
+   * `<If>`/`<ElseIf>`/`<Else>` chain `chain:<its expressions>` (one fact: which branch runs).
+   */
   readonly key: string;
+  /** For a boolean fact: the value the op needs. For a chain: true (the op needs {@link branch} to run). */
   readonly holds: boolean;
   /** The test as written, for messages: `<If "%{REQUEST_URI} =~ m#^/a#">`, `env=no_httponly`. */
   readonly text: string;
   /**
-   * When the test is a PCRE match of the request path (`%{REQUEST_URI} =~ m#\.js$#`,
-   * `-R`-free `%{REQUEST_URI} !~ ...` negated via `negated`): the pattern, so messages can name a
-   * request path on which the test comes out as assumed.
+   * For a chain: the branch the op sits in (`index`, the `<Else>` or "none" being `count - 1`),
+   * and the branches whose expression is literally false (`impossible`, bit i = branch i): a
+   * request takes exactly one possible branch.
    */
-  readonly uriPattern?: { readonly source: string; readonly negated: boolean };
+  readonly branch?: { readonly index: number; readonly count: number; readonly impossible: bigint };
+  /**
+   * Messages: how to say that the test came out as the op needs (`holds`) or not (`fails`).
+   * Default: "<text> holds" / "<text> does not hold".
+   */
+  readonly phrase?: { readonly holds: string; readonly fails: string };
+  /**
+   * When the test reads the request path (`%{REQUEST_URI} =~ m#\.js$#`, `!~ ...`): the PCRE
+   * patterns that must all come out as stated for the test to hold, so messages can name a
+   * request path on which it holds or fails.
+   */
+  readonly uriTests?: readonly { readonly source: string; readonly negated: boolean }[];
 }
 
 /** What a simulated response looks like, beyond its cookies. */

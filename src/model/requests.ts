@@ -10,9 +10,7 @@ import type { Assumption, SimResult } from './simulate.js';
 /** Paths tried, in order, as an example of a request the tests select. */
 const CANDIDATE_PATHS = ['/', '/index.html', '/app/', '/login', '/api/v1/items', '/static/app.js', '/static/style.css', '/images/logo.png', '/index.php', '/a'];
 
-function uriMatches(literal: ConditionLiteral, path: string): boolean | undefined {
-  const test = literal.uriPattern;
-  if (!test) return undefined;
+function testMatches(test: { readonly source: string; readonly negated: boolean }, path: string): boolean | undefined {
   // httpd's ap_expr regexes: PCRE with AP_REG_DEFAULT (DOTALL | DOLLAR_ENDONLY).
   const compiled = compileRegex(test.source, { flavor: 'pcre', dotAll: true, dollarEndOnly: true });
   if (!compiled.ok) return undefined;
@@ -24,10 +22,23 @@ function uriMatches(literal: ConditionLiteral, path: string): boolean | undefine
   }
 }
 
+/** Whether a request for `path` makes the literal's test hold; undefined when it does not read the path. */
+export function literalHoldsFor(literal: ConditionLiteral, path: string): boolean | undefined {
+  const tests = literal.uriTests;
+  if (!tests || tests.length === 0) return undefined;
+  let all = true;
+  for (const t of tests) {
+    const m = testMatches(t, path);
+    if (m === undefined) return undefined;
+    if (!m) all = false;
+  }
+  return all;
+}
+
 /** A request path on which every assumption comes out as assumed, when one is easy to name. */
 export function examplePath(assumptions: readonly Assumption[]): string | undefined {
-  if (assumptions.length === 0 || assumptions.some((a) => !a.literal.uriPattern)) return undefined;
-  return CANDIDATE_PATHS.find((p) => assumptions.every((a) => uriMatches(a.literal, p) === a.holds));
+  if (assumptions.length === 0 || assumptions.some((a) => !a.literal.uriTests)) return undefined;
+  return CANDIDATE_PATHS.find((p) => assumptions.every((a) => literalHoldsFor(a.literal, p) === a.holds));
 }
 
 /** `for requests where <If ...> does not hold, such as /`, or '' when the result holds for every request. */
@@ -35,9 +46,11 @@ export function describeRequests(assumptions: readonly Assumption[]): string {
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const a of assumptions) {
-    if (seen.has(a.literal.key)) continue;
-    seen.add(a.literal.key);
-    parts.push(`${a.literal.text} ${a.holds ? 'holds' : 'does not hold'}`);
+    const id = `${a.literal.key}\u0000${a.literal.branch?.index ?? ''}\u0000${a.holds}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const phrase = a.literal.phrase;
+    parts.push(phrase ? (a.holds ? phrase.holds : phrase.fails) : `${a.literal.text} ${a.holds ? 'holds' : 'does not hold'}`);
   }
   if (parts.length === 0) return '';
   const shown = parts.length > 3 ? [...parts.slice(0, 3), `${parts.length - 3} more`] : parts;

@@ -18,7 +18,7 @@ export interface SimStep {
 /** An outcome of an undecided request test that a branch of the simulation took. */
 export interface Assumption {
   readonly literal: ConditionLiteral;
-  /** The outcome assumed for the request. */
+  /** The outcome assumed for the request: the tested fact's value, or for a chain literal whether its branch runs. */
   readonly holds: boolean;
   /** The op whose condition made the choice. */
   readonly op: CookieOp;
@@ -123,7 +123,7 @@ interface State {
    */
   policy?: 'run' | 'skip' | 'stopped';
   /** Outcomes of request tests decided on this branch that a later op still reads. */
-  assign: Map<string, boolean>;
+  assign: Map<string, Fact>;
   witness: Assumption[];
   steps: SimStep[];
 }
@@ -153,10 +153,53 @@ function sameLines(a: readonly SetCookieLine[], b: readonly SetCookieLine[]): bo
   return true;
 }
 
+/**
+ * What a branch knows about one request fact: a boolean test's outcome; for an `<If>` chain,
+ * the branch taken (a number) or the branches ruled out (bit i = branch i does not run).
+ */
+type Fact = boolean | number | { readonly not: bigint };
+
+/** Whether the literal holds on a branch that knows `assign`: true, false, or still open. */
+function check(assign: ReadonlyMap<string, Fact>, l: ConditionLiteral): boolean | 'open' {
+  const v = assign.get(l.key);
+  if (v === undefined) return 'open';
+  if (!l.branch) return typeof v === 'boolean' ? v === l.holds : 'open';
+  if (typeof v === 'number') return v === l.branch.index;
+  if (typeof v === 'object') return (v.not >> BigInt(l.branch.index)) & 1n ? false : 'open';
+  return 'open';
+}
+
+/** Records that the literal comes out as `holds`; false when no request can (every branch ruled out). */
+function assume(assign: Map<string, Fact>, l: ConditionLiteral, holds: boolean): boolean {
+  if (!l.branch) {
+    assign.set(l.key, holds === l.holds);
+    return true;
+  }
+  if (holds) {
+    assign.set(l.key, l.branch.index);
+    return true;
+  }
+  const prev = assign.get(l.key);
+  const not = (typeof prev === 'object' ? prev.not : 0n) | (1n << BigInt(l.branch.index)) | l.branch.impossible;
+  const all = (1n << BigInt(l.branch.count)) - 1n;
+  if ((not & all) === all) return false;
+  assign.set(l.key, { not });
+  return true;
+}
+
+/** The assumption that `l` came out as the op needs (`met`) or not: the fact's value, or for a chain whether its branch ran. */
+function assumption(l: ConditionLiteral, met: boolean, op: CookieOp): Assumption {
+  return { literal: l, holds: l.branch ? met : met === l.holds, op };
+}
+
+function factText(v: Fact): string {
+  return typeof v === 'boolean' ? (v ? '+' : '-') : typeof v === 'number' ? `=${v}` : `!${v.not.toString(36)}`;
+}
+
 function stateKey(s: State): string {
   const lines = s.lines.map((l) => `${l.table ?? ''}\u0001${l.producer}\u0001${l.origin ?? '\u0002'}\u0001${l.value}`).join('\u0000');
   if (s.assign.size === 0) return lines;
-  return `${lines}\u0003${[...s.assign.entries()].map(([k, v]) => `${v ? '+' : '-'}${k}`).sort().join('\u0000')}`;
+  return `${lines}\u0003${[...s.assign.entries()].map(([k, v]) => `${factText(v)}${k}`).sort().join('\u0000')}`;
 }
 
 /**
@@ -210,7 +253,7 @@ export function simulate(
       state.steps.push({ op, skipped: 'condition-false', before: values, after: values });
     }
   };
-  const fork = (state: State, assign: Map<string, boolean>): State => ({
+  const fork = (state: State, assign: Map<string, Fact>): State => ({
     lines: cloneLines(state.lines),
     assign,
     witness: [...state.witness],
@@ -241,19 +284,17 @@ export function simulate(
         if (run(state, op)) next.push(state);
         continue;
       }
-      if (literals.some((l) => state.assign.has(l.key) && state.assign.get(l.key) !== l.holds)) {
-        skip(state, op);
-        next.push(state);
-        continue;
-      }
+      let never = false;
       const open: ConditionLiteral[] = [];
       for (const l of literals) {
-        if (state.assign.has(l.key)) continue;
+        const c = check(state.assign, l);
+        if (c === false) never = true;
+        if (c !== 'open') continue;
         const twin = open.find((o) => o.key === l.key);
         if (!twin) open.push(l);
-        else if (twin.holds !== l.holds) open.length = 0; // `c and not c`: never runs
+        else if (twin.holds !== l.holds || twin.branch?.index !== l.branch?.index) never = true; // `c and not c`
       }
-      if (open.length === 0 && literals.some((l) => !state.assign.has(l.key))) {
+      if (never) {
         skip(state, op);
         next.push(state);
         continue;
@@ -264,41 +305,49 @@ export function simulate(
       }
       if (state.policy === 'run' || state.policy === 'skip') {
         // A bounded branch follows its policy without splitting (linear work from here on).
-        const before = state.lines.map((l) => l.value);
-        const runs = state.policy === 'run';
-        if (runs) for (const l of open) state.assign.set(l.key, l.holds);
-        else state.assign.set(open[0]!.key, !open[0]!.holds);
-        if (runs && !run(state, op)) continue;
-        if (!runs) skip(state, op);
-        const after = runs ? state.lines.map((l) => l.value) : before;
-        if (runs && (after.length !== before.length || after.some((v, i) => v !== before[i]))) {
-          for (const l of open) state.witness.push({ literal: l, holds: l.holds, op });
-        } else if (!runs) {
+        const runs = state.policy === 'run' || !assume(state.assign, open[0]!, false);
+        if (runs) {
+          const before = state.lines.map((l) => l.value);
+          for (const l of open) assume(state.assign, l, true);
+          if (!run(state, op)) continue;
+          const after = state.lines.map((l) => l.value);
+          if (after.length !== before.length || after.some((v, i) => v !== before[i])) {
+            for (const l of open) state.witness.push(assumption(l, true, op));
+          }
+        } else {
+          skip(state, op);
           // Whether running it would have changed anything is not computed: name the test only if the op touches cookies here.
-          if (op.reaches.length > 0 && state.lines.length > 0) state.witness.push({ literal: open[0]!, holds: !open[0]!.holds, op });
+          if (op.reaches.length > 0 && state.lines.length > 0) state.witness.push(assumption(open[0]!, false, op));
         }
         next.push(state);
         continue;
       }
       // The branch where every open test comes out as the op needs: it runs.
       const ran = fork(state, new Map(state.assign));
-      for (const l of open) ran.assign.set(l.key, l.holds);
+      for (const l of open) assume(ran.assign, l, true);
       const alive = run(ran, op);
       const differs = !alive || !sameLines(ran.lines, state.lines);
       if (alive) {
-        if (differs) for (const l of open) ran.witness.push({ literal: l, holds: l.holds, op });
+        if (differs) for (const l of open) ran.witness.push(assumption(l, true, op));
         next.push(ran);
       }
       // The branches where it does not: the first open test fails, or the first holds and the second fails...
+      const variants: Map<string, Fact>[] = [];
       for (let j = 0; j < open.length; j++) {
         const assign = new Map(state.assign);
-        for (let k = 0; k < j; k++) assign.set(open[k]!.key, open[k]!.holds);
-        assign.set(open[j]!.key, !open[j]!.holds);
-        const skipped: State = j === open.length - 1 ? { ...state, assign } : fork(state, assign);
-        if (differs) skipped.witness = [...skipped.witness, { literal: open[j]!, holds: !open[j]!.holds, op }];
+        let feasible = true;
+        for (let k = 0; k < j; k++) assume(assign, open[k]!, true);
+        if (!assume(assign, open[j]!, false)) feasible = false;
+        variants.push(feasible ? assign : new Map([['\u0000infeasible', true]]));
+      }
+      variants.forEach((assign, j) => {
+        if (assign.has('\u0000infeasible')) return;
+        const last = variants.slice(j + 1).every((a) => a.has('\u0000infeasible'));
+        const skipped: State = last ? { ...state, assign } : fork(state, assign);
+        if (differs) skipped.witness = [...skipped.witness, assumption(open[j]!, false, op)];
         skip(skipped, op);
         next.push(skipped);
-      }
+      });
     }
     // Forget tests no later op reads, then merge branches that became identical.
     const merged = new Map<string, State>();

@@ -4,8 +4,7 @@
  * of the request path (`%{REQUEST_URI} =~ ...`) are evaluated on the path; other tests are
  * decided by the request's `facts` (keyed like the literals: `env:LPC_BOT`), or left open.
  */
-import { toByteString } from '../../src/regex/index.js';
-import { compileRegex } from '../../src/regex/index.js';
+import { literalHoldsFor } from '../../src/model/requests.js';
 import type { ConditionLiteral } from '../../src/model/header-rewrite.js';
 import { branchesOf, type SimResult } from '../../src/model/simulate.js';
 
@@ -13,12 +12,7 @@ export type Facts = Readonly<Record<string, boolean>>;
 
 function outcomeOf(literal: ConditionLiteral, path: string, facts: Facts): boolean | undefined {
   if (literal.key in facts) return facts[literal.key];
-  const test = literal.uriPattern;
-  if (!test) return undefined;
-  const compiled = compileRegex(test.source, { flavor: 'pcre', dotAll: true, dollarEndOnly: true });
-  if (!compiled.ok) return undefined;
-  const matched = compiled.regex.exec(toByteString(path.split('?')[0]!), 0) !== null;
-  return test.negated ? !matched : matched;
+  return literalHoldsFor(literal, path.split('?')[0]!);
 }
 
 /** Indexes of the branches of `result` consistent with a request for `path`. */

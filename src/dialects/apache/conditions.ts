@@ -145,7 +145,7 @@ function exprText(expr: string): string {
  * `%{REQUEST_URI} =~ /re/`, `=~ m#re#`, `!~ ...` (ap_expr's regex match on the request path):
  * the pattern, so a message can name a path the test selects. Other expressions: undefined.
  */
-function uriPatternOf(expr: string): ConditionLiteral['uriPattern'] {
+function uriTestOf(expr: string): { source: string; negated: boolean } | undefined {
   const m = /^%\{(?:REQUEST_URI|SCRIPT_URL|DOCUMENT_URI)\}\s*([=!])~\s*(?:m(.)|(\/))(.*)$/s.exec(exprText(expr));
   if (!m) return undefined;
   const delimiter = m[2] ?? m[3]!;
@@ -158,8 +158,8 @@ function uriPatternOf(expr: string): ConditionLiteral['uriPattern'] {
 
 /** A test of an ap_expr, keyed by its text. */
 function exprLiteral(expr: string, holds: boolean, text: string): ConditionLiteral {
-  const uriPattern = uriPatternOf(expr);
-  return { key: `expr:${exprText(expr)}`, holds, text, ...(uriPattern ? { uriPattern } : {}) };
+  const test = uriTestOf(expr);
+  return { key: `expr:${exprText(expr)}`, holds, text, ...(test ? { uriTests: [test] } : {}) };
 }
 
 /** A condition from its undecided tests (none: always true) or a test known false. */
@@ -187,23 +187,88 @@ export function envClauseCondition(clause: string, span: Span, facts: EnvFacts, 
   return null;
 }
 
+interface ChainFacts {
+  readonly key: string;
+  /** Branches a request can take: one per block, plus "none" when there is no `<Else>`. */
+  readonly count: number;
+  readonly values: readonly (boolean | 'unknown')[];
+  /** Bit i: branch i never runs (its expression is false, or an earlier one is always true). */
+  readonly impossible: bigint;
+  readonly tests: readonly ({ source: string; negated: boolean } | undefined)[];
+}
+
+const chainFacts = new WeakMap<readonly Block[], ChainFacts>();
+
+/** What the configuration decides about an `<If>` chain, computed once per chain. */
+function factsOf(chain: readonly Block[]): ChainFacts {
+  let facts = chainFacts.get(chain);
+  if (facts) return facts;
+  const hasElse = chain[chain.length - 1]?.ifKind === 'else';
+  const count = hasElse ? chain.length : chain.length + 1;
+  const values = chain.map((b) => (b.ifKind === 'else' ? true : literal(b.arg)));
+  let impossible = 0n;
+  let decided = false;
+  for (let i = 0; i < count; i++) {
+    const v = i < values.length ? values[i]! : true; // "none": runs when every branch fails
+    if (decided || v === false) impossible |= 1n << BigInt(i);
+    else if (v === true) decided = true;
+  }
+  const key = `chain:${chain.map((b) => (b.ifKind === 'else' ? '<else>' : exprText(b.arg))).join('\u0001')}`;
+  facts = { key, count, values, impossible, tests: chain.map((b) => (b.ifKind === 'else' ? undefined : uriTestOf(b.arg))) };
+  chainFacts.set(chain, facts);
+  return facts;
+}
+
+/** The request-path tests for branch `index` of a chain (its own holds, the earlier ones fail); few enough to try paths. */
+function branchTests(facts: ChainFacts, index: number): { source: string; negated: boolean }[] | undefined {
+  const out: { source: string; negated: boolean }[] = [];
+  for (let j = 0; j <= index && j < facts.tests.length; j++) {
+    if (facts.values[j] === false) continue;
+    if (j === index && facts.values[j] === true) continue;
+    const t = facts.tests[j];
+    if (!t) return undefined;
+    out.push(j === index ? t : { source: t.source, negated: !t.negated });
+    if (out.length > 8) return undefined;
+  }
+  return out;
+}
+
 /**
- * The tests a branch of an `<If>`/`<ElseIf>`/`<Else>` chain needs: every earlier branch's
- * expression false and its own true (ap_if_walk stops at the first that holds). Computed from
- * each branch's own expression, so a chain of n branches costs n, not 2^n.
+ * The test a block of an `<If>`/`<ElseIf>`/`<Else>` chain needs: that the request takes its
+ * branch (ap_if_walk runs the first whose expression holds). The chain is one fact of the
+ * request, so its branches exclude each other at the cost of one test per block.
  */
 function ifLiterals(block: Block): ConditionLiteral[] | false {
-  const out: ConditionLiteral[] = [];
-  for (const p of block.previous ?? []) {
-    const v = literal(p.arg);
-    if (v === true) return false;
-    if (v === 'unknown') out.push(exprLiteral(p.arg, false, p.label));
-  }
-  if (block.ifKind !== 'else') {
-    const own = literal(block.arg);
-    if (own === false) return false;
-    if (own === 'unknown') out.push(exprLiteral(block.arg, true, block.label));
-  }
+  const chain = block.chain ?? [block];
+  const index = block.chainIndex ?? 0;
+  const facts = factsOf(chain);
+  if ((facts.impossible >> BigInt(index)) & 1n) return false;
+  // Decided: every earlier branch is impossible and this one always holds.
+  const mask = (1n << BigInt(index)) - 1n;
+  if ((facts.impossible & mask) === mask && facts.values[index] === true) return [];
+  const first = chain[0]!;
+  const rest = chain.length > 2 || (chain.length === 2 && block.ifKind !== 'else') ? ' or one of its <ElseIf>' : '';
+  const phrase =
+    block.ifKind === 'else'
+      ? { holds: `${first.label}${rest} does not hold`, fails: `${first.label}${rest} holds` }
+      : { holds: `${block.label} holds`, fails: `${block.label} does not hold` };
+  // The first branch is its own expression: the same `<If>` text elsewhere (a second `<If>`,
+  // an `expr=`) is the same test of the request. The later branches add which of them runs.
+  const v0 = facts.values[0];
+  if (index === 0) return v0 === 'unknown' ? [exprLiteral(first.arg, true, first.label)] : [];
+  const out: ConditionLiteral[] = v0 === 'unknown' ? [exprLiteral(first.arg, false, first.label)] : [];
+  const impossible = facts.impossible | 1n;
+  const all = (1n << BigInt(facts.count)) - 1n;
+  if ((impossible | (1n << BigInt(index))) === all) return out; // no other branch can run
+  const tests = branchTests(facts, index);
+  out.push({
+    key: facts.key,
+    holds: true,
+    text: block.label,
+    branch: { index, count: facts.count, impossible },
+    phrase,
+    ...(tests ? { uriTests: tests } : {}),
+  });
   return out;
 }
 
