@@ -79,7 +79,13 @@ export interface ConditionLiteral {
    * and the branches whose expression is literally false (`impossible`, bit i = branch i): a
    * request takes exactly one possible branch.
    */
-  readonly branch?: { readonly index: number; readonly count: number; readonly impossible: bigint };
+  readonly branch?: {
+    readonly index: number;
+    readonly count: number;
+    readonly impossible: bigint;
+    /** The key of the chain's first expression (tested on its own), for messages. */
+    readonly first: string;
+  };
   /**
    * Messages: how to say that the test came out as the op needs (`holds`) or not (`fails`).
    * Default: "<text> holds" / "<text> does not hold".

@@ -42,7 +42,11 @@ export function examplePath(assumptions: readonly Assumption[]): string | undefi
 }
 
 /** `for requests where <If ...> does not hold, such as /`, or '' when the result holds for every request. */
-export function describeRequests(assumptions: readonly Assumption[]): string {
+export function describeRequests(all: readonly Assumption[]): string {
+  // A chain branch that runs says it all: drop the chain's other branches not running.
+  const taken = all.filter((a) => a.literal.branch && a.holds);
+  const implied = new Set(taken.flatMap((a) => [a.literal.key, a.literal.branch!.first]));
+  const assumptions = all.filter((a) => !(implied.has(a.literal.key) && !a.holds) && !(taken.some((t) => t.literal.branch!.first === a.literal.key)));
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const a of assumptions) {

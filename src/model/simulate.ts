@@ -73,7 +73,7 @@ export const MAX_BRANCHES = 32;
  * practice change a cookie a handful of times.
  */
 export const MAX_LINE_BYTES = 4096;
-export const MAX_LINE_CHANGES = 256;
+export const MAX_LINE_CHANGES = 64;
 
 /**
  * Branches times ops: a long pipeline keeps fewer branches (two, for a thousand conditional ops:

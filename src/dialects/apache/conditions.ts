@@ -228,7 +228,7 @@ function branchTests(facts: ChainFacts, index: number): { source: string; negate
     const t = facts.tests[j];
     if (!t) return undefined;
     out.push(j === index ? t : { source: t.source, negated: !t.negated });
-    if (out.length > 8) return undefined;
+    if (out.length > 32) return undefined;
   }
   return out;
 }
@@ -265,7 +265,7 @@ function ifLiterals(block: Block): ConditionLiteral[] | false {
     key: facts.key,
     holds: true,
     text: block.label,
-    branch: { index, count: facts.count, impossible },
+    branch: { index, count: facts.count, impossible, first: exprLiteral(first.arg, true, first.label).key },
     phrase,
     ...(tests ? { uriTests: tests } : {}),
   });
