@@ -349,6 +349,11 @@ export function simulate(
         next.push(skipped);
       });
     }
+    // One branch (no undecided condition so far): nothing to merge.
+    if (next.length === 1 && next[0]!.assign.size === 0) {
+      states = next;
+      return;
+    }
     // Forget tests no later op reads, then merge branches that became identical.
     const merged = new Map<string, State>();
     for (const s of next) {
