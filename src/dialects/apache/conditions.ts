@@ -61,6 +61,9 @@ function rewriteEnv(flags: string | undefined): { name: string; unset: boolean }
     .map((m) => ({ name: m[2]!, unset: m[1] === '!' }));
 }
 
+/** Request_URI patterns that match every request path (which always starts with `/`). */
+const MATCHES_EVERY_PATH: ReadonlySet<string> = new Set(['', '^', '.*', '^.*', '^.*$', '^/', '/', '^/.*', '^/.*$', '.']);
+
 /** The directives {@link collectEnvFacts} reads (others' arguments are never split). */
 const ENV_DIRECTIVES: ReadonlySet<string> = new Set([
   'setenv',
@@ -100,7 +103,15 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
         break;
       case 'setenvif':
       case 'setenvifnocase':
-        for (const s of envSpecs(a.slice(2))) (s.unset ? unset : set).add(s.name);
+        for (const s of envSpecs(a.slice(2))) {
+          (s.unset ? unset : set).add(s.name);
+          // A pattern every request path matches sets the variable for every request of the server.
+          if (!s.unset && block.kind === 'server' && /^request_uri$/i.test(a[0] ?? '') && MATCHES_EVERY_PATH.has(a[1] ?? '\u0000')) {
+            const vars = perServer.get(block.server) ?? new Map<string, string>();
+            vars.set(s.name, s.value);
+            perServer.set(block.server, vars);
+          }
+        }
         break;
       case 'setenvifexpr':
       case 'browsermatch':
