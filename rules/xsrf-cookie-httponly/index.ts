@@ -11,6 +11,7 @@ import { mapCause } from '../../src/engine/simulator.js';
 import { describeBackends, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
+import { cookieName } from '../../src/model/set-cookie.js';
 import { describeRequests } from '../../src/model/requests.js';
 import { branchesOf, type Assumption } from '../../src/model/simulate.js';
 import type { Span } from '../../src/source.js';
@@ -48,6 +49,8 @@ function labelOf(op: CookieOp, cause: Span): string {
 interface Gain {
   readonly change: LineChange;
   readonly assumptions: readonly Assumption[];
+  /** A CSRF cookie the proxy itself created with HttpOnly (`add_header Set-Cookie`, `Header add`): its name. */
+  readonly created?: string;
 }
 
 /**
@@ -59,6 +62,7 @@ interface Gain {
  */
 function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): Gain[] {
   const gains: Gain[] = [];
+  const xsrf = new Set(ctx.catalog.xsrf.map((c) => c.name));
   let current = pipeline;
   for (let i = 0; i < pipeline.length; i++) {
     const result = ctx.sim.run(current, kind, [sample]);
@@ -68,9 +72,22 @@ function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendK
       if (branch.crash || branch.tooComplex) continue;
       const line = branch.lines.find((l) => l.origin === sample);
       const gain = line ? httpOnlyGain(line) : undefined;
-      if (!gain) continue;
-      gains.push({ change: gain, assumptions: branch.assumptions });
-      found.add(gain.op);
+      if (gain) {
+        gains.push({ change: gain, assumptions: branch.assumptions });
+        found.add(gain.op);
+      }
+      // What the browser receives is judged, whatever produced it: a CSRF cookie the proxy
+      // creates with HttpOnly breaks the forms just as an edit does.
+      for (const l of branch.lines) {
+        if (l.origin !== undefined) continue;
+        const name = cookieName(l.value);
+        if (!xsrf.has(name)) continue;
+        const made = httpOnlyGain(l);
+        if (made && !found.has(made.op)) {
+          gains.push({ change: made, assumptions: branch.assumptions, created: name });
+          found.add(made.op);
+        }
+      }
     }
     if (found.size === 0 || result.bounded) break;
     current = current.filter((op) => !found.has(op));
@@ -108,13 +125,13 @@ function collect(ctx: RuleContext): Finding[] {
     for (const kind of group.backends) {
       for (const { name } of ctx.catalog.xsrf) {
         for (const sample of samplesFor(name, { attributes })) {
-          for (const { change: gain, assumptions } of gainsOf(ctx, rep, kind, sample)) {
+          for (const { change: gain, assumptions, created } of gainsOf(ctx, rep, kind, sample)) {
             const index = rep.indexOf(gain.op);
             const key = `${index}\u0000${spanKey(gain.cause)}`;
             let b = blamed.get(key);
             if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions }));
             else if (assumptions.length < b.assumptions.length) b.assumptions = assumptions;
-            b.cookies.add(name);
+            b.cookies.add(created ?? name);
             b.kinds.add(kind);
           }
         }
