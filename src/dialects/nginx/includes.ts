@@ -15,6 +15,7 @@ import type { SourceFile } from '../../source.js';
 import { lintedTree, placeAbsolute, type PathMapping } from '../path-map.js';
 import { splitDump, type DumpSection } from './dump.js';
 import { expandGlob, isGlob, matchPath } from './glob.js';
+import { inPseudoFileSystem, pseudoFileSystemMessage } from '../include-bounds.js';
 import { parseRegion, walkDirectives } from './parser.js';
 import type { Directive } from './syntax.js';
 
@@ -69,7 +70,9 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
   const sectionByPath = new Map<string, DumpSection>((sections ?? []).map((s) => [s.path, s]));
   const confPath = sections ? sections[0]!.path : rootPath;
   const prefix = prefixOption ? posix.resolve(io.cwd, prefixOption) : sections ? posix.dirname(confPath) : guessPrefix(rootPath, io);
-  const tree = sections ? undefined : lintedTree(rootPath, io, placement.cwd);
+  // Looked up on the first absolute include only: most files have none.
+  let tree: { dir: string | undefined } | undefined;
+  const treeDir = () => (tree ??= { dir: lintedTree(rootPath, io, placement.cwd) }).dir;
 
   const parseText = (source: SourceFile, start: number, end: number, stack: readonly string[]): Directive[] => {
     const region = parseRegion(source.text, source.path, start, end, source.encoding);
@@ -86,7 +89,7 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
       const arg = d.args[0]!;
       let target = fullName(prefix, arg.value);
       if (!sections && arg.value.startsWith('/')) {
-        const placed = placeAbsolute(target, rootPath, prefix, io, placement.pathMap ?? [], tree);
+        const placed = placeAbsolute(target, rootPath, prefix, io, placement.pathMap ?? [], treeDir());
         if (placed.kind === 'mapped' || placed.kind === 'same-layout') target = placed.path;
         if (placed.kind === 'same-layout') {
           problems.push({
@@ -102,8 +105,17 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
           });
         }
       }
-      const paths = isGlob(target) ? (sections ? [...sectionByPath.keys()].filter((p) => matchPath(target, p)) : expandGlob(target, io)) : [target];
+      let paths: string[] = [target];
       d.included = [];
+      if (isGlob(target) && sections) paths = [...sectionByPath.keys()].filter((p) => matchPath(target, p));
+      else if (isGlob(target)) {
+        const expanded = expandGlob(target, io);
+        paths = expanded.files;
+        if (expanded.error) {
+          problems.push({ span: arg.span, message: `include "${target}": ${expanded.error}`, ruleId: 'include-unresolved' });
+          unresolved.add(d);
+        }
+      }
       for (const path of paths) {
         const fail = (message: string) => {
           problems.push({ span: arg.span, message, ruleId: 'include-unresolved' });
@@ -127,6 +139,10 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
           continue;
         }
         const real = io.realpath(path);
+        if (inPseudoFileSystem(path) || inPseudoFileSystem(real)) {
+          fail(pseudoFileSystemMessage(path));
+          continue;
+        }
         if (stack.includes(real)) {
           fail(`include cycle: "${path}" includes itself (nginx recurses until it runs out of file descriptors)`);
           continue;
