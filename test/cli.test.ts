@@ -191,7 +191,7 @@ describe('configuration file', () => {
     expect(printed.xsrfCookies).toContain('extra');
     // nginx settings are shown for nginx files only.
     expect(printed.nginxVersion).toBeUndefined();
-    write('n.conf', 'server { listen 80; }\n');
+    write('n.conf', 'server {\n    listen 80;\n}\n');
     expect((JSON.parse((await cli(['--print-config', 'n.conf'], { cwd: dir })).stdout) as { nginxVersion: string }).nginxVersion).toBe('1.18.0');
   });
 
