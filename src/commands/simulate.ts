@@ -150,7 +150,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
   const source = io.read(path);
   if (isIoError(source)) throw new UsageError(`cannot read ${file}: ${source.error}`);
   const dialectId = options.type ?? overrideDialect(config, path) ?? detectDialect(path, source.text);
-  if (!dialectId) throw new UsageError(`cannot tell the dialect of ${file}; pass --type apache|nginx|iis`);
+  if (!dialectId) throw new UsageError(`cannot tell the dialect of ${file}; pass --type apache|nginx|iis|haproxy`);
   const requested = options.backend === undefined ? undefined : BACKEND_ALIASES[options.backend.toLowerCase()];
   if (options.backend !== undefined && !requested) {
     throw new UsageError(`unknown backend "${options.backend}"; use one of ${Object.keys(BACKEND_ALIASES).join(', ')}`);

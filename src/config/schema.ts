@@ -42,7 +42,7 @@ export function configSchema(rules: readonly RuleMeta[]): SchemaNode & Record<st
           required: ['files'],
           properties: {
             files: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Globs, relative to this file.' },
-            type: { enum: ['apache', 'nginx', 'iis'], description: 'The dialect of these files.' },
+            type: { enum: ['apache', 'nginx', 'iis', 'haproxy'], description: 'The dialect of these files.' },
           },
         },
       },

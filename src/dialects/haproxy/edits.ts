@@ -1,0 +1,121 @@
+/**
+ * The HAProxy fix for an `http-response replace-header|replace-value Set-Cookie <regex> <fmt>`
+ * that adds HttpOnly to XSRF cookies: the regex gets a negative lookahead on the cookie names,
+ * so those lines no longer match and HAProxy leaves them alone (a line the regex does not match
+ * is not rewritten at all):
+ *
+ * - `^...` patterns get `(?!(?:NAMES)=)` right after the `^`;
+ * - patterns whose leftmost match always starts at 0 (`(.*)`) get `^(?!(?:NAMES)=)` in front;
+ * - any other pattern P becomes `^(?!(?:NAMES)=)[\s\S]*?(?:P)`: the lazy prefix finds the same
+ *   leftmost match a search finds and captures nothing, so `\1`... keep their meaning.
+ * When the format adds more than HttpOnly (`"\1; HttpOnly; Secure"`), a companion rule on the
+ * next line, with the same condition, matches only the XSRF cookies (positive lookahead) and adds
+ * the other attributes. The regex word keeps its quoting; inserted text is escaped for it.
+ */
+import type { TextEdit } from '../../engine/edits.js';
+import { escapeRegexLiteral, patternShape } from '../../regex/index.js';
+import { dominantEol, indentationAt } from '../../source.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { QuoteContext, Word } from './lexer.js';
+import type { HaproxyRuleOp } from './lower.js';
+
+interface Insertion {
+  /** Offset in the word's value. */
+  readonly at: number;
+  readonly text: string;
+}
+
+const BACKSLASH_SPECIAL = new Set([' ', '\\', '#', "'", '"', 't', 'n', 'r', 'x']);
+
+/** `text` written so that `parse_line` reads it back in quoting context `ctx`. */
+function encodeFor(ctx: QuoteContext, text: string, next: string | undefined): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    const after = i + 1 < text.length ? text[i + 1] : next;
+    if (ctx === 'single') out += c === "'" ? "'\\''" : c;
+    else if (c === '\\') out += after !== undefined && (BACKSLASH_SPECIAL.has(after) || (ctx === 'double' && after === '$')) ? '\\\\' : '\\';
+    else if (c === '"') out += '\\"';
+    else if (ctx === 'none' && (c === ' ' || c === '\t' || c === '#' || c === "'")) out += `\\${c}`;
+    else if (ctx === 'double' && c === '$') out += '\\$';
+    else out += c;
+  }
+  return out;
+}
+
+/** The word's raw text with `insertions` made in its value. */
+function editWord(word: Word, insertions: readonly Insertion[]): string {
+  const base = word.span.start;
+  let out = '';
+  let pos = 0;
+  for (const ins of [...insertions].sort((a, b) => a.at - b.at)) {
+    const raw = word.rawAt[ins.at]! - base;
+    out += word.raw.slice(pos, raw) + encodeFor(word.contextAt[ins.at]!, ins.text, word.value[ins.at]);
+    pos = raw;
+  }
+  return out + word.raw.slice(pos);
+}
+
+function regexInsertions(source: string, assertion: string): Insertion[] | string {
+  const shape = patternShape(source, { flavor: 'pcre' });
+  if (!shape) return 'the pattern cannot be analysed';
+  if (shape.startAnchor && !shape.topLevelAlternation) return [{ at: shape.startAnchor.end, text: assertion }];
+  const at = shape.leadingFlagsEnd;
+  if (shape.alwaysMatchesAtStartIfAnywhere && !shape.topLevelAlternation) return [{ at, text: `^${assertion}` }];
+  const prefix = shape.alwaysMatchesAtStartIfAnywhere ? '' : '[\\s\\S]*?';
+  return [
+    { at, text: `^${assertion}${prefix}(?:` },
+    { at: source.length, text: ')' },
+  ];
+}
+
+function isRuleOp(op: unknown): op is HaproxyRuleOp {
+  return typeof op === 'object' && op !== null && (op as { kind?: string }).kind === 'haproxy-http-response' && 'statement' in op;
+}
+
+/** The format word without its HttpOnly attribute (`; HttpOnly`), or null when it cannot be separated. */
+function withoutHttpOnly(word: Word): string | null {
+  const stripped = word.raw.replace(/[ \t]*;[ \t]*httponly(?=[ \t]*(?:;|"|'|$))/gi, '');
+  if (stripped === word.raw || /httponly/i.test(stripped)) return null;
+  return stripped;
+}
+
+export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, names, model } = request;
+  const alternation = names.map((n) => escapeRegexLiteral(n, 'pcre')).join('|');
+  if (!isRuleOp(op) || (op.action !== 'replace-header' && op.action !== 'replace-value')) {
+    return {
+      reason: `${op.label} writes the whole Set-Cookie line itself`,
+      suggestion: `http-response replace-header Set-Cookie ^(?!(?:${alternation})=)(.*)$ "\\1; HttpOnly"`,
+    };
+  }
+  const file = model.files.get(op.span.file);
+  const pattern = op.patternWord;
+  const format = op.formatWord;
+  if (!file || !pattern || !format) return { reason: 'the rule has no pattern' };
+  if (pattern.substituted) return { reason: 'the regex comes from an environment variable, so the text to change is not on this line' };
+  if (!op.regex) return { reason: 'the regex cannot be simulated' };
+  const negative = regexInsertions(pattern.value, `(?!(?:${alternation})=)`);
+  if (typeof negative === 'string') return { reason: negative };
+  const edits: TextEdit[] = [{ file: file.path, start: pattern.span.start, end: pattern.span.end, text: editWord(pattern, negative) }];
+  const simple: FixCandidate = { edits: [...edits], description: `exclude ${names.join(', ')} from ${op.action} with a negative lookahead` };
+  const stripped = withoutHttpOnly(format);
+  if (stripped === null || format.substituted) return [simple];
+  const positive = regexInsertions(pattern.value, `(?=(?:${alternation})=)`) as Insertion[];
+  const words = op.statement.words;
+  const lineStart = words[0]!.span.start;
+  const lineEnd = words[words.length - 1]!.span.end;
+  const companion =
+    file.text.slice(lineStart, pattern.span.start) +
+    editWord(pattern, positive) +
+    file.text.slice(pattern.span.end, format.span.start) +
+    stripped +
+    file.text.slice(format.span.end, lineEnd);
+  const at = op.statement.line.span.end;
+  const withCompanion: FixCandidate = {
+    edits: [...edits, { file: file.path, start: at, end: at, text: `${dominantEol(file.text)}${indentationAt(file, lineStart)}${companion}` }],
+    description: `${simple.description}, and add a rule that gives them the other attributes without HttpOnly`,
+  };
+  // The proof decides: the companion is needed when the format adds more than HttpOnly.
+  return [simple, withCompanion];
+}
