@@ -337,7 +337,7 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
   const problems: Problem[] = [];
   const source = io.read(rootPath);
   if (isIoError(source)) {
-    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot open configuration file "${rootPath}" (${source.error}).`, ruleId: 'include-unresolved' });
+    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot open configuration file "${rootPath}" (${source.error}).`, ruleId: null });
     return { dialect: 'haproxy', root: rootPath, files, endpoints: [], ops: [], problems, comments: [], facts: [] };
   }
   files.set(rootPath, source);
