@@ -131,7 +131,7 @@ export function evalCondition(words: readonly Word[], known: (name: string) => b
 interface Block {
   /** Whether the current branch is taken. */
   state: Truth;
-  /** Some earlier branch was taken for sure. */
+  /** Some earlier branch's condition is true: later branches are never taken. */
   taken: boolean;
   /** Some earlier branch may have been taken. */
   maybe: boolean;
@@ -190,6 +190,8 @@ export function parseConfig(file: string, text: string, env: EnvLookup, known: (
         const v = evalCondition(words.slice(1), known);
         b.state = v === false ? false : b.maybe ? 'unknown' : v;
         b.guard = `.elif ${words.slice(1).map((w) => w.value).join(' ')}`;
+        // A true condition ends the chain even when an earlier undecided branch may win first.
+        if (v === true) b.taken = true;
       }
       if (b.state === true) b.taken = true;
       if (b.state !== false) b.maybe = true;
