@@ -12,11 +12,14 @@
  * next line, with the same condition, matches only the XSRF cookies (positive lookahead) and adds
  * the other attributes. The regex word keeps its quoting; inserted text is escaped for it.
  */
+import { samplesFor } from '../../cookies/samples.js';
 import type { TextEdit } from '../../engine/edits.js';
-import { escapeRegexLiteral, patternShape } from '../../regex/index.js';
+import { createHaproxyHttpResponseOp, parseLogFormat } from '../../model/ops/haproxy-http-response.js';
+import { backendLine } from '../../model/set-cookie.js';
+import { compileRegex, escapeRegexLiteral, patternShape } from '../../regex/index.js';
 import { dominantEol, indentationAt } from '../../source.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
-import type { QuoteContext, Word } from './lexer.js';
+import { lexLine, type QuoteContext, type Word } from './lexer.js';
 import type { HaproxyRuleOp } from './lower.js';
 
 interface Insertion {
@@ -56,6 +59,16 @@ function editWord(word: Word, insertions: readonly Insertion[]): string {
   return out + word.raw.slice(pos);
 }
 
+function applyInsertions(value: string, insertions: readonly Insertion[]): string {
+  let out = '';
+  let pos = 0;
+  for (const ins of [...insertions].sort((a, b) => a.at - b.at)) {
+    out += value.slice(pos, ins.at) + ins.text;
+    pos = ins.at;
+  }
+  return out + value.slice(pos);
+}
+
 function regexInsertions(source: string, assertion: string): Insertion[] | string {
   const shape = patternShape(source, { flavor: 'pcre' });
   if (!shape) return 'the pattern cannot be analysed';
@@ -80,6 +93,39 @@ function withoutHttpOnly(word: Word): string | null {
   return stripped;
 }
 
+/**
+ * Whether the XSRF cookies would still be changed by the rule with HttpOnly taken out of its
+ * format (other attributes to keep): then only the candidate with a companion rule can hold, and
+ * proving the other one first would double the cost of the proof.
+ */
+function needsCompanion(op: HaproxyRuleOp, positiveSource: string, strippedFormat: string, names: readonly string[]): boolean {
+  const compiled = compileRegex(positiveSource, { flavor: 'pcre' });
+  if (!compiled.ok) return true;
+  const probe = createHaproxyHttpResponseOp({
+    span: op.span,
+    label: op.label,
+    action: op.action,
+    header: 'Set-Cookie',
+    regex: compiled.regex,
+    patternSource: positiveSource,
+    format: parseLogFormat(strippedFormat),
+    actionSpan: op.actionSpan,
+    condition: null,
+  });
+  for (const name of names) {
+    for (const sample of samplesFor(name)) {
+      const lines = [backendLine(sample, 'http')];
+      try {
+        probe.apply(lines, { backend: 'http', status: 200 });
+      } catch {
+        return true;
+      }
+      if (lines[0]?.value !== sample) return true;
+    }
+  }
+  return false;
+}
+
 export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
   const { op, names, model } = request;
   const alternation = names.map((n) => escapeRegexLiteral(n, 'pcre')).join('|');
@@ -102,6 +148,9 @@ export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] |
   const stripped = withoutHttpOnly(format);
   if (stripped === null || format.substituted) return [simple];
   const positive = regexInsertions(pattern.value, `(?=(?:${alternation})=)`) as Insertion[];
+  const positiveSource = applyInsertions(pattern.value, positive);
+  const strippedValue = lexLine(file.path, stripped, 0, stripped.length, () => undefined).words[0]?.value ?? '';
+  if (!needsCompanion(op, positiveSource, strippedValue, names)) return [simple];
   const words = op.statement.words;
   const lineStart = words[0]!.span.start;
   const lineEnd = words[words.length - 1]!.span.end;
@@ -116,6 +165,5 @@ export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] |
     edits: [...edits, { file: file.path, start: at, end: at, text: `${dominantEol(file.text)}${indentationAt(file, lineStart)}${companion}` }],
     description: `${simple.description}, and add a rule that gives them the other attributes without HttpOnly`,
   };
-  // The proof decides: the companion is needed when the format adds more than HttpOnly.
-  return [simple, withCompanion];
+  return [withCompanion];
 }

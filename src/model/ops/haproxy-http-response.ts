@@ -69,28 +69,45 @@ export function parseLogFormat(fmt: string): LogFormat {
   return { text, dynamic };
 }
 
-/** `exp_replace` on a byte-string subject: `\N` groups, `\xHH`, `\c` → c; null when it fails (a trailing `\`). */
-export function expReplace(template: string, subject: string, captures: ReadonlyArray<readonly [number, number] | undefined>): string | null {
-  let out = '';
+/** A format after `exp_replace`'s parsing: literal bytes and group references. */
+export type ExpTemplate = readonly (string | number)[];
+
+/** Splits a byte-string template once: `\N` groups, `\xHH`, `\c` → c; null when it fails (a trailing `\`). */
+export function compileExpTemplate(template: string): ExpTemplate | null {
+  const parts: (string | number)[] = [];
+  let text = '';
   for (let i = 0; i < template.length; i++) {
     const c = template[i]!;
     if (c !== '\\') {
-      out += c;
+      text += c;
       continue;
     }
     const n = template[++i];
     if (n === undefined) return null;
     if (n >= '0' && n <= '9') {
-      const g = captures[Number(n)];
-      if (g) out += subject.slice(g[0], g[1]);
+      if (text !== '') parts.push(text);
+      text = '';
+      parts.push(Number(n));
     } else if (n === 'x') {
       const hex = template.slice(i + 1, i + 3);
       if (hex.length < 2) return null;
-      const hi = hexDigit(hex[0]!);
-      const lo = hexDigit(hex[1]!);
-      out += String.fromCharCode(((hi << 4) + lo) & 0xff);
+      text += String.fromCharCode(((hexDigit(hex[0]!) << 4) + hexDigit(hex[1]!)) & 0xff);
       i += 2;
-    } else out += n;
+    } else text += n;
+  }
+  if (text !== '') parts.push(text);
+  return parts;
+}
+
+/** `exp_replace` on a byte-string subject with a compiled template (an unset group inserts nothing). */
+export function expReplace(template: ExpTemplate, subject: string, captures: ReadonlyArray<readonly [number, number] | undefined>): string {
+  let out = '';
+  for (const part of template) {
+    if (typeof part === 'string') out += part;
+    else {
+      const g = captures[part];
+      if (g) out += subject.slice(g[0], g[1]);
+    }
   }
   return out;
 }
@@ -153,17 +170,32 @@ export function touchesSetCookie(init: Pick<HaproxyHttpResponseInit, 'header' | 
   }
 }
 
-function replaceOne(regex: CompiledRegex, template: string, value: string): string | undefined {
-  const subject = toByteString(value);
-  const m = regex.exec(subject, 0);
-  if (!m) return undefined;
-  const out = expReplace(toByteString(template), subject, m.captures);
-  return out === null ? undefined : fromByteString(out);
+/**
+ * The replacement of one value, remembered per op: verdicts run the same samples through the
+ * same rule again and again, and a long format (found by test/fuzz: 7 KB) made each run costly.
+ * Bounded in the text kept.
+ */
+function memoizedReplace(regex: CompiledRegex, format: string): (value: string) => string | undefined {
+  const template = compileExpTemplate(toByteString(format));
+  const results = new Map<string, string | null>();
+  let chars = 0;
+  return (value) => {
+    const known = results.get(value);
+    if (known !== undefined) return known ?? undefined;
+    const subject = toByteString(value);
+    const m = regex.exec(subject, 0);
+    // A template exp_replace cannot expand makes the rewrite fail: the value stays as it was.
+    const after = m && template ? fromByteString(expReplace(template, subject, m.captures)) : null;
+    chars += value.length + (after?.length ?? 0);
+    if (chars <= 1_000_000) results.set(value, after);
+    return after ?? undefined;
+  };
 }
 
 export function createHaproxyHttpResponseOp<T extends object>(init: HaproxyHttpResponseInit, extra?: T): HaproxyHttpResponseOp & T {
   const setCookie = touchesSetCookie(init);
   const focus = init.patternSpan ?? init.formatSpan ?? init.actionSpan;
+  const replace = init.regex ? memoizedReplace(init.regex, init.format?.text ?? '') : undefined;
   const op: HaproxyHttpResponseOp = {
     kind: 'haproxy-http-response',
     dialect: 'haproxy',
@@ -196,19 +228,17 @@ export function createHaproxyHttpResponseOp<T extends object>(init: HaproxyHttpR
       switch (init.action) {
         case 'replace-header':
         case 'replace-value': {
-          const regex = init.regex;
-          if (!regex) throw new RegexBudgetError(init.patternSource ?? '', 'the pattern cannot be simulated');
-          const template = init.format?.text ?? '';
+          if (!replace) throw new RegexBudgetError(init.patternSource ?? '', 'the pattern cannot be simulated');
           for (const line of lines) {
             if (init.action === 'replace-header') {
-              const after = replaceOne(regex, template, line.value);
+              const after = replace(line.value);
               if (after !== undefined) changeLine(line, op, init.span, after);
               continue;
             }
             let out = '';
             let pos = 0;
             for (const slot of commaSlots(line.value)) {
-              const after = replaceOne(regex, template, slot.value);
+              const after = replace(slot.value);
               if (after === undefined) continue;
               out += line.value.slice(pos, slot.start) + after;
               pos = slot.end;
