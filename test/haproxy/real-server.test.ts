@@ -116,7 +116,8 @@ describe.skipIf(!haproxy.ok)(`haproxy ${haproxy.ok ? haproxy.version : ''}: simu
           prepared.set(c.name, { model, check });
           return;
         }
-        const runnable = await runnableConfig(c.text, backend.port);
+        const lone = model.endpoints.filter((e) => e.label.startsWith('backend ')).map((e) => e.label.slice('backend '.length));
+        const runnable = await runnableConfig(c.text, backend.port, lone);
         const path = writeConfig(runnable.text);
         const server = await startHaproxy(path, [...runnable.ports.values()], env);
         running.push(server);

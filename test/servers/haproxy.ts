@@ -37,8 +37,9 @@ export interface RunnableHaproxy {
 /**
  * The configuration with every `bind` line on a free loopback port and every backend reduced to
  * its first `server`, sent to `backendPort` (a persistence cookie then always names that server).
+ * Backends no frontend reaches (`expose`) get a frontend of their own, under the key `backend NAME`.
  */
-export async function runnableConfig(text: string, backendPort: number): Promise<RunnableHaproxy> {
+export async function runnableConfig(text: string, backendPort: number, expose: readonly string[] = []): Promise<RunnableHaproxy> {
   const ports = new Map<string, number>();
   const out: string[] = [];
   let section = '';
@@ -66,6 +67,11 @@ export async function runnableConfig(text: string, backendPort: number): Promise
     }
     out.push(line);
   }
+  for (const name of expose) {
+    const port = await freePort();
+    ports.set(`backend ${name}`, port);
+    out.push('', `frontend lpc-expose-${name}`, `    mode http`, `    bind 127.0.0.1:${port}`, `    default_backend ${name}`, '');
+  }
   return { text: out.join('\n'), ports };
 }
 
@@ -86,7 +92,9 @@ export function removeConfigs(): void {
 /** `haproxy -c -f <path>`: whether HAProxy accepts it, and what it said. */
 export function checkConfig(path: string, env: Record<string, string> = {}): { ok: boolean; output: string } {
   const r = spawnSync('haproxy', ['-c', '-f', path], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
+  const output = `${r.stdout}${r.stderr}`.trim();
+  // Exit code 2 with "has no error but will not start (no listener)": a valid backend-only file.
+  return { ok: r.status === 0 || (r.status === 2 && /Configuration file has no error/.test(output)), output };
 }
 
 function canConnect(port: number): Promise<boolean> {
