@@ -148,4 +148,22 @@ listen raw
     server s1 127.0.0.1:8080
 `,
   },
+  {
+  name: 'http-after-response rules run after the persistence cookie, backend first',
+  text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-after-response add-header Set-Cookie fe-after=1
+    http-after-response replace-header Set-Cookie ^(be-after=.*)$ "\\1; seen-by-fe"
+    http-response add-header Set-Cookie fe=1
+    default_backend be
+
+backend be
+    cookie SRV insert
+    http-after-response add-header Set-Cookie be-after=1
+    http-after-response replace-header Set-Cookie ^(SRV=.*)$ "\\1; HttpOnly"
+    http-response add-header Set-Cookie be=1
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
 ];

@@ -5,7 +5,8 @@
  * order HAProxy 2.6 runs response rules in (`http_process_res_common`): the backend's
  * `http-response` rules (those of its named `defaults` section first), then the frontend's (when
  * it is another proxy), then the backend's persistence cookie (`cookie ... insert`), which no
- * rule sees [LAB haproxy 2.6.12]. Rules of a proxy whose mode is not `http` never run; a file that
+ * http-response rule sees, then the `http-after-response` rules, backend's first [LAB haproxy
+ * 2.6.12]. Rules of a proxy whose mode is not `http` never run; a file that
  * sets no mode at all is taken as a fragment of an HTTP configuration.
  */
 import { isIoError, type ConfigIO } from '../../engine/io.js';
@@ -33,6 +34,8 @@ interface Proxy {
   readonly name: string;
   readonly defaults?: Proxy;
   readonly ops: CookieOp[];
+  /** `http-after-response` rules (HAProxy 2.2+). */
+  readonly afterOps: CookieOp[];
   readonly acls: Map<string, AclDefinition[]>;
   readonly routes: { readonly backend: string; readonly condition?: readonly string[]; readonly span: Span }[];
   defaultBackend?: { readonly name: string; readonly span: Span };
@@ -208,6 +211,7 @@ function newProxy(section: Section, defaults: Proxy | undefined): Proxy {
     name: section.name?.value ?? '',
     ...(defaults ? { defaults } : {}),
     ops: [],
+    afterOps: [],
     acls: new Map(),
     routes: [],
     servers: [],
@@ -258,13 +262,14 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         if (args[0] && args[1]) proxy.servers.push({ name: args[0].value, address: args[1].value, span: spanOver(st.words), ...(cookie !== undefined ? { cookie } : {}) });
         break;
       }
-      case 'http-response': {
+      case 'http-response':
+      case 'http-after-response': {
         if (anonymousDefaults) {
-          invalid(ctx, kw!.span, "'http-response' not allowed in anonymous 'defaults' section.");
+          invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`);
           break;
         }
         const op = lowerHttpResponse(ctx, proxy, st);
-        if (op) proxy.ops.push(op);
+        if (op) (k === 'http-response' ? proxy.ops : proxy.afterOps).push(op);
         break;
       }
       default:
@@ -365,7 +370,11 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
 
   const anyMode = [...proxies, ...namedDefaults.values(), ...(lastDefaults ? [lastDefaults] : [])].some((p) => p.mode !== undefined);
   const isHttp = (p: Proxy) => (effective(p, (x) => x.mode) ?? (anyMode ? 'tcp' : 'http')) === 'http';
-  const rulesOf = (p: Proxy): CookieOp[] => (isHttp(p) ? [...(p.defaults?.section.name ? p.defaults.ops : []), ...p.ops] : []);
+  const rulesOf = (p: Proxy, after = false): CookieOp[] => {
+    if (!isHttp(p)) return [];
+    const own = (x: Proxy) => (after ? x.afterOps : x.ops);
+    return [...(p.defaults?.section.name ? own(p.defaults) : []), ...own(p)];
+  };
   const byName = new Map(proxies.filter((p) => p.section.kind !== 'frontend').map((p) => [p.name, p]));
   const cookieOps = new Map<Statement, CookieOp | null>();
   const endpoints: Endpoint[] = [];
@@ -378,6 +387,9 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
     if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
     const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
     if (persistence) pipeline.push(persistence);
+    // http-after-response: after the persistence cookie, the backend's rules first [LAB 2.6.12].
+    if (backend) pipeline.push(...rulesOf(backend, true));
+    if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend, true));
     const servers = backend?.servers ?? [];
     const kinds: BackendKind[] = backend?.fcgi ? ['fastcgi'] : ['http'];
     const backends: BackendRef[] = servers.map((s) => ({ kind: kinds[0]!, target: s.address, span: s.span }));
@@ -418,7 +430,7 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
   for (const p of proxies) if (p.section.kind !== 'frontend' && !reached.has(p) && p.section.kind === 'backend') endpoint(undefined, p, '/');
 
   const ops = new Set<CookieOp>();
-  for (const p of [...proxies, ...namedDefaults.values()]) for (const op of p.ops) ops.add(op);
+  for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps]) ops.add(op);
   for (const op of cookieOps.values()) if (op) ops.add(op);
   return {
     dialect: 'haproxy',
