@@ -149,8 +149,8 @@ listen raw
 `,
   },
   {
-  name: 'http-after-response rules run after the persistence cookie, backend first',
-  text: `${DEFAULTS}
+    name: 'http-after-response rules run after the persistence cookie, backend first',
+    text: `${DEFAULTS}
 frontend fe
     bind 127.0.0.1:8000
     http-after-response add-header Set-Cookie fe-after=1
@@ -164,6 +164,27 @@ backend be
     http-after-response replace-header Set-Cookie ^(SRV=.*)$ "\\1; HttpOnly"
     http-response add-header Set-Cookie be=1
     server s1 127.0.0.1:8080 cookie s1
+`,
+  },
+  {
+    name: 'allow stops the rest of its rule set only; the frontend rules still run',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie fe=1
+    http-response allow if { res.cook(XSRF-TOKEN) -m found }
+    http-response add-header Set-Cookie fe-after-allow=1
+    default_backend be
+
+backend be
+    http-response add-header Set-Cookie be=1
+    http-response allow if { status 404 }
+    http-response add-header Set-Cookie be2=1
+    http-response allow if { ssl_fc }
+    http-response add-header Set-Cookie be3=1
+    http-response allow
+    http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
 `,
   },
 ];

@@ -14,6 +14,7 @@ import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
+  createHaproxyAllowOp,
   createHaproxyHttpResponseOp,
   createPersistenceCookieOp,
   parseLogFormat,
@@ -128,11 +129,23 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
   return { condition, parsed };
 }
 
-function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): HaproxyRuleOp | undefined {
+/** One rule set: a proxy's (or named defaults') http-response or http-after-response rules. */
+function ruleSetOf(proxy: Proxy, keyword: string): string {
+  return `${keyword}\u0000${proxy.section.keyword}\u0000${proxy.name}\u0000${proxy.section.header.line.span.start}`;
+}
+
+function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): CookieOp | undefined {
   const [kw, actionWord, ...rest] = statement.words;
   if (!actionWord) {
     invalid(ctx, kw!.span, `'${kw!.value}' expects an action.`);
     return undefined;
+  }
+  const ruleSet = ruleSetOf(proxy, kw!.value);
+  if (actionWord.value === 'allow') {
+    const condAt = rest.findIndex((w) => w.value === 'if' || w.value === 'unless');
+    const cond = conditionOf(ctx, proxy, statement, condAt === -1 ? [] : rest.slice(condAt), `${kw!.value} allow`);
+    if (!cond) return undefined;
+    return createHaproxyAllowOp({ span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) });
   }
   const spec = ACTIONS.get(actionWord.value);
   if (!spec) return undefined;
@@ -199,6 +212,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): Ha
       actionSpan: actionWord.span,
       condition: cond.condition,
       ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
+      ruleSet,
     },
     { statement, ...(patternWord ? { patternWord } : {}), ...(formatWord ? { formatWord } : {}) },
   );

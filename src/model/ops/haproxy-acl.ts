@@ -200,6 +200,20 @@ export function staticValue(c: ParsedCondition): Truth {
   return c.negate ? not(v) : v;
 }
 
+/** The condition's value on this response: `unknown` when a request-side term leaves it open. */
+export function valueOn(c: ParsedCondition, lines: readonly SetCookieLine[], env: SimEnv): Truth {
+  let v: Truth = false;
+  for (const alt of c.alternatives) {
+    let a: Truth = true;
+    for (const { not: neg, term } of alt) {
+      const t: Truth = term.kind === 'static' ? term.value : term.test(lines, env);
+      a = and(a, neg ? not(t) : t);
+    }
+    v = or(v, a);
+  }
+  return c.negate ? not(v) : v;
+}
+
 /** Whether the rule runs on this response; `unknown` request-side terms count as running (the worst case). */
 export function runsOn(c: ParsedCondition, lines: readonly SetCookieLine[], env: SimEnv): boolean {
   let v: Truth = false;

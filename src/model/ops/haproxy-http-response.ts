@@ -24,7 +24,7 @@ import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } fr
 import type { Span } from '../../source.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine, parseSetCookie } from '../set-cookie.js';
-import { runsOn, type ParsedCondition } from './haproxy-acl.js';
+import { runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
 import { commaSlots } from './haproxy-values.js';
 
 export type HaproxyAction = 'replace-header' | 'replace-value' | 'set-header' | 'add-header' | 'del-header';
@@ -143,6 +143,52 @@ export interface HaproxyHttpResponseInit extends HaproxyRuleSyntax {
   readonly format?: LogFormat;
   readonly condition: Condition | null;
   readonly parsedCondition?: ParsedCondition;
+  /** The rule set it belongs to (one proxy's http-response rules), for `allow`. */
+  readonly ruleSet?: string;
+}
+
+/**
+ * `http-response allow` stops the evaluation of the rest of its rule set (the frontend's rules
+ * still run after the backend's) [LAB haproxy 2.6.12]. Which rule sets an allow stopped, per
+ * simulated response: the simulator hands the same line array to every op of a pipeline.
+ */
+const stoppedSets = new WeakMap<SetCookieLine[], Set<string>>();
+
+function stopped(lines: SetCookieLine[], ruleSet: string | undefined): boolean {
+  return ruleSet !== undefined && (stoppedSets.get(lines)?.has(ruleSet) ?? false);
+}
+
+export interface HaproxyAllowInit {
+  readonly span: Span;
+  readonly label: string;
+  readonly ruleSet: string;
+  readonly condition: Condition | null;
+  readonly parsedCondition?: ParsedCondition;
+}
+
+/**
+ * An `allow` rule. It stops its rule set only when its condition is decided true on the response
+ * (a request-side condition the linter cannot decide is taken as not stopping, so the rules after
+ * it are simulated: the worst case for cookies).
+ */
+export function createHaproxyAllowOp(init: HaproxyAllowInit): CookieOp {
+  return {
+    kind: 'haproxy-allow',
+    dialect: 'haproxy',
+    span: init.span,
+    label: init.label,
+    condition: init.condition,
+    reaches: [],
+    parts: [],
+    signature: JSON.stringify(['haproxy-allow', init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null]),
+    apply(lines: SetCookieLine[], env: SimEnv): void {
+      if (stopped(lines, init.ruleSet)) return;
+      if (init.parsedCondition && valueOn(init.parsedCondition, lines, env) !== true) return;
+      let set = stoppedSets.get(lines);
+      if (!set) stoppedSets.set(lines, (set = new Set()));
+      set.add(init.ruleSet);
+    },
+  };
 }
 
 export interface HaproxyHttpResponseOp extends CookieOp, HaproxyRuleSyntax {
@@ -221,9 +267,10 @@ export function createHaproxyHttpResponseOp<T extends object>(init: HaproxyHttpR
       init.patternSource ?? null,
       init.format?.text ?? null,
       init.condition ? [init.condition.text, init.condition.value] : null,
+      init.ruleSet ?? null,
     ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
-      if (!setCookie) return;
+      if (!setCookie || stopped(lines, init.ruleSet)) return;
       if (init.parsedCondition && !runsOn(init.parsedCondition, lines, env)) return;
       switch (init.action) {
         case 'replace-header':
