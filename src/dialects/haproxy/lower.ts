@@ -44,6 +44,10 @@ interface Proxy {
   cookie?: Statement;
   readonly servers: { readonly name: string; readonly address: string; readonly cookie?: string; readonly span: Span }[];
   fcgi: boolean;
+  /** TCP/HTTP rules of any kind (a defaults section holding them restricts who may inherit it). */
+  hasRules: boolean;
+  /** Kinds of proxies that inherit this defaults section. */
+  readonly inheritedBy: Set<'frontend' | 'backend'>;
 }
 
 const ACTIONS: ReadonlyMap<string, { readonly action: HaproxyAction; readonly args: number }> = new Map([
@@ -230,6 +234,8 @@ function newProxy(section: Section, defaults: Proxy | undefined): Proxy {
     routes: [],
     servers: [],
     fcgi: false,
+    hasRules: false,
+    inheritedBy: new Set(),
   };
 }
 
@@ -239,6 +245,7 @@ function readProxy(ctx: Context, proxy: Proxy): void {
   for (const st of proxy.section.statements) {
     const [kw, ...args] = st.words;
     const k = kw!.value;
+    if (/^(?:http-(?:request|response|after-response)|tcp-(?:request|response))$/.test(k)) proxy.hasRules = true;
     const removed = REMOVED.get(k);
     if (removed) {
       invalid(ctx, kw!.span, `The '${k}' directive is not supported anymore since HAProxy 2.1. Use '${removed}' instead.`);
@@ -374,6 +381,19 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
     if (section.from && !from) invalid(ctx, section.from.span, `defaults section '${section.from.value}' not found for ${section.keyword} '${section.name?.value ?? ''}'.`);
     const proxy = newProxy(section, from);
     readProxy(ctx, proxy);
+    if (from?.hasRules && section.kind !== 'defaults') {
+      // HAProxy 2.6 (cfgparse-listen.c): rules in a defaults section serve one side only.
+      const at = (section.name ?? section.header.words[0]!).span;
+      if (section.kind === 'listen') invalid(ctx, at, 'a listen section cannot inherit from a defaults section defining TCP/HTTP rules.');
+      else {
+        const side = section.kind === 'frontend' ? 'frontend' : 'backend';
+        from.inheritedBy.add(side);
+        if (from.inheritedBy.size > 1) {
+          const line = source.text.slice(0, from.section.header.line.span.start).split(/\r\n|\r|\n/).length;
+          invalid(ctx, at, `frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules (defaults section at line ${line}).`);
+        }
+      }
+    }
     if (section.kind === 'defaults') {
       lastDefaults = proxy;
       if (section.name) namedDefaults.set(section.name.value, proxy);
