@@ -187,4 +187,23 @@ backend be
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'cookie prefix and rewrite change the server cookie before the rules',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend rewritten if { path_beg /rewritten }
+    default_backend prefixed
+
+backend prefixed
+    cookie JSESSIONID prefix
+    http-response replace-header Set-Cookie ^(JSESSIONID=[^;]*)(.*)$ "\\1\\2; seen"
+    server s1 127.0.0.1:8080 cookie p1
+
+backend rewritten
+    cookie XSRF-TOKEN rewrite
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=[^;]*)(.*)$ "\\1\\2; seen"
+    server s1 127.0.0.1:8080 cookie r1
+`,
+  },
 ];

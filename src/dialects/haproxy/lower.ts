@@ -17,6 +17,7 @@ import {
   createHaproxyAllowOp,
   createHaproxyHttpResponseOp,
   createPersistenceCookieOp,
+  createServerCookieOp,
   parseLogFormat,
   type HaproxyAction,
   type HaproxyHttpResponseOp,
@@ -342,6 +343,22 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
   return op;
 }
 
+/** `cookie NAME rewrite|prefix|insert`: what HAProxy does to the server's own cookie NAME, before the rules. */
+function serverCookieOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp | null>): CookieOp | null {
+  const known = cache.get(backend);
+  if (known !== undefined) return known;
+  const st = effective(backend, (p) => p.cookie);
+  const server = backend.servers.find((s) => s.cookie !== undefined);
+  const words = st?.words.slice(1).map((w) => w.value) ?? [];
+  const mode = words.includes('insert') ? 'insert' : words.includes('prefix') ? 'prefix' : words.includes('rewrite') ? 'rewrite' : undefined;
+  const op =
+    st && server && mode
+      ? createServerCookieOp({ span: spanOver(st.words), label: textOf(ctx.file, st.words), name: words[0] ?? '', mode, server: server.cookie!, preserve: words.includes('preserve') })
+      : null;
+  cache.set(backend, op);
+  return op;
+}
+
 /** A request path that makes the frontend choose `backend` (path_beg/path routes only). */
 function routePath(frontend: Proxy, backend: string, viaDefault: boolean): string | undefined {
   const prefixes: string[] = [];
@@ -411,12 +428,15 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
   };
   const byName = new Map(proxies.filter((p) => p.section.kind !== 'frontend').map((p) => [p.name, p]));
   const cookieOps = new Map<Statement, CookieOp | null>();
+  const serverCookieOps = new Map<Proxy, CookieOp | null>();
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
 
   const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
+    const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, serverCookieOps) : null;
+    if (serverSide) pipeline.push(serverSide);
     if (backend) pipeline.push(...rulesOf(backend));
     if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
     const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
@@ -465,7 +485,7 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
 
   const ops = new Set<CookieOp>();
   for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps]) ops.add(op);
-  for (const op of cookieOps.values()) if (op) ops.add(op);
+  for (const op of [...cookieOps.values(), ...serverCookieOps.values()]) if (op) ops.add(op);
   return {
     dialect: 'haproxy',
     root: rootPath,

@@ -17,8 +17,9 @@
  *   order, those of its `defaults` section before its own;
  * - `cookie NAME insert [preserve] [httponly] [secure] [domain D]* [attr A]*` adds
  *   `NAME=<server>; path=/; domain=D; HttpOnly; Secure; A` after every http-response rule (the
- *   rules never see it) and drops a cookie of the same name sent by the server, unless
- *   `preserve`: then the server's cookie is kept and nothing is added.
+ *   rules never see it) and, before the rules, drops a cookie of the same name sent by the
+ *   server, unless `preserve`: then the server's cookie is kept and nothing is added;
+ * - `cookie NAME rewrite|prefix` changes the server's cookie NAME before the rules run.
  */
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
@@ -339,10 +340,65 @@ export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyP
     name: init.name,
     signature: JSON.stringify(['haproxy-cookie-insert', value, init.preserve]),
     apply(lines: SetCookieLine[]): void {
-      const own = lines.filter((l) => l.origin !== undefined && parseSetCookie(l.value).name === init.name);
-      if (own.length > 0 && init.preserve) return;
-      for (const l of own) lines.splice(lines.indexOf(l), 1);
+      // The server's own cookie of that name was dropped before the rules (createServerCookieOp)
+      // unless `preserve`; a preserved one means no cookie is added.
+      if (init.preserve && lines.some((l) => l.producer !== 'proxy' && parseSetCookie(l.value).name === init.name)) return;
       lines.push(addedLine(value, op, init.span));
+    },
+  };
+  return op;
+}
+
+export interface ServerCookieInit {
+  readonly span: Span;
+  readonly label: string;
+  readonly name: string;
+  readonly mode: 'rewrite' | 'prefix' | 'insert';
+  /** The server's `cookie` value. */
+  readonly server: string;
+  readonly preserve: boolean;
+}
+
+/** `name=value...`: the value's range (trimmed), as HAProxy's server-side cookie parser finds it. */
+function valueRange(header: string): { readonly name: string; readonly start: number; readonly end: number } | null {
+  const eq = header.indexOf('=');
+  const semi = header.indexOf(';');
+  if (eq === -1 || (semi !== -1 && semi < eq)) return null;
+  let start = eq + 1;
+  let end = semi === -1 ? header.length : semi;
+  while (start < end && (header[start] === ' ' || header[start] === '\t')) start++;
+  while (end > start && (header[end - 1] === ' ' || header[end - 1] === '\t')) end--;
+  return { name: header.slice(0, eq).trim(), start, end };
+}
+
+/**
+ * What `http_manage_server_side_cookies` does to the server's own cookie NAME before any
+ * http-response rule runs [LAB haproxy 2.6.12]: `rewrite` puts the server's cookie value in its
+ * place, `prefix` puts it in front (`s1~value`), `insert` drops it (HAProxy adds its own after the
+ * rules) unless `preserve`.
+ */
+export function createServerCookieOp(init: ServerCookieInit): CookieOp {
+  const op: CookieOp = {
+    kind: 'haproxy-server-cookie',
+    dialect: 'haproxy',
+    span: init.span,
+    label: init.label,
+    condition: null,
+    reaches: ['http', 'fastcgi'],
+    parts: [],
+    signature: JSON.stringify(['haproxy-server-cookie', init.name, init.mode, init.server, init.preserve]),
+    apply(lines: SetCookieLine[]): void {
+      for (const line of [...lines]) {
+        if (line.producer === 'proxy') continue;
+        const r = valueRange(line.value);
+        if (!r || r.name !== init.name) continue;
+        if (init.mode === 'insert') {
+          if (!init.preserve) lines.splice(lines.indexOf(line), 1);
+          continue;
+        }
+        const value = init.mode === 'rewrite' ? init.server : `${init.server}~${line.value.slice(r.start, r.end)}`;
+        changeLine(line, op, init.span, line.value.slice(0, r.start) + value + line.value.slice(r.end));
+      }
     },
   };
   return op;
