@@ -81,20 +81,6 @@ export function hasHttpOnly(header: string): boolean {
  * some attributes. Two headers with the same canonical form create the same cookie.
  */
 export function canonicalCookie(header: string, dropAttributes: readonly string[] = []): string {
-  // Fix proofs compare the same few values many times; a value with thousands of attributes (a
-  // long replacement, found by test/fuzz) made each comparison costly.
-  const key = `${dropAttributes.join(',')}\u0000${header}`;
-  let canonical = canonicals.get(key);
-  if (canonical === undefined) {
-    if (canonicals.size >= PARSED_LIMIT) canonicals.clear();
-    canonicals.set(key, (canonical = canonicalUncached(header, dropAttributes)));
-  }
-  return canonical;
-}
-
-const canonicals = new Map<string, string>();
-
-function canonicalUncached(header: string, dropAttributes: readonly string[]): string {
   const parsed = parseSetCookie(header);
   const drop = new Set(dropAttributes.map((a) => a.toLowerCase()));
   const attrs = new Map<string, string>();
