@@ -11,6 +11,7 @@ import directiveInvalid from './directive-invalid/index.js';
 import haproxyReplaceValueSetCookie from './haproxy-replace-value-set-cookie/index.js';
 import iisOutboundWildcardHeader from './iis-outbound-wildcard-header/index.js';
 import iisRegexUnsupported from './iis-regex-unsupported/index.js';
+import includeOutsideTree from './include-outside-tree/index.js';
 import includeUnresolved from './include-unresolved/index.js';
 import nginxCookieDirectiveNoEffect from './nginx-cookie-directive-no-effect/index.js';
 import nginxCookieFlagsOrder from './nginx-cookie-flags-order/index.js';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   haproxyReplaceValueSetCookie,
   iisOutboundWildcardHeader,
   iisRegexUnsupported,
+  includeOutsideTree,
   includeUnresolved,
   nginxCookieDirectiveNoEffect,
   nginxCookieFlagsOrder,

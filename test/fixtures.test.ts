@@ -88,12 +88,17 @@ describe('rule fixtures', () => {
       if (fixture.kind !== 'invalid' || !fixableRules.has(fixture.ruleId)) return;
 
       it(fixture.fixedPath ? 'fixes to the .fixed file, which re-lints clean and is stable' : 'offers no fix (no .fixed file)', async () => {
+        // A plain lint counts as fixable only what a fix would change: a refused fix is not.
+        const plain = resultFor((await run(runOptions(fixture, source.text))).results, fixture.path);
+        const fixable = plain.fixableErrorCount + plain.fixableWarningCount;
         const outcome = await run(runOptions(fixture, source.text, { fixDryRun: true }));
         const output = resultFor(outcome.results, fixture.path).output;
         if (!fixture.fixedPath) {
           expect(output, 'a fix was produced but there is no .fixed file').toBeUndefined();
+          expect(fixable, 'findings counted as fixable, but no fix is produced').toBe(0);
           return;
         }
+        expect(fixable, 'a fix is produced, but no finding is counted as fixable').toBeGreaterThan(0);
         expect(output, 'no fix was produced').toBeDefined();
         const expected = readFileSync(fixture.fixedPath);
         const written = encode(output!, source.encoding, source.bom);
@@ -106,7 +111,24 @@ describe('rule fixtures', () => {
         expect(fixed.messages.filter((m) => m.fix).map((m) => m.message)).toEqual([]);
         expect(fixed.messages.filter((m) => m.fatal).map((m) => m.message)).toEqual([]);
         expect(fixed.output).toBeUndefined();
+      });
 
+      it('counts as fixable exactly the findings --fix repairs', async () => {
+        // A run that shows no fixes (stylish) counts fixables; --fix must repair exactly those.
+        const counted = await run(runOptions(fixture, source.text, { wantFixes: false }));
+        const fixable = resultFor(counted.results, fixture.path).messages.filter((m) => m.fixable || m.fix);
+        const fixing = await run(runOptions(fixture, source.text, { fixDryRun: true }));
+        const withFix = resultFor(fixing.results, fixture.path);
+        const before = resultFor((await run(runOptions(fixture, source.text))).results, fixture.path).messages.filter((m) => m.fix);
+        expect(fixable.length).toBe(before.length);
+        if (withFix.output === undefined) {
+          expect(fixable.map((m) => m.message)).toEqual([]);
+          return;
+        }
+        const after = await run(runOptions(fixture, withFix.output, { paths: [], stdin: { text: withFix.output, filename: fixture.path } }));
+        const left = after.results.flatMap((r) => r.messages);
+        expect(after.results.length).toBeGreaterThan(0);
+        for (const m of fixable) expect(left.some((l) => l.ruleId === m.ruleId && l.message === m.message), `still reported after --fix: ${m.message}`).toBe(false);
       });
     });
   }

@@ -7,6 +7,7 @@ import type { TextEdit } from '../engine/edits.js';
 import type { BackendKind } from '../model/backends.js';
 import type { CookieOp, Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
 import type { Span } from '../source.js';
+import type { PathMapping } from './path-map.js';
 
 export interface DialectOptions {
   /** Apache `ServerRoot` override (`--server-root`). */
@@ -17,6 +18,10 @@ export interface DialectOptions {
   readonly context?: 'main' | 'http' | 'server' | 'location';
   /** nginx version to check against, `major.minor.patch` (`--nginx-version`). */
   readonly nginxVersion: string;
+  /** Where absolute include paths are read from (`--root`, `pathMap`): see path-map.ts. */
+  readonly pathMap?: readonly PathMapping[];
+  /** The directory the linter runs in: a root file below it is a copy that absolute includes may leave. */
+  readonly cwd?: string;
   /** Apache `-D` defines and environment variables visible to `${VAR}`. */
   readonly defines?: Readonly<Record<string, string>>;
 }
@@ -72,6 +77,6 @@ export interface DialectModule {
   readonly fixers: DialectFixers;
 }
 
-export function isFixRefusal(x: FixCandidate[] | FixRefusal): x is FixRefusal {
+export function isFixRefusal(x: readonly FixCandidate[] | FixRefusal): x is FixRefusal {
   return !Array.isArray(x);
 }

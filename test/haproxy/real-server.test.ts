@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { buildHaproxyModel } from '../../src/dialects/haproxy/index.js';
@@ -20,6 +20,7 @@ import { createNodeIO } from '../../src/node-io.js';
 import { createSourceFile } from '../../src/source.js';
 import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from '../servers/backend.js';
 import { checkConfig, definedNames, haproxyVersion, removeConfigs, runnableConfig, startHaproxy, writeConfig, type RunningHaproxy } from '../servers/haproxy.js';
+import { describeRealServer, skipRealServer } from '../helpers/skips.js';
 import { REAL_CASES } from './real-cases.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
@@ -38,7 +39,6 @@ const COOKIES = [
 ];
 
 const haproxy = haproxyVersion();
-if (!haproxy.ok) console.warn(`[haproxy real-server tests] skipped: ${haproxy.reason}`);
 
 const io = createNodeIO(process.cwd());
 
@@ -100,7 +100,7 @@ function refusedByLinter(model: HeaderRewriteModel): string[] {
   return model.problems.filter((p) => (p.ruleId === null || p.ruleId === 'directive-invalid') && p.severity !== 'warning').map((p) => p.message);
 }
 
-describe.skipIf(!haproxy.ok)(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs real server`, () => {
+describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs real server`, haproxy.ok ? null : haproxy.reason, () => {
   let backend: RunningBackend;
   const prepared = new Map<string, Prepared>();
   const running: RunningHaproxy[] = [];
@@ -148,7 +148,7 @@ describe.skipIf(!haproxy.ok)(`haproxy ${haproxy.ok ? haproxy.version : ''}: simu
   for (const c of cases) {
     it(`${c.name}: haproxy -c agrees, and the simulated Set-Cookie lines equal HAProxy's`, (ctx) => {
       const p = prepared.get(c.name);
-      if (!p) return ctx.skip('not prepared');
+      if (!p) return skipRealServer(ctx, 'not prepared');
       const refused = refusedByLinter(p.model);
       if (refused.length > 0) {
         expect(p.check.ok, `the linter says HAProxy refuses it (${refused.join('; ')}) but haproxy -c accepts it`).toBe(false);
@@ -163,7 +163,7 @@ describe.skipIf(!haproxy.ok)(`haproxy ${haproxy.ok ? haproxy.version : ''}: simu
     it(`${c.name}: the fixed configuration stops HttpOnly on XSRF cookies in HAProxy, keeping everything else`, (ctx) => {
       const before = prepared.get(c.name);
       const after = prepared.get(c.fixed!);
-      if (!before?.observed || !after) return ctx.skip('not prepared');
+      if (!before?.observed || !after) return skipRealServer(ctx, 'not prepared');
       expect(after.check.ok, `haproxy -c refuses the fixed configuration:\n${after.check.output}`).toBe(true);
       const a = after.observed!;
       const b = before.observed;
