@@ -30,6 +30,12 @@ export interface AclDefinition {
 
 /** One parsed condition: `if`/`unless` and a disjunction of conjunctions of (possibly negated) terms. */
 export interface ParsedCondition {
+  /**
+   * What decides the condition, as data: its words with every named ACL replaced by its
+   * definitions (an ACL's name alone says nothing: `is_ok` may be `status 200` in one proxy and
+   * `status 404` in another). Part of the memo key of the ops that carry the condition.
+   */
+  readonly key: string;
   readonly negate: boolean;
   readonly alternatives: readonly (readonly { readonly not: boolean; readonly term: TermEval }[])[];
 }
@@ -174,7 +180,11 @@ export function parseCondition(words: readonly string[], acls: ReadonlyMap<strin
     }
     alternatives[alternatives.length - 1]!.push({ not: neg, term });
   }
-  return { negate, alternatives };
+  const key = JSON.stringify(words.map((w) => {
+    const defs = acls.get(w.replace(/^!+/, ''));
+    return defs ? [w, defs.map((d) => d.words)] : w;
+  }));
+  return { key, negate, alternatives };
 }
 
 /** Lines of one named ACL are ORed. */

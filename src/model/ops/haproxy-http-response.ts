@@ -181,7 +181,7 @@ export function createHaproxyAllowOp(init: HaproxyAllowInit): CookieOp {
     condition: init.condition,
     reaches: [],
     parts: [],
-    signature: JSON.stringify(['haproxy-allow', init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null]),
+    signature: JSON.stringify(['haproxy-allow', init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (stopped(lines, init.ruleSet)) return;
       if (init.parsedCondition && valueOn(init.parsedCondition, lines, env) !== true) return;
@@ -268,6 +268,7 @@ export function createHaproxyHttpResponseOp<T extends object>(init: HaproxyHttpR
       init.patternSource ?? null,
       init.format?.text ?? null,
       init.condition ? [init.condition.text, init.condition.value] : null,
+      init.parsedCondition?.key ?? null,
       init.ruleSet ?? null,
     ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
