@@ -91,6 +91,11 @@ backend kept from base
     const parsed = parseConfig('f', '.endif\nmode http\n.if 1\n', env(), () => undefined);
     expect(parsed.problems.map((p) => p.message)).toEqual(["lone '.endif' with no matching '.if'.", "unknown keyword 'mode' out of section.", "unterminated '.if' block."]);
   });
+
+  it('reports a broken line even in a block it drops, as HAProxy does', () => {
+    const parsed = parseConfig('f', '.if 0\n  foo "unclosed\n.endif\n', env(), () => undefined);
+    expect(parsed.problems.map((p) => p.message)).toEqual(['unmatched quote.']);
+  });
 });
 
 describe('haproxy detection', () => {

@@ -155,7 +155,9 @@ export function parseConfig(file: string, text: string, env: EnvLookup, known: (
   for (const line of lines) {
     if (line.comment) comments.push(line.comment);
     if (line.error) {
-      if (live()) problems.push({ span: { file, start: line.error.offset, end: Math.min(line.error.offset + 1, line.span.end) }, message: `${line.error.message}.`, ruleId: null });
+      // HAProxy tokenizes every line before it looks at `.if` blocks: a broken line in a dropped
+      // block stops it too [LAB haproxy 2.6.12: unmatched quote inside `.if 0`].
+      problems.push({ span: { file, start: line.error.offset, end: Math.min(line.error.offset + 1, line.span.end) }, message: `${line.error.message}.`, ruleId: null });
       continue;
     }
     const words = line.words;
