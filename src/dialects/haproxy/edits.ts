@@ -69,12 +69,20 @@ function applyInsertions(value: string, insertions: readonly Insertion[]): strin
   return out + value.slice(pos);
 }
 
-function regexInsertions(source: string, assertion: string): Insertion[] | string {
+/** Whether `exp_replace` would insert the whole match (`\0`) for this format. */
+function usesWholeMatch(format: string): boolean {
+  for (let i = 0; i < format.length; i++) if (format[i] === '\\' && format[++i] === '0') return true;
+  return false;
+}
+
+function regexInsertions(source: string, assertion: string, wholeMatch: boolean): Insertion[] | string {
   const shape = patternShape(source, { flavor: 'pcre' });
   if (!shape) return 'the pattern cannot be analysed';
   if (shape.startAnchor && !shape.topLevelAlternation) return [{ at: shape.startAnchor.end, text: assertion }];
   const at = shape.leadingFlagsEnd;
   if (shape.alwaysMatchesAtStartIfAnywhere && !shape.topLevelAlternation) return [{ at, text: `^${assertion}` }];
+  // A prefix that finds the same match would also become part of `\0`.
+  if (!shape.alwaysMatchesAtStartIfAnywhere && wholeMatch) return 'the format inserts the whole match (\\0), which a lookahead prefix would change';
   const prefix = shape.alwaysMatchesAtStartIfAnywhere ? '' : '[\\s\\S]*?';
   return [
     { at, text: `^${assertion}${prefix}(?:` },
@@ -141,13 +149,14 @@ export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] |
   if (!file || !pattern || !format) return { reason: 'the rule has no pattern' };
   if (pattern.substituted) return { reason: 'the regex comes from an environment variable, so the text to change is not on this line' };
   if (!op.regex) return { reason: 'the regex cannot be simulated' };
-  const negative = regexInsertions(pattern.value, `(?!(?:${alternation})=)`);
-  if (typeof negative === 'string') return { reason: negative };
+  const wholeMatch = usesWholeMatch(op.format?.text ?? '');
+  const negative = regexInsertions(pattern.value, `(?!(?:${alternation})=)`, wholeMatch);
+  if (typeof negative === 'string') return { reason: negative, suggestion: `http-response ${op.action} Set-Cookie '^(?!(?:${alternation})=)(.*)' "\\1; HttpOnly"` };
   const edits: TextEdit[] = [{ file: file.path, start: pattern.span.start, end: pattern.span.end, text: editWord(pattern, negative) }];
   const simple: FixCandidate = { edits: [...edits], description: `exclude ${names.join(', ')} from ${op.action} with a negative lookahead` };
   const stripped = withoutHttpOnly(format);
   if (stripped === null || format.substituted) return [simple];
-  const positive = regexInsertions(pattern.value, `(?=(?:${alternation})=)`) as Insertion[];
+  const positive = regexInsertions(pattern.value, `(?=(?:${alternation})=)`, wholeMatch) as Insertion[];
   const positiveSource = applyInsertions(pattern.value, positive);
   const strippedValue = lexLine(file.path, stripped, 0, stripped.length, () => undefined).words[0]?.value ?? '';
   if (!needsCompanion(op, positiveSource, strippedValue, names)) return [simple];
