@@ -84,7 +84,8 @@ export function scoreContent(text: string): ContentScore {
       continue;
     }
     const first = /^[A-Za-z_][\w.-]*/.exec(line)?.[0] ?? '';
-    if (line === '}' || (NGINX_BLOCKS.has(first) && /\{$/.test(line))) {
+    // A known block opened on the line (`server {`, or `server { listen 80; }` written on one line).
+    if (line === '}' || (NGINX_BLOCKS.has(first) && /^[A-Za-z_][\w.-]*(?:\s[^{;]*)?\{/.test(line))) {
       nginx += 3;
       nginxBlocks++;
       continue;
