@@ -8,6 +8,7 @@ import aspnetHttponlycookiesXsrf from './aspnet-httponlycookies-xsrf/index.js';
 import cookieHeaderMerge from './cookie-header-merge/index.js';
 import cookieHeaderOverwrite from './cookie-header-overwrite/index.js';
 import directiveInvalid from './directive-invalid/index.js';
+import haproxyReplaceValueSetCookie from './haproxy-replace-value-set-cookie/index.js';
 import iisOutboundWildcardHeader from './iis-outbound-wildcard-header/index.js';
 import iisRegexUnsupported from './iis-regex-unsupported/index.js';
 import includeOutsideTree from './include-outside-tree/index.js';
@@ -18,6 +19,7 @@ import nginxCookieFlagsUnknownFlag from './nginx-cookie-flags-unknown-flag/index
 import nginxCookiePathFlagInjection from './nginx-cookie-path-flag-injection/index.js';
 import nginxLuaCookieHttponly from './nginx-lua-cookie-httponly/index.js';
 import regexTooComplex from './regex-too-complex/index.js';
+import simulationBounded from './simulation-bounded/index.js';
 import unusedDisableDirective from './unused-disable-directive/index.js';
 import xsrfCookieHttponly from './xsrf-cookie-httponly/index.js';
 
@@ -28,6 +30,7 @@ export const RULES: readonly Rule[] = [
   cookieHeaderMerge,
   cookieHeaderOverwrite,
   directiveInvalid,
+  haproxyReplaceValueSetCookie,
   iisOutboundWildcardHeader,
   iisRegexUnsupported,
   includeOutsideTree,
@@ -38,6 +41,7 @@ export const RULES: readonly Rule[] = [
   nginxCookiePathFlagInjection,
   nginxLuaCookieHttponly,
   regexTooComplex,
+  simulationBounded,
   unusedDisableDirective,
   xsrfCookieHttponly,
 ];

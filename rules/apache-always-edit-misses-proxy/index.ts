@@ -5,6 +5,7 @@
  * whose only backends are proxies, the hardening never applies. Judged by simulation: the
  * directive would change a CGI cookie but changes no cookie of the scopes it is in.
  */
+import { branchesOf } from '../../src/model/simulate.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
 import { BACKEND_LABELS, type BackendKind } from '../../src/model/backends.js';
@@ -29,7 +30,7 @@ export default defineRule({
       // Only scopes that declare their backends: a fragment may be included where CGI runs.
       if (endpoints.some((e) => e.backends.length === 0)) continue;
       const changes = (kind: BackendKind, pipeline: readonly CookieOp[]) =>
-        responses.some((values) => ctx.sim.run(pipeline, kind, values).lines.some((l) => l.history.some((c) => c.op === op)));
+        responses.some((values) => branchesOf(ctx.sim.run(pipeline, kind, values)).some((b) => b.lines.some((l) => l.history.some((c) => c.op === op))));
       const wouldHarden = changes('cgi', [op]);
       const hardens = endpoints.some((e) => e.possibleBackends.some((kind) => changes(kind, e.pipeline)));
       if (!wouldHarden || hardens) continue;

@@ -5,6 +5,7 @@
  * (proxy-semantics.md §1.2, verified on 2.4.71). The verdict comes from simulating the directive
  * on sample cookies of the kinds it reaches.
  */
+import { branchesOf } from '../../src/model/simulate.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
@@ -25,7 +26,8 @@ export default defineRule({
       const header = op as ApacheHeaderOp;
       if (header.action !== 'edit*' || !header.pattern) continue;
       const kinds = new Set(endpoints.flatMap((e) => e.possibleBackends).filter((k) => op.reaches.includes(k)));
-      const crashed = [...kinds].some((kind) => responses.some((values) => ctx.sim.run([op], kind, values).crash?.op === op));
+      // Under an undecided condition, the requests where it runs crash: any branch counts.
+      const crashed = [...kinds].some((kind) => responses.some((values) => branchesOf(ctx.sim.run([op], kind, values)).some((b) => b.crash?.op === op)));
       if (!crashed) continue;
       ctx.report({
         span: header.pattern.span,

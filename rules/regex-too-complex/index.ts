@@ -8,13 +8,14 @@ import { samplesFor } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import { clip } from '../../src/engine/message-text.js';
+import { branchesOf } from '../../src/model/simulate.js';
 
 export default defineRule({
   meta: {
     id: 'regex-too-complex',
     severity: 'warning',
     fixable: false,
-    dialects: ['apache', 'nginx', 'iis'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy'],
     description: 'A pattern backtracks so much on ordinary cookies that its effect cannot be evaluated.',
   },
   check(ctx) {
@@ -24,10 +25,11 @@ export default defineRule({
       for (const kind of group.backends) {
         for (const name of names) {
           for (const sample of samplesFor(name)) {
-            if (!ctx.sim.run(group.pipeline, kind, [sample]).tooComplex) continue;
+            if (!branchesOf(ctx.sim.run(group.pipeline, kind, [sample])).some((b) => b.tooComplex)) continue;
             for (const pipeline of group.pipelines) {
-              const { tooComplex } = ctx.sim.run(pipeline, kind, [sample]);
-              if (tooComplex && !reported.has(tooComplex.op)) reported.set(tooComplex.op, tooComplex.pattern);
+              for (const { tooComplex } of branchesOf(ctx.sim.run(pipeline, kind, [sample]))) {
+                if (tooComplex && !reported.has(tooComplex.op)) reported.set(tooComplex.op, tooComplex.pattern);
+              }
             }
           }
         }

@@ -13,6 +13,8 @@ import { mapCause } from '../../src/engine/simulator.js';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, Endpoint, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
+import { cookieName } from '../../src/model/set-cookie.js';
+import { branchesOf, type Assumption } from '../../src/model/simulate.js';
 import type { Span } from '../../src/source.js';
 import { judge, type Hits } from './verdict.js';
 
@@ -28,6 +30,8 @@ interface Finding extends Hits {
   /** The scopes where each cookie gained HttpOnly from this directive (product-aware verdicts). */
   readonly scopes: Map<string, Set<Endpoint>>;
   example?: Hits['example'];
+  /** The request outcomes under which the cookie breaks (empty: every request). */
+  assumptions: readonly Assumption[];
 }
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
@@ -48,23 +52,52 @@ function labelOf(op: CookieOp, cause: Span): string {
   return partFor(op, cause)?.label ?? op.label;
 }
 
+/** One directive adding HttpOnly, and the requests on which it does. */
+interface Gain {
+  readonly change: LineChange;
+  readonly assumptions: readonly Assumption[];
+  /** A CSRF cookie the proxy itself created with HttpOnly (`add_header Set-Cookie`, `Header add`): its name. */
+  readonly created?: string;
+}
+
 /**
- * Every directive that adds HttpOnly to `sample` on its own: the one that does in the pipeline as
- * written, then — with that one taken away — the next, and so on (ESLint's rule: suppressing or
- * fixing one report never hides another). Bounded by the pipeline's length.
+ * Every directive that adds HttpOnly to `sample` on its own, on some request: the ones that do
+ * in the pipeline as written (on each outcome of its undecided conditions), then — with those
+ * taken away — the next, and so on (ESLint's rule: suppressing or fixing one report never hides
+ * another). Bounded by the pipeline's length, and by the simulation's own bound: a result that
+ * stopped early is not refined further (simulation-bounded reports it).
  */
-function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): LineChange[] {
-  const gains: LineChange[] = [];
+function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): Gain[] {
+  const gains: Gain[] = [];
+  const xsrf = new Set(ctx.catalog.xsrf.map((c) => c.name));
   let current = pipeline;
   for (let i = 0; i < pipeline.length; i++) {
     const result = ctx.sim.run(current, kind, [sample]);
-    // A crashing or undecidable pipeline is reported by its own rule.
-    if (result.crash || result.tooComplex) break;
-    const line = result.lines.find((l) => l.origin === sample);
-    const gain = line ? httpOnlyGain(line) : undefined;
-    if (!gain) break;
-    gains.push(gain);
-    current = current.filter((op) => op !== gain.op);
+    const found = new Set<CookieOp>();
+    for (const branch of branchesOf(result)) {
+      // A crashing or undecidable branch is reported by its own rule.
+      if (branch.crash || branch.tooComplex) continue;
+      const line = branch.lines.find((l) => l.origin === sample);
+      const gain = line ? httpOnlyGain(line) : undefined;
+      if (gain) {
+        gains.push({ change: gain, assumptions: branch.assumptions });
+        found.add(gain.op);
+      }
+      // What the browser receives is judged, whatever produced it: a CSRF cookie the proxy
+      // creates with HttpOnly breaks the forms just as an edit does.
+      for (const l of branch.lines) {
+        if (l.origin !== undefined) continue;
+        const name = cookieName(l.value);
+        if (!xsrf.has(name)) continue;
+        const made = httpOnlyGain(l);
+        if (made && !found.has(made.op)) {
+          gains.push({ change: made, assumptions: branch.assumptions, created: name });
+          found.add(made.op);
+        }
+      }
+    }
+    if (found.size === 0 || result.bounded) break;
+    current = current.filter((op) => !found.has(op));
   }
   return gains;
 }
@@ -79,6 +112,8 @@ interface Blamed {
   readonly kindsOf: Map<string, Set<BackendKind>>;
   /** The first breaking request: backend kind, what the backend sent, what the browser gets. */
   example?: { readonly kind: BackendKind; readonly sent: string; readonly received: string };
+  /** The request outcomes under which it adds HttpOnly (the fewest seen; empty: every request). */
+  assumptions: readonly Assumption[];
 }
 
 function collect(ctx: RuleContext): Finding[] {
@@ -86,7 +121,8 @@ function collect(ctx: RuleContext): Finding[] {
   const record = (op: CookieOp, cause: Span, blamed: Blamed, reachable: readonly BackendKind[], endpoints: readonly Endpoint[]) => {
     const key = spanKey(cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map() }));
+    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions }));
+    else if (blamed.assumptions.length < f.assumptions.length) f.assumptions = blamed.assumptions;
     for (const name of blamed.cookies) {
       f.cookies.add(name);
       let scopes = f.scopes.get(name);
@@ -108,15 +144,17 @@ function collect(ctx: RuleContext): Finding[] {
     for (const kind of group.backends) {
       for (const { name } of ctx.catalog.xsrf) {
         for (const sample of samplesFor(name, { attributes })) {
-          for (const gain of gainsOf(ctx, rep, kind, sample)) {
+          for (const { change: gain, assumptions, created } of gainsOf(ctx, rep, kind, sample)) {
             const index = rep.indexOf(gain.op);
             const key = `${index}\u0000${spanKey(gain.cause)}`;
             let b = blamed.get(key);
-            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), kindsOf: new Map() }));
-            b.cookies.add(name);
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), kindsOf: new Map(), assumptions }));
+            else if (assumptions.length < b.assumptions.length) b.assumptions = assumptions;
+            const cookie = created ?? name;
+            b.cookies.add(cookie);
             b.kinds.add(kind);
-            let kinds = b.kindsOf.get(name);
-            if (!kinds) b.kindsOf.set(name, (kinds = new Set()));
+            let kinds = b.kindsOf.get(cookie);
+            if (!kinds) b.kindsOf.set(cookie, (kinds = new Set()));
             kinds.add(kind);
             b.example ??= { kind, sent: sample, received: gain.after };
           }
@@ -139,7 +177,7 @@ export default defineRule({
     id: RULE_ID,
     severity: 'error',
     fixable: true,
-    dialects: ['apache', 'nginx', 'iis'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy'],
     description: 'A directive adds HttpOnly to a CSRF cookie that JavaScript must read, which breaks every form.',
     securitySeverity: 5.3,
   },

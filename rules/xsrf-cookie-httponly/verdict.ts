@@ -13,6 +13,8 @@
  * The fix exempts the cookies relevant to the scope — evident, configured, or every hit cookie
  * when nothing is known — and keeps HttpOnly on all others.
  */
+import { describeRequests } from '../../src/model/requests.js';
+import type { Assumption } from '../../src/model/simulate.js';
 import type { CookieCatalog } from '../../src/cookies/catalog.js';
 import { findProduct, productsOfCookie } from '../../src/cookies/products.js';
 import { fixExemption, type Evidence, type ScopeProducts, type ScopeResolver } from '../../src/cookies/scope.js';
@@ -33,6 +35,8 @@ export interface Hits {
   readonly reachable: ReadonlySet<BackendKind>;
   /** One request that breaks: the scope, backend kind, what the backend sent and what the browser gets. */
   readonly example?: { readonly endpoint: Endpoint; readonly backend: BackendKind; readonly sent: string; readonly received: string };
+  /** The request outcomes under which the cookies break (empty or absent: every request). */
+  readonly assumptions?: readonly Assumption[];
 }
 
 export interface Verdict {
@@ -113,7 +117,8 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const fullLabel = hits.label ?? hits.op.label;
   const label = directiveName(fullLabel);
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
-  const condition = hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
+  const requests = hits.assumptions && hits.assumptions.length > 0 ? describeRequests(hits.assumptions) : '';
+  const condition = requests ? ` ${clip(requests, 64)}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
   const consequence = 'scripts cannot read the token, so forms fail.';
 

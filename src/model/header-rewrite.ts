@@ -15,9 +15,9 @@ import type { Span, SourceFile } from '../source.js';
 import type { BackendKind, BackendRef } from './backends.js';
 import type { Fact } from './facts.js';
 
-export type Dialect = 'apache' | 'nginx' | 'iis';
+export type Dialect = 'apache' | 'nginx' | 'iis' | 'haproxy';
 
-export const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis'];
+export const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis', 'haproxy'];
 
 /** One Set-Cookie header line while a response passes through the pipeline. */
 export interface SetCookieLine {
@@ -49,8 +49,54 @@ export interface Condition {
   /** As written: `env=!no_httponly`, `expr=%{REQUEST_URI} =~ m#^/jira#`, `preCondition="No HttpOnly"`. */
   readonly text: string;
   readonly span?: Span;
-  /** Known truth value, or `unknown` (then simulated as true: the linter assumes the worst). */
+  /**
+   * Known truth value, or `unknown`: the simulation then explores both outcomes, the requests
+   * where it holds and those where it does not (src/model/simulate.ts).
+   */
   readonly value: boolean | 'unknown';
+  /**
+   * For an `unknown` condition: the undecided request tests that must all come out as stated for
+   * the op to run (a conjunction). Tests with the same {@link ConditionLiteral.key} are the same
+   * fact of one request, so `<If c>` and its `<Else>` never both run. Absent: one test, keyed by
+   * {@link text}.
+   */
+  readonly literals?: readonly ConditionLiteral[];
+}
+
+/** One undecided test of a request, and the outcome an op needs from it. */
+export interface ConditionLiteral {
+  /**
+   * The request fact tested, e.g. `expr:%{REQUEST_URI} =~ m#^/a#`, `env:no_httponly`, or for an
+   * `<If>`/`<ElseIf>`/`<Else>` chain `chain:<its expressions>` (one fact: which branch runs).
+   */
+  readonly key: string;
+  /** For a boolean fact: the value the op needs. For a chain: true (the op needs {@link branch} to run). */
+  readonly holds: boolean;
+  /** The test as written, for messages: `<If "%{REQUEST_URI} =~ m#^/a#">`, `env=no_httponly`. */
+  readonly text: string;
+  /**
+   * For a chain: the branch the op sits in (`index`, the `<Else>` or "none" being `count - 1`),
+   * and the branches whose expression is literally false (`impossible`, bit i = branch i): a
+   * request takes exactly one possible branch.
+   */
+  readonly branch?: {
+    readonly index: number;
+    readonly count: number;
+    readonly impossible: bigint;
+    /** The key of the chain's first expression (tested on its own), for messages. */
+    readonly first: string;
+  };
+  /**
+   * Messages: how to say that the test came out as the op needs (`holds`) or not (`fails`).
+   * Default: "<text> holds" / "<text> does not hold".
+   */
+  readonly phrase?: { readonly holds: string; readonly fails: string };
+  /**
+   * When the test reads the request path (`%{REQUEST_URI} =~ m#\.js$#`, `!~ ...`): the PCRE
+   * patterns that must all come out as stated for the test to hold, so messages can name a
+   * request path on which it holds or fails.
+   */
+  readonly uriTests?: readonly { readonly source: string; readonly negated: boolean }[];
 }
 
 /** What a simulated response looks like, beyond its cookies. */

@@ -84,6 +84,24 @@ export const REAL_CASES: readonly RealCase[] = [
   },
   { name: 'env-never-set', body: '    Header edit Set-Cookie ^(.*)$ "$1; Env" env=LPC_NEVER\n    Header edit Set-Cookie ^(.*)$ "$1; NotEnv" env=!LPC_NEVER' },
   { name: 'env-setenvif', body: '    SetEnvIf Request_URI "^/" LPC_SEEN\n    Header edit Set-Cookie ^(.*)$ "$1; Seen" env=LPC_SEEN' },
+  {
+    name: 'ifmodule-spellings',
+    body: [
+      '    <IfModule mod_headers.c>',
+      '        Header edit Set-Cookie "$" "; SourceName"',
+      '    </IfModule>',
+      '    <IfModule headers_module>',
+      '        Header edit Set-Cookie "$" "; Identifier"',
+      '    </IfModule>',
+      '    <IfModule mod_headers>',
+      '        Header edit Set-Cookie "$" "; NoSuchModule"',
+      '    </IfModule>',
+      '    <IfModule !mod_headers>',
+      '        Header edit Set-Cookie "$" "; NotNoSuchModule"',
+      '    </IfModule>',
+    ].join('\n'),
+  },
+  { name: 'env-setenvif-every-path', body: '    SetEnvIf Request_URI ".*" LPC_ALL\n    Header edit Set-Cookie ^(.*)$ "$1; All" env=!LPC_ALL\n    Header edit Set-Cookie ^(.*)$ "$1; Every" env=LPC_ALL' },
   { name: 'expr-literal', body: '    Header edit Set-Cookie ^(.*)$ "$1; T" "expr=true"\n    Header edit Set-Cookie ^(.*)$ "$1; F" "expr=false"' },
   {
     name: 'location-merge-order',
@@ -197,6 +215,12 @@ export const REAL_CASES: readonly RealCase[] = [
     name: 'php-fpm-sethandler',
     body: '    <FilesMatch "\\.php$">\n        SetHandler "proxy:@FCGI@"\n    </FilesMatch>\n    Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
     requests: { '<FilesMatch "\\.php$">': '/index.php' },
+  },
+  {
+    name: 'php-fpm-locationmatch',
+    mounts: false,
+    body: '    <LocationMatch "^/(.*\\.php)$">\n        ProxyPassMatch @FCGI@/srv/$1\n    </LocationMatch>\n    Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n    Header edit Set-Cookie ^(.*)$ "$1; OnSuccess"',
+    requests: { '<LocationMatch "^/(.*\\.php)$">': '/app/index.php' },
   },
   {
     name: 'directory-vs-proxy',

@@ -196,7 +196,7 @@ describe('findings', () => {
     const { messages, model } = lintText(text);
     expect(messages).toHaveLength(1);
     expect(model.files.get('/site/web.config')!.text.slice(messages[0]!.span.start, messages[0]!.span.end)).toBe('{R:0}; HttpOnly');
-    expect(messages[0]!.message).toMatch(/^<rule name="r"> adds HttpOnly to all 7 known CSRF cookies .* \(when preCondition="html"\): scripts cannot read/);
+    expect(messages[0]!.message).toMatch(/^<rule name="r"> adds HttpOnly to all 7 known CSRF cookies .* for requests where preCondition="html" holds: scripts cannot read/);
   });
 
   it('only for cookies that really end up HttpOnly, in every endpoint simulated', () => {
