@@ -65,6 +65,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('-o, --output-file <path>', 'write the report to a file instead of standard output')
     .option('--fix', 'fix problems in place (atomic writes; encoding, BOM and line endings kept)')
     .option('--fix-dry-run', 'compute fixes without writing them (JSON output then carries "output")')
+    .option('--fix-outside', 'with --fix, also write files outside the given paths (included files, link targets, parent web.config)')
     .option('--stdin', 'lint text from standard input (with --fix, print the fixed text)')
     .option('--stdin-filename <name>', 'file name for --stdin (dialect detection, messages)')
     .option('--ignore-pattern <glob>', 'do not lint files matching <glob> (repeatable)', repeatable)
@@ -171,10 +172,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return code;
 }
 
-function readStdin(): Promise<string> {
+/** Standard input, or null as soon as more than `maxBytes` arrived (a gigabyte would not fit in a string). */
+function readStdin(maxBytes: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        process.stdin.off('data', onData);
+        process.stdin.pause();
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(c);
+    };
+    process.stdin.on('data', onData);
     process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     process.stdin.on('error', reject);
   });
@@ -194,6 +208,11 @@ export function runCli(): void {
     env: process.env,
     cwd: process.cwd(),
   };
+  // `lint-proxy-config ... | head`: a closed pipe ends the run quietly, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv, io).then(
     (code) => {
       process.exitCode = code;
