@@ -8,7 +8,7 @@ import type { Baseline } from '../baseline/baseline.js';
 import { planBaseline } from '../baseline/file.js';
 import { findIgnoreFile } from '../config/find.js';
 import type { Config } from '../config/config.js';
-import { formatConfigErrors, overrideDialect, resolveConfig, runOptionsFrom, UsageError } from '../commands/settings.js';
+import { overrideDialect, resolveConfig, runOptionsFrom } from '../commands/settings.js';
 import { detectDialect } from '../dialects/detect.js';
 import type { Dialect } from '../model/header-rewrite.js';
 import type { RunOptions } from '../run.js';
@@ -39,8 +39,9 @@ export function documentSettings(path: string, folders: readonly string[]): Docu
     ...runOptionsFrom({}, config, cwd),
     ...(plan ? { where: true } : {}),
   };
-  const ignoreFile = findIgnoreFile(cwd);
-  if (Array.isArray(ignoreFile)) throw new UsageError(formatConfigErrors(ignoreFile));
+  const found = findIgnoreFile(cwd);
+  // An ignore file that cannot be used (a FIFO, a link to a device) ignores nothing here; the CLI reports it.
+  const ignoreFile = Array.isArray(found) ? undefined : found;
   return {
     cwd,
     config,
