@@ -24,6 +24,9 @@ export const DEFAULT_PATTERNS: readonly string[] = [
   '**/snippets/*',
   '**/*.nginx',
   '**/*.vhost',
+  '**/haproxy*.cfg',
+  '**/haproxy/*.cfg',
+  '**/*.haproxy',
 ];
 
 /** Never walked into, never picked up: VCS data, dependencies, editor and package-manager leftovers. */

@@ -28,7 +28,7 @@ function undetected(path: string): FileResult {
   const message: LintMessage = {
     ruleId: null,
     severity: 1,
-    message: 'Could not tell whether this is an Apache, nginx or IIS configuration; pass --type apache|nginx|iis to lint it.',
+    message: 'Could not tell whether this is an Apache, nginx, IIS or HAProxy configuration; pass --type apache|nginx|iis|haproxy to lint it.',
     span: { file: path, start: 0, end: 0 },
   };
   return { path, messages: [message] };

@@ -177,7 +177,7 @@ export default defineRule({
     id: RULE_ID,
     severity: 'error',
     fixable: true,
-    dialects: ['apache', 'nginx', 'iis'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy'],
     description: 'A directive adds HttpOnly to a CSRF cookie that JavaScript must read, which breaks every form.',
     securitySeverity: 5.3,
   },
