@@ -77,7 +77,8 @@ export function scoreContent(text: string): ContentScore {
       continue;
     }
     const first = /^[A-Za-z_][\w.-]*/.exec(line)?.[0] ?? '';
-    if (line === '}' || (NGINX_BLOCKS.has(first) && /\{$/.test(line))) {
+    // `server {`, and a whole block on one line (`server { listen 80; }`).
+    if (line === '}' || (NGINX_BLOCKS.has(first) && line.includes('{'))) {
       nginx += 3;
       nginxBlocks++;
       continue;
