@@ -76,6 +76,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--print-config <file>', 'print the settings that apply to <file> and exit')
     .option('--quiet', 'report errors only, not warnings')
     .option('--max-warnings <n>', 'exit with code 1 when there are more than <n> warnings', nonNegativeInt)
+    .option('--baseline <file>', 'report only findings that this baseline file does not record')
+    .option('--no-baseline', "ignore the configuration's baseline file")
+    .option('--baseline-write <file>', 'record the current findings in a baseline file (dropping fixed ones)')
     .version(TOOL_VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
@@ -121,6 +124,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       const { simulateCommand } = await import('./commands/simulate.js');
       io.stdout(await simulateCommand(config, { ...options, color: options.color && io.isTTY && !('NO_COLOR' in io.env) }, io.cwd));
       setExit(0);
+    });
+
+  program
+    .command('lsp')
+    .description('run the language server for editors (Language Server Protocol over standard input and output)')
+    .option('--stdio', 'use standard input and output (the default; editors pass it)')
+    .exitOverride()
+    .action(async () => {
+      // Its own bundle (dist/lsp.cjs), loaded only here: lint runs never parse it.
+      const { startLanguageServer } = await import('./lsp/server.js');
+      setExit(await startLanguageServer());
     });
 
   program

@@ -63,6 +63,8 @@ export interface RunOptions {
   readonly io?: ConfigIO;
   /** Files larger than this many megabytes are skipped with a warning (default 10). */
   readonly maxFileMb?: number;
+  /** Give findings their scope and directive text (baselines, the language server). */
+  readonly where?: boolean;
   /** Where absolute include paths are read from (`--root`, `pathMap`). */
   readonly pathMap?: readonly PathMapping[];
   /** More globs a directory walk picks up (templates and unusual names opted in). */
@@ -146,6 +148,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
     wantFixes: options.wantFixes ?? true,
+    ...(options.where ? { where: true } : {}),
   };
 
   let fileResults: readonly FileResult[];

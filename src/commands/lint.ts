@@ -14,8 +14,9 @@ import { listFiles, run, type RunOptions } from '../run.js';
 import { formatConfigErrors, resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
 import { DEFAULT_MAX_FILE_MB, WriteRefused, writeOwnFile } from '../node-io.js';
 import { printConfig } from './print-config.js';
+import { planBaseline, runBaseline, type BaselineCliOptions } from '../baseline/file.js';
 
-export interface LintCliOptions extends SharedCliOptions {
+export interface LintCliOptions extends SharedCliOptions, BaselineCliOptions {
   format: FormatName;
   outputFile?: string;
   fix?: boolean;
@@ -130,6 +131,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   }
   const bar = progress(io);
   const timings = io.env.LPC_TIMING ? new Map<string, number>() : undefined;
+  const baseline = planBaseline(options, config, io.cwd);
   const runOptions: RunOptions = {
     ...base,
     paths: paths.length > 0 ? paths : ['.'],
@@ -142,6 +144,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     ...(options.ignore === false ? { ignorePatterns: [] } : ignoreFile ? { ignoreFile } : {}),
     ...(bar ? { onProgress: bar.update } : {}),
     ...(timings ? { timings } : {}),
+    ...(baseline ? { where: true } : {}),
   };
   if (options.listFiles) return listCommand(runOptions, io);
   const outcome = await run(runOptions);
@@ -156,7 +159,13 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
   for (const n of outcome.notWritten) io.stderr(`${TOOL_NAME}: ${n.reason}\n`);
-  const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
+  let current = outcome.results;
+  if (baseline) {
+    const applied = runBaseline(baseline, current, io.cwd);
+    current = applied.results;
+    for (const note of applied.notes) io.stderr(`${note}\n`);
+  }
+  const results = options.quiet ? withoutWarnings(current) : current;
   const root = options.format === 'diff' ? gitWorkTree(io.cwd) : undefined;
   const report = formatResults(options.format, results, {
     cwd: io.cwd,

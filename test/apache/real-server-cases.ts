@@ -63,6 +63,8 @@ export const REAL_CASES: readonly RealCase[] = [
   { name: 'merge-quoted-commas', body: '    Header merge Set-Cookie b\n    Header always merge Set-Cookie b', cookies: ['a="x,b,y"; Path=/', 'csrftoken=c1'] },
   { name: 'merge-token-after-quotes', body: '    Header merge Set-Cookie b\n    Header always merge Set-Cookie b', cookies: ['a="x,y", b', 'csrftoken=c1'] },
   { name: 'merge-unclosed-quote', body: '    Header merge Set-Cookie b', cookies: ['a="x, b', 'csrftoken=c1'] },
+  // Blanks before a token are skipped; the token runs to the comma.
+  { name: 'merge-after-blanks', body: '    Header merge Set-Cookie b=2\n    Header merge Set-Cookie c', cookies: ['a=1,   b=2, c ,d', 'csrftoken=c1'] },
   // append never looks: it joins even a value the first line already holds.
   { name: 'append-existing-token', body: '    Header append Set-Cookie "JSESSIONID=abc; Path=/; Secure"\n    Header always append Set-Cookie "csrftoken=c1"' },
   { name: 'echo-note-early', body: '    Header echo ^X-Nothing\n    Header note Set-Cookie lpcnote\n    Header edit Set-Cookie ^(.*)$ "$1; Early" early' },

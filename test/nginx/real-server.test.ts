@@ -179,7 +179,9 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
             prepared.set(c.name, { model, testError: `${t.output}\n--- config ---\n${config.text}` });
             return;
           }
-          const server = await startNginx(prefix, port);
+          const server = await startNginx(prefix, port).catch((e: Error) => {
+            throw new Error(`${c.name}: ${e.message}\n--- config ---\n${config.text}`);
+          });
           running.push(server);
           prepared.set(c.name, { model, served: { model, config, server: () => server } });
         })(),
