@@ -10,6 +10,7 @@ import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js
 import { BACKEND_LABELS, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { clip, directiveName, someOf } from '../../src/engine/message-text.js';
 
 export default defineRule({
   meta: {
@@ -36,9 +37,14 @@ export default defineRule({
       const list = backends.map((b) => `${b.target} (${BACKEND_LABELS[b.kind]})`).join(', ');
       ctx.report({
         span: header.conditionSpan ?? header.actionSpan,
-        message:
-          `${op.label} only sees cookies that CGI and FastCGI responses put in err_headers_out; the cookies of ${list} are in headers_out, ` +
-          'so this directive never changes them. Drop "always" (or write "onsuccess") to edit proxied cookies.',
+        message: `${directiveName(op.label)} never sees the cookies of ${clip(someOf(backends.map((b) => b.target), 1), 60)}, which httpd keeps in headers_out: drop "always" to edit them.`,
+        data: {
+          directive: op.label,
+          backends: backends.map((b) => ({ target: b.target, kind: BACKEND_LABELS[b.kind] })),
+          detail:
+            `${op.label} only sees cookies that CGI and FastCGI responses put in err_headers_out; the cookies of ${list} are in headers_out, ` +
+            'so this directive never changes them. Drop "always" (or write "onsuccess") to edit proxied cookies.',
+        },
       });
     }
   },

@@ -8,6 +8,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { directiveName } from '../../src/engine/message-text.js';
 
 export default defineRule({
   meta: {
@@ -28,10 +29,14 @@ export default defineRule({
       if (!crashed) continue;
       ctx.report({
         span: header.pattern.span,
-        message:
-          `${op.label}: the pattern matches the empty string, and httpd 2.4 applies edit* again to what is left of the value after each match, ` +
-          'matches the empty string there again and recurses until the worker crashes (segmentation fault): clients get an empty reply for every response with a Set-Cookie header. ' +
-          'Use "edit" (first match only) or a pattern that cannot match empty, such as ^(.+)$.',
+        message: `${directiveName(op.label)} with a pattern that matches the empty string recurses until the httpd worker crashes: responses with cookies get no reply.`,
+        data: {
+          directive: op.label,
+          detail:
+            'The pattern matches the empty string, and httpd 2.4 applies edit* again to what is left of the value after each match, ' +
+            'matches the empty string there again and recurses until the worker crashes (segmentation fault): clients get an empty reply for every response with a Set-Cookie header.',
+          suggestion: 'Use "edit" (first match only) or a pattern that cannot match empty, such as ^(.+)$.',
+        },
       });
     }
   },

@@ -7,6 +7,7 @@ import { DEFAULT_SESSION_COOKIES } from '../../src/cookies/catalog.js';
 import { samplesFor } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
+import { clip } from '../../src/engine/message-text.js';
 
 export default defineRule({
   meta: {
@@ -37,9 +38,12 @@ export default defineRule({
       const part = op.parts.find((p) => p.label.includes(pattern));
       ctx.report({
         span: part ? (part.focus ?? part.span) : (op.focus ?? op.span),
-        message:
-          `The pattern ${JSON.stringify(pattern)} backtracks too much to evaluate on ordinary Set-Cookie values ` +
-          '(nested or overlapping quantifiers): the linter cannot tell what this directive does to cookies, and crafted values can make the server slow.',
+        message: `The pattern ${clip(JSON.stringify(pattern), 50)} backtracks too much to evaluate on ordinary cookies: its effect is unknown, and crafted values slow the server.`,
+        data: {
+          pattern,
+          detail:
+            'Nested or overlapping quantifiers: the linter cannot tell what this directive does to cookies, and crafted values can make the server slow.',
+        },
       });
     }
   },

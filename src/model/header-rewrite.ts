@@ -126,6 +126,12 @@ export interface Endpoint {
   readonly label: string;
   /** Where the scope opens. */
   readonly span: Span;
+  /**
+   * The blocks the scope sits in, outermost first, each from its opening to its closing tag
+   * (`<VirtualHost>` … `</VirtualHost>`, `server { … }`, `<location>` … `</location>`): a
+   * `lint-proxy-config-products` comment inside one of them belongs to the scope.
+   */
+  readonly blocks?: readonly Span[];
   /** Backends declared for this scope. Empty when the config does not say (a fragment). */
   readonly backends: readonly BackendRef[];
   /** The producer kinds to simulate: the declared ones, or every kind the dialect knows when unknown. */
@@ -134,6 +140,19 @@ export interface Endpoint {
   readonly pipeline: readonly CookieOp[];
   /** A request path that reaches this endpoint, when one is known (used by `simulate` and tests). */
   readonly requestPath?: string;
+  /**
+   * Names the scope answers to, where the configuration writes them: its host names (`ServerName`,
+   * `ServerAlias`, `server_name`) and the paths of the sections it sits in (`<Location /jira>`,
+   * `location /confluence/`, `<location path="nexus">`). Evidence of the products behind it.
+   */
+  readonly names?: readonly ScopeName[];
+}
+
+/** A host name or path a scope answers to (see {@link Endpoint.names}). */
+export interface ScopeName {
+  readonly kind: 'host' | 'path';
+  readonly value: string;
+  readonly span: Span;
 }
 
 /** Something the parser or the server refuses, reported at its place. */

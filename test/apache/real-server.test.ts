@@ -18,6 +18,7 @@ import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrit
 import { canonicalCookie, hasHttpOnly } from '../../src/model/set-cookie.js';
 import { simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/node-io.js';
+import { exemptedCookies } from '../harness/exempt.js';
 import { FIXTURES_DIR, listFixtures, type Fixture } from '../harness/fixtures.js';
 import { freePort } from '../servers/backend.js';
 import { apacheBinary, checkConfig, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
@@ -190,15 +191,24 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
       const suppresses = /lint-proxy-config-disable\S*\s+xsrf-cookie-httponly/.test(readFileSync(f.path, 'utf8'));
       const model = buildModel(original.file);
       const catalog = createCatalog();
-      const xsrf = DEFAULT_XSRF_COOKIES.flatMap((c) => samplesFor(c.name));
-      const others = nonXsrfProbeNames(catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true }));
+      // The fix exempts the cookies of the products behind the scope; other products' CSRF
+      // cookies must come out exactly as before, HttpOnly included (also when the backend set it).
+      // Per scope: two vhosts of one file may front different products.
+      const found = f.ruleId === 'xsrf-cookie-httponly' ? await exemptedCookies(f.path, 'apache') : new Map<string, Set<string>>();
+      const groups = (label: string) => {
+        const all = found.get('*');
+        const exempt = all && all.size > 0 ? (found.get(label) ?? all) : new Set(DEFAULT_XSRF_COOKIES.map((c) => c.name));
+        const xsrf = DEFAULT_XSRF_COOKIES.filter((c) => exempt.has(c.name)).flatMap((c) => samplesFor(c.name));
+        const otherNames = [...nonXsrfProbeNames(catalog), ...DEFAULT_XSRF_COOKIES.filter((c) => !exempt.has(c.name)).map((c) => c.name)];
+        return [['xsrf', xsrf], ['other', otherNames.flatMap((n) => samplesFor(n, { withHttpOnly: true }))]] as const;
+      };
       const problems: string[] = [];
       let requests = 0;
       // One request per group of samples; these fixtures only edit lines, so lines stay in order.
       const strip = (ls: readonly string[]) => ls.map((l) => canonicalCookie(l, ['httponly']));
       for (let k = 0; k < original.hosts.length; k++) {
         for (const p of probes(model, original.hosts[k]!)) {
-          for (const [group, samples] of [['xsrf', xsrf], ['other', others]] as const) {
+          for (const [group, samples] of groups(p.endpoint.label)) {
             const before = await fetchOutcome(original.hosts[k]!, p.path, samples);
             const after = await fetchOutcome(fixed.hosts[k]!, p.path, samples);
             requests++;

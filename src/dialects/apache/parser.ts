@@ -146,7 +146,7 @@ class Parser {
       const loop = [...this.chain.slice(cycleAt).map((c) => c.path), path].join(' → ');
       this.problems.push({
         span: via.span,
-        message: `Include cycle: ${loop}. httpd stops with "Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, There appears to be a recursion."`,
+        message: `Include cycle: ${loop}. httpd stops with "Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}".`,
         ruleId: 'include-unresolved',
       });
       return [];

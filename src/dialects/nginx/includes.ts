@@ -94,7 +94,7 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
         if (placed.kind === 'same-layout') {
           problems.push({
             span: arg.span,
-            message: `include "${arg.value}" leaves the linted tree; read from ${placed.path}, which has the same layout (say so with ${placed.from === '/' ? `--root ${placed.to}` : `"pathMap": {"${placed.from}": "${placed.to}"}`}).`,
+            message: `include "${arg.value}" leaves the linted tree; read the same-layout copy ${placed.path} (say so: ${placed.from === '/' ? `--root ${placed.to}` : `"pathMap": {"${placed.from}": "${placed.to}"}`}).`,
             ruleId: 'include-outside-tree',
           });
         } else if (placed.kind === 'outside') {
