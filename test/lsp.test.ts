@@ -142,7 +142,7 @@ describe('lint-proxy-config lsp', () => {
     expect(first.diagnostics).toHaveLength(1);
     const d = first.diagnostics[0]!;
     expect(d).toMatchObject({ code: 'xsrf-cookie-httponly', severity: 1, source: 'lint-proxy-config', range: { start: { line: 3, character: 27 }, end: { line: 3, character: 33 } } });
-    expect(d.message).toContain('adds HttpOnly to atl.xsrf.token');
+    expect(d.message).toContain('adds HttpOnly to atlassian.xsrf.token (Jira)');
 
     const actions = await client.codeActions(uri, first.diagnostics);
     expect(actions.map((a) => a.title)).toEqual([expect.stringMatching(/^Fix xsrf-cookie-httponly: /), 'Disable xsrf-cookie-httponly for this line (write the reason after the dashes)']);

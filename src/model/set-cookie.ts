@@ -114,3 +114,11 @@ export function addedLine(value: string, op: CookieOp, cause: Span, table?: SetC
   const history: LineChange[] = [{ op, cause, before: '', after: value }];
   return table === undefined ? { value, producer: 'proxy', history } : { value, producer: 'proxy', history, table };
 }
+
+/**
+ * State a response carries besides its cookies while it passes a pipeline, keyed by the op kind
+ * that owns it (HAProxy's `allow` records which rule sets it stopped). The simulator hands one
+ * array of lines to every op of a pipeline, and copies this state with the lines when it splits
+ * the response into the outcomes of an undecided condition.
+ */
+export const responseState = new WeakMap<SetCookieLine[], Map<string, ReadonlySet<string>>>();

@@ -5,7 +5,7 @@
 import { RegexBudgetError } from '../regex/index.js';
 import type { BackendKind } from './backends.js';
 import type { ConditionLiteral, CookieOp, Dialect, SetCookieLine, SimEnv } from './header-rewrite.js';
-import { backendLine } from './set-cookie.js';
+import { backendLine, responseState } from './set-cookie.js';
 
 export interface SimStep {
   readonly op: CookieOp;
@@ -141,7 +141,12 @@ function literalsOf(op: CookieOp): readonly ConditionLiteral[] | null {
   return c.literals && c.literals.length > 0 ? c.literals : [{ key: `cond:${c.text}`, holds: true, text: c.text }];
 }
 
-const cloneLines = (lines: readonly SetCookieLine[]): SetCookieLine[] => lines.map((l) => ({ ...l, history: [...l.history] }));
+const cloneLines = (lines: SetCookieLine[]): SetCookieLine[] => {
+  const copy = lines.map((l) => ({ ...l, history: [...l.history] }));
+  const state = responseState.get(lines);
+  if (state) responseState.set(copy, new Map([...state].map(([k, v]) => [k, new Set(v)])));
+  return copy;
+};
 
 function sameLines(a: readonly SetCookieLine[], b: readonly SetCookieLine[]): boolean {
   if (a.length !== b.length) return false;

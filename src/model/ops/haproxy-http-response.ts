@@ -24,7 +24,7 @@
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
-import { addedLine, changeLine, parseSetCookie } from '../set-cookie.js';
+import { addedLine, changeLine, parseSetCookie, responseState } from '../set-cookie.js';
 import { runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
 import { commaSlots } from './haproxy-values.js';
 
@@ -153,10 +153,10 @@ export interface HaproxyHttpResponseInit extends HaproxyRuleSyntax {
  * still run after the backend's) [LAB haproxy 2.6.12]. Which rule sets an allow stopped, per
  * simulated response: the simulator hands the same line array to every op of a pipeline.
  */
-const stoppedSets = new WeakMap<SetCookieLine[], Set<string>>();
+const STOPPED = 'haproxy-allow';
 
 function stopped(lines: SetCookieLine[], ruleSet: string | undefined): boolean {
-  return ruleSet !== undefined && (stoppedSets.get(lines)?.has(ruleSet) ?? false);
+  return ruleSet !== undefined && (responseState.get(lines)?.get(STOPPED)?.has(ruleSet) ?? false);
 }
 
 export interface HaproxyAllowInit {
@@ -185,9 +185,9 @@ export function createHaproxyAllowOp(init: HaproxyAllowInit): CookieOp {
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (stopped(lines, init.ruleSet)) return;
       if (init.parsedCondition && valueOn(init.parsedCondition, lines, env) !== true) return;
-      let set = stoppedSets.get(lines);
-      if (!set) stoppedSets.set(lines, (set = new Set()));
-      set.add(init.ruleSet);
+      let state = responseState.get(lines);
+      if (!state) responseState.set(lines, (state = new Map()));
+      state.set(STOPPED, new Set([...(state.get(STOPPED) ?? []), init.ruleSet]));
     },
   };
 }
