@@ -39,7 +39,7 @@ function nonNegativeInt(value: string): number {
 /** Options that every command reading configurations understands. */
 function withConfigOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-t, --type <dialect>', 'treat files as this dialect instead of detecting it').choices(['apache', 'nginx', 'iis']))
+    .addOption(new Option('-t, --type <dialect>', 'treat files as this dialect instead of detecting it').choices(['apache', 'nginx', 'iis', 'caddy']))
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .option('--no-config', 'use no configuration file')
     .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', cookieName)
@@ -47,6 +47,7 @@ function withConfigOptions(cmd: Command): Command {
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')
     .addOption(new Option('--context <context>', 'nginx: where a fragment file is included').choices(['main', 'http', 'server', 'location']))
     .option('--nginx-version <x.y.z>', `nginx version to check against (default: ${DEFAULT_NGINX_VERSION})`, version)
+    .option('--caddy-version <x.y.z>', 'Caddy version to check against (default: 2.10.2)', version)
     .option('--max-file-size <MB>', 'skip (with a warning) files larger than this (default: 10)', positiveInt)
     .option('--no-color', 'disable colors (also: NO_COLOR, or output that is not a terminal)');
 }

@@ -23,6 +23,10 @@ export const DEFAULT_PATTERNS: readonly string[] = [
   '**/snippets/*',
   '**/*.nginx',
   '**/*.vhost',
+  '**/[cC]addyfile',
+  '**/*.caddy',
+  '**/*.caddyfile',
+  '**/caddy.json',
 ];
 
 /** Never walked into, never picked up: VCS data, dependencies, editor and package-manager leftovers. */

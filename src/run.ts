@@ -35,6 +35,7 @@ export interface RunOptions {
   readonly prefix?: string;
   readonly context?: DialectOptions['context'];
   readonly nginxVersion?: string;
+  readonly caddyVersion?: string;
   readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
   /** Absolute globs of files never to lint (config `ignores`, `--ignore-pattern`). */
   readonly ignorePatterns?: readonly string[];
@@ -112,6 +113,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       ...(options.context === undefined ? {} : { context: options.context }),
+      ...(options.caddyVersion === undefined ? {} : { caddyVersion: options.caddyVersion }),
     },
     ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
     ...(options.directives ? { directives: options.directives } : {}),

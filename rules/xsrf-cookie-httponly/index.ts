@@ -135,7 +135,7 @@ export default defineRule({
     id: 'xsrf-cookie-httponly',
     severity: 'error',
     fixable: true,
-    dialects: ['apache', 'nginx', 'iis'],
+    dialects: ['apache', 'nginx', 'iis', 'caddy'],
     description: 'A directive adds HttpOnly to a CSRF cookie that JavaScript must read, which breaks every form.',
     securitySeverity: 5.3,
   },

@@ -19,6 +19,7 @@ export interface SharedCliOptions {
   prefix?: string;
   context?: 'main' | 'http' | 'server' | 'location';
   nginxVersion?: string;
+  caddyVersion?: string;
   ignorePattern?: string[];
   inlineConfig?: boolean;
   maxFileSize?: number;
@@ -60,6 +61,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ...(prefix ? { prefix: resolve(cwd, prefix) } : {}),
     ...(options.context ? { context: options.context } : {}),
     nginxVersion: options.nginxVersion ?? config.nginxVersion ?? DEFAULT_NGINX_VERSION,
+    ...(options.caddyVersion ? { caddyVersion: options.caddyVersion } : {}),
     ruleSettings: config.rules,
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
     dialectOf: (path: string) => overrideDialect(config, path),

@@ -150,7 +150,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
   const source = io.read(path);
   if (isIoError(source)) throw new UsageError(`cannot read ${file}: ${source.error}`);
   const dialectId = options.type ?? overrideDialect(config, path) ?? detectDialect(path, source.text);
-  if (!dialectId) throw new UsageError(`cannot tell the dialect of ${file}; pass --type apache|nginx|iis`);
+  if (!dialectId) throw new UsageError(`cannot tell the dialect of ${file}; pass --type apache|nginx|iis|caddy`);
   const requested = options.backend === undefined ? undefined : BACKEND_ALIASES[options.backend.toLowerCase()];
   if (options.backend !== undefined && !requested) {
     throw new UsageError(`unknown backend "${options.backend}"; use one of ${Object.keys(BACKEND_ALIASES).join(', ')}`);
@@ -161,6 +161,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
     ...(settings.serverRoot ? { serverRoot: settings.serverRoot } : {}),
     ...(settings.prefix ? { prefix: settings.prefix } : {}),
     ...(settings.context ? { context: settings.context } : {}),
+    ...(settings.caddyVersion ? { caddyVersion: settings.caddyVersion } : {}),
   });
   const endpoints = selectEndpoints(model, options.location);
   if (endpoints.length === 0) {

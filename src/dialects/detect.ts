@@ -8,6 +8,24 @@ import type { Dialect } from '../model/header-rewrite.js';
 const APACHE_NAMES = /^(?:\.htaccess|.*\.htaccess|httpd\.conf|apache2?\.conf|httpd-.*\.conf)$/i;
 const NGINX_NAMES = /^(?:nginx\.conf|.*\.nginx|.*\.nginxconf|(?:fastcgi|proxy|uwsgi|scgi)_params|fastcgi\.conf)$/i;
 const IIS_NAMES = /^(?:web\.config|applicationhost\.config|.*\.web\.config)$/i;
+const CADDY_NAMES = /^(?:caddyfile(?:\..*)?|.*\.caddyfile|.*\.caddy|caddy\.json)$/i;
+
+/** Caddyfile directives that start a line (no `;` at the end, unlike nginx). */
+const CADDY_DIRECTIVES = new Set([
+  'reverse_proxy', 'php_fastcgi', 'file_server', 'handle', 'handle_path', 'handle_errors', 'route', 'header_down', 'header_up',
+  'encode', 'tls', 'respond', 'redir', 'basicauth', 'forward_auth', 'request_header', 'uri', 'try_files', 'templates', 'import',
+]);
+
+/** Caddy: directives of its own, `@matchers`, `(snippets) {`, or JSON with `"apps"`. */
+function caddyScore(lines: readonly string[]): number {
+  let score = 0;
+  for (const line of lines.slice(0, 2000)) {
+    const first = /^\S+/.exec(line)?.[0] ?? '';
+    if (line.endsWith(';')) continue;
+    if (CADDY_DIRECTIVES.has(first) || /^@[\w-]+(\s|$)/.test(line) || /^\([\w.-]+\)\s*\{$/.test(line) || /^header\s+[+\-?>]?[\w-]+(\s|$)/i.test(line) && !/^Header\s+(always|onsuccess|set|add|edit|unset|append|merge)/.test(line)) score += 3;
+  }
+  return score;
+}
 
 /** Apache directives that start a line (names are case-insensitive in Apache). */
 const APACHE_DIRECTIVES = new Set(
@@ -59,6 +77,7 @@ function scoreContent(text: string): { apache: number; nginx: number } {
 export function detectByName(path: string): Dialect | null {
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
   if (IIS_NAMES.test(name)) return 'iis';
+  if (CADDY_NAMES.test(name)) return 'caddy';
   if (APACHE_NAMES.test(name)) return 'apache';
   if (NGINX_NAMES.test(name)) return 'nginx';
   return null;
@@ -67,7 +86,10 @@ export function detectByName(path: string): Dialect | null {
 export function detectByContent(text: string): Dialect | null {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (/^<\?xml\b/.test(head) || /^<configuration\b/i.test(head) || /^<!--[\s\S]*?-->\s*<configuration\b/i.test(head)) return 'iis';
+  if (/^\{\s*"/.test(head) && /"apps"\s*:/.test(head)) return 'caddy';
   const { apache, nginx } = scoreContent(text);
+  const caddy = caddyScore(stripComments(text));
+  if (caddy > apache && caddy > nginx) return 'caddy';
   if (apache === 0 && nginx === 0) return null;
   if (apache === nginx) return null;
   return apache > nginx ? 'apache' : 'nginx';

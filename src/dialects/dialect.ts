@@ -17,6 +17,8 @@ export interface DialectOptions {
   readonly context?: 'main' | 'http' | 'server' | 'location';
   /** nginx version to check against, `major.minor.patch` (`--nginx-version`). */
   readonly nginxVersion: string;
+  /** Caddy version to check against, `major.minor.patch` (default: the current release). */
+  readonly caddyVersion?: string;
   /** Apache `-D` defines and environment variables visible to `${VAR}`. */
   readonly defines?: Readonly<Record<string, string>>;
 }

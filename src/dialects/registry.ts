@@ -9,6 +9,7 @@ const LOADERS: Readonly<Record<Dialect, () => Promise<DialectModule>>> = {
   apache: async () => (await import('./apache/index.js')).apacheDialect,
   nginx: async () => (await import('./nginx/index.js')).nginxDialect,
   iis: async () => (await import('./iis/index.js')).iisDialect,
+  caddy: async () => (await import('./caddy/index.js')).caddyDialect,
 };
 
 export async function loadDialects(wanted: ReadonlySet<Dialect>): Promise<Map<Dialect, DialectModule>> {

@@ -64,7 +64,7 @@ export function fixtureOptions(text: string): Record<string, string> {
   return options;
 }
 
-const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis'];
+const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis', 'caddy'];
 
 export function listFixtures(): Fixture[] {
   const out: Fixture[] = [];
