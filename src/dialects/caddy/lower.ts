@@ -14,7 +14,7 @@ import { orderChanges, siteRoutes, type LowerContext } from './caddyfile.js';
 import { lowerCaddyJson } from './json.js';
 import { parseCaddyfile, type ParsedCaddyfile } from './parser.js';
 import { probePaths, siteEndpoints, type CaddyEndpoint, type IrRoute } from './routes.js';
-import { DEFAULT_CADDY_VERSION, parseCaddyVersion } from './version.js';
+import { atLeast, DEFAULT_CADDY_VERSION, parseCaddyVersion } from './version.js';
 
 export interface CaddyModelInfo {
   readonly format: 'caddyfile' | 'json';
@@ -57,7 +57,7 @@ export function buildCaddyModel(rootPath: string, io: ConfigIO, options: Dialect
     problems.push(...lowered.problems);
     for (const site of lowered.sites) addSite(site.label, site.span, [], site.routes);
   } else {
-    parsed = parseCaddyfile(rootPath, io, options.defines ?? {});
+    parsed = parseCaddyfile(rootPath, io, options.defines ?? {}, atLeast(version, [2, 7, 0]));
     for (const [p, f] of parsed.files) files.set(p, f);
     problems.push(...parsed.problems);
     comments = parsed.comments;

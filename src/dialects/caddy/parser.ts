@@ -54,6 +54,7 @@ interface Ctx {
   readonly problems: Problem[];
   readonly snippets: Map<string, PToken[]>;
   readonly env: Readonly<Record<string, string>>;
+  readonly argsBrackets: boolean;
   seg: number;
 }
 
@@ -85,9 +86,10 @@ function blockEnd(tokens: readonly PToken[], open: number): number {
   return tokens.length;
 }
 
-function replaceArgs(value: string, args: readonly string[]): string {
+/** `{args.N}` (every version) and `{args[N]}` (Caddy ≥ 2.7; 2.6 leaves it as written). */
+function replaceArgs(value: string, args: readonly string[], brackets: boolean): string {
   if (!value.includes('{args')) return value;
-  return value.replace(/\{args(?:\[(\d+)\]|\.(\d+))\}/g, (m, a: string | undefined, b: string | undefined) => args[Number(a ?? b)] ?? '');
+  return value.replace(/\{args(?:\[(\d+)\]|\.(\d+))\}/g, (m, a: string | undefined, b: string | undefined) => (a !== undefined && !brackets ? m : (args[Number(a ?? b)] ?? '')));
 }
 
 function globFiles(ctx: Ctx, pattern: string): string[] | null {
@@ -139,7 +141,7 @@ function expand(ctx: Ctx, tokens: readonly PToken[], file: string, depth: number
           continue;
         }
         const seg = ctx.seg++;
-        const copied = snippet.map((s) => ({ ...s, seg, value: replaceArgs(s.value, values) }));
+        const copied = snippet.map((s) => ({ ...s, seg, value: replaceArgs(s.value, values, ctx.argsBrackets) }));
         out.push(...expand(ctx, copied, file, depth + 1, [...chain, `(${args[0]!.value})`]));
         continue;
       }
@@ -161,7 +163,7 @@ function expand(ctx: Ctx, tokens: readonly PToken[], file: string, depth: number
         }
         ctx.files.set(path, source);
         const seg = ctx.seg++;
-        const imported = lexFile(ctx, path, source).map((x) => ({ ...x, seg, value: replaceArgs(x.value, values) }));
+        const imported = lexFile(ctx, path, source).map((x) => ({ ...x, seg, value: replaceArgs(x.value, values, ctx.argsBrackets) }));
         out.push(...expand(ctx, imported, path, depth + 1, [...chain, path]));
       }
       continue;
@@ -214,8 +216,8 @@ function parseBody(ctx: Ctx, tokens: readonly PToken[], i: number, closedBy: PTo
   return { nodes, next: i };
 }
 
-export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Record<string, string>> = {}): ParsedCaddyfile {
-  const ctx: Ctx = { io, files: new Map(), comments: [], problems: [], snippets: new Map(), env, seg: 0 };
+export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Record<string, string>> = {}, argsBrackets = true): ParsedCaddyfile {
+  const ctx: Ctx = { io, files: new Map(), comments: [], problems: [], snippets: new Map(), env, argsBrackets, seg: 0 };
   const root = io.read(rootPath);
   if (isIoError(root)) {
     ctx.problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `could not read ${rootPath}: ${root.error}`, ruleId: 'include-unresolved' });

@@ -5,7 +5,8 @@
  * against the real Caddy 2.6.2 in test/caddy/real-server.test.ts:
  *
  * - one op is one `HeaderOps`: it applies, whatever order they were written in, first a delete
- *   of `*`, then `add` (one more line per value), `set` (every line replaced by the values), the
+ *   of `*`, then `add` (one more line per value), `set` (every line replaced by ONE line, the values
+ *   joined with `,`), the
  *   other deletes (exact names, `prefix*`, `*suffix`, `*infix*`, case-insensitive), and last the
  *   replacements in order — a literal `search` with `strings.ReplaceAll`, a `search_regexp`
  *   with Go's `ReplaceAllString` (every non-overlapping match, `$1` / `${name}` expanded by
@@ -197,7 +198,7 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): void {
       if (!touches) return;
-      const visible = () => (init.phase === 'immediate' ? lines.filter(isImmediateLine) : init.phase === 'upstream' ? lines.filter((l) => !isImmediateLine(l)) : lines);
+      const visible = () => (init.phase === 'immediate' ? lines.filter(isImmediateLine) : init.phase === 'upstream' ? lines.filter((l) => !isImmediateLine(l)) : lines.slice());
       if (init.requireNoSetCookie && visible().length > 0) return;
       const remove = (ls: SetCookieLine[]) => {
         for (const l of ls) lines.splice(lines.indexOf(l), 1);
@@ -216,7 +217,8 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
         const mine = visible();
         const at = mine.length > 0 ? lines.indexOf(mine[0]!) : -1;
         remove(mine);
-        const fresh = sets.map((s) => addedLine(s.value, op, s.span));
+        // `hdr.Set(field, strings.Join(values, ","))`: the values become ONE line [LAB 2.6.2].
+        const fresh = [addedLine(sets.map((s) => s.value).join(','), op, sets[0]!.span)];
         if (at >= 0) lines.splice(at, 0, ...fresh);
         else for (const l of fresh) append(l);
       }
