@@ -200,11 +200,13 @@ export interface FetchOptions {
   readonly host?: string;
   /** Retries while the server is still starting (ECONNREFUSED), 100 ms apart. */
   readonly attempts?: number;
+  /** More request headers (to satisfy a request matcher). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
-function fetchOnce(port: number, path: string, host: string | undefined): Promise<FetchedResponse | { crashed: true }> {
+function fetchOnce(port: number, path: string, host: string | undefined, extra: Readonly<Record<string, string>> = {}): Promise<FetchedResponse | { crashed: true }> {
   return new Promise((resolve, reject) => {
-    const headers = host === undefined ? {} : { Host: host };
+    const headers = host === undefined ? { ...extra } : { ...extra, Host: host };
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 10_000, headers }, (res) => {
       res.resume();
       res.on('end', () => {
@@ -233,7 +235,7 @@ export async function fetchCookies(port: number, path: string, options: FetchOpt
   const attempts = options.attempts ?? 0;
   for (let i = 0; ; i++) {
     try {
-      return await fetchOnce(port, path, options.host);
+      return await fetchOnce(port, path, options.host, options.headers);
     } catch (e) {
       if (i >= attempts || (e as NodeJS.ErrnoException).code !== 'ECONNREFUSED') throw e;
       await new Promise((r) => setTimeout(r, 100));
