@@ -22,7 +22,7 @@ function caddyScore(lines: readonly string[]): number {
   for (const line of lines.slice(0, 2000)) {
     const first = /^\S+/.exec(line)?.[0] ?? '';
     if (line.endsWith(';')) continue;
-    if (CADDY_DIRECTIVES.has(first) || /^@[\w-]+(\s|$)/.test(line) || /^\([\w.-]+\)\s*\{$/.test(line) || /^header\s+[+\-?>]?[\w-]+(\s|$)/i.test(line) && !/^Header\s+(always|onsuccess|set|add|edit|unset|append|merge)/.test(line)) score += 3;
+    if (CADDY_DIRECTIVES.has(first) || /^@[\w-]+(\s|$)/.test(line) || /^\([\w.-]+\)\s*\{$/.test(line) || /^header\s+[+\-?>]?[\w-]+(\s|$)/i.test(line) && !/^Header\s+(always|onsuccess|set|add|edit\*?|unset|append|merge|setifempty|echo|note)\s/i.test(line)) score += 3;
   }
   return score;
 }

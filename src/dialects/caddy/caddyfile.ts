@@ -241,11 +241,18 @@ function headerHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): 
     const line: HeaderLineSyntax = { node: child, field: child.name, ...(child.args[0] ? { value: child.args[0] } : {}), ...(child.args[1] ? { replacement: child.args[1] } : {}), directive: node, inBlock: true };
     applyHeaderLine(ctx, child.name.value.startsWith('?') ? withRequire : main, line, true);
   }
-  const label = labelOf(ctx, node, node.block ? node.args : rest.length > 0 ? [...node.args] : node.args);
+  const head = labelOf(ctx, node, node.args);
+  /** A block's label shows its first line: `header { Set-Cookie (.*) "$1; HttpOnly" … }`. */
+  const labelFor = (o: OpsBuilder) => {
+    if (!node.block) return head;
+    const first = o.lines[0];
+    const text = first ? ctx.text(spanBetween(first.field.span, (first.replacement ?? first.value ?? first.field).span)) : '';
+    return `${head} { ${text}${o.lines.length > 1 ? ' …' : ''} }`;
+  };
   const out: IrHandler[] = [];
   const syntax: HeaderDirectiveSyntax = { directive: node, lines: main.lines };
-  if (!isEmpty(main)) out.push({ kind: 'headers', build: opBuilder(main, main.deferred || main.requireNoSetCookie ? 'deferred' : 'immediate', node.span, label, syntax) });
-  if (!isEmpty(withRequire)) out.push({ kind: 'headers', build: opBuilder(withRequire, 'deferred', node.span, label, { directive: node, lines: withRequire.lines }) });
+  if (!isEmpty(main)) out.push({ kind: 'headers', build: opBuilder(main, main.deferred || main.requireNoSetCookie ? 'deferred' : 'immediate', node.span, labelFor(main), syntax) });
+  if (!isEmpty(withRequire)) out.push({ kind: 'headers', build: opBuilder(withRequire, 'deferred', node.span, labelFor(withRequire), { directive: node, lines: withRequire.lines }) });
   return out;
 }
 

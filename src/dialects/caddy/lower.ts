@@ -73,8 +73,12 @@ export function buildCaddyModel(rootPath: string, io: ConfigIO, options: Dialect
     const changes = orderChanges(global);
     for (const block of parsed.blocks) {
       if (block.global) continue;
-      const label = block.keys.map((k) => k.value).join(' ') || '(site)';
-      addSite(label, block.span, block.keys.map((k) => k.span), siteRoutes(ctx, block, changes));
+      const name = rootPath.slice(rootPath.lastIndexOf('/') + 1);
+      const label = block.snippet !== undefined ? `(${block.snippet})` : block.fragment ? `${name} (site fragment)` : block.keys.map((k) => k.value).join(' ');
+      const routes = siteRoutes(ctx, block, changes);
+      // A fragment is imported into sites the linter does not see: assume they proxy over HTTP.
+      if (block.fragment) routes.push({ match: [], handle: [{ kind: 'proxy', label: 'the site\'s reverse_proxy', span: block.span, backend: 'http', upstreams: [], headerDown: null }], terminal: false });
+      addSite(label, block.span, block.keys.map((k) => k.span), routes);
     }
   }
   const ops = new Set<CookieOp>(endpoints.flatMap((e) => e.pipeline));

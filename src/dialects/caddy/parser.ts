@@ -36,6 +36,12 @@ export interface ServerBlock {
   readonly span: Span;
   /** The options block at the top of the file. */
   readonly global: boolean;
+  /**
+   * Directives without a site around them: a file meant to be imported into a site block, or a
+   * snippet that nothing in this file imports (`snippet` is then its name).
+   */
+  readonly fragment?: boolean;
+  readonly snippet?: string;
 }
 
 export interface ParsedCaddyfile {
@@ -53,6 +59,7 @@ interface Ctx {
   readonly comments: CommentToken[];
   readonly problems: Problem[];
   readonly snippets: Map<string, PToken[]>;
+  readonly imported: Set<string>;
   readonly env: Readonly<Record<string, string>>;
   readonly argsBrackets: boolean;
   seg: number;
@@ -135,6 +142,7 @@ function expand(ctx: Ctx, tokens: readonly PToken[], file: string, depth: number
       }
       const values = args.slice(1).map((a) => a.value);
       const snippet = ctx.snippets.get(args[0]!.value);
+      if (snippet) ctx.imported.add(args[0]!.value);
       if (snippet) {
         if (chain.includes(`(${args[0]!.value})`)) {
           ctx.problems.push({ span: args[0]!.span, message: `import cycle: snippet ${args[0]!.value} imports itself`, ruleId: 'include-unresolved' });
@@ -217,7 +225,7 @@ function parseBody(ctx: Ctx, tokens: readonly PToken[], i: number, closedBy: PTo
 }
 
 export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Record<string, string>> = {}, argsBrackets = true): ParsedCaddyfile {
-  const ctx: Ctx = { io, files: new Map(), comments: [], problems: [], snippets: new Map(), env, argsBrackets, seg: 0 };
+  const ctx: Ctx = { io, files: new Map(), comments: [], problems: [], snippets: new Map(), imported: new Set(), env, argsBrackets, seg: 0 };
   const root = io.read(rootPath);
   if (isIoError(root)) {
     ctx.problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `could not read ${rootPath}: ${root.error}`, ruleId: 'include-unresolved' });
@@ -232,6 +240,13 @@ export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Rec
     blocks.push({ keys: [], body: inner.nodes, span: spanOf(tokens[0]!, inner.close ?? tokens[0]!), global: true });
     if (!inner.close) ctx.problems.push({ span: tokens[0]!.span, message: 'unexpected EOF: the global options block is never closed', ruleId: null });
     i = inner.next;
+  }
+  // A file of directives only (meant to be imported into a site block) is one site fragment.
+  if (i < tokens.length && isDirectiveName(tokens[i]!)) {
+    const rest = parseBody(ctx, tokens, i, null);
+    blocks.push({ keys: [], body: rest.nodes, span: spanOf(tokens[i]!, tokens[tokens.length - 1]!), global: false, fragment: true });
+    if (rest.close) ctx.problems.push({ span: rest.close.span, message: "unexpected '}'", ruleId: null });
+    i = tokens.length;
   }
   while (i < tokens.length) {
     const first = tokens[i]!;
@@ -269,5 +284,22 @@ export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Rec
     if (rest.close) ctx.problems.push({ span: rest.close.span, message: "unexpected '}'", ruleId: null });
     i = rest.next;
   }
+  // Snippets nothing here imports are linted as fragments of the sites that will import them.
+  for (const [name, body] of ctx.snippets) {
+    if (ctx.imported.has(name) || body.length === 0) continue;
+    const nodes = parseBody(ctx, body, 0, null).nodes;
+    blocks.push({ keys: [], body: nodes, span: spanOf(body[0]!, body[body.length - 1]!), global: false, fragment: true, snippet: name });
+  }
   return { blocks, files: ctx.files, comments: ctx.comments, problems: ctx.problems };
+}
+
+/** Directive names that can open a site fragment (not a site address). */
+const FRAGMENT_START = new Set([
+  'header', 'reverse_proxy', 'php_fastcgi', 'handle', 'handle_path', 'route', 'respond', 'file_server', 'redir', 'rewrite', 'uri',
+  'encode', 'tls', 'log', 'root', 'basicauth', 'forward_auth', 'request_header', 'try_files', 'templates', 'vars', 'map', 'abort', 'error',
+  'handle_errors', 'bind', 'request_body', 'push', 'metrics', 'copy_response', 'copy_response_headers', 'method', 'tracing', 'skip_log',
+]);
+
+function isDirectiveName(t: PToken): boolean {
+  return t.quote === null && (FRAGMENT_START.has(t.value) || /^@[\w-]+$/.test(t.value));
 }
