@@ -68,6 +68,10 @@ export function re2Refusal(pattern: string): RegexError | null {
       if (flags && !/^[imsU]*(?:-[imsU]*)?[:)]$/.test(flags)) return perlSyntax(pattern, i, 2 + flags.length);
       continue;
     }
+    if (c === '{') {
+      const rep = /^\{(\d+)(?:,(\d*))?\}/.exec(pattern.slice(i));
+      if (rep && (Number(rep[1]) > 1000 || Number(rep[2] || 0) > 1000)) return { message: `error parsing regexp: invalid repeat count: \`${rep[0]}\``, offset: i, code: 'syntax' };
+    }
     if ((c === '*' || c === '+' || c === '?' || c === '}') && pattern[i + 1] === '+') {
       return { message: `error parsing regexp: invalid nested repetition operator: \`${c}+\``, offset: i, code: 'syntax' };
     }
@@ -75,13 +79,18 @@ export function re2Refusal(pattern: string): RegexError | null {
   return null;
 }
 
-export type Re2Compiled = { ok: true; regex: CompiledRegex } | { ok: false; error: RegexError };
+/**
+ * `refused`: Go refuses the pattern (Caddy does not start); otherwise Go accepts it but the shared
+ * engine cannot simulate it (`\pL` and other constructs it does not implement).
+ */
+export type Re2Compiled = { ok: true; regex: CompiledRegex } | { ok: false; error: RegexError; refused: boolean };
 
 /** Compiles a Go regexp: Go's refusals first, then the shared engine with Go's defaults. */
 export function compileRe2(pattern: string): Re2Compiled {
   const refused = re2Refusal(pattern);
-  if (refused) return { ok: false, error: refused };
+  if (refused) return { ok: false, error: refused, refused: true };
   const compiled = compileRegex(pattern, { flavor: 'pcre', dollarEndOnly: true });
   if (compiled.ok) return compiled;
-  return { ok: false, error: { ...compiled.error, message: `error parsing regexp: ${compiled.error.message}` } };
+  const refusedToo = compiled.error.code === 'syntax';
+  return { ok: false, error: { ...compiled.error, message: refusedToo ? `error parsing regexp: ${compiled.error.message}` : compiled.error.message }, refused: refusedToo };
 }

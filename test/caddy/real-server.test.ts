@@ -22,6 +22,7 @@ import { hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
 import { simulate } from '../../src/model/simulate.js';
 import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from '../servers/backend.js';
 import { caddyVersion, freePort, makeDir, removeDirs, startCaddy, validate, writeFiles, type RunningCaddy } from '../servers/caddy.js';
+import { compileRe2 } from '../../src/regex/re2.js';
 import { REAL_CASES } from './real-cases.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
@@ -282,4 +283,25 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
       expect(xsrfFixed, 'the fix changes what Caddy sends for some XSRF cookie').toBeGreaterThan(0);
     }, 30_000);
   }
+});
+
+/** Patterns whose acceptance by Go's regexp (as Caddy compiles search_regexp) the linter must predict. */
+const RE2_PATTERNS = [
+  '^(?!XSRF-TOKEN=)(.*)$', '(?=x)', '(?<=x)a', '(?<!x)a', '(?>a)', '(?<name>a)', "(?'n'a)", '(a)\\1', 'a*+', 'a++', 'a?+', 'a\\Z', '\\Aa',
+  '(?x)a', '(?i)^(?P<name>jsessionid)=', '[(?!]', '\\Q(?!\\E', '^a\\z', '(?s:.)', '[\\d\\w]+', 'x{2,3}?', '(?U)a+', '\\pL+', '[[:alpha:]]',
+  'a{1001}', '\\e', '\\K', '\\G', '\\h', '\\x{41}', '(?m)^a$', '(?#comment)', '(?|a)', 'a{,3}', '\\0101', '\\cA',
+];
+
+describe.skipIf(!caddy.ok)(`Caddy ${installed}: RE2 refusals agree with caddy validate`, () => {
+  it.each(RE2_PATTERNS)('%s', (pattern) => {
+    const dir = makeDir();
+    const config = { apps: { http: { servers: { s: { listen: ['127.0.0.1:1'], routes: [{ handle: [{ handler: 'headers', response: { replace: { 'Set-Cookie': [{ search_regexp: pattern, replace: 'x' }] } } }] }] } } } } };
+    writeFiles(dir, { 'caddy.json': JSON.stringify(config) });
+    const real = validate(dir, 'caddy.json');
+    const predicted = compileRe2(pattern);
+    // `refused` is the linter's claim that Caddy will not start (a pattern it only cannot simulate is not refused).
+    const accepted = predicted.ok || !predicted.refused;
+    expect(accepted, `${pattern}: caddy says ${real.ok ? 'valid' : real.output.split('\n').filter((l) => l.includes('regexp')).join(' ')}`).toBe(real.ok);
+    if (!real.ok && !predicted.ok) expect(real.output).toContain(predicted.error.message.replace(/^error parsing regexp: /, '').split(':')[0]!);
+  }, 30_000);
 });

@@ -160,13 +160,13 @@ function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyn
   } else if (replacement !== '') {
     const f = field.replace(/^[+\-?]+/, '');
     const compiled = compileRe2(value);
-    if (!compiled.ok && f.toLowerCase() === 'set-cookie') {
+    if (!compiled.ok && compiled.refused && f.toLowerCase() === 'set-cookie') {
       const at = line.value ? regexOffsetSpan(ctx, line.value, compiled.error.offset) : line.field.span;
       ctx.problems.push({ span: at, message: `Caddy refuses this regex: ${compiled.error.message}`, ruleId: 'directive-invalid' });
     }
     ops.replace.push({
       field: f,
-      searchRegexp: { source: value, span: line.value!.span, regex: compiled.ok ? compiled.regex : null, ...(compiled.ok ? {} : { error: compiled.error.message }) },
+      searchRegexp: { source: value, span: line.value!.span, regex: compiled.ok ? compiled.regex : null, ...(compiled.ok ? {} : { error: compiled.error.message, refused: compiled.refused }) },
       replace: replacement,
       replaceSpan: line.replacement!.span,
       span,

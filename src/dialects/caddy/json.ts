@@ -104,8 +104,8 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
           if (re !== undefined) {
             const compiled = compileRe2(re);
             if (!compiled.ok) {
-              problems.push({ span: reSpan, message: `Caddy refuses this regex: ${compiled.error.message}`, ruleId: 'directive-invalid' });
-              searchRegexp = { source: re, span: reSpan, regex: null, error: compiled.error.message };
+              if (compiled.refused) problems.push({ span: reSpan, message: `Caddy refuses this regex: ${compiled.error.message}`, ruleId: 'directive-invalid' });
+              searchRegexp = { source: re, span: reSpan, regex: null, error: compiled.error.message, refused: compiled.refused };
             } else searchRegexp = { source: re, span: reSpan, regex: compiled.regex };
           }
           replace.push({

@@ -21,7 +21,7 @@
  * - `requireNoSetCookie`: a `?Set-Cookie` default (a response matcher requiring the field to be
  *   absent) acts only when no Set-Cookie line exists at that moment.
  */
-import { fromByteString, toByteString, type CompiledRegex } from '../../regex/index.js';
+import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
@@ -50,7 +50,14 @@ export interface CaddyReplacement extends CaddyFieldOp {
   readonly field: string;
   /** Literal search text (`search`), used when there is no regex. */
   readonly search?: string;
-  readonly searchRegexp?: { readonly source: string; readonly span: Span; readonly regex: CompiledRegex | null; readonly error?: string };
+  readonly searchRegexp?: {
+    readonly source: string;
+    readonly span: Span;
+    readonly regex: CompiledRegex | null;
+    readonly error?: string;
+    /** Go refuses the pattern (Caddy does not start); otherwise only the linter cannot run it. */
+    readonly refused?: boolean;
+  };
   readonly replace: string;
   /** The replacement as written, quotes included. */
   readonly replaceSpan?: Span;
@@ -229,7 +236,9 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
           if (r.searchRegexp) {
             const regex = r.searchRegexp.regex;
             // Caddy refuses the whole configuration (reported as directive-invalid): what the
-            // replacement would do is unknown, the rest of the pipeline is still simulated.
+            // replacement would do is unknown, the rest of the pipeline is still simulated. A
+            // pattern Go accepts but the engine cannot run makes the verdict unknown.
+            if (!regex && !r.searchRegexp.refused) throw new RegexBudgetError(r.searchRegexp.source, r.searchRegexp.error ?? 'the pattern cannot be simulated');
             if (!regex) break;
             after = goReplaceAll(regex, line.value, r.replace);
           } else {
