@@ -56,7 +56,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = withConfigOptions(
     new Command()
       .name(TOOL_NAME)
-      .description('Find and fix reverse-proxy rules (Apache, nginx, IIS) that add HttpOnly to the CSRF cookies JavaScript must read.')
+      .description('Find and fix reverse-proxy rules (Apache, nginx, IIS, Caddy) that add HttpOnly to the CSRF cookies JavaScript must read.')
       .usage('[options] [paths...]\n       lint-proxy-config <command> [options]')
       .argument('[paths...]', 'files, directories or globs to lint (default: the current directory)'),
   )

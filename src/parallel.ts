@@ -91,7 +91,7 @@ function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, set
 
 async function registryForAll(): Promise<DialectRegistry> {
   // The dialects are known only once the files are read: load the three (a few milliseconds).
-  const dialects = await loadDialects(new Set<Dialect>(['apache', 'nginx', 'iis']));
+  const dialects = await loadDialects(new Set<Dialect>(['apache', 'nginx', 'iis', 'caddy']));
   return (d: Dialect) => dialects.get(d)!;
 }
 

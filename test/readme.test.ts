@@ -38,13 +38,13 @@ describe('README', () => {
     expect(current).toBe(expected);
   });
 
-  it('has the two quick-start commands, and the demo finds problems in all three dialects', () => {
+  it('has the two quick-start commands, and the demo finds problems in every dialect', () => {
     const readme = readFileSync(README, 'utf8');
     expect(readme).toContain('```sh\nnpm install && npx lint-proxy-config fixtures/examples\nnpm test\n```');
     const demo = bin(['fixtures/examples', '-f', 'json'], { cwd: ROOT });
     expect(demo.code).toBe(1);
     const results = JSON.parse(demo.stdout) as { filePath: string; errorCount: number }[];
-    for (const dialect of ['apache', 'nginx', 'iis']) {
+    for (const dialect of ['apache', 'nginx', 'iis', 'caddy']) {
       expect(results.some((r) => r.filePath.includes(`/examples/${dialect}/`) && r.errorCount > 0), dialect).toBe(true);
     }
   });

@@ -14,7 +14,7 @@ import { run } from '../src/run.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const SECTIONS = ['## Why it matters', '## Examples', '## How to fix', '## Options', '## References'];
-const LANG: Readonly<Record<string, Dialect>> = { apache: 'apache', nginx: 'nginx', xml: 'iis' };
+const LANG: Readonly<Record<string, Dialect>> = { apache: 'apache', nginx: 'nginx', xml: 'iis', caddy: 'caddy' };
 
 interface Example {
   readonly dialect: Dialect;
@@ -24,7 +24,7 @@ interface Example {
 
 function examples(markdown: string): Example[] {
   const out: Example[] = [];
-  for (const m of markdown.matchAll(/^```(apache|nginx|xml) (bad|good)\n([\s\S]*?)^```$/gm)) {
+  for (const m of markdown.matchAll(/^```(apache|nginx|xml|caddy) (bad|good)\n([\s\S]*?)^```$/gm)) {
     out.push({ dialect: LANG[m[1]!]!, kind: m[2] as 'bad' | 'good', code: m[3]! });
   }
   return out;

@@ -61,7 +61,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ...(prefix ? { prefix: resolve(cwd, prefix) } : {}),
     ...(options.context ? { context: options.context } : {}),
     nginxVersion: options.nginxVersion ?? config.nginxVersion ?? DEFAULT_NGINX_VERSION,
-    ...(options.caddyVersion ? { caddyVersion: options.caddyVersion } : {}),
+    ...((options.caddyVersion ?? config.caddyVersion) ? { caddyVersion: (options.caddyVersion ?? config.caddyVersion)! } : {}),
     ruleSettings: config.rules,
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
     dialectOf: (path: string) => overrideDialect(config, path),
