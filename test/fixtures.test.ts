@@ -107,7 +107,24 @@ describe('rule fixtures', () => {
         expect(fixed.messages.filter((m) => m.fix).map((m) => m.message)).toEqual([]);
         expect(fixed.messages.filter((m) => m.fatal).map((m) => m.message)).toEqual([]);
         expect(fixed.output).toBeUndefined();
+      });
 
+      it('counts as fixable exactly the findings --fix repairs', async () => {
+        // A run that shows no fixes (stylish) counts fixables; --fix must repair exactly those.
+        const counted = await run(runOptions(fixture, source.text, { wantFixes: false }));
+        const fixable = resultFor(counted.results, fixture.path).messages.filter((m) => m.fixable || m.fix);
+        const fixing = await run(runOptions(fixture, source.text, { fixDryRun: true }));
+        const withFix = resultFor(fixing.results, fixture.path);
+        const before = resultFor((await run(runOptions(fixture, source.text))).results, fixture.path).messages.filter((m) => m.fix);
+        expect(fixable.length).toBe(before.length);
+        if (withFix.output === undefined) {
+          expect(fixable.map((m) => m.message)).toEqual([]);
+          return;
+        }
+        const after = await run(runOptions(fixture, withFix.output, { paths: [], stdin: { text: withFix.output, filename: fixture.path } }));
+        const left = after.results.flatMap((r) => r.messages);
+        expect(after.results.length).toBeGreaterThan(0);
+        for (const m of fixable) expect(left.some((l) => l.ruleId === m.ruleId && l.message === m.message), `still reported after --fix: ${m.message}`).toBe(false);
       });
     });
   }

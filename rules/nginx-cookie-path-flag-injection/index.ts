@@ -9,12 +9,9 @@
  * proxy-semantics.md §2.3 [LAB /pathhack/].
  */
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
-import { isFixRefusal } from '../../src/dialects/dialect.js';
-import type { Fix } from '../../src/engine/edits.js';
 import { entryProbes, NginxProxyCookieOp, type NginxCookieEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { parseSetCookie } from '../../src/model/set-cookie.js';
 import { injectsAttributes } from './injection.js';
-import { proveInjectionFix } from './prove.js';
 
 const PROBES = ['session=1; Path=/app; Secure', 'session=2; Path=/', 'session=3; Domain=app.example.com; Path=/app/', 'session=4'];
 
@@ -63,23 +60,6 @@ function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
   return found;
 }
 
-function fixFor(ctx: RuleContext, f: Finding): Fix | string {
-  const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: ctx.catalog.xsrf.map((c) => c.name), options: ctx.options });
-  if (isFixRefusal(built)) return built.reason;
-  let reason = 'no candidate edit';
-  for (const candidate of built) {
-    const after = ctx.rebuild(candidate.edits);
-    if ('error' in after) {
-      reason = after.error;
-      continue;
-    }
-    const proof = proveInjectionFix(ctx.model, after, ctx.sim, ctx.catalog, candidate.edits);
-    if (proof.ok) return { edits: candidate.edits, description: candidate.description };
-    reason = proof.reason;
-  }
-  return reason;
-}
-
 export default defineRule({
   meta: {
     id: 'nginx-cookie-path-flag-injection',
@@ -89,23 +69,20 @@ export default defineRule({
     description: 'proxy_cookie_path/proxy_cookie_domain used to inject cookie flags, which corrupts longer paths and duplicates flags.',
   },
   check(ctx) {
+    const names = ctx.catalog.xsrf.map((c) => c.name);
     for (const f of collect(ctx).values()) {
       const ex = f.example!;
-      const outcome = ctx.wantFixes ? fixFor(ctx, f) : undefined;
-      const note = typeof outcome === 'string' ? ` No automatic fix: ${outcome}.` : '';
       const message =
         `${f.entry.label} adds cookie flags by injecting them into the ${f.entry.directive === 'proxy_cookie_path' ? 'path' : 'domain'} value: ` +
         `nginx turns ${JSON.stringify(ex.before)} into ${JSON.stringify(ex.after)}` +
         `${ex.corrupts ? ' (the rest of the value ends up in a junk attribute and the cookie changes scope)' : ''}, duplicates flags the backend already set and skips cookies without the attribute. ` +
-        'Use proxy_cookie_flags (nginx ≥ 1.19.3) instead.' +
-        note;
-      const d = { span: f.entry.focus, message };
-      if (!ctx.wantFixes) {
-        const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names: ctx.catalog.xsrf.map((c) => c.name), options: ctx.options });
-        ctx.report(!isFixRefusal(built) && built.length > 0 ? { ...d, fixable: true } : d);
-        continue;
-      }
-      ctx.report(typeof outcome === 'object' ? { ...d, fix: outcome } : d);
+        'Use proxy_cookie_flags (nginx ≥ 1.19.3) instead.';
+      ctx.report({
+        span: f.entry.focus,
+        message,
+        // The replacement also stops the corruption; the engine's proof checks no injection is left.
+        fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names, options: ctx.options }) },
+      });
     }
   },
 });

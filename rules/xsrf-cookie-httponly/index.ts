@@ -6,14 +6,11 @@
  */
 import { describeCookies } from '../../src/cookies/catalog.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
-import { isFixRefusal, type FixCandidate } from '../../src/dialects/dialect.js';
-import type { Fix } from '../../src/engine/edits.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { describeBackends, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
 import type { Span } from '../../src/source.js';
-import { proveExclusions, type ProposedExclusion } from './prove.js';
 
 interface Finding {
   readonly op: CookieOp;
@@ -42,6 +39,27 @@ function labelOf(op: CookieOp, cause: Span): string {
   return partFor(op, cause)?.label ?? op.label;
 }
 
+/**
+ * Every directive that adds HttpOnly to `sample` on its own: the one that does in the pipeline as
+ * written, then — with that one taken away — the next, and so on (ESLint's rule: suppressing or
+ * fixing one report never hides another). Bounded by the pipeline's length.
+ */
+function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): LineChange[] {
+  const gains: LineChange[] = [];
+  let current = pipeline;
+  for (let i = 0; i < pipeline.length; i++) {
+    const result = ctx.sim.run(current, kind, [sample]);
+    // A crashing or undecidable pipeline is reported by its own rule.
+    if (result.crash || result.tooComplex) break;
+    const line = result.lines.find((l) => l.origin === sample);
+    const gain = line ? httpOnlyGain(line) : undefined;
+    if (!gain) break;
+    gains.push(gain);
+    current = current.filter((op) => op !== gain.op);
+  }
+  return gains;
+}
+
 function collect(ctx: RuleContext): Finding[] {
   const findings = new Map<string, Finding>();
   const record = (change: LineChange, name: string, kind: BackendKind, reachable: readonly BackendKind[]) => {
@@ -57,16 +75,10 @@ function collect(ctx: RuleContext): Finding[] {
     for (const kind of group.backends) {
       for (const { name } of ctx.catalog.xsrf) {
         for (const sample of samplesFor(name, { attributes })) {
-          const result = ctx.sim.run(group.pipeline, kind, [sample]);
-          // A crashing or undecidable pipeline is reported by its own rule.
-          if (result.crash || result.tooComplex) continue;
-          if (!result.lines.some((l) => l.origin === sample && httpOnlyGain(l))) continue;
-          // Blame the directive of every pipeline that behaves like this one.
+          if (gainsOf(ctx, group.pipeline, kind, sample).length === 0) continue;
+          // Blame the directives of every pipeline that behaves like this one.
           for (const pipeline of group.pipelines) {
-            for (const line of ctx.sim.run(pipeline, kind, [sample]).lines) {
-              const gain = line.origin === sample ? httpOnlyGain(line) : undefined;
-              if (gain) record(gain, name, kind, group.backends);
-            }
+            for (const gain of gainsOf(ctx, pipeline, kind, sample)) record(gain, name, kind, group.backends);
           }
         }
       }
@@ -90,46 +102,6 @@ function message(ctx: RuleContext, f: Finding, note: string): string {
   );
 }
 
-interface Candidate {
-  readonly finding: Finding;
-  readonly options: FixCandidate[];
-}
-
-/** Proves one candidate of each finding together (one re-parse), falling back to one at a time. */
-function proveFixes(ctx: RuleContext, candidates: readonly Candidate[]): Map<Finding, Fix | string> {
-  const outcome = new Map<Finding, Fix | string>();
-  const attempt = (picks: readonly { finding: Finding; option: FixCandidate }[]): string | undefined => {
-    const after = ctx.rebuild(picks.flatMap((p) => p.option.edits));
-    if ('error' in after) return after.error;
-    const proposals: ProposedExclusion[] = picks.map((p) => ({
-      names: orderedCookies(ctx, p.finding.cookies),
-      edits: p.option.edits,
-      ...(p.option.changesOtherCookies === undefined ? {} : { changesOtherCookies: p.option.changesOtherCookies }),
-    }));
-    const proof = proveExclusions(ctx.model, after, ctx.sim, ctx.catalog, proposals);
-    return proof.ok ? undefined : proof.reason;
-  };
-  const firstPicks = candidates.filter((c) => c.options.length > 0).map((c) => ({ finding: c.finding, option: c.options[0]! }));
-  const overlapping = new Set(firstPicks.flatMap((p) => p.option.edits.map((e) => `${e.file}:${e.start}`))).size !== firstPicks.flatMap((p) => p.option.edits).length;
-  if (firstPicks.length > 1 && !overlapping && attempt(firstPicks) === undefined) {
-    for (const p of firstPicks) outcome.set(p.finding, { edits: p.option.edits, description: p.option.description });
-    return outcome;
-  }
-  for (const c of candidates) {
-    let reason = 'no candidate edit';
-    for (const option of c.options) {
-      const failure = attempt([{ finding: c.finding, option }]);
-      if (failure === undefined) {
-        outcome.set(c.finding, { edits: option.edits, description: option.description });
-        break;
-      }
-      reason = failure;
-    }
-    if (!outcome.has(c.finding)) outcome.set(c.finding, reason);
-  }
-  return outcome;
-}
-
 export default defineRule({
   meta: {
     id: 'xsrf-cookie-httponly',
@@ -140,24 +112,13 @@ export default defineRule({
     securitySeverity: 5.3,
   },
   check(ctx) {
-    const findings = collect(ctx);
-    if (findings.length === 0) return;
-    const notes = new Map<Finding, string>();
-    const candidates: Candidate[] = [];
-    for (const f of findings) {
-      const built = ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names: orderedCookies(ctx, f.cookies), options: ctx.options });
-      if (isFixRefusal(built)) {
-        notes.set(f, ` No automatic fix: ${built.reason}.${built.suggestion ? ` Instead: ${built.suggestion}` : ''}`);
-      } else candidates.push({ finding: f, options: built });
-    }
-    const proven = ctx.wantFixes ? proveFixes(ctx, candidates) : new Map<Finding, Fix | string>();
-    for (const f of findings) {
-      const outcome = proven.get(f);
-      if (typeof outcome === 'string') notes.set(f, ` No automatic fix: the rewrite could not be proven safe (${outcome}).`);
-      const fix = typeof outcome === 'object' ? outcome : undefined;
-      const d = { span: focusOf(f.op, f.cause), message: message(ctx, f, notes.get(f) ?? '') };
-      const candidate = !ctx.wantFixes && candidates.some((c) => c.finding === f && c.options.length > 0);
-      ctx.report(fix ? { ...d, fix } : candidate ? { ...d, fixable: true } : d);
+    for (const f of collect(ctx)) {
+      const names = orderedCookies(ctx, f.cookies);
+      ctx.report({
+        span: focusOf(f.op, f.cause),
+        message: message(ctx, f, ''),
+        fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options }) },
+      });
     }
   },
 });

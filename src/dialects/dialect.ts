@@ -74,6 +74,6 @@ export interface DialectModule {
   readonly fixers: DialectFixers;
 }
 
-export function isFixRefusal(x: FixCandidate[] | FixRefusal): x is FixRefusal {
+export function isFixRefusal(x: readonly FixCandidate[] | FixRefusal): x is FixRefusal {
   return !Array.isArray(x);
 }

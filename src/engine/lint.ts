@@ -3,12 +3,13 @@
  * problems into messages. Pure: no file system, no output.
  */
 import type { CookieCatalog } from '../cookies/catalog.js';
-import type { DialectModule, DialectOptions } from '../dialects/dialect.js';
+import { isFixRefusal, type DialectModule, type DialectOptions, type FixCandidate } from '../dialects/dialect.js';
 import type { HeaderRewriteModel } from '../model/header-rewrite.js';
 import { createSourceFile, type SourceFile, type Span } from '../source.js';
 import { applyEdits, type Fix, type TextEdit } from './edits.js';
 import { withOverrides, type ConfigIO } from './io.js';
-import type { Rule, RuleContext, Simulator } from './rule.js';
+import { proveJobs, type FixJob } from './proof.js';
+import type { ReportDescriptor, Rule, Simulator } from './rule.js';
 import { createSimulator } from './simulator.js';
 
 export interface LintMessage {
@@ -33,7 +34,10 @@ export interface LintSettings {
   readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
   readonly catalog: CookieCatalog;
   readonly options: DialectOptions;
-  /** Build and prove fixes (costly: a re-parse per finding), for --fix and fix output. */
+  /**
+   * Attach the proven fixes to messages (--fix, fix output). Fixes are proven either way, so the
+   * fixable count is the same; without it, messages only say `fixable`.
+   */
   readonly wantFixes: boolean;
   /** Inline `lint-proxy-config-disable` comments: required reason, or ignored altogether. */
   readonly directives?: { readonly requireReason: boolean; readonly disabled: boolean };
@@ -81,6 +85,17 @@ export function rebuildWithEdits(
   return dialect.buildModel(model.root, withOverrides(io, overrides), options);
 }
 
+/** Runs one rule over a model, handing every report to `report`. */
+function runRule(rule: Rule, model: HeaderRewriteModel, dialect: DialectModule, settings: LintSettings, sim: Simulator, report: (d: ReportDescriptor) => void): void {
+  rule.check!({ model, catalog: settings.catalog, options: settings.options, sim, fixers: dialect.fixers, report });
+}
+
+interface Pending {
+  readonly rule: Rule;
+  readonly severity: 1 | 2;
+  readonly descriptor: ReportDescriptor;
+}
+
 export function lintModel(
   model: HeaderRewriteModel,
   dialect: DialectModule,
@@ -93,31 +108,87 @@ export function lintModel(
   for (const p of model.problems) {
     if (p.ruleId === null) messages.push({ ruleId: null, severity: 2, message: p.message, span: p.span, fatal: true });
   }
+  const pending: Pending[] = [];
   for (const rule of settings.rules) {
     if (!rule.check || !rule.meta.dialects.includes(model.dialect)) continue;
     const severity = effectiveSeverity(settings, rule.meta.id, rule.meta.severity);
     if (severity === null) continue;
-    const context: RuleContext = {
-      model,
-      catalog: settings.catalog,
-      options: settings.options,
-      sim,
-      fixers: dialect.fixers,
-      wantFixes: settings.wantFixes,
-      rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
-      report: (d) => {
-        const base: LintMessage = { ruleId: rule.meta.id, severity, message: d.message, span: d.span };
-        const fix = settings.wantFixes && rule.meta.fixable ? d.fix : undefined;
-        if (fix) messages.push({ ...base, fix });
-        else if (!settings.wantFixes && rule.meta.fixable && d.fixable) messages.push({ ...base, fixable: true });
-        else messages.push(base);
-      },
-    };
     const started = settings.timings ? performance.now() : 0;
-    rule.check(context);
+    runRule(rule, model, dialect, settings, sim, (descriptor) => pending.push({ rule, severity, descriptor }));
     if (settings.timings) settings.timings.set(rule.meta.id, (settings.timings.get(rule.meta.id) ?? 0) + performance.now() - started);
   }
+  const started = settings.timings ? performance.now() : 0;
+  const fixes = resolveFixes(model, dialect, io, settings, sim, pending);
+  if (settings.timings) settings.timings.set('(fix proofs)', (settings.timings.get('(fix proofs)') ?? 0) + performance.now() - started);
+  for (const [i, { rule, severity, descriptor }] of pending.entries()) {
+    const outcome = fixes[i];
+    const base = { ruleId: rule.meta.id, severity, span: descriptor.span };
+    if (outcome === undefined) messages.push({ ...base, message: descriptor.message });
+    else if (typeof outcome === 'string') messages.push({ ...base, message: `${descriptor.message} No automatic fix: ${outcome}.` });
+    else if (settings.wantFixes) messages.push({ ...base, message: descriptor.message, fix: { edits: outcome.edits, description: outcome.description } });
+    else messages.push({ ...base, message: descriptor.message, fixable: true });
+  }
   return messages;
+}
+
+/**
+ * The engine's half of the fix protocol: ask each fixable report for its candidates, prove them
+ * (src/engine/proof.ts) and return, per pending report, the proven candidate, why there is none,
+ * or undefined when the report offers no fix. Proofs run whether or not this run writes fixes, so
+ * the fixable count always equals what `--fix` repairs.
+ */
+function resolveFixes(
+  model: HeaderRewriteModel,
+  dialect: DialectModule,
+  io: ConfigIO,
+  settings: LintSettings,
+  sim: Simulator,
+  pending: readonly Pending[],
+): (FixCandidate | string | undefined)[] {
+  const out: (FixCandidate | string | undefined)[] = pending.map(() => undefined);
+  const jobs: FixJob[] = [];
+  const jobOf: number[] = [];
+  const byKey = new Map<string, number>();
+  for (const [i, p] of pending.entries()) {
+    const request = p.rule.meta.fixable ? p.descriptor.fix : undefined;
+    if (!request) continue;
+    const built = request.candidates();
+    if (isFixRefusal(built)) {
+      out[i] = built.suggestion ? `${built.reason}. Instead: ${built.suggestion.replace(/\.$/, '')}` : built.reason;
+      continue;
+    }
+    if (built.length === 0) {
+      out[i] = 'no candidate edit';
+      continue;
+    }
+    // Two reports asking for the same edits with the same exemptions share one proof.
+    const exempt = [...new Set(request.exempt)].sort();
+    const key = JSON.stringify([built.map((c) => c.edits), exempt]);
+    let job = byKey.get(key);
+    if (job === undefined) {
+      byKey.set(key, (job = jobs.length));
+      jobs.push({ options: built, exempt });
+    }
+    jobOf[i] = job;
+  }
+  if (jobs.length === 0) return out;
+  const fixingRules = [...new Set(pending.filter((p, i) => jobOf[i] !== undefined).map((p) => p.rule))];
+  const proven = proveJobs(
+    {
+      before: model,
+      sim,
+      catalog: settings.catalog,
+      rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
+      reportedSpans: (after) => {
+        const spans: Span[] = [];
+        for (const rule of fixingRules) runRule(rule, after, dialect, settings, sim, (d) => spans.push(d.span));
+        return spans;
+      },
+    },
+    jobs,
+  );
+  for (const [i, job] of jobOf.entries()) if (job !== undefined) out[i] = proven[job];
+  return out;
 }
 
 /** Sort key: file, then position, then rule. */

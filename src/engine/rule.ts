@@ -3,12 +3,11 @@
  * reports; it never looks at a dialect's syntax. Rules are listed explicitly in rules/index.ts.
  */
 import type { CookieCatalog } from '../cookies/catalog.js';
-import type { DialectFixers, DialectOptions } from '../dialects/dialect.js';
+import type { DialectFixers, DialectOptions, FixCandidate, FixRefusal } from '../dialects/dialect.js';
 import type { BackendKind } from '../model/backends.js';
 import type { CookieOp, Dialect, Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
 import type { SimResult } from '../model/simulate.js';
 import type { Span } from '../source.js';
-import type { Fix, TextEdit } from './edits.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -30,13 +29,18 @@ export interface ReportDescriptor {
   readonly span: Span;
   /** What the directive does, then the consequence; names the cookies (STYLE.md habit 7). */
   readonly message: string;
-  /** A proven fix. */
-  readonly fix?: Fix;
   /**
-   * Set when fixes are not wanted in this run (`RuleContext.wantFixes` false) but a candidate
-   * exists: the finding is counted as potentially fixable without paying for the proof.
+   * How to fix it, lazily: the engine alone asks for the candidates, proves them with the one
+   * set of invariants (src/engine/proof.ts) and offers the first that holds. A rule never proves.
    */
-  readonly fixable?: boolean;
+  readonly fix?: FixRequest;
+}
+
+export interface FixRequest {
+  /** CSRF cookie names the fix may make lose the HttpOnly the reported directive adds. */
+  readonly exempt: readonly string[];
+  /** Candidate edits, best first, or why no edit fits. Called only when the engine needs them. */
+  candidates(): readonly FixCandidate[] | FixRefusal;
 }
 
 /** Memoized simulation: the same pipeline and input give the same result. */
@@ -68,13 +72,6 @@ export interface RuleContext {
   readonly options: DialectOptions;
   readonly sim: Simulator;
   readonly fixers: DialectFixers;
-  /**
-   * Whether fixes are wanted: proving one re-parses the project, so runs whose output shows no
-   * fix (stylish, compact...) skip proofs and report `fixable` from the candidates instead.
-   */
-  readonly wantFixes: boolean;
-  /** The model of the project with `edits` applied in memory, or why it could not be built. */
-  rebuild(edits: readonly TextEdit[]): HeaderRewriteModel | { readonly error: string };
   report(descriptor: ReportDescriptor): void;
 }
 

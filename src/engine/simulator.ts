@@ -75,9 +75,12 @@ export function createSimulator(dialect: Dialect): Simulator {
     groups(endpoints: readonly Endpoint[]): PipelineGroup[] {
       const cached = groupCache.get(endpoints);
       if (cached) return cached;
-      const byKey = new Map<number, { pipeline: readonly CookieOp[]; backends: Set<BackendKind>; endpoints: Endpoint[]; pipelines: Set<readonly CookieOp[]> }>();
+      // Endpoints are grouped by behaviour AND by the producers they can receive: the same
+      // directive behind a CGI script and behind a proxy is a different verdict (mod_headers'
+      // onsuccess table never sees CGI cookies), so one group never lends its backends to another.
+      const byKey = new Map<string, { pipeline: readonly CookieOp[]; backends: Set<BackendKind>; endpoints: Endpoint[]; pipelines: Set<readonly CookieOp[]> }>();
       for (const endpoint of endpoints) {
-        const key = keyId(endpoint.pipeline);
+        const key = `${keyId(endpoint.pipeline)}|${[...endpoint.possibleBackends].sort().join(',')}`;
         let group = byKey.get(key);
         if (!group) byKey.set(key, (group = { pipeline: endpoint.pipeline, backends: new Set(), endpoints: [], pipelines: new Set() }));
         for (const b of endpoint.possibleBackends) group.backends.add(b);
@@ -89,7 +92,7 @@ export function createSimulator(dialect: Dialect): Simulator {
         backends: [...g.backends],
         endpoints: g.endpoints,
         pipelines: [...g.pipelines],
-        key: String(key),
+        key,
       }));
       groupCache.set(endpoints, groups);
       return groups;

@@ -95,12 +95,14 @@ export interface CookieOp {
    */
   readonly probeAttributes?: readonly string[];
   /**
-   * Semantic identity: ops with equal signatures (and equally many parts) behave identically on
-   * every input, so simulation results are shared between them (src/model/signature.ts). Ops that
-   * keep behaviour-relevant state outside their fields must set it; others get one derived from
-   * their data.
+   * Semantic identity: the op's own behaviour-relevant fields (pattern source and options,
+   * replacement, table, flags, matcher syntax...) as `semanticKey([...])` of plain data
+   * (src/model/signature.ts). Ops with equal signatures behave identically on every input, so
+   * simulation results are shared between them. Required: an op that forgot a field would share
+   * a verdict with one that behaves differently. The fields every op has (kind, dialect,
+   * reaches, condition, parts, probeAttributes) are added by `opSignature`.
    */
-  readonly signature?: string;
+  readonly signature: string;
   /**
    * Applies the server's semantics to `lines` in place: edits values (recording a
    * {@link LineChange} in each changed line's history), removes lines or adds new ones.

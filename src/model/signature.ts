@@ -3,50 +3,46 @@
  * every response — a thousand vhosts each holding `Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"`
  * — so the simulator runs one of them and rebinds the result to the others (src/engine/simulator.ts).
  *
- * An op may state its signature (`CookieOp.signature`, needed when its behaviour depends on state
- * held outside its fields, e.g. Apache's format environment); otherwise it is derived from the
- * op's own data: every field except where it is written (spans, labels, syntax nodes). Ops whose
- * data cannot be serialized get no signature and are only ever shared by identity.
+ * Sound by construction (STYLE.md habit 11): every op declares its own behaviour-relevant fields
+ * as a {@link KeyPart} list (`CookieOp.signature`, required), and a `KeyPart` is plain data —
+ * strings, numbers, booleans, null and arrays of them. A closure, a compiled regex or a matcher
+ * cannot be put into a key by accident: the type refuses it, so each one is spelled out through
+ * the helpers below (a regex by its source and every option, an nginx script by its parts, an IIS
+ * matcher by its syntax, case rule and pattern). The fields every op has — kind, dialect, the
+ * producers it reaches, its condition, how many parts it has and the attributes it asks to be
+ * probed with — are added here, once, so no op
+ * can forget them. test/engine/signature.test.ts changes each declared field and sees the key
+ * change.
  */
+import type { CompiledRegex, RegexOptions } from '../regex/index.js';
 import type { CookieOp } from './header-rewrite.js';
 
-/** Fields that say where or how an op is written, not what it does. */
-const PLACEMENT = new Set(['span', 'focus', 'label', 'cause', 'directive', 'syntax', 'node', 'actionSpan', 'conditionSpan', 'patternSpan', 'replacementSpan', 'attributeSpan', 'appendSpan']);
+/** Plain data that can identify behaviour. No objects, no functions: they cannot be keyed soundly. */
+export type KeyPart = string | number | boolean | null | readonly KeyPart[];
 
-function replacer(key: string, value: unknown): unknown {
-  if (PLACEMENT.has(key)) return undefined;
-  if (value === null || typeof value !== 'object') return value;
-  const v = value as Record<string, unknown>;
-  // A compiled regex: its source and options decide its behaviour.
-  if (typeof v.exec === 'function' && typeof v.source === 'string') return { re: v.source, options: v.options };
-  if (value instanceof Map) return [...value.entries()];
-  if (value instanceof Set) return [...value.values()];
-  if (typeof v.file === 'string' && typeof v.start === 'number' && typeof v.end === 'number' && Object.keys(v).length === 3) return undefined;
-  return value;
+/** Builds an op's declared key from its semantic fields. */
+export function semanticKey(parts: readonly KeyPart[]): string {
+  return JSON.stringify(parts);
 }
 
-/** The behaviour-relevant data of any value (an op, or a part shared by many ops), as a string. */
-export function dataSignature(value: object): string | null {
-  try {
-    return JSON.stringify(value, replacer);
-  } catch {
-    return null; // cyclic or otherwise unserializable
-  }
+/** Every option of a regex changes what it matches; list them all, in a fixed order. */
+export function regexOptionsKey(options: RegexOptions): KeyPart {
+  return [options.flavor, !!options.caseless, !!options.dotAll, !!options.dollarEndOnly, !!options.multiline, !!options.extended, options.stepLimit ?? null];
 }
 
-const cache = new WeakMap<CookieOp, string | null>();
+/** A compiled regex: its source and its options decide its behaviour. */
+export function regexKey(regex: CompiledRegex | null | undefined): KeyPart {
+  return regex ? [regex.source, regexOptionsKey(regex.options)] : null;
+}
 
-export function opSignature(op: CookieOp): string | null {
+const cache = new WeakMap<CookieOp, string>();
+
+/** The full identity of an op: its declared key plus the fields every op shares. */
+export function opSignature(op: CookieOp): string {
   let signature = cache.get(op);
   if (signature !== undefined) return signature;
-  if (op.signature !== undefined) signature = op.signature;
-  else {
-    try {
-      signature = `${op.kind}\u0000${JSON.stringify(op, replacer)}`;
-    } catch {
-      signature = null; // cyclic or otherwise unserializable: identity only
-    }
-  }
+  const condition = op.condition ? [op.condition.text, String(op.condition.value)] : null;
+  signature = semanticKey([op.kind, op.dialect, [...op.reaches], condition, op.parts.length, [...(op.probeAttributes ?? [])], op.signature]);
   cache.set(op, signature);
   return signature;
 }

@@ -69,12 +69,22 @@ describe('nginx fixes', () => {
     expect(left.message).not.toMatch(/XSRF-TOKEN \(|csrftoken \(/);
   });
 
-  it('refuses to fix the path hack where new proxy_cookie_flags would reach other locations', () => {
+  it('fixes the path hack where new proxy_cookie_flags would reach a location with its own proxy_cookie_path, by turning them off there', () => {
     const text = 'proxy_cookie_path / "/; HttpOnly";\nlocation /a/ { proxy_pass http://a; }\nlocation /b/ { proxy_pass http://a; proxy_cookie_path /b/ /; }\n';
     const r = lintText(text, { context: 'server' }, '/etc/nginx/x.conf');
     const m = r.messages.find((x) => x.ruleId === 'nginx-cookie-path-flag-injection')!;
+    expect(m.fix).toBeDefined();
+    const fixed = applyEdits(text, m.fix!.edits);
+    expect(fixed).toContain('location /b/ { proxy_pass http://a; proxy_cookie_path /b/ /; proxy_cookie_flags off; }');
+    expect(fixed).not.toContain('"/; HttpOnly"');
+  });
+
+  it('refuses to move SameSite from a rewrite of some paths to proxy_cookie_flags, which would reach every cookie', () => {
+    const text = 'location /a/ { proxy_pass http://a; proxy_cookie_path /a/ "/; SameSite=Strict"; }\n';
+    const r = lintText(text, { context: 'server' }, '/etc/nginx/x.conf');
+    const m = r.messages.find((x) => x.ruleId === 'nginx-cookie-path-flag-injection')!;
     expect(m.fix).toBeUndefined();
-    expect(m.message).toMatch(/No automatic fix: proxy_cookie_flags at this level would also apply in .*location \/b\/, which does not use this proxy_cookie_path/);
+    expect(m.message).toMatch(/No automatic fix: proxy_cookie_flags cannot limit SameSite to the cookies/);
   });
 
   it('says why a Set-Cookie line written by the proxy cannot be fixed', () => {

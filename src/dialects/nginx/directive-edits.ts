@@ -28,6 +28,16 @@ export function insertBefore(file: SourceFile, at: Span, text: string): TextEdit
   return { file: file.path, start: at.start, end: at.start, text: `${text} ` };
 }
 
+/** Inserts `text` (a whole directive) after the directive at `at`: on a line of its own when `at` ends one. */
+export function insertAfter(file: SourceFile, at: Span, text: string): TextEdit {
+  if (ownsLines(file, at)) {
+    const line = lineAt(file, Math.max(at.start, at.end - 1));
+    const eol = eolNear(file, at.start);
+    return { file: file.path, start: line.next, end: line.next, text: `${line.eol ? '' : eol}${line.indent}${text}${line.eol ? eol : ''}` };
+  }
+  return { file: file.path, start: at.end, end: at.end, text: ` ${text}` };
+}
+
 /** Replaces a directive by several, one per line with its indentation, or side by side when it shares its line. */
 export function replaceDirective(file: SourceFile, at: Span, texts: readonly string[]): TextEdit {
   if (ownsLines(file, at)) {

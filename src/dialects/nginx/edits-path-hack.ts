@@ -18,8 +18,9 @@ import { NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileScript } from '../../model/ops/nginx-script.js';
 import type { FixCandidate, FixRefusal } from '../dialect.js';
 import { arraySource, effectiveArray } from './effective.js';
-import { exclusionSelector, fileOf, replaceDirective } from './directive-edits.js';
-import { chainOf } from './levels.js';
+import { exclusionSelector, fileOf, insertAfter, replaceDirective } from './directive-edits.js';
+import { chainOf, type Level } from './levels.js';
+import type { Directive } from './syntax.js';
 import type { NginxModelInfo } from './lower.js';
 import { nginxArg } from './quote.js';
 import { eolNear, lineAt, ownsLines } from './text-lines.js';
@@ -56,20 +57,40 @@ function isNoop(entry: NginxRewriteEntry, base: string): boolean {
   });
 }
 
-function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): string | undefined {
+/**
+ * Where the new proxy_cookie_flags at the entry's level would reach further than the rewrite it
+ * replaces: an inner level that sets its own `proxy_cookie_path` (or `off`) does not use the
+ * entry, but would inherit the flags. Such a level gets `proxy_cookie_flags off;` beside its own
+ * directive, so it keeps receiving cookies exactly as before (`ngx_conf_merge_ptr_value`: a level
+ * that sets the array replaces the inherited one). Returns those directives, or why no fix fits.
+ */
+function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): { readonly cancelAfter: Directive[] } | string {
   const level = info.entryLevel.get(entry);
   if (!level) return 'the directive is not at a level the linter understood';
   if (level.flags !== undefined) return 'proxy_cookie_flags is already configured at the same level; merge the flags by hand';
+  const key = entry.directive === 'proxy_cookie_path' ? 'paths' : 'domains';
+  const cancel = new Map<Level, Directive>();
   for (const ep of info.endpoints) {
     const chain = chainOf(ep.level);
     if (!chain.includes(level)) continue;
     const source = arraySource(ep.level, 'flags');
     if (source && chainOf(source).includes(level) && source !== level) continue;
     const cookie = ep.pipeline.find((op): op is NginxProxyCookieOp => op instanceof NginxProxyCookieOp);
-    if (!cookie?.entries.includes(entry)) return `proxy_cookie_flags at this level would also apply in ${ep.label}, which does not use this ${entry.directive}`;
+    if (!cookie?.entries.includes(entry)) {
+      const own = arraySource(ep.level, key);
+      const written = own && own !== level && chainOf(own).includes(level) ? ownDirective(own, entry.directive) : undefined;
+      if (!own || !written || own.flags !== undefined) return `proxy_cookie_flags at this level would also apply in ${ep.label}, which does not use this ${entry.directive}`;
+      cancel.set(own, written);
+      continue;
+    }
     if (effectiveArray(ep.level, 'flags')) return `${ep.label} already has proxy_cookie_flags; merge the flags by hand`;
   }
-  return undefined;
+  return { cancelAfter: [...cancel.values()] };
+}
+
+/** The last `name` directive written directly in the level's block. */
+function ownDirective(level: Level, name: string): Directive | undefined {
+  return level.directive?.block?.children.filter((d) => d.name.value === name).at(-1);
 }
 
 export function pathHackCandidates(model: HeaderRewriteModel, info: NginxModelInfo, entry: NginxRewriteEntry, names: readonly string[]): FixCandidate[] | FixRefusal {
@@ -83,8 +104,13 @@ export function pathHackCandidates(model: HeaderRewriteModel, info: NginxModelIn
   }
   if (!injected) return { reason: `${entry.label} does not inject attributes after a ";"` };
   if ('unsupported' in injected) return { reason: `${entry.label} also injects "${injected.unsupported}", which proxy_cookie_flags cannot set` };
+  // proxy_cookie_flags applies to every cookie. Secure and HttpOnly on more cookies only add
+  // protection; SameSite=Strict on cookies the rewrite never reached can break cross-site flows
+  // (sign-in redirects), so SameSite moves only from a rewrite that reached every path.
+  const everyPath = entry.directive === 'proxy_cookie_path' && entry.pattern.kind === 'literal' && entry.pattern.script.source === '/';
+  if (!everyPath && injected.flags.some((f) => f.startsWith('samesite'))) return { reason: `proxy_cookie_flags cannot limit SameSite to the cookies ${entry.label} rewrites` };
   const problem = levelProblem(info, entry);
-  if (problem) return { reason: problem };
+  if (typeof problem === 'string') return { reason: problem };
   const file = fileOf(model, entry.span);
   if (!file) return { reason: 'the directive is not in a file the linter read' };
 
@@ -107,6 +133,11 @@ export function pathHackCandidates(model: HeaderRewriteModel, info: NginxModelIn
     } else {
       edits.push({ file: file.path, start: entry.span.end, end: entry.span.end, text: ` ${texts.join(' ')}` });
     }
+  }
+  for (const d of problem.cancelAfter) {
+    const at = fileOf(model, d.span);
+    if (!at) return { reason: 'a directive to adjust is not in a file the linter read' };
+    edits.push(insertAfter(at, d.span, 'proxy_cookie_flags off;'));
   }
   const attrs = entry.replacement.source.slice(entry.replacement.source.indexOf(';'));
   return [

@@ -15,6 +15,7 @@
 import type { Span } from '../../source.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine } from '../header-rewrite.js';
 import { changeLine } from '../set-cookie.js';
+import { semanticKey } from '../signature.js';
 
 export interface CookieMapping {
   /** The backend's value prefix ("internal" in the manual). */
@@ -96,6 +97,7 @@ export function createCookieReverseOp(paths: readonly CookieMapping[], domains: 
     parts,
     paths,
     domains,
+    signature: semanticKey([paths.map((m) => [m.fake, m.real]), domains.map((m) => [m.fake, m.real])]),
     // Only cookies whose path or domain starts with the backend's value are rewritten.
     probeAttributes: [...paths.map((m) => `Path=${m.fake}; Secure`), ...domains.map((m) => `Domain=${m.fake}; Path=/; Secure`)],
     apply(lines: SetCookieLine[]): void {

@@ -24,6 +24,7 @@ import type { Span } from '../../source.js';
 import type { BackendKind } from '../backends.js';
 import type { CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
+import { regexKey, semanticKey } from '../signature.js';
 import { applyPregsub, compilePregsub, expandFormat, type FormatEnv, type FormatString, type PregsubParts } from './apache-format.js';
 
 export type ApacheHeaderAction = 'add' | 'append' | 'echo' | 'edit' | 'edit*' | 'merge' | 'set' | 'setifempty' | 'unset' | 'note';
@@ -170,15 +171,13 @@ export function createApacheHeaderOp<T extends object = object>(init: ApacheHead
     ...(init.replacement ? { replacement: init.replacement } : {}),
     ...(init.value ? { value: init.value } : {}),
     // The replacement's expansion depends on the scope's environment (%{VAR}e), held in a closure.
-    signature: JSON.stringify([
-      'apache-header',
+    signature: semanticKey([
       init.action,
       init.table,
       init.early,
       init.header.toLowerCase(),
-      init.pattern ? [init.pattern.source, init.pattern.regex?.options ?? null, init.pattern.error ?? null] : null,
+      init.pattern ? [init.pattern.source, regexKey(init.pattern.regex), init.pattern.error ?? null] : null,
       init.format ? expandFormat(init.format, init.formatEnv) : null,
-      init.condition ? [init.condition.text, init.condition.value] : null,
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): OpOutcome | void {
       if (!touchesCookies) return;

@@ -15,6 +15,8 @@ import { compileRegex, RegexBudgetError } from '../../regex/index.js';
 export type PatternSyntax = 'ECMAScript' | 'Wildcard' | 'ExactMatch';
 
 export interface IisMatcher {
+  /** Syntax, case rule and pattern: what decides the matcher's behaviour (for semantic keys). */
+  readonly key: string;
   /** The captures as strings (`[0]` = matched text, `''` for groups that did not take part), or null. */
   exec(input: string): string[] | null;
 }
@@ -29,12 +31,17 @@ export interface MatcherError {
 
 export type MatcherResult = { readonly ok: true; readonly matcher: IisMatcher } | { readonly ok: false; readonly error: MatcherError };
 
+function matcherKey(syntax: PatternSyntax, pattern: string, ignoreCase: boolean): string {
+  return JSON.stringify([syntax, ignoreCase, pattern]);
+}
+
 function foldEq(a: string, b: string, ignoreCase: boolean): boolean {
   return a === b || (ignoreCase && a.toLowerCase() === b.toLowerCase());
 }
 
 function exactMatcher(pattern: string, ignoreCase: boolean): IisMatcher {
   return {
+    key: matcherKey('ExactMatch', pattern, ignoreCase),
     exec(input) {
       for (let start = 0; start + pattern.length <= input.length; start++) {
         let k = 0;
@@ -52,6 +59,7 @@ const WILDCARD_MAX_CELLS = 4_000_000;
 function wildcardMatcher(pattern: string, ignoreCase: boolean): IisMatcher {
   const p = [...pattern];
   return {
+    key: matcherKey('Wildcard', pattern, ignoreCase),
     exec(input) {
       const s = [...input];
       const m = p.length;
@@ -111,6 +119,7 @@ function compileMatcher(syntax: PatternSyntax, pattern: string, ignoreCase: bool
   return {
     ok: true,
     matcher: {
+      key: matcherKey('ECMAScript', pattern, ignoreCase),
       exec(input) {
         const m = regex.exec(input, 0);
         if (!m) return null;

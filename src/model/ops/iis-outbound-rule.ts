@@ -23,7 +23,8 @@ import { changeLine } from '../set-cookie.js';
 import type { Span } from '../../source.js';
 import { evaluateConditions, type IisConditionsSpec, type Tri } from './iis-conditions.js';
 import type { IisMatcher } from './iis-matcher.js';
-import { evaluateTemplate, UNKNOWN, type Template } from './iis-template.js';
+import { evaluateTemplate, templateKey, UNKNOWN, type Template } from './iis-template.js';
+import { semanticKey, type KeyPart } from '../signature.js';
 
 export interface IisPreConditionSpec {
   readonly name: string;
@@ -51,6 +52,16 @@ export interface IisOutboundRuleSpec {
   readonly condition: Condition | null;
 }
 
+function conditionsKey(spec: IisConditionsSpec): KeyPart {
+  return [spec.grouping, spec.trackAllCaptures, spec.entries.map((e): KeyPart => [templateKey(e.input.segments), e.matcher?.key ?? null, e.negate, e.matchType])];
+}
+
+/** Every field of a rule that changes what it does to a value (not its name, not where it is written). */
+function ruleKey(spec: IisOutboundRuleSpec): string {
+  const pre = spec.preCondition === undefined ? 'none' : spec.preCondition === null ? 'undefined' : conditionsKey(spec.preCondition.conditions);
+  return semanticKey([spec.match.matcher.key, spec.match.negate, conditionsKey(spec.conditions), pre, spec.action.type, templateKey(spec.action.value.segments), spec.stopProcessing]);
+}
+
 /** Values whose evaluation a `stopProcessing` rule ended (lines are fresh for every simulation). */
 const stopped = new WeakSet<SetCookieLine>();
 
@@ -64,6 +75,7 @@ export class IisOutboundRuleOp implements CookieOp {
   readonly focus: Span;
   readonly condition: Condition | null;
   readonly parts = [] as const;
+  readonly signature: string;
 
   constructor(
     readonly spec: IisOutboundRuleSpec,
@@ -73,6 +85,7 @@ export class IisOutboundRuleOp implements CookieOp {
     this.label = spec.label;
     this.focus = spec.cause;
     this.condition = spec.condition;
+    this.signature = ruleKey(spec);
   }
 
   apply(lines: SetCookieLine[], _env: SimEnv): void {

@@ -10,12 +10,32 @@
  * function of one, or rewrite map is unknown and evaluates to its own text, flagged `unknown`.
  */
 
+import type { KeyPart } from '../signature.js';
+
 export type TemplateSegment =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'rule'; readonly index: number }
   | { readonly kind: 'cond'; readonly index: number }
   | { readonly kind: 'var'; readonly name: string; readonly raw: string }
   | { readonly kind: 'func'; readonly name: string; readonly args: readonly TemplateSegment[]; readonly raw: string };
+
+/** What a template does, as plain data for semantic keys (src/model/signature.ts). */
+export function templateKey(segments: readonly TemplateSegment[]): KeyPart {
+  return segments.map((s): KeyPart => {
+    switch (s.kind) {
+      case 'text':
+        return ['t', s.text];
+      case 'rule':
+        return ['R', s.index];
+      case 'cond':
+        return ['C', s.index];
+      case 'var':
+        return ['v', s.name];
+      case 'func':
+        return ['f', s.name, templateKey(s.args)];
+    }
+  });
+}
 
 export interface Template {
   readonly source: string;

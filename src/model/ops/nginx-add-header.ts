@@ -7,7 +7,8 @@
 import type { Span } from '../../source.js';
 import type { CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine } from '../set-cookie.js';
-import { runScript, type Script } from './nginx-script.js';
+import { runScript, scriptKey, type Script } from './nginx-script.js';
+import { semanticKey } from '../signature.js';
 
 const SAFE_STATUS = new Set([200, 201, 204, 206, 301, 302, 303, 304, 307, 308]);
 
@@ -30,6 +31,7 @@ export function nginxAddHeaderOp(init: NginxAddHeaderInit): NginxAddHeaderOp {
     reaches: [],
     parts: [],
     ...init,
+    signature: semanticKey([scriptKey(init.value), init.always]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!init.always && !SAFE_STATUS.has(env.status)) return;
       const value = runScript(init.value);

@@ -14,6 +14,7 @@ export class NginxHideHeaderOp implements CookieOp {
   readonly condition = null;
   readonly parts = [] as const;
   readonly reaches: readonly BackendKind[];
+  readonly signature: string;
 
   constructor(
     readonly span: Span,
@@ -22,6 +23,8 @@ export class NginxHideHeaderOp implements CookieOp {
     kind: BackendKind,
   ) {
     this.reaches = [kind];
+    // Its whole behaviour is which producer's lines it drops (`reaches`, keyed by opSignature).
+    this.signature = '';
   }
 
   apply(lines: SetCookieLine[]): void {

@@ -14,7 +14,8 @@ import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine } from '../set-cookie.js';
-import { runScript, type Script } from './nginx-script.js';
+import { runScript, scriptKey, type Script } from './nginx-script.js';
+import { semanticKey } from '../signature.js';
 
 export interface MoreHeaderSpec {
   /** Header name as written (`Set-Cookie`, `Set-*`). */
@@ -59,6 +60,12 @@ export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeaders
     parts: [],
     reaches: ALL_KINDS,
     ...init,
+    signature: semanticKey([
+      init.directive,
+      init.headers.map((h) => [h.key.toLowerCase(), h.wildcard, h.value ? scriptKey(h.value) : null]),
+      [...init.statuses],
+      init.append,
+    ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (init.statuses.length > 0 && !init.statuses.includes(env.status)) return;
       for (const h of init.headers) {

@@ -12,14 +12,14 @@
  * (nginx-cookie-rewrite.ts `legacyRewrite`).
  */
 import type { Span } from '../../source.js';
-import { dataSignature } from '../signature.js';
+import { regexKey, semanticKey, type KeyPart } from '../signature.js';
 import type { CookieOp, OpPart, SetCookieLine } from '../header-rewrite.js';
 import { changeLine } from '../set-cookie.js';
 import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './nginx-cookie-attrs.js';
 import { editCookieFlags, flagBits } from './nginx-cookie-flags.js';
 import { legacyRewrite, rewriteFirst, type NginxRewriteEntry } from './nginx-cookie-rewrite.js';
 import { execNginx } from './nginx-regex.js';
-import { runScript, type Script } from './nginx-script.js';
+import { runScript, scriptKey, type Script } from './nginx-script.js';
 import type { CompiledRegex } from '../../regex/index.js';
 
 export interface NginxFlagWord {
@@ -71,7 +71,17 @@ const entrySignatures = new WeakMap<NginxCookieEntry, string>();
 /** An entry's behaviour (directive, pattern, replacement or flags), computed once per entry. */
 function entrySignature(entry: NginxCookieEntry): string {
   let signature = entrySignatures.get(entry);
-  if (signature === undefined) entrySignatures.set(entry, (signature = dataSignature(entry) ?? `#${Math.random()}`));
+  if (signature === undefined) {
+    let key: KeyPart;
+    if (entry.directive === 'proxy_cookie_flags') {
+      const s = entry.selector;
+      key = [entry.directive, s.kind === 'regex' ? ['re', s.source, regexKey(s.regex)] : ['lit', scriptKey(s.script)], entry.flags.map((f) => scriptKey(f.script))];
+    } else {
+      const p = entry.pattern;
+      key = [entry.directive, p.kind === 'regex' ? ['re', p.source, regexKey(p.regex), p.caseless] : ['lit', scriptKey(p.script)], scriptKey(entry.replacement), [...entry.samples]];
+    }
+    entrySignatures.set(entry, (signature = semanticKey(key)));
+  }
   return signature;
 }
 

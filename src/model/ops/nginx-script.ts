@@ -4,6 +4,7 @@
  * request's variables; it keeps them as written (`$host`), which never matches a cookie name
  * or flag by accident. Captures come from the regex the directive just matched.
  */
+import type { KeyPart } from '../signature.js';
 
 export type ScriptPart =
   | { readonly kind: 'text'; readonly text: string }
@@ -15,6 +16,11 @@ export interface Script {
   readonly parts: readonly ScriptPart[];
   /** Whether any `$` part exists (`ngx_http_script_variables_count`). */
   readonly dynamic: boolean;
+}
+
+/** What a script does, as plain data for semantic keys (src/model/signature.ts). */
+export function scriptKey(script: Script): KeyPart {
+  return script.parts.map((p): KeyPart => (p.kind === 'text' ? ['t', p.text] : p.kind === 'capture' ? ['c', p.n] : ['v', p.name]));
 }
 
 export type ScriptResult = { readonly ok: true; readonly script: Script } | { readonly ok: false; readonly message: string };

@@ -1,0 +1,266 @@
+/**
+ * The one set of fix invariants (STYLE.md habit 4). Rules describe a fix lazily; the engine asks
+ * for it, proves it here by re-simulation of the edited configuration, and only then offers it.
+ * A fix holds when, after its edits:
+ *   1. the configuration parses no worse (no new syntax error or refused directive);
+ *   2. it has the same endpoints, reaching the same backends;
+ *   3. every other cookie ends up exactly as before — byte-identical, or, for a fix that declares
+ *      it repairs other cookies (`changesOtherCookies`), with the same name and value and no weaker
+ *      security as a browser reads it (Secure, HttpOnly, the SameSite that takes effect);
+ *   4. the CSRF cookies it exempts lose HttpOnly and nothing else (the same tolerance applies),
+ *      and no longer get HttpOnly from the edited text; the CSRF cookies it does not exempt end
+ *      up as before;
+ *   5. the finding is gone: the rule that reported it reports nothing in the edited text.
+ * Cost: what the edits can reach. The simulator is shared with the lint (its memo keys are sound,
+ * src/model/signature.ts), so an endpoint whose pipeline behaves as before is not simulated again;
+ * several fixes are proven together with one re-parse, and a failing batch is split in halves.
+ */
+import type { CookieCatalog } from '../cookies/catalog.js';
+import { nonXsrfProbeNames, probeAttributesOf, samplesFor } from '../cookies/samples.js';
+import type { FixCandidate } from '../dialects/dialect.js';
+import type { CookieOp, Endpoint, HeaderRewriteModel, SetCookieLine } from '../model/header-rewrite.js';
+import { opSignature } from '../model/signature.js';
+import { httpOnlyGains } from '../model/provenance.js';
+import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../model/set-cookie.js';
+import type { SimResult } from '../model/simulate.js';
+import type { Span } from '../source.js';
+import type { TextEdit } from './edits.js';
+import type { Simulator } from './rule.js';
+
+/** One candidate to prove, with what it is allowed to change. */
+export interface ProposedFix {
+  readonly candidate: FixCandidate;
+  /** CSRF cookie names that may lose the HttpOnly the edited directive added. */
+  readonly exempt: readonly string[];
+}
+
+export type ProofResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface ProofContext {
+  readonly before: HeaderRewriteModel;
+  readonly sim: Simulator;
+  readonly catalog: CookieCatalog;
+  /** The model with the edits applied, or why it could not be built. */
+  rebuild(edits: readonly TextEdit[]): HeaderRewriteModel | { readonly error: string };
+  /** Spans the reporting rules still report on the edited model (invariant 5). */
+  reportedSpans(after: HeaderRewriteModel): readonly Span[];
+}
+
+/** Where an original offset lands after the edits (edits at or before it shift it). */
+function mapOffset(file: string, offset: number, edits: readonly TextEdit[]): number {
+  let shift = 0;
+  for (const e of edits) if (e.file === file && e.end <= offset) shift += e.text.length - (e.end - e.start);
+  return offset + shift;
+}
+
+/** The ranges of the edited text that the edits wrote. */
+export function writtenRegions(edits: readonly TextEdit[]): Span[] {
+  return edits.map((e) => {
+    const start = mapOffset(e.file, e.start, edits.filter((x) => x !== e));
+    return { file: e.file, start, end: start + e.text.length };
+  });
+}
+
+function touches(span: Span, regions: readonly Span[]): boolean {
+  return regions.some((r) => r.file === span.file && span.start <= r.end && r.start <= span.end);
+}
+
+function countSevere(model: HeaderRewriteModel): number {
+  return model.problems.filter((p) => p.ruleId === null || p.ruleId === 'directive-invalid').length;
+}
+
+/** The SameSite a browser applies: the last attribute wins (RFC 6265 §5.3); unknown values act as Lax. */
+function sameSiteRank(value: string): number {
+  const attr = parseSetCookie(value).attributes.filter((a) => a.name.toLowerCase() === 'samesite').at(-1);
+  if (!attr) return -1;
+  const v = (attr.value ?? '').trim().toLowerCase();
+  return v === 'strict' ? 2 : v === 'none' ? 0 : 1;
+}
+
+/**
+ * The same cookie with no weaker security as a browser reads it (`except`: flags the fix may
+ * remove — HttpOnly on exempt CSRF cookies).
+ */
+function keepsSecurity(before: string, after: string, except: readonly string[] = []): boolean {
+  const b = parseSetCookie(before);
+  const a = parseSetCookie(after);
+  if (a.name !== b.name || a.value !== b.value) return false;
+  for (const flag of ['httponly', 'secure']) if (!except.includes(flag) && hasAttribute(before, flag) && !hasAttribute(after, flag)) return false;
+  const rb = sameSiteRank(before);
+  return rb === -1 || sameSiteRank(after) >= rb;
+}
+
+interface Pair {
+  readonly b: Endpoint;
+  readonly a: Endpoint;
+}
+
+const pipelineKey = (pipeline: readonly CookieOp[]) => pipeline.map(opSignature).join('\u0002');
+
+/** Proves a set of fixes together: every invariant over the union of their edits. */
+export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]): ProofResult {
+  const edits = fixes.flatMap((f) => f.candidate.edits);
+  const after = ctx.rebuild(edits);
+  if ('error' in after) return { ok: false, reason: after.error };
+  const before = ctx.before;
+  if (countSevere(after) > countSevere(before)) return { ok: false, reason: 'the edited configuration no longer parses cleanly' };
+  if (after.endpoints.length !== before.endpoints.length || after.endpoints.some((e, i) => e.label !== before.endpoints[i]!.label)) {
+    return { ok: false, reason: 'the edit changes the structure of the configuration' };
+  }
+  const regions = writtenRegions(edits);
+  const fromFix = (op: CookieOp, cause: Span) => touches(cause, regions) || touches(op.span, regions);
+  const exempt = new Set(fixes.flatMap((f) => f.exempt));
+  const relaxed = fixes.some((f) => f.candidate.changesOtherCookies !== undefined);
+  const attributes = probeAttributesOf(before.ops);
+  const probes = nonXsrfProbeNames(ctx.catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true, attributes }));
+  const xsrfSamples = ctx.catalog.xsrf.flatMap((c) => samplesFor(c.name, { withHttpOnly: true, attributes }).map((s) => ({ name: c.name, sample: s })));
+  const together = ['JSESSIONID=s1; Path=/', ...ctx.catalog.xsrf.map((c) => `${c.name}=t1; Path=/`), 'lpc_probe=1'];
+  const xsrfNames = new Set(ctx.catalog.xsrf.map((c) => c.name));
+
+  // Endpoints whose pipeline behaves exactly as before (equal sound keys) cannot differ: skip them.
+  const seen = new Set<string>();
+  const pairs: Pair[] = [];
+  for (let i = 0; i < before.endpoints.length; i++) {
+    const b = before.endpoints[i]!;
+    const a = after.endpoints[i]!;
+    if (b.possibleBackends.join(',') !== a.possibleBackends.join(',')) return { ok: false, reason: `the edit changes which backends ${b.label} reaches` };
+    const kb = pipelineKey(b.pipeline);
+    const ka = pipelineKey(a.pipeline);
+    if (kb === ka) continue;
+    const key = `${kb}\u0003${ka}\u0003${b.possibleBackends.join(',')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    pairs.push({ b, a });
+  }
+  for (const { b, a } of pairs) {
+    for (const kind of b.possibleBackends) {
+      const run = (values: readonly string[]): Check => ({
+        before: ctx.sim.run(b.pipeline, kind, values),
+        after: ctx.sim.run(a.pipeline, kind, values),
+        where: `${b.label} (${kind})`,
+      });
+      const failure =
+        checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames) ??
+        checkXsrf(xsrfSamples, run, exempt, fromFix, relaxed) ??
+        // Cookies travel together: directives that set, unset or join lines see all of them.
+        checkOthers([together], run, relaxed, xsrfNames);
+      if (failure) return { ok: false, reason: failure };
+    }
+  }
+  const left = ctx.reportedSpans(after).find((s) => touches(s, regions));
+  if (left) return { ok: false, reason: 'the edited directive is still reported' };
+  return { ok: true };
+}
+
+interface Check {
+  readonly before: SimResult;
+  readonly after: SimResult;
+  readonly where: string;
+}
+
+type Runner = (values: readonly string[]) => Check;
+
+function lineFor(result: SimResult, sample: string): SetCookieLine | undefined {
+  return result.lines.find((l) => l.origin === sample);
+}
+
+function checkOthers(responses: readonly (readonly string[])[], run: Runner, relaxed: boolean, xsrfNames: ReadonlySet<string>): string | undefined {
+  const isXsrf = (value: string) => xsrfNames.has(parseSetCookie(value).name);
+  for (const values of responses) {
+    const { before, after, where } = run(values);
+    if (Boolean(before.crash) !== Boolean(after.crash)) return `the edit changes whether the server answers at ${where}`;
+    if (before.tooComplex || after.tooComplex) return `a pattern is too complex to evaluate at ${where}`;
+    const bl = before.lines.filter((l) => !isXsrf(l.origin ?? l.value));
+    const al = after.lines.filter((l) => !isXsrf(l.origin ?? l.value));
+    if (bl.length !== al.length) return `the edit changes how many cookies are sent at ${where}`;
+    for (let i = 0; i < bl.length; i++) {
+      const bv = bl[i]!.value;
+      const av = al[i]!.value;
+      if (bv === av) continue;
+      if (relaxed && keepsSecurity(bv, av)) continue;
+      return `the edit changes ${JSON.stringify(values[0])} at ${where}: ${JSON.stringify(bv)} became ${JSON.stringify(av)}`;
+    }
+  }
+  return undefined;
+}
+
+function checkXsrf(
+  samples: readonly { name: string; sample: string }[],
+  run: Runner,
+  exempt: ReadonlySet<string>,
+  fromFix: (op: CookieOp, cause: Span) => boolean,
+  relaxed: boolean,
+): string | undefined {
+  for (const { name, sample } of samples) {
+    const { before, after, where } = run([sample]);
+    if (Boolean(before.crash) !== Boolean(after.crash)) return `the edit changes whether the server answers at ${where}`;
+    if (before.tooComplex || after.tooComplex) return `a pattern is too complex to evaluate at ${where}`;
+    const bl = lineFor(before, sample);
+    const al = lineFor(after, sample);
+    if (!bl || !al) {
+      if (bl !== al) return `the edit changes whether ${name} is sent at ${where}`;
+      continue;
+    }
+    if (!exempt.has(name)) {
+      if (bl.value !== al.value && !(relaxed && keepsSecurity(bl.value, al.value))) return `the edit changes ${name}, which it should not touch, at ${where}`;
+      continue;
+    }
+    const same = relaxed ? keepsSecurity(bl.value, al.value, ['httponly']) : canonicalCookie(bl.value, ['httponly']) === canonicalCookie(al.value, ['httponly']);
+    if (!same) return `the edit changes more than HttpOnly on ${name} at ${where}: ${JSON.stringify(bl.value)} became ${JSON.stringify(al.value)}`;
+    if (!hasHttpOnly(sample) && httpOnlyGains(al).some((c) => fromFix(c.op, c.cause))) return `${name} still gets HttpOnly from the edited directive at ${where}`;
+  }
+  return undefined;
+}
+
+/** A finding's fix request, as the engine resolves it. */
+export interface FixJob {
+  readonly options: readonly FixCandidate[];
+  readonly exempt: readonly string[];
+}
+
+/**
+ * Proves the first candidate of every job together; a failing batch is split in halves until
+ * the failures are single jobs, which then try their other candidates one by one. Returns, per
+ * job, the proven candidate or why none holds.
+ */
+export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[]): (FixCandidate | string)[] {
+  const outcome: (FixCandidate | string)[] = jobs.map(() => 'no candidate edit');
+  const overlapping = (indices: readonly number[]) => {
+    const seen: TextEdit[] = [];
+    for (const i of indices) {
+      for (const e of jobs[i]!.options[0]!.edits) {
+        if (seen.some((x) => x.file === e.file && x.start < e.end && e.start < x.end)) return true;
+        if (seen.some((x) => x.file === e.file && x.start === e.start && (x.start === x.end || e.start === e.end))) return true;
+        seen.push(e);
+      }
+    }
+    return false;
+  };
+  const single = (i: number) => {
+    const job = jobs[i]!;
+    for (const candidate of job.options) {
+      const proof = proveTogether(ctx, [{ candidate, exempt: job.exempt }]);
+      if (proof.ok) {
+        outcome[i] = candidate;
+        return;
+      }
+      outcome[i] = proof.reason;
+    }
+  };
+  const batch = (indices: readonly number[]) => {
+    if (indices.length === 0) return;
+    if (indices.length === 1) return single(indices[0]!);
+    if (!overlapping(indices)) {
+      const proof = proveTogether(ctx, indices.map((i) => ({ candidate: jobs[i]!.options[0]!, exempt: jobs[i]!.exempt })));
+      if (proof.ok) {
+        for (const i of indices) outcome[i] = jobs[i]!.options[0]!;
+        return;
+      }
+    }
+    const mid = indices.length >> 1;
+    batch(indices.slice(0, mid));
+    batch(indices.slice(mid));
+  };
+  batch(jobs.map((_, i) => i).filter((i) => jobs[i]!.options.length > 0));
+  return outcome;
+}
