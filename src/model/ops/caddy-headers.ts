@@ -26,6 +26,7 @@ import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
+import { semanticKey } from '../signature.js';
 
 export type CaddyPhase = 'immediate' | 'upstream' | 'deferred';
 
@@ -192,7 +193,7 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
     parts,
     focus: parts.length === 1 ? (parts[0]!.focus ?? parts[0]!.span) : init.span,
     reaches: touches && init.phase !== 'immediate' ? ALL_KINDS : [],
-    signature: JSON.stringify([
+    signature: semanticKey([
       'caddy-headers',
       data.phase,
       data.condition ? [data.condition.text, data.condition.value] : null,
@@ -201,7 +202,8 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
       sets.map((s) => s.value),
       deleteAll.length,
       deletes.map((d) => d.field.toLowerCase()),
-      replaces.map((r) => [r.search ?? null, r.searchRegexp ? [r.searchRegexp.source, r.searchRegexp.error ?? null] : null, r.replace]),
+      // RE2 patterns are always compiled with the same options (src/regex/re2.ts).
+      replaces.map((r) => [r.field === '*', r.search ?? null, r.searchRegexp ? [r.searchRegexp.source, r.searchRegexp.error ?? null, !!r.searchRegexp.refused] : null, r.replace]),
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): void {
       if (!touches) return;
