@@ -16,6 +16,7 @@ import { buildCaddyModel, caddyInfo } from '../../src/dialects/caddy/index.js';
 import type { CaddyEndpoint } from '../../src/dialects/caddy/routes.js';
 import type { TextEdit } from '../../src/engine/edits.js';
 import { createNodeIO } from '../../src/node-io.js';
+import { run } from '../../src/run.js';
 import { createSourceFile } from '../../src/source.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
@@ -145,13 +146,24 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
       const mem = { ...io, read: (p: string) => (p === root ? source : io.read(p)) };
       model = buildCaddyModel(root, mem, { nginxVersion: '1.0.0', caddyVersion: installed });
       const file = root.slice(root.lastIndexOf('/') + 1);
-      const runnable = file.endsWith('.json') ? text.replace(/^\{/, '{ "admin": { "disabled": true },') : text.replace(/^/, '{\n\tadmin off\n\tauto_https off\n}\n');
-      writeFiles(dir, { [file]: runnable });
-      const v = validate(dir, file);
-      if (!v.ok) return { model, ports, validateError: v.output };
-      const server = await startCaddy(dir, file, ports);
-      running.push(server);
-      return { model, ports, server };
+      const serve = async (served: string, at: string, m: HeaderRewriteModel, p: number[]): Promise<Prepared> => {
+        const runnable = file.endsWith('.json') ? served.replace(/^\{/, '{ "admin": { "disabled": true },') : served.replace(/^/, '{\n\tadmin off\n\tauto_https off\n}\n');
+        writeFiles(at, { [file]: runnable });
+        const v = validate(at, file);
+        if (!v.ok) return { model: m, ports: p, validateError: v.output };
+        const server = await startCaddy(at, file, p);
+        running.push(server);
+        return { model: m, ports: p, server };
+      };
+      // What --fix makes of the case, served on a port of its own.
+      const fixed = (await run({ cwd: '/', paths: [], stdin: { text, filename: root }, type: 'caddy', caddyVersion: installed, fixDryRun: true })).results[0]?.output;
+      if (fixed !== undefined && fixed !== text) {
+        const fixedPort = await freePort();
+        const fixedText = fixed.replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${fixedPort}`);
+        const fixedModel = buildCaddyModel(root, { ...io, read: (p: string) => (p === root ? createSourceFile(root, fixedText) : io.read(p)) }, { nginxVersion: '1.0.0', caddyVersion: installed });
+        prepared.set(`${c.name} → fixed`, await serve(fixedText, makeDir(), fixedModel, [fixedPort]));
+      }
+      return serve(text, dir, model, ports);
     }
     model = buildCaddyModel(root, io, { nginxVersion: '1.0.0', caddyVersion: installed });
     const info = caddyInfo(model)!;
@@ -253,11 +265,10 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
       for (const s of seen) expect(s.actual, `${s.endpoint.label} GET ${s.endpoint.requestPath}`).toEqual(s.predicted);
     }, 30_000);
 
-    if (!c.fixedOf) continue;
-    it(`${c.name}: the .fixed file passes caddy validate and stops HttpOnly on XSRF cookies, keeping everything else`, async (ctx) => {
+    it(`${c.name}: ${c.fixedOf ? 'the .fixed file' : 'the --fix output'} passes caddy validate and stops HttpOnly on XSRF cookies, keeping everything else`, async (ctx) => {
       const before = prepared.get(c.name);
-      const after = prepared.get(c.fixedOf!);
-      if (!before?.server || !after || after.skip) return ctx.skip(after?.skip ?? before?.skip ?? 'not prepared');
+      const after = prepared.get(c.fixedOf ?? `${c.name} → fixed`);
+      if (!before?.server || !after || after.skip) return ctx.skip(after?.skip ?? before?.skip ?? (c.fixedOf ? 'not prepared' : 'no fix offered'));
       expect(after.validateError, 'caddy validate refuses the fixed configuration').toBeUndefined();
       const b = await observe(before, true);
       const a = await observe(after, true);

@@ -104,7 +104,7 @@ describe('Caddy model', () => {
     const [e] = model.endpoints;
     expect(e!.pipeline.map((op) => `${(op as unknown as { phase: string }).phase} ${op.label}`)).toEqual([
       'immediate header +Set-Cookie c=1',
-      'upstream reverse_proxy x',
+      'upstream reverse_proxy x { header_down -X }',
       'deferred header -Set-Cookie',
       'deferred header { Set-Cookie a b }',
     ]);

@@ -280,7 +280,7 @@ function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], bac
     span: node.span,
     backend: kind,
     upstreams,
-    headerDown: isEmpty(down) ? null : opBuilder(down, 'upstream', node.span, label, { directive: node, lines: down.lines }),
+    headerDown: isEmpty(down) ? null : opBuilder(down, 'upstream', node.span, `${label} { ${down.lines[0] ? ctx.text(spanBetween(down.lines[0].node.name.span, down.lines[0].node.span)) : ''}${down.lines.length > 1 ? ' …' : ''} }`, { directive: node, lines: down.lines }),
   };
 }
 
