@@ -265,6 +265,8 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
       for (const s of seen) expect(s.actual, `${s.endpoint.label} GET ${s.endpoint.requestPath}`).toEqual(s.predicted);
     }, 30_000);
 
+    // Fixtures have their .fixed files; the in-memory cases are fixed here.
+    if (!c.fixedOf && !c.name.startsWith('case: ')) continue;
     it(`${c.name}: ${c.fixedOf ? 'the .fixed file' : 'the --fix output'} passes caddy validate and stops HttpOnly on XSRF cookies, keeping everything else`, async (ctx) => {
       const before = prepared.get(c.name);
       const after = prepared.get(c.fixedOf ?? `${c.name} → fixed`);
