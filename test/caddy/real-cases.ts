@@ -148,4 +148,36 @@ http://127.0.0.1:{{PORT}} {
 }
 `,
   },
+  {
+    name: 'caddyfile: header directives sorted by path matcher (longest first), so the deferred one without a path runs first',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader {
+\t\tSet-Cookie "^(.*)$" "$1; A"
+\t\tdefer
+\t}
+\theader /app* {
+\t\tSet-Cookie "; A$" "; A-then-app"
+\t\tSet-Cookie "^(.*)$" "$1; app"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: the global order option puts header after reverse_proxy, where it never runs',
+    file: 'Caddyfile',
+    text: `{
+\torder header after reverse_proxy
+}
+http://127.0.0.1:{{PORT}} {
+\theader {
+\t\tSet-Cookie (.*) "$1; HttpOnly"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];

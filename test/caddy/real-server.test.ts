@@ -147,7 +147,8 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
       model = buildCaddyModel(root, mem, { nginxVersion: '1.0.0', caddyVersion: installed });
       const file = root.slice(root.lastIndexOf('/') + 1);
       const serve = async (served: string, at: string, m: HeaderRewriteModel, p: number[]): Promise<Prepared> => {
-        const runnable = file.endsWith('.json') ? served.replace(/^\{/, '{ "admin": { "disabled": true },') : served.replace(/^/, '{\n\tadmin off\n\tauto_https off\n}\n');
+        const options = '\n\tadmin off\n\tauto_https off\n';
+        const runnable = file.endsWith('.json') ? served.replace(/^\{/, '{ "admin": { "disabled": true },') : served.startsWith('{\n') ? served.replace(/^\{/, `{${options}`) : `{${options}}\n${served}`;
         writeFiles(at, { [file]: runnable });
         const v = validate(at, file);
         if (!v.ok) return { model: m, ports: p, validateError: v.output };
