@@ -8,9 +8,10 @@
  * - `` `...` `` backquotes are raw;
  * - unquoted words keep their backslashes; a `\` right before a newline continues the line;
  * - `#` starts a comment only at the start of a token (`a#b` is one word);
- * - `{$VAR}` / `{$VAR:default}` are replaced by the environment variable (or the default) before
- *   anything else (`replaceEnvVars`); the linter does not know the deployment's environment, so
- *   it uses the default, or leaves the variable empty as Caddy does for an unset one.
+ * - `{$VAR}` / `{$VAR:default}` are replaced by the environment variable (or the default)
+ *   (`replaceEnvVars`); the linter does not know the deployment's environment, so it uses the
+ *   default, or leaves the variable empty as Caddy does for an unset one. Caddy substitutes before
+ *   lexing; here it happens inside each token, so a variable holding several words stays one.
  */
 import type { CommentToken } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
