@@ -10,6 +10,7 @@ import cookieHeaderOverwrite from './cookie-header-overwrite/index.js';
 import directiveInvalid from './directive-invalid/index.js';
 import iisOutboundWildcardHeader from './iis-outbound-wildcard-header/index.js';
 import iisRegexUnsupported from './iis-regex-unsupported/index.js';
+import includeOutsideTree from './include-outside-tree/index.js';
 import includeUnresolved from './include-unresolved/index.js';
 import nginxCookieDirectiveNoEffect from './nginx-cookie-directive-no-effect/index.js';
 import nginxCookieFlagsOrder from './nginx-cookie-flags-order/index.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   directiveInvalid,
   iisOutboundWildcardHeader,
   iisRegexUnsupported,
+  includeOutsideTree,
   includeUnresolved,
   nginxCookieDirectiveNoEffect,
   nginxCookieFlagsOrder,

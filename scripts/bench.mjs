@@ -24,7 +24,8 @@ const RUNS = quick ? 1 : 3;
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-function nginxConfig(servers) {
+/** `offending`: every third server also has the path hack and a blanket proxy_cookie_flags (many findings). */
+function nginxConfig(servers, offending = false) {
   const out = [
     'worker_processes 1;',
     'events { worker_connections 1024; }',
@@ -41,6 +42,7 @@ function nginxConfig(servers) {
       '        root /var/www/html;',
       "        access_log logs/access.log combined;",
       '        client_max_body_size 10m;',
+      ...(offending && i % 3 === 0 ? ['        proxy_cookie_path / "/; HTTPOnly; Secure";'] : []),
       '        location / {',
       `            proxy_pass http://127.0.0.1:${9000 + (i % 500)};`,
       '            proxy_set_header Host $host;',
@@ -50,7 +52,7 @@ function nginxConfig(servers) {
       '        }',
       '        location /api/ {',
       `            proxy_pass http://127.0.0.1:${9500 + (i % 500)}/;`,
-      '            proxy_cookie_path /api/ /;',
+      offending && i % 3 === 0 ? '            proxy_cookie_flags ~ httponly secure;' : '            proxy_cookie_path /api/ /;',
       '            add_header X-Frame-Options SAMEORIGIN;',
       '        }',
       '        location /static/ {',
@@ -71,7 +73,8 @@ function nginxConfig(servers) {
 const APACHE_MODULES = ['mpm_event', 'authz_core', 'headers', 'proxy', 'proxy_http', 'proxy_fcgi', 'alias', 'mime'];
 
 
-function apacheConfig(vhosts) {
+/** `offending`: every third virtual host has a blanket Header edit (many findings). */
+function apacheConfig(vhosts, offending = false) {
   const out = [
     'ServerRoot "/etc/apache2"',
     'PidFile /tmp/lpc-bench-httpd.pid',
@@ -99,7 +102,7 @@ function apacheConfig(vhosts) {
       '    ProxyTimeout 60',
       `    ProxyPass /app/ http://127.0.0.1:${9000 + (i % 500)}/app/`,
       `    ProxyPassReverse /app/ http://127.0.0.1:${9000 + (i % 500)}/app/`,
-      i % 100 === 0 ? '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly; Secure"' : '    Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; HttpOnly"',
+      i % (offending ? 3 : 100) === 0 ? '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly; Secure"' : '    Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; HttpOnly"',
       '    <Location /app/>',
       '        Header always set Cache-Control no-store',
       '    </Location>',
@@ -159,7 +162,8 @@ async function measure(cmd, args, env) {
   return { ...median, peakMb: Math.max(...runs.map((r) => r.peakMb)) };
 }
 
-const lint = (args, env) => measure(process.execPath, [BIN, ...args, '--format', 'compact', '--no-config', '--max-file-size', '64', '--output-file', '/dev/null'], env);
+// Default flags: no --max-file-size (the default accommodates these files), compact output.
+const lint = (args, env) => measure(process.execPath, [BIN, ...args, '--format', 'compact', '--no-config', '--output-file', '/dev/null'], env);
 
 function fmt(n, digits = 2) {
   return n.toFixed(digits);
@@ -211,6 +215,43 @@ try {
     results.push({ name: `Apache ${fmt(mb(apacheBig), 0)} MB: time`, ours: lintApache.seconds, theirs: apacheT.seconds, unit: 's', target: 0.5 });
     results.push({ name: `Apache ${fmt(mb(apacheBig), 0)} MB: peak memory`, ours: lintApache.peakMb, theirs: apacheT.peakMb, unit: 'MB', target: 1 });
   } else console.warn('apache2 is not installed: no comparison for Apache');
+
+  // Many findings: every third server/vhost offends (path hack + blanket flags; blanket Header edit).
+  const many = {};
+  for (const [kind, make, n] of [['nginx', nginxConfig, 20_000], ['nginx', nginxConfig, 2_000], ['apache', apacheConfig, 20_000], ['apache', apacheConfig, 2_000]]) {
+    const file = join(dir, `${kind}-findings-${n}.conf`);
+    writeFileSync(file, make(n, true));
+    many[`${kind}${n}`] = { file, result: await lint(['--type', kind, file]) };
+  }
+  if (nginxBin) {
+    const prefix = join(dir, 'nginx-prefix-many');
+    mkdirSync(join(prefix, 'logs'), { recursive: true });
+    const f = many.nginx20000.file;
+    const nginxT = await measure(nginxBin, ['-t', '-q', '-p', prefix, '-c', f, '-g', `pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;`]);
+    if (nginxT.code !== 0) console.warn(`nginx -t failed on the many-findings file: ${nginxT.stderr.trim()}`);
+    results.push({ name: `nginx ${fmt(mb(f), 0)} MB, a third offending: time`, ours: many.nginx20000.result.seconds, theirs: nginxT.seconds, unit: 's', target: 0.5 });
+    results.push({ name: `nginx ${fmt(mb(f), 0)} MB, a third offending: peak memory`, ours: many.nginx20000.result.peakMb, theirs: nginxT.peakMb, unit: 'MB', target: 1 });
+  }
+  if (apacheBin) {
+    const f = many.apache20000.file;
+    const apacheT = await measure(apacheBin, ['-t', '-f', f]);
+    results.push({ name: `Apache ${fmt(mb(f), 0)} MB, a third offending: time`, ours: many.apache20000.result.seconds, theirs: apacheT.seconds, unit: 's', target: 0.5 });
+    results.push({ name: `Apache ${fmt(mb(f), 0)} MB, a third offending: peak memory`, ours: many.apache20000.result.peakMb, theirs: apacheT.peakMb, unit: 'MB', target: 1 });
+  }
+  results.push({ name: 'linear, many findings: nginx 20,000 vs 2,000', ours: many.nginx20000.result.seconds, theirs: many.nginx2000.result.seconds, unit: 's', target: 12, label: ['20,000', '2,000'] });
+  results.push({ name: 'linear, many findings: Apache 20,000 vs 2,000', ours: many.apache20000.result.seconds, theirs: many.apache2000.result.seconds, unit: 's', target: 12, label: ['20,000', '2,000'] });
+  for (const kind of ['nginx', 'apache']) {
+    // --fix on a copy: every offending directive rewritten and proven; target at most 2× the lint.
+    const copy = join(dir, `${kind}-fix.conf`);
+    const fixOnce = async () => {
+      writeFileSync(copy, readFileSync(many[`${kind}20000`].file));
+      return runOnce(process.execPath, [BIN, '--type', kind, '--fix', copy, '--format', 'compact', '--no-config', '--output-file', '/dev/null']);
+    };
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await fixOnce());
+    runs.sort((a, b) => a.seconds - b.seconds);
+    results.push({ name: `${kind} 20,000, a third offending: --fix vs lint`, ours: runs[Math.floor(runs.length / 2)].seconds, theirs: many[`${kind}20000`].result.seconds, unit: 's', target: 2, label: ['--fix', 'lint'] });
+  }
 
   const lintNginxSmall = await lint(['--type', 'nginx', nginxSmall]);
   const lintApacheSmall = await lint(['--type', 'apache', apacheSmall]);

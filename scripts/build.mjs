@@ -5,7 +5,9 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -26,6 +28,28 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * The configuration validator, compiled once here: src/config/validator.ts (which compiles the
+ * schema with ajv when run from the sources) is replaced by ajv's standalone code for
+ * schema/config.schema.json, so the CLI loads neither ajv's compiler nor the schema at start-up.
+ */
+const precompiledValidator = {
+  name: 'precompiled-config-validator',
+  setup(b) {
+    b.onLoad({ filter: /[/\\]src[/\\]config[/\\]validator\.ts$/ }, () => {
+      const schema = JSON.parse(readFileSync(new URL('../schema/config.schema.json', import.meta.url), 'utf8'));
+      const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, esm: true } });
+      const code = standaloneCode(ajv, ajv.compile(schema));
+      return {
+        contents: `${code}\nexport function configValidator() { return validate10; }\n`,
+        loader: 'js',
+        resolveDir: fileURLToPath(new URL('../src/config', import.meta.url)),
+      };
+    });
+  },
+};
+
+const standaloneCode = standaloneModule.default;
 const BUILD_ID = randomBytes(8).toString('hex');
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -38,7 +62,9 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, precompiledValidator],
+  // jsonc-parser's `main` is a UMD build that esbuild cannot follow; its ES module build bundles.
+  mainFields: ['module', 'main'],
   // The sources are ESM; in the CommonJS bundle import.meta.url is this file's URL.
   define: { 'import.meta.url': '__lpcModuleUrl' },
   // The first line names this build, so that bin/lint-proxy-config.js uses only its own code cache.

@@ -43,12 +43,14 @@ function withConfigOptions(cmd: Command): Command {
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .option('--no-config', 'use no configuration file')
     .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', cookieName)
+    .option('--rule <id[:severity]>', 'set a rule to off, warn or error, over the configuration file (repeatable)', repeatable)
     .option('--server-root <dir>', 'Apache: resolve relative Include paths against <dir> (overrides ServerRoot)')
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')
+    .option('--root <dir>', 'read absolute include paths under <dir> (a repository copy of the server tree)')
     .addOption(new Option('--context <context>', 'nginx: where a fragment file is included').choices(['main', 'http', 'server', 'location']))
     .option('--nginx-version <x.y.z>', `nginx version to check against (default: ${DEFAULT_NGINX_VERSION})`, version)
     .option('--caddy-version <x.y.z>', 'Caddy version to check against (default: 2.10.2)', version)
-    .option('--max-file-size <MB>', 'skip (with a warning) files larger than this (default: 10)', positiveInt)
+    .option('--max-file-size <MB>', 'skip files larger than this, exiting with code 2 (default: 64)', positiveInt)
     .option('--no-color', 'disable colors (also: NO_COLOR, or output that is not a terminal)');
 }
 
@@ -68,6 +70,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--stdin-filename <name>', 'file name for --stdin (dialect detection, messages)')
     .option('--ignore-pattern <glob>', 'do not lint files matching <glob> (repeatable)', repeatable)
     .option('--no-ignore', 'disable ignore files and ignore patterns')
+    .option('--include-pattern <glob>', 'also lint files matching <glob> when walking a directory, e.g. templates (repeatable)', repeatable)
+    .option('--list-files', 'print the files that would be linted, with their dialect or why they are skipped, and exit')
     .option('--no-inline-config', 'ignore lint-proxy-config-disable comments')
     .option('--print-config <file>', 'print the settings that apply to <file> and exit')
     .option('--quiet', 'report errors only, not warnings')

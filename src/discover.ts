@@ -3,6 +3,7 @@
  * names proxy configurations usually have; anything else is a glob. Used only by src/run.ts.
  */
 import fg from 'fast-glob';
+import picomatch from 'picomatch';
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 
@@ -46,6 +47,35 @@ export const DEFAULT_IGNORE: readonly string[] = [
   '**/.*.lpc-*.tmp',
 ];
 
+/**
+ * Templates and examples: not what the server reads (placeholders, Jinja/ERB syntax), so a walk
+ * skips them unless an include pattern (`--include-pattern`, `include` setting) opts them in.
+ */
+export const TEMPLATE_PATTERNS: readonly string[] = [
+  '**/*.sample',
+  '**/*.example',
+  '**/*.template',
+  '**/*.tmpl',
+  '**/*.tpl',
+  '**/*.j2',
+  '**/*.jinja',
+  '**/*.jinja2',
+  '**/*.erb',
+  '**/*.mustache',
+];
+
+/**
+ * IIS configurations have many names besides web.config (Web.Release.config transforms,
+ * applicationHost.config, rewrite maps in their own file); a walk picks up every `*.config` and
+ * detection keeps those whose content is IIS XML.
+ */
+export const CONTENT_CHECKED_PATTERNS: readonly string[] = ['**/*.config'];
+
+export interface DiscoverOptions {
+  /** More globs a directory walk picks up (relative to the walked directory), templates included. */
+  readonly include?: readonly string[];
+}
+
 export interface Discovery {
   /** Absolute paths, in a stable order, each once. */
   readonly files: readonly string[];
@@ -53,13 +83,23 @@ export interface Discovery {
   readonly explicit: ReadonlySet<string>;
   /** Arguments that matched nothing. */
   readonly unmatched: readonly string[];
+  /** Files a walk found only as `*.config`: linted when their content is IIS XML, else skipped. */
+  readonly iisOnly: ReadonlySet<string>;
+  /** Directories that were walked (absolute), for explaining what a walk skipped. */
+  readonly walked: readonly string[];
 }
 
-export function discoverFiles(args: readonly string[], cwd: string): Discovery {
+export function discoverFiles(args: readonly string[], cwd: string, discoverOptions: DiscoverOptions = {}): Discovery {
   const files = new Set<string>();
   const explicit = new Set<string>();
   const unmatched: string[] = [];
+  const walked: string[] = [];
+  const iisOnly = new Set<string>();
   const ignorePatterns = [...DEFAULT_IGNORE];
+  const include = discoverOptions.include ?? [];
+  const optedIn = include.length > 0 ? picomatch([...include], { dot: true }) : () => false;
+  const isTemplate = picomatch([...TEMPLATE_PATTERNS], { dot: true });
+  const byName = picomatch([...DEFAULT_PATTERNS], { dot: true });
   for (const arg of args) {
     const abs = isAbsolute(arg) ? arg : resolve(cwd, arg);
     let kind: 'file' | 'dir' | 'none' = 'none';
@@ -83,13 +123,67 @@ export function discoverFiles(args: readonly string[], cwd: string): Discovery {
     // Not onlyFiles: it would drop dangling symbolic links, which must be reported (exit 2).
     // Directories come back with a trailing slash and are left out.
     const options = { absolute: true, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, ignore: ignorePatterns, suppressErrors: true };
-    const usable =
-      kind === 'dir'
-        ? fg.sync([...DEFAULT_PATTERNS], { ...options, cwd: abs })
-        : fg.sync(isAbsolute(arg) ? arg : arg.replace(/^\.\//, ''), isAbsolute(arg) ? options : { ...options, cwd });
-    const found = usable.filter((f) => !f.endsWith('/'));
+    if (kind === 'dir') {
+      walked.push(abs);
+      // One walk; then templates are dropped unless opted in, and names only `*.config` has are
+      // marked for content checking.
+      const rels = fg
+        .sync([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...include], { ...options, absolute: false, cwd: abs })
+        .filter((f) => !f.endsWith('/'));
+      const named: string[] = [];
+      const byContent: string[] = [];
+      for (const rel of rels) {
+        const opted = optedIn(rel);
+        if (!opted && isTemplate(rel)) continue;
+        if (opted || byName(rel)) named.push(resolve(abs, rel));
+        else byContent.push(resolve(abs, rel));
+      }
+      for (const f of byContent) iisOnly.add(f);
+      const found = [...named, ...byContent].sort();
+      if (found.length === 0) unmatched.push(arg);
+      for (const f of found) files.add(f);
+      continue;
+    }
+    const found = fg
+      .sync(isAbsolute(arg) ? arg : arg.replace(/^\.\//, ''), isAbsolute(arg) ? options : { ...options, cwd })
+      .filter((f) => !f.endsWith('/'));
     if (found.length === 0) unmatched.push(arg);
     for (const f of found.sort()) files.add(resolve(f));
   }
-  return { files: [...files], explicit, unmatched };
+  for (const f of explicit) iisOnly.delete(f);
+  return { files: [...files], explicit, unmatched, walked, iisOnly };
+}
+
+/** Why a walk left a file out. */
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** More files than this under a directory are not all explained (the first ones are). */
+const EXPLAIN_LIMIT = 2000;
+
+/**
+ * Every file under a walked directory that the walk did not pick up, with the reason: a template,
+ * a backup, or a name that configurations do not have. For the message when nothing was linted.
+ */
+export function explainWalk(dir: string, picked: ReadonlySet<string>, include: readonly string[] = []): SkippedFile[] {
+  const all = fg.sync('**/*', { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/.hg/**', '**/.svn/**', '**/node_modules/**'], suppressErrors: true });
+  const template = picomatch([...TEMPLATE_PATTERNS], { dot: true });
+  const backup = picomatch([...DEFAULT_IGNORE], { dot: true });
+  const named = picomatch([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...include], { dot: true });
+  const out: SkippedFile[] = [];
+  for (const rel of all.sort().slice(0, EXPLAIN_LIMIT)) {
+    const path = resolve(dir, rel);
+    if (picked.has(path)) continue;
+    const reason = backup(rel)
+      ? 'a backup or editor file'
+      : template(rel)
+        ? 'a template or example (opt in with --include-pattern)'
+        : named(rel)
+          ? 'ignored by an ignore pattern or .lint-proxy-configignore'
+          : 'not a configuration file name (name it, or opt in with --include-pattern)';
+    out.push({ path, reason });
+  }
+  return out;
 }

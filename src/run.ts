@@ -6,7 +6,8 @@ import { RULES } from '../rules/index.js';
 import { createCatalog } from './cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
-import { discoverFiles } from './discover.js';
+import { dumpWrites, mapDumpResults } from './dump-results.js';
+import { discoverFiles, explainWalk, type Discovery } from './discover.js';
 import { fixProject } from './engine/fix.js';
 import { isIoError, type ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
@@ -15,6 +16,7 @@ import { threadCount } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
 import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
+import type { PathMapping } from './dialects/path-map.js';
 import { createNodeIO, writeFileAtomic } from './node-io.js';
 import { createSourceFile, encode, type SourceFile } from './source.js';
 import type { IgnoreMatcher } from './config/ignore-file.js';
@@ -59,6 +61,10 @@ export interface RunOptions {
   readonly io?: ConfigIO;
   /** Files larger than this many megabytes are skipped with a warning (default 10). */
   readonly maxFileMb?: number;
+  /** Where absolute include paths are read from (`--root`, `pathMap`). */
+  readonly pathMap?: readonly PathMapping[];
+  /** More globs a directory walk picks up (templates and unusual names opted in). */
+  readonly include?: readonly string[];
 }
 
 export interface RunResult {
@@ -67,10 +73,16 @@ export interface RunResult {
   readonly unmatched: readonly string[];
   /** Files that could not be read: exit code 2. */
   readonly unreadable: number;
+  /** Files found but not linted (too large, binary), with why: exit code 2. */
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
+  /** Files linted. */
+  readonly linted: number;
   /** Files `--fix` rewrote. */
   readonly written: readonly string[];
   /** Files whose fixes were abandoned because the result did not parse. */
   readonly reverted: readonly string[];
+  /** Original files of an `nginx -T` dump whose fixes could not be written, and why. */
+  readonly notWritten: readonly { readonly path: string; readonly reason: string }[];
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -79,17 +91,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
   };
   let started = performance.now();
   const baseIo = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
-  const discovered = options.stdin
-    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [] as string[] }
-    : discoverFiles(options.paths, options.cwd);
+  const discovered = discover(options);
   const ignored = ignoreTest(options);
   const discovery = { ...discovered, files: discovered.files.filter((f) => !ignored(f)) };
   const io = options.stdin ? withStdin(baseIo, options.stdin) : baseIo;
-
-  const candidates: Candidate[] = discovery.files.map((path) => {
-    const dialect = options.type ?? options.dialectOf?.(path);
-    return { path, explicit: discovery.explicit.has(path), ...(dialect ? { dialect } : {}) };
-  });
+  const candidates = candidatesOf(discovery, options);
   const fixing = options.fix === true || options.fixDryRun === true;
   // Many files: every thread reads, detects and lints its share (reading 10,000 files on the
   // main thread first left the other cores idle for a fifth of the run).
@@ -114,6 +120,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.caddyVersion === undefined ? {} : { caddyVersion: options.caddyVersion }),
+      ...(options.pathMap && options.pathMap.length > 0 ? { pathMap: options.pathMap } : {}),
+      cwd: options.cwd,
     },
     ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
     ...(options.directives ? { directives: options.directives } : {}),
@@ -150,12 +158,25 @@ export async function run(options: RunOptions): Promise<RunResult> {
   }
 
   const written: string[] = [];
+  const notWritten: { path: string; reason: string }[] = [];
   if (options.fix && !options.stdin) {
     for (const [path, file] of fixed) {
+      const before = io.read(path);
+      // An `nginx -T` dump is not a configuration nginx reads: its fixes go to the original files.
+      const dump = isIoError(before) ? undefined : dumpWrites(before, file, io);
+      if (dump) {
+        for (const w of dump.writes) {
+          writeFileAtomic(w.path, encode(w.text, w.original.encoding, w.original.bom));
+          written.push(w.path);
+        }
+        notWritten.push(...dump.refused);
+        continue;
+      }
       writeFileAtomic(path, encode(file.text, file.encoding, file.bom));
       written.push(path);
     }
   }
+  fileResults = mapDumpResults(fileResults);
   // A fixed file that has no finding left (an included file) still needs its result: it carries the output.
   const listed = new Set(fileResults.map((r) => r.path));
   const fixedOnly: FileResult[] = [...fixed.keys()].filter((p) => !listed.has(p)).map((path) => ({ path, messages: [] }));
@@ -170,9 +191,60 @@ export async function run(options: RunOptions): Promise<RunResult> {
     results,
     unmatched: discovery.unmatched,
     unreadable: fileResults.filter((r) => r.unreadable).length,
+    skipped: fileResults.flatMap((r) => (r.skipped ? [{ path: r.path, reason: r.skipped }] : [])),
+    linted: fileResults.filter((r) => !r.skipped && !r.unreadable).length,
     written,
     reverted,
+    notWritten,
   };
+}
+
+function discover(options: RunOptions): Discovery {
+  return options.stdin
+    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [], walked: [], iisOnly: new Set() }
+    : discoverFiles(options.paths, options.cwd, { include: options.include ?? [] });
+}
+
+function candidatesOf(discovery: Discovery, options: RunOptions): Candidate[] {
+  return discovery.files.map((path) => {
+    const dialect = options.type ?? options.dialectOf?.(path);
+    return { path, explicit: discovery.explicit.has(path), ...(dialect ? { dialect } : {}), ...(discovery.iisOnly.has(path) ? { iisOnly: true } : {}) };
+  });
+}
+
+/** One file a run would see: the dialect it is linted as, or why it is skipped. */
+export interface FileListing {
+  readonly path: string;
+  readonly dialect?: Dialect;
+  readonly skipped?: string;
+}
+
+/**
+ * What a run would lint, and with which dialect, without linting (`--list-files`), or why
+ * nothing was linted. With `explainWalks`, also every other file under a walked directory and
+ * why the walk did not pick it up.
+ */
+export function listFiles(options: RunOptions, explainWalks = false): { files: FileListing[]; unmatched: readonly string[] } {
+  const io = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
+  const discovery = discover(options);
+  const ignored = ignoreTest(options);
+  const files: FileListing[] = [];
+  for (const c of candidatesOf(discovery, options)) {
+    if (ignored(c.path)) {
+      files.push({ path: c.path, skipped: 'ignored by an ignore pattern or .lint-proxy-configignore' });
+      continue;
+    }
+    const d = detectTarget(c, options.stdin ? withStdin(io, options.stdin) : io);
+    if (d.kind === 'target') files.push(d.readable ? { path: c.path, dialect: d.target.dialect } : { path: c.path, skipped: 'cannot be read' });
+    else if (d.kind === 'undetected') files.push({ path: c.path, skipped: 'neither Apache, nginx nor IIS by its content (pass --type to lint it)' });
+    else files.push({ path: c.path, skipped: d.reason });
+  }
+  if (explainWalks) {
+    const picked = new Set(discovery.files);
+    for (const dir of discovery.walked) for (const s of explainWalk(dir, picked, options.include ?? [])) files.push({ path: s.path, skipped: s.reason });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, unmatched: discovery.unmatched };
 }
 
 function ignoreTest(options: RunOptions): (path: string) => boolean {

@@ -15,18 +15,20 @@ export interface Candidate {
   readonly explicit: boolean;
   /** `--type`, or the dialect the configuration's `overrides` assign: no detection. */
   readonly dialect?: Dialect;
+  /** Found by a walk only as `*.config`: a target only when its content is IIS XML. */
+  readonly iisOnly?: boolean;
 }
 
 export type Detected =
   | { readonly kind: 'target'; readonly target: LintTarget; readonly readable: boolean }
   | { readonly kind: 'undetected'; readonly result: FileResult }
-  | { readonly kind: 'none' };
+  | { readonly kind: 'none'; readonly reason: string };
 
 function undetected(path: string): FileResult {
   const message: LintMessage = {
     ruleId: null,
     severity: 1,
-    message: 'Could not tell whether this is an Apache, nginx or IIS configuration; pass --type apache|nginx|iis to lint it.',
+    message: 'Could not tell whether this is an Apache, nginx, IIS or Caddy configuration; pass --type apache|nginx|iis|caddy to lint it.',
     span: { file: path, start: 0, end: 0 },
   };
   return { path, messages: [message] };
@@ -34,11 +36,12 @@ function undetected(path: string): FileResult {
 
 export function detectTarget(c: Candidate, io: ConfigIO): Detected {
   // A walk returns symbolic links unresolved: one to a directory is not a file to lint.
-  if (!c.explicit && io.stat(c.path) === 'dir') return { kind: 'none' };
+  if (!c.explicit && io.stat(c.path) === 'dir') return { kind: 'none', reason: 'a symbolic link to a directory' };
   const source = io.read(c.path);
   // Unreadable targets still get a result (and exit code 2) through the project lint.
   if (isIoError(source)) return { kind: 'target', target: { path: c.path, dialect: c.dialect ?? 'apache' }, readable: false };
   const dialect = c.dialect ?? detectDialect(c.path, source.text);
+  if (c.iisOnly && !c.dialect && dialect !== 'iis') return { kind: 'none', reason: 'a *.config file that is not an IIS configuration' };
   if (dialect) return { kind: 'target', target: { path: c.path, dialect }, readable: true };
-  return c.explicit ? { kind: 'undetected', result: undetected(c.path) } : { kind: 'none' };
+  return c.explicit ? { kind: 'undetected', result: undetected(c.path) } : { kind: 'none', reason: 'neither Apache, nginx nor IIS by its content (pass --type to lint it)' };
 }

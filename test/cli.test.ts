@@ -187,8 +187,11 @@ describe('configuration file', () => {
     expect(printed.dialect).toBe('apache');
     expect(printed.rules['regex-too-complex']).toBe('off');
     expect(printed.rules['xsrf-cookie-httponly']).toBe('error');
-    expect(printed.nginxVersion).toBe('1.18.0');
     expect(printed.xsrfCookies).toContain('extra');
+    // nginx settings are shown for nginx files only.
+    expect(printed.nginxVersion).toBeUndefined();
+    write('n.conf', 'server { listen 80; }\n');
+    expect((JSON.parse((await cli(['--print-config', 'n.conf'], { cwd: dir })).stdout) as { nginxVersion: string }).nginxVersion).toBe('1.18.0');
   });
 
   it('honours .lint-proxy-configignore (gitignore syntax) and --ignore-pattern', async () => {

@@ -30,16 +30,26 @@ async function lintJson(args: string[]): Promise<{ code: number; results: JsonRe
 }
 
 describe('files on a real server', () => {
-  it('skips binary and oversized files with a warning, not a failure', async () => {
+  it('skips binary and oversized files with a warning and exit code 2: never a silent pass', async () => {
     writeFileSync(join(dir, 'core.conf'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
     writeFileSync(join(dir, 'huge.conf'), `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
     writeFileSync(join(dir, 'ok.conf'), BLANKET.replace('^(.*)$', '^(JSESSIONID=.*)$'));
     const { code, results } = await lintJson(['.', '--max-file-size', '1']);
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     const byName = (n: string) => results.find((r) => r.filePath.endsWith(n))!.messages;
     expect(byName('core.conf')).toEqual([expect.objectContaining({ ruleId: null, severity: 1, message: expect.stringContaining('binary') })]);
     expect(byName('huge.conf')).toEqual([expect.objectContaining({ ruleId: null, severity: 1, message: expect.stringContaining('larger than 1 MB') })]);
     expect(byName('ok.conf')).toEqual([]);
+    const r = await cli(['.', '--max-file-size', '1'], { cwd: dir });
+    expect(r.stderr).toMatch(/1 file linted, 2 skipped \(skipped: .*binary file.*larger than 1 MB/);
+  });
+
+  it('lints an 18 MB file by default (an nginx -T dump of a large estate)', async () => {
+    const server = 'server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n    }\n}\n';
+    writeFileSync(join(dir, 'dump.conf'), `http {\n${server.repeat(Math.ceil((18 * 1024 * 1024) / server.length))}}\n`);
+    const { code, results } = await lintJson(['dump.conf', '--type', 'nginx']);
+    expect(results[0]!.messages).toEqual([]);
+    expect(code).toBe(0);
   });
 
   it('exits 2 for a broken symbolic link and still lints every other file', async () => {

@@ -89,12 +89,17 @@ describe('rule fixtures', () => {
       if (fixture.kind !== 'invalid' || !fixableRules.has(fixture.ruleId)) return;
 
       it(fixture.fixedPath ? 'fixes to the .fixed file, which re-lints clean and is stable' : 'offers no fix (no .fixed file)', async () => {
+        // A plain lint counts as fixable only what a fix would change: a refused fix is not.
+        const plain = resultFor((await run(runOptions(fixture, source.text))).results, fixture.path);
+        const fixable = plain.fixableErrorCount + plain.fixableWarningCount;
         const outcome = await run(runOptions(fixture, source.text, { fixDryRun: true }));
         const output = resultFor(outcome.results, fixture.path).output;
         if (!fixture.fixedPath) {
           expect(output, 'a fix was produced but there is no .fixed file').toBeUndefined();
+          expect(fixable, 'findings counted as fixable, but no fix is produced').toBe(0);
           return;
         }
+        expect(fixable, 'a fix is produced, but no finding is counted as fixable').toBeGreaterThan(0);
         expect(output, 'no fix was produced').toBeDefined();
         const expected = readFileSync(fixture.fixedPath);
         const written = encode(output!, source.encoding, source.bom);

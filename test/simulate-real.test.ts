@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_NGINX_VERSION } from '../src/dialects/dialect.js';
 import { nginxDialect, type NginxEndpoint } from '../src/dialects/nginx/index.js';
 import { createNodeIO } from '../src/node-io.js';
@@ -17,6 +17,7 @@ import { cookieQuery, freePort, startFastCgiBackend, startHttpBackend, type Runn
 import { get, httpBoilerplate, loadModules, makePrefix, nginxVersion, startNginx, testConfig, writeFiles, type RunningNginx } from './servers/nginx.js';
 import { runnable, type RunnableConfig } from './nginx/runnable.js';
 import { cli } from './helpers/cli.js';
+import { describeRealServer } from './helpers/skips.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const COOKIES = [
@@ -41,7 +42,7 @@ async function simulateJson(file: string, extra: string[] = []): Promise<Simulat
 }
 
 const apache = apacheBinary();
-describe.skipIf(!apache)('simulate vs real Apache on fixtures/examples/apache/jira.conf', () => {
+describeRealServer('simulate vs real Apache on fixtures/examples/apache/jira.conf', apache ? null : 'apache2 is not installed', () => {
   const example = join(ROOT, 'fixtures/examples/apache/jira.conf');
   let root = '';
   let port = 0;
@@ -83,7 +84,7 @@ describe.skipIf(!apache)('simulate vs real Apache on fixtures/examples/apache/ji
 });
 
 const nginx = nginxVersion();
-describe.skipIf(!nginx.ok)('simulate vs real nginx on fixtures/examples/nginx/confluence.conf', () => {
+describeRealServer('simulate vs real nginx on fixtures/examples/nginx/confluence.conf', nginx.ok ? null : nginx.reason, () => {
   const example = join(ROOT, 'fixtures/examples/nginx/confluence.conf');
   let http: RunningBackend | undefined;
   let fcgi: RunningBackend | undefined;

@@ -7,6 +7,7 @@
 import { describeCookies } from '../../src/cookies/catalog.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
+import { mapCause } from '../../src/engine/simulator.js';
 import { describeBackends, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
@@ -60,27 +61,48 @@ function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendK
   return gains;
 }
 
+/** A directive of a group's representative pipeline that adds HttpOnly, by position. */
+interface Blamed {
+  readonly index: number;
+  readonly cause: Span;
+  readonly cookies: Set<string>;
+  readonly kinds: Set<BackendKind>;
+}
+
 function collect(ctx: RuleContext): Finding[] {
   const findings = new Map<string, Finding>();
-  const record = (change: LineChange, name: string, kind: BackendKind, reachable: readonly BackendKind[]) => {
-    const key = spanKey(change.cause);
+  const record = (op: CookieOp, cause: Span, blamed: Blamed, reachable: readonly BackendKind[]) => {
+    const key = spanKey(cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op: change.op, cause: change.cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set() }));
-    f.cookies.add(name);
-    f.hitBackends.add(kind);
-    for (const k of reachable) if (change.op.reaches.includes(k)) f.reachable.add(k);
+    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set() }));
+    for (const name of blamed.cookies) f.cookies.add(name);
+    for (const kind of blamed.kinds) f.hitBackends.add(kind);
+    for (const k of reachable) if (op.reaches.includes(k)) f.reachable.add(k);
   };
   for (const group of ctx.sim.groups(ctx.model.endpoints)) {
-    const attributes = probeAttributesOf(group.pipeline);
+    // Simulate the group's representative; the pipelines of a group are alike op by op
+    // (equal signatures, position for position), so its blame carries over by position.
+    const rep = group.pipeline;
+    const blamed = new Map<string, Blamed>();
+    const attributes = probeAttributesOf(rep);
     for (const kind of group.backends) {
       for (const { name } of ctx.catalog.xsrf) {
         for (const sample of samplesFor(name, { attributes })) {
-          if (gainsOf(ctx, group.pipeline, kind, sample).length === 0) continue;
-          // Blame the directives of every pipeline that behaves like this one.
-          for (const pipeline of group.pipelines) {
-            for (const gain of gainsOf(ctx, pipeline, kind, sample)) record(gain, name, kind, group.backends);
+          for (const gain of gainsOf(ctx, rep, kind, sample)) {
+            const index = rep.indexOf(gain.op);
+            const key = `${index}\u0000${spanKey(gain.cause)}`;
+            let b = blamed.get(key);
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set() }));
+            b.cookies.add(name);
+            b.kinds.add(kind);
           }
         }
+      }
+    }
+    for (const pipeline of group.pipelines) {
+      for (const b of blamed.values()) {
+        const op = pipeline[b.index]!;
+        record(op, mapCause(rep[b.index]!, b.cause, op), b, group.backends);
       }
     }
   }

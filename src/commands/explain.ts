@@ -3,18 +3,31 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { RULES, findRule } from '../../rules/index.js';
-import { closest } from '../config/schema-validate.js';
+import { closest } from '../config/closest.js';
 import { ruleDocsUrl } from '../meta.js';
 import { packageRoot } from '../package-root.js';
 import { UsageError } from './settings.js';
 
-/** Markdown for a terminal: headings bold, code blocks indented, inline code highlighted. */
+const DIALECT_NAMES: Readonly<Record<string, string>> = { apache: 'Apache', nginx: 'nginx', xml: 'IIS', iis: 'IIS' };
+
+/**
+ * Markdown for a terminal: headings bold, code blocks indented, inline code highlighted. A code
+ * block fenced as ```` ```nginx bad ```` gets a label line ("Bad (nginx):"), since the fence's
+ * info string is all that tells the two examples of a dialect apart.
+ */
 export function renderMarkdown(markdown: string, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
   let inCode = false;
   for (const line of markdown.split(/\r?\n/)) {
     if (/^```/.test(line)) {
+      if (!inCode) {
+        const info = /^```(\w+)\s+(bad|good)\b/.exec(line);
+        if (info) {
+          const label = `${info[2] === 'bad' ? 'Bad' : 'Good'} (${DIALECT_NAMES[info[1]!] ?? info[1]}):`;
+          out.push(info[2] === 'bad' ? c.red.bold(label) : c.green.bold(label));
+        }
+      }
       inCode = !inCode;
       continue;
     }

@@ -3,14 +3,14 @@
  * Exit codes (ESLint's): 0 no errors; 1 lint errors or too many warnings; 2 usage error, a file
  * that cannot be read, or an internal error.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { findIgnoreFile } from '../config/find.js';
 import type { LintResult } from '../engine/result.js';
 import { formatResults, type FormatName } from '../formatters/index.js';
 import { TOOL_NAME } from '../meta.js';
-import { run, type RunOptions } from '../run.js';
+import { listFiles, run, type RunOptions } from '../run.js';
 import { resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
 import { printConfig } from './print-config.js';
 
@@ -26,6 +26,7 @@ export interface LintCliOptions extends SharedCliOptions {
   color: boolean;
   quiet?: boolean;
   maxWarnings?: number;
+  listFiles?: boolean;
 }
 
 export interface Io {
@@ -72,6 +73,39 @@ function formatTimings(timings: ReadonlyMap<string, number>): string {
   return `${rows.map(([k, ms]) => `${k.padEnd(width)}  ${ms.toFixed(1).padStart(9)} ms  ${((ms / total) * 100).toFixed(1).padStart(5)}%`).join('\n')}\n`;
 }
 
+/** The top of the git work tree holding `dir` (the nearest directory with a `.git`), if any. */
+function gitWorkTree(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** `--list-files`: each file a run would lint with its dialect, or why it is skipped. */
+function listCommand(runOptions: RunOptions, io: Io): number {
+  const { files, unmatched } = listFiles(runOptions);
+  if (files.length === 0) {
+    io.stderr(explainNothingLinted(runOptions, io.cwd));
+    return 2;
+  }
+  for (const f of files) io.stdout(`${relative(io.cwd, f.path) || f.path}\t${f.dialect ?? `skipped: ${f.skipped}`}\n`);
+  for (const pattern of unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
+  return unmatched.length > 0 ? 2 : 0;
+}
+
+/** How many skipped files the "nothing was linted" message names before summing up the rest. */
+const SKIPS_SHOWN = 20;
+
+function explainNothingLinted(runOptions: RunOptions, cwd: string): string {
+  const { files } = listFiles(runOptions, true);
+  const skipped = files.filter((f) => f.skipped !== undefined);
+  const where = runOptions.paths.map((p) => `"${p}"`).join(', ');
+  if (skipped.length === 0) return `${TOOL_NAME}: no files matching ${where} were found.\n`;
+  const lines = skipped.slice(0, SKIPS_SHOWN).map((f) => `  ${relative(cwd, f.path) || f.path}: ${f.skipped}\n`);
+  const more = skipped.length > SKIPS_SHOWN ? `  … and ${skipped.length - SKIPS_SHOWN} more (--list-files shows what would be linted)\n` : '';
+  return `${TOOL_NAME}: nothing was linted in ${where}; ${skipped.length} file(s) skipped:\n${lines.join('')}${more}`;
+}
+
 export async function lintCommand(paths: readonly string[], options: LintCliOptions, io: Io): Promise<number> {
   const config = resolveConfig(options, io.cwd);
   if (options.printConfig !== undefined) {
@@ -81,6 +115,11 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
   if (options.format === 'diff' && options.fix) throw new UsageError('--format diff shows fixes without writing them: use it without --fix');
   const stdinText = options.stdin ? await io.readStdin() : undefined;
+  // `nginx -T 2>/dev/null | lint-proxy-config --stdin` with a failing nginx: a pass would be a lie.
+  if (stdinText !== undefined && stdinText.trim() === '') {
+    io.stderr(`${TOOL_NAME}: standard input is empty: nothing to lint (did the command before the pipe fail?).\n`);
+    return 2;
+  }
   const bar = progress(io);
   const timings = io.env.LPC_TIMING ? new Map<string, number>() : undefined;
   const runOptions: RunOptions = {
@@ -95,14 +134,27 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     ...(bar ? { onProgress: bar.update } : {}),
     ...(timings ? { timings } : {}),
   };
+  if (options.listFiles) return listCommand(runOptions, io);
   const outcome = await run(runOptions);
   bar?.clear();
   if (timings) io.stderr(formatTimings(timings));
 
+  if (outcome.results.length === 0 && stdinText === undefined) {
+    // Never a silent pass: say what was skipped, and why.
+    io.stderr(explainNothingLinted(runOptions, io.cwd));
+    return 2;
+  }
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
+  for (const { path, reason } of outcome.notWritten) io.stderr(`${TOOL_NAME}: fixes for ${path} (from the nginx -T dump) were not written: ${reason}.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
   const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
-  const report = formatResults(options.format, results, { cwd: io.cwd, color: useColor(options.color, io) && !options.outputFile, rules: RULES.map((r) => r.meta) });
+  const root = options.format === 'diff' ? gitWorkTree(io.cwd) : undefined;
+  const report = formatResults(options.format, results, {
+    cwd: io.cwd,
+    color: useColor(options.color, io) && !options.outputFile,
+    rules: RULES.map((r) => r.meta),
+    ...(root === undefined ? {} : { root }),
+  });
 
   if (stdinText !== undefined && options.fix) {
     // ESLint-style: with --stdin --fix the fixed text is the output; the report goes to stderr.
@@ -114,8 +166,14 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
-  if (outcome.unmatched.length > 0 || outcome.unreadable > 0) return 2;
-  if (errors > 0) return 1;
+  if (outcome.skipped.length > 0) {
+    // Never a silent pass: a file that was found but not linted fails the run (exit code 2).
+    const reasons = [...new Set(outcome.skipped.map((s) => s.reason))].join('; ');
+    io.stderr(`${TOOL_NAME}: ${outcome.linted} file${outcome.linted === 1 ? '' : 's'} linted, ${outcome.skipped.length} skipped (${reasons}).\n`);
+  }
+  if (outcome.unmatched.length > 0 || outcome.unreadable > 0 || outcome.skipped.length > 0) return 2;
+  // Fixes proven but not written (a dump's original file is missing or differs): the problems remain.
+  if (errors > 0 || outcome.notWritten.length > 0) return 1;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
     io.stderr(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);
     return 1;

@@ -5,21 +5,24 @@ import type { Config } from '../config/config.js';
 import { createCatalog } from '../cookies/catalog.js';
 import { detectDialect } from '../dialects/detect.js';
 import { effectiveSeverity } from '../engine/lint.js';
+import type { Dialect } from '../model/header-rewrite.js';
 import { decode } from '../source.js';
-import { overrideDialect, runOptionsFrom, type SharedCliOptions } from './settings.js';
+import { overrideDialect, ruleSettingsFrom, runOptionsFrom, type SharedCliOptions } from './settings.js';
 
 export function printConfig(file: string, options: SharedCliOptions, config: Config, cwd: string): string {
   const run = runOptionsFrom(options, config, cwd);
-  let detected: string | null = null;
+  let detected: Dialect | null = null;
   try {
     detected = detectDialect(file, decode(readFileSync(file)).text);
   } catch {
     detected = null;
   }
   const catalog = createCatalog(run.xsrfCookies, run.sessionCookies);
-  const settings = { rules: RULES, ruleSettings: config.rules, catalog, options: { nginxVersion: run.nginxVersion ?? '' }, wantFixes: false };
+  const settings = { rules: RULES, ruleSettings: ruleSettingsFrom(options, config), catalog, options: { nginxVersion: run.nginxVersion ?? '' }, wantFixes: false };
+  const dialect = options.type ?? overrideDialect(config, file) ?? detected;
+  // Only what applies to the file's dialect: its rules, and the include settings of its server.
   const rules = Object.fromEntries(
-    RULES.map((r) => {
+    RULES.filter((r) => dialect === null || r.meta.dialects.includes(dialect)).map((r) => {
       const s = effectiveSeverity(settings, r.meta.id, r.meta.severity);
       return [r.meta.id, s === null ? 'off' : s === 2 ? 'error' : 'warn'];
     }),
@@ -28,14 +31,13 @@ export function printConfig(file: string, options: SharedCliOptions, config: Con
     {
       file,
       configFile: config.path ?? null,
-      dialect: options.type ?? overrideDialect(config, file) ?? detected,
+      dialect,
       rules,
       xsrfCookies: catalog.xsrf.map((c) => c.name),
       sessionCookies: catalog.session.map((c) => c.name),
-      serverRoot: run.serverRoot ?? null,
-      prefix: run.prefix ?? null,
-      context: run.context ?? null,
-      nginxVersion: run.nginxVersion,
+      ...(dialect === null || dialect === 'apache' ? { serverRoot: run.serverRoot ?? null } : {}),
+      ...(dialect === null || dialect === 'nginx' ? { prefix: run.prefix ?? null, context: run.context ?? null, nginxVersion: run.nginxVersion } : {}),
+      ...(dialect !== 'iis' ? { pathMap: Object.fromEntries((run.pathMap ?? []).map((m) => [m.from, m.to])) } : {}),
       requireReason: config.requireReason,
       noInlineConfig: config.noInlineConfig,
     },

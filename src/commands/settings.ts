@@ -10,6 +10,9 @@ import { findConfig, loadConfigFile } from '../config/find.js';
 import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
 import type { Dialect } from '../model/header-rewrite.js';
 import type { RunOptions } from '../run.js';
+import type { PathMapping } from '../dialects/path-map.js';
+import { closest } from '../config/closest.js';
+import type { RuleSetting } from '../engine/lint.js';
 
 export interface SharedCliOptions {
   type?: Dialect;
@@ -21,6 +24,10 @@ export interface SharedCliOptions {
   nginxVersion?: string;
   caddyVersion?: string;
   ignorePattern?: string[];
+  includePattern?: string[];
+  root?: string;
+  /** `--rule <id>[:severity]`, repeatable. */
+  rule?: string[];
   inlineConfig?: boolean;
   maxFileSize?: number;
 }
@@ -49,6 +56,35 @@ export function overrideDialect(config: Config, path: string): Dialect | undefin
   return dialect;
 }
 
+const SEVERITY_WORDS: Readonly<Record<string, RuleSetting>> = { off: 'off', '0': 'off', warn: 'warn', warning: 'warn', '1': 'warn', error: 'error', '2': 'error' };
+
+/**
+ * The rule severities of a run: the configuration file's, then `--rule <id>[:severity]` (as
+ * ESLint's `--rule`; without a severity the rule is on at its default severity).
+ */
+export function ruleSettingsFrom(options: SharedCliOptions, config: Config): ReadonlyMap<string, RuleSetting> {
+  if (!options.rule || options.rule.length === 0) return config.rules;
+  const settings = new Map(config.rules);
+  const ids = RULES.map((r) => r.meta.id);
+  for (const arg of options.rule) {
+    const m = /^([^:\s]+)(?::\s*(\S+))?$/.exec(arg.trim());
+    const rule = m ? RULES.find((r) => r.meta.id === m[1]) : undefined;
+    if (!m || !rule) {
+      const hint = m ? closest(m[1]!, ids) : undefined;
+      throw new UsageError(`--rule ${arg}: unknown rule${hint ? ` (did you mean "${hint}"?)` : ''}; expected <id>[:off|warn|error]`);
+    }
+    const severity = m[2] === undefined ? (rule.meta.severity === 'error' ? 'error' : 'warn') : SEVERITY_WORDS[m[2].toLowerCase()];
+    if (severity === undefined) throw new UsageError(`--rule ${arg}: unknown severity "${m[2]}"; expected off, warn or error`);
+    settings.set(rule.meta.id, severity);
+  }
+  return settings;
+}
+
+/** `--root`/`root` maps every absolute path; `pathMap` entries (longer prefixes) win over it. */
+function pathMapFrom(root: string | undefined, pathMap: readonly PathMapping[]): PathMapping[] {
+  return [...(root === undefined ? [] : [{ from: '/', to: root }]), ...pathMap];
+}
+
 export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: string): Omit<RunOptions, 'paths'> {
   const serverRoot = options.serverRoot ?? config.serverRoot;
   const prefix = options.prefix ?? config.prefix;
@@ -62,9 +98,11 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ...(options.context ? { context: options.context } : {}),
     nginxVersion: options.nginxVersion ?? config.nginxVersion ?? DEFAULT_NGINX_VERSION,
     ...((options.caddyVersion ?? config.caddyVersion) ? { caddyVersion: (options.caddyVersion ?? config.caddyVersion)! } : {}),
-    ruleSettings: config.rules,
+    ruleSettings: ruleSettingsFrom(options, config),
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
     dialectOf: (path: string) => overrideDialect(config, path),
+    include: [...config.include, ...(options.includePattern ?? [])],
+    pathMap: pathMapFrom(options.root === undefined ? config.root : resolve(cwd, options.root), config.pathMap),
     ...(options.maxFileSize ?? config.maxFileSize ? { maxFileMb: (options.maxFileSize ?? config.maxFileSize)! } : {}),
     directives: { requireReason: config.requireReason, disabled: options.inlineConfig === false || config.noInlineConfig },
   };

@@ -2,14 +2,16 @@
  * The configuration file: reading, validating against the JSON Schema, and the resulting settings.
  * Relative paths and globs in it are relative to the file's directory.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, posix, resolve } from 'node:path';
+import type { PathMapping } from '../dialects/path-map.js';
 import type { RuleMeta } from '../engine/rule.js';
 import type { RuleSetting } from '../engine/lint.js';
 import type { Dialect } from '../model/header-rewrite.js';
 import { positionAt, createSourceFile } from '../source.js';
-import { JsonSyntaxError, parseJson, type JsonValue } from './json-positions.js';
+import { parseJsonc, type JsonValue } from './jsonc.js';
 import { configSchema } from './schema.js';
-import { validateSchema } from './schema-validate.js';
+import { schemaIssues } from './schema-issues.js';
+import { configValidator } from './validator.js';
 
 export const CONFIG_FILE_NAMES = ['lint-proxy-config.config.json', '.lint-proxy-configrc.json'] as const;
 export const PACKAGE_JSON_KEY = 'lint-proxy-config';
@@ -29,6 +31,12 @@ export interface Config {
   readonly overrides: readonly ConfigOverride[];
   /** Absolute globs. */
   readonly ignores: readonly string[];
+  /** Globs a directory walk also picks up, relative to the walked directory (templates opt-in). */
+  readonly include: readonly string[];
+  /** Absolute: the directory absolute include paths are read under (`root`). */
+  readonly root?: string;
+  /** Absolute include prefixes → absolute directories (`pathMap`). */
+  readonly pathMap: readonly PathMapping[];
   readonly serverRoot?: string;
   readonly prefix?: string;
   readonly nginxVersion?: string;
@@ -44,6 +52,8 @@ export const DEFAULT_CONFIG: Config = {
   sessionCookies: [],
   overrides: [],
   ignores: [],
+  include: [],
+  pathMap: [],
   requireReason: true,
   noInlineConfig: false,
 };
@@ -74,27 +84,32 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     const p = positionAt(source, offset);
     return { file: path, line: p.line, column: p.column, message };
   };
-  let parsed;
-  try {
-    parsed = parseJson(text);
-  } catch (e) {
-    if (e instanceof JsonSyntaxError) return [at(e.offset, `invalid JSON: ${e.message}`)];
-    throw e;
+  const parsed = parseJsonc(text);
+  if ('problems' in parsed) {
+    return parsed.problems.map((p) => {
+      const first = p.firstOffset === undefined ? undefined : positionAt(source, p.firstOffset);
+      return at(p.offset, first ? `${p.message} (first written at ${first.line}:${first.column})` : p.message);
+    });
   }
   let value: JsonValue = parsed.value;
   let prefix = '';
   if (fromPackageJson) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value) || !(PACKAGE_JSON_KEY in value)) return undefined;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, PACKAGE_JSON_KEY)) return undefined;
     value = value[PACKAGE_JSON_KEY]!;
     prefix = PACKAGE_JSON_KEY;
   }
-  const issues = validateSchema(value, configSchema(rules));
-  if (issues.length > 0) {
-    return issues.map((issue) => {
-      const full = issue.path === '' ? prefix : prefix === '' ? issue.path : `${prefix}.${issue.path}`;
-      const offset = (issue.atKey ? parsed.offsets.get(`${full}#key`) : undefined) ?? parsed.offsets.get(full) ?? 0;
-      return at(offset, `${full || '(root)'}: ${issue.message}`);
-    });
+  const schema = configSchema(rules);
+  const validate = configValidator(schema);
+  if (!validate(value)) {
+    // In the order of the file, whatever order the validator found them in.
+    return schemaIssues(validate.errors ?? [], value, schema)
+      .map((issue) => {
+        const full = issue.path === '' ? prefix : prefix === '' ? issue.path : `${prefix}.${issue.path}`;
+        const offset = (issue.atKey ? parsed.offsets.get(`${full}#key`) : undefined) ?? parsed.offsets.get(full) ?? 0;
+        return { offset, message: `${full || '(root)'}: ${issue.message}` };
+      })
+      .sort((a, b) => a.offset - b.offset)
+      .map((e) => at(e.offset, e.message));
   }
   const obj = value as Record<string, JsonValue>;
   const dir = dirname(path);
@@ -109,6 +124,9 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
       ...(o.type ? { type: o.type } : {}),
     })),
     ignores: strings(obj.ignores).map((g) => absoluteGlob(dir, g)),
+    include: strings(obj.include),
+    ...(typeof obj.root === 'string' ? { root: absolute(dir, obj.root) } : {}),
+    pathMap: Object.entries((obj.pathMap as Record<string, string> | undefined) ?? {}).map(([from, to]) => ({ from: posix.normalize(from), to: absolute(dir, to) })),
     ...(typeof obj.serverRoot === 'string' ? { serverRoot: absolute(dir, obj.serverRoot) } : {}),
     ...(typeof obj.prefix === 'string' ? { prefix: absolute(dir, obj.prefix) } : {}),
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),

@@ -5,9 +5,11 @@
  */
 import type { RuleMeta } from '../engine/rule.js';
 import { HOMEPAGE } from '../meta.js';
-import type { SchemaNode } from './schema-validate.js';
 
-export function configSchema(rules: readonly RuleMeta[]): SchemaNode & Record<string, unknown> {
+/** A JSON Schema (draft-07) as a plain object. */
+export type JsonSchema = Record<string, unknown>;
+
+export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
   const cookieList = {
     type: 'array',
     items: { $ref: '#/definitions/cookieName' },
@@ -47,6 +49,22 @@ export function configSchema(rules: readonly RuleMeta[]): SchemaNode & Record<st
         },
       },
       ignores: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Globs of files never to lint, relative to this file.' },
+      include: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Globs a directory walk also lints, relative to the walked directory, e.g. "**/*.conf.j2" (templates are skipped otherwise).',
+      },
+      root: {
+        type: 'string',
+        minLength: 1,
+        description: 'Absolute paths in includes are read under this directory (a copy of the whole file system), relative to this file.',
+      },
+      pathMap: {
+        type: 'object',
+        description: 'Absolute path prefixes in includes and the directories (relative to this file) that hold their copies, e.g. {"/etc/nginx": "deploy/nginx"}.',
+        propertyNames: { pattern: '^/' },
+        additionalProperties: { type: 'string', minLength: 1 },
+      },
       serverRoot: { type: 'string', minLength: 1, description: 'Apache: directory relative Include paths resolve against.' },
       prefix: { type: 'string', minLength: 1, description: 'nginx: directory relative include paths resolve against.' },
       nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },

@@ -52,6 +52,9 @@ const NGINX_DIRECTIVES = new Set([
   'header_filter_by_lua_block', 'header_filter_by_lua', 'client_max_body_size', 'keepalive_timeout', 'gzip',
 ]);
 
+const IIS_FRAGMENT_ROOT =
+  /^<(?:(?:system\.webServer|system\.web|rewrite|outboundRules|globalRules|httpCookies|preConditions|rules)(?=[\s>/])|(?:rule|location)\s+(?:name|path|enabled|stopProcessing|inheritInChildApplications)="|xsl:stylesheet\b[^>]*\bhttp:\/\/www\.w3\.org\/1999\/XSL\/Transform)/;
+
 function stripComments(text: string): string[] {
   return text
     .split(/\r\n|\r|\n/)
@@ -86,6 +89,9 @@ export function detectByName(path: string): Dialect | null {
 export function detectByContent(text: string): Dialect | null {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (/^<\?xml\b/.test(head) || /^<configuration\b/i.test(head) || /^<!--[\s\S]*?-->\s*<configuration\b/i.test(head)) return 'iis';
+  // IIS fragments pasted as a whole file (src/dialects/iis/fragments.ts): element names Apache
+  // does not have, with XML attribute syntax where Apache has a section of the same name.
+  if (IIS_FRAGMENT_ROOT.test(head.replace(/^(?:<!--[\s\S]*?-->\s*)+/, ''))) return 'iis';
   if (/^\{\s*"/.test(head) && /"apps"\s*:/.test(head)) return 'caddy';
   const { apache, nginx } = scoreContent(text);
   const caddy = caddyScore(stripComments(text));

@@ -1,5 +1,5 @@
 /**
- * What every dialect (src/dialects/apache|nginx|iis) provides to the engine: a model builder
+ * What every dialect (src/dialects/apache|nginx|iis|caddy) provides to the engine: a model builder
  * and the fix builders that turn a model-level fix into text edits in that dialect's syntax.
  */
 import type { ConfigIO } from '../engine/io.js';
@@ -7,6 +7,7 @@ import type { TextEdit } from '../engine/edits.js';
 import type { BackendKind } from '../model/backends.js';
 import type { CookieOp, Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
 import type { Span } from '../source.js';
+import type { PathMapping } from './path-map.js';
 
 export interface DialectOptions {
   /** Apache `ServerRoot` override (`--server-root`). */
@@ -19,6 +20,10 @@ export interface DialectOptions {
   readonly nginxVersion: string;
   /** Caddy version to check against, `major.minor.patch` (default: the current release). */
   readonly caddyVersion?: string;
+  /** Where absolute include paths are read from (`--root`, `pathMap`): see path-map.ts. */
+  readonly pathMap?: readonly PathMapping[];
+  /** The directory the linter runs in: a root file below it is a copy that absolute includes may leave. */
+  readonly cwd?: string;
   /** Apache `-D` defines and environment variables visible to `${VAR}`. */
   readonly defines?: Readonly<Record<string, string>>;
 }

@@ -40,13 +40,14 @@ interface Directive {
   readonly used: Set<string>;
 }
 
-const PATTERN = /^lint-proxy-config-(disable-next-line|disable-line|disable|enable)(?=\s|$)(.*)$/s;
+const PATTERN = /^lint-proxy-config-(disable-next-line|disable-line|disable|enable)(?=\s|$)(.*)/s;
 
 function parse(comment: CommentToken, file: SourceFile): Directive | undefined {
   const m = PATTERN.exec(comment.text.trim());
   if (!m) return undefined;
+  // Empty, or starting with white space (the lookahead above).
   const rest = m[2]!;
-  const sep = /(?:^|\s)--?(?:\s|$)/.exec(rest);
+  const sep = /\s--?(?:\s|$)/.exec(rest);
   const list = sep ? rest.slice(0, sep.index) : rest;
   const reason = sep ? rest.slice(sep.index + sep[0].length).trim() : '';
   const rules = list
@@ -135,7 +136,7 @@ export function applyDirectives(
     }
     if (by) {
       by.used.add(by.rules.length === 0 ? '*' : ruleId);
-      suppressed.push(m);
+      suppressed.push({ ...m, suppressions: [{ kind: 'directive', justification: by.reason }] });
     } else kept.push(m);
   }
 

@@ -5,7 +5,7 @@
  * worse than the original is restored. Nothing is written here: run.ts writes the result.
  */
 import { createSourceFile, dominantEol, type SourceFile } from '../source.js';
-import { applyEdits, editsOverlap, withFileEol, type TextEdit } from './edits.js';
+import { applyEdits, EditSet, withFileEol, type TextEdit } from './edits.js';
 import { withOverrides, type ConfigIO } from './io.js';
 import type { LintSettings } from './lint.js';
 import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from './project.js';
@@ -31,16 +31,17 @@ function fatalCounts(lint: ProjectLint): Map<string, number> {
 /** Picks non-overlapping fixes, file by file, in source order. */
 function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
   const chosen = new Map<string, TextEdit[]>();
+  const taken = new EditSet();
   for (const result of lint.results) {
     for (const message of result.messages) {
       if (!message.fix) continue;
       const edits = message.fix.edits;
       const file = edits[0]?.file;
       if (file === undefined || edits.some((e) => e.file !== file)) continue;
-      const taken = chosen.get(file) ?? [];
-      if (editsOverlap(taken, edits)) continue;
-      taken.push(...edits);
-      chosen.set(file, taken);
+      if (!taken.tryAdd(edits)) continue;
+      const list = chosen.get(file) ?? [];
+      list.push(...edits);
+      chosen.set(file, list);
     }
   }
   return chosen;

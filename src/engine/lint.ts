@@ -24,6 +24,24 @@ export interface LintMessage {
   readonly fix?: Fix;
   /** A fix candidate exists but was not proven (fixes were not wanted in this run). */
   readonly fixable?: true;
+  /** Set on a suppressed message: the inline directive that suppressed it (ESLint's shape). */
+  readonly suppressions?: readonly Suppression[];
+  /** Other places that explain the finding (the line of an `nginx -T` dump it was found at). */
+  readonly related?: readonly RelatedLocation[];
+}
+
+/** ESLint's `suppressions` entry: an inline directive and its reason. */
+export interface Suppression {
+  readonly kind: 'directive';
+  readonly justification: string;
+}
+
+/** A position in another file, already turned into a line and column (the file may be a dump). */
+export interface RelatedLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
 }
 
 export type RuleSetting = 'off' | 'warn' | 'error';

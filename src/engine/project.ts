@@ -26,8 +26,10 @@ export interface FileResult {
   readonly messages: readonly LintMessage[];
   /** Messages an inline directive suppressed (ESLint's `suppressedMessages`). */
   readonly suppressed?: readonly LintMessage[];
-  /** The file could not be read (missing, permission, binary, too large): exit code 2. */
+  /** The file could not be read (missing, permission): exit code 2. */
   readonly unreadable?: true;
+  /** The file was not linted (binary, too large): reported, and exit code 2 — never a silent pass. */
+  readonly skipped?: string;
 }
 
 export type DialectRegistry = (dialect: Dialect) => DialectModule;
@@ -171,7 +173,7 @@ export function assemble(targets: readonly LintTarget[], lints: readonly ModelLi
       const span = { file: path, start: 0, end: 0 };
       if (read.skipped) {
         const message: LintMessage = { ruleId: null, severity: 1, message: `File ${read.error}.`, span };
-        results.push(dialect ? { path, dialect, messages: [message] } : { path, messages: [message] });
+        results.push(dialect ? { path, dialect, messages: [message], skipped: read.error } : { path, messages: [message], skipped: read.error });
         continue;
       }
       const message: LintMessage = { ruleId: null, severity: 2, fatal: true, message: `Cannot read file: ${read.error}`, span };

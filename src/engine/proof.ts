@@ -24,7 +24,7 @@ import { httpOnlyGains } from '../model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../model/set-cookie.js';
 import type { SimResult } from '../model/simulate.js';
 import type { Span } from '../source.js';
-import type { TextEdit } from './edits.js';
+import { EditSet, type TextEdit } from './edits.js';
 import type { Simulator } from './rule.js';
 
 /** One candidate to prove, with what it is allowed to change. */
@@ -46,23 +46,46 @@ export interface ProofContext {
   reportedSpans(after: HeaderRewriteModel): readonly Span[];
 }
 
-/** Where an original offset lands after the edits (edits at or before it shift it). */
-function mapOffset(file: string, offset: number, edits: readonly TextEdit[]): number {
+/**
+ * The ranges of the edited text that the edits wrote, per file and in order: each edit lands
+ * where the edits before it in its file shifted it (one pass over the sorted edits, so thousands
+ * of fixes in one file cost N log N, not N²).
+ */
+export function writtenRegions(edits: readonly TextEdit[]): Regions {
+  const byFile = new Map<string, Span[]>();
+  const sorted = [...edits].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start || a.end - b.end));
+  let file = '';
   let shift = 0;
-  for (const e of edits) if (e.file === file && e.end <= offset) shift += e.text.length - (e.end - e.start);
-  return offset + shift;
+  for (const e of sorted) {
+    if (e.file !== file) {
+      file = e.file;
+      shift = 0;
+    }
+    const start = e.start + shift;
+    let list = byFile.get(e.file);
+    if (!list) byFile.set(e.file, (list = []));
+    list.push({ file: e.file, start, end: start + e.text.length });
+    shift += e.text.length - (e.end - e.start);
+  }
+  return byFile;
 }
 
-/** The ranges of the edited text that the edits wrote. */
-export function writtenRegions(edits: readonly TextEdit[]): Span[] {
-  return edits.map((e) => {
-    const start = mapOffset(e.file, e.start, edits.filter((x) => x !== e));
-    return { file: e.file, start, end: start + e.text.length };
-  });
-}
+/** Written regions by file, sorted by start and not overlapping. */
+export type Regions = ReadonlyMap<string, readonly Span[]>;
 
-function touches(span: Span, regions: readonly Span[]): boolean {
-  return regions.some((r) => r.file === span.file && span.start <= r.end && r.start <= span.end);
+/** Whether `span` meets a written region (binary search in its file's regions). */
+function touches(span: Span, regions: Regions): boolean {
+  const list = regions.get(span.file);
+  if (!list) return false;
+  let lo = 0;
+  let hi = list.length;
+  // The first region that does not end before the span starts.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.end < span.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo]!.start <= span.end;
 }
 
 function countSevere(model: HeaderRewriteModel): number {
@@ -226,15 +249,8 @@ export interface FixJob {
 export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[]): (FixCandidate | string)[] {
   const outcome: (FixCandidate | string)[] = jobs.map(() => 'no candidate edit');
   const overlapping = (indices: readonly number[]) => {
-    const seen: TextEdit[] = [];
-    for (const i of indices) {
-      for (const e of jobs[i]!.options[0]!.edits) {
-        if (seen.some((x) => x.file === e.file && x.start < e.end && e.start < x.end)) return true;
-        if (seen.some((x) => x.file === e.file && x.start === e.start && (x.start === x.end || e.start === e.end))) return true;
-        seen.push(e);
-      }
-    }
-    return false;
+    const taken = new EditSet();
+    return indices.some((i) => !taken.tryAdd(jobs[i]!.options[0]!.edits));
   };
   const single = (i: number) => {
     const job = jobs[i]!;

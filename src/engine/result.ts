@@ -8,6 +8,8 @@ export interface LintResult {
   readonly filePath: string;
   readonly source?: SourceFile;
   readonly messages: readonly LintMessage[];
+  /** Messages inline directives suppressed, each with its `suppressions` (ESLint's `suppressedMessages`). */
+  readonly suppressedMessages: readonly LintMessage[];
   readonly errorCount: number;
   readonly warningCount: number;
   readonly fatalErrorCount: number;
@@ -35,7 +37,7 @@ export function toLintResult(file: FileResult, messages: readonly LintMessage[] 
       if (m.fix || m.fixable) fixableWarningCount++;
     }
   }
-  const base = { filePath: file.path, messages, errorCount, warningCount, fatalErrorCount, fixableErrorCount, fixableWarningCount };
+  const base = { filePath: file.path, messages, suppressedMessages: file.suppressed ?? [], errorCount, warningCount, fatalErrorCount, fixableErrorCount, fixableWarningCount };
   const withSource = file.source ? { ...base, source: file.source } : base;
   return fixed === undefined ? withSource : { ...withSource, output: fixed.output, input: fixed.input };
 }

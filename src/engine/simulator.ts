@@ -16,7 +16,7 @@ import type { PipelineGroup, Simulator } from './rule.js';
 const sameSpan = (a: Span | undefined, b: Span | undefined) => a !== undefined && b !== undefined && a.file === b.file && a.start === b.start && a.end === b.end;
 
 /** The cause in `to` that corresponds to `cause` in `from` (same place: op, focus, part, or offset). */
-function mapCause(from: CookieOp, cause: Span, to: CookieOp): Span {
+export function mapCause(from: CookieOp, cause: Span, to: CookieOp): Span {
   if (from === to) return cause;
   if (sameSpan(cause, from.span)) return to.span;
   if (sameSpan(cause, from.focus)) return to.focus ?? to.span;

@@ -1,9 +1,14 @@
 /**
  * The fixes as a unified diff (ShellCheck's `-f diff`), ready for `git apply` or `patch -p1`.
- * Only files whose fixes changed them appear; paths are relative to the current directory.
+ * Only files whose fixes changed them appear. Paths are relative to `root` (the git work tree the
+ * linter runs in, else the current directory) and never climb out of it: a file outside gets a
+ * note instead of a hunk `git apply` would refuse. UTF-8 files (a BOM kept) get text hunks; other
+ * encodings (UTF-16, Latin-1) a `GIT binary patch` hunk with their exact bytes.
  */
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { LintResult } from '../engine/result.js';
+import { encode } from '../source.js';
+import { binaryPatch } from './git-binary.js';
 import { diffLines, splitLines, type DiffOp } from './line-diff.js';
 
 const CONTEXT = 3;
@@ -42,13 +47,27 @@ function hunks(ops: readonly DiffOp[]): string[] {
   return out;
 }
 
-export function formatDiff(results: readonly LintResult[], cwd: string): string {
+export function formatDiff(results: readonly LintResult[], root: string): string {
   const out: string[] = [];
   for (const r of results) {
     if (r.output === undefined || r.input === undefined || r.output === r.input) continue;
-    const path = (relative(cwd, r.filePath) || r.filePath).split(sep).join('/');
-    const ops = diffLines(splitLines(r.input), splitLines(r.output));
-    out.push(`diff --git a/${path} b/${path}\n`, `--- a/${path}\n`, `+++ b/${path}\n`, ...hunks(ops));
+    const rel = relative(root, r.filePath);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      // Text before a `diff --git` header is ignored by git apply and patch.
+      out.push(`# ${r.filePath} is outside ${root}: its fixes are not in this patch (run with --fix, or from a directory above it).\n`);
+      continue;
+    }
+    const path = rel.split(sep).join('/');
+    const encoding = r.source?.encoding ?? 'utf8';
+    const bom = r.source?.bom ?? false;
+    out.push(`diff --git a/${path} b/${path}\n`);
+    if (encoding !== 'utf8') {
+      out.push(binaryPatch(encode(r.input, encoding, bom), encode(r.output, encoding, bom)));
+      continue;
+    }
+    const mark = bom ? '\uFEFF' : '';
+    const ops = diffLines(splitLines(mark + r.input), splitLines(mark + r.output));
+    out.push(`--- a/${path}\n`, `+++ b/${path}\n`, ...hunks(ops));
   }
   return out.join('');
 }

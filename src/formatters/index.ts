@@ -18,6 +18,8 @@ export interface FormatContext {
   readonly color: boolean;
   /** Every rule, for formats that describe them (SARIF). */
   readonly rules: readonly RuleMeta[];
+  /** The top of the git work tree around `cwd`, if any: `diff` paths are relative to it. */
+  readonly root?: string;
 }
 
 export function formatResults(name: FormatName, results: readonly LintResult[], context: FormatContext): string {
@@ -37,6 +39,6 @@ export function formatResults(name: FormatName, results: readonly LintResult[], 
     case 'compact':
       return formatCompact(results, context.cwd);
     case 'diff':
-      return formatDiff(results, context.cwd);
+      return formatDiff(results, context.root ?? context.cwd);
   }
 }

@@ -4,27 +4,33 @@
  */
 import { mergeEdits } from '../engine/edits.js';
 import type { LintResult } from '../engine/result.js';
+import type { LintMessage } from '../engine/lint.js';
+import type { SourceFile } from '../source.js';
 import { rangeOf } from './positions.js';
+
+function message(m: LintMessage, source: SourceFile | undefined) {
+  const range = rangeOf(m, source);
+  return {
+    ruleId: m.ruleId,
+    severity: m.severity,
+    ...(m.fatal ? { fatal: true } : {}),
+    message: m.message,
+    line: range.line,
+    column: range.column,
+    endLine: range.endLine,
+    endColumn: range.endColumn,
+    ...(m.fix && source ? { fix: mergeEdits(source, m.fix.edits) } : {}),
+    ...(m.suppressions ? { suppressions: m.suppressions } : {}),
+    ...(m.related ? { relatedLocations: m.related } : {}),
+  };
+}
 
 export function formatJson(results: readonly LintResult[]): string {
   return JSON.stringify(
     results.map((r) => ({
       filePath: r.filePath,
-      messages: r.messages.map((m) => {
-        const range = rangeOf(m, r.source);
-        return {
-          ruleId: m.ruleId,
-          severity: m.severity,
-          ...(m.fatal ? { fatal: true } : {}),
-          message: m.message,
-          line: range.line,
-          column: range.column,
-          endLine: range.endLine,
-          endColumn: range.endColumn,
-          ...(m.fix && r.source ? { fix: mergeEdits(r.source, m.fix.edits) } : {}),
-        };
-      }),
-      suppressedMessages: [],
+      messages: r.messages.map((m) => message(m, r.source)),
+      suppressedMessages: r.suppressedMessages.map((m) => message(m, r.source)),
       errorCount: r.errorCount,
       fatalErrorCount: r.fatalErrorCount,
       warningCount: r.warningCount,

@@ -65,7 +65,7 @@ export function formatSarif(results: readonly LintResult[], cwd: string, rules: 
     return uri.startsWith('file:') ? { uri } : { uri, ...srcroot };
   };
   const sarifResults = results.flatMap((r) =>
-    r.messages.map((m: LintMessage) => {
+    [...r.messages, ...r.suppressedMessages].map((m: LintMessage) => {
       const ruleId = m.ruleId ?? SYNTAX_ERROR_RULE.id;
       const { line, column, endLine, endColumn } = rangeOf(m, r.source);
       const source = r.source;
@@ -92,7 +92,18 @@ export function formatSarif(results: readonly LintResult[], cwd: string, rules: 
         level: m.severity === 2 ? 'error' : 'warning',
         message: { text: sentence(m.message) },
         locations: [{ physicalLocation: { artifactLocation: location(r.filePath), region: { startLine: line, startColumn: column, endLine, endColumn } } }],
+        ...(m.related
+          ? {
+              relatedLocations: m.related.map((l, i) => ({
+                id: i,
+                physicalLocation: { artifactLocation: location(l.file), region: { startLine: l.line, startColumn: l.column } },
+                message: { text: sentence(l.message) },
+              })),
+            }
+          : {}),
         ...(fixes ? { fixes } : {}),
+        // An inline disable comment: GitHub code scanning shows the alert as dismissed, with the reason.
+        ...(m.suppressions ? { suppressions: m.suppressions.map((s) => ({ kind: 'inSource', ...(s.justification ? { justification: s.justification } : {}) })) } : {}),
       };
     }),
   );

@@ -90,6 +90,16 @@ describe('tables and actions', () => {
     expect(proxied('Header merge Set-Cookie "m=1"\nHeader merge Set-Cookie "m=1"', ['a=1'])).toEqual(['a=1, m=1']);
     expect(proxied('Header merge Set-Cookie " b=2"', ['a=1, b=2'])).toEqual(['a=1, b=2,  b=2']);
     expect(proxied('Header merge Set-Cookie "b"', ['a="x,b", c'])).toEqual(['a="x,b", c, b']);
+    // A quoted string is one token, commas inside it included (ap_get_token).
+    expect(proxied('Header merge Set-Cookie "b"', ['a="x,b,y"'])).toEqual(['a="x,b,y", b']);
+    expect(proxied('Header merge Set-Cookie "b"', ['a="x,y", b'])).toEqual(['a="x,y", b']);
+    expect(proxied('Header merge Set-Cookie "b"', ['a="x, b'])).toEqual(['a="x, b, b']);
+  });
+
+  it('append joins even a value the first line already holds; merge does not', () => {
+    expect(proxied('Header append Set-Cookie "a=1"', ['a=1', 'b=2'])).toEqual(['a=1, a=1', 'b=2']);
+    expect(proxied('Header merge Set-Cookie "a=1"', ['a=1', 'b=2'])).toEqual(['a=1', 'b=2']);
+    expect(proxied('Header merge Set-Cookie "b=2"', ['a=1', 'b=2'])).toEqual(['a=1, b=2', 'b=2']);
   });
 
   it('setifempty and add add lines; echo, note and early touch no response cookie', () => {

@@ -1,7 +1,8 @@
 /**
  * Adversarial cases run on the real Apache: each body goes into its own virtual host with the
- * standard mounts (HTTP at /h/, FastCGI at /f/, CGI at /cgi/lpc.cgi) unless `mounts` is false.
- * Placeholders: `@HTTP@`, `@FCGI@`, `@CGIDIR@`. Every endpoint with a request path and a declared
+ * standard mounts (HTTP at /h/, FastCGI at /f/, AJP at /a/, SCGI at /s/, uwsgi at /u/, CGI at
+ * /cgi/lpc.cgi) unless `mounts` is false: every case checks which table each producer fills.
+ * Placeholders: `@HTTP@`, `@FCGI@`, `@AJP@`, `@SCGI@`, `@UWSGI@`, `@CGIDIR@`. Every endpoint with a request path and a declared
  * backend is requested; `requests` adds paths for endpoints without one (matched by label).
  */
 
@@ -58,6 +59,12 @@ export const REAL_CASES: readonly RealCase[] = [
   { name: 'always-append', body: '    Header always append Set-Cookie "appended=1"' },
   { name: 'merge-twice', body: '    Header merge Set-Cookie "m=1"\n    Header merge Set-Cookie "m=1"\n    Header always merge Set-Cookie "csrftoken=c1"' },
   { name: 'merge-existing-token', body: '    Header merge Set-Cookie "JSESSIONID=abc; Path=/; Secure"' },
+  // hdr_merge reads quoted strings as one token: "b" inside a="x,b,y" is not a token of its own.
+  { name: 'merge-quoted-commas', body: '    Header merge Set-Cookie b\n    Header always merge Set-Cookie b', cookies: ['a="x,b,y"; Path=/', 'csrftoken=c1'] },
+  { name: 'merge-token-after-quotes', body: '    Header merge Set-Cookie b\n    Header always merge Set-Cookie b', cookies: ['a="x,y", b', 'csrftoken=c1'] },
+  { name: 'merge-unclosed-quote', body: '    Header merge Set-Cookie b', cookies: ['a="x, b', 'csrftoken=c1'] },
+  // append never looks: it joins even a value the first line already holds.
+  { name: 'append-existing-token', body: '    Header append Set-Cookie "JSESSIONID=abc; Path=/; Secure"\n    Header always append Set-Cookie "csrftoken=c1"' },
   { name: 'echo-note-early', body: '    Header echo ^X-Nothing\n    Header note Set-Cookie lpcnote\n    Header edit Set-Cookie ^(.*)$ "$1; Early" early' },
   {
     name: 'early-adds-before-producer',

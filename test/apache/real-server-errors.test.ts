@@ -6,14 +6,14 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { createNodeIO } from '../../src/node-io.js';
 import { apacheBinary, checkConfig, makeRoot } from '../servers/apache.js';
 import { OPTIONS } from './helpers.js';
+import { describeRealServer } from '../helpers/skips.js';
 
 const available = apacheBinary() !== null;
-if (!available) console.warn('apache2 is not installed: the real-server Apache tests are skipped.');
 
 /** [snippet, the message httpd prints, or null when it accepts the configuration]. */
 const CASES: readonly [string, string | null][] = [
@@ -64,7 +64,7 @@ const CASES: readonly [string, string | null][] = [
   ['<VirtualHost *:80>\nRegexDefaultOptions ICASE\n</VirtualHost>', 'RegexDefaultOptions cannot occur within <VirtualHost> section'],
 ];
 
-describe.skipIf(!available)('what apache2 -t refuses', () => {
+describeRealServer('what apache2 -t refuses', available ? null : 'apache2 is not installed', () => {
   const root = available ? makeRoot('lpc-apache-t-') : '';
   afterAll(() => {
     if (root) rmSync(root, { recursive: true, force: true });

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { simulate } from '../../src/model/simulate.js';
@@ -17,11 +17,10 @@ import { apacheBinary, fetchFromHost, makeRoot, startApache, startBackends, type
 import { standardMounts } from '../servers/apache-vhosts.js';
 import { cookieQuery } from '../servers/backend.js';
 import { STANDARD_COOKIES } from './real-server-cases.js';
+import { describeRealServer } from '../helpers/skips.js';
 
 const available = apacheBinary() !== null;
-if (!available) console.warn('apache2 is not installed: the real-server Apache tests are skipped.');
-
-describe.skipIf(!available)('real Apache httpd: main server inherited by virtual hosts', () => {
+describeRealServer('real Apache httpd: main server inherited by virtual hosts', available ? null : 'apache2 is not installed', () => {
   let root = '';
   let port = 0;
   let backends: Backends | undefined;

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_XSRF_COOKIES } from '../../src/cookies/catalog.js';
 import { nonXsrfProbeNames, samplesFor } from '../../src/cookies/samples.js';
 import { createCatalog } from '../../src/cookies/catalog.js';
@@ -24,11 +24,11 @@ import { apacheBinary, checkConfig, fetchFromHost, makeRoot, startApache, startB
 import { caseVhost, fixtureAsVhosts, type Mounts } from '../servers/apache-vhosts.js';
 import { cookieQuery } from '../servers/backend.js';
 import { REAL_CASES, STANDARD_COOKIES } from './real-server-cases.js';
+import { describeRealServer, skipRealServer } from '../helpers/skips.js';
 
 const available = apacheBinary() !== null;
-if (!available) console.warn('apache2 is not installed: the real-server Apache tests are skipped.');
 
-const RUNNABLE_KINDS = new Set(['http', 'fastcgi', 'cgi']);
+const RUNNABLE_KINDS = new Set(['http', 'fastcgi', 'ajp', 'scgi', 'uwsgi', 'cgi']);
 const fixtures = listFixtures().filter((f) => f.dialect === 'apache');
 /** Fixtures the test server can start with (directive-invalid/include-unresolved invalid ones make it refuse). */
 const EXAMPLES = join(FIXTURES_DIR, 'examples', 'apache');
@@ -37,9 +37,9 @@ const examples: Fixture[] = existsSync(EXAMPLES)
       .filter((f) => f.endsWith('.conf'))
       .map((name) => ({ ruleId: 'examples', dialect: 'apache', kind: 'valid', name, path: join(EXAMPLES, name) }))
   : [];
-const runnable = [...fixtures, ...examples].filter((f) => !(f.kind === 'invalid' && (f.ruleId === 'directive-invalid' || f.ruleId === 'include-unresolved')));
 /** Fixtures about what httpd refuses at startup: `apache2 -t` is their oracle. */
 const startup = fixtures.filter((f) => f.ruleId === 'directive-invalid');
+const runnable = [...fixtures, ...examples].filter((f) => !(f.kind === 'invalid' && (f.ruleId === 'directive-invalid' || f.ruleId === 'include-unresolved')));
 
 type Outcome = readonly string[] | 'crash';
 
@@ -70,12 +70,23 @@ function probes(model: HeaderRewriteModel, host: string | null, extra: Readonly<
   return out;
 }
 
-function predict(p: Probe, cookies: readonly string[]): Outcome {
-  const result = simulate('apache', p.endpoint.pipeline, { backend: p.kind as 'http', status: 200 }, cookies);
-  return result.crash ? 'crash' : result.lines.map((l) => l.value);
+/**
+ * What Apache may send: a directive whose condition the model cannot decide (`env=HTTPS`,
+ * `expr=...`) runs or not depending on the request, so each way is a possible outcome.
+ */
+function predict(p: Probe, cookies: readonly string[]): Outcome[] {
+  const open = p.endpoint.pipeline.filter((op) => op.condition?.value === 'unknown');
+  if (open.length > 4) throw new Error(`${open.length} undecided conditions: too many branches to predict`);
+  const outcomes: Outcome[] = [];
+  for (let mask = 0; mask < 1 << open.length; mask++) {
+    const pipeline = p.endpoint.pipeline.filter((op) => !open.includes(op) || (mask & (1 << open.indexOf(op))) !== 0);
+    const result = simulate('apache', pipeline, { backend: p.kind as 'http', status: 200 }, cookies);
+    outcomes.push(result.crash ? 'crash' : result.lines.map((l) => l.value));
+  }
+  return outcomes;
 }
 
-describe.skipIf(!available)('real Apache httpd', () => {
+describeRealServer('real Apache httpd', available ? null : 'apache2 is not installed', () => {
   let root = '';
   let port = 0;
   let backends: Backends | undefined;
@@ -127,8 +138,9 @@ describe.skipIf(!available)('real Apache httpd', () => {
       // Proxied 3xx/5xx responses keep their cookies in headers_out like 200s (§1.5).
       for (const status of p.kind === 'http' ? ['', '&status=302', '&status=500'] : ['']) {
         const actual = await fetchOutcome(host, p.path, cookies, status);
-        if (JSON.stringify(expected) !== JSON.stringify(actual)) {
-          mismatches.push(`${p.endpoint.label} [${p.kind}] GET ${p.path}${status}\n  predicted ${JSON.stringify(expected)}\n  apache    ${JSON.stringify(actual)}`);
+        if (process.env.LPC_DEBUG) console.log(host, p.kind, p.path + status, JSON.stringify(actual));
+        if (!expected.some((e) => JSON.stringify(e) === JSON.stringify(actual))) {
+          mismatches.push(`${p.endpoint.label} [${p.kind}] GET ${p.path}${status}\n  predicted ${expected.map((e) => JSON.stringify(e)).join('\n         or ')}\n  apache    ${JSON.stringify(actual)}`);
         }
       }
     }
@@ -157,14 +169,16 @@ describe.skipIf(!available)('real Apache httpd', () => {
       expect(mismatches).toEqual([]);
       total += count;
     }
-    if (model.endpoints.some((e) => e.backends.some((b) => RUNNABLE_KINDS.has(b.kind)))) expect(total).toBeGreaterThan(0);
-    return total;
+    return { total, endpoints: model.endpoints.map((e) => `${e.label} [${e.backends.map((b) => b.kind).join(', ') || 'no backend'}]`) };
   };
 
   for (const f of runnable) {
-    it(`fixture ${f.ruleId}/${f.name}: the simulator predicts what Apache sends`, async () => {
-      await checkFixture(f.path);
-      if (f.fixedPath) await checkFixture(f.fixedPath);
+    it(`fixture ${f.ruleId}/${f.name}: the simulator predicts what Apache sends`, async (ctx) => {
+      for (const path of [f.path, ...(f.fixedPath ? [f.fixedPath] : [])]) {
+        const { total, endpoints } = await checkFixture(path);
+        // Zero requests would pass without comparing anything.
+        if (total === 0) skipRealServer(ctx, `${path.slice(FIXTURES_DIR.length)}: no endpoint with a request path and a backend the test servers run (${[...RUNNABLE_KINDS].join(', ')}); endpoints: ${endpoints.join('; ') || 'none'}`);
+      }
     });
   }
 

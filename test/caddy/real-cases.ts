@@ -8,6 +8,8 @@ export interface CaddyCase {
   readonly name: string;
   readonly file: 'Caddyfile' | 'caddy.json';
   readonly text: string;
+  /** The linter offers a fix: the real-server suite serves the fixed text too. */
+  readonly fixable?: boolean;
 }
 
 const server = (routes: string) => `{
@@ -25,9 +27,18 @@ export const REAL_CASES: readonly CaddyCase[] = [
   {
     name: 'json: deferred headers handler with search_regexp',
     file: 'caddy.json',
+    fixable: true,
     text: server(`[{ "handle": [
       { "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "(.*)", "replace": "$1; HttpOnly" }] } } },
       ${proxy()}
+    ] }]`),
+  },
+  {
+    name: 'json: reverse_proxy headers.response adds HttpOnly and Secure (the fix adds a companion replacement)',
+    file: 'caddy.json',
+    fixable: true,
+    text: server(`[{ "handle": [
+      ${proxy(`, "headers": { "response": { "replace": { "Set-Cookie": [{ "search_regexp": "^(.*)$", "replace": "$1; HttpOnly; Secure" }] } } }`)}
     ] }]`),
   },
   {

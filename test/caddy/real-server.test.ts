@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
 import { buildCaddyModel, caddyInfo } from '../../src/dialects/caddy/index.js';
 import type { CaddyEndpoint } from '../../src/dialects/caddy/routes.js';
@@ -24,6 +24,7 @@ import { simulate } from '../../src/model/simulate.js';
 import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from '../servers/backend.js';
 import { caddyVersion, freePort, makeDir, removeDirs, startCaddy, validate, writeFiles, type RunningCaddy } from '../servers/caddy.js';
 import { compileRe2 } from '../../src/regex/re2.js';
+import { describeRealServer, skipRealServer } from '../helpers/skips.js';
 import { REAL_CASES } from './real-cases.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
@@ -49,7 +50,6 @@ const COOKIES = [
 const MATCHING_HEADERS = { 'User-Agent': 'Mozilla/5.0 (lint-proxy-config test)' };
 
 const caddy = caddyVersion();
-if (!caddy.ok) console.warn(`[caddy real-server tests] skipped: ${caddy.reason}`);
 const installed = caddy.ok ? caddy.version : '2.6.2';
 
 interface Case {
@@ -57,7 +57,8 @@ interface Case {
   /** The configuration's files, relative names → text; the first is the root. */
   readonly files: () => { root: string; texts: Map<string, string> } ;
   readonly fixedOf?: string;
-  readonly skipReason?: string;
+  /** An in-memory case whose --fix output is served and checked too. */
+  readonly fixable?: boolean;
 }
 
 function fixtureOptions(text: string): Record<string, string> {
@@ -74,40 +75,37 @@ function fixtureFiles(): string[] {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir).sort()) out.push(join(dir, f));
   }
-  const examples = join(FIXTURES, 'examples', 'caddy');
-  if (existsSync(examples)) for (const f of readdirSync(examples).sort()) out.push(join(examples, f));
   return out;
 }
 
 const io = createNodeIO(process.cwd());
 
-function versionSkip(text: string): string | undefined {
+/**
+ * A fixture whose verdict depends on the Caddy version (`fixture: caddyVersion=...`, or the `>`
+ * prefix of Caddy 2.7+ checked with the default version): it is served by the installed Caddy and
+ * simulated for it like every other, but its fix is only checked by the fixture harness.
+ */
+function versionSpecific(text: string): boolean {
   const v = fixtureOptions(text).caddyVersion;
-  return v && v.split('.').slice(0, 2).join('.') !== installed.split('.').slice(0, 2).join('.') ? `models Caddy ${v}, not the installed ${installed}` : undefined;
-}
-
-/** `>` defers a header operation only since Caddy 2.7: a fixture written for a later Caddy. */
-function needsLaterCaddy(text: string): string | undefined {
-  if (fixtureOptions(text).caddyVersion) return undefined;
+  if (v) return v.split('.').slice(0, 2).join('.') !== installed.split('.').slice(0, 2).join('.');
   const [major, minor] = installed.split('.').map(Number);
-  return major === 2 && minor! < 7 && /^\s*(?:header\s+(?:\S+\s+)?)?>/m.test(text) ? `uses the > prefix of Caddy 2.7+, not the installed ${installed}` : undefined;
+  return major === 2 && minor! < 7 && /^\s*(?:header\s+(?:\S+\s+)?)?>/m.test(text);
 }
 
 const cases: Case[] = [
   ...fixtureFiles().map((path) => {
     const text = readFileSync(path, 'utf8');
     const fixed = path.replace(/\.caddy$/, '.fixed.caddy');
-    const skip = versionSkip(text) ?? needsLaterCaddy(text);
     const c: Case = {
       name: path.slice(FIXTURES.length),
       files: () => ({ root: path, texts: new Map() }),
-      ...(!path.includes('.fixed.') && existsSync(fixed) ? { fixedOf: fixed.slice(FIXTURES.length) } : {}),
-      ...(skip ? { skipReason: skip } : {}),
+      ...(fixed !== path && !path.includes('.fixed.') && existsSync(fixed) && !versionSpecific(text) ? { fixedOf: fixed.slice(FIXTURES.length) } : {}),
     };
     return c;
   }),
   ...REAL_CASES.map((c) => ({
     name: `case: ${c.name}`,
+    ...(c.fixable ? { fixable: true } : {}),
     files: () => ({ root: `/lpc-caddy-cases/${c.name.replace(/[^a-z0-9]+/gi, '-')}/${c.file}`, texts: new Map([['', c.text]]) }),
   })),
 ];
@@ -118,7 +116,6 @@ interface Prepared {
   readonly ports: readonly number[];
   readonly server?: RunningCaddy;
   readonly validateError?: string;
-  readonly skip?: string;
 }
 
 function applyEdits(text: string, edits: readonly TextEdit[]): string {
@@ -127,7 +124,7 @@ function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out;
 }
 
-describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () => {
+describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? null : caddy.reason, () => {
   let http: RunningBackend;
   const prepared = new Map<string, Prepared>();
   const running: RunningCaddy[] = [];
@@ -206,10 +203,6 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
     const queue = all.filter((c) => !seen.has(c.name) && seen.add(c.name));
     const work = async () => {
       for (let c = queue.shift(); c; c = queue.shift()) {
-        if (c.skipReason) {
-          prepared.set(c.name, { model: null as unknown as HeaderRewriteModel, ports: [], skip: c.skipReason });
-          continue;
-        }
         prepared.set(c.name, await prepare(c));
       }
     };
@@ -252,7 +245,7 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
   for (const c of cases) {
     it(`${c.name}: simulated Set-Cookie lines equal Caddy's`, async (ctx) => {
       const p = prepared.get(c.name);
-      if (!p || p.skip) return ctx.skip(p?.skip ?? 'not prepared');
+      if (!p) throw new Error('not prepared');
       const refused = p.model.problems.filter((x) => x.ruleId === 'directive-invalid' || x.ruleId === 'include-unresolved' || x.ruleId === null).map((x) => x.message);
       if (refused.length > 0) {
         expect(p.validateError, `the linter says Caddy refuses it (${refused.join('; ')})`).toBeDefined();
@@ -261,21 +254,22 @@ describe.skipIf(!caddy.ok)(`Caddy ${installed}: simulator vs real server`, () =>
       }
       expect(p.validateError, 'caddy validate refuses the runnable configuration').toBeUndefined();
       const seen = await observe(p);
-      if (seen.length === 0) return ctx.skip('no endpoint the HTTP test backend serves unconditionally');
+      if (seen.length === 0) return skipRealServer(ctx, 'no endpoint the HTTP test backend serves unconditionally');
       if (process.env.LPC_DEBUG) for (const s of seen) console.log(c.name, s.endpoint.label, s.endpoint.requestPath, JSON.stringify(s.actual), JSON.stringify(s.predicted));
       for (const s of seen) expect(s.actual, `${s.endpoint.label} GET ${s.endpoint.requestPath}`).toEqual(s.predicted);
     }, 30_000);
 
-    // Fixtures have their .fixed files; the in-memory cases are fixed here.
-    if (!c.fixedOf && !c.name.startsWith('case: ')) continue;
+    // Fixtures have their .fixed files; the in-memory cases marked fixable are fixed here.
+    if (!c.fixedOf && !c.fixable) continue;
     it(`${c.name}: ${c.fixedOf ? 'the .fixed file' : 'the --fix output'} passes caddy validate and stops HttpOnly on XSRF cookies, keeping everything else`, async (ctx) => {
       const before = prepared.get(c.name);
       const after = prepared.get(c.fixedOf ?? `${c.name} → fixed`);
-      if (!before?.server || !after || after.skip) return ctx.skip(after?.skip ?? before?.skip ?? (c.fixedOf ? 'not prepared' : 'no fix offered'));
-      expect(after.validateError, 'caddy validate refuses the fixed configuration').toBeUndefined();
-      const b = await observe(before, true);
-      const a = await observe(after, true);
-      if (b.length === 0) return ctx.skip('every endpoint depends on a matcher the test does not decide (a request header)');
+      expect(before?.server, 'the original configuration is served').toBeDefined();
+      expect(after, c.fixedOf ? 'the .fixed file is prepared' : 'the linter offers a fix').toBeDefined();
+      expect(after!.validateError, 'caddy validate refuses the fixed configuration').toBeUndefined();
+      const b = await observe(before!, true);
+      const a = await observe(after!, true);
+      if (b.length === 0) return skipRealServer(ctx, 'every endpoint depends on a matcher the test does not decide');
       expect(a.map((x) => `${x.endpoint.label} ${x.endpoint.requestPath}`)).toEqual(b.map((x) => `${x.endpoint.label} ${x.endpoint.requestPath}`));
       const catalog = createCatalog();
       let xsrfFixed = 0;
@@ -306,7 +300,7 @@ const RE2_PATTERNS = [
   'a{1001}', '\\e', '\\K', '\\G', '\\h', '\\x{41}', '(?m)^a$', '(?#comment)', '(?|a)', 'a{,3}', '\\0101', '\\cA',
 ];
 
-describe.skipIf(!caddy.ok)(`Caddy ${installed}: RE2 refusals agree with caddy validate`, () => {
+describeRealServer(`Caddy ${installed}: RE2 refusals agree with caddy validate`, caddy.ok ? null : caddy.reason, () => {
   it.each(RE2_PATTERNS)('%s', (pattern) => {
     const dir = makeDir();
     const config = { apps: { http: { servers: { s: { listen: ['127.0.0.1:1'], routes: [{ handle: [{ handler: 'headers', response: { replace: { 'Set-Cookie': [{ search_regexp: pattern, replace: 'x' }] } } }] }] } } } } };

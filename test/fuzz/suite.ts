@@ -3,7 +3,7 @@
  * and truncation of the examples at every position class, all through {@link checkProject}.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/model/header-rewrite.js';
 import { fuzzParams, fuzzTimeout } from './config.js';
 import { seedsFor } from './corpus.js';
@@ -50,8 +50,13 @@ export function describeDialectFuzz(spec: DialectFuzz): void {
     );
 
     it('the examples truncated before and after every class of character keep every invariant', () => {
-      for (const seed of seedsFor(dialect).filter((s) => s.name.startsWith('examples/'))) {
-        for (const cut of truncations(seed.bytes)) {
+      const examples = seedsFor(dialect).filter((s) => s.name.startsWith('examples/'));
+      // Not vacuous: every dialect has a bundled example, and each yields cuts.
+      expect(examples.length, `no examples/ seed for ${dialect}`).toBeGreaterThan(0);
+      for (const seed of examples) {
+        const cuts = truncations(seed.bytes);
+        expect(cuts.length, `${seed.name} yields no truncation`).toBeGreaterThan(0);
+        for (const cut of cuts) {
           const target = targetPath(dialect, seed.basename);
           try {
             checkProject({ files: { [target]: cut.bytes }, targets: [target], dialect });

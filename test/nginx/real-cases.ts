@@ -28,6 +28,8 @@ export const REAL_CASES: readonly RealCase[] = [
   loc('path hack and flags in one pass', 'proxy_cookie_path / "/; HTTPOnly";\nproxy_cookie_flags ~ httponly secure;'),
   loc('domain literal and regex', 'proxy_cookie_domain .EXAMPLE.com .new.test;\nproxy_cookie_domain ~^(.*)\\.org$ $1.net;'),
   loc('domain injection', 'proxy_cookie_domain example.com "example.com; HttpOnly";'),
+  loc('flags from a variable, and from an empty one', 'set $lpc_empty "";\nproxy_cookie_flags JSESSIONID $lpc_empty;\nproxy_cookie_flags ~ $lpc_empty secure;'),
+  loc('every path and domain attribute of a line is rewritten', 'proxy_cookie_path /app /moved;\nproxy_cookie_path /other /elsewhere;\nproxy_cookie_domain example.com moved.test;'),
   loc('add_header Set-Cookie', 'add_header Set-Cookie "lpc_added=1; Path=/";\nadd_header X-Other 1;\nadd_header Set-Cookie "lpc_always=1" always;\nadd_header Set-Cookie "";'),
   loc('proxy_hide_header Set-Cookie', 'proxy_hide_header Set-Cookie;\nadd_header Set-Cookie "only=1";'),
   loc('proxy_pass_header undoes hiding', 'proxy_hide_header Set-Cookie;\nproxy_pass_header Set-Cookie;'),

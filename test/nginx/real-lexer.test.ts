@@ -3,14 +3,14 @@
  * (message and line) must be the linter's first syntax problem, or both must accept the file.
  * Messages the linter extends with a hint must start with nginx's wording.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import { createSourceFile, positionAt } from '../../src/source.js';
 import { makePrefix, nginxVersion, removePrefixes, testConfig, writeFiles } from '../servers/nginx.js';
 import { memoryIO } from './memory-io.js';
+import { describeRealServer } from '../helpers/skips.js';
 
 const nginx = nginxVersion();
-if (!nginx.ok) console.warn(`[nginx lexer oracle] skipped: ${nginx.reason}`);
 
 const HTTP = 'events {}\nhttp {\n    client_body_temp_path tmp/b; proxy_temp_path tmp/p; fastcgi_temp_path tmp/f; uwsgi_temp_path tmp/u; scgi_temp_path tmp/s;\n';
 
@@ -46,7 +46,7 @@ function nginxError(output: string): { message: string; line: number } | null {
   return m ? { message: m[1]!, line: Number(m[2]) } : null;
 }
 
-describe.skipIf(!nginx.ok)('nginx -t agrees with the linter', () => {
+describeRealServer('nginx -t agrees with the linter', nginx.ok ? null : nginx.reason, () => {
   afterAll(removePrefixes);
   for (const [name, text] of CASES) {
     it(name, () => {

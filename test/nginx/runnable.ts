@@ -19,6 +19,9 @@ export interface Ports {
   readonly listen: number;
   readonly http: number;
   readonly fastcgi: number;
+  /** uwsgi and SCGI test backends; without them `uwsgi_pass`/`scgi_pass` point at the discard port. */
+  readonly uwsgi?: number;
+  readonly scgi?: number;
 }
 
 export interface RunnableConfig {
@@ -42,7 +45,9 @@ function passTarget(name: string, ports: Ports): string | undefined {
     case 'fastcgi_pass':
       return `127.0.0.1:${ports.fastcgi}`;
     case 'uwsgi_pass':
+      return `127.0.0.1:${ports.uwsgi ?? 9}`;
     case 'scgi_pass':
+      return `127.0.0.1:${ports.scgi ?? 9}`;
     case 'grpc_pass':
       return '127.0.0.1:9';
     default:
@@ -61,22 +66,28 @@ function argsRange(d: Directive): { start: number; end: number } {
 export function runnable(model: HeaderRewriteModel, ports: Ports, serverName: string, prefix: string): RunnableConfig | { skip: string } {
   const info = nginxInfo(model);
   if (!info) return { skip: 'not an nginx model' };
-  if (info.tree.files.size > 1 || info.tree.dump) return { skip: 'the configuration spans several files' };
+  if (info.tree.dump) return { skip: 'the configuration is an nginx -T dump' };
   if (model.problems.some((p) => p.ruleId === null)) return { skip: 'the configuration has a syntax error' };
   const file = model.files.get(model.root)!;
-  const edits: TextEdit[] = [];
   const modules = new Set<NginxModule>();
   const anyPass = info.levels.some((l) => l.backends.length > 0);
   const passLine = `proxy_pass http://127.0.0.1:${ports.http};`;
   const listenLine = `listen 127.0.0.1:${ports.listen};`;
-  const del = (d: Directive) => edits.push({ file: file.path, start: d.span.start, end: d.span.end, text: '' });
+  const textOf = (path: string) => model.files.get(path)?.text;
 
   const servers = info.levels.filter((l) => l.kind === 'server' && l.directive).map((l) => l.directive!);
   const hostOf = (e: NginxEndpoint) => {
     const server = chainOf(e.level).find((l) => l.kind === 'server' && l.directive);
     return server ? serverHost(servers.indexOf(server.directive!)) : 'lpc-default';
   };
-  const visit = (directives: readonly Directive[], parent: Directive | null) => {
+  // Edits of the last pass below, by file (a level may come from an included file).
+  const late = new Map<string, TextEdit[]>();
+  /**
+   * The edits of one file; an `include` that nginx resolved is replaced by the edited text of the
+   * files it includes, so that the runnable configuration is one file with the same directives.
+   */
+  const visit = (directives: readonly Directive[], parent: Directive | null, path: string, edits: TextEdit[]) => {
+    const del = (d: Directive) => edits.push({ file: path, start: d.span.start, end: d.span.end, text: '' });
     let listenSeen = false;
     for (const d of directives) {
       const name = d.name.value;
@@ -85,12 +96,20 @@ export function runnable(model: HeaderRewriteModel, ports: Ports, serverName: st
         continue;
       }
       if (name === 'include') {
-        if (!(d.args[0]?.value.startsWith('/') && existsSync(d.args[0].value))) del(d);
+        const inlined = (d.included ?? []).map((inc) => {
+          const text = textOf(inc.textFile);
+          if (text === undefined) throw new Error(`runnable: no text for ${inc.textFile}`);
+          const sub = [...(late.get(inc.textFile) ?? [])];
+          visit(inc.directives, parent, inc.textFile, sub);
+          return applyEdits(text, sub);
+        });
+        if (inlined.length > 0) edits.push({ file: path, start: d.span.start, end: d.span.end, text: `\n${inlined.join('\n')}\n` });
+        else if (!(d.args[0]?.value.startsWith('/') && existsSync(d.args[0].value))) del(d);
         continue;
       }
       if (name === 'listen' && d.args.length > 0) {
         if (listenSeen || (parent === null && info.context === 'server')) del(d);
-        else edits.push({ file: file.path, ...argsRange(d), text: `127.0.0.1:${ports.listen}` });
+        else edits.push({ file: path, ...argsRange(d), text: `127.0.0.1:${ports.listen}` });
         listenSeen = true;
         continue;
       }
@@ -99,46 +118,49 @@ export function runnable(model: HeaderRewriteModel, ports: Ports, serverName: st
         continue;
       }
       if (name === 'server' && parent?.name.value === 'upstream' && d.args.length > 0) {
-        edits.push({ file: file.path, ...argsRange(d), text: `127.0.0.1:${ports.http}` });
+        edits.push({ file: path, ...argsRange(d), text: `127.0.0.1:${ports.http}` });
         continue;
       }
       const target = passTarget(name, ports);
       if (target && d.args.length === 1) {
-        edits.push({ file: file.path, start: d.args[0]!.span.start, end: d.args[0]!.span.end, text: target });
-        // The FastCGI backend reads the cookies to send from QUERY_STRING.
-        if (name === 'fastcgi_pass') edits.push({ file: file.path, start: d.span.end, end: d.span.end, text: ' fastcgi_param QUERY_STRING $query_string;' });
+        edits.push({ file: path, start: d.args[0]!.span.start, end: d.args[0]!.span.end, text: target });
+        // The FastCGI, uwsgi and SCGI backends read the cookies to send from QUERY_STRING.
+        const param = { fastcgi_pass: 'fastcgi_param', uwsgi_pass: 'uwsgi_param', scgi_pass: 'scgi_param' }[name];
+        if (param) edits.push({ file: path, start: d.span.end, end: d.span.end, text: ` ${param} QUERY_STRING $query_string;` });
         continue;
       }
       if (name === 'header_filter_by_lua_file' && d.args[0] && !d.args[0].value.startsWith('/')) {
         // lua-nginx-module resolves relative paths against nginx's prefix, which is the test's own.
-        edits.push({ file: file.path, start: d.args[0].span.start, end: d.args[0].span.end, text: join(info.tree.prefix, d.args[0].value) });
+        edits.push({ file: path, start: d.args[0].span.start, end: d.args[0].span.end, text: join(info.tree.prefix, d.args[0].value) });
       }
       if (name === 'more_set_headers' || name === 'more_clear_headers') modules.add('headers-more');
       if (/_by_lua(?:_block|_file)?$/.test(name)) modules.add('lua');
       if (d.block) {
-        visit(d.block.children, d);
+        visit(d.block.children, d, path, edits);
         if (name === 'server' && parent?.name.value !== 'upstream') {
           // A name of its own, so that several servers sharing a name still get their own requests.
           const own = `server_name ${serverHost(servers.indexOf(d))};`;
           const listen = d.block.children.some((c) => c.name.value === 'listen') ? '' : ` ${listenLine}`;
-          edits.push({ file: file.path, start: d.block.open.end, end: d.block.open.end, text: `${listen} ${own}` });
+          edits.push({ file: path, start: d.block.open.end, end: d.block.open.end, text: `${listen} ${own}` });
         }
       }
     }
   };
-  visit(info.tree.directives, null);
-
   // A configuration that reaches no backend is linted as if it proxied over HTTP; make it do so.
   const needsPass = (l: Level) => !anyPass && l.kind === 'location' && l.directive?.block;
+  const lateEdit = (e: TextEdit) => late.set(e.file, [...(late.get(e.file) ?? []), e]);
   if (!anyPass) {
     for (const l of info.levels) {
-      if (needsPass(l)) edits.push({ file: file.path, start: l.directive!.block!.open.end, end: l.directive!.block!.open.end, text: ` ${passLine}` });
-      const close = l.directive?.block?.close;
+      const block = l.directive?.block;
+      if (needsPass(l)) lateEdit({ file: block!.open.file, start: block!.open.end, end: block!.open.end, text: ` ${passLine}` });
+      const close = block?.close;
       if (l.kind === 'server' && close && !l.children.some((c) => c.kind === 'location')) {
-        edits.push({ file: file.path, start: close.start, end: close.start, text: `location / { ${passLine} }\n` });
+        lateEdit({ file: close.file, start: close.start, end: close.start, text: `location / { ${passLine} }\n` });
       }
     }
   }
+  const edits: TextEdit[] = [...(late.get(file.path) ?? [])];
+  visit(info.tree.directives, null, file.path, edits);
   const body = applyEdits(file.text, edits);
   const rootLevel = info.levels[0]!;
   const fallbackLocation = !anyPass && rootLevel.children.every((c) => c.kind !== 'location') ? `location / { ${passLine} }\n` : '';

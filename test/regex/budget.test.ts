@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { RegexBudgetError, compileRegex, type RegexOptions } from '../../src/regex/index.js';
 import { APACHE, ECMA, compile } from './helpers.js';
+import { timeLimit } from '../helpers/time.js';
 
 function budgetError(pattern: string, subject: string, options: RegexOptions): RegexBudgetError {
   try {
@@ -20,7 +21,7 @@ describe('catastrophic backtracking', () => {
   it('^(a+)+$ on a long run of a followed by ! throws quickly instead of hanging', () => {
     const started = performance.now();
     const e = budgetError('^(a+)+$', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', APACHE);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(timeLimit(1000));
     expect(e.pattern).toBe('^(a+)+$');
     expect(e.message).toMatch(/budget of 100000 steps/);
   });

@@ -3,21 +3,18 @@
  * nginx link against): generated patterns with a fixed seed plus a hand-picked corpus, all run
  * through ONE pcre2test process. Skipped, with a notice, when pcre2test is not installed.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { toByteString } from '../../src/regex/index.js';
 import { COOKIE_VALUES, CORPUS_PATTERNS } from './corpus.js';
 import { generateCases, runDifferential, type GeneratedCase } from './pcre-differential.js';
 import { findPcre2test, pcre2testVersion } from './pcre2test.js';
+import { describeRealServer } from '../helpers/skips.js';
 
 const SEED = 20240611;
 const GENERATED = 1000;
 
 const available = findPcre2test() !== null;
-if (!available) {
-  console.warn('pcre2test not found (Debian: apt-get install pcre2-utils); PCRE differential tests are SKIPPED');
-}
-
-describe.skipIf(!available)('PCRE flavor vs pcre2test', () => {
+describeRealServer('PCRE flavor vs pcre2test', available ? null : 'pcre2test is not installed (Debian: apt-get install pcre2-utils)', () => {
   it('reports the library version it compares with', () => {
     expect(pcre2testVersion()).toMatch(/PCRE2 version 10\.\d+/);
   });

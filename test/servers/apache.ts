@@ -2,7 +2,8 @@
  * A real Apache httpd (Debian's apache2) for tests: its own ServerRoot, PidFile, ErrorLog and
  * cgid socket in a temporary directory, listening on a free loopback port, loading only what the
  * tests need from /usr/lib/apache2/modules, in front of the backends of backend.ts (HTTP through
- * `ProxyPass`, FastCGI through `ProxyPass fcgi://`, CGI through `ScriptAlias`).
+ * `ProxyPass`, FastCGI, AJP, SCGI and uwsgi through `ProxyPass fcgi://` and the like, CGI through
+ * `ScriptAlias`).
  *
  * Cases are name-based virtual hosts of ONE server (`Host: <name>`), so a suite of hundreds of
  * cases starts Apache once.
@@ -12,7 +13,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fetchCookies, startFastCgiBackend, startHttpBackend, writeCgiScript, type FetchedResponse, type RunningBackend } from './backend.js';
+import { fetchCookies, startAjpBackend, startFastCgiBackend, startHttpBackend, startScgiBackend, startUwsgiBackend, writeCgiScript, type FetchedResponse, type RunningBackend } from './backend.js';
 
 export const MODULES_DIR = '/usr/lib/apache2/modules';
 
@@ -23,6 +24,9 @@ const MODULES: readonly [string, string][] = [
   ['proxy_module', 'mod_proxy.so'],
   ['proxy_http_module', 'mod_proxy_http.so'],
   ['proxy_fcgi_module', 'mod_proxy_fcgi.so'],
+  ['proxy_ajp_module', 'mod_proxy_ajp.so'],
+  ['proxy_scgi_module', 'mod_proxy_scgi.so'],
+  ['proxy_uwsgi_module', 'mod_proxy_uwsgi.so'],
   ['cgid_module', 'mod_cgid.so'],
   ['alias_module', 'mod_alias.so'],
   ['env_module', 'mod_env.so'],
@@ -64,14 +68,16 @@ export function preamble(root: string, port: number): string {
 export interface Backends {
   readonly http: RunningBackend;
   readonly fcgi: RunningBackend;
+  readonly ajp: RunningBackend;
+  readonly scgi: RunningBackend;
+  readonly uwsgi: RunningBackend;
   /** Directory holding the CGI script, as `lpc.cgi` and `lpc`. */
   readonly cgiDir: string;
   close(): Promise<void>;
 }
 
 export async function startBackends(root: string): Promise<Backends> {
-  const http = await startHttpBackend();
-  const fcgi = await startFastCgiBackend();
+  const [http, fcgi, ajp, scgi, uwsgi] = await Promise.all([startHttpBackend(), startFastCgiBackend(), startAjpBackend(), startScgiBackend(), startUwsgiBackend()]);
   const cgiDir = join(root, 'cgi');
   mkdirSync(cgiDir, { recursive: true });
   chmodSync(cgiDir, 0o755);
@@ -80,10 +86,12 @@ export async function startBackends(root: string): Promise<Backends> {
   return {
     http,
     fcgi,
+    ajp,
+    scgi,
+    uwsgi,
     cgiDir,
     close: async () => {
-      await http.close();
-      await fcgi.close();
+      await Promise.all([http, fcgi, ajp, scgi, uwsgi].map((b) => b.close()));
     },
   };
 }

@@ -9,6 +9,10 @@
  * - HTTP: a Node server on 127.0.0.1 (for ProxyPass http://, proxy_pass).
  * - FastCGI: a minimal FastCGI responder on 127.0.0.1 (for ProxyPass fcgi://, fastcgi_pass).
  * - CGI: a python3 script written to disk (for ScriptAlias).
+ * - SCGI, uwsgi and AJP13: minimal responders on 127.0.0.1 (for ProxyPass scgi://, uwsgi://,
+ *   ajp:// and nginx's scgi_pass, uwsgi_pass). SCGI answers CGI-style (`Status:` header), as
+ *   python's flup or Ruby's scgi do; uwsgi answers with an HTTP status line, as uWSGI does; AJP
+ *   sends SEND_HEADERS with the header names spelled out, as Tomcat may.
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
@@ -153,6 +157,170 @@ export async function startFastCgiBackend(): Promise<RunningBackend> {
   });
   const port = await listen(server);
   return { port, close: closer(server, sockets) };
+}
+
+/** `?status=404` asks a backend for that status (default 200). */
+function statusOf(query: string): number {
+  return Number(/(?:^|&)status=(\d{3})/.exec(query)?.[1] ?? 200);
+}
+
+/**
+ * A TCP responder: `parse` reads the request from the bytes received so far (undefined: not
+ * complete yet) and returns the query string; `respond` turns the cookies to send into the reply.
+ * One request per connection, then the connection is closed.
+ */
+async function startTcpBackend(parse: (received: Buffer) => string | undefined, respond: (cookies: string[], status: number) => Buffer): Promise<RunningBackend> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let received = Buffer.alloc(0);
+    let answered = false;
+    socket.on('data', (chunk) => {
+      if (answered) return;
+      received = Buffer.concat([received, chunk]);
+      let query: string | undefined;
+      try {
+        query = parse(received);
+      } catch (e) {
+        socket.destroy(e as Error);
+        return;
+      }
+      if (query === undefined) return;
+      answered = true;
+      socket.end(respond(cookiesFromQuery(query), statusOf(query)));
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  const port = await listen(server);
+  return { port, close: closer(server, sockets) };
+}
+
+const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 302: 'Found', 404: 'Not Found', 500: 'Internal Server Error' };
+
+function headerBlock(cookies: readonly string[]): string {
+  return `Content-Type: text/plain\r\n${cookies.map((c) => `Set-Cookie: ${c}\r\n`).join('')}`;
+}
+
+/**
+ * SCGI (python.ca/scgi/protocol.txt): the request is a netstring of NUL-separated header pairs
+ * (`<len>:CONTENT_LENGTH\0<n>\0...,`) followed by the body; the reply is CGI output.
+ */
+export function startScgiBackend(): Promise<RunningBackend> {
+  return startTcpBackend(
+    (buf) => {
+      const colon = buf.indexOf(0x3a);
+      if (colon < 0) return undefined;
+      const len = Number(buf.subarray(0, colon).toString('latin1'));
+      if (!Number.isInteger(len)) throw new Error('SCGI: bad netstring length');
+      if (buf.length < colon + 1 + len + 1) return undefined;
+      const fields = buf.subarray(colon + 1, colon + 1 + len).toString('latin1').split('\0');
+      const headers = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) headers.set(fields[i]!, fields[i + 1]!);
+      if (buf.length < colon + 2 + len + Number(headers.get('CONTENT_LENGTH') ?? 0)) return undefined;
+      return headers.get('QUERY_STRING') ?? '';
+    },
+    (cookies, status) => Buffer.from(`Status: ${status} ${REASONS[status] ?? 'Status'}\r\n${headerBlock(cookies)}\r\nok\n`, 'utf8'),
+  );
+}
+
+/**
+ * uwsgi (uwsgi-docs Protocol.rst): a 4-byte header (modifier1, data size as uint16 LE,
+ * modifier2), then the variables as uint16-LE-length-prefixed key/value pairs; the reply is a
+ * whole HTTP response.
+ */
+export function startUwsgiBackend(): Promise<RunningBackend> {
+  return startTcpBackend(
+    (buf) => {
+      if (buf.length < 4) return undefined;
+      const size = buf.readUInt16LE(1);
+      if (buf.length < 4 + size) return undefined;
+      const vars = new Map<string, string>();
+      let i = 4;
+      while (i + 2 <= 4 + size) {
+        const kl = buf.readUInt16LE(i);
+        const key = buf.subarray(i + 2, i + 2 + kl).toString('latin1');
+        i += 2 + kl;
+        const vl = buf.readUInt16LE(i);
+        vars.set(key, buf.subarray(i + 2, i + 2 + vl).toString('latin1'));
+        i += 2 + vl;
+      }
+      return vars.get('QUERY_STRING') ?? '';
+    },
+    (cookies, status) => Buffer.from(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Status'}\r\n${headerBlock(cookies)}\r\nok\n`, 'utf8'),
+  );
+}
+
+/**
+ * AJP13 (tomcat.apache.org/connectors-doc/ajp/ajpv13a.html): reads the FORWARD_REQUEST packet
+ * (0x12 0x34, length, prefix 2) up to its attributes, where `query_string` (code 5) travels;
+ * answers SEND_HEADERS (4), SEND_BODY_CHUNK (3) and END_RESPONSE (5, no reuse).
+ */
+export function startAjpBackend(): Promise<RunningBackend> {
+  const packet = (payload: Buffer) => {
+    const head = Buffer.from([0x41, 0x42, 0, 0]);
+    head.writeUInt16BE(payload.length, 2);
+    return Buffer.concat([head, payload]);
+  };
+  const str = (s: string) => {
+    const b = Buffer.from(s, 'latin1');
+    const len = Buffer.alloc(2);
+    len.writeUInt16BE(b.length);
+    return Buffer.concat([len, b, Buffer.from([0])]);
+  };
+  const u16 = (n: number) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(n);
+    return b;
+  };
+  return startTcpBackend(
+    (buf) => {
+      if (buf.length < 4) return undefined;
+      if (buf[0] !== 0x12 || buf[1] !== 0x34) throw new Error('AJP: bad packet magic');
+      const len = buf.readUInt16BE(2);
+      if (buf.length < 4 + len) return undefined;
+      const p = buf.subarray(4, 4 + len);
+      if (p[0] !== 2) throw new Error(`AJP: expected FORWARD_REQUEST, got ${p[0]}`);
+      let i = 2; // prefix code, method
+      const readString = (): string | null => {
+        const n = p.readUInt16BE(i);
+        i += 2;
+        if (n === 0xffff) return null;
+        const s = p.subarray(i, i + n).toString('latin1');
+        i += n + 1;
+        return s;
+      };
+      for (let k = 0; k < 5; k++) readString(); // protocol, req_uri, remote_addr, remote_host, server_name
+      i += 3; // server_port, is_ssl
+      const headers = p.readUInt16BE(i);
+      i += 2;
+      for (let k = 0; k < headers; k++) {
+        if (p[i] === 0xa0) i += 2;
+        else readString();
+        readString();
+      }
+      let query = '';
+      while (i < p.length && p[i] !== 0xff) {
+        const code = p[i++]!;
+        if (code === 0x0a) {
+          readString();
+          readString();
+        } else if (code === 0x0b) i += 2;
+        else {
+          const v = readString();
+          if (code === 0x05) query = v ?? '';
+        }
+      }
+      return query;
+    },
+    (cookies, status) => {
+      const headers = [['Content-Type', 'text/plain'], ...cookies.map((c) => ['Set-Cookie', c])] as const;
+      const sendHeaders = Buffer.concat([Buffer.from([4]), u16(status), str(REASONS[status] ?? 'Status'), u16(headers.length), ...headers.flatMap(([n, v]) => [str(n), str(v)])]);
+      const body = Buffer.from('ok\n');
+      const chunk = Buffer.concat([Buffer.from([3]), u16(body.length), body, Buffer.from([0])]);
+      return Buffer.concat([packet(sendHeaders), packet(chunk), packet(Buffer.from([5, 0]))]);
+    },
+  );
 }
 
 /** Writes an executable CGI script that answers like the HTTP backend. */

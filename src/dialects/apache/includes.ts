@@ -22,6 +22,7 @@
 import { posix } from 'node:path';
 import { isIoError, type ConfigIO } from '../../engine/io.js';
 import { fnmatchName, hasWildcard } from './fnmatch.js';
+import { mapPath, type PathMapping } from '../path-map.js';
 
 /** httpd's compiled-in ServerRoot on Debian (`HTTPD_ROOT`), used before any `ServerRoot` line. */
 export const DEFAULT_SERVER_ROOT = '/etc/apache2';
@@ -121,13 +122,19 @@ export interface IncludeContext {
   readonly rootDir: string;
   /** Directory of the file with the `Include` line. */
   readonly includingDir: string;
+  /** `--root`/`pathMap`: an absolute path they map is read only from its copy. */
+  readonly pathMap?: readonly PathMapping[];
 }
 
 /** The candidate absolute paths, best first (ServerRoot as httpd does, then the fallbacks). */
-function candidates(path: string, ctx: IncludeContext): string[] {
+function candidates(path: string, given: IncludeContext): string[] {
   const out: string[] = [];
+  // Under --root/pathMap, ServerRoot itself is read from its copy.
+  const ctx = { ...given, serverRoot: mapPath(given.serverRoot, given.pathMap ?? []) ?? given.serverRoot };
   const root = ctx.serverRoot.endsWith('/') ? ctx.serverRoot : `${ctx.serverRoot}/`;
   const copy = !ctx.serverRootGiven && !`${ctx.rootDir}/`.startsWith(root) && !`${ctx.io.realpath(ctx.rootDir)}/`.startsWith(root);
+  const mapped = posix.isAbsolute(path) ? mapPath(posix.normalize(path), ctx.pathMap ?? []) : undefined;
+  if (mapped !== undefined) return [mapped];
   if (posix.isAbsolute(path)) {
     const rerooted: string[] = [];
     for (const r of [ctx.serverRoot, DEFAULT_SERVER_ROOT]) {

@@ -20,6 +20,7 @@ export function buildApacheModel(rootPath: string, io: ConfigIO, options: Dialec
   const parsed = parseApache(rootPath, io, {
     ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
     ...(options.defines === undefined ? {} : { defines: options.defines }),
+    ...(options.pathMap === undefined ? {} : { pathMap: options.pathMap }),
   });
   const tree = buildScopes(parsed.nodes, rootPath);
   const facts = collectEnvFacts(tree.directives);

@@ -15,6 +15,7 @@ import type { CommentToken, Problem } from '../../model/header-rewrite.js';
 import type { SourceFile, Span } from '../../source.js';
 import { evaluateConditional, ModuleSet } from './conditionals.js';
 import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
+import type { PathMapping } from '../path-map.js';
 import { lineOffset, readLogicalLines, type LogicalLine } from './lexer.js';
 import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode } from './syntax.js';
 import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type Word } from './words.js';
@@ -63,6 +64,8 @@ export interface ParseOptions {
   readonly serverRoot?: string;
   /** `-D` defines and environment variables. */
   readonly defines?: Readonly<Record<string, string>>;
+  /** Where absolute include paths are read from (`--root`, `pathMap`). */
+  readonly pathMap?: readonly PathMapping[];
 }
 
 export interface ParsedConfig {
@@ -243,7 +246,7 @@ class Parser {
   }
 
   private includeContext(includingDir: string) {
-    return { io: this.io, serverRoot: this.serverRoot, serverRootGiven: this.options.serverRoot !== undefined, rootDir: this.rootDir, includingDir };
+    return { io: this.io, serverRoot: this.serverRoot, serverRootGiven: this.options.serverRoot !== undefined, rootDir: this.rootDir, includingDir, pathMap: this.options.pathMap ?? [] };
   }
 
   private include(node: DirectiveNode, optional: boolean): void {

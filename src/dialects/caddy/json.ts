@@ -6,7 +6,7 @@
  * ones that answer themselves (`static_response`, `file_server`...). A top-level route with a
  * `host` matcher is a site of its own (what the Caddyfile adapter produces for each site block).
  */
-import { childPath, JsonSyntaxError, parseJson, type JsonValue } from '../../config/json-positions.js';
+import { childPath, parseJsonc, type JsonValue } from '../../config/jsonc.js';
 import type { Condition, Problem } from '../../model/header-rewrite.js';
 import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyReplacement, type CaddyValueOp } from '../../model/ops/caddy-headers.js';
 import { compileRe2 } from '../../regex/re2.js';
@@ -61,12 +61,11 @@ export interface JsonReplaceSyntax {
 
 export function lowerCaddyJson(file: SourceFile): JsonLowered {
   const problems: Problem[] = [];
-  let parsed;
-  try {
-    parsed = parseJson(file.text);
-  } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
-    problems.push({ span: { file: file.path, start: e.offset, end: Math.min(e.offset + 1, file.text.length) }, message: `invalid JSON: ${e.message}`, ruleId: null });
+  // Caddy's own reader is strict JSON; comments and trailing commas are accepted here (the
+  // linter's one JSON reader) and left to Caddy to refuse.
+  const parsed = parseJsonc(file.text);
+  if ('problems' in parsed) {
+    for (const p of parsed.problems) problems.push({ span: { file: file.path, start: p.offset, end: Math.min(p.offset + 1, file.text.length) }, message: p.message, ruleId: null });
     return { sites: [], problems };
   }
   const spanAt = (path: string): Span => {

@@ -20,6 +20,7 @@ import { proxiesEverything } from './inbound.js';
 import { covers, readLevels, type Level } from './levels.js';
 import type { OutboundRuleDef, PreConditionDef } from './outbound.js';
 import { recordSource } from './op-sources.js';
+import { configurationOf } from './fragments.js';
 import { findParentConfigs } from './parents.js';
 import { unknownFacts } from './unknowns.js';
 import { attribute, parseXml, type XmlElement } from './xml.js';
@@ -36,14 +37,20 @@ interface ReadConfiguration {
 export function readConfiguration(source: SourceFile): ReadConfiguration {
   const doc = parseXml(source);
   if (!doc.root) return { configuration: null, comments: doc.comments, fatal: doc.fatal! };
-  if (doc.root.name !== 'configuration') {
+  const view = configurationOf(doc.root);
+  if (!view) {
     return {
       configuration: null,
       comments: doc.comments,
-      fatal: { span: doc.root.nameSpan, message: `The root element is <${doc.root.name}>, not <configuration>: this is not an IIS configuration file`, ruleId: null, severity: 'error' },
+      fatal: {
+        span: doc.root.nameSpan,
+        message: `The root element is <${doc.root.name}>, not <configuration> or an IIS section (<system.webServer>, <rewrite>, <outboundRules>, <rule>, <system.web>, <httpCookies>): this is not an IIS configuration file`,
+        ruleId: null,
+        severity: 'error',
+      },
     };
   }
-  return { configuration: doc.root, comments: doc.comments };
+  return { configuration: view.configuration, comments: doc.comments };
 }
 
 /** The levels of `levels` that apply under `target`, shallower first (stable for equal depth). */

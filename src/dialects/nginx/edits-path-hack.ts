@@ -21,7 +21,7 @@ import { arraySource, effectiveArray } from './effective.js';
 import { exclusionSelector, fileOf, insertAfter, replaceDirective } from './directive-edits.js';
 import { chainOf, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
-import type { NginxModelInfo } from './lower.js';
+import type { NginxEndpoint, NginxModelInfo } from './lower.js';
 import { nginxArg } from './quote.js';
 import { eolNear, lineAt, ownsLines } from './text-lines.js';
 import { atLeast, COOKIE_FLAGS_SINCE, formatVersion } from './version.js';
@@ -70,9 +70,7 @@ function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): { readonl
   if (level.flags !== undefined) return 'proxy_cookie_flags is already configured at the same level; merge the flags by hand';
   const key = entry.directive === 'proxy_cookie_path' ? 'paths' : 'domains';
   const cancel = new Map<Level, Directive>();
-  for (const ep of info.endpoints) {
-    const chain = chainOf(ep.level);
-    if (!chain.includes(level)) continue;
+  for (const ep of endpointsUnder(info, level)) {
     const source = arraySource(ep.level, 'flags');
     if (source && chainOf(source).includes(level) && source !== level) continue;
     const cookie = ep.pipeline.find((op): op is NginxProxyCookieOp => op instanceof NginxProxyCookieOp);
@@ -86,6 +84,24 @@ function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): { readonl
     if (effectiveArray(ep.level, 'flags')) return `${ep.label} already has proxy_cookie_flags; merge the flags by hand`;
   }
   return { cancelAfter: [...cancel.values()] };
+}
+
+const under = new WeakMap<NginxModelInfo, Map<Level, NginxEndpoint[]>>();
+
+/** The endpoints at or below a level, indexed once per model: a fix costs its scope, not the file. */
+function endpointsUnder(info: NginxModelInfo, level: Level): readonly NginxEndpoint[] {
+  let index = under.get(info);
+  if (!index) {
+    under.set(info, (index = new Map()));
+    for (const ep of info.endpoints) {
+      for (let l: Level | null = ep.level; l; l = l.parent) {
+        const list = index.get(l);
+        if (list) list.push(ep);
+        else index.set(l, [ep]);
+      }
+    }
+  }
+  return index.get(level) ?? [];
 }
 
 /** The last `name` directive written directly in the level's block. */

@@ -12,6 +12,7 @@ import { posix } from 'node:path';
 import { isIoError, type ConfigIO } from '../../engine/io.js';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
 import type { SourceFile } from '../../source.js';
+import { lintedTree, placeAbsolute, type PathMapping } from '../path-map.js';
 import { splitDump, type DumpSection } from './dump.js';
 import { expandGlob, isGlob, matchPath } from './glob.js';
 import { parseRegion, walkDirectives } from './parser.js';
@@ -53,7 +54,7 @@ export function fullName(prefix: string, name: string): string {
   return name.startsWith('/') ? posix.normalize(name) : posix.join(prefix, name);
 }
 
-export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: string): SourceTree {
+export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: string, placement: { pathMap?: readonly PathMapping[]; cwd?: string } = {}): SourceTree {
   const files = new Map<string, SourceFile>();
   const comments: CommentToken[] = [];
   const problems: Problem[] = [];
@@ -68,6 +69,7 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
   const sectionByPath = new Map<string, DumpSection>((sections ?? []).map((s) => [s.path, s]));
   const confPath = sections ? sections[0]!.path : rootPath;
   const prefix = prefixOption ? posix.resolve(io.cwd, prefixOption) : sections ? posix.dirname(confPath) : guessPrefix(rootPath, io);
+  const tree = sections ? undefined : lintedTree(rootPath, io, placement.cwd);
 
   const parseText = (source: SourceFile, start: number, end: number, stack: readonly string[]): Directive[] => {
     const region = parseRegion(source.text, source.path, start, end, source.encoding);
@@ -82,7 +84,24 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
     for (const d of walkDirectives(directives)) {
       if (d.name.value !== 'include' || d.terminator !== 'semicolon' || d.args.length !== 1) continue;
       const arg = d.args[0]!;
-      const target = fullName(prefix, arg.value);
+      let target = fullName(prefix, arg.value);
+      if (!sections && arg.value.startsWith('/')) {
+        const placed = placeAbsolute(target, rootPath, prefix, io, placement.pathMap ?? [], tree);
+        if (placed.kind === 'mapped' || placed.kind === 'same-layout') target = placed.path;
+        if (placed.kind === 'same-layout') {
+          problems.push({
+            span: arg.span,
+            message: `include "${arg.value}" leaves the linted tree; read from ${placed.path}, which has the same layout (say so with ${placed.from === '/' ? `--root ${placed.to}` : `"pathMap": {"${placed.from}": "${placed.to}"}`}).`,
+            ruleId: 'include-outside-tree',
+          });
+        } else if (placed.kind === 'outside') {
+          problems.push({
+            span: arg.span,
+            message: `include "${arg.value}" leaves the linted tree ${placed.tree} and reads this machine's files, not the repository's (map it with --root or "pathMap").`,
+            ruleId: 'include-outside-tree',
+          });
+        }
+      }
       const paths = isGlob(target) ? (sections ? [...sectionByPath.keys()].filter((p) => matchPath(target, p)) : expandGlob(target, io)) : [target];
       d.included = [];
       for (const path of paths) {

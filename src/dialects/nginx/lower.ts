@@ -114,7 +114,7 @@ function backendsOf(level: Level): Level['backends'] {
 }
 
 export function buildNginxModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
-  const tree = buildSourceTree(rootPath, io, options.prefix);
+  const tree = buildSourceTree(rootPath, io, options.prefix, options);
   const version = parseVersion(options.nginxVersion) ?? parseVersion(DEFAULT_NGINX_VERSION)!;
   const problems: Problem[] = [...tree.problems];
   const facts: LuaHeaderFilterFact[] = [];

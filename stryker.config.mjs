@@ -1,0 +1,67 @@
+// @ts-check
+/**
+ * Mutation testing (StrykerJS + its vitest runner): `npm run test:mutation`, or one file at a time,
+ * `npm run test:mutation -- --mutate src/engine/directives.ts`. Incremental: results are kept in
+ * reports/stryker-incremental.json and only mutants whose code or covering tests changed run
+ * again. Not part of `npm test` (a full run takes over an hour on two cores).
+ *
+ * Equivalent mutants — mutants no test can kill because the program behaves the same — are
+ * listed in EQUIVALENT below with a one-line reason each, matched by file and by the exact source
+ * text of the mutated node (so they survive line shifts), and reported as "Ignored".
+ */
+import { declareValuePlugin, PluginKind } from '@stryker-mutator/api/plugin';
+
+/**
+ * Equivalent mutants: every mutant of the node whose source text is `code` in `file` is ignored
+ * (a node's mutants that tests do kill are then not counted either; list only nodes whose
+ * surviving mutants are all equivalent).
+ * @type {ReadonlyArray<{ file: string; code: string; reason: string }>}
+ */
+const EQUIVALENT = [
+  // src/engine/directives.ts
+  { file: 'src/engine/directives.ts', code: 'at < 0', reason: 'parse() only accepts a comment whose text starts with "lint-proxy-config-", and the comment markers (#, <!--) come before it, so at > 0' },
+  { file: 'src/engine/directives.ts', code: 'directives.length === 0', reason: 'a shortcut: without directives the general path also keeps every message in order and suppresses nothing' },
+  { file: 'src/engine/directives.ts', code: '[...active].sort((a, b) => a.comment.span.start - b.comment.span.start)', reason: 'every dialect hands its comments over in source order, so the sort never moves one' },
+  { file: 'src/engine/directives.ts', code: 'd.comment.span.start > m.span.start', reason: 'a message never starts on the first character of a comment, so > and >= agree' },
+  { file: 'src/engine/directives.ts', code: "by.rules.length === 0 ? '*' : ruleId", reason: 'a rule-less directive is idle exactly when its used set is empty, whatever was added to it' },
+];
+
+/** @param {any} path a babel NodePath */
+function equivalentReason(path) {
+  const file = String(path.hub?.file?.opts?.filename ?? '').replaceAll('\\', '/');
+  const code = path.hub?.file?.code;
+  const { start, end } = path.node;
+  if (typeof code !== 'string' || typeof start !== 'number' || typeof end !== 'number') return undefined;
+  const text = code.slice(start, end);
+  return EQUIVALENT.find((e) => (file === '' || file.endsWith(e.file)) && text === e.code)?.reason;
+}
+
+export const strykerPlugins = [declareValuePlugin(PluginKind.Ignore, 'equivalent-mutants', { shouldIgnore: equivalentReason })];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.stryker.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner', import.meta.url],
+  ignorers: ['equivalent-mutants'],
+  mutate: [
+    'src/model/ops/*.ts',
+    'src/model/simulate.ts',
+    'src/engine/fix.ts',
+    'src/engine/directives.ts',
+    'src/engine/proof.ts',
+    'rules/xsrf-cookie-httponly/index.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  concurrency: 1,
+  timeoutMS: 60_000,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};

@@ -1,0 +1,129 @@
+/**
+ * The fix loop (src/engine/fix.ts) with rules written for the test, so that each of its exits is
+ * reached on purpose: a cycle stops the loop, a fix undone by a later pass leaves the file
+ * unchanged, the loop stops after MAX_FIX_PASSES, overlapping fixes wait for the next pass, a fix
+ * spanning two files is not applied, and a fix that would make the file parse worse is never
+ * written (the proof refuses it before the loop's own restore could be needed).
+ */
+import { describe, expect, it } from 'vitest';
+import { createCatalog } from '../../src/cookies/catalog.js';
+import { apacheDialect } from '../../src/dialects/apache/index.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import type { TextEdit } from '../../src/engine/edits.js';
+import { fixProject, MAX_FIX_PASSES } from '../../src/engine/fix.js';
+import type { LintSettings } from '../../src/engine/lint.js';
+import { defineRule, type Rule, type RuleContext } from '../../src/engine/rule.js';
+import { memoryIO } from '../harness/memory-io.js';
+
+const PATH = '/etc/apache2/site.conf';
+const OTHER = '/etc/apache2/other.conf';
+
+const VHOST = ['<VirtualHost *:80>', '    ProxyPass / http://127.0.0.1:8080/', '    Header set X-Frame-Options DENY', '    # A', '</VirtualHost>', ''].join('\n');
+
+/**
+ * A rule reporting, for the root file's text, the fixes `propose` returns (one finding each).
+ * Findings sit at the start of the file, away from what the fixes write, so that the proof's
+ * "the finding is gone" holds for a rule that keeps asking for changes.
+ */
+function testRule(id: string, propose: (text: string, path: string) => TextEdit[][]): Rule {
+  return defineRule({
+    meta: { id, severity: 'error', fixable: true, dialects: ['apache'], description: 'test rule.' },
+    check(ctx: RuleContext) {
+      const file = ctx.model.files.get(ctx.model.root);
+      if (!file) return;
+      for (const edits of propose(file.text, file.path)) {
+        ctx.report({ span: { file: file.path, start: 0, end: 1 }, message: `${id} wants a change.`, fix: { exempt: [], candidates: () => [{ edits, description: id }] } });
+      }
+    },
+  });
+}
+
+function settings(rules: Rule[]): LintSettings {
+  return { rules, catalog: createCatalog(), options: { nginxVersion: DEFAULT_NGINX_VERSION }, wantFixes: true };
+}
+
+function fix(files: Record<string, string>, rules: Rule[], target = PATH) {
+  return fixProject([{ path: target, dialect: 'apache' }], memoryIO(files), () => apacheDialect, settings(rules));
+}
+
+const insert = (path: string, at: number, text: string): TextEdit => ({ file: path, start: at, end: at, text });
+const replace = (path: string, text: string, from: string, to: string): TextEdit => {
+  const at = text.indexOf(from);
+  return { file: path, start: at, end: at + from.length, text: to };
+};
+
+describe('the fix loop', () => {
+  it('applies a fix, re-lints, and stops when nothing is left to fix', () => {
+    const rule = testRule('to-b', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '# B')]] : []));
+    const out = fix({ [PATH]: VHOST }, [rule]);
+    expect(out.fixed.get(PATH)?.text).toBe(VHOST.replace('# A', '# B'));
+    expect(out.passes).toBe(1);
+    expect(out.reverted).toEqual([]);
+    expect(out.lint.results.flatMap((r) => r.messages)).toEqual([]);
+  });
+
+  it('never writes a fix that makes the file parse worse: the proof refuses it, the finding says why', () => {
+    // Opening a section that is never closed: httpd refuses the file.
+    const rule = testRule('breaker', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '<Location /x>')]] : []));
+    const out = fix({ [PATH]: VHOST }, [rule]);
+    expect(out.fixed.size).toBe(0);
+    expect(out.reverted).toEqual([]);
+    const messages = out.lint.results.flatMap((r) => r.messages);
+    expect(messages.map((m) => [m.ruleId, m.fatal ?? false])).toEqual([['breaker', false]]);
+  });
+
+  it('keeps a fix in a file that was already broken when the fix breaks nothing more', () => {
+    const broken = `${VHOST}<Location /open>\n`;
+    const rule = testRule('to-b', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '# B')]] : []));
+    const out = fix({ [PATH]: broken }, [rule]);
+    expect(out.reverted).toEqual([]);
+    expect(out.fixed.get(PATH)?.text).toBe(broken.replace('# A', '# B'));
+    expect(out.lint.results.flatMap((r) => r.messages).filter((m) => m.fatal)).toHaveLength(1);
+  });
+
+  it('stops on a cycle, and a file a later pass changed back counts as unchanged', () => {
+    const rule = testRule('toggle', (text, path) => [[text.includes('# A') ? replace(path, text, '# A', '# B') : replace(path, text, '# B', '# A')]]);
+    const out = fix({ [PATH]: VHOST }, [rule]);
+    // Pass 1: A → B; pass 2: B → A (the original text again); pass 3 would give B, already seen.
+    expect(out.passes).toBe(2);
+    expect(out.fixed.size).toBe(0);
+    expect(out.reverted).toEqual([]);
+  });
+
+  it(`stops after ${MAX_FIX_PASSES} passes when every pass has something to fix`, () => {
+    const rule = testRule('grow', (text, path) => [[insert(path, text.length, '#\n')]]);
+    const out = fix({ [PATH]: VHOST }, [rule]);
+    expect(out.passes).toBe(MAX_FIX_PASSES);
+    expect(out.fixed.get(PATH)?.text).toBe(VHOST + '#\n'.repeat(MAX_FIX_PASSES));
+    // The finding is still there after the last pass.
+    expect(out.lint.results.flatMap((r) => r.messages).map((m) => m.ruleId)).toEqual(['grow']);
+  });
+
+  it('applies overlapping fixes one per pass, in source order', () => {
+    const rule = testRule('two', (text, path) => {
+      const out: TextEdit[][] = [];
+      if (text.includes('# A')) out.push([replace(path, text, '# A', '# B')]);
+      if (text.includes('# A')) out.push([replace(path, text, '# A', '# C')]);
+      if (text.includes('X-Frame-Options')) out.push([replace(path, text, 'X-Frame-Options', 'X-Content-Type-Options')]);
+      return out;
+    });
+    const out = fix({ [PATH]: VHOST }, [rule]);
+    // "# B" comes first and wins; "# C" overlaps it and is dropped; the rename does not overlap.
+    expect(out.fixed.get(PATH)?.text).toBe(VHOST.replace('# A', '# B').replace('X-Frame-Options', 'X-Content-Type-Options'));
+  });
+
+  it('does not apply a fix whose edits span two files, nor an empty one', () => {
+    const rule = testRule('spread', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '# B'), insert(OTHER, 0, '# x\n')], []].filter((e) => e.length > 0) : []));
+    const out = fix({ [PATH]: VHOST, [OTHER]: '' }, [rule]);
+    expect(out.fixed.size).toBe(0);
+    expect(out.passes).toBe(0);
+    expect(out.lint.results.flatMap((r) => r.messages).map((m) => m.ruleId)).toEqual(['spread']);
+  });
+
+  it('keeps the line endings of the file it edits', () => {
+    const crlf = VHOST.replace(/\n/g, '\r\n');
+    const rule = testRule('lines', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '# B\n    # C')]] : []));
+    const out = fix({ [PATH]: crlf }, [rule]);
+    expect(out.fixed.get(PATH)?.text).toBe(crlf.replace('# A', '# B\r\n    # C'));
+  });
+});
