@@ -191,4 +191,24 @@ http://127.0.0.1:{{PORT}} {
 }
 `,
   },
+  {
+    name: 'caddyfile: handle blocks are exclusive even when the first one does not answer',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\thandle /app/* {
+\t\theader {
+\t\t\tSet-Cookie "^(.*)$" "$1; in-app"
+\t\t\tdefer
+\t\t}
+\t}
+\thandle {
+\t\theader {
+\t\t\tSet-Cookie "^(.*)$" "$1; fallback"
+\t\t\tdefer
+\t\t}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];

@@ -294,6 +294,8 @@ function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean
   }
   const ordered = sort ? sortDirectives(items, scope.order) : items;
   const routes: IrRoute[] = [];
+  // The handle blocks of one list are one group (taken before nested lists number theirs).
+  const groupId = scope.seq.n++;
   for (const { directive, node } of ordered) {
     const { match, rest } = extractMatcher(scope, node);
     let handle: IrHandler[] = [];
@@ -320,9 +322,8 @@ function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean
         if (TERMINALS.has(directive)) handle = [{ kind: 'respond', label: labelOf(scope.ctx, node, node.args), span: node.span }];
     }
     if (handle.length === 0) continue;
-    routes.push({ match, handle, terminal: false, ...(group ? { group: `${group}#${scope.seq.n}` } : {}) });
+    routes.push({ match, handle, terminal: false, ...(group ? { group: `${group}#${groupId}` } : {}) });
   }
-  scope.seq.n++;
   return routes;
 }
 
