@@ -6,14 +6,16 @@
 //   - linear growth: 2,000 vs 20,000 servers (ratio of times, target ≤ 12×)
 //   - a tree of 10,000 small files: all cores vs one (LPC_WORKERS=1)
 //   - one small file vs a bare `node -e 0`
+//   - the language server: start-up and first diagnostics on a 1,000-line config (budget 1 s)
 //
 // Wall time is the median of several runs; peak memory is the peak resident set size (VmHWM)
 // of the process, sampled from /proc. Options: --quick (fewer runs), --keep (keep the files).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin/lint-proxy-config.js');
@@ -162,6 +164,32 @@ async function measure(cmd, args, env) {
   return { ...median, peakMb: Math.max(...runs.map((r) => r.peakMb)) };
 }
 
+/**
+ * `lint-proxy-config lsp` as an editor starts it: spawn, initialize, open the file, and the time
+ * until its first diagnostics arrive (what a user waits for after opening a file).
+ */
+async function lspFirstDiagnostics(file) {
+  const rpc = createRequire(import.meta.url)('vscode-jsonrpc/node');
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const uri = pathToFileURL(file).href;
+  const first = new Promise((resolve) => connection.onNotification('textDocument/publishDiagnostics', (p) => p.uri === uri && resolve(p)));
+  connection.listen();
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
+  await connection.sendNotification('initialized', {});
+  await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'apacheconf', version: 1, text: readFileSync(file, 'utf8') } });
+  const published = await first;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await connection.sendRequest('shutdown');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await connection.sendNotification('exit');
+  await exited;
+  connection.dispose();
+  if (published.diagnostics.length === 0) throw new Error('the language server published no diagnostics for the bench config');
+  return seconds;
+}
+
 // Default flags: no --max-file-size (the default accommodates these files), compact output.
 const lint = (args, env) => measure(process.execPath, [BIN, ...args, '--format', 'compact', '--no-config', '--output-file', '/dev/null'], env);
 
@@ -270,6 +298,14 @@ try {
   const bare = await measure(process.execPath, ['-e', '0']);
   const one = await lint([small]);
   results.push({ name: 'one small file vs node -e 0', ours: one.seconds, theirs: bare.seconds, unit: 's', target: 1.5, label: ['lint', 'node -e 0'] });
+
+  const editorFile = join(dir, 'editor.conf');
+  writeFileSync(editorFile, apacheConfig(48));
+  const lines = readFileSync(editorFile, 'utf8').split('\n').length - 1;
+  const lspRuns = [];
+  for (let i = 0; i < RUNS; i++) lspRuns.push(await lspFirstDiagnostics(editorFile));
+  lspRuns.sort((a, b) => a - b);
+  results.push({ name: `language server: start + first diagnostics, ${lines.toLocaleString('en')}-line config`, ours: lspRuns[Math.floor(lspRuns.length / 2)], theirs: 1, unit: 's', target: 1, label: ['', 'budget'] });
 
   console.log(row(['measure', 'lint-proxy-config', 'reference', 'ratio', 'target', 'met']));
   console.log(row(['---', '---', '---', '---', '---', '---']));

@@ -3,12 +3,14 @@
 // dialect is linted). Startup time is a product feature (issue: one small file within 1.5× of a
 // bare `node -e 0`). Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * commander requires node:child_process at load time only to run git-style external
@@ -50,6 +52,46 @@ const precompiledValidator = {
 };
 
 const standaloneCode = standaloneModule.default;
+
+/**
+ * The language server (src/lsp/) is its own bundle, dist/lsp.cjs, which the CLI bundle requires
+ * only when the `lsp` command runs: a lint never parses its code or vscode-languageserver's.
+ */
+const lspApart = {
+  name: 'lsp-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lsp\/server\.js$/ }, (args) => (args.importer.endsWith('src/cli.ts') ? { path: 'lsp-bundle', namespace: 'lpc-lsp' } : undefined));
+    // Loads the file next to the bundle (the start script runs the bundle in a vm.Script, where
+    // import() of a file is not available) with its V8 code cache, as the start script loads the CLI.
+    b.onLoad({ filter: /.*/, namespace: 'lpc-lsp' }, () => ({
+      contents: LOAD_LSP,
+      loader: 'js',
+    }));
+  },
+};
+
+const LOAD_LSP = `
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const Module = require('node:module');
+const file = path.join(__dirname, 'lsp.cjs');
+const source = fs.readFileSync(file, 'utf8');
+const id = /^\\/\\/ lpc-build:([0-9a-f]+)/.exec(source)?.[1];
+const cacheFile = id ? path.join(__dirname, 'lsp-' + id + '.cache') : undefined;
+let cachedData;
+try {
+  if (cacheFile) cachedData = fs.readFileSync(cacheFile);
+} catch {}
+const script = new vm.Script(Module.wrap(source), { filename: file, cachedData, importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+const mod = new Module(file, module);
+mod.filename = file;
+mod.paths = Module._nodeModulePaths(__dirname);
+script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, __dirname);
+mod.loaded = true;
+if (process.env.LPC_WRITE_LSP_CODE_CACHE === '1' && cacheFile) process.on('exit', () => fs.writeFileSync(cacheFile, script.createCachedData()));
+module.exports = mod.exports;
+`;
 const BUILD_ID = randomBytes(8).toString('hex');
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -62,12 +104,26 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [lazyChildProcess, precompiledValidator],
+  plugins: [lazyChildProcess, precompiledValidator, lspApart],
   // jsonc-parser's `main` is a UMD build that esbuild cannot follow; its ES module build bundles.
   mainFields: ['module', 'main'],
   // The sources are ESM; in the CommonJS bundle import.meta.url is this file's URL.
   define: { 'import.meta.url': '__lpcModuleUrl' },
   // The first line names this build, so that bin/lint-proxy-config.js uses only its own code cache.
+  banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
+});
+await build({
+  entryPoints: ['src/lsp/server.ts'],
+  outfile: 'dist/lsp.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  plugins: [lazyChildProcess, precompiledValidator],
+  mainFields: ['module', 'main'],
+  define: { 'import.meta.url': '__lpcModuleUrl' },
   banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
 
@@ -81,3 +137,41 @@ const warm = spawnSync(
   { cwd: root, env: { ...process.env, LPC_WRITE_CODE_CACHE: '1', LPC_WORKERS: '1' }, stdio: 'ignore' },
 );
 if (warm.error || (warm.status !== 0 && warm.status !== 1)) console.warn('build: no code cache (the warm-up run failed); the CLI works without it');
+
+// The same for the language server's bundle, after a short editor session on an example: open,
+// diagnostics, code actions, hover, shutdown. Without it the server still works.
+async function warmLanguageServer() {
+  const rpc = createRequire(import.meta.url)('vscode-jsonrpc/node');
+  const child = spawn(process.execPath, ['bin/lint-proxy-config.js', 'lsp', '--stdio'], {
+    cwd: root,
+    env: { ...process.env, LPC_WRITE_LSP_CODE_CACHE: '1' },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const connection = rpc.createMessageConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const file = join(root, 'fixtures/examples/apache/jira.conf');
+  const uri = pathToFileURL(file).href;
+  const published = new Promise((resolve) => connection.onNotification('textDocument/publishDiagnostics', (p) => p.uri === uri && resolve(p)));
+  connection.listen();
+  const timeout = setTimeout(() => child.kill(), 30_000);
+  try {
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(join(root, 'fixtures/examples')).href, capabilities: {} });
+    await connection.sendNotification('initialized', {});
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'apacheconf', version: 1, text: readFileSync(file, 'utf8') } });
+    const { diagnostics } = await published;
+    if (diagnostics.length > 0) {
+      await connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics } });
+      await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: diagnostics[0].range.start });
+    }
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    return (await exited) === 0;
+  } catch {
+    child.kill();
+    return false;
+  } finally {
+    clearTimeout(timeout);
+    connection.dispose();
+  }
+}
+if (!(await warmLanguageServer())) console.warn('build: no code cache for the language server (the warm-up session failed); it works without it');

@@ -66,6 +66,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('-o, --output-file <path>', 'write the report to a file instead of standard output')
     .option('--fix', 'fix problems in place (atomic writes; encoding, BOM and line endings kept)')
     .option('--fix-dry-run', 'compute fixes without writing them (JSON output then carries "output")')
+    .option('--fix-outside', 'with --fix, also write files outside the given paths (included files, link targets, parent web.config)')
     .option('--stdin', 'lint text from standard input (with --fix, print the fixed text)')
     .option('--stdin-filename <name>', 'file name for --stdin (dialect detection, messages)')
     .option('--ignore-pattern <glob>', 'do not lint files matching <glob> (repeatable)', repeatable)
@@ -76,6 +77,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--print-config <file>', 'print the settings that apply to <file> and exit')
     .option('--quiet', 'report errors only, not warnings')
     .option('--max-warnings <n>', 'exit with code 1 when there are more than <n> warnings', nonNegativeInt)
+    .option('--baseline <file>', 'report only findings that this baseline file does not record')
+    .option('--no-baseline', "ignore the configuration's baseline file")
+    .option('--baseline-write <file>', 'record the current findings in a baseline file (dropping fixed ones)')
     .version(TOOL_VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
@@ -124,6 +128,17 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     });
 
   program
+    .command('lsp')
+    .description('run the language server for editors (Language Server Protocol over standard input and output)')
+    .option('--stdio', 'use standard input and output (the default; editors pass it)')
+    .exitOverride()
+    .action(async () => {
+      // Its own bundle (dist/lsp.cjs), loaded only here: lint runs never parse it.
+      const { startLanguageServer } = await import('./lsp/server.js');
+      setExit(await startLanguageServer());
+    });
+
+  program
     .command('init')
     .description('write a starter lint-proxy-config.config.json (with $schema) in the current directory')
     .option('--force', 'overwrite an existing file')
@@ -158,10 +173,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return code;
 }
 
-function readStdin(): Promise<string> {
+/** Standard input, or null as soon as more than `maxBytes` arrived (a gigabyte would not fit in a string). */
+function readStdin(maxBytes: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        process.stdin.off('data', onData);
+        process.stdin.pause();
+        chunks.length = 0;
+        resolve(null);
+        return;
+      }
+      chunks.push(c);
+    };
+    process.stdin.on('data', onData);
     process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     process.stdin.on('error', reject);
   });
@@ -181,6 +209,11 @@ export function runCli(): void {
     env: process.env,
     cwd: process.cwd(),
   };
+  // `lint-proxy-config ... | head`: a closed pipe ends the run quietly, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv, io).then(
     (code) => {
       process.exitCode = code;

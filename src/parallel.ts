@@ -42,6 +42,7 @@ interface ShardJob {
   readonly ruleSettings: readonly [string, RuleSetting][];
   readonly wantFixes: boolean;
   readonly directives?: LintSettings['directives'];
+  readonly where?: boolean;
 }
 
 /** Workers start through the start script, which hands V8 the bundle's code cache. */
@@ -122,6 +123,7 @@ export async function lintInParallel(candidates: readonly Candidate[], io: Confi
     ruleSettings: [...(settings.ruleSettings ?? new Map()).entries()],
     wantFixes: settings.wantFixes,
     ...(settings.directives ? { directives: settings.directives } : {}),
+    ...(settings.where ? { where: true } : {}),
   };
   const others = Array.from({ length: threads - 1 }, () => runShardInWorker(job));
   // Progress counts claimed chunks of every thread (the per-model callback would count only ours).
@@ -146,6 +148,7 @@ export async function runWorkerIfAsked(): Promise<void> {
     options: job.options,
     wantFixes: job.wantFixes,
     ...(job.directives ? { directives: job.directives } : {}),
+    ...(job.where ? { where: true } : {}),
   };
   parentPort.postMessage(lintClaimed(job, createNodeIO(job.cwd, job.maxFileMb), await registryForAll(), settings));
 }

@@ -9,7 +9,7 @@ import { loadDialects } from './dialects/registry.js';
 import { dumpWrites, mapDumpResults } from './dump-results.js';
 import { discoverFiles, explainWalk, type Discovery } from './discover.js';
 import { fixProject } from './engine/fix.js';
-import { isIoError, type ConfigIO } from './engine/io.js';
+import { isIoError, withOverrides, type ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
 import { assemble, lintProject, type FileResult, type LintTarget } from './engine/project.js';
 import { threadCount } from './threads.js';
@@ -17,10 +17,13 @@ import { detectTarget, type Candidate } from './targets.js';
 import { toLintResult, type LintResult } from './engine/result.js';
 import type { Dialect } from './model/header-rewrite.js';
 import type { PathMapping } from './dialects/path-map.js';
-import { createNodeIO, writeFileAtomic } from './node-io.js';
+import { createNodeIO, writeFileAtomic, WriteRefused, type NodeIO } from './node-io.js';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
 import { createSourceFile, encode, type SourceFile } from './source.js';
 import type { IgnoreMatcher } from './config/ignore-file.js';
-import picomatch from 'picomatch';
+import { compileGlobList } from './path-glob.js';
 
 export interface RunOptions {
   readonly cwd: string;
@@ -61,10 +64,29 @@ export interface RunOptions {
   readonly io?: ConfigIO;
   /** Files larger than this many megabytes are skipped with a warning (default 10). */
   readonly maxFileMb?: number;
+  /** Give findings their scope and directive text (baselines, the language server). */
+  readonly where?: boolean;
   /** Where absolute include paths are read from (`--root`, `pathMap`). */
   readonly pathMap?: readonly PathMapping[];
   /** More globs a directory walk picks up (templates and unusual names opted in). */
   readonly include?: readonly string[];
+  /**
+   * `--fix` also writes files outside the paths given on the command line (an included file
+   * elsewhere, the target of a link leaving the tree, a parent web.config). Off by default.
+   */
+  readonly fixOutside?: boolean;
+  /** Tests: runs before each file is written, after it was read and fixed in memory. */
+  readonly beforeWrite?: (path: string) => void | Promise<void>;
+  /** Tests: runs inside the atomic write, after the temporary file is complete, before the rename. */
+  readonly beforeRename?: (path: string) => void;
+}
+
+/** A fixed file `--fix` did not write, and why. */
+export interface NotWritten {
+  readonly path: string;
+  readonly reason: string;
+  /** Left alone on purpose (outside the given paths), not a failure: the exit code comes from its findings. */
+  readonly policy: boolean;
 }
 
 export interface RunResult {
@@ -81,8 +103,8 @@ export interface RunResult {
   readonly written: readonly string[];
   /** Files whose fixes were abandoned because the result did not parse. */
   readonly reverted: readonly string[];
-  /** Original files of an `nginx -T` dump whose fixes could not be written, and why. */
-  readonly notWritten: readonly { readonly path: string; readonly reason: string }[];
+  /** Fixed files `--fix` did not write; their findings are reported as they are on disk. */
+  readonly notWritten: readonly NotWritten[];
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
@@ -128,9 +150,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
     wantFixes: options.wantFixes ?? true,
+    ...(options.where ? { where: true } : {}),
   };
 
   let fileResults: readonly FileResult[];
+  const written: string[] = [];
+  const notWritten: NotWritten[] = [];
   let fixed: ReadonlyMap<string, SourceFile> = new Map();
   let reverted: readonly string[] = [];
   if (threads > 1) {
@@ -152,30 +177,22 @@ export async function run(options: RunOptions): Promise<RunResult> {
       fileResults = outcome.lint.results;
       fixed = outcome.fixed;
       reverted = outcome.reverted;
+      if (options.fix && !options.stdin) {
+        const writes = await writeFixes(fixed, options, baseIo);
+        written.push(...writes.written);
+        notWritten.push(...writes.notWritten);
+        if (writes.notWritten.length > 0) {
+          // Report what is on disk: the files written, and the others as they still are.
+          const kept = new Map([...fixed].filter(([path]) => writes.complete.has(path)));
+          fixed = kept;
+          fileResults = lintProject(targets, withOverrides(io, kept), registry, settings).results;
+        }
+      }
     } else {
       fileResults = lintProject(targets, io, registry, settings).results;
     }
   }
 
-  const written: string[] = [];
-  const notWritten: { path: string; reason: string }[] = [];
-  if (options.fix && !options.stdin) {
-    for (const [path, file] of fixed) {
-      const before = io.read(path);
-      // An `nginx -T` dump is not a configuration nginx reads: its fixes go to the original files.
-      const dump = isIoError(before) ? undefined : dumpWrites(before, file, io);
-      if (dump) {
-        for (const w of dump.writes) {
-          writeFileAtomic(w.path, encode(w.text, w.original.encoding, w.original.bom));
-          written.push(w.path);
-        }
-        notWritten.push(...dump.refused);
-        continue;
-      }
-      writeFileAtomic(path, encode(file.text, file.encoding, file.bom));
-      written.push(path);
-    }
-  }
   fileResults = mapDumpResults(fileResults);
   // A fixed file that has no finding left (an included file) still needs its result: it carries the output.
   const listed = new Set(fileResults.map((r) => r.path));
@@ -197,6 +214,93 @@ export async function run(options: RunOptions): Promise<RunResult> {
     reverted,
     notWritten,
   };
+}
+
+/**
+ * The directories and files `--fix` may write under: each path given on the command line as
+ * written and as its real path; for a glob, the directory before its first wildcard. Files found
+ * in a directory walk are not roots themselves (a link in the tree may point anywhere).
+ */
+function writeRoots(options: RunOptions): string[] {
+  const roots = new Set<string>();
+  for (const arg of options.paths) {
+    let abs = isAbsolute(arg) ? arg : resolve(options.cwd, arg);
+    if (fg.isDynamicPattern(arg)) {
+      const parts = abs.split(sep);
+      const first = parts.findIndex((p) => p !== '' && fg.isDynamicPattern(p));
+      abs = parts.slice(0, first).join(sep) || sep;
+    }
+    roots.add(abs);
+    try {
+      roots.add(realpathSync.native(abs));
+    } catch {
+      // a path that does not exist holds nothing to write
+    }
+  }
+  return [...roots];
+}
+
+function within(path: string, roots: readonly string[]): boolean {
+  return roots.some((r) => path === r || path.startsWith(r.endsWith(sep) ? r : `${r}${sep}`));
+}
+
+/**
+ * Writes the fixed files `--fix` may write; each refusal or failure is one entry, the others are
+ * still written. An `nginx -T` dump is not a configuration nginx reads: its fixes go to the
+ * original files, under the same policy. `complete`: the fixed paths whose every write was done.
+ */
+async function writeFixes(
+  fixed: ReadonlyMap<string, SourceFile>,
+  options: RunOptions,
+  io: ConfigIO,
+): Promise<{ written: string[]; notWritten: NotWritten[]; complete: Set<string> }> {
+  const written: string[] = [];
+  const notWritten: NotWritten[] = [];
+  const complete = new Set<string>();
+  const roots = writeRoots(options);
+  const identity = 'identity' in io ? (io as NodeIO).identity : undefined;
+  const writeOne = async (path: string, bytes: Uint8Array, named: boolean): Promise<boolean> => {
+    let real = path;
+    try {
+      real = realpathSync.native(path);
+    } catch {
+      // reported by the write below
+    }
+    if (!named && !options.fixOutside && !within(real, roots)) {
+      const where = real === path ? path : `${path} (${real})`;
+      notWritten.push({ path, policy: true, reason: `${where} is outside the paths given on the command line; its fixes were not written (--fix-outside writes them)` });
+      return false;
+    }
+    try {
+      await options.beforeWrite?.(path);
+      const expected = identity?.(path);
+      writeFileAtomic(path, bytes, {
+        ...(expected ? { expected } : {}),
+        ...(options.beforeRename ? { beforeRename: () => options.beforeRename!(path) } : {}),
+      });
+      written.push(path);
+      return true;
+    } catch (e) {
+      if (!(e instanceof WriteRefused)) throw e;
+      notWritten.push({ path, policy: false, reason: e.message });
+      return false;
+    }
+  };
+  for (const [path, file] of fixed) {
+    const before = io.read(path);
+    const dump = isIoError(before) ? undefined : dumpWrites(before, file, io);
+    if (dump) {
+      let all = dump.refused.length === 0;
+      // The dump names its original files, and each is written only if it is byte for byte the
+      // dump's copy: a dump can make the run write nothing it could not fix by linting that file.
+      for (const w of dump.writes) if (!(await writeOne(w.path, encode(w.text, w.original.encoding, w.original.bom), true))) all = false;
+      for (const r of dump.refused) notWritten.push({ path: r.path, policy: true, reason: `fixes for ${r.path} (from the nginx -T dump) were not written: ${r.reason}` });
+      if (all) complete.add(path);
+      continue;
+    }
+    if (await writeOne(path, encode(file.text, file.encoding, file.bom), false)) complete.add(path);
+  }
+  return { written, notWritten, complete };
 }
 
 function discover(options: RunOptions): Discovery {
@@ -249,7 +353,7 @@ export function listFiles(options: RunOptions, explainWalks = false): { files: F
 
 function ignoreTest(options: RunOptions): (path: string) => boolean {
   const globs = options.ignorePatterns ?? [];
-  const byGlob = globs.length > 0 ? picomatch(globs as string[], { dot: true }) : () => false;
+  const byGlob = compileGlobList(globs);
   return (path) => byGlob(path) || (options.ignoreFile?.ignores(path) ?? false);
 }
 

@@ -2,7 +2,7 @@
  * Which discovered files are lint targets, and in which dialect: the step between finding files
  * and linting them. Run on the main thread, or by each thread of a parallel run on its own files.
  */
-import { detectDialect } from './dialects/detect.js';
+import { detectDialectOrAmbiguity, type Ambiguous } from './dialects/detect.js';
 import { isIoError, type ConfigIO } from './engine/io.js';
 import type { LintMessage } from './engine/lint.js';
 import type { FileResult, LintTarget } from './engine/project.js';
@@ -34,14 +34,27 @@ function undetected(path: string): FileResult {
   return { path, messages: [message] };
 }
 
+/** Content that points to both servers: reported even when found by a directory walk (never a silent pass). */
+function ambiguous(path: string, a: Ambiguous): FileResult {
+  const message: LintMessage = {
+    ruleId: null,
+    severity: 2,
+    message: `This file looks like both Apache (score ${a.apache}) and nginx (score ${a.nginx}); pass --type apache|nginx or set "overrides" to lint it.`,
+    span: { file: path, start: 0, end: 0 },
+  };
+  return { path, messages: [message] };
+}
+
 export function detectTarget(c: Candidate, io: ConfigIO): Detected {
   // A walk returns symbolic links unresolved: one to a directory is not a file to lint.
   if (!c.explicit && io.stat(c.path) === 'dir') return { kind: 'none', reason: 'a symbolic link to a directory' };
   const source = io.read(c.path);
   // Unreadable targets still get a result (and exit code 2) through the project lint.
   if (isIoError(source)) return { kind: 'target', target: { path: c.path, dialect: c.dialect ?? 'apache' }, readable: false };
-  const dialect = c.dialect ?? detectDialect(c.path, source.text);
-  if (c.iisOnly && !c.dialect && dialect !== 'iis') return { kind: 'none', reason: 'a *.config file that is not an IIS configuration' };
+  const detected = c.dialect ?? detectDialectOrAmbiguity(c.path, source.text);
+  if (c.iisOnly && !c.dialect && detected !== 'iis') return { kind: 'none', reason: 'a *.config file that is not an IIS configuration' };
+  if (detected !== null && typeof detected === 'object') return { kind: 'undetected', result: ambiguous(c.path, detected) };
+  const dialect = detected;
   if (dialect) return { kind: 'target', target: { path: c.path, dialect }, readable: true };
   return c.explicit ? { kind: 'undetected', result: undetected(c.path) } : { kind: 'none', reason: 'neither Apache, nginx nor IIS by its content (pass --type to lint it)' };
 }

@@ -35,7 +35,7 @@ describe('start script', () => {
 
   it('the build writes a code cache for its own bundle, and V8 accepts it', () => {
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(readdirSync(join(copy, 'dist')).filter((f) => f.endsWith('.cache'))).toEqual([`cli-${id}.cache`]);
+    expect(readdirSync(join(copy, 'dist')).filter((f) => f.endsWith('.cache')).sort()).toEqual([`cli-${id}.cache`, `lsp-${id}.cache`]);
     const accepted = execFileSync(
       process.execPath,
       ['-e', `const vm=require('vm'),fs=require('fs'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(join(copy, 'dist/cli.cjs'))},'utf8')),{filename:${JSON.stringify(join(copy, 'dist/cli.cjs'))},cachedData:fs.readFileSync(${JSON.stringify(cache)})});process.stdout.write(String(!s.cachedDataRejected))`],
@@ -52,5 +52,27 @@ describe('start script', () => {
     rmSync(cache);
     expect(lintSample()).toEqual(expected);
     expect(run(['--version']).trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('a lint run never loads the language server: it is its own bundle, required only by `lsp`', () => {
+    const cli = readFileSync(join(copy, 'dist/cli.cjs'), 'utf8');
+    expect(cli).not.toContain('vscode-languageserver');
+    expect(cli).not.toContain('createConnection');
+    expect(readFileSync(join(copy, 'dist/lsp.cjs'), 'utf8')).toContain('vscode-languageserver');
+    const expected = lintSample();
+    rmSync(join(copy, 'dist/lsp.cjs'));
+    expect(lintSample()).toEqual(expected);
+    expect(run(['lsp', '--help'])).toContain('language server');
+    cpSync(join(ROOT, 'dist/lsp.cjs'), join(copy, 'dist/lsp.cjs'));
+  });
+
+  it("V8 accepts the language server's code cache", () => {
+    const lsp = join(copy, 'dist/lsp.cjs');
+    const accepted = execFileSync(
+      process.execPath,
+      ['-e', `const vm=require('vm'),fs=require('fs'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(lsp)},'utf8')),{filename:${JSON.stringify(lsp)},cachedData:fs.readFileSync(${JSON.stringify(join(copy, `dist/lsp-${id}.cache`))})});process.stdout.write(String(!s.cachedDataRejected))`],
+      { encoding: 'utf8' },
+    );
+    expect(accepted).toBe('true');
   });
 });

@@ -1,5 +1,4 @@
 /** `init`: writes a starter configuration file in the current directory. */
-import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { CONFIG_FILE_NAMES } from '../config/config.js';
@@ -7,6 +6,7 @@ import { DEFAULT_XSRF_COOKIES } from '../cookies/catalog.js';
 import { RAW_BASE, TOOL_NAME, TOOL_VERSION } from '../meta.js';
 import { packageRoot } from '../package-root.js';
 import { UsageError } from './settings.js';
+import { pathTaken, WriteRefused, writeOwnFile } from '../node-io.js';
 
 /** Whether `dir` is `base` or inside it. */
 function within(dir: string, base: string): boolean {
@@ -58,7 +58,13 @@ export function starterConfig(cwd: string): string {
 
 export function initCommand(cwd: string, force: boolean): string {
   const path = join(cwd, CONFIG_FILE_NAMES[0]);
-  if (existsSync(path) && !force) throw new UsageError(`${path} already exists (use --force to overwrite it)`);
-  writeFileSync(path, starterConfig(cwd));
+  // A dangling link counts as existing: it is never followed to create its target.
+  if (pathTaken(path) && !force) throw new UsageError(`${path} already exists (use --force to overwrite it)`);
+  try {
+    writeOwnFile(path, starterConfig(cwd), !force);
+  } catch (e) {
+    if (e instanceof WriteRefused) throw new UsageError(e.message);
+    throw e;
+  }
   return path;
 }

@@ -3,7 +3,7 @@
  * Exit codes (ESLint's): 0 no errors; 1 lint errors or too many warnings; 2 usage error, a file
  * that cannot be read, or an internal error.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { findIgnoreFile } from '../config/find.js';
@@ -11,14 +11,17 @@ import type { LintResult } from '../engine/result.js';
 import { formatResults, type FormatName } from '../formatters/index.js';
 import { TOOL_NAME } from '../meta.js';
 import { listFiles, run, type RunOptions } from '../run.js';
-import { resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
+import { formatConfigErrors, resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
+import { DEFAULT_MAX_FILE_MB, WriteRefused, writeOwnFile } from '../node-io.js';
 import { printConfig } from './print-config.js';
+import { planBaseline, runBaseline, type BaselineCliOptions } from '../baseline/file.js';
 
-export interface LintCliOptions extends SharedCliOptions {
+export interface LintCliOptions extends SharedCliOptions, BaselineCliOptions {
   format: FormatName;
   outputFile?: string;
   fix?: boolean;
   fixDryRun?: boolean;
+  fixOutside?: boolean;
   stdin?: boolean;
   stdinFilename?: string;
   printConfig?: string;
@@ -32,7 +35,8 @@ export interface LintCliOptions extends SharedCliOptions {
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  readonly readStdin: () => Promise<string>;
+  /** Standard input as text, or null when it is longer than `maxBytes` (reading stops there). */
+  readonly readStdin: (maxBytes: number) => Promise<string | null>;
   readonly isTTY: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
@@ -114,7 +118,12 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   }
   if (options.fix && options.fixDryRun) throw new UsageError('--fix and --fix-dry-run cannot be combined');
   if (options.format === 'diff' && options.fix) throw new UsageError('--format diff shows fixes without writing them: use it without --fix');
-  const stdinText = options.stdin ? await io.readStdin() : undefined;
+  const base = runOptionsFrom(options, config, io.cwd);
+  const maxBytes = (base.maxFileMb ?? DEFAULT_MAX_FILE_MB) * 1024 * 1024;
+  const stdinText = options.stdin ? await io.readStdin(maxBytes) : undefined;
+  if (stdinText === null) throw new UsageError(`standard input is larger than ${base.maxFileMb ?? DEFAULT_MAX_FILE_MB} MB (--max-file-size); nothing was linted`);
+  const ignoreFile = options.ignore === false ? undefined : findIgnoreFile(io.cwd);
+  if (Array.isArray(ignoreFile)) throw new UsageError(formatConfigErrors(ignoreFile));
   // `nginx -T 2>/dev/null | lint-proxy-config --stdin` with a failing nginx: a pass would be a lie.
   if (stdinText !== undefined && stdinText.trim() === '') {
     io.stderr(`${TOOL_NAME}: standard input is empty: nothing to lint (did the command before the pipe fail?).\n`);
@@ -122,17 +131,20 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   }
   const bar = progress(io);
   const timings = io.env.LPC_TIMING ? new Map<string, number>() : undefined;
+  const baseline = planBaseline(options, config, io.cwd);
   const runOptions: RunOptions = {
-    ...runOptionsFrom(options, config, io.cwd),
+    ...base,
     paths: paths.length > 0 ? paths : ['.'],
     fix: options.fix === true && stdinText === undefined,
+    fixOutside: options.fixOutside === true,
     // Formats that show fixes need them proven; the others only count potentially fixable ones.
     wantFixes: options.fix === true || options.fixDryRun === true || ['json', 'sarif', 'diff'].includes(options.format),
     fixDryRun: options.fixDryRun === true || options.format === 'diff' || (options.fix === true && stdinText !== undefined),
     ...(stdinText !== undefined ? { stdin: { text: stdinText, filename: resolve(io.cwd, options.stdinFilename ?? '<stdin>') } } : {}),
-    ...(options.ignore === false ? { ignorePatterns: [] } : { ignoreFile: findIgnoreFile(io.cwd) }),
+    ...(options.ignore === false ? { ignorePatterns: [] } : ignoreFile ? { ignoreFile } : {}),
     ...(bar ? { onProgress: bar.update } : {}),
     ...(timings ? { timings } : {}),
+    ...(baseline ? { where: true } : {}),
   };
   if (options.listFiles) return listCommand(runOptions, io);
   const outcome = await run(runOptions);
@@ -145,9 +157,15 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     return 2;
   }
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
-  for (const { path, reason } of outcome.notWritten) io.stderr(`${TOOL_NAME}: fixes for ${path} (from the nginx -T dump) were not written: ${reason}.\n`);
   for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
-  const results = options.quiet ? withoutWarnings(outcome.results) : outcome.results;
+  for (const n of outcome.notWritten) io.stderr(`${TOOL_NAME}: ${n.reason}\n`);
+  let current = outcome.results;
+  if (baseline) {
+    const applied = runBaseline(baseline, current, io.cwd);
+    current = applied.results;
+    for (const note of applied.notes) io.stderr(`${note}\n`);
+  }
+  const results = options.quiet ? withoutWarnings(current) : current;
   const root = options.format === 'diff' ? gitWorkTree(io.cwd) : undefined;
   const report = formatResults(options.format, results, {
     cwd: io.cwd,
@@ -161,7 +179,15 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     io.stdout(results[0]?.output ?? stdinText);
     if (report) io.stderr(report);
   } else if (options.outputFile) {
-    writeFileSync(resolve(io.cwd, options.outputFile), report);
+    try {
+      writeOwnFile(resolve(io.cwd, options.outputFile), report);
+    } catch (e) {
+      if (!(e instanceof WriteRefused)) throw e;
+      // The report is not lost: it goes to standard output, and the run fails.
+      io.stderr(`${TOOL_NAME}: ${e.message}; the report follows on standard output.\n`);
+      if (report) io.stdout(report);
+      return 2;
+    }
   } else if (report) io.stdout(report);
 
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
@@ -171,8 +197,8 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     const reasons = [...new Set(outcome.skipped.map((s) => s.reason))].join('; ');
     io.stderr(`${TOOL_NAME}: ${outcome.linted} file${outcome.linted === 1 ? '' : 's'} linted, ${outcome.skipped.length} skipped (${reasons}).\n`);
   }
-  if (outcome.unmatched.length > 0 || outcome.unreadable > 0 || outcome.skipped.length > 0) return 2;
-  // Fixes proven but not written (a dump's original file is missing or differs): the problems remain.
+  if (outcome.unmatched.length > 0 || outcome.unreadable > 0 || outcome.skipped.length > 0 || outcome.notWritten.some((n) => !n.policy)) return 2;
+  // Fixes proven but not written (outside the given paths, a dump's original missing or changed): the problems remain.
   if (errors > 0 || outcome.notWritten.length > 0) return 1;
   if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
     io.stderr(`${TOOL_NAME}: ${warnings} warnings exceed the maximum of ${options.maxWarnings} (--max-warnings).\n`);

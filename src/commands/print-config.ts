@@ -40,6 +40,7 @@ export function printConfig(file: string, options: SharedCliOptions, config: Con
       ...(dialect !== 'iis' ? { pathMap: Object.fromEntries((run.pathMap ?? []).map((m) => [m.from, m.to])) } : {}),
       requireReason: config.requireReason,
       noInlineConfig: config.noInlineConfig,
+      baseline: config.baseline ?? null,
     },
     null,
     2,

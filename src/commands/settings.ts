@@ -3,7 +3,7 @@
  * the command line wins over the file, the file over the defaults.
  */
 import { resolve } from 'node:path';
-import picomatch from 'picomatch';
+import { compileGlobList } from '../path-glob.js';
 import { RULES } from '../../rules/index.js';
 import { DEFAULT_CONFIG, isConfigErrors, type Config, type ConfigError } from '../config/config.js';
 import { findConfig, loadConfigFile } from '../config/find.js';
@@ -47,14 +47,26 @@ export function resolveConfig(options: SharedCliOptions, cwd: string): Config {
   return loaded;
 }
 
+const compiledOverrides = new WeakMap<object, (path: string) => boolean>();
+
 /** The dialect the configuration's `overrides` give a file, if any (the last matching entry wins). */
 export function overrideDialect(config: Config, path: string): Dialect | undefined {
   let dialect: Dialect | undefined;
   for (const o of config.overrides) {
-    if (o.type && picomatch.isMatch(path, o.files as string[], { dot: true })) dialect = o.type;
+    if (!o.type) continue;
+    let match = compiledOverrides.get(o);
+    if (!match) compiledOverrides.set(o, (match = compileGlobList(o.files)));
+    if (match(path)) dialect = o.type;
   }
   return dialect;
 }
+
+/**
+ * CSRF cookie names a run accepts (the built-in ones, the configuration's and --xsrf-cookie's
+ * together): each name is a sample simulated through every directive and every fix proof, and
+ * 10,000 names took minutes and gigabytes. Applications have a handful.
+ */
+export const MAX_XSRF_COOKIES = 256;
 
 const SEVERITY_WORDS: Readonly<Record<string, RuleSetting>> = { off: 'off', '0': 'off', warn: 'warn', warning: 'warn', '1': 'warn', error: 'error', '2': 'error' };
 
@@ -86,6 +98,10 @@ function pathMapFrom(root: string | undefined, pathMap: readonly PathMapping[]):
 }
 
 export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: string): Omit<RunOptions, 'paths'> {
+  const extra = new Set([...config.xsrfCookies, ...(options.xsrfCookie ?? [])]);
+  if (extra.size > MAX_XSRF_COOKIES) {
+    throw new UsageError(`${extra.size} CSRF cookie names (xsrfCookies, --xsrf-cookie) are more than the ${MAX_XSRF_COOKIES} lint-proxy-config simulates; list the names your applications set`);
+  }
   const serverRoot = options.serverRoot ?? config.serverRoot;
   const prefix = options.prefix ?? config.prefix;
   return {

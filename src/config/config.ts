@@ -44,6 +44,8 @@ export interface Config {
   readonly requireReason: boolean;
   readonly noInlineConfig: boolean;
   readonly maxFileSize?: number;
+  /** Absolute path of the baseline file whose findings are not reported (src/baseline/). */
+  readonly baseline?: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -132,6 +134,7 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),
     ...(typeof obj.caddyVersion === 'string' ? { caddyVersion: obj.caddyVersion } : {}),
     ...(typeof obj.maxFileSize === 'number' ? { maxFileSize: obj.maxFileSize } : {}),
+    ...(typeof obj.baseline === 'string' ? { baseline: absolute(dir, obj.baseline) } : {}),
     requireReason: obj.requireReason !== false,
     noInlineConfig: obj.noInlineConfig === true,
   };

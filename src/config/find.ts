@@ -4,11 +4,11 @@
  * directory: lint-proxy-config.config.json, then .lint-proxy-configrc.json, then the
  * "lint-proxy-config" key of package.json. Used by the CLI only.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RuleMeta } from '../engine/rule.js';
 import { CONFIG_FILE_NAMES, parseConfig, type Config, type ConfigError } from './config.js';
 import { createIgnoreMatcher, type IgnoreMatcher } from './ignore-file.js';
+import { pathTaken, readSmallRegularFile } from '../node-io.js';
 
 export const IGNORE_FILE_NAME = '.lint-proxy-configignore';
 
@@ -22,8 +22,16 @@ function* ancestors(start: string): Generator<string> {
   }
 }
 
+/**
+ * Configuration and ignore files come with the tree being linted: only a regular file of at most
+ * this size is read (a link to /dev/zero or a FIFO is refused, not read or waited on).
+ */
+export const MAX_OWN_FILE_BYTES = 1024 * 1024;
+
 function readText(path: string): string {
-  return readFileSync(path, 'utf8');
+  const read = readSmallRegularFile(path, MAX_OWN_FILE_BYTES);
+  if ('error' in read) throw new Error(read.error);
+  return read.text;
 }
 
 export function loadConfigFile(path: string, rules: readonly RuleMeta[]): Config | ConfigError[] {
@@ -42,10 +50,10 @@ export function findConfig(cwd: string, rules: readonly RuleMeta[]): Config | Co
   for (const dir of ancestors(cwd)) {
     for (const name of CONFIG_FILE_NAMES) {
       const path = join(dir, name);
-      if (existsSync(path)) return loadConfigFile(path, rules);
+      if (pathTaken(path)) return loadConfigFile(path, rules);
     }
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
+    if (pathTaken(pkg)) {
       try {
         const config = parseConfig(readText(pkg), pkg, rules, true);
         if (config) return config;
@@ -57,14 +65,15 @@ export function findConfig(cwd: string, rules: readonly RuleMeta[]): Config | Co
   return undefined;
 }
 
-export function findIgnoreFile(cwd: string): IgnoreMatcher | undefined {
+/** The nearest ignore file, or the reason it cannot be read (a run must not silently lint what it would skip). */
+export function findIgnoreFile(cwd: string): IgnoreMatcher | ConfigError[] | undefined {
   for (const dir of ancestors(cwd)) {
     const path = join(dir, IGNORE_FILE_NAME);
-    if (existsSync(path)) {
+    if (pathTaken(path)) {
       try {
         return createIgnoreMatcher(dir, readText(path));
-      } catch {
-        return undefined;
+      } catch (e) {
+        return [{ file: path, line: 1, column: 1, message: `cannot read the ignore file: ${(e as Error).message}` }];
       }
     }
   }

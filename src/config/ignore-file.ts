@@ -4,7 +4,7 @@
  * anywhere but the end anchors the pattern, and nothing inside an ignored directory can be
  * re-included.
  */
-import picomatch from 'picomatch';
+import { compileGlob } from '../path-glob.js';
 import { relative, sep } from 'node:path';
 
 interface IgnoreRule {
@@ -31,7 +31,7 @@ function compile(line: string): IgnoreRule | undefined {
   const anchored = p.includes('/');
   if (p.startsWith('/')) p = p.slice(1);
   const glob = anchored ? p : `**/${p}`;
-  const match = picomatch(glob, { dot: true });
+  const match = compileGlob(glob);
   return { negate, dirOnly, match };
 }
 

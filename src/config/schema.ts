@@ -72,6 +72,7 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
       requireReason: { type: 'boolean', description: 'Inline disable comments need a reason after "--" (default true).' },
       maxFileSize: { type: 'integer', minimum: 1, description: 'Skip (with a warning) files larger than this many megabytes (default 10).' },
       noInlineConfig: { type: 'boolean', description: 'Ignore inline lint-proxy-config-disable comments.' },
+      baseline: { type: 'string', minLength: 1, description: 'Baseline file (written by --baseline-write), relative to this file: its findings are not reported.' },
     },
     definitions: {
       ruleSetting: { enum: ['off', 'warn', 'error'] },

@@ -50,6 +50,8 @@ const NGINX_DIRECTIVES = new Set([
   'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'return', 'rewrite', 'try_files', 'ssl_certificate',
   'ssl_certificate_key', 'access_log', 'error_log', 'worker_processes', 'user', 'map', 'if', 'set',
   'header_filter_by_lua_block', 'header_filter_by_lua', 'client_max_body_size', 'keepalive_timeout', 'gzip',
+  'include', 'proxy_cookie_flags', 'proxy_read_timeout', 'proxy_connect_timeout', 'proxy_buffering', 'ssl_protocols',
+  'ssl_ciphers', 'resolver', 'sendfile', 'charset', 'default_type', 'expires', 'deny', 'allow', 'alias', 'auth_basic',
 ]);
 
 const IIS_FRAGMENT_ROOT =
@@ -62,20 +64,60 @@ function stripComments(text: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
-function scoreContent(text: string): { apache: number; nginx: number } {
+/** nginx directives that open a block (`name ... {`). */
+const NGINX_BLOCKS = new Set(['http', 'server', 'location', 'events', 'upstream', 'map', 'if', 'types', 'geo', 'limit_except', 'split_clients', 'stream', 'mail']);
+
+/** How much of a file looks like each server, and how much of that is structure (sections, blocks). */
+export interface ContentScore {
+  readonly apache: number;
+  readonly nginx: number;
+  /** Lines with an Apache section tag (`<VirtualHost ...>`): nginx cannot parse them. */
+  readonly apacheSections: number;
+  /** Lines opening or closing an nginx block: Apache cannot parse them. */
+  readonly nginxBlocks: number;
+}
+
+/**
+ * Signals, strongest first: a section tag is Apache's alone; a known nginx block (`server {`) or a
+ * closing brace is nginx's alone; a known directive name counts for its server (Apache names are
+ * case-insensitive and never contain `_`, nginx names are lower-case). A line ending in `;` is no
+ * signal by itself: Apache values end in `;` all the time (`Header edit ... "$1; HttpOnly;"`).
+ */
+export function scoreContent(text: string): ContentScore {
   let apache = 0;
   let nginx = 0;
+  let apacheSections = 0;
+  let nginxBlocks = 0;
   for (const line of stripComments(text).slice(0, 2000)) {
+    if (/^<\/?[A-Za-z][\w]*(\s[^>]*)?>$/.test(line)) {
+      apache += 3;
+      apacheSections++;
+      continue;
+    }
     const first = /^[A-Za-z_][\w.-]*/.exec(line)?.[0] ?? '';
-    const endsLikeNginx = /[;{}]$/.test(line);
-    if (/^<\/?[A-Za-z][\w]*(\s[^>]*)?>$/.test(line)) apache += 3;
-    else if (APACHE_DIRECTIVES.has(first.toLowerCase()) && !endsLikeNginx) apache += first[0] === first[0]?.toUpperCase() ? 3 : 1;
-    if (NGINX_DIRECTIVES.has(first) && endsLikeNginx) nginx += 3;
-    else if (endsLikeNginx) nginx += 1;
-    if (line === '}' || /\{$/.test(line)) nginx += 1;
+    if (line === '}' || (NGINX_BLOCKS.has(first) && /\{$/.test(line))) {
+      nginx += 3;
+      nginxBlocks++;
+      continue;
+    }
+    const endsWithSemicolon = line.endsWith(';');
+    if (NGINX_DIRECTIVES.has(first) && endsWithSemicolon) nginx += 2;
+    else if (first.includes('_') && endsWithSemicolon) nginx += 1;
+    else if (/\{$/.test(line) && /^[a-z_]+$/.test(first)) nginx += 1;
+    else if (APACHE_DIRECTIVES.has(first.toLowerCase())) apache += first[0] === first[0]?.toUpperCase() ? 2 : 1;
   }
-  return { apache, nginx };
+  return { apache, nginx, apacheSections, nginxBlocks };
 }
+
+/** A file whose content points to both servers: the result names the evidence for each. */
+export interface Ambiguous {
+  readonly ambiguous: true;
+  readonly apache: number;
+  readonly nginx: number;
+}
+
+/** One side wins when its evidence is at least this many times the other's. */
+const DECISIVE_RATIO = 3;
 
 export function detectByName(path: string): Dialect | null {
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
@@ -86,7 +128,7 @@ export function detectByName(path: string): Dialect | null {
   return null;
 }
 
-export function detectByContent(text: string): Dialect | null {
+export function detectByContent(text: string): Dialect | Ambiguous | null {
   const head = text.replace(/^\uFEFF/, '').trimStart();
   if (/^<\?xml\b/.test(head) || /^<configuration\b/i.test(head) || /^<!--[\s\S]*?-->\s*<configuration\b/i.test(head)) return 'iis';
   // IIS fragments pasted as a whole file (src/dialects/iis/fragments.ts): element names Apache
@@ -97,8 +139,9 @@ export function detectByContent(text: string): Dialect | null {
   const caddy = caddyScore(stripComments(text));
   if (caddy > apache && caddy > nginx) return 'caddy';
   if (apache === 0 && nginx === 0) return null;
-  if (apache === nginx) return null;
-  return apache > nginx ? 'apache' : 'nginx';
+  if (nginx === 0 || apache >= DECISIVE_RATIO * nginx) return 'apache';
+  if (apache === 0 || nginx >= DECISIVE_RATIO * apache) return 'nginx';
+  return { ambiguous: true, apache, nginx };
 }
 
 /** Path hints for ambiguous content: /etc/nginx/... vs /etc/apache2/... */
@@ -108,6 +151,15 @@ function detectByDirectory(path: string): Dialect | null {
   return null;
 }
 
-export function detectDialect(path: string, text: string): Dialect | null {
+/**
+ * The dialect of a file, or the evidence when its content points to both servers: such a file is
+ * reported instead of guessed, because a wrong guess lints a blanket HttpOnly rule as clean.
+ */
+export function detectDialectOrAmbiguity(path: string, text: string): Dialect | Ambiguous | null {
   return detectByName(path) ?? detectByContent(text) ?? detectByDirectory(path);
+}
+
+export function detectDialect(path: string, text: string): Dialect | null {
+  const d = detectDialectOrAmbiguity(path, text);
+  return typeof d === 'string' ? d : null;
 }

@@ -11,6 +11,7 @@ import { withOverrides, type ConfigIO } from './io.js';
 import { proveJobs, type FixJob } from './proof.js';
 import type { ReportDescriptor, Rule, Simulator } from './rule.js';
 import { createSimulator } from './simulator.js';
+import { createWhere, type FindingWhere } from './where.js';
 
 export interface LintMessage {
   /** `null` for syntax errors and internal problems (ESLint convention). */
@@ -24,6 +25,8 @@ export interface LintMessage {
   readonly fix?: Fix;
   /** A fix candidate exists but was not proven (fixes were not wanted in this run). */
   readonly fixable?: true;
+  /** Scope and directive text of the finding, when {@link LintSettings.where} asks for them. */
+  readonly where?: FindingWhere;
   /** Set on a suppressed message: the inline directive that suppressed it (ESLint's shape). */
   readonly suppressions?: readonly Suppression[];
   /** Other places that explain the finding (the line of an `nginx -T` dump it was found at). */
@@ -63,6 +66,8 @@ export interface LintSettings {
   readonly onProgress?: (done: number, total: number) => void;
   /** When set, milliseconds spent per rule (and in building models) are added here (`LPC_TIMING=1`). */
   readonly timings?: Map<string, number>;
+  /** Give rule findings their scope and directive text (baselines, the language server). */
+  readonly where?: boolean;
 }
 
 /** Severity of a rule under the settings, or `null` when it is off. */
@@ -138,9 +143,10 @@ export function lintModel(
   const started = settings.timings ? performance.now() : 0;
   const fixes = resolveFixes(model, dialect, io, settings, sim, pending);
   if (settings.timings) settings.timings.set('(fix proofs)', (settings.timings.get('(fix proofs)') ?? 0) + performance.now() - started);
+  const where = settings.where ? createWhere(model) : undefined;
   for (const [i, { rule, severity, descriptor }] of pending.entries()) {
     const outcome = fixes[i];
-    const base = { ruleId: rule.meta.id, severity, span: descriptor.span };
+    const base = { ruleId: rule.meta.id, severity, span: descriptor.span, ...(where ? { where: where(descriptor.span) } : {}) };
     if (outcome === undefined) messages.push({ ...base, message: descriptor.message });
     else if (typeof outcome === 'string') messages.push({ ...base, message: `${descriptor.message} No automatic fix: ${outcome}.` });
     else if (settings.wantFixes) messages.push({ ...base, message: descriptor.message, fix: { edits: outcome.edits, description: outcome.description } });

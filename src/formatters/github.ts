@@ -5,10 +5,15 @@
 import { relative } from 'node:path';
 import type { LintResult } from '../engine/result.js';
 import { rangeOf } from './positions.js';
+import { printable } from './printable.js';
 
-/** Message data: `%`, CR and LF are escaped. */
+/**
+ * Message data: control characters shown as escapes (a newline from a configuration is not the
+ * multi-line annotation GitHub's `%0A` would make, and ESC sequences stay out of the log), then
+ * `%` escaped as the runner expects.
+ */
 function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return printable(text).replace(/%/g, '%25');
 }
 
 /** Property values: additionally `:` and `,`. */

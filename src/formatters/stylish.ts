@@ -8,6 +8,7 @@ import type { LintResult } from '../engine/result.js';
 import { lineText, type SourceFile } from '../source.js';
 import type { LintMessage } from '../engine/lint.js';
 import { rangeOf } from './positions.js';
+import { printable, printableKeepTabs, printablePath } from './printable.js';
 
 export interface StylishOptions {
   readonly cwd: string;
@@ -16,20 +17,39 @@ export interface StylishOptions {
 
 const TAB = '    ';
 
+/**
+ * Code frames show at most this many characters of a line, around the span: a minified or
+ * generated line would otherwise fill the log, and a frame should show context, not a file.
+ */
+export const FRAME_WIDTH = 160;
+
 /** The line with tabs expanded, and the caret row for columns [from, to) of the original line. */
 function frame(source: SourceFile, line: number, from: number, to: number): { text: string; carets: string } {
-  const raw = lineText(source, line);
+  let raw = lineText(source, line);
+  let head = '';
+  let tail = '';
+  if (raw.length > FRAME_WIDTH) {
+    // A window that starts a little before the span; what is cut is marked with an ellipsis.
+    const start = Math.max(0, Math.min(from - 20, raw.length - FRAME_WIDTH));
+    const end = Math.min(raw.length, start + FRAME_WIDTH);
+    head = start > 0 ? '…' : '';
+    tail = end < raw.length ? '…' : '';
+    raw = raw.slice(start, end);
+    from = Math.max(0, from - start) + head.length;
+    to = Math.max(from + 1, Math.min(to - start, end - start) + head.length);
+    raw = head + raw;
+  }
   let text = '';
   let pad = '';
   let marks = '';
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;
-    const shown = ch === '\t' ? TAB : ch;
+    const shown = ch === '\t' ? TAB : printableKeepTabs(ch);
     text += shown;
     if (i < from) pad += ch === '\t' ? TAB : ' '.repeat(shown.length);
     else if (i < to) marks += '^'.repeat(shown.length);
   }
-  return { text, carets: pad + (marks || '^') };
+  return { text: text + tail, carets: pad + (marks || '^') };
 }
 
 function plural(n: number, word: string): string {
@@ -66,13 +86,16 @@ export function formatStylish(results: readonly LintResult[], options: StylishOp
     warnings += r.warningCount;
     fixableErrors += r.fixableErrorCount;
     fixableWarnings += r.fixableWarningCount;
-    lines.push('', c.underline(relative(options.cwd, r.filePath) || r.filePath));
+    lines.push('', c.underline(printablePath(relative(options.cwd, r.filePath) || r.filePath)));
+    // A file that did not parse as configuration (a credentials file someone included, a binary)
+    // gets positions but no code frame: its lines are not shown in a CI log.
+    const showFrames = !r.messages.some((m) => m.fatal && m.ruleId === null);
     for (const m of r.messages) {
       const range = rangeOf(m, r.source);
       const severity = m.severity === 2 ? c.red('error') : c.yellow('warning');
       const rule = m.ruleId ? `  ${c.dim(m.ruleId)}` : '';
-      lines.push(`  ${c.dim(`${range.line}:${range.column}`)}  ${severity}  ${m.message}${rule}`);
-      if (r.source && !(m.span.start === 0 && m.span.end === 0 && m.fatal && r.source.text.length === 0)) {
+      lines.push(`  ${c.dim(`${range.line}:${range.column}`)}  ${severity}  ${printable(m.message)}${rule}`);
+      if (showFrames && r.source && !(m.span.start === 0 && m.span.end === 0 && m.fatal && r.source.text.length === 0)) {
         lines.push(...codeFrame(c, m, r.source));
       }
     }

@@ -1,16 +1,27 @@
-/** Escaping text for XML attribute values and CDATA sections (checkstyle, JUnit). */
+/**
+ * Escaping text for XML attribute values and CDATA sections (checkstyle, JUnit). Control
+ * characters are first shown as escapes ({@link printable}: a newline must not start a log line
+ * with `::error`); what XML 1.0 cannot carry at all — U+FFFE, U+FFFF and unpaired surrogates — is
+ * replaced with U+FFFD, so the document is well-formed for any input.
+ */
+import { printable } from './printable.js';
+
+/** Not a `Char` of XML 1.0 (https://www.w3.org/TR/xml/#charsets) once controls are escaped. */
+const NOT_XML_CHAR = /[\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function xmlText(text: string): string {
+  return printable(text).replace(NOT_XML_CHAR, '\uFFFD');
+}
+
 export function xmlAttr(text: string): string {
-  return text
+  return xmlText(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // XML 1.0 allows no other control characters, not even as character references.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
+    .replace(/'/g, '&apos;');
 }
 
 export function cdata(text: string): string {
-  const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '\uFFFD');
-  return `<![CDATA[${clean.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${xmlText(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }

@@ -111,7 +111,7 @@ export async function startNginx(prefix: string, port: number, conf = 'nginx.con
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let exited = false;
   const done = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000; // a config of a thousand servers on a loaded machine
   while (!(await canConnect(port))) {
     if (exited || Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -22,6 +22,7 @@
 import { posix } from 'node:path';
 import { isIoError, type ConfigIO } from '../../engine/io.js';
 import { fnmatchName, hasWildcard } from './fnmatch.js';
+import { IncludeBudget, inPseudoFileSystem, pseudoFileSystemMessage } from '../include-bounds.js';
 import { mapPath, type PathMapping } from '../path-map.js';
 
 /** httpd's compiled-in ServerRoot on Debian (`HTTPD_ROOT`), used before any `ServerRoot` line. */
@@ -49,9 +50,11 @@ function listDir(io: ConfigIO, dir: string): string[] | null {
 }
 
 /** `ap_dir_nofnmatch`: a file, or every file under a directory. */
-function expandPlain(io: ConfigIO, path: string, optional: boolean, depth: number, seenDirs: Set<string>): Expansion {
+function expandPlain(io: ConfigIO, path: string, optional: boolean, depth: number, seenDirs: Set<string>, budget: IncludeBudget): Expansion {
+  if (inPseudoFileSystem(path) || inPseudoFileSystem(io.realpath(path))) return { files: [], error: `${PREFIX}${pseudoFileSystemMessage(path)}` };
   const kind = io.stat(path);
   if (kind === 'dir') {
+    if (!budget.listDir()) return { files: [], error: `${PREFIX}${budget.message()}` };
     if (depth > MAX_DIR_DEPTH) {
       return { files: [], error: `${PREFIX}Directory '${path}' exceeds the maximum include directory nesting level of ${MAX_DIR_DEPTH}. You have probably a recursion somewhere.` };
     }
@@ -62,7 +65,7 @@ function expandPlain(io: ConfigIO, path: string, optional: boolean, depth: numbe
     const files: string[] = [];
     const inner = new Set(seenDirs).add(real);
     for (const name of entries.map((e) => posix.join(path, e)).sort(byStrcmp)) {
-      const sub = expandPlain(io, name, optional, depth + 1, inner);
+      const sub = expandPlain(io, name, optional, depth + 1, inner, budget);
       if (sub.error) return { files, error: sub.error };
       files.push(...sub.files);
     }
@@ -72,17 +75,21 @@ function expandPlain(io: ConfigIO, path: string, optional: boolean, depth: numbe
     if (optional) return { files: [] };
     return { files: [], error: `Could not open configuration file ${path}: No such file or directory` };
   }
+  if (!budget.match()) return { files: [], error: `${PREFIX}${budget.message()}` };
   return { files: [path] };
 }
 
 /** `ap_dir_fnmatch`: walks `rest` (components, some with wildcards) under `dir`. */
-function expandWild(io: ConfigIO, dir: string, rest: readonly string[], optional: boolean): Expansion {
+function expandWild(io: ConfigIO, dir: string, rest: readonly string[], optional: boolean, budget: IncludeBudget): Expansion {
   const [component, ...tail] = rest;
-  if (component === undefined) return expandPlain(io, dir, optional, 0, new Set());
+  if (component === undefined) return expandPlain(io, dir, optional, 0, new Set(), budget);
   if (!hasWildcard(component)) {
     const path = posix.join(dir, component);
-    return tail.length === 0 ? expandPlain(io, path, optional, 0, new Set()) : expandWild(io, path, tail, optional);
+    return tail.length === 0 ? expandPlain(io, path, optional, 0, new Set(), budget) : expandWild(io, path, tail, optional, budget);
   }
+  // A wildcard walk never lists /proc, /sys or /dev (/proc/<pid>/root leads back to /).
+  if (inPseudoFileSystem(dir) || inPseudoFileSystem(io.realpath(dir))) return { files: [] };
+  if (!budget.listDir()) return { files: [], error: `${PREFIX}${budget.message()}` };
   const entries = io.stat(dir) === 'dir' ? listDir(io, dir) : null;
   if (!entries) {
     if (optional) return { files: [] };
@@ -91,6 +98,7 @@ function expandWild(io: ConfigIO, dir: string, rest: readonly string[], optional
   const matches = entries
     .filter((e) => fnmatchName(component, e))
     .map((e) => posix.join(dir, e))
+    .filter((p) => !inPseudoFileSystem(p))
     .filter((p) => tail.length === 0 || io.stat(p) === 'dir')
     .sort(byStrcmp);
   if (matches.length === 0) {
@@ -99,7 +107,7 @@ function expandWild(io: ConfigIO, dir: string, rest: readonly string[], optional
   }
   const files: string[] = [];
   for (const m of matches) {
-    const sub = tail.length === 0 ? expandPlain(io, m, optional, 0, new Set()) : expandWild(io, m, tail, optional);
+    const sub = tail.length === 0 ? expandPlain(io, m, optional, 0, new Set(), budget) : expandWild(io, m, tail, optional, budget);
     if (sub.error) return { files, error: sub.error };
     files.push(...sub.files);
   }
@@ -107,9 +115,10 @@ function expandWild(io: ConfigIO, dir: string, rest: readonly string[], optional
 }
 
 export function expandInclude(io: ConfigIO, absolute: string, optional: boolean): Expansion {
-  if (!hasWildcard(absolute)) return expandPlain(io, absolute, optional, 0, new Set());
+  const budget = new IncludeBudget();
+  if (!hasWildcard(absolute)) return expandPlain(io, absolute, optional, 0, new Set(), budget);
   const parts = absolute.split('/').filter((p) => p !== '');
-  return expandWild(io, '/', parts, optional);
+  return expandWild(io, '/', parts, optional, budget);
 }
 
 export interface IncludeContext {

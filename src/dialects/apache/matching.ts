@@ -22,8 +22,75 @@ export type FlagsAt = (order: number) => ApacheRegexFlags;
 
 const compiledCache = new Map<string, ReturnType<typeof compileApacheRegex>>();
 
+const requiredPrefixes = new Map<string, string>();
+
+/**
+ * The literal text every match of `pattern` must start the subject with: after a leading `^`,
+ * the plain characters up to the first metacharacter (a character followed by a quantifier is not
+ * required). Empty when there is no such guarantee: no `^`, or a `|` outside a class that could
+ * start another alternative. Only ASCII, so it compares the same on the string and its bytes.
+ *
+ * 4,000 `<LocationMatch "^/appN/...">` sections made every endpoint run every section's regex
+ * (16 million matches); a `startsWith` on the required prefix settles almost all of them.
+ */
+export function requiredPrefix(pattern: string): string {
+  let cached = requiredPrefixes.get(pattern);
+  if (cached !== undefined) return cached;
+  cached = computeRequiredPrefix(pattern);
+  if (requiredPrefixes.size > 10_000) requiredPrefixes.clear();
+  requiredPrefixes.set(pattern, cached);
+  return cached;
+}
+
+function computeRequiredPrefix(pattern: string): string {
+  if (!pattern.startsWith('^') || hasTopLevelAlternative(pattern)) return '';
+  let prefix = '';
+  for (let i = 1; i < pattern.length; i++) {
+    let c = pattern[i]!;
+    if (c === '\\') {
+      const n = pattern[i + 1];
+      if (n === undefined || !/[./\-_~%:@=,;!&']/.test(n)) break;
+      c = n;
+      i++;
+    } else if (!/[A-Za-z0-9/_~%:@=,;!&'-]/.test(c)) break;
+    const next = pattern[i + 1];
+    if (next === '*' || next === '?' || next === '{' || next === '+') break;
+    prefix += c;
+  }
+  return prefix;
+}
+
+/**
+ * Whether a `|` outside every group and class splits the pattern into alternatives (a `|` inside
+ * a group comes after the prefix, which stops at the first `(`). `\Q...\E` quotes nothing
+ * here: it stops the prefix, and a `|` it quotes only makes the answer conservative.
+ */
+function hasTopLevelAlternative(pattern: string): boolean {
+  let inClass = false;
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
 /** Section and routing regexes are matched once per request shape; a budget overrun counts as no match. */
 export function regexMatches(pattern: string, subject: string, flags: ApacheRegexFlags): boolean {
+  // Case-sensitive only: a caseless regex may match other cases of the prefix.
+  if (!flags.caseless) {
+    const prefix = requiredPrefix(pattern);
+    if (prefix !== '' && !subject.startsWith(prefix)) return false;
+  }
   const key = `${+flags.caseless}${+flags.dotAll}${+flags.dollarEndOnly}\u0000${pattern}`;
   let compiled = compiledCache.get(key);
   if (!compiled) {
@@ -36,6 +103,104 @@ export function regexMatches(pattern: string, subject: string, flags: ApacheRege
   } catch {
     return false;
   }
+}
+
+/**
+ * The top-level `<Location>` sections of one server's block list, indexed by the text a URL must
+ * start with for each to match: an endpoint then tests the few sections whose prefix starts its
+ * URL instead of all of them (every endpoint testing every section made 4,000 `<LocationMatch>`
+ * sections quadratic).
+ */
+interface LocationIndex {
+  readonly length: number;
+  readonly entries: readonly Block[];
+  readonly position: ReadonlyMap<Block, number>;
+  /** Sections by required prefix (non-empty), as a trie walked along the URL. */
+  readonly trie: PrefixNode;
+  /** Sections with no usable prefix: always tested. */
+  readonly always: readonly number[];
+}
+
+/** A trie node: the sections whose prefix ends here, and the next character's nodes. */
+interface PrefixNode {
+  readonly ids: number[];
+  readonly next: Map<string, PrefixNode>;
+}
+
+const locationIndexes = new WeakMap<readonly Block[], LocationIndex>();
+
+/** The literal text before the first wildcard of an `apr_fnmatch` pattern (a backslash stops it). */
+function wildcardPrefix(pattern: string): string {
+  const i = pattern.search(/[*?[\\]/);
+  return i === -1 ? pattern : pattern.slice(0, i);
+}
+
+function locationPrefix(block: Block, flagsAt: FlagsAt): string {
+  if (block.regex) return flagsAt(block.order).caseless ? '' : requiredPrefix(block.arg);
+  return hasWildcard(block.arg) ? wildcardPrefix(block.arg) : block.arg;
+}
+
+function locationIndex(blocks: readonly Block[], flagsAt: FlagsAt): LocationIndex {
+  const known = locationIndexes.get(blocks);
+  if (known && known.length === blocks.length) return known;
+  const entries: Block[] = [];
+  const position = new Map<Block, number>();
+  const trie: PrefixNode = { ids: [], next: new Map() };
+  const always: number[] = [];
+  for (const b of blocks) {
+    if (b.kind !== 'location' || b.parent?.kind !== 'server') continue;
+    const i = entries.length;
+    entries.push(b);
+    position.set(b, i);
+    const prefix = locationPrefix(b, flagsAt);
+    if (prefix === '') always.push(i);
+    else {
+      let node = trie;
+      for (const c of prefix) {
+        let child = node.next.get(c);
+        if (!child) node.next.set(c, (child = { ids: [], next: new Map() }));
+        node = child;
+      }
+      node.ids.push(i);
+    }
+  }
+  const index = { length: blocks.length, entries, position, trie, always };
+  locationIndexes.set(blocks, index);
+  return index;
+}
+
+/**
+ * The top-level `<Location>`/`<LocationMatch>` sections of `lists` (in order: the main server's,
+ * then the virtual host's) that apply to `uri`, plus the `forced` ones, in reading order.
+ */
+export function matchingLocations(lists: readonly (readonly Block[])[], uri: string, flagsAt: FlagsAt, forced: ReadonlySet<Block>): Block[] {
+  const out: Block[] = [];
+  for (const blocks of lists) {
+    const index = locationIndex(blocks, flagsAt);
+    if (index.entries.length === 0) continue;
+    const candidates = [...index.always];
+    // One step per character of the URL, at most as deep as the longest prefix: slicing the URL
+    // at every length and hashing each slice was quadratic in a 76 KB URL.
+    let node: PrefixNode | undefined = index.trie;
+    for (const c of uri) {
+      node = node.next.get(c);
+      if (!node) break;
+      candidates.push(...node.ids);
+    }
+    for (const b of forced) {
+      const i = index.position.get(b);
+      if (i !== undefined) candidates.push(i);
+    }
+    candidates.sort((a, b) => a - b);
+    let last = -1;
+    for (const i of candidates) {
+      if (i === last) continue;
+      last = i;
+      const b = index.entries[i]!;
+      if (forced.has(b) || locationMatches(b, uri, flagsAt)) out.push(b);
+    }
+  }
+  return out;
 }
 
 /** `ap_location_walk` for one section and a URL path. */
@@ -110,7 +275,8 @@ export function mergedBlocks(main: ServerScope, server: ServerScope, request: Re
   } else {
     for (const b of all) if (b.kind === 'proxy' && topLevel(b)) take(b, proxyMatches(b, request.proxyUrl, flagsAt));
   }
-  for (const b of all) if (b.kind === 'location' && topLevel(b)) take(b, locationMatches(b, request.uri, flagsAt));
+  const lists = server === main ? [main.blocks] : [main.blocks, server.blocks];
+  picked.push(...matchingLocations(lists, request.uri, flagsAt, forced));
   const ifs: Block[] = [];
   const addIfs = (parent: Block) => {
     for (const c of parent.children) {

@@ -28,6 +28,16 @@ import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type Wor
  */
 export const MAX_SECTION_DEPTH = 256;
 
+/**
+ * Bounds on `${NAME}` substitution. httpd builds whatever the `Define`s produce (40 quoted
+ * `Define`s, each the previous one twice, ask for a terabyte and it runs out of memory); no real
+ * configuration line is longer than a few kilobytes. A line longer than this after substitution,
+ * or a parse whose substitutions add up to more than the total, is refused with a message and
+ * the file is not read further.
+ */
+export const MAX_EXPANDED_LINE = 1024 * 1024;
+export const MAX_EXPANDED_TOTAL = 16 * 1024 * 1024;
+
 /** Directives {@link Parser.execute} runs while reading; the others' arguments are split only if needed. */
 const READ_TIME: ReadonlySet<string> = new Set(['define', 'undefine', 'serverroot', 'loadmodule', 'include', 'includeoptional']);
 
@@ -159,7 +169,14 @@ class Parser {
         this.comment(line);
         continue;
       }
-      const x = expandLine(line, this.lookup);
+      const x = expandLine(line, this.lookup, Math.min(MAX_EXPANDED_LINE, MAX_EXPANDED_TOTAL - this.expanded));
+      if (x.overflow) {
+        const what = this.expanded + MAX_EXPANDED_LINE > MAX_EXPANDED_TOTAL ? `the lines expanded so far exceed ${MAX_EXPANDED_TOTAL / 1024 / 1024} MiB in total` : `this line would exceed ${MAX_EXPANDED_LINE / 1024 / 1024} MiB`;
+        this.syntax(textSpan(x, 0, line.text.length), `\${...} substitution refused: ${what} (Define values that repeat each other); lint-proxy-config stops reading this file here`);
+        stopped = true;
+        break;
+      }
+      if (x.ranges !== null) this.expanded += x.text.length;
       const first = nextWord(x, 0);
       if (!first) continue;
       const name = first.value;
@@ -196,6 +213,9 @@ class Parser {
 
   /** Sections open in the files that include the one being read. */
   private outerDepth = 0;
+
+  /** Characters produced by `${NAME}` substitution so far (bounded by {@link MAX_EXPANDED_TOTAL}). */
+  private expanded = 0;
 
   private readonly commentKeys = new Set<string>();
 

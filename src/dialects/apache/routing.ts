@@ -13,7 +13,7 @@
 import { posix } from 'node:path';
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import { kindsOfHandler, kindsOfUrl, type Balancers } from './backends.js';
-import { locationMatches, mergedBlocks, regexMatches, type FlagsAt, type RequestShape } from './matching.js';
+import { matchingLocations, mergedBlocks, regexMatches, type FlagsAt, type RequestShape } from './matching.js';
 import type { Block, ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
 
@@ -68,11 +68,9 @@ interface Proxied {
 
 /** `proxy_trans`: the backend URL of a proxied request, `null` when not proxied. */
 function proxyRoute(ctx: RoutingContext, server: ServerScope, uri: string, forced: ReadonlySet<Block>): Proxied | null {
-  const all = server === ctx.main ? ctx.main.blocks : [...ctx.main.blocks, ...server.blocks];
+  const lists = server === ctx.main ? [ctx.main.blocks] : [ctx.main.blocks, server.blocks];
   let located: Proxied | null | undefined;
-  for (const b of all) {
-    if (b.kind !== 'location' || b.parent?.kind !== 'server') continue;
-    if (!forced.has(b) && !locationMatches(b, uri, ctx.flagsAt)) continue;
+  for (const b of matchingLocations(lists, uri, ctx.flagsAt, forced)) {
     for (const d of b.directives) {
       if (d.lname !== 'proxypass' || d.args.length === 0) continue;
       const target = args(d)[0]!;

@@ -26,6 +26,8 @@ export interface ExpandedLine {
    * the logical line's, each character at {@link lineOffset}.
    */
   readonly ranges: { readonly from: Int32Array; readonly to: Int32Array; readonly subst: Uint8Array } | null;
+  /** Substitution would have made the line longer than the limit: nothing was substituted. */
+  readonly overflow?: true;
 }
 
 export interface Word {
@@ -46,9 +48,15 @@ export interface Word {
 /** Looks a variable up: a `Define`d value, then the environment (`options.defines`). */
 export type VariableLookup = (name: string) => string | undefined;
 
-export function expandLine(line: LogicalLine, lookup: VariableLookup): ExpandedLine {
+/**
+ * Substitutes `${NAME}` references. `limit` bounds the length of the result: `Define`s that
+ * double the previous one reach gigabytes in 30 lines, so a line that would grow past `limit`
+ * characters is returned unsubstituted with `overflow` set, before any of it is built.
+ */
+export function expandLine(line: LogicalLine, lookup: VariableLookup, limit = Number.MAX_SAFE_INTEGER): ExpandedLine {
   const text = line.text;
   if (!text.includes('${')) return { line, text, ranges: null };
+  if (expandedLength(text, lookup) > limit) return { line, text, ranges: null, overflow: true };
   let out = '';
   const from: number[] = [];
   const to: number[] = [];
@@ -80,6 +88,24 @@ export function expandLine(line: LogicalLine, lookup: VariableLookup): ExpandedL
   }
   if (!subst.includes(1)) return { line, text, ranges: null };
   return { line, text: out, ranges: { from: Int32Array.from(from), to: Int32Array.from(to), subst: Uint8Array.from(subst) } };
+}
+
+/** The length {@link expandLine} would produce, computed without building it. */
+function expandedLength(text: string, lookup: VariableLookup): number {
+  let n = 0;
+  let i = 0;
+  while (i < text.length) {
+    const close = text[i] === '$' && text[i + 1] === '{' ? text.indexOf('}', i + 2) : -1;
+    const value = close !== -1 ? lookup(text.slice(i + 2, close)) : undefined;
+    if (value !== undefined) {
+      n += value.length;
+      i = close + 1;
+    } else {
+      n++;
+      i++;
+    }
+  }
+  return n;
 }
 
 function spanOf(x: ExpandedLine, start: number, end: number): { span: Span; substituted: boolean } {

@@ -6,6 +6,7 @@
  */
 import { isIoError, type ConfigIO } from '../../engine/io.js';
 import { wildcardMatch, type WildcardToken } from '../wildcard.js';
+import { IncludeBudget, inPseudoFileSystem } from '../include-bounds.js';
 
 /** Whether `include` treats the path as a mask (`strpbrk(file, "*?[")` in `ngx_conf_include`). */
 export function isGlob(path: string): boolean {
@@ -90,8 +91,13 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(ba, bb);
 }
 
-/** Expands an absolute mask through `io`; sorted like glibc in the C locale. */
-export function expandGlob(mask: string, io: ConfigIO): string[] {
+/**
+ * Expands an absolute mask through `io`; sorted like glibc in the C locale. Directories under
+ * /proc, /sys and /dev are not listed, and the walk stops at the bounds of {@link IncludeBudget}
+ * (`error` then says so, and no file is returned).
+ */
+export function expandGlob(mask: string, io: ConfigIO): { files: string[]; error?: string } {
+  const budget = new IncludeBudget();
   const segments = mask.split('/');
   let current = [segments[0] === '' ? '' : segments[0]!];
   for (let i = 1; i < segments.length; i++) {
@@ -102,11 +108,22 @@ export function expandGlob(mask: string, io: ConfigIO): string[] {
         next.push(`${dir}/${unescapeSegment(segment)}`);
         continue;
       }
-      const entries = io.readDir(dir === '' ? '/' : dir);
+      const path = dir === '' ? '/' : dir;
+      if (inPseudoFileSystem(path) || inPseudoFileSystem(io.realpath(path))) continue;
+      if (!budget.listDir()) return { files: [], error: budget.message() };
+      const entries = io.readDir(path);
       if (isIoError(entries)) continue;
-      for (const name of entries) if (matchSegment(segment, name)) next.push(`${dir}/${name}`);
+      for (const name of entries) {
+        if (!matchSegment(segment, name)) continue;
+        if (!budget.match()) return { files: [], error: budget.message() };
+        next.push(`${dir}/${name}`);
+      }
     }
     current = next;
   }
-  return current.filter((p) => io.stat(p) !== 'missing').sort(byteOrder);
+  return { files: sortFound(current, io) };
+}
+
+function sortFound(paths: readonly string[], io: ConfigIO): string[] {
+  return paths.filter((p) => io.stat(p) !== 'missing').sort(byteOrder);
 }

@@ -15,6 +15,7 @@ import type { SourceFile } from '../../source.js';
 import { lintedTree, placeAbsolute, type PathMapping } from '../path-map.js';
 import { splitDump, type DumpSection } from './dump.js';
 import { expandGlob, isGlob, matchPath } from './glob.js';
+import { inPseudoFileSystem, pseudoFileSystemMessage } from '../include-bounds.js';
 import { parseRegion, walkDirectives } from './parser.js';
 import type { Directive } from './syntax.js';
 
@@ -102,8 +103,17 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
           });
         }
       }
-      const paths = isGlob(target) ? (sections ? [...sectionByPath.keys()].filter((p) => matchPath(target, p)) : expandGlob(target, io)) : [target];
+      let paths: string[] = [target];
       d.included = [];
+      if (isGlob(target) && sections) paths = [...sectionByPath.keys()].filter((p) => matchPath(target, p));
+      else if (isGlob(target)) {
+        const expanded = expandGlob(target, io);
+        paths = expanded.files;
+        if (expanded.error) {
+          problems.push({ span: arg.span, message: `include "${target}": ${expanded.error}`, ruleId: 'include-unresolved' });
+          unresolved.add(d);
+        }
+      }
       for (const path of paths) {
         const fail = (message: string) => {
           problems.push({ span: arg.span, message, ruleId: 'include-unresolved' });
@@ -127,6 +137,10 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
           continue;
         }
         const real = io.realpath(path);
+        if (inPseudoFileSystem(path) || inPseudoFileSystem(real)) {
+          fail(pseudoFileSystemMessage(path));
+          continue;
+        }
         if (stack.includes(real)) {
           fail(`include cycle: "${path}" includes itself (nginx recurses until it runs out of file descriptors)`);
           continue;
