@@ -135,9 +135,13 @@ export function detectByContent(text: string): Dialect | Ambiguous | null {
   // does not have, with XML attribute syntax where Apache has a section of the same name.
   if (IIS_FRAGMENT_ROOT.test(head.replace(/^(?:<!--[\s\S]*?-->\s*)+/, ''))) return 'iis';
   if (/^\{\s*"/.test(head) && /"apps"\s*:/.test(head)) return 'caddy';
-  const { apache, nginx } = scoreContent(text);
-  const caddy = caddyScore(stripComments(text));
-  if (caddy > apache && caddy > nginx) return 'caddy';
+  const { apache, nginx, apacheSections } = scoreContent(text);
+  // Caddy: its own directives and matchers; closing braces count for nginx too, so a file
+  // without a single `;`-terminated statement or Apache section goes to Caddy when it has any.
+  const lines = stripComments(text);
+  const caddy = caddyScore(lines);
+  const statements = lines.slice(0, 2000).filter((l) => l.endsWith(';')).length;
+  if (caddy > 0 && ((caddy > apache && caddy > nginx) || (statements === 0 && apacheSections === 0 && caddy >= apache))) return 'caddy';
   if (apache === 0 && nginx === 0) return null;
   if (nginx === 0 || apache >= DECISIVE_RATIO * nginx) return 'apache';
   if (apache === 0 || nginx >= DECISIVE_RATIO * apache) return 'nginx';

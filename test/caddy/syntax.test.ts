@@ -222,6 +222,7 @@ describe('detection', () => {
     ['/tmp/frag2', 'header >Set-Cookie (.*) "$1; HttpOnly"\n'],
     ['/tmp/json', '{"apps": {"http": {}}}'],
     ['/tmp/site', 'example.com {\n\t@api path /api/*\n\treverse_proxy @api 127.0.0.1:8080\n}\n'],
+    ['/tmp/braces', 'example.com {\n\tencode gzip\n\thandle /a {\n\t\tfile_server\n\t}\n\troute {\n\t\theader {\n\t\t\tX-A a\n\t\t}\n\t}\n}\n'],
   ])('%s is Caddy', (path, text) => {
     expect(detectDialect(path, text)).toBe('caddy');
   });
