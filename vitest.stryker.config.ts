@@ -13,6 +13,8 @@ export default mergeConfig(
       exclude: ['test/fuzz/**', 'node_modules/**'],
       // Instrumented code at nice 19 on a shared machine: hang guards get ten times their limit.
       env: { LPC_TIME_SCALE: '10' },
+      testTimeout: 600_000,
+      hookTimeout: 600_000,
     },
   }),
 );

@@ -18,6 +18,7 @@ import nginxCookieFlagsUnknownFlag from './nginx-cookie-flags-unknown-flag/index
 import nginxCookiePathFlagInjection from './nginx-cookie-path-flag-injection/index.js';
 import nginxLuaCookieHttponly from './nginx-lua-cookie-httponly/index.js';
 import regexTooComplex from './regex-too-complex/index.js';
+import simulationBounded from './simulation-bounded/index.js';
 import unusedDisableDirective from './unused-disable-directive/index.js';
 import xsrfCookieHttponly from './xsrf-cookie-httponly/index.js';
 
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   nginxCookiePathFlagInjection,
   nginxLuaCookieHttponly,
   regexTooComplex,
+  simulationBounded,
   unusedDisableDirective,
   xsrfCookieHttponly,
 ];

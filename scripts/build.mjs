@@ -40,7 +40,7 @@ const precompiledValidator = {
   setup(b) {
     b.onLoad({ filter: /[/\\]src[/\\]config[/\\]validator\.ts$/ }, () => {
       const schema = JSON.parse(readFileSync(new URL('../schema/config.schema.json', import.meta.url), 'utf8'));
-      const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, esm: true } });
+      const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
       const code = standaloneCode(ajv, ajv.compile(schema));
       return {
         contents: `${code}\nexport function configValidator() { return validate10; }\n`,

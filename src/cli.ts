@@ -43,6 +43,7 @@ function withConfigOptions(cmd: Command): Command {
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .option('--no-config', 'use no configuration file')
     .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', cookieName)
+    .option('--all-products', 'count the CSRF cookies of every known product in every scope, not only those of the products the configuration shows')
     .option('--rule <id[:severity]>', 'set a rule to off, warn or error, over the configuration file (repeatable)', repeatable)
     .option('--server-root <dir>', 'Apache: resolve relative Include paths against <dir> (overrides ServerRoot)')
     .option('--prefix <dir>', 'nginx: resolve relative include paths against <dir> (like nginx -p)')

@@ -383,8 +383,8 @@ export class WriteRefused extends Error {}
  * Writes a file the linter creates for itself (`--output-file`, `init`) without following a
  * symbolic link at `path`: in a workspace checked out from a pull request, a planted link named
  * like the report would otherwise make the run overwrite whatever it points to. An existing
- * regular file with one name is truncated and rewritten; a link, a FIFO, a device, a directory or
- * a file with other hard links is refused. `exclusive`: refuse any existing file.
+ * regular file with one name is truncated and rewritten, a character device (`/dev/null`) is written
+ * to; a link, a FIFO, a block device, a directory or a file with other hard links is refused. `exclusive`: refuse any existing file.
  */
 export function writeOwnFile(path: string, text: string, exclusive = false): void {
   let fd: number;
@@ -403,6 +403,14 @@ export function writeOwnFile(path: string, text: string, exclusive = false): voi
   }
   try {
     const st = fstatSync(fd);
+    // A character device named directly (`-o /dev/null`) is what the user asked for; a checkout
+    // cannot plant one (mknod needs root), so only links, FIFOs and the rest are refused.
+    if (st.isCharacterDevice() && !exclusive) {
+      const bytes = Buffer.from(text, 'utf8');
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      return;
+    }
     if (!st.isFile()) throw new WriteRefused(`${path} is not a regular file`);
     if (st.nlink > 1) throw new WriteRefused(`${path} has ${st.nlink} hard links; refusing to change the other names' content`);
     const bytes = Buffer.from(text, 'utf8');

@@ -4,6 +4,7 @@
  */
 import { RULES } from '../rules/index.js';
 import { createCatalog } from './cookies/catalog.js';
+import type { ProductSettings } from './cookies/selection.js';
 import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
 import { dumpWrites, mapDumpResults } from './dump-results.js';
@@ -36,6 +37,8 @@ export interface RunOptions {
   readonly fixDryRun?: boolean;
   readonly xsrfCookies?: readonly string[];
   readonly sessionCookies?: readonly string[];
+  /** `--all-products`, `products` settings, inline products comments (src/cookies/selection.ts). */
+  readonly productSettings?: ProductSettings;
   readonly serverRoot?: string;
   readonly prefix?: string;
   readonly context?: DialectOptions['context'];
@@ -135,7 +138,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   } else phase('(find files)', started);
   const settings: LintSettings = {
     rules: RULES,
-    catalog: createCatalog(options.xsrfCookies, options.sessionCookies),
+    catalog: createCatalog(options.xsrfCookies, options.sessionCookies, productSettingsOf(options)),
     options: {
       nginxVersion: options.nginxVersion ?? DEFAULT_NGINX_VERSION,
       ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
@@ -214,6 +217,12 @@ export async function run(options: RunOptions): Promise<RunResult> {
     reverted,
     notWritten,
   };
+}
+
+/** Inline products comments follow inline configuration: off with `--no-inline-config`. */
+function productSettingsOf(options: RunOptions): ProductSettings | undefined {
+  if (options.directives?.disabled) return { ...options.productSettings, inline: false };
+  return options.productSettings;
 }
 
 /**

@@ -23,6 +23,9 @@ function runOptions(fixture: Fixture, text: string, overrides: Partial<RunOption
     ...(o.context ? { context: o.context as RunOptions['context'] } : {}),
     ...(o.serverRoot ? { serverRoot: o.serverRoot } : {}),
     ...(o.xsrfCookie ? { xsrfCookies: o.xsrfCookie.split(',') } : {}),
+    ...(o.products || o.allProducts
+      ? { productSettings: { ...(o.products ? { products: o.products === 'all' ? ('all' as const) : o.products.split(',') } : {}), ...(o.allProducts === 'true' ? { allProducts: true } : {}) } }
+      : {}),
     ...overrides,
   };
 }
@@ -54,6 +57,8 @@ function matches(e: Expectation, s: Seen, lineLength: number): boolean {
 }
 
 const fixtures = listFixtures();
+/** The longest message a stylish line may carry; details go to JSON `data`. */
+const MAX_MESSAGE = 200;
 const fixableRules = new Set(RULES.filter((r) => r.meta.fixable).map((r) => r.meta.id));
 
 describe('rule fixtures', () => {
@@ -82,6 +87,10 @@ describe('rule fixtures', () => {
           { unexpected: unmatched.map(describeSeen), missing: missing.map((e) => `${e.line}:${e.column}+${e.length} ${e.ruleId ?? 'fatal'} (marker line ${e.markerLine})`) },
           'findings differ from the markers',
         ).toEqual({ unexpected: [], missing: [] });
+        // Messages are one sentence a person reads (stylish prints them as they are): at most
+        // 200 characters, the checkout's own path not counted (include messages name files).
+        const long = seen.map((s) => s.message.split(`${process.cwd()}/`).join('')).filter((m) => m.length > MAX_MESSAGE);
+        expect(long, `messages longer than ${MAX_MESSAGE} characters`).toEqual([]);
         if (fixture.kind === 'valid') expect(seen.filter((s) => s.ruleId === fixture.ruleId)).toEqual([]);
         else expect(expectations.some((e) => e.ruleId === fixture.ruleId), 'an invalid fixture marks its own rule').toBe(true);
       });

@@ -52,6 +52,20 @@ describe('formats on Apache, nginx, IIS and Caddy examples', () => {
     }
   });
 
+  it('json and sarif carry the details behind the one-sentence message: data, evidence lines', async () => {
+    const json = JSON.parse(await format('json')) as { filePath: string; messages: { ruleId: string; message: string; data?: Record<string, unknown>; relatedLocations?: { message: string; file: string; line: number }[] }[] }[];
+    const jira = json.find((r) => r.filePath.endsWith('apache/jira.conf'))!.messages.find((m) => m.ruleId === 'xsrf-cookie-httponly')!;
+    expect(jira.message.length).toBeLessThanOrEqual(160);
+    expect(jira.data).toMatchObject({ blanket: true, products: expect.arrayContaining(['Jira']), exempt: ['atlassian.xsrf.token'] });
+    expect((jira.data!.cookies as unknown[]).length).toBe(7);
+    expect(jira.data!.request).toMatchObject({ backend: expect.any(String), setCookie: expect.stringContaining('=') });
+    expect(jira.relatedLocations!.some((r) => /host name jira\.example\.com suggests Jira/.test(r.message) && r.line > 0)).toBe(true);
+    const sarif = JSON.parse(await format('sarif')) as { runs: { results: { ruleId: string; properties?: Record<string, unknown>; relatedLocations?: { message: { text: string }; physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+    const result = sarif.runs[0]!.results.find((r) => r.ruleId === 'xsrf-cookie-httponly' && r.relatedLocations?.some((l) => l.message.text.includes('jira.example.com')))!;
+    expect(result.properties).toMatchObject({ exempt: ['atlassian.xsrf.token'] });
+    expect(result.relatedLocations![0]!.physicalLocation.region.startLine).toBeGreaterThan(0);
+  });
+
   it('sarif passes the SARIF multitool validator with no errors and no warnings', async () => {
     const sarif = await format('sarif');
     const log = JSON.parse(sarif) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, number> } }[]; fixes?: unknown[] }[] }[] };

@@ -149,7 +149,7 @@ describe('repository copies of server trees (--root, pathMap, includes leaving t
     const r = await cli(['etc-nginx/nginx.conf', '--no-config', '-f', 'json'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(findings(r.stdout)).toEqual(['etc-nginx/conf.d/broken.conf xsrf-cookie-httponly', 'etc-nginx/nginx.conf include-outside-tree']);
-    expect(r.stdout).toContain(`which has the same layout (say so with \\"pathMap\\": {\\"/etc/nginx\\": \\"${join(dir, 'etc-nginx')}\\"})`);
+    expect(r.stdout).toContain(`(say so: \\"pathMap\\": {\\"/etc/nginx\\": \\"${join(dir, 'etc-nginx')}\\"})`);
     // From a subdirectory of the work tree: the tree is the git work tree, not the current directory.
     const sub = await cli(['../nginx.conf', '--no-config', '-f', 'json'], { cwd: join(dir, 'etc-nginx/conf.d') });
     expect(findings(sub.stdout)).toEqual(['etc-nginx/conf.d/broken.conf xsrf-cookie-httponly', 'etc-nginx/nginx.conf include-outside-tree']);
@@ -176,6 +176,17 @@ describe('repository copies of server trees (--root, pathMap, includes leaving t
 });
 
 describe('Apache under --root', () => {
+  it('without --root, an absolute Include in a git work tree reads the same-layout copy and says so', async () => {
+    mkdirSync(join(dir, '.git'));
+    const vhost = '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n';
+    write('deploy/apache2/apache2.conf', 'ServerRoot /etc/apache2\nInclude /etc/apache2/sites-enabled/*.conf\n');
+    write('deploy/apache2/sites-enabled/app.conf', vhost);
+    const r = await cli(['deploy/apache2/apache2.conf', '--no-config', '-f', 'json'], { cwd: dir });
+    const found = (JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[]).flatMap((x) => x.messages.map((m) => `${x.filePath.slice(dir.length + 1)} ${m.ruleId}`));
+    expect(found).toEqual(['deploy/apache2/apache2.conf include-outside-tree', 'deploy/apache2/sites-enabled/app.conf xsrf-cookie-httponly']);
+    expect(r.stdout).toContain('which has the same layout');
+  });
+
   it('reads ServerRoot-relative and absolute includes from the copy', async () => {
     const vhost = '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n';
     write('rootfs/etc/apache2/apache2.conf', 'ServerRoot /etc/apache2\nIncludeOptional sites-enabled/*.conf\nInclude /etc/apache2/extra/*.conf\n');
@@ -210,7 +221,11 @@ describe('nginx -T dumps', () => {
     const [m] = withMessages[0]!.messages;
     expect([m!.ruleId, m!.line, m!.column]).toEqual(['xsrf-cookie-httponly', 5, 28]);
     const dumpLine = dump.split('\n').findIndex((l) => l.includes('proxy_cookie_flags ~ httponly')) + 1;
-    expect(m!.relatedLocations).toEqual([{ file: join(dir, 'nginx-T.txt'), line: dumpLine, column: 28, message: 'where the nginx -T dump shows it' }]);
+    // The dump line, besides the evidence of the products behind the scope (product-aware verdicts).
+    expect(m!.relatedLocations).toContainEqual({ file: join(dir, 'nginx-T.txt'), line: dumpLine, column: 28, message: 'where the nginx -T dump shows it' });
+    const stylish = await cli(['nginx-T.txt', '--type', 'nginx', '--no-config'], { cwd: dir });
+    expect(stylish.stdout).toContain(`etc/nginx/sites-enabled/jira\n  5:28  error  `);
+    expect(stylish.stdout).toContain(`    where the nginx -T dump shows it: nginx-T.txt:${dumpLine}:28\n`);
     const sarif = await cli(['nginx-T.txt', '--type', 'nginx', '--no-config', '-f', 'sarif'], { cwd: dir });
     expect(validateSarif(sarif.stdout, dir)).toEqual([]);
   });

@@ -5,11 +5,13 @@
  * whose only backends are proxies, the hardening never applies. Judged by simulation: the
  * directive would change a CGI cookie but changes no cookie of the scopes it is in.
  */
+import { branchesOf } from '../../src/model/simulate.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
 import { BACKEND_LABELS, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { clip, directiveName, someOf } from '../../src/engine/message-text.js';
 
 export default defineRule({
   meta: {
@@ -28,7 +30,7 @@ export default defineRule({
       // Only scopes that declare their backends: a fragment may be included where CGI runs.
       if (endpoints.some((e) => e.backends.length === 0)) continue;
       const changes = (kind: BackendKind, pipeline: readonly CookieOp[]) =>
-        responses.some((values) => ctx.sim.run(pipeline, kind, values).lines.some((l) => l.history.some((c) => c.op === op)));
+        responses.some((values) => branchesOf(ctx.sim.run(pipeline, kind, values)).some((b) => b.lines.some((l) => l.history.some((c) => c.op === op))));
       const wouldHarden = changes('cgi', [op]);
       const hardens = endpoints.some((e) => e.possibleBackends.some((kind) => changes(kind, e.pipeline)));
       if (!wouldHarden || hardens) continue;
@@ -36,9 +38,14 @@ export default defineRule({
       const list = backends.map((b) => `${b.target} (${BACKEND_LABELS[b.kind]})`).join(', ');
       ctx.report({
         span: header.conditionSpan ?? header.actionSpan,
-        message:
-          `${op.label} only sees cookies that CGI and FastCGI responses put in err_headers_out; the cookies of ${list} are in headers_out, ` +
-          'so this directive never changes them. Drop "always" (or write "onsuccess") to edit proxied cookies.',
+        message: `${directiveName(op.label)} never sees the cookies of ${clip(someOf(backends.map((b) => b.target), 1), 60)}, which httpd keeps in headers_out: drop "always" to edit them.`,
+        data: {
+          directive: op.label,
+          backends: backends.map((b) => ({ target: b.target, kind: BACKEND_LABELS[b.kind] })),
+          detail:
+            `${op.label} only sees cookies that CGI and FastCGI responses put in err_headers_out; the cookies of ${list} are in headers_out, ` +
+            'so this directive never changes them. Drop "always" (or write "onsuccess") to edit proxied cookies.',
+        },
       });
     }
   },

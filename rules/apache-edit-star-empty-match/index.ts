@@ -5,9 +5,11 @@
  * (proxy-semantics.md §1.2, verified on 2.4.71). The verdict comes from simulating the directive
  * on sample cookies of the kinds it reaches.
  */
+import { branchesOf } from '../../src/model/simulate.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { directiveName } from '../../src/engine/message-text.js';
 
 export default defineRule({
   meta: {
@@ -24,14 +26,19 @@ export default defineRule({
       const header = op as ApacheHeaderOp;
       if (header.action !== 'edit*' || !header.pattern) continue;
       const kinds = new Set(endpoints.flatMap((e) => e.possibleBackends).filter((k) => op.reaches.includes(k)));
-      const crashed = [...kinds].some((kind) => responses.some((values) => ctx.sim.run([op], kind, values).crash?.op === op));
+      // Under an undecided condition, the requests where it runs crash: any branch counts.
+      const crashed = [...kinds].some((kind) => responses.some((values) => branchesOf(ctx.sim.run([op], kind, values)).some((b) => b.crash?.op === op)));
       if (!crashed) continue;
       ctx.report({
         span: header.pattern.span,
-        message:
-          `${op.label}: the pattern matches the empty string, and httpd 2.4 applies edit* again to what is left of the value after each match, ` +
-          'matches the empty string there again and recurses until the worker crashes (segmentation fault): clients get an empty reply for every response with a Set-Cookie header. ' +
-          'Use "edit" (first match only) or a pattern that cannot match empty, such as ^(.+)$.',
+        message: `${directiveName(op.label)} with a pattern that matches the empty string recurses until the httpd worker crashes: responses with cookies get no reply.`,
+        data: {
+          directive: op.label,
+          detail:
+            'The pattern matches the empty string, and httpd 2.4 applies edit* again to what is left of the value after each match, ' +
+            'matches the empty string there again and recurses until the worker crashes (segmentation fault): clients get an empty reply for every response with a Set-Cookie header.',
+          suggestion: 'Use "edit" (first match only) or a pattern that cannot match empty, such as ^(.+)$.',
+        },
       });
     }
   },

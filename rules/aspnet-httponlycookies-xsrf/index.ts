@@ -26,11 +26,15 @@ export default defineRule({
         : ' It never affects cookies from backends proxied through ARR.';
       ctx.report({
         span: fact.attributeSpan,
-        message:
-          `<httpCookies httpOnlyCookies="true"> makes ASP.NET add HttpOnly to every cookie the application creates with System.Web.HttpCookie, ` +
-          `including an Angular ${example} cookie unless the code sets HttpOnly = false: JavaScript can then no longer read the CSRF token ` +
-          `and requests fail the XSRF check.${proxied} Set HttpOnly = false on the CSRF cookie in code, or leave httpOnlyCookies at its default (false) ` +
-          '(ASP.NET_SessionId and forms authentication cookies stay HttpOnly either way).',
+        message: `httpOnlyCookies="true" makes ASP.NET add HttpOnly to the application's own cookies${fact.proxies ? ' (not ARR-proxied ones)' : ''}, an Angular ${example} too unless its code opts out: requests fail the XSRF check.`,
+        data: {
+          detail:
+            `<httpCookies httpOnlyCookies="true"> makes ASP.NET add HttpOnly to every cookie the application creates with System.Web.HttpCookie, ` +
+            `including an Angular ${example} cookie unless the code sets HttpOnly = false: JavaScript can then no longer read the CSRF token ` +
+            `and requests fail the XSRF check.${proxied}`,
+          suggestion:
+            'Set HttpOnly = false on the CSRF cookie in code, or leave httpOnlyCookies at its default (false) (ASP.NET_SessionId and forms authentication cookies stay HttpOnly either way).',
+        },
       });
     }
   },

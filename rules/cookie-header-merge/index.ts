@@ -7,6 +7,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp } from '../../src/engine/op-endpoints.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { directiveName } from '../../src/engine/message-text.js';
 
 export default defineRule({
   meta: {
@@ -33,10 +34,15 @@ export default defineRule({
       if (!example) continue;
       ctx.report({
         span: header.actionSpan,
-        message:
-          `${op.label} joins its value onto the existing Set-Cookie line with ", " instead of sending another header ` +
-          `(${JSON.stringify(example.before)} becomes ${JSON.stringify(example.after)}): browsers read that as one cookie, so the added cookie is lost and the existing one corrupted. ` +
-          'Use "Header add Set-Cookie" to send another cookie, or "Header edit" to change one.',
+        message: `${directiveName(op.label)} joins its value onto the backend's Set-Cookie line with ", ": browsers read one corrupted cookie; use "Header add" to send another.`,
+        data: {
+          directive: op.label,
+          example,
+          detail:
+            `${op.label} joins its value onto the existing Set-Cookie line with ", " instead of sending another header ` +
+            `(${JSON.stringify(example.before)} becomes ${JSON.stringify(example.after)}): browsers read that as one cookie, so the added cookie is lost and the existing one corrupted.`,
+          suggestion: 'Use "Header add Set-Cookie" to send another cookie, or "Header edit" to change one.',
+        },
       });
     }
   },

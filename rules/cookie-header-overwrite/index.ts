@@ -19,6 +19,7 @@ import type { CookieOp, Dialect, SetCookieLine } from '../../src/model/header-re
 import { cookieName } from '../../src/model/set-cookie.js';
 import { initialLines } from '../../src/model/simulate.js';
 import { RegexBudgetError } from '../../src/regex/index.js';
+import { clip, directiveName, someOf } from '../../src/engine/message-text.js';
 
 const STATUSES = [200, 302, 404, 500];
 
@@ -102,11 +103,11 @@ export default defineRule({
     for (const [op, hit] of hits) {
       const when = op.condition && op.condition.value === 'unknown' ? ` when ${op.condition.text}` : '';
       const statuses = hit.statuses.size < STATUSES.length ? ` (on ${[...hit.statuses].join(', ')} responses)` : '';
+      const lost = [...hit.lost].filter((n) => !n.startsWith('lpc_'));
       ctx.report({
         span: op.focus ?? op.span,
-        message:
-          `${op.label} replaces the backend's Set-Cookie headers with its own line${when}${statuses}: ${[...hit.lost].filter((n) => !n.startsWith('lpc_')).join(', ')} and every other backend cookie never reach the browser, ` +
-          `so logins and CSRF tokens break. ${ADVICE[ctx.model.dialect]}`,
+        message: `${directiveName(op.label)} replaces the backend's Set-Cookie headers${clip(when, 44)}${statuses}: ${someOf(lost, 2).replace(/ and (\d+) more$/, ', …')} and every other cookie are lost, so logins and forms break.`,
+        data: { directive: op.label, lost, statuses: [...hit.statuses], suggestion: ADVICE[ctx.model.dialect] },
       });
     }
   },

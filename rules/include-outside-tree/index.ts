@@ -11,7 +11,7 @@ export default defineRule({
     id: 'include-outside-tree',
     severity: 'warning',
     fixable: false,
-    dialects: ['nginx'],
+    dialects: ['apache', 'nginx'],
     description: "An absolute include that leaves the linted tree: it reads this machine's files, or a same-layout copy the linter guessed.",
   },
   check(ctx) {

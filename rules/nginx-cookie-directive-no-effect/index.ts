@@ -47,9 +47,13 @@ export default defineRule({
       const where = endpoints.length === 1 ? endpoints[0]!.e.label : `${new Set(endpoints.map(({ e }) => e.label)).size} locations`;
       ctx.report({
         span: entry.span,
-        message:
-          `${entry.label} has no effect: ${where} reach${endpoints.length === 1 ? 'es' : ''} the backend through ${passes}, and nginx rewrites cookies only for proxy_pass responses. ` +
-          `Set the cookie flags in the application instead${kinds.includes('fastcgi') ? ' (for PHP: session.cookie_httponly, session.cookie_secure and the setcookie() options)' : ''}.`,
+        message: `${entry.directive} has no effect here: nginx rewrites cookies only for proxy_pass responses, and this location uses ${passes}.`,
+        data: {
+          directive: entry.label,
+          scopes: [...new Set(endpoints.map(({ e }) => e.label))],
+          detail: `${entry.label} has no effect: ${where} reach${endpoints.length === 1 ? 'es' : ''} the backend through ${passes}, and nginx rewrites cookies only for proxy_pass responses.`,
+          suggestion: `Set the cookie flags in the application instead${kinds.includes('fastcgi') ? ' (for PHP: session.cookie_httponly, session.cookie_secure and the setcookie() options)' : ''}.`,
+        },
       });
     }
   },

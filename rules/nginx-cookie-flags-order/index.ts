@@ -11,6 +11,7 @@ import { defineRule } from '../../src/engine/rule.js';
 import { removesHttpOnly } from '../../src/model/ops/nginx-cookie-flags.js';
 import { entryBits, flagsEntryMatches, NginxProxyCookieOp, type NginxFlagsEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { runScript } from '../../src/model/ops/nginx-script.js';
+import { clip, someOf } from '../../src/engine/message-text.js';
 
 /** A directive meant for some cookies only: named, anchored on both ends, or removing a flag. */
 function isExclusion(entry: NginxFlagsEntry): boolean {
@@ -64,9 +65,16 @@ export default defineRule({
         const listed = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
         ctx.report({
           span: entry.focus,
-          message:
-            `${entry.label} never applies to ${listed}: nginx uses only the first proxy_cookie_flags directive that matches a cookie, ` +
-            `and ${first.label} comes earlier and matches ${names.length > 1 ? 'them' : 'it'}. Move this directive above it.`,
+          message: `This proxy_cookie_flags never applies to ${clip(someOf(names, 2), 60)}: an earlier one matches them first (${clip(first.label, 40)}). Move it above.`,
+          related: [{ span: first.span, message: 'this directive matches first' }],
+          data: {
+            directive: entry.label,
+            cookies: names,
+            earlier: first.label,
+            detail:
+              `${entry.label} never applies to ${listed}: nginx uses only the first proxy_cookie_flags directive that matches a cookie, ` +
+              `and ${first.label} comes earlier and matches ${names.length > 1 ? 'them' : 'it'}.`,
+          },
         });
       });
     }

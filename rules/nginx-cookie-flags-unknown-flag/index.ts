@@ -8,6 +8,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { NGINX_COOKIE_FLAGS, flagBits } from '../../src/model/ops/nginx-cookie-flags.js';
 import { entryBits, nginxCookieEntries } from '../../src/model/ops/nginx-proxy-cookie.js';
+import { clip } from '../../src/engine/message-text.js';
 
 const normalize = (s: string) => s.toLowerCase().replace(/[^a-z=]/g, '');
 
@@ -34,9 +35,15 @@ export default defineRule({
         ctx.report({
           span: w.span,
           message:
-            `${entry.label}: nginx silently ignores the unknown flag "${w.script.source}" (it knows ${NGINX_COOKIE_FLAGS.join(', ')}), ` +
-            `so no cookie gets it${allUnknown ? '; and since the directive still matches, later proxy_cookie_flags directives are skipped for those cookies' : ''}.` +
+            `nginx silently ignores the unknown proxy_cookie_flags flag "${clip(w.script.source, 30)}"${allUnknown ? ', yet the directive still matches and hides later ones' : ''}.` +
             (hint ? ` Did you mean "${hint}"?` : ''),
+          data: {
+            directive: entry.label,
+            known: NGINX_COOKIE_FLAGS,
+            detail:
+              `${entry.label}: nginx silently ignores the unknown flag "${w.script.source}" (it knows ${NGINX_COOKIE_FLAGS.join(', ')}), ` +
+              `so no cookie gets it${allUnknown ? '; and since the directive still matches, later proxy_cookie_flags directives are skipped for those cookies' : ''}.`,
+          },
         });
       }
     }

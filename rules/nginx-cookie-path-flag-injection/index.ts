@@ -8,6 +8,7 @@
  * The fix moves the flags to proxy_cookie_flags (nginx ≥ 1.19.3), sparing the XSRF cookies.
  * proxy-semantics.md §2.3 [LAB /pathhack/].
  */
+import { createScopeResolver, fixExemption } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { entryProbes, NginxProxyCookieOp, type NginxCookieEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { parseSetCookie } from '../../src/model/set-cookie.js';
@@ -60,6 +61,22 @@ function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
   return found;
 }
 
+/**
+ * The CSRF cookies the replacement keeps readable: those of the products behind the scopes the
+ * directive acts in (src/cookies/scope.ts), not every catalog cookie — an exemption for Sentry's
+ * sc in front of Jira would strip an HttpOnly the application set on a cookie named sc.
+ */
+function exemptNames(ctx: RuleContext, op: Finding['op']): string[] {
+  const resolver = createScopeResolver(ctx.model, ctx.catalog);
+  const all = ctx.catalog.xsrf.map((c) => c.name);
+  const names = new Set<string>();
+  for (const e of ctx.model.endpoints) {
+    if (!e.pipeline.includes(op)) continue;
+    for (const n of fixExemption(resolver.forEndpoint(e), all)) names.add(n);
+  }
+  return all.filter((n) => names.has(n));
+}
+
 export default defineRule({
   meta: {
     id: 'nginx-cookie-path-flag-injection',
@@ -69,17 +86,21 @@ export default defineRule({
     description: 'proxy_cookie_path/proxy_cookie_domain used to inject cookie flags, which corrupts longer paths and duplicates flags.',
   },
   check(ctx) {
-    const names = ctx.catalog.xsrf.map((c) => c.name);
     for (const f of collect(ctx).values()) {
       const ex = f.example!;
-      const message =
-        `${f.entry.label} adds cookie flags by injecting them into the ${f.entry.directive === 'proxy_cookie_path' ? 'path' : 'domain'} value: ` +
-        `nginx turns ${JSON.stringify(ex.before)} into ${JSON.stringify(ex.after)}` +
-        `${ex.corrupts ? ' (the rest of the value ends up in a junk attribute and the cookie changes scope)' : ''}, duplicates flags the backend already set and skips cookies without the attribute. ` +
-        'Use proxy_cookie_flags (nginx ≥ 1.19.3) instead.';
+      const what = f.entry.directive === 'proxy_cookie_path' ? 'path' : 'domain';
+      const names = exemptNames(ctx, f.op);
       ctx.report({
         span: f.entry.focus,
-        message,
+        message: `${f.entry.directive} injects cookie flags into the ${what}${ex.corrupts ? ', which corrupts longer paths' : ''} and duplicates flags: use proxy_cookie_flags (nginx ≥ 1.19.3).`,
+        data: {
+          directive: f.entry.label,
+          example: ex,
+          detail:
+            `${f.entry.label} adds cookie flags by injecting them into the ${what} value: nginx turns ${JSON.stringify(ex.before)} into ${JSON.stringify(ex.after)}` +
+            `${ex.corrupts ? ' (the rest of the value ends up in a junk attribute and the cookie changes scope)' : ''}, duplicates flags the backend already set and skips cookies without the attribute.`,
+          exempt: names,
+        },
         // The replacement also stops the corruption; the engine's proof checks no injection is left.
         fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names, options: ctx.options }) },
       });

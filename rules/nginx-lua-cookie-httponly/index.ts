@@ -21,10 +21,12 @@ export default defineRule({
       if (fact.kind !== 'nginx-lua-header-filter' || fact.hasNameGuard) continue;
       ctx.report({
         span: fact.appendSpan,
-        message:
-          `This Lua header filter appends HttpOnly to Set-Cookie values without testing the cookie name, so it also hits ${describeCookies(ctx.catalog, names)}...: ` +
-          'JavaScript can no longer read the CSRF token. Skip those cookies, e.g. `if not v:find("^XSRF%-TOKEN=") then ... end` ' +
-          '(Lua patterns: escape "-" and "." with "%"), or use proxy_cookie_flags with an exclusion.',
+        message: `This Lua header filter appends HttpOnly to every Set-Cookie, the CSRF cookies too (${names.slice(0, 2).join(', ')}, …): scripts cannot read the token.`,
+        data: {
+          cookies: describeCookies(ctx.catalog, names),
+          suggestion:
+            'Skip those cookies, e.g. `if not v:find("^XSRF%-TOKEN=") then ... end` (Lua patterns: escape "-" and "." with "%"), or use proxy_cookie_flags with an exclusion.',
+        },
       });
     }
   },

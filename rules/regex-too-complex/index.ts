@@ -7,6 +7,8 @@ import { DEFAULT_SESSION_COOKIES } from '../../src/cookies/catalog.js';
 import { samplesFor } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
+import { clip } from '../../src/engine/message-text.js';
+import { branchesOf } from '../../src/model/simulate.js';
 
 export default defineRule({
   meta: {
@@ -23,10 +25,11 @@ export default defineRule({
       for (const kind of group.backends) {
         for (const name of names) {
           for (const sample of samplesFor(name)) {
-            if (!ctx.sim.run(group.pipeline, kind, [sample]).tooComplex) continue;
+            if (!branchesOf(ctx.sim.run(group.pipeline, kind, [sample])).some((b) => b.tooComplex)) continue;
             for (const pipeline of group.pipelines) {
-              const { tooComplex } = ctx.sim.run(pipeline, kind, [sample]);
-              if (tooComplex && !reported.has(tooComplex.op)) reported.set(tooComplex.op, tooComplex.pattern);
+              for (const { tooComplex } of branchesOf(ctx.sim.run(pipeline, kind, [sample]))) {
+                if (tooComplex && !reported.has(tooComplex.op)) reported.set(tooComplex.op, tooComplex.pattern);
+              }
             }
           }
         }
@@ -37,10 +40,13 @@ export default defineRule({
       const part = op.parts.find((p) => p.label.includes(pattern));
       ctx.report({
         span: part ? (part.focus ?? part.span) : (op.focus ?? op.span),
-        message:
-          `The pattern ${JSON.stringify(pattern)} backtracks too much to evaluate on ordinary Set-Cookie values ` +
-          // Caddy matches with Go's RE2, in linear time: only the linter's verdict suffers.
-          `(nested or overlapping quantifiers): the linter cannot tell what this directive does to cookies${ctx.model.dialect === 'caddy' ? '' : ', and crafted values can make the server slow'}.`,
+        message: `The pattern ${clip(JSON.stringify(pattern), 50)} backtracks too much to evaluate on ordinary cookies: its effect is unknown${ctx.model.dialect === 'caddy' ? '' : ', and crafted values slow the server'}.`,
+        data: {
+          pattern,
+          detail:
+            // Caddy matches with Go's RE2, in linear time: only the linter's verdict suffers.
+            `Nested or overlapping quantifiers: the linter cannot tell what this directive does to cookies${ctx.model.dialect === 'caddy' ? '' : ', and crafted values can make the server slow'}.`,
+        },
       });
     }
   },

@@ -4,22 +4,34 @@
  * shapes, through every endpoint's pipeline for every backend kind it can reach; the finding
  * points at the directive that made HttpOnly appear.
  */
-import { describeCookies } from '../../src/cookies/catalog.js';
+import { closest } from '../../src/config/closest.js';
+import { productIds } from '../../src/cookies/products.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
+import { createScopeResolver } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { mapCause } from '../../src/engine/simulator.js';
-import { describeBackends, type BackendKind } from '../../src/model/backends.js';
-import type { CookieOp, LineChange } from '../../src/model/header-rewrite.js';
+import type { BackendKind } from '../../src/model/backends.js';
+import type { CookieOp, Endpoint, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
+import { cookieName } from '../../src/model/set-cookie.js';
+import { branchesOf, type Assumption } from '../../src/model/simulate.js';
 import type { Span } from '../../src/source.js';
+import { judge, type Hits } from './verdict.js';
 
-interface Finding {
+const RULE_ID = 'xsrf-cookie-httponly';
+
+interface Finding extends Hits {
   readonly op: CookieOp;
   readonly cause: Span;
   readonly cookies: Set<string>;
   readonly hitBackends: Set<BackendKind>;
   /** Kinds the op could have reached in the endpoints where it hit. */
   readonly reachable: Set<BackendKind>;
+  /** The scopes where each cookie gained HttpOnly from this directive (product-aware verdicts). */
+  readonly scopes: Map<string, Set<Endpoint>>;
+  example?: Hits['example'];
+  /** The request outcomes under which the cookie breaks (empty: every request). */
+  assumptions: readonly Assumption[];
 }
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
@@ -40,23 +52,52 @@ function labelOf(op: CookieOp, cause: Span): string {
   return partFor(op, cause)?.label ?? op.label;
 }
 
+/** One directive adding HttpOnly, and the requests on which it does. */
+interface Gain {
+  readonly change: LineChange;
+  readonly assumptions: readonly Assumption[];
+  /** A CSRF cookie the proxy itself created with HttpOnly (`add_header Set-Cookie`, `Header add`): its name. */
+  readonly created?: string;
+}
+
 /**
- * Every directive that adds HttpOnly to `sample` on its own: the one that does in the pipeline as
- * written, then — with that one taken away — the next, and so on (ESLint's rule: suppressing or
- * fixing one report never hides another). Bounded by the pipeline's length.
+ * Every directive that adds HttpOnly to `sample` on its own, on some request: the ones that do
+ * in the pipeline as written (on each outcome of its undecided conditions), then — with those
+ * taken away — the next, and so on (ESLint's rule: suppressing or fixing one report never hides
+ * another). Bounded by the pipeline's length, and by the simulation's own bound: a result that
+ * stopped early is not refined further (simulation-bounded reports it).
  */
-function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): LineChange[] {
-  const gains: LineChange[] = [];
+function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): Gain[] {
+  const gains: Gain[] = [];
+  const xsrf = new Set(ctx.catalog.xsrf.map((c) => c.name));
   let current = pipeline;
   for (let i = 0; i < pipeline.length; i++) {
     const result = ctx.sim.run(current, kind, [sample]);
-    // A crashing or undecidable pipeline is reported by its own rule.
-    if (result.crash || result.tooComplex) break;
-    const line = result.lines.find((l) => l.origin === sample);
-    const gain = line ? httpOnlyGain(line) : undefined;
-    if (!gain) break;
-    gains.push(gain);
-    current = current.filter((op) => op !== gain.op);
+    const found = new Set<CookieOp>();
+    for (const branch of branchesOf(result)) {
+      // A crashing or undecidable branch is reported by its own rule.
+      if (branch.crash || branch.tooComplex) continue;
+      const line = branch.lines.find((l) => l.origin === sample);
+      const gain = line ? httpOnlyGain(line) : undefined;
+      if (gain) {
+        gains.push({ change: gain, assumptions: branch.assumptions });
+        found.add(gain.op);
+      }
+      // What the browser receives is judged, whatever produced it: a CSRF cookie the proxy
+      // creates with HttpOnly breaks the forms just as an edit does.
+      for (const l of branch.lines) {
+        if (l.origin !== undefined) continue;
+        const name = cookieName(l.value);
+        if (!xsrf.has(name)) continue;
+        const made = httpOnlyGain(l);
+        if (made && !found.has(made.op)) {
+          gains.push({ change: made, assumptions: branch.assumptions, created: name });
+          found.add(made.op);
+        }
+      }
+    }
+    if (found.size === 0 || result.bounded) break;
+    current = current.filter((op) => !found.has(op));
   }
   return gains;
 }
@@ -67,15 +108,30 @@ interface Blamed {
   readonly cause: Span;
   readonly cookies: Set<string>;
   readonly kinds: Set<BackendKind>;
+  /** Per cookie, the backend kinds it gained HttpOnly for. */
+  readonly kindsOf: Map<string, Set<BackendKind>>;
+  /** The first breaking request: backend kind, what the backend sent, what the browser gets. */
+  example?: { readonly kind: BackendKind; readonly sent: string; readonly received: string };
+  /** The request outcomes under which it adds HttpOnly (the fewest seen; empty: every request). */
+  assumptions: readonly Assumption[];
 }
 
 function collect(ctx: RuleContext): Finding[] {
   const findings = new Map<string, Finding>();
-  const record = (op: CookieOp, cause: Span, blamed: Blamed, reachable: readonly BackendKind[]) => {
+  const record = (op: CookieOp, cause: Span, blamed: Blamed, reachable: readonly BackendKind[], endpoints: readonly Endpoint[]) => {
     const key = spanKey(cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set() }));
-    for (const name of blamed.cookies) f.cookies.add(name);
+    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions }));
+    else if (blamed.assumptions.length < f.assumptions.length) f.assumptions = blamed.assumptions;
+    for (const name of blamed.cookies) {
+      f.cookies.add(name);
+      let scopes = f.scopes.get(name);
+      if (!scopes) f.scopes.set(name, (scopes = new Set()));
+      const kinds = blamed.kindsOf.get(name)!;
+      for (const e of endpoints) if (e.possibleBackends.some((k) => kinds.has(k))) scopes.add(e);
+    }
+    const shown = blamed.example && endpoints.find((e) => e.possibleBackends.includes(blamed.example!.kind));
+    if (!f.example && blamed.example && shown) f.example = { endpoint: shown, backend: blamed.example.kind, sent: blamed.example.sent, received: blamed.example.received };
     for (const kind of blamed.kinds) f.hitBackends.add(kind);
     for (const k of reachable) if (op.reaches.includes(k)) f.reachable.add(k);
   };
@@ -88,45 +144,37 @@ function collect(ctx: RuleContext): Finding[] {
     for (const kind of group.backends) {
       for (const { name } of ctx.catalog.xsrf) {
         for (const sample of samplesFor(name, { attributes })) {
-          for (const gain of gainsOf(ctx, rep, kind, sample)) {
+          for (const { change: gain, assumptions, created } of gainsOf(ctx, rep, kind, sample)) {
             const index = rep.indexOf(gain.op);
             const key = `${index}\u0000${spanKey(gain.cause)}`;
             let b = blamed.get(key);
-            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set() }));
-            b.cookies.add(name);
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), kindsOf: new Map(), assumptions }));
+            else if (assumptions.length < b.assumptions.length) b.assumptions = assumptions;
+            const cookie = created ?? name;
+            b.cookies.add(cookie);
             b.kinds.add(kind);
+            let kinds = b.kindsOf.get(cookie);
+            if (!kinds) b.kindsOf.set(cookie, (kinds = new Set()));
+            kinds.add(kind);
+            b.example ??= { kind, sent: sample, received: gain.after };
           }
         }
       }
     }
     for (const pipeline of group.pipelines) {
+      const endpoints = group.endpoints.filter((e) => e.pipeline === pipeline);
       for (const b of blamed.values()) {
         const op = pipeline[b.index]!;
-        record(op, mapCause(rep[b.index]!, b.cause, op), b, group.backends);
+        record(op, mapCause(rep[b.index]!, b.cause, op), b, group.backends, endpoints);
       }
     }
   }
   return [...findings.values()];
 }
 
-function orderedCookies(ctx: RuleContext, names: ReadonlySet<string>): string[] {
-  return ctx.catalog.xsrf.map((c) => c.name).filter((n) => names.has(n));
-}
-
-function message(ctx: RuleContext, f: Finding, note: string): string {
-  const names = orderedCookies(ctx, f.cookies);
-  const backends = describeBackends([...f.hitBackends], [...f.reachable]);
-  const condition = f.op.condition && f.op.condition.value === 'unknown' ? `(when ${f.op.condition.text})` : '';
-  const scope = [backends, condition].filter(Boolean).join(' ');
-  return (
-    `${labelOf(f.op, f.cause)} adds HttpOnly to ${describeCookies(ctx.catalog, names)}${scope ? ` ${scope}` : ''}: ` +
-    `JavaScript can no longer read the CSRF token, so forms fail with "missing token" or "XSRF check failed".${note}`
-  );
-}
-
 export default defineRule({
   meta: {
-    id: 'xsrf-cookie-httponly',
+    id: RULE_ID,
     severity: 'error',
     fixable: true,
     dialects: ['apache', 'nginx', 'iis', 'caddy'],
@@ -134,12 +182,28 @@ export default defineRule({
     securitySeverity: 5.3,
   },
   check(ctx) {
+    const resolver = createScopeResolver(ctx.model, ctx.catalog);
+    for (const c of resolver.unknownInline) {
+      const names = c.unknown.map((u) => {
+        const hint = closest(u, productIds());
+        return `"${u}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+      });
+      ctx.report({ span: c.comment.span, message: `lint-proxy-config-products names unknown product ${names.join(', ')}; "explain ${RULE_ID}" lists them.` });
+    }
     for (const f of collect(ctx)) {
-      const names = orderedCookies(ctx, f.cookies);
+      // Which of the cookies count here, and the fix's exemptions: src/cookies/scope.ts, ./verdict.ts.
+      const v = judge({ ...f, label: labelOf(f.op, f.cause) }, ctx.catalog, resolver);
+      if (!v) continue;
+      const names = v.exempt;
       ctx.report({
         span: focusOf(f.op, f.cause),
-        message: message(ctx, f, ''),
-        fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options }) },
+        message: v.message,
+        brief: v.brief,
+        data: v.data,
+        related: v.related,
+        ...(names.length > 0
+          ? { fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options }) } }
+          : {}),
       });
     }
   },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { RULES } from '../../rules/index.js';
 import type { Config } from '../config/config.js';
 import { createCatalog } from '../cookies/catalog.js';
+import { fileSelection } from '../cookies/selection.js';
 import { detectDialect } from '../dialects/detect.js';
 import { effectiveSeverity } from '../engine/lint.js';
 import type { Dialect } from '../model/header-rewrite.js';
@@ -35,6 +36,7 @@ export function printConfig(file: string, options: SharedCliOptions, config: Con
       rules,
       xsrfCookies: catalog.xsrf.map((c) => c.name),
       sessionCookies: catalog.session.map((c) => c.name),
+      products: options.allProducts ? 'all' : (fileSelection(run.productSettings, file)?.selection ?? 'evident from each scope'),
       ...(dialect === null || dialect === 'apache' ? { serverRoot: run.serverRoot ?? null } : {}),
       ...(dialect === null || dialect === 'nginx' ? { prefix: run.prefix ?? null, context: run.context ?? null, nginxVersion: run.nginxVersion } : {}),
       ...(dialect !== 'iis' ? { pathMap: Object.fromEntries((run.pathMap ?? []).map((m) => [m.from, m.to])) } : {}),

@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { compileGlobList } from '../path-glob.js';
 import { RULES } from '../../rules/index.js';
 import { DEFAULT_CONFIG, isConfigErrors, type Config, type ConfigError } from '../config/config.js';
+import { overlappingNames } from '../cookies/catalog.js';
+import type { ProductSettings } from '../cookies/selection.js';
 import { findConfig, loadConfigFile } from '../config/find.js';
 import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
 import type { Dialect } from '../model/header-rewrite.js';
@@ -18,6 +20,7 @@ export interface SharedCliOptions {
   type?: Dialect;
   config?: string | false;
   xsrfCookie?: string[];
+  allProducts?: boolean;
   serverRoot?: string;
   prefix?: string;
   context?: 'main' | 'http' | 'server' | 'location';
@@ -59,6 +62,17 @@ export function overrideDialect(config: Config, path: string): Dialect | undefin
     if (match(path)) dialect = o.type;
   }
   return dialect;
+}
+
+/** What `products` settings say, for the catalog (src/cookies/selection.ts). */
+export function productSettingsFrom(options: SharedCliOptions, config: Config): ProductSettings {
+  const overrides = config.overrides.flatMap((o) => (o.products ? [{ files: o.files, products: o.products }] : []));
+  return {
+    ...(options.allProducts ? { allProducts: true } : {}),
+    ...(config.products ? { products: config.products } : {}),
+    ...(overrides.length > 0 ? { overrides } : {}),
+    inline: !(options.inlineConfig === false || config.noInlineConfig),
+  };
 }
 
 /**
@@ -104,11 +118,17 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
   }
   const serverRoot = options.serverRoot ?? config.serverRoot;
   const prefix = options.prefix ?? config.prefix;
+  const overlap = overlappingNames(options.xsrfCookie ?? [], config.sessionCookies);
+  if (overlap.length > 0) {
+    const o = overlap[0]!;
+    throw new UsageError(`--xsrf-cookie ${o.xsrf}: "${o.session}" is a session cookie in ${config.path ?? 'the configuration'} (sessionCookies); a cookie cannot be both`);
+  }
   return {
     cwd,
     ...(options.type ? { type: options.type } : {}),
     xsrfCookies: [...config.xsrfCookies, ...(options.xsrfCookie ?? [])],
     sessionCookies: config.sessionCookies,
+    productSettings: productSettingsFrom(options, config),
     ...(serverRoot ? { serverRoot: resolve(cwd, serverRoot) } : {}),
     ...(prefix ? { prefix: resolve(cwd, prefix) } : {}),
     ...(options.context ? { context: options.context } : {}),

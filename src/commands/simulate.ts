@@ -12,7 +12,8 @@ import { isIoError } from '../engine/io.js';
 import { BACKEND_LABELS, type BackendKind } from '../model/backends.js';
 import type { Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
 import { hasHttpOnly } from '../model/set-cookie.js';
-import { simulate, type SimResult } from '../model/simulate.js';
+import { boundedNote, describeRequests } from '../model/requests.js';
+import { branchesOf, simulate, type SimResult } from '../model/simulate.js';
 import { createNodeIO } from '../node-io.js';
 import { positionAt } from '../source.js';
 import { overrideDialect, resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
@@ -84,37 +85,50 @@ export function renderText(model: HeaderRewriteModel, runs: readonly SimulationR
     const target = endpoint.backends.find((b) => b.kind === backend)?.target;
     out.push(c.bold(`${endpoint.label}`) + c.dim(`  ·  ${BACKEND_LABELS[backend]} response${target ? ` from ${target}` : ''}`));
     for (const v of cookies) out.push(`  backend sends   Set-Cookie: ${v}`);
-    let n = 0;
-    for (const step of result.steps) {
-      n++;
-      out.push(`  ${c.dim(String(n).padStart(2))}  ${c.dim(where(model, step.op.span.file, step.op.span.start, cwd))}  ${step.op.label}`);
-      if (step.skipped) {
-        out.push(`        ${c.dim(`skipped: ${step.op.condition?.text ?? 'condition'} is false`)}`);
-        continue;
-      }
-      const changed = step.before.length !== step.after.length || step.before.some((b, i) => b !== step.after[i]);
-      if (!changed) out.push(`        ${c.dim('no change')}`);
-      else {
-        const width = Math.max(step.before.length, step.after.length);
-        for (let i = 0; i < width; i++) {
-          const b = step.before[i];
-          const a = step.after[i];
-          if (b === a) continue;
-          out.push(`        ${b === undefined ? c.dim('(new)') : b}  ${c.yellow('→')}  ${a === undefined ? c.dim('(removed)') : a}`);
+    const renderBranch = (result: SimResult, indent: string) => {
+      let n = 0;
+      for (const step of result.steps) {
+        n++;
+        out.push(`${indent}  ${c.dim(String(n).padStart(2))}  ${c.dim(where(model, step.op.span.file, step.op.span.start, cwd))}  ${step.op.label}`);
+        if (step.skipped) {
+          const why = step.op.condition?.value === false ? `${step.op.condition.text} is false` : `not run on these requests (${step.op.condition?.text ?? 'condition'})`;
+          out.push(`${indent}        ${c.dim(`skipped: ${why}`)}`);
+          continue;
+        }
+        const changed = step.before.length !== step.after.length || step.before.some((b, i) => b !== step.after[i]);
+        if (!changed) out.push(`${indent}        ${c.dim('no change')}`);
+        else {
+          const width = Math.max(step.before.length, step.after.length);
+          for (let i = 0; i < width; i++) {
+            const b = step.before[i];
+            const a = step.after[i];
+            if (b === a) continue;
+            out.push(`${indent}        ${b === undefined ? c.dim('(new)') : b}  ${c.yellow('→')}  ${a === undefined ? c.dim('(removed)') : a}`);
+          }
         }
       }
-    }
-    if (result.crash) {
-      out.push(c.red(`  the server crashes here and sends no response: ${result.crash.message}`));
-    } else if (result.tooComplex) {
-      out.push(c.yellow(`  cannot evaluate ${JSON.stringify(result.tooComplex.pattern)}: it backtracks too much`));
-    } else {
-      if (result.lines.length === 0) out.push(`  browser gets    ${c.dim('no Set-Cookie header')}`);
-      for (const line of result.lines) {
-        const note = hasHttpOnly(line.value) && line.origin !== undefined && !hasHttpOnly(line.origin) ? c.red('   ← HttpOnly added: JavaScript cannot read this cookie') : '';
-        out.push(`  browser gets    Set-Cookie: ${line.value}${note}`);
+      if (result.crash) {
+        out.push(c.red(`${indent}  the server crashes here and sends no response: ${result.crash.message}`));
+      } else if (result.tooComplex) {
+        out.push(c.yellow(`${indent}  cannot evaluate ${JSON.stringify(result.tooComplex.pattern)}: it backtracks too much`));
+      } else {
+        if (result.lines.length === 0) out.push(`${indent}  browser gets    ${c.dim('no Set-Cookie header')}`);
+        for (const line of result.lines) {
+          const note = hasHttpOnly(line.value) && line.origin !== undefined && !hasHttpOnly(line.origin) ? c.red('   ← HttpOnly added: JavaScript cannot read this cookie') : '';
+          out.push(`${indent}  browser gets    Set-Cookie: ${line.value}${note}`);
+        }
       }
-    }
+    };
+    const branches = branchesOf(result);
+    branches.forEach((branch, b) => {
+      const indent = branches.length > 1 ? '    ' : '';
+      if (branches.length > 1) {
+        const requests = describeRequests(branch.assumptions);
+        out.push(c.cyan(`  outcome ${b + 1} of ${branches.length}: ${requests || 'for every other request'}`));
+      }
+      renderBranch(branch, indent);
+    });
+    if (result.bounded) out.push(c.yellow(`  ${boundedNote(result.bounded)}`));
     out.push('');
   }
   return `${out.join('\n')}\n`;
@@ -136,6 +150,15 @@ export function renderJson(model: HeaderRewriteModel, runs: readonly SimulationR
       })),
       crash: result.crash?.message ?? null,
       output: result.crash ? null : result.lines.map((l) => l.value),
+      // Request-dependent outcomes: each with the requests it stands for and its own steps.
+      outcomes: branchesOf(result).map((b) => ({
+        requests: describeRequests(b.assumptions) || null,
+        assumptions: b.assumptions.map((a) => ({ test: a.literal.text, holds: a.holds })),
+        steps: b.steps.map((s) => ({ at: where(model, s.op.span.file, s.op.span.start, cwd), directive: s.op.label, skipped: s.skipped ?? null, before: s.before, after: s.after })),
+        crash: b.crash?.message ?? null,
+        output: b.crash ? null : b.lines.map((l) => l.value),
+      })),
+      bounded: result.bounded ? boundedNote(result.bounded) : null,
     })),
     null,
     2,
@@ -180,5 +203,31 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
       runs.push({ endpoint, backend, result: simulate(model.dialect, endpoint.pipeline, { backend, status: 200 }, cookies, { trace: true }) });
     }
   }
+  if (runs.length === 0) return noBackendText(model, shown, options.location, options.format, cwd);
   return options.format === 'json' ? renderJson(model, runs, cookies, cwd) : renderText(model, runs, cookies, cwd, options.color);
+}
+
+/**
+ * Never an empty answer: when no request path reaches a backend, say so, and why for each scope
+ * (static files send no cookies), with a hint to force a backend kind.
+ */
+const NO_BACKEND: Readonly<Record<HeaderRewriteModel['dialect'], string>> = {
+  apache: 'no ProxyPass, ProxyPassMatch, RewriteRule [P], SetHandler, ScriptAlias or application handler routes its requests, so it serves static files, which send no cookies',
+  nginx: 'no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass handles its requests, so it serves static files, which send no cookies',
+  iis: 'no application or rewrite to a backend serves its requests, so it serves static files, which send no cookies',
+  caddy: 'no reverse_proxy or php_fastcgi answers its requests (respond, file_server and redir send no backend cookies)',
+};
+
+function noBackendText(model: HeaderRewriteModel, endpoints: readonly Endpoint[], location: string | undefined, format: 'text' | 'json', cwd: string): string {
+  const file = relative(cwd, model.root) || model.root;
+  const reason = NO_BACKEND[model.dialect];
+  if (format === 'json') {
+    return `${JSON.stringify({ file, reachesBackend: false, scopes: endpoints.map((e) => ({ endpoint: e.label, requestPath: e.requestPath ?? null, reason })) }, null, 2)}
+`;
+  }
+  const what = location === undefined ? `No request path of ${file}` : `No request for ${location} in ${file}`;
+  const lines = [`${what} reaches a backend, so no Set-Cookie header passes through it:`];
+  for (const e of endpoints) lines.push(`  ${e.label}${e.requestPath ? ` (${e.requestPath})` : ''}: ${reason}.`);
+  lines.push('Pass --backend proxy|fcgi|cgi|... to trace the directives as if one answered.');
+  return `${lines.join('\n')}\n`;
 }

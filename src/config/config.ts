@@ -6,6 +6,8 @@ import { dirname, isAbsolute, posix, resolve } from 'node:path';
 import type { PathMapping } from '../dialects/path-map.js';
 import type { RuleMeta } from '../engine/rule.js';
 import type { RuleSetting } from '../engine/lint.js';
+import { overlappingNames } from '../cookies/catalog.js';
+import type { ProductSelection } from '../cookies/selection.js';
 import type { Dialect } from '../model/header-rewrite.js';
 import { positionAt, createSourceFile } from '../source.js';
 import { parseJsonc, type JsonValue } from './jsonc.js';
@@ -20,6 +22,8 @@ export interface ConfigOverride {
   /** Absolute globs. */
   readonly files: readonly string[];
   readonly type?: Dialect;
+  /** Products behind the scopes of these files (`"all"` or product ids). */
+  readonly products?: ProductSelection;
 }
 
 export interface Config {
@@ -28,6 +32,8 @@ export interface Config {
   readonly rules: ReadonlyMap<string, RuleSetting>;
   readonly xsrfCookies: readonly string[];
   readonly sessionCookies: readonly string[];
+  /** Products behind the configurations (`"all"` or product ids); absent: inferred per scope. */
+  readonly products?: ProductSelection;
   readonly overrides: readonly ConfigOverride[];
   /** Absolute globs. */
   readonly ignores: readonly string[];
@@ -116,15 +122,39 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
   const obj = value as Record<string, JsonValue>;
   const dir = dirname(path);
   const strings = (v: JsonValue | undefined) => (Array.isArray(v) ? (v as string[]) : []);
+  const key = (k: string) => (prefix === '' ? k : `${prefix}.${k}`);
+  const overlaps = overlappingNames(strings(obj.xsrfCookies), strings(obj.sessionCookies));
+  if (overlaps.length > 0) {
+    const session = strings(obj.sessionCookies);
+    return overlaps.map((o) => {
+      const i = session.indexOf(o.session);
+      return at(
+        parsed.offsets.get(key(`sessionCookies[${i}]`)) ?? parsed.offsets.get(key('sessionCookies')) ?? 0,
+        `${key('sessionCookies')}[${i}]: "${o.session}" is also a CSRF cookie${o.session === o.xsrf ? '' : ` ("${o.xsrf}")`}, which must stay readable by JavaScript; list it in one of sessionCookies and xsrfCookies only`,
+      );
+    });
+  }
+  const selection = (v: JsonValue | undefined): ProductSelection | undefined => {
+    if (v === 'all') return 'all';
+    if (!Array.isArray(v)) return undefined;
+    const ids = v as string[];
+    return ids.includes('all') ? 'all' : ids;
+  };
+  const products = selection(obj.products);
   const config: Config = {
     path,
     rules: new Map(Object.entries((obj.rules as Record<string, RuleSetting> | undefined) ?? {})),
     xsrfCookies: strings(obj.xsrfCookies),
     sessionCookies: strings(obj.sessionCookies),
-    overrides: ((obj.overrides as { files: string[]; type?: Dialect }[] | undefined) ?? []).map((o) => ({
-      files: o.files.map((f) => absoluteGlob(dir, f)),
-      ...(o.type ? { type: o.type } : {}),
-    })),
+    ...(products ? { products } : {}),
+    overrides: ((obj.overrides as { files: string[]; type?: Dialect; products?: JsonValue }[] | undefined) ?? []).map((o) => {
+      const p = selection(o.products);
+      return {
+        files: o.files.map((f) => absoluteGlob(dir, f)),
+        ...(o.type ? { type: o.type } : {}),
+        ...(p ? { products: p } : {}),
+      };
+    }),
     ignores: strings(obj.ignores).map((g) => absoluteGlob(dir, g)),
     include: strings(obj.include),
     ...(typeof obj.root === 'string' ? { root: absolute(dir, obj.root) } : {}),

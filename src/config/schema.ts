@@ -5,6 +5,7 @@
  */
 import type { RuleMeta } from '../engine/rule.js';
 import { HOMEPAGE } from '../meta.js';
+import { productIds } from '../cookies/products.js';
 
 /** A JSON Schema (draft-07) as a plain object. */
 export type JsonSchema = Record<string, unknown>;
@@ -14,6 +15,16 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
     type: 'array',
     items: { $ref: '#/definitions/cookieName' },
     uniqueItems: true,
+  };
+  const products = {
+    description: 'Products behind these configurations whose CSRF cookies count: ids from the catalog, or "all" for every known CSRF cookie. Without it, the products are inferred per scope from evidence in the configuration.',
+    // One schema for both forms (pattern applies to the string, the rest to the array): a
+    // mistake then gets one message, not one per anyOf branch.
+    type: ['string', 'array'],
+    pattern: '^all$',
+    minItems: 1,
+    uniqueItems: true,
+    items: { $ref: '#/definitions/product' },
   };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -34,7 +45,8 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
         ),
       },
       xsrfCookies: { ...cookieList, description: 'More cookies that JavaScript reads (CSRF tokens): they must never get HttpOnly.' },
-      sessionCookies: { ...cookieList, description: 'More session cookies, which should stay HttpOnly (used when proving fixes).' },
+      sessionCookies: { ...cookieList, description: 'More session cookies, which should stay HttpOnly (used when proving fixes). A name may not also be a CSRF cookie.' },
+      products,
       overrides: {
         type: 'array',
         description: 'Settings for some files, by glob relative to this file.',
@@ -45,6 +57,7 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
           properties: {
             files: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Globs, relative to this file.' },
             type: { enum: ['apache', 'nginx', 'iis', 'caddy'], description: 'The dialect of these files.' },
+            products: { ...products, description: 'Products behind the scopes of these files (replaces the top-level "products").' },
           },
         },
       },
@@ -76,6 +89,7 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
     },
     definitions: {
       ruleSetting: { enum: ['off', 'warn', 'error'] },
+      product: { enum: [...productIds(), 'all'] },
       cookieName: { type: 'string', pattern: "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$" },
     },
   };

@@ -13,7 +13,8 @@ let compiled: { key: string; validate: ConfigValidator } | undefined;
 export function configValidator(schema: object): ConfigValidator {
   const key = JSON.stringify(schema);
   if (compiled?.key !== key) {
-    const ajv = new Ajv({ allErrors: true, strict: true });
+    // allowUnionTypes: `products` is "all" or a list, one schema for both (src/config/schema.ts).
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
     compiled = { key, validate: ajv.compile(schema) as unknown as ConfigValidator };
   }
   return compiled.validate;

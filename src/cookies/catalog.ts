@@ -1,7 +1,9 @@
 /**
  * Which cookies JavaScript must be able to read (CSRF tokens sent back in a header or form field)
- * and which should stay HttpOnly (sessions). Sources: proxy-semantics.md §5.
+ * and which should stay HttpOnly (sessions). Sources: proxy-semantics.md §5. The products behind
+ * these cookies, and the evidence that one sits behind a scope, are in products.ts and scope.ts.
  */
+import type { ProductSettings } from './selection.js';
 
 export interface CookieEntry {
   readonly name: string;
@@ -14,6 +16,8 @@ export interface CookieCatalog {
   readonly xsrf: readonly CookieEntry[];
   /** Session and login cookies: should be HttpOnly (good targets for a blanket rule). */
   readonly session: readonly CookieEntry[];
+  /** Which products the user says sit behind the configuration (src/cookies/selection.ts). */
+  readonly productSettings?: ProductSettings;
 }
 
 export const DEFAULT_XSRF_COOKIES: readonly CookieEntry[] = [
@@ -40,7 +44,7 @@ export const DEFAULT_SESSION_COOKIES: readonly CookieEntry[] = [
 ];
 
 /** The default catalog plus user additions (`--xsrf-cookie`, config `xsrfCookies` / `sessionCookies`). */
-export function createCatalog(extraXsrf: readonly string[] = [], extraSession: readonly string[] = []): CookieCatalog {
+export function createCatalog(extraXsrf: readonly string[] = [], extraSession: readonly string[] = [], productSettings?: ProductSettings): CookieCatalog {
   const xsrf = [...DEFAULT_XSRF_COOKIES];
   for (const name of extraXsrf) {
     if (!xsrf.some((c) => c.name === name)) xsrf.push({ name, products: ['configured'] });
@@ -51,7 +55,21 @@ export function createCatalog(extraXsrf: readonly string[] = [], extraSession: r
       session.push({ name, products: ['configured'] });
     }
   }
-  return { xsrf, session };
+  return productSettings ? { xsrf, session, productSettings } : { xsrf, session };
+}
+
+/**
+ * Names that are both session cookies (meant to stay HttpOnly) and CSRF cookies (meant to stay
+ * readable): a configuration mistake. Compared caselessly, as nginx and IIS compare names.
+ */
+export function overlappingNames(xsrf: readonly string[], session: readonly string[]): { session: string; xsrf: string }[] {
+  const all = [...DEFAULT_XSRF_COOKIES.map((c) => c.name), ...xsrf];
+  const out: { session: string; xsrf: string }[] = [];
+  for (const s of session) {
+    const hit = all.find((x) => x.toLowerCase() === s.toLowerCase());
+    if (hit !== undefined) out.push({ session: s, xsrf: hit });
+  }
+  return out;
 }
 
 /** Whether `name` is one of the catalog's XSRF cookies (exact, case-sensitive as browsers compare names). */

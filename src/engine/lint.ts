@@ -5,7 +5,7 @@
 import type { CookieCatalog } from '../cookies/catalog.js';
 import { isFixRefusal, type DialectModule, type DialectOptions, type FixCandidate } from '../dialects/dialect.js';
 import type { HeaderRewriteModel } from '../model/header-rewrite.js';
-import { createSourceFile, type SourceFile, type Span } from '../source.js';
+import { createSourceFile, positionAt, type SourceFile, type Span } from '../source.js';
 import { applyEdits, type Fix, type TextEdit } from './edits.js';
 import { withOverrides, type ConfigIO } from './io.js';
 import { proveJobs, type FixJob } from './proof.js';
@@ -29,7 +29,12 @@ export interface LintMessage {
   readonly where?: FindingWhere;
   /** Set on a suppressed message: the inline directive that suppressed it (ESLint's shape). */
   readonly suppressions?: readonly Suppression[];
-  /** Other places that explain the finding (the line of an `nginx -T` dump it was found at). */
+  /** Details beyond the message, plain JSON (see `ReportDescriptor.data`). */
+  readonly data?: Readonly<Record<string, unknown>>;
+  /**
+   * Other places that explain the finding: evidence lines (product-aware verdicts), the line of an
+   * `nginx -T` dump it was found at.
+   */
   readonly related?: readonly RelatedLocation[];
 }
 
@@ -44,6 +49,8 @@ export interface RelatedLocation {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
   readonly message: string;
 }
 
@@ -146,13 +153,47 @@ export function lintModel(
   const where = settings.where ? createWhere(model) : undefined;
   for (const [i, { rule, severity, descriptor }] of pending.entries()) {
     const outcome = fixes[i];
-    const base = { ruleId: rule.meta.id, severity, span: descriptor.span, ...(where ? { where: where(descriptor.span) } : {}) };
+    const related = relatedLocations(model, descriptor);
+    const base = {
+      ruleId: rule.meta.id,
+      severity,
+      span: descriptor.span,
+      ...(where ? { where: where(descriptor.span) } : {}),
+      ...(descriptor.data ? { data: descriptor.data } : {}),
+      ...(related.length > 0 ? { related } : {}),
+    };
     if (outcome === undefined) messages.push({ ...base, message: descriptor.message });
-    else if (typeof outcome === 'string') messages.push({ ...base, message: `${descriptor.message} No automatic fix: ${outcome}.` });
-    else if (settings.wantFixes) messages.push({ ...base, message: descriptor.message, fix: { edits: outcome.edits, description: outcome.description } });
+    else if (typeof outcome === 'string') {
+      messages.push({ ...base, message: withNoFixNote(descriptor, outcome), data: { ...descriptor.data, noFix: outcome } });
+    } else if (settings.wantFixes) messages.push({ ...base, message: descriptor.message, fix: { edits: outcome.edits, description: outcome.description } });
     else messages.push({ ...base, message: descriptor.message, fixable: true });
   }
   return messages;
+}
+
+/** The longest message a stylish line carries (the fixture suite checks every message). */
+export const MAX_MESSAGE = 200;
+
+/**
+ * Why there is no fix, in the message as long as it stays one short sentence: the full sentence
+ * and the reason, else the report's `brief` and the reason, else a pointer to the JSON data
+ * (which always has the reason and what to write instead).
+ */
+function withNoFixNote(d: ReportDescriptor, outcome: string): string {
+  const note = ` No automatic fix: ${outcome.split('. Instead: ')[0]!.replace(/\.$/, '')}.`;
+  for (const text of [d.message, d.brief]) if (text !== undefined && text.length + note.length <= MAX_MESSAGE) return text + note;
+  return `${d.message} No automatic fix; --format json says why.`;
+}
+
+/** A report's related places with 1-based positions, resolved while the model's files are at hand. */
+function relatedLocations(model: HeaderRewriteModel, d: ReportDescriptor): RelatedLocation[] {
+  return (d.related ?? []).flatMap((r) => {
+    const file = model.files.get(r.span.file);
+    if (!file) return [];
+    const a = positionAt(file, r.span.start);
+    const b = positionAt(file, Math.max(r.span.start, r.span.end));
+    return [{ file: r.span.file, message: r.message, line: a.line, column: a.column, endLine: b.line, endColumn: b.column }];
+  });
 }
 
 /**

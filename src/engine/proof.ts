@@ -22,7 +22,7 @@ import type { CookieOp, Endpoint, HeaderRewriteModel, SetCookieLine } from '../m
 import { opSignature } from '../model/signature.js';
 import { httpOnlyGains } from '../model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../model/set-cookie.js';
-import type { SimResult } from '../model/simulate.js';
+import { branchesOf, type SimResult } from '../model/simulate.js';
 import type { Span } from '../source.js';
 import { EditSet, type TextEdit } from './edits.js';
 import type { Simulator } from './rule.js';
@@ -157,6 +157,10 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   }
   for (const { b, a } of pairs) {
     for (const kind of b.possibleBackends) {
+      // A simulation that stopped early proves nothing about the requests it did not explore.
+      if (xsrfSamples.some(({ sample }) => ctx.sim.run(b.pipeline, kind, [sample]).bounded)) {
+        return { ok: false, reason: `the conditions at ${b.label} give more outcomes than the linter explores` };
+      }
       const run = (values: readonly string[]): Check => ({
         before: ctx.sim.run(b.pipeline, kind, values),
         after: ctx.sim.run(a.pipeline, kind, values),
@@ -187,21 +191,42 @@ function lineFor(result: SimResult, sample: string): SetCookieLine | undefined {
   return result.lines.find((l) => l.origin === sample);
 }
 
+/**
+ * A result's branches (the outcomes on different requests) as a set of texts. A fix edits
+ * patterns, not conditions, so before and after must give the same set of outcomes.
+ */
+function outcomeSet(result: SimResult, text: (branch: SimResult) => string): Set<string> {
+  return new Set(branchesOf(result).map(text));
+}
+
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
 function checkOthers(responses: readonly (readonly string[])[], run: Runner, relaxed: boolean, xsrfNames: ReadonlySet<string>): string | undefined {
   const isXsrf = (value: string) => xsrfNames.has(parseSetCookie(value).name);
   for (const values of responses) {
     const { before, after, where } = run(values);
-    if (Boolean(before.crash) !== Boolean(after.crash)) return `the edit changes whether the server answers at ${where}`;
-    if (before.tooComplex || after.tooComplex) return `a pattern is too complex to evaluate at ${where}`;
-    const bl = before.lines.filter((l) => !isXsrf(l.origin ?? l.value));
-    const al = after.lines.filter((l) => !isXsrf(l.origin ?? l.value));
-    if (bl.length !== al.length) return `the edit changes how many cookies are sent at ${where}`;
-    for (let i = 0; i < bl.length; i++) {
-      const bv = bl[i]!.value;
-      const av = al[i]!.value;
-      if (bv === av) continue;
-      if (relaxed && keepsSecurity(bv, av)) continue;
-      return `the edit changes ${JSON.stringify(values[0])} at ${where}: ${JSON.stringify(bv)} became ${JSON.stringify(av)}`;
+    const bb = branchesOf(before);
+    const ab = branchesOf(after);
+    if (bb.some((b) => b.crash) !== ab.some((b) => b.crash)) return `the edit changes whether the server answers at ${where}`;
+    if ([...bb, ...ab].some((b) => b.tooComplex)) return `a pattern is too complex to evaluate at ${where}`;
+    const others = (r: SimResult) => r.lines.filter((l) => !isXsrf(l.origin ?? l.value));
+    if (bb.length !== 1 || ab.length !== 1) {
+      // Several outcomes (request-dependent conditions): compare them as sets.
+      const text = (r: SimResult) => (r.crash ? '\u0000crash' : others(r).map((l) => l.value).join('\n'));
+      if (sameSet(outcomeSet(before, text), outcomeSet(after, text))) continue;
+      if (!relaxed || bb.length !== ab.length) return `the edit changes the cookies sent for some requests at ${where}`;
+    }
+    for (let k = 0; k < bb.length; k++) {
+      const bl = others(bb[k]!);
+      const al = others(ab[k]!);
+      if (bl.length !== al.length) return `the edit changes how many cookies are sent at ${where}`;
+      for (let i = 0; i < bl.length; i++) {
+        const bv = bl[i]!.value;
+        const av = al[i]!.value;
+        if (bv === av) continue;
+        if (relaxed && keepsSecurity(bv, av)) continue;
+        return `the edit changes ${JSON.stringify(values[0])} at ${where}: ${JSON.stringify(bv)} became ${JSON.stringify(av)}`;
+      }
     }
   }
   return undefined;
@@ -216,8 +241,27 @@ function checkXsrf(
 ): string | undefined {
   for (const { name, sample } of samples) {
     const { before, after, where } = run([sample]);
-    if (Boolean(before.crash) !== Boolean(after.crash)) return `the edit changes whether the server answers at ${where}`;
-    if (before.tooComplex || after.tooComplex) return `a pattern is too complex to evaluate at ${where}`;
+    const bb = branchesOf(before);
+    const ab = branchesOf(after);
+    if (bb.some((b) => b.crash) !== ab.some((b) => b.crash)) return `the edit changes whether the server answers at ${where}`;
+    if ([...bb, ...ab].some((b) => b.tooComplex)) return `a pattern is too complex to evaluate at ${where}`;
+    if (bb.length !== 1 || ab.length !== 1) {
+      // Several outcomes: compare them as sets, and no outcome may still gain HttpOnly from the edit.
+      const text = (r: SimResult) => {
+        const l = lineFor(r, sample);
+        if (!l) return '\u0000absent';
+        return exempt.has(name) ? canonicalCookie(l.value, ['httponly']) : l.value;
+      };
+      if (!sameSet(outcomeSet(before, text), outcomeSet(after, text)) && !relaxed) {
+        return `the edit changes ${exempt.has(name) ? 'more than HttpOnly on ' : ''}${name} for some requests at ${where}`;
+      }
+      const stillGains = ab.some((r) => {
+        const l = lineFor(r, sample);
+        return l !== undefined && httpOnlyGains(l).some((c) => fromFix(c.op, c.cause));
+      });
+      if (!hasHttpOnly(sample) && exempt.has(name) && stillGains) return `${name} still gets HttpOnly from the edited directive at ${where}`;
+      continue;
+    }
     const bl = lineFor(before, sample);
     const al = lineFor(after, sample);
     if (!bl || !al) {

@@ -29,11 +29,20 @@ export interface ReportDescriptor {
   readonly span: Span;
   /** What the directive does, then the consequence; names the cookies (STYLE.md habit 7). */
   readonly message: string;
+  /** The message without its consequence, used when a no-fix note would make it too long. */
+  readonly brief?: string;
   /**
    * How to fix it, lazily: the engine alone asks for the candidates, proves them with the one
    * set of invariants (src/engine/proof.ts) and offers the first that holds. A rule never proves.
    */
   readonly fix?: FixRequest;
+  /**
+   * The full story behind the one-sentence message (cookies, products, evidence, the request that
+   * breaks), plain JSON: `--format json` prints it as `data`, SARIF as result `properties`.
+   */
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Other places that explain the finding (evidence lines): SARIF `relatedLocations`. */
+  readonly related?: readonly { readonly span: Span; readonly message: string }[];
 }
 
 export interface FixRequest {

@@ -37,12 +37,17 @@ function rebind(result: SimResult, from: readonly CookieOp[], to: readonly Cooki
     return { op, cause: mapCause(c.op, c.cause, op), before: c.before, after: c.after };
   };
   const line = (l: SetCookieLine): SetCookieLine => ({ ...l, history: l.history.map(change) });
-  return {
-    lines: result.lines.map(line),
-    steps: result.steps.map((s) => ({ ...s, op: opFor(s.op) })),
-    ...(result.crash ? { crash: { op: opFor(result.crash.op), message: result.crash.message } } : {}),
-    ...(result.tooComplex ? { tooComplex: { op: opFor(result.tooComplex.op), pattern: result.tooComplex.pattern } } : {}),
-  };
+  const one = (r: SimResult): SimResult => ({
+    lines: r.lines.map(line),
+    steps: r.steps.map((s) => ({ ...s, op: opFor(s.op) })),
+    assumptions: r.assumptions.map((a) => ({ ...a, op: opFor(a.op) })),
+    ...(r.crash ? { crash: { op: opFor(r.crash.op), message: r.crash.message } } : {}),
+    ...(r.tooComplex ? { tooComplex: { op: opFor(r.tooComplex.op), pattern: r.tooComplex.pattern } } : {}),
+    ...(r.bounded ? { bounded: { ...r.bounded, op: opFor(r.bounded.op) } } : {}),
+  });
+  if (!result.branches) return one(result);
+  const branches = result.branches.map(one);
+  return { ...branches[0]!, branches };
 }
 
 export function createSimulator(dialect: Dialect): Simulator {

@@ -22,6 +22,7 @@ function message(m: LintMessage, source: SourceFile | undefined) {
     ...(m.fix && source ? { fix: mergeEdits(source, m.fix.edits) } : {}),
     ...(m.suppressions ? { suppressions: m.suppressions } : {}),
     ...(m.related ? { relatedLocations: m.related } : {}),
+    ...(m.data ? { data: m.data } : {}),
   };
 }
 

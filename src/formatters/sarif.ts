@@ -96,11 +96,15 @@ export function formatSarif(results: readonly LintResult[], cwd: string, rules: 
           ? {
               relatedLocations: m.related.map((l, i) => ({
                 id: i,
-                physicalLocation: { artifactLocation: location(l.file), region: { startLine: l.line, startColumn: l.column } },
+                physicalLocation: {
+                  artifactLocation: location(l.file),
+                  region: { startLine: l.line, startColumn: l.column, ...(l.endLine === undefined ? {} : { endLine: l.endLine, endColumn: l.endColumn }) },
+                },
                 message: { text: sentence(l.message) },
               })),
             }
           : {}),
+        ...(m.data ? { properties: m.data } : {}),
         ...(fixes ? { fixes } : {}),
         // An inline disable comment: GitHub code scanning shows the alert as dismissed, with the reason.
         ...(m.suppressions ? { suppressions: m.suppressions.map((s) => ({ kind: 'inSource', ...(s.justification ? { justification: s.justification } : {}) })) } : {}),

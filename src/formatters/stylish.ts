@@ -98,6 +98,7 @@ export function formatStylish(results: readonly LintResult[], options: StylishOp
       if (showFrames && r.source && !(m.span.start === 0 && m.span.end === 0 && m.fatal && r.source.text.length === 0)) {
         lines.push(...codeFrame(c, m, r.source));
       }
+      for (const l of m.related ?? []) lines.push(`    ${c.dim(`${l.message}: ${relative(options.cwd, l.file) || l.file}:${l.line}:${l.column}`)}`);
     }
   }
   const total = errors + warnings;

@@ -49,8 +49,54 @@ export interface Condition {
   /** As written: `env=!no_httponly`, `expr=%{REQUEST_URI} =~ m#^/jira#`, `preCondition="No HttpOnly"`. */
   readonly text: string;
   readonly span?: Span;
-  /** Known truth value, or `unknown` (then simulated as true: the linter assumes the worst). */
+  /**
+   * Known truth value, or `unknown`: the simulation then explores both outcomes, the requests
+   * where it holds and those where it does not (src/model/simulate.ts).
+   */
   readonly value: boolean | 'unknown';
+  /**
+   * For an `unknown` condition: the undecided request tests that must all come out as stated for
+   * the op to run (a conjunction). Tests with the same {@link ConditionLiteral.key} are the same
+   * fact of one request, so `<If c>` and its `<Else>` never both run. Absent: one test, keyed by
+   * {@link text}.
+   */
+  readonly literals?: readonly ConditionLiteral[];
+}
+
+/** One undecided test of a request, and the outcome an op needs from it. */
+export interface ConditionLiteral {
+  /**
+   * The request fact tested, e.g. `expr:%{REQUEST_URI} =~ m#^/a#`, `env:no_httponly`, or for an
+   * `<If>`/`<ElseIf>`/`<Else>` chain `chain:<its expressions>` (one fact: which branch runs).
+   */
+  readonly key: string;
+  /** For a boolean fact: the value the op needs. For a chain: true (the op needs {@link branch} to run). */
+  readonly holds: boolean;
+  /** The test as written, for messages: `<If "%{REQUEST_URI} =~ m#^/a#">`, `env=no_httponly`. */
+  readonly text: string;
+  /**
+   * For a chain: the branch the op sits in (`index`, the `<Else>` or "none" being `count - 1`),
+   * and the branches whose expression is literally false (`impossible`, bit i = branch i): a
+   * request takes exactly one possible branch.
+   */
+  readonly branch?: {
+    readonly index: number;
+    readonly count: number;
+    readonly impossible: bigint;
+    /** The key of the chain's first expression (tested on its own), for messages. */
+    readonly first: string;
+  };
+  /**
+   * Messages: how to say that the test came out as the op needs (`holds`) or not (`fails`).
+   * Default: "<text> holds" / "<text> does not hold".
+   */
+  readonly phrase?: { readonly holds: string; readonly fails: string };
+  /**
+   * When the test reads the request path (`%{REQUEST_URI} =~ m#\.js$#`, `!~ ...`): the PCRE
+   * patterns that must all come out as stated for the test to hold, so messages can name a
+   * request path on which it holds or fails.
+   */
+  readonly uriTests?: readonly { readonly source: string; readonly negated: boolean }[];
 }
 
 /** What a simulated response looks like, beyond its cookies. */
@@ -126,6 +172,12 @@ export interface Endpoint {
   readonly label: string;
   /** Where the scope opens. */
   readonly span: Span;
+  /**
+   * The blocks the scope sits in, outermost first, each from its opening to its closing tag
+   * (`<VirtualHost>` … `</VirtualHost>`, `server { … }`, `<location>` … `</location>`): a
+   * `lint-proxy-config-products` comment inside one of them belongs to the scope.
+   */
+  readonly blocks?: readonly Span[];
   /** Backends declared for this scope. Empty when the config does not say (a fragment). */
   readonly backends: readonly BackendRef[];
   /** The producer kinds to simulate: the declared ones, or every kind the dialect knows when unknown. */
@@ -134,6 +186,19 @@ export interface Endpoint {
   readonly pipeline: readonly CookieOp[];
   /** A request path that reaches this endpoint, when one is known (used by `simulate` and tests). */
   readonly requestPath?: string;
+  /**
+   * Names the scope answers to, where the configuration writes them: its host names (`ServerName`,
+   * `ServerAlias`, `server_name`) and the paths of the sections it sits in (`<Location /jira>`,
+   * `location /confluence/`, `<location path="nexus">`). Evidence of the products behind it.
+   */
+  readonly names?: readonly ScopeName[];
+}
+
+/** A host name or path a scope answers to (see {@link Endpoint.names}). */
+export interface ScopeName {
+  readonly kind: 'host' | 'path';
+  readonly value: string;
+  readonly span: Span;
 }
 
 /** Something the parser or the server refuses, reported at its place. */

@@ -62,7 +62,9 @@ function parseUncached(header: string): ParsedSetCookie {
 
 /** The cookie's name as a browser stores it. */
 export function cookieName(header: string): string {
-  return parseSetCookie(header).name;
+  // Only the pair matters: a long attribute list (a line grown by many edits) is not split.
+  const semi = header.indexOf(';');
+  return parseSetCookie(semi === -1 ? header : header.slice(0, semi)).name;
 }
 
 /** Whether a browser would store the cookie with the attribute `attr` (case-insensitive). */

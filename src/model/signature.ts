@@ -15,6 +15,7 @@
  * change.
  */
 import type { CompiledRegex, RegexOptions } from '../regex/index.js';
+import { conditionKey } from './condition-key.js';
 import type { CookieOp } from './header-rewrite.js';
 
 /** Plain data that can identify behaviour. No objects, no functions: they cannot be keyed soundly. */
@@ -41,7 +42,8 @@ const cache = new WeakMap<CookieOp, string>();
 export function opSignature(op: CookieOp): string {
   let signature = cache.get(op);
   if (signature !== undefined) return signature;
-  const condition = op.condition ? [op.condition.text, String(op.condition.value)] : null;
+  // The condition with every request test it reads: ops guarded by different tests differ in a pipeline.
+  const condition = conditionKey(op.condition);
   signature = semanticKey([op.kind, op.dialect, [...op.reaches], condition, op.parts.length, [...(op.probeAttributes ?? [])], op.signature]);
   cache.set(op, signature);
   return signature;

@@ -94,6 +94,8 @@ describe('tables and actions', () => {
     expect(proxied('Header merge Set-Cookie "b"', ['a="x,b,y"'])).toEqual(['a="x,b,y", b']);
     expect(proxied('Header merge Set-Cookie "b"', ['a="x,y", b'])).toEqual(['a="x,y", b']);
     expect(proxied('Header merge Set-Cookie "b"', ['a="x, b'])).toEqual(['a="x, b, b']);
+    // Blanks before a token are skipped; the token runs to the comma, blanks after it included.
+    expect(proxied('Header merge Set-Cookie "b=2"\nHeader merge Set-Cookie "c"', ['a=1,   b=2, c ,d'])).toEqual(['a=1,   b=2, c ,d, c']);
   });
 
   it('append joins even a value the first line already holds; merge does not', () => {

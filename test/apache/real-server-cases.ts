@@ -63,6 +63,8 @@ export const REAL_CASES: readonly RealCase[] = [
   { name: 'merge-quoted-commas', body: '    Header merge Set-Cookie b\n    Header always merge Set-Cookie b', cookies: ['a="x,b,y"; Path=/', 'csrftoken=c1'] },
   { name: 'merge-token-after-quotes', body: '    Header merge Set-Cookie b\n    Header always merge Set-Cookie b', cookies: ['a="x,y", b', 'csrftoken=c1'] },
   { name: 'merge-unclosed-quote', body: '    Header merge Set-Cookie b', cookies: ['a="x, b', 'csrftoken=c1'] },
+  // Blanks before a token are skipped; the token runs to the comma.
+  { name: 'merge-after-blanks', body: '    Header merge Set-Cookie b=2\n    Header merge Set-Cookie c', cookies: ['a=1,   b=2, c ,d', 'csrftoken=c1'] },
   // append never looks: it joins even a value the first line already holds.
   { name: 'append-existing-token', body: '    Header append Set-Cookie "JSESSIONID=abc; Path=/; Secure"\n    Header always append Set-Cookie "csrftoken=c1"' },
   { name: 'echo-note-early', body: '    Header echo ^X-Nothing\n    Header note Set-Cookie lpcnote\n    Header edit Set-Cookie ^(.*)$ "$1; Early" early' },
@@ -82,6 +84,24 @@ export const REAL_CASES: readonly RealCase[] = [
   },
   { name: 'env-never-set', body: '    Header edit Set-Cookie ^(.*)$ "$1; Env" env=LPC_NEVER\n    Header edit Set-Cookie ^(.*)$ "$1; NotEnv" env=!LPC_NEVER' },
   { name: 'env-setenvif', body: '    SetEnvIf Request_URI "^/" LPC_SEEN\n    Header edit Set-Cookie ^(.*)$ "$1; Seen" env=LPC_SEEN' },
+  {
+    name: 'ifmodule-spellings',
+    body: [
+      '    <IfModule mod_headers.c>',
+      '        Header edit Set-Cookie "$" "; SourceName"',
+      '    </IfModule>',
+      '    <IfModule headers_module>',
+      '        Header edit Set-Cookie "$" "; Identifier"',
+      '    </IfModule>',
+      '    <IfModule mod_headers>',
+      '        Header edit Set-Cookie "$" "; NoSuchModule"',
+      '    </IfModule>',
+      '    <IfModule !mod_headers>',
+      '        Header edit Set-Cookie "$" "; NotNoSuchModule"',
+      '    </IfModule>',
+    ].join('\n'),
+  },
+  { name: 'env-setenvif-every-path', body: '    SetEnvIf Request_URI ".*" LPC_ALL\n    Header edit Set-Cookie ^(.*)$ "$1; All" env=!LPC_ALL\n    Header edit Set-Cookie ^(.*)$ "$1; Every" env=LPC_ALL' },
   { name: 'expr-literal', body: '    Header edit Set-Cookie ^(.*)$ "$1; T" "expr=true"\n    Header edit Set-Cookie ^(.*)$ "$1; F" "expr=false"' },
   {
     name: 'location-merge-order',
@@ -195,6 +215,12 @@ export const REAL_CASES: readonly RealCase[] = [
     name: 'php-fpm-sethandler',
     body: '    <FilesMatch "\\.php$">\n        SetHandler "proxy:@FCGI@"\n    </FilesMatch>\n    Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
     requests: { '<FilesMatch "\\.php$">': '/index.php' },
+  },
+  {
+    name: 'php-fpm-locationmatch',
+    mounts: false,
+    body: '    <LocationMatch "^/(.*\\.php)$">\n        ProxyPassMatch @FCGI@/srv/$1\n    </LocationMatch>\n    Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n    Header edit Set-Cookie ^(.*)$ "$1; OnSuccess"',
+    requests: { '<LocationMatch "^/(.*\\.php)$">': '/app/index.php' },
   },
   {
     name: 'directory-vs-proxy',

@@ -16,13 +16,15 @@ import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { canonicalCookie, hasHttpOnly } from '../../src/model/set-cookie.js';
-import { simulate } from '../../src/model/simulate.js';
+import { branchesOf, simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/node-io.js';
+import { exemptedCookies } from '../harness/exempt.js';
 import { FIXTURES_DIR, listFixtures, type Fixture } from '../harness/fixtures.js';
 import { freePort } from '../servers/backend.js';
 import { apacheBinary, checkConfig, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { caseVhost, fixtureAsVhosts, type Mounts } from '../servers/apache-vhosts.js';
 import { cookieQuery } from '../servers/backend.js';
+import { branchesFor } from './branches.js';
 import { REAL_CASES, STANDARD_COOKIES } from './real-server-cases.js';
 import { describeRealServer, skipRealServer } from '../helpers/skips.js';
 
@@ -70,20 +72,14 @@ function probes(model: HeaderRewriteModel, host: string | null, extra: Readonly<
   return out;
 }
 
-/**
- * What Apache may send: a directive whose condition the model cannot decide (`env=HTTPS`,
- * `expr=...`) runs or not depending on the request, so each way is a possible outcome.
- */
+/** What Apache may send for the probe's request: the outcomes of the branches consistent with its path. */
 function predict(p: Probe, cookies: readonly string[]): Outcome[] {
-  const open = p.endpoint.pipeline.filter((op) => op.condition?.value === 'unknown');
-  if (open.length > 4) throw new Error(`${open.length} undecided conditions: too many branches to predict`);
-  const outcomes: Outcome[] = [];
-  for (let mask = 0; mask < 1 << open.length; mask++) {
-    const pipeline = p.endpoint.pipeline.filter((op) => !open.includes(op) || (mask & (1 << open.indexOf(op))) !== 0);
-    const result = simulate('apache', pipeline, { backend: p.kind as 'http', status: 200 }, cookies);
-    outcomes.push(result.crash ? 'crash' : result.lines.map((l) => l.value));
-  }
-  return outcomes;
+  const result = simulate('apache', p.endpoint.pipeline, { backend: p.kind as 'http', status: 200 }, cookies);
+  const all = branchesOf(result);
+  return branchesFor(result, p.path).map((i) => {
+    const b = all[i]!;
+    return b.crash ? 'crash' : b.lines.map((l) => l.value);
+  });
 }
 
 describeRealServer('real Apache httpd', available ? null : 'apache2 is not installed', () => {
@@ -190,15 +186,24 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
       const suppresses = /lint-proxy-config-disable\S*\s+xsrf-cookie-httponly/.test(readFileSync(f.path, 'utf8'));
       const model = buildModel(original.file);
       const catalog = createCatalog();
-      const xsrf = DEFAULT_XSRF_COOKIES.flatMap((c) => samplesFor(c.name));
-      const others = nonXsrfProbeNames(catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true }));
+      // The fix exempts the cookies of the products behind the scope; other products' CSRF
+      // cookies must come out exactly as before, HttpOnly included (also when the backend set it).
+      // Per scope: two vhosts of one file may front different products.
+      const found = f.ruleId === 'xsrf-cookie-httponly' ? await exemptedCookies(f.path, 'apache') : new Map<string, Set<string>>();
+      const groups = (label: string) => {
+        const all = found.get('*');
+        const exempt = all && all.size > 0 ? (found.get(label) ?? all) : new Set(DEFAULT_XSRF_COOKIES.map((c) => c.name));
+        const xsrf = DEFAULT_XSRF_COOKIES.filter((c) => exempt.has(c.name)).flatMap((c) => samplesFor(c.name));
+        const otherNames = [...nonXsrfProbeNames(catalog), ...DEFAULT_XSRF_COOKIES.filter((c) => !exempt.has(c.name)).map((c) => c.name)];
+        return [['xsrf', xsrf], ['other', otherNames.flatMap((n) => samplesFor(n, { withHttpOnly: true }))]] as const;
+      };
       const problems: string[] = [];
       let requests = 0;
       // One request per group of samples; these fixtures only edit lines, so lines stay in order.
       const strip = (ls: readonly string[]) => ls.map((l) => canonicalCookie(l, ['httponly']));
       for (let k = 0; k < original.hosts.length; k++) {
         for (const p of probes(model, original.hosts[k]!)) {
-          for (const [group, samples] of [['xsrf', xsrf], ['other', others]] as const) {
+          for (const [group, samples] of groups(p.endpoint.label)) {
             const before = await fetchOutcome(original.hosts[k]!, p.path, samples);
             const after = await fetchOutcome(fixed.hosts[k]!, p.path, samples);
             requests++;

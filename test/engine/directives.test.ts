@@ -202,6 +202,12 @@ describe('inline directives', () => {
     expect(out.messages.map((m) => m.message)).toEqual(['m a-rule', expect.stringContaining('lint-proxy-config-disable-next-line needs a reason')]);
   });
 
+  it('the reason, without the blanks around it, justifies each suppression', () => {
+    const { file, comments, messages } = setup(['# lint-proxy-config-disable-next-line a-rule --   Jira sets no CSRF cookie', 'x'], [[2, 'a-rule']]);
+    const out = applyDirectives(file, comments, messages, settings);
+    expect(out.suppressed.map((m) => m.suppressions)).toEqual([[{ kind: 'directive', justification: 'Jira sets no CSRF cookie' }]]);
+  });
+
   it('--no-inline-config suppresses nothing', () => {
     const { file, comments, messages } = setup(['# lint-proxy-config-disable-next-line a-rule -- why', 'x'], [[2, 'a-rule']]);
     expect(applyDirectives(file, comments, messages, { ...settings, disabled: true })).toEqual({ messages, suppressed: [] });

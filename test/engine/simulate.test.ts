@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BackendKind } from '../../src/model/backends.js';
+import type { CookieOp } from '../../src/model/header-rewrite.js';
 import { apacheTableFor, initialLines, simulate } from '../../src/model/simulate.js';
 import { endpoint, modelOf } from '../apache/helpers.js';
 
@@ -72,5 +73,10 @@ describe('simulate', () => {
     expect(r.crash).toBeUndefined();
     // Wire order still applies to what is returned.
     expect(r.lines.map((l) => l.value)).toEqual(['z=0', `${'a'.repeat(40)}!`]);
+  });
+
+  it('an error other than the regex budget is a bug: it is thrown, not reported as a complex pattern', () => {
+    const broken = { condition: null, apply: () => { throw new TypeError('broken op'); } } as unknown as CookieOp;
+    expect(() => simulate('nginx', [broken], { backend: 'http', status: 200 }, ['a=1'])).toThrow('broken op');
   });
 });

@@ -11,7 +11,7 @@ import { lintText, webConfig } from './helpers.js';
 function findings(text: string) {
   const { messages, model } = lintText(text);
   const source = model.files.get(model.root)!.text;
-  return messages.map((m) => ({ ruleId: m.ruleId, severity: m.severity, at: source.slice(m.span.start, m.span.end), message: m.message }));
+  return messages.map((m) => ({ ruleId: m.ruleId, severity: m.severity, at: source.slice(m.span.start, m.span.end), message: m.message, data: m.data }));
 }
 
 describe('rule metadata', () => {
@@ -29,13 +29,15 @@ describe('aspnet-httponlycookies-xsrf', () => {
     const [f, ...rest] = findings('<configuration><system.web><httpCookies httpOnlyCookies="true" /></system.web></configuration>');
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ ruleId: 'aspnet-httponlycookies-xsrf', severity: 1, at: 'true' });
-    expect(f!.message).toMatch(/every cookie the application creates with System\.Web\.HttpCookie, including an Angular XSRF-TOKEN cookie unless the code sets HttpOnly = false/);
-    expect(f!.message).toMatch(/never affects cookies from backends proxied through ARR/);
+    expect(f!.message).toMatch(/add HttpOnly to the application's own cookies, an Angular XSRF-TOKEN too unless its code opts out/);
+    expect(String(f!.data?.detail)).toMatch(/every cookie the application creates with System\.Web\.HttpCookie, including an Angular XSRF-TOKEN cookie unless the code sets HttpOnly = false/);
+    expect(String(f!.data?.detail)).toMatch(/never affects cookies from backends proxied through ARR/);
   });
 
   it('says that the proxied backends\' cookies are unaffected when the configuration proxies', () => {
     const text = '<configuration><system.webServer><rewrite><rules><rule name="api"><match url="^api/(.*)" /><action type="Rewrite" url="http://127.0.0.1:5000/{R:1}" /></rule></rules></rewrite></system.webServer><system.web><httpCookies httpOnlyCookies="true" /></system.web></configuration>';
-    expect(findings(text)[0]!.message).toMatch(/Cookies from backends this configuration proxies through ARR are not affected/);
+    expect(findings(text)[0]!.message).toMatch(/\(not ARR-proxied ones\)/);
+    expect(String(findings(text)[0]!.data?.detail)).toMatch(/Cookies from backends this configuration proxies through ARR are not affected/);
   });
 
   it('is silent for the default, false, and for requireSSL alone', () => {

@@ -81,13 +81,13 @@ describe('IIS conditions on unknown inputs, through lint', () => {
   it('a function of a request header makes the finding conditional, and the message names it', () => {
     const [f, ...rest] = xsrf('{ToLower:{HTTP_X_APP}}');
     expect(rest).toEqual([]);
-    expect(f!.message).toContain('(when {ToLower:{HTTP_X_APP}} matches "^legacy$")');
+    expect(f!.message).toContain('for requests where {ToLower:{HTTP_X_APP}} matches "^legacy$" holds');
   });
 
   it('a condition on the Set-Cookie value alone is decided, so the finding depends on it', () => {
     // The response cookie never equals "legacy": the rule never fires.
     expect(xsrf('{ToLower:{RESPONSE_Set_Cookie}}')).toEqual([]);
-    expect(xsrf('{HTTP_X_APP}')[0]!.message).toContain('(when {HTTP_X_APP} matches "^legacy$")');
+    expect(xsrf('{HTTP_X_APP}')[0]!.message).toContain('for requests where {HTTP_X_APP} matches "^legacy$" holds');
   });
 });
 

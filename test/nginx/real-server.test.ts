@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
+import { exemptedCookies } from '../harness/exempt.js';
 import type { DialectOptions } from '../../src/dialects/dialect.js';
 import { buildNginxModel, nginxInfo, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
 import { createNodeIO } from '../../src/node-io.js';
@@ -38,6 +39,11 @@ const COOKIES = [
   'other=o1; Domain=.x.example.org; path=/APP/deep',
   'noeq; Path=/',
   'dup=1; path=/app; Path=/other; DOMAIN=example.com; HttpOnly; Max-Age',
+  'atlassian.xsrf.token=j1; Path=/',
+  'atl.xsrf.token.slash=f1; Path=/fisheye',
+  // Another product's CSRF cookie the application itself marked HttpOnly: an exemption written
+  // for the product behind the proxy must not strip it.
+  'sc=y1; Path=/; HttpOnly',
 ];
 
 const nginx = nginxVersion();
@@ -179,7 +185,9 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
             prepared.set(c.name, { model, testError: `${t.output}\n--- config ---\n${config.text}` });
             return;
           }
-          const server = await startNginx(prefix, port);
+          const server = await startNginx(prefix, port).catch((e: Error) => {
+            throw new Error(`${c.name}: ${e.message}\n--- config ---\n${config.text}`);
+          });
           running.push(server);
           prepared.set(c.name, { model, served: { model, config, server: () => server } });
         })(),
@@ -221,7 +229,11 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       if (!kind) continue;
       for (const status of kind === 'http' ? [200, 404] : [200]) {
         const res = await get(served.server().port, query(endpoint.requestPath!, status), served.config.host(endpoint));
-        const predicted = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES).lines.map((l) => ows(l.value));
+        const result = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES);
+        // A pattern the linter cannot evaluate (regex-too-complex) has no prediction to compare:
+        // nginx's own PCRE gives up on some names (atlassian.xsrf.token) and drops the line.
+        if (result.tooComplex) continue;
+        const predicted = result.lines.map((l) => ows(l.value));
         out.push({ endpoint, kind, status, actual: res.setCookies.map(ows), predicted });
       }
     }
@@ -269,6 +281,11 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       // Zero endpoints would compare nothing.
       if (a.length === 0) return skipRealServer(ctx, `no endpoint the test backends (${SERVED.join(', ')}) can serve`);
       const catalog = createCatalog();
+      // The cookies the fix exempts (the products behind the scope); every other cookie, other
+      // products' CSRF cookies included, keeps each flag it had, HttpOnly too.
+      const found = c.name.startsWith('xsrf-cookie-httponly/') ? await exemptedCookies(join(FIXTURES, c.name), 'nginx') : new Map<string, Set<string>>();
+      const all = found.get('*') ?? new Set<string>();
+      const exempted = (name: string) => (all.size > 0 ? all.has(name) : isXsrfCookie(catalog, name));
       for (let i = 0; i < a.length; i++) {
         const where = `${a[i]!.endpoint.label} (${a[i]!.kind}, ${a[i]!.status})`;
         expect(a[i]!.actual, `${where}: fixed prediction`).toEqual(a[i]!.predicted);
@@ -277,10 +294,10 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
         for (const [name, value] of byName(a[i]!.actual)) {
           const was = bm.get(name);
           const sent = COOKIES.find((x) => parseSetCookie(x).name === name);
-          if (isXsrfCookie(catalog, name) && sent && !hasHttpOnly(sent)) expect(hasHttpOnly(value), `${where}: ${name} still HttpOnly`).toBe(false);
+          if (exempted(name) && sent && !hasHttpOnly(sent)) expect(hasHttpOnly(value), `${where}: ${name} still HttpOnly`).toBe(false);
           if (!was) continue;
           expect(parseSetCookie(value).value, `${where}: ${name} value`).toBe(parseSetCookie(was).value);
-          for (const flag of ['secure', ...(isXsrfCookie(catalog, name) ? [] : ['httponly'])]) {
+          for (const flag of ['secure', ...(exempted(name) ? [] : ['httponly'])]) {
             if (hasAttribute(was, flag)) expect(hasAttribute(value, flag), `${where}: ${name} lost ${flag}`).toBe(true);
           }
         }

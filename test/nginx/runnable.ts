@@ -181,7 +181,11 @@ export function runnable(model: HeaderRewriteModel, ports: Ports, serverName: st
     case 'main': {
       const http = info.tree.directives.find((d) => d.name.value === 'http' && d.block);
       if (!http) return { skip: 'no http block' };
-      const withBoilerplate = applyEdits(file.text, [...edits, { file: file.path, start: http.block!.open.end, end: http.block!.open.end, text: `\n${httpBoilerplate(prefix)}\n` }]);
+      // An http block without a server still gets one, so that nginx listens (as for http fragments).
+      const httpLevel = info.levels.find((l) => l.directive === http);
+      const serverless = !httpLevel?.children.some((c) => c.kind === 'server') && http.block!.close;
+      const extra = serverless ? [{ file: file.path, start: http.block!.close!.start, end: http.block!.close!.start, text: `server {\n${listenLine}\n${fallbackLocation}}\n` }] : [];
+      const withBoilerplate = applyEdits(file.text, [...edits, { file: file.path, start: http.block!.open.end, end: http.block!.open.end, text: `\n${httpBoilerplate(prefix)}\n` }, ...extra]);
       const events = info.tree.directives.some((d) => d.name.value === 'events') ? '' : 'events {}\n';
       return { kind: 'main', text: `${events}${withBoilerplate}`, modules, host: hostOf };
     }

@@ -368,7 +368,7 @@ export interface FetchOptions {
   readonly host?: string;
   /** Retries while the server is still starting (ECONNREFUSED), 100 ms apart. */
   readonly attempts?: number;
-  /** More request headers (to satisfy a request matcher). */
+  /** Other request headers (User-Agent for BrowserMatch, ...). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 

@@ -7,7 +7,8 @@
  *   identifier, `headers_module`, or source file, `mod_headers.c`) or it is compiled into
  *   Debian's apache2 (`apache2 -l`). When the whole tree has no `LoadModule` at all (a vhost file
  *   or a fragment linted alone) every module is assumed loaded: `<IfModule x>` is read,
- *   `<IfModule !x>` is skipped;
+ *   `<IfModule !x>` is skipped — unless `x` is not a spelling httpd can match (`mod_headers`
+ *   without `.c`), which names no module and is never loaded;
  * - `<IfDefine name>`: a `Define` read so far, or a `-D`/environment entry of `options.defines`;
  * - `<IfFile path>`: the path exists (relative to ServerRoot, with the include fallbacks);
  * - `<IfDirective>`/`<IfSection>`: assumed true (the linter does not know every module's
@@ -20,6 +21,11 @@ const STATIC_MODULES = [
   'core.c', 'mod_so.c', 'mod_watchdog.c', 'http_core.c', 'mod_log_config.c', 'mod_logio.c', 'mod_version.c', 'mod_unixd.c',
   'core_module', 'so_module', 'watchdog_module', 'http_module', 'log_config_module', 'logio_module', 'version_module', 'unixd_module',
 ];
+
+/** A spelling `<IfModule>` can match: a module identifier or a module's source file name. */
+function isModuleName(name: string): boolean {
+  return /^\w+_module$/.test(name) || /^[\w-]+\.c$/.test(name);
+}
 
 /** The httpd version conditionals are evaluated against. */
 export const HTTPD_VERSION: readonly [number, number, number] = [2, 4, 71];
@@ -134,8 +140,10 @@ export function evaluateConditional(
   let result: boolean;
   switch (lname) {
     case 'ifmodule':
-      result = env.modules === undefined ? !not : env.modules.has(arg);
-      if (env.modules === undefined) return result;
+      // httpd looks the name up as a module identifier (`headers_module`) or source file
+      // (`mod_headers.c`); any other spelling (`mod_headers`, `headers`) names no module, so
+      // it is never loaded. With no LoadModule in sight, every real module name counts as loaded.
+      result = env.modules === undefined ? isModuleName(arg) : env.modules.has(arg);
       break;
     case 'ifdefine':
       result = env.isDefined(arg);

@@ -11,10 +11,11 @@
  *   inherited by every virtual host) and nothing anywhere unsets it. Otherwise: unknown.
  * - `expr=` and `<If>`/`<ElseIf>`/`<Else>` are ap_expr expressions: only the literals `true`
  *   and `false` are decided; an `<ElseIf>`/`<Else>` is false when an earlier branch is true.
- * Unknown conditions are simulated as true (the linter assumes the worst), see
- * src/model/simulate.ts.
+ * Undecided conditions carry their tests as literals keyed by the fact they read (`expr:<text>`,
+ * `env:<NAME>`): the simulation explores both outcomes of each, and the same test met twice on
+ * one request comes out the same (src/model/simulate.ts).
  */
-import type { Condition } from '../../model/header-rewrite.js';
+import type { Condition, ConditionLiteral } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
 import type { Block, ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
@@ -60,6 +61,9 @@ function rewriteEnv(flags: string | undefined): { name: string; unset: boolean }
     .map((m) => ({ name: m[2]!, unset: m[1] === '!' }));
 }
 
+/** Request_URI patterns that match every request path (which always starts with `/`). */
+const MATCHES_EVERY_PATH: ReadonlySet<string> = new Set(['', '^', '.*', '^.*', '^.*$', '^/', '/', '^/.*', '^/.*$', '.']);
+
 /** The directives {@link collectEnvFacts} reads (others' arguments are never split). */
 const ENV_DIRECTIVES: ReadonlySet<string> = new Set([
   'setenv',
@@ -99,7 +103,15 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
         break;
       case 'setenvif':
       case 'setenvifnocase':
-        for (const s of envSpecs(a.slice(2))) (s.unset ? unset : set).add(s.name);
+        for (const s of envSpecs(a.slice(2))) {
+          (s.unset ? unset : set).add(s.name);
+          // A pattern every request path matches sets the variable for every request of the server.
+          if (!s.unset && block.kind === 'server' && /^request_uri$/i.test(a[0] ?? '') && MATCHES_EVERY_PATH.has(a[1] ?? '\u0000')) {
+            const vars = perServer.get(block.server) ?? new Map<string, string>();
+            vars.set(s.name, s.value);
+            perServer.set(block.server, vars);
+          }
+        }
         break;
       case 'setenvifexpr':
       case 'browsermatch':
@@ -129,10 +141,44 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
 }
 
 function literal(expr: string): boolean | 'unknown' {
-  const t = expr.trim().replace(/^"(.*)"$/s, '$1').trim();
+  const t = exprText(expr);
   if (t === 'true') return true;
   if (t === 'false') return false;
   return 'unknown';
+}
+
+/** An ap_expr as one comparable text: quotes and outer blanks removed. */
+function exprText(expr: string): string {
+  return expr.trim().replace(/^"(.*)"$/s, '$1').trim();
+}
+
+/**
+ * `%{REQUEST_URI} =~ /re/`, `=~ m#re#`, `!~ ...` (ap_expr's regex match on the request path):
+ * the pattern, so a message can name a path the test selects. Other expressions: undefined.
+ */
+function uriTestOf(expr: string): { source: string; negated: boolean } | undefined {
+  const m = /^%\{(?:REQUEST_URI|SCRIPT_URL|DOCUMENT_URI)\}\s*([=!])~\s*(?:m(.)|(\/))(.*)$/s.exec(exprText(expr));
+  if (!m) return undefined;
+  const delimiter = m[2] ?? m[3]!;
+  const body = m[4]!;
+  if (!body.endsWith(delimiter) || body.length < 1) return undefined;
+  const source = body.slice(0, -1);
+  if (source.includes(delimiter)) return undefined;
+  return { source, negated: m[1] === '!' };
+}
+
+/** A test of an ap_expr, keyed by its text. */
+function exprLiteral(expr: string, holds: boolean, text: string): ConditionLiteral {
+  const test = uriTestOf(expr);
+  return { key: `expr:${exprText(expr)}`, holds, text, ...(test ? { uriTests: [test] } : {}) };
+}
+
+/** A condition from its undecided tests (none: always true) or a test known false. */
+function fromLiterals(text: string, span: Span | undefined, literals: readonly ConditionLiteral[] | false): Condition {
+  const base = span ? { text, span } : { text };
+  if (literals === false) return { ...base, value: false };
+  if (literals.length === 0) return { ...base, value: true };
+  return { ...base, value: 'unknown', literals };
 }
 
 /** The condition of an env clause (`env=VAR`, `env=!VAR`, `expr=...`); null for `early`. */
@@ -141,19 +187,100 @@ export function envClauseCondition(clause: string, span: Span, facts: EnvFacts, 
     const negate = clause[4] === '!';
     const name = clause.slice(negate ? 5 : 4);
     const known = facts.alwaysSet(name, server) ? true : facts.maySet(name) ? 'unknown' : false;
-    const value = known === 'unknown' ? known : negate ? !known : known;
-    return { text: clause, span, value };
+    if (known === 'unknown') return fromLiterals(clause, span, [{ key: `env:${name}`, holds: !negate, text: `env=${name}` }]);
+    return { text: clause, span, value: negate ? !known : known };
   }
-  if (/^expr=/i.test(clause)) return { text: clause, span, value: literal(clause.slice(5)) };
+  if (/^expr=/i.test(clause)) {
+    const value = literal(clause.slice(5));
+    if (value !== 'unknown') return { text: clause, span, value };
+    return fromLiterals(clause, span, [exprLiteral(clause.slice(5), true, clause)]);
+  }
   return null;
 }
 
-function ifValue(block: Block): boolean | 'unknown' {
-  const own = block.ifKind === 'else' ? true : literal(block.arg);
-  const earlier = (block.previous ?? []).map(ifValue);
-  if (earlier.some((v) => v === true)) return false;
-  if (earlier.every((v) => v === false)) return own;
-  return own === false ? false : 'unknown';
+interface ChainFacts {
+  readonly key: string;
+  /** Branches a request can take: one per block, plus "none" when there is no `<Else>`. */
+  readonly count: number;
+  readonly values: readonly (boolean | 'unknown')[];
+  /** Bit i: branch i never runs (its expression is false, or an earlier one is always true). */
+  readonly impossible: bigint;
+  readonly tests: readonly ({ source: string; negated: boolean } | undefined)[];
+}
+
+const chainFacts = new WeakMap<readonly Block[], ChainFacts>();
+
+/** What the configuration decides about an `<If>` chain, computed once per chain. */
+function factsOf(chain: readonly Block[]): ChainFacts {
+  let facts = chainFacts.get(chain);
+  if (facts) return facts;
+  const hasElse = chain[chain.length - 1]?.ifKind === 'else';
+  const count = hasElse ? chain.length : chain.length + 1;
+  const values = chain.map((b) => (b.ifKind === 'else' ? true : literal(b.arg)));
+  let impossible = 0n;
+  let decided = false;
+  for (let i = 0; i < count; i++) {
+    const v = i < values.length ? values[i]! : true; // "none": runs when every branch fails
+    if (decided || v === false) impossible |= 1n << BigInt(i);
+    else if (v === true) decided = true;
+  }
+  const key = `chain:${chain.map((b) => (b.ifKind === 'else' ? '<else>' : exprText(b.arg))).join('\u0001')}`;
+  facts = { key, count, values, impossible, tests: chain.map((b) => (b.ifKind === 'else' ? undefined : uriTestOf(b.arg))) };
+  chainFacts.set(chain, facts);
+  return facts;
+}
+
+/** The request-path tests for branch `index` of a chain (its own holds, the earlier ones fail); few enough to try paths. */
+function branchTests(facts: ChainFacts, index: number): { source: string; negated: boolean }[] | undefined {
+  const out: { source: string; negated: boolean }[] = [];
+  for (let j = 0; j <= index && j < facts.tests.length; j++) {
+    if (facts.values[j] === false) continue;
+    if (j === index && facts.values[j] === true) continue;
+    const t = facts.tests[j];
+    if (!t) return undefined;
+    out.push(j === index ? t : { source: t.source, negated: !t.negated });
+    if (out.length > 32) return undefined;
+  }
+  return out;
+}
+
+/**
+ * The test a block of an `<If>`/`<ElseIf>`/`<Else>` chain needs: that the request takes its
+ * branch (ap_if_walk runs the first whose expression holds). The chain is one fact of the
+ * request, so its branches exclude each other at the cost of one test per block.
+ */
+function ifLiterals(block: Block): ConditionLiteral[] | false {
+  const chain = block.chain ?? [block];
+  const index = block.chainIndex ?? 0;
+  const facts = factsOf(chain);
+  if ((facts.impossible >> BigInt(index)) & 1n) return false;
+  // Decided: every earlier branch is impossible and this one always holds.
+  const mask = (1n << BigInt(index)) - 1n;
+  if ((facts.impossible & mask) === mask && facts.values[index] === true) return [];
+  const first = chain[0]!;
+  const rest = chain.length > 2 || (chain.length === 2 && block.ifKind !== 'else') ? ' or one of its <ElseIf>' : '';
+  const phrase =
+    block.ifKind === 'else'
+      ? { holds: `${first.label}${rest} does not hold`, fails: `${first.label}${rest} holds` }
+      : { holds: `${block.label} holds`, fails: `${block.label} does not hold` };
+  // The first branch is its own expression: the same `<If>` text elsewhere (a second `<If>`,
+  // an `expr=`) is the same test of the request. The later branches add which of them runs.
+  const v0 = facts.values[0];
+  if (index === 0) return v0 === 'unknown' ? [exprLiteral(first.arg, true, first.label)] : [];
+  const out: ConditionLiteral[] = v0 === 'unknown' ? [exprLiteral(first.arg, false, first.label)] : [];
+  const impossible = facts.impossible | 1n;
+  const all = (1n << BigInt(facts.count)) - 1n;
+  if ((impossible | (1n << BigInt(index))) === all) return out; // no other branch can run
+  const tests = branchTests(facts, index);
+  out.push({
+    key: facts.key,
+    holds: true,
+    text: block.label,
+    branch: { index, count: facts.count, impossible, first: exprLiteral(first.arg, true, first.label).key },
+    phrase,
+    ...(tests ? { uriTests: tests } : {}),
+  });
+  return out;
 }
 
 /** The conditions of the `<If>`-family blocks around a directive, outermost first. */
@@ -161,7 +288,7 @@ export function ifConditions(block: Block): Condition[] {
   const out: Condition[] = [];
   for (let b: Block | null = block; b; b = b.parent) {
     if (b.kind !== 'if' || !b.section) continue;
-    out.unshift({ text: b.label, span: b.section.span, value: ifValue(b) });
+    out.unshift(fromLiterals(b.label, b.section.span, ifLiterals(b)));
   }
   return out;
 }
@@ -171,7 +298,8 @@ export function combineConditions(conditions: readonly (Condition | null)[]): Co
   const list = conditions.filter((c): c is Condition => c !== null);
   if (list.length === 0) return null;
   if (list.length === 1) return list[0]!;
-  const value = list.some((c) => c.value === false) ? false : list.every((c) => c.value === true) ? true : 'unknown';
+  const text = list.map((c) => c.text).join(' and ');
   const span = list[list.length - 1]!.span;
-  return span ? { text: list.map((c) => c.text).join(' and '), span, value } : { text: list.map((c) => c.text).join(' and '), value };
+  if (list.some((c) => c.value === false)) return fromLiterals(text, span, false);
+  return fromLiterals(text, span, list.flatMap((c) => (c.value === 'unknown' ? (c.literals ?? [{ key: `cond:${c.text}`, holds: true, text: c.text }]) : [])));
 }

@@ -25,7 +25,7 @@
  * the main server of a configuration with virtual hosts rarely serves anything.
  */
 import type { BackendKind } from '../../model/backends.js';
-import type { CookieOp, Endpoint } from '../../model/header-rewrite.js';
+import type { CookieOp, Endpoint, ScopeName } from '../../model/header-rewrite.js';
 import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import type { ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import type { Span } from '../../source.js';
@@ -46,6 +46,8 @@ export interface EndpointContext {
 interface PathSource {
   readonly label: string | null;
   readonly span: Span;
+  /** The `<Location>` section it comes from. */
+  readonly section?: { readonly span: Span; readonly close: Span | null };
 }
 
 /** Pipelines are shared between endpoints with the same merged sections (same op identities). */
@@ -128,8 +130,20 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     if (r.backends.length > 0) return kindsOf(r.backends);
     return server.vhost !== null && !serverDeclares(server) ? [...ctx.defaultBackends] : [];
   };
-  const push = (server: ServerScope, label: string, span: Span, r: Route, requestPath?: string) => {
+  const hostNames = new Map<ServerScope, ScopeName[]>();
+  const hostsOf = (server: ServerScope): ScopeName[] => {
+    let names = hostNames.get(server);
+    if (!names) {
+      const named = server.root.directives.filter((d) => d.lname === 'servername' || d.lname === 'serveralias');
+      hostNames.set(server, (names = named.flatMap((d) => d.args.map((a): ScopeName => ({ kind: 'host', value: a.value, span: a.span })))));
+    }
+    return names;
+  };
+  const extentOf = (node: { readonly span: Span; readonly close: Span | null }): Span => ({ file: node.span.file, start: node.span.start, end: node.close?.end ?? node.span.end });
+  const push = (server: ServerScope, label: string, span: Span, r: Route, requestPath?: string, path?: ScopeName, section?: { readonly span: Span; readonly close: Span | null } | null) => {
+    const within = [...(server.vhost ? [extentOf(server.vhost)] : []), ...(section ? [extentOf(section)] : [])];
     const blocks = mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
+    const names = path && path.value !== '/' ? [...hostsOf(server), path] : hostsOf(server);
     const endpoint: Endpoint = {
       label,
       span,
@@ -137,6 +151,8 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       possibleBackends: possible(server, r),
       pipeline: cache.pipeline(blocks),
       ...(requestPath === undefined ? {} : { requestPath }),
+      ...(names.length > 0 ? { names } : {}),
+      ...(within.length > 0 ? { blocks: within } : {}),
     };
     endpoints.push(endpoint);
   };
@@ -148,12 +164,12 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
   for (const server of [tree.main, ...tree.vhosts]) {
     const visible = server === tree.main ? [tree.main] : [tree.main, server];
     const paths = new Map<string, PathSource>([['/', { label: null, span: server.span }]]);
-    const addPath = (p: string, label: string, span: Span) => {
-      if (p.startsWith('/') && !paths.has(p)) paths.set(p, { label, span });
+    const addPath = (p: string, label: string, span: Span, section?: PathSource['section']) => {
+      if (p.startsWith('/') && !paths.has(p)) paths.set(p, section ? { label, span, section } : { label, span });
     };
     for (const s of visible) {
       for (const b of s.blocks) {
-        if (b.kind === 'location' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && b.section) addPath(b.arg, b.label, b.section.span);
+        if (b.kind === 'location' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && b.section) addPath(b.arg, b.label, b.section.span, b.section);
       }
       for (const d of s.root.directives) {
         if (d.lname !== 'proxypass' && d.lname !== 'alias' && d.lname !== 'scriptalias') continue;
@@ -161,7 +177,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         if (a.length >= 2) addPath(a[0]!, `${d.name} ${a[0]}`, d.span);
       }
     }
-    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p);
+    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p, { kind: 'path', value: p, span: source.span }, source.section);
 
     const local: [string, PathSource][] = [['/', { label: null, span: server.span }]];
     for (const s of visible) {
@@ -176,17 +192,18 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         const forced = new Set<Block>(chain);
         const label = chain.map((x) => x.label).join(' › ');
         if (b.kind === 'location') {
-          push(server, under(server, label), b.section.span, route(ctx.routing, server, literalPrefix(b.arg), { forced }));
+          const where: ScopeName = { kind: 'path', value: b.arg, span: b.section.args[0]?.span ?? b.section.span };
+          push(server, under(server, label), b.section.span, route(ctx.routing, server, literalPrefix(b.arg), { forced }), undefined, where, b.section);
           continue;
         }
         for (const { via, r } of fileRoutes(ctx, server, chain, forced, local)) {
-          push(server, under(server, via ? `${label} via ${via}` : label), b.section.span, r);
+          push(server, under(server, via ? `${label} via ${via}` : label), b.section.span, r, undefined, undefined, b.section);
         }
       }
       for (const d of s.root.directives) {
         if (d.lname === 'rewriterule' && s !== server) continue;
         const e = ruleEndpoint(ctx, server, d);
-        if (e) push(server, under(server, e.label), d.span, e.route);
+        if (e) push(server, under(server, e.label), d.span, e.route, undefined, d.args[0] ? { kind: 'path', value: d.args[0].value, span: d.args[0].span } : undefined);
       }
     }
   }

@@ -168,6 +168,8 @@ function baseExists(io: ConfigIO, path: string): boolean {
 
 export interface IncludeResolution {
   readonly files: readonly string[];
+  /** The path the files were found under (the include as written, or a re-rooted copy of it). */
+  readonly candidate?: string;
   /** Set when nothing could be included and httpd would refuse to start. */
   readonly error?: string;
 }
@@ -178,7 +180,7 @@ export function resolveInclude(path: string, optional: boolean, ctx: IncludeCont
   let reportedExists = false;
   for (const candidate of tried) {
     const result = expandInclude(ctx.io, candidate, optional);
-    if (!result.error && result.files.length > 0) return { files: result.files };
+    if (!result.error && result.files.length > 0) return { files: result.files, candidate };
     const exists = baseExists(ctx.io, candidate);
     if (!reported || (exists && !reportedExists)) {
       reported = result;

@@ -21,6 +21,7 @@ export function buildApacheModel(rootPath: string, io: ConfigIO, options: Dialec
     ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
     ...(options.defines === undefined ? {} : { defines: options.defines }),
     ...(options.pathMap === undefined ? {} : { pathMap: options.pathMap }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   const tree = buildScopes(parsed.nodes, rootPath);
   const facts = collectEnvFacts(tree.directives);

@@ -15,7 +15,7 @@ import type { CommentToken, Problem } from '../../model/header-rewrite.js';
 import type { SourceFile, Span } from '../../source.js';
 import { evaluateConditional, ModuleSet } from './conditionals.js';
 import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
-import type { PathMapping } from '../path-map.js';
+import { isInside, lintedTree, mapPath, type PathMapping } from '../path-map.js';
 import { lineOffset, readLogicalLines, type LogicalLine } from './lexer.js';
 import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode } from './syntax.js';
 import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type Word } from './words.js';
@@ -76,6 +76,8 @@ export interface ParseOptions {
   readonly defines?: Readonly<Record<string, string>>;
   /** Where absolute include paths are read from (`--root`, `pathMap`). */
   readonly pathMap?: readonly PathMapping[];
+  /** The directory the linter runs in (for the linted tree absolute includes may leave). */
+  readonly cwd?: string;
 }
 
 export interface ParsedConfig {
@@ -99,6 +101,9 @@ class Parser {
   private readonly defines = new Map<string, string | undefined>();
   private serverRoot: string;
   private readonly rootDir: string;
+  private readonly rootPath: string;
+  /** The linted tree, looked up on the first absolute include. */
+  private tree: { dir: string | undefined } | undefined;
   /** Real paths of the files being read, outermost first (include cycle detection). */
   private readonly chain: { real: string; path: string }[] = [];
 
@@ -111,6 +116,7 @@ class Parser {
   ) {
     this.serverRoot = options.serverRoot ?? DEFAULT_SERVER_ROOT;
     this.rootDir = posix.dirname(rootPath);
+    this.rootPath = rootPath;
   }
 
   private lookup = (name: string): string | undefined => {
@@ -140,7 +146,7 @@ class Parser {
       const loop = [...this.chain.slice(cycleAt).map((c) => c.path), path].join(' → ');
       this.problems.push({
         span: via.span,
-        message: `Include cycle: ${loop}. httpd stops with "Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, There appears to be a recursion."`,
+        message: `Include cycle: ${loop}. httpd stops with "Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}".`,
         ruleId: 'include-unresolved',
       });
       return [];
@@ -275,11 +281,30 @@ class Parser {
     if (!arg) return;
     const includingDir = posix.dirname(node.span.file);
     const resolution = resolveInclude(arg.value, optional, this.includeContext(includingDir));
+    this.checkTree(arg, resolution.candidate);
     if (resolution.error) {
       this.problems.push({ span: arg.span, message: `${node.name} ${arg.value}: Apache refuses to start: "${resolution.error}".`, ruleId: 'include-unresolved' });
       return;
     }
     for (const file of resolution.files) node.included.push(...this.parseFile(file, arg));
+  }
+
+  /**
+   * An absolute include in a repository copy that leaves the linted tree (see path-map.ts): read
+   * from a re-rooted copy with the same layout, or from this machine's files. Not reported when
+   * `--root`/`pathMap` say where the path is.
+   */
+  private checkTree(arg: { value: string; span: Span }, candidate: string | undefined): void {
+    if (!posix.isAbsolute(arg.value)) return;
+    const written = posix.normalize(arg.value);
+    if (mapPath(written, this.options.pathMap ?? []) !== undefined) return;
+    const tree = (this.tree ??= { dir: lintedTree(this.rootPath, this.io, this.options.cwd) }).dir;
+    if (tree === undefined || !isInside(this.rootPath, tree) || isInside(written, tree)) return;
+    const message =
+      candidate !== undefined && candidate !== written && isInside(candidate, tree)
+        ? `Include ${arg.value} leaves the linted tree; read from ${candidate}, which has the same layout (say so with --root or "pathMap").`
+        : `Include ${arg.value} leaves the linted tree ${tree} and reads this machine's files, not the repository's (map it with --root or "pathMap").`;
+    this.problems.push({ span: arg.span, message, ruleId: 'include-outside-tree' });
   }
 
   private openSection(x: ExpandedLine, written: string, first: NonNullable<ReturnType<typeof nextWord>>): SectionNode {

@@ -72,10 +72,15 @@ function proxyRoute(ctx: RoutingContext, server: ServerScope, uri: string, force
   let located: Proxied | null | undefined;
   for (const b of matchingLocations(lists, uri, ctx.flagsAt, forced)) {
     for (const d of b.directives) {
-      if (d.lname !== 'proxypass' || d.args.length === 0) continue;
+      // In a section, ProxyPass/ProxyPassMatch take only the URL: the section's path or regex
+      // is the pattern (`<LocationMatch "\.php$"> ProxyPassMatch fcgi://...`, the PHP-FPM layout).
+      if ((d.lname !== 'proxypass' && d.lname !== 'proxypassmatch') || d.args.length === 0) continue;
       const target = args(d)[0]!;
       if (target === '!') located = null;
-      else located = { url: target + uri.slice(b.regex ? uri.length : Math.min(b.arg.length, uri.length)), refs: refsFor(target, d, ctx.balancers) };
+      else if (d.lname === 'proxypassmatch' || b.regex) {
+        const url = staticPart(target);
+        located = { url, refs: refsFor(url, d, ctx.balancers) };
+      } else located = { url: target + uri.slice(Math.min(b.arg.length, uri.length)), refs: refsFor(target, d, ctx.balancers) };
     }
   }
   if (located !== undefined) return located;

@@ -20,8 +20,12 @@ export interface Block {
   readonly regex: boolean;
   /** `<If>`, `<ElseIf>`, `<Else>`: which one. */
   readonly ifKind?: 'if' | 'elseif' | 'else';
-  /** For `<ElseIf>`/`<Else>`: the `<If>`/`<ElseIf>` blocks before it in the chain. */
-  readonly previous?: readonly Block[];
+  /**
+   * The whole `<If>`/`<ElseIf>`/`<Else>` chain the block belongs to, in order (one array shared
+   * by its blocks: a chain of n costs n, not n²), and the block's place in it.
+   */
+  readonly chain?: readonly Block[];
+  readonly chainIndex?: number;
   readonly parent: Block | null;
   readonly server: ServerScope;
   /** `<Location /jira>` as written (without the `>` noise). */
@@ -156,7 +160,7 @@ class Builder {
       if (l === 'if' || l === 'elseif' || l === 'else') {
         const ifKind = l as 'if' | 'elseif' | 'else';
         if (ifKind === 'if') frame.ifChain = [];
-        const b = this.block(node, block, 'if', false, node.args.map((a) => a.value).join(' '), { ifKind, previous: [...frame.ifChain] });
+        const b = this.block(node, block, 'if', false, node.args.map((a) => a.value).join(' '), { ifKind, chain: frame.ifChain, chainIndex: frame.ifChain.length });
         frame.ifChain.push(b);
         enter(node.children, b);
         continue;

@@ -107,7 +107,7 @@ export function checkConfigSourcePath(value: string): ConfigSourcePath {
   if (escapes || segments.length === 0) {
     return {
       ok: false,
-      message: `The configSource '${shown(value)}' is invalid. It must refer to a file in the same directory or in a subdirectory as the configuration file. ${REFUSED}; lint-proxy-config does not open it`,
+      message: `The configSource '${shown(value)}' is invalid. It must refer to a file in the same directory or in a subdirectory as the configuration file. ${REFUSED}; not linted`,
     };
   }
   return { ok: true, segments };

@@ -107,12 +107,15 @@ export function configurationOf(root: XmlElement): ConfigurationView | undefined
   const sections = isXslt ? sectionsIn(root) : parentsOf(root) !== undefined ? [root] : [];
   if (sections.length === 0) return undefined;
   const configuration = synthetic('configuration', sections[0]!, null);
+  // Sections that share parents share the synthetic ones (two <outboundRules> at a level would be a duplicate section).
+  const made = new Set<XmlElement>();
   for (const section of sections) {
     let parent: Mutable = configuration;
     for (const name of parentsOf(section)!) {
-      let next = parent.children.find((c) => c.name === name && (c as Mutable & { synthetic?: true }).synthetic) as Mutable | undefined;
+      let next = parent.children.find((c): c is Mutable => c.name === name && made.has(c));
       if (!next) {
-        next = Object.assign(synthetic(name, section, parent), { synthetic: true as const });
+        next = synthetic(name, section, parent);
+        made.add(next);
         parent.children.push(next);
       }
       parent = next;

@@ -213,7 +213,8 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
   const coveringRoot = indexByPath(rootLevels);
   const addEndpoint = (label: string, level: Level) => {
     const resolved = resolver.resolve([...inherited, ...coveringRoot(level.path)]);
-    endpoints.push({ label, span: level.span, requestPath: requestPath(rootPath, level.pathText), ...resolved });
+    const names = level.pathText ? [{ kind: 'path' as const, value: level.pathText, span: level.span }] : [];
+    endpoints.push({ label, span: level.span, requestPath: requestPath(rootPath, level.pathText), ...resolved, ...(names.length > 0 ? { names } : {}), blocks: [level.span] });
   };
   addEndpoint(name, rootLevels[0]!);
   const seen = new Set<string>();

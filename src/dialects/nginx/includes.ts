@@ -70,7 +70,9 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
   const sectionByPath = new Map<string, DumpSection>((sections ?? []).map((s) => [s.path, s]));
   const confPath = sections ? sections[0]!.path : rootPath;
   const prefix = prefixOption ? posix.resolve(io.cwd, prefixOption) : sections ? posix.dirname(confPath) : guessPrefix(rootPath, io);
-  const tree = sections ? undefined : lintedTree(rootPath, io, placement.cwd);
+  // Looked up on the first absolute include only: most files have none.
+  let tree: { dir: string | undefined } | undefined;
+  const treeDir = () => (tree ??= { dir: lintedTree(rootPath, io, placement.cwd) }).dir;
 
   const parseText = (source: SourceFile, start: number, end: number, stack: readonly string[]): Directive[] => {
     const region = parseRegion(source.text, source.path, start, end, source.encoding);
@@ -87,12 +89,12 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
       const arg = d.args[0]!;
       let target = fullName(prefix, arg.value);
       if (!sections && arg.value.startsWith('/')) {
-        const placed = placeAbsolute(target, rootPath, prefix, io, placement.pathMap ?? [], tree);
+        const placed = placeAbsolute(target, rootPath, prefix, io, placement.pathMap ?? [], treeDir());
         if (placed.kind === 'mapped' || placed.kind === 'same-layout') target = placed.path;
         if (placed.kind === 'same-layout') {
           problems.push({
             span: arg.span,
-            message: `include "${arg.value}" leaves the linted tree; read from ${placed.path}, which has the same layout (say so with ${placed.from === '/' ? `--root ${placed.to}` : `"pathMap": {"${placed.from}": "${placed.to}"}`}).`,
+            message: `include "${arg.value}" leaves the linted tree; read the same-layout copy ${placed.path} (say so: ${placed.from === '/' ? `--root ${placed.to}` : `"pathMap": {"${placed.from}": "${placed.to}"}`}).`,
             ruleId: 'include-outside-tree',
           });
         } else if (placed.kind === 'outside') {

@@ -4,6 +4,7 @@
  * (`create_loc_conf` + directive handlers). Inheritance is applied later (effective.ts).
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
+import type { ScopeName } from '../../model/header-rewrite.js';
 import type { NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import type { NginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
@@ -26,6 +27,8 @@ export interface Level {
   readonly label: string;
   readonly location?: LocationInfo;
   readonly serverNames?: string[];
+  /** The host names (`server_name`) or path (`location`) this level answers to, where written. */
+  readonly names?: ScopeName[];
   /** Arrays of `proxy_cookie_*` entries; `undefined` = not set at this level, `null` = `off`. */
   paths?: NginxRewriteEntry[] | null;
   domains?: NginxRewriteEntry[] | null;
@@ -46,7 +49,7 @@ export interface Level {
 
 let nextId = 1;
 
-export function newLevel(kind: LevelKind, parent: Level | null, directive: Directive | null, label: string, extra: Partial<Pick<Level, 'location' | 'serverNames'>> = {}): Level {
+export function newLevel(kind: LevelKind, parent: Level | null, directive: Directive | null, label: string, extra: Partial<Pick<Level, 'location' | 'serverNames' | 'names'>> = {}): Level {
   const level: Level = {
     id: nextId++,
     kind,

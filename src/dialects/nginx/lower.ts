@@ -174,6 +174,8 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
       pipeline,
       level,
       serverNames: server?.serverNames ?? [],
+      names: chain.flatMap((l) => l.names ?? []),
+      blocks: chain.flatMap((l) => (l.directive?.block ? [l.directive.span] : [])),
     };
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.

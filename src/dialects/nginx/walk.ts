@@ -6,7 +6,7 @@
  */
 import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact } from '../../model/facts.js';
-import type { Problem } from '../../model/header-rewrite.js';
+import type { Problem, ScopeName } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
 import {
   hideOp,
@@ -79,13 +79,17 @@ function accepted(d: Directive, where: ConfContext, ctx: WalkContext): boolean {
   return true;
 }
 
-function serverLabel(block: readonly Directive[]): { label: string; names: string[] } {
+function serverLabel(block: readonly Directive[]): { label: string; names: string[]; words: ScopeName[] } {
   const names: string[] = [];
+  const words: ScopeName[] = [];
   let port = '';
   const scan = (ds: readonly Directive[]) => {
     for (const d of ds) {
       if (d.included) for (const f of d.included) scan(f.directives);
-      if (d.name.value === 'server_name') names.push(...d.args.map((a) => a.value));
+      if (d.name.value === 'server_name') {
+        names.push(...d.args.map((a) => a.value));
+        words.push(...d.args.map((a): ScopeName => ({ kind: 'host', value: a.value, span: a.span })));
+      }
       if (d.name.value === 'listen' && port === '' && d.args[0]) {
         const m = /(?::|^)(\d+)$/.exec(d.args[0].value);
         port = m ? m[1]! : d.args[0].value;
@@ -96,7 +100,7 @@ function serverLabel(block: readonly Directive[]): { label: string; names: strin
   const name = names.find((n) => n !== '') ?? '';
   const where = port ? `${name}:${port}` : name;
   const label = where ? `server ${where}` : 'server';
-  return { label, names };
+  return { label, names, words };
 }
 
 type ArrayKey = 'paths' | 'domains' | 'flags';
@@ -138,8 +142,8 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         walk(children, newLevel('http', level, d, ''), 'http', ctx);
         continue;
       case 'server': {
-        const { label, names } = serverLabel(children);
-        walk(children, newLevel('server', level, d, label, { serverNames: names }), 'server', ctx);
+        const { label, names, words } = serverLabel(children);
+        walk(children, newLevel('server', level, d, label, { serverNames: names, names: words }), 'server', ctx);
         continue;
       }
       case 'location': {
@@ -150,7 +154,9 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         }
         const info = parsed.info;
         const label = ['location', info.modifier === '@' ? '' : info.modifier, info.name].filter(Boolean).join(' ');
-        walk(children, newLevel('location', level, d, label, { location: info }), 'location', ctx);
+        const where = d.args[d.args.length - 1];
+        const names: ScopeName[] = where ? [{ kind: 'path', value: info.name, span: where.span }] : [];
+        walk(children, newLevel('location', level, d, label, { location: info, names }), 'location', ctx);
         continue;
       }
       case 'if':

@@ -1,0 +1,244 @@
+/**
+ * Which CSRF cookies matter for one scope (a vhost, server, location, IIS site or location), and
+ * the evidence for it. A scope fronts some application; a configuration rarely says which in so
+ * many words, but it leaves traces:
+ *
+ *   - cookie names its own cookie directives mention: an exclusion naming `atlassian\.xsrf\.token`
+ *     says Jira or Confluence (and nothing about Fisheye's `atl.xsrf.token.slash`);
+ *   - host names and paths: `ServerName jira.example.com`, `location /confluence/`;
+ *   - backends: the ports the products ship with (`http://127.0.0.1:8090` is Confluence) and the
+ *     words of their URLs (`http://nexus.internal/nexus`);
+ *   - what the user says: `--all-products`, `products` in the configuration file, or an inline
+ *     `lint-proxy-config-products` comment in the scope.
+ *
+ * Every piece of evidence keeps the span it was read from, for SARIF related locations and JSON.
+ */
+import type { BackendRef } from '../model/backends.js';
+import type { CommentToken, CookieOp, Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
+import type { Span } from '../source.js';
+import type { CookieCatalog } from './catalog.js';
+import { PORT_EVIDENCE_KINDS, PRODUCTS, findProduct, type ProductEntry } from './products.js';
+import { fileSelection, parseInlineProducts, type InlineProducts, type ProductSelection, type SelectionSource } from './selection.js';
+
+export type EvidenceKind = 'cookie' | 'host' | 'path' | 'backend' | 'setting';
+
+/** One reason to think a product (or a cookie) sits behind a scope. */
+export interface Evidence {
+  readonly kind: EvidenceKind;
+  /** What was seen: `jira.example.com`, `/confluence`, `http://127.0.0.1:8090`, a cookie name. */
+  readonly text: string;
+  /** Product ids it points at (empty for a configured cookie that belongs to no catalog product). */
+  readonly products: readonly string[];
+  /** The CSRF cookies it makes relevant. */
+  readonly cookies: readonly string[];
+  readonly span?: Span;
+}
+
+/** How the cookies that count for a scope were decided. */
+export type ScopeMode =
+  /** From evidence in the configuration (the default). */
+  | 'evident'
+  /** A `products` setting names the products. */
+  | 'configured'
+  /** `--all-products`, or `"all"`: every catalog cookie counts. */
+  | 'all';
+
+export interface ScopeProducts {
+  readonly mode: ScopeMode;
+  readonly setting?: SelectionSource;
+  /** CSRF cookies the scope's own cookie directives name (an attempted exclusion). */
+  readonly mentioned: ReadonlySet<string>;
+  /** CSRF cookies of the products with evidence (or configured): named first in messages. */
+  readonly evident: ReadonlySet<string>;
+  /**
+   * CSRF cookies whose gaining HttpOnly is an error here: every catalog cookie for `all` and for
+   * a blanket rule (nothing mentioned, nothing configured); otherwise the evident and mentioned
+   * ones plus the user's own `xsrfCookies`.
+   */
+  readonly relevant: ReadonlySet<string>;
+  /** Ids of the products with evidence, catalog order. */
+  readonly products: readonly string[];
+  readonly evidence: readonly Evidence[];
+}
+
+/** Cookie names a piece of configuration text mentions, regex escapes undone, compared caselessly. */
+export function mentionedCookies(text: string, names: readonly string[]): string[] {
+  const lower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  const found = new Set<string>();
+  const plain = text.replace(/\\(.)/g, '$1');
+  for (const m of plain.matchAll(/[A-Za-z0-9._-]+/g)) {
+    const name = lower.get(m[0].replace(/\.+$/, '').toLowerCase());
+    if (name) found.add(name);
+  }
+  return names.filter((n) => found.has(n));
+}
+
+const words = (text: string) => text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+
+function byWords(text: string): ProductEntry[] {
+  const ws = new Set(words(text));
+  return PRODUCTS.filter((p) => p.words.some((w) => ws.has(w)));
+}
+
+/** Port and words of a backend URL (`http://jira.internal:8080/jira`, `ajp://localhost:8009/`). */
+function backendProducts(ref: BackendRef): ProductEntry[] {
+  const found = new Set(byWords(ref.target));
+  const url = /^[a-z][a-z0-9+.-]*:\/\/(?:\[[^\]]*\]|[^/:?#]*)(?::(\d+))?/i.exec(ref.target);
+  const port = url?.[1] ? Number(url[1]) : undefined;
+  if (port !== undefined && PORT_EVIDENCE_KINDS.includes(ref.kind)) for (const p of PRODUCTS) if (p.ports.includes(port)) found.add(p);
+  return PRODUCTS.filter((p) => found.has(p));
+}
+
+/**
+ * The text of a directive with its comments blanked out (an XML rule element may hold some).
+ * `comments` are one file's comments sorted by start.
+ */
+function textOf(model: HeaderRewriteModel, span: Span, comments: readonly CommentToken[]): string {
+  let text = model.files.get(span.file)?.text.slice(span.start, span.end) ?? '';
+  // The first comment that ends after the span starts (binary search), then those that overlap.
+  let lo = 0;
+  let hi = comments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comments[mid]!.span.end <= span.start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < comments.length && comments[i]!.span.start < span.end; i++) {
+    const c = comments[i]!;
+    const from = Math.max(c.span.start, span.start) - span.start;
+    const to = Math.min(c.span.end, span.end) - span.start;
+    text = text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
+  }
+  return text;
+}
+
+const contains = (outer: Span, inner: Span) => outer.file === inner.file && outer.start <= inner.start && inner.end <= outer.end && outer.end > outer.start;
+
+/** Scope evidence for every endpoint of a model, computed once per model and catalog. */
+export interface ScopeResolver {
+  forEndpoint(endpoint: Endpoint): ScopeProducts;
+  /** Inline products comments with ids the catalog does not know. */
+  readonly unknownInline: readonly InlineProducts[];
+}
+
+export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCatalog): ScopeResolver {
+  const all = catalog.xsrf.map((c) => c.name);
+  const configured = catalog.xsrf.filter((c) => c.products[0] === 'configured').map((c) => c.name);
+  const inline = catalog.productSettings?.inline === false ? [] : model.comments.map(parseInlineProducts).filter((x): x is InlineProducts => x !== undefined);
+  const cache = new WeakMap<Endpoint, ScopeProducts>();
+  // Ops are shared by many endpoints (inheritance): read each one's text once.
+  const commentsByFile = new Map<string, CommentToken[]>();
+  for (const c of model.comments) {
+    let list = commentsByFile.get(c.span.file);
+    if (!list) commentsByFile.set(c.span.file, (list = []));
+    list.push(c);
+  }
+  for (const list of commentsByFile.values()) list.sort((a, b) => a.span.start - b.span.start);
+  const mentions = new WeakMap<CookieOp, Evidence[]>();
+  const mentionsOf = (op: CookieOp): Evidence[] => {
+    let found = mentions.get(op);
+    if (found) return found;
+    found = [];
+    for (const span of op.parts.length > 0 ? op.parts.map((p) => p.span) : [op.span]) {
+      for (const n of mentionedCookies(textOf(model, span, commentsByFile.get(span.file) ?? []), all)) {
+        found.push({ kind: 'cookie', text: n, products: PRODUCTS.filter((p) => p.cookies.includes(n)).map((p) => p.id), cookies: [n], span });
+      }
+    }
+    mentions.set(op, found);
+    return found;
+  };
+
+  /** The inline comment that governs `endpoint`: inside the innermost scope enclosing it, or at file level. */
+  const blocksOf = (e: Endpoint): readonly Span[] => e.blocks ?? [];
+  const allBlocks = model.endpoints.flatMap(blocksOf);
+  const size = (b: Span) => b.end - b.start;
+  const inlineFor = (endpoint: Endpoint): InlineProducts | undefined => {
+    let best: { c: InlineProducts; size: number } | undefined;
+    for (const c of inline) {
+      if (c.selection !== 'all' && c.selection.length === 0) continue;
+      const at = c.comment.span;
+      const mine = blocksOf(endpoint).filter((b) => contains(b, at));
+      // Inside one of the scope's blocks (the innermost wins), or outside every block of the file.
+      const fileLevel = mine.length === 0 && at.file === endpoint.span.file && !allBlocks.some((b) => contains(b, at));
+      if (mine.length === 0 && !fileLevel) continue;
+      const s = mine.length > 0 ? Math.min(...mine.map(size)) : Infinity;
+      if (!best || s < best.size || (s === best.size && at.start > best.c.comment.span.start)) best = { c, size: s };
+    }
+    return best?.c;
+  };
+
+  const compute = (endpoint: Endpoint): ScopeProducts => {
+    const evidence: Evidence[] = [];
+    const mentioned = new Set<string>();
+    for (const op of endpoint.pipeline) {
+      for (const e of mentionsOf(op)) {
+        mentioned.add(e.text);
+        evidence.push(e);
+      }
+    }
+    for (const name of endpoint.names ?? []) {
+      const products = byWords(name.value);
+      if (products.length > 0) evidence.push({ kind: name.kind, text: name.value, products: products.map((p) => p.id), cookies: cookiesOf(products), span: name.span });
+    }
+    for (const ref of endpoint.backends) {
+      const products = backendProducts(ref);
+      if (products.length > 0) evidence.push({ kind: 'backend', text: ref.target, products: products.map((p) => p.id), cookies: cookiesOf(products), ...(ref.span ? { span: ref.span } : {}) });
+    }
+    // A cookie name is evidence of that cookie, not of one of its products (atlassian.xsrf.token
+    // is Jira's and Confluence's): products come from host names, paths and backends.
+    const found = PRODUCTS.filter((p) => evidence.some((e) => e.kind !== 'cookie' && e.products.includes(p.id))).map((p) => p.id);
+    const comment = inlineFor(endpoint);
+    const setting: SelectionSource | undefined = catalog.productSettings?.allProducts
+      ? { from: 'command line', selection: 'all' }
+      : comment
+        ? { from: 'inline comment', selection: comment.selection, span: comment.comment.span }
+        : fileSelection(catalog.productSettings, endpoint.span.file);
+    const order = (set: ReadonlySet<string>) => new Set(all.filter((n) => set.has(n)));
+    if (setting) {
+      const selected = selectionCookies(setting.selection, all);
+      evidence.push({ kind: 'setting', text: selectionText(setting.selection), products: setting.selection === 'all' ? [] : [...setting.selection], cookies: [...selected], ...(setting.span ? { span: setting.span } : {}) });
+      const relevant = setting.selection === 'all' ? new Set(all) : order(new Set([...selected, ...mentioned, ...configured]));
+      const evident = setting.selection === 'all' ? order(new Set([...cookiesOfIds(found), ...mentioned, ...configured])) : relevant;
+      return { mode: setting.selection === 'all' ? 'all' : 'configured', setting, mentioned: order(mentioned), evident, relevant, products: found, evidence };
+    }
+    const evident = order(new Set([...cookiesOfIds(found), ...mentioned, ...configured]));
+    // A blanket rule (the scope names no CSRF cookie) breaks every one of them.
+    const relevant = mentioned.size === 0 ? new Set(all) : evident;
+    return { mode: 'evident', mentioned: order(mentioned), evident, relevant, products: found, evidence };
+  };
+
+  return {
+    forEndpoint(endpoint) {
+      let s = cache.get(endpoint);
+      if (!s) cache.set(endpoint, (s = compute(endpoint)));
+      return s;
+    },
+    unknownInline: inline.filter((c) => c.unknown.length > 0),
+  };
+}
+
+function cookiesOf(products: readonly ProductEntry[]): string[] {
+  return [...new Set(products.flatMap((p) => p.cookies))];
+}
+
+function cookiesOfIds(ids: readonly string[]): string[] {
+  return cookiesOf(ids.map((id) => findProduct(id)).filter((p): p is ProductEntry => p !== undefined));
+}
+
+function selectionCookies(selection: ProductSelection, all: readonly string[]): Set<string> {
+  return selection === 'all' ? new Set(all) : new Set(cookiesOfIds(selection));
+}
+
+function selectionText(selection: ProductSelection): string {
+  return selection === 'all' ? 'all' : selection.join(', ');
+}
+
+/**
+ * The CSRF cookies a fix in this scope keeps readable: the products' behind it (evident or
+ * configured), or every catalog cookie when nothing is known. Every other cookie keeps its
+ * HttpOnly, also one the application set itself: an nginx `nohttponly` exemption would strip it.
+ */
+export function fixExemption(scope: ScopeProducts, all: readonly string[]): ReadonlySet<string> {
+  if (scope.mode !== 'evident') return scope.relevant;
+  return scope.evident.size > 0 ? scope.evident : new Set(all);
+}

@@ -1,0 +1,179 @@
+/**
+ * Request-dependent conditions on the real Apache: for each case the simulator explores the
+ * outcomes of its undecided conditions (`<If>`, `expr=`, `env=` fed by SetEnvIf/BrowserMatch),
+ * then requests chosen to take each outcome are sent to a running apache2. Every response must
+ * be the outcome of a branch consistent with its request, and every branch must be met by some
+ * request: both sides of every condition are checked against the server.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apacheDialect } from '../../src/dialects/apache/index.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import { branchesOf, simulate } from '../../src/model/simulate.js';
+import { createNodeIO } from '../../src/node-io.js';
+import { apacheBinary, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
+import { caseVhost, type Mounts } from '../servers/apache-vhosts.js';
+import { cookieQuery, fetchCookies, freePort } from '../servers/backend.js';
+import { branchesFor, type Facts } from './branches.js';
+import { STANDARD_COOKIES } from './real-server-cases.js';
+
+const available = apacheBinary() !== null;
+
+interface Request {
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly facts?: Facts;
+}
+
+export interface ConditionCase {
+  readonly name: string;
+  readonly body: string;
+  /** Request path of the endpoint to simulate (its `requestPath`). */
+  readonly endpoint: string;
+  readonly requests: readonly Request[];
+  /** How many distinct outcomes the simulation must find. */
+  readonly branches: number;
+}
+
+const blanket = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
+
+export const CONDITION_CASES: readonly ConditionCase[] = [
+  {
+    name: 'unset-under-if',
+    body: `    ${blanket}\n    <If "%{REQUEST_URI} =~ m#\\.(css|js)$#">\n        Header unset Set-Cookie\n    </If>`,
+    endpoint: '/h/',
+    requests: [{ path: '/h/' }, { path: '/h/app.js' }],
+    branches: 2,
+  },
+  {
+    name: 'undo-under-expr',
+    body: `    ${blanket}\n    Header edit Set-Cookie "^((?:csrftoken|XSRF-TOKEN)=.*); HttpOnly$" "$1" "expr=%{REQUEST_URI} =~ m#^/h/api/#"`,
+    endpoint: '/h/',
+    requests: [{ path: '/h/' }, { path: '/h/api/items' }],
+    branches: 2,
+  },
+  {
+    name: 'httponly-under-negated-expr',
+    body: '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" "expr=%{REQUEST_URI} !~ m#^/h/static/#"',
+    endpoint: '/h/',
+    requests: [{ path: '/h/static/a.css' }, { path: '/h/page' }],
+    branches: 2,
+  },
+  {
+    name: 'if-elseif-else-chain',
+    body: [
+      '    <If "%{REQUEST_URI} =~ m#^/h/a#">',
+      '        Header edit Set-Cookie "$" "; A"',
+      '    </If>',
+      '    <ElseIf "%{REQUEST_URI} =~ m#^/h/b#">',
+      '        Header edit Set-Cookie "$" "; B"',
+      '    </ElseIf>',
+      '    <ElseIf "false">',
+      '        Header edit Set-Cookie "$" "; Never"',
+      '    </ElseIf>',
+      '    <Else>',
+      '        Header edit Set-Cookie "$" "; C"',
+      '    </Else>',
+      '    <If "%{REQUEST_URI} =~ m#^/h/a#">',
+      '        Header edit Set-Cookie "$" "; A-again"',
+      '    </If>',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [{ path: '/h/a1' }, { path: '/h/b1' }, { path: '/h/c1' }],
+    branches: 3,
+  },
+  {
+    name: 'nested-if-in-location',
+    body: [
+      '    <Location /h/>',
+      '        <If "%{REQUEST_URI} =~ m#/x#">',
+      '            <If "%{REQUEST_URI} =~ m#/x/y#">',
+      '                Header edit Set-Cookie "$" "; XY"',
+      '            </If>',
+      '            <Else>',
+      '                Header edit Set-Cookie "$" "; X"',
+      '            </Else>',
+      '        </If>',
+      '    </Location>',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [{ path: '/h/x/y' }, { path: '/h/x/z' }, { path: '/h/q' }],
+    branches: 3,
+  },
+  {
+    name: 'browsermatch-env',
+    body: `    BrowserMatch "^LpcBot" LPC_BOT\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_BOT`,
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/', headers: { 'User-Agent': 'LpcBot/1.0' }, facts: { 'env:LPC_BOT': true } },
+      { path: '/h/', headers: { 'User-Agent': 'Mozilla/5.0' }, facts: { 'env:LPC_BOT': false } },
+    ],
+    branches: 2,
+  },
+  {
+    name: 'setenvif-unset',
+    body: `    ${blanket}\n    SetEnvIf Request_URI "\\.js$" LPC_STATIC\n    Header unset Set-Cookie env=LPC_STATIC`,
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/app.js', facts: { 'env:LPC_STATIC': true } },
+      { path: '/h/', facts: { 'env:LPC_STATIC': false } },
+    ],
+    branches: 2,
+  },
+];
+
+describe.skipIf(!available)('real Apache httpd: both outcomes of request-dependent conditions', () => {
+  let root = '';
+  let port = 0;
+  let backends: Backends | undefined;
+  let server: ApacheServer | undefined;
+  const files = new Map<string, string>();
+
+  beforeAll(async () => {
+    root = makeRoot('lpc-apache-cond-');
+    port = await freePort();
+    backends = await startBackends(root);
+    const mounts: Mounts = { port, backends };
+    mkdirSync(join(root, 'cases'));
+    for (const c of CONDITION_CASES) {
+      const file = join(root, 'cases', `${c.name}.conf`);
+      writeFileSync(file, caseVhost(`${c.name}.test`, c.body, mounts));
+      files.set(c.name, file);
+    }
+    server = await startApache(root, port, 'Include cases/*.conf');
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await backends?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  for (const c of CONDITION_CASES) {
+    it(`case ${c.name}: every response is a predicted outcome and every outcome is seen`, async () => {
+      const model = apacheDialect.buildModel(files.get(c.name)!, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION });
+      expect(model.problems).toEqual([]);
+      const endpoint = model.endpoints.find((e) => e.requestPath === c.endpoint && e.backends.some((b) => b.kind === 'http'));
+      expect(endpoint, JSON.stringify(model.endpoints.map((e) => e.requestPath))).toBeDefined();
+      const result = simulate('apache', endpoint!.pipeline, { backend: 'http', status: 200 }, STANDARD_COOKIES);
+      const branches = branchesOf(result);
+      expect(branches.length).toBe(c.branches);
+      const seen = new Set<number>();
+      const problems: string[] = [];
+      for (const r of c.requests) {
+        const res = await fetchCookies(port, `${r.path}?${cookieQuery(STANDARD_COOKIES)}`, { host: `${c.name}.test`, attempts: 20, ...(r.headers ? { headers: r.headers } : {}) });
+        const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies);
+        const candidates = branchesFor(result, r.path, r.facts ?? {});
+        const hit = candidates.filter((i) => JSON.stringify(branches[i]!.lines.map((l) => l.value)) === actual);
+        if (hit.length === 0) {
+          problems.push(`GET ${r.path}: apache ${actual}; predicted ${candidates.map((i) => JSON.stringify(branches[i]!.lines.map((l) => l.value))).join(' or ')}`);
+        }
+        for (const i of hit) seen.add(i);
+      }
+      expect(problems).toEqual([]);
+      expect([...seen].sort()).toEqual(branches.map((_, i) => i));
+    });
+  }
+});

@@ -1,0 +1,149 @@
+/** Evidence of the products behind a scope (src/cookies/scope.ts) and the catalog's docs. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createCatalog } from '../../src/cookies/catalog.js';
+import { PRODUCTS, productTableRows } from '../../src/cookies/products.js';
+import { createScopeResolver, mentionedCookies } from '../../src/cookies/scope.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import { loadDialects } from '../../src/dialects/registry.js';
+import type { Dialect } from '../../src/model/header-rewrite.js';
+import { memoryIO } from '../nginx/memory-io.js';
+
+const ALL = createCatalog().xsrf.map((c) => c.name);
+
+async function scopes(dialect: Dialect, text: string, catalog = createCatalog()) {
+  const path = dialect === 'iis' ? '/site/web.config' : '/etc/x.conf';
+  const io = memoryIO({ [path]: text });
+  const d = (await loadDialects(new Set([dialect]))).get(dialect)!;
+  const model = d.buildModel(path, io, { nginxVersion: DEFAULT_NGINX_VERSION, ...(dialect === 'nginx' ? { context: 'http' as const } : {}) });
+  const resolver = createScopeResolver(model, catalog);
+  return model.endpoints.map((e) => ({ label: e.label, ...resolver.forEndpoint(e) }));
+}
+
+describe('cookie names a directive mentions', () => {
+  it('undoes regex escapes, compares caselessly and does not take a prefix for the longer name', () => {
+    expect(mentionedCookies('^(?!(?:atlassian\\.xsrf\\.token|XSRF\\-TOKEN)=)(.*)$', ALL)).toEqual(['atlassian.xsrf.token', 'XSRF-TOKEN']);
+    expect(mentionedCookies('^(?!atl\\.xsrf\\.token\\.slash=)', ALL)).toEqual(['atl.xsrf.token.slash']);
+    expect(mentionedCookies('^(?!ATLASSIAN\\.XSRF\\.TOKEN=)', ALL)).toEqual(['atlassian.xsrf.token']);
+    expect(mentionedCookies('^(.*)$ "$1; HttpOnly; Secure"', ALL)).toEqual([]);
+    expect(mentionedCookies('proxy_cookie_flags ~^(?:sc|csrftoken)$ secure', ALL)).toEqual(['csrftoken', 'sc']);
+  });
+});
+
+describe('evidence per scope', () => {
+  it('Apache: ServerName, Location paths and backend ports, each with its line', async () => {
+    const s = await scopes(
+      'apache',
+      [
+        '<VirtualHost *:443>',
+        '    ServerName wiki.example.com',
+        '    ServerAlias confluence.example.com',
+        '    ProxyPass / http://127.0.0.1:8090/',
+        '    <Location /nexus>',
+        '        ProxyPass http://10.0.0.5:8081/nexus',
+        '    </Location>',
+        '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+        '</VirtualHost>',
+        '',
+      ].join('\n'),
+    );
+    const root = s.find((x) => x.label === '<VirtualHost *:443> (wiki.example.com)')!;
+    expect(root.products).toEqual(['confluence']);
+    expect(root.evidence.map((e) => `${e.kind}:${e.text}`)).toEqual(['host:confluence.example.com', 'backend:http://127.0.0.1:8090/']);
+    expect(root.mentioned.size).toBe(0);
+    // Blanket in the vhost: every cookie counts; Confluence's is evident.
+    expect([...root.relevant]).toEqual(ALL);
+    expect([...root.evident]).toEqual(['atlassian.xsrf.token']);
+    const nexus = s.find((x) => x.label.endsWith('<Location /nexus>'))!;
+    expect(nexus.products).toEqual(['confluence', 'nexus']);
+    expect(nexus.evidence.find((e) => e.kind === 'path')?.text).toBe('/nexus');
+  });
+
+  it('nginx: server_name and location; a FastCGI port 9000 is not Sentry, an HTTP one is', async () => {
+    const s = await scopes(
+      'nginx',
+      [
+        'server {',
+        '    server_name sentry.example.com;',
+        '    location / { proxy_pass http://127.0.0.1:9000; proxy_cookie_flags sc secure; proxy_cookie_flags ~ httponly; }',
+        '}',
+        'server {',
+        '    server_name shop.example.com;',
+        '    location ~ \\.php$ { fastcgi_pass 127.0.0.1:9000; }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const sentry = s.find((x) => x.label.includes('sentry.example.com') && x.label.includes('location /'))!;
+    expect(sentry.products).toEqual(['sentry']);
+    expect([...sentry.mentioned]).toEqual(['sc']);
+    expect([...sentry.relevant]).toEqual(['sc']);
+    const shop = s.find((x) => x.label.includes('shop.example.com') && x.label.includes('php'))!;
+    expect(shop.products).toEqual([]);
+  });
+
+  it('IIS: the location path and the ARR backend', async () => {
+    const s = await scopes(
+      'iis',
+      [
+        '<configuration>',
+        '  <location path="jira">',
+        '    <system.webServer><rewrite><rules>',
+        '      <rule name="r"><match url="(.*)" /><action type="Rewrite" url="http://localhost:7990/{R:1}" /></rule>',
+        '    </rules></rewrite></system.webServer>',
+        '  </location>',
+        '</configuration>',
+        '',
+      ].join('\n'),
+    );
+    const jira = s.find((x) => x.label.includes('jira'))!;
+    expect(jira.products).toEqual(['jira', 'bitbucket']);
+  });
+
+  it('settings replace the evidence: configured products, "all", an inline comment in the scope', async () => {
+    const text = [
+      'server {',
+      '    server_name jira.example.com;',
+      '    location / { proxy_pass http://127.0.0.1:8080; }',
+      '}',
+      'server {',
+      '    # lint-proxy-config-products nexus',
+      '    server_name jira2.example.com;',
+      '    location / { proxy_pass http://127.0.0.1:8080; }',
+      '}',
+      '',
+    ].join('\n');
+    const configured = await scopes('nginx', text, createCatalog([], [], { products: ['sentry'] }));
+    const first = configured.find((x) => x.label.includes('jira.example.com') && x.label.includes('location'))!;
+    expect(first.mode).toBe('configured');
+    expect([...first.relevant]).toEqual(['sc']);
+    const second = configured.find((x) => x.label.includes('jira2.example.com') && x.label.includes('location'))!;
+    expect(second.setting?.from).toBe('inline comment');
+    expect([...second.relevant]).toEqual(['NX-ANTI-CSRF-TOKEN']);
+    const strict = await scopes('nginx', text, createCatalog([], [], { allProducts: true }));
+    expect(strict.every((x) => x.mode === 'all' && x.relevant.size === ALL.length)).toBe(true);
+    const noInline = await scopes('nginx', text, createCatalog([], [], { inline: false }));
+    expect(noInline.find((x) => x.label.includes('jira2.example.com') && x.label.includes('location'))!.mode).toBe('evident');
+  });
+
+  it('a configured cookie counts in every scope', async () => {
+    const s = await scopes('nginx', 'server { server_name jira.example.com; location / { proxy_pass http://127.0.0.1:8080; proxy_cookie_flags atlassian.xsrf.token secure; } }\n', createCatalog(['MYAPP-CSRF']));
+    const loc = s.find((x) => x.label.includes('location'))!;
+    expect([...loc.relevant]).toEqual(['atlassian.xsrf.token', 'MYAPP-CSRF']);
+  });
+});
+
+describe('the product catalog', () => {
+  it('every product cookie is a catalog CSRF cookie', () => {
+    for (const p of PRODUCTS) for (const c of p.cookies) expect(ALL, `${p.id}: ${c}`).toContain(c);
+    for (const c of ALL) expect(PRODUCTS.some((p) => p.cookies.includes(c)), c).toBe(true);
+  });
+
+  it('is listed in the rule README (UPDATE_README=1 rewrites it)', () => {
+    const path = new URL('../../rules/xsrf-cookie-httponly/README.md', import.meta.url).pathname;
+    const readme = readFileSync(path, 'utf8');
+    const expected = readme.replace(/(<!-- products:start -->\n)[\s\S]*?(<!-- products:end -->)/, `$1${productTableRows()}\n$2`);
+    if (process.env.UPDATE_README) writeFileSync(path, expected);
+    expect(readme).toBe(expected);
+  });
+});
