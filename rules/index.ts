@@ -8,6 +8,7 @@ import aspnetHttponlycookiesXsrf from './aspnet-httponlycookies-xsrf/index.js';
 import cookieHeaderMerge from './cookie-header-merge/index.js';
 import cookieHeaderOverwrite from './cookie-header-overwrite/index.js';
 import directiveInvalid from './directive-invalid/index.js';
+import haproxyReplaceValueSetCookie from './haproxy-replace-value-set-cookie/index.js';
 import iisOutboundWildcardHeader from './iis-outbound-wildcard-header/index.js';
 import iisRegexUnsupported from './iis-regex-unsupported/index.js';
 import includeOutsideTree from './include-outside-tree/index.js';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   cookieHeaderMerge,
   cookieHeaderOverwrite,
   directiveInvalid,
+  haproxyReplaceValueSetCookie,
   iisOutboundWildcardHeader,
   iisRegexUnsupported,
   includeOutsideTree,

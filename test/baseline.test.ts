@@ -53,7 +53,7 @@ describe('baseline on a fixture estate', () => {
 
   it('--print-config shows the baseline the configuration names', async () => {
     const dir = estate();
-    const r = await cli(['--print-config', 'apache/jira.conf'], { cwd: dir });
+    const r = await cli(['--print-config', 'etc/apache2/sites-enabled/jira.conf'], { cwd: dir });
     expect(JSON.parse(r.stdout).baseline).toBe(join(dir, 'lpc-baseline.json'));
   });
 
@@ -68,25 +68,25 @@ describe('baseline on a fixture estate', () => {
 
   it('fails on a new blanket rule, in a new scope or a second time in a baselined one', async () => {
     const dir = estate();
-    edit(dir, 'apache/jira.conf', (t) => `${t}\n<VirtualHost *:443>\n    ServerName bamboo.example.com\n    ProxyPass / http://127.0.0.1:8085/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n`);
+    edit(dir, 'etc/apache2/sites-enabled/jira.conf', (t) => `${t}\n<VirtualHost *:443>\n    ServerName bamboo.example.com\n    ProxyPass / http://127.0.0.1:8085/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n`);
     const r = await lint(dir);
     expect(r.code).toBe(1);
-    expect(r.messages.map((m) => [m.file, m.ruleId, m.line])).toEqual([['apache/jira.conf', 'xsrf-cookie-httponly', 21]]);
+    expect(r.messages.map((m) => [m.file, m.ruleId, m.line])).toEqual([['etc/apache2/sites-enabled/jira.conf', 'xsrf-cookie-httponly', 21]]);
 
     const again = estate();
-    edit(again, 'nginx/confluence.conf', (t) => t.replace('proxy_pass http://127.0.0.1:8091/synchrony;', 'proxy_pass http://127.0.0.1:8091/synchrony;\n            proxy_cookie_flags ~ httponly;'));
+    edit(again, 'etc/nginx/conf.d/confluence.conf', (t) => t.replace('proxy_pass http://127.0.0.1:8091/synchrony;', 'proxy_pass http://127.0.0.1:8091/synchrony;\n            proxy_cookie_flags ~ httponly;'));
     const r2 = await lint(again);
     expect(r2.code).toBe(1);
-    expect(r2.messages.map((m) => [m.file, m.ruleId])).toEqual([['nginx/confluence.conf', 'xsrf-cookie-httponly']]);
+    expect(r2.messages.map((m) => [m.file, m.ruleId])).toEqual([['etc/nginx/conf.d/confluence.conf', 'xsrf-cookie-httponly']]);
   });
 
   it('identical findings are counted: a second copy of a baselined one fails', async () => {
     const dir = estate();
     const bitbucket = '<VirtualHost *:443>\n    ServerName bitbucket.example.com\n    ProxyPass / http://127.0.0.1:7990/\n\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n';
-    edit(dir, 'apache/jira.conf', (t) => `${t}\n${bitbucket}`);
+    edit(dir, 'etc/apache2/sites-enabled/jira.conf', (t) => `${t}\n${bitbucket}`);
     const r = await lint(dir);
     expect(r.code).toBe(1);
-    expect(r.messages.map((m) => [m.file, m.ruleId, m.line])).toEqual([['apache/jira.conf', 'xsrf-cookie-httponly', 22]]);
+    expect(r.messages.map((m) => [m.file, m.ruleId, m.line])).toEqual([['etc/apache2/sites-enabled/jira.conf', 'xsrf-cookie-httponly', 22]]);
     await cli(['.', '--baseline-write', 'lpc-baseline.json'], { cwd: dir });
     expect(readFileSync(join(dir, 'lpc-baseline.json'), 'utf8')).toContain('"count": 2');
     expect((await lint(dir)).code).toBe(0);
@@ -95,11 +95,11 @@ describe('baseline on a fixture estate', () => {
   it('does not fail when lines move, scopes are reordered or directives re-indented', async () => {
     const dir = estate();
     // Swap the two virtual hosts, push everything down, re-indent a directive.
-    edit(dir, 'apache/jira.conf', (t) => {
+    edit(dir, 'etc/apache2/sites-enabled/jira.conf', (t) => {
       const [head, jira, bitbucket] = t.split(/\n(?=<VirtualHost)/);
       return `${head}\n# moved\n\n\n${bitbucket!.trimEnd()}\n\n${jira!.replace('    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"', '\tHeader   edit Set-Cookie ^(.*)$ "$1; HttpOnly"')}`;
     });
-    edit(dir, 'nginx/confluence.conf', (t) => t.replace('        location / {', '        location /synchrony-old {\n            return 404;\n        }\n\n        location / {'));
+    edit(dir, 'etc/nginx/conf.d/confluence.conf', (t) => t.replace('        location / {', '        location /synchrony-old {\n            return 404;\n        }\n\n        location / {'));
     const r = await lint(dir);
     expect(r.stderr).toContain('4 findings matched the baseline');
     expect(r.stderr).not.toContain('no longer occur');
@@ -109,7 +109,7 @@ describe('baseline on a fixture estate', () => {
 
   it('a fixed finding drops out, and --baseline-write prunes it', async () => {
     const dir = estate();
-    edit(dir, 'apache/jira.conf', (t) => t.replace('    # Hardening guide: every cookie HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n', ''));
+    edit(dir, 'etc/apache2/sites-enabled/jira.conf', (t) => t.replace('    # Hardening guide: every cookie HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n', ''));
     const r = await lint(dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('3 findings matched the baseline lpc-baseline.json and were not reported. 1 recorded finding no longer occurs: --baseline-write lpc-baseline.json prunes it.');
@@ -118,7 +118,7 @@ describe('baseline on a fixture estate', () => {
     const after = parseBaseline(readFileSync(join(dir, 'lpc-baseline.json'), 'utf8'));
     if (Array.isArray(before) || Array.isArray(after)) throw new Error('invalid baseline');
     expect(before.entries.filter((e) => !after.entries.some((a) => a.scope === e.scope && a.rule === e.rule && a.file === e.file))).toEqual([
-      { file: 'apache/jira.conf', rule: 'xsrf-cookie-httponly', scope: '<VirtualHost *:443> (jira.example.com)', directive: 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"', count: 1 },
+      { file: 'etc/apache2/sites-enabled/jira.conf', rule: 'xsrf-cookie-httponly', scope: '<VirtualHost *:443> (jira.example.com)', directive: 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"', count: 1 },
     ]);
     expect(after.entries).toHaveLength(3);
     const clean = await lint(dir);
@@ -127,19 +127,19 @@ describe('baseline on a fixture estate', () => {
 
   it('--fix then --baseline-write: fixed findings leave the baseline', async () => {
     const dir = estate();
-    await cli(['apache', '--fix'], { cwd: dir });
+    await cli(['etc/apache2', '--fix'], { cwd: dir });
     await cli(['.', '--baseline-write', 'lpc-baseline.json'], { cwd: dir });
     const after = parseBaseline(readFileSync(join(dir, 'lpc-baseline.json'), 'utf8'));
     if (Array.isArray(after)) throw new Error('invalid baseline');
-    expect(after.entries.map((e) => e.file)).toEqual(['nginx/confluence.conf', 'nginx/confluence.conf']);
+    expect(after.entries.map((e) => e.file)).toEqual(['etc/nginx/conf.d/confluence.conf', 'etc/nginx/conf.d/confluence.conf']);
   });
 });
 
 describe('baseline with worker threads', () => {
   it('a parallel run writes and matches the same baseline as a single-threaded one', () => {
     const dir = estate();
-    const vhost = readFileSync(join(dir, 'apache/jira.conf'), 'utf8');
-    for (let i = 0; i < 140; i++) writeFileSync(join(dir, `apache/site${i}.conf`), vhost.replaceAll('example.com', `example${i % 3}.com`));
+    const vhost = readFileSync(join(dir, 'etc/apache2/sites-enabled/jira.conf'), 'utf8');
+    for (let i = 0; i < 140; i++) writeFileSync(join(dir, `etc/apache2/sites-enabled/site${i}.conf`), vhost.replaceAll('example.com', `example${i % 3}.com`));
     const one = bin(['.', '--baseline-write', 'one.json'], { cwd: dir, env: { LPC_WORKERS: '1' } });
     const two = bin(['.', '--baseline-write', 'two.json'], { cwd: dir, env: { LPC_WORKERS: '2' } });
     expect([one.code, two.code]).toEqual([0, 0]);
@@ -215,10 +215,10 @@ describe('baseline file', () => {
 
   it('syntax errors are never baselined', async () => {
     const dir = estate();
-    writeFileSync(join(dir, 'nginx/broken.conf'), 'server {\n    listen 80;\n');
+    writeFileSync(join(dir, 'etc/nginx/conf.d/broken.conf'), 'server {\n    listen 80;\n');
     await cli(['.', '--baseline-write', 'lpc-baseline.json'], { cwd: dir });
     const r = await lint(dir);
     expect(r.code).toBe(1);
-    expect(r.messages.map((m) => m.file)).toEqual(['nginx/broken.conf']);
+    expect(r.messages.map((m) => m.file)).toEqual(['etc/nginx/conf.d/broken.conf']);
   });
 });

@@ -51,7 +51,7 @@ describe('--print-config', () => {
   it("shows only the rules and include settings of the file's dialect", async () => {
     write('a.conf', BLANKET);
     write('web.config', '<configuration />\n');
-    write('n.conf', 'server { listen 80; }\n');
+    write('n.conf', 'server {\n    listen 80;\n}\n');
     const apache = JSON.parse((await cli(['--print-config', 'a.conf', '--no-config'], { cwd: dir })).stdout) as Record<string, unknown> & { rules: Record<string, string> };
     expect(apache.dialect).toBe('apache');
     expect(Object.keys(apache.rules)).toContain('apache-always-edit-misses-proxy');

@@ -191,7 +191,7 @@ describe('configuration file', () => {
     expect(printed.xsrfCookies).toContain('extra');
     // nginx settings are shown for nginx files only.
     expect(printed.nginxVersion).toBeUndefined();
-    write('n.conf', 'server { listen 80; }\n');
+    write('n.conf', 'server {\n    listen 80;\n}\n');
     expect((JSON.parse((await cli(['--print-config', 'n.conf'], { cwd: dir })).stdout) as { nginxVersion: string }).nginxVersion).toBe('1.18.0');
   });
 
@@ -231,7 +231,7 @@ describe('commands', () => {
     expect(r.stdout).toContain('Why it matters');
     expect(r.stdout).toContain('Header edit Set-Cookie');
     const list = await cli(['explain', '--list'], { cwd: dir });
-    expect(list.stdout).toMatch(/^xsrf-cookie-httponly\s+error\s+fixable\s+apache,nginx,iis,caddy\s+/m);
+    expect(list.stdout).toMatch(/^xsrf-cookie-httponly\s+error\s+fixable\s+apache,nginx,iis,haproxy,caddy\s+/m);
     const bad = await cli(['explain', 'xsrf-cookie-htponly'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('did you mean "xsrf-cookie-httponly"');

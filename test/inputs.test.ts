@@ -82,7 +82,7 @@ describe('--list-files and templates', () => {
 
   it('templates are linted when opted in by pattern (command line or configuration)', async () => {
     write('etc/conf.d/site.conf.template', NGINX_BLANKET);
-    write('etc/conf.d/ok.conf', 'server { listen 80; }\n');
+    write('etc/conf.d/ok.conf', 'server {\n    listen 80;\n}\n');
     const without = await cli(['etc', '--no-config', '-f', 'json'], { cwd: dir });
     expect(without.code).toBe(0);
     expect((JSON.parse(without.stdout) as { filePath: string }[]).map((x) => x.filePath)).toEqual([join(dir, 'etc/conf.d/ok.conf')]);

@@ -208,7 +208,7 @@ describe('lint-proxy-config lsp', () => {
     cpSync(new URL('../fixtures/estate', import.meta.url).pathname, dir, { recursive: true });
     const estateClient = new Client(dir);
     await estateClient.initialize(dir);
-    const path = join(dir, 'apache/jira.conf');
+    const path = join(dir, 'etc/apache2/sites-enabled/jira.conf');
     const text = readFileSync(path, 'utf8');
     const opened = estateClient.open(path, text);
     expect((await opened.diagnostics).diagnostics).toEqual([]);

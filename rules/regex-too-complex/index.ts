@@ -15,7 +15,7 @@ export default defineRule({
     id: 'regex-too-complex',
     severity: 'warning',
     fixable: false,
-    dialects: ['apache', 'nginx', 'iis', 'caddy'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
     description: 'A pattern backtracks so much on ordinary cookies that its effect cannot be evaluated.',
   },
   check(ctx) {

@@ -34,7 +34,7 @@ export default defineRule({
       }
     }
     for (const [op, bounded] of reported) {
-      ctx.report({ span: op.focus ?? op.span, message: `${boundedNote(bounded)} Simplify the conditions or split the configuration.` });
+      ctx.report({ span: op.focus ?? op.span, message: `${boundedNote(bounded)} Simplify the conditions.` });
     }
   },
 });

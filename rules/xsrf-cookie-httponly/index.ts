@@ -77,7 +77,8 @@ function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendK
     for (const branch of branchesOf(result)) {
       // A crashing or undecidable branch is reported by its own rule.
       if (branch.crash || branch.tooComplex) continue;
-      const line = branch.lines.find((l) => l.origin === sample);
+      // The sample's line, while it is still that cookie (an edit that blanks the name destroys it).
+      const line = branch.lines.find((l) => l.origin === sample && cookieName(l.value) === cookieName(sample));
       const gain = line ? httpOnlyGain(line) : undefined;
       if (gain) {
         gains.push({ change: gain, assumptions: branch.assumptions });
@@ -177,7 +178,7 @@ export default defineRule({
     id: RULE_ID,
     severity: 'error',
     fixable: true,
-    dialects: ['apache', 'nginx', 'iis', 'caddy'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
     description: 'A directive adds HttpOnly to a CSRF cookie that JavaScript must read, which breaks every form.',
     securitySeverity: 5.3,
   },

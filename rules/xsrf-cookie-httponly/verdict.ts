@@ -118,7 +118,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const label = directiveName(fullLabel);
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
   const requests = hits.assumptions && hits.assumptions.length > 0 ? describeRequests(hits.assumptions) : '';
-  const condition = requests ? ` ${clip(requests, 80)}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
+  const condition = requests ? ` ${clip(requests, 64)}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
   const consequence = 'scripts cannot read the token, so forms fail.';
 

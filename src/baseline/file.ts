@@ -2,13 +2,13 @@
  * The baseline file on disk, for the CLI: which file applies (`--baseline-write`, `--baseline`,
  * `--no-baseline`, the configuration's `baseline`), reading it with positioned errors, writing it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../commands/settings.js';
 import type { LintResult } from '../engine/result.js';
 import { TOOL_NAME } from '../meta.js';
-import { writeFileAtomic } from '../node-io.js';
+import { WriteRefused, writeOwnFile } from '../node-io.js';
 import { applyBaseline, createBaseline, parseBaseline, serializeBaseline, type Baseline } from './baseline.js';
 
 export interface BaselineCliOptions {
@@ -65,8 +65,13 @@ export function runBaseline(plan: BaselinePlan, results: readonly LintResult[], 
   if (plan.mode === 'write') {
     baseline = createBaseline(results, baseDir);
     const text = serializeBaseline(baseline);
-    if (existsSync(plan.path)) writeFileAtomic(plan.path, Buffer.from(text, 'utf8'));
-    else writeFileSync(plan.path, text);
+    try {
+      // The linter's own file: a symbolic link planted under its name is refused, not followed.
+      writeOwnFile(plan.path, text);
+    } catch (e) {
+      if (e instanceof WriteRefused || (e as NodeJS.ErrnoException).code !== undefined) throw new UsageError(`cannot write the baseline ${name}: ${(e as Error).message}`);
+      throw e;
+    }
     const total = baseline.entries.reduce((n, e) => n + e.count, 0);
     notes.push(`${TOOL_NAME}: wrote ${total} finding${total === 1 ? '' : 's'} to the baseline ${name}.`);
   } else {

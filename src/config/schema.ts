@@ -56,7 +56,7 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
           required: ['files'],
           properties: {
             files: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Globs, relative to this file.' },
-            type: { enum: ['apache', 'nginx', 'iis', 'caddy'], description: 'The dialect of these files.' },
+            type: { enum: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'], description: 'The dialect of these files.' },
             products: { ...products, description: 'Products behind the scopes of these files (replaces the top-level "products").' },
           },
         },

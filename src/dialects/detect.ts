@@ -8,6 +8,13 @@ import type { Dialect } from '../model/header-rewrite.js';
 const APACHE_NAMES = /^(?:\.htaccess|.*\.htaccess|httpd\.conf|apache2?\.conf|httpd-.*\.conf)$/i;
 const NGINX_NAMES = /^(?:nginx\.conf|.*\.nginx|.*\.nginxconf|(?:fastcgi|proxy|uwsgi|scgi)_params|fastcgi\.conf)$/i;
 const IIS_NAMES = /^(?:web\.config|applicationhost\.config|.*\.web\.config)$/i;
+const HAPROXY_NAMES = /^(?:haproxy\.cfg|.*\.haproxy)$/i;
+
+/**
+ * HAProxy: section keywords alone on the start of a line (`frontend fe`, `backend be`,
+ * `defaults`), or the keywords only HAProxy has (`http-response ...`, `use_backend`, `rspirep`).
+ */
+const HAPROXY_LINE = /^(?:(?:frontend|backend|listen|userlist|peers|resolvers)\s+\S+(?:\s+from\s+\S+)?|global|defaults(?:\s+\S+)?(?:\s+from\s+\S+)?|(?:http-(?:response|request|after-response)|tcp-(?:request|response)|use_backend|default_backend|rsp(?:i?rep|add|i?del|i?deny)|req(?:i?rep|add|i?del))\s.*|\.(?:if|elif|else|endif)\b.*)$/;
 const CADDY_NAMES = /^(?:caddyfile(?:\..*)?|.*\.caddyfile|.*\.caddy|caddy\.json)$/i;
 
 /** Caddyfile directives that start a line (no `;` at the end, unlike nginx). */
@@ -95,7 +102,8 @@ export function scoreContent(text: string): ContentScore {
       continue;
     }
     const first = /^[A-Za-z_][\w.-]*/.exec(line)?.[0] ?? '';
-    if (line === '}' || (NGINX_BLOCKS.has(first) && /\{$/.test(line))) {
+    // A known block opened on the line (`server {`, or `server { listen 80; }` written on one line).
+    if (line === '}' || (NGINX_BLOCKS.has(first) && /^[A-Za-z_][\w.-]*(?:\s[^{;]*)?\{/.test(line))) {
       nginx += 3;
       nginxBlocks++;
       continue;
@@ -122,6 +130,7 @@ const DECISIVE_RATIO = 3;
 export function detectByName(path: string): Dialect | null {
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
   if (IIS_NAMES.test(name)) return 'iis';
+  if (HAPROXY_NAMES.test(name)) return 'haproxy';
   if (CADDY_NAMES.test(name)) return 'caddy';
   if (APACHE_NAMES.test(name)) return 'apache';
   if (NGINX_NAMES.test(name)) return 'nginx';
@@ -134,6 +143,7 @@ export function detectByContent(text: string): Dialect | Ambiguous | null {
   // IIS fragments pasted as a whole file (src/dialects/iis/fragments.ts): element names Apache
   // does not have, with XML attribute syntax where Apache has a section of the same name.
   if (IIS_FRAGMENT_ROOT.test(head.replace(/^(?:<!--[\s\S]*?-->\s*)+/, ''))) return 'iis';
+  if (isHaproxy(text)) return 'haproxy';
   if (/^\{\s*"/.test(head) && /"apps"\s*:/.test(head)) return 'caddy';
   const { apache, nginx, apacheSections } = scoreContent(text);
   // Caddy: its own directives and matchers; closing braces count for nginx too, so a file
@@ -148,10 +158,22 @@ export function detectByContent(text: string): Dialect | Ambiguous | null {
   return { ambiguous: true, apache, nginx };
 }
 
+/** At least one HAProxy-only line and no line ending like nginx's (`;`, `{`, `}`) or opening an Apache section. */
+function isHaproxy(text: string): boolean {
+  let hits = 0;
+  for (const line of stripComments(text).slice(0, 2000)) {
+    if (/[;{]$/.test(line) && !/\{\s*\S.*\}\s*$/.test(line)) return false;
+    if (line === '}' || /^<\/?[A-Za-z]/.test(line)) return false;
+    if (HAPROXY_LINE.test(line)) hits++;
+  }
+  return hits > 0;
+}
+
 /** Path hints for ambiguous content: /etc/nginx/... vs /etc/apache2/... */
 function detectByDirectory(path: string): Dialect | null {
   if (/(^|[/\\])(nginx|openresty)([/\\]|$)/i.test(path)) return 'nginx';
   if (/(^|[/\\])(apache2?|httpd)([/\\]|$)/i.test(path)) return 'apache';
+  if (/(^|[/\\])haproxy([/\\]|$)/i.test(path)) return 'haproxy';
   return null;
 }
 

@@ -9,6 +9,7 @@ const LOADERS: Readonly<Record<Dialect, () => Promise<DialectModule>>> = {
   apache: async () => (await import('./apache/index.js')).apacheDialect,
   nginx: async () => (await import('./nginx/index.js')).nginxDialect,
   iis: async () => (await import('./iis/index.js')).iisDialect,
+  haproxy: async () => (await import('./haproxy/index.js')).haproxyDialect,
   caddy: async () => (await import('./caddy/index.js')).caddyDialect,
 };
 

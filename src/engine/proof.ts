@@ -257,7 +257,7 @@ function checkXsrf(
       }
       const stillGains = ab.some((r) => {
         const l = lineFor(r, sample);
-        return l !== undefined && httpOnlyGains(l).some((c) => fromFix(c.op, c.cause));
+        return l !== undefined && parseSetCookie(l.value).name === name && httpOnlyGains(l).some((c) => fromFix(c.op, c.cause));
       });
       if (!hasHttpOnly(sample) && exempt.has(name) && stillGains) return `${name} still gets HttpOnly from the edited directive at ${where}`;
       continue;

@@ -65,6 +65,6 @@ export function describeRequests(all: readonly Assumption[]): string {
 /** Why a simulation was cut short, as one sentence (src/model/simulate.ts `bounded`). */
 export function boundedNote(bounded: NonNullable<SimResult['bounded']>): string {
   return bounded.reason === 'branches'
-    ? `${bounded.op.label}: the conditions up to here give ${bounded.count} distinct outcomes and only some were explored, so other requests may behave differently.`
-    : `${bounded.op.label}: a Set-Cookie line has grown to ${bounded.count} bytes or changed too many times; it and the directives after it were not evaluated.`;
+    ? `${bounded.op.label}: ${bounded.count} distinct outcomes of the conditions before it, only some explored; other requests may differ.`
+    : `${bounded.op.label}: a Set-Cookie line grew to ${bounded.count} bytes or changed too often; the rest was not evaluated.`;
 }

@@ -190,11 +190,16 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
       // cookies must come out exactly as before, HttpOnly included (also when the backend set it).
       // Per scope: two vhosts of one file may front different products.
       const found = f.ruleId === 'xsrf-cookie-httponly' ? await exemptedCookies(f.path, 'apache') : new Map<string, Set<string>>();
+      // The served copy renames its vhosts: a scope whose label is not found is checked with what
+      // every scope exempts (must lose HttpOnly) and what none does (must stay exactly as before).
+      const scoped = [...found.entries()].filter(([k]) => k !== '*').map(([, v]) => v);
       const groups = (label: string) => {
         const all = found.get('*');
-        const exempt = all && all.size > 0 ? (found.get(label) ?? all) : new Set(DEFAULT_XSRF_COOKIES.map((c) => c.name));
+        const known = all && all.size > 0;
+        const exempt = !known ? new Set(DEFAULT_XSRF_COOKIES.map((c) => c.name)) : (found.get(label) ?? new Set([...all].filter((n) => scoped.every((v) => v.has(n)))));
+        const unexempted = (n: string) => (known && !found.has(label) ? !all.has(n) : !exempt.has(n));
         const xsrf = DEFAULT_XSRF_COOKIES.filter((c) => exempt.has(c.name)).flatMap((c) => samplesFor(c.name));
-        const otherNames = [...nonXsrfProbeNames(catalog), ...DEFAULT_XSRF_COOKIES.filter((c) => !exempt.has(c.name)).map((c) => c.name)];
+        const otherNames = [...nonXsrfProbeNames(catalog), ...DEFAULT_XSRF_COOKIES.filter((c) => unexempted(c.name)).map((c) => c.name)];
         return [['xsrf', xsrf], ['other', otherNames.flatMap((n) => samplesFor(n, { withHttpOnly: true }))]] as const;
       };
       const problems: string[] = [];

@@ -18,6 +18,7 @@ import type { LintResult } from '../../src/engine/result.js';
 import type { Dialect } from '../../src/model/header-rewrite.js';
 import { fixtureOptions, listFixtures } from '../harness/fixtures.js';
 import { REAL_CASES as APACHE_CASES } from '../apache/real-server-cases.js';
+import { REAL_CASES as HAPROXY_CASES } from '../haproxy/real-cases.js';
 import { REAL_CASES as NGINX_CASES } from '../nginx/real-cases.js';
 import { bin } from '../helpers/cli.js';
 
@@ -89,6 +90,11 @@ describe('a file’s report does not depend on the other files in the run', () =
           const body = c.context === 'location' ? `server {\n    listen 80;\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n${c.text}\n    }\n}\n` : c.context === 'server' ? `server {\n    listen 80;\n${c.text}\n}\n` : c.text;
           writeFileSync(path, c.context === 'http' ? body : `http {\n${body}\n}\n`);
           return { path, dialect: 'nginx' as const };
+        }),
+        ...HAPROXY_CASES.map((c, i) => {
+          const path = join(dir, `haproxy-${i}.cfg`);
+          writeFileSync(path, c.text);
+          return { path, dialect: 'haproxy' as const };
         }),
       ];
       const together = await lint(members, { fixDryRun: true });

@@ -9,6 +9,7 @@ import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { caddyDialect } from '../../src/dialects/caddy/index.js';
 import { DEFAULT_NGINX_VERSION, type DialectModule } from '../../src/dialects/dialect.js';
 import { iisDialect } from '../../src/dialects/iis/index.js';
+import { haproxyDialect } from '../../src/dialects/haproxy/index.js';
 import { nginxDialect } from '../../src/dialects/nginx/index.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { opSignature } from '../../src/model/signature.js';
@@ -132,6 +133,39 @@ describe('iis-outbound-rule: pattern, syntax, case, negation, conditions, pre-co
     const [a] = signatures(iisDialect, '/site/web.config', 'iis-outbound-rule', [rule({})]);
     const [b] = signatures(iisDialect, '/site/web.config', 'iis-outbound-rule', [rule({}).replace('Add HttpOnly', 'Another name')]);
     expect(a).toBe(b);
+  });
+});
+
+describe('haproxy: action, header, regex, format, condition (named ACLs by definition), rule set, persistence cookie', () => {
+  const cfg = (rules: string, acl = 'acl ok status 200', cookie = '') =>
+    `defaults\n    mode http\n\nbackend app\n    ${acl}\n${cookie ? `    ${cookie}\n` : ''}    ${rules}\n    server a1 127.0.0.1:8080 cookie a1\n`;
+  it('http-response rules', () => {
+    const texts = [
+      cfg('http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"'),
+      cfg('http-response replace-header Set-Cookie (.+) "\\1; HttpOnly"'), // regex
+      cfg('http-response replace-header Set-Cookie (.*) "\\1; Secure"'), // format
+      cfg('http-response replace-value Set-Cookie (.*) "\\1; HttpOnly"'), // action
+      cfg('http-response replace-header Set-Cookie (.*) "\\1; HttpOnly" if ok'), // condition
+      cfg('http-response replace-header Set-Cookie (.*) "\\1; HttpOnly" if ok', 'acl ok status 404'), // the ACL's definition
+      cfg('http-response replace-header Set-Cookie (.*) "\\1; HttpOnly" unless ok'),
+      cfg('http-after-response replace-header Set-Cookie (.*) "\\1; HttpOnly"'), // rule set
+      cfg('http-response add-header Set-Cookie "a=1"'),
+      cfg('http-response set-header Set-Cookie "a=1"'),
+      cfg('http-response del-header Set-Cookie'),
+      cfg('http-response del-header Set-C -m beg'),
+    ];
+    expectAllDistinct(signatures(haproxyDialect, '/etc/haproxy/haproxy.cfg', 'haproxy-http-response', texts), texts);
+  });
+  it('persistence cookie: name, attributes, preserve, server value', () => {
+    const texts = [
+      'cookie SRV insert',
+      'cookie SRV insert httponly',
+      'cookie SID insert',
+      'cookie SRV insert preserve',
+      'cookie SRV insert domain .example.org',
+    ].map((c) => cfg('http-response del-header X', undefined, c));
+    texts.push(texts[0]!.replace('cookie a1', 'cookie b1'));
+    expectAllDistinct(signatures(haproxyDialect, '/etc/haproxy/haproxy.cfg', 'haproxy-cookie-insert', texts), texts);
   });
 });
 

@@ -248,6 +248,41 @@ export const iisConfig: fc.Arbitrary<{ basename: string; text: string }> = fc
   });
 
 // ---------------------------------------------------------------------------------------------
+// HAProxy
+
+/** A regex word as an operator would quote it: bare (spaces escaped), in single or double quotes. */
+function haproxyWord(s: string, style: 'bare' | 'single' | 'double'): string {
+  if (style === 'single') return `'${s.replace(/'/g, "'\\''")}'`;
+  if (style === 'double') return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`;
+  return s.replace(/\\/g, '\\\\').replace(/([ #"'])/g, '\\$1') || '""';
+}
+
+const HAPROXY_FORMAT = replacementArb(['\\1; HttpOnly', '\\1; HttpOnly; Secure', '\\0; HttpOnly', '\\1\\2; HttpOnly'], ['\\1', '\\0', '\\2', '\\9', '\\x41', '%%', '%[res.hdr(x)]', ...FLAG_PIECES]);
+const HAPROXY_CONDITION = fc.constantFrom('', '', '', ' if { status 200 }', ' unless { res.hdr(set-cookie) -m beg XSRF-TOKEN= }', ' if { path_beg /x }', ' if TRUE', ' if { ssl_fc }', ' if missing_acl');
+
+const haproxyRule: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(fc.constantFrom('replace-header', 'replace-header', 'replace-value'), regexArb('pcre'), HAPROXY_FORMAT, fc.constantFrom('bare', 'single', 'double') as fc.Arbitrary<'bare' | 'single' | 'double'>, HAPROXY_CONDITION)
+    .map(([action, re, fmt, style, cond]) => `http-response ${action} Set-Cookie ${haproxyWord(re, style)} ${haproxyWord(fmt, 'double')}${cond}`),
+  fc.tuple(fc.constantFrom('set-header', 'add-header'), fc.constantFrom(...COOKIE_VALUES), HAPROXY_CONDITION).map(([a, v, c]) => `http-response ${a} Set-Cookie ${haproxyWord(v, 'double')}${c}`),
+  fc.constantFrom('http-response del-header Set-Cookie', 'cookie SRV insert httponly secure', 'rspirep ^Set-Cookie:\\ (.*) Set-Cookie:\\ \\1;\\ HttpOnly', 'acl ok status 200', 'mode tcp'),
+);
+
+export const haproxyConfig: fc.Arbitrary<{ basename: string; text: string }> = fc
+  .record({
+    frontend: fc.array(haproxyRule, { maxLength: 2 }),
+    backend: fc.array(haproxyRule, { minLength: 1, maxLength: 3 }),
+    guarded: fc.boolean(),
+    eol: fc.constantFrom('\n', '\n', '\r\n'),
+  })
+  .map(({ frontend, backend, guarded, eol }) => {
+    const text =
+      `defaults\n    mode http\n\nfrontend www\n    bind :8000\n${indentLines(frontend, '    ')}    default_backend app\n\nbackend app\n` +
+      `${guarded ? '.if defined(HARDEN)\n' : ''}${indentLines(backend, '    ')}${guarded ? '.endif\n' : ''}    server a1 127.0.0.1:8080 cookie a1\n`;
+    return { basename: 'haproxy.cfg', text: text.replace(/\n/g, eol) };
+  });
+
+
 // Caddy
 
 /** A Caddyfile token: double-quoted (`\"` is the only escape), backquoted when that cannot hold it. */

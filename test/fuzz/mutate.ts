@@ -77,6 +77,12 @@ const DIALECT_TOKENS: Readonly<Record<Dialect, readonly string[]>> = {
     '<location path="a">', '</location>', 'xmlns="urn:x"', '<clear />', '<remove name="Add HttpOnly" />', '<httpCookies httpOnlyCookies="true" />', '<outboundRules>', '</outboundRules>',
     '<system.webServer>', '</system.webServer>', '<rewrite>', '</rewrite>', '<?pi x?>', 'pattern=""', ' a="1" a="2"',
   ],
+  haproxy: [
+    'frontend fe\n', 'backend be\n', 'listen app\n', 'defaults\n', 'defaults base\n', 'global\n', '.if defined(X)\n', '.elif 1\n', '.else\n', '.endif\n',
+    'mode http\n', 'mode tcp\n', 'default_backend be\n', 'use_backend be if { path_beg /a }\n', 'acl a res.hdr(set-cookie) -m beg XSRF\n', 'cookie SRV insert httponly\n',
+    'server s1 127.0.0.1:8080 cookie s1\n', 'http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"\n', 'http-response replace-value Set-Cookie ^(a+)+$ "\\1"\n',
+    'http-response set-header Set-Cookie "XSRF-TOKEN=x; HttpOnly"\n', 'http-response del-header Set-Cookie\n', 'rspirep ^Set-Cookie:\\ (.*) \\1\n', ' if ', ' unless ', '{ ', ' }', '"${X}"', '\\x4', '%[', '%%',
+  ],
   caddy: [
     '{', '}', '\n', '"', '`', '\\', '(snip) {\n', 'import snip\n', 'import missing.caddy\n', 'http://a {\n', 'handle /x* {\n', 'route {\n', '@m path /x*\n',
     'header Set-Cookie (.*) "$1; HttpOnly"\n', 'header >Set-Cookie "^(?!XSRF)(.*)$" "$1; HttpOnly"\n', 'header {\n', 'defer\n', 'header -Set-Cookie\n', 'header ?Set-Cookie a=1\n',
@@ -96,6 +102,7 @@ const VALUE_TOKENS: readonly string[] = [
 const VALUE_TOKENS_BY_DIALECT: Readonly<Record<Dialect, readonly string[]>> = {
   apache: [...VALUE_TOKENS, '%{REQUEST_URI}e', '\\"', 'env=x'],
   nginx: [...VALUE_TOKENS, '$arg_x', '${arg_x}', '\\"', '{', '}', ';'],
+  haproxy: [...VALUE_TOKENS, '\\1', '\\0', '\\x41', '%[res.hdr(x)]', '%%', '${X}', '\\"'],
   iis: [
     ...VALUE_TOKENS.map((t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;')),
     '{R:0}', '{R:1}', '{R:10}', '{C:1}', '{HTTP_X}', '{ToLower:{R:0}}', '{UrlEncode:{R:1}}', '&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&#59;', '&#x22;', '&#xA;', '&#9;',
@@ -108,6 +115,8 @@ const NESTING: Readonly<Record<Dialect, readonly [string, string]>> = {
   apache: ['<Location /n>\n', '</Location>\n'],
   nginx: ['location /n {\n', '}\n'],
   iis: ['<location path="n"><system.webServer>', '</system.webServer></location>'],
+  haproxy: ['.if 1\n', '.endif\n'],
+
   caddy: ['handle /n* {\n', '}\n'],
 };
 

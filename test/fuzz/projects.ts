@@ -10,6 +10,8 @@ const DIRS: Readonly<Record<Dialect, string>> = {
   apache: '/etc/apache2/sites-enabled',
   nginx: '/etc/nginx/conf.d',
   iis: '/inetpub/wwwroot/app',
+  haproxy: '/etc/haproxy',
+
   caddy: '/etc/caddy',
 };
 
@@ -63,6 +65,11 @@ export function fuzzProject(dialect: Dialect, basename: string, content: string 
       const site = targetPath(dialect, basename.endsWith('.conf') ? basename : `${basename}.conf`);
       const main = nginxMain(Buffer.from(content).toString('latin1'));
       return { files: { '/etc/nginx/nginx.conf': main, [site]: content }, targets: ['/etc/nginx/nginx.conf', site], dialect };
+    }
+    case 'haproxy': {
+      // HAProxy has no include directive: the file is always linted on its own.
+      const target = targetPath(dialect, basename);
+      return { files: { [target]: content }, targets: [target], dialect };
     }
     case 'iis':
       // Only files named web.config inherit from the web.config files above them.

@@ -1,0 +1,18 @@
+/**
+ * The HAProxy dialect: `parse_line()`'s tokenizer (lexer.ts), sections and `.if` blocks
+ * (parser.ts), lowering of `http-response` header rules, ACL conditions, routing and the
+ * persistence cookie to per-frontend/backend pipelines (lower.ts), and the fix builder (edits.ts).
+ * Backends are HTTP servers unless a backend uses a FastCGI application (`use-fcgi-app`).
+ */
+import type { DialectModule } from '../dialect.js';
+import { excludeCookies } from './edits.js';
+import { buildHaproxyModel } from './lower.js';
+
+export const haproxyDialect: DialectModule = {
+  id: 'haproxy',
+  defaultBackends: ['http'],
+  buildModel: buildHaproxyModel,
+  fixers: { excludeCookies },
+};
+
+export { buildHaproxyModel } from './lower.js';

@@ -1,0 +1,499 @@
+/**
+ * haproxy.cfg → the common model. One endpoint per frontend/backend pair a request can take
+ * (`use_backend`, `default_backend`; a `listen` section is both), plus every backend no frontend
+ * of the file reaches and every frontend without a backend (fragments). A pair's pipeline is the
+ * order HAProxy 2.6 runs response rules in (`http_process_res_common`): the backend's
+ * `http-response` rules (those of its named `defaults` section first), then the frontend's (when
+ * it is another proxy), then the backend's persistence cookie (`cookie ... insert`), which no
+ * http-response rule sees, then the `http-after-response` rules, backend's first [LAB haproxy
+ * 2.6.12]. Rules of a proxy whose mode is not `http` never run; a file that
+ * sets no mode at all is taken as a fragment of an HTTP configuration.
+ */
+import { isIoError, type ConfigIO } from '../../engine/io.js';
+import type { BackendKind, BackendRef } from '../../model/backends.js';
+import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
+import { parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
+import {
+  createHaproxyAllowOp,
+  createHaproxyHttpResponseOp,
+  createPersistenceCookieOp,
+  createServerCookieOp,
+  parseLogFormat,
+  type HaproxyAction,
+  type HaproxyHttpResponseOp,
+} from '../../model/ops/haproxy-http-response.js';
+import { compileRegex, type CompiledRegex } from '../../regex/index.js';
+import type { SourceFile, Span } from '../../source.js';
+import type { DialectOptions } from '../dialect.js';
+import type { Word } from './lexer.js';
+import { parseConfig, type Section, type Statement } from './parser.js';
+
+/** An op with the words a fix edits. */
+export type HaproxyRuleOp = HaproxyHttpResponseOp & { readonly statement: Statement; readonly patternWord?: Word; readonly formatWord?: Word };
+
+interface Proxy {
+  readonly section: Section;
+  readonly name: string;
+  readonly defaults?: Proxy;
+  readonly ops: CookieOp[];
+  /** `http-after-response` rules (HAProxy 2.2+). */
+  readonly afterOps: CookieOp[];
+  readonly acls: Map<string, AclDefinition[]>;
+  readonly routes: { readonly backend: string; readonly condition?: readonly string[]; readonly span: Span }[];
+  defaultBackend?: { readonly name: string; readonly span: Span };
+  mode?: string;
+  cookie?: Statement;
+  readonly servers: { readonly name: string; readonly address: string; readonly cookie?: string; readonly span: Span }[];
+  fcgi: boolean;
+  /** TCP/HTTP rules of any kind (a defaults section holding them restricts who may inherit it). */
+  hasRules: boolean;
+  /** Kinds of proxies that inherit this defaults section. */
+  readonly inheritedBy: Set<'frontend' | 'backend'>;
+}
+
+const ACTIONS: ReadonlyMap<string, { readonly action: HaproxyAction; readonly args: number }> = new Map([
+  ['replace-header', { action: 'replace-header', args: 3 }],
+  ['replace-value', { action: 'replace-value', args: 3 }],
+  ['set-header', { action: 'set-header', args: 2 }],
+  ['add-header', { action: 'add-header', args: 2 }],
+  ['del-header', { action: 'del-header', args: 1 }],
+] as const);
+
+/** Keywords HAProxy 2.1 removed, and what replaces them (the message HAProxy prints). */
+const REMOVED: ReadonlyMap<string, string> = new Map([
+  ['rsprep', 'http-response replace-header'],
+  ['rspirep', 'http-response replace-header'],
+  ['rspadd', 'http-response add-header'],
+  ['rspdel', 'http-response del-header'],
+  ['rspidel', 'http-response del-header'],
+  ['rspdeny', 'http-response deny'],
+  ['rspideny', 'http-response deny'],
+  ['reqrep', 'http-request replace-header'],
+  ['reqirep', 'http-request replace-header'],
+  ['reqadd', 'http-request add-header'],
+  ['reqdel', 'http-request del-header'],
+  ['reqidel', 'http-request del-header'],
+]);
+
+/** ACLs HAProxy predefines (src/acl.c `default_acl_list`). */
+const PREDEFINED_ACLS = new Set([
+  'TRUE', 'FALSE', 'HTTP', 'HTTP_1.0', 'HTTP_1.1', 'HTTP_2.0', 'HTTP_CONTENT', 'HTTP_URL_ABS', 'HTTP_URL_SLASH', 'HTTP_URL_STAR',
+  'LOCALHOST', 'METH_CONNECT', 'METH_DELETE', 'METH_GET', 'METH_HEAD', 'METH_OPTIONS', 'METH_POST', 'METH_PUT', 'METH_TRACE',
+  'RDP_COOKIE', 'REQ_CONTENT', 'WAIT_END',
+]);
+
+const spanOver = (words: readonly Word[]): Span => ({ file: words[0]!.span.file, start: words[0]!.span.start, end: words[words.length - 1]!.span.end });
+
+function textOf(file: SourceFile, words: readonly Word[]): string {
+  return file.text.slice(words[0]!.span.start, words[words.length - 1]!.span.end);
+}
+
+interface Context {
+  readonly file: SourceFile;
+  readonly problems: Problem[];
+}
+
+function invalid(ctx: Context, span: Span, message: string): void {
+  ctx.problems.push({ span, message, ruleId: 'directive-invalid' });
+}
+
+/** Names ACLs in the condition refer to that are neither defined nor predefined. */
+function unknownAcls(words: readonly string[], acls: ReadonlyMap<string, unknown>): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  for (const raw of words.slice(1)) {
+    if (raw === '{') depth++;
+    else if (raw === '}') depth--;
+    else if (depth === 0 && raw !== '||' && raw !== 'or') {
+      const name = raw.replace(/^!+/, '');
+      if (name !== '' && !acls.has(name) && !PREDEFINED_ACLS.has(name)) out.push(name);
+    }
+  }
+  return out;
+}
+
+function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords: readonly Word[], what: string): { condition: Condition | null; parsed?: ReturnType<typeof parseCondition> } | null {
+  const guardText = statement.guards.join(', ');
+  if (condWords.length === 0) {
+    return { condition: statement.guards.length > 0 ? { text: guardText, value: 'unknown' } : null };
+  }
+  const values = condWords.map((w) => w.value);
+  const missing = unknownAcls(values, proxy.acls);
+  if (missing.length > 0) {
+    invalid(ctx, spanOver(condWords), `error detected while parsing an '${what}' condition : no such ACL : '${missing[0]}'.`);
+    return null;
+  }
+  const parsed = parseCondition(values, proxy.acls);
+  const value = staticValue(parsed);
+  const text = textOf(ctx.file, condWords);
+  const condition: Condition = {
+    text: statement.guards.length > 0 ? `${guardText} and ${text}` : text,
+    span: spanOver(condWords),
+    value: statement.guards.length > 0 && value === true ? 'unknown' : value,
+  };
+  return { condition, parsed };
+}
+
+/** One rule set: a proxy's (or named defaults') http-response or http-after-response rules. */
+function ruleSetOf(proxy: Proxy, keyword: string): string {
+  return `${keyword}\u0000${proxy.section.keyword}\u0000${proxy.name}\u0000${proxy.section.header.line.span.start}`;
+}
+
+function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): CookieOp | undefined {
+  const [kw, actionWord, ...rest] = statement.words;
+  if (!actionWord) {
+    invalid(ctx, kw!.span, `'${kw!.value}' expects an action.`);
+    return undefined;
+  }
+  const ruleSet = ruleSetOf(proxy, kw!.value);
+  if (actionWord.value === 'allow') {
+    const condAt = rest.findIndex((w) => w.value === 'if' || w.value === 'unless');
+    const cond = conditionOf(ctx, proxy, statement, condAt === -1 ? [] : rest.slice(condAt), `${kw!.value} allow`);
+    if (!cond) return undefined;
+    return createHaproxyAllowOp({ span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) });
+  }
+  const spec = ACTIONS.get(actionWord.value);
+  if (!spec) return undefined;
+  const what = `${kw!.value} ${actionWord.value}`;
+  const condAt = rest.findIndex((w) => w.value === 'if' || w.value === 'unless');
+  const args = condAt === -1 ? rest : rest.slice(0, condAt);
+  const condWords = condAt === -1 ? [] : rest.slice(condAt);
+  let nameMatch: 'str' | 'beg' | 'end' | 'sub' | 'reg' | undefined;
+  let extra = args.slice(spec.args);
+  if (spec.action === 'del-header' && extra[0]?.value === '-m') {
+    const m = extra[1]?.value;
+    if (m !== 'str' && m !== 'beg' && m !== 'end' && m !== 'sub' && m !== 'reg') {
+      invalid(ctx, (extra[1] ?? extra[0]!).span, `'${what}' : '-m' expects a matching method among 'str', 'beg', 'end', 'sub' and 'reg'.`);
+      return undefined;
+    }
+    nameMatch = m;
+    extra = extra.slice(2);
+  }
+  if (args.length < spec.args || args.slice(0, spec.args).some((w) => w.value === '' && w.raw === '')) {
+    invalid(ctx, spanOver(statement.words), `error detected in ${proxy.section.keyword} '${proxy.name}' while parsing '${what}' rule : expects exactly ${spec.args} argument${spec.args > 1 ? 's' : ''}.`);
+    return undefined;
+  }
+  if (extra.length > 0) {
+    invalid(ctx, extra[0]!.span, `'${what}' expects either 'if' or 'unless' followed by a condition but found '${extra[0]!.value}'.`);
+    return undefined;
+  }
+  const header = args[0]!.value;
+  let nameRegex: CompiledRegex | undefined;
+  if (nameMatch === 'reg') {
+    const c = compileRegex(header, { flavor: 'pcre' });
+    if (!c.ok) {
+      invalid(ctx, args[0]!.span, `'${what}' : regex '${header}' is invalid (${c.error.message}).`);
+      return undefined;
+    }
+    nameRegex = c.regex;
+  }
+  let regex: CompiledRegex | undefined;
+  let patternWord: Word | undefined;
+  let formatWord: Word | undefined;
+  if (spec.action === 'replace-header' || spec.action === 'replace-value') {
+    patternWord = args[1]!;
+    formatWord = args[2]!;
+    const c = compileRegex(patternWord.value, { flavor: 'pcre' });
+    if (!c.ok) {
+      if (c.error.code !== 'unsupported') {
+        invalid(ctx, patternWord.span, `error detected in ${proxy.section.keyword} '${proxy.name}' while parsing '${what}' rule : regex '${patternWord.value}' is invalid (error=${c.error.message}, erroffset=${c.error.offset}).`);
+        return undefined;
+      }
+    } else regex = c.regex;
+  } else if (spec.action !== 'del-header') formatWord = args[1]!;
+  const cond = conditionOf(ctx, proxy, statement, condWords, what);
+  if (!cond) return undefined;
+  const op = createHaproxyHttpResponseOp(
+    {
+      span: spanOver(statement.words),
+      label: textOf(ctx.file, statement.words),
+      action: spec.action,
+      header,
+      ...(nameMatch ? { nameMatch } : {}),
+      ...(nameRegex ? { nameRegex } : {}),
+      ...(regex ? { regex } : {}),
+      ...(patternWord ? { patternSource: patternWord.value, patternSpan: patternWord.span } : {}),
+      ...(formatWord ? { format: parseLogFormat(formatWord.value), formatSpan: formatWord.span } : {}),
+      actionSpan: actionWord.span,
+      condition: cond.condition,
+      ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
+      ruleSet,
+    },
+    { statement, ...(patternWord ? { patternWord } : {}), ...(formatWord ? { formatWord } : {}) },
+  );
+  return op;
+}
+
+function newProxy(section: Section, defaults: Proxy | undefined): Proxy {
+  return {
+    section,
+    name: section.name?.value ?? '',
+    ...(defaults ? { defaults } : {}),
+    ops: [],
+    afterOps: [],
+    acls: new Map(),
+    routes: [],
+    servers: [],
+    fcgi: false,
+    hasRules: false,
+    inheritedBy: new Set(),
+  };
+}
+
+/** Reads one proxy section's statements. */
+function readProxy(ctx: Context, proxy: Proxy): void {
+  const anonymousDefaults = proxy.section.kind === 'defaults' && !proxy.section.name;
+  for (const st of proxy.section.statements) {
+    const [kw, ...args] = st.words;
+    const k = kw!.value;
+    if (/^(?:http-(?:request|response|after-response)|tcp-(?:request|response))$/.test(k)) proxy.hasRules = true;
+    const removed = REMOVED.get(k);
+    if (removed) {
+      invalid(ctx, kw!.span, `The '${k}' directive is not supported anymore since HAProxy 2.1. Use '${removed}' instead.`);
+      continue;
+    }
+    switch (k) {
+      case 'mode':
+        proxy.mode = args[0]?.value;
+        break;
+      case 'acl':
+        if (args[0] && args.length >= 2) {
+          const list = proxy.acls.get(args[0].value) ?? [];
+          list.push({ words: args.slice(1).map((w) => w.value) });
+          proxy.acls.set(args[0].value, list);
+        }
+        break;
+      case 'use_backend':
+        if (args[0]) {
+          const condAt = args.findIndex((w) => w.value === 'if' || w.value === 'unless');
+          proxy.routes.push({ backend: args[0].value, span: st.line.span, ...(condAt > 0 ? { condition: args.slice(condAt).map((w) => w.value) } : {}) });
+        }
+        break;
+      case 'default_backend':
+        if (args[0]) proxy.defaultBackend = { name: args[0].value, span: args[0].span };
+        break;
+      case 'cookie':
+        proxy.cookie = st;
+        break;
+      case 'use-fcgi-app':
+        proxy.fcgi = true;
+        break;
+      case 'server': {
+        const cookieAt = args.findIndex((w) => w.value === 'cookie');
+        const cookie = cookieAt > 0 ? args[cookieAt + 1]?.value : undefined;
+        if (args[0] && args[1]) proxy.servers.push({ name: args[0].value, address: args[1].value, span: spanOver(st.words), ...(cookie !== undefined ? { cookie } : {}) });
+        break;
+      }
+      case 'http-response':
+      case 'http-after-response': {
+        if (anonymousDefaults) {
+          invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`);
+          break;
+        }
+        const op = lowerHttpResponse(ctx, proxy, st);
+        if (op) (k === 'http-response' ? proxy.ops : proxy.afterOps).push(op);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+function effective<T>(proxy: Proxy | undefined, get: (p: Proxy) => T | undefined): T | undefined {
+  for (let p = proxy; p; p = p.defaults) {
+    const v = get(p);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** `cookie NAME insert ...` of a backend, as the op that adds HAProxy's persistence cookie. */
+function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, CookieOp | null>): CookieOp | null {
+  const st = effective(backend, (p) => p.cookie);
+  if (!st) return null;
+  const server = backend.servers.find((s) => s.cookie !== undefined);
+  if (!server) return null;
+  const key = st;
+  const words = st.words.slice(1).map((w) => w.value);
+  if (!words.includes('insert')) return null;
+  const known = cache.get(key);
+  if (known !== undefined && backend.defaults?.cookie !== st) return known;
+  let attributes = '; path=/';
+  const domains: string[] = [];
+  const attrs: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    if (words[i] === 'domain' && words[i + 1] !== undefined) domains.push(words[++i]!);
+    else if (words[i] === 'attr' && words[i + 1] !== undefined) attrs.push(words[++i]!);
+    else if (words[i] === 'maxidle' || words[i] === 'maxlife') i++;
+  }
+  attributes += domains.map((d) => `; domain=${d}`).join('');
+  if (words.includes('httponly')) attributes += '; HttpOnly';
+  if (words.includes('secure')) attributes += '; Secure';
+  attributes += attrs.map((a) => `; ${a}`).join('');
+  const op = createPersistenceCookieOp({
+    span: spanOver(st.words),
+    label: textOf(ctx.file, st.words),
+    name: words[0] ?? '',
+    server: server.cookie!,
+    preserve: words.includes('preserve'),
+    attributes,
+  });
+  cache.set(key, op);
+  return op;
+}
+
+/** `cookie NAME rewrite|prefix|insert`: what HAProxy does to the server's own cookie NAME, before the rules. */
+function serverCookieOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp | null>): CookieOp | null {
+  const known = cache.get(backend);
+  if (known !== undefined) return known;
+  const st = effective(backend, (p) => p.cookie);
+  const server = backend.servers.find((s) => s.cookie !== undefined);
+  const words = st?.words.slice(1).map((w) => w.value) ?? [];
+  const mode = words.includes('insert') ? 'insert' : words.includes('prefix') ? 'prefix' : words.includes('rewrite') ? 'rewrite' : undefined;
+  const op =
+    st && server && mode
+      ? createServerCookieOp({ span: spanOver(st.words), label: textOf(ctx.file, st.words), name: words[0] ?? '', mode, server: server.cookie!, preserve: words.includes('preserve') })
+      : null;
+  cache.set(backend, op);
+  return op;
+}
+
+/** A request path that makes the frontend choose `backend` (path_beg/path routes only). */
+function routePath(frontend: Proxy, backend: string, viaDefault: boolean): string | undefined {
+  const prefixes: string[] = [];
+  for (const r of frontend.routes) {
+    const cond = r.condition;
+    const m = cond && cond[0] === 'if' && cond[1] === '{' && (cond[2] === 'path_beg' || cond[2] === 'path') && cond[4] === '}' ? cond[3] : undefined;
+    if (cond && m === undefined) return undefined;
+    if (!viaDefault && r.backend === backend) return m ?? '/';
+    if (!cond) return undefined;
+    prefixes.push(m!);
+  }
+  if (!viaDefault) return undefined;
+  const candidate = '/lpc-default';
+  return prefixes.some((p) => candidate.startsWith(p)) ? undefined : candidate;
+}
+
+export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  const files = new Map<string, SourceFile>();
+  const problems: Problem[] = [];
+  const source = io.read(rootPath);
+  if (isIoError(source)) {
+    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot open configuration file "${rootPath}" (${source.error}).`, ruleId: null });
+    return { dialect: 'haproxy', root: rootPath, files, endpoints: [], ops: [], problems, comments: [], facts: [] };
+  }
+  files.set(rootPath, source);
+  const defines = options.defines ?? {};
+  const parsed = parseConfig(rootPath, source.text, (n) => defines[n], (n) => (n in defines ? true : undefined));
+  problems.push(...parsed.problems);
+  const ctx: Context = { file: source, problems };
+
+  const proxies: Proxy[] = [];
+  const namedDefaults = new Map<string, Proxy>();
+  let lastDefaults: Proxy | undefined;
+  for (const section of parsed.sections) {
+    if (section.kind === 'global' || section.kind === 'other') continue;
+    const from = section.from ? namedDefaults.get(section.from.value) : lastDefaults;
+    if (section.from && !from) invalid(ctx, section.from.span, `defaults section '${section.from.value}' not found for ${section.keyword} '${section.name?.value ?? ''}'.`);
+    const proxy = newProxy(section, from);
+    readProxy(ctx, proxy);
+    if (from?.hasRules && section.kind !== 'defaults') {
+      // HAProxy 2.6 (cfgparse-listen.c): rules in a defaults section serve one side only.
+      const at = (section.name ?? section.header.words[0]!).span;
+      if (section.kind === 'listen') invalid(ctx, at, 'a listen section cannot inherit from a defaults section defining TCP/HTTP rules.');
+      else {
+        const side = section.kind === 'frontend' ? 'frontend' : 'backend';
+        from.inheritedBy.add(side);
+        if (from.inheritedBy.size > 1) {
+          const line = source.text.slice(0, from.section.header.line.span.start).split(/\r\n|\r|\n/).length;
+          invalid(ctx, at, `frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules (defaults section at line ${line}).`);
+        }
+      }
+    }
+    if (section.kind === 'defaults') {
+      lastDefaults = proxy;
+      if (section.name) namedDefaults.set(section.name.value, proxy);
+      continue;
+    }
+    proxies.push(proxy);
+  }
+
+  const anyMode = [...proxies, ...namedDefaults.values(), ...(lastDefaults ? [lastDefaults] : [])].some((p) => p.mode !== undefined);
+  const isHttp = (p: Proxy) => (effective(p, (x) => x.mode) ?? (anyMode ? 'tcp' : 'http')) === 'http';
+  const rulesOf = (p: Proxy, after = false): CookieOp[] => {
+    if (!isHttp(p)) return [];
+    const own = (x: Proxy) => (after ? x.afterOps : x.ops);
+    return [...(p.defaults?.section.name ? own(p.defaults) : []), ...own(p)];
+  };
+  const byName = new Map(proxies.filter((p) => p.section.kind !== 'frontend').map((p) => [p.name, p]));
+  const cookieOps = new Map<Statement, CookieOp | null>();
+  const serverCookieOps = new Map<Proxy, CookieOp | null>();
+  const endpoints: Endpoint[] = [];
+  const reached = new Set<Proxy>();
+
+  const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined) => {
+    const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
+    const pipeline: CookieOp[] = [];
+    const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, serverCookieOps) : null;
+    if (serverSide) pipeline.push(serverSide);
+    if (backend) pipeline.push(...rulesOf(backend));
+    if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
+    const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
+    if (persistence) pipeline.push(persistence);
+    // http-after-response: after the persistence cookie, the backend's rules first [LAB 2.6.12].
+    if (backend) pipeline.push(...rulesOf(backend, true));
+    if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend, true));
+    const servers = backend?.servers ?? [];
+    const kinds: BackendKind[] = backend?.fcgi ? ['fastcgi'] : ['http'];
+    const backends: BackendRef[] = servers.map((s) => ({ kind: kinds[0]!, target: s.address, span: s.span }));
+    endpoints.push({
+      label: parts.map((p) => `${p.section.keyword} ${p.name}`).join(' › '),
+      span: parts[0]!.section.header.line.span,
+      backends,
+      possibleBackends: kinds,
+      pipeline,
+      ...(requestPath !== undefined ? { requestPath } : {}),
+    });
+  };
+
+  for (const p of proxies) {
+    if (p.section.kind === 'backend') continue;
+    const targets = new Map<Proxy, string | undefined>();
+    for (const r of p.routes) {
+      const b = byName.get(r.backend);
+      if (!b) {
+        if (!/%\[/.test(r.backend)) invalid(ctx, r.span, `${p.section.keyword} '${p.name}': unable to find required use_backend: '${r.backend}'.`);
+        continue;
+      }
+      if (!targets.has(b)) targets.set(b, routePath(p, r.backend, false));
+    }
+    const dflt = effective(p, (x) => x.defaultBackend);
+    if (dflt) {
+      const b = byName.get(dflt.name);
+      if (!b) invalid(ctx, dflt.span, `${p.section.keyword} '${p.name}': unable to find required default_backend: '${dflt.name}'.`);
+      else if (!targets.has(b)) targets.set(b, routePath(p, dflt.name, true));
+    }
+    if (p.section.kind === 'listen' && !dflt && p.routes.length === 0) targets.set(p, '/');
+    if (targets.size === 0) endpoint(p, undefined, '/');
+    for (const [b, path] of targets) {
+      reached.add(b);
+      endpoint(p, b, path);
+    }
+  }
+  for (const p of proxies) if (p.section.kind !== 'frontend' && !reached.has(p) && p.section.kind === 'backend') endpoint(undefined, p, '/');
+
+  const ops = new Set<CookieOp>();
+  for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps]) ops.add(op);
+  for (const op of [...cookieOps.values(), ...serverCookieOps.values()]) if (op) ops.add(op);
+  return {
+    dialect: 'haproxy',
+    root: rootPath,
+    files,
+    endpoints,
+    ops: [...ops].sort((a, b) => a.span.start - b.span.start),
+    problems,
+    comments: [...parsed.comments],
+    facts: [],
+  };
+}

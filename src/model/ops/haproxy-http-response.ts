@@ -1,0 +1,406 @@
+/**
+ * HAProxy 2.6's `http-response` header actions on Set-Cookie, and the persistence cookie of
+ * `cookie <name> insert` (src/http_act.c, src/http_htx.c, src/http_ana.c), each verified against
+ * haproxy 2.6.12 [LAB]:
+ *
+ * - `replace-header <name> <regex> <fmt>`: every header line of that name whose value the regex
+ *   matches (a PCRE2 search, case-sensitive) is REPLACED AS A WHOLE by the format, not only the
+ *   matched part; in the format `\0`–`\9` insert groups (an unset group inserts nothing), `\xHH`
+ *   a byte, `\c` the character c (`exp_replace`);
+ * - `replace-value`: the same per comma-separated value (haproxy-values.ts), which splits every
+ *   Expires date;
+ * - `set-header` deletes every line of the name and adds one; `add-header` adds one;
+ *   `del-header <name> [-m str|beg|end|sub|reg]` deletes every line whose name matches;
+ * - the format is a log-format string: `%%` is `%`, `%[expr]` and `%var` are computed per
+ *   request (kept as written here: the linter cannot know them);
+ * - the rules of the backend run first, then those of the frontend, each section's rules in
+ *   order, those of its `defaults` section before its own;
+ * - `cookie NAME insert [preserve] [httponly] [secure] [domain D]* [attr A]*` adds
+ *   `NAME=<server>; path=/; domain=D; HttpOnly; Secure; A` after every http-response rule (the
+ *   rules never see it) and, before the rules, drops a cookie of the same name sent by the
+ *   server, unless `preserve`: then the server's cookie is kept and nothing is added;
+ * - `cookie NAME rewrite|prefix` changes the server's cookie NAME before the rules run.
+ */
+import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
+import type { Span } from '../../source.js';
+import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
+import { addedLine, changeLine, parseSetCookie } from '../set-cookie.js';
+import { runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
+import { commaSlots } from './haproxy-values.js';
+
+export type HaproxyAction = 'replace-header' | 'replace-value' | 'set-header' | 'add-header' | 'del-header';
+
+/** A log-format string split into literal text and per-request parts. */
+export interface LogFormat {
+  /** The text with `%%` → `%` and per-request parts kept as written. */
+  readonly text: string;
+  /** Whether some part is computed per request. */
+  readonly dynamic: boolean;
+}
+
+/** `%%` → `%`; `%[...]`, `%{...}x`, `%xx` are per-request values (kept as written). */
+export function parseLogFormat(fmt: string): LogFormat {
+  let text = '';
+  let dynamic = false;
+  for (let i = 0; i < fmt.length; i++) {
+    const c = fmt[i]!;
+    if (c !== '%') {
+      text += c;
+      continue;
+    }
+    if (fmt[i + 1] === '%') {
+      text += '%';
+      i++;
+      continue;
+    }
+    dynamic = true;
+    let j = i + 1;
+    if (fmt[j] === '{') j = Math.max(fmt.indexOf('}', j), j) + 1;
+    if (fmt[j] === '[') {
+      let depth = 0;
+      for (; j < fmt.length; j++) {
+        if (fmt[j] === '[') depth++;
+        else if (fmt[j] === ']' && --depth === 0) break;
+      }
+      j++;
+    } else while (j < fmt.length && /[A-Za-z]/.test(fmt[j]!)) j++;
+    text += fmt.slice(i, j);
+    i = j - 1;
+  }
+  return { text, dynamic };
+}
+
+/** A format after `exp_replace`'s parsing: literal bytes and group references. */
+export type ExpTemplate = readonly (string | number)[];
+
+/** Splits a byte-string template once: `\N` groups, `\xHH`, `\c` → c; null when it fails (a trailing `\`). */
+export function compileExpTemplate(template: string): ExpTemplate | null {
+  const parts: (string | number)[] = [];
+  let text = '';
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i]!;
+    if (c !== '\\') {
+      text += c;
+      continue;
+    }
+    const n = template[++i];
+    if (n === undefined) return null;
+    if (n >= '0' && n <= '9') {
+      if (text !== '') parts.push(text);
+      text = '';
+      parts.push(Number(n));
+    } else if (n === 'x') {
+      const hex = template.slice(i + 1, i + 3);
+      if (hex.length < 2) return null;
+      text += String.fromCharCode(((hexDigit(hex[0]!) << 4) + hexDigit(hex[1]!)) & 0xff);
+      i += 2;
+    } else text += n;
+  }
+  if (text !== '') parts.push(text);
+  return parts;
+}
+
+/** `exp_replace` on a byte-string subject with a compiled template (an unset group inserts nothing). */
+export function expReplace(template: ExpTemplate, subject: string, captures: ReadonlyArray<readonly [number, number] | undefined>): string {
+  let out = '';
+  for (const part of template) {
+    if (typeof part === 'string') out += part;
+    else {
+      const g = captures[part];
+      if (g) out += subject.slice(g[0], g[1]);
+    }
+  }
+  return out;
+}
+
+/** HAProxy's `hex2i`-like arithmetic on an upper-cased character (no validation, as in exp_replace). */
+function hexDigit(c: string): number {
+  let v = c.toUpperCase().charCodeAt(0) - 48;
+  if (v > 9) v -= 65 - 57 - 1;
+  return v & 0xff;
+}
+
+export interface HaproxyRuleSyntax {
+  /** The action word (`replace-header`). */
+  readonly actionSpan: Span;
+  /** The regex word, as written. */
+  readonly patternSpan?: Span;
+  /** The format word, as written. */
+  readonly formatSpan?: Span;
+}
+
+export interface HaproxyHttpResponseInit extends HaproxyRuleSyntax {
+  readonly span: Span;
+  readonly label: string;
+  readonly action: HaproxyAction;
+  /** Header name as configured (compared case-insensitively). */
+  readonly header: string;
+  /** `del-header -m <method>`. */
+  readonly nameMatch?: 'str' | 'beg' | 'end' | 'sub' | 'reg';
+  readonly nameRegex?: CompiledRegex;
+  readonly regex?: CompiledRegex;
+  /** The regex after config unquoting, also when it does not compile. */
+  readonly patternSource?: string;
+  readonly format?: LogFormat;
+  readonly condition: Condition | null;
+  readonly parsedCondition?: ParsedCondition;
+  /** The rule set it belongs to (one proxy's http-response rules), for `allow`. */
+  readonly ruleSet?: string;
+}
+
+/**
+ * `http-response allow` stops the evaluation of the rest of its rule set (the frontend's rules
+ * still run after the backend's) [LAB haproxy 2.6.12]. Which rule sets an allow stopped, per
+ * simulated response: the simulator hands the same line array to every op of a pipeline.
+ */
+const stoppedSets = new WeakMap<SetCookieLine[], Set<string>>();
+
+function stopped(lines: SetCookieLine[], ruleSet: string | undefined): boolean {
+  return ruleSet !== undefined && (stoppedSets.get(lines)?.has(ruleSet) ?? false);
+}
+
+export interface HaproxyAllowInit {
+  readonly span: Span;
+  readonly label: string;
+  readonly ruleSet: string;
+  readonly condition: Condition | null;
+  readonly parsedCondition?: ParsedCondition;
+}
+
+/**
+ * An `allow` rule. It stops its rule set only when its condition is decided true on the response
+ * (a request-side condition the linter cannot decide is taken as not stopping, so the rules after
+ * it are simulated: the worst case for cookies).
+ */
+export function createHaproxyAllowOp(init: HaproxyAllowInit): CookieOp {
+  return {
+    kind: 'haproxy-allow',
+    dialect: 'haproxy',
+    span: init.span,
+    label: init.label,
+    condition: init.condition,
+    reaches: [],
+    parts: [],
+    signature: JSON.stringify(['haproxy-allow', init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
+    apply(lines: SetCookieLine[], env: SimEnv): void {
+      if (stopped(lines, init.ruleSet)) return;
+      if (init.parsedCondition && valueOn(init.parsedCondition, lines, env) !== true) return;
+      let set = stoppedSets.get(lines);
+      if (!set) stoppedSets.set(lines, (set = new Set()));
+      set.add(init.ruleSet);
+    },
+  };
+}
+
+export interface HaproxyHttpResponseOp extends CookieOp, HaproxyRuleSyntax {
+  readonly kind: 'haproxy-http-response';
+  readonly action: HaproxyAction;
+  readonly header: string;
+  readonly regex?: CompiledRegex;
+  readonly format?: LogFormat;
+}
+
+/** Whether the rule acts on Set-Cookie. */
+export function touchesSetCookie(init: Pick<HaproxyHttpResponseInit, 'header' | 'nameMatch' | 'nameRegex'>): boolean {
+  const h = init.header.toLowerCase();
+  switch (init.nameMatch ?? 'str') {
+    case 'str':
+      return h === 'set-cookie';
+    case 'beg':
+      return 'set-cookie'.startsWith(h);
+    case 'end':
+      return 'set-cookie'.endsWith(h);
+    case 'sub':
+      return 'set-cookie'.includes(h);
+    case 'reg':
+      return init.nameRegex ? init.nameRegex.test('Set-Cookie') || init.nameRegex.test('set-cookie') : false;
+  }
+}
+
+/**
+ * The replacement of one value, remembered per op: verdicts run the same samples through the
+ * same rule again and again, and a long format (found by test/fuzz: 7 KB) made each run costly.
+ * Bounded in the text kept.
+ */
+function memoizedReplace(regex: CompiledRegex, format: string): (value: string) => string | undefined {
+  const template = compileExpTemplate(toByteString(format));
+  const results = new Map<string, string | null>();
+  let chars = 0;
+  return (value) => {
+    const known = results.get(value);
+    if (known !== undefined) return known ?? undefined;
+    const subject = toByteString(value);
+    const m = regex.exec(subject, 0);
+    // A template exp_replace cannot expand makes the rewrite fail: the value stays as it was.
+    const after = m && template ? fromByteString(expReplace(template, subject, m.captures)) : null;
+    chars += value.length + (after?.length ?? 0);
+    if (chars <= 1_000_000) results.set(value, after);
+    return after ?? undefined;
+  };
+}
+
+export function createHaproxyHttpResponseOp<T extends object>(init: HaproxyHttpResponseInit, extra?: T): HaproxyHttpResponseOp & T {
+  const setCookie = touchesSetCookie(init);
+  const focus = init.patternSpan ?? init.formatSpan ?? init.actionSpan;
+  const replace = init.regex ? memoizedReplace(init.regex, init.format?.text ?? '') : undefined;
+  const op: HaproxyHttpResponseOp = {
+    kind: 'haproxy-http-response',
+    dialect: 'haproxy',
+    span: init.span,
+    label: init.label,
+    focus,
+    condition: init.condition,
+    reaches: setCookie ? ['http', 'fastcgi'] : [],
+    parts: [] as readonly OpPart[],
+    action: init.action,
+    header: init.header,
+    actionSpan: init.actionSpan,
+    ...(init.patternSpan ? { patternSpan: init.patternSpan } : {}),
+    ...(init.formatSpan ? { formatSpan: init.formatSpan } : {}),
+    ...(init.regex ? { regex: init.regex } : {}),
+    ...(init.format ? { format: init.format } : {}),
+    signature: JSON.stringify([
+      'haproxy-http-response',
+      init.action,
+      init.header.toLowerCase(),
+      init.nameMatch ?? null,
+      init.nameRegex?.source ?? null,
+      init.patternSource ?? null,
+      init.format?.text ?? null,
+      init.condition ? [init.condition.text, init.condition.value] : null,
+      init.parsedCondition?.key ?? null,
+      init.ruleSet ?? null,
+    ]),
+    apply(lines: SetCookieLine[], env: SimEnv): void {
+      if (!setCookie || stopped(lines, init.ruleSet)) return;
+      if (init.parsedCondition && !runsOn(init.parsedCondition, lines, env)) return;
+      switch (init.action) {
+        case 'replace-header':
+        case 'replace-value': {
+          if (!replace) throw new RegexBudgetError(init.patternSource ?? '', 'the pattern cannot be simulated');
+          for (const line of lines) {
+            if (init.action === 'replace-header') {
+              const after = replace(line.value);
+              if (after !== undefined) changeLine(line, op, init.span, after);
+              continue;
+            }
+            let out = '';
+            let pos = 0;
+            for (const slot of commaSlots(line.value)) {
+              const after = replace(slot.value);
+              if (after === undefined) continue;
+              out += line.value.slice(pos, slot.start) + after;
+              pos = slot.end;
+            }
+            changeLine(line, op, init.span, out + line.value.slice(pos));
+          }
+          return;
+        }
+        case 'set-header':
+          lines.splice(0, lines.length, addedLine(init.format?.text ?? '', op, init.span));
+          return;
+        case 'add-header':
+          lines.push(addedLine(init.format?.text ?? '', op, init.span));
+          return;
+        case 'del-header':
+          lines.splice(0, lines.length);
+          return;
+      }
+    },
+  };
+  return Object.assign(op, extra) as HaproxyHttpResponseOp & T;
+}
+
+export interface PersistenceCookieInit {
+  readonly span: Span;
+  readonly label: string;
+  /** The cookie name. */
+  readonly name: string;
+  /** The first server's `cookie` value (the one a first request is likely to get). */
+  readonly server: string;
+  readonly preserve: boolean;
+  /** `; path=/; domain=...; HttpOnly; Secure; attr...` as HAProxy appends it. */
+  readonly attributes: string;
+}
+
+export interface HaproxyPersistenceCookieOp extends CookieOp {
+  readonly kind: 'haproxy-cookie-insert';
+  readonly name: string;
+}
+
+export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyPersistenceCookieOp {
+  const value = `${init.name}=${init.server}${init.attributes}`;
+  const op: HaproxyPersistenceCookieOp = {
+    kind: 'haproxy-cookie-insert',
+    dialect: 'haproxy',
+    span: init.span,
+    label: init.label,
+    condition: null,
+    reaches: ['http', 'fastcgi'],
+    parts: [],
+    name: init.name,
+    signature: JSON.stringify(['haproxy-cookie-insert', value, init.preserve]),
+    apply(lines: SetCookieLine[]): void {
+      // The server's own cookie of that name was dropped before the rules (createServerCookieOp)
+      // unless `preserve`; a preserved one means no cookie is added.
+      if (init.preserve && lines.some((l) => l.producer !== 'proxy' && parseSetCookie(l.value).name === init.name)) return;
+      lines.push(addedLine(value, op, init.span));
+    },
+  };
+  return op;
+}
+
+export interface ServerCookieInit {
+  readonly span: Span;
+  readonly label: string;
+  readonly name: string;
+  readonly mode: 'rewrite' | 'prefix' | 'insert';
+  /** The server's `cookie` value. */
+  readonly server: string;
+  readonly preserve: boolean;
+}
+
+/** `name=value...`: the value's range (trimmed), as HAProxy's server-side cookie parser finds it. */
+function valueRange(header: string): { readonly name: string; readonly start: number; readonly end: number } | null {
+  const eq = header.indexOf('=');
+  const semi = header.indexOf(';');
+  if (eq === -1 || (semi !== -1 && semi < eq)) return null;
+  let start = eq + 1;
+  let end = semi === -1 ? header.length : semi;
+  while (start < end && (header[start] === ' ' || header[start] === '\t')) start++;
+  while (end > start && (header[end - 1] === ' ' || header[end - 1] === '\t')) end--;
+  return { name: header.slice(0, eq).trim(), start, end };
+}
+
+/**
+ * What `http_manage_server_side_cookies` does to the server's own cookie NAME before any
+ * http-response rule runs [LAB haproxy 2.6.12]: `rewrite` puts the server's cookie value in its
+ * place, `prefix` puts it in front (`s1~value`), `insert` drops it (HAProxy adds its own after the
+ * rules) unless `preserve`.
+ */
+export function createServerCookieOp(init: ServerCookieInit): CookieOp {
+  const op: CookieOp = {
+    kind: 'haproxy-server-cookie',
+    dialect: 'haproxy',
+    span: init.span,
+    label: init.label,
+    condition: null,
+    reaches: ['http', 'fastcgi'],
+    parts: [],
+    signature: JSON.stringify(['haproxy-server-cookie', init.name, init.mode, init.server, init.preserve]),
+    apply(lines: SetCookieLine[]): void {
+      for (const line of [...lines]) {
+        if (line.producer === 'proxy') continue;
+        const r = valueRange(line.value);
+        if (!r || r.name !== init.name) continue;
+        if (init.mode === 'insert') {
+          if (!init.preserve) lines.splice(lines.indexOf(line), 1);
+          continue;
+        }
+        const value = init.mode === 'rewrite' ? init.server : `${init.server}~${line.value.slice(r.start, r.end)}`;
+        changeLine(line, op, init.span, line.value.slice(0, r.start) + value + line.value.slice(r.end));
+      }
+    },
+  };
+  return op;
+}

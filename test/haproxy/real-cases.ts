@@ -1,0 +1,209 @@
+/**
+ * Configurations the real-server suite checks besides the fixtures: the corners of HAProxy's
+ * semantics the simulator models (whole-line replacement, comma-separated values, rule order
+ * across backend and frontend, named defaults, ACLs decided per response, escapes, the
+ * persistence cookie).
+ */
+export interface RealCase {
+  readonly name: string;
+  readonly text: string;
+}
+
+const DEFAULTS = `defaults
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+`;
+
+export const REAL_CASES: readonly RealCase[] = [
+  {
+    name: 'backend rules run before frontend rules',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie fe=1
+    http-response replace-header Set-Cookie ^(be=.*)$ "\\1; FE"
+    default_backend be
+
+backend be
+    http-response add-header Set-Cookie be=1
+    http-response replace-header Set-Cookie ^(fe=.*)$ "\\1; BE"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'replace-header replaces the whole line; unset groups, escapes and %%',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    http-response replace-header Set-Cookie (JSESS)(X)? "[\\1|\\2|\\0] 100%% \\x41\\q"
+    http-response replace-header Set-Cookie 'Path=/app' 'moved'
+    http-response replace-header Set-Cookie "(?i)^(xsrf-token=[^;]*)" \\1;\\ Secure
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'replace-value splits at commas outside quotes and keeps the commas',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    http-response replace-value Set-Cookie ^(.*)$ <\\1>
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'named defaults rules run before the proxy rules',
+    text: `defaults plain
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+
+defaults hardened from plain
+    http-response replace-header Set-Cookie ^(JSESSIONID=.*)$ "\\1; SameSite=Strict"
+
+frontend fe from plain
+    bind 127.0.0.1:8000
+    default_backend be
+
+backend be from hardened
+    http-response replace-header Set-Cookie (SameSite=Strict) "\\1; seen"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'conditions decided per response: status, res.hdr, res.cook, named ACLs',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    acl not_found status 404
+    acl has_session res.cook(JSESSIONID) -m found
+    http-response add-header Set-Cookie nf=1 if not_found
+    http-response add-header Set-Cookie ok=1 unless not_found
+    http-response add-header Set-Cookie sess=1 if has_session { status 200 }
+    http-response add-header Set-Cookie tok=1 if { res.hdr(set-cookie) -m beg XSRF-TOKEN= }
+    http-response add-header Set-Cookie none=1 if { res.hdr(set-cookie) -m beg nothing= } || FALSE
+    http-response add-header Set-Cookie q=1 if { res.hdr(set-cookie) -m str "q=\\"a" }
+    http-response add-header Set-Cookie path=1 if { path_beg / }
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'set-header, add-header and del-header',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend wiped if { path_beg /wiped }
+    default_backend kept
+
+backend wiped
+    http-response set-header Set-Cookie "only=1; HttpOnly"
+    http-response add-header Set-Cookie "second=2"
+    server s1 127.0.0.1:8080
+
+backend kept
+    http-response del-header Set-C -m beg if { status 404 }
+    http-response add-header set-cookie "late=1"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'persistence cookie: inserted after every rule, the server cookie of the same name dropped',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    cookie csrftoken insert httponly secure domain .example.org attr SameSite=Lax
+    http-response replace-header Set-Cookie (.*) "\\1; seen"
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
+  {
+    name: 'persistence cookie with preserve keeps the server cookie and adds none',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    cookie csrftoken insert preserve httponly
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
+  {
+    name: 'quoting and comments: concatenation, strong quotes, escaped hash',
+    text: `${DEFAULTS}
+listen app # a comment after the name
+    bind 127.0.0.1:8000
+    http-response replace-header Set-Cookie ^"(lpc"_plain'=[^;]*)'(.*)$ "\\1\\2; A\\#B"# trailing comment
+    http-response add-header Set-Cookie 'x=\\1 "y"'
+    http-response add-header Set-Cookie "z=\${LPC_UNSET_VARIABLE-fallback}"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'a proxy in tcp mode runs no http-response rule',
+    text: `${DEFAULTS}
+listen raw
+    mode tcp
+    bind 127.0.0.1:8000
+    http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'http-after-response rules run after the persistence cookie, backend first',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-after-response add-header Set-Cookie fe-after=1
+    http-after-response replace-header Set-Cookie ^(be-after=.*)$ "\\1; seen-by-fe"
+    http-response add-header Set-Cookie fe=1
+    default_backend be
+
+backend be
+    cookie SRV insert
+    http-after-response add-header Set-Cookie be-after=1
+    http-after-response replace-header Set-Cookie ^(SRV=.*)$ "\\1; HttpOnly"
+    http-response add-header Set-Cookie be=1
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
+  {
+    name: 'allow stops the rest of its rule set only; the frontend rules still run',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie fe=1
+    http-response allow if { res.cook(XSRF-TOKEN) -m found }
+    http-response add-header Set-Cookie fe-after-allow=1
+    default_backend be
+
+backend be
+    http-response add-header Set-Cookie be=1
+    http-response allow if { status 404 }
+    http-response add-header Set-Cookie be2=1
+    http-response allow if { ssl_fc }
+    http-response add-header Set-Cookie be3=1
+    http-response allow
+    http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'cookie prefix and rewrite change the server cookie before the rules',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend rewritten if { path_beg /rewritten }
+    default_backend prefixed
+
+backend prefixed
+    cookie JSESSIONID prefix
+    http-response replace-header Set-Cookie ^(JSESSIONID=[^;]*)(.*)$ "\\1\\2; seen"
+    server s1 127.0.0.1:8080 cookie p1
+
+backend rewritten
+    cookie XSRF-TOKEN rewrite
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=[^;]*)(.*)$ "\\1\\2; seen"
+    server s1 127.0.0.1:8080 cookie r1
+`,
+  },
+];

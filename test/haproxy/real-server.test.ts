@@ -1,0 +1,194 @@
+/**
+ * The simulator against the real HAProxy. Every HAProxy fixture (fixed ones included), the
+ * example and the cases of real-cases.ts are checked with `haproxy -c` (refused exactly when the
+ * linter reports a directive HAProxy refuses or a syntax error), then served by HAProxy in front
+ * of the HTTP test backend: for every endpoint with a request path, the Set-Cookie lines HAProxy
+ * sends (for a 200 and a 404 response) must equal the simulated pipeline's output, in order.
+ * Every `.fixed.cfg` must make HAProxy stop adding HttpOnly to XSRF cookies while every other
+ * cookie keeps its value and its security flags.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import { buildHaproxyModel } from '../../src/dialects/haproxy/index.js';
+import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
+import { simulate } from '../../src/model/simulate.js';
+import { createNodeIO } from '../../src/node-io.js';
+import { createSourceFile } from '../../src/source.js';
+import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from '../servers/backend.js';
+import { checkConfig, definedNames, haproxyVersion, removeConfigs, runnableConfig, startHaproxy, writeConfig, type RunningHaproxy } from '../servers/haproxy.js';
+import { describeRealServer, skipRealServer } from '../helpers/skips.js';
+import { REAL_CASES } from './real-cases.js';
+
+const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
+
+/** Backend cookies: Path, sub-paths, Expires with its comma, flags present, odd spacing, quotes. */
+const COOKIES = [
+  'JSESSIONID=s1; Path=/; Secure; HttpOnly',
+  'atl.xsrf.token=t1; Path=/',
+  'XSRF-TOKEN=x1; path=/app; Expires=Wed, 21 Oct 2037 07:28:00 GMT',
+  'csrftoken=c1',
+  'sessionid=d1; Domain=example.com; Path=/app/; SameSite=Lax',
+  'lpc_plain=p1;Path=/;Max-Age=60;',
+  'NX-ANTI-CSRF-TOKEN=n1; Path=/; secure; samesite=strict',
+  'q="a,b"; Path=/',
+  'noeq; Path=/',
+];
+
+const haproxy = haproxyVersion();
+
+const io = createNodeIO(process.cwd());
+
+interface Case {
+  readonly name: string;
+  readonly text: string;
+  readonly model: () => HeaderRewriteModel;
+  /** The fixed variant's case name. */
+  readonly fixed?: string;
+}
+
+function fixtureFiles(): string[] {
+  const out: string[] = [];
+  for (const rule of readdirSync(FIXTURES).sort()) {
+    const dir = join(FIXTURES, rule, 'haproxy');
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).sort()) if (f.endsWith('.cfg')) out.push(join(dir, f));
+  }
+  return out;
+}
+
+const modelOf = (path: string, text: string) => {
+  const source = createSourceFile(path, text);
+  const mem = { ...io, read: (p: string) => (p === path ? source : io.read(p)) };
+  return buildHaproxyModel(path, mem, { nginxVersion: DEFAULT_NGINX_VERSION });
+};
+
+const cases: Case[] = [
+  ...fixtureFiles().map((path): Case => {
+    const text = readFileSync(path, 'utf8');
+    const fixed = path.replace(/\.cfg$/, '.fixed.cfg');
+    const name = path.slice(FIXTURES.length);
+    return { name, text, model: () => modelOf(path, text), ...(!path.endsWith('.fixed.cfg') && existsSync(fixed) ? { fixed: fixed.slice(FIXTURES.length) } : {}) };
+  }),
+  ...REAL_CASES.map((c): Case => {
+    const path = `/lpc-cases/${c.name.replace(/[^a-z0-9]+/gi, '-')}.cfg`;
+    return { name: `case: ${c.name}`, text: c.text, model: () => modelOf(path, c.text) };
+  }),
+];
+
+interface Observed {
+  readonly endpoint: Endpoint;
+  readonly status: number;
+  readonly actual: string[];
+  readonly predicted: string[];
+}
+
+interface Prepared {
+  readonly model: HeaderRewriteModel;
+  readonly check: { ok: boolean; output: string };
+  readonly observed?: Observed[];
+  readonly config?: string;
+}
+
+/** Trailing white space is not part of a header value (HTTP OWS); Node's parser drops it. */
+const ows = (v: string) => v.replace(/[ \t]+$/, '');
+
+function refusedByLinter(model: HeaderRewriteModel): string[] {
+  return model.problems.filter((p) => (p.ruleId === null || p.ruleId === 'directive-invalid') && p.severity !== 'warning').map((p) => p.message);
+}
+
+describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs real server`, haproxy.ok ? null : haproxy.reason, () => {
+  let backend: RunningBackend;
+  const prepared = new Map<string, Prepared>();
+  const running: RunningHaproxy[] = [];
+
+  beforeAll(async () => {
+    backend = await startHttpBackend();
+    await Promise.all(
+      cases.map(async (c) => {
+        const model = c.model();
+        const env = definedNames(c.text);
+        const check = checkConfig(writeConfig(c.text), env);
+        if (!check.ok || refusedByLinter(model).length > 0) {
+          prepared.set(c.name, { model, check });
+          return;
+        }
+        const lone = model.endpoints.filter((e) => e.label.startsWith('backend ')).map((e) => e.label.slice('backend '.length));
+        const runnable = await runnableConfig(c.text, backend.port, lone);
+        const path = writeConfig(runnable.text);
+        const server = await startHaproxy(path, [...runnable.ports.values()], env);
+        running.push(server);
+        const observed: Observed[] = [];
+        for (const endpoint of model.endpoints) {
+          const port = runnable.ports.get(endpoint.label.split(' › ')[0]!);
+          if (port === undefined || endpoint.requestPath === undefined) continue;
+          for (const status of [200, 404]) {
+            const p = endpoint.requestPath;
+            const res = await fetchCookies(port, `${p}${p.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}`);
+            if ('crashed' in res) throw new Error(`haproxy closed the connection for ${c.name}`);
+            const predicted = simulate('haproxy', endpoint.pipeline, { backend: 'http', status }, COOKIES).lines.map((l) => ows(l.value));
+            observed.push({ endpoint, status, actual: res.setCookies.map(ows), predicted });
+          }
+        }
+        if (process.env.LPC_DEBUG) for (const o of observed) console.log(c.name, o.endpoint.label, o.status, JSON.stringify(o.actual));
+        prepared.set(c.name, { model, check, observed, config: runnable.text });
+      }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+    await backend?.close();
+    removeConfigs();
+  });
+
+  for (const c of cases) {
+    it(`${c.name}: haproxy -c agrees, and the simulated Set-Cookie lines equal HAProxy's`, (ctx) => {
+      const p = prepared.get(c.name);
+      if (!p) return skipRealServer(ctx, 'not prepared');
+      const refused = refusedByLinter(p.model);
+      if (refused.length > 0) {
+        expect(p.check.ok, `the linter says HAProxy refuses it (${refused.join('; ')}) but haproxy -c accepts it`).toBe(false);
+        return;
+      }
+      expect(p.check.ok, `haproxy -c refuses it:\n${p.check.output}`).toBe(true);
+      expect(p.observed!.length, 'no endpoint with a request path').toBeGreaterThan(0);
+      for (const o of p.observed!) expect(o.actual, `${o.endpoint.label} (${o.status}) GET ${o.endpoint.requestPath}`).toEqual(o.predicted);
+    });
+
+    if (!c.fixed) continue;
+    it(`${c.name}: the fixed configuration stops HttpOnly on XSRF cookies in HAProxy, keeping everything else`, (ctx) => {
+      const before = prepared.get(c.name);
+      const after = prepared.get(c.fixed!);
+      if (!before?.observed || !after) return skipRealServer(ctx, 'not prepared');
+      expect(after.check.ok, `haproxy -c refuses the fixed configuration:\n${after.check.output}`).toBe(true);
+      const a = after.observed!;
+      const b = before.observed;
+      expect(a.map((x) => `${x.endpoint.label} ${x.status}`)).toEqual(b.map((x) => `${x.endpoint.label} ${x.status}`));
+      const catalog = createCatalog();
+      let xsrfSeen = 0;
+      for (let i = 0; i < a.length; i++) {
+        const where = `${a[i]!.endpoint.label} (${a[i]!.status})`;
+        const byName = (lines: string[]) => new Map(lines.map((v) => [parseSetCookie(v).name, v]));
+        const bm = byName(b[i]!.actual);
+        for (const [name, value] of byName(a[i]!.actual)) {
+          const sent = COOKIES.find((x) => parseSetCookie(x).name === name);
+          if (isXsrfCookie(catalog, name) && sent && !hasHttpOnly(sent)) {
+            xsrfSeen++;
+            expect(hasHttpOnly(value), `${where}: ${name} still HttpOnly`).toBe(false);
+          }
+          const was = bm.get(name);
+          if (!was) continue;
+          expect(parseSetCookie(value).value, `${where}: ${name} value`).toBe(parseSetCookie(was).value);
+          for (const flag of ['secure', 'samesite', 'path', 'expires', ...(isXsrfCookie(catalog, name) ? [] : ['httponly'])]) {
+            if (hasAttribute(was, flag)) expect(hasAttribute(value, flag), `${where}: ${name} lost ${flag}`).toBe(true);
+          }
+        }
+      }
+      expect(xsrfSeen, 'the fixed configuration was served XSRF cookies').toBeGreaterThan(0);
+    });
+  }
+});
