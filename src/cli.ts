@@ -39,7 +39,7 @@ function nonNegativeInt(value: string): number {
 /** Options that every command reading configurations understands. */
 function withConfigOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-t, --type <dialect>', 'treat files as this dialect instead of detecting it').choices(['apache', 'nginx', 'iis', 'haproxy']))
+    .addOption(new Option('-t, --type <dialect>', 'treat files as this dialect instead of detecting it').choices(['apache', 'nginx', 'iis', 'haproxy', 'caddy']))
     .option('-c, --config <path>', 'use this configuration file instead of searching for one')
     .option('--no-config', 'use no configuration file')
     .option('--xsrf-cookie <name>', 'also treat <name> as a CSRF cookie JavaScript reads (repeatable)', cookieName)
@@ -50,6 +50,7 @@ function withConfigOptions(cmd: Command): Command {
     .option('--root <dir>', 'read absolute include paths under <dir> (a repository copy of the server tree)')
     .addOption(new Option('--context <context>', 'nginx: where a fragment file is included').choices(['main', 'http', 'server', 'location']))
     .option('--nginx-version <x.y.z>', `nginx version to check against (default: ${DEFAULT_NGINX_VERSION})`, version)
+    .option('--caddy-version <x.y.z>', 'Caddy version to check against (default: 2.10.2)', version)
     .option('--max-file-size <MB>', 'skip files larger than this, exiting with code 2 (default: 64)', positiveInt)
     .option('--no-color', 'disable colors (also: NO_COLOR, or output that is not a terminal)');
 }
@@ -58,7 +59,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = withConfigOptions(
     new Command()
       .name(TOOL_NAME)
-      .description('Find and fix reverse-proxy rules (Apache, nginx, IIS, HAProxy) that add HttpOnly to the CSRF cookies JavaScript must read.')
+      .description('Find and fix reverse-proxy rules (Apache, nginx, IIS, HAProxy, Caddy) that add HttpOnly to the CSRF cookies JavaScript must read.')
       .usage('[options] [paths...]\n       lint-proxy-config <command> [options]')
       .argument('[paths...]', 'files, directories or globs to lint (default: the current directory)'),
   )

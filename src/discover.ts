@@ -27,6 +27,10 @@ export const DEFAULT_PATTERNS: readonly string[] = [
   '**/haproxy*.cfg',
   '**/haproxy/*.cfg',
   '**/*.haproxy',
+  '**/[cC]addyfile',
+  '**/*.caddy',
+  '**/*.caddyfile',
+  '**/caddy.json',
 ];
 
 /** Never walked into, never picked up: VCS data, dependencies, editor and package-manager leftovers. */

@@ -92,7 +92,7 @@ function lintClaimed(job: ShardJob, io: ConfigIO, registry: DialectRegistry, set
 
 async function registryForAll(): Promise<DialectRegistry> {
   // The dialects are known only once the files are read: load the three (a few milliseconds).
-  const dialects = await loadDialects(new Set<Dialect>(['apache', 'nginx', 'iis', 'haproxy']));
+  const dialects = await loadDialects(new Set<Dialect>(['apache', 'nginx', 'iis', 'haproxy', 'caddy']));
   return (d: Dialect) => dialects.get(d)!;
 }
 

@@ -43,6 +43,7 @@ export interface RunOptions {
   readonly prefix?: string;
   readonly context?: DialectOptions['context'];
   readonly nginxVersion?: string;
+  readonly caddyVersion?: string;
   readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
   /** Absolute globs of files never to lint (config `ignores`, `--ignore-pattern`). */
   readonly ignorePatterns?: readonly string[];
@@ -143,6 +144,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       ...(options.context === undefined ? {} : { context: options.context }),
+      ...(options.caddyVersion === undefined ? {} : { caddyVersion: options.caddyVersion }),
       ...(options.pathMap && options.pathMap.length > 0 ? { pathMap: options.pathMap } : {}),
       cwd: options.cwd,
     },

@@ -28,7 +28,7 @@ function undetected(path: string): FileResult {
   const message: LintMessage = {
     ruleId: null,
     severity: 1,
-    message: 'Could not tell whether this is an Apache, nginx, IIS or HAProxy configuration; pass --type apache|nginx|iis|haproxy to lint it.',
+    message: 'Could not tell whether this is an Apache, nginx, IIS, HAProxy or Caddy configuration; pass --type apache|nginx|iis|haproxy|caddy to lint it.',
     span: { file: path, start: 0, end: 0 },
   };
   return { path, messages: [message] };

@@ -231,7 +231,7 @@ describe('commands', () => {
     expect(r.stdout).toContain('Why it matters');
     expect(r.stdout).toContain('Header edit Set-Cookie');
     const list = await cli(['explain', '--list'], { cwd: dir });
-    expect(list.stdout).toMatch(/^xsrf-cookie-httponly\s+error\s+fixable\s+apache,nginx,iis,haproxy\s+/m);
+    expect(list.stdout).toMatch(/^xsrf-cookie-httponly\s+error\s+fixable\s+apache,nginx,iis,haproxy,caddy\s+/m);
     const bad = await cli(['explain', 'xsrf-cookie-htponly'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('did you mean "xsrf-cookie-httponly"');

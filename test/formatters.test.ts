@@ -34,11 +34,11 @@ function wellFormedXml(text: string): void {
   expect(doc.root).not.toBeNull();
 }
 
-describe('formats on Apache, nginx and IIS examples', () => {
+describe('formats on Apache, nginx, IIS, HAProxy and Caddy examples', () => {
   it('covers every dialect', async () => {
     const json = JSON.parse(await format('json')) as { filePath: string; errorCount: number }[];
     const withErrors = json.filter((r) => r.errorCount > 0).map((r) => r.filePath.slice(dir.length + 1).split('/')[0]);
-    expect(new Set(withErrors)).toEqual(new Set(['apache', 'nginx', 'iis', 'haproxy']));
+    expect(new Set(withErrors)).toEqual(new Set(['apache', 'nginx', 'iis', 'haproxy', 'caddy']));
   });
 
   it('json is ESLint-compatible', async () => {

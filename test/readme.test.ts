@@ -48,7 +48,7 @@ describe('README', () => {
     const demo = bin(['fixtures/examples', '-f', 'json'], { cwd: ROOT });
     expect(demo.code).toBe(1);
     const results = JSON.parse(demo.stdout) as { filePath: string; errorCount: number }[];
-    for (const dialect of ['apache', 'nginx', 'iis', 'haproxy']) {
+    for (const dialect of ['apache', 'nginx', 'iis', 'haproxy', 'caddy']) {
       expect(results.some((r) => r.filePath.includes(`/examples/${dialect}/`) && r.errorCount > 0), dialect).toBe(true);
     }
   });

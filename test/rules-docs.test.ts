@@ -15,7 +15,7 @@ import { skipAfterRewrite } from './helpers/skips.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const SECTIONS = ['## Why it matters', '## Examples', '## How to fix', '## Options', '## References'];
-const LANG: Readonly<Record<string, Dialect>> = { apache: 'apache', nginx: 'nginx', xml: 'iis', haproxy: 'haproxy' };
+const LANG: Readonly<Record<string, Dialect>> = { apache: 'apache', nginx: 'nginx', xml: 'iis', haproxy: 'haproxy', caddy: 'caddy' };
 
 interface Example {
   readonly dialect: Dialect;
@@ -25,7 +25,7 @@ interface Example {
 
 function examples(markdown: string): Example[] {
   const out: Example[] = [];
-  for (const m of markdown.matchAll(/^```(apache|nginx|xml|haproxy) (bad|good)\n([\s\S]*?)^```$/gm)) {
+  for (const m of markdown.matchAll(/^```(apache|nginx|xml|haproxy|caddy) (bad|good)\n([\s\S]*?)^```$/gm)) {
     out.push({ dialect: LANG[m[1]!]!, kind: m[2] as 'bad' | 'good', code: m[3]! });
   }
   return out;

@@ -21,6 +21,10 @@ const PATTERNS = [
   '**/snippets/*',
   '**/*.nginx',
   '**/*.vhost',
+  '**/Caddyfile',
+  '**/*.caddy',
+  '**/*.caddyfile',
+  '**/caddy.json',
 ];
 
 let client;

@@ -28,6 +28,7 @@ const ADVICE: Readonly<Record<Dialect, string>> = {
   apache: 'To add a cookie use Header add Set-Cookie "..."; to change backend cookies use Header edit Set-Cookie.',
   iis: 'To change backend cookies keep {R:0} in the rewritten value; to add a cookie let the application set it.',
   haproxy: 'To add a cookie use http-response add-header Set-Cookie "..."; to change backend cookies use http-response replace-header Set-Cookie.',
+  caddy: 'To add a cookie use header +Set-Cookie "..."; to change backend cookies use a replacement: header >Set-Cookie <regex> <replacement>.',
 };
 
 interface StepResult {
@@ -68,7 +69,7 @@ export default defineRule({
     id: 'cookie-header-overwrite',
     severity: 'error',
     fixable: false,
-    dialects: ['apache', 'nginx', 'iis', 'haproxy'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
     description: 'A directive sets the Set-Cookie header and thereby replaces every cookie the backend sends.',
     securitySeverity: 5.3,
   },

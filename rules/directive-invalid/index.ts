@@ -11,7 +11,7 @@ export default defineRule({
     id: 'directive-invalid',
     severity: 'error',
     fixable: false,
-    dialects: ['apache', 'nginx', 'iis', 'haproxy'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
     description: 'A directive the server refuses at startup (invalid regex, wrong arguments).',
   },
   check(ctx) {

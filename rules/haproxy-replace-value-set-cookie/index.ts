@@ -7,6 +7,7 @@
  * cookie becomes a session cookie, and whatever the rule appended after the date is lost.
  * Judged by simulating the rule on cookies with an Expires date.
  */
+import { clip } from '../../src/engine/message-text.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import type { HaproxyHttpResponseOp } from '../../src/model/ops/haproxy-http-response.js';
@@ -48,10 +49,13 @@ export default defineRule({
       if (!example) continue;
       ctx.report({
         span: op.actionSpan,
-        message:
-          `${op.label} rewrites each comma-separated part of Set-Cookie, cutting the Expires date at its comma ` +
-          `(${JSON.stringify(example.before)} becomes ${JSON.stringify(example.after)}): browsers drop the broken date and keep the cookie only for the session. ` +
-          'Use http-response replace-header, which matches the whole line.',
+        message: `replace-value cuts the Set-Cookie Expires date at its comma (${clip(JSON.stringify(example.after), 60)}): browsers keep the cookie for the session only; use replace-header.`,
+        data: {
+          directive: op.label,
+          before: example.before,
+          after: example.after,
+          detail: 'replace-value rewrites each comma-separated part of Set-Cookie; replace-header matches the whole line.',
+        },
       });
     }
   },

@@ -11,7 +11,7 @@ export default defineRule({
     id: 'include-unresolved',
     severity: 'error',
     fixable: false,
-    dialects: ['apache', 'nginx', 'iis'],
+    dialects: ['apache', 'nginx', 'iis', 'caddy'],
     description: 'An include that cannot be followed (missing file, unreadable file, include cycle).',
   },
   check(ctx) {

@@ -11,7 +11,7 @@ export default defineRule({
     id: UNUSED_DIRECTIVE_RULE,
     severity: 'warning',
     fixable: false,
-    dialects: ['apache', 'nginx', 'iis', 'haproxy'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
     description: 'An inline disable comment that suppresses nothing (no problem there, unknown rule, or no reason given).',
     engine: true,
   },

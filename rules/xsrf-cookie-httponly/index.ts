@@ -178,7 +178,7 @@ export default defineRule({
     id: RULE_ID,
     severity: 'error',
     fixable: true,
-    dialects: ['apache', 'nginx', 'iis', 'haproxy'],
+    dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
     description: 'A directive adds HttpOnly to a CSRF cookie that JavaScript must read, which breaks every form.',
     securitySeverity: 5.3,
   },

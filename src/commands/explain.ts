@@ -8,7 +8,7 @@ import { ruleDocsUrl } from '../meta.js';
 import { packageRoot } from '../package-root.js';
 import { UsageError } from './settings.js';
 
-const DIALECT_NAMES: Readonly<Record<string, string>> = { apache: 'Apache', nginx: 'nginx', xml: 'IIS', iis: 'IIS' };
+const DIALECT_NAMES: Readonly<Record<string, string>> = { apache: 'Apache', nginx: 'nginx', xml: 'IIS', iis: 'IIS', caddy: 'Caddy' };
 
 /**
  * Markdown for a terminal: headings bold, code blocks indented, inline code highlighted. A code

@@ -25,6 +25,7 @@ export interface SharedCliOptions {
   prefix?: string;
   context?: 'main' | 'http' | 'server' | 'location';
   nginxVersion?: string;
+  caddyVersion?: string;
   ignorePattern?: string[];
   includePattern?: string[];
   root?: string;
@@ -132,6 +133,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ...(prefix ? { prefix: resolve(cwd, prefix) } : {}),
     ...(options.context ? { context: options.context } : {}),
     nginxVersion: options.nginxVersion ?? config.nginxVersion ?? DEFAULT_NGINX_VERSION,
+    ...((options.caddyVersion ?? config.caddyVersion) ? { caddyVersion: (options.caddyVersion ?? config.caddyVersion)! } : {}),
     ruleSettings: ruleSettingsFrom(options, config),
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],
     dialectOf: (path: string) => overrideDialect(config, path),

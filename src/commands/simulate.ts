@@ -173,7 +173,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
   const source = io.read(path);
   if (isIoError(source)) throw new UsageError(`cannot read ${file}: ${source.error}`);
   const dialectId = options.type ?? overrideDialect(config, path) ?? detectDialect(path, source.text);
-  if (!dialectId) throw new UsageError(`cannot tell the dialect of ${file}; pass --type apache|nginx|iis|haproxy`);
+  if (!dialectId) throw new UsageError(`cannot tell the dialect of ${file}; pass --type apache|nginx|iis|haproxy|caddy`);
   const requested = options.backend === undefined ? undefined : BACKEND_ALIASES[options.backend.toLowerCase()];
   if (options.backend !== undefined && !requested) {
     throw new UsageError(`unknown backend "${options.backend}"; use one of ${Object.keys(BACKEND_ALIASES).join(', ')}`);
@@ -184,6 +184,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
     ...(settings.serverRoot ? { serverRoot: settings.serverRoot } : {}),
     ...(settings.prefix ? { prefix: settings.prefix } : {}),
     ...(settings.context ? { context: settings.context } : {}),
+    ...(settings.caddyVersion ? { caddyVersion: settings.caddyVersion } : {}),
   });
   const endpoints = selectEndpoints(model, options.location);
   if (endpoints.length === 0) {
@@ -215,6 +216,7 @@ const NO_BACKEND: Readonly<Record<HeaderRewriteModel['dialect'], string>> = {
   nginx: 'no proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass or grpc_pass handles its requests, so it serves static files, which send no cookies',
   iis: 'no application or rewrite to a backend serves its requests, so it serves static files, which send no cookies',
   haproxy: 'no frontend routes its requests to a backend with servers (use_backend, default_backend), so no response reaches it',
+  caddy: 'no reverse_proxy or php_fastcgi answers its requests (respond, file_server and redir send no backend cookies)',
 };
 
 function noBackendText(model: HeaderRewriteModel, endpoints: readonly Endpoint[], location: string | undefined, format: 'text' | 'json', cwd: string): string {

@@ -46,6 +46,7 @@ export interface Config {
   readonly serverRoot?: string;
   readonly prefix?: string;
   readonly nginxVersion?: string;
+  readonly caddyVersion?: string;
   readonly requireReason: boolean;
   readonly noInlineConfig: boolean;
   readonly maxFileSize?: number;
@@ -161,6 +162,7 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     ...(typeof obj.serverRoot === 'string' ? { serverRoot: absolute(dir, obj.serverRoot) } : {}),
     ...(typeof obj.prefix === 'string' ? { prefix: absolute(dir, obj.prefix) } : {}),
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),
+    ...(typeof obj.caddyVersion === 'string' ? { caddyVersion: obj.caddyVersion } : {}),
     ...(typeof obj.maxFileSize === 'number' ? { maxFileSize: obj.maxFileSize } : {}),
     ...(typeof obj.baseline === 'string' ? { baseline: absolute(dir, obj.baseline) } : {}),
     requireReason: obj.requireReason !== false,

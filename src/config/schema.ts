@@ -56,7 +56,7 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
           required: ['files'],
           properties: {
             files: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 }, description: 'Globs, relative to this file.' },
-            type: { enum: ['apache', 'nginx', 'iis', 'haproxy'], description: 'The dialect of these files.' },
+            type: { enum: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'], description: 'The dialect of these files.' },
             products: { ...products, description: 'Products behind the scopes of these files (replaces the top-level "products").' },
           },
         },
@@ -81,6 +81,7 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
       serverRoot: { type: 'string', minLength: 1, description: 'Apache: directory relative Include paths resolve against.' },
       prefix: { type: 'string', minLength: 1, description: 'nginx: directory relative include paths resolve against.' },
       nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },
+      caddyVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'Caddy version to check against, e.g. "2.6.2".' },
       requireReason: { type: 'boolean', description: 'Inline disable comments need a reason after "--" (default true).' },
       maxFileSize: { type: 'integer', minimum: 1, description: 'Skip (with a warning) files larger than this many megabytes (default 10).' },
       noInlineConfig: { type: 'boolean', description: 'Ignore inline lint-proxy-config-disable comments.' },

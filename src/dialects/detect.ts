@@ -15,6 +15,24 @@ const HAPROXY_NAMES = /^(?:haproxy\.cfg|.*\.haproxy)$/i;
  * `defaults`), or the keywords only HAProxy has (`http-response ...`, `use_backend`, `rspirep`).
  */
 const HAPROXY_LINE = /^(?:(?:frontend|backend|listen|userlist|peers|resolvers)\s+\S+(?:\s+from\s+\S+)?|global|defaults(?:\s+\S+)?(?:\s+from\s+\S+)?|(?:http-(?:response|request|after-response)|tcp-(?:request|response)|use_backend|default_backend|rsp(?:i?rep|add|i?del|i?deny)|req(?:i?rep|add|i?del))\s.*|\.(?:if|elif|else|endif)\b.*)$/;
+const CADDY_NAMES = /^(?:caddyfile(?:\..*)?|.*\.caddyfile|.*\.caddy|caddy\.json)$/i;
+
+/** Caddyfile directives that start a line (no `;` at the end, unlike nginx). */
+const CADDY_DIRECTIVES = new Set([
+  'reverse_proxy', 'php_fastcgi', 'file_server', 'handle', 'handle_path', 'handle_errors', 'route', 'header_down', 'header_up',
+  'encode', 'tls', 'respond', 'redir', 'basicauth', 'forward_auth', 'request_header', 'uri', 'try_files', 'templates', 'import',
+]);
+
+/** Caddy: directives of its own, `@matchers`, `(snippets) {`, or JSON with `"apps"`. */
+function caddyScore(lines: readonly string[]): number {
+  let score = 0;
+  for (const line of lines.slice(0, 2000)) {
+    const first = /^\S+/.exec(line)?.[0] ?? '';
+    if (line.endsWith(';')) continue;
+    if (CADDY_DIRECTIVES.has(first) || /^@[\w-]+(\s|$)/.test(line) || /^\([\w.-]+\)\s*\{$/.test(line) || /^header\s+[+\-?>]?[\w-]+(\s|$)/i.test(line) && !/^Header\s+(always|onsuccess|set|add|edit\*?|unset|append|merge|setifempty|echo|note)\s/i.test(line)) score += 3;
+  }
+  return score;
+}
 
 /** Apache directives that start a line (names are case-insensitive in Apache). */
 const APACHE_DIRECTIVES = new Set(
@@ -113,6 +131,7 @@ export function detectByName(path: string): Dialect | null {
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
   if (IIS_NAMES.test(name)) return 'iis';
   if (HAPROXY_NAMES.test(name)) return 'haproxy';
+  if (CADDY_NAMES.test(name)) return 'caddy';
   if (APACHE_NAMES.test(name)) return 'apache';
   if (NGINX_NAMES.test(name)) return 'nginx';
   return null;
@@ -125,7 +144,14 @@ export function detectByContent(text: string): Dialect | Ambiguous | null {
   // does not have, with XML attribute syntax where Apache has a section of the same name.
   if (IIS_FRAGMENT_ROOT.test(head.replace(/^(?:<!--[\s\S]*?-->\s*)+/, ''))) return 'iis';
   if (isHaproxy(text)) return 'haproxy';
-  const { apache, nginx } = scoreContent(text);
+  if (/^\{\s*"/.test(head) && /"apps"\s*:/.test(head)) return 'caddy';
+  const { apache, nginx, apacheSections } = scoreContent(text);
+  // Caddy: its own directives and matchers; closing braces count for nginx too, so a file
+  // without a single `;`-terminated statement or Apache section goes to Caddy when it has any.
+  const lines = stripComments(text);
+  const caddy = caddyScore(lines);
+  const statements = lines.slice(0, 2000).filter((l) => l.endsWith(';')).length;
+  if (caddy > 0 && ((caddy > apache && caddy > nginx) || (statements === 0 && apacheSections === 0 && caddy >= apache))) return 'caddy';
   if (apache === 0 && nginx === 0) return null;
   if (nginx === 0 || apache >= DECISIVE_RATIO * nginx) return 'apache';
   if (apache === 0 || nginx >= DECISIVE_RATIO * apache) return 'nginx';

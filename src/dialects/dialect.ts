@@ -1,5 +1,5 @@
 /**
- * What every dialect (src/dialects/apache|nginx|iis) provides to the engine: a model builder
+ * What every dialect (src/dialects/apache|nginx|iis|caddy) provides to the engine: a model builder
  * and the fix builders that turn a model-level fix into text edits in that dialect's syntax.
  */
 import type { ConfigIO } from '../engine/io.js';
@@ -18,6 +18,8 @@ export interface DialectOptions {
   readonly context?: 'main' | 'http' | 'server' | 'location';
   /** nginx version to check against, `major.minor.patch` (`--nginx-version`). */
   readonly nginxVersion: string;
+  /** Caddy version to check against, `major.minor.patch` (default: the current release). */
+  readonly caddyVersion?: string;
   /** Where absolute include paths are read from (`--root`, `pathMap`): see path-map.ts. */
   readonly pathMap?: readonly PathMapping[];
   /** The directory the linter runs in: a root file below it is a copy that absolute includes may leave. */

@@ -10,6 +10,7 @@ const LOADERS: Readonly<Record<Dialect, () => Promise<DialectModule>>> = {
   nginx: async () => (await import('./nginx/index.js')).nginxDialect,
   iis: async () => (await import('./iis/index.js')).iisDialect,
   haproxy: async () => (await import('./haproxy/index.js')).haproxyDialect,
+  caddy: async () => (await import('./caddy/index.js')).caddyDialect,
 };
 
 export async function loadDialects(wanted: ReadonlySet<Dialect>): Promise<Map<Dialect, DialectModule>> {

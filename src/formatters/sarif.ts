@@ -18,7 +18,7 @@ export const SYNTAX_ERROR_RULE: RuleMeta = {
   id: 'syntax-error',
   severity: 'error',
   fixable: false,
-  dialects: ['apache', 'nginx', 'iis', 'haproxy'],
+  dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
   description: 'The file cannot be parsed the way the server would parse it.',
 };
 

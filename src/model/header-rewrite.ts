@@ -15,9 +15,9 @@ import type { Span, SourceFile } from '../source.js';
 import type { BackendKind, BackendRef } from './backends.js';
 import type { Fact } from './facts.js';
 
-export type Dialect = 'apache' | 'nginx' | 'iis' | 'haproxy';
+export type Dialect = 'apache' | 'nginx' | 'iis' | 'haproxy' | 'caddy';
 
-export const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis', 'haproxy'];
+export const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis', 'haproxy', 'caddy'];
 
 /** One Set-Cookie header line while a response passes through the pipeline. */
 export interface SetCookieLine {

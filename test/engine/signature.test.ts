@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
+import { caddyDialect } from '../../src/dialects/caddy/index.js';
 import { DEFAULT_NGINX_VERSION, type DialectModule } from '../../src/dialects/dialect.js';
 import { iisDialect } from '../../src/dialects/iis/index.js';
 import { haproxyDialect } from '../../src/dialects/haproxy/index.js';
@@ -165,5 +166,31 @@ describe('haproxy: action, header, regex, format, condition (named ACLs by defin
     ].map((c) => cfg('http-response del-header X', undefined, c));
     texts.push(texts[0]!.replace('cookie a1', 'cookie b1'));
     expectAllDistinct(signatures(haproxyDialect, '/etc/haproxy/haproxy.cfg', 'haproxy-cookie-insert', texts), texts);
+  });
+});
+
+describe('caddy-headers: every semantic field is in the key', () => {
+  const site = (body: string) => `a.example.com {\n${body}\n\treverse_proxy 127.0.0.1:8080\n}\n`;
+  const texts = [
+    '\theader {\n\t\tSet-Cookie (.*) "$1; HttpOnly"\n\t\tdefer\n\t}',
+    '\theader {\n\t\tSet-Cookie (.+) "$1; HttpOnly"\n\t\tdefer\n\t}', // regex
+    '\theader {\n\t\tSet-Cookie (.*) "$1; Secure"\n\t\tdefer\n\t}', // replacement
+    '\theader Set-Cookie (.*) "$1; HttpOnly"', // immediate instead of deferred
+    '\theader {\n\t\tSet-Cookie "(?!x)(.*)" "$1; HttpOnly"\n\t\tdefer\n\t}', // a regex Caddy refuses
+    '\theader {\n\t\tSet-Cookie "\\pL(.*)" "$1; HttpOnly"\n\t\tdefer\n\t}', // a regex only the linter cannot run
+    '\theader {\n\t\t* (.*) "$1; HttpOnly"\n\t\tdefer\n\t}', // every field
+    '\theader {\n\t\tSet-Cookie "a=1"\n\t\tdefer\n\t}', // set
+    '\theader {\n\t\tSet-Cookie "a=2"\n\t\tdefer\n\t}', // set value
+    '\theader {\n\t\t+Set-Cookie "a=1"\n\t\tdefer\n\t}', // add
+    '\theader -Set-Cookie', // delete
+    '\theader ?Set-Cookie "a=1"', // default: requires no cookie
+    '\t@m header X-A 1\n\theader @m {\n\t\tSet-Cookie (.*) "$1; HttpOnly"\n\t\tdefer\n\t}', // condition
+  ].map(site);
+  it('differs for each variant', () => expectAllDistinct(signatures(caddyDialect, '/c/Caddyfile', 'caddy-headers', texts), texts));
+  it('is equal for the same directive in another site', () => {
+    const text = site('\theader -Set-Cookie') + site('\theader -Set-Cookie').replace('a.example', 'b.example');
+    const ops = model(caddyDialect, '/c/Caddyfile', text).ops.filter((o) => o.kind === 'caddy-headers');
+    expect(ops).toHaveLength(2);
+    expect(opSignature(ops[0]!)).toBe(opSignature(ops[1]!));
   });
 });

@@ -15,7 +15,7 @@ import type { Dialect } from '../../src/model/header-rewrite.js';
 import { createSourceFile } from '../../src/source.js';
 import { cli, type CliRun } from '../helpers/cli.js';
 import { fuzzParams, fuzzTimeout } from './config.js';
-import { apacheConfig, haproxyConfig, iisConfig, nginxConfig } from './grammar.js';
+import { apacheConfig, caddyConfig, haproxyConfig, iisConfig, nginxConfig } from './grammar.js';
 import { materialize, mutatedSeedArb } from './mutate.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lpc-fuzz-cli-'));
@@ -54,7 +54,7 @@ function expectParsableReport(format: Format, r: CliRun, what: string): void {
 }
 
 const caseArb = fc.oneof(
-  ...(['apache', 'nginx', 'iis', 'haproxy'] as const).map((dialect: Dialect) =>
+  ...(['apache', 'nginx', 'iis', 'haproxy', 'caddy'] as const).map((dialect: Dialect) =>
     mutatedSeedArb(dialect, 3).map((c) => {
       const { seed, bytes } = materialize(dialect, c);
       return { label: `${c.seed} ${JSON.stringify(c.mutations).slice(0, 300)}`, basename: seed.basename, content: bytes as string | Uint8Array, dialect };
@@ -65,6 +65,8 @@ const caseArb = fc.oneof(
     ['nginx', nginxConfig],
     ['iis', iisConfig],
     ['haproxy', haproxyConfig],
+
+    ['caddy', caddyConfig],
   ] as const).map(([dialect, arb]) => arb.map((g) => ({ label: `generated ${dialect}`, basename: g.basename, content: g.text as string | Uint8Array, dialect: dialect as Dialect }))),
 );
 

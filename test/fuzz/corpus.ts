@@ -26,7 +26,7 @@ function walk(dir: string, out: string[]): void {
 function dialectOf(relPath: string): Dialect | undefined {
   // fixtures/<rule-id>/<dialect>/... and fixtures/examples/<dialect>/...
   const d = relPath.split('/')[1];
-  return d === 'apache' || d === 'nginx' || d === 'iis' || d === 'haproxy' ? d : undefined;
+  return d === 'apache' || d === 'nginx' || d === 'iis' || d === 'haproxy' || d === 'caddy' ? d : undefined;
 }
 
 function loadCorpus(): ReadonlyMap<Dialect, readonly Seed[]> {
@@ -37,6 +37,8 @@ function loadCorpus(): ReadonlyMap<Dialect, readonly Seed[]> {
     ['nginx', []],
     ['iis', []],
     ['haproxy', []],
+
+    ['caddy', []],
   ]);
   for (const path of files) {
     const name = relative(FIXTURES_DIR, path);

@@ -281,3 +281,51 @@ export const haproxyConfig: fc.Arbitrary<{ basename: string; text: string }> = f
       `${guarded ? '.if defined(HARDEN)\n' : ''}${indentLines(backend, '    ')}${guarded ? '.endif\n' : ''}    server a1 127.0.0.1:8080 cookie a1\n`;
     return { basename: 'haproxy.cfg', text: text.replace(/\n/g, eol) };
   });
+
+
+// Caddy
+
+/** A Caddyfile token: double-quoted (`\"` is the only escape), backquoted when that cannot hold it. */
+function caddyQuote(s: string): string {
+  if (!s.includes('`') && (s.includes('\\"') || s.endsWith('\\'))) return `\`${s}\``;
+  return `"${s.replace(/"/g, '\\"')}"`;
+}
+
+const CADDY_REPLACEMENT = replacementArb(['$1; HttpOnly', '${1}; HttpOnly', '$1; HttpOnly; Secure', '$0;HttpOnly'], ['$1', '$0', '${1}', '$1x', '$$', '${name}', '{http.request.host}', ...FLAG_PIECES]);
+const CADDY_FIELD = fc.constantFrom('Set-Cookie', 'Set-Cookie', 'set-cookie', '>Set-Cookie', '+Set-Cookie', '-Set-Cookie', '?Set-Cookie', 'Set-Cookie:', 'X-Other', '*');
+
+const caddyHeaderLine: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(CADDY_FIELD, regexArb('pcre'), CADDY_REPLACEMENT).map(([f, re, r]) => `${f} ${caddyQuote(re)} ${caddyQuote(r)}`) },
+  { weight: 1, arbitrary: fc.tuple(CADDY_FIELD, fc.constantFrom(...COOKIE_VALUES)).map(([f, v]) => `${f} ${caddyQuote(v)}`) },
+  { weight: 1, arbitrary: fc.constantFrom('-Set-Cookie', '-Set-*', 'defer') },
+);
+
+const caddyHeader: fc.Arbitrary<string> = fc.oneof(
+  caddyHeaderLine.map((l) => `header ${l}`),
+  fc.tuple(fc.constantFrom('', '/api/* ', '@m '), fc.array(caddyHeaderLine, { minLength: 1, maxLength: 3 })).map(([m, ls]) => `header ${m}{\n${ls.map((l) => `\t${l}`).join('\n')}\n}`),
+);
+
+const caddyProxy: fc.Arbitrary<string> = fc
+  .tuple(fc.constantFrom('reverse_proxy', 'reverse_proxy', 'php_fastcgi'), fc.array(caddyHeaderLine.filter((l) => !l.startsWith('?') && l !== 'defer'), { maxLength: 2 }))
+  .map(([d, ls]) => (ls.length === 0 ? `${d} 127.0.0.1:8080` : `${d} 127.0.0.1:8080 {\n${ls.map((l) => `\theader_down ${l}`).join('\n')}\n}`));
+
+const indentCaddy = (block: string) => block.split('\n').map((l) => `\t${l}`).join('\n');
+
+export const caddyConfig: fc.Arbitrary<{ basename: string; text: string }> = fc
+  .record({
+    snippet: fc.option(caddyHeader, { nil: undefined }),
+    headers: fc.array(caddyHeader, { maxLength: 3 }),
+    handle: fc.boolean(),
+    route: fc.boolean(),
+    proxy: caddyProxy,
+    eol: fc.constantFrom('\n', '\n', '\r\n'),
+  })
+  .map(({ snippet, headers, handle, route, proxy, eol }) => {
+    let body = [...headers, proxy].join('\n');
+    if (route) body = `route {\n${indentCaddy(body)}\n}`;
+    if (handle) body = `handle /app/* {\n${indentCaddy(body)}\n}\nhandle {\n\trespond "static"\n}`;
+    const text =
+      (snippet ? `(s) {\n${indentCaddy(snippet)}\n}\n\n` : '') +
+      `example.com {\n\t@m header X-A 1\n${snippet ? '\timport s\n' : ''}${indentCaddy(body)}\n}\n`;
+    return { basename: 'Caddyfile', text: text.replace(/\n/g, eol) };
+  });

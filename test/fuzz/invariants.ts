@@ -37,7 +37,7 @@ const HANG_MS = 2_000;
  */
 const MAX_BUILDS_PER_FINDING = 4;
 
-const DIALECTS = await loadDialects(new Set<Dialect>(['apache', 'nginx', 'iis', 'haproxy']));
+const DIALECTS = await loadDialects(new Set<Dialect>(['apache', 'nginx', 'iis', 'haproxy', 'caddy']));
 
 const SETTINGS: LintSettings = {
   rules: RULES,

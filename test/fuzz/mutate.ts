@@ -83,6 +83,11 @@ const DIALECT_TOKENS: Readonly<Record<Dialect, readonly string[]>> = {
     'server s1 127.0.0.1:8080 cookie s1\n', 'http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"\n', 'http-response replace-value Set-Cookie ^(a+)+$ "\\1"\n',
     'http-response set-header Set-Cookie "XSRF-TOKEN=x; HttpOnly"\n', 'http-response del-header Set-Cookie\n', 'rspirep ^Set-Cookie:\\ (.*) \\1\n', ' if ', ' unless ', '{ ', ' }', '"${X}"', '\\x4', '%[', '%%',
   ],
+  caddy: [
+    '{', '}', '\n', '"', '`', '\\', '(snip) {\n', 'import snip\n', 'import missing.caddy\n', 'http://a {\n', 'handle /x* {\n', 'route {\n', '@m path /x*\n',
+    'header Set-Cookie (.*) "$1; HttpOnly"\n', 'header >Set-Cookie "^(?!XSRF)(.*)$" "$1; HttpOnly"\n', 'header {\n', 'defer\n', 'header -Set-Cookie\n', 'header ?Set-Cookie a=1\n',
+    'reverse_proxy 127.0.0.1:8080 {\n', 'header_down Set-Cookie "(a+)+$" "$1; HttpOnly"\n', '{$VAR}', '{args[0]}',
+  ],
 };
 
 /**
@@ -102,6 +107,7 @@ const VALUE_TOKENS_BY_DIALECT: Readonly<Record<Dialect, readonly string[]>> = {
     ...VALUE_TOKENS.map((t) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;')),
     '{R:0}', '{R:1}', '{R:10}', '{C:1}', '{HTTP_X}', '{ToLower:{R:0}}', '{UrlEncode:{R:1}}', '&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&#59;', '&#x22;', '&#xA;', '&#9;',
   ],
+  caddy: [...VALUE_TOKENS, '${1}', '$1x', '$$', '\\"', '{http.request.host}', '`'],
 };
 
 /** How each dialect nests: an opener and its closer. */
@@ -110,6 +116,8 @@ const NESTING: Readonly<Record<Dialect, readonly [string, string]>> = {
   nginx: ['location /n {\n', '}\n'],
   iis: ['<location path="n"><system.webServer>', '</system.webServer></location>'],
   haproxy: ['.if 1\n', '.endif\n'],
+
+  caddy: ['handle /n* {\n', '}\n'],
 };
 
 function tokenBytes(token: Token): Buffer {

@@ -11,6 +11,8 @@ const DIRS: Readonly<Record<Dialect, string>> = {
   nginx: '/etc/nginx/conf.d',
   iis: '/inetpub/wwwroot/app',
   haproxy: '/etc/haproxy',
+
+  caddy: '/etc/caddy',
 };
 
 /** An absolute path for a fuzzed file named like its seed (the name guides nginx's context guess). */
@@ -72,5 +74,11 @@ export function fuzzProject(dialect: Dialect, basename: string, content: string 
     case 'iis':
       // Only files named web.config inherit from the web.config files above them.
       return { files: { '/inetpub/wwwroot/web.config': IIS_PARENT, [targetPath(dialect, 'web.config')]: content }, targets: ['/inetpub/wwwroot/web.config', targetPath(dialect, 'web.config')], dialect };
+    case 'caddy': {
+      // A site block of the main Caddyfile imports the fuzzed file.
+      const site = targetPath(dialect, basename.endsWith('.caddy') ? basename : `${basename}.caddy`);
+      const main = `http://example.com {\n\theader >Set-Cookie (.*) "$1; HttpOnly"\n\timport ${site}\n\treverse_proxy 127.0.0.1:8080\n}\n`;
+      return { files: { '/etc/caddy/Caddyfile': main, [site]: content }, targets: ['/etc/caddy/Caddyfile', site], dialect };
+    }
   }
 }

@@ -5,7 +5,7 @@ import { seedsFor } from './corpus.js';
 import { checkProject } from './invariants.js';
 import { targetPath } from './projects.js';
 
-for (const dialect of ['apache', 'nginx', 'iis', 'haproxy'] as const satisfies readonly Dialect[]) {
+for (const dialect of ['apache', 'nginx', 'iis', 'haproxy', 'caddy'] as const satisfies readonly Dialect[]) {
   describe(`${dialect} corpus`, () => {
     it('every seed lints, fixes and re-lints within the invariants', () => {
       for (const seed of seedsFor(dialect)) {

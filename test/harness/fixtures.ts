@@ -65,7 +65,7 @@ export function fixtureOptions(text: string): Record<string, string> {
   return options;
 }
 
-const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis', 'haproxy'];
+const DIALECTS: readonly Dialect[] = ['apache', 'nginx', 'iis', 'haproxy', 'caddy'];
 
 export function listFixtures(): Fixture[] {
   const out: Fixture[] = [];

@@ -1,0 +1,354 @@
+/**
+ * Caddyfile directives → routes (routes.ts), as Caddy 2.6's adapter builds them
+ * (`httpcaddyfile`, `modules/caddyhttp/headers/caddyfile.go`, `reverseproxy/caddyfile.go`):
+ *
+ * - `header [<matcher>] [+|-|?|>]<field> [<value>|<find>] [<replace>]` on one line, or a block
+ *   of such lines plus `defer`. `+` adds, `-` deletes (and defers the handler), `?` sets a default
+ *   (in a block: a second handler that requires the field to be absent), a third argument makes
+ *   the line a regex replacement, anything else sets. `>` defers (Caddy ≥ 2.7; in 2.6 it is part
+ *   of the field name, which then is not Set-Cookie). A field may end with `:` in a block.
+ * - `reverse_proxy [<matcher>] <upstreams...> { header_down ... }`, `php_fastcgi` (FastCGI).
+ * - `handle`/`handle_path` blocks are mutually exclusive routes of one group; `route` blocks keep
+ *   their order; both are sorted with the site by the directive order table (order.ts).
+ * - named matchers `@name <matcher> <args>` or `@name { ... }`; a path-only matcher is decided
+ *   per request path.
+ */
+import type { BackendKind } from '../../model/backends.js';
+import type { Condition, Problem } from '../../model/header-rewrite.js';
+import {
+  caddyHeadersOp,
+  type CaddyDeleteOp,
+  type CaddyHeadersOp,
+  type CaddyPhase,
+  type CaddyReplacement,
+  type CaddyValueOp,
+} from '../../model/ops/caddy-headers.js';
+import { compileRe2 } from '../../regex/re2.js';
+import type { Span } from '../../source.js';
+import { directiveOrder, sortDirectives, type OrderChange } from './order.js';
+import type { Node, PToken, ServerBlock } from './parser.js';
+import type { HeaderOpBuilder, IrHandler, IrMatch, IrRoute } from './routes.js';
+import { atLeast, type CaddyVersion } from './version.js';
+
+/** What fix builders need to find the text of one header line. */
+export interface HeaderLineSyntax {
+  readonly node: Node;
+  /** The field token (with its prefix). */
+  readonly field: PToken;
+  readonly value?: PToken;
+  readonly replacement?: PToken;
+  /** The directive holding the line (`header`, `header_down`). */
+  readonly directive: Node;
+  /** The line sits in a `header { ... }` block (more lines may be added next to it). */
+  readonly inBlock: boolean;
+}
+
+export interface LowerContext {
+  readonly problems: Problem[];
+  readonly version: CaddyVersion;
+  readonly text: (span: Span) => string;
+}
+
+const TERMINALS = new Set(['respond', 'file_server', 'redir', 'error', 'abort', 'acme_server', 'static_response', 'metrics', 'copy_response']);
+
+function spanBetween(a: Span, b: Span): Span {
+  return a.file === b.file && b.end >= a.start ? { file: a.file, start: a.start, end: b.end } : a;
+}
+
+function labelOf(ctx: LowerContext, node: Node, tokens: readonly PToken[]): string {
+  const last = tokens[tokens.length - 1];
+  const span = last ? spanBetween(node.name.span, last.span) : node.name.span;
+  const text = ctx.text(span);
+  return text.includes('\n') ? [node.name, ...tokens].map((t) => t.value).join(' ') : text;
+}
+
+interface NamedMatcher {
+  readonly name: string;
+  readonly span: Span;
+  readonly paths: string[] | null;
+  readonly negate: boolean;
+}
+
+/** `@name path /a /b`, `@name { path /a }`, `@name not path /a`; anything else is undecidable. */
+function namedMatcher(node: Node): NamedMatcher {
+  const lines: (readonly PToken[])[] = node.block ? node.block.map((n) => [n.name, ...n.args]) : [node.args];
+  let paths: string[] | null = [];
+  let negate = false;
+  for (const line of lines) {
+    if (line.length === 0) continue;
+    let words = line.map((t) => t.value);
+    if (words[0] === 'not' && lines.length === 1) {
+      negate = true;
+      words = words.slice(1);
+    }
+    if (words[0] === 'path' && paths) paths.push(...words.slice(1));
+    else if (words[0]?.startsWith('/') && lines.length === 1 && paths) paths.push(...words);
+    else paths = null;
+  }
+  if (paths && paths.length === 0) paths = null;
+  return { name: node.name.value, span: node.span, paths, negate };
+}
+
+interface SiteScope {
+  readonly ctx: LowerContext;
+  readonly matchers: Map<string, NamedMatcher>;
+  readonly order: ReadonlyMap<string, number>;
+  readonly seq: { n: number };
+}
+
+/** The matcher token of a directive, when its first argument is one. */
+function extractMatcher(scope: SiteScope, node: Node): { match: IrMatch[][]; rest: readonly PToken[]; path?: string } {
+  const first = node.args[0];
+  if (!first || first.quote !== null) return { match: [], rest: node.args };
+  const v = first.value;
+  if (v === '*') return { match: [], rest: node.args.slice(1) };
+  if (v.startsWith('/')) return { match: [[{ text: v, span: first.span, paths: [v] }]], rest: node.args.slice(1), path: v };
+  if (v.startsWith('@')) {
+    const named = scope.matchers.get(v);
+    if (!named) {
+      scope.ctx.problems.push({ span: first.span, message: `unrecognized matcher name: ${v}`, ruleId: 'directive-invalid' });
+      return { match: [[{ text: v, span: first.span, paths: null }]], rest: node.args.slice(1) };
+    }
+    const m: IrMatch = { text: v, span: first.span, paths: named.paths, ...(named.negate ? { negate: true } : {}) };
+    return { match: [[m]], rest: node.args.slice(1), ...(named.paths && !named.negate ? { path: named.paths[0]! } : {}) };
+  }
+  return { match: [], rest: node.args };
+}
+
+interface OpsBuilder {
+  add: CaddyValueOp[];
+  set: CaddyValueOp[];
+  delete: CaddyDeleteOp[];
+  replace: CaddyReplacement[];
+  deferred: boolean;
+  requireNoSetCookie: boolean;
+  lines: HeaderLineSyntax[];
+}
+
+const newOps = (): OpsBuilder => ({ add: [], set: [], delete: [], replace: [], deferred: false, requireNoSetCookie: false, lines: [] });
+const isEmpty = (o: OpsBuilder) => o.add.length + o.set.length + o.delete.length + o.replace.length === 0 && !o.requireNoSetCookie;
+
+/**
+ * `applyHeaderOp`: one line into the ops. `resp`: response headers of a `header` handler (where
+ * `?` is allowed); false for `header_down` (2.6 refuses `?` there).
+ */
+function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyntax, resp: boolean): void {
+  let field = line.field.value;
+  if (line.inBlock) field = field.replace(/:$/, '');
+  const value = line.value?.value ?? '';
+  const replacement = line.replacement?.value ?? '';
+  const span = spanBetween(line.field.span, (line.replacement ?? line.value ?? line.field).span);
+  const label = ctx.text(spanBetween(line.node.name.span, line.node.span)).split('\n')[0]!.trim();
+  ops.lines.push(line);
+  if (field.startsWith('>') && atLeast(ctx.version, [2, 7, 0])) {
+    ops.deferred = true;
+    field = field.slice(1);
+  }
+  if (field.startsWith('+')) {
+    ops.add.push({ field: field.slice(1), value, span, label, focus: (line.value ?? line.field).span });
+  } else if (field.startsWith('-')) {
+    ops.delete.push({ field: field.slice(1), span, label, focus: line.field.span });
+    if (resp) ops.deferred = true;
+  } else if (field.startsWith('?')) {
+    if (!resp) {
+      ctx.problems.push({ span: line.field.span, message: `${field}: the default header modifier ('?') can only be used on response headers`, ruleId: 'directive-invalid' });
+      return;
+    }
+    const f = field.slice(1);
+    if (f.toLowerCase() === 'set-cookie') ops.requireNoSetCookie = true;
+    ops.set.push({ field: f, value, span, label, focus: (line.value ?? line.field).span });
+  } else if (replacement !== '') {
+    const f = field.replace(/^[+\-?]+/, '');
+    const compiled = compileRe2(value);
+    if (!compiled.ok && compiled.refused && f.toLowerCase() === 'set-cookie') {
+      const at = line.value ? regexOffsetSpan(ctx, line.value, compiled.error.offset) : line.field.span;
+      ctx.problems.push({ span: at, message: `Caddy refuses this regex: ${compiled.error.message}`, ruleId: 'directive-invalid' });
+    }
+    ops.replace.push({
+      field: f,
+      searchRegexp: { source: value, span: line.value!.span, regex: compiled.ok ? compiled.regex : null, ...(compiled.ok ? {} : { error: compiled.error.message, refused: compiled.refused }) },
+      replace: replacement,
+      replaceSpan: line.replacement!.span,
+      span,
+      label,
+      focus: line.value!.span,
+    });
+  } else {
+    ops.set = ops.set.filter((s) => s.field.toLowerCase() !== field.toLowerCase());
+    ops.set.push({ field, value, span, label, focus: (line.value ?? line.field).span });
+  }
+}
+
+/** The character of a regex token where the error is (only for unquoted/backquoted tokens, whose text is the value). */
+function regexOffsetSpan(ctx: LowerContext, token: PToken, offset: number): Span {
+  const raw = ctx.text(token.span);
+  const inner = token.quote ? raw.slice(1, -1) : raw;
+  if (inner === token.value) {
+    const start = token.span.start + (token.quote ? 1 : 0) + offset;
+    return { file: token.span.file, start, end: Math.min(start + 1, token.span.end) };
+  }
+  return token.span;
+}
+
+function opBuilder(ops: OpsBuilder, phase: CaddyPhase, span: Span, label: string, syntax: unknown): HeaderOpBuilder {
+  const cache = new Map<string, CaddyHeadersOp>();
+  return (condition: Condition | null) => {
+    const key = condition ? condition.text : '';
+    let op = cache.get(key);
+    if (!op) {
+      op = caddyHeadersOp({
+        span,
+        label,
+        phase,
+        condition,
+        add: ops.add,
+        set: ops.set,
+        delete: ops.delete,
+        replace: ops.replace,
+        requireNoSetCookie: ops.requireNoSetCookie,
+        syntax,
+      });
+      cache.set(key, op);
+    }
+    return op;
+  };
+}
+
+export interface HeaderDirectiveSyntax {
+  readonly directive: Node;
+  readonly lines: readonly HeaderLineSyntax[];
+}
+
+function headerHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): IrHandler[] {
+  const { ctx } = scope;
+  const main = newOps();
+  const withRequire = newOps();
+  if (rest.length > 0) {
+    if (rest.length > 3) ctx.problems.push({ span: rest[3]!.span, message: 'header: too many arguments', ruleId: 'directive-invalid' });
+    const line: HeaderLineSyntax = { node, field: rest[0]!, ...(rest[1] ? { value: rest[1] } : {}), ...(rest[2] ? { replacement: rest[2] } : {}), directive: node, inBlock: false };
+    applyHeaderLine(ctx, main, line, true);
+    if (main.delete.length > 0) main.deferred = true;
+  }
+  for (const child of node.block ?? []) {
+    if (child.name.value === 'defer' && child.args.length === 0) {
+      main.deferred = true;
+      continue;
+    }
+    if (rest.length > 0) {
+      ctx.problems.push({ span: child.name.span, message: 'cannot specify headers in both arguments and block', ruleId: 'directive-invalid' });
+      continue;
+    }
+    const line: HeaderLineSyntax = { node: child, field: child.name, ...(child.args[0] ? { value: child.args[0] } : {}), ...(child.args[1] ? { replacement: child.args[1] } : {}), directive: node, inBlock: true };
+    applyHeaderLine(ctx, child.name.value.startsWith('?') ? withRequire : main, line, true);
+  }
+  const head = labelOf(ctx, node, node.args);
+  /** A block's label shows its first line: `header { Set-Cookie (.*) "$1; HttpOnly" … }`. */
+  const labelFor = (o: OpsBuilder) => {
+    if (!node.block) return head;
+    const first = o.lines[0];
+    const text = first ? ctx.text(spanBetween(first.field.span, (first.replacement ?? first.value ?? first.field).span)) : '';
+    return `${head} { ${text}${o.lines.length > 1 ? ' …' : ''} }`;
+  };
+  const out: IrHandler[] = [];
+  const syntax: HeaderDirectiveSyntax = { directive: node, lines: main.lines };
+  if (!isEmpty(main)) out.push({ kind: 'headers', build: opBuilder(main, main.deferred || main.requireNoSetCookie ? 'deferred' : 'immediate', node.span, labelFor(main), syntax) });
+  if (!isEmpty(withRequire)) out.push({ kind: 'headers', build: opBuilder(withRequire, 'deferred', node.span, labelFor(withRequire), { directive: node, lines: withRequire.lines }) });
+  return out;
+}
+
+function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], backend: BackendKind): IrHandler {
+  const { ctx } = scope;
+  const down = newOps();
+  let kind = backend;
+  const upstreams = rest.map((t) => ({ text: t.value, span: t.span }));
+  for (const child of node.block ?? []) {
+    const name = child.name.value;
+    if (name === 'to') upstreams.push(...child.args.map((t) => ({ text: t.value, span: t.span })));
+    if (name === 'transport' && child.args[0]?.value === 'fastcgi') kind = 'fastcgi';
+    if (name !== 'header_down') continue;
+    const args = child.args;
+    if (args.length === 0 || args.length > 3) {
+      ctx.problems.push({ span: child.name.span, message: 'header_down: wrong argument count', ruleId: 'directive-invalid' });
+      continue;
+    }
+    applyHeaderLine(ctx, down, { node: child, field: args[0]!, ...(args[1] ? { value: args[1] } : {}), ...(args[2] ? { replacement: args[2] } : {}), directive: node, inBlock: false }, false);
+  }
+  const label = labelOf(ctx, node, node.args);
+  return {
+    kind: 'proxy',
+    label,
+    span: node.span,
+    backend: kind,
+    upstreams,
+    headerDown: isEmpty(down) ? null : opBuilder(down, 'upstream', node.span, `${label} { ${down.lines[0] ? ctx.text(spanBetween(down.lines[0].node.name.span, down.lines[0].node.span)) : ''}${down.lines.length > 1 ? ' …' : ''} }`, { directive: node, lines: down.lines }),
+  };
+}
+
+function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean): IrRoute[] {
+  const items: { directive: string; path?: string; node: Node }[] = [];
+  for (const node of nodes) {
+    const name = node.name.value;
+    if (name.startsWith('@')) continue;
+    const { path } = extractMatcher(scope, node);
+    items.push({ directive: name, node, ...(path !== undefined ? { path } : {}) });
+  }
+  const ordered = sort ? sortDirectives(items, scope.order) : items;
+  const routes: IrRoute[] = [];
+  // The handle blocks of one list are one group (taken before nested lists number theirs).
+  const groupId = scope.seq.n++;
+  for (const { directive, node } of ordered) {
+    const { match, rest } = extractMatcher(scope, node);
+    let handle: IrHandler[] = [];
+    let group: string | undefined;
+    switch (directive) {
+      case 'header':
+        handle = headerHandlers(scope, node, rest);
+        break;
+      case 'reverse_proxy':
+        handle = [proxyHandler(scope, node, rest, 'http')];
+        break;
+      case 'php_fastcgi':
+        handle = [proxyHandler(scope, node, rest, 'fastcgi')];
+        break;
+      case 'handle':
+      case 'handle_path':
+        group = 'handle';
+        handle = [{ kind: 'subroute', routes: directiveRoutes(scope, node.block ?? [], true) }];
+        break;
+      case 'route':
+        handle = [{ kind: 'subroute', routes: directiveRoutes(scope, node.block ?? [], false) }];
+        break;
+      default:
+        if (TERMINALS.has(directive)) handle = [{ kind: 'respond', label: labelOf(scope.ctx, node, node.args), span: node.span }];
+    }
+    if (handle.length === 0) continue;
+    routes.push({ match, handle, terminal: false, ...(group ? { group: `${group}#${groupId}` } : {}) });
+  }
+  return routes;
+}
+
+function collectMatchers(nodes: readonly Node[], into: Map<string, NamedMatcher>): void {
+  for (const node of nodes) {
+    if (node.name.value.startsWith('@') && node.name.quote === null) into.set(node.name.value, namedMatcher(node));
+    else if (node.block && (node.name.value === 'handle' || node.name.value === 'handle_path' || node.name.value === 'route')) collectMatchers(node.block, into);
+  }
+}
+
+/** The global `order` options. */
+export function orderChanges(global: ServerBlock | undefined): OrderChange[] {
+  const out: OrderChange[] = [];
+  for (const node of global?.body ?? []) {
+    if (node.name.value !== 'order') continue;
+    const [dir, pos, other] = node.args.map((t) => t.value);
+    if (dir && (pos === 'first' || pos === 'last')) out.push({ directive: dir, position: pos });
+    else if (dir && (pos === 'before' || pos === 'after') && other) out.push({ directive: dir, position: pos, other });
+  }
+  return out;
+}
+
+export function siteRoutes(ctx: LowerContext, block: ServerBlock, changes: readonly OrderChange[]): IrRoute[] {
+  const matchers = new Map<string, NamedMatcher>();
+  collectMatchers(block.body, matchers);
+  const scope: SiteScope = { ctx, matchers, order: directiveOrder(changes), seq: { n: 0 } };
+  return directiveRoutes(scope, block.body, true);
+}

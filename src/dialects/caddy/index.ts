@@ -1,0 +1,18 @@
+/**
+ * The Caddy dialect: the Caddyfile (lexer.ts, parser.ts with snippets and imports, caddyfile.ts)
+ * and Caddy's JSON config (json.ts), routed as Caddy routes requests (order.ts, routes.ts), and
+ * the fix builder (edits.ts). A site whose answer the linter cannot see (a fragment) is assumed
+ * to proxy over HTTP.
+ */
+import type { DialectModule } from '../dialect.js';
+import { excludeCookies } from './edits.js';
+import { buildCaddyModel } from './lower.js';
+
+export const caddyDialect: DialectModule = {
+  id: 'caddy',
+  defaultBackends: ['http'],
+  buildModel: buildCaddyModel,
+  fixers: { excludeCookies },
+};
+
+export { buildCaddyModel, caddyInfo, type CaddyModelInfo } from './lower.js';

@@ -1,0 +1,214 @@
+/**
+ * Caddy's native JSON configuration (`caddy run --config caddy.json`) → routes (routes.ts):
+ * `apps.http.servers.<name>.routes`, each `{ match, handle, terminal, group }`; the handlers that
+ * matter are `headers` (`response.{add,set,delete,replace,deferred,require}`), `reverse_proxy`
+ * (`headers.response`, `transport.protocol`, `upstreams[].dial`), `subroute` (`routes`) and the
+ * ones that answer themselves (`static_response`, `file_server`...). A top-level route with a
+ * `host` matcher is a site of its own (what the Caddyfile adapter produces for each site block).
+ */
+import { childPath, parseJsonc, type JsonValue } from '../../config/jsonc.js';
+import type { Condition, Problem } from '../../model/header-rewrite.js';
+import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyReplacement, type CaddyValueOp } from '../../model/ops/caddy-headers.js';
+import { compileRe2 } from '../../regex/re2.js';
+import type { SourceFile, Span } from '../../source.js';
+import type { HeaderOpBuilder, IrHandler, IrMatch, IrRoute } from './routes.js';
+
+type Obj = { [k: string]: JsonValue };
+const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const arr = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
+
+/** Offset after the JSON value starting at `i`. */
+export function jsonValueEnd(text: string, i: number): number {
+  let depth = 0;
+  let j = i;
+  do {
+    const c = text[j];
+    if (c === '"') {
+      j++;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      j++;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      j++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+      j++;
+    } else if (depth === 0) {
+      while (j < text.length && /[^\s,}\]]/.test(text[j]!)) j++;
+    } else j++;
+  } while (depth > 0 && j < text.length);
+  return j;
+}
+
+export interface JsonSite {
+  readonly label: string;
+  readonly routes: IrRoute[];
+  readonly span: Span;
+}
+
+export interface JsonLowered {
+  readonly sites: JsonSite[];
+  readonly problems: Problem[];
+}
+
+/** Where a fix edits a JSON `search_regexp`. */
+export interface JsonReplaceSyntax {
+  readonly json: true;
+  /** The `search_regexp` string (quotes included), or the entry object when it has none. */
+  readonly searchSpan: Span;
+  readonly hasRegexp: boolean;
+}
+
+export function lowerCaddyJson(file: SourceFile): JsonLowered {
+  const problems: Problem[] = [];
+  // Caddy's own reader is strict JSON; comments and trailing commas are accepted here (the
+  // linter's one JSON reader) and left to Caddy to refuse.
+  const parsed = parseJsonc(file.text);
+  if ('problems' in parsed) {
+    for (const p of parsed.problems) problems.push({ span: { file: file.path, start: p.offset, end: Math.min(p.offset + 1, file.text.length) }, message: p.message, ruleId: null });
+    return { sites: [], problems };
+  }
+  const spanAt = (path: string): Span => {
+    const start = parsed.offsets.get(path) ?? 0;
+    return { file: file.path, start, end: jsonValueEnd(file.text, start) };
+  };
+  const text = (s: Span) => file.text.slice(s.start, s.end);
+
+  const headerOps = (ops: Obj, path: string, label: string): { add: CaddyValueOp[]; set: CaddyValueOp[]; delete: CaddyDeleteOp[]; replace: CaddyReplacement[] } => {
+    const values = (kind: 'add' | 'set'): CaddyValueOp[] => {
+      const out: CaddyValueOp[] = [];
+      const o = ops[kind];
+      if (!isObj(o)) return out;
+      for (const [field, vals] of Object.entries(o)) {
+        arr(vals).forEach((v, i) => {
+          const p = childPath(childPath(childPath(path, kind), field), i);
+          if (typeof v === 'string') out.push({ field, value: v, span: spanAt(p), label: `${label}: ${kind} ${field} ${JSON.stringify(v)}` });
+        });
+      }
+      return out;
+    };
+    const deletes: CaddyDeleteOp[] = arr(ops.delete).flatMap((f, i) => (typeof f === 'string' ? [{ field: f, span: spanAt(childPath(childPath(path, 'delete'), i)), label: `${label}: delete ${f}` }] : []));
+    const replace: CaddyReplacement[] = [];
+    if (isObj(ops.replace)) {
+      for (const [field, list] of Object.entries(ops.replace)) {
+        arr(list).forEach((r, i) => {
+          if (!isObj(r)) return;
+          const p = childPath(childPath(childPath(path, 'replace'), field), i);
+          const entry = spanAt(p);
+          const search = typeof r.search === 'string' ? r.search : undefined;
+          const re = typeof r.search_regexp === 'string' && r.search_regexp !== '' ? r.search_regexp : undefined;
+          const replaceText = typeof r.replace === 'string' ? r.replace : '';
+          const reSpan = re !== undefined ? spanAt(childPath(p, 'search_regexp')) : entry;
+          let searchRegexp: CaddyReplacement['searchRegexp'];
+          if (re !== undefined) {
+            const compiled = compileRe2(re);
+            if (!compiled.ok) {
+              if (compiled.refused) problems.push({ span: reSpan, message: `Caddy refuses this regex: ${compiled.error.message}`, ruleId: 'directive-invalid' });
+              searchRegexp = { source: re, span: reSpan, regex: null, error: compiled.error.message, refused: compiled.refused };
+            } else searchRegexp = { source: re, span: reSpan, regex: compiled.regex };
+          }
+          replace.push({
+            field,
+            ...(search !== undefined ? { search } : {}),
+            ...(searchRegexp ? { searchRegexp } : {}),
+            replace: replaceText,
+            span: entry,
+            label: `${label}: replace ${field} ${JSON.stringify(re ?? search ?? '')} ${JSON.stringify(replaceText)}`,
+            focus: reSpan,
+          });
+        });
+      }
+    }
+    return { add: values('add'), set: values('set'), delete: deletes, replace };
+  };
+
+  const builder = (ops: Obj, path: string, span: Span, label: string, phase: 'immediate' | 'deferred' | 'upstream', requireNoSetCookie: boolean): HeaderOpBuilder => {
+    const data = headerOps(ops, path, label);
+    const cache = new Map<string, CaddyHeadersOp>();
+    return (condition: Condition | null) => {
+      const key = condition?.text ?? '';
+      let op = cache.get(key);
+      if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase, condition, ...data, requireNoSetCookie, syntax: { json: true } })));
+      return op;
+    };
+  };
+
+  const handler = (h: JsonValue, path: string): IrHandler | null => {
+    if (!isObj(h)) return null;
+    const span = spanAt(path);
+    const kind = h.handler;
+    if (kind === 'headers') {
+      const resp = h.response;
+      if (!isObj(resp)) return null;
+      const require = isObj(resp.require) ? resp.require : null;
+      const reqHeaders = require && isObj(require.headers) ? require.headers : null;
+      const requireNoSetCookie = reqHeaders !== null && Object.entries(reqHeaders).some(([k, v]) => k.toLowerCase() === 'set-cookie' && v === null);
+      const phase = resp.deferred === true || require !== null ? 'deferred' : 'immediate';
+      return { kind: 'headers', build: builder(resp, childPath(path, 'response'), span, 'headers handler', phase, requireNoSetCookie) };
+    }
+    if (kind === 'reverse_proxy') {
+      const transport = isObj(h.transport) ? h.transport : null;
+      const backend = transport?.protocol === 'fastcgi' ? 'fastcgi' : 'http';
+      const upstreams = arr(h.upstreams).flatMap((u, i) => (isObj(u) && typeof u.dial === 'string' ? [{ text: u.dial, span: spanAt(childPath(childPath(childPath(path, 'upstreams'), i), 'dial')) }] : []));
+      const headers = isObj(h.headers) ? h.headers : null;
+      const resp = headers && isObj(headers.response) ? headers.response : null;
+      const label = `reverse_proxy ${upstreams.map((u) => u.text).join(' ')}`.trim();
+      return {
+        kind: 'proxy',
+        label,
+        span,
+        backend,
+        upstreams,
+        headerDown: resp ? builder(resp, childPath(childPath(path, 'headers'), 'response'), span, `${label} headers.response`, 'upstream', false) : null,
+      };
+    }
+    if (kind === 'subroute') return { kind: 'subroute', routes: routes(h.routes, childPath(path, 'routes')) };
+    if (typeof kind === 'string' && ['static_response', 'file_server', 'error', 'acme_server', 'metrics', 'copy_response'].includes(kind)) return { kind: 'respond', label: kind, span };
+    return null;
+  };
+
+  const matchOf = (m: JsonValue, path: string, dropHost: boolean): IrMatch[] => {
+    if (!isObj(m)) return [];
+    const out: IrMatch[] = [];
+    for (const [k, v] of Object.entries(m)) {
+      if (k === 'host' && dropHost) continue;
+      const span = spanAt(childPath(path, k));
+      const paths = k === 'path' ? arr(v).filter((p): p is string => typeof p === 'string') : null;
+      out.push({ text: `${k} ${text(span)}`, span, paths });
+    }
+    return out;
+  };
+
+  const routes = (list: JsonValue | undefined, path: string, dropHost = false): IrRoute[] =>
+    arr(list).flatMap((r, i): IrRoute[] => {
+      if (!isObj(r)) return [{ match: [], handle: [], terminal: false }];
+      const p = childPath(path, i);
+      const handle = arr(r.handle).flatMap((h, j) => {
+        const x = handler(h, childPath(childPath(p, 'handle'), j));
+        return x ? [x] : [];
+      });
+      const match = arr(r.match).map((m, j) => matchOf(m, childPath(childPath(p, 'match'), j), dropHost));
+      return [{ match: match.some((s) => s.length === 0) ? [] : match, handle, terminal: r.terminal === true, ...(typeof r.group === 'string' ? { group: r.group } : {}) }];
+    });
+
+  const sites: JsonSite[] = [];
+  const root = parsed.value;
+  const servers = isObj(root) && isObj(root.apps) && isObj(root.apps.http) && isObj(root.apps.http.servers) ? root.apps.http.servers : null;
+  if (!servers) return { sites, problems };
+  for (const [name, server] of Object.entries(servers)) {
+    if (!isObj(server)) continue;
+    const path = childPath(childPath(childPath(childPath('', 'apps'), 'http'), 'servers'), name);
+    const list = arr(server.routes);
+    const routesPath = childPath(path, 'routes');
+    const all = routes(list, routesPath, true);
+    const hostOf = (r: JsonValue) => (isObj(r) ? arr(r.match).flatMap((m) => (isObj(m) ? arr(m.host) : [])) : []);
+    const hostless: IrRoute[] = [];
+    list.forEach((r, i) => {
+      const hosts = hostOf(r);
+      if (hosts.length === 0) hostless.push(all[i]!);
+      else sites.push({ label: `${name} › ${hosts.join(', ')}`, routes: [all[i]!], span: spanAt(childPath(routesPath, i)) });
+    });
+    if (hostless.length > 0) sites.push({ label: name, routes: hostless, span: spanAt(path) });
+  }
+  return { sites, problems };
+}

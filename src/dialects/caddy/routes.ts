@@ -1,0 +1,246 @@
+/**
+ * Caddy's HTTP routing as the linter evaluates it: the route list of Caddy's JSON config (which
+ * the Caddyfile adapter produces too), walked for one request path at a time.
+ *
+ * - routes run in order; a route whose matchers fail is skipped; of the routes of one `group`
+ *   only the first that matches runs (`handle` blocks); a `terminal` route ends the list;
+ * - a route's handlers run in order; `subroute` (a `handle` or `route` block) walks its own routes
+ *   and, when none of them answered, the outer list continues;
+ * - a handler that writes the response (`reverse_proxy`, `respond`, `file_server`...) ends the
+ *   walk: that is an endpoint. Its pipeline: the immediate `headers` handlers met on the way (in
+ *   order), the proxy's own response header operations, then the deferred `headers` handlers
+ *   innermost first (each wraps the response writer of the handlers after it).
+ *
+ * Path matchers are decided for the request path (Caddy's `MatchPath`: case-insensitive; exact,
+ * `prefix*`, `*suffix`, `*infix*`, otherwise `path.Match`); any other matcher is undecidable: the
+ * walk takes both branches, and the operations of the matched one carry an unknown condition.
+ */
+import type { BackendKind, BackendRef } from '../../model/backends.js';
+import type { Condition, Endpoint } from '../../model/header-rewrite.js';
+import type { CaddyHeadersOp } from '../../model/ops/caddy-headers.js';
+import type { Span } from '../../source.js';
+import { goPathMatch } from './glob.js';
+
+export interface IrMatch {
+  /** As written: `/api/*`, `@static`, `{"path":["/a"]}`. */
+  readonly text: string;
+  readonly span: Span;
+  /** Path patterns when the matcher is a path matcher only (then decidable), else null. */
+  readonly paths: readonly string[] | null;
+  /** `not path ...`. */
+  readonly negate?: boolean;
+}
+
+export type HeaderOpBuilder = (condition: Condition | null) => CaddyHeadersOp;
+
+export type IrHandler =
+  | { readonly kind: 'headers'; readonly build: HeaderOpBuilder }
+  | {
+      readonly kind: 'proxy';
+      readonly label: string;
+      readonly span: Span;
+      readonly backend: BackendKind;
+      readonly upstreams: readonly { readonly text: string; readonly span: Span }[];
+      readonly headerDown: HeaderOpBuilder | null;
+    }
+  | { readonly kind: 'respond'; readonly label: string; readonly span: Span }
+  | { readonly kind: 'subroute'; readonly routes: readonly IrRoute[] };
+
+export interface IrRoute {
+  /** Alternatives (any may match); each alternative's matchers must all match. Empty: always. */
+  readonly match: readonly (readonly IrMatch[])[];
+  readonly handle: readonly IrHandler[];
+  readonly terminal: boolean;
+  readonly group?: string;
+}
+
+/** `MatchPath.Match` for one pattern (modules/caddyhttp/matchers.go). */
+export function pathMatches(pattern: string, path: string): boolean {
+  const p = pattern.toLowerCase();
+  const s = path.toLowerCase();
+  if (p === '*') return true;
+  if (!p.includes('*')) return p === s;
+  const inner = p.slice(1, -1);
+  if (p.length > 1 && p.startsWith('*') && p.endsWith('*') && !inner.includes('*')) return s.includes(inner);
+  if (p.startsWith('*') && !p.slice(1).includes('*')) return s.endsWith(p.slice(1));
+  if (p.endsWith('*') && !p.slice(0, -1).includes('*')) return s.startsWith(p.slice(0, -1));
+  return goPathMatch(p, s);
+}
+
+/** A request path that a path pattern matches. */
+export function samplePath(pattern: string): string | null {
+  let s = pattern.replace(/[*?]/g, 'x');
+  if (pattern.startsWith('*') && !pattern.endsWith('*')) s = `/index${pattern.slice(1)}`;
+  if (!s.startsWith('/')) s = `/${s}`;
+  return pathMatches(pattern, s) ? s : null;
+}
+
+type Decision = boolean | 'unknown';
+
+function decideOne(m: IrMatch, path: string): Decision {
+  if (m.paths === null) return 'unknown';
+  const hit = m.paths.some((p) => pathMatches(p, path));
+  return m.negate ? !hit : hit;
+}
+
+function decide(route: IrRoute, path: string): Decision {
+  if (route.match.length === 0) return true;
+  let result: Decision = false;
+  for (const set of route.match) {
+    let all: Decision = true;
+    for (const m of set) {
+      const d = decideOne(m, path);
+      if (d === false) {
+        all = false;
+        break;
+      }
+      if (d === 'unknown') all = 'unknown';
+    }
+    if (all === true) return true;
+    if (all === 'unknown') result = 'unknown';
+  }
+  return result;
+}
+
+function matchText(route: IrRoute): string {
+  return route.match.map((set) => set.map((m) => m.text).join(' and ')).join(' or ');
+}
+
+interface State {
+  readonly immediate: readonly CaddyHeadersOp[];
+  readonly deferred: readonly CaddyHeadersOp[];
+  readonly conds: readonly string[];
+  readonly via: readonly string[];
+}
+
+export interface Reached {
+  readonly state: State;
+  readonly terminal: Extract<IrHandler, { kind: 'proxy' | 'respond' }>;
+}
+
+/** Walks beyond this many alternatives assume undecidable matchers match (no further forks). */
+const MAX_ALTERNATIVES = 64;
+
+const condition = (conds: readonly string[]): Condition | null => (conds.length === 0 ? null : { text: conds.join(' and '), value: 'unknown' });
+
+function walkHandlers(handlers: readonly IrHandler[], path: string, state: State, budget: { n: number }): { reached: Reached[]; through: State[] } {
+  let states: State[] = [state];
+  const reached: Reached[] = [];
+  for (const h of handlers) {
+    if (h.kind === 'headers') {
+      states = states.map((s) => {
+        const op = h.build(condition(s.conds));
+        return op.phase === 'immediate' ? { ...s, immediate: [...s.immediate, op] } : { ...s, deferred: [...s.deferred, op] };
+      });
+    } else if (h.kind === 'subroute') {
+      const res = walkRoutes(h.routes, path, states, budget);
+      reached.push(...res.reached);
+      states = res.through;
+    } else {
+      reached.push(...states.map((s) => ({ state: s, terminal: h })));
+      return { reached, through: [] };
+    }
+    if (states.length === 0) break;
+  }
+  return { reached, through: states };
+}
+
+export function walkRoutes(routes: readonly IrRoute[], path: string, input: readonly State[], budget: { n: number } = { n: 0 }): { reached: Reached[]; through: State[] } {
+  let alts = input.map((s) => ({ s, groups: new Set<string>() }));
+  const reached: Reached[] = [];
+  for (const route of routes) {
+    const next: typeof alts = [];
+    for (const alt of alts) {
+      if (route.group !== undefined && alt.groups.has(route.group)) {
+        next.push(alt);
+        continue;
+      }
+      const d = decide(route, path);
+      if (d === false) {
+        next.push(alt);
+        continue;
+      }
+      let s = alt.s;
+      if (d === 'unknown') {
+        s = { ...s, conds: [...s.conds, matchText(route)] };
+        if (budget.n < MAX_ALTERNATIVES) {
+          budget.n++;
+          next.push(alt);
+        }
+      }
+      const groups = new Set(alt.groups);
+      if (route.group !== undefined) groups.add(route.group);
+      const res = walkHandlers(route.handle, path, { ...s, via: route.match.length > 0 ? [...s.via, matchText(route)] : s.via }, budget);
+      reached.push(...res.reached);
+      if (!route.terminal) for (const t of res.through) next.push({ s: { ...t, conds: alt.s.conds, via: alt.s.via }, groups });
+    }
+    alts = next;
+  }
+  return { reached, through: alts.map((a) => a.s) };
+}
+
+export const START: State = { immediate: [], deferred: [], conds: [], via: [] };
+
+export interface CaddyEndpoint extends Endpoint {
+  /** The handler that answers (the proxy whose upstreams a test replaces). */
+  readonly terminal: Reached['terminal'];
+  /** Which site block (index into the file's sites) the endpoint belongs to. */
+  readonly site: number;
+}
+
+/** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
+export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span): CaddyEndpoint[] {
+  const out: CaddyEndpoint[] = [];
+  const seen = new Set<string>();
+  const ids = new Map<object, number>();
+  const id = (o: object) => {
+    let n = ids.get(o);
+    if (n === undefined) ids.set(o, (n = ids.size + 1));
+    return n;
+  };
+  for (const path of paths) {
+    for (const r of walkRoutes(routes, path, [START]).reached) {
+      const t = r.terminal;
+      const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds))] : [];
+      const pipeline = [...r.state.immediate, ...down, ...[...r.state.deferred].reverse()];
+      const key = `${id(t)}:${pipeline.map(id).join(',')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const backends: BackendRef[] = t.kind === 'proxy' ? t.upstreams.map((u) => ({ kind: t.backend, target: u.text, span: u.span })) : [];
+      out.push({
+        label: [siteLabel, ...r.state.via, t.label].filter(Boolean).join(' › '),
+        span,
+        backends,
+        possibleBackends: t.kind === 'proxy' ? [t.backend] : [],
+        pipeline,
+        requestPath: path,
+        terminal: t,
+        site,
+      });
+    }
+  }
+  return out;
+}
+
+/** Every path pattern of every path matcher below `routes`. */
+export function pathPatterns(routes: readonly IrRoute[]): string[] {
+  const out: string[] = [];
+  const visit = (rs: readonly IrRoute[]) => {
+    for (const r of rs) {
+      for (const set of r.match) for (const m of set) if (m.paths) out.push(...m.paths);
+      for (const h of r.handle) if (h.kind === 'subroute') visit(h.routes);
+    }
+  };
+  visit(routes);
+  return out;
+}
+
+/** Request paths to walk: `/` and one sample for each path pattern. */
+export function probePaths(routes: readonly IrRoute[]): string[] {
+  const paths = new Set<string>(['/']);
+  for (const p of pathPatterns(routes)) {
+    const s = samplePath(p);
+    if (s !== null) paths.add(s);
+  }
+  return [...paths];
+}

@@ -1,0 +1,261 @@
+/**
+ * Caddy's `headers` handler and `reverse_proxy`'s response header operations on Set-Cookie, with
+ * Caddy 2.6's semantics (modules/caddyhttp/headers/headers.go `HeaderOps.ApplyTo`,
+ * `responseWriterWrapper.WriteHeader`; reverseproxy.go `finalizeResponse`), each verified
+ * against the real Caddy 2.6.2 in test/caddy/real-server.test.ts:
+ *
+ * - one op is one `HeaderOps`: it applies, whatever order they were written in, first a delete
+ *   of `*`, then `add` (one more line per value), `set` (every line replaced by ONE line, the values
+ *   joined with `,`), the
+ *   other deletes (exact names, `prefix*`, `*suffix`, `*infix*`, case-insensitive), and last the
+ *   replacements in order — a literal `search` with `strings.ReplaceAll`, a `search_regexp`
+ *   with Go's `ReplaceAllString` (every non-overlapping match, `$1` / `${name}` expanded by
+ *   `regexp.Expand`: `$1x` is the group named `1x`, empty);
+ * - `phase` says which lines it sees. `immediate`: a `headers` handler without `defer` runs
+ *   before the next handler writes the response, so it sees only the lines earlier immediate
+ *   handlers made, and the backend's lines are added after them (`copyHeader` appends);
+ *   `upstream`: `reverse_proxy`'s `header_down` acts on the backend's response before it is
+ *   copied, so it sees only the backend's lines; `deferred`: a deferred handler (`defer`, `-`
+ *   in the Caddyfile, `>` since Caddy 2.7, or any `?` default) acts when the response header is
+ *   written, on every line — the innermost handler, the last in the route, first;
+ * - `requireNoSetCookie`: a `?Set-Cookie` default (a response matcher requiring the field to be
+ *   absent) acts only when no Set-Cookie line exists at that moment.
+ */
+import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
+import type { Span } from '../../source.js';
+import { BACKEND_LABELS, type BackendKind } from '../backends.js';
+import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
+import { addedLine, changeLine } from '../set-cookie.js';
+import { semanticKey } from '../signature.js';
+
+export type CaddyPhase = 'immediate' | 'upstream' | 'deferred';
+
+/** One header operation as written (a Caddyfile line or a JSON entry). */
+export interface CaddyFieldOp {
+  readonly span: Span;
+  readonly label: string;
+  /** Where a finding points: the regex of a replacement, the value of a set. */
+  readonly focus?: Span;
+}
+
+export interface CaddyValueOp extends CaddyFieldOp {
+  readonly field: string;
+  readonly value: string;
+}
+
+export interface CaddyDeleteOp extends CaddyFieldOp {
+  readonly field: string;
+}
+
+export interface CaddyReplacement extends CaddyFieldOp {
+  readonly field: string;
+  /** Literal search text (`search`), used when there is no regex. */
+  readonly search?: string;
+  readonly searchRegexp?: {
+    readonly source: string;
+    readonly span: Span;
+    readonly regex: CompiledRegex | null;
+    readonly error?: string;
+    /** Go refuses the pattern (Caddy does not start); otherwise only the linter cannot run it. */
+    readonly refused?: boolean;
+  };
+  readonly replace: string;
+  /** The replacement as written, quotes included. */
+  readonly replaceSpan?: Span;
+}
+
+export interface CaddyHeaderOpsInit {
+  readonly span: Span;
+  readonly label: string;
+  readonly phase: CaddyPhase;
+  readonly condition: Condition | null;
+  readonly add: readonly CaddyValueOp[];
+  /** Only the values of the last `set` of a field count (`http.Header.Set` in the adapter). */
+  readonly set: readonly CaddyValueOp[];
+  readonly delete: readonly CaddyDeleteOp[];
+  readonly replace: readonly CaddyReplacement[];
+  readonly requireNoSetCookie: boolean;
+  /** Caddyfile (or JSON) syntax the fix builders need; not part of the op's behaviour. */
+  readonly syntax?: unknown;
+}
+
+export interface CaddyHeadersOp extends CookieOp, CaddyHeaderOpsInit {
+  readonly kind: 'caddy-headers';
+}
+
+const canonical = (field: string) => field.toLowerCase();
+
+/** Whether a header operation's field name designates Set-Cookie (`http.CanonicalHeaderKey` comparison). */
+export function namesSetCookie(field: string): boolean {
+  return canonical(field) === 'set-cookie';
+}
+
+/** `-Field` deletions: exact, or with `*` at the start, the end, or both (headers.go). */
+export function deletesSetCookie(field: string): boolean {
+  const f = field.toLowerCase();
+  if (f === '*') return true;
+  if (f.startsWith('*') && f.endsWith('*') && f.length >= 2) return 'set-cookie'.includes(f.slice(1, -1));
+  if (f.startsWith('*')) return 'set-cookie'.endsWith(f.slice(1));
+  if (f.endsWith('*')) return 'set-cookie'.startsWith(f.slice(0, -1));
+  return f === 'set-cookie';
+}
+
+/** `regexp.Expand`'s `extract`: a group reference after `$`. */
+function extractRef(t: string, i: number): { name: string; next: number } | null {
+  let j = i;
+  const brace = t[j] === '{';
+  if (brace) j++;
+  const start = j;
+  while (j < t.length && /[A-Za-z0-9_]/.test(t[j]!)) j++;
+  if (j === start) return null;
+  const name = t.slice(start, j);
+  if (brace) {
+    if (t[j] !== '}') return null;
+    j++;
+  }
+  return { name, next: j };
+}
+
+/** `Regexp.Expand` of Go on a byte-string subject. */
+export function goExpand(template: string, subject: string, captures: ReadonlyArray<readonly [number, number] | undefined>, names: ReadonlyMap<string, number>): string {
+  let out = '';
+  let i = 0;
+  while (i < template.length) {
+    const dollar = template.indexOf('$', i);
+    if (dollar === -1) break;
+    out += template.slice(i, dollar);
+    i = dollar + 1;
+    if (template[i] === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    const ref = extractRef(template, i);
+    if (!ref) {
+      out += '$';
+      continue;
+    }
+    i = ref.next;
+    const num = /^[0-9]+$/.test(ref.name) && ref.name.length < 9 ? Number(ref.name) : -1;
+    const group = num >= 0 ? num : (names.get(ref.name) ?? -1);
+    const cap = group >= 0 ? captures[group] : undefined;
+    if (cap) out += subject.slice(cap[0], cap[1]);
+  }
+  return out + template.slice(i);
+}
+
+/** Go's `Regexp.ReplaceAllString` (regexp.go `replaceAll`), on bytes. */
+export function goReplaceAll(regex: CompiledRegex, value: string, template: string): string {
+  const src = toByteString(value);
+  const tpl = toByteString(template);
+  let out = '';
+  let lastMatchEnd = 0;
+  let searchPos = 0;
+  while (searchPos <= src.length) {
+    const m = regex.exec(src, searchPos);
+    if (!m) break;
+    out += src.slice(lastMatchEnd, m.start);
+    // No replacement for an empty match right after another match.
+    if (m.end > lastMatchEnd || m.start === 0) out += goExpand(tpl, src, m.captures, regex.groupNames);
+    lastMatchEnd = m.end;
+    searchPos = searchPos + 1 > m.end ? searchPos + 1 : m.end;
+  }
+  out += src.slice(lastMatchEnd);
+  return fromByteString(out);
+}
+
+/** Lines an immediate handler made: they exist before the backend's. */
+function isImmediateLine(line: SetCookieLine): boolean {
+  const first = line.history[0]?.op as Partial<CaddyHeadersOp> | undefined;
+  return line.producer === 'proxy' && first?.kind === 'caddy-headers' && first.phase === 'immediate';
+}
+
+const ALL_KINDS = Object.keys(BACKEND_LABELS) as BackendKind[];
+
+export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
+  const adds = init.add.filter((a) => namesSetCookie(a.field));
+  const lastSet = init.set.filter((s) => namesSetCookie(s.field));
+  const setField = lastSet.length > 0 ? lastSet[lastSet.length - 1]!.field : undefined;
+  const sets = lastSet.filter((s) => s.field === setField);
+  const deleteAll = init.delete.filter((d) => d.field === '*');
+  const deletes = init.delete.filter((d) => d.field !== '*' && deletesSetCookie(d.field));
+  const replaces = init.replace.filter((r) => r.field === '*' || namesSetCookie(r.field));
+  const touches = adds.length + sets.length + deleteAll.length + deletes.length + replaces.length > 0;
+  const parts: OpPart[] = [...init.add, ...init.set, ...init.delete, ...init.replace]
+    .filter((p) => adds.includes(p as CaddyValueOp) || sets.includes(p as CaddyValueOp) || deleteAll.includes(p) || deletes.includes(p) || replaces.includes(p as CaddyReplacement))
+    .sort((a, b) => a.span.start - b.span.start)
+    .map((p) => ({ span: p.span, label: p.label, ...(p.focus ? { focus: p.focus } : {}) }));
+  const { syntax: _syntax, ...data } = init;
+  const op: CaddyHeadersOp = {
+    kind: 'caddy-headers',
+    dialect: 'caddy',
+    ...init,
+    parts,
+    focus: parts.length === 1 ? (parts[0]!.focus ?? parts[0]!.span) : init.span,
+    reaches: touches && init.phase !== 'immediate' ? ALL_KINDS : [],
+    signature: semanticKey([
+      'caddy-headers',
+      data.phase,
+      data.condition ? [data.condition.text, data.condition.value] : null,
+      data.requireNoSetCookie,
+      adds.map((a) => a.value),
+      sets.map((s) => s.value),
+      deleteAll.length,
+      deletes.map((d) => d.field.toLowerCase()),
+      // RE2 patterns are always compiled with the same options (src/regex/re2.ts).
+      replaces.map((r) => [r.field === '*', r.search ?? null, r.searchRegexp ? [r.searchRegexp.source, r.searchRegexp.error ?? null, !!r.searchRegexp.refused] : null, r.replace]),
+    ]),
+    apply(lines: SetCookieLine[], _env: SimEnv): void {
+      if (!touches) return;
+      const visible = () => (init.phase === 'immediate' ? lines.filter(isImmediateLine) : init.phase === 'upstream' ? lines.filter((l) => !isImmediateLine(l)) : lines.slice());
+      if (init.requireNoSetCookie && visible().length > 0) return;
+      const remove = (ls: SetCookieLine[]) => {
+        for (const l of ls) lines.splice(lines.indexOf(l), 1);
+      };
+      /** Where the field's new lines go: after the visible ones (immediate lines precede the backend's). */
+      const append = (line: SetCookieLine) => {
+        const mine = visible();
+        if (mine.length > 0) lines.splice(lines.indexOf(mine[mine.length - 1]!) + 1, 0, line);
+        else if (init.phase === 'immediate') lines.unshift(line);
+        else if (init.phase === 'upstream') lines.splice(lines.filter(isImmediateLine).length, 0, line);
+        else lines.push(line);
+      };
+      if (deleteAll.length > 0) remove(visible());
+      for (const a of adds) append(addedLine(a.value, op, a.span));
+      if (sets.length > 0) {
+        const mine = visible();
+        const at = mine.length > 0 ? lines.indexOf(mine[0]!) : -1;
+        remove(mine);
+        // `hdr.Set(field, strings.Join(values, ","))`: the values become ONE line [LAB 2.6.2].
+        const fresh = [addedLine(sets.map((s) => s.value).join(','), op, sets[0]!.span)];
+        if (at >= 0) lines.splice(at, 0, ...fresh);
+        else for (const l of fresh) append(l);
+      }
+      if (deletes.length > 0) remove(visible());
+      for (const r of replaces) {
+        for (const line of visible()) {
+          let after: string;
+          if (r.searchRegexp) {
+            const regex = r.searchRegexp.regex;
+            // Caddy refuses the whole configuration (reported as directive-invalid): what the
+            // replacement would do is unknown, the rest of the pipeline is still simulated. A
+            // pattern Go accepts but the engine cannot run makes the verdict unknown.
+            if (!regex && !r.searchRegexp.refused) throw new RegexBudgetError(r.searchRegexp.source, r.searchRegexp.error ?? 'the pattern cannot be simulated');
+            if (!regex) break;
+            after = goReplaceAll(regex, line.value, r.replace);
+          } else {
+            after = r.search === undefined || r.search === '' ? goLiteralReplaceAll(line.value, r.search ?? '', r.replace) : line.value.split(r.search).join(r.replace);
+          }
+          changeLine(line, op, r.span, after);
+        }
+      }
+    },
+  };
+  return op;
+}
+
+/** `strings.ReplaceAll` with an empty search: the replacement goes before every rune and at the end. */
+function goLiteralReplaceAll(value: string, search: string, replace: string): string {
+  if (search !== '') return value.split(search).join(replace);
+  return replace + [...value].join(replace) + (value.length > 0 ? replace : '');
+}

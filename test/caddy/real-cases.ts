@@ -1,0 +1,214 @@
+/**
+ * Configurations for the Caddy real-server suite beyond the fixtures: Caddy's JSON config (which
+ * cannot carry the fixtures' comment markers) and Caddyfile corners. `{{PORT}}` is the port the
+ * site listens on, `{{HTTP}}` the HTTP test backend's address; they are filled in before the
+ * model is built, so the linter reads exactly what Caddy runs.
+ */
+export interface CaddyCase {
+  readonly name: string;
+  readonly file: 'Caddyfile' | 'caddy.json';
+  readonly text: string;
+  /** The linter offers a fix: the real-server suite serves the fixed text too. */
+  readonly fixable?: boolean;
+}
+
+const server = (routes: string) => `{
+  "apps": { "http": { "servers": { "srv0": {
+    "listen": ["127.0.0.1:{{PORT}}"],
+    "automatic_https": { "disable": true },
+    "routes": ${routes}
+  } } } }
+}
+`;
+
+const proxy = (extra = '') => `{ "handler": "reverse_proxy", "upstreams": [{ "dial": "{{HTTP}}" }]${extra} }`;
+
+export const REAL_CASES: readonly CaddyCase[] = [
+  {
+    name: 'json: deferred headers handler with search_regexp',
+    file: 'caddy.json',
+    fixable: true,
+    text: server(`[{ "handle": [
+      { "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "(.*)", "replace": "$1; HttpOnly" }] } } },
+      ${proxy()}
+    ] }]`),
+  },
+  {
+    name: 'json: reverse_proxy headers.response adds HttpOnly and Secure (the fix adds a companion replacement)',
+    file: 'caddy.json',
+    fixable: true,
+    text: server(`[{ "handle": [
+      ${proxy(`, "headers": { "response": { "replace": { "Set-Cookie": [{ "search_regexp": "^(.*)$", "replace": "$1; HttpOnly; Secure" }] } } }`)}
+    ] }]`),
+  },
+  {
+    name: 'json: immediate headers handler sees no backend cookie',
+    file: 'caddy.json',
+    text: server(`[{ "handle": [
+      { "handler": "headers", "response": { "replace": { "Set-Cookie": [{ "search_regexp": "(.*)", "replace": "$1; HttpOnly" }] } } },
+      ${proxy()}
+    ] }]`),
+  },
+  {
+    name: 'json: reverse_proxy headers.response replace, literal search and regex',
+    file: 'caddy.json',
+    text: server(`[{ "handle": [
+      ${proxy(`, "headers": { "response": { "replace": { "set-cookie": [
+        { "search": "Path=/", "replace": "Path=/; SameSite=Lax" },
+        { "search_regexp": "^(JSESSIONID=.*)$", "replace": "\${1}; HttpOnly" },
+        { "search_regexp": "(?i)xsrf", "replace": "$1x" }
+      ] } } }`)}
+    ] }]`),
+  },
+  {
+    name: 'json: deferred set with two values, add and delete',
+    file: 'caddy.json',
+    text: server(`[{ "handle": [
+      { "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["added=1"] }, "set": { "Set-Cookie": ["a=1", "b=2"] } } },
+      { "handler": "headers", "response": { "deferred": true, "delete": ["Set-*"], "add": { "Set-Cookie": ["kept=1"] } } },
+      ${proxy()}
+    ] }]`),
+  },
+  {
+    name: 'json: default value only when no cookie, subroute with path matcher and group',
+    file: 'caddy.json',
+    text: server(`[
+      { "match": [{ "path": ["/app/*"] }], "group": "g", "handle": [{ "handler": "subroute", "routes": [{ "handle": [
+        { "handler": "headers", "response": { "require": { "headers": { "Set-Cookie": null } }, "set": { "Set-Cookie": ["default=1"] } } },
+        { "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "^(XSRF-TOKEN=[^;]*)", "replace": "$1; HttpOnly" }] } } },
+        ${proxy()}
+      ] }] }] },
+      { "group": "g", "handle": [${proxy()}] }
+    ]`),
+  },
+  {
+    name: 'json: a lookahead is refused',
+    file: 'caddy.json',
+    text: server(`[{ "handle": [
+      { "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "^(?!XSRF-TOKEN=)(.*)$", "replace": "$1; HttpOnly" }] } } },
+      ${proxy()}
+    ] }]`),
+  },
+  {
+    name: 'caddyfile: deferred handlers run innermost first, replacements in order',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader {
+\t\tSet-Cookie "^(.*)$" "$1; first"
+\t\tdefer
+\t}
+\theader {
+\t\tSet-Cookie "; first$" "; first-then-second"
+\t\tSet-Cookie "(second)" "$1, third"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: add and delete in one handler, the delete wins',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader {
+\t\t+Set-Cookie "late=1"
+\t\t-Set-Cookie
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: immediate set and add precede the backend cookies',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader +Set-Cookie "early=1"
+\theader Set-Cookie "set=1"
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: Go template expansion ($1x is a group named 1x, $$ a dollar)',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\treverse_proxy {{HTTP}} {
+\t\theader_down Set-Cookie "^(csrftoken)=" "$1x=$$"
+\t\theader_down Set-Cookie "(sessionid)=(?P<v>[^;]*)" "\${1}=\${v}-\${2}"
+\t\theader_down Set-Cookie "o" "0"
+\t}
+}
+`,
+  },
+  {
+    name: 'caddyfile: env variable default and snippet arguments',
+    file: 'Caddyfile',
+    text: `(flags) {
+\theader {
+\t\tSet-Cookie "^({args.0}=.*)$" "$1; {args[1]} {args.1}"
+\t\tdefer
+\t}
+}
+http://127.0.0.1:{{PORT}} {
+\timport flags JSESSIONID HttpOnly
+\theader {
+\t\tSet-Cookie "^(sessionid=.*)$" "$1; {$LPC_UNSET_FLAG:Secure}"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: header directives sorted by path matcher (longest first), so the deferred one without a path runs first',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader {
+\t\tSet-Cookie "^(.*)$" "$1; A"
+\t\tdefer
+\t}
+\theader /app* {
+\t\tSet-Cookie "; A$" "; A-then-app"
+\t\tSet-Cookie "^(.*)$" "$1; app"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: the global order option puts header after reverse_proxy, where it never runs',
+    file: 'Caddyfile',
+    text: `{
+\torder header after reverse_proxy
+}
+http://127.0.0.1:{{PORT}} {
+\theader {
+\t\tSet-Cookie (.*) "$1; HttpOnly"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: handle blocks are exclusive even when the first one does not answer',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\thandle /app/* {
+\t\theader {
+\t\t\tSet-Cookie "^(.*)$" "$1; in-app"
+\t\t\tdefer
+\t\t}
+\t}
+\thandle {
+\t\theader {
+\t\t\tSet-Cookie "^(.*)$" "$1; fallback"
+\t\t\tdefer
+\t\t}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+];

@@ -1,0 +1,237 @@
+/**
+ * The Caddyfile lexer and parser (quoting as Caddy 2.6 reads it, snippets, imports, fragments),
+ * Go's regexp replacement semantics, the no-lookahead exclusion pattern, the directive order and
+ * dialect detection.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildCaddyModel, caddyInfo } from '../../src/dialects/caddy/index.js';
+import { lexCaddyfile } from '../../src/dialects/caddy/lexer.js';
+import { notCookiesPattern } from '../../src/dialects/caddy/exclusion.js';
+import { directiveOrder, sortDirectives } from '../../src/dialects/caddy/order.js';
+import { parseCaddyfile } from '../../src/dialects/caddy/parser.js';
+import { pathMatches } from '../../src/dialects/caddy/routes.js';
+import { detectDialect } from '../../src/dialects/detect.js';
+import type { ConfigIO } from '../../src/engine/io.js';
+import { goReplaceAll } from '../../src/model/ops/caddy-headers.js';
+import { cookieName } from '../../src/model/set-cookie.js';
+import { compileRe2, re2Refusal } from '../../src/regex/re2.js';
+import { createSourceFile } from '../../src/source.js';
+
+function memIO(files: Record<string, string>): ConfigIO {
+  return {
+    cwd: '/',
+    read: (p) => (p in files ? createSourceFile(p, files[p]!) : { error: 'no such file' }),
+    stat: (p) => (p in files ? 'file' : Object.keys(files).some((f) => f.startsWith(`${p}/`)) ? 'dir' : 'missing'),
+    readDir: (p) => Object.keys(files).filter((f) => f.startsWith(`${p}/`) && !f.slice(p.length + 1).includes('/')).map((f) => f.slice(p.length + 1)),
+    realpath: (p) => p,
+  };
+}
+
+describe('Caddyfile lexer', () => {
+  const values = (text: string) => lexCaddyfile('/f', text).tokens.map((t) => t.value);
+
+  it('keeps backslashes in quotes except before a quote (caddy adapt 2.6.2)', () => {
+    expect(values('a "a\\"b\\\\c\\.d" `x"y\\z`')).toEqual(['a', 'a"b\\\\c\\.d', 'x"y\\z']);
+  });
+
+  it('keeps backslashes in unquoted words and # inside a word', () => {
+    expect(values('a\\"b\\\\c#d e # comment')).toEqual(['a\\"b\\\\c#d', 'e']);
+  });
+
+  it('joins a line ending with a backslash to the next', () => {
+    const { tokens } = lexCaddyfile('/f', 'header a \\\n b\nnext');
+    expect(tokens.map((t) => t.value)).toEqual(['header', 'a', 'b', 'next']);
+    expect(tokens[2]!.line).toBe(tokens[1]!.endLine);
+    expect(tokens[3]!.line).not.toBe(tokens[2]!.endLine);
+  });
+
+  it('substitutes {$VAR:default} and leaves unset variables empty', () => {
+    expect(values('a{$LPC_X}b "{$LPC_Y:def}"')).toEqual(['ab', 'def']);
+    expect(lexCaddyfile('/f', '{$V}', { V: 'set' }).tokens[0]!.value).toBe('set');
+  });
+
+  it('reports an unterminated quote and keeps spans', () => {
+    const r = lexCaddyfile('/f', 'x "abc');
+    expect(r.errors[0]!.message).toContain('unterminated');
+    expect(r.tokens[1]!.span).toEqual({ file: '/f', start: 2, end: 6 });
+  });
+});
+
+describe('Caddyfile parser', () => {
+  it('reads the global block, snippets with arguments, imports and site blocks', () => {
+    const io = memIO({
+      '/etc/caddy/Caddyfile': '{\n\tadmin off\n}\n(s) {\n\theader {args.0} {args[1]}\n}\nimport conf.d/*.caddy\na.example, b.example {\n\timport s X-A 1\n}\n',
+      '/etc/caddy/conf.d/one.caddy': 'c.example {\n\trespond ok\n}\n',
+    });
+    const parsed = parseCaddyfile('/etc/caddy/Caddyfile', io);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.blocks.map((b) => (b.global ? 'global' : b.keys.map((k) => k.value).join(' ')))).toEqual(['global', 'c.example', 'a.example, b.example']);
+    const header = parsed.blocks[2]!.body[0]!;
+    expect([header.name.value, ...header.args.map((a) => a.value)]).toEqual(['header', 'X-A', '1']);
+    // The snippet's tokens keep their place in the file (fixes edit the snippet).
+    expect(header.name.span.start).toBe('{\n\tadmin off\n}\n(s) {\n\t'.length);
+  });
+
+  it('reports a missing import and an import cycle', () => {
+    const io = memIO({ '/c/Caddyfile': 'import missing.caddy\nimport self.caddy\n', '/c/self.caddy': 'import self.caddy\n' });
+    const problems = parseCaddyfile('/c/Caddyfile', io).problems;
+    expect(problems.map((p) => [p.ruleId, p.message])).toEqual([
+      ['include-unresolved', 'File to import not found: missing.caddy'],
+      ['include-unresolved', 'import cycle: /c/self.caddy imports itself'],
+    ]);
+  });
+
+  it('reads a file of directives as a site fragment, and unimported snippets too', () => {
+    const parsed = parseCaddyfile('/f.caddy', memIO({ '/f.caddy': '(unused) {\n\theader -Server\n}\nheader >Set-Cookie (.*) "$1"\nreverse_proxy x\n' }));
+    expect(parsed.blocks.map((b) => [b.fragment, b.snippet, b.body.map((n) => n.name.value)])).toEqual([
+      [true, undefined, ['header', 'reverse_proxy']],
+      [true, 'unused', ['header']],
+    ]);
+  });
+
+  it('reports an unclosed block', () => {
+    const parsed = parseCaddyfile('/f', memIO({ '/f': 'a.example {\n\theader {\n' }));
+    expect(parsed.problems.filter((p) => p.ruleId === null).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Caddy model', () => {
+  it('puts immediate handlers first, then header_down, then deferred ones innermost first', () => {
+    const io = memIO({
+      '/Caddyfile': 'a.example {\n\treverse_proxy x {\n\t\theader_down -X\n\t}\n\theader {\n\t\tSet-Cookie a b\n\t\tdefer\n\t}\n\theader +Set-Cookie c=1\n\theader -Set-Cookie\n}\n',
+    });
+    const model = buildCaddyModel('/Caddyfile', io, { nginxVersion: '1.0.0' });
+    const [e] = model.endpoints;
+    expect(e!.pipeline.map((op) => `${(op as unknown as { phase: string }).phase} ${op.label}`)).toEqual([
+      'immediate header +Set-Cookie c=1',
+      'upstream reverse_proxy x { header_down -X }',
+      'deferred header -Set-Cookie',
+      'deferred header { Set-Cookie a b }',
+    ]);
+  });
+
+  it('walks handle blocks as exclusive branches and decides path matchers', () => {
+    const io = memIO({ '/Caddyfile': 'a.example {\n\thandle /api/* {\n\t\treverse_proxy api\n\t}\n\thandle {\n\t\treverse_proxy web\n\t}\n}\n' });
+    const info = caddyInfo(buildCaddyModel('/Caddyfile', io, { nginxVersion: '1.0.0' }))!;
+    expect(info.endpoints.map((e) => [e.requestPath, e.backends.map((b) => b.target)])).toEqual([
+      ['/', ['web']],
+      ['/api/x', ['api']],
+    ]);
+  });
+
+  it('models > as a prefix that defers since 2.7 and as part of the field name before', () => {
+    const io = memIO({ '/Caddyfile': 'a.example {\n\theader >Set-Cookie (.*) "$1; HttpOnly"\n\treverse_proxy x\n}\n' });
+    const phase = (v: string) => (buildCaddyModel('/Caddyfile', io, { nginxVersion: '1.0.0', caddyVersion: v }).endpoints[0]!.pipeline[0] as unknown as { phase: string; reaches: string[] });
+    expect(phase('2.7.0').phase).toBe('deferred');
+    expect(phase('2.6.2').reaches).toEqual([]);
+  });
+});
+
+describe('Go regexp semantics', () => {
+  const re = (p: string) => {
+    const c = compileRe2(p);
+    if (!c.ok) throw new Error(c.error.message);
+    return c.regex;
+  };
+
+  it('ReplaceAllString replaces every match and skips an empty match right after one', () => {
+    expect(goReplaceAll(re('(.*)'), 'a=1', '$1; HttpOnly')).toBe('a=1; HttpOnly');
+    expect(goReplaceAll(re('a*'), 'baaac', '-')).toBe('-b-c-');
+    expect(goReplaceAll(re('o'), 'foo', '0')).toBe('f00');
+  });
+
+  it('expands $1x as the group named 1x, ${1}x as group 1, $$ as a dollar', () => {
+    expect(goReplaceAll(re('(a)'), 'a', '$1x|${1}x|$$|$')).toBe('|ax|$|$');
+    expect(goReplaceAll(re('(?P<n>a)'), 'a', '${n}$n')).toBe('aa');
+  });
+
+  it('$ matches only at the very end', () => {
+    expect(re('a$').test('a\n')).toBe(false);
+  });
+
+  it.each([
+    ['^(?!x)', '(?!'],
+    ['(?=x)', '(?='],
+    ['(?<=x)', '(?<='],
+    ['(?<!x)', '(?<!'],
+    ['(?>x)', '(?>'],
+    ['(?<n>x)', '(?<'],
+    ['(x)\\1', '\\1'],
+    ['a*+', '*+'],
+    ['a\\Z', '\\Z'],
+    ['(?x)a', '(?x)'],
+  ])('refuses %s like Go', (pattern, bit) => {
+    const e = re2Refusal(pattern);
+    expect(e?.message).toContain(bit);
+    expect(e?.offset).toBe(pattern.indexOf(bit.replace(/^\(\?<$/, '(?<').slice(0, 1) === '\\' ? bit : bit));
+  });
+
+  it.each(['(?i)^(?P<name>x)', '[(?!]', '\\Q(?!\\E', '^a\\z', '(?s:.)', '[\\d\\w]+', 'x{2,3}?'])('accepts %s', (pattern) => {
+    expect(re2Refusal(pattern)).toBeNull();
+  });
+});
+
+describe('exclusion pattern without lookahead', () => {
+  const names = ['atl.xsrf.token', 'atl.xsrf.token.slash', 'atlassian.xsrf.token', 'XSRF-TOKEN', 'csrftoken', 'sc', 'NX-ANTI-CSRF-TOKEN'];
+  const compiled = compileRe2(notCookiesPattern(names));
+
+  it('is RE2', () => {
+    expect(compiled.ok).toBe(true);
+  });
+
+  it('matches exactly the values whose cookie is not excluded', () => {
+    if (!compiled.ok) return;
+    const values = [
+      ...names.flatMap((n) => [`${n}=v`, `${n} =v; Path=/`, `${n}=`, `\t${n}\t=x`]),
+      ...names.flatMap((n) => [`${n}x=v`, `${n.slice(0, -1)}=v`, `${n}`, `${n};a=b`, `x${n}=v`, `${n.toLowerCase()}=v`]),
+      'JSESSIONID=1; HttpOnly', 'sc', 's=1', 'scx=1', '', ' ', '=v', 'noeq; Path=/', 'atl.xsrf=1', 'atl.xsrf.token.slas=1', 'sc x=1',
+    ];
+    for (const v of values) {
+      const excluded = names.includes(cookieName(v)) && v.split(';')[0]!.includes('=');
+      expect(compiled.regex.test(v), JSON.stringify(v)).toBe(!excluded);
+    }
+  });
+});
+
+describe('directive order and path matching', () => {
+  it('sorts by the table, longer path matchers first, handle_path with handle', () => {
+    const order = directiveOrder([]);
+    const sorted = sortDirectives(
+      [{ directive: 'reverse_proxy' }, { directive: 'header' }, { directive: 'handle' }, { directive: 'handle_path', path: '/a*' }, { directive: 'header', path: '/api/*' }],
+      order,
+    );
+    expect(sorted.map((s) => `${s.directive}${s.path ?? ''}`)).toEqual(['header/api/*', 'header', 'handle_path/a*', 'handle', 'reverse_proxy']);
+    expect(directiveOrder([{ directive: 'header', position: 'after', other: 'reverse_proxy' }]).get('header')).toBeGreaterThan(directiveOrder([]).get('reverse_proxy')! - 1);
+  });
+
+  it('matches paths like MatchPath', () => {
+    expect(pathMatches('/API/*', '/api/x')).toBe(true);
+    expect(pathMatches('/api', '/api/x')).toBe(false);
+    expect(pathMatches('*.php', '/index.php')).toBe(true);
+    expect(pathMatches('*admin*', '/x/admin/y')).toBe(true);
+    expect(pathMatches('/a/*/c', '/a/b/c')).toBe(true);
+  });
+});
+
+describe('detection', () => {
+  it.each([
+    ['/etc/caddy/Caddyfile', 'x'],
+    ['/srv/site.caddy', 'x'],
+    ['/srv/caddy.json', '{}'],
+    ['/tmp/frag', 'reverse_proxy 127.0.0.1:8080 {\n\theader_down Set-Cookie (.*) "$1; HttpOnly"\n}\n'],
+    ['/tmp/frag2', 'header >Set-Cookie (.*) "$1; HttpOnly"\n'],
+    ['/tmp/json', '{"apps": {"http": {}}}'],
+    ['/tmp/site', 'example.com {\n\t@api path /api/*\n\treverse_proxy @api 127.0.0.1:8080\n}\n'],
+    ['/tmp/braces', 'example.com {\n\tencode gzip\n\thandle /a {\n\t\tfile_server\n\t}\n\troute {\n\t\theader {\n\t\t\tX-A a\n\t\t}\n\t}\n}\n'],
+  ])('%s is Caddy', (path, text) => {
+    expect(detectDialect(path, text)).toBe('caddy');
+  });
+
+  it.each([
+    ['/tmp/a', 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n', 'apache'],
+    ['/tmp/b', 'header set Set-Cookie "a=1"\n', 'apache'],
+    ['/tmp/c', 'location / {\n    proxy_pass http://x;\n}\n', 'nginx'],
+  ])('%s stays %s', (path, text, dialect) => {
+    expect(detectDialect(path, text)).toBe(dialect);
+  });
+});
