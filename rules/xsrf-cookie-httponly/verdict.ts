@@ -69,6 +69,9 @@ function named(cookie: string, catalog: CookieCatalog, evidentProducts: readonly
   return `${cookie} (${(evident.length > 0 ? evident : entry.products.slice(0, 1)).slice(0, 2).join(', ')})`;
 }
 
+/** Stylish output shows at most this many characters of a finding (the fixture harness checks 200). */
+const MAX_SENTENCE = 196;
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolver): Verdict | undefined {
@@ -148,6 +151,8 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     }
   }
 
+  // One sentence a person reads: a long directive name leaves less room for the requests.
+  if (requests && message.length > MAX_SENTENCE) message = message.replace(condition, ` ${clip(requests, Math.max(24, 64 - (message.length - MAX_SENTENCE)))}`);
   const evidence = [...new Map([...scopes.values()].flatMap((s) => s.evidence).map((e) => [evidenceKey(e), e])).values()];
   const related = evidence.flatMap((e) => (e.span ? [{ span: e.span, message: evidenceMessage(e) }] : []));
   const data: Record<string, unknown> = {
