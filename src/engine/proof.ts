@@ -321,6 +321,17 @@ export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[]): (FixCandi
     batch(indices.slice(0, mid));
     batch(indices.slice(mid));
   };
-  batch(jobs.map((_, i) => i).filter((i) => jobs[i]!.options.length > 0));
+  // A batch is proven against the union of its exemptions, so only fixes that exempt the same
+  // cookies are proven together (product-aware fixes exempt different cookies per scope): a
+  // cookie exempt in one scope must not be excused in another.
+  const byExempt = new Map<string, number[]>();
+  for (const [i, job] of jobs.entries()) {
+    if (job.options.length === 0) continue;
+    const key = [...job.exempt].sort().join('\u0000');
+    const list = byExempt.get(key);
+    if (list) list.push(i);
+    else byExempt.set(key, [i]);
+  }
+  for (const indices of byExempt.values()) batch(indices);
   return outcome;
 }

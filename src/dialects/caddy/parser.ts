@@ -70,7 +70,7 @@ const sameLine = (a: PToken, b: PToken) => a.seg === b.seg && b.line === a.endLi
 
 function lexFile(ctx: Ctx, path: string, source: SourceFile): PToken[] {
   const lexed = lexCaddyfile(path, source.text, ctx.env);
-  ctx.comments.push(...lexed.comments);
+  for (const c of lexed.comments) ctx.comments.push(c);
   for (const e of lexed.errors) ctx.problems.push({ span: e.span, message: e.message, ruleId: null });
   const seg = ctx.seg++;
   return lexed.tokens.map((t) => ({ ...t, seg }));

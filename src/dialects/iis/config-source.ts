@@ -172,7 +172,7 @@ export function createConfigSources(io: ConfigIO, sink: IncludeSink): ConfigSour
     if (!doc) {
       docs.set(path, (doc = parseXml(source)));
       if (!sink.files.has(path)) sink.files.set(path, source);
-      sink.comments.push(...doc.comments);
+      for (const c of doc.comments) sink.comments.push(c);
     }
     return doc;
   };

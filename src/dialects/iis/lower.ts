@@ -182,7 +182,7 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
   }
   files.set(rootPath, source);
   const doc = readConfiguration(source);
-  comments.push(...doc.comments);
+  for (const c of doc.comments) comments.push(c);
   if (!doc.configuration) {
     problems.push(doc.fatal!);
     return model();
