@@ -8,7 +8,7 @@
  * The fix moves the flags to proxy_cookie_flags (nginx ≥ 1.19.3), sparing the XSRF cookies.
  * proxy-semantics.md §2.3 [LAB /pathhack/].
  */
-import { createScopeResolver, fixExemption } from '../../src/cookies/scope.js';
+import { fixExemption, scopeResolverFor } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { entryProbes, NginxProxyCookieOp, type NginxCookieEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { parseSetCookie } from '../../src/model/set-cookie.js';
@@ -67,11 +67,10 @@ function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
  * sc in front of Jira would strip an HttpOnly the application set on a cookie named sc.
  */
 function exemptNames(ctx: RuleContext, op: Finding['op']): string[] {
-  const resolver = createScopeResolver(ctx.model, ctx.catalog);
+  const resolver = scopeResolverFor(ctx.model, ctx.catalog);
   const all = ctx.catalog.xsrf.map((c) => c.name);
   const names = new Set<string>();
-  for (const e of ctx.model.endpoints) {
-    if (!e.pipeline.includes(op)) continue;
+  for (const e of resolver.endpointsOf(op)) {
     for (const n of fixExemption(resolver.forEndpoint(e), all)) names.add(n);
   }
   return all.filter((n) => names.has(n));

@@ -7,7 +7,7 @@
 import { closest } from '../../src/config/closest.js';
 import { productIds } from '../../src/cookies/products.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
-import { createScopeResolver } from '../../src/cookies/scope.js';
+import { scopeResolverFor } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { mapCause } from '../../src/engine/simulator.js';
 import type { BackendKind } from '../../src/model/backends.js';
@@ -162,8 +162,15 @@ function collect(ctx: RuleContext): Finding[] {
         }
       }
     }
+    // Endpoints by pipeline, bucketed once: a group can hold thousands of each.
+    const byPipeline = new Map<readonly CookieOp[], Endpoint[]>();
+    for (const e of group.endpoints) {
+      let list = byPipeline.get(e.pipeline);
+      if (!list) byPipeline.set(e.pipeline, (list = []));
+      list.push(e);
+    }
     for (const pipeline of group.pipelines) {
-      const endpoints = group.endpoints.filter((e) => e.pipeline === pipeline);
+      const endpoints = byPipeline.get(pipeline) ?? [];
       for (const b of blamed.values()) {
         const op = pipeline[b.index]!;
         record(op, mapCause(rep[b.index]!, b.cause, op), b, group.backends, endpoints);
@@ -183,7 +190,7 @@ export default defineRule({
     securitySeverity: 5.3,
   },
   check(ctx) {
-    const resolver = createScopeResolver(ctx.model, ctx.catalog);
+    const resolver = scopeResolverFor(ctx.model, ctx.catalog);
     for (const c of resolver.unknownInline) {
       const names = c.unknown.map((u) => {
         const hint = closest(u, productIds());

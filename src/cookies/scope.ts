@@ -117,8 +117,21 @@ const contains = (outer: Span, inner: Span) => outer.file === inner.file && oute
 /** Scope evidence for every endpoint of a model, computed once per model and catalog. */
 export interface ScopeResolver {
   forEndpoint(endpoint: Endpoint): ScopeProducts;
+  /** The endpoints whose pipeline holds `op` (the scopes a directive acts in), model order. */
+  endpointsOf(op: CookieOp): readonly Endpoint[];
   /** Inline products comments with ids the catalog does not know. */
   readonly unknownInline: readonly InlineProducts[];
+}
+
+const resolvers = new WeakMap<HeaderRewriteModel, WeakMap<CookieCatalog, ScopeResolver>>();
+
+/** The resolver of a model and catalog, built once and shared by every rule (and finding) asking. */
+export function scopeResolverFor(model: HeaderRewriteModel, catalog: CookieCatalog): ScopeResolver {
+  let byCatalog = resolvers.get(model);
+  if (!byCatalog) resolvers.set(model, (byCatalog = new WeakMap()));
+  let r = byCatalog.get(catalog);
+  if (!r) byCatalog.set(catalog, (r = createScopeResolver(model, catalog)));
+  return r;
 }
 
 export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCatalog): ScopeResolver {
@@ -148,23 +161,66 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     return found;
   };
 
-  /** The inline comment that governs `endpoint`: inside the innermost scope enclosing it, or at file level. */
+  /**
+   * The inline comment that governs `endpoint`: the later one of the innermost of its blocks that
+   * holds one of its own (a comment in a sibling location is that location's), else the last one
+   * of its file outside every block.
+   */
   const blocksOf = (e: Endpoint): readonly Span[] => e.blocks ?? [];
-  const allBlocks = model.endpoints.flatMap(blocksOf);
-  const size = (b: Span) => b.end - b.start;
-  const inlineFor = (endpoint: Endpoint): InlineProducts | undefined => {
-    let best: { c: InlineProducts; size: number } | undefined;
-    for (const c of inline) {
-      if (c.selection !== 'all' && c.selection.length === 0) continue;
-      const at = c.comment.span;
-      const mine = blocksOf(endpoint).filter((b) => contains(b, at));
-      // Inside one of the scope's blocks (the innermost wins), or outside every block of the file.
-      const fileLevel = mine.length === 0 && at.file === endpoint.span.file && !allBlocks.some((b) => contains(b, at));
-      if (mine.length === 0 && !fileLevel) continue;
-      const s = mine.length > 0 ? Math.min(...mine.map(size)) : Infinity;
-      if (!best || s < best.size || (s === best.size && at.start > best.c.comment.span.start)) best = { c, size: s };
+  const blockKey = (b: Span) => `${b.file}\0${b.start}\0${b.end}`;
+  const active = inline.filter((c) => c.selection === 'all' || c.selection.length > 0);
+  // Each comment's own block: the smallest block of the model holding it. Per file the comments
+  // are sorted by start, so each block finds those it holds by binary search.
+  const own = new Map<string, InlineProducts>();
+  const fileLevel = new Map<string, InlineProducts>();
+  if (active.length > 0) {
+    const byFile = new Map<string, InlineProducts[]>();
+    for (const c of active) {
+      let list = byFile.get(c.comment.span.file);
+      if (!list) byFile.set(c.comment.span.file, (list = []));
+      list.push(c);
     }
-    return best?.c;
+    for (const list of byFile.values()) list.sort((a, b) => a.comment.span.start - b.comment.span.start);
+    const innermost = new Map<InlineProducts, Span>();
+    const seen = new Set<string>();
+    for (const e of model.endpoints) {
+      for (const b of blocksOf(e)) {
+        const key = blockKey(b);
+        if (b.end <= b.start || seen.has(key)) continue;
+        seen.add(key);
+        const list = byFile.get(b.file) ?? [];
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid]!.comment.span.start < b.start) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo; i < list.length && list[i]!.comment.span.start < b.end; i++) {
+          const c = list[i]!;
+          if (!contains(b, c.comment.span)) continue;
+          const was = innermost.get(c);
+          if (!was || b.end - b.start < was.end - was.start) innermost.set(c, b);
+        }
+      }
+    }
+    // Sorted by start, so the later comment of a block (or of a file's top level) is kept.
+    for (const list of byFile.values()) {
+      for (const c of list) {
+        const b = innermost.get(c);
+        if (b) own.set(blockKey(b), c);
+        else fileLevel.set(c.comment.span.file, c);
+      }
+    }
+  }
+  const inlineFor = (endpoint: Endpoint): InlineProducts | undefined => {
+    if (active.length === 0) return undefined;
+    let best: { c: InlineProducts; size: number } | undefined;
+    for (const b of blocksOf(endpoint)) {
+      const c = own.get(blockKey(b));
+      if (c && (!best || b.end - b.start < best.size)) best = { c, size: b.end - b.start };
+    }
+    return best?.c ?? fileLevel.get(endpoint.span.file);
   };
 
   const compute = (endpoint: Endpoint): ScopeProducts => {
@@ -207,11 +263,25 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     return { mode: 'evident', mentioned: order(mentioned), evident, relevant, products: found, evidence };
   };
 
+  let byOp: Map<CookieOp, Endpoint[]> | undefined;
   return {
     forEndpoint(endpoint) {
       let s = cache.get(endpoint);
       if (!s) cache.set(endpoint, (s = compute(endpoint)));
       return s;
+    },
+    endpointsOf(op) {
+      if (!byOp) {
+        byOp = new Map();
+        for (const e of model.endpoints) {
+          for (const o of new Set(e.pipeline)) {
+            let list = byOp.get(o);
+            if (!list) byOp.set(o, (list = []));
+            list.push(e);
+          }
+        }
+      }
+      return byOp.get(op) ?? [];
     },
     unknownInline: inline.filter((c) => c.unknown.length > 0),
   };

@@ -126,6 +126,34 @@ describe('evidence per scope', () => {
     expect(noInline.find((x) => x.label.includes('jira2.example.com') && x.label.includes('location'))!.mode).toBe('evident');
   });
 
+  it('an inline comment governs the innermost block holding it; one outside every block, its file; the later of two wins', async () => {
+    const text = [
+      '# lint-proxy-config-products sentry',
+      'server {',
+      '    server_name a.example.com;',
+      '    # lint-proxy-config-products nexus',
+      '    location / {',
+      '        # lint-proxy-config-products jira',
+      '        # lint-proxy-config-products django',
+      '        proxy_pass http://127.0.0.1:8080;',
+      '    }',
+      '    location /other/ { proxy_pass http://127.0.0.1:8080; }',
+      '}',
+      'server {',
+      '    server_name b.example.com;',
+      '    location / { proxy_pass http://127.0.0.1:8080; }',
+      '}',
+      '# lint-proxy-config-products all',
+      '',
+    ].join('\n');
+    const s = await scopes('nginx', text);
+    const at = (host: string, path: string) => s.find((x) => x.label.includes(host) && x.label.endsWith(`location ${path}`))!;
+    // The innermost block's later comment, the server's own, then the file's last one.
+    expect(at('a.example.com', '/').setting?.selection).toEqual(['django']);
+    expect(at('a.example.com', '/other/').setting?.selection).toEqual(['nexus']);
+    expect(at('b.example.com', '/').setting?.selection).toBe('all');
+  });
+
   it('a configured cookie counts in every scope', async () => {
     const s = await scopes('nginx', 'server { server_name jira.example.com; location / { proxy_pass http://127.0.0.1:8080; proxy_cookie_flags atlassian.xsrf.token secure; } }\n', createCatalog(['MYAPP-CSRF']));
     const loc = s.find((x) => x.label.includes('location'))!;
