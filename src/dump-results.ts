@@ -7,11 +7,9 @@
  * is here and still equal to its copy in the dump.
  */
 import { splitDump, type DumpSection } from './dialects/nginx/dump.js';
-import type { TextEdit } from './engine/edits.js';
-import { isIoError, type ConfigIO } from './engine/io.js';
 import type { LintMessage } from './engine/lint.js';
 import type { FileResult } from './engine/project.js';
-import { createSourceFile, positionAt, type SourceFile } from './source.js';
+import { createSourceFile, positionAt, type SourceFile, type TextEdit, isIoError, type ConfigIO } from './source.js';
 
 function sectionAt(sections: readonly DumpSection[], offset: number): DumpSection | undefined {
   return sections.find((s) => offset >= s.start && offset <= s.end);

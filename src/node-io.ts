@@ -22,8 +22,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { ConfigIO, FileKind, IoError } from './engine/io.js';
-import { sourceFromBytes, type SourceFile } from './source.js';
+import { sourceFromBytes, type SourceFile, type ConfigIO, type FileKind, type IoError } from './source.js';
 
 /**
  * Files larger than this are skipped, and the run exits with code 2: an `nginx -T` dump of

@@ -10,6 +10,7 @@
  * Workers load the bundled CLI (dist/cli.cjs); running from TypeScript sources (tests) stays
  * single-threaded. `LPC_WORKERS=<n>` sets the number of threads (1 disables workers).
  */
+import type { ConfigIO } from './source.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -17,7 +18,6 @@ import { RULES } from '../rules/index.js';
 import type { CookieCatalog } from './cookies/catalog.js';
 import type { DialectOptions } from './dialects/dialect.js';
 import { loadDialects } from './dialects/registry.js';
-import type { ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
 import type { Simulator } from './engine/rule.js';
 import { lintModels, type DialectRegistry, type FileResult, type LintTarget, type ModelLint } from './engine/project.js';

@@ -10,7 +10,6 @@ import { loadDialects } from './dialects/registry.js';
 import { dumpWrites, mapDumpResults } from './dump-results.js';
 import { discoverFiles, explainWalk, type Discovery } from './discover.js';
 import { fixProject } from './engine/fix.js';
-import { isIoError, withOverrides, type ConfigIO } from './engine/io.js';
 import type { LintSettings, RuleSetting } from './engine/lint.js';
 import { assemble, lintProject, type FileResult, type LintTarget } from './engine/project.js';
 import { threadCount } from './threads.js';
@@ -22,7 +21,7 @@ import { createNodeIO, writeFileAtomic, WriteRefused, type NodeIO } from './node
 import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import { createSourceFile, encode, type SourceFile } from './source.js';
+import { createSourceFile, encode, type SourceFile, isIoError, withOverrides, type ConfigIO } from './source.js';
 import type { IgnoreMatcher } from './config/ignore-file.js';
 import { compileGlobList } from './path-glob.js';
 

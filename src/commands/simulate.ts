@@ -8,14 +8,13 @@ import { Chalk } from 'chalk';
 import { createCatalog } from '../cookies/catalog.js';
 import { detectDialect } from '../dialects/detect.js';
 import { loadDialects } from '../dialects/registry.js';
-import { isIoError } from '../engine/io.js';
 import { BACKEND_LABELS, type BackendKind } from '../model/backends.js';
 import type { Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
 import { hasHttpOnly } from '../model/set-cookie.js';
 import { boundedNote, describeRequests } from '../model/requests.js';
 import { branchesOf, simulate, type SimResult } from '../model/simulate.js';
 import { createNodeIO } from '../node-io.js';
-import { positionAt } from '../source.js';
+import { positionAt, isIoError } from '../source.js';
 import { overrideDialect, resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
 
 export interface SimulateCliOptions extends SharedCliOptions {

@@ -2,11 +2,9 @@
  * What every dialect (src/dialects/apache|nginx|iis|caddy) provides to the engine: a model builder
  * and the fix builders that turn a model-level fix into text edits in that dialect's syntax.
  */
-import type { ConfigIO } from '../engine/io.js';
-import type { TextEdit } from '../engine/edits.js';
 import type { BackendKind } from '../model/backends.js';
 import type { CookieOp, Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
-import type { Span } from '../source.js';
+import type { Span, ConfigIO, TextEdit } from '../source.js';
 import type { PathMapping } from './path-map.js';
 
 export interface DialectOptions {

@@ -12,8 +12,8 @@
  *    when that exists), reported so the user can make the mapping explicit;
  * 4. otherwise as written, reported: it reads this machine's files.
  */
+import type { ConfigIO } from '../source.js';
 import { posix } from 'node:path';
-import type { ConfigIO } from '../engine/io.js';
 
 /** One prefix of absolute paths and the directory it stands for. */
 export interface PathMapping {

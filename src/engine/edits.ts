@@ -1,31 +1,11 @@
 /** Fixes are data: text edits on half-open ranges of one file's decoded text. */
-import type { SourceFile } from '../source.js';
-
-export interface TextEdit {
-  readonly file: string;
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-}
+import { applyEdits, type SourceFile, type TextEdit } from '../source.js';
 
 /** A fix a rule offers: edits in one file, proven before it is offered. */
 export interface Fix {
   readonly edits: readonly TextEdit[];
   /** What the fix does, one sentence ("exclude atl.xsrf.token, XSRF-TOKEN with a negative lookahead"). */
   readonly description: string;
-}
-
-/** Applies non-overlapping edits (any order) to a text. Throws on overlap: callers filter first. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  let out = '';
-  let pos = 0;
-  for (const e of sorted) {
-    if (e.start < pos) throw new Error(`overlapping edits at ${e.start}`);
-    out += text.slice(pos, e.start) + e.text;
-    pos = e.end;
-  }
-  return out + text.slice(pos);
 }
 
 /** ESLint's JSON shape: one `{ range, text }` covering every edit of the fix. */
@@ -91,10 +71,4 @@ export class EditSet {
     for (let j = i; j < list.length && list[j]!.start <= e.end; j++) if (editsOverlap([list[j]!], [e])) return true;
     return false;
   }
-}
-
-/** Line breaks in inserted text follow the file's own convention (CRLF files stay CRLF). */
-export function withFileEol(edit: TextEdit, eol: '\n' | '\r\n' | '\r'): TextEdit {
-  if (!/[\r\n]/.test(edit.text)) return edit;
-  return { ...edit, text: edit.text.replace(/\r\n|\r|\n/g, eol) };
 }

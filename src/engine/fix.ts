@@ -4,9 +4,8 @@
  * stopping early when nothing is left to fix or a state repeats. A file whose fixed text parses
  * worse than the original is restored. Nothing is written here: run.ts writes the result.
  */
-import { createSourceFile, dominantEol, type SourceFile } from '../source.js';
-import { applyEdits, EditSet, withFileEol, type TextEdit } from './edits.js';
-import { withOverrides, type ConfigIO } from './io.js';
+import { applyEdits, createSourceFile, dominantEol, withFileEol, withOverrides, type ConfigIO, type SourceFile, type TextEdit } from '../source.js';
+import { EditSet } from './edits.js';
 import type { LintSettings } from './lint.js';
 import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from './project.js';
 

@@ -5,9 +5,8 @@
 import type { CookieCatalog } from '../cookies/catalog.js';
 import { isFixRefusal, type DialectModule, type DialectOptions, type FixCandidate } from '../dialects/dialect.js';
 import type { HeaderRewriteModel } from '../model/header-rewrite.js';
-import { createSourceFile, positionAt, type SourceFile, type Span } from '../source.js';
-import { applyEdits, type Fix, type TextEdit } from './edits.js';
-import { withOverrides, type ConfigIO } from './io.js';
+import { applyEdits, createSourceFile, positionAt, withOverrides, type ConfigIO, type SourceFile, type Span, type TextEdit } from '../source.js';
+import type { Fix } from './edits.js';
 import { proveJobs, type FixJob } from './proof.js';
 import type { ReportDescriptor, Rule, Simulator } from './rule.js';
 import { createSimulator } from './simulator.js';

@@ -5,8 +5,7 @@
  */
 import type { DialectModule } from '../dialects/dialect.js';
 import type { Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
-import type { SourceFile } from '../source.js';
-import { isIoError, type ConfigIO } from './io.js';
+import { isIoError, type ConfigIO, type SourceFile } from '../source.js';
 import { applyDirectives, UNUSED_DIRECTIVE_RULE } from './directives.js';
 import { compareMessages, effectiveSeverity, lintModel, type LintMessage, type LintSettings } from './lint.js';
 import type { CommentToken } from '../model/header-rewrite.js';

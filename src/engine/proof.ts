@@ -23,8 +23,8 @@ import { opSignature } from '../model/signature.js';
 import { httpOnlyGains } from '../model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../model/set-cookie.js';
 import { branchesOf, type SimResult } from '../model/simulate.js';
-import type { Span } from '../source.js';
-import { EditSet, type TextEdit } from './edits.js';
+import type { Span, TextEdit } from '../source.js';
+import { EditSet } from './edits.js';
 import type { Simulator } from './rule.js';
 
 /** One candidate to prove, with what it is allowed to change. */

@@ -4,10 +4,9 @@
  * the user writes (an empty reason is itself reported, so nothing is silenced without one).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import { withFileEol } from '../engine/edits.js';
 import type { LintMessage } from '../engine/lint.js';
 import type { Dialect } from '../model/header-rewrite.js';
-import { dominantEol, indentationAt, lineText, positionAt, type SourceFile } from '../source.js';
+import { dominantEol, indentationAt, lineText, positionAt, type SourceFile, withFileEol } from '../source.js';
 import { toRange } from './convert.js';
 
 /** The proven fix as edits of this document, or undefined when it has none or it touches other files. */

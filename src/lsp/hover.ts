@@ -8,11 +8,10 @@ import { backendsFor, renderText, type SimulationRun } from '../commands/simulat
 import { createCatalog } from '../cookies/catalog.js';
 import type { DialectModule } from '../dialects/dialect.js';
 import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
-import { withOverrides } from '../engine/io.js';
 import type { CookieOp } from '../model/header-rewrite.js';
 import { simulate } from '../model/simulate.js';
 import { createNodeIO } from '../node-io.js';
-import type { SourceFile, Span } from '../source.js';
+import { type SourceFile, type Span, withOverrides } from '../source.js';
 import { toRange } from './convert.js';
 import type { DocumentSettings } from './settings.js';
 

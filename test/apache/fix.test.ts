@@ -8,12 +8,10 @@ import { createCatalog } from '../../src/cookies/catalog.js';
 import { nonXsrfProbeNames, samplesFor } from '../../src/cookies/samples.js';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { isFixRefusal } from '../../src/dialects/dialect.js';
-import { applyEdits } from '../../src/engine/edits.js';
-import { withOverrides } from '../../src/engine/io.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { canonicalCookie, hasHttpOnly } from '../../src/model/set-cookie.js';
 import { simulate } from '../../src/model/simulate.js';
-import { createSourceFile } from '../../src/source.js';
+import { createSourceFile, applyEdits, withOverrides } from '../../src/source.js';
 import { memoryIO, OPTIONS } from './helpers.js';
 
 const FILE = '/etc/apache2/sites-enabled/site.conf';

@@ -11,11 +11,10 @@ import { directiveOrder, sortDirectives } from '../../src/dialects/caddy/order.j
 import { parseCaddyfile } from '../../src/dialects/caddy/parser.js';
 import { pathMatches } from '../../src/dialects/caddy/routes.js';
 import { detectDialect } from '../../src/dialects/detect.js';
-import type { ConfigIO } from '../../src/engine/io.js';
 import { goReplaceAll } from '../../src/model/ops/caddy-headers.js';
 import { cookieName } from '../../src/model/set-cookie.js';
 import { compileRe2, re2Refusal } from '../../src/regex/re2.js';
-import { createSourceFile } from '../../src/source.js';
+import { createSourceFile, type ConfigIO } from '../../src/source.js';
 
 function memIO(files: Record<string, string>): ConfigIO {
   return {

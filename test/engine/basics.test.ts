@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { detectDialect } from '../../src/dialects/detect.js';
-import { applyEdits, editsOverlap, mergeEdits, withFileEol } from '../../src/engine/edits.js';
+import { editsOverlap, mergeEdits } from '../../src/engine/edits.js';
 import { diffLines, splitLines } from '../../src/formatters/line-diff.js';
 import { canonicalCookie, cookieName, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
-import { createSourceFile, decode, dominantEol, encode, positionAt, sourceFromBytes } from '../../src/source.js';
+import { createSourceFile, decode, dominantEol, encode, positionAt, sourceFromBytes, applyEdits, withFileEol } from '../../src/source.js';
 
 describe('source files', () => {
   it.each([

@@ -5,11 +5,11 @@
  * spanning two files is not applied, and a fix that would make the file parse worse is never
  * written (the proof refuses it before the loop's own restore could be needed).
  */
+import type { TextEdit } from '../../src/source.js';
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
-import type { TextEdit } from '../../src/engine/edits.js';
 import { fixProject, MAX_FIX_PASSES } from '../../src/engine/fix.js';
 import type { LintSettings } from '../../src/engine/lint.js';
 import { defineRule, type Rule, type RuleContext } from '../../src/engine/rule.js';

@@ -15,8 +15,7 @@ import type { Block, ServerScope } from '../../src/dialects/apache/scopes.js';
 import { parseApache } from '../../src/dialects/apache/parser.js';
 import { MAX_EXPANDED_LINE } from '../../src/dialects/apache/parser.js';
 import { run } from '../../src/run.js';
-import { createSourceFile } from '../../src/source.js';
-import type { ConfigIO } from '../../src/engine/io.js';
+import { createSourceFile, type ConfigIO } from '../../src/source.js';
 import { fuzzParams, fuzzTimeout } from './config.js';
 
 describe('expansion chains', () => {

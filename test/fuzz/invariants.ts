@@ -16,14 +16,13 @@ import { RULES } from '../../rules/index.js';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { loadDialects } from '../../src/dialects/registry.js';
-import { applyEdits, editsOverlap, withFileEol, type TextEdit } from '../../src/engine/edits.js';
+import { editsOverlap } from '../../src/engine/edits.js';
 import { fixProject, MAX_FIX_PASSES, type FixOutcome } from '../../src/engine/fix.js';
-import { isIoError, withOverrides, type ConfigIO } from '../../src/engine/io.js';
 import type { LintMessage, LintSettings } from '../../src/engine/lint.js';
 import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from '../../src/engine/project.js';
 import { diffLines, splitLines } from '../../src/formatters/line-diff.js';
 import type { Dialect } from '../../src/model/header-rewrite.js';
-import { createSourceFile, dominantEol, encode, positionAt, type SourceFile } from '../../src/source.js';
+import { createSourceFile, dominantEol, encode, positionAt, type SourceFile, applyEdits, withFileEol, type TextEdit, isIoError, withOverrides, type ConfigIO } from '../../src/source.js';
 import { memoryIO } from '../harness/memory-io.js';
 
 /** Wall time any single step may take before it counts as a hang (CI machines are slow and shared). */

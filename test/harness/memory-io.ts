@@ -4,8 +4,7 @@
  * the same wording as the real file system (src/node-io.ts).
  */
 import { posix } from 'node:path';
-import type { ConfigIO, FileKind, IoError } from '../../src/engine/io.js';
-import { createSourceFile, sourceFromBytes, type SourceFile } from '../../src/source.js';
+import { createSourceFile, sourceFromBytes, type SourceFile, type ConfigIO, type FileKind, type IoError } from '../../src/source.js';
 
 export interface MemoryIoOptions {
   readonly cwd?: string;

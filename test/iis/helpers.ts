@@ -3,14 +3,11 @@ import { RULES } from '../../rules/index.js';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { iisDialect } from '../../src/dialects/iis/index.js';
-import { applyEdits, type TextEdit } from '../../src/engine/edits.js';
-import type { ConfigIO } from '../../src/engine/io.js';
-import { withOverrides } from '../../src/engine/io.js';
 import { lintModel, type LintMessage, type LintSettings } from '../../src/engine/lint.js';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { simulate } from '../../src/model/simulate.js';
-import { createSourceFile } from '../../src/source.js';
+import { createSourceFile, applyEdits, type TextEdit, type ConfigIO, withOverrides } from '../../src/source.js';
 
 export const OPTIONS = { nginxVersion: DEFAULT_NGINX_VERSION };
 

@@ -3,9 +3,9 @@
  * nesting, huge values. Every case must end quickly with one positioned fatal message, never a
  * hang, an exception, a read of another file or another file's contents in a message.
  */
+import type { ConfigIO } from '../../src/source.js';
 import { describe, expect, it } from 'vitest';
 import { iisDialect } from '../../src/dialects/iis/index.js';
-import type { ConfigIO } from '../../src/engine/io.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { memoryIO, OPTIONS } from './helpers.js';
 import { timeLimit } from '../helpers/time.js';

@@ -1,4 +1,5 @@
 /** Fix builders: quoting, lookahead rewriting, layout (indentation, line endings), refusals. */
+import { applyEdits } from '../../src/source.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withLookahead } from '../../src/dialects/nginx/edits.js';
@@ -7,7 +8,6 @@ import { compileNginxRegex } from '../../src/model/ops/nginx-regex.js';
 import { fixText, lintText } from './lint-helpers.js';
 import { buildNginxModel, nginxDialect } from '../../src/dialects/nginx/index.js';
 import { isFixRefusal } from '../../src/dialects/dialect.js';
-import { applyEdits } from '../../src/engine/edits.js';
 import { memoryIO } from './memory-io.js';
 
 describe('nginxArg', () => {

@@ -1,4 +1,5 @@
 /** Linting and fixing in-memory nginx configurations with the registered rules. */
+import { applyEdits } from '../../src/source.js';
 import { RULES } from '../../rules/index.js';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION, type DialectOptions } from '../../src/dialects/dialect.js';
@@ -7,7 +8,6 @@ import { fixProject } from '../../src/engine/fix.js';
 import type { LintMessage, LintSettings } from '../../src/engine/lint.js';
 import { lintProject } from '../../src/engine/project.js';
 import type { Rule } from '../../src/engine/rule.js';
-import { applyEdits } from '../../src/engine/edits.js';
 import { memoryIO } from './memory-io.js';
 
 export function settings(options: Partial<DialectOptions> = {}, wantFixes = true, rules: readonly Rule[] = allRules()): LintSettings {

@@ -6,9 +6,9 @@
  * modules, includes that do not exist here) goes. Edits use the dialect's own spans.
  * Fragments are wrapped into a server block (location and server context) or an http block.
  */
+import { applyEdits, type TextEdit } from '../../src/source.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyEdits, type TextEdit } from '../../src/engine/edits.js';
 import { nginxInfo, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
 import type { Directive } from '../../src/dialects/nginx/syntax.js';
 import { chainOf, type Level } from '../../src/dialects/nginx/levels.js';

@@ -19,13 +19,12 @@
  * patterns the simulator cannot analyse.
  */
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
-import type { TextEdit } from '../../engine/edits.js';
 import { samplesFor } from '../../cookies/samples.js';
 import { createApacheHeaderOp } from '../../model/ops/apache-header.js';
 import { parseFormat } from '../../model/ops/apache-format.js';
 import { backendLine } from '../../model/set-cookie.js';
 import { escapeRegexLiteral, patternShape, type CompiledRegex } from '../../regex/index.js';
-import { dominantEol, indentationAt, type SourceFile } from '../../source.js';
+import { dominantEol, indentationAt, type SourceFile, type TextEdit } from '../../source.js';
 import type { ApacheHeaderOpWithSyntax } from './ops.js';
 import { groupRefs, httpOnlyRanges } from './replacement.js';
 import { editWord, type ValueEdit } from './token-edit.js';

@@ -19,8 +19,8 @@
  * resolves, the error is httpd's for the first candidate whose directory exists.
  * All I/O goes through {@link ConfigIO}.
  */
+import { isIoError, type ConfigIO } from '../../source.js';
 import { posix } from 'node:path';
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 import { fnmatchName, hasWildcard } from './fnmatch.js';
 import { IncludeBudget, inPseudoFileSystem, pseudoFileSystemMessage } from '../include-bounds.js';
 import { mapPath, type PathMapping } from '../path-map.js';

@@ -3,8 +3,8 @@
  * by server and section, turn cookie directives into operations, and build every endpoint's
  * pipeline in httpd's merge order.
  */
+import type { ConfigIO } from '../../source.js';
 import type { DialectOptions } from '../dialect.js';
-import type { ConfigIO } from '../../engine/io.js';
 import type { BackendKind } from '../../model/backends.js';
 import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
 import { collectBalancers } from './backends.js';

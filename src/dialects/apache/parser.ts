@@ -10,9 +10,8 @@
  * `ruleId: null`, unresolvable includes `include-unresolved`) and parsing goes on.
  */
 import { posix } from 'node:path';
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
-import type { SourceFile, Span } from '../../source.js';
+import { type SourceFile, type Span, isIoError, type ConfigIO } from '../../source.js';
 import { evaluateConditional, ModuleSet } from './conditionals.js';
 import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
 import { isInside, lintedTree, mapPath, type PathMapping } from '../path-map.js';

@@ -7,10 +7,10 @@
  * as without the replacement) and the real Caddy accepts it (test/caddy/real-server.test.ts).
  * A `set` or `add` writes the whole line: no automatic fix.
  */
+import type { TextEdit } from '../../source.js';
 import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
 import type { CaddyHeadersOp, CaddyReplacement } from '../../model/ops/caddy-headers.js';
 import { escapeRegexLiteral } from '../../regex/index.js';
-import type { TextEdit } from '../../engine/edits.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
 import type { HeaderDirectiveSyntax } from './caddyfile.js';
 import { notCookiesPattern } from './exclusion.js';

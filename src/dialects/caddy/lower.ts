@@ -5,10 +5,8 @@
  * site is walked for `/` and a sample path of each path matcher (routes.ts) to find the
  * endpoints and their pipelines.
  */
-import type { ConfigIO } from '../../engine/io.js';
-import { isIoError } from '../../engine/io.js';
 import type { CookieOp, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
-import type { SourceFile, Span } from '../../source.js';
+import { type SourceFile, type Span, type ConfigIO, isIoError } from '../../source.js';
 import type { DialectOptions } from '../dialect.js';
 import { orderChanges, siteRoutes, type LowerContext } from './caddyfile.js';
 import { lowerCaddyJson } from './json.js';

@@ -10,10 +10,8 @@
  * Tokens keep the spans of the text they came from, so a fix inside a snippet edits the snippet.
  */
 import { dirname, isAbsolute, join } from 'node:path';
-import type { ConfigIO } from '../../engine/io.js';
-import { isIoError } from '../../engine/io.js';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
-import type { SourceFile, Span } from '../../source.js';
+import { type SourceFile, type Span, type ConfigIO, isIoError } from '../../source.js';
 import { goPathMatch } from './glob.js';
 import { lexCaddyfile, type Token } from './lexer.js';
 

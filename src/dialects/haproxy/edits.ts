@@ -13,11 +13,10 @@
  * the other attributes. The regex word keeps its quoting; inserted text is escaped for it.
  */
 import { samplesFor } from '../../cookies/samples.js';
-import type { TextEdit } from '../../engine/edits.js';
 import { createHaproxyHttpResponseOp, parseLogFormat } from '../../model/ops/haproxy-http-response.js';
 import { backendLine } from '../../model/set-cookie.js';
 import { compileRegex, escapeRegexLiteral, patternShape } from '../../regex/index.js';
-import { dominantEol, indentationAt } from '../../source.js';
+import { dominantEol, indentationAt, type TextEdit } from '../../source.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
 import { lexLine, type QuoteContext, type Word } from './lexer.js';
 import type { HaproxyRuleOp } from './lower.js';

@@ -9,7 +9,6 @@
  * 2.6.12]. Rules of a proxy whose mode is not `http` never run; a file that
  * sets no mode at all is taken as a fragment of an HTTP configuration.
  */
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
@@ -23,7 +22,7 @@ import {
   type HaproxyHttpResponseOp,
 } from '../../model/ops/haproxy-http-response.js';
 import { compileRegex, type CompiledRegex } from '../../regex/index.js';
-import type { SourceFile, Span } from '../../source.js';
+import { type SourceFile, type Span, isIoError, type ConfigIO } from '../../source.js';
 import type { DialectOptions } from '../dialect.js';
 import type { Word } from './lexer.js';
 import { parseConfig, type Section, type Statement } from './parser.js';

@@ -40,9 +40,8 @@
  * nothing about cookies and often hold secrets; their files are not opened.
  */
 import { basename, dirname, join, sep } from 'node:path';
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
-import type { SourceFile } from '../../source.js';
+import { type SourceFile, isIoError, type ConfigIO } from '../../source.js';
 import type { Reporter } from './attributes.js';
 import { attribute, parseXml, type XmlAttribute, type XmlDocument, type XmlElement } from './xml.js';
 

@@ -11,10 +11,9 @@
  * (rules/xsrf-cookie-httponly/prove.ts) and offers the first that holds.
  */
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
-import { applyEdits, type TextEdit } from '../../engine/edits.js';
 import { IisOutboundRuleOp } from '../../model/ops/iis-outbound-rule.js';
 import { readsConditionCaptures } from '../../model/ops/iis-template.js';
-import { dominantEol, type SourceFile } from '../../source.js';
+import { dominantEol, type SourceFile, applyEdits, type TextEdit } from '../../source.js';
 import { sourceOf } from './op-sources.js';
 import type { OutboundRuleDef } from './outbound.js';
 import { anchoredLookahead, cookieNamesLookahead, cookieNamesPattern } from './pattern-edit.js';

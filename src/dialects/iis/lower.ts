@@ -7,12 +7,11 @@
  */
 import { basename } from 'node:path';
 import type { DialectOptions } from '../dialect.js';
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { AspNetHttpCookiesFact, Fact } from '../../model/facts.js';
 import type { CommentToken, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { IisOutboundRuleOp } from '../../model/ops/iis-outbound-rule.js';
-import type { SourceFile } from '../../source.js';
+import { type SourceFile, isIoError, type ConfigIO } from '../../source.js';
 import { boolAttr, createReporter, type Reporter } from './attributes.js';
 import { mergeCollections } from './collections.js';
 import { createConfigSources } from './config-source.js';

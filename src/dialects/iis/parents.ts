@@ -4,8 +4,8 @@
  * Inheritance"). Only files named web.config take part in the hierarchy; applicationHost.config
  * cannot be located from a site directory and is linted on its own.
  */
+import { isIoError, type ConfigIO } from '../../source.js';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 
 /** Directory levels searched above the linted file. */
 const MAX_ANCESTORS = 64;

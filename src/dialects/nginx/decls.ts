@@ -5,7 +5,6 @@
  * directive is reported (`directive-invalid`) and not simulated.
  */
 import { posix } from 'node:path';
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { LuaHeaderFilterFact } from '../../model/facts.js';
 import type { Problem } from '../../model/header-rewrite.js';
@@ -16,7 +15,7 @@ import { nginxMoreHeadersOp, reachesSetCookie, type MoreHeaderSpec, type NginxMo
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileNginxRegex } from '../../model/ops/nginx-regex.js';
 import { compileScript, type Script } from '../../model/ops/nginx-script.js';
-import type { Span } from '../../source.js';
+import { type Span, isIoError, type ConfigIO } from '../../source.js';
 import { luaFact } from './lua.js';
 import { sampleFromRegex } from './regex-sample.js';
 import { directiveLabel } from './parser.js';

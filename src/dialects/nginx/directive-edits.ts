@@ -1,8 +1,7 @@
 /** Directive-level text edits shared by the nginx fix builders. */
 import { escapeRegexLiteral } from '../../regex/index.js';
-import type { TextEdit } from '../../engine/edits.js';
 import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
-import type { SourceFile, Span } from '../../source.js';
+import type { SourceFile, Span, TextEdit } from '../../source.js';
 import { eolNear, lineAt, ownsLines } from './text-lines.js';
 
 /** `(?:atl\.xsrf\.token|XSRF-TOKEN)` */

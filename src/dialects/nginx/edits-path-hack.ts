@@ -11,7 +11,7 @@
  * fix is refused where that would change locations that do not use this rewrite, or would mix with
  * flags already configured.
  */
-import type { TextEdit } from '../../engine/edits.js';
+import type { TextEdit } from '../../source.js';
 import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
 import { rewriteValue, type NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import { NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';

@@ -12,11 +12,10 @@
  * - Anything else (a Set-Cookie line written by add_header or headers-more) is the user's text.
  */
 import { patternShape } from '../../regex/index.js';
-import type { TextEdit } from '../../engine/edits.js';
 import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import { NginxProxyCookieOp, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
-import type { SourceFile, Span } from '../../source.js';
+import type { SourceFile, Span, TextEdit } from '../../source.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
 import { pathHackCandidates } from './edits-path-hack.js';
 import { exclusionSelector, fileOf, insertBefore, namesAlternation } from './directive-edits.js';

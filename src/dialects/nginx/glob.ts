@@ -4,7 +4,7 @@
  * matched explicitly, results sorted by byte order (C locale), no match is not an error
  * (`gl->test = 1` accepts GLOB_NOMATCH).
  */
-import { isIoError, type ConfigIO } from '../../engine/io.js';
+import { isIoError, type ConfigIO } from '../../source.js';
 import { wildcardMatch, type WildcardToken } from '../wildcard.js';
 import { IncludeBudget, inPseudoFileSystem } from '../include-bounds.js';
 

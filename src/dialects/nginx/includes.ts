@@ -9,9 +9,8 @@
  * An `nginx -T` dump is read as the files it contains: includes resolve to its sections.
  */
 import { posix } from 'node:path';
-import { isIoError, type ConfigIO } from '../../engine/io.js';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
-import type { SourceFile } from '../../source.js';
+import { type SourceFile, isIoError, type ConfigIO } from '../../source.js';
 import { lintedTree, placeAbsolute, type PathMapping } from '../path-map.js';
 import { splitDump, type DumpSection } from './dump.js';
 import { expandGlob, isGlob, matchPath } from './glob.js';

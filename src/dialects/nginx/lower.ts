@@ -9,9 +9,9 @@
  * built-in ones and filters registered later run first [LAB 1.22.1: `more_set_headers` did not
  * see `add_header`'s line].
  */
+import type { ConfigIO } from '../../source.js';
 import { posix } from 'node:path';
 import type { DialectOptions } from '../dialect.js';
-import type { ConfigIO } from '../../engine/io.js';
 import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact } from '../../model/facts.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
