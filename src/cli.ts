@@ -164,7 +164,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
     }
-    const { UsageError } = await import('./commands/settings.js');
+    const { UsageError } = await import('./usage-error.js');
     if (e instanceof UsageError) {
       io.stderr(`${TOOL_NAME}: ${e.message}\n`);
       return 2;

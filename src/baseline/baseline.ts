@@ -6,7 +6,7 @@
  * writing the file is src/baseline/file.ts.
  */
 import { relative, sep } from 'node:path';
-import { childPath, parseJsonc, type JsonValue } from '../config/jsonc.js';
+import { childPath, parseJsonc, type JsonValue } from '../jsonc.js';
 import type { LintMessage } from '../engine/lint.js';
 import { toLintResult, type LintResult } from '../engine/result.js';
 import { createSourceFile, positionAt, type SourceFile } from '../source.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
-import { UsageError } from '../commands/settings.js';
+import { UsageError } from '../usage-error.js';
 import type { LintResult } from '../engine/result.js';
 import { TOOL_NAME } from '../meta.js';
 import { WriteRefused, writeOwnFile } from '../node-io.js';

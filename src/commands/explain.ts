@@ -6,7 +6,7 @@ import { RULES, findRule } from '../../rules/index.js';
 import { closest } from '../config/closest.js';
 import { ruleDocsUrl } from '../meta.js';
 import { packageRoot } from '../package-root.js';
-import { UsageError } from './settings.js';
+import { UsageError } from '../usage-error.js';
 
 const DIALECT_NAMES: Readonly<Record<string, string>> = { apache: 'Apache', nginx: 'nginx', xml: 'IIS', iis: 'IIS', caddy: 'Caddy' };
 

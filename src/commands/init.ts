@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAMES } from '../config/config.js';
 import { DEFAULT_XSRF_COOKIES } from '../cookies/catalog.js';
 import { RAW_BASE, TOOL_NAME, TOOL_VERSION } from '../meta.js';
 import { packageRoot } from '../package-root.js';
-import { UsageError } from './settings.js';
+import { UsageError } from '../usage-error.js';
 import { pathTaken, WriteRefused, writeOwnFile } from '../node-io.js';
 
 /** Whether `dir` is `base` or inside it. */

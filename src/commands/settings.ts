@@ -15,6 +15,7 @@ import type { RunOptions } from '../run.js';
 import type { PathMapping } from '../dialects/path-map.js';
 import { closest } from '../config/closest.js';
 import type { RuleSetting } from '../engine/lint.js';
+import { UsageError } from '../usage-error.js';
 
 export interface SharedCliOptions {
   type?: Dialect;
@@ -35,7 +36,6 @@ export interface SharedCliOptions {
   maxFileSize?: number;
 }
 
-export class UsageError extends Error {}
 
 export function formatConfigErrors(errors: readonly ConfigError[]): string {
   return errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}`).join('\n');

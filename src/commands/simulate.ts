@@ -15,7 +15,8 @@ import { boundedNote, describeRequests } from '../model/requests.js';
 import { branchesOf, simulate, type SimResult } from '../model/simulate.js';
 import { createNodeIO } from '../node-io.js';
 import { positionAt, isIoError } from '../source.js';
-import { overrideDialect, resolveConfig, runOptionsFrom, UsageError, type SharedCliOptions } from './settings.js';
+import { overrideDialect, resolveConfig, runOptionsFrom, type SharedCliOptions } from './settings.js';
+import { UsageError } from '../usage-error.js';
 
 export interface SimulateCliOptions extends SharedCliOptions {
   cookie?: string[];

@@ -10,7 +10,7 @@ import { overlappingNames } from '../cookies/catalog.js';
 import type { ProductSelection } from '../cookies/selection.js';
 import type { Dialect } from '../model/header-rewrite.js';
 import { positionAt, createSourceFile } from '../source.js';
-import { parseJsonc, type JsonValue } from './jsonc.js';
+import { parseJsonc, type JsonValue } from '../jsonc.js';
 import { configSchema } from './schema.js';
 import { schemaIssues } from './schema-issues.js';
 import { configValidator } from './validator.js';

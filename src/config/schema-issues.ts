@@ -4,7 +4,7 @@
  * the closest known one.
  */
 import { closest } from './closest.js';
-import { childPath, type JsonValue } from './jsonc.js';
+import { childPath, type JsonValue } from '../jsonc.js';
 import type { SchemaError } from './validator-types.js';
 
 export interface SchemaIssue {

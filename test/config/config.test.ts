@@ -6,7 +6,7 @@ import { bin } from '../helpers/cli.js';
 import { RULES } from '../../rules/index.js';
 import { isConfigErrors, parseConfig } from '../../src/config/config.js';
 import { createIgnoreMatcher } from '../../src/config/ignore-file.js';
-import { parseJsonc } from '../../src/config/jsonc.js';
+import { parseJsonc } from '../../src/jsonc.js';
 
 const metas = RULES.map((r) => r.meta);
 

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { isConfigErrors, parseConfig } from '../../src/config/config.js';
 import { fileSelection, parseInlineProducts } from '../../src/cookies/selection.js';
-import { productSettingsFrom, runOptionsFrom, UsageError } from '../../src/commands/settings.js';
+import { productSettingsFrom, runOptionsFrom } from '../../src/commands/settings.js';
+import { UsageError } from '../../src/usage-error.js';
 import { cli } from '../helpers/cli.js';
 
 const metas = RULES.map((r) => r.meta);

@@ -5,7 +5,7 @@
  * ranges), `\` escapes the next character. apr/strings/apr_fnmatch.c.
  */
 
-import { wildcardMatch, type WildcardToken } from '../wildcard.js';
+import { wildcardMatch, type WildcardToken } from '../../wildcard.js';
 
 /** `apr_fnmatch_test`: does the string contain a wildcard (`?`, `*`, or `[` with a later `]`)? */
 export function hasWildcard(pattern: string): boolean {

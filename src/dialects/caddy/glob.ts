@@ -3,7 +3,7 @@
  * bracket expression is taken literally, which only makes the linter read fewer imports). Used
  * for `import` globs (`filepath.Glob`) and the general case of the `path` request matcher.
  */
-import { wildcardMatch, type WildcardToken } from '../wildcard.js';
+import { wildcardMatch, type WildcardToken } from '../../wildcard.js';
 
 function tokens(pattern: string): WildcardToken[] {
   const out: WildcardToken[] = [];

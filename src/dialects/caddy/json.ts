@@ -6,7 +6,7 @@
  * ones that answer themselves (`static_response`, `file_server`...). A top-level route with a
  * `host` matcher is a site of its own (what the Caddyfile adapter produces for each site block).
  */
-import { childPath, parseJsonc, type JsonValue } from '../../config/jsonc.js';
+import { childPath, parseJsonc, type JsonValue } from '../../jsonc.js';
 import type { Condition, Problem } from '../../model/header-rewrite.js';
 import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyReplacement, type CaddyValueOp } from '../../model/ops/caddy-headers.js';
 import { compileRe2 } from '../../regex/re2.js';

@@ -5,7 +5,7 @@
  * (`gl->test = 1` accepts GLOB_NOMATCH).
  */
 import { isIoError, type ConfigIO } from '../../source.js';
-import { wildcardMatch, type WildcardToken } from '../wildcard.js';
+import { wildcardMatch, type WildcardToken } from '../../wildcard.js';
 import { IncludeBudget, inPseudoFileSystem } from '../include-bounds.js';
 
 /** Whether `include` treats the path as a mask (`strpbrk(file, "*?[")` in `ngx_conf_include`). */
