@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createRequire } from 'node:module';
@@ -60,7 +60,7 @@ const standaloneCode = standaloneModule.default;
 const lspApart = {
   name: 'lsp-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/lsp\/server\.js$/ }, (args) => (args.importer.endsWith('src/cli.ts') ? { path: 'lsp-bundle', namespace: 'lpc-lsp' } : undefined));
+    b.onResolve({ filter: /^\.\.\/lsp\/server\.js$/ }, (args) => (args.importer.endsWith('src/cli/cli.ts') ? { path: 'lsp-bundle', namespace: 'lpc-lsp' } : undefined));
     // Loads the file next to the bundle (the start script runs the bundle in a vm.Script, where
     // import() of a file is not available) with its V8 code cache, as the start script loads the CLI.
     b.onLoad({ filter: /.*/, namespace: 'lpc-lsp' }, () => ({
@@ -96,7 +96,7 @@ const BUILD_ID = randomBytes(8).toString('hex');
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli/cli.ts'],
   outfile: 'dist/cli.cjs',
   bundle: true,
   format: 'cjs',
@@ -109,9 +109,11 @@ await build({
   mainFields: ['module', 'main'],
   // The sources are ESM; in the CommonJS bundle import.meta.url is this file's URL.
   define: { 'import.meta.url': '__lpcModuleUrl' },
-  // The first line names this build, so that bin/lint-proxy-config.js uses only its own code cache.
+  // The first line names this build, so that the start script (dist/launch.cjs) uses only its own code cache.
   banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
+// The start script, copied as it is: it runs before the bundle, to hand V8 the bundle's code cache.
+copyFileSync(new URL('../src/run/launch.cjs', import.meta.url), new URL('../dist/launch.cjs', import.meta.url));
 await build({
   entryPoints: ['src/lsp/server.ts'],
   outfile: 'dist/lsp.cjs',

@@ -208,7 +208,7 @@ export function withFileEol(edit: TextEdit, eol: '\n' | '\r\n' | '\r'): TextEdit
 
 // ---------------------------------------------------------------------------------------------
 // Reading: how dialects read files (to follow includes) without touching the file system
-// themselves. src/node-io.ts provides the real implementation; the fix engine layers edited texts
+// themselves. src/run/node-io.ts provides the real implementation; the fix engine layers edited texts
 // on top of it to re-parse a fixed project in memory before anything is written.
 
 export interface IoError {

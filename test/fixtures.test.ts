@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
-import { run, type RunOptions } from '../src/run.js';
+import { run, type RunOptions } from '../src/run/run.js';
 import type { LintResult } from '../src/engine/result.js';
 import { encode, positionAt, sourceFromBytes } from '../src/source.js';
 import type { Dialect } from '../src/model/header-rewrite.js';

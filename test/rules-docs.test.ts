@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
 import { configSchema } from '../src/config/schema.js';
 import type { Dialect } from '../src/model/header-rewrite.js';
-import { run } from '../src/run.js';
+import { run } from '../src/run/run.js';
 import { skipAfterRewrite } from './helpers/skips.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;

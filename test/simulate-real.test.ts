@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_NGINX_VERSION } from '../src/dialects/dialect.js';
 import { nginxDialect, type NginxEndpoint } from '../src/dialects/nginx/index.js';
-import { createNodeIO } from '../src/node-io.js';
+import { createNodeIO } from '../src/run/node-io.js';
 import { apacheBinary, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from './servers/apache.js';
 import { fixtureAsVhosts } from './servers/apache-vhosts.js';
 import { cookieQuery, freePort, startFastCgiBackend, startHttpBackend, type RunningBackend } from './servers/backend.js';

@@ -4,7 +4,7 @@
  * shapes, through every endpoint's pipeline for every backend kind it can reach; the finding
  * points at the directive that made HttpOnly appear.
  */
-import { closest } from '../../src/config/closest.js';
+import { closest } from '../../src/closest.js';
 import { productIds } from '../../src/cookies/products.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
 import { scopeResolverFor } from '../../src/cookies/scope.js';

@@ -2,13 +2,13 @@
  * The baseline file on disk, for the CLI: which file applies (`--baseline-write`, `--baseline`,
  * `--no-baseline`, the configuration's `baseline`), reading it with positioned errors, writing it.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { UsageError } from '../usage-error.js';
 import type { LintResult } from '../engine/result.js';
 import { TOOL_NAME } from '../meta.js';
-import { WriteRefused, writeOwnFile } from '../node-io.js';
+import { isIoError } from '../source.js';
+import { pathTaken, readSmallRegularFile, WriteRefused, writeOwnFile } from '../run/node-io.js';
 import { applyBaseline, createBaseline, parseBaseline, serializeBaseline, type Baseline } from './baseline.js';
 
 export interface BaselineCliOptions {
@@ -34,17 +34,18 @@ export function planBaseline(options: BaselineCliOptions, config: Config, cwd: s
   return path === undefined ? undefined : { mode: 'read', path, baseline: loadBaseline(path, cwd) };
 }
 
+/** A baseline lists findings, a few hundred bytes each: 256 MB holds every finding of the largest estates. */
+const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
+
 /** Reads and validates a baseline file; a missing or invalid one is a usage error (exit code 2). */
 export function loadBaseline(path: string, cwd: string): Baseline {
   const name = show(path, cwd);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new UsageError(`cannot read the baseline ${name}: ${missing ? `no such file (create it with --baseline-write ${name})` : (e as Error).message}`);
+  const read = readSmallRegularFile(path, MAX_BASELINE_BYTES);
+  if (isIoError(read)) {
+    const missing = !pathTaken(path);
+    throw new UsageError(`cannot read the baseline ${name}: ${missing ? `no such file (create it with --baseline-write ${name})` : read.error}`);
   }
-  const parsed = parseBaseline(text);
+  const parsed = parseBaseline(read.text);
   if (Array.isArray(parsed)) throw new UsageError(`invalid baseline:\n${parsed.map((p) => `${path}:${p.line}:${p.column}: ${p.message}`).join('\n')}`);
   return parsed;
 }

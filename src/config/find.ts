@@ -7,8 +7,8 @@
 import { dirname, join } from 'node:path';
 import type { RuleMeta } from '../engine/rule.js';
 import { CONFIG_FILE_NAMES, parseConfig, type Config, type ConfigError } from './config.js';
-import { createIgnoreMatcher, type IgnoreMatcher } from './ignore-file.js';
-import { pathTaken, readSmallRegularFile } from '../node-io.js';
+import { createIgnoreMatcher, type IgnoreMatcher } from '../run/ignore-file.js';
+import { pathTaken, readSmallRegularFile } from '../run/node-io.js';
 
 export const IGNORE_FILE_NAME = '.lint-proxy-configignore';
 

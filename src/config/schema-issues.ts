@@ -3,7 +3,7 @@
  * (`rules.xsrf-cookie-htponly`, `overrides[0].files`), one short sentence, and for an unknown key
  * the closest known one.
  */
-import { closest } from './closest.js';
+import { closest } from '../closest.js';
 import { childPath, type JsonValue } from '../jsonc.js';
 import type { SchemaError } from './validator-types.js';
 

@@ -71,7 +71,7 @@ function messageKey(m: LintMessage): string {
 
 /**
  * What linting one model produced, as plain data: it crosses worker-thread boundaries
- * (src/parallel.ts) and is assembled into per-file results by {@link assemble}.
+ * (src/run/parallel.ts) and is assembled into per-file results by {@link assemble}.
  */
 export interface ModelLint {
   readonly root: string;

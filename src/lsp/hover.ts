@@ -4,13 +4,13 @@
  * the pipeline, what it does, and what the browser finally receives.
  */
 import type { Hover } from 'vscode-languageserver';
-import { backendsFor, renderText, type SimulationRun } from '../commands/simulate.js';
+import { backendsFor, renderText, type SimulationRun } from '../formatters/simulation.js';
 import { createCatalog } from '../cookies/catalog.js';
 import type { DialectModule } from '../dialects/dialect.js';
 import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
 import type { CookieOp } from '../model/header-rewrite.js';
 import { simulate } from '../model/simulate.js';
-import { createNodeIO } from '../node-io.js';
+import { createNodeIO } from '../run/node-io.js';
 import { type SourceFile, type Span, withOverrides } from '../source.js';
 import { toRange } from './convert.js';
 import type { DocumentSettings } from './settings.js';

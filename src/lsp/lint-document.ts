@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import { applyBaseline } from '../baseline/baseline.js';
 import type { LintResult } from '../engine/result.js';
-import { run } from '../run.js';
+import { run } from '../run/run.js';
 import type { DocumentSettings } from './settings.js';
 
 /** The proven fixes come with the messages: the engine proves them in every run, and code actions offer them. */

@@ -8,10 +8,10 @@ import type { Baseline } from '../baseline/baseline.js';
 import { planBaseline } from '../baseline/file.js';
 import { findIgnoreFile } from '../config/find.js';
 import type { Config } from '../config/config.js';
-import { overrideDialect, resolveConfig, runOptionsFrom } from '../commands/settings.js';
+import { overrideDialect, resolveConfig, runOptionsFrom } from '../config/settings.js';
 import { detectDialect } from '../dialects/detect.js';
 import type { Dialect } from '../model/header-rewrite.js';
-import type { RunOptions } from '../run.js';
+import type { RunOptions } from '../run/run.js';
 
 export interface DocumentSettings {
   /** The directory the CLI would run in: the workspace folder that holds the file. */

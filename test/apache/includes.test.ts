@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { parseApache } from '../../src/dialects/apache/parser.js';
 import type { Node } from '../../src/dialects/apache/syntax.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 import { OPTIONS } from './helpers.js';
 
 let dirs: string[] = [];

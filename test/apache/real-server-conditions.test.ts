@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { branchesOf, simulate } from '../../src/model/simulate.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 import { apacheBinary, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { caseVhost, type Mounts } from '../servers/apache-vhosts.js';
 import { cookieQuery, fetchCookies, freePort } from '../servers/backend.js';

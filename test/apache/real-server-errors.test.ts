@@ -8,7 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 import { apacheBinary, checkConfig, makeRoot } from '../servers/apache.js';
 import { OPTIONS } from './helpers.js';
 import { describeRealServer } from '../helpers/skips.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { simulate } from '../../src/model/simulate.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 import { freePort } from '../servers/backend.js';
 import { apacheBinary, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { standardMounts } from '../servers/apache-vhosts.js';

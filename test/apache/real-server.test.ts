@@ -17,7 +17,7 @@ import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { canonicalCookie, hasHttpOnly } from '../../src/model/set-cookie.js';
 import { branchesOf, simulate } from '../../src/model/simulate.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 import { exemptedCookies } from '../harness/exempt.js';
 import { FIXTURES_DIR, listFixtures, type Fixture } from '../harness/fixtures.js';
 import { freePort } from '../servers/backend.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { bin } from '../helpers/cli.js';
 import { RULES } from '../../rules/index.js';
 import { isConfigErrors, parseConfig } from '../../src/config/config.js';
-import { createIgnoreMatcher } from '../../src/config/ignore-file.js';
+import { createIgnoreMatcher } from '../../src/run/ignore-file.js';
 import { parseJsonc } from '../../src/jsonc.js';
 
 const metas = RULES.map((r) => r.meta);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { isConfigErrors, parseConfig } from '../../src/config/config.js';
 import { fileSelection, parseInlineProducts } from '../../src/cookies/selection.js';
-import { productSettingsFrom, runOptionsFrom } from '../../src/commands/settings.js';
+import { productSettingsFrom, runOptionsFrom } from '../../src/config/settings.js';
 import { UsageError } from '../../src/usage-error.js';
 import { cli } from '../helpers/cli.js';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryIO } from '../harness/memory-io.js';
-import { run, type RunOptions } from '../../src/run.js';
+import { run, type RunOptions } from '../../src/run/run.js';
 import type { LintResult } from '../../src/engine/result.js';
 import type { Dialect } from '../../src/model/header-rewrite.js';
 import { fixtureOptions, listFixtures } from '../harness/fixtures.js';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadDialects } from '../../src/dialects/registry.js';
 import { createWhere } from '../../src/engine/where.js';
 import type { Dialect } from '../../src/model/header-rewrite.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lpc-where-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

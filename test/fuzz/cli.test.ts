@@ -1,5 +1,5 @@
 /**
- * The command line on fuzzed files (see test/fuzz/README.md): `main` from src/cli.ts runs
+ * The command line on fuzzed files (see test/fuzz/README.md): `main` from src/cli/cli.ts runs
  * in-process on real files in a temporary directory, with every output format, `--fix`,
  * `--fix-dry-run` and `--stdin`. It must never throw, never print a stack trace, exit 0, 1 or 2,
  * print reports that parse (JSON, SARIF, XML), and a second `--fix` must leave the files alone.

@@ -14,7 +14,7 @@ import { locationMatches, matchingLocations } from '../../src/dialects/apache/ma
 import type { Block, ServerScope } from '../../src/dialects/apache/scopes.js';
 import { parseApache } from '../../src/dialects/apache/parser.js';
 import { MAX_EXPANDED_LINE } from '../../src/dialects/apache/parser.js';
-import { run } from '../../src/run.js';
+import { run } from '../../src/run/run.js';
 import { createSourceFile, type ConfigIO } from '../../src/source.js';
 import { fuzzParams, fuzzTimeout } from './config.js';
 

@@ -16,7 +16,7 @@ import { buildHaproxyModel } from '../../src/dialects/haproxy/index.js';
 import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
 import { simulate } from '../../src/model/simulate.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
 import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from '../servers/backend.js';
 import { checkConfig, definedNames, haproxyVersion, removeConfigs, runnableConfig, startHaproxy, writeConfig, type RunningHaproxy } from '../servers/haproxy.js';

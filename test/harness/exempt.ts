@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Dialect } from '../../src/model/header-rewrite.js';
-import { run } from '../../src/run.js';
+import { run } from '../../src/run/run.js';
 import { fixtureOptions } from './fixtures.js';
 
 /** Per scope label (`data.scopes[].scope`), the cookies the fixes acting there exempt; `*`: all of them. */

@@ -1,7 +1,7 @@
 /**
  * An in-memory ConfigIO for dialect tests: absolute path → text (or bytes, decoded like real
  * files); directories are implied by the paths; `links` maps a path to its real path. Errors use
- * the same wording as the real file system (src/node-io.ts).
+ * the same wording as the real file system (src/run/node-io.ts).
  */
 import { posix } from 'node:path';
 import { createSourceFile, sourceFromBytes, type SourceFile, type ConfigIO, type FileKind, type IoError } from '../../src/source.js';

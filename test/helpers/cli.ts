@@ -1,7 +1,7 @@
 /** Running the CLI in-process (fast, exact output) or as the real binary (exit codes, stdin). */
 import { spawnSync } from 'node:child_process';
-import { main } from '../../src/cli.js';
-import type { Io } from '../../src/commands/lint.js';
+import { main } from '../../src/cli/cli.js';
+import type { Io } from '../../src/cli/commands/lint.js';
 
 export interface CliRun {
   readonly code: number;

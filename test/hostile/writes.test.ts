@@ -25,8 +25,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fnmatchName } from '../../src/dialects/apache/fnmatch.js';
 import { matchSegment } from '../../src/dialects/nginx/glob.js';
-import { TEMPORARY_PATTERN } from '../../src/node-io.js';
-import { run, type RunOptions } from '../../src/run.js';
+import { TEMPORARY_PATTERN } from '../../src/run/node-io.js';
+import { run, type RunOptions } from '../../src/run/run.js';
 import { cli } from '../helpers/cli.js';
 
 const BLANKET = '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n</VirtualHost>\n';

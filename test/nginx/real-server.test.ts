@@ -14,7 +14,7 @@ import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
 import { exemptedCookies } from '../harness/exempt.js';
 import type { DialectOptions } from '../../src/dialects/dialect.js';
 import { buildNginxModel, nginxInfo, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
-import { createNodeIO } from '../../src/node-io.js';
+import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
@@ -24,7 +24,7 @@ import { freePort, get, httpBoilerplate, loadModules, makePrefix, moduleAvailabl
 import { REAL_CASES } from './real-cases.js';
 import { runnable, type Ports, type RunnableConfig } from './runnable.js';
 import { describeRealServer, skipRealServer } from '../helpers/skips.js';
-import { run } from '../../src/run.js';
+import { run } from '../../src/run/run.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 

@@ -1,28 +1,28 @@
 /**
  * Files in, results out, fixed files written. The only place that touches the file system
- * (through src/node-io.ts and src/discover.ts); everything it calls is pure.
+ * (through src/run/node-io.ts and src/run/discover.ts); everything it calls is pure.
  */
-import { RULES } from '../rules/index.js';
-import { createCatalog } from './cookies/catalog.js';
-import type { ProductSettings } from './cookies/selection.js';
-import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from './dialects/dialect.js';
-import { loadDialects } from './dialects/registry.js';
+import { RULES } from '../../rules/index.js';
+import { createCatalog } from '../cookies/catalog.js';
+import type { ProductSettings } from '../cookies/selection.js';
+import { DEFAULT_NGINX_VERSION, type DialectModule, type DialectOptions } from '../dialects/dialect.js';
+import { loadDialects } from '../dialects/registry.js';
 import { dumpWrites, mapDumpResults } from './dump-results.js';
 import { discoverFiles, explainWalk, type Discovery } from './discover.js';
-import { fixProject } from './engine/fix.js';
-import type { LintSettings, RuleSetting } from './engine/lint.js';
-import { assemble, lintProject, type FileResult, type LintTarget } from './engine/project.js';
+import { fixProject } from '../engine/fix.js';
+import type { LintSettings, RuleSetting } from '../engine/lint.js';
+import { assemble, lintProject, type FileResult, type LintTarget } from '../engine/project.js';
 import { threadCount } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
-import { toLintResult, type LintResult } from './engine/result.js';
-import type { Dialect } from './model/header-rewrite.js';
-import type { PathMapping } from './dialects/path-map.js';
+import { toLintResult, type LintResult } from '../engine/result.js';
+import type { Dialect } from '../model/header-rewrite.js';
+import type { PathMapping } from '../dialects/path-map.js';
 import { createNodeIO, writeFileAtomic, WriteRefused, type NodeIO } from './node-io.js';
 import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import { createSourceFile, encode, type SourceFile, isIoError, withOverrides, type ConfigIO } from './source.js';
-import type { IgnoreMatcher } from './config/ignore-file.js';
+import { createSourceFile, encode, type SourceFile, isIoError, withOverrides, type ConfigIO } from '../source.js';
+import type { IgnoreMatcher } from './ignore-file.js';
 import { compileGlobList } from './path-glob.js';
 
 export interface RunOptions {

@@ -10,18 +10,18 @@
  * Workers load the bundled CLI (dist/cli.cjs); running from TypeScript sources (tests) stays
  * single-threaded. `LPC_WORKERS=<n>` sets the number of threads (1 disables workers).
  */
-import type { ConfigIO } from './source.js';
+import type { ConfigIO } from '../source.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { RULES } from '../rules/index.js';
-import type { CookieCatalog } from './cookies/catalog.js';
-import type { DialectOptions } from './dialects/dialect.js';
-import { loadDialects } from './dialects/registry.js';
-import type { LintSettings, RuleSetting } from './engine/lint.js';
-import type { Simulator } from './engine/rule.js';
-import { lintModels, type DialectRegistry, type FileResult, type LintTarget, type ModelLint } from './engine/project.js';
-import type { Dialect } from './model/header-rewrite.js';
+import { RULES } from '../../rules/index.js';
+import type { CookieCatalog } from '../cookies/catalog.js';
+import type { DialectOptions } from '../dialects/dialect.js';
+import { loadDialects } from '../dialects/registry.js';
+import type { LintSettings, RuleSetting } from '../engine/lint.js';
+import type { Simulator } from '../engine/rule.js';
+import { lintModels, type DialectRegistry, type FileResult, type LintTarget, type ModelLint } from '../engine/project.js';
+import type { Dialect } from '../model/header-rewrite.js';
 import { createNodeIO } from './node-io.js';
 import { detectTarget, type Candidate } from './targets.js';
 import { BUNDLE, WORKER_ENV } from './threads.js';
@@ -46,7 +46,7 @@ interface ShardJob {
 }
 
 /** Workers start through the start script, which hands V8 the bundle's code cache. */
-const WORKER_SCRIPT = ((start) => (existsSync(start) ? start : BUNDLE))(join(dirname(BUNDLE), '../bin/lint-proxy-config.js'));
+const WORKER_SCRIPT = ((start) => (existsSync(start) ? start : BUNDLE))(join(dirname(BUNDLE), 'launch.cjs'));
 
 function chunksOf(candidates: readonly Candidate[]): Candidate[][] {
   const sorted = [...candidates].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

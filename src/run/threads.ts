@@ -1,6 +1,6 @@
 /**
  * How many threads a run uses, decided without loading node:worker_threads (a few milliseconds
- * of a small run's start): src/parallel.ts, which does load it, is imported only for parallel runs.
+ * of a small run's start): src/run/parallel.ts, which does load it, is imported only for parallel runs.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -1,12 +1,13 @@
 /** `explain <rule>` prints a rule's documentation; `explain --list` lists every rule. */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
-import { RULES, findRule } from '../../rules/index.js';
-import { closest } from '../config/closest.js';
-import { ruleDocsUrl } from '../meta.js';
-import { packageRoot } from '../package-root.js';
-import { UsageError } from '../usage-error.js';
+import { RULES, findRule } from '../../../rules/index.js';
+import { closest } from '../../closest.js';
+import { ruleDocsUrl } from '../../meta.js';
+import { readSmallRegularFile } from '../../run/node-io.js';
+import { packageRoot } from '../../run/package-root.js';
+import { isIoError } from '../../source.js';
+import { UsageError } from '../../usage-error.js';
 
 const DIALECT_NAMES: Readonly<Record<string, string>> = { apache: 'Apache', nginx: 'nginx', xml: 'IIS', iis: 'IIS', caddy: 'Caddy' };
 
@@ -65,6 +66,8 @@ export function explainRule(id: string, color: boolean): string {
   }
   const meta = rule.meta;
   const header = `${meta.id} — ${meta.severity}${meta.fixable ? ', fixable' : ''} — ${meta.dialects.join(', ')}\n${ruleDocsUrl(meta.id)}\n\n`;
-  const doc = readFileSync(join(packageRoot(), 'rules', meta.id, 'README.md'), 'utf8');
-  return header + renderMarkdown(doc, color);
+  const path = join(packageRoot(), 'rules', meta.id, 'README.md');
+  const doc = readSmallRegularFile(path, 1024 * 1024);
+  if (isIoError(doc)) throw new Error(`cannot read ${path}: ${doc.error}`);
+  return header + renderMarkdown(doc.text, color);
 }

@@ -3,17 +3,17 @@
  * the command line wins over the file, the file over the defaults.
  */
 import { resolve } from 'node:path';
-import { compileGlobList } from '../path-glob.js';
+import { compileGlobList } from '../run/path-glob.js';
 import { RULES } from '../../rules/index.js';
-import { DEFAULT_CONFIG, isConfigErrors, type Config, type ConfigError } from '../config/config.js';
+import { DEFAULT_CONFIG, isConfigErrors, type Config, type ConfigError } from './config.js';
 import { overlappingNames } from '../cookies/catalog.js';
 import type { ProductSettings } from '../cookies/selection.js';
-import { findConfig, loadConfigFile } from '../config/find.js';
+import { findConfig, loadConfigFile } from './find.js';
 import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
 import type { Dialect } from '../model/header-rewrite.js';
-import type { RunOptions } from '../run.js';
+import type { RunOptions } from '../run/run.js';
 import type { PathMapping } from '../dialects/path-map.js';
-import { closest } from '../config/closest.js';
+import { closest } from '../closest.js';
 import type { RuleSetting } from '../engine/lint.js';
 import { UsageError } from '../usage-error.js';
 

@@ -6,10 +6,10 @@
  * of it (the file need not exist on this machine); `--fix` writes an original file only when it
  * is here and still equal to its copy in the dump.
  */
-import { splitDump, type DumpSection } from './dialects/nginx/dump.js';
-import type { LintMessage } from './engine/lint.js';
-import type { FileResult } from './engine/project.js';
-import { createSourceFile, positionAt, type SourceFile, type TextEdit, isIoError, type ConfigIO } from './source.js';
+import { splitDump, type DumpSection } from '../dialects/nginx/dump.js';
+import type { LintMessage } from '../engine/lint.js';
+import type { FileResult } from '../engine/project.js';
+import { createSourceFile, positionAt, type SourceFile, type TextEdit, isIoError, type ConfigIO } from '../source.js';
 
 function sectionAt(sections: readonly DumpSection[], offset: number): DumpSection | undefined {
   return sections.find((s) => offset >= s.start && offset <= s.end);

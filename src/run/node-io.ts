@@ -1,5 +1,5 @@
 /**
- * The real file system behind {@link ConfigIO}, and the atomic writer. Only src/run.ts uses this
+ * The real file system behind {@link ConfigIO}, and the atomic writer. Only src/run/run.ts uses this
  * module; dialects and rules never touch the disk.
  */
 import {
@@ -22,7 +22,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { sourceFromBytes, type SourceFile, type ConfigIO, type FileKind, type IoError } from './source.js';
+import { sourceFromBytes, type SourceFile, type ConfigIO, type FileKind, type IoError } from '../source.js';
 
 /**
  * Files larger than this are skipped, and the run exits with code 2: an `nginx -T` dump of

@@ -3,19 +3,18 @@
  * Exit codes (ESLint's): 0 no errors; 1 lint errors or too many warnings; 2 usage error, a file
  * that cannot be read, or an internal error.
  */
-import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { RULES } from '../../rules/index.js';
-import { findIgnoreFile } from '../config/find.js';
-import type { LintResult } from '../engine/result.js';
-import { formatResults, type FormatName } from '../formatters/index.js';
-import { TOOL_NAME } from '../meta.js';
-import { listFiles, run, type RunOptions } from '../run.js';
-import { formatConfigErrors, resolveConfig, runOptionsFrom, type SharedCliOptions } from './settings.js';
-import { UsageError } from '../usage-error.js';
-import { DEFAULT_MAX_FILE_MB, WriteRefused, writeOwnFile } from '../node-io.js';
+import { RULES } from '../../../rules/index.js';
+import { findIgnoreFile } from '../../config/find.js';
+import type { LintResult } from '../../engine/result.js';
+import { formatResults, type FormatName } from '../../formatters/index.js';
+import { TOOL_NAME } from '../../meta.js';
+import { listFiles, run, type RunOptions } from '../../run/run.js';
+import { formatConfigErrors, resolveConfig, runOptionsFrom, type SharedCliOptions } from '../../config/settings.js';
+import { UsageError } from '../../usage-error.js';
+import { DEFAULT_MAX_FILE_MB, pathTaken, WriteRefused, writeOwnFile } from '../../run/node-io.js';
 import { printConfig } from './print-config.js';
-import { planBaseline, runBaseline, type BaselineCliOptions } from '../baseline/file.js';
+import { planBaseline, runBaseline, type BaselineCliOptions } from '../../baseline/file.js';
 
 export interface LintCliOptions extends SharedCliOptions, BaselineCliOptions {
   format: FormatName;
@@ -81,7 +80,7 @@ function formatTimings(timings: ReadonlyMap<string, number>): string {
 /** The top of the git work tree holding `dir` (the nearest directory with a `.git`), if any. */
 function gitWorkTree(dir: string): string | undefined {
   for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, '.git'))) return d;
+    if (pathTaken(join(d, '.git'))) return d;
     if (dirname(d) === d) return undefined;
   }
 }

@@ -1,47 +1,16 @@
 /**
- * `simulate <config> --cookie '<Set-Cookie value>'`: what each directive of the effective
- * pipeline does to a backend's Set-Cookie headers, step by step, and what the browser finally
- * receives. The answer to "why does my XSRF cookie have HttpOnly?".
+ * What `simulate` shows, for the terminal and for the editor's hover: the endpoints a request path
+ * selects, the backends to run each through, and a simulation's trace as text or JSON. Pure: the
+ * command (src/cli/commands/simulate.ts) and the language server build the runs and print these.
  */
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { Chalk } from 'chalk';
-import { createCatalog } from '../cookies/catalog.js';
-import { detectDialect } from '../dialects/detect.js';
-import { loadDialects } from '../dialects/registry.js';
 import { BACKEND_LABELS, type BackendKind } from '../model/backends.js';
 import type { Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
 import { hasHttpOnly } from '../model/set-cookie.js';
 import { boundedNote, describeRequests } from '../model/requests.js';
-import { branchesOf, simulate, type SimResult } from '../model/simulate.js';
-import { createNodeIO } from '../node-io.js';
-import { positionAt, isIoError } from '../source.js';
-import { overrideDialect, resolveConfig, runOptionsFrom, type SharedCliOptions } from './settings.js';
-import { UsageError } from '../usage-error.js';
-
-export interface SimulateCliOptions extends SharedCliOptions {
-  cookie?: string[];
-  location?: string;
-  backend?: string;
-  format: 'text' | 'json';
-  color: boolean;
-}
-
-const BACKEND_ALIASES: Readonly<Record<string, BackendKind>> = {
-  proxy: 'http',
-  http: 'http',
-  https: 'http',
-  ajp: 'ajp',
-  fcgi: 'fastcgi',
-  fastcgi: 'fastcgi',
-  'php-fpm': 'fastcgi',
-  cgi: 'cgi',
-  scgi: 'scgi',
-  uwsgi: 'uwsgi',
-  grpc: 'grpc',
-  module: 'module',
-  php: 'module',
-  aspnet: 'module',
-};
+import { branchesOf, type SimResult } from '../model/simulate.js';
+import { positionAt } from '../source.js';
 
 /** Endpoints for `--location`: an exact request path, else the longest one that prefixes it. */
 export function selectEndpoints(model: HeaderRewriteModel, location: string | undefined): Endpoint[] {
@@ -165,48 +134,6 @@ export function renderJson(model: HeaderRewriteModel, runs: readonly SimulationR
   )}\n`;
 }
 
-export async function simulateCommand(file: string, options: SimulateCliOptions, cwd: string): Promise<string> {
-  const config = resolveConfig(options, cwd);
-  const settings = runOptionsFrom(options, config, cwd);
-  const path = resolve(cwd, file);
-  const io = createNodeIO(cwd, settings.maxFileMb);
-  const source = io.read(path);
-  if (isIoError(source)) throw new UsageError(`cannot read ${file}: ${source.error}`);
-  const dialectId = options.type ?? overrideDialect(config, path) ?? detectDialect(path, source.text);
-  if (!dialectId) throw new UsageError(`cannot tell the dialect of ${file}; pass --type apache|nginx|iis|haproxy|caddy`);
-  const requested = options.backend === undefined ? undefined : BACKEND_ALIASES[options.backend.toLowerCase()];
-  if (options.backend !== undefined && !requested) {
-    throw new UsageError(`unknown backend "${options.backend}"; use one of ${Object.keys(BACKEND_ALIASES).join(', ')}`);
-  }
-  const dialect = (await loadDialects(new Set([dialectId]))).get(dialectId)!;
-  const model = dialect.buildModel(path, io, {
-    nginxVersion: settings.nginxVersion!,
-    ...(settings.serverRoot ? { serverRoot: settings.serverRoot } : {}),
-    ...(settings.prefix ? { prefix: settings.prefix } : {}),
-    ...(settings.context ? { context: settings.context } : {}),
-    ...(settings.caddyVersion ? { caddyVersion: settings.caddyVersion } : {}),
-  });
-  const endpoints = selectEndpoints(model, options.location);
-  if (endpoints.length === 0) {
-    const known = model.endpoints.map((e) => `  ${e.requestPath ?? '(regex)'}  ${e.label}`).join('\n');
-    throw new UsageError(`no endpoint matches ${options.location ?? 'the configuration'}; endpoints:\n${known || '  (none)'}`);
-  }
-  const catalog = createCatalog(settings.xsrfCookies);
-  const cookies = options.cookie && options.cookie.length > 0 ? options.cookie : ['JSESSIONID=s1; Path=/', ...catalog.xsrf.map((c) => `${c.name}=t1; Path=/`)];
-  // Scopes that declare a backend are what a request really reaches; show the others (a
-  // redirect-only vhost, a fragment) only when nothing declares one or a backend is asked for.
-  const declared = endpoints.filter((e) => e.backends.length > 0);
-  const shown = requested || declared.length === 0 ? endpoints : declared;
-  const runs: SimulationRun[] = [];
-  for (const endpoint of shown) {
-    for (const backend of backendsFor(endpoint, requested)) {
-      runs.push({ endpoint, backend, result: simulate(model.dialect, endpoint.pipeline, { backend, status: 200 }, cookies, { trace: true }) });
-    }
-  }
-  if (runs.length === 0) return noBackendText(model, shown, options.location, options.format, cwd);
-  return options.format === 'json' ? renderJson(model, runs, cookies, cwd) : renderText(model, runs, cookies, cwd, options.color);
-}
-
 /**
  * Never an empty answer: when no request path reaches a backend, say so, and why for each scope
  * (static files send no cookies), with a hint to force a backend kind.
@@ -219,7 +146,7 @@ const NO_BACKEND: Readonly<Record<HeaderRewriteModel['dialect'], string>> = {
   caddy: 'no reverse_proxy or php_fastcgi answers its requests (respond, file_server and redir send no backend cookies)',
 };
 
-function noBackendText(model: HeaderRewriteModel, endpoints: readonly Endpoint[], location: string | undefined, format: 'text' | 'json', cwd: string): string {
+export function noBackendText(model: HeaderRewriteModel, endpoints: readonly Endpoint[], location: string | undefined, format: 'text' | 'json', cwd: string): string {
   const file = relative(cwd, model.root) || model.root;
   const reason = NO_BACKEND[model.dialect];
   if (format === 'json') {

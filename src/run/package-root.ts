@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TOOL_NAME } from './meta.js';
+import { TOOL_NAME } from '../meta.js';
 
 let cached: string | undefined;
 

@@ -1,23 +1,21 @@
 /** `--print-config <file>`: the settings that apply to one file, as JSON. */
-import { readFileSync } from 'node:fs';
-import { RULES } from '../../rules/index.js';
-import type { Config } from '../config/config.js';
-import { createCatalog } from '../cookies/catalog.js';
-import { fileSelection } from '../cookies/selection.js';
-import { detectDialect } from '../dialects/detect.js';
-import { effectiveSeverity } from '../engine/lint.js';
-import type { Dialect } from '../model/header-rewrite.js';
-import { decode } from '../source.js';
-import { overrideDialect, ruleSettingsFrom, runOptionsFrom, type SharedCliOptions } from './settings.js';
+import { RULES } from '../../../rules/index.js';
+import type { Config } from '../../config/config.js';
+import { createCatalog } from '../../cookies/catalog.js';
+import { fileSelection } from '../../cookies/selection.js';
+import { detectDialect } from '../../dialects/detect.js';
+import { effectiveSeverity } from '../../engine/lint.js';
+import type { Dialect } from '../../model/header-rewrite.js';
+import { resolve } from 'node:path';
+import { createNodeIO } from '../../run/node-io.js';
+import { isIoError } from '../../source.js';
+import { overrideDialect, ruleSettingsFrom, runOptionsFrom, type SharedCliOptions } from '../../config/settings.js';
 
 export function printConfig(file: string, options: SharedCliOptions, config: Config, cwd: string): string {
   const run = runOptionsFrom(options, config, cwd);
   let detected: Dialect | null = null;
-  try {
-    detected = detectDialect(file, decode(readFileSync(file)).text);
-  } catch {
-    detected = null;
-  }
+  const source = createNodeIO(cwd, run.maxFileMb).read(resolve(cwd, file));
+  if (!isIoError(source)) detected = detectDialect(file, source.text);
   const catalog = createCatalog(run.xsrfCookies, run.sessionCookies);
   const settings = { rules: RULES, ruleSettings: ruleSettingsFrom(options, config), catalog, options: { nginxVersion: run.nginxVersion ?? '' }, wantFixes: false };
   const dialect = options.type ?? overrideDialect(config, file) ?? detected;

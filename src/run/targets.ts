@@ -2,11 +2,11 @@
  * Which discovered files are lint targets, and in which dialect: the step between finding files
  * and linting them. Run on the main thread, or by each thread of a parallel run on its own files.
  */
-import { isIoError, type ConfigIO } from './source.js';
-import { detectDialectOrAmbiguity, type Ambiguous } from './dialects/detect.js';
-import type { LintMessage } from './engine/lint.js';
-import type { FileResult, LintTarget } from './engine/project.js';
-import type { Dialect } from './model/header-rewrite.js';
+import { isIoError, type ConfigIO } from '../source.js';
+import { detectDialectOrAmbiguity, type Ambiguous } from '../dialects/detect.js';
+import type { LintMessage } from '../engine/lint.js';
+import type { FileResult, LintTarget } from '../engine/project.js';
+import type { Dialect } from '../model/header-rewrite.js';
 
 /** A discovered file before detection. */
 export interface Candidate {

@@ -3,9 +3,9 @@
  * command is loaded only when used, so a plain lint run loads as little as possible.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_NGINX_VERSION } from './dialects/dialect.js';
-import { TOOL_NAME, TOOL_VERSION } from './meta.js';
-import { WORKER_ENV } from './threads.js';
+import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
+import { TOOL_NAME, TOOL_VERSION } from '../meta.js';
+import { WORKER_ENV } from '../run/threads.js';
 import type { Io } from './commands/lint.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'checkstyle', 'junit', 'compact', 'diff'];
@@ -135,7 +135,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .action(async () => {
       // Its own bundle (dist/lsp.cjs), loaded only here: lint runs never parse it.
-      const { startLanguageServer } = await import('./lsp/server.js');
+      const { startLanguageServer } = await import('../lsp/server.js');
       setExit(await startLanguageServer());
     });
 
@@ -164,7 +164,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
     }
-    const { UsageError } = await import('./usage-error.js');
+    const { UsageError } = await import('../usage-error.js');
     if (e instanceof UsageError) {
       io.stderr(`${TOOL_NAME}: ${e.message}\n`);
       return 2;
@@ -196,9 +196,9 @@ function readStdin(maxBytes: number): Promise<string | null> {
   });
 }
 
-// The bundle is also the worker script for parallel runs (src/parallel.ts). Only a worker loads it
+// The bundle is also the worker script for parallel runs (src/run/parallel.ts). Only a worker loads it
 // here: on the main thread it would be work at startup (and a floating import in tests).
-if (process.env[WORKER_ENV] === '1') void import('./parallel.js').then((m) => m.runWorkerIfAsked());
+if (process.env[WORKER_ENV] === '1') void import('../run/parallel.js').then((m) => m.runWorkerIfAsked());
 
 /** Entry point used by bin/lint-proxy-config.js. */
 export function runCli(): void {

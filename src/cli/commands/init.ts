@@ -1,12 +1,12 @@
 /** `init`: writes a starter configuration file in the current directory. */
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { RULES } from '../../rules/index.js';
-import { CONFIG_FILE_NAMES } from '../config/config.js';
-import { DEFAULT_XSRF_COOKIES } from '../cookies/catalog.js';
-import { RAW_BASE, TOOL_NAME, TOOL_VERSION } from '../meta.js';
-import { packageRoot } from '../package-root.js';
-import { UsageError } from '../usage-error.js';
-import { pathTaken, WriteRefused, writeOwnFile } from '../node-io.js';
+import { RULES } from '../../../rules/index.js';
+import { CONFIG_FILE_NAMES } from '../../config/config.js';
+import { DEFAULT_XSRF_COOKIES } from '../../cookies/catalog.js';
+import { RAW_BASE, TOOL_NAME, TOOL_VERSION } from '../../meta.js';
+import { packageRoot } from '../../run/package-root.js';
+import { UsageError } from '../../usage-error.js';
+import { pathTaken, WriteRefused, writeOwnFile } from '../../run/node-io.js';
 
 /** Whether `dir` is `base` or inside it. */
 function within(dir: string, base: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * Turning command-line paths into files: a file is taken as given; a directory is walked for the
- * names proxy configurations usually have; anything else is a glob. Used only by src/run.ts.
+ * names proxy configurations usually have; anything else is a glob. Used only by src/run/run.ts.
  */
 import fg from 'fast-glob';
 import picomatch from 'picomatch';

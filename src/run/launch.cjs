@@ -1,0 +1,54 @@
+// The start script of the CLI (bin/lint-proxy-config.js requires it; parallel runs start their
+// worker threads with it too). Built into dist/launch.cjs next to the bundle it runs, dist/cli.cjs.
+// Plain CommonJS, not bundled: it must run before any of the bundle is compiled.
+//
+// Startup is most of the time on a small file, and compiling the 0.9 MB bundle is most of the
+// startup: the build also writes V8's code cache for it (dist/cli-<build id>.cache, made by one
+// warm run on the bundled examples), and this loader hands it to V8. The cache is only ever read
+// here, never written at run time. It belongs to one build (the id on the bundle's first line);
+// V8 itself refuses a cache from another Node or V8 version, and then the bundle is simply
+// compiled as usual.
+'use strict';
+const { readFileSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
+
+const file = join(__dirname, 'cli.cjs');
+
+function loadBundle() {
+  let source;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return require(file); // reports the missing build the usual way
+  }
+  const id = /^\/\/ lpc-build:([0-9a-f]+)/.exec(source)?.[1];
+  const cacheFile = id ? join(dirname(file), `cli-${id}.cache`) : undefined;
+  let cachedData;
+  try {
+    if (cacheFile) cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache (a build without one, or read-only oddities): compile normally.
+  }
+  const script = new vm.Script(Module.wrap(source), {
+    filename: file,
+    cachedData,
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const mod = new Module(file, module);
+  mod.filename = file;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
+  mod.loaded = true;
+  // The build's warm-up run (scripts/build.mjs) asks for the cache once everything it ran is compiled.
+  if (process.env.LPC_WRITE_CODE_CACHE === '1' && cacheFile) {
+    process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  }
+  return mod.exports;
+}
+
+// Parallel runs start their worker threads with this script too (the code cache helps them the
+// same way); the bundle starts a worker's share itself (src/run/parallel.ts).
+// (LPC_WORKER_THREAD marks them; node:worker_threads is loaded only then, it costs a small run.)
+const cli = loadBundle();
+if (process.env.LPC_WORKER_THREAD !== '1' || require('node:worker_threads').isMainThread) cli.runCli();
