@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RULES } from '../rules/index.js';
 import { configSchema } from '../src/config/schema.js';
-import type { Dialect } from '../src/model/header-rewrite.js';
+import { PROBLEM_KINDS, type Dialect } from '../src/model/header-rewrite.js';
 import { run } from '../src/run/run.js';
 import { skipAfterRewrite } from './helpers/skips.js';
 
@@ -35,6 +35,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'lpc-docs-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('rule registry', () => {
+  it('claims every kind of problem the dialects find, each by one rule (syntax errors belong to no rule)', () => {
+    const claimed = RULES.flatMap((r) => (r.meta.claims ?? []).map((kind) => [kind, r.meta.id]));
+    expect(claimed.map(([kind]) => kind).sort()).toEqual(PROBLEM_KINDS.filter((k) => k !== 'syntax').sort());
+  });
+
   it('is sorted by id and ids are unique kebab-case', () => {
     const ids = RULES.map((r) => r.meta.id);
     expect(ids).toEqual([...ids].sort());

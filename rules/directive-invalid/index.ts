@@ -3,7 +3,6 @@
  * that does not compile, a wrong number of arguments, an unknown action or flag syntax). The
  * dialects detect these while lowering, with the server's own wording.
  */
-import { reportProblems } from '../../src/engine/problems.js';
 import { defineRule } from '../../src/engine/rule.js';
 
 export default defineRule({
@@ -13,8 +12,6 @@ export default defineRule({
     fixable: false,
     dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
     description: 'A directive the server refuses at startup (invalid regex, wrong arguments).',
-  },
-  check(ctx) {
-    reportProblems(ctx, 'directive-invalid');
+    claims: ['refused'],
   },
 });

@@ -5,7 +5,6 @@
  * "wildcard pattern type cannot be used when rule does not have any tag filters"). The IIS
  * dialect detects it while lowering.
  */
-import { reportProblems } from '../../src/engine/problems.js';
 import { defineRule } from '../../src/engine/rule.js';
 
 export default defineRule({
@@ -15,8 +14,6 @@ export default defineRule({
     fixable: false,
     dialects: ['iis'],
     description: 'An IIS outbound rule on a response header uses patternSyntax="Wildcard", which URL Rewrite refuses.',
-  },
-  check(ctx) {
-    reportProblems(ctx, 'iis-outbound-wildcard-header');
+    claims: ['outbound-wildcard-header'],
   },
 });

@@ -6,7 +6,6 @@
  * compiles every outbound rule, condition and pre-condition pattern with the ECMAScript flavor of
  * the regex engine and reports what it refuses.
  */
-import { reportProblems } from '../../src/engine/problems.js';
 import { defineRule } from '../../src/engine/rule.js';
 
 export default defineRule({
@@ -16,8 +15,6 @@ export default defineRule({
     fixable: false,
     dialects: ['iis'],
     description: 'An IIS URL Rewrite pattern uses syntax ECMAScript regular expressions do not have ((?i), lookbehind, named groups) or does not compile.',
-  },
-  check(ctx) {
-    reportProblems(ctx, 'iis-regex-unsupported');
+    claims: ['regex-unsupported'],
   },
 });

@@ -3,7 +3,6 @@
  * out of the linted tree — at this machine's live /etc/nginx rather than the copy. The dialect
  * places the path (src/dialects/path-map.ts) and says where it read it from.
  */
-import { reportProblems } from '../../src/engine/problems.js';
 import { defineRule } from '../../src/engine/rule.js';
 
 export default defineRule({
@@ -13,8 +12,6 @@ export default defineRule({
     fixable: false,
     dialects: ['apache', 'nginx'],
     description: "An absolute include that leaves the linted tree: it reads this machine's files, or a same-layout copy the linter guessed.",
-  },
-  check(ctx) {
-    reportProblems(ctx, 'include-outside-tree');
+    claims: ['include-outside-tree'],
   },
 });

@@ -3,7 +3,6 @@
  * that Apache's `Include` requires to match, or a cycle. The server refuses to start; the linter
  * cannot see the directives that file would have contributed.
  */
-import { reportProblems } from '../../src/engine/problems.js';
 import { defineRule } from '../../src/engine/rule.js';
 
 export default defineRule({
@@ -13,8 +12,6 @@ export default defineRule({
     fixable: false,
     dialects: ['apache', 'nginx', 'iis', 'caddy'],
     description: 'An include that cannot be followed (missing file, unreadable file, include cycle).',
-  },
-  check(ctx) {
-    reportProblems(ctx, 'include-unresolved');
+    claims: ['include-unresolved'],
   },
 });

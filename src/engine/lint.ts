@@ -135,15 +135,18 @@ export function lintModel(
   const messages: LintMessage[] = [];
   // Syntax errors belong to no rule; every other problem is reported by the rule that owns it.
   for (const p of model.problems) {
-    if (p.ruleId === null) messages.push({ ruleId: null, severity: 2, message: p.message, span: p.span, fatal: true });
+    if (p.kind === 'syntax') messages.push({ ruleId: null, severity: 2, message: p.message, span: p.span, fatal: true });
   }
   const pending: Pending[] = [];
   for (const rule of settings.rules) {
-    if (!rule.check || !rule.meta.dialects.includes(model.dialect)) continue;
+    if ((!rule.check && !rule.meta.claims) || !rule.meta.dialects.includes(model.dialect)) continue;
     const severity = effectiveSeverity(settings, rule.meta.id, rule.meta.severity);
     if (severity === null) continue;
     const started = settings.timings ? performance.now() : 0;
-    runRule(rule, model, dialect, settings, sim, (descriptor) => pending.push({ rule, severity, descriptor }));
+    const report = (descriptor: ReportDescriptor): void => void pending.push({ rule, severity, descriptor });
+    const claims = rule.meta.claims;
+    if (claims) for (const p of model.problems) if (claims.includes(p.kind)) report({ span: p.span, message: p.message });
+    if (rule.check) runRule(rule, model, dialect, settings, sim, report);
     if (settings.timings) settings.timings.set(rule.meta.id, (settings.timings.get(rule.meta.id) ?? 0) + performance.now() - started);
   }
   const started = settings.timings ? performance.now() : 0;

@@ -89,7 +89,7 @@ function touches(span: Span, regions: Regions): boolean {
 }
 
 function countSevere(model: HeaderRewriteModel): number {
-  return model.problems.filter((p) => p.ruleId === null || p.ruleId === 'directive-invalid').length;
+  return model.problems.filter((p) => p.kind === 'syntax' || p.kind === 'refused').length;
 }
 
 /** The SameSite a browser applies: the last attribute wins (RFC 6265 §5.3); unknown values act as Lax. */

@@ -5,7 +5,7 @@
 import type { CookieCatalog } from '../cookies/catalog.js';
 import type { DialectFixers, DialectOptions, FixCandidate, FixRefusal } from '../dialects/dialect.js';
 import type { BackendKind } from '../model/backends.js';
-import type { CookieOp, Dialect, Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
+import type { CookieOp, Dialect, Endpoint, HeaderRewriteModel, ProblemKind } from '../model/header-rewrite.js';
 import type { SimResult } from '../model/simulate.js';
 import type { Span } from '../source.js';
 
@@ -23,6 +23,12 @@ export interface RuleMeta {
   readonly securitySeverity?: number;
   /** Reported by the engine itself (inline directives), not by a `check` function. */
   readonly engine?: true;
+  /**
+   * Problems of these kinds, found by the dialects while parsing (`refused`, `include-unresolved`...),
+   * are this rule's findings: the engine reports each at its place, under this rule's id and
+   * severity. A kind is claimed by one rule at most (checked by the rule registry's tests).
+   */
+  readonly claims?: readonly ProblemKind[];
 }
 
 export interface ReportDescriptor {
@@ -86,7 +92,7 @@ export interface RuleContext {
 
 export interface Rule {
   readonly meta: RuleMeta;
-  /** Absent only for engine rules (`meta.engine`). */
+  /** Absent for engine rules (`meta.engine`) and for rules that only claim problems (`meta.claims`). */
   check?(context: RuleContext): void;
 }
 

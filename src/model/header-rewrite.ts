@@ -201,15 +201,30 @@ export interface ScopeName {
   readonly span: Span;
 }
 
+/**
+ * The kinds of problem a dialect finds while parsing and lowering:
+ * - `syntax`: the server cannot read the file (an unclosed block, a bad token);
+ * - `refused`: it reads it but refuses to start on a directive (a regex that does not compile,
+ *   a wrong number of arguments, an unknown flag);
+ * - `include-unresolved` / `include-outside-tree`: an include that cannot be followed, or leads
+ *   outside the linted tree;
+ * - `regex-unsupported`: a pattern in syntax its regex flavor lacks (IIS's ECMAScript);
+ * - `outbound-wildcard-header`: an IIS outbound rule on a response header with
+ *   `patternSyntax="Wildcard"`, which URL Rewrite refuses.
+ */
+export const PROBLEM_KINDS = ['syntax', 'refused', 'include-unresolved', 'include-outside-tree', 'regex-unsupported', 'outbound-wildcard-header'] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
 /** Something the parser or the server refuses, reported at its place. */
 export interface Problem {
   readonly span: Span;
   readonly message: string;
   /**
-   * `null` for syntax errors (reported ESLint-style: `fatal: true`, `ruleId: null`), otherwise the
-   * id of the rule that owns the diagnostic (`directive-invalid`, `include-unresolved`, ...).
+   * What kind of problem it is. `syntax` errors are reported ESLint-style (`fatal: true`,
+   * `ruleId: null`); every other kind is claimed by one rule (`RuleMeta.claims`), which gives it
+   * its id, severity and docs. Dialects name kinds, never rules.
    */
-  readonly ruleId: string | null;
+  readonly kind: ProblemKind;
   readonly severity?: 'error' | 'warning';
 }
 

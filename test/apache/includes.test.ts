@@ -68,7 +68,7 @@ describe('Include', () => {
     const text = 'Include missing.conf\nInclude nothing/*.conf\nInclude none-*.conf\n';
     const root = tree({ 'apache2.conf': text, 'nothing/readme': '' });
     const r = parseIn(root);
-    expect(r.problems.map((p) => [p.ruleId, text.slice(p.span.start, p.span.end)])).toEqual([
+    expect(r.problems.map((p) => [p.kind, text.slice(p.span.start, p.span.end)])).toEqual([
       ['include-unresolved', 'missing.conf'],
       ['include-unresolved', 'nothing/*.conf'],
       ['include-unresolved', 'none-*.conf'],
@@ -88,7 +88,7 @@ describe('Include', () => {
     const r = parseIn(root);
     expect(flat(r.nodes)).toEqual(['a', 'b']);
     expect(r.problems).toHaveLength(1);
-    expect(r.problems[0]!.ruleId).toBe('include-unresolved');
+    expect(r.problems[0]!.kind).toBe('include-unresolved');
     expect(r.problems[0]!.message).toMatch(/Include cycle: .*a\.conf → .*b\.conf → .*link\.conf/);
   });
 

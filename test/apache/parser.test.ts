@@ -1,7 +1,7 @@
 /**
  * Sections, conditionals and EXEC_ON_READ directives (server/config.c `ap_build_config_sub`,
  * `ap_soak_end_container`; server/core.c `start_cond_section`, `set_define`). Syntax errors are
- * problems with `ruleId: null` at the offending token, in httpd's wording; nothing throws.
+ * problems of kind `syntax` at the offending token, in httpd's wording; nothing throws.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ function names(nodes: readonly Node[]): string[] {
 function problemAt(text: string, message: string) {
   const p = parse(text).problems.find((x) => x.message === message);
   if (!p) throw new Error(`no problem "${message}" in ${JSON.stringify(parse(text).problems)}`);
-  return { ruleId: p.ruleId, at: text.slice(p.span.start, p.span.end) };
+  return { kind: p.kind, at: text.slice(p.span.start, p.span.end) };
 }
 
 describe('sections', () => {
@@ -33,7 +33,7 @@ describe('sections', () => {
   });
 
   it('reports a mismatched closing tag at the tag', () => {
-    expect(problemAt('<Location /a>\n  </Directory>\n</Location>\n', 'Expected </Location> but saw </Directory>')).toEqual({ ruleId: null, at: '</Directory>' });
+    expect(problemAt('<Location /a>\n  </Directory>\n</Location>\n', 'Expected </Location> but saw </Directory>')).toEqual({ kind: 'syntax', at: '</Directory>' });
   });
 
   it('reports a closing tag without an opening one', () => {
@@ -46,8 +46,8 @@ describe('sections', () => {
   });
 
   it("reports a missing '>' and a missing argument", () => {
-    expect(problemAt('<Location /x\n</Location>\n', "<Location> directive missing closing '>'").ruleId).toBeNull();
-    expect(problemAt('<Location>\n</Location>\n', '<Location> directive requires additional arguments').ruleId).toBeNull();
+    expect(problemAt('<Location /x\n</Location>\n', "<Location> directive missing closing '>'").kind).toBe('syntax');
+    expect(problemAt('<Location>\n</Location>\n', '<Location> directive requires additional arguments').kind).toBe('syntax');
   });
 
   it('recovers from a stray close by closing up to the matching section', () => {
@@ -120,7 +120,7 @@ describe('conditional sections', () => {
   });
 
   it('reports a mismatched tag inside a false section like ap_soak_end_container', () => {
-    expect(problemAt('<IfDefine NOPE>\n<Location /a>\n</IfDefine>\n', 'Expected </Location> but saw </IfDefine>').ruleId).toBeNull();
+    expect(problemAt('<IfDefine NOPE>\n<Location /a>\n</IfDefine>\n', 'Expected </Location> but saw </IfDefine>').kind).toBe('syntax');
     expect(problemAt('<IfDefine NOPE>\nA\n', 'Expected </IfDefine> before end of configuration').at).toBe('<IfDefine');
   });
 });

@@ -239,7 +239,7 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
   for (const f of startup) {
     it(`fixture ${f.ruleId}/${f.name}: apache2 -t ${f.kind === 'valid' ? 'accepts it' : 'refuses it with the reported wording'}`, () => {
       const model = buildModel(f.path);
-      const reported = model.problems.filter((p) => p.ruleId === 'directive-invalid').map((p) => /"([^"]+)"/.exec(p.message)?.[1] ?? p.message);
+      const reported = model.problems.filter((p) => p.kind === 'refused').map((p) => /"([^"]+)"/.exec(p.message)?.[1] ?? p.message);
       const result = checkConfig(root, `Include "${f.path}"`);
       if (f.kind === 'valid') {
         expect(reported).toEqual([]);

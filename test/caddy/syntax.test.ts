@@ -74,7 +74,7 @@ describe('Caddyfile parser', () => {
   it('reports a missing import and an import cycle', () => {
     const io = memIO({ '/c/Caddyfile': 'import missing.caddy\nimport self.caddy\n', '/c/self.caddy': 'import self.caddy\n' });
     const problems = parseCaddyfile('/c/Caddyfile', io).problems;
-    expect(problems.map((p) => [p.ruleId, p.message])).toEqual([
+    expect(problems.map((p) => [p.kind, p.message])).toEqual([
       ['include-unresolved', 'File to import not found: missing.caddy'],
       ['include-unresolved', 'import cycle: /c/self.caddy imports itself'],
     ]);
@@ -90,7 +90,7 @@ describe('Caddyfile parser', () => {
 
   it('reports an unclosed block', () => {
     const parsed = parseCaddyfile('/f', memIO({ '/f': 'a.example {\n\theader {\n' }));
-    expect(parsed.problems.filter((p) => p.ruleId === null).length).toBeGreaterThan(0);
+    expect(parsed.problems.filter((p) => p.kind === 'syntax').length).toBeGreaterThan(0);
   });
 });
 

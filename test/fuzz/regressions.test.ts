@@ -64,7 +64,7 @@ describe('thousands of nested nginx blocks overflowed the stack', () => {
   it('nesting deeper than 256 blocks is one positioned error, not a RangeError', () => {
     const text = `http {\n${'location /a {\n'.repeat(5000)}${'}\n'.repeat(5000)}}\n`;
     const model = buildNginxModel('/etc/nginx/nginx.conf', memoryIO({ '/etc/nginx/nginx.conf': text }), { nginxVersion: '1.30.1' });
-    const errors = model.problems.filter((p) => p.ruleId === null);
+    const errors = model.problems.filter((p) => p.kind === 'syntax');
     expect(errors.map((p) => p.message)).toEqual(['blocks are nested more than 256 deep; lint-proxy-config stops reading here']);
     expect(text.slice(errors[0]!.span.start, errors[0]!.span.end)).toBe('{');
   });
@@ -279,13 +279,13 @@ describe('deep nesting overflowed the stack: 1,855 "(" in an IIS pattern, 20,000
   it('Apache sections nested deeper than 256 (across includes) stop the file with one positioned error', () => {
     const deep = `<VirtualHost *:80>\n${'<If "true">\n'.repeat(20_000)}Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n${'</If>\n'.repeat(20_000)}</VirtualHost>\n`;
     const model = buildApacheModel('/etc/apache2/sites-enabled/site.conf', memoryIO({ '/etc/apache2/sites-enabled/site.conf': deep }), { nginxVersion: '1.30.1' });
-    const errors = model.problems.filter((p) => p.ruleId === null);
+    const errors = model.problems.filter((p) => p.kind === 'syntax');
     expect(errors.map((p) => p.message)).toEqual(['sections are nested more than 256 deep; lint-proxy-config stops reading this file here']);
     expect(deep.slice(errors[0]!.span.start, errors[0]!.span.end)).toBe('<If');
     const outer = `<VirtualHost *:80>\n${'<If "true">\n'.repeat(200)}Include inner.conf\n${'</If>\n'.repeat(200)}</VirtualHost>\n`;
     const inner = `${'<If "true">\n'.repeat(100)}${'</If>\n'.repeat(100)}`;
     const across = buildApacheModel('/etc/apache2/site.conf', memoryIO({ '/etc/apache2/site.conf': outer, '/etc/apache2/inner.conf': inner }), { nginxVersion: '1.30.1', serverRoot: '/etc/apache2' });
-    expect(across.problems.filter((p) => p.ruleId === null).map((p) => [p.span.file, p.message])).toEqual([
+    expect(across.problems.filter((p) => p.kind === 'syntax').map((p) => [p.span.file, p.message])).toEqual([
       ['/etc/apache2/inner.conf', 'sections are nested more than 256 deep; lint-proxy-config stops reading this file here'],
     ]);
   });

@@ -97,7 +97,7 @@ interface Prepared {
 const ows = (v: string) => v.replace(/[ \t]+$/, '');
 
 function refusedByLinter(model: HeaderRewriteModel): string[] {
-  return model.problems.filter((p) => (p.ruleId === null || p.ruleId === 'directive-invalid') && p.severity !== 'warning').map((p) => p.message);
+  return model.problems.filter((p) => (p.kind === 'syntax' || p.kind === 'refused') && p.severity !== 'warning').map((p) => p.message);
 }
 
 describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs real server`, haproxy.ok ? null : haproxy.reason, () => {

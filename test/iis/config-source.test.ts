@@ -33,9 +33,9 @@ function build(files: Record<string, string | Uint8Array>, root = ROOT, links?: 
   return iisDialect.buildModel(root, memoryIO(files, links ? { links } : {}), OPTIONS);
 }
 
-/** [ruleId, file, text at the span] of every problem. */
-function problems(m: HeaderRewriteModel): [string | null, string, string][] {
-  return m.problems.map((p) => [p.ruleId, p.span.file, spanText(m, p.span)]);
+/** [kind, file, text at the span] of every problem. */
+function problems(m: HeaderRewriteModel): [string, string, string][] {
+  return m.problems.map((p) => [p.kind, p.span.file, spanText(m, p.span)]);
 }
 
 describe('configSource values (checked as text, before any file is touched)', () => {
@@ -172,9 +172,9 @@ describe('what IIS refuses (HTTP 500.19): directive-invalid, nothing outside the
       '/site/global.config': '<globalRules />',
     });
     expect(problems(m)).toEqual([
-      ['directive-invalid', ROOT, 'rewriteBeforeCache'],
-      ['directive-invalid', ROOT, '<rule name="x" />'],
-      ['directive-invalid', ROOT, '<globalRules configSource="global.config">'],
+      ['refused', ROOT, 'rewriteBeforeCache'],
+      ['refused', ROOT, '<rule name="x" />'],
+      ['refused', ROOT, '<globalRules configSource="global.config">'],
     ]);
     for (const p of m.problems) expect(p.message).toMatch(/^A section using 'configSource' may contain no other attributes or elements/);
     // The file is still what IIS reads for the section: its rules are checked.
@@ -184,22 +184,22 @@ describe('what IIS refuses (HTTP 500.19): directive-invalid, nothing outside the
   // LoadConfigSource: "The format of a configSource file must be an element containing the name of the section."
   it('the file\'s root element is the section itself, reported in that file', () => {
     const m = build({ [ROOT]: rewrite('<outboundRules configSource="outbound.config" />'), '/site/outbound.config': `<configuration><system.webServer><rewrite><outboundRules>${CLASSIC_RULE}</outboundRules></rewrite></system.webServer></configuration>` });
-    expect(problems(m)).toEqual([['directive-invalid', '/site/outbound.config', 'configuration']]);
+    expect(problems(m)).toEqual([['refused', '/site/outbound.config', 'configuration']]);
     expect(m.problems[0]!.message).toMatch(/^The format of a configSource file must be an element containing the name of the section: <outboundRules configSource="outbound\.config"> in web\.config needs <outboundRules> here, not <configuration>/);
     expect(m.ops).toEqual([]);
   });
 
   it('a file that is not well-formed XML is a fatal error positioned in that file', () => {
     const m = build({ [ROOT]: rewrite('<outboundRules configSource="outbound.config" />'), '/site/outbound.config': '<outboundRules><rule name="a">' });
-    expect(m.problems).toEqual([expect.objectContaining({ ruleId: null, span: expect.objectContaining({ file: '/site/outbound.config' }), message: expect.stringMatching(/is never closed/) })]);
+    expect(m.problems).toEqual([expect.objectContaining({ kind: 'syntax', span: expect.objectContaining({ file: '/site/outbound.config' }), message: expect.stringMatching(/is never closed/) })]);
   });
 
   // ValidateUniqueConfigSource: Config_source_cannot_be_shared, Config_source_parent_conflict.
   it('one file per section, never the configuration file itself, never a parent\'s', () => {
     const m = build({ [ROOT]: rewrite('<outboundRules configSource="web.config" /><rules configSource="shared.config" /><globalRules configSource="SHARED.config" />'), '/site/shared.config': '<rules />' });
     expect(problems(m)).toEqual([
-      ['directive-invalid', ROOT, 'web.config'],
-      ['directive-invalid', ROOT, 'SHARED.config'],
+      ['refused', ROOT, 'web.config'],
+      ['refused', ROOT, 'SHARED.config'],
     ]);
     expect(m.problems[0]!.message).toMatch(/^The configSource file 'web\.config' can only be used by one type of section, and may not be the same as the configuration file\./);
     expect(m.problems[1]!.message).toMatch(/system\.webServer\/rewrite\/rules already uses it/);
@@ -222,15 +222,15 @@ describe('what IIS refuses (HTTP 500.19): directive-invalid, nothing outside the
       '/site/a.config': '<outboundRules configSource="b.config" />',
       '/site/b.config': '<outboundRules configSource="a.config" />',
     });
-    expect(problems(m)).toEqual([['directive-invalid', '/site/a.config', 'b.config']]);
+    expect(problems(m)).toEqual([['refused', '/site/a.config', 'b.config']]);
     expect([...m.files.keys()]).toEqual([ROOT, '/site/a.config']);
   });
 
   it('configSource on a section group', () => {
     const m = build({ [ROOT]: '<configuration><system.webServer configSource="ws.config"><rewrite configSource="rewrite.config" /></system.webServer></configuration>' });
     expect(problems(m)).toEqual([
-      ['directive-invalid', ROOT, 'configSource'],
-      ['directive-invalid', ROOT, 'configSource'],
+      ['refused', ROOT, 'configSource'],
+      ['refused', ROOT, 'configSource'],
     ]);
     expect(m.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^<system\.webServer> is a section group/), expect.stringMatching(/^<rewrite> is a section group/)]);
     expect([...m.files.keys()]).toEqual([ROOT]);

@@ -22,7 +22,7 @@ function lintHostile(content: string | Uint8Array): { model: HeaderRewriteModel;
 }
 
 function expectOneFatal(model: HeaderRewriteModel, message: RegExp): void {
-  const fatals = model.problems.filter((p) => p.ruleId === null);
+  const fatals = model.problems.filter((p) => p.kind === 'syntax');
   expect(fatals).toHaveLength(1);
   expect(fatals[0]!.message).toMatch(message);
   expect(fatals[0]!.message).not.toMatch(/root:x:0/);
@@ -141,7 +141,7 @@ describe('hostile configSource values', () => {
   for (const value of ['../../etc/passwd', '..\\..\\etc\\passwd', '/etc/passwd', 'C:\\Windows\\win.ini', '\\\\attacker\\share\\x.config', 'sub\\..\\..\\..\\etc\\passwd']) {
     it(`${value} is refused without touching the file`, () => {
       const { model, touched, ms } = withConfigSource(value);
-      expect(model.problems).toEqual([expect.objectContaining({ ruleId: 'directive-invalid', span: expect.objectContaining({ file: PATH }) })]);
+      expect(model.problems).toEqual([expect.objectContaining({ kind: 'refused', span: expect.objectContaining({ file: PATH }) })]);
       expect(model.problems[0]!.message).toMatch(/relative physical path|same directory or in a subdirectory/);
       expect(model.problems[0]!.message).not.toMatch(/root:x:0/);
       expect(touched.filter((t) => /passwd|win\.ini|attacker/.test(t))).toEqual([]);
@@ -152,7 +152,7 @@ describe('hostile configSource values', () => {
 
   it('a symbolic link out of the directory is not followed', () => {
     const { model, touched } = withConfigSource('evil.config', { '/srv/site/evil.config': 'root:x:0:0:root:/root:/bin/bash\n' }, { '/srv/site/evil.config': '/etc/passwd' });
-    expect(model.problems.map((p) => [p.ruleId, p.message])).toEqual([['include-unresolved', expect.stringMatching(/leads outside the directory of web\.config/)]]);
+    expect(model.problems.map((p) => [p.kind, p.message])).toEqual([['include-unresolved', expect.stringMatching(/leads outside the directory of web\.config/)]]);
     expect(touched.filter((t) => t.startsWith('read ') && t !== `read ${PATH}`)).toEqual([]);
   });
 
@@ -165,9 +165,9 @@ describe('hostile configSource values', () => {
     const model = iisDialect.buildModel(PATH, io, OPTIONS);
     expect(performance.now() - t0).toBeLessThan(timeLimit(1000));
     expect(reads.filter((p) => p !== PATH)).toEqual(['/srv/site/a.config']);
-    expect(model.problems.map((p) => [p.ruleId, p.span.file])).toEqual([
-      ['directive-invalid', '/srv/site/a.config'],
-      ['directive-invalid', PATH],
+    expect(model.problems.map((p) => [p.kind, p.span.file])).toEqual([
+      ['refused', '/srv/site/a.config'],
+      ['refused', PATH],
     ]);
   });
 

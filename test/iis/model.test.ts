@@ -99,14 +99,14 @@ describe('parent web.config files', () => {
   it('a broken parent is reported on the linted file (include-unresolved) and skipped', () => {
     const broken = memoryIO({ ...files, '/inetpub/wwwroot/web.config': '<configuration><oops></configuration>' });
     const m = iisDialect.buildModel('/inetpub/wwwroot/shop/api/web.config', broken, OPTIONS);
-    expect(m.problems).toEqual([expect.objectContaining({ ruleId: 'include-unresolved', message: expect.stringContaining('/inetpub/wwwroot/web.config cannot be used') })]);
+    expect(m.problems).toEqual([expect.objectContaining({ kind: 'include-unresolved', message: expect.stringContaining('/inetpub/wwwroot/web.config cannot be used') })]);
     expect(one(m, 'a=1')).toBe('a=1; Shop; Api');
   });
 
   it('a parent that redefines a rule name is a duplicate IIS refuses, reported on the child only', () => {
     const dup = memoryIO({ ...files, '/inetpub/wwwroot/shop/api/web.config': `<configuration>${outbound(appendRule('Root', 'Again'))}</configuration>` });
     const m = iisDialect.buildModel('/inetpub/wwwroot/shop/api/web.config', dup, OPTIONS);
-    expect(m.problems.map((p) => [p.ruleId, p.span.file])).toEqual([['directive-invalid', '/inetpub/wwwroot/shop/api/web.config']]);
+    expect(m.problems.map((p) => [p.kind, p.span.file])).toEqual([['refused', '/inetpub/wwwroot/shop/api/web.config']]);
     expect(m.problems[0]!.message).toMatch(/Another <rule> named "Root"/);
   });
 });
@@ -150,13 +150,13 @@ describe('ASP.NET httpCookies', () => {
 describe('what IIS refuses, reported where it is', () => {
   it('attribute names are case-sensitive', () => {
     const m = build(webConfig('<rule name="r" stopprocessing="true"><match serverVariable="RESPONSE_Set_Cookie" pattern=".*" /><action type="None" /></rule>'));
-    expect(m.problems).toEqual([expect.objectContaining({ ruleId: 'directive-invalid', message: expect.stringMatching(/Unrecognized attribute 'stopprocessing'.*'stopProcessing'/) })]);
+    expect(m.problems).toEqual([expect.objectContaining({ kind: 'refused', message: expect.stringMatching(/Unrecognized attribute 'stopprocessing'.*'stopProcessing'/) })]);
     expect(spanText(m, m.problems[0]!.span)).toBe('stopprocessing');
   });
 
   it('element names are case-sensitive', () => {
     const m = build(webConfig('<Rule name="r"><match serverVariable="RESPONSE_Set_Cookie" pattern=".*" /><action type="Rewrite" value="{R:0}; HttpOnly" /></Rule>'));
-    expect(m.problems.map((p) => [p.ruleId, spanText(m, p.span)])).toEqual([['directive-invalid', 'Rule']]);
+    expect(m.problems.map((p) => [p.kind, spanText(m, p.span)])).toEqual([['refused', 'Rule']]);
     expect(m.ops).toEqual([]);
   });
 
@@ -174,7 +174,7 @@ describe('what IIS refuses, reported where it is', () => {
   // A section kept in another file is followed (config-source.test.ts); a missing one is reported.
   it('a configSource file that does not exist is an unresolved include', () => {
     const m = build('<configuration><system.webServer><rewrite><outboundRules configSource="outbound.config" /></rewrite></system.webServer></configuration>');
-    expect(m.problems.map((p) => [p.ruleId, spanText(m, p.span)])).toEqual([['include-unresolved', 'outbound.config']]);
+    expect(m.problems.map((p) => [p.kind, spanText(m, p.span)])).toEqual([['include-unresolved', 'outbound.config']]);
   });
 
   it('a rule without a name', () => {

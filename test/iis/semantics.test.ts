@@ -83,7 +83,7 @@ describe('the pattern', () => {
   it('patternSyntax="Wildcard" on a header rule is refused', () => {
     const model = build(webConfig(rule('patternSyntax="Wildcard"', 'pattern="*"', ADD)));
     expect(model.ops).toEqual([]);
-    expect(model.problems.map((p) => p.ruleId)).toEqual(['iis-outbound-wildcard-header']);
+    expect(model.problems.map((p) => p.kind)).toEqual(['outbound-wildcard-header']);
   });
 
   // [2.0] The rule pattern is ECMAScript; [notes] no inline flags, no lookbehind, no named groups.
@@ -91,7 +91,7 @@ describe('the pattern', () => {
     for (const pattern of ['(?i)^a=', '(?&lt;=a)b', '(?&lt;n&gt;a)', '(']) {
       const model = build(webConfig(rule('', `pattern="${pattern}"`, ADD)));
       expect(model.ops, pattern).toEqual([]);
-      expect(model.problems.map((p) => p.ruleId), pattern).toEqual(['iis-regex-unsupported']);
+      expect(model.problems.map((p) => p.kind), pattern).toEqual(['regex-unsupported']);
     }
   });
 

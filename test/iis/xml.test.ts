@@ -111,7 +111,7 @@ describe('well-formedness errors are fatal, positioned, and belong to no rule', 
   for (const [what, text, at, offset, message] of cases) {
     it(what, () => {
       const fatal = fatalOf(file(text));
-      expect(fatal.ruleId).toBeNull();
+      expect(fatal.kind).toBe('syntax');
       expect(fatal.message).toMatch(message);
       expect(fatal.span.start).toBe(offset);
       expect(text.slice(offset).startsWith(at)).toBe(true);

@@ -67,7 +67,7 @@ export function runnable(model: HeaderRewriteModel, ports: Ports, serverName: st
   const info = nginxInfo(model);
   if (!info) return { skip: 'not an nginx model' };
   if (info.tree.dump) return { skip: 'the configuration is an nginx -T dump' };
-  if (model.problems.some((p) => p.ruleId === null)) return { skip: 'the configuration has a syntax error' };
+  if (model.problems.some((p) => p.kind === 'syntax')) return { skip: 'the configuration has a syntax error' };
   const file = model.files.get(model.root)!;
   const modules = new Set<NginxModule>();
   const anyPass = info.levels.some((l) => l.backends.length > 0);

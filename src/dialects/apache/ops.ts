@@ -35,8 +35,6 @@ export interface OpsResult {
   readonly orderOf: (node: DirectiveNode) => number;
 }
 
-const INVALID = 'directive-invalid';
-
 /** The directive as written on one line (continuations joined), for messages. */
 export function directiveLabel(node: DirectiveNode): string {
   return node.line.line.text.replace(/\s+/g, ' ');
@@ -99,11 +97,11 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
     switch (node.lname) {
       case 'regexdefaultoptions': {
         if (block.server.vhost !== null) {
-          problems.push({ span: node.nameWord.span, message: 'Apache refuses to start: "RegexDefaultOptions cannot occur within <VirtualHost> section".', ruleId: INVALID });
+          problems.push({ span: node.nameWord.span, message: 'Apache refuses to start: "RegexDefaultOptions cannot occur within <VirtualHost> section".', kind: 'refused' });
           break;
         }
         const next = applyRegexDefaultOptions(flags, node.args.map((w) => w.value));
-        if ('error' in next) problems.push({ span: node.args[next.index]!.span, message: `Apache refuses to start: "${next.error}".`, ruleId: INVALID });
+        if ('error' in next) problems.push({ span: node.args[next.index]!.span, message: `Apache refuses to start: "${next.error}".`, kind: 'refused' });
         else {
           flags = next;
           flagChanges.push({ order, flags });
@@ -114,7 +112,7 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
       case 'requestheader': {
         const h = readHeaderDirective(node, flags);
         if ('message' in h) {
-          problems.push({ span: h.span, message: h.message, ruleId: INVALID });
+          problems.push({ span: h.span, message: h.message, kind: 'refused' });
           break;
         }
         if (node.lname === 'header' && isSetCookie(h.header)) add(block, headerOp(h, block, facts));
@@ -124,7 +122,7 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
       case 'proxypassreversecookiedomain': {
         const m = node.args.length <= 3 ? mapping(node) : null;
         if (!m) {
-          problems.push({ span: node.nameWord.span, message: `Apache refuses to start: "${node.name} takes two or three arguments".`, ruleId: INVALID });
+          problems.push({ span: node.nameWord.span, message: `Apache refuses to start: "${node.name} takes two or three arguments".`, kind: 'refused' });
           break;
         }
         const entry = mappings.get(block) ?? { paths: [], domains: [] };

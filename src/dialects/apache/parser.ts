@@ -7,7 +7,7 @@
  * `ServerRoot`, `LoadModule`, `Include`, `IncludeOptional`, and the conditional sections.
  *
  * Never throws: what httpd would refuse is returned as positioned problems (syntax errors have
- * `ruleId: null`, unresolvable includes `include-unresolved`) and parsing goes on.
+ * `kind: 'syntax'`, unresolvable includes `include-unresolved`) and parsing goes on.
  */
 import { posix } from 'node:path';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
@@ -129,14 +129,14 @@ class Parser {
   }
 
   private syntax(span: Span, message: string): void {
-    this.problems.push({ span, message, ruleId: null });
+    this.problems.push({ span, message, kind: 'syntax' });
   }
 
   /** Reads one file; returns its top-level nodes. `via` is the include path word, for problems. */
   parseFile(path: string, via?: { span: Span }): Node[] {
     const source = this.io.read(path);
     if (isIoError(source)) {
-      if (via) this.problems.push({ span: via.span, message: `Apache refuses to start: "Could not open configuration file ${path}: ${source.error}".`, ruleId: 'include-unresolved' });
+      if (via) this.problems.push({ span: via.span, message: `Apache refuses to start: "Could not open configuration file ${path}: ${source.error}".`, kind: 'include-unresolved' });
       return [];
     }
     const real = this.io.realpath(path);
@@ -146,12 +146,12 @@ class Parser {
       this.problems.push({
         span: via.span,
         message: `Include cycle: ${loop}. httpd stops with "Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}".`,
-        ruleId: 'include-unresolved',
+        kind: 'include-unresolved',
       });
       return [];
     }
     if (this.chain.length >= MAX_INCLUDE_DEPTH && via) {
-      this.problems.push({ span: via.span, message: `Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, There appears to be a recursion.`, ruleId: 'include-unresolved' });
+      this.problems.push({ span: via.span, message: `Exceeded maximum include depth of ${MAX_INCLUDE_DEPTH}, There appears to be a recursion.`, kind: 'include-unresolved' });
       return [];
     }
     if (!this.files.has(path)) this.files.set(path, source);
@@ -249,7 +249,7 @@ class Parser {
     switch (node.lname) {
       case 'define':
         if (a[0] && !a[0].value.includes(':')) this.defines.set(a[0].value, a[1]?.value);
-        else if (a[0]) this.problems.push({ span: a[0].span, message: "Variable name must not contain ':'", ruleId: null });
+        else if (a[0]) this.problems.push({ span: a[0].span, message: "Variable name must not contain ':'", kind: 'syntax' });
         break;
       case 'undefine':
         if (a[0]) this.defines.delete(a[0].value);
@@ -282,7 +282,7 @@ class Parser {
     const resolution = resolveInclude(arg.value, optional, this.includeContext(includingDir));
     this.checkTree(arg, resolution.candidate);
     if (resolution.error) {
-      this.problems.push({ span: arg.span, message: `${node.name} ${arg.value}: Apache refuses to start: "${resolution.error}".`, ruleId: 'include-unresolved' });
+      this.problems.push({ span: arg.span, message: `${node.name} ${arg.value}: Apache refuses to start: "${resolution.error}".`, kind: 'include-unresolved' });
       return;
     }
     for (const file of resolution.files) node.included.push(...this.parseFile(file, arg));
@@ -303,7 +303,7 @@ class Parser {
       candidate !== undefined && candidate !== written && isInside(candidate, tree)
         ? `Include ${arg.value} leaves the linted tree; read from ${candidate}, which has the same layout (say so with --root or "pathMap").`
         : `Include ${arg.value} leaves the linted tree ${tree} and reads this machine's files, not the repository's (map it with --root or "pathMap").`;
-    this.problems.push({ span: arg.span, message, ruleId: 'include-outside-tree' });
+    this.problems.push({ span: arg.span, message, kind: 'include-outside-tree' });
   }
 
   private openSection(x: ExpandedLine, written: string, first: NonNullable<ReturnType<typeof nextWord>>): SectionNode {
@@ -420,6 +420,6 @@ export function parseApache(rootPath: string, io: ConfigIO, options: ParseOption
   if (parser.loadsModules) ({ parser, nodes } = run(rootPath, io, options, new ModuleSet()));
   const root = io.read(rootPath);
   const problems = [...parser.problems];
-  if (isIoError(root)) problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Could not open configuration file ${rootPath}: ${root.error}`, ruleId: null });
+  if (isIoError(root)) problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Could not open configuration file ${rootPath}: ${root.error}`, kind: 'syntax' });
   return { root: rootPath, nodes, files: parser.files, problems, comments: parser.comments, loadsModules: parser.loadsModules };
 }

@@ -207,7 +207,7 @@ class Builder {
   readonly pendingNames: ServerScope[] = [];
 
   private problem(node: SectionNode, message: string): void {
-    this.problems.push({ span: node.nameWord.span, message, ruleId: null });
+    this.problems.push({ span: node.nameWord.span, message, kind: 'syntax' });
   }
 
   /** httpd's override check (`invoke_cmd`): server-level sections inside per-directory ones. */

@@ -106,7 +106,7 @@ function extractMatcher(scope: SiteScope, node: Node): { match: IrMatch[][]; res
   if (v.startsWith('@')) {
     const named = scope.matchers.get(v);
     if (!named) {
-      scope.ctx.problems.push({ span: first.span, message: `unrecognized matcher name: ${v}`, ruleId: 'directive-invalid' });
+      scope.ctx.problems.push({ span: first.span, message: `unrecognized matcher name: ${v}`, kind: 'refused' });
       return { match: [[{ text: v, span: first.span, paths: null }]], rest: node.args.slice(1) };
     }
     const m: IrMatch = { text: v, span: first.span, paths: named.paths, ...(named.negate ? { negate: true } : {}) };
@@ -151,7 +151,7 @@ function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyn
     if (resp) ops.deferred = true;
   } else if (field.startsWith('?')) {
     if (!resp) {
-      ctx.problems.push({ span: line.field.span, message: `${field}: the default header modifier ('?') can only be used on response headers`, ruleId: 'directive-invalid' });
+      ctx.problems.push({ span: line.field.span, message: `${field}: the default header modifier ('?') can only be used on response headers`, kind: 'refused' });
       return;
     }
     const f = field.slice(1);
@@ -162,7 +162,7 @@ function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyn
     const compiled = compileRe2(value);
     if (!compiled.ok && compiled.refused && f.toLowerCase() === 'set-cookie') {
       const at = line.value ? regexOffsetSpan(ctx, line.value, compiled.error.offset) : line.field.span;
-      ctx.problems.push({ span: at, message: `Caddy refuses this regex: ${compiled.error.message}`, ruleId: 'directive-invalid' });
+      ctx.problems.push({ span: at, message: `Caddy refuses this regex: ${compiled.error.message}`, kind: 'refused' });
     }
     ops.replace.push({
       field: f,
@@ -224,7 +224,7 @@ function headerHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): 
   const main = newOps();
   const withRequire = newOps();
   if (rest.length > 0) {
-    if (rest.length > 3) ctx.problems.push({ span: rest[3]!.span, message: 'header: too many arguments', ruleId: 'directive-invalid' });
+    if (rest.length > 3) ctx.problems.push({ span: rest[3]!.span, message: 'header: too many arguments', kind: 'refused' });
     const line: HeaderLineSyntax = { node, field: rest[0]!, ...(rest[1] ? { value: rest[1] } : {}), ...(rest[2] ? { replacement: rest[2] } : {}), directive: node, inBlock: false };
     applyHeaderLine(ctx, main, line, true);
     if (main.delete.length > 0) main.deferred = true;
@@ -235,7 +235,7 @@ function headerHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): 
       continue;
     }
     if (rest.length > 0) {
-      ctx.problems.push({ span: child.name.span, message: 'cannot specify headers in both arguments and block', ruleId: 'directive-invalid' });
+      ctx.problems.push({ span: child.name.span, message: 'cannot specify headers in both arguments and block', kind: 'refused' });
       continue;
     }
     const line: HeaderLineSyntax = { node: child, field: child.name, ...(child.args[0] ? { value: child.args[0] } : {}), ...(child.args[1] ? { replacement: child.args[1] } : {}), directive: node, inBlock: true };
@@ -268,7 +268,7 @@ function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], bac
     if (name !== 'header_down') continue;
     const args = child.args;
     if (args.length === 0 || args.length > 3) {
-      ctx.problems.push({ span: child.name.span, message: 'header_down: wrong argument count', ruleId: 'directive-invalid' });
+      ctx.problems.push({ span: child.name.span, message: 'header_down: wrong argument count', kind: 'refused' });
       continue;
     }
     applyHeaderLine(ctx, down, { node: child, field: args[0]!, ...(args[1] ? { value: args[1] } : {}), ...(args[2] ? { replacement: args[2] } : {}), directive: node, inBlock: false }, false);

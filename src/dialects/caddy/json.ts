@@ -65,7 +65,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
   // linter's one JSON reader) and left to Caddy to refuse.
   const parsed = parseJsonc(file.text);
   if ('problems' in parsed) {
-    for (const p of parsed.problems) problems.push({ span: { file: file.path, start: p.offset, end: Math.min(p.offset + 1, file.text.length) }, message: p.message, ruleId: null });
+    for (const p of parsed.problems) problems.push({ span: { file: file.path, start: p.offset, end: Math.min(p.offset + 1, file.text.length) }, message: p.message, kind: 'syntax' });
     return { sites: [], problems };
   }
   const spanAt = (path: string): Span => {
@@ -103,7 +103,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
           if (re !== undefined) {
             const compiled = compileRe2(re);
             if (!compiled.ok) {
-              if (compiled.refused) problems.push({ span: reSpan, message: `Caddy refuses this regex: ${compiled.error.message}`, ruleId: 'directive-invalid' });
+              if (compiled.refused) problems.push({ span: reSpan, message: `Caddy refuses this regex: ${compiled.error.message}`, kind: 'refused' });
               searchRegexp = { source: re, span: reSpan, regex: null, error: compiled.error.message, refused: compiled.refused };
             } else searchRegexp = { source: re, span: reSpan, regex: compiled.regex };
           }

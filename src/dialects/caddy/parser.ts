@@ -69,7 +69,7 @@ const sameLine = (a: PToken, b: PToken) => a.seg === b.seg && b.line === a.endLi
 function lexFile(ctx: Ctx, path: string, source: SourceFile): PToken[] {
   const lexed = lexCaddyfile(path, source.text, ctx.env);
   for (const c of lexed.comments) ctx.comments.push(c);
-  for (const e of lexed.errors) ctx.problems.push({ span: e.span, message: e.message, ruleId: null });
+  for (const e of lexed.errors) ctx.problems.push({ span: e.span, message: e.message, kind: 'syntax' });
   const seg = ctx.seg++;
   return lexed.tokens.map((t) => ({ ...t, seg }));
 }
@@ -131,11 +131,11 @@ function expand(ctx: Ctx, tokens: readonly PToken[], file: string, depth: number
       const args = tokens.slice(i + 1, end);
       i = end;
       if (args.length === 0) {
-        ctx.problems.push({ span: t.span, message: 'import: wrong argument count or unexpected line ending after import', ruleId: 'directive-invalid' });
+        ctx.problems.push({ span: t.span, message: 'import: wrong argument count or unexpected line ending after import', kind: 'refused' });
         continue;
       }
       if (depth >= MAX_IMPORT_DEPTH) {
-        ctx.problems.push({ span: t.span, message: `import nested more than ${MAX_IMPORT_DEPTH} levels deep (a cycle?)`, ruleId: 'include-unresolved' });
+        ctx.problems.push({ span: t.span, message: `import nested more than ${MAX_IMPORT_DEPTH} levels deep (a cycle?)`, kind: 'include-unresolved' });
         continue;
       }
       const values = args.slice(1).map((a) => a.value);
@@ -143,7 +143,7 @@ function expand(ctx: Ctx, tokens: readonly PToken[], file: string, depth: number
       if (snippet) ctx.imported.add(args[0]!.value);
       if (snippet) {
         if (chain.includes(`(${args[0]!.value})`)) {
-          ctx.problems.push({ span: args[0]!.span, message: `import cycle: snippet ${args[0]!.value} imports itself`, ruleId: 'include-unresolved' });
+          ctx.problems.push({ span: args[0]!.span, message: `import cycle: snippet ${args[0]!.value} imports itself`, kind: 'include-unresolved' });
           continue;
         }
         const seg = ctx.seg++;
@@ -154,17 +154,17 @@ function expand(ctx: Ctx, tokens: readonly PToken[], file: string, depth: number
       const pattern = isAbsolute(args[0]!.value) ? args[0]!.value : join(dirname(file), args[0]!.value);
       const matched = globFiles(ctx, pattern);
       if (matched === null) {
-        ctx.problems.push({ span: args[0]!.span, message: `File to import not found: ${args[0]!.value}`, ruleId: 'include-unresolved' });
+        ctx.problems.push({ span: args[0]!.span, message: `File to import not found: ${args[0]!.value}`, kind: 'include-unresolved' });
         continue;
       }
       for (const path of matched) {
         if (chain.includes(path)) {
-          ctx.problems.push({ span: args[0]!.span, message: `import cycle: ${path} imports itself`, ruleId: 'include-unresolved' });
+          ctx.problems.push({ span: args[0]!.span, message: `import cycle: ${path} imports itself`, kind: 'include-unresolved' });
           continue;
         }
         const source = ctx.io.read(path);
         if (isIoError(source)) {
-          ctx.problems.push({ span: args[0]!.span, message: `could not read ${path}: ${source.error}`, ruleId: 'include-unresolved' });
+          ctx.problems.push({ span: args[0]!.span, message: `could not read ${path}: ${source.error}`, kind: 'include-unresolved' });
           continue;
         }
         ctx.files.set(path, source);
@@ -198,13 +198,13 @@ function parseBody(ctx: Ctx, tokens: readonly PToken[], i: number, closedBy: PTo
     if (line.length > 1 && isBrace(last, '{')) {
       const inner = parseBody(ctx, tokens, end, last);
       const node: Node = { name: t, args: line.slice(1, -1), block: inner.nodes, span: spanOf(t, inner.close ?? last) };
-      if (!inner.close) ctx.problems.push({ span: last.span, message: 'unexpected EOF: the block opened here is never closed', ruleId: null });
+      if (!inner.close) ctx.problems.push({ span: last.span, message: 'unexpected EOF: the block opened here is never closed', kind: 'syntax' });
       nodes.push(node);
       i = inner.next;
       continue;
     }
     if (isBrace(t, '{')) {
-      ctx.problems.push({ span: t.span, message: "unexpected '{': a block must follow a directive on the same line", ruleId: null });
+      ctx.problems.push({ span: t.span, message: "unexpected '{': a block must follow a directive on the same line", kind: 'syntax' });
       const inner = parseBody(ctx, tokens, i + 1, t);
       i = inner.next;
       continue;
@@ -226,7 +226,7 @@ export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Rec
   const ctx: Ctx = { io, files: new Map(), comments: [], problems: [], snippets: new Map(), imported: new Set(), env, argsBrackets, seg: 0 };
   const root = io.read(rootPath);
   if (isIoError(root)) {
-    ctx.problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `could not read ${rootPath}: ${root.error}`, ruleId: 'include-unresolved' });
+    ctx.problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `could not read ${rootPath}: ${root.error}`, kind: 'include-unresolved' });
     return { blocks: [], files: ctx.files, comments: ctx.comments, problems: ctx.problems };
   }
   ctx.files.set(rootPath, root);
@@ -236,14 +236,14 @@ export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Rec
   if (isBrace(tokens[0], '{') && (tokens.length === 1 || !sameLine(tokens[0]!, tokens[1]!))) {
     const inner = parseBody(ctx, tokens, 1, tokens[0]!);
     blocks.push({ keys: [], body: inner.nodes, span: spanOf(tokens[0]!, inner.close ?? tokens[0]!), global: true });
-    if (!inner.close) ctx.problems.push({ span: tokens[0]!.span, message: 'unexpected EOF: the global options block is never closed', ruleId: null });
+    if (!inner.close) ctx.problems.push({ span: tokens[0]!.span, message: 'unexpected EOF: the global options block is never closed', kind: 'syntax' });
     i = inner.next;
   }
   // A file of directives only (meant to be imported into a site block) is one site fragment.
   if (i < tokens.length && isDirectiveName(tokens[i]!)) {
     const rest = parseBody(ctx, tokens, i, null);
     blocks.push({ keys: [], body: rest.nodes, span: spanOf(tokens[i]!, tokens[tokens.length - 1]!), global: false, fragment: true });
-    if (rest.close) ctx.problems.push({ span: rest.close.span, message: "unexpected '}'", ruleId: null });
+    if (rest.close) ctx.problems.push({ span: rest.close.span, message: "unexpected '}'", kind: 'syntax' });
     i = tokens.length;
   }
   while (i < tokens.length) {
@@ -268,18 +268,18 @@ export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Rec
     }
     if (open) {
       const inner = parseBody(ctx, tokens, j, open);
-      if (!inner.close) ctx.problems.push({ span: open.span, message: 'unexpected EOF: the site block opened here is never closed', ruleId: null });
+      if (!inner.close) ctx.problems.push({ span: open.span, message: 'unexpected EOF: the site block opened here is never closed', kind: 'syntax' });
       blocks.push({ keys, body: inner.nodes, span: spanOf(first, inner.close ?? open), global: false });
       i = inner.next;
       continue;
     }
     // A single site without braces: every following line is one of its directives.
     if (blocks.some((b) => !b.global)) {
-      ctx.problems.push({ span: first.span, message: 'Site addresses must be followed by a block: a Caddyfile with several sites needs braces around each', ruleId: null });
+      ctx.problems.push({ span: first.span, message: 'Site addresses must be followed by a block: a Caddyfile with several sites needs braces around each', kind: 'syntax' });
     }
     const rest = parseBody(ctx, tokens, j, null);
     blocks.push({ keys, body: rest.nodes, span: spanOf(first, tokens[tokens.length - 1]!), global: false });
-    if (rest.close) ctx.problems.push({ span: rest.close.span, message: "unexpected '}'", ruleId: null });
+    if (rest.close) ctx.problems.push({ span: rest.close.span, message: "unexpected '}'", kind: 'syntax' });
     i = rest.next;
   }
   // Snippets nothing here imports are linted as fragments of the sites that will import them.

@@ -93,7 +93,7 @@ interface Context {
 }
 
 function invalid(ctx: Context, span: Span, message: string): void {
-  ctx.problems.push({ span, message, ruleId: 'directive-invalid' });
+  ctx.problems.push({ span, message, kind: 'refused' });
 }
 
 /** Names ACLs in the condition refer to that are neither defined nor predefined. */
@@ -379,7 +379,7 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
   const problems: Problem[] = [];
   const source = io.read(rootPath);
   if (isIoError(source)) {
-    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot open configuration file "${rootPath}" (${source.error}).`, ruleId: null });
+    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot open configuration file "${rootPath}" (${source.error}).`, kind: 'syntax' });
     return { dialect: 'haproxy', root: rootPath, files, endpoints: [], ops: [], problems, comments: [], facts: [] };
   }
   files.set(rootPath, source);

@@ -157,7 +157,7 @@ export function parseConfig(file: string, text: string, env: EnvLookup, known: (
     if (line.error) {
       // HAProxy tokenizes every line before it looks at `.if` blocks: a broken line in a dropped
       // block stops it too [LAB haproxy 2.6.12: unmatched quote inside `.if 0`].
-      problems.push({ span: { file, start: line.error.offset, end: Math.min(line.error.offset + 1, line.span.end) }, message: `${line.error.message}.`, ruleId: null });
+      problems.push({ span: { file, start: line.error.offset, end: Math.min(line.error.offset + 1, line.span.end) }, message: `${line.error.message}.`, kind: 'syntax' });
       continue;
     }
     const words = line.words;
@@ -172,7 +172,7 @@ export function parseConfig(file: string, text: string, env: EnvLookup, known: (
     if (kw === '.elif' || kw === '.else' || kw === '.endif') {
       const b = blocks[blocks.length - 1];
       if (!b) {
-        problems.push({ span: spanOf(words[0]!), message: `lone '${kw}' with no matching '.if'.`, ruleId: null });
+        problems.push({ span: spanOf(words[0]!), message: `lone '${kw}' with no matching '.if'.`, kind: 'syntax' });
         continue;
       }
       if (kw === '.endif') {
@@ -180,7 +180,7 @@ export function parseConfig(file: string, text: string, env: EnvLookup, known: (
         continue;
       }
       if (b.elseSeen) {
-        problems.push({ span: spanOf(words[0]!), message: `'${kw}' after '.else' is not permitted.`, ruleId: null });
+        problems.push({ span: spanOf(words[0]!), message: `'${kw}' after '.else' is not permitted.`, kind: 'syntax' });
         continue;
       }
       if (!b.parentLive || b.taken) b.state = false;
@@ -202,7 +202,7 @@ export function parseConfig(file: string, text: string, env: EnvLookup, known: (
     if (!live()) continue;
     if (kw === '.diag' || kw === '.notice' || kw === '.warning') continue;
     if (kw === '.alert') {
-      problems.push({ span: line.span, message: `.alert: ${words.slice(1).map((w) => w.value).join(' ')}`, ruleId: 'directive-invalid' });
+      problems.push({ span: line.span, message: `.alert: ${words.slice(1).map((w) => w.value).join(' ')}`, kind: 'refused' });
       continue;
     }
     const statement: Statement = { line, words, guards: guards() };
@@ -222,11 +222,11 @@ export function parseConfig(file: string, text: string, env: EnvLookup, known: (
       continue;
     }
     if (!current) {
-      problems.push({ span: spanOf(words[0]!), message: `unknown keyword '${kw}' out of section.`, ruleId: null });
+      problems.push({ span: spanOf(words[0]!), message: `unknown keyword '${kw}' out of section.`, kind: 'syntax' });
       continue;
     }
     current.statements.push(statement);
   }
-  for (const b of blocks) problems.push({ span: b.opened, message: `unterminated '.if' block.`, ruleId: null });
+  for (const b of blocks) problems.push({ span: b.opened, message: `unterminated '.if' block.`, kind: 'syntax' });
   return { sections, comments, problems };
 }

@@ -6,26 +6,26 @@
  * silently read `stopprocessing` as `stopProcessing`. Boolean values are `true` / `false` (any
  * case); enumeration values are compared case-insensitively [UNCERTAIN].
  */
-import type { Problem } from '../../model/header-rewrite.js';
+import type { Problem, ProblemKind } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
 import { attribute, type XmlElement } from './xml.js';
 
 /** Collects problems; reports nothing for files that are linted on their own (parents). */
 export interface Reporter {
   readonly active: boolean;
-  report(span: Span, message: string, ruleId?: string): void;
+  report(span: Span, message: string, kind?: ProblemKind): void;
 }
 
 export function createReporter(active: boolean, problems: Problem[]): Reporter {
   const seen = new Set<string>();
   return {
     active,
-    report(span, message, ruleId = 'directive-invalid') {
+    report(span, message, kind = 'refused') {
       if (!active) return;
-      const key = `${ruleId}\u0000${span.file}\u0000${span.start}\u0000${span.end}\u0000${message}`;
+      const key = `${kind}\u0000${span.file}\u0000${span.start}\u0000${span.end}\u0000${message}`;
       if (seen.has(key)) return;
       seen.add(key);
-      problems.push({ span, message, ruleId, severity: 'error' });
+      problems.push({ span, message, kind, severity: 'error' });
     },
   };
 }

@@ -44,7 +44,7 @@ export function readConfiguration(source: SourceFile): ReadConfiguration {
       fatal: {
         span: doc.root.nameSpan,
         message: `The root element is <${doc.root.name}>, not <configuration> or an IIS section (<system.webServer>, <rewrite>, <outboundRules>, <rule>, <system.web>, <httpCookies>): this is not an IIS configuration file`,
-        ruleId: null,
+        kind: 'syntax',
         severity: 'error',
       },
     };
@@ -176,7 +176,7 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
   });
   const source = io.read(rootPath);
   if (isIoError(source)) {
-    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot read file: ${source.error}`, ruleId: null });
+    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot read file: ${source.error}`, kind: 'syntax' });
     return model();
   }
   files.set(rootPath, source);

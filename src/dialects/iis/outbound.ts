@@ -80,7 +80,7 @@ function regexMessage(error: MatcherError): string {
 export function compilePattern(r: Reporter, syntax: PatternSyntax, pattern: string, ignoreCase: boolean, at: XmlAttribute | undefined, owner: XmlElement): IisMatcher | null {
   const built = buildMatcher(syntax, pattern, ignoreCase);
   if (built.ok) return built.matcher;
-  r.report(at?.valueSpan ?? owner.startTag, regexMessage(built.error), 'iis-regex-unsupported');
+  r.report(at?.valueSpan ?? owner.startTag, regexMessage(built.error), 'regex-unsupported');
   return null;
 }
 
@@ -120,7 +120,7 @@ function readRule(r: Reporter, rule: XmlElement): OutboundRuleDef {
       r.report(
         at.valueSpan,
         `patternSyntax="Wildcard" cannot be used by an outbound rule without tag filters${serverVariable ? `, such as this rule on ${serverVariable}` : ''}: IIS refuses the rule. Use ECMAScript (the default) or ExactMatch`,
-        'iis-outbound-wildcard-header',
+        'outbound-wildcard-header',
       );
     }
     const patternAttr = attribute(matchEl, 'pattern');

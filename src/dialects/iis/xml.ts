@@ -133,7 +133,7 @@ export function parseXml(file: SourceFile): XmlDocument {
     // a span past the end has no line and column for the formatters.
     const n = file.text.length;
     const start = Math.min(e.at, n);
-    const fatal: Problem = { span: { file: file.path, start, end: Math.min(Math.max(e.end, start), n) }, message: e.message, ruleId: null, severity: 'error' };
+    const fatal: Problem = { span: { file: file.path, start, end: Math.min(Math.max(e.end, start), n) }, message: e.message, kind: 'syntax', severity: 'error' };
     return encoding ? { file, root: null, comments, fatal, encoding } : { file, root: null, comments, fatal };
   }
 }

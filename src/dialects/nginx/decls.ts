@@ -28,7 +28,7 @@ export interface DeclContext {
 }
 
 function invalid(ctx: DeclContext, span: Span, message: string): null {
-  ctx.problems.push({ span, message, ruleId: 'directive-invalid' });
+  ctx.problems.push({ span, message, kind: 'refused' });
   return null;
 }
 

@@ -61,7 +61,7 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
   const unresolved = new Set<Directive>();
   const root = io.read(rootPath);
   if (isIoError(root)) {
-    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `open() "${rootPath}" failed (${root.error})`, ruleId: 'include-unresolved' });
+    problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `open() "${rootPath}" failed (${root.error})`, kind: 'include-unresolved' });
     return { rootPath, confPath: rootPath, prefix: prefixOption ?? posix.dirname(rootPath), directives: [], files, comments, problems, unresolved, dump: false };
   }
   files.set(rootPath, root);
@@ -77,7 +77,7 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
     const region = parseRegion(source.text, source.path, start, end, source.encoding);
     for (const c of region.comments) comments.push(c); // not push(...): 190,000 comments overflow the stack
     const first = region.errors[0];
-    if (first) problems.push({ span: first.span, message: first.message, ruleId: null });
+    if (first) problems.push({ span: first.span, message: first.message, kind: 'syntax' });
     resolveIncludes(region.directives, stack);
     return region.directives;
   };
@@ -94,13 +94,13 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
           problems.push({
             span: arg.span,
             message: `include "${arg.value}" leaves the linted tree; read the same-layout copy ${placed.path} (say so: ${placed.from === '/' ? `--root ${placed.to}` : `"pathMap": {"${placed.from}": "${placed.to}"}`}).`,
-            ruleId: 'include-outside-tree',
+            kind: 'include-outside-tree',
           });
         } else if (placed.kind === 'outside') {
           problems.push({
             span: arg.span,
             message: `include "${arg.value}" leaves the linted tree ${placed.tree} and reads this machine's files, not the repository's (map it with --root or "pathMap").`,
-            ruleId: 'include-outside-tree',
+            kind: 'include-outside-tree',
           });
         }
       }
@@ -111,13 +111,13 @@ export function buildSourceTree(rootPath: string, io: ConfigIO, prefixOption?: s
         const expanded = expandGlob(target, io);
         paths = expanded.files;
         if (expanded.error) {
-          problems.push({ span: arg.span, message: `include "${target}": ${expanded.error}`, ruleId: 'include-unresolved' });
+          problems.push({ span: arg.span, message: `include "${target}": ${expanded.error}`, kind: 'include-unresolved' });
           unresolved.add(d);
         }
       }
       for (const path of paths) {
         const fail = (message: string) => {
-          problems.push({ span: arg.span, message, ruleId: 'include-unresolved' });
+          problems.push({ span: arg.span, message, kind: 'include-unresolved' });
           unresolved.add(d);
         };
         if (stack.length >= MAX_INCLUDE_DEPTH) {

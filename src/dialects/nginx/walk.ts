@@ -37,7 +37,7 @@ export interface WalkContext extends DeclContext {
 const HIDE_KINDS: Readonly<Record<string, BackendKind>> = { proxy: 'http', fastcgi: 'fastcgi', uwsgi: 'uwsgi', scgi: 'scgi', grpc: 'grpc' };
 
 function problem(ctx: WalkContext, span: Span, message: string): void {
-  ctx.problems.push({ span, message, ruleId: 'directive-invalid' } satisfies Problem);
+  ctx.problems.push({ span, message, kind: 'refused' } satisfies Problem);
 }
 
 /** `ngx_conf_handler`'s checks; true when the directive may be lowered. */
