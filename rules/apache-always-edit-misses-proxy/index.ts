@@ -7,7 +7,8 @@
  */
 import { branchesOf } from '../../src/model/simulate.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
+import { directiveResponses } from '../../src/cookies/samples.js';
+import { endpointsByOp } from '../../src/engine/op-endpoints.js';
 import { BACKEND_LABELS, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
@@ -22,7 +23,7 @@ export default defineRule({
     description: 'Header always edit Set-Cookie never sees the cookies of proxied (HTTP, AJP) backends.',
   },
   check(ctx) {
-    const responses = sampleResponses(ctx.catalog.xsrf.map((c) => c.name));
+    const responses = directiveResponses(ctx.catalog.xsrf.map((c) => c.name));
     for (const [op, endpoints] of endpointsByOp(ctx.model)) {
       if (op.kind !== 'apache-header') continue;
       const header = op as ApacheHeaderOp;

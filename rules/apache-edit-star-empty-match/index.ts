@@ -7,7 +7,8 @@
  */
 import { branchesOf } from '../../src/model/simulate.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { endpointsByOp, sampleResponses } from '../../src/engine/op-endpoints.js';
+import { directiveResponses } from '../../src/cookies/samples.js';
+import { endpointsByOp } from '../../src/engine/op-endpoints.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
 import { directiveName } from '../../src/engine/message-text.js';
 
@@ -20,7 +21,7 @@ export default defineRule({
     description: 'Header edit* with a pattern that matches the empty string crashes httpd 2.4 workers.',
   },
   check(ctx) {
-    const responses = sampleResponses(ctx.catalog.xsrf.map((c) => c.name));
+    const responses = directiveResponses(ctx.catalog.xsrf.map((c) => c.name));
     for (const [op, endpoints] of endpointsByOp(ctx.model)) {
       if (op.kind !== 'apache-header') continue;
       const header = op as ApacheHeaderOp;

@@ -4,6 +4,7 @@
  * split Set-Cookie on commas (RFC 6265 §3 forbids folding it), so the joined cookie is read as
  * one cookie with a garbled last attribute. Judged by simulating the directive on two cookies.
  */
+import { pairResponse } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp } from '../../src/engine/op-endpoints.js';
 import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
@@ -24,7 +25,7 @@ export default defineRule({
       const kinds = [...new Set(endpoints.flatMap((e) => e.possibleBackends).filter((k) => op.reaches.includes(k)))];
       let example: { before: string; after: string } | undefined;
       for (const kind of kinds) {
-        const result = ctx.sim.run([op], kind, ['JSESSIONID=s1; Path=/', 'XSRF-TOKEN=t1; Path=/']);
+        const result = ctx.sim.run([op], kind, pairResponse('XSRF-TOKEN'));
         for (const line of result.lines) {
           const change = line.history.find((c) => c.op === op && c.before !== '' && c.after.startsWith(`${c.before}, `));
           if (change) example = { before: change.before, after: change.after };

@@ -13,12 +13,12 @@
  * nothing of its own; edits that keep or derive from the cookie (`Header edit`, flags) differ
  * between the two runs.
  */
+import { contrastingResponses } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, Dialect, SetCookieLine } from '../../src/model/header-rewrite.js';
 import { cookieName } from '../../src/model/set-cookie.js';
-import { initialLines } from '../../src/model/simulate.js';
-import { RegexBudgetError } from '../../src/regex/index.js';
+import { applyOp, initialLines } from '../../src/model/simulate.js';
 import { clip, directiveName, someOf } from '../../src/engine/message-text.js';
 
 const STATUSES = [200, 302, 404, 500];
@@ -48,12 +48,7 @@ function steps(dialect: Dialect, pipeline: readonly CookieOp[], kind: BackendKin
       continue;
     }
     const before = new Map(lines.map((l) => [l, cookieName(l.value)]));
-    try {
-      if (op.apply(lines, { backend: kind, status })?.crash) break;
-    } catch (e) {
-      if (e instanceof RegexBudgetError) break;
-      throw e;
-    }
+    if (applyOp(op, lines, { backend: kind, status })) break;
     const after = new Set(lines);
     const lost = [...before]
       .filter(([l, name]) => l.origin !== undefined && (!after.has(l) || cookieName(l.value) !== name))
@@ -75,8 +70,7 @@ export default defineRule({
   },
   check(ctx) {
     const token = ctx.catalog.xsrf[0]?.name ?? 'XSRF-TOKEN';
-    const a = ['JSESSIONID=s1; Path=/', `${token}=t1; Path=/`, 'lpc_probe=1; Path=/app'];
-    const b = ['PHPSESSID=p2; Path=/', 'lpc_other=o2', `${token}=t2; Path=/x; Secure`];
+    const [a, b] = contrastingResponses(token);
     const hits = new Map<CookieOp, { lost: Set<string>; statuses: Set<number> }>();
     for (const group of ctx.sim.groups(ctx.model.endpoints)) {
       for (const kind of group.backends) {

@@ -8,13 +8,12 @@
  * The fix moves the flags to proxy_cookie_flags (nginx ≥ 1.19.3), sparing the XSRF cookies.
  * proxy-semantics.md §2.3 [LAB /pathhack/].
  */
+import { PATH_SHAPES } from '../../src/cookies/samples.js';
 import { fixExemption, scopeResolverFor } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
 import { entryProbes, NginxProxyCookieOp, type NginxCookieEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { parseSetCookie } from '../../src/model/set-cookie.js';
 import { injectsAttributes } from './injection.js';
-
-const PROBES = ['session=1; Path=/app; Secure', 'session=2; Path=/', 'session=3; Domain=app.example.com; Path=/app/', 'session=4'];
 
 /** Attribute names browsers know (RFC 6265bis); anything else is debris of a prefix replacement. */
 const KNOWN = new Set(['path', 'domain', 'expires', 'max-age', 'secure', 'httponly', 'samesite', 'partitioned', 'priority']);
@@ -38,7 +37,7 @@ function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
   for (const group of ctx.sim.groups(ctx.model.endpoints)) {
     const own = group.pipeline.flatMap((op) => (op instanceof NginxProxyCookieOp ? op.entries.flatMap(entryProbes) : []));
     for (const kind of group.backends) {
-      for (const probe of [...PROBES, ...own]) {
+      for (const probe of [...PATH_SHAPES, ...own]) {
         const result = ctx.sim.run(group.pipeline, kind, [probe]);
         if (!result.lines.some((line) => line.history.some(injectsAttributes))) continue;
         // Blame the entry of every pipeline that behaves like the representative.

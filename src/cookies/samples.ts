@@ -6,6 +6,54 @@
  */
 import type { CookieCatalog } from './catalog.js';
 
+/**
+ * Every sample response used anywhere lives here: verdicts, fix proofs, `simulate`, the editor's
+ * hover and the rules that judge one directive all draw on these, so a shape added here reaches
+ * every one of them.
+ */
+
+/** A session cookie, as a login sets it beside the CSRF token. */
+export const SESSION_SAMPLE = 'JSESSIONID=s1; Path=/';
+
+/**
+ * A cookie no catalog names: what a proof or a rule watches to see a directive touch cookies
+ * it should leave alone. Names starting with `lpc_` never appear in messages.
+ */
+export const PROBE_SAMPLE = 'lpc_probe=1';
+
+/** What `simulate` and the editor's hover trace when no cookie is given: a session cookie and each CSRF cookie. */
+export function defaultResponse(catalog: CookieCatalog): string[] {
+  return [SESSION_SAMPLE, ...catalog.xsrf.map((c) => `${c.name}=t1; Path=/`)];
+}
+
+/** Sample responses one directive is judged on: a session cookie with each CSRF cookie, and a bare PHP session. */
+export function directiveResponses(xsrfNames: readonly string[]): string[][] {
+  return [
+    [`${SESSION_SAMPLE}; Secure`, PROBE_SAMPLE],
+    ...xsrfNames.map((n) => [SESSION_SAMPLE, `${n}=t1; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT`]),
+    ['PHPSESSID=p1'],
+  ];
+}
+
+/** Two session cookies: what `Header merge`/`append` joins into one line. */
+export function pairResponse(token: string): string[] {
+  return [SESSION_SAMPLE, `${token}=t1; Path=/`];
+}
+
+/**
+ * Two unrelated sets of backend cookies: a step that leaves the same lines of its own after both
+ * wrote its own cookie over the backend's.
+ */
+export function contrastingResponses(token: string): readonly [string[], string[]] {
+  return [
+    [SESSION_SAMPLE, `${token}=t1; Path=/`, `${PROBE_SAMPLE}; Path=/app`],
+    ['PHPSESSID=p2; Path=/', 'lpc_other=o2', `${token}=t2; Path=/x; Secure`],
+  ];
+}
+
+/** A session cookie with each Path and Domain shape nginx's path and domain rewrites treat differently. */
+export const PATH_SHAPES: readonly string[] = ['session=1; Path=/app; Secure', 'session=2; Path=/', 'session=3; Domain=app.example.com; Path=/app/', 'session=4'];
+
 /** The shapes, with `NAME` standing for the cookie name. */
 const SHAPES: readonly string[] = [
   'NAME=lpc1; Path=/',
@@ -58,6 +106,10 @@ function computeLookalikes(catalog: CookieCatalog): string[] {
 /** Non-XSRF cookie names a fix proof runs: the catalog's sessions, look-alikes and plain names. */
 export function nonXsrfProbeNames(catalog: CookieCatalog): string[] {
   const xsrfLower = new Set(catalog.xsrf.map((c) => c.name.toLowerCase()));
-  const names = [...catalog.session.map((c) => c.name), ...lookalikeNames(catalog), 'lpc_probe', 'a', 'Z9'];
+  const names = [...catalog.session.map((c) => c.name), ...lookalikeNames(catalog), cookieNameOf(PROBE_SAMPLE), 'a', 'Z9'];
   return [...new Set(names)].filter((n) => !xsrfLower.has(n.toLowerCase()));
+}
+
+function cookieNameOf(sample: string): string {
+  return sample.slice(0, sample.indexOf('='));
 }

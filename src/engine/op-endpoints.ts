@@ -12,12 +12,3 @@ export function endpointsByOp(model: HeaderRewriteModel): Map<CookieOp, Endpoint
   }
   return map;
 }
-
-/** Sample responses a directive is judged on: a session cookie with each XSRF cookie. */
-export function sampleResponses(xsrfNames: readonly string[]): string[][] {
-  return [
-    ['JSESSIONID=s1; Path=/; Secure', 'lpc_probe=1'],
-    ...xsrfNames.map((n) => ['JSESSIONID=s1; Path=/', `${n}=t1; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT`]),
-    ['PHPSESSID=p1'],
-  ];
-}

@@ -16,7 +16,7 @@
  * several fixes are proven together with one re-parse, and a failing batch is split in halves.
  */
 import type { CookieCatalog } from '../cookies/catalog.js';
-import { nonXsrfProbeNames, probeAttributesOf, samplesFor } from '../cookies/samples.js';
+import { defaultResponse, nonXsrfProbeNames, PROBE_SAMPLE, probeAttributesOf, samplesFor } from '../cookies/samples.js';
 import type { FixCandidate } from '../dialects/dialect.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, SetCookieLine } from '../model/header-rewrite.js';
 import { opSignature } from '../model/signature.js';
@@ -137,7 +137,7 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   const attributes = probeAttributesOf(before.ops);
   const probes = nonXsrfProbeNames(ctx.catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true, attributes }));
   const xsrfSamples = ctx.catalog.xsrf.flatMap((c) => samplesFor(c.name, { withHttpOnly: true, attributes }).map((s) => ({ name: c.name, sample: s })));
-  const together = ['JSESSIONID=s1; Path=/', ...ctx.catalog.xsrf.map((c) => `${c.name}=t1; Path=/`), 'lpc_probe=1'];
+  const together = [...defaultResponse(ctx.catalog), PROBE_SAMPLE];
   const xsrfNames = new Set(ctx.catalog.xsrf.map((c) => c.name));
 
   // Endpoints whose pipeline behaves exactly as before (equal sound keys) cannot differ: skip them.

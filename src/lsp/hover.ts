@@ -6,6 +6,7 @@
 import type { Hover } from 'vscode-languageserver';
 import { backendsFor, renderText, type SimulationRun } from '../formatters/simulation.js';
 import { createCatalog } from '../cookies/catalog.js';
+import { defaultResponse } from '../cookies/samples.js';
 import type { DialectModule } from '../dialects/dialect.js';
 import { DEFAULT_NGINX_VERSION } from '../dialects/dialect.js';
 import type { CookieOp } from '../model/header-rewrite.js';
@@ -45,7 +46,7 @@ export function hoverAt(source: SourceFile, offset: number, dialect: DialectModu
   const declared = running.filter((e) => e.backends.length > 0);
   const endpoints = (declared.length > 0 ? declared : running).slice(0, MAX_SCOPES);
   const catalog = createCatalog(settings.run.xsrfCookies, settings.run.sessionCookies);
-  const cookies = ['JSESSIONID=s1; Path=/', ...catalog.xsrf.map((c) => `${c.name}=t1; Path=/`)];
+  const cookies = defaultResponse(catalog);
   const runs: SimulationRun[] = [];
   for (const endpoint of endpoints) {
     for (const backend of backendsFor(endpoint, undefined)) {

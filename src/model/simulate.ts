@@ -110,6 +110,21 @@ function wireOrder(dialect: Dialect, lines: SetCookieLine[]): SetCookieLine[] {
   return [...lines.filter((l) => l.table === 'always'), ...lines.filter((l) => l.table !== 'always')];
 }
 
+/**
+ * Applies one op to `lines` in place, as the server would, and says how the run ends there: the
+ * server crashes (`crash`), or a pattern exhausted the regex step budget (`tooComplex`, the
+ * pattern). `null`: the run goes on. Every simulation applies ops through this one function.
+ */
+export function applyOp(op: CookieOp, lines: SetCookieLine[], env: SimEnv): { readonly crash: string } | { readonly tooComplex: string } | null {
+  try {
+    const outcome = op.apply(lines, env);
+    return outcome?.crash ? { crash: outcome.crash } : null;
+  } catch (e) {
+    if (e instanceof RegexBudgetError) return { tooComplex: e.pattern };
+    throw e;
+  }
+}
+
 export interface SimulateOptions {
   /** Keep per-step before/after snapshots (for `simulate` output); off for verdicts. */
   readonly trace?: boolean;
@@ -235,19 +250,14 @@ export function simulate(
   /** Applies `op` to `state` in place; false when the state ended (crash, budget). */
   const run = (state: State, op: CookieOp): boolean => {
     const before = trace ? state.lines.map((l) => l.value) : [];
-    let outcome;
-    try {
-      outcome = op.apply(state.lines, env);
-    } catch (e) {
-      if (e instanceof RegexBudgetError) {
-        finished.push({ state, tooComplex: { op, pattern: e.pattern } });
-        return false;
-      }
-      throw e;
+    const end = applyOp(op, state.lines, env);
+    if (end && 'tooComplex' in end) {
+      finished.push({ state, tooComplex: { op, pattern: end.tooComplex } });
+      return false;
     }
     if (trace) state.steps.push({ op, before, after: state.lines.map((l) => l.value) });
-    if (outcome?.crash) {
-      finished.push({ state, crash: { op, message: outcome.crash } });
+    if (end) {
+      finished.push({ state, crash: { op, message: end.crash } });
       return false;
     }
     return true;

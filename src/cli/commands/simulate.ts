@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { createCatalog } from '../../cookies/catalog.js';
+import { defaultResponse } from '../../cookies/samples.js';
 import { detectDialect } from '../../dialects/detect.js';
 import { loadDialects } from '../../dialects/registry.js';
 import type { BackendKind } from '../../model/backends.js';
@@ -67,7 +68,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
     throw new UsageError(`no endpoint matches ${options.location ?? 'the configuration'}; endpoints:\n${known || '  (none)'}`);
   }
   const catalog = createCatalog(settings.xsrfCookies);
-  const cookies = options.cookie && options.cookie.length > 0 ? options.cookie : ['JSESSIONID=s1; Path=/', ...catalog.xsrf.map((c) => `${c.name}=t1; Path=/`)];
+  const cookies = options.cookie && options.cookie.length > 0 ? options.cookie : defaultResponse(catalog);
   // Scopes that declare a backend are what a request really reaches; show the others (a
   // redirect-only vhost, a fragment) only when nothing declares one or a backend is asked for.
   const declared = endpoints.filter((e) => e.backends.length > 0);
