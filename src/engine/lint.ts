@@ -70,8 +70,6 @@ export interface LintSettings {
   readonly directives?: { readonly requireReason: boolean; readonly disabled: boolean };
   /** Progress of a long run (models linted so far, out of how many). */
   readonly onProgress?: (done: number, total: number) => void;
-  /** When set, milliseconds spent per rule (and in building models) are added here (`LPC_TIMING=1`). */
-  readonly timings?: Map<string, number>;
   /** Give rule findings their scope and directive text (baselines, the language server). */
   readonly where?: boolean;
 }
@@ -142,16 +140,12 @@ export function lintModel(
     if ((!rule.check && !rule.meta.claims) || !rule.meta.dialects.includes(model.dialect)) continue;
     const severity = effectiveSeverity(settings, rule.meta.id, rule.meta.severity);
     if (severity === null) continue;
-    const started = settings.timings ? performance.now() : 0;
     const report = (descriptor: ReportDescriptor): void => void pending.push({ rule, severity, descriptor });
     const claims = rule.meta.claims;
     if (claims) for (const p of model.problems) if (claims.includes(p.kind)) report({ span: p.span, message: p.message });
     if (rule.check) runRule(rule, model, dialect, settings, sim, report);
-    if (settings.timings) settings.timings.set(rule.meta.id, (settings.timings.get(rule.meta.id) ?? 0) + performance.now() - started);
   }
-  const started = settings.timings ? performance.now() : 0;
   const fixes = resolveFixes(model, dialect, io, settings, sim, pending);
-  if (settings.timings) settings.timings.set('(fix proofs)', (settings.timings.get('(fix proofs)') ?? 0) + performance.now() - started);
   const where = settings.where ? createWhere(model) : undefined;
   for (const [i, { rule, severity, descriptor }] of pending.entries()) {
     const outcome = fixes[i];

@@ -108,9 +108,7 @@ export function lintModels(
     settings.onProgress?.(done++, ordered.length);
     const rootReal = io.realpath(target.path);
     if (covered.has(rootReal) || isIoError(io.read(target.path))) continue;
-    const started = settings.timings ? performance.now() : 0;
     const model = registry(target.dialect).buildModel(target.path, io, settings.options);
-    if (settings.timings) settings.timings.set('(parse and model)', (settings.timings.get('(parse and model)') ?? 0) + performance.now() - started);
     const includes = coveredBy(model).map((f) => io.realpath(f));
     for (const f of includes) covered.add(f);
     let sim = simulators.get(model.dialect);

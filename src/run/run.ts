@@ -11,6 +11,7 @@ import { dumpWrites, mapDumpResults } from './dump-results.js';
 import { discoverFiles, explainWalk, type Discovery } from './discover.js';
 import { fixProject } from '../engine/fix.js';
 import type { LintSettings, RuleSetting } from '../engine/lint.js';
+import type { Rule } from '../engine/rule.js';
 import { assemble, lintProject, type FileResult, type LintTarget } from '../engine/project.js';
 import { threadCount } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
@@ -109,34 +110,65 @@ export interface RunResult {
   readonly notWritten: readonly NotWritten[];
 }
 
+/**
+ * One run: find the files, lint them (on this thread, or sharded over worker threads: a strategy,
+ * the same results either way), fix and write when asked, and assemble one result per file.
+ */
 export async function run(options: RunOptions): Promise<RunResult> {
-  const phase = (name: string, started: number) => {
-    if (options.timings) options.timings.set(name, (options.timings.get(name) ?? 0) + performance.now() - started);
-  };
-  let started = performance.now();
+  const time = phaseTimer(options.timings);
   const baseIo = options.io ?? createNodeIO(options.cwd, options.maxFileMb);
-  const discovered = discover(options);
-  const ignored = ignoreTest(options);
-  const discovery = { ...discovered, files: discovered.files.filter((f) => !ignored(f)) };
   const io = options.stdin ? withStdin(baseIo, options.stdin) : baseIo;
-  const candidates = candidatesOf(discovery, options);
+  const { discovery, candidates } = time('(find files)', () => {
+    const discovered = discover(options);
+    const ignored = ignoreTest(options);
+    const kept = { ...discovered, files: discovered.files.filter((f) => !ignored(f)) };
+    return { discovery: kept, candidates: candidatesOf(kept, options) };
+  });
+  const settings = lintSettingsOf(options);
   const fixing = options.fix === true || options.fixDryRun === true;
   // Many files: every thread reads, detects and lints its share (reading 10,000 files on the
   // main thread first left the other cores idle for a fifth of the run).
   const threads = fixing || options.io || options.stdin ? 1 : threadCount(candidates.length);
-
-  let targets: LintTarget[] = [];
-  const extra: FileResult[] = [];
-  if (threads === 1) {
-    for (const c of candidates) {
-      const d = detectTarget(c, io);
-      if (d.kind === 'target') targets.push(d.target);
-      else if (d.kind === 'undetected') extra.push(d.result);
+  const linted = threads > 1 ? await lintSharded(candidates, io, settings, threads, options, time) : await lintHere(candidates, io, settings, options, time);
+  const written: string[] = [];
+  const notWritten: NotWritten[] = [];
+  let { fileResults, fixed } = linted;
+  if (options.fix && !options.stdin && fixed.size > 0) {
+    const writes = await time('(write fixes)', () => writeFixes(fixed, options, baseIo));
+    written.push(...writes.written);
+    notWritten.push(...writes.notWritten);
+    if (writes.notWritten.length > 0) {
+      // Report what is on disk: the files written, and the others as they still are.
+      fixed = new Map([...fixed].filter(([path]) => writes.complete.has(path)));
+      fileResults = lintProject(linted.targets, withOverrides(io, fixed), linted.registry, settings).results;
     }
-    phase('(find, read, detect files)', started);
-  } else phase('(find files)', started);
-  const settings: LintSettings = {
-    rules: RULES,
+  }
+  return assembleRun(mapDumpResults(fileResults), linted.extra, fixed, io, {
+    unmatched: discovery.unmatched,
+    written,
+    reverted: linted.reverted,
+    notWritten,
+  });
+}
+
+type PhaseTimer = <T>(name: string, work: () => T) => T;
+
+/** Wall time per phase into `timings` (`LPC_TIMING=1`); a plain call without. */
+function phaseTimer(timings: Map<string, number> | undefined): PhaseTimer {
+  return (name, work) => {
+    if (!timings) return work();
+    const started = performance.now();
+    const stop = () => timings.set(name, (timings.get(name) ?? 0) + performance.now() - started);
+    const out = work();
+    if (out instanceof Promise) return out.finally(stop) as typeof out;
+    stop();
+    return out;
+  };
+}
+
+function lintSettingsOf(options: RunOptions): LintSettings {
+  return {
+    rules: options.timings ? RULES.map((rule) => timedRule(rule, options.timings!)) : RULES,
     catalog: createCatalog(options.xsrfCookies, options.sessionCookies, productSettingsOf(options)),
     options: {
       nginxVersion: options.nginxVersion ?? DEFAULT_NGINX_VERSION,
@@ -150,52 +182,111 @@ export async function run(options: RunOptions): Promise<RunResult> {
     ...(options.ruleSettings ? { ruleSettings: options.ruleSettings } : {}),
     ...(options.directives ? { directives: options.directives } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.timings ? { timings: options.timings } : {}),
     wantFixes: options.wantFixes ?? true,
     ...(options.where ? { where: true } : {}),
   };
+}
 
-  let fileResults: readonly FileResult[];
-  const written: string[] = [];
-  const notWritten: NotWritten[] = [];
-  let fixed: ReadonlyMap<string, SourceFile> = new Map();
-  let reverted: readonly string[] = [];
-  if (threads > 1) {
-    // Many files: shards on every core, then assembled as one project.
-    started = performance.now();
-    const { lintInParallel } = await import('./parallel.js');
-    const shards = await lintInParallel(candidates, io, settings, threads, options.maxFileMb);
-    phase('(parallel read, detect and lint, wall)', started);
-    started = performance.now();
-    targets = shards.targets;
-    extra.push(...shards.undetected);
-    fileResults = assemble(targets, shards.lints, io, settings, shards.readable);
-    phase('(assemble)', started);
-  } else {
-    const dialects = await loadDialects(new Set(targets.map((t) => t.dialect)));
-    const registry = (d: Dialect): DialectModule => dialects.get(d)!;
-    if (fixing) {
-      const outcome = fixProject(targets, io, registry, settings);
-      fileResults = outcome.lint.results;
-      fixed = outcome.fixed;
-      reverted = outcome.reverted;
-      if (options.fix && !options.stdin) {
-        const writes = await writeFixes(fixed, options, baseIo);
-        written.push(...writes.written);
-        notWritten.push(...writes.notWritten);
-        if (writes.notWritten.length > 0) {
-          // Report what is on disk: the files written, and the others as they still are.
-          const kept = new Map([...fixed].filter(([path]) => writes.complete.has(path)));
-          fixed = kept;
-          fileResults = lintProject(targets, withOverrides(io, kept), registry, settings).results;
-        }
+/** A rule whose `check` adds its milliseconds to `timings` under its id: timing wraps the core, it is not part of it. */
+function timedRule(rule: Rule, timings: Map<string, number>): Rule {
+  const check = rule.check;
+  if (!check) return rule;
+  return {
+    meta: rule.meta,
+    check(ctx) {
+      const started = performance.now();
+      try {
+        check.call(rule, ctx);
+      } finally {
+        timings.set(rule.meta.id, (timings.get(rule.meta.id) ?? 0) + performance.now() - started);
       }
-    } else {
-      fileResults = lintProject(targets, io, registry, settings).results;
-    }
-  }
+    },
+  };
+}
 
-  fileResults = mapDumpResults(fileResults);
+/** A dialect registry whose model building is timed as `(parse and model)`. */
+function timedRegistry(registry: DialectRegistry, timings: Map<string, number> | undefined): DialectRegistry {
+  if (!timings) return registry;
+  const time = phaseTimer(timings);
+  const wrapped = new Map<Dialect, DialectModule>();
+  return (d) => {
+    let module = wrapped.get(d);
+    if (!module) {
+      const inner = registry(d);
+      wrapped.set(d, (module = { ...inner, buildModel: (...args) => time('(parse and model)', () => inner.buildModel(...args)) }));
+    }
+    return module;
+  };
+}
+
+type DialectRegistry = (d: Dialect) => DialectModule;
+
+/**
+ * Runs `work` (timed as `(engine)`, which includes the rules and the parsing timed inside it) and
+ * leaves under `(engine)` only its own share: inline directives, fix proofs, re-linting fixed files.
+ */
+function engineTime<T>(timings: Map<string, number> | undefined, work: () => T): T {
+  if (!timings) return work();
+  const inner = () => [...timings].reduce((sum, [name, ms]) => (name === '(engine)' || name.startsWith('(find') || name.startsWith('(read') ? sum : sum + ms), 0);
+  const before = inner();
+  const out = work();
+  const nested = inner() - before;
+  timings.set('(engine)', (timings.get('(engine)') ?? 0) - nested);
+  return out;
+}
+
+interface Linted {
+  readonly targets: readonly LintTarget[];
+  readonly registry: DialectRegistry;
+  readonly fileResults: readonly FileResult[];
+  /** Files that are not configurations of any dialect, reported as such. */
+  readonly extra: readonly FileResult[];
+  /** Fixed texts (`--fix`, `--fix-dry-run`), not yet written. */
+  readonly fixed: ReadonlyMap<string, SourceFile>;
+  readonly reverted: readonly string[];
+}
+
+/** Reads, detects and lints (and fixes) every candidate on this thread. */
+async function lintHere(candidates: readonly Candidate[], io: ConfigIO, settings: LintSettings, options: RunOptions, time: PhaseTimer): Promise<Linted> {
+  const targets: LintTarget[] = [];
+  const extra: FileResult[] = [];
+  time('(read and detect files)', () => {
+    for (const c of candidates) {
+      const d = detectTarget(c, io);
+      if (d.kind === 'target') targets.push(d.target);
+      else if (d.kind === 'undetected') extra.push(d.result);
+    }
+  });
+  const dialects = await loadDialects(new Set(targets.map((t) => t.dialect)));
+  const registry = timedRegistry((d) => dialects.get(d)!, options.timings);
+  const lint = <T>(work: () => T): T => engineTime(options.timings, () => time('(engine)', work));
+  if (options.fix === true || options.fixDryRun === true) {
+    const outcome = lint(() => fixProject(targets, io, registry, settings));
+    return { targets, registry, fileResults: outcome.lint.results, extra, fixed: outcome.fixed, reverted: outcome.reverted };
+  }
+  const fileResults = lint(() => lintProject(targets, io, registry, settings).results);
+  return { targets, registry, fileResults, extra, fixed: new Map(), reverted: [] };
+}
+
+/** Many files: shards on every core (each reads, detects and lints its share), then assembled as one project. */
+async function lintSharded(candidates: readonly Candidate[], io: ConfigIO, settings: LintSettings, threads: number, options: RunOptions, time: PhaseTimer): Promise<Linted> {
+  const { lintInParallel } = await import('./parallel.js');
+  const shards = await time('(parallel read, detect and lint, wall)', () => lintInParallel(candidates, io, settings, threads, options.maxFileMb));
+  const fileResults = time('(assemble)', () => assemble(shards.targets, shards.lints, io, settings, shards.readable));
+  const registry: DialectRegistry = () => {
+    throw new Error('a sharded run never re-lints on the main thread');
+  };
+  return { targets: shards.targets, registry, fileResults, extra: shards.undetected, fixed: new Map(), reverted: [] };
+}
+
+/** One result per file, sorted by path; fixed files carry their output. */
+function assembleRun(
+  fileResults: readonly FileResult[],
+  extra: readonly FileResult[],
+  fixed: ReadonlyMap<string, SourceFile>,
+  io: ConfigIO,
+  rest: Pick<RunResult, 'unmatched' | 'written' | 'reverted' | 'notWritten'>,
+): RunResult {
   // A fixed file that has no finding left (an included file) still needs its result: it carries the output.
   const listed = new Set(fileResults.map((r) => r.path));
   const fixedOnly: FileResult[] = [...fixed.keys()].filter((p) => !listed.has(p)).map((path) => ({ path, messages: [] }));
@@ -208,13 +299,13 @@ export async function run(options: RunOptions): Promise<RunResult> {
     });
   return {
     results,
-    unmatched: discovery.unmatched,
+    unmatched: rest.unmatched,
     unreadable: fileResults.filter((r) => r.unreadable).length,
     skipped: fileResults.flatMap((r) => (r.skipped ? [{ path: r.path, reason: r.skipped }] : [])),
     linted: fileResults.filter((r) => !r.skipped && !r.unreadable).length,
-    written,
-    reverted,
-    notWritten,
+    written: rest.written,
+    reverted: rest.reverted,
+    notWritten: rest.notWritten,
   };
 }
 
