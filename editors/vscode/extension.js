@@ -50,7 +50,7 @@ function activate(context) {
     },
   };
   client = new LanguageClient('lintProxyConfig', 'lint-proxy-config', serverOptions(), clientOptions);
-  context.subscriptions.push({ dispose: () => client && client.stop() });
+  context.subscriptions.push({ dispose: () => client?.stop() });
   return client.start();
 }
 

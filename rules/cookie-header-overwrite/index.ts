@@ -88,7 +88,7 @@ export default defineRule({
               const op = pipeline[i]!;
               let hit = hits.get(op);
               if (!hit) hits.set(op, (hit = { lost: new Set(), statuses: new Set() }));
-              sa.lost.forEach((n) => hit!.lost.add(n));
+              for (const n of sa.lost) hit.lost.add(n);
               hit.statuses.add(status);
             }
           });

@@ -62,7 +62,7 @@ export function runBaseline(plan: BaselinePlan, results: readonly LintResult[], 
   const baseDir = dirname(plan.path);
   const name = show(plan.path, cwd);
   const notes: string[] = [];
-  let baseline;
+  let baseline: Baseline;
   if (plan.mode === 'write') {
     baseline = createBaseline(results, baseDir);
     const text = serializeBaseline(baseline);

@@ -233,7 +233,7 @@ function resolveFixes(
     jobOf[i] = job;
   }
   if (jobs.length === 0) return out;
-  const fixingRules = [...new Set(pending.filter((p, i) => jobOf[i] !== undefined).map((p) => p.rule))];
+  const fixingRules = [...new Set(pending.filter((_, i) => jobOf[i] !== undefined).map((p) => p.rule))];
   const proven = proveJobs(
     {
       before: model,

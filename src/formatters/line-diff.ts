@@ -46,12 +46,18 @@ function myers(a: readonly string[], b: readonly string[]): DiffOp[] {
     const prevK = down ? k + 1 : k - 1;
     const prevX = vd[offset + prevK]!;
     const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) ops.push({ kind: 'same', line: a[--x]! }), y--;
+    while (x > prevX && y > prevY) {
+      ops.push({ kind: 'same', line: a[--x]! });
+      y--;
+    }
     if (d === 0) break;
     if (down) ops.push({ kind: 'add', line: b[--y]! });
     else ops.push({ kind: 'del', line: a[--x]! });
   }
-  while (x > 0 && y > 0) ops.push({ kind: 'same', line: a[--x]! }), y--;
+  while (x > 0 && y > 0) {
+    ops.push({ kind: 'same', line: a[--x]! });
+    y--;
+  }
   return ops.reverse();
 }
 

@@ -152,7 +152,7 @@ interface Finished {
 /** The undecided tests of an op's condition; null when the op runs unconditionally or never. */
 function literalsOf(op: CookieOp): readonly ConditionLiteral[] | null {
   const c = op.condition;
-  if (!c || c.value !== 'unknown') return null;
+  if (c?.value !== 'unknown') return null;
   return c.literals && c.literals.length > 0 ? c.literals : [{ key: `cond:${c.text}`, holds: true, text: c.text }];
 }
 

@@ -490,7 +490,9 @@ function canPossessify(loop: RepeatNode, following: Node): boolean {
 
 function collectCodes(set: CharSet): number[] {
   const codes: number[] = [];
-  set.forEach((c) => codes.push(c));
+  set.forEach((c) => {
+    codes.push(c);
+  });
   return codes;
 }
 

@@ -23,12 +23,12 @@ export function escapeRegexLiteral(text: string, flavor: RegexFlavor, options: E
   let out = '';
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
-    if (META.has(ch)) out += '\\' + ch;
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + hex2(c);
-    else if (extended && (ch === ' ' || ch === '#')) out += '\\' + ch;
+    if (META.has(ch)) out += `\\${ch}`;
+    else if (c < 0x20 || c === 0x7f) out += `\\x${hex2(c)}`;
+    else if (extended && (ch === ' ' || ch === '#')) out += `\\${ch}`;
     else if (extended && c > 0x7f) {
       // In non-UTF extended mode PCRE2 skips byte 0x85 (NEL) as white space, even inside a UTF-8 sequence.
-      for (const b of toByteString(ch)) out += '\\x' + hex2(b.charCodeAt(0));
+      for (const b of toByteString(ch)) out += `\\x${hex2(b.charCodeAt(0))}`;
     } else out += ch;
   }
   return out;

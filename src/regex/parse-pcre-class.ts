@@ -2,7 +2,7 @@
  * PCRE2 10.42 character classes `[...]` in 8-bit non-UTF mode (pcre2pattern(3) "SQUARE BRACKETS
  * AND CHARACTER CLASSES", "POSIX CHARACTER CLASSES").
  */
-import { CharSet, CharSetBuilder } from './charset.js';
+import { type CharSet, CharSetBuilder } from './charset.js';
 import { PCRE_MAX, POSIX_CLASSES, foldPcre } from './char-classes.js';
 import { MSG_INVALID_ESCAPE, readPcreEscape } from './pcre-escapes.js';
 import { PatternError, type Scanner } from './scanner.js';
@@ -137,7 +137,7 @@ class PcreClassReader {
   }
 
   private addMemberOrRange(member: Member): void {
-    const sc = this.sc;
+    const sc: Scanner = this.sc; // typed, so that sc.fail() (never) ends a branch
     const save = sc.pos;
     const quoteSave = this.inQuote;
     const literal = (): void => {
@@ -147,22 +147,31 @@ class PcreClassReader {
       this.add(member);
     };
     this.skipIgnorableInRange();
-    if (this.inQuote || sc.peek() !== HYPHEN) return literal();
+    if (this.inQuote || sc.peek() !== HYPHEN) {
+      literal();
+      return;
+    }
     const hyphenAt = sc.pos;
     sc.pos++;
     if ('set' in member) {
       // `[\d-]` is fine; `[\d-a]` is an error (Perl would warn). PCRE2 does not skip \E here.
-      if (sc.peek() === RBRACKET) return literal();
-      return sc.fail('invalid range in character class', hyphenAt);
+      if (sc.peek() === RBRACKET) {
+        literal();
+        return;
+      }
+      sc.fail('invalid range in character class', hyphenAt);
     }
     this.skipIgnorableInRange();
-    if (!this.inQuote && sc.peek() === RBRACKET) return literal();
+    if (!this.inQuote && sc.peek() === RBRACKET) {
+      literal();
+      return;
+    }
     let end: Member | null = null;
     while (end === null) {
       if (sc.eof) sc.fail('missing terminating ] for character class', sc.pos);
       end = this.readRangeEnd();
     }
-    if ('set' in end) return sc.fail('invalid range in character class', sc.pos);
+    if ('set' in end) sc.fail('invalid range in character class', sc.pos);
     if (end.code < member.code) sc.fail('range out of order in character class', sc.pos - 1);
     this.members.add(member.code, end.code);
   }

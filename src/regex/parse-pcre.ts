@@ -147,7 +147,7 @@ class PcreParser {
       if (c < 0 || c === 0x7c || c === 0x29) break;
       if (this.atQuantifier()) {
         const last = items[items.length - 1];
-        if (!last || !last.repeatable) {
+        if (!last?.repeatable) {
           this.readQuantifierBounds(); // PCRE2 checks the numbers first
           this.failNonRepeatable();
         }

@@ -4,7 +4,7 @@
  */
 import type { CharSet } from './charset.js';
 import { DIGIT, WORD, PCRE_HSPACE, PCRE_MAX, PCRE_NOT_NEWLINE, PCRE_SPACE, PCRE_VSPACE, PCRE_ANY } from './char-classes.js';
-import { Scanner, hexValue, isAsciiLetter, isDigit, isOctalDigit, readDecimal } from './scanner.js';
+import { type Scanner, hexValue, isAsciiLetter, isDigit, isOctalDigit, readDecimal } from './scanner.js';
 
 export type PcreEscape =
   | { readonly kind: 'char'; readonly code: number }

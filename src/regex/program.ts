@@ -47,7 +47,9 @@ export function compileProgram(parsed: ParsedPattern, pattern: string, stepLimit
   const first = firstSet ? codeTable(firstSet) : null;
   const required = requiredChars(parsed.root);
   const requiredText: string[] = [];
-  required?.forEach((c) => requiredText.push(String.fromCharCode(c)));
+  required?.forEach((c) => {
+    requiredText.push(String.fromCharCode(c));
+  });
   const groupCount = parsed.groupCount;
   /** Whether a match may start at `i` (first-character filter). */
   const mayStart = (subject: string, i: number): boolean => {

@@ -125,7 +125,7 @@ describe('excluding XSRF cookies from Header edit', () => {
   });
 
   it('refuses a regex that comes from ${VAR}, with a suggestion', () => {
-    const r = fix('Define RE "^(.*)$"\n' + vhost('    Header edit Set-Cookie ${RE} "$1; HttpOnly"'));
+    const r = fix(`Define RE "^(.*)$"\n${vhost('    Header edit Set-Cookie ${RE} "$1; HttpOnly"')}`);
     expect(r.refusal?.reason).toMatch(/substitution/);
     expect(r.refusal?.suggestion).toContain('(?!(?:atl\\.xsrf\\.token|XSRF-TOKEN)=)');
   });

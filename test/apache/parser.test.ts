@@ -58,13 +58,13 @@ describe('sections', () => {
 
   it('survives 10 000 nested sections and binary junk', () => {
     // Nesting stops at 256 levels with one error (every level is a recursion in later walks).
-    const deep = '<Location /x>\n'.repeat(10_000) + 'Header set A b\n' + '</Location>\n'.repeat(10_000);
+    const deep = `${'<Location /x>\n'.repeat(10_000)}Header set A b\n${'</Location>\n'.repeat(10_000)}`;
     expect(parse(deep).problems.map((p) => p.message)).toEqual(['sections are nested more than 256 deep; lint-proxy-config stops reading this file here']);
     expect(() => modelOf(deep)).not.toThrow();
-    const fine = '<Location /x>\n'.repeat(256) + 'Header set A b\n' + '</Location>\n'.repeat(256);
+    const fine = `${'<Location /x>\n'.repeat(256)}Header set A b\n${'</Location>\n'.repeat(256)}`;
     expect(parse(fine).problems).toEqual([]);
     const junk = Array.from({ length: 5000 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join('');
-    expect(() => modelOf(junk + '\n<\n</\n<<>>\n"\'\\\n${\n')).not.toThrow();
+    expect(() => modelOf(`${junk}\n<\n</\n<<>>\n"'\\\n\${\n`)).not.toThrow();
     expect(() => modelOf('<Location /x>\n'.repeat(5000))).not.toThrow();
   });
 });

@@ -80,7 +80,7 @@ export function listFixtures(): Fixture[] {
         if (!m || /\.fixed\./.test(file)) continue;
         const path = join(dir, file);
         const ext = file.slice(file.indexOf('.'));
-        const fixedPath = join(dir, file.slice(0, file.indexOf('.')) + '.fixed' + ext);
+        const fixedPath = join(dir, `${file.slice(0, file.indexOf('.'))}.fixed${ext}`);
         const base = { ruleId, dialect, kind: m[1] as 'invalid' | 'valid', name: file, path };
         out.push(existsSync(fixedPath) ? { ...base, fixedPath } : base);
       }

@@ -15,7 +15,10 @@ const PATH = '/srv/site/web.config';
 function lintHostile(content: string | Uint8Array): { model: HeaderRewriteModel; reads: string[]; ms: number } {
   const inner = memoryIO({ [PATH]: content, '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\n' });
   const reads: string[] = [];
-  const io: ConfigIO = { ...inner, read: (p) => (reads.push(p), inner.read(p)) };
+  const io: ConfigIO = { ...inner, read: (p) => {
+        reads.push(p);
+        return inner.read(p);
+      } };
   const t0 = performance.now();
   const model = iisDialect.buildModel(PATH, io, OPTIONS);
   return { model, reads, ms: performance.now() - t0 };
@@ -72,7 +75,7 @@ describe('hostile web.config files', () => {
   });
 
   it('100 000 nested elements stop at the depth limit, quickly and without recursion', () => {
-    const text = '<configuration>' + '<x>'.repeat(100_000) + '</x>'.repeat(100_000) + '</configuration>';
+    const text = `<configuration>${'<x>'.repeat(100_000)}${'</x>'.repeat(100_000)}</configuration>`;
     const { model, ms } = lintHostile(text);
     expectOneFatal(model, /nested more than 256 deep/);
     expect(model.problems[0]!.span.start).toBe('<configuration>'.length + 255 * 3);
@@ -80,7 +83,7 @@ describe('hostile web.config files', () => {
   });
 
   it('100 000 unclosed elements stop at the depth limit too', () => {
-    const { model, ms } = lintHostile('<configuration>' + '<x>'.repeat(100_000));
+    const { model, ms } = lintHostile(`<configuration>${'<x>'.repeat(100_000)}`);
     expectOneFatal(model, /nested more than 256 deep/);
     expect(ms).toBeLessThan(timeLimit(1000));
   });
@@ -113,8 +116,8 @@ describe('hostile web.config files', () => {
   });
 
   it('a comment never closed, a CDATA section never closed', () => {
-    expectOneFatal(lintHostile('<configuration><!-- ' + 'a'.repeat(100_000)).model, /comment is never closed/);
-    expectOneFatal(lintHostile('<configuration><![CDATA[ ' + 'a'.repeat(100_000)).model, /CDATA section is never closed/);
+    expectOneFatal(lintHostile(`<configuration><!-- ${'a'.repeat(100_000)}`).model, /comment is never closed/);
+    expectOneFatal(lintHostile(`<configuration><![CDATA[ ${'a'.repeat(100_000)}`).model, /CDATA section is never closed/);
   });
 });
 
@@ -129,9 +132,18 @@ describe('hostile configSource values', () => {
     const touched: string[] = [];
     const io: ConfigIO = {
       ...inner,
-      read: (p) => (touched.push(`read ${p}`), inner.read(p)),
-      stat: (p) => (touched.push(`stat ${p}`), inner.stat(p)),
-      readDir: (p) => (touched.push(`readDir ${p}`), inner.readDir(p)),
+      read: (p) => {
+        touched.push(`read ${p}`);
+        return inner.read(p);
+      },
+      stat: (p) => {
+        touched.push(`stat ${p}`);
+        return inner.stat(p);
+      },
+      readDir: (p) => {
+        touched.push(`readDir ${p}`);
+        return inner.readDir(p);
+      },
     };
     const t0 = performance.now();
     const model = iisDialect.buildModel(PATH, io, OPTIONS);
@@ -160,7 +172,10 @@ describe('hostile configSource values', () => {
     const text = '<configuration><system.webServer><rewrite><outboundRules configSource="a.config" /><rules configSource="web.config" /></rewrite></system.webServer></configuration>';
     const inner = memoryIO({ [PATH]: text, '/srv/site/a.config': '<outboundRules configSource="b.config" />', '/srv/site/b.config': '<outboundRules configSource="a.config" />' });
     const reads: string[] = [];
-    const io: ConfigIO = { ...inner, read: (p) => (reads.push(p), inner.read(p)) };
+    const io: ConfigIO = { ...inner, read: (p) => {
+        reads.push(p);
+        return inner.read(p);
+      } };
     const t0 = performance.now();
     const model = iisDialect.buildModel(PATH, io, OPTIONS);
     expect(performance.now() - t0).toBeLessThan(timeLimit(1000));
@@ -177,7 +192,10 @@ describe('hostile configSource values', () => {
     const rules = '<outboundRules><rule name="r"><match serverVariable="RESPONSE_Set_Cookie" pattern=".*" /><action type="Rewrite" value="{R:0}; Secure" /></rule></outboundRules>';
     const inner = memoryIO({ [PATH]: text, '/srv/site/rules.config': rules });
     const reads: string[] = [];
-    const io: ConfigIO = { ...inner, read: (p) => (reads.push(p), inner.read(p)) };
+    const io: ConfigIO = { ...inner, read: (p) => {
+        reads.push(p);
+        return inner.read(p);
+      } };
     const t0 = performance.now();
     const model = iisDialect.buildModel(PATH, io, OPTIONS);
     expect(performance.now() - t0).toBeLessThan(timeLimit(5000));

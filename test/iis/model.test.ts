@@ -15,7 +15,7 @@ const outbound = (inner: string) => `<system.webServer><rewrite><outboundRules>$
 const location = (path: string, inner: string) => `<location path="${path}">${outbound(inner)}</location>`;
 
 describe('levels and locations', () => {
-  const host = `<configuration>${outbound(appendRule('S'))}${location('Default Web Site', appendRule('Site'))}${location('Default Web Site/app', appendRule('App'))}${location('Default Web Site/app/admin', '<clear/>' + appendRule('Admin'))}${location('Other Site', '<remove name="S"/>')}</configuration>`;
+  const host = `<configuration>${outbound(appendRule('S'))}${location('Default Web Site', appendRule('Site'))}${location('Default Web Site/app', appendRule('App'))}${location('Default Web Site/app/admin', `<clear/>${appendRule('Admin')}`)}${location('Other Site', '<remove name="S"/>')}</configuration>`;
   const model = build(host, '/iis/config/applicationHost.config');
 
   it('has one endpoint for the file and one per location path, labelled and with a request path', () => {
@@ -61,7 +61,7 @@ describe('levels and locations', () => {
   });
 
   it('a rule removed and added again runs last', () => {
-    const m = build(`<configuration>${outbound(appendRule('A') + appendRule('B'))}${location('x', '<remove name="a"/>' + appendRule('A', 'A2'))}</configuration>`);
+    const m = build(`<configuration>${outbound(appendRule('A') + appendRule('B'))}${location('x', `<remove name="a"/>${appendRule('A', 'A2')}`)}</configuration>`);
     expect(one(m, 'c=1', 'web.config › <location path="x">')).toBe('c=1; B; A2');
   });
 });
@@ -92,7 +92,7 @@ describe('parent web.config files', () => {
   });
 
   it('a <clear/> in the child drops the parents\' rules', () => {
-    const cleared = memoryIO({ ...files, '/inetpub/wwwroot/shop/api/web.config': `<configuration>${outbound('<clear/>' + appendRule('Api'))}</configuration>` });
+    const cleared = memoryIO({ ...files, '/inetpub/wwwroot/shop/api/web.config': `<configuration>${outbound(`<clear/>${appendRule('Api')}`)}</configuration>` });
     expect(one(iisDialect.buildModel('/inetpub/wwwroot/shop/api/web.config', cleared, OPTIONS), 'a=1')).toBe('a=1; Api');
   });
 

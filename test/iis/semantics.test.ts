@@ -225,7 +225,7 @@ ${adds}
 describe('rule order, enabled, stopProcessing', () => {
   // [2.0] "Rules Execution": "the output of Rule 1 will be given to Rule2".
   it('each rule sees the output of the one before', () => {
-    const rules = rule('', 'pattern=".*"', 'type="Rewrite" value="{R:0}; A"') + '\n' + rule('', 'pattern="; A$"', 'type="Rewrite" value="[{R:0}]"').replace('name="r"', 'name="r2"');
+    const rules = `${rule('', 'pattern=".*"', 'type="Rewrite" value="{R:0}; A"')}\n${rule('', 'pattern="; A$"', 'type="Rewrite" value="[{R:0}]"').replace('name="r"', 'name="r2"')}`;
     expect(one(build(webConfig(rules)), 'a=1')).toBe('[; A]');
   });
 
@@ -239,7 +239,7 @@ describe('rule order, enabled, stopProcessing', () => {
   // [1.x] "Rules Evaluation": "When the rule action is performed (i.e. the rule matched) and this
   // flag is turned on, it means that no more subsequent rules will be processed".
   it('stopProcessing ends the evaluation for values the rule acted on, only those', () => {
-    const rules = rule('stopProcessing="true"', 'pattern="^XSRF-TOKEN="', 'type="None"') + '\n' + rule('', 'pattern=".*"', ADD).replace('name="r"', 'name="r2"');
+    const rules = `${rule('stopProcessing="true"', 'pattern="^XSRF-TOKEN="', 'type="None"')}\n${rule('', 'pattern=".*"', ADD).replace('name="r"', 'name="r2"')}`;
     const model = build(webConfig(rules));
     expect(one(model, 'XSRF-TOKEN=1')).toBe('XSRF-TOKEN=1');
     expect(one(model, 'a=1')).toBe('a=1; HttpOnly');
@@ -247,7 +247,7 @@ describe('rule order, enabled, stopProcessing', () => {
   });
 
   it('a Rewrite rule with stopProcessing rewrites, then stops', () => {
-    const rules = rule('stopProcessing="true"', 'pattern=".*"', 'type="Rewrite" value="{R:0}; Secure"') + '\n' + rule('', 'pattern=".*"', ADD).replace('name="r"', 'name="r2"');
+    const rules = `${rule('stopProcessing="true"', 'pattern=".*"', 'type="Rewrite" value="{R:0}; Secure"')}\n${rule('', 'pattern=".*"', ADD).replace('name="r"', 'name="r2"')}`;
     expect(one(build(webConfig(rules)), 'a=1')).toBe('a=1; Secure');
   });
 
@@ -255,7 +255,7 @@ describe('rule order, enabled, stopProcessing', () => {
   // rules after it (the linter assumes the worst).
   it('an exclusion that may not apply does not hide later rules', () => {
     const cond = '\n          <conditions><add input="{HTTP_HOST}" pattern="^intranet" /></conditions>';
-    const rules = rule('stopProcessing="true"', 'pattern=".*"', 'type="None"', cond) + '\n' + rule('', 'pattern=".*"', ADD).replace('name="r"', 'name="r2"');
+    const rules = `${rule('stopProcessing="true"', 'pattern=".*"', 'type="None"', cond)}\n${rule('', 'pattern=".*"', ADD).replace('name="r"', 'name="r2"')}`;
     expect(one(build(webConfig(rules)), 'a=1')).toBe('a=1; HttpOnly');
   });
 });

@@ -39,7 +39,7 @@ export interface EcmaReport {
 function nativeExec(re: RegExp, subject: string): Captures {
   re.lastIndex = 0;
   const m = re.exec(subject);
-  if (!m || !m.indices) return null;
+  if (!m?.indices) return null;
   return Array.from(m.indices, (pair) => (pair ? ([pair[0], pair[1]] as const) : undefined));
 }
 

@@ -27,7 +27,7 @@ describe('escapeRegexLiteral', () => {
       if (!r.ok) throw new Error(r.error.message);
       const subject = flavor === 'pcre' ? toByteString(text) : text;
       expect(r.regex.test(subject)).toBe(true);
-      expect(r.regex.test(subject + 'x')).toBe(false);
+      expect(r.regex.test(`${subject}x`)).toBe(false);
     }
   });
 });

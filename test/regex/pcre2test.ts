@@ -88,7 +88,7 @@ export function runPcre2test(cases: readonly Pcre2Case[]): Pcre2CaseResult[] {
     for (const s of c.subjects) input.push(subjectLine(s));
     input.push('');
   }
-  const r = spawnSync('pcre2test', ['-q'], { input: input.join('\n') + '\n', encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('pcre2test', ['-q'], { input: `${input.join('\n')}\n`, encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`pcre2test failed: ${r.stderr}`);
   const lines = r.stdout.split('\n');
   let i = 0;
@@ -116,7 +116,7 @@ export function runPcre2test(cases: readonly Pcre2Case[]): Pcre2CaseResult[] {
         const line = lines[i]!;
         if (RESULT_LINE.test(line)) captured.push(line);
         else if (line === 'No match') captured.length = 0;
-        else other += line + '\n';
+        else other += `${line}\n`;
         i++;
         if (line === 'No match') break;
       }

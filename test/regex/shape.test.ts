@@ -69,7 +69,7 @@ describe('patternShape is conservative', () => {
       }
       expect(shape?.groupCount).toBe(compiled.regex.groupCount);
       for (const subject of subjects) {
-        let m;
+        let m: ReturnType<typeof compiled.regex.exec>;
         try {
           m = compiled.regex.exec(subject);
         } catch (e) {

@@ -70,7 +70,10 @@ export async function startCaddy(dir: string, file: string, ports: readonly numb
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let exited = false;
-  const done = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const done = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
   const deadline = Date.now() + 15_000;
   for (const port of ports) {
     while (!(await canConnect(port))) {

@@ -118,7 +118,10 @@ export async function startHaproxy(path: string, ports: readonly number[], env: 
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let exited = false;
-  const done = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const done = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
   const deadline = Date.now() + 10_000;
   for (const port of ports) {
     while (!(await canConnect(port))) {

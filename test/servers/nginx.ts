@@ -110,7 +110,10 @@ export async function startNginx(prefix: string, port: number, conf = 'nginx.con
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
   let exited = false;
-  const done = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const done = new Promise<void>((resolve) => child.once('exit', () => {
+    exited = true;
+    resolve();
+  }));
   const deadline = Date.now() + 60_000; // a config of a thousand servers on a loaded machine
   while (!(await canConnect(port))) {
     if (exited || Date.now() > deadline) {

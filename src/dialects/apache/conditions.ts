@@ -52,7 +52,7 @@ function envSpecs(words: readonly string[]): { name: string; unset: boolean; val
 
 /** RewriteRule flags `[E=VAR:val,env=!VAR]`. */
 function rewriteEnv(flags: string | undefined): { name: string; unset: boolean }[] {
-  if (!flags || !flags.startsWith('[')) return [];
+  if (!flags?.startsWith('[')) return [];
   return flags
     .slice(1, flags.endsWith(']') ? -1 : undefined)
     .split(',')

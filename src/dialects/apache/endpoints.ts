@@ -88,7 +88,7 @@ class PipelineCache {
 
   /** The mapping arrays of a merged config form one op; the same arrays give the same op. */
   private reverseOp(paths: CookieMapping[], domains: CookieMapping[]): CookieOp {
-    const key = [...paths, ...domains].map((m) => `${m.span.file}:${m.span.start}`).join(',') + `|${paths.length}`;
+    const key = `${[...paths, ...domains].map((m) => `${m.span.file}:${m.span.start}`).join(',')}|${paths.length}`;
     let op = this.reverseOps.get(key);
     if (!op) {
       op = createCookieReverseOp(paths, domains);

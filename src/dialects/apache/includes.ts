@@ -187,7 +187,7 @@ export function resolveInclude(path: string, optional: boolean, ctx: IncludeCont
       reportedExists = exists;
     }
   }
-  if (!reported || !reported.error) return { files: [] };
+  if (!reported?.error) return { files: [] };
   return { files: [], error: reported.error };
 }
 

@@ -220,7 +220,7 @@ export function directoryMatches(block: Block, fsPath: string, flagsAt: FlagsAt)
   const path = fsPath.endsWith('/') ? fsPath : `${fsPath}/`;
   if (hasWildcard(d)) {
     const depth = d.split('/').length - 1;
-    const prefix = path.split('/').slice(0, depth).join('/') + '/';
+    const prefix = `${path.split('/').slice(0, depth).join('/')}/`;
     return fnmatch(d, prefix, true);
   }
   return path.startsWith(d);

@@ -380,7 +380,7 @@ class Parser {
       }
       const x = expandLine(line, () => undefined);
       const first = nextWord(x, 0);
-      if (!first || !first.value.startsWith('<')) continue;
+      if (!first?.value.startsWith('<')) continue;
       if (first.value.startsWith('</')) {
         const name = first.value.slice(2, first.value.endsWith('>') ? -1 : undefined);
         const expected = open[open.length - 1]!;

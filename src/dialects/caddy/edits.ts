@@ -51,7 +51,7 @@ function replacementEdits(model: HeaderRewriteModel, op: CaddyHeadersOp, r: Cadd
   }
   const syntax = op.syntax as HeaderDirectiveSyntax | undefined;
   const line = syntax?.lines.find((l) => l.field.span.start === r.span.start && l.field.span.file === r.span.file);
-  if (!syntax || !line || !line.value || !line.replacement) return null;
+  if (!syntax || !line?.value || !line.replacement) return null;
   const fieldText = file.text.slice(line.field.span.start, line.field.span.end);
   const added = `${fieldText} ${caddyfileToken(companion.search)} ${caddyfileToken(companion.replace)}`;
   const indent = /^[ \t]*/.exec(file.text.slice(lineStart(file.text, line.node.span.start)))![0];

@@ -32,7 +32,7 @@ function buildTrie(names: readonly string[]): Trie {
 function notIn(chars: Iterable<string>): string {
   const body = [...new Set(chars)]
     .sort()
-    .map((c) => (c === '\t' ? '\\t' : /[\\\]\[^-]/.test(c) ? `\\${c}` : c))
+    .map((c) => (c === '\t' ? '\\t' : /[\\\][^-]/.test(c) ? `\\${c}` : c))
     .join('');
   return `[^${body}]`;
 }

@@ -12,7 +12,7 @@
  */
 import type { CommentToken } from '../../model/header-rewrite.js';
 import type { Encoding, Span } from '../../source.js';
-import type { SyntaxError, Word } from './syntax.js';
+import type { SyntaxError as NginxSyntaxError, Word } from './syntax.js';
 
 /** `NGX_CONF_BUFFER`: a token that does not end within 4096 bytes is refused. */
 export const NGX_CONF_BUFFER = 4096;
@@ -106,7 +106,7 @@ export class TokenReader {
   /** Next character to read. */
   pos: number;
   readonly comments: CommentToken[] = [];
-  readonly errors: SyntaxError[] = [];
+  readonly errors: NginxSyntaxError[] = [];
 
   constructor(
     readonly text: string,

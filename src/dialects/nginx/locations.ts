@@ -80,7 +80,7 @@ function find<T>(level: readonly LocationNode<T>[], uri: string): { node?: Locat
     if (nested.done) return nested;
     if (nested.node) node = nested.node;
   }
-  if (!prefix || prefix.info.modifier !== '^~') {
+  if (prefix?.info.modifier !== '^~') {
     for (const l of level) {
       if ((l.info.modifier === '~' || l.info.modifier === '~*') && regexMatches(l.info, uri)) {
         const nested = find(l.children, uri);

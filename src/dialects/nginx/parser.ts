@@ -11,13 +11,13 @@ import type { CommentToken } from '../../model/header-rewrite.js';
 import type { Encoding, Span } from '../../source.js';
 import { TokenReader, wordRange } from './lexer.js';
 import { readLuaBlock } from './lua-block.js';
-import type { Block, Directive, IncludedFile, NodeTerminator, SyntaxError, Word } from './syntax.js';
+import type { Block, Directive, IncludedFile, NodeTerminator, SyntaxError as NginxSyntaxError, Word } from './syntax.js';
 
 export interface ParsedRegion {
   readonly directives: Directive[];
   readonly comments: CommentToken[];
   /** In source order. */
-  readonly errors: SyntaxError[];
+  readonly errors: NginxSyntaxError[];
 }
 
 /**
@@ -67,7 +67,7 @@ export const MAX_BLOCK_DEPTH = 256;
 /** Parses `text[start, end)` of `file` (the whole text unless it is a section of an `nginx -T` dump). */
 export function parseRegion(text: string, file: string, start = 0, end = text.length, encoding: Encoding = 'utf8'): ParsedRegion {
   const reader = new TokenReader(text, file, start, end, encoding);
-  const errors: SyntaxError[] = [];
+  const errors: NginxSyntaxError[] = [];
 
   const parseBlock = (open: Span | null, depth: number): { children: Directive[]; close?: Span } => {
     const children: Directive[] = [];

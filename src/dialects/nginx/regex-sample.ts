@@ -33,7 +33,7 @@ function pickFromClass(body: string): string | null {
     members.add(c);
   }
   const inSet = (ch: string) => members.has(ch) || ranges.some(([a, b]) => a <= ch && ch <= b);
-  for (const ch of PREFERRED + 'bcdefghijklmnopqrstuvwxyz123456789') if (inSet(ch) !== negate) return ch;
+  for (const ch of `${PREFERRED}bcdefghijklmnopqrstuvwxyz123456789`) if (inSet(ch) !== negate) return ch;
   return null;
 }
 

@@ -116,7 +116,10 @@ function duplicate(d: Directive, ctx: WalkContext): void {
 
 function pushEntry<K extends ArrayKey>(level: Level, key: K, d: Directive, entry: NonNullable<Level[K]>[number] | 'off', ctx: WalkContext): void {
   const current = level[key];
-  if (!settable(current, entry === 'off')) return duplicate(d, ctx);
+  if (!settable(current, entry === 'off')) {
+    duplicate(d, ctx);
+    return;
+  }
   if (entry === 'off') {
     level[key] = null;
     return;

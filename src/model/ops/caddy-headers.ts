@@ -158,7 +158,7 @@ export function goReplaceAll(regex: CompiledRegex, value: string, template: stri
     // No replacement for an empty match right after another match.
     if (m.end > lastMatchEnd || m.start === 0) out += goExpand(tpl, src, m.captures, regex.groupNames);
     lastMatchEnd = m.end;
-    searchPos = searchPos + 1 > m.end ? searchPos + 1 : m.end;
+    searchPos = Math.max(searchPos + 1 , m.end);
   }
   out += src.slice(lastMatchEnd);
   return fromByteString(out);

@@ -31,7 +31,7 @@ export function templateKey(segments: readonly TemplateSegment[]): KeyPart {
         return ['C', s.index];
       case 'var':
         return ['v', s.name];
-      case 'func':
+      default:
         return ['f', s.name, templateKey(s.args)];
     }
   });

@@ -79,7 +79,6 @@ export function editCookieFlags(attrs: NginxCookieAttr[], bits: number): void {
       else if (flags & SAMESITE_LAX) rewrite(SAMESITE_LAX, 'lax', 'Lax');
       else if (flags & SAMESITE_NONE) rewrite(SAMESITE_NONE, 'none', 'None');
       else if (flags & SAMESITE_OFF) a.key = null;
-      continue;
     }
   }
   if (flags & SECURE_ON) attrs.push({ key: 'Secure', value: null });
