@@ -11,7 +11,7 @@ import { directiveResponses } from '../../src/cookies/samples.js';
 import { endpointsByOp } from '../../src/engine/op-endpoints.js';
 import { BACKEND_LABELS, type BackendKind } from '../../src/model/backends.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
-import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { opOfKind } from '../../src/model/ops/index.js';
 import { clip, directiveName, someOf } from '../../src/engine/message-text.js';
 
 export default defineRule({
@@ -25,9 +25,8 @@ export default defineRule({
   check(ctx) {
     const responses = directiveResponses(ctx.catalog.xsrf.map((c) => c.name));
     for (const [op, endpoints] of endpointsByOp(ctx.model)) {
-      if (op.kind !== 'apache-header') continue;
-      const header = op as ApacheHeaderOp;
-      if (header.table !== 'always' || header.early || (header.action !== 'edit' && header.action !== 'edit*')) continue;
+      if (!opOfKind(op, 'apache-header')) continue;
+      if (op.table !== 'always' || op.early || (op.action !== 'edit' && op.action !== 'edit*')) continue;
       // Only scopes that declare their backends: a fragment may be included where CGI runs.
       if (endpoints.some((e) => e.backends.length === 0)) continue;
       const changes = (kind: BackendKind, pipeline: readonly CookieOp[]) =>
@@ -38,7 +37,7 @@ export default defineRule({
       const backends = [...new Map(endpoints.flatMap((e) => e.backends).map((b) => [`${b.kind} ${b.target}`, b])).values()];
       const list = backends.map((b) => `${b.target} (${BACKEND_LABELS[b.kind]})`).join(', ');
       ctx.report({
-        span: header.conditionSpan ?? header.actionSpan,
+        span: op.conditionSpan ?? op.actionSpan,
         message: `${directiveName(op.label)} never sees the cookies of ${clip(someOf(backends.map((b) => b.target), 1), 60)}, which httpd keeps in headers_out: drop "always" to edit them.`,
         data: {
           directive: op.label,

@@ -9,7 +9,7 @@ import { branchesOf } from '../../src/model/simulate.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { directiveResponses } from '../../src/cookies/samples.js';
 import { endpointsByOp } from '../../src/engine/op-endpoints.js';
-import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { opOfKind } from '../../src/model/ops/index.js';
 import { directiveName } from '../../src/engine/message-text.js';
 
 export default defineRule({
@@ -23,15 +23,14 @@ export default defineRule({
   check(ctx) {
     const responses = directiveResponses(ctx.catalog.xsrf.map((c) => c.name));
     for (const [op, endpoints] of endpointsByOp(ctx.model)) {
-      if (op.kind !== 'apache-header') continue;
-      const header = op as ApacheHeaderOp;
-      if (header.action !== 'edit*' || !header.pattern) continue;
+      if (!opOfKind(op, 'apache-header')) continue;
+      if (op.action !== 'edit*' || !op.pattern) continue;
       const kinds = new Set(endpoints.flatMap((e) => e.possibleBackends).filter((k) => op.reaches.includes(k)));
       // Under an undecided condition, the requests where it runs crash: any branch counts.
       const crashed = [...kinds].some((kind) => responses.some((values) => branchesOf(ctx.sim.run([op], kind, values)).some((b) => b.crash?.op === op)));
       if (!crashed) continue;
       ctx.report({
-        span: header.pattern.span,
+        span: op.pattern.span,
         message: `${directiveName(op.label)} with a pattern that matches the empty string recurses until the httpd worker crashes: responses with cookies get no reply.`,
         data: {
           directive: op.label,

@@ -7,7 +7,7 @@
 import { pairResponse } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { endpointsByOp } from '../../src/engine/op-endpoints.js';
-import type { ApacheHeaderOp } from '../../src/model/ops/apache-header.js';
+import { opOfKind } from '../../src/model/ops/index.js';
 import { directiveName } from '../../src/engine/message-text.js';
 
 export default defineRule({
@@ -20,8 +20,7 @@ export default defineRule({
   },
   check(ctx) {
     for (const [op, endpoints] of endpointsByOp(ctx.model)) {
-      if (op.kind !== 'apache-header') continue;
-      const header = op as ApacheHeaderOp;
+      if (!opOfKind(op, 'apache-header')) continue;
       const kinds = [...new Set(endpoints.flatMap((e) => e.possibleBackends).filter((k) => op.reaches.includes(k)))];
       let example: { before: string; after: string } | undefined;
       for (const kind of kinds) {
@@ -34,7 +33,7 @@ export default defineRule({
       }
       if (!example) continue;
       ctx.report({
-        span: header.actionSpan,
+        span: op.actionSpan,
         message: `${directiveName(op.label)} joins its value onto the backend's Set-Cookie line with ", ": browsers read one corrupted cookie; use "Header add" to send another.`,
         data: {
           directive: op.label,

@@ -11,6 +11,7 @@ import { clip } from '../../src/engine/message-text.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import type { HaproxyHttpResponseOp } from '../../src/model/ops/haproxy-http-response.js';
+import { opOfKind } from '../../src/model/ops/index.js';
 import { parseSetCookie } from '../../src/model/set-cookie.js';
 
 const EXPIRES = 'Expires=Wed, 21 Oct 2037 07:28:00 GMT';
@@ -20,7 +21,7 @@ function expiresOf(header: string): string | undefined {
 }
 
 function isReplaceValue(op: CookieOp): op is HaproxyHttpResponseOp {
-  return op.kind === 'haproxy-http-response' && (op as HaproxyHttpResponseOp).action === 'replace-value' && op.reaches.length > 0;
+  return opOfKind(op, 'haproxy-http-response') && op.action === 'replace-value' && op.reaches.length > 0;
 }
 
 export default defineRule({

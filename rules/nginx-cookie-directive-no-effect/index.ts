@@ -9,7 +9,8 @@ import { samplesFor } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { BACKEND_LABELS, type BackendKind } from '../../src/model/backends.js';
 import type { Endpoint } from '../../src/model/header-rewrite.js';
-import { entryProbes, nginxCookieEntries, NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
+import { opOfKind } from '../../src/model/ops/index.js';
+import { entryProbes, nginxCookieEntries, type NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
 
 const PASS_DIRECTIVE: Partial<Record<BackendKind, string>> = { fastcgi: 'fastcgi_pass', uwsgi: 'uwsgi_pass', scgi: 'scgi_pass', grpc: 'grpc_pass' };
 
@@ -25,7 +26,7 @@ export default defineRule({
     const byOp = new Map<NginxProxyCookieOp, Endpoint[]>();
     for (const e of ctx.model.endpoints) {
       for (const op of e.pipeline) {
-        if (!(op instanceof NginxProxyCookieOp)) continue;
+        if (!opOfKind(op, 'nginx-proxy-cookie')) continue;
         // Locations that inherit share one op: push, never copy (copying is quadratic).
         const list = byOp.get(op);
         if (list) list.push(e);

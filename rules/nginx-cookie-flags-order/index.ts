@@ -9,7 +9,8 @@
 import { nonXsrfProbeNames } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { removesHttpOnly } from '../../src/model/ops/nginx-cookie-flags.js';
-import { entryBits, flagsEntryMatches, NginxProxyCookieOp, type NginxFlagsEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
+import { opOfKind } from '../../src/model/ops/index.js';
+import { entryBits, flagsEntryFor, flagsEntryMatches, type NginxFlagsEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { runScript } from '../../src/model/ops/nginx-script.js';
 import { clip, someOf } from '../../src/engine/message-text.js';
 
@@ -44,7 +45,7 @@ export default defineRule({
     const seen = new Set<readonly NginxFlagsEntry[]>();
     const reported = new Set<NginxFlagsEntry>();
     for (const op of ctx.model.ops) {
-      if (!(op instanceof NginxProxyCookieOp) || !op.flags || seen.has(op.flags)) continue;
+      if (!opOfKind(op, 'nginx-proxy-cookie') || !op.flags || seen.has(op.flags)) continue;
       seen.add(op.flags);
       op.flags.forEach((entry, index) => {
         if (index === 0 || reported.has(entry) || !isExclusion(entry)) return;
@@ -52,7 +53,7 @@ export default defineRule({
         for (const name of matchingNames(entry, probes)) {
           let winner: NginxFlagsEntry | undefined;
           try {
-            winner = op.flagsEntryFor(name);
+            winner = flagsEntryFor(op, name);
           } catch {
             continue;
           }

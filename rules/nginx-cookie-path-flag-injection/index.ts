@@ -11,7 +11,8 @@
 import { PATH_SHAPES } from '../../src/cookies/samples.js';
 import { fixExemption, scopeResolverFor } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
-import { entryProbes, NginxProxyCookieOp, type NginxCookieEntry } from '../../src/model/ops/nginx-proxy-cookie.js';
+import { opOfKind } from '../../src/model/ops/index.js';
+import { entryAt, entryProbes, type NginxCookieEntry, type NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { parseSetCookie } from '../../src/model/set-cookie.js';
 import { injectsAttributes } from './injection.js';
 
@@ -35,7 +36,7 @@ interface Finding {
 function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
   const found = new Map<NginxCookieEntry, Finding>();
   for (const group of ctx.sim.groups(ctx.model.endpoints)) {
-    const own = group.pipeline.flatMap((op) => (op instanceof NginxProxyCookieOp ? op.entries.flatMap(entryProbes) : []));
+    const own = group.pipeline.flatMap((op) => (opOfKind(op, 'nginx-proxy-cookie') ? op.entries.flatMap(entryProbes) : []));
     for (const kind of group.backends) {
       for (const probe of [...PATH_SHAPES, ...own]) {
         const result = ctx.sim.run(group.pipeline, kind, [probe]);
@@ -44,9 +45,9 @@ function collect(ctx: RuleContext): Map<NginxCookieEntry, Finding> {
         for (const pipeline of group.pipelines) {
           for (const line of ctx.sim.run(pipeline, kind, [probe]).lines) {
             for (const change of line.history) {
-              if (!injectsAttributes(change)) continue;
-              const op = change.op as NginxProxyCookieOp;
-              const entry = op.entryAt(change.cause)!;
+              if (!injectsAttributes(change) || !opOfKind(change.op, 'nginx-proxy-cookie')) continue;
+              const op = change.op;
+              const entry = entryAt(op, change.cause)!;
               let f = found.get(entry);
               if (!f) found.set(entry, (f = { op, entry }));
               const corrupts = hasJunkAttribute(line.value);

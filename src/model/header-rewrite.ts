@@ -113,12 +113,30 @@ export interface OpOutcome {
 }
 
 /**
+ * The kind of every cookie operation a dialect creates. Each has its op interface in
+ * src/model/ops (`KnownOp` in src/model/ops/index.ts); rules tell ops apart with `opOfKind`.
+ */
+export type OpKind =
+  | 'apache-header'
+  | 'apache-cookie-reverse'
+  | 'nginx-proxy-cookie'
+  | 'nginx-hide-header'
+  | 'nginx-add-header'
+  | 'nginx-more-headers'
+  | 'iis-outbound-rule'
+  | 'haproxy-http-response'
+  | 'haproxy-allow'
+  | 'haproxy-cookie-insert'
+  | 'haproxy-server-cookie'
+  | 'caddy-headers';
+
+/**
  * One cookie operation: a directive (or, for nginx arrays evaluated first-match, the effective
  * array of one directive name at one level) with the server's semantics in {@link apply}.
  */
 export interface CookieOp {
-  /** Stable kind id, e.g. `apache-header`, `nginx-cookie-flags`, `iis-outbound-rule`. */
-  readonly kind: string;
+  /** Stable kind id, e.g. `apache-header`, `nginx-proxy-cookie`, `iis-outbound-rule`. */
+  readonly kind: OpKind;
   readonly dialect: Dialect;
   /** The whole directive or element. */
   readonly span: Span;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
-import { entryProbes, NginxProxyCookieOp, nginxCookieEntries } from '../../src/model/ops/nginx-proxy-cookie.js';
+import { opOfKind } from '../../src/model/ops/index.js';
+import { entryAt, entryProbes, flagsEntryFor, nginxCookieEntries, type NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { simulate } from '../../src/model/simulate.js';
 import { memoryIO } from './memory-io.js';
 
@@ -15,7 +16,7 @@ function model(text: string, nginxVersion = '1.30.1'): HeaderRewriteModel {
 }
 
 function op(m: HeaderRewriteModel): NginxProxyCookieOp {
-  const found = m.ops.filter((o): o is NginxProxyCookieOp => o instanceof NginxProxyCookieOp);
+  const found = m.ops.filter((o) => opOfKind(o, 'nginx-proxy-cookie'));
   expect(found).toHaveLength(1);
   return found[0]!;
 }
@@ -32,19 +33,19 @@ describe('the proxy_cookie_* operation', () => {
     expect(text.slice(o.span.start, o.span.end)).toBe('proxy_cookie_flags ~ httponly;');
     // entryAt: the entry holding a cause span, or nothing.
     const path = o.entries[1]!;
-    expect(o.entryAt({ file: path.span.file, start: path.span.start + 1, end: path.span.end })).toBe(path);
-    expect(o.entryAt({ file: path.span.file, start: 0, end: 1 })).toBeUndefined();
-    expect(o.entryAt({ file: '/elsewhere', start: path.span.start, end: path.span.end })).toBeUndefined();
+    expect(entryAt(o, { file: path.span.file, start: path.span.start + 1, end: path.span.end })).toBe(path);
+    expect(entryAt(o, { file: path.span.file, start: 0, end: 1 })).toBeUndefined();
+    expect(entryAt(o, { file: '/elsewhere', start: path.span.start, end: path.span.end })).toBeUndefined();
     expect([...nginxCookieEntries(m.ops).keys()]).toEqual(o.entries);
   });
 
   it('finds the first flags entry for a cookie name: literal names in any case, regexes', () => {
     const o = op(model('proxy_pass http://x;\nproxy_cookie_flags XSRF-token secure;\nproxy_cookie_flags ~^atl httponly;\nproxy_cookie_flags ~ samesite=lax;\n'));
-    const label = (name: string) => o.flagsEntryFor(name)?.label;
+    const label = (name: string) => flagsEntryFor(o, name)?.label;
     expect(label('xsrf-TOKEN')).toBe('proxy_cookie_flags XSRF-token secure');
     expect(label('XSRF-TOKEN2')).toBe('proxy_cookie_flags ~ samesite=lax');
     expect(label('atl.xsrf.token')).toBe('proxy_cookie_flags ~^atl httponly');
-    expect(op(model('proxy_pass http://x;\nproxy_cookie_path / /x/;\n')).flagsEntryFor('a')).toBeUndefined();
+    expect(flagsEntryFor(op(model('proxy_pass http://x;\nproxy_cookie_path / /x/;\n')), 'a')).toBeUndefined();
   });
 
   it('asks to be probed with cookies its entries match', () => {

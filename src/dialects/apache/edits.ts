@@ -20,7 +20,9 @@
  */
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
 import { samplesFor } from '../../cookies/samples.js';
+import type { CookieOp } from '../../model/header-rewrite.js';
 import { createApacheHeaderOp } from '../../model/ops/apache-header.js';
+import { opOfKind } from '../../model/ops/index.js';
 import { parseFormat } from '../../model/ops/apache-format.js';
 import { backendLine } from '../../model/set-cookie.js';
 import { escapeRegexLiteral, patternShape, type CompiledRegex } from '../../regex/index.js';
@@ -39,8 +41,8 @@ interface PatternRewrite {
   readonly zeroTo?: number;
 }
 
-function isSyntaxOp(op: unknown): op is ApacheHeaderOpWithSyntax {
-  return typeof op === 'object' && op !== null && (op as { kind?: string }).kind === 'apache-header' && 'directive' in op;
+function isSyntaxOp(op: CookieOp): op is ApacheHeaderOpWithSyntax {
+  return opOfKind(op, 'apache-header') && 'directive' in op;
 }
 
 /** Numbered back-references inside the pattern would change meaning when a group is added in front. */

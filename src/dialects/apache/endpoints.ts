@@ -27,7 +27,7 @@
 import type { BackendKind } from '../../model/backends.js';
 import type { CookieOp, Endpoint, ScopeName } from '../../model/header-rewrite.js';
 import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
-import type { ApacheHeaderOp } from '../../model/ops/apache-header.js';
+import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
 import { directoryMatches, mergedBlocks } from './matching.js';
@@ -74,7 +74,7 @@ class PipelineCache {
       }
       for (const op of this.ops.byBlock.get(b) ?? []) {
         // `early` runs in post_read_request with the server's config only: in a section it never runs.
-        if ((op as Partial<ApacheHeaderOp>).early) {
+        if (opOfKind(op, 'apache-header') && op.early) {
           if (b.kind === 'server') early.push(op);
         } else late.push(op);
       }

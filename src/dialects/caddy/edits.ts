@@ -8,8 +8,9 @@
  * A `set` or `add` writes the whole line: no automatic fix.
  */
 import type { TextEdit } from '../../source.js';
-import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
+import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
 import type { CaddyHeadersOp, CaddyReplacement } from '../../model/ops/caddy-headers.js';
+import { opOfKind } from '../../model/ops/index.js';
 import { escapeRegexLiteral } from '../../regex/index.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
 import type { HeaderDirectiveSyntax } from './caddyfile.js';
@@ -72,15 +73,11 @@ export function caddyfileToken(value: string): string {
   return `\`${value}\``;
 }
 
-function isCaddyHeaders(op: CookieOp): op is CaddyHeadersOp {
-  return op.kind === 'caddy-headers';
-}
-
 export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
   const { model, op, cause, names } = request;
   const info = caddyInfo(model);
   if (!info) return { reason: 'the configuration was not read by the Caddy dialect' };
-  if (!isCaddyHeaders(op)) return { reason: `${op.label} is not a header operation` };
+  if (!opOfKind(op, 'caddy-headers')) return { reason: `${op.label} is not a header operation` };
   const replacement = op.replace.find((r) => r.span.file === cause.file && r.span.start === cause.start && r.span.end === cause.end);
   if (!replacement) return { reason: `${op.label} writes the whole Set-Cookie line itself`, suggestion: 'remove HttpOnly from that value, or stop overwriting the backend cookies' };
   if (!replacement.searchRegexp) return { reason: 'a literal search cannot tell cookies apart', suggestion: 'use a regex replacement that captures the whole value and exclude the CSRF cookies' };

@@ -13,7 +13,9 @@
  * the other attributes. The regex word keeps its quoting; inserted text is escaped for it.
  */
 import { samplesFor } from '../../cookies/samples.js';
+import type { CookieOp } from '../../model/header-rewrite.js';
 import { createHaproxyHttpResponseOp, parseLogFormat } from '../../model/ops/haproxy-http-response.js';
+import { opOfKind } from '../../model/ops/index.js';
 import { backendLine } from '../../model/set-cookie.js';
 import { compileRegex, escapeRegexLiteral, patternShape } from '../../regex/index.js';
 import { dominantEol, indentationAt, type TextEdit } from '../../source.js';
@@ -89,8 +91,8 @@ function regexInsertions(source: string, assertion: string, wholeMatch: boolean)
   ];
 }
 
-function isRuleOp(op: unknown): op is HaproxyRuleOp {
-  return typeof op === 'object' && op !== null && (op as { kind?: string }).kind === 'haproxy-http-response' && 'statement' in op;
+function isRuleOp(op: CookieOp): op is HaproxyRuleOp {
+  return opOfKind(op, 'haproxy-http-response') && 'statement' in op;
 }
 
 /** The format word without its HttpOnly attribute (`; HttpOnly`), or null when it cannot be separated. */

@@ -11,7 +11,7 @@
  * (rules/xsrf-cookie-httponly/prove.ts) and offers the first that holds.
  */
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
-import { IisOutboundRuleOp } from '../../model/ops/iis-outbound-rule.js';
+import { opOfKind } from '../../model/ops/index.js';
 import { readsConditionCaptures } from '../../model/ops/iis-template.js';
 import { dominantEol, type SourceFile, applyEdits, type TextEdit } from '../../source.js';
 import { sourceOf } from './op-sources.js';
@@ -157,7 +157,7 @@ function companionEdit(ctx: Context, def: OutboundRuleDef, names: readonly strin
 
 export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
   const { model, op, names } = request;
-  const def = op instanceof IisOutboundRuleOp ? sourceOf(op) : undefined;
+  const def = opOfKind(op, 'iis-outbound-rule') ? sourceOf(op) : undefined;
   const file = model.files.get(op.span.file);
   if (!def || !file || !def.match) return { reason: 'this is not an IIS outbound rule the linter can edit' };
   const exclusion = `${def.name === '' ? 'the rule' : `rule "${def.name}"`}`;

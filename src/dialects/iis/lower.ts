@@ -10,7 +10,7 @@ import type { DialectOptions } from '../dialect.js';
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { AspNetHttpCookiesFact, Fact } from '../../model/facts.js';
 import type { CommentToken, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
-import { IisOutboundRuleOp } from '../../model/ops/iis-outbound-rule.js';
+import { iisOutboundRuleOp, type IisOutboundRuleOp } from '../../model/ops/iis-outbound-rule.js';
 import { type SourceFile, isIoError, type ConfigIO } from '../../source.js';
 import { boolAttr, createReporter, type Reporter } from './attributes.js';
 import { mergeCollections } from './collections.js';
@@ -95,7 +95,7 @@ function createResolver(r: Reporter, ownFiles: ReadonlySet<string>) {
         cause: def.action.valueAttr?.valueSpan ?? def.element.startTag,
         condition: unknownFacts(def, pre),
       };
-      byPre.set(pre, (op = new IisOutboundRuleOp(spec, IIS_BACKENDS)));
+      byPre.set(pre, (op = iisOutboundRuleOp(spec, IIS_BACKENDS)));
       recordSource(op, def);
     }
     return op;

@@ -10,7 +10,7 @@ import type { LuaHeaderFilterFact } from '../../model/facts.js';
 import type { Problem } from '../../model/header-rewrite.js';
 import { nginxAddHeaderOp, type NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
-import { NginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
+import { nginxHideHeaderOp, type NginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
 import { nginxMoreHeadersOp, reachesSetCookie, type MoreHeaderSpec, type NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileNginxRegex } from '../../model/ops/nginx-regex.js';
@@ -135,7 +135,7 @@ export function namesSetCookie(d: Directive): boolean {
 }
 
 export function hideOp(d: Directive, kind: BackendKind): NginxHideHeaderOp {
-  return new NginxHideHeaderOp(d.span, directiveLabel(d), d.args[0]!.span, kind);
+  return nginxHideHeaderOp(d.span, directiveLabel(d), d.args[0]!.span, kind);
 }
 
 /** `ngx_http_headers_more_parse_header`, including its habit of starting the key at the argument's first byte. */

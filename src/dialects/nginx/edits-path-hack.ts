@@ -14,7 +14,7 @@
 import type { TextEdit } from '../../source.js';
 import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
 import { rewriteValue, type NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
-import { NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
+import { opOfKind } from '../../model/ops/index.js';
 import { compileScript } from '../../model/ops/nginx-script.js';
 import type { FixCandidate, FixRefusal } from '../dialect.js';
 import { arraySource, effectiveArray } from './effective.js';
@@ -73,7 +73,7 @@ function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): { readonl
   for (const ep of endpointsUnder(info, level)) {
     const source = arraySource(ep.level, 'flags');
     if (source && chainOf(source).includes(level) && source !== level) continue;
-    const cookie = ep.pipeline.find((op): op is NginxProxyCookieOp => op instanceof NginxProxyCookieOp);
+    const cookie = ep.pipeline.find((op) => opOfKind(op, 'nginx-proxy-cookie'));
     if (!cookie?.entries.includes(entry)) {
       const own = arraySource(ep.level, key);
       const written = own && own !== level && chainOf(own).includes(level) ? ownDirective(own, entry.directive) : undefined;

@@ -14,7 +14,8 @@
 import { patternShape } from '../../regex/index.js';
 import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
-import { NginxProxyCookieOp, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import { opOfKind } from '../../model/ops/index.js';
+import { entryAt, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import type { SourceFile, Span, TextEdit } from '../../source.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
 import { pathHackCandidates } from './edits-path-hack.js';
@@ -85,8 +86,8 @@ export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] |
   const { model, op, cause, names } = request;
   const info: NginxModelInfo | undefined = nginxInfo(model);
   if (!info) return { reason: 'the configuration was not read by the nginx dialect' };
-  if (!(op instanceof NginxProxyCookieOp)) return refusalFor(op);
-  const entry = op.entryAt(cause);
+  if (!opOfKind(op, 'nginx-proxy-cookie')) return refusalFor(op);
+  const entry = entryAt(op, cause);
   if (!entry) return { reason: 'the directive that adds HttpOnly could not be found' };
   if (entry.directive === 'proxy_cookie_flags') return flagsCandidates(model, entry, names);
   return pathHackCandidates(model, info, entry as NginxRewriteEntry, names);

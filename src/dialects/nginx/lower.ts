@@ -15,7 +15,7 @@ import type { DialectOptions } from '../dialect.js';
 import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact } from '../../model/facts.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
-import { NginxProxyCookieOp, type NginxCookieEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import { nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
 import { contextFromComments, guessContext, type RootContext } from './context.js';
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
 import { buildSourceTree, type SourceTree } from './includes.js';
@@ -143,7 +143,7 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
     if (!domains && !paths && !flags) return null;
     const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}`;
     let op = cookieOps.get(key);
-    if (!op) cookieOps.set(key, (op = new NginxProxyCookieOp({ domains, paths, flags, legacy })));
+    if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy })));
     return op;
   };
 
@@ -195,7 +195,7 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
     const own = [...(level.domains ?? []), ...(level.paths ?? []), ...(level.flags ?? [])];
     for (const e of own) entryLevel.set(e, level);
     if (own.some((e) => !used.has(e))) {
-      ops.add(new NginxProxyCookieOp({ domains: level.domains ?? null, paths: level.paths ?? null, flags: legacy ? null : (level.flags ?? null), legacy }));
+      ops.add(nginxProxyCookieOp({ domains: level.domains ?? null, paths: level.paths ?? null, flags: legacy ? null : (level.flags ?? null), legacy }));
     }
     for (const op of [...level.addHeaderOps, ...level.more]) ops.add(op);
     for (const hide of level.hide.values()) if (hide) ops.add(hide);

@@ -26,6 +26,7 @@ import type { CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../head
 import { addedLine, changeLine } from '../set-cookie.js';
 import { regexKey, semanticKey } from '../signature.js';
 import { applyPregsub, compilePregsub, expandFormat, type FormatEnv, type FormatString, type PregsubParts } from './apache-format.js';
+import { opOfKind } from './index.js';
 
 export type ApacheHeaderAction = 'add' | 'append' | 'echo' | 'edit' | 'edit*' | 'merge' | 'set' | 'setifempty' | 'unset' | 'note';
 
@@ -139,8 +140,8 @@ function hasMergeToken(val: string, wanted: string): boolean {
 
 /** A line an `early` directive added (it exists before the producer's lines). */
 function isEarlyLine(line: SetCookieLine): boolean {
-  const first = line.history[0]?.op as Partial<ApacheHeaderOp> | undefined;
-  return line.producer === 'proxy' && first?.kind === 'apache-header' && first.early === true;
+  const first = line.history[0]?.op;
+  return line.producer === 'proxy' && first !== undefined && opOfKind(first, 'apache-header') && first.early === true;
 }
 
 export function isSetCookie(header: string): boolean {

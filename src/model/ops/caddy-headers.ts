@@ -27,6 +27,7 @@ import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
 import { semanticKey } from '../signature.js';
+import { opOfKind } from './index.js';
 
 export type CaddyPhase = 'immediate' | 'upstream' | 'deferred';
 
@@ -166,8 +167,8 @@ export function goReplaceAll(regex: CompiledRegex, value: string, template: stri
 
 /** Lines an immediate handler made: they exist before the backend's. */
 function isImmediateLine(line: SetCookieLine): boolean {
-  const first = line.history[0]?.op as Partial<CaddyHeadersOp> | undefined;
-  return line.producer === 'proxy' && first?.kind === 'caddy-headers' && first.phase === 'immediate';
+  const first = line.history[0]?.op;
+  return line.producer === 'proxy' && first !== undefined && opOfKind(first, 'caddy-headers') && first.phase === 'immediate';
 }
 
 const ALL_KINDS = Object.keys(BACKEND_LABELS) as BackendKind[];

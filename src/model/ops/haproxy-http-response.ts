@@ -167,12 +167,16 @@ export interface HaproxyAllowInit {
   readonly parsedCondition?: ParsedCondition;
 }
 
+export interface HaproxyAllowOp extends CookieOp {
+  readonly kind: 'haproxy-allow';
+}
+
 /**
  * An `allow` rule. It stops its rule set only when its condition is decided true on the response
  * (a request-side condition the linter cannot decide is taken as not stopping, so the rules after
  * it are simulated: the worst case for cookies).
  */
-export function createHaproxyAllowOp(init: HaproxyAllowInit): CookieOp {
+export function createHaproxyAllowOp(init: HaproxyAllowInit): HaproxyAllowOp {
   return {
     kind: 'haproxy-allow',
     dialect: 'haproxy',
@@ -372,14 +376,18 @@ function valueRange(header: string): { readonly name: string; readonly start: nu
   return { name: header.slice(0, eq).trim(), start, end };
 }
 
+export interface HaproxyServerCookieOp extends CookieOp {
+  readonly kind: 'haproxy-server-cookie';
+}
+
 /**
  * What `http_manage_server_side_cookies` does to the server's own cookie NAME before any
  * http-response rule runs [LAB haproxy 2.6.12]: `rewrite` puts the server's cookie value in its
  * place, `prefix` puts it in front (`s1~value`), `insert` drops it (HAProxy adds its own after the
  * rules) unless `preserve`.
  */
-export function createServerCookieOp(init: ServerCookieInit): CookieOp {
-  const op: CookieOp = {
+export function createServerCookieOp(init: ServerCookieInit): HaproxyServerCookieOp {
+  const op: HaproxyServerCookieOp = {
     kind: 'haproxy-server-cookie',
     dialect: 'haproxy',
     span: init.span,

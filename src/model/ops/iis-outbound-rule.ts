@@ -65,54 +65,52 @@ function ruleKey(spec: IisOutboundRuleSpec): string {
 /** Values whose evaluation a `stopProcessing` rule ended (lines are fresh for every simulation). */
 const stopped = new WeakSet<SetCookieLine>();
 
-export const IIS_OUTBOUND_RULE = 'iis-outbound-rule';
-
-export class IisOutboundRuleOp implements CookieOp {
-  readonly kind = IIS_OUTBOUND_RULE;
-  readonly dialect = 'iis' as const;
-  readonly span: Span;
-  readonly label: string;
+export interface IisOutboundRuleOp extends CookieOp {
+  readonly kind: 'iis-outbound-rule';
+  readonly dialect: 'iis';
   readonly focus: Span;
-  readonly condition: Condition | null;
-  readonly parts = [] as const;
-  readonly signature: string;
+  readonly spec: IisOutboundRuleSpec;
+}
 
-  constructor(
-    readonly spec: IisOutboundRuleSpec,
-    readonly reaches: readonly BackendKind[],
-  ) {
-    this.span = spec.span;
-    this.label = spec.label;
-    this.focus = spec.cause;
-    this.condition = spec.condition;
-    this.signature = ruleKey(spec);
-  }
-
-  apply(lines: SetCookieLine[], _env: SimEnv): void {
-    for (const line of lines) {
-      if (stopped.has(line)) continue;
-      // What `{RESPONSE_Set_Cookie}` returns when a response has several cookies is not
-      // documented: it is known only for a single cookie (proxy-semantics.md §3.1).
-      const setCookie = lines.length === 1 ? line.value : UNKNOWN;
-      let decided: Tri = true;
-      if (this.spec.preCondition === null) decided = UNKNOWN;
-      else if (this.spec.preCondition) {
-        const pre = evaluateConditions(this.spec.preCondition.conditions, { rule: null, setCookie });
-        if (pre.result === false) continue;
-        decided = pre.result;
+export function iisOutboundRuleOp(spec: IisOutboundRuleSpec, reaches: readonly BackendKind[]): IisOutboundRuleOp {
+  const op: IisOutboundRuleOp = {
+    kind: 'iis-outbound-rule',
+    dialect: 'iis',
+    span: spec.span,
+    label: spec.label,
+    focus: spec.cause,
+    condition: spec.condition,
+    parts: [],
+    signature: ruleKey(spec),
+    spec,
+    reaches,
+    apply(lines: SetCookieLine[], _env: SimEnv): void {
+      for (const line of lines) {
+        if (stopped.has(line)) continue;
+        // What `{RESPONSE_Set_Cookie}` returns when a response has several cookies is not
+        // documented: it is known only for a single cookie (proxy-semantics.md §3.1).
+        const setCookie = lines.length === 1 ? line.value : UNKNOWN;
+        let decided: Tri = true;
+        if (spec.preCondition === null) decided = UNKNOWN;
+        else if (spec.preCondition) {
+          const pre = evaluateConditions(spec.preCondition.conditions, { rule: null, setCookie });
+          if (pre.result === false) continue;
+          decided = pre.result;
+        }
+        const m = spec.match.matcher.exec(line.value);
+        if (spec.match.negate ? m !== null : m === null) continue;
+        const rule = spec.match.negate ? [] : m;
+        const conditions = evaluateConditions(spec.conditions, { rule, setCookie });
+        if (conditions.result === false) continue;
+        if (conditions.result === UNKNOWN) decided = UNKNOWN;
+        if (decided === UNKNOWN && spec.action.type === 'None') continue;
+        if (spec.action.type === 'Rewrite') {
+          const after = evaluateTemplate(spec.action.value, { rule, cond: conditions.captures, setCookie: line.value });
+          changeLine(line, op, spec.cause, after.text);
+        }
+        if (spec.stopProcessing) stopped.add(line);
       }
-      const m = this.spec.match.matcher.exec(line.value);
-      if (this.spec.match.negate ? m !== null : m === null) continue;
-      const rule = this.spec.match.negate ? [] : m;
-      const conditions = evaluateConditions(this.spec.conditions, { rule, setCookie });
-      if (conditions.result === false) continue;
-      if (conditions.result === UNKNOWN) decided = UNKNOWN;
-      if (decided === UNKNOWN && this.spec.action.type === 'None') continue;
-      if (this.spec.action.type === 'Rewrite') {
-        const after = evaluateTemplate(this.spec.action.value, { rule, cond: conditions.captures, setCookie: line.value });
-        changeLine(line, this, this.spec.cause, after.text);
-      }
-      if (this.spec.stopProcessing) stopped.add(line);
-    }
-  }
+    },
+  };
+  return op;
 }

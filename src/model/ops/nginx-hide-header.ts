@@ -8,28 +8,30 @@ import type { Span } from '../../source.js';
 import type { BackendKind } from '../backends.js';
 import type { CookieOp, SetCookieLine } from '../header-rewrite.js';
 
-export class NginxHideHeaderOp implements CookieOp {
-  readonly kind = 'nginx-hide-header';
-  readonly dialect = 'nginx' as const;
-  readonly condition = null;
-  readonly parts = [] as const;
-  readonly reaches: readonly BackendKind[];
-  readonly signature: string;
+export interface NginxHideHeaderOp extends CookieOp {
+  readonly kind: 'nginx-hide-header';
+  readonly dialect: 'nginx';
+  readonly focus: Span;
+  readonly condition: null;
+}
 
-  constructor(
-    readonly span: Span,
-    readonly label: string,
-    readonly focus: Span,
-    kind: BackendKind,
-  ) {
-    this.reaches = [kind];
+export function nginxHideHeaderOp(span: Span, label: string, focus: Span, kind: BackendKind): NginxHideHeaderOp {
+  const reaches: readonly BackendKind[] = [kind];
+  return {
+    kind: 'nginx-hide-header',
+    dialect: 'nginx',
+    condition: null,
+    parts: [],
+    reaches,
     // Its whole behaviour is which producer's lines it drops (`reaches`, keyed by opSignature).
-    this.signature = '';
-  }
-
-  apply(lines: SetCookieLine[]): void {
-    for (let i = lines.length - 1; i >= 0; i--) {
-      if (this.reaches.includes(lines[i]!.producer as BackendKind)) lines.splice(i, 1);
-    }
-  }
+    signature: '',
+    span,
+    label,
+    focus,
+    apply(lines: SetCookieLine[]): void {
+      for (let i = lines.length - 1; i >= 0; i--) {
+        if (reaches.includes(lines[i]!.producer as BackendKind)) lines.splice(i, 1);
+      }
+    },
+  };
 }

@@ -13,7 +13,9 @@
  */
 import type { Span } from '../../source.js';
 import { regexKey, semanticKey, type KeyPart } from '../signature.js';
-import type { CookieOp, OpPart, SetCookieLine } from '../header-rewrite.js';
+import type { BackendKind } from '../backends.js';
+import type { CookieOp, SetCookieLine } from '../header-rewrite.js';
+import { opOfKind } from './index.js';
 import { changeLine } from '../set-cookie.js';
 import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './nginx-cookie-attrs.js';
 import { editCookieFlags, flagBits } from './nginx-cookie-flags.js';
@@ -85,65 +87,37 @@ function entrySignature(entry: NginxCookieEntry): string {
   return signature;
 }
 
-export class NginxProxyCookieOp implements CookieOp {
-  readonly kind = 'nginx-proxy-cookie';
-  readonly dialect = 'nginx' as const;
-  readonly span: Span;
-  readonly label: string;
+export interface NginxProxyCookieOp extends CookieOp {
+  readonly kind: 'nginx-proxy-cookie';
+  readonly dialect: 'nginx';
   readonly focus: Span;
-  readonly condition = null;
-  readonly reaches = ['http'] as const;
-  readonly parts: readonly OpPart[];
+  readonly condition: null;
   readonly domains: readonly NginxRewriteEntry[] | null;
   readonly paths: readonly NginxRewriteEntry[] | null;
+  /** `null` when legacy (nginx < 1.19.3 has no `proxy_cookie_flags`). */
   readonly flags: readonly NginxFlagsEntry[] | null;
   readonly legacy: boolean;
+  /** Every entry, in source order. */
   readonly entries: readonly NginxCookieEntry[];
   readonly probeAttributes: readonly string[];
-  readonly signature: string;
+}
 
-  constructor(init: NginxProxyCookieInit) {
-    this.domains = init.domains;
-    this.paths = init.paths;
-    this.flags = init.legacy ? null : init.flags;
-    this.legacy = init.legacy;
-    this.entries = [...(init.domains ?? []), ...(init.paths ?? []), ...(this.flags ?? [])].sort(
-      (a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start),
-    );
-    const first = this.entries[0];
-    this.span = first?.span ?? { file: '', start: 0, end: 0 };
-    this.focus = first?.focus ?? this.span;
-    this.label = this.entries.length === 1 ? first!.label : `proxy_cookie_* (${this.entries.length} directives)`;
-    this.parts = this.entries.map((e) => ({ span: e.span, label: e.label, focus: e.focus }));
-    // Locations share their inherited entries: sign each entry once, then compose.
-    this.signature = `nginx-proxy-cookie\u0000${this.legacy}\u0000${this.entries.map(entrySignature).join('\u0001')}`;
-    this.probeAttributes = [...new Set(this.entries.flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()).filter((a) => a !== 'Path=/')))];
-  }
+export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookieOp {
+  const { domains, paths, legacy } = init;
+  const flags = legacy ? null : init.flags;
+  const entries = [...(domains ?? []), ...(paths ?? []), ...(flags ?? [])].sort(
+    (a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start),
+  );
+  const first = entries[0];
+  const span = first?.span ?? { file: '', start: 0, end: 0 };
+  const reaches: readonly BackendKind[] = ['http'];
 
-  /** The entry a cause span designates. */
-  entryAt(cause: Span): NginxCookieEntry | undefined {
-    return this.entries.find((e) => e.span.file === cause.file && e.span.start <= cause.start && cause.end <= e.span.end);
-  }
+  const applyLegacy = (line: SetCookieLine): void => {
+    const r = legacyRewrite(line.value, domains, paths);
+    if (r) changeLine(line, op, r.causes[0]!.span, r.value);
+  };
 
-  /** The flags entry nginx uses for a cookie name (first match), or undefined. */
-  flagsEntryFor(name: string): NginxFlagsEntry | undefined {
-    return this.flags?.find((e) => flagsEntryMatches(e, name));
-  }
-
-  apply(lines: SetCookieLine[]): void {
-    for (const line of lines) {
-      if (!(this.reaches as readonly string[]).includes(line.producer)) continue;
-      if (this.legacy) this.applyLegacy(line);
-      else this.applyCurrent(line);
-    }
-  }
-
-  private applyLegacy(line: SetCookieLine): void {
-    const r = legacyRewrite(line.value, this.domains, this.paths);
-    if (r) changeLine(line, this, r.causes[0]!.span, r.value);
-  }
-
-  private applyCurrent(line: SetCookieLine): void {
+  const applyCurrent = (line: SetCookieLine): void => {
     const attrs = parseNginxCookie(line.value);
     // `attr[0].value.data == NULL`: a first pair without `=` is left alone. Nothing matched: the
     // line is sent as it came (no re-serialization).
@@ -160,26 +134,63 @@ export class NginxProxyCookieOp implements CookieOp {
         cause ??= r.entry;
       }
       // The value nginx would send if nothing else happened, recorded for provenance.
-      if (cause) changeLine(line, this, cause.span, serializeNginxCookie(attrs));
+      if (cause) changeLine(line, op, cause.span, serializeNginxCookie(attrs));
     };
-    stage('domain', this.domains);
-    stage('path', this.paths);
-    if (this.flags) {
-      const entry = this.flagsEntryFor(attrs[0]!.key ?? '');
+    stage('domain', domains);
+    stage('path', paths);
+    if (flags) {
+      const entry = flagsEntryFor(op, attrs[0]!.key ?? '');
       const bits = entry ? entryBits(entry) : 0;
       if (entry && bits !== 0) {
         editCookieFlags(attrs as NginxCookieAttr[], bits);
-        changeLine(line, this, entry.span, serializeNginxCookie(attrs));
+        changeLine(line, op, entry.span, serializeNginxCookie(attrs));
       }
     }
-  }
+  };
+
+  const op: NginxProxyCookieOp = {
+    kind: 'nginx-proxy-cookie',
+    dialect: 'nginx',
+    span,
+    label: entries.length === 1 ? first!.label : `proxy_cookie_* (${entries.length} directives)`,
+    focus: first?.focus ?? span,
+    condition: null,
+    reaches,
+    parts: entries.map((e) => ({ span: e.span, label: e.label, focus: e.focus })),
+    domains,
+    paths,
+    flags,
+    legacy,
+    entries,
+    // Locations share their inherited entries: sign each entry once, then compose.
+    signature: `nginx-proxy-cookie\u0000${legacy}\u0000${entries.map(entrySignature).join('\u0001')}`,
+    probeAttributes: [...new Set(entries.flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()).filter((a) => a !== 'Path=/')))],
+    apply(lines: SetCookieLine[]): void {
+      for (const line of lines) {
+        if (!(reaches as readonly string[]).includes(line.producer)) continue;
+        if (legacy) applyLegacy(line);
+        else applyCurrent(line);
+      }
+    },
+  };
+  return op;
+}
+
+/** The entry of an op a cause span designates. */
+export function entryAt(op: NginxProxyCookieOp, cause: Span): NginxCookieEntry | undefined {
+  return op.entries.find((e) => e.span.file === cause.file && e.span.start <= cause.start && cause.end <= e.span.end);
+}
+
+/** The flags entry nginx uses for a cookie name (first match), or undefined. */
+export function flagsEntryFor(op: NginxProxyCookieOp, name: string): NginxFlagsEntry | undefined {
+  return op.flags?.find((e) => flagsEntryMatches(e, name));
 }
 
 /** Every `proxy_cookie_*` entry of a model once, in source order, with the operations that hold it. */
 export function nginxCookieEntries(ops: readonly CookieOp[]): Map<NginxCookieEntry, NginxProxyCookieOp[]> {
   const out = new Map<NginxCookieEntry, NginxProxyCookieOp[]>();
   for (const op of ops) {
-    if (!(op instanceof NginxProxyCookieOp)) continue;
+    if (!opOfKind(op, 'nginx-proxy-cookie')) continue;
     for (const e of op.entries) {
       const list = out.get(e) ?? [];
       list.push(op);
