@@ -159,6 +159,21 @@ describe('reads', () => {
     expectBounded(m);
     expect(m.code).toBe(1);
   });
+
+  it('include and override globs that backtrack in a regex engine are matched in linear time', () => {
+    const glob = '**/*a*a*a*a*a*a*c';
+    write(`${'a'.repeat(200)}.txt`, manyLocationMatches(1));
+    write(`sub/${'a'.repeat(200)}c`, manyLocationMatches(1));
+    write('lint-proxy-config.config.json', JSON.stringify({ include: [glob], overrides: [{ files: [glob], type: 'apache', products: ['jira'] }] }));
+    const m = measured(['.', '--include-pattern', glob, '-f', 'json'], { cwd: dir });
+    expectBounded(m);
+    expect(m.code).toBe(1);
+    // The name that ends in "c" is included and linted as Apache for Jira; the other is not picked up.
+    const results = json(m);
+    expect(results.map((r) => r.filePath)).toEqual([join(dir, 'sub', `${'a'.repeat(200)}c`)]);
+    expect(results[0]!.messages.map((x) => x.ruleId)).toContain('xsrf-cookie-httponly');
+    expect(results[0]!.messages.find((x) => x.ruleId === 'xsrf-cookie-httponly')!.message).toMatch(/Jira/);
+  });
 });
 
 describe('detection', () => {
