@@ -101,10 +101,21 @@ describe('time and memory', () => {
   // held every intermediate value of a 3 KB line: 30 s, then a heap out-of-memory abort.
   it('IIS: 63 rules each adding 50 characters, 4 <location> elements of their own', () => {
     write('web.config', iisGrowingRules(63, 4, 45));
-    const lint = measured(['web.config', '--no-config', '-f', 'compact'], { cwd: dir, env: { LPC_WORKERS: '2' } });
+    const lint = measured(['web.config', '--no-config', '-f', 'compact'], { cwd: dir });
     expectBounded(lint);
     expect(lint.code).toBe(1);
     expect(new Set(lint.stdout.match(/<rule name="r\d+"> adds HttpOnly/g)).size).toBe(63);
+  }, 120_000);
+
+  it('IIS: the same shapes on worker threads (with 126 small files, enough for two workers)', () => {
+    write('a/web.config', iisGrowingRules(63, 4, 45));
+    write('b/web.config', iisRulesAndLocations(200, 200));
+    for (let i = 0; i < 126; i++) write(`s${i}.conf`, '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; Secure"\n</VirtualHost>\n');
+    const lint = measured(['.', '--no-config', '-f', 'compact'], { cwd: dir, env: { LPC_WORKERS: '2' } });
+    expectBounded(lint);
+    expect(lint.code).toBe(1);
+    expect(new Set(lint.stdout.match(/a\/web\.config:\S+ error <rule name="r\d+"> adds HttpOnly/g)).size).toBe(63);
+    expect(lint.stdout).toContain('b/web.config:1:184: error <rule name="r0"> adds HttpOnly');
   }, 120_000);
 });
 
