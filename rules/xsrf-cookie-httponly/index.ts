@@ -72,7 +72,8 @@ function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendK
   const xsrf = new Set(ctx.catalog.xsrf.map((c) => c.name));
   let current = pipeline;
   for (let i = 0; i < pipeline.length; i++) {
-    const result = ctx.sim.run(current, kind, [sample]);
+    // The pipeline as written is everyone's question; the ones with directives taken away are this loop's alone.
+    const result = current === pipeline ? ctx.sim.run(current, kind, [sample]) : ctx.sim.once(current, kind, [sample]);
     const found = new Set<CookieOp>();
     for (const branch of branchesOf(result)) {
       // A crashing or undecidable branch is reported by its own rule.

@@ -83,7 +83,7 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
       nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },
       caddyVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'Caddy version to check against, e.g. "2.6.2".' },
       requireReason: { type: 'boolean', description: 'Inline disable comments need a reason after "--" (default true).' },
-      maxFileSize: { type: 'integer', minimum: 1, description: 'Skip (with a warning) files larger than this many megabytes (default 10).' },
+      maxFileSize: { type: 'integer', minimum: 1, description: 'Skip files larger than this many megabytes, with a message and exit code 2 (default 64).' },
       noInlineConfig: { type: 'boolean', description: 'Ignore inline lint-proxy-config-disable comments.' },
       baseline: { type: 'string', minLength: 1, description: 'Baseline file (written by --baseline-write), relative to this file: its findings are not reported.' },
     },

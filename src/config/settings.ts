@@ -3,7 +3,7 @@
  * the command line wins over the file, the file over the defaults.
  */
 import { resolve } from 'node:path';
-import { compileGlobList } from '../run/path-glob.js';
+import { compileGlobList } from '../path-glob.js';
 import { RULES } from '../../rules/index.js';
 import { DEFAULT_CONFIG, isConfigErrors, type Config, type ConfigError } from './config.js';
 import { overlappingNames } from '../cookies/catalog.js';

@@ -8,9 +8,9 @@
  * Plain data (it travels to worker threads inside the catalog); resolved per scope by
  * src/cookies/scope.ts.
  */
-import picomatch from 'picomatch';
 import type { CommentToken } from '../model/header-rewrite.js';
 import type { Span } from '../source.js';
+import { compileGlobList, type PathMatcher } from '../path-glob.js';
 import { findProduct } from './products.js';
 
 /** `"all"`, or product ids from src/cookies/products.ts. */
@@ -57,13 +57,18 @@ export function parseInlineProducts(comment: CommentToken): InlineProducts | und
   return { comment, selection: known, unknown: list.filter((x) => !findProduct(x)) };
 }
 
+const compiledFiles = new WeakMap<readonly string[], PathMatcher>();
+
 /** The file-level selection for a scope opened in `file`: command line, then overrides, then top level. */
 export function fileSelection(settings: ProductSettings | undefined, file: string): SelectionSource | undefined {
   if (!settings) return undefined;
   if (settings.allProducts) return { from: 'command line', selection: 'all' };
   let chosen: ProductSelection | undefined;
   for (const o of settings.overrides ?? []) {
-    if (picomatch.isMatch(file, o.files as string[], { dot: true })) chosen = o.products;
+    // The same globs as the overrides' `type` (src/config/settings.ts): from the tree, so matched without a RegExp.
+    let match = compiledFiles.get(o.files);
+    if (!match) compiledFiles.set(o.files, (match = compileGlobList(o.files)));
+    if (match(file)) chosen = o.products;
   }
   chosen ??= settings.products;
   return chosen === undefined ? undefined : { from: 'configuration', selection: chosen };

@@ -22,7 +22,7 @@ import type { CookieOp, Endpoint, HeaderRewriteModel, SetCookieLine } from '../m
 import { opSignature } from '../model/signature.js';
 import { httpOnlyGains } from '../model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../model/set-cookie.js';
-import { branchesOf, type SimResult } from '../model/simulate.js';
+import { branchesOf, MAX_LINE_BYTES, MAX_LINE_CHANGES, type SimResult } from '../model/simulate.js';
 import type { Span, TextEdit } from '../source.js';
 import { EditSet } from './edits.js';
 import type { Simulator } from './rule.js';
@@ -158,8 +158,15 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   for (const { b, a } of pairs) {
     for (const kind of b.possibleBackends) {
       // A simulation that stopped early proves nothing about the requests it did not explore.
-      if (xsrfSamples.some(({ sample }) => ctx.sim.run(b.pipeline, kind, [sample]).bounded)) {
-        return { ok: false, reason: `the conditions at ${b.label} give more outcomes than the linter explores` };
+      const cut = xsrfSamples.map(({ sample }) => ctx.sim.run(b.pipeline, kind, [sample]).bounded).find((x) => x !== undefined);
+      if (cut) {
+        return {
+          ok: false,
+          reason:
+            cut.reason === 'branches'
+              ? `the conditions at ${b.label} give more outcomes than the linter explores`
+              : `a Set-Cookie line at ${b.label} grows past ${MAX_LINE_BYTES} bytes or changes more than ${MAX_LINE_CHANGES} times, where the linter stops simulating`,
+        };
       }
       const run = (values: readonly string[]): Check => ({
         before: ctx.sim.run(b.pipeline, kind, values),

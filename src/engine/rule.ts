@@ -62,6 +62,13 @@ export interface FixRequest {
 export interface Simulator {
   run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status?: number): SimResult;
   /**
+   * The same result as {@link run}, answered from memory when it is there but not remembered:
+   * for pipelines a rule builds for one question (the blame loop's pipelines with directives
+   * taken away), which no other rule asks about. Remembering each of them kept every
+   * intermediate Set-Cookie value of every variant alive: cubic memory in the pipeline's length.
+   */
+  once(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[]): SimResult;
+  /**
    * The model's endpoints grouped by pipelines that behave identically: simulate each group's
    * representative once; to blame a finding, run the same input on each of `group.pipelines`
    * (cheap: the cached result is rebound to that pipeline's directives).

@@ -9,7 +9,7 @@
 import type { BackendKind } from '../model/backends.js';
 import type { CookieOp, Dialect, Endpoint, LineChange, SetCookieLine } from '../model/header-rewrite.js';
 import { opSignature } from '../model/signature.js';
-import { simulate, type SimResult } from '../model/simulate.js';
+import { branchesOf, simulate, type SimResult } from '../model/simulate.js';
 import type { Span } from '../source.js';
 import type { PipelineGroup, Simulator } from './rule.js';
 
@@ -50,30 +50,103 @@ function rebind(result: SimResult, from: readonly CookieOp[], to: readonly Cooki
   return { ...branches[0]!, branches };
 }
 
+/**
+ * How much the memo keeps, in characters of the Set-Cookie values its results hold (a result's
+ * lines and every intermediate value in their histories). Results are memoized because large
+ * configurations ask the same question thousands of times, but one result can hold up to
+ * MAX_LINE_CHANGES values of MAX_LINE_BYTES each, and a fix proof asks about every edited
+ * pipeline: kept without bound, 200 IIS outbound rules next to 200 `<location>` elements filled
+ * a 1.5 GB heap. Past this budget the entries not asked for since the last sweep are dropped
+ * (a dropped result is simulated again if asked for: the same answer, later).
+ */
+export const MEMO_CHARS = 32 * 1024 * 1024;
+
+/** An estimate of the memory a result holds, in characters (with a little for each object). */
+export function resultChars(result: SimResult): number {
+  let n = 0;
+  for (const r of branchesOf(result)) {
+    for (const l of r.lines) {
+      n += 64 + l.value.length + (l.origin?.length ?? 0);
+      for (const c of l.history) n += 64 + c.before.length + c.after.length;
+    }
+    n += 64 * (r.steps.length + r.assumptions.length);
+  }
+  return n;
+}
+
+interface MemoEntry {
+  readonly pipeline: readonly CookieOp[];
+  readonly result: SimResult;
+  readonly chars: number;
+  /** Asked for since the last sweep: survives the next one. */
+  used: boolean;
+}
+
 export function createSimulator(dialect: Dialect): Simulator {
   const opIds = new WeakMap<CookieOp, number>();
   let nextId = 1;
-  const partOf = (op: CookieOp): string => {
-    const sig = opSignature(op);
-    if (sig !== null) return `${sig}\u0003${op.parts.length}`;
+  /** A small id per distinct op behaviour: its signature interned, or the op itself. */
+  const signatureIds = new Map<string, number>();
+  const partOf = (op: CookieOp): number => {
     let id = opIds.get(op);
-    if (id === undefined) opIds.set(op, (id = nextId++));
-    return `#${id}`;
+    if (id !== undefined) return id;
+    const sig = opSignature(op);
+    if (sig !== null) {
+      const key = `${sig}\u0003${op.parts.length}`;
+      id = signatureIds.get(key);
+      if (id === undefined) signatureIds.set(key, (id = nextId++));
+    } else id = nextId++;
+    opIds.set(op, id);
+    return id;
   };
-  /** A small id per distinct behaviour, remembered per pipeline array. */
-  const keyIds = new Map<string, number>();
+  /**
+   * A small id per distinct behaviour of a whole pipeline, interned prefix by prefix (the id of
+   * the pipeline without its last op, and that op's id), so a key costs two small numbers per
+   * op rather than a string as long as every signature in the pipeline together.
+   */
+  const prefixIds = new Map<string, number>();
   const pipelineIds = new WeakMap<readonly CookieOp[], number>();
   const keyId = (pipeline: readonly CookieOp[]): number => {
     let id = pipelineIds.get(pipeline);
     if (id !== undefined) return id;
-    const key = pipeline.map(partOf).join('\u0002');
-    id = keyIds.get(key);
-    if (id === undefined) keyIds.set(key, (id = keyIds.size));
+    id = 0;
+    for (const op of pipeline) {
+      const key = `${id}:${partOf(op)}`;
+      let next = prefixIds.get(key);
+      if (next === undefined) prefixIds.set(key, (next = prefixIds.size + 1));
+      id = next;
+    }
     pipelineIds.set(pipeline, id);
     return id;
   };
   // Results by pipeline id, then backend and status, then input: no key strings on the hot path.
-  const cache = new Map<number, Map<string, Map<string, { pipeline: readonly CookieOp[]; result: SimResult }>>>();
+  const cache = new Map<number, Map<string, Map<string, MemoEntry>>>();
+  /** Entries in the order they were remembered, with where they are: the sweep's round. */
+  let order: { readonly byInput: Map<string, MemoEntry>; readonly input: string; readonly entry: MemoEntry }[] = [];
+  let chars = 0;
+  const remember = (byInput: Map<string, MemoEntry>, input: string, entry: MemoEntry) => {
+    byInput.set(input, entry);
+    order.push({ byInput, input, entry });
+    chars += entry.chars;
+    if (chars <= MEMO_CHARS) return;
+    // Sweep: drop what was not asked for again since it was remembered or last swept, oldest
+    // first, until half the budget is free; the rest waits for the next sweep.
+    const kept: typeof order = [];
+    for (const o of order) {
+      if (chars > MEMO_CHARS / 2 && !o.entry.used && o.entry !== entry) {
+        o.byInput.delete(o.input);
+        chars -= o.entry.chars;
+      } else {
+        o.entry.used = false;
+        kept.push(o);
+      }
+    }
+    order = kept;
+  };
+  const answer = (hit: MemoEntry, pipeline: readonly CookieOp[]): SimResult => {
+    hit.used = true;
+    return hit.pipeline === pipeline ? hit.result : rebind(hit.result, hit.pipeline, pipeline);
+  };
   // Every rule asks for the groups of the same endpoints: compute them once.
   const groupCache = new WeakMap<readonly Endpoint[], PipelineGroup[]>();
   return {
@@ -102,6 +175,11 @@ export function createSimulator(dialect: Dialect): Simulator {
       groupCache.set(endpoints, groups);
       return groups;
     },
+    once(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[]): SimResult {
+      const id = pipelineIds.get(pipeline);
+      const hit = id === undefined ? undefined : cache.get(id)?.get(backend)?.get(values.length === 1 ? values[0]! : values.join('\u0001'));
+      return hit ? answer(hit, pipeline) : simulate(dialect, pipeline, { backend, status: 200 }, values);
+    },
     run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status = 200): SimResult {
       const id = keyId(pipeline);
       let byEnv = cache.get(id);
@@ -111,12 +189,10 @@ export function createSimulator(dialect: Dialect): Simulator {
       if (!byInput) byEnv.set(env, (byInput = new Map()));
       const input = values.length === 1 ? values[0]! : values.join('\u0001');
       const hit = byInput.get(input);
-      if (hit === undefined) {
-        const result = simulate(dialect, pipeline, { backend, status }, values);
-        byInput.set(input, { pipeline, result });
-        return result;
-      }
-      return hit.pipeline === pipeline ? hit.result : rebind(hit.result, hit.pipeline, pipeline);
+      if (hit !== undefined) return answer(hit, pipeline);
+      const result = simulate(dialect, pipeline, { backend, status }, values);
+      remember(byInput, input, { pipeline, result, chars: resultChars(result), used: false });
+      return result;
     },
   };
 }

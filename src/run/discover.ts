@@ -3,9 +3,9 @@
  * names proxy configurations usually have; anything else is a glob. Used only by src/run/run.ts.
  */
 import fg from 'fast-glob';
-import picomatch from 'picomatch';
 import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { compileGlobList } from '../path-glob.js';
 
 /** What a directory walk picks up (Debian, RHEL and Windows layouts). */
 export const DEFAULT_PATTERNS: readonly string[] = [
@@ -92,6 +92,9 @@ export interface Discovery {
   readonly walked: readonly string[];
 }
 
+/** Include globs relative to the walked directory, with or without `./` (as fast-glob took them). */
+const relativeGlobs = (globs: readonly string[]) => globs.map((g) => g.replace(/^(!?)(?:\.\/)+/, '$1'));
+
 export function discoverFiles(args: readonly string[], cwd: string, discoverOptions: DiscoverOptions = {}): Discovery {
   const files = new Set<string>();
   const explicit = new Set<string>();
@@ -99,10 +102,16 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
   const walked: string[] = [];
   const iisOnly = new Set<string>();
   const ignorePatterns = [...DEFAULT_IGNORE];
-  const include = discoverOptions.include ?? [];
-  const optedIn = include.length > 0 ? picomatch([...include], { dot: true }) : () => false;
-  const isTemplate = picomatch([...TEMPLATE_PATTERNS], { dot: true });
-  const byName = picomatch([...DEFAULT_PATTERNS], { dot: true });
+  const include = relativeGlobs(discoverOptions.include ?? []);
+  // Include patterns come from the configuration file, which comes with the tree: they are
+  // matched without a RegExp (src/path-glob.ts), never handed to fast-glob, whose picomatch
+  // regexes backtrack for minutes on `*a*a*a*a*a*a*c` against a long name. The walk lists every
+  // file outside the fixed ignores; a `!glob` among the includes takes back what the patterns
+  // before it picked, as it did as a negative fast-glob pattern.
+  const optedIn = compileGlobList(include);
+  const isTemplate = compileGlobList(TEMPLATE_PATTERNS);
+  const byName = compileGlobList(DEFAULT_PATTERNS);
+  const picked = compileGlobList([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...include]);
   for (const arg of args) {
     const abs = isAbsolute(arg) ? arg : resolve(cwd, arg);
     let kind: 'file' | 'dir' | 'none' = 'none';
@@ -130,9 +139,7 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
       walked.push(abs);
       // One walk; then templates are dropped unless opted in, and names only `*.config` has are
       // marked for content checking.
-      const rels = fg
-        .sync([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...include], { ...options, absolute: false, cwd: abs })
-        .filter((f) => !f.endsWith('/'));
+      const rels = fg.sync('**/*', { ...options, absolute: false, cwd: abs }).filter((f) => !f.endsWith('/') && picked(f));
       const named: string[] = [];
       const byContent: string[] = [];
       for (const rel of rels) {
@@ -172,9 +179,9 @@ const EXPLAIN_LIMIT = 2000;
  */
 export function explainWalk(dir: string, picked: ReadonlySet<string>, include: readonly string[] = []): SkippedFile[] {
   const all = fg.sync('**/*', { cwd: dir, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/.hg/**', '**/.svn/**', '**/node_modules/**'], suppressErrors: true });
-  const template = picomatch([...TEMPLATE_PATTERNS], { dot: true });
-  const backup = picomatch([...DEFAULT_IGNORE], { dot: true });
-  const named = picomatch([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...include], { dot: true });
+  const template = compileGlobList(TEMPLATE_PATTERNS);
+  const backup = compileGlobList(DEFAULT_IGNORE);
+  const named = compileGlobList([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...relativeGlobs(include)]);
   const out: SkippedFile[] = [];
   for (const rel of all.sort().slice(0, EXPLAIN_LIMIT)) {
     const path = resolve(dir, rel);

@@ -4,7 +4,7 @@
  * anywhere but the end anchors the pattern, and nothing inside an ignored directory can be
  * re-included.
  */
-import { compileGlob } from './path-glob.js';
+import { compileGlob } from '../path-glob.js';
 import { relative, sep } from 'node:path';
 
 interface IgnoreRule {

@@ -24,7 +24,7 @@ import { isAbsolute, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { createSourceFile, encode, type SourceFile, isIoError, withOverrides, type ConfigIO } from '../source.js';
 import type { IgnoreMatcher } from './ignore-file.js';
-import { compileGlobList } from './path-glob.js';
+import { compileGlobList } from '../path-glob.js';
 
 export interface RunOptions {
   readonly cwd: string;

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectDialect } from '../../src/dialects/detect.js';
 import { editsOverlap, mergeEdits } from '../../src/engine/edits.js';
 import { diffLines, splitLines } from '../../src/formatters/line-diff.js';
-import { canonicalCookie, cookieName, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
+import { canonicalCookie, cookieName, hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
 import { createSourceFile, decode, dominantEol, encode, positionAt, sourceFromBytes, applyEdits, withFileEol } from '../../src/source.js';
 
 describe('source files', () => {
@@ -66,6 +67,17 @@ describe('Set-Cookie parsing (RFC 6265 §5.2)', () => {
     expect(hasHttpOnly('a=1, b=2; httponly')).toBe(true);
     expect(parseSetCookie('a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT').attributes).toEqual([{ name: 'Expires', value: 'Wed, 21 Oct 2037 07:28:00 GMT' }]);
     expect(canonicalCookie('a=1;Secure; path=/x; HttpOnly', ['httponly'])).toBe(canonicalCookie('a=1; Path=/x; secure'));
+  });
+
+  it('hasAttribute, which reads in place, agrees with the parsed attributes', () => {
+    const parts = ['a=1', ' HttpOnly', 'httponly=false', ' ', '', 'Secure', '\tsecure ', ' x = y ', '\tHTTPONLY\t', 'pa=th=x', '=', '=HttpOnly', 'İ', 'HttpOnly.', ';'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...parts), { maxLength: 8 }), fc.constantFrom('httponly', 'HttpOnly', 'secure', 'x', 'pa', 'İ'), (picked, attr) => {
+        const header = picked.join(';');
+        expect(hasAttribute(header, attr)).toBe(parseSetCookie(header).attributes.some((a) => a.name.toLowerCase() === attr.toLowerCase()));
+      }),
+      { seed: 18, numRuns: 2000 },
+    );
   });
 });
 

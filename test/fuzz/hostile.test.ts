@@ -1,6 +1,6 @@
 /**
- * Generators for hostile shapes (issue 18): expansion chains, many location sections, special
- * files where configuration is expected, and files swapped while `--fix` runs (through the test
+ * Generators for hostile shapes (issue 18): expansion chains, chains of conditional sections,
+ * many location sections, special files where configuration is expected, and files swapped while `--fix` runs (through the test
  * hooks between reading and writing). Each property checks a bound or a write policy, not only
  * "no crash".
  */
@@ -14,7 +14,9 @@ import { locationMatches, matchingLocations } from '../../src/dialects/apache/ma
 import type { Block, ServerScope } from '../../src/dialects/apache/scopes.js';
 import { parseApache } from '../../src/dialects/apache/parser.js';
 import { MAX_EXPANDED_LINE } from '../../src/dialects/apache/parser.js';
+import { branchesOf, simulate } from '../../src/model/simulate.js';
 import { run } from '../../src/run/run.js';
+import { endpoint, modelOf } from '../apache/helpers.js';
 import { createSourceFile, type ConfigIO } from '../../src/source.js';
 import { fuzzParams, fuzzTimeout } from './config.js';
 
@@ -40,6 +42,60 @@ describe('expansion chains', () => {
       fuzzParams(30),
     );
   });
+});
+
+describe('chains of conditional sections', () => {
+  // A condition is decided ("true", "false") or reads a request header; headers are independent,
+  // so every combination of their values is a request the server can get.
+  const condition = fc.constantFrom('true', 'false', "%{HTTP:X-A} == 'on'", "%{HTTP:X-B} == 'on'", "%{HTTP:X-C} == 'on'");
+  const chain = fc.record({ conditions: fc.array(condition, { minLength: 1, maxLength: 4 }), otherwise: fc.boolean() });
+  const SAMPLE = 'XSRF-TOKEN=t; Path=/';
+
+  /** What httpd does for one request: the first section of each chain whose condition holds appends its tag. */
+  function expected(chains: readonly { conditions: readonly string[]; otherwise: boolean }[], headers: ReadonlyMap<string, boolean>): string {
+    let value = SAMPLE;
+    chains.forEach((c, i) => {
+      const taken = c.conditions.findIndex((x) => (x === 'true' ? true : x === 'false' ? false : headers.get(x)!));
+      const tag = taken >= 0 ? `T${i}-${taken}` : c.otherwise ? `T${i}-else` : undefined;
+      if (tag) value += `; ${tag}`;
+    });
+    return value;
+  }
+
+  it('the simulation gives exactly the outcomes of every combination of request headers, without enumerating paths', () => {
+    fc.assert(
+      fc.property(fc.array(chain, { minLength: 1, maxLength: 8 }), (chains) => {
+        let text = '<VirtualHost *:80>\n    ProxyPass /h/ http://app/\n';
+        chains.forEach((c, i) => {
+          c.conditions.forEach((x, j) => {
+            text += `    <${j === 0 ? 'If' : 'ElseIf'} "${x}">\n        Header edit Set-Cookie ^(.*)$ "$1; T${i}-${j}"\n    </${j === 0 ? 'If' : 'ElseIf'}>\n`;
+          });
+          if (c.otherwise) text += `    <Else>\n        Header edit Set-Cookie ^(.*)$ "$1; T${i}-else"\n    </Else>\n`;
+        });
+        const e = endpoint(modelOf(`${text}</VirtualHost>\n`), 'ProxyPass /h/');
+        const started = performance.now();
+        const result = simulate('apache', e.pipeline, { backend: 'http', status: 200 }, [SAMPLE]);
+        expect(performance.now() - started).toBeLessThan(2000);
+        const headers = ["%{HTTP:X-A} == 'on'", "%{HTTP:X-B} == 'on'", "%{HTTP:X-C} == 'on'"];
+        const want = new Set<string>();
+        for (let bits = 0; bits < 8; bits++) want.add(expected(chains, new Map(headers.map((h, k) => [h, ((bits >> k) & 1) === 1]))));
+        const got = new Set(branchesOf(result).map((b) => b.lines[0]!.value));
+        // The same test in two sections is two facts to the simulation (a chain's literal is
+        // which of its sections runs), so it may explore combinations no request makes: more
+        // outcomes, and past the branch limit a simulation that says it stopped. Otherwise,
+        // exactly the requests' outcomes (three headers: at most eight, under the limit).
+        const tests = chains.flatMap((c) => c.conditions).filter((x) => headers.includes(x));
+        if (new Set(tests).size === tests.length) {
+          expect(result.bounded).toBeUndefined();
+          expect(got).toEqual(want);
+        } else if (!result.bounded) {
+          // Every request's outcome is explored: a cookie broken on any request is seen.
+          for (const w of want) expect(got, w).toContain(w);
+        }
+      }),
+      fuzzParams(40),
+    );
+  }, fuzzTimeout(40));
 });
 
 describe('many location sections', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { measured, withinBounds, type Measured } from './measure.js';
-import { apacheWithSemicolons, doublingDefines, iisRulesAndLocations, manyLocationMatches, nearBudgetRegexes } from './shapes.js';
+import { apacheWithSemicolons, doublingDefines, iisGrowingRules, iisRulesAndLocations, manyLocationMatches, nearBudgetRegexes } from './shapes.js';
 
 let dir: string;
 beforeEach(() => {
@@ -29,7 +29,8 @@ function expectBounded(m: Measured): void {
   expect(withinBounds(m), `${m.cpuMs.toFixed(0)} ms CPU, ${m.maxRssMb.toFixed(0)} MB; stderr: ${m.stderr.slice(0, 300)}`).toBe(true);
 }
 
-const json = (m: Measured) => JSON.parse(m.stdout) as { filePath: string; messages: { ruleId: string | null; message: string; fatal?: boolean }[] }[];
+const json = (m: Measured) =>
+  JSON.parse(m.stdout) as { filePath: string; messages: { ruleId: string | null; message: string; fatal?: boolean; data?: { noFix?: string } }[] }[];
 
 describe('time and memory', () => {
   it('40 doubling Defines are refused with a message', () => {
@@ -69,14 +70,52 @@ describe('time and memory', () => {
     expect(enough.code).toBe(0);
   }, 120_000);
 
-  // 200 × 200 still exhausts the heap, and fixing 60 × 60 takes minutes: every appending rule
-  // keeps its intermediate value in the simulated line's history, for each pipeline. That is the
-  // engine's simulation and fix protocol (reported to its owner); the lowering is held here.
-  it('IIS: 60 outbound rules and 60 <location> elements', () => {
+  it('IIS: 200 outbound rules and 200 <location> elements: the first rule named, the cut said, lint and fix', () => {
+    write('web.config', iisRulesAndLocations(200, 200));
+    const lint = measured(['web.config', '--no-config', '-f', 'json'], { cwd: dir });
+    expectBounded(lint);
+    expect(lint.code).toBe(1);
+    const [finding] = json(lint)[0]!.messages.filter((x) => x.ruleId === 'xsrf-cookie-httponly');
+    expect(finding!.message).toContain('<rule name="r0"> adds HttpOnly');
+    // Each rule appends "; HttpOnly" to every pipeline: the simulation stops at the line's change
+    // limit, and the fix is not offered over a simulation that stopped, for that reason.
+    expect(finding!.data?.noFix).toContain('changes more than 64 times');
+    for (const args of [['--fix'], ['--fix-dry-run']]) {
+      const fix = measured(['web.config', '--no-config', ...args, '-f', 'compact'], { cwd: dir });
+      expectBounded(fix);
+      expect(fix.code).toBe(1);
+    }
+  }, 120_000);
+
+  it('IIS: 60 outbound rules and 60 <location> elements are all named, and fixed', () => {
     write('web.config', iisRulesAndLocations(60, 60));
     const lint = measured(['web.config', '--no-config', '-f', 'compact'], { cwd: dir });
     expectBounded(lint);
+    expect(lint.stdout.match(/xsrf-cookie-httponly/g)).toHaveLength(60);
+    const fix = measured(['web.config', '--no-config', '--fix', '-f', 'compact'], { cwd: dir });
+    expectBounded(fix);
+    expect(fix.code).toBe(0);
+  }, 120_000);
+
+  // Kept whole in the simulation memo, every pipeline the blame built (one rule fewer each time)
+  // held every intermediate value of a 3 KB line: 30 s, then a heap out-of-memory abort.
+  it('IIS: 63 rules each adding 50 characters, 4 <location> elements of their own', () => {
+    write('web.config', iisGrowingRules(63, 4, 45));
+    const lint = measured(['web.config', '--no-config', '-f', 'compact'], { cwd: dir });
+    expectBounded(lint);
     expect(lint.code).toBe(1);
+    expect(new Set(lint.stdout.match(/<rule name="r\d+"> adds HttpOnly/g)).size).toBe(63);
+  }, 120_000);
+
+  it('IIS: the same shapes on worker threads (with 126 small files, enough for two workers)', () => {
+    write('a/web.config', iisGrowingRules(63, 4, 45));
+    write('b/web.config', iisRulesAndLocations(200, 200));
+    for (let i = 0; i < 126; i++) write(`s${i}.conf`, '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; Secure"\n</VirtualHost>\n');
+    const lint = measured(['.', '--no-config', '-f', 'compact'], { cwd: dir, env: { LPC_WORKERS: '2' } });
+    expectBounded(lint);
+    expect(lint.code).toBe(1);
+    expect(new Set(lint.stdout.match(/a\/web\.config:\S+ error <rule name="r\d+"> adds HttpOnly/g)).size).toBe(63);
+    expect(lint.stdout).toContain('b/web.config:1:184: error <rule name="r0"> adds HttpOnly');
   }, 120_000);
 });
 
@@ -130,6 +169,21 @@ describe('reads', () => {
     const m = measured(['.', '--no-config', '--ignore-pattern', '**/*a*a*a*a*a*a*a*a*a*a*a*c', '-f', 'compact'], { cwd: dir });
     expectBounded(m);
     expect(m.code).toBe(1);
+  });
+
+  it('include and override globs that backtrack in a regex engine are matched in linear time', () => {
+    const glob = '**/*a*a*a*a*a*a*c';
+    write(`${'a'.repeat(200)}.txt`, manyLocationMatches(1));
+    write(`sub/${'a'.repeat(200)}c`, manyLocationMatches(1));
+    write('lint-proxy-config.config.json', JSON.stringify({ include: [glob], overrides: [{ files: [glob], type: 'apache', products: ['jira'] }] }));
+    const m = measured(['.', '--include-pattern', glob, '-f', 'json'], { cwd: dir });
+    expectBounded(m);
+    expect(m.code).toBe(1);
+    // The name that ends in "c" is included and linted as Apache for Jira; the other is not picked up.
+    const results = json(m);
+    expect(results.map((r) => r.filePath)).toEqual([join(dir, 'sub', `${'a'.repeat(200)}c`)]);
+    expect(results[0]!.messages.map((x) => x.ruleId)).toContain('xsrf-cookie-httponly');
+    expect(results[0]!.messages.find((x) => x.ruleId === 'xsrf-cookie-httponly')!.message).toMatch(/Jira/);
   });
 });
 

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, compileGlobList } from '../../src/run/path-glob.js';
+import { compileGlob, compileGlobList } from '../../src/path-glob.js';
 
 describe('path globs without regular expressions', () => {
   it.each([

@@ -37,6 +37,23 @@ export function iisRulesAndLocations(rules: number, locations: number): string {
   return `<?xml version="1.0"?><configuration><system.webServer><rewrite><outboundRules>${top}</outboundRules></rewrite></system.webServer>${locs}</configuration>\n`;
 }
 
+/**
+ * IIS: `rules` outbound rules at the site level, each adding HttpOnly and an attribute of `pad`
+ * characters, and `locations` <location> elements each with a rule of its own (so each is a
+ * pipeline of its own): the blame re-simulates every pipeline once per rule, with every
+ * intermediate value of a long line.
+ */
+export function iisGrowingRules(rules: number, locations: number, pad: number): string {
+  const rule = (name: string, value: string) =>
+    `<rule name="${name}"><match serverVariable="RESPONSE_Set_Cookie" pattern=".*" /><action type="Rewrite" value="${value}" /></rule>`;
+  const top = Array.from({ length: rules }, (_, i) => rule(`r${i}`, `{R:0}; HttpOnly; X${i}=${'p'.repeat(pad)}`)).join('');
+  const locs = Array.from(
+    { length: locations },
+    (_, i) => `<location path="app${i}"><system.webServer><rewrite><outboundRules>${rule(`l${i}`, `{R:0}; L${i}`)}</outboundRules></rewrite></system.webServer></location>`,
+  ).join('');
+  return `<?xml version="1.0"?><configuration><system.webServer><rewrite><outboundRules>${top}</outboundRules></rewrite></system.webServer>${locs}</configuration>\n`;
+}
+
 /** An Apache vhost whose values end in `;`, the shape that was detected as nginx. */
 export function apacheWithSemicolons(lines: number): string {
   let text = '<VirtualHost *:443>\n    ServerName app.example.com\n    ProxyPass / http://127.0.0.1:8080/;\n';

@@ -9,7 +9,7 @@
  * is matched by the two-pointer wildcard matcher (pattern × name at worst) and `**` by a table
  * over (pattern segment, path segment) pairs, so a match costs at most pattern × path.
  */
-import { wildcardMatch, type WildcardToken } from '../wildcard.js';
+import { wildcardMatch, type WildcardToken } from './wildcard.js';
 
 /** `{a,b}` alternatives one pattern may expand to; past this a pattern is matched literally. */
 export const MAX_BRACE_ALTERNATIVES = 256;
