@@ -15,7 +15,7 @@ export default defineRule({
     id: 'simulation-bounded',
     severity: 'warning',
     fixable: false,
-    dialects: ['apache'],
+    dialects: ['apache', 'iis', 'haproxy', 'caddy'],
     description: 'Conditions or edits multiply so much that the linter explored only part of the requests.',
   },
   check(ctx) {
@@ -34,7 +34,7 @@ export default defineRule({
       }
     }
     for (const [op, bounded] of reported) {
-      ctx.report({ span: op.focus ?? op.span, message: `${boundedNote(bounded)} Simplify the conditions.` });
+      ctx.report({ span: op.focus ?? op.span, message: `${boundedNote(bounded)} ${bounded.reason === 'branches' ? 'Simplify the conditions.' : 'Rewrite the header in fewer steps.'}` });
     }
   },
 });

@@ -80,6 +80,10 @@ describe('time and memory', () => {
     // Each rule appends "; HttpOnly" to every pipeline: the simulation stops at the line's change
     // limit, and the fix is not offered over a simulation that stopped, for that reason.
     expect(finding!.data?.noFix).toContain('changes more than 64 times');
+    // Never a silent pass: where the simulation stopped is reported too.
+    const cuts = json(lint)[0]!.messages.filter((x) => x.ruleId === 'simulation-bounded');
+    expect(cuts.length).toBeGreaterThan(0);
+    expect(cuts[0]!.message).toContain('changed too often');
     for (const args of [['--fix'], ['--fix-dry-run']]) {
       const fix = measured(['web.config', '--no-config', ...args, '-f', 'compact'], { cwd: dir });
       expectBounded(fix);
