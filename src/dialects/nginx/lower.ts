@@ -166,6 +166,9 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
     // assumed to proxy over HTTP: proxy_cookie_* only ever acts on proxy_pass responses.
     const possibleBackends: BackendKind[] = declared.length > 0 ? declared : !anyPass || chain.some((l) => l.unresolvedInclude) ? ['http'] : [];
     const server = chainOf(level).find((l) => l.kind === 'server');
+    // Finding a URI means running nginx's location search over the server's locations: done on
+    // first use only (simulate output, tests), not for every lint.
+    let path: string | undefined | null = null;
     const endpoint: NginxEndpoint = {
       label: chain.map((l) => l.label).filter(Boolean).join(' › ') || 'http',
       span: level.directive?.span ?? { file: rootPath, start: 0, end: 0 },
@@ -176,14 +179,11 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
       serverNames: server?.serverNames ?? [],
       names: chain.flatMap((l) => l.names ?? []),
       blocks: chain.flatMap((l) => (l.directive?.block ? [l.directive.span] : [])),
+      get requestPath() {
+        if (path === null) path = requestPath(level, nodesByServer);
+        return path;
+      },
     };
-    // Finding a URI means running nginx's location search over the server's locations: done on
-    // first use only (simulate output, tests), not for every lint.
-    let path: string | undefined | null = null;
-    Object.defineProperty(endpoint, 'requestPath', {
-      enumerable: true,
-      get: () => (path === null ? (path = requestPath(level, nodesByServer)) : path),
-    });
     endpoints.push(endpoint);
   }
 
