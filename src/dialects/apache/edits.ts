@@ -18,7 +18,7 @@
  * Refused: regexes or replacements made by `${VAR}` substitution, `expr=` replacements,
  * patterns the simulator cannot analyse.
  */
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { samplesFor } from '../../cookies/samples.js';
 import type { CookieOp } from '../../model/header-rewrite.js';
 import { createApacheHeaderOp } from '../../model/ops/apache-header.js';
@@ -142,8 +142,8 @@ function suggestion(op: ApacheHeaderOpWithSyntax, alternation: string): string {
   return `Header ${cond}${h.action} Set-Cookie "^(?!(?:${alternation})=)(.*)$" "${op.replacement?.text.replace(/"/g, '\\"') ?? '$1; HttpOnly'}"`;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { op, names, model } = request;
+export function excludeCookies({ model }: Lowering<unknown>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, names } = request;
   if (!isSyntaxOp(op) || (op.action !== 'edit' && op.action !== 'edit*')) {
     return { reason: 'only a Header edit directive can be rewritten to skip cookies' };
   }

@@ -12,7 +12,7 @@ import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
 import type { CaddyHeadersOp, CaddyReplacement } from '../../model/ops/caddy-headers.js';
 import { opOfKind } from '../../model/ops/index.js';
 import { escapeRegexLiteral } from '../../regex/index.js';
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import type { HeaderDirectiveSyntax } from './caddyfile.js';
 import { notCookiesPattern } from './exclusion.js';
 import { caddyInfo } from './lower.js';
@@ -73,8 +73,8 @@ export function caddyfileToken(value: string): string {
   return `\`${value}\``;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { model, op, cause, names } = request;
+export function excludeCookies({ model }: Lowering<unknown>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, cause, names } = request;
   const info = caddyInfo(model);
   if (!info) return { reason: 'the configuration was not read by the Caddy dialect' };
   if (!opOfKind(op, 'caddy-headers')) return { reason: `${op.label} is not a header operation` };

@@ -19,7 +19,7 @@ import { opOfKind } from '../../model/ops/index.js';
 import { backendLine } from '../../model/set-cookie.js';
 import { compileRegex, escapeRegexLiteral, patternShape } from '../../regex/index.js';
 import { dominantEol, indentationAt, type TextEdit } from '../../source.js';
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { lexLine, type QuoteContext, type Word } from './lexer.js';
 import type { HaproxyRuleOp } from './lower.js';
 
@@ -135,8 +135,8 @@ function needsCompanion(op: HaproxyRuleOp, positiveSource: string, strippedForma
   return false;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { op, names, model } = request;
+export function excludeCookies({ model }: Lowering<unknown>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, names } = request;
   const alternation = names.map((n) => escapeRegexLiteral(n, 'pcre')).join('|');
   if (!isRuleOp(op) || (op.action !== 'replace-header' && op.action !== 'replace-value')) {
     return {

@@ -10,7 +10,7 @@
  * attribute values XML-escaped. The rule proves every candidate by re-simulation
  * (rules/xsrf-cookie-httponly/prove.ts) and offers the first that holds.
  */
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { opOfKind } from '../../model/ops/index.js';
 import { readsConditionCaptures } from '../../model/ops/iis-template.js';
 import { dominantEol, type SourceFile, applyEdits, type TextEdit } from '../../source.js';
@@ -155,8 +155,8 @@ function companionEdit(ctx: Context, def: OutboundRuleDef, names: readonly strin
   return { file: ctx.file.path, start: end, end, text: indent === null ? ` ${text}` : `${ctx.eol}${indent}${text}` };
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { model, op, names } = request;
+export function excludeCookies({ model }: Lowering<unknown>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, names } = request;
   const def = opOfKind(op, 'iis-outbound-rule') ? sourceOf(op) : undefined;
   const file = model.files.get(op.span.file);
   if (!def || !file || !def.match) return { reason: 'this is not an IIS outbound rule the linter can edit' };

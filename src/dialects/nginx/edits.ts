@@ -17,7 +17,7 @@ import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js'
 import { opOfKind } from '../../model/ops/index.js';
 import { entryAt, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import type { SourceFile, Span, TextEdit } from '../../source.js';
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { pathHackCandidates } from './edits-path-hack.js';
 import { exclusionSelector, fileOf, insertBefore, namesAlternation } from './directive-edits.js';
 import { nginxInfo, type NginxModelInfo } from './lower.js';
@@ -82,8 +82,8 @@ function flagsCandidates(model: HeaderRewriteModel, entry: NginxFlagsEntry, name
   return candidates;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { model, op, cause, names } = request;
+export function excludeCookies({ model }: Lowering<unknown>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, cause, names } = request;
   const info: NginxModelInfo | undefined = nginxInfo(model);
   if (!info) return { reason: 'the configuration was not read by the nginx dialect' };
   if (!opOfKind(op, 'nginx-proxy-cookie')) return refusalFor(op);
