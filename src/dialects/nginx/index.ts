@@ -6,13 +6,13 @@
  */
 import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildNginxModel } from './lower.js';
+import { lowerNginx } from './lower.js';
 
 export const nginxDialect: DialectModule = defineDialect({
   id: 'nginx',
   defaultBackends: ['http'],
-  lower: (rootPath, io, options) => ({ model: buildNginxModel(rootPath, io, options), syntax: undefined }),
+  lower: lowerNginx,
   fixers: { excludeCookies },
 });
 
-export { buildNginxModel, nginxInfo, type NginxEndpoint, type NginxModelInfo } from './lower.js';
+export { buildNginxModel, lowerNginx, type NginxEndpoint, type NginxSyntax } from './lower.js';
