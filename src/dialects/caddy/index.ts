@@ -6,13 +6,13 @@
  */
 import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildCaddyModel } from './lower.js';
+import { lowerCaddy } from './lower.js';
 
 export const caddyDialect: DialectModule = defineDialect({
   id: 'caddy',
   defaultBackends: ['http'],
-  lower: (rootPath, io, options) => ({ model: buildCaddyModel(rootPath, io, options), syntax: undefined }),
+  lower: lowerCaddy,
   fixers: { excludeCookies },
 });
 
-export { buildCaddyModel, caddyInfo, type CaddyModelInfo } from './lower.js';
+export { buildCaddyModel, lowerCaddy, type CaddySyntax } from './lower.js';
