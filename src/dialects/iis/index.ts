@@ -4,11 +4,11 @@
  */
 import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildIisModel, IIS_BACKENDS } from './lower.js';
+import { IIS_BACKENDS, lowerIis } from './lower.js';
 
 export const iisDialect: DialectModule = defineDialect({
   id: 'iis',
   defaultBackends: IIS_BACKENDS,
-  lower: (rootPath, io, options) => ({ model: buildIisModel(rootPath, io, options), syntax: undefined }),
+  lower: lowerIis,
   fixers: { excludeCookies },
 });
