@@ -6,12 +6,12 @@
  */
 import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildHaproxyModel } from './lower.js';
+import { lowerHaproxy } from './lower.js';
 
 export const haproxyDialect: DialectModule = defineDialect({
   id: 'haproxy',
   defaultBackends: ['http'],
-  lower: (rootPath, io, options) => ({ model: buildHaproxyModel(rootPath, io, options), syntax: undefined }),
+  lower: lowerHaproxy,
   fixers: { excludeCookies },
 });
 
