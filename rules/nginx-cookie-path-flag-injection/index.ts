@@ -101,7 +101,7 @@ export default defineRule({
           exempt: names,
         },
         // The replacement also stops the corruption; the engine's proof checks no injection is left.
-        fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.entry.span, names, options: ctx.options }) },
+        fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ op: f.op, cause: f.entry.span, names, options: ctx.options }) },
       });
     }
   },

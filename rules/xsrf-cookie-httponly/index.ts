@@ -211,7 +211,7 @@ export default defineRule({
         data: v.data,
         related: v.related,
         ...(names.length > 0
-          ? { fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ model: ctx.model, op: f.op, cause: f.cause, names, options: ctx.options }) } }
+          ? { fix: { exempt: names, candidates: () => ctx.fixers.excludeCookies({ op: f.op, cause: f.cause, names, options: ctx.options }) } }
           : {}),
       });
     }

@@ -1,6 +1,11 @@
 /**
- * What every dialect (src/dialects/apache|nginx|iis|caddy) provides to the engine: a model builder
- * and the fix builders that turn a model-level fix into text edits in that dialect's syntax.
+ * What every dialect (src/dialects/apache|nginx|iis|haproxy|caddy) provides to the engine: a model
+ * builder and the fix builders that turn a model-level fix into text edits in that dialect's syntax.
+ *
+ * The one way back from the model to the syntax: a dialect's lowering returns the model together
+ * with its own syntax handle ({@link Lowering}), and {@link defineDialect} binds that handle into
+ * the model's fixers ({@link BuiltModel}). The engine keeps the fixers beside the model and hands
+ * them to the rules; only the dialect's fixers ever see the handle.
  */
 import type { BackendKind } from '../model/backends.js';
 import type { CookieOp, Dialect, HeaderRewriteModel } from '../model/header-rewrite.js';
@@ -50,7 +55,6 @@ export interface FixRefusal {
 }
 
 export interface ExcludeCookiesRequest {
-  readonly model: HeaderRewriteModel;
   readonly op: CookieOp;
   /** The exact directive that adds HttpOnly (for array ops: the entry that matched). */
   readonly cause: Span;
@@ -59,6 +63,7 @@ export interface ExcludeCookiesRequest {
   readonly options: DialectOptions;
 }
 
+/** The fix builders of one model, bound to the syntax it was lowered from: what rules call. */
 export interface DialectFixers {
   /**
    * Edits that stop `cause` from adding HttpOnly to `names` while keeping every other effect
@@ -68,13 +73,58 @@ export interface DialectFixers {
   excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal;
 }
 
+/** A model with its fixers, which the engine keeps together while it lints the model. */
+export interface BuiltModel {
+  readonly model: HeaderRewriteModel;
+  readonly fixers: DialectFixers;
+}
+
+/**
+ * What a dialect's lowering returns: the model, and the syntax its fixers edit. `S` is the
+ * dialect's own type; outside the dialect's folder nothing names it.
+ */
+export interface Lowering<S> {
+  readonly model: HeaderRewriteModel;
+  readonly syntax: S;
+}
+
+/** A dialect's fix builders, given the model and its syntax handle. */
+export interface SyntaxFixers<S> {
+  excludeCookies(lowered: Lowering<S>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal;
+}
+
 export interface DialectModule {
   readonly id: Dialect;
   /** Producer kinds a scope may reach when the configuration does not declare any. */
   readonly defaultBackends: readonly BackendKind[];
-  /** Parses `rootPath` and everything it includes, and lowers it to the common model. Never throws on bad input. */
+  /**
+   * Parses `rootPath` and everything it includes, and lowers it to the common model, with the
+   * fixers bound to the syntax it was lowered from. Never throws on bad input.
+   */
+  build(rootPath: string, io: ConfigIO, options: DialectOptions): BuiltModel;
+  /** {@link build} for callers that only read the model (hover, simulate, tests). */
   buildModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel;
-  readonly fixers: DialectFixers;
+}
+
+export interface DialectDefinition<S> {
+  readonly id: Dialect;
+  readonly defaultBackends: readonly BackendKind[];
+  lower(rootPath: string, io: ConfigIO, options: DialectOptions): Lowering<S>;
+  readonly fixers: SyntaxFixers<S>;
+}
+
+/** The engine's view of a dialect: each built model's syntax handle is closed over by its fixers. */
+export function defineDialect<S>(definition: DialectDefinition<S>): DialectModule {
+  const { id, defaultBackends, lower, fixers } = definition;
+  return {
+    id,
+    defaultBackends,
+    build(rootPath, io, options) {
+      const lowered = lower(rootPath, io, options);
+      return { model: lowered.model, fixers: { excludeCookies: (request) => fixers.excludeCookies(lowered, request) } };
+    },
+    buildModel: (rootPath, io, options) => lower(rootPath, io, options).model,
+  };
 }
 
 export function isFixRefusal(x: readonly FixCandidate[] | FixRefusal): x is FixRefusal {

@@ -3,7 +3,7 @@
  * problems into messages. Pure: no file system, no output.
  */
 import type { CookieCatalog } from '../cookies/catalog.js';
-import { isFixRefusal, type DialectModule, type DialectOptions, type FixCandidate } from '../dialects/dialect.js';
+import { isFixRefusal, type BuiltModel, type DialectModule, type DialectOptions, type FixCandidate } from '../dialects/dialect.js';
 import type { HeaderRewriteModel } from '../model/header-rewrite.js';
 import { applyEdits, createSourceFile, positionAt, withOverrides, type ConfigIO, type SourceFile, type Span, type TextEdit } from '../source.js';
 import type { Fix } from './edits.js';
@@ -90,7 +90,7 @@ export function rebuildWithEdits(
   io: ConfigIO,
   options: DialectOptions,
   edits: readonly TextEdit[],
-): HeaderRewriteModel | { error: string } {
+): BuiltModel | { error: string } {
   const byFile = new Map<string, TextEdit[]>();
   for (const e of edits) {
     const list = byFile.get(e.file) ?? [];
@@ -109,12 +109,12 @@ export function rebuildWithEdits(
     }
     overrides.set(path, createSourceFile(path, text, original.encoding, original.bom));
   }
-  return dialect.buildModel(model.root, withOverrides(io, overrides), options);
+  return dialect.build(model.root, withOverrides(io, overrides), options);
 }
 
 /** Runs one rule over a model, handing every report to `report`. */
-function runRule(rule: Rule, model: HeaderRewriteModel, dialect: DialectModule, settings: LintSettings, sim: Simulator, report: (d: ReportDescriptor) => void): void {
-  rule.check!({ model, catalog: settings.catalog, options: settings.options, sim, fixers: dialect.fixers, report });
+function runRule(rule: Rule, { model, fixers }: BuiltModel, settings: LintSettings, sim: Simulator, report: (d: ReportDescriptor) => void): void {
+  rule.check!({ model, catalog: settings.catalog, options: settings.options, sim, fixers, report });
 }
 
 interface Pending {
@@ -124,12 +124,13 @@ interface Pending {
 }
 
 export function lintModel(
-  model: HeaderRewriteModel,
+  built: BuiltModel,
   dialect: DialectModule,
   io: ConfigIO,
   settings: LintSettings,
-  sim: Simulator = createSimulator(model.dialect),
+  sim: Simulator = createSimulator(built.model.dialect),
 ): LintMessage[] {
+  const { model } = built;
   const messages: LintMessage[] = [];
   // Syntax errors belong to no rule; every other problem is reported by the rule that owns it.
   for (const p of model.problems) {
@@ -143,9 +144,9 @@ export function lintModel(
     const report = (descriptor: ReportDescriptor): void => void pending.push({ rule, severity, descriptor });
     const claims = rule.meta.claims;
     if (claims) for (const p of model.problems) if (claims.includes(p.kind)) report({ span: p.span, message: p.message });
-    if (rule.check) runRule(rule, model, dialect, settings, sim, report);
+    if (rule.check) runRule(rule, built, settings, sim, report);
   }
-  const fixes = resolveFixes(model, dialect, io, settings, sim, pending);
+  const fixes = resolveFixes(built, dialect, io, settings, sim, pending);
   const where = settings.where ? createWhere(model) : undefined;
   for (const [i, { rule, severity, descriptor }] of pending.entries()) {
     const outcome = fixes[i];
@@ -199,7 +200,7 @@ function relatedLocations(model: HeaderRewriteModel, d: ReportDescriptor): Relat
  * the fixable count always equals what `--fix` repairs.
  */
 function resolveFixes(
-  model: HeaderRewriteModel,
+  { model }: BuiltModel,
   dialect: DialectModule,
   io: ConfigIO,
   settings: LintSettings,
@@ -242,7 +243,7 @@ function resolveFixes(
       rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
       reportedSpans: (after) => {
         const spans: Span[] = [];
-        for (const rule of fixingRules) runRule(rule, after, dialect, settings, sim, (d) => spans.push(d.span));
+        for (const rule of fixingRules) runRule(rule, after, settings, sim, (d) => spans.push(d.span));
         return spans;
       },
     },

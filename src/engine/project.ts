@@ -108,7 +108,8 @@ export function lintModels(
     settings.onProgress?.(done++, ordered.length);
     const rootReal = io.realpath(target.path);
     if (covered.has(rootReal) || isIoError(io.read(target.path))) continue;
-    const model = registry(target.dialect).buildModel(target.path, io, settings.options);
+    const built = registry(target.dialect).build(target.path, io, settings.options);
+    const { model } = built;
     const includes = coveredBy(model).map((f) => io.realpath(f));
     for (const f of includes) covered.add(f);
     let sim = simulators.get(model.dialect);
@@ -119,7 +120,7 @@ export function lintModels(
       dialect: model.dialect,
       includes: includes.filter((f) => f !== rootReal),
       files: [...model.files.keys()],
-      messages: lintModel(model, registry(model.dialect), io, settings, sim),
+      messages: lintModel(built, registry(model.dialect), io, settings, sim),
       comments: model.comments,
     });
   }

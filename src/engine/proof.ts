@@ -17,7 +17,7 @@
  */
 import type { CookieCatalog } from '../cookies/catalog.js';
 import { defaultResponse, nonXsrfProbeNames, PROBE_SAMPLE, probeAttributesOf, samplesFor } from '../cookies/samples.js';
-import type { FixCandidate } from '../dialects/dialect.js';
+import type { BuiltModel, FixCandidate } from '../dialects/dialect.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, SetCookieLine } from '../model/header-rewrite.js';
 import { opSignature } from '../model/signature.js';
 import { httpOnlyGains } from '../model/provenance.js';
@@ -40,10 +40,10 @@ export interface ProofContext {
   readonly before: HeaderRewriteModel;
   readonly sim: Simulator;
   readonly catalog: CookieCatalog;
-  /** The model with the edits applied, or why it could not be built. */
-  rebuild(edits: readonly TextEdit[]): HeaderRewriteModel | { readonly error: string };
+  /** The model with the edits applied (and its fixers), or why it could not be built. */
+  rebuild(edits: readonly TextEdit[]): BuiltModel | { readonly error: string };
   /** Spans the reporting rules still report on the edited model (invariant 5). */
-  reportedSpans(after: HeaderRewriteModel): readonly Span[];
+  reportedSpans(after: BuiltModel): readonly Span[];
 }
 
 /**
@@ -123,8 +123,9 @@ const pipelineKey = (pipeline: readonly CookieOp[]) => pipeline.map(opSignature)
 /** Proves a set of fixes together: every invariant over the union of their edits. */
 export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]): ProofResult {
   const edits = fixes.flatMap((f) => f.candidate.edits);
-  const after = ctx.rebuild(edits);
-  if ('error' in after) return { ok: false, reason: after.error };
+  const rebuilt = ctx.rebuild(edits);
+  if ('error' in rebuilt) return { ok: false, reason: rebuilt.error };
+  const after = rebuilt.model;
   const before = ctx.before;
   if (countSevere(after) > countSevere(before)) return { ok: false, reason: 'the edited configuration no longer parses cleanly' };
   if (after.endpoints.length !== before.endpoints.length || after.endpoints.some((e, i) => e.label !== before.endpoints[i]!.label)) {
@@ -181,7 +182,7 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
       if (failure) return { ok: false, reason: failure };
     }
   }
-  const left = ctx.reportedSpans(after).find((s) => touches(s, regions));
+  const left = ctx.reportedSpans(rebuilt).find((s) => touches(s, regions));
   if (left) return { ok: false, reason: 'the edited directive is still reported' };
   return { ok: true };
 }

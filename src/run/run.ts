@@ -213,7 +213,14 @@ function timedRegistry(registry: DialectRegistry, timings: Map<string, number> |
     let module = wrapped.get(d);
     if (!module) {
       const inner = registry(d);
-      wrapped.set(d, (module = { ...inner, buildModel: (...args) => time('(parse and model)', () => inner.buildModel(...args)) }));
+      wrapped.set(
+        d,
+        (module = {
+          ...inner,
+          build: (...args) => time('(parse and model)', () => inner.build(...args)),
+          buildModel: (...args) => time('(parse and model)', () => inner.buildModel(...args)),
+        }),
+      );
     }
     return module;
   };

@@ -17,16 +17,12 @@ import { memoryIO, OPTIONS } from './helpers.js';
 const FILE = '/etc/apache2/sites-enabled/site.conf';
 const NAMES = ['atl.xsrf.token', 'XSRF-TOKEN'];
 
-function build(text: string): { model: HeaderRewriteModel; io: ReturnType<typeof memoryIO> } {
-  const io = memoryIO({ [FILE]: text });
-  return { model: apacheDialect.buildModel(FILE, io, OPTIONS), io };
-}
-
 function fix(text: string, names: readonly string[] = NAMES, opIndex = 0) {
-  const { model, io } = build(text);
+  const io = memoryIO({ [FILE]: text });
+  const { model, fixers } = apacheDialect.build(FILE, io, OPTIONS);
   expect(model.problems).toEqual([]);
   const op = model.ops[opIndex]!;
-  const result = apacheDialect.fixers.excludeCookies({ model, op, cause: op.span, names, options: OPTIONS });
+  const result = fixers.excludeCookies({ op, cause: op.span, names, options: OPTIONS });
   if (isFixRefusal(result)) return { refusal: result, model };
   const candidate = result[0]!;
   const fixedText = applyEdits(text, candidate.edits);

@@ -28,9 +28,9 @@ const BACKENDS: Record<string, string> = {
 function xsrfMessages(backend: string, directive: string): string[] {
   const text = `<VirtualHost *:80>\n    ${BACKENDS[backend]}\n    ${directive}\n</VirtualHost>\n`;
   const io = memoryIO({ [FILE]: text });
-  const model = apacheDialect.buildModel(FILE, io, OPTIONS);
-  expect(model.problems).toEqual([]);
-  const messages = lintModel(model, apacheDialect, io, { rules: RULES, catalog: createCatalog(), options: OPTIONS, wantFixes: false });
+  const built = apacheDialect.build(FILE, io, OPTIONS);
+  expect(built.model.problems).toEqual([]);
+  const messages = lintModel(built, apacheDialect, io, { rules: RULES, catalog: createCatalog(), options: OPTIONS, wantFixes: false });
   return messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => m.message);
 }
 
@@ -59,9 +59,9 @@ describe('which table each backend fills, through xsrf-cookie-httponly', () => {
 describe('directives that differ only in their pattern or their condition get their own verdict', () => {
   function findingsIn(text: string): string[] {
     const io = memoryIO({ [FILE]: text });
-    const model = apacheDialect.buildModel(FILE, io, OPTIONS);
-    const messages = lintModel(model, apacheDialect, io, { rules: RULES, catalog: createCatalog(), options: OPTIONS, wantFixes: false });
-    const source = model.files.get(FILE)!.text;
+    const built = apacheDialect.build(FILE, io, OPTIONS);
+    const messages = lintModel(built, apacheDialect, io, { rules: RULES, catalog: createCatalog(), options: OPTIONS, wantFixes: false });
+    const source = built.model.files.get(FILE)!.text;
     return messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => source.slice(source.lastIndexOf('\n', m.span.start) + 1, source.indexOf('\n', m.span.start)).trim());
   }
   const vhosts = (a: string, b: string) =>

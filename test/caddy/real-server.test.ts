@@ -12,7 +12,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
-import { buildCaddyModel, caddyInfo } from '../../src/dialects/caddy/index.js';
+import type { Lowering } from '../../src/dialects/dialect.js';
+import { lowerCaddy, type CaddySyntax } from '../../src/dialects/caddy/index.js';
 import type { CaddyEndpoint } from '../../src/dialects/caddy/routes.js';
 import { createNodeIO } from '../../src/run/node-io.js';
 import { run } from '../../src/run/run.js';
@@ -111,6 +112,7 @@ const cases: Case[] = [
 
 interface Prepared {
   readonly model: HeaderRewriteModel;
+  readonly syntax: CaddySyntax;
   /** Ports of the sites, by site index. */
   readonly ports: readonly number[];
   readonly server?: RunningCaddy;
@@ -131,7 +133,6 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
   async function prepare(c: Case): Promise<Prepared> {
     const { root, texts } = c.files();
     const dir = makeDir();
-    let model: HeaderRewriteModel;
     let ports: number[] = [];
     if (texts.size > 0) {
       // An in-memory case: fill in the ports, then lint exactly that text.
@@ -140,30 +141,29 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
       const text = texts.get('')!.replaceAll('{{PORT}}', String(port)).replaceAll('{{HTTP}}', `127.0.0.1:${http.port}`);
       const source = createSourceFile(root, text);
       const mem = { ...io, read: (p: string) => (p === root ? source : io.read(p)) };
-      model = buildCaddyModel(root, mem, { nginxVersion: '1.0.0', caddyVersion: installed });
+      const lowered = lowerCaddy(root, mem, { nginxVersion: '1.0.0', caddyVersion: installed });
       const file = root.slice(root.lastIndexOf('/') + 1);
-      const serve = async (served: string, at: string, m: HeaderRewriteModel, p: number[]): Promise<Prepared> => {
+      const serve = async (served: string, at: string, m: Lowering<CaddySyntax>, p: number[]): Promise<Prepared> => {
         const options = '\n\tadmin off\n\tauto_https off\n';
         const runnable = file.endsWith('.json') ? served.replace(/^\{/, '{ "admin": { "disabled": true },') : served.startsWith('{\n') ? served.replace(/^\{/, `{${options}`) : `{${options}}\n${served}`;
         writeFiles(at, { [file]: runnable });
         const v = validate(at, file);
-        if (!v.ok) return { model: m, ports: p, validateError: v.output };
+        if (!v.ok) return { ...m, ports: p, validateError: v.output };
         const server = await startCaddy(at, file, p);
         running.push(server);
-        return { model: m, ports: p, server };
+        return { ...m, ports: p, server };
       };
       // What --fix makes of the case, served on a port of its own.
       const fixed = (await run({ cwd: '/', paths: [], stdin: { text, filename: root }, type: 'caddy', caddyVersion: installed, fixDryRun: true })).results[0]?.output;
       if (fixed !== undefined && fixed !== text) {
         const fixedPort = await freePort();
         const fixedText = fixed.replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${fixedPort}`);
-        const fixedModel = buildCaddyModel(root, { ...io, read: (p: string) => (p === root ? createSourceFile(root, fixedText) : io.read(p)) }, { nginxVersion: '1.0.0', caddyVersion: installed });
+        const fixedModel = lowerCaddy(root, { ...io, read: (p: string) => (p === root ? createSourceFile(root, fixedText) : io.read(p)) }, { nginxVersion: '1.0.0', caddyVersion: installed });
         prepared.set(`${c.name} → fixed`, await serve(fixedText, makeDir(), fixedModel, [fixedPort]));
       }
-      return serve(text, dir, model, ports);
+      return serve(text, dir, lowered, ports);
     }
-    model = buildCaddyModel(root, io, { nginxVersion: '1.0.0', caddyVersion: installed });
-    const info = caddyInfo(model)!;
+    const { model, syntax: info } = lowerCaddy(root, io, { nginxVersion: '1.0.0', caddyVersion: installed });
     ports = await Promise.all(info.sites.map(() => freePort()));
     const edits: TextEdit[] = [];
     info.sites.forEach((s, i) => {
@@ -188,10 +188,10 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
     writeFiles(dir, written);
     const file = relative(base, root);
     const v = validate(dir, file);
-    if (!v.ok) return { model, ports, validateError: `${v.output}\n--- config ---\n${written[file]}` };
+    if (!v.ok) return { model, syntax: info, ports, validateError: `${v.output}\n--- config ---\n${written[file]}` };
     const server = await startCaddy(dir, file, ports.filter((_p, i) => info.sites[i]!.keys.length > 0));
     running.push(server);
-    return { model, ports, server };
+    return { model, syntax: info, ports, server };
   }
 
   beforeAll(async () => {
@@ -225,7 +225,7 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
    */
   async function observe(p: Prepared, matched = false): Promise<{ endpoint: CaddyEndpoint; actual: string[]; predicted: string[] }[]> {
     const out = [];
-    const info = caddyInfo(p.model)!;
+    const info = p.syntax;
     for (const endpoint of info.endpoints) {
       // A fragment (a file or snippet without a site) is not served on its own.
       if (info.format === 'caddyfile' && info.sites[endpoint.site]!.keys.length === 0) continue;

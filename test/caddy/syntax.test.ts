@@ -4,7 +4,7 @@
  * dialect detection.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCaddyModel, caddyInfo } from '../../src/dialects/caddy/index.js';
+import { buildCaddyModel, lowerCaddy } from '../../src/dialects/caddy/index.js';
 import { lexCaddyfile } from '../../src/dialects/caddy/lexer.js';
 import { notCookiesPattern } from '../../src/dialects/caddy/exclusion.js';
 import { directiveOrder, sortDirectives } from '../../src/dialects/caddy/order.js';
@@ -111,7 +111,7 @@ describe('Caddy model', () => {
 
   it('walks handle blocks as exclusive branches and decides path matchers', () => {
     const io = memIO({ '/Caddyfile': 'a.example {\n\thandle /api/* {\n\t\treverse_proxy api\n\t}\n\thandle {\n\t\treverse_proxy web\n\t}\n}\n' });
-    const info = caddyInfo(buildCaddyModel('/Caddyfile', io, { nginxVersion: '1.0.0' }))!;
+    const info = lowerCaddy('/Caddyfile', io, { nginxVersion: '1.0.0' }).syntax;
     expect(info.endpoints.map((e) => [e.requestPath, e.backends.map((b) => b.target)])).toEqual([
       ['/', ['web']],
       ['/api/x', ['api']],

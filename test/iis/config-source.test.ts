@@ -252,7 +252,7 @@ describe('linting and fixing inside the configSource file', () => {
   it('reports the finding in the included file, at its own path', () => {
     const io = memoryIO(files);
     const m = iisDialect.buildModel(ROOT, io, OPTIONS);
-    const findings = lint(m, io).filter((f) => f.ruleId === 'xsrf-cookie-httponly');
+    const findings = lint(m.root, io).filter((f) => f.ruleId === 'xsrf-cookie-httponly');
     expect(findings).toHaveLength(1);
     expect(findings[0]!.span.file).toBe('/site/rewrite/outbound.config');
     expect(spanText(m, findings[0]!.span)).toBe('{R:0}; HttpOnly');

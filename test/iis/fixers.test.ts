@@ -24,7 +24,7 @@ function fixOnce(text: string, path = '/site/web.config') {
   expect(parseXml(after.model.files.get(path)!).root, 'the fixed file is well formed').not.toBeNull();
   expect(after.model.problems).toEqual([]);
   // Fixing again changes nothing: no finding is left.
-  expect(lint(after.model, after.io).filter((m) => m.ruleId === 'xsrf-cookie-httponly')).toEqual([]);
+  expect(lint(after.model.root, after.io).filter((m) => m.ruleId === 'xsrf-cookie-httponly')).toEqual([]);
   return { fixed: after.text, model: after.model, before: model, description: finding!.fix!.description };
 }
 
@@ -149,8 +149,8 @@ describe('escaping', () => {
   it('XML-escapes cookie names in the inserted pattern, which then decodes to the right regex', () => {
     const names = ['a&b"c<d>'];
     const io = memoryIO({ '/site/web.config': CLASSIC });
-    const model = iisDialect.buildModel('/site/web.config', io, OPTIONS);
-    const built = iisDialect.fixers.excludeCookies({ model, op: model.ops[0]!, cause: model.ops[0]!.focus!, names, options: OPTIONS });
+    const { model, fixers } = iisDialect.build('/site/web.config', io, OPTIONS);
+    const built = fixers.excludeCookies({ op: model.ops[0]!, cause: model.ops[0]!.focus!, names, options: OPTIONS });
     if (isFixRefusal(built)) throw new Error(built.reason);
     const edit = built[0]!.edits[0]!;
     expect(edit.text).toContain('pattern="^(?:a&amp;b&quot;c&lt;d&gt;)="');

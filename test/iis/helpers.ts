@@ -1,7 +1,7 @@
 /** In-memory IIS projects for the IIS tests: build models, simulate cookies, lint and fix. */
 import { RULES } from '../../rules/index.js';
 import { createCatalog } from '../../src/cookies/catalog.js';
-import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import { DEFAULT_NGINX_VERSION, type BuiltModel } from '../../src/dialects/dialect.js';
 import { iisDialect } from '../../src/dialects/iis/index.js';
 import { lintModel, type LintMessage, type LintSettings } from '../../src/engine/lint.js';
 import type { BackendKind } from '../../src/model/backends.js';
@@ -54,14 +54,19 @@ export function settings(wantFixes = true): LintSettings {
   return { rules: IIS_RULES, catalog: createCatalog(), options: OPTIONS, wantFixes };
 }
 
-export function lint(model: HeaderRewriteModel, io: ConfigIO, wantFixes = true): LintMessage[] {
-  return lintModel(model, iisDialect, io, settings(wantFixes));
+/** Builds the model of `root` and lints it. */
+export function lint(root: string, io: ConfigIO, wantFixes = true): LintMessage[] {
+  return lintBuilt(iisDialect.build(root, io, OPTIONS), io, wantFixes);
+}
+
+function lintBuilt(built: BuiltModel, io: ConfigIO, wantFixes: boolean): LintMessage[] {
+  return lintModel(built, iisDialect, io, settings(wantFixes));
 }
 
 export function lintText(text: string, path = '/site/web.config', wantFixes = true): { messages: LintMessage[]; model: HeaderRewriteModel; io: ConfigIO } {
   const io = memoryIO({ [path]: text });
-  const model = iisDialect.buildModel(path, io, OPTIONS);
-  return { messages: lint(model, io, wantFixes), model, io };
+  const built = iisDialect.build(path, io, OPTIONS);
+  return { messages: lintBuilt(built, io, wantFixes), model: built.model, io };
 }
 
 /** Applies edits to a file of the model and rebuilds the model over the edited text. */

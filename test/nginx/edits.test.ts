@@ -6,7 +6,7 @@ import { withLookahead } from '../../src/dialects/nginx/edits.js';
 import { nginxArg, roundTrips } from '../../src/dialects/nginx/quote.js';
 import { compileNginxRegex } from '../../src/model/ops/nginx-regex.js';
 import { fixText, lintText } from './lint-helpers.js';
-import { buildNginxModel, nginxDialect } from '../../src/dialects/nginx/index.js';
+import { nginxDialect } from '../../src/dialects/nginx/index.js';
 import { isFixRefusal } from '../../src/dialects/dialect.js';
 import { memoryIO } from './memory-io.js';
 
@@ -55,9 +55,9 @@ describe('nginx fixes', () => {
 
   it('offers the exclusion first and the negative lookahead second; both hold', () => {
     const text = 'location / {\n    proxy_pass http://a;\n    proxy_cookie_flags "~token" httponly;\n}\n';
-    const model = buildNginxModel('/etc/nginx/x.conf', memoryIO({ '/etc/nginx/x.conf': text }), { nginxVersion: '1.30.1' });
+    const { model, fixers } = nginxDialect.build('/etc/nginx/x.conf', memoryIO({ '/etc/nginx/x.conf': text }), { nginxVersion: '1.30.1' });
     const op = model.endpoints[0]!.pipeline[0]!;
-    const built = nginxDialect.fixers.excludeCookies({ model, op, cause: op.parts[0]!.span, names: ['XSRF-TOKEN', 'csrftoken'], options: { nginxVersion: '1.30.1' } });
+    const built = fixers.excludeCookies({ op, cause: op.parts[0]!.span, names: ['XSRF-TOKEN', 'csrftoken'], options: { nginxVersion: '1.30.1' } });
     if (isFixRefusal(built)) throw new Error(built.reason);
     expect(built.map((c) => c.description)).toEqual([
       'exclude XSRF-TOKEN, csrftoken with a proxy_cookie_flags directive placed before it (nginx applies the first match)',

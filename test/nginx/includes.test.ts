@@ -1,6 +1,6 @@
 /** include resolution, nginx -T dumps, fragments and their context. */
 import { describe, expect, it } from 'vitest';
-import { buildNginxModel, nginxInfo } from '../../src/dialects/nginx/index.js';
+import { buildNginxModel, lowerNginx } from '../../src/dialects/nginx/index.js';
 import { splitDump } from '../../src/dialects/nginx/dump.js';
 import { matchSegment } from '../../src/dialects/nginx/glob.js';
 import { lintText } from './lint-helpers.js';
@@ -86,15 +86,15 @@ describe('nginx -T dumps', () => {
     const m = r.messages.find((x) => x.ruleId === 'xsrf-cookie-httponly')!;
     expect(m.span.file).toBe('/tmp/nginx-T.txt');
     expect(dump.slice(m.span.start, m.span.end)).toBe('~');
-    const model = buildNginxModel('/tmp/nginx-T.txt', memoryIO({ '/tmp/nginx-T.txt': dump }), opts);
-    expect(nginxInfo(model)!.context).toBe('main');
+    const { model, syntax } = lowerNginx('/tmp/nginx-T.txt', memoryIO({ '/tmp/nginx-T.txt': dump }), opts);
+    expect(syntax.context).toBe('main');
     expect([...model.files.keys()]).toEqual(['/tmp/nginx-T.txt']);
   });
 });
 
 describe('fragments', () => {
   it('guesses the context from the directives', () => {
-    const ctx = (text: string) => nginxInfo(buildNginxModel('/s/x.conf', memoryIO({ '/s/x.conf': text }), opts))!.context;
+    const ctx = (text: string) => lowerNginx('/s/x.conf', memoryIO({ '/s/x.conf': text }), opts).syntax.context;
     expect(ctx('proxy_cookie_flags ~ httponly;')).toBe('location');
     expect(ctx('location / { proxy_pass http://a; }')).toBe('server');
     expect(ctx('server { listen 80; }')).toBe('http');
@@ -103,11 +103,11 @@ describe('fragments', () => {
 
   it('takes the context from a comment or the option', () => {
     const text = '# lint-proxy-config: context http\nproxy_cookie_flags ~ httponly;\n';
-    const model = buildNginxModel('/s/x.conf', memoryIO({ '/s/x.conf': text }), opts);
-    expect(nginxInfo(model)!.context).toBe('http');
+    const { model, syntax } = lowerNginx('/s/x.conf', memoryIO({ '/s/x.conf': text }), opts);
+    expect(syntax.context).toBe('http');
     expect(model.endpoints.map((e) => e.label)).toEqual(['x.conf (http context)']);
-    const viaOption = buildNginxModel('/s/y.conf', memoryIO({ '/s/y.conf': 'proxy_cookie_flags ~ httponly;' }), { ...opts, context: 'server' });
-    expect(nginxInfo(viaOption)!.context).toBe('server');
+    const viaOption = lowerNginx('/s/y.conf', memoryIO({ '/s/y.conf': 'proxy_cookie_flags ~ httponly;' }), { ...opts, context: 'server' });
+    expect(viaOption.syntax.context).toBe('server');
   });
 
   it('assumes proxy_pass for a fragment that declares no backend', () => {

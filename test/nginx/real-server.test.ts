@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
 import { exemptedCookies } from '../harness/exempt.js';
-import type { DialectOptions } from '../../src/dialects/dialect.js';
-import { buildNginxModel, nginxInfo, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
+import type { DialectOptions, Lowering } from '../../src/dialects/dialect.js';
+import { lowerNginx, type NginxEndpoint, type NginxSyntax } from '../../src/dialects/nginx/index.js';
 import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
@@ -52,10 +52,10 @@ const installed = nginx.ok ? nginx.version : '1.22.1';
 
 interface Case {
   readonly name: string;
-  /** Build the model of the original text (before it is made runnable). */
-  readonly model: () => HeaderRewriteModel;
+  /** Build the model of the original text (before it is made runnable), with its syntax. */
+  readonly lower: () => Lowering<NginxSyntax>;
   /** The model of the invalid fixture's `.fixed.conf`, compared with the original. */
-  readonly fixed?: () => HeaderRewriteModel;
+  readonly fixed?: () => Lowering<NginxSyntax>;
 }
 
 function fixtureOptions(text: string): Record<string, string> {
@@ -77,8 +77,8 @@ function fixtureFiles(): string[] {
 
 const io = createNodeIO(process.cwd());
 
-function modelOf(path: string, options: Partial<DialectOptions> = {}): HeaderRewriteModel {
-  return buildNginxModel(path, io, { nginxVersion: installed, ...options });
+function lowerOf(path: string, options: Partial<DialectOptions> = {}): Lowering<NginxSyntax> {
+  return lowerNginx(path, io, { nginxVersion: installed, ...options });
 }
 
 const cases: Case[] = [
@@ -92,18 +92,18 @@ const cases: Case[] = [
     // version-specific verdict (proxy_cookie_flags unknown before 1.19.3) by the fixture harness.
     const c: Case = {
       name: `${path.slice(FIXTURES.length)}${o.nginxVersion ? ` (models nginx ${o.nginxVersion}; served and simulated as ${installed})` : ''}`,
-      model: () => modelOf(path, options),
-      ...(!path.endsWith('.fixed.conf') && existsSync(fixed) ? { fixed: () => modelOf(fixed, options) } : {}),
+      lower: () => lowerOf(path, options),
+      ...(!path.endsWith('.fixed.conf') && existsSync(fixed) ? { fixed: () => lowerOf(fixed, options) } : {}),
     };
     return c;
   }),
   ...REAL_CASES.map((c) => ({
     name: `case: ${c.name}`,
-    model: () => {
+    lower: () => {
       const path = `/lpc-cases/${c.name.replace(/[^a-z0-9]+/gi, '-')}.conf`;
       const source = createSourceFile(path, c.text);
       const mem = { ...io, read: (p: string) => (p === path ? source : io.read(p)) };
-      return buildNginxModel(path, mem, { nginxVersion: installed, context: c.context });
+      return lowerNginx(path, mem, { nginxVersion: installed, context: c.context });
     },
   })),
 ];
@@ -157,10 +157,11 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
     let sharedServer: RunningNginx | undefined;
     const own: Promise<void>[] = [];
     let n = 0;
-    const fixedCases = cases.flatMap((x): Case[] => (x.fixed ? [{ name: `${x.name} → fixed`, model: x.fixed }] : []));
+    const fixedCases = cases.flatMap((x): Case[] => (x.fixed ? [{ name: `${x.name} → fixed`, lower: x.fixed }] : []));
     for (const c of [...cases, ...fixedCases]) {
-      const model = c.model();
-      const needs = nginxInfo(model) ? runnable(model, { listen: 0, http: 0, fastcgi: 0 }, 'x', '/') : { skip: 'no model' };
+      const lowered = c.lower();
+      const { model } = lowered;
+      const needs = runnable(lowered, { listen: 0, http: 0, fastcgi: 0 }, 'x', '/');
       if ('skip' in needs) {
         prepared.set(c.name, { skip: needs.skip });
         continue;
@@ -171,7 +172,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       }
       if (needs.kind === 'server') {
         const ports: Ports = { listen: sharedPort, ...backendPorts };
-        const config = runnable(model, ports, `case-${n++}.test`, sharedPrefix) as RunnableConfig;
+        const config = runnable(lowered, ports, `case-${n++}.test`, sharedPrefix) as RunnableConfig;
         shared.push({ name: c.name, config, model });
         continue;
       }
@@ -179,7 +180,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
         (async () => {
           const prefix = makePrefix();
           const port = await freePort();
-          const config = runnable(model, { listen: port, ...backendPorts }, 'x', prefix) as RunnableConfig;
+          const config = runnable(lowered, { listen: port, ...backendPorts }, 'x', prefix) as RunnableConfig;
           writeFiles(prefix, { 'nginx.conf': loadModules(config.modules) + config.text });
           const t = testConfig(prefix);
           if (!t.ok) {

@@ -9,10 +9,10 @@
 import { applyEdits, type TextEdit } from '../../src/source.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { nginxInfo, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
+import type { Lowering } from '../../src/dialects/dialect.js';
+import type { NginxEndpoint, NginxSyntax } from '../../src/dialects/nginx/index.js';
 import type { Directive } from '../../src/dialects/nginx/syntax.js';
 import { chainOf, type Level } from '../../src/dialects/nginx/levels.js';
-import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { httpBoilerplate, type NginxModule } from '../servers/nginx.js';
 
 export interface Ports {
@@ -63,9 +63,7 @@ function argsRange(d: Directive): { start: number; end: number } {
   return { start: d.args[0]!.span.start, end: d.args[d.args.length - 1]!.span.end };
 }
 
-export function runnable(model: HeaderRewriteModel, ports: Ports, serverName: string, prefix: string): RunnableConfig | { skip: string } {
-  const info = nginxInfo(model);
-  if (!info) return { skip: 'not an nginx model' };
+export function runnable({ model, syntax: info }: Lowering<NginxSyntax>, ports: Ports, serverName: string, prefix: string): RunnableConfig | { skip: string } {
   if (info.tree.dump) return { skip: 'the configuration is an nginx -T dump' };
   if (model.problems.some((p) => p.kind === 'syntax')) return { skip: 'the configuration has a syntax error' };
   const file = model.files.get(model.root)!;

@@ -18,16 +18,16 @@
  * Refused: regexes or replacements made by `${VAR}` substitution, `expr=` replacements,
  * patterns the simulator cannot analyse.
  */
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { samplesFor } from '../../cookies/samples.js';
-import type { CookieOp } from '../../model/header-rewrite.js';
-import { createApacheHeaderOp } from '../../model/ops/apache-header.js';
+import { createApacheHeaderOp, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import { opOfKind } from '../../model/ops/index.js';
 import { parseFormat } from '../../model/ops/apache-format.js';
 import { backendLine } from '../../model/set-cookie.js';
 import { escapeRegexLiteral, patternShape, type CompiledRegex } from '../../regex/index.js';
 import { dominantEol, indentationAt, type SourceFile, type TextEdit } from '../../source.js';
-import type { ApacheHeaderOpWithSyntax } from './ops.js';
+import type { HeaderDirective } from './header-directive.js';
+import type { ApacheSyntax } from './lower.js';
 import { groupRefs, httpOnlyRanges } from './replacement.js';
 import { editWord, type ValueEdit } from './token-edit.js';
 import type { Word } from './words.js';
@@ -39,10 +39,6 @@ interface PatternRewrite {
   readonly shift: number;
   /** The old `$0` becomes this group (general case with `$0` in the replacement). */
   readonly zeroTo?: number;
-}
-
-function isSyntaxOp(op: CookieOp): op is ApacheHeaderOpWithSyntax {
-  return opOfKind(op, 'apache-header') && 'directive' in op;
 }
 
 /** Numbered back-references inside the pattern would change meaning when a group is added in front. */
@@ -106,7 +102,7 @@ function fileText(file: SourceFile, w: Word): string {
 }
 
 /** Whether the replacement without HttpOnly still changes the XSRF cookies (other flags to keep). */
-function needsCompanion(op: ApacheHeaderOpWithSyntax, regex: CompiledRegex, stripped: string, names: readonly string[]): boolean {
+function needsCompanion(op: ApacheHeaderOp, regex: CompiledRegex, stripped: string, names: readonly string[]): boolean {
   const format = parseFormat(stripped);
   if ('error' in format) return true;
   const probe = createApacheHeaderOp({
@@ -136,20 +132,20 @@ function needsCompanion(op: ApacheHeaderOpWithSyntax, regex: CompiledRegex, stri
   return false;
 }
 
-function suggestion(op: ApacheHeaderOpWithSyntax, alternation: string): string {
-  const h = op.directive;
+function suggestion(op: ApacheHeaderOp, h: HeaderDirective, alternation: string): string {
   const cond = h.conditionWord ? `${h.conditionWord.value} ` : '';
   return `Header ${cond}${h.action} Set-Cookie "^(?!(?:${alternation})=)(.*)$" "${op.replacement?.text.replace(/"/g, '\\"') ?? '$1; HttpOnly'}"`;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { op, names, model } = request;
-  if (!isSyntaxOp(op) || (op.action !== 'edit' && op.action !== 'edit*')) {
-    return { reason: 'only a Header edit directive can be rewritten to skip cookies' };
-  }
-  const h = op.directive;
+const NOT_AN_EDIT: FixRefusal = { reason: 'only a Header edit directive can be rewritten to skip cookies' };
+
+export function excludeCookies({ model, syntax }: Lowering<ApacheSyntax>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, names } = request;
+  if (!opOfKind(op, 'apache-header') || (op.action !== 'edit' && op.action !== 'edit*')) return NOT_AN_EDIT;
+  const h = syntax.headers.get(op);
+  if (!h) return NOT_AN_EDIT;
   const alternation = names.map((n) => escapeRegexLiteral(n, 'pcre')).join('|');
-  const refuse = (reason: string): FixRefusal => ({ reason, suggestion: suggestion(op, alternation) });
+  const refuse = (reason: string): FixRefusal => ({ reason, suggestion: suggestion(op, h, alternation) });
   const patternWord = h.valueWord;
   const subsWord = h.subsWord;
   const regex = op.pattern?.regex;

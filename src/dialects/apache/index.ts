@@ -1,11 +1,11 @@
 /** The Apache httpd dialect: parser, model lowering and fix builders (see lower.ts and edits.ts). */
-import type { DialectModule } from '../dialect.js';
+import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { APACHE_DEFAULT_BACKENDS, buildApacheModel } from './lower.js';
+import { APACHE_DEFAULT_BACKENDS, lowerApache } from './lower.js';
 
-export const apacheDialect: DialectModule = {
+export const apacheDialect: DialectModule = defineDialect({
   id: 'apache',
   defaultBackends: APACHE_DEFAULT_BACKENDS,
-  buildModel: buildApacheModel,
+  lower: lowerApache,
   fixers: { excludeCookies },
-};
+});

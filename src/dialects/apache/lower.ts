@@ -4,19 +4,30 @@
  * pipeline in httpd's merge order.
  */
 import type { ConfigIO } from '../../source.js';
-import type { DialectOptions } from '../dialect.js';
+import type { DialectOptions, Lowering } from '../dialect.js';
 import type { BackendKind } from '../../model/backends.js';
-import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
+import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
 import { collectBalancers } from './backends.js';
 import { collectEnvFacts } from './conditions.js';
 import { buildEndpoints } from './endpoints.js';
+import type { HeaderDirective } from './header-directive.js';
 import { buildOps } from './ops.js';
 import { parseApache } from './parser.js';
 import { buildScopes } from './scopes.js';
 
 export const APACHE_DEFAULT_BACKENDS: readonly BackendKind[] = ['http', 'ajp', 'fastcgi', 'cgi', 'module'];
 
+/** The syntax handle of an Apache model: what the fix builder rewrites. */
+export interface ApacheSyntax {
+  /** The `Header` directive each `Header ... Set-Cookie` op was read from. */
+  readonly headers: ReadonlyMap<CookieOp, HeaderDirective>;
+}
+
 export function buildApacheModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  return lowerApache(rootPath, io, options).model;
+}
+
+export function lowerApache(rootPath: string, io: ConfigIO, options: DialectOptions): Lowering<ApacheSyntax> {
   const parsed = parseApache(rootPath, io, {
     ...(options.serverRoot === undefined ? {} : { serverRoot: options.serverRoot }),
     ...(options.defines === undefined ? {} : { defines: options.defines }),
@@ -32,7 +43,7 @@ export function buildApacheModel(rootPath: string, io: ConfigIO, options: Dialec
     routing: { main: tree.main, balancers: collectBalancers(tree.directives), flagsAt: ops.flagsAt, orderOf: ops.orderOf },
     defaultBackends: APACHE_DEFAULT_BACKENDS,
   });
-  return {
+  const model: HeaderRewriteModel = {
     dialect: 'apache',
     root: rootPath,
     files: parsed.files,
@@ -42,4 +53,5 @@ export function buildApacheModel(rootPath: string, io: ConfigIO, options: Dialec
     comments: parsed.comments,
     facts: [],
   };
+  return { model, syntax: { headers: ops.headers } };
 }

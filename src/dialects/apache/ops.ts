@@ -14,11 +14,6 @@ import { APACHE_DEFAULT_REGEX_FLAGS, applyRegexDefaultOptions, type ApacheRegexF
 import type { Block, PlacedDirective, ScopeTree } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
 
-/** A `Header` op with the syntax the fix builder needs to rewrite it. */
-export interface ApacheHeaderOpWithSyntax extends ApacheHeaderOp {
-  readonly directive: HeaderDirective;
-}
-
 export interface BlockMappings {
   readonly paths: CookieMapping[];
   readonly domains: CookieMapping[];
@@ -30,6 +25,8 @@ export interface OpsResult {
   readonly mappings: ReadonlyMap<Block, BlockMappings>;
   /** Every `Header ... Set-Cookie` op, in reading order. */
   readonly ops: readonly CookieOp[];
+  /** The directive each of those ops was read from (for the fix builder). */
+  readonly headers: ReadonlyMap<CookieOp, HeaderDirective>;
   readonly problems: readonly Problem[];
   readonly flagsAt: FlagsAt;
   readonly orderOf: (node: DirectiveNode) => number;
@@ -40,7 +37,7 @@ export function directiveLabel(node: DirectiveNode): string {
   return node.line.line.text.replace(/\s+/g, ' ');
 }
 
-function headerOp(h: HeaderDirective, block: Block, facts: EnvFacts): ApacheHeaderOpWithSyntax {
+function headerOp(h: HeaderDirective, block: Block, facts: EnvFacts): ApacheHeaderOp {
   const env = h.envWord && !h.early ? envClauseCondition(h.envWord.value, h.envWord.span, facts, block.server) : null;
   const condition: Condition | null = combineConditions([...ifConditions(block), env]);
   const edit = h.action === 'edit' || h.action === 'edit*';
@@ -68,7 +65,7 @@ function headerOp(h: HeaderDirective, block: Block, facts: EnvFacts): ApacheHead
     ...(!edit && h.valueWord ? { value: { text: h.valueWord.value, span: h.valueWord.span } } : {}),
     ...(h.format ? { format: h.format } : {}),
     formatEnv: { env: (name) => facts.alwaysSet(name, block.server)?.value },
-  }, { directive: h });
+  });
 }
 
 function mapping(node: DirectiveNode): CookieMapping | null {
@@ -81,6 +78,7 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
   const byBlock = new Map<Block, CookieOp[]>();
   const mappings = new Map<Block, BlockMappings>();
   const ops: CookieOp[] = [];
+  const headers = new Map<CookieOp, HeaderDirective>();
   const problems: Problem[] = [];
   const flagChanges: { order: number; flags: ApacheRegexFlags }[] = [];
   const orders = new Map<DirectiveNode, number>();
@@ -115,7 +113,11 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
           problems.push({ span: h.span, message: h.message, kind: 'refused' });
           break;
         }
-        if (node.lname === 'header' && isSetCookie(h.header)) add(block, headerOp(h, block, facts));
+        if (node.lname === 'header' && isSetCookie(h.header)) {
+          const op = headerOp(h, block, facts);
+          headers.set(op, h);
+          add(block, op);
+        }
         break;
       }
       case 'proxypassreversecookiepath':
@@ -142,5 +144,5 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
     }
     return current;
   };
-  return { byBlock, mappings, ops, problems, flagsAt, orderOf: (node) => orders.get(node) ?? 0 };
+  return { byBlock, mappings, ops, headers, problems, flagsAt, orderOf: (node) => orders.get(node) ?? 0 };
 }

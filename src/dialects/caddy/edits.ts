@@ -12,10 +12,10 @@ import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
 import type { CaddyHeadersOp, CaddyReplacement } from '../../model/ops/caddy-headers.js';
 import { opOfKind } from '../../model/ops/index.js';
 import { escapeRegexLiteral } from '../../regex/index.js';
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import type { HeaderDirectiveSyntax } from './caddyfile.js';
 import { notCookiesPattern } from './exclusion.js';
-import { caddyInfo } from './lower.js';
+import type { CaddySyntax } from './lower.js';
 
 /**
  * For a template that appends literal text to the whole value (`$1; HttpOnly; Secure`): the same
@@ -73,16 +73,14 @@ export function caddyfileToken(value: string): string {
   return `\`${value}\``;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { model, op, cause, names } = request;
-  const info = caddyInfo(model);
-  if (!info) return { reason: 'the configuration was not read by the Caddy dialect' };
+export function excludeCookies({ model, syntax }: Lowering<CaddySyntax>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, cause, names } = request;
   if (!opOfKind(op, 'caddy-headers')) return { reason: `${op.label} is not a header operation` };
   const replacement = op.replace.find((r) => r.span.file === cause.file && r.span.start === cause.start && r.span.end === cause.end);
   if (!replacement) return { reason: `${op.label} writes the whole Set-Cookie line itself`, suggestion: 'remove HttpOnly from that value, or stop overwriting the backend cookies' };
   if (!replacement.searchRegexp) return { reason: 'a literal search cannot tell cookies apart', suggestion: 'use a regex replacement that captures the whole value and exclude the CSRF cookies' };
   const pattern = notCookiesPattern(names);
-  const json = info.format === 'json';
+  const json = syntax.format === 'json';
   const rest = withoutHttpOnly(replacement.replace);
   if (rest === undefined) {
     const edits = replacementEdits(model, op, replacement, json, pattern, null);

@@ -4,15 +4,15 @@
  * the fix builder (edits.ts). A site whose answer the linter cannot see (a fragment) is assumed
  * to proxy over HTTP.
  */
-import type { DialectModule } from '../dialect.js';
+import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildCaddyModel } from './lower.js';
+import { lowerCaddy } from './lower.js';
 
-export const caddyDialect: DialectModule = {
+export const caddyDialect: DialectModule = defineDialect({
   id: 'caddy',
   defaultBackends: ['http'],
-  buildModel: buildCaddyModel,
+  lower: lowerCaddy,
   fixers: { excludeCookies },
-};
+});
 
-export { buildCaddyModel, caddyInfo, type CaddyModelInfo } from './lower.js';
+export { buildCaddyModel, lowerCaddy, type CaddySyntax } from './lower.js';

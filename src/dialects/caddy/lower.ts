@@ -7,25 +7,20 @@
  */
 import type { CookieOp, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { type SourceFile, type Span, type ConfigIO, isIoError } from '../../source.js';
-import type { DialectOptions } from '../dialect.js';
+import type { DialectOptions, Lowering } from '../dialect.js';
 import { orderChanges, siteRoutes, type LowerContext } from './caddyfile.js';
 import { lowerCaddyJson } from './json.js';
 import { parseCaddyfile, type ParsedCaddyfile } from './parser.js';
 import { probePaths, siteEndpoints, type CaddyEndpoint, type IrRoute } from './routes.js';
 import { atLeast, DEFAULT_CADDY_VERSION, parseCaddyVersion } from './version.js';
 
-export interface CaddyModelInfo {
+/** The syntax handle of a Caddy model: what the fix builder and the real-server tests read. */
+export interface CaddySyntax {
   readonly format: 'caddyfile' | 'json';
   readonly parsed?: ParsedCaddyfile;
   readonly endpoints: readonly CaddyEndpoint[];
   /** Site labels, by index (CaddyEndpoint.site). */
   readonly sites: readonly { readonly label: string; readonly span: Span; readonly keys: readonly Span[] }[];
-}
-
-const infos = new WeakMap<HeaderRewriteModel, CaddyModelInfo>();
-
-export function caddyInfo(model: HeaderRewriteModel): CaddyModelInfo | undefined {
-  return infos.get(model);
 }
 
 /** Caddy's native JSON, by name or by content. */
@@ -34,14 +29,18 @@ export function isCaddyJson(path: string, text: string): boolean {
 }
 
 export function buildCaddyModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  return lowerCaddy(rootPath, io, options).model;
+}
+
+export function lowerCaddy(rootPath: string, io: ConfigIO, options: DialectOptions): Lowering<CaddySyntax> {
   const version = parseCaddyVersion(options.caddyVersion) ?? parseCaddyVersion(DEFAULT_CADDY_VERSION)!;
   const root = io.read(rootPath);
   const problems: Problem[] = [];
   const files = new Map<string, SourceFile>();
   const endpoints: CaddyEndpoint[] = [];
-  const sites: CaddyModelInfo['sites'][number][] = [];
+  const sites: CaddySyntax['sites'][number][] = [];
   let comments: HeaderRewriteModel['comments'] = [];
-  let format: CaddyModelInfo['format'] = 'caddyfile';
+  let format: CaddySyntax['format'] = 'caddyfile';
   let parsed: ParsedCaddyfile | undefined;
   const addSite = (label: string, span: Span, keys: readonly Span[], routes: readonly IrRoute[]) => {
     const index = sites.length;
@@ -90,6 +89,5 @@ export function buildCaddyModel(rootPath: string, io: ConfigIO, options: Dialect
     comments,
     facts: [],
   };
-  infos.set(model, { format, ...(parsed ? { parsed } : {}), endpoints, sites });
-  return model;
+  return { model, syntax: { format, ...(parsed ? { parsed } : {}), endpoints, sites } };
 }

@@ -13,15 +13,14 @@
  * the other attributes. The regex word keeps its quoting; inserted text is escaped for it.
  */
 import { samplesFor } from '../../cookies/samples.js';
-import type { CookieOp } from '../../model/header-rewrite.js';
-import { createHaproxyHttpResponseOp, parseLogFormat } from '../../model/ops/haproxy-http-response.js';
+import { createHaproxyHttpResponseOp, parseLogFormat, type HaproxyHttpResponseOp } from '../../model/ops/haproxy-http-response.js';
 import { opOfKind } from '../../model/ops/index.js';
 import { backendLine } from '../../model/set-cookie.js';
 import { compileRegex, escapeRegexLiteral, patternShape } from '../../regex/index.js';
 import { dominantEol, indentationAt, type TextEdit } from '../../source.js';
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { lexLine, type QuoteContext, type Word } from './lexer.js';
-import type { HaproxyRuleOp } from './lower.js';
+import type { HaproxySyntax } from './lower.js';
 
 interface Insertion {
   /** Offset in the word's value. */
@@ -91,10 +90,6 @@ function regexInsertions(source: string, assertion: string, wholeMatch: boolean)
   ];
 }
 
-function isRuleOp(op: CookieOp): op is HaproxyRuleOp {
-  return opOfKind(op, 'haproxy-http-response') && 'statement' in op;
-}
-
 /** The format word without its HttpOnly attribute (`; HttpOnly`), or null when it cannot be separated. */
 function withoutHttpOnly(word: Word): string | null {
   const stripped = word.raw.replace(/[ \t]*;[ \t]*httponly(?=[ \t]*(?:;|"|'|$))/gi, '');
@@ -107,7 +102,7 @@ function withoutHttpOnly(word: Word): string | null {
  * format (other attributes to keep): then only the candidate with a companion rule can hold, and
  * proving the other one first would double the cost of the proof.
  */
-function needsCompanion(op: HaproxyRuleOp, positiveSource: string, strippedFormat: string, names: readonly string[]): boolean {
+function needsCompanion(op: HaproxyHttpResponseOp, positiveSource: string, strippedFormat: string, names: readonly string[]): boolean {
   const compiled = compileRegex(positiveSource, { flavor: 'pcre' });
   if (!compiled.ok) return true;
   const probe = createHaproxyHttpResponseOp({
@@ -135,18 +130,19 @@ function needsCompanion(op: HaproxyRuleOp, positiveSource: string, strippedForma
   return false;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { op, names, model } = request;
+export function excludeCookies({ model, syntax }: Lowering<HaproxySyntax>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, names } = request;
   const alternation = names.map((n) => escapeRegexLiteral(n, 'pcre')).join('|');
-  if (!isRuleOp(op) || (op.action !== 'replace-header' && op.action !== 'replace-value')) {
-    return {
-      reason: `${op.label} writes the whole Set-Cookie line itself`,
-      suggestion: `http-response replace-header Set-Cookie ^(?!(?:${alternation})=)(.*)$ "\\1; HttpOnly"`,
-    };
-  }
+  const writesWholeLine: FixRefusal = {
+    reason: `${op.label} writes the whole Set-Cookie line itself`,
+    suggestion: `http-response replace-header Set-Cookie ^(?!(?:${alternation})=)(.*)$ "\\1; HttpOnly"`,
+  };
+  if (!opOfKind(op, 'haproxy-http-response') || (op.action !== 'replace-header' && op.action !== 'replace-value')) return writesWholeLine;
+  const rule = syntax.rules.get(op);
+  if (!rule) return writesWholeLine;
   const file = model.files.get(op.span.file);
-  const pattern = op.patternWord;
-  const format = op.formatWord;
+  const pattern = rule.patternWord;
+  const format = rule.formatWord;
   if (!file || !pattern || !format) return { reason: 'the rule has no pattern' };
   if (pattern.substituted) return { reason: 'the regex comes from an environment variable, so the text to change is not on this line' };
   if (!op.regex) return { reason: 'the regex cannot be simulated' };
@@ -161,7 +157,7 @@ export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] |
   const positiveSource = applyInsertions(pattern.value, positive);
   const strippedValue = lexLine(file.path, stripped, 0, stripped.length, () => undefined).words[0]?.value ?? '';
   if (!needsCompanion(op, positiveSource, strippedValue, names)) return [simple];
-  const words = op.statement.words;
+  const words = rule.statement.words;
   const lineStart = words[0]!.span.start;
   const lineEnd = words[words.length - 1]!.span.end;
   const companion =
@@ -170,7 +166,7 @@ export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] |
     file.text.slice(pattern.span.end, format.span.start) +
     stripped +
     file.text.slice(format.span.end, lineEnd);
-  const at = op.statement.line.span.end;
+  const at = rule.statement.line.span.end;
   const withCompanion: FixCandidate = {
     edits: [...edits, { file: file.path, start: at, end: at, text: `${dominantEol(file.text)}${indentationAt(file, lineStart)}${companion}` }],
     description: `${simple.description}, and add a rule that gives them the other attributes without HttpOnly`,

@@ -4,15 +4,15 @@
  * persistence cookie to per-frontend/backend pipelines (lower.ts), and the fix builder (edits.ts).
  * Backends are HTTP servers unless a backend uses a FastCGI application (`use-fcgi-app`).
  */
-import type { DialectModule } from '../dialect.js';
+import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildHaproxyModel } from './lower.js';
+import { lowerHaproxy } from './lower.js';
 
-export const haproxyDialect: DialectModule = {
+export const haproxyDialect: DialectModule = defineDialect({
   id: 'haproxy',
   defaultBackends: ['http'],
-  buildModel: buildHaproxyModel,
+  lower: lowerHaproxy,
   fixers: { excludeCookies },
-};
+});
 
 export { buildHaproxyModel } from './lower.js';

@@ -19,16 +19,25 @@ import {
   createServerCookieOp,
   parseLogFormat,
   type HaproxyAction,
-  type HaproxyHttpResponseOp,
 } from '../../model/ops/haproxy-http-response.js';
 import { compileRegex, type CompiledRegex } from '../../regex/index.js';
 import { type SourceFile, type Span, isIoError, type ConfigIO } from '../../source.js';
-import type { DialectOptions } from '../dialect.js';
+import type { DialectOptions, Lowering } from '../dialect.js';
 import type { Word } from './lexer.js';
 import { parseConfig, type Section, type Statement } from './parser.js';
 
-/** An op with the words a fix edits. */
-export type HaproxyRuleOp = HaproxyHttpResponseOp & { readonly statement: Statement; readonly patternWord?: Word; readonly formatWord?: Word };
+/** The words a fix edits in the rule an `http-response` op was read from. */
+export interface HaproxyRuleSyntax {
+  readonly statement: Statement;
+  readonly patternWord?: Word;
+  readonly formatWord?: Word;
+}
+
+/** The syntax handle of an HAProxy model: what the fix builder rewrites. */
+export interface HaproxySyntax {
+  /** The rule each `http-response`/`http-after-response` header op was read from. */
+  readonly rules: ReadonlyMap<CookieOp, HaproxyRuleSyntax>;
+}
 
 interface Proxy {
   readonly section: Section;
@@ -90,6 +99,7 @@ function textOf(file: SourceFile, words: readonly Word[]): string {
 interface Context {
   readonly file: SourceFile;
   readonly problems: Problem[];
+  readonly rules: Map<CookieOp, HaproxyRuleSyntax>;
 }
 
 function invalid(ctx: Context, span: Span, message: string): void {
@@ -218,8 +228,8 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): Co
       ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
       ruleSet,
     },
-    { statement, ...(patternWord ? { patternWord } : {}), ...(formatWord ? { formatWord } : {}) },
   );
+  ctx.rules.set(op, { statement, ...(patternWord ? { patternWord } : {}), ...(formatWord ? { formatWord } : {}) });
   return op;
 }
 
@@ -375,18 +385,23 @@ function routePath(frontend: Proxy, backend: string, viaDefault: boolean): strin
 }
 
 export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  return lowerHaproxy(rootPath, io, options).model;
+}
+
+export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOptions): Lowering<HaproxySyntax> {
   const files = new Map<string, SourceFile>();
   const problems: Problem[] = [];
+  const rules = new Map<CookieOp, HaproxyRuleSyntax>();
   const source = io.read(rootPath);
   if (isIoError(source)) {
     problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot open configuration file "${rootPath}" (${source.error}).`, kind: 'syntax' });
-    return { dialect: 'haproxy', root: rootPath, files, endpoints: [], ops: [], problems, comments: [], facts: [] };
+    return { model: { dialect: 'haproxy', root: rootPath, files, endpoints: [], ops: [], problems, comments: [], facts: [] }, syntax: { rules } };
   }
   files.set(rootPath, source);
   const defines = options.defines ?? {};
   const parsed = parseConfig(rootPath, source.text, (n) => defines[n], (n) => (n in defines ? true : undefined));
   problems.push(...parsed.problems);
-  const ctx: Context = { file: source, problems };
+  const ctx: Context = { file: source, problems, rules };
 
   const proxies: Proxy[] = [];
   const namedDefaults = new Map<string, Proxy>();
@@ -485,7 +500,7 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
   const ops = new Set<CookieOp>();
   for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps]) ops.add(op);
   for (const op of [...cookieOps.values(), ...serverCookieOps.values()]) if (op) ops.add(op);
-  return {
+  const model: HeaderRewriteModel = {
     dialect: 'haproxy',
     root: rootPath,
     files,
@@ -495,4 +510,5 @@ export function buildHaproxyModel(rootPath: string, io: ConfigIO, options: Diale
     comments: [...parsed.comments],
     facts: [],
   };
+  return { model, syntax: { rules } };
 }

@@ -10,11 +10,11 @@
  * attribute values XML-escaped. The rule proves every candidate by re-simulation
  * (rules/xsrf-cookie-httponly/prove.ts) and offers the first that holds.
  */
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { opOfKind } from '../../model/ops/index.js';
 import { readsConditionCaptures } from '../../model/ops/iis-template.js';
 import { dominantEol, type SourceFile, applyEdits, type TextEdit } from '../../source.js';
-import { sourceOf } from './op-sources.js';
+import type { IisSyntax } from './lower.js';
 import type { OutboundRuleDef } from './outbound.js';
 import { anchoredLookahead, cookieNamesLookahead, cookieNamesPattern } from './pattern-edit.js';
 import { attribute, parseXml, type XmlAttribute, type XmlElement } from './xml.js';
@@ -155,9 +155,9 @@ function companionEdit(ctx: Context, def: OutboundRuleDef, names: readonly strin
   return { file: ctx.file.path, start: end, end, text: indent === null ? ` ${text}` : `${ctx.eol}${indent}${text}` };
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { model, op, names } = request;
-  const def = opOfKind(op, 'iis-outbound-rule') ? sourceOf(op) : undefined;
+export function excludeCookies({ model, syntax }: Lowering<IisSyntax>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, names } = request;
+  const def = opOfKind(op, 'iis-outbound-rule') ? syntax.rules.get(op) : undefined;
   const file = model.files.get(op.span.file);
   if (!def || !file || !def.match) return { reason: 'this is not an IIS outbound rule the linter can edit' };
   const exclusion = `${def.name === '' ? 'the rule' : `rule "${def.name}"`}`;

@@ -2,13 +2,13 @@
  * The IIS dialect: web.config and applicationHost.config, URL Rewrite outbound rules on
  * Set-Cookie, ASP.NET `<httpCookies>`. Loaded on demand by src/dialects/registry.ts.
  */
-import type { DialectModule } from '../dialect.js';
+import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildIisModel, IIS_BACKENDS } from './lower.js';
+import { IIS_BACKENDS, lowerIis } from './lower.js';
 
-export const iisDialect: DialectModule = {
+export const iisDialect: DialectModule = defineDialect({
   id: 'iis',
   defaultBackends: IIS_BACKENDS,
-  buildModel: buildIisModel,
+  lower: lowerIis,
   fixers: { excludeCookies },
-};
+});

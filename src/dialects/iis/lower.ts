@@ -6,7 +6,7 @@
  * order (collections.ts). Only rules on `RESPONSE_Set_Cookie` become cookie operations.
  */
 import { basename } from 'node:path';
-import type { DialectOptions } from '../dialect.js';
+import type { DialectOptions, Lowering } from '../dialect.js';
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { AspNetHttpCookiesFact, Fact } from '../../model/facts.js';
 import type { CommentToken, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
@@ -18,7 +18,6 @@ import { createConfigSources } from './config-source.js';
 import { proxiesEverything } from './inbound.js';
 import { covers, readLevels, type Level } from './levels.js';
 import type { OutboundRuleDef, PreConditionDef } from './outbound.js';
-import { recordSource } from './op-sources.js';
 import { configurationOf } from './fragments.js';
 import { findParentConfigs } from './parents.js';
 import { unknownFacts } from './unknowns.js';
@@ -26,6 +25,12 @@ import { attribute, parseXml, type XmlElement } from './xml.js';
 
 /** Outbound rules run for every response: ARR-proxied ones and the application's own. */
 export const IIS_BACKENDS: readonly BackendKind[] = ['http', 'module'];
+
+/** The syntax handle of an IIS model: the fixers edit the XML an operation came from without parsing it again. */
+export interface IisSyntax {
+  /** The `<rule>` definition each outbound-rule operation was lowered from. */
+  readonly rules: ReadonlyMap<CookieOp, OutboundRuleDef>;
+}
 
 interface ReadConfiguration {
   readonly configuration: XmlElement | null;
@@ -78,6 +83,7 @@ interface Resolved {
 /** `ownFiles`: the root and the configSource files it names, whose problems are reported. */
 function createResolver(r: Reporter, ownFiles: ReadonlySet<string>) {
   const cache = new Map<OutboundRuleDef, Map<PreConditionDef | null | undefined, IisOutboundRuleOp>>();
+  const rules = new Map<CookieOp, OutboundRuleDef>();
   const opFor = (def: OutboundRuleDef, pre: PreConditionDef | null | undefined): IisOutboundRuleOp => {
     let byPre = cache.get(def);
     if (!byPre) cache.set(def, (byPre = new Map()));
@@ -96,13 +102,14 @@ function createResolver(r: Reporter, ownFiles: ReadonlySet<string>) {
         condition: unknownFacts(def, pre),
       };
       byPre.set(pre, (op = iisOutboundRuleOp(spec, IIS_BACKENDS)));
-      recordSource(op, def);
+      rules.set(op, def);
     }
     return op;
   };
   const inRoot = (el: XmlElement) => ownFiles.has(el.span.file);
   return {
     ops: () => [...cache.values()].flatMap((m) => [...m.values()]),
+    rules,
     resolve(chain: readonly Level[]): Resolved {
       const sections = chain.flatMap((l) => l.outbound);
       const rules = mergeCollections(sections.map((s) => s.rules));
@@ -157,34 +164,41 @@ function requestPath(rootPath: string, pathText: string | undefined): string {
   return `/${inSite.join('/')}`;
 }
 
-export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectOptions): HeaderRewriteModel {
+export function buildIisModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  return lowerIis(rootPath, io, options).model;
+}
+
+export function lowerIis(rootPath: string, io: ConfigIO, _options: DialectOptions): Lowering<IisSyntax> {
   const files = new Map<string, SourceFile>();
   const problems: Problem[] = [];
   const comments: CommentToken[] = [];
   // The root and the configSource files it names: linted here, in context, never as roots of their own.
   const covers: string[] = [rootPath];
-  const model = (endpoints: Endpoint[] = [], ops: CookieOp[] = [], facts: Fact[] = []): HeaderRewriteModel => ({
-    dialect: 'iis',
-    root: rootPath,
-    files,
-    covers,
-    endpoints,
-    ops,
-    problems,
-    comments,
-    facts,
+  const lowered = (endpoints: Endpoint[] = [], ops: CookieOp[] = [], facts: Fact[] = [], rules: IisSyntax['rules'] = new Map()): Lowering<IisSyntax> => ({
+    model: {
+      dialect: 'iis',
+      root: rootPath,
+      files,
+      covers,
+      endpoints,
+      ops,
+      problems,
+      comments,
+      facts,
+    },
+    syntax: { rules },
   });
   const source = io.read(rootPath);
   if (isIoError(source)) {
     problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Cannot read file: ${source.error}`, kind: 'syntax' });
-    return model();
+    return lowered();
   }
   files.set(rootPath, source);
   const doc = readConfiguration(source);
   for (const c of doc.comments) comments.push(c);
   if (!doc.configuration) {
     problems.push(doc.fatal!);
-    return model();
+    return lowered();
   }
   const r = createReporter(true, problems);
   const sources = createConfigSources(io, { files, comments, problems });
@@ -228,5 +242,5 @@ export function buildIisModel(rootPath: string, io: ConfigIO, _options: DialectO
     .ops()
     .sort((a, b) => order.indexOf(a.span.file) - order.indexOf(b.span.file) || a.span.start - b.span.start);
   const proxies = endpoints.some((e) => e.backends.length > 0);
-  return model(endpoints, ops, httpCookiesFacts(r, rootLevels, proxies));
+  return lowered(endpoints, ops, httpCookiesFacts(r, rootLevels, proxies), resolver.rules);
 }

@@ -21,7 +21,7 @@ import { arraySource, effectiveArray } from './effective.js';
 import { exclusionSelector, fileOf, insertAfter, replaceDirective } from './directive-edits.js';
 import { chainOf, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
-import type { NginxEndpoint, NginxModelInfo } from './lower.js';
+import type { NginxEndpoint, NginxSyntax } from './lower.js';
 import { nginxArg } from './quote.js';
 import { eolNear, lineAt, ownsLines } from './text-lines.js';
 import { atLeast, COOKIE_FLAGS_SINCE, formatVersion } from './version.js';
@@ -64,7 +64,7 @@ function isNoop(entry: NginxRewriteEntry, base: string): boolean {
  * directive, so it keeps receiving cookies exactly as before (`ngx_conf_merge_ptr_value`: a level
  * that sets the array replaces the inherited one). Returns those directives, or why no fix fits.
  */
-function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): { readonly cancelAfter: Directive[] } | string {
+function levelProblem(info: NginxSyntax, entry: NginxRewriteEntry): { readonly cancelAfter: Directive[] } | string {
   const level = info.entryLevel.get(entry);
   if (!level) return 'the directive is not at a level the linter understood';
   if (level.flags !== undefined) return 'proxy_cookie_flags is already configured at the same level; merge the flags by hand';
@@ -86,10 +86,10 @@ function levelProblem(info: NginxModelInfo, entry: NginxRewriteEntry): { readonl
   return { cancelAfter: [...cancel.values()] };
 }
 
-const under = new WeakMap<NginxModelInfo, Map<Level, NginxEndpoint[]>>();
+const under = new WeakMap<NginxSyntax, Map<Level, NginxEndpoint[]>>();
 
 /** The endpoints at or below a level, indexed once per model: a fix costs its scope, not the file. */
-function endpointsUnder(info: NginxModelInfo, level: Level): readonly NginxEndpoint[] {
+function endpointsUnder(info: NginxSyntax, level: Level): readonly NginxEndpoint[] {
   let index = under.get(info);
   if (!index) {
     under.set(info, (index = new Map()));
@@ -109,7 +109,7 @@ function ownDirective(level: Level, name: string): Directive | undefined {
   return level.directive?.block?.children.filter((d) => d.name.value === name).at(-1);
 }
 
-export function pathHackCandidates(model: HeaderRewriteModel, info: NginxModelInfo, entry: NginxRewriteEntry, names: readonly string[]): FixCandidate[] | FixRefusal {
+export function pathHackCandidates(model: HeaderRewriteModel, info: NginxSyntax, entry: NginxRewriteEntry, names: readonly string[]): FixCandidate[] | FixRefusal {
   const injected = injectedFlags(entry.replacement.source);
   const selector = nginxArg(exclusionSelector(names));
   if (!atLeast(info.version, COOKIE_FLAGS_SINCE)) {

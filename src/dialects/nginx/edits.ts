@@ -17,10 +17,10 @@ import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js'
 import { opOfKind } from '../../model/ops/index.js';
 import { entryAt, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import type { SourceFile, Span, TextEdit } from '../../source.js';
-import type { ExcludeCookiesRequest, FixCandidate, FixRefusal } from '../dialect.js';
+import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { pathHackCandidates } from './edits-path-hack.js';
 import { exclusionSelector, fileOf, insertBefore, namesAlternation } from './directive-edits.js';
-import { nginxInfo, type NginxModelInfo } from './lower.js';
+import type { NginxSyntax } from './lower.js';
 import { nginxArg } from './quote.js';
 
 function flagWordText(file: SourceFile, span: Span): string {
@@ -82,15 +82,13 @@ function flagsCandidates(model: HeaderRewriteModel, entry: NginxFlagsEntry, name
   return candidates;
 }
 
-export function excludeCookies(request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
-  const { model, op, cause, names } = request;
-  const info: NginxModelInfo | undefined = nginxInfo(model);
-  if (!info) return { reason: 'the configuration was not read by the nginx dialect' };
+export function excludeCookies({ model, syntax }: Lowering<NginxSyntax>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
+  const { op, cause, names } = request;
   if (!opOfKind(op, 'nginx-proxy-cookie')) return refusalFor(op);
   const entry = entryAt(op, cause);
   if (!entry) return { reason: 'the directive that adds HttpOnly could not be found' };
   if (entry.directive === 'proxy_cookie_flags') return flagsCandidates(model, entry, names);
-  return pathHackCandidates(model, info, entry as NginxRewriteEntry, names);
+  return pathHackCandidates(model, syntax, entry as NginxRewriteEntry, names);
 }
 
 function refusalFor(op: CookieOp): FixRefusal {

@@ -4,15 +4,15 @@
  * and fix builders (edits.ts). Unknown backends default to `proxy_pass` (HTTP): the
  * `proxy_cookie_*` directives only ever act on proxied responses.
  */
-import type { DialectModule } from '../dialect.js';
+import { defineDialect, type DialectModule } from '../dialect.js';
 import { excludeCookies } from './edits.js';
-import { buildNginxModel } from './lower.js';
+import { lowerNginx } from './lower.js';
 
-export const nginxDialect: DialectModule = {
+export const nginxDialect: DialectModule = defineDialect({
   id: 'nginx',
   defaultBackends: ['http'],
-  buildModel: buildNginxModel,
+  lower: lowerNginx,
   fixers: { excludeCookies },
-};
+});
 
-export { buildNginxModel, nginxInfo, type NginxEndpoint, type NginxModelInfo } from './lower.js';
+export { buildNginxModel, lowerNginx, type NginxEndpoint, type NginxSyntax } from './lower.js';

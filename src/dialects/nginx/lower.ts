@@ -11,7 +11,7 @@
  */
 import type { ConfigIO } from '../../source.js';
 import { posix } from 'node:path';
-import type { DialectOptions } from '../dialect.js';
+import type { DialectOptions, Lowering } from '../dialect.js';
 import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact } from '../../model/facts.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
@@ -32,8 +32,8 @@ export interface NginxEndpoint extends Endpoint {
   readonly serverNames: readonly string[];
 }
 
-/** What the fix builders need to know about a model beyond the common shape. */
-export interface NginxModelInfo {
+/** The syntax handle of an nginx model: what the fix builders need beyond the common shape. */
+export interface NginxSyntax {
   readonly tree: SourceTree;
   readonly version: Version;
   readonly context: RootContext;
@@ -41,12 +41,6 @@ export interface NginxModelInfo {
   readonly endpoints: readonly NginxEndpoint[];
   /** The level each `proxy_cookie_*` entry is written at. */
   readonly entryLevel: ReadonlyMap<NginxCookieEntry, Level>;
-}
-
-const infos = new WeakMap<HeaderRewriteModel, NginxModelInfo>();
-
-export function nginxInfo(model: HeaderRewriteModel): NginxModelInfo | undefined {
-  return infos.get(model);
 }
 
 const HIDE_ORDER: readonly BackendKind[] = ['http', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
@@ -114,6 +108,10 @@ function backendsOf(level: Level): Level['backends'] {
 }
 
 export function buildNginxModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
+  return lowerNginx(rootPath, io, options).model;
+}
+
+export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptions): Lowering<NginxSyntax> {
   const tree = buildSourceTree(rootPath, io, options.prefix, options);
   const version = parseVersion(options.nginxVersion) ?? parseVersion(DEFAULT_NGINX_VERSION)!;
   const problems: Problem[] = [...tree.problems];
@@ -166,6 +164,9 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
     // assumed to proxy over HTTP: proxy_cookie_* only ever acts on proxy_pass responses.
     const possibleBackends: BackendKind[] = declared.length > 0 ? declared : !anyPass || chain.some((l) => l.unresolvedInclude) ? ['http'] : [];
     const server = chainOf(level).find((l) => l.kind === 'server');
+    // Finding a URI means running nginx's location search over the server's locations: done on
+    // first use only (simulate output, tests), not for every lint.
+    let path: string | undefined | null = null;
     const endpoint: NginxEndpoint = {
       label: chain.map((l) => l.label).filter(Boolean).join(' › ') || 'http',
       span: level.directive?.span ?? { file: rootPath, start: 0, end: 0 },
@@ -176,14 +177,11 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
       serverNames: server?.serverNames ?? [],
       names: chain.flatMap((l) => l.names ?? []),
       blocks: chain.flatMap((l) => (l.directive?.block ? [l.directive.span] : [])),
+      get requestPath() {
+        if (path === null) path = requestPath(level, nodesByServer);
+        return path;
+      },
     };
-    // Finding a URI means running nginx's location search over the server's locations: done on
-    // first use only (simulate output, tests), not for every lint.
-    let path: string | undefined | null = null;
-    Object.defineProperty(endpoint, 'requestPath', {
-      enumerable: true,
-      get: () => (path === null ? (path = requestPath(level, nodesByServer)) : path),
-    });
     endpoints.push(endpoint);
   }
 
@@ -210,6 +208,5 @@ export function buildNginxModel(rootPath: string, io: ConfigIO, options: Dialect
     comments: tree.comments,
     facts,
   };
-  infos.set(model, { tree, version, context, levels, endpoints, entryLevel });
-  return model;
+  return { model, syntax: { tree, version, context, levels, endpoints, entryLevel } };
 }

@@ -243,7 +243,7 @@ function memoizedReplace(regex: CompiledRegex, format: string): (value: string) 
   };
 }
 
-export function createHaproxyHttpResponseOp<T extends object>(init: HaproxyHttpResponseInit, extra?: T): HaproxyHttpResponseOp & T {
+export function createHaproxyHttpResponseOp(init: HaproxyHttpResponseInit): HaproxyHttpResponseOp {
   const setCookie = touchesSetCookie(init);
   const focus = init.patternSpan ?? init.formatSpan ?? init.actionSpan;
   const replace = init.regex ? memoizedReplace(init.regex, init.format?.text ?? '') : undefined;
@@ -312,7 +312,7 @@ export function createHaproxyHttpResponseOp<T extends object>(init: HaproxyHttpR
       }
     },
   };
-  return Object.assign(op, extra) as HaproxyHttpResponseOp & T;
+  return op;
 }
 
 export interface PersistenceCookieInit {
