@@ -41,5 +41,6 @@ export function buildApacheModel(rootPath: string, io: ConfigIO, options: Dialec
     problems: [...parsed.problems, ...tree.problems, ...ops.problems],
     comments: parsed.comments,
     facts: [],
+    ...(parsed.macroUses.length > 0 ? { expansions: parsed.macroUses } : {}),
   };
 }
