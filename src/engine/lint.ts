@@ -4,7 +4,7 @@
  */
 import type { CookieCatalog } from '../cookies/catalog.js';
 import { isFixRefusal, type BuiltModel, type DialectModule, type DialectOptions, type FixCandidate } from '../dialects/dialect.js';
-import type { HeaderRewriteModel } from '../model/header-rewrite.js';
+import type { Expansion, HeaderRewriteModel } from '../model/header-rewrite.js';
 import { applyEdits, createSourceFile, positionAt, withOverrides, type ConfigIO, type SourceFile, type Span, type TextEdit } from '../source.js';
 import type { Fix } from './edits.js';
 import { proveJobs, type FixJob } from './proof.js';
@@ -150,22 +150,74 @@ export function lintModel(
   const where = settings.where ? createWhere(model) : undefined;
   for (const [i, { rule, severity, descriptor }] of pending.entries()) {
     const outcome = fixes[i];
-    const related = relatedLocations(model, descriptor);
+    const uses = expansionsOf(model, descriptor.span);
+    const related = [...relatedLocations(model, descriptor), ...relatedLocations(model, { span: descriptor.span, message: "", related: uses.map(useRelated) })];
+    const data = uses.length > 0 ? { ...descriptor.data, macroUses: uses.map((u) => ({ macro: u.name, use: u.label, ...lineOf(model, u.use) })) } : descriptor.data;
     const base = {
       ruleId: rule.meta.id,
       severity,
       span: descriptor.span,
       ...(where ? { where: where(descriptor.span) } : {}),
-      ...(descriptor.data ? { data: descriptor.data } : {}),
+      ...(data ? { data } : {}),
       ...(related.length > 0 ? { related } : {}),
     };
-    if (outcome === undefined) messages.push({ ...base, message: descriptor.message });
+    const note = (message: string) => withUseNote(model, message, uses);
+    if (outcome === undefined) messages.push({ ...base, message: note(descriptor.message) });
     else if (typeof outcome === 'string') {
-      messages.push({ ...base, message: withNoFixNote(descriptor, outcome), data: { ...descriptor.data, noFix: outcome } });
-    } else if (settings.wantFixes) messages.push({ ...base, message: descriptor.message, fix: { edits: outcome.edits, description: outcome.description } });
-    else messages.push({ ...base, message: descriptor.message, fixable: true });
+      messages.push({ ...base, message: note(withNoFixNote(descriptor, outcome)), data: { ...data, noFix: outcome } });
+    } else if (settings.wantFixes) messages.push({ ...base, message: note(descriptor.message), fix: { edits: outcome.edits, description: outcome.description } });
+    else messages.push({ ...base, message: note(descriptor.message), fixable: true });
   }
   return messages;
+}
+
+const within = (inner: Span, outer: Span) => inner.file === outer.file && outer.start <= inner.start && inner.end <= outer.end;
+
+/**
+ * The expansions a finding inside a definition came from (Apache `Use` lines of the `<Macro>` it
+ * sits in), and for a `Use` inside another definition, the expansions of that one too; each
+ * `Use` line once, in reading order.
+ */
+function expansionsOf(model: HeaderRewriteModel, span: Span): Expansion[] {
+  const all = model.expansions;
+  if (!all || all.length === 0) return [];
+  const seen = new Set<string>();
+  const out: Expansion[] = [];
+  const visit = (s: Span) => {
+    for (const e of all) {
+      if (!within(s, e.body)) continue;
+      const key = `${e.use.file}\u0000${e.use.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(e);
+      visit(e.use);
+    }
+  };
+  visit(span);
+  return out.sort((a, b) => (a.use.file === b.use.file ? a.use.start - b.use.start : a.use.file < b.use.file ? -1 : 1));
+}
+
+function lineOf(model: HeaderRewriteModel, span: Span): { file: string; line: number } {
+  const file = model.files.get(span.file);
+  return { file: span.file, line: file ? positionAt(file, span.start).line : 0 };
+}
+
+function useRelated(u: Expansion): { span: Span; message: string } {
+  return { span: u.use, message: `macro '${u.name}' expanded here: ${u.label}` };
+}
+
+/** Names the `Use` lines in the message, as long as it stays one short sentence (JSON data and related locations always have them). */
+function withUseNote(model: HeaderRewriteModel, message: string, uses: readonly Expansion[]): string {
+  if (uses.length === 0) return message;
+  const where = (u: Expansion) => {
+    const at = lineOf(model, u.use);
+    return at.file === model.root ? `${at.line}` : `${at.file.split('/').pop()}:${at.line}`;
+  };
+  const names = [...new Set(uses.map((u) => u.name))].map((n) => `'${n}'`).join(', ');
+  const note = ` (macro ${names}, Use on line${uses.length > 1 ? 's' : ''} ${uses.map(where).join(', ')})`;
+  const dot = message.endsWith('.') ? '.' : '';
+  const body = dot ? message.slice(0, -1) : message;
+  return message.length + note.length <= MAX_MESSAGE ? `${body}${note}${dot}` : message;
 }
 
 /** The longest message a stylish line carries (the fixture suite checks every message). */

@@ -271,4 +271,22 @@ export interface HeaderRewriteModel {
   readonly problems: readonly Problem[];
   readonly comments: readonly CommentToken[];
   readonly facts: readonly Fact[];
+  /**
+   * Text the configuration reads more than once from one place (Apache `Use` of a `<Macro>`):
+   * each expansion, where it was asked for and the definition it read. A finding inside a
+   * definition names the expansions that produced it.
+   */
+  readonly expansions?: readonly Expansion[];
+}
+
+/** One expansion of a definition (an Apache `Use name args` of `<Macro name ...>`). */
+export interface Expansion {
+  /** The macro's name. */
+  readonly name: string;
+  /** The line that asked for it (`Use vhost app 8080`). */
+  readonly use: Span;
+  /** That line as written, for messages. */
+  readonly label: string;
+  /** The whole definition: a finding inside it came from this expansion (among others). */
+  readonly body: Span;
 }

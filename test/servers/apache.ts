@@ -33,6 +33,7 @@ const MODULES: readonly [string, string][] = [
   ['setenvif_module', 'mod_setenvif.so'],
   ['rewrite_module', 'mod_rewrite.so'],
   ['mime_module', 'mod_mime.so'],
+  ['macro_module', 'mod_macro.so'],
 ];
 
 /** The apache2 binary, or null when it is not installed. */

@@ -151,12 +151,14 @@ export function excludeCookies({ model, syntax }: Lowering<ApacheSyntax>, reques
   const regex = op.pattern?.regex;
   const file = model.files.get(op.span.file);
   if (!patternWord || !subsWord || !file) return refuse('the directive has no pattern');
+  if (patternWord.macroParameter) return refuse(`the regex contains a <Macro> parameter (${fileText(file, patternWord)}), so one edit of the macro body would not fit every Use`);
   if (patternWord.substituted) return refuse('the regex comes from a ${VAR} substitution, so the text to change is not on this line');
   if (!regex) return refuse('the regex cannot be simulated');
   const plan = planRewrite(regex, subsWord.value);
   if (typeof plan === 'string') return refuse(plan);
   const replEdits = replacementEdits(plan, subsWord.value);
   if (!replEdits) return refuse('the replacement cannot be renumbered exactly');
+  if (replEdits.length > 0 && subsWord.macroParameter) return refuse('the replacement contains a <Macro> parameter, so one edit of the macro body would not fit every Use');
   if (replEdits.length > 0 && subsWord.substituted) return refuse('the replacement comes from a ${VAR} substitution');
   const negative = `(?!(?:${alternation})=)`;
   const edits: TextEdit[] = [{ file: file.path, start: patternWord.span.start, end: patternWord.span.end, text: editWord(patternWord, plan.patternEdits(negative)) }];
@@ -168,6 +170,7 @@ export function excludeCookies({ model, syntax }: Lowering<ApacheSyntax>, reques
   if (needsCompanion(op, regex, strippedValue, names)) {
     if (!removals || removals.length === 0) return refuse('the replacement adds HttpOnly in a way that cannot be separated from its other changes');
     const words = [h.node.nameWord, h.conditionWord, h.actionWord, h.headerWord, h.envWord].filter((w): w is Word => w !== undefined);
+    if (words.some((w) => w.macroParameter) || subsWord.macroParameter) return refuse('the directive uses <Macro> parameters, so one edit of the macro body would not fit every Use');
     if (words.some((w) => w.substituted) || subsWord.substituted) return refuse('the directive uses ${VAR} substitutions');
     const positive = `(?=(?:${alternation})=)`;
     const companionPattern = editWord(patternWord, plan.patternEdits(positive));

@@ -52,6 +52,7 @@ export function lowerApache(rootPath: string, io: ConfigIO, options: DialectOpti
     problems: [...parsed.problems, ...tree.problems, ...ops.problems],
     comments: parsed.comments,
     facts: [],
+    ...(parsed.macroUses.length > 0 ? { expansions: parsed.macroUses } : {}),
   };
   return { model, syntax: { headers: ops.headers } };
 }

@@ -11,13 +11,14 @@
  */
 import { posix } from 'node:path';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
-import { type SourceFile, type Span, isIoError, type ConfigIO } from '../../source.js';
+import { type SourceFile, type Span, isIoError, positionAt, type ConfigIO } from '../../source.js';
 import { evaluateConditional, ModuleSet } from './conditionals.js';
 import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
 import { isInside, lintedTree, mapPath, type PathMapping } from '../path-map.js';
 import { lineOffset, readLogicalLines, type LogicalLine } from './lexer.js';
+import { checkParams, substituteLine, type MacroDefinition, type MacroLine, type MacroUse } from './macros.js';
 import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode } from './syntax.js';
-import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type Word } from './words.js';
+import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type PreExpanded, type Word } from './words.js';
 
 
 /**
@@ -87,6 +88,63 @@ export interface ParsedConfig {
   readonly comments: readonly CommentToken[];
   /** Whether an active `LoadModule` line was read anywhere. */
   readonly loadsModules: boolean;
+  /** Every `Use` expanded, in reading order (nested ones too). */
+  readonly macroUses: readonly MacroUse[];
+}
+
+/**
+ * The lines still to read: the file's, and on top the lines of the `Use`s being expanded (httpd
+ * reads a `Use`'s lines in place of the config file, then returns to it).
+ */
+class Feed {
+  private readonly frames: { lines: readonly MacroLine[] | readonly LogicalLine[]; i: number; macro?: string; where?: string }[];
+  /** The text of the line {@link next} returned, when a macro substituted it. */
+  pre: PreExpanded | undefined;
+
+  constructor(lines: readonly LogicalLine[]) {
+    this.frames = [{ lines, i: 0 }];
+  }
+
+  next(): LogicalLine | undefined {
+    for (;;) {
+      const f = this.frames[this.frames.length - 1]!;
+      if (f.i < f.lines.length) {
+        const item = f.lines[f.i++]!;
+        if ('line' in item) {
+          this.pre = item.pre;
+          return item.line;
+        }
+        this.pre = undefined;
+        return item;
+      }
+      if (this.frames.length === 1) return undefined;
+      this.frames.pop();
+    }
+  }
+
+  /** Reads `lines` (a `Use`'s expansion) before the rest. */
+  push(lines: readonly MacroLine[], macro: string, where: string): void {
+    this.frames.push({ lines, i: 0, macro, where });
+  }
+
+  /** The expansions being read (innermost last): `Use` inside one of them must not name it again. */
+  expanding(name: string): boolean {
+    return this.frames.some((f) => f.macro === name);
+  }
+
+  /** httpd's name of the "file" being read, for its messages: `macro 'x' (...) used on line N of "f"`. */
+  where(): string | undefined {
+    return this.frames[this.frames.length - 1]!.where;
+  }
+
+  /** The line number httpd counts in the current expansion (1-based). */
+  lineInExpansion(): number {
+    return this.frames[this.frames.length - 1]!.i;
+  }
+}
+
+function isCommentLine(line: LogicalLine, pre: PreExpanded | undefined): boolean {
+  return pre ? pre.text.startsWith('#') : line.isComment;
 }
 
 /** AP_MAX_INCLUDE_DEPTH in include/http_config.h. */
@@ -103,6 +161,9 @@ class Parser {
   private readonly rootPath: string;
   /** The linted tree, looked up on the first absolute include. */
   private tree: { dir: string | undefined } | undefined;
+  /** `<Macro>` definitions by lower-cased name; null before the first (httpd's messages differ). */
+  private macros: Map<string, MacroDefinition> | null = null;
+  readonly macroUses: MacroUse[] = [];
   /** Real paths of the files being read, outermost first (include cycle detection). */
   private readonly chain: { real: string; path: string }[] = [];
 
@@ -157,24 +218,32 @@ class Parser {
     if (!this.files.has(path)) this.files.set(path, source);
     this.chain.push({ real, path });
     try {
-      return this.parseLines(readLogicalLines(source));
+      return this.parseLines(new Feed(readLogicalLines(source)));
     } finally {
       this.chain.pop();
     }
   }
 
-  private parseLines(lines: readonly LogicalLine[]): Node[] {
+  private parseLines(feed: Feed): Node[] {
     let stopped = false;
     const top: Node[] = [];
     const stack: { readonly section: SectionNode }[] = [];
     const children = (): Node[] => (stack.length > 0 ? stack[stack.length - 1]!.section.children : top);
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.isComment) {
-        this.comment(line);
+    for (let line = feed.next(); line; line = feed.next()) {
+      const pre = feed.pre;
+      if (isCommentLine(line, pre)) {
+        if (!pre) this.comment(line);
         continue;
       }
-      const x = expandLine(line, this.lookup, Math.min(MAX_EXPANDED_LINE, MAX_EXPANDED_TOTAL - this.expanded));
+      if (pre) {
+        this.expanded += pre.text.length;
+        if (this.expanded > MAX_EXPANDED_TOTAL) {
+          this.syntax(textSpan({ line, text: pre.text, ranges: { from: pre.from, to: pre.to, subst: pre.subst } }, 0, pre.text.length), `Use expansion refused: the lines expanded so far exceed ${MAX_EXPANDED_TOTAL / 1024 / 1024} MiB in total (macros that use each other many times); lint-proxy-config stops reading this file here`);
+          stopped = true;
+          break;
+        }
+      }
+      const x = expandLine(line, this.lookup, Math.min(MAX_EXPANDED_LINE, MAX_EXPANDED_TOTAL - this.expanded), pre);
       if (x.overflow) {
         const what = this.expanded + MAX_EXPANDED_LINE > MAX_EXPANDED_TOTAL ? `the lines expanded so far exceed ${MAX_EXPANDED_TOTAL / 1024 / 1024} MiB in total` : `this line would exceed ${MAX_EXPANDED_LINE / 1024 / 1024} MiB`;
         this.syntax(textSpan(x, 0, line.text.length), `\${...} substitution refused: ${what} (Define values that repeat each other); lint-proxy-config stops reading this file here`);
@@ -197,7 +266,8 @@ class Parser {
         }
         const section = this.openSection(x, name, first);
         children().push(section);
-        if (section.active === false) i = this.soak(lines, i + 1, section);
+        if (section.lname === 'macro') this.defineMacro(section, feed);
+        else if (section.active === false) this.soak(feed, section);
         else stack.push({ section });
         continue;
       }
@@ -207,6 +277,8 @@ class Parser {
       const directive = this.directive(x, first, name);
       this.outerDepth = outer;
       children().push(directive);
+      if (directive.lname === 'use') this.useMacro(directive, feed);
+      else if (directive.lname === 'undefmacro') this.undefMacro(directive);
     }
     if (stopped) return top;
     for (let k = stack.length - 1; k >= 0; k--) {
@@ -369,16 +441,15 @@ class Parser {
    * substituted or executed, only section tags are tracked to find the matching close.
    * Returns the index of the closing line (or the last line).
    */
-  private soak(lines: readonly LogicalLine[], from: number, section: SectionNode): number {
+  private soak(feed: Feed, section: SectionNode): void {
     // Names as written: httpd's messages quote the tag as it appears in the file.
     const open: string[] = [section.name];
-    for (let i = from; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.isComment) {
-        this.comment(line);
+    for (let line = feed.next(); line; line = feed.next()) {
+      if (isCommentLine(line, feed.pre)) {
+        if (!feed.pre) this.comment(line);
         continue;
       }
-      const x = expandLine(line, () => undefined);
+      const x = expandLine(line, () => undefined, undefined, feed.pre);
       const first = nextWord(x, 0);
       if (!first?.value.startsWith('<')) continue;
       if (first.value.startsWith('</')) {
@@ -392,7 +463,7 @@ class Parser {
         }
         if (open.length === 0) {
           section.close = textSpan(x, 0, x.text.length);
-          return i;
+          return;
         }
         continue;
       }
@@ -400,7 +471,97 @@ class Parser {
       open.push(bare ? first.value.slice(1, -1) : first.value.slice(1));
     }
     this.syntax(section.nameWord.span, `Expected </${section.name}> before end of configuration`);
-    return lines.length - 1;
+  }
+
+  /** A mod_macro error httpd stops on (returns nothing, so callers can `return` it). */
+  private refused(span: Span, message: string): undefined {
+    this.problems.push({ span, message: `Apache refuses to start: "${message}".`, kind: 'refused' });
+  }
+
+  /** httpd's `line N of "file"` for a line: the last physical line it was read from. */
+  private lineNumber(line: LogicalLine): number {
+    const file = this.files.get(line.file);
+    return file ? positionAt(file, line.lineEnd).line : 0;
+  }
+
+  /** What httpd calls the place being read: a file, or the expansion of a `Use`. */
+  private place(x: ExpandedLine, feed: Feed): { line: number; name: string } {
+    const where = feed.where();
+    return where === undefined ? { line: this.lineNumber(x.line), name: x.line.file } : { line: feed.lineInExpansion(), name: where };
+  }
+
+  /** `macro_section`: stores the body up to the matching `</Macro>` (`get_lines_till_end_token`). */
+  private defineMacro(section: SectionNode, feed: Feed): void {
+    if (this.modules && !this.modules.has('macro_module')) {
+      this.refused(section.nameWord.span, `Invalid command '<${section.name}', perhaps misspelled or defined by a module not included in the server configuration`);
+    }
+    const at = this.place(section.line, feed);
+    const name = (section.args[0]?.value ?? '').toLowerCase();
+    const location = `defined on line ${at.line} of "${at.name}"`;
+    const body: MacroLine[] = [];
+    let depth = 1;
+    for (let line = feed.next(); line; line = feed.next()) {
+      const pre = feed.pre;
+      if (isCommentLine(line, pre)) {
+        if (!pre) this.comment(line);
+        continue;
+      }
+      const x: ExpandedLine = pre ? { line, text: pre.text, ranges: { from: pre.from, to: pre.to, subst: pre.subst } } : { line, text: line.text, ranges: null };
+      const first = nextWord(x, 0)?.value.toLowerCase();
+      if (first === '</macro>') depth--;
+      else if (first === '<macro') depth++;
+      if (depth === 0) {
+        section.close = textSpan(x, 0, x.text.length);
+        break;
+      }
+      body.push(pre ? { line, pre } : { line });
+    }
+    if (depth > 0) {
+      this.syntax(section.nameWord.span, `macro '${name}' (${location}) contents error: expected token not found: </Macro>`);
+      return;
+    }
+    if (name === '') return;
+    const params = section.args.slice(1).map((w) => w.value);
+    const error = checkParams(name, location, params);
+    if (error) {
+      this.refused(section.args[0]!.span, error);
+      return;
+    }
+    (this.macros ??= new Map()).set(name, { name, params, body, location, section });
+  }
+
+  /** `use_macro`: reads the macro's body, its parameters substituted, in place of the `Use` line. */
+  private useMacro(node: DirectiveNode, feed: Feed): undefined {
+    if (this.macros === null) return this.refused(node.nameWord.span, 'no macro defined before Use');
+    const args = node.args;
+    if (!args[0] || args[0].value === '') return this.refused(node.nameWord.span, 'no macro name specified with Use');
+    const name = args[0].value.toLowerCase();
+    const macro = this.macros.get(name);
+    if (!macro) return this.refused(args[0].span, `macro '${name}' undefined`);
+    if (feed.expanding(name)) return this.refused(args[0].span, `recursive use of macro '${name}' is invalid`);
+    const values = args.slice(1).map((w) => w.value);
+    if (values.length !== macro.params.length) {
+      return this.refused(args[0].span, `macro '${name}' (${macro.location}) used with ${values.length} arguments instead of ${macro.params.length}`);
+    }
+    const at = this.place(node.line, feed);
+    const where = `macro '${name}' (${macro.location}) used on line ${at.line} of "${at.name}"`;
+    const lines: MacroLine[] = [];
+    for (const src of macro.body) {
+      const pre = substituteLine(src, macro.params, values);
+      if ('error' in pre) return this.refused(node.span, `${where} error while substituting: ${pre.error}`);
+      lines.push({ line: src.line, pre });
+    }
+    const def = macro.section;
+    this.macroUses.push({ name, use: node.span, label: node.line.text, body: { file: def.span.file, start: def.span.start, end: def.close?.end ?? def.span.end } });
+    feed.push(lines, name, where);
+  }
+
+  /** `undef_macro`. */
+  private undefMacro(node: DirectiveNode): undefined {
+    if (this.macros === null) return this.refused(node.nameWord.span, 'no macro defined before UndefMacro');
+    const name = (node.args[0]?.value ?? '').toLowerCase();
+    if (name === '') return this.refused(node.nameWord.span, 'no macro name specified with UndefMacro');
+    if (!this.macros.delete(name)) this.refused(node.args[0]!.span, `cannot remove undefined macro '${name}'`);
   }
 }
 
@@ -421,5 +582,5 @@ export function parseApache(rootPath: string, io: ConfigIO, options: ParseOption
   const root = io.read(rootPath);
   const problems = [...parser.problems];
   if (isIoError(root)) problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Could not open configuration file ${rootPath}: ${root.error}`, kind: 'syntax' });
-  return { root: rootPath, nodes, files: parser.files, problems, comments: parser.comments, loadsModules: parser.loadsModules };
+  return { root: rootPath, nodes, files: parser.files, problems, comments: parser.comments, loadsModules: parser.loadsModules, macroUses: parser.macroUses };
 }

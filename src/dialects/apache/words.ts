@@ -38,8 +38,10 @@ export interface Word {
   /** Where the word is in the file (the `${NAME}` reference for substituted characters). */
   readonly span: Span;
   readonly quote: '"' | "'" | null;
-  /** Some character of the word came from a `${NAME}` substitution: its text is not in the file. */
+  /** Some character of the word came from a `${NAME}` substitution or a macro parameter: its text is not in the file. */
   readonly substituted: boolean;
+  /** Some character of the word is a `Use` value substituted for a `<Macro>` parameter. */
+  readonly macroParameter?: boolean;
   /** Index range in {@link ExpandedLine.text}. */
   readonly start: number;
   readonly end: number;
@@ -49,14 +51,33 @@ export interface Word {
 export type VariableLookup = (name: string) => string | undefined;
 
 /**
+ * A logical line after mod_macro substituted a `Use`'s values for its macro's parameters (see
+ * src/dialects/apache/macros.ts): the text, and for each character the file range it came from
+ * (a substituted character points at its whole parameter reference in the macro body) and
+ * whether it came from a substitution (1: `${NAME}`, 2: a macro parameter).
+ */
+export interface PreExpanded {
+  readonly text: string;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly subst: Uint8Array;
+}
+
+/**
  * Substitutes `${NAME}` references. `limit` bounds the length of the result: `Define`s that
  * double the previous one reach gigabytes in 30 lines, so a line that would grow past `limit`
  * characters is returned unsubstituted with `overflow` set, before any of it is built.
+ * `pre`: the line's text after a macro's parameters were substituted (httpd resolves `${NAME}`
+ * in the lines a `Use` produces, after the parameters).
  */
-export function expandLine(line: LogicalLine, lookup: VariableLookup, limit = Number.MAX_SAFE_INTEGER): ExpandedLine {
-  const text = line.text;
-  if (!text.includes('${')) return { line, text, ranges: null };
-  if (expandedLength(text, lookup) > limit) return { line, text, ranges: null, overflow: true };
+export function expandLine(line: LogicalLine, lookup: VariableLookup, limit = Number.MAX_SAFE_INTEGER, pre?: PreExpanded): ExpandedLine {
+  const text = pre ? pre.text : line.text;
+  const fromAt = (i: number) => (pre ? pre.from[i]! : lineOffset(line, i));
+  const toAt = (i: number) => (pre ? pre.to[i]! : lineOffset(line, i) + 1);
+  const substAt = (i: number) => (pre ? pre.subst[i]! : 0);
+  const preRanges = () => (pre && pre.subst.some((v) => v !== 0) ? { from: pre.from, to: pre.to, subst: pre.subst } : null);
+  if (!text.includes('${')) return { line, text, ranges: preRanges() };
+  if (expandedLength(text, lookup) > limit) return { line, text, ranges: preRanges(), overflow: true };
   let out = '';
   const from: number[] = [];
   const to: number[] = [];
@@ -67,12 +88,18 @@ export function expandLine(line: LogicalLine, lookup: VariableLookup, limit = Nu
     if (close !== -1) {
       const value = lookup(text.slice(i + 2, close));
       if (value !== undefined) {
-        const a = lineOffset(line, i);
-        const b = lineOffset(line, close) + 1;
+        let a = fromAt(i);
+        let b = toAt(close);
+        let kind = 1;
+        for (let k = i; k <= close; k++) {
+          a = Math.min(a, fromAt(k));
+          b = Math.max(b, toAt(k));
+          kind = Math.max(kind, substAt(k));
+        }
         for (let k = 0; k < value.length; k++) {
           from.push(a);
           to.push(b);
-          subst.push(1);
+          subst.push(kind);
         }
         out += value;
         i = close + 1;
@@ -80,13 +107,12 @@ export function expandLine(line: LogicalLine, lookup: VariableLookup, limit = Nu
       }
     }
     out += text[i];
-    const at = lineOffset(line, i);
-    from.push(at);
-    to.push(at + 1);
-    subst.push(0);
+    from.push(fromAt(i));
+    to.push(toAt(i));
+    subst.push(substAt(i));
     i++;
   }
-  if (!subst.includes(1)) return { line, text, ranges: null };
+  if (!subst.some((v) => v !== 0)) return { line, text, ranges: null };
   return { line, text: out, ranges: { from: Int32Array.from(from), to: Int32Array.from(to), subst: Uint8Array.from(subst) } };
 }
 
@@ -108,7 +134,7 @@ function expandedLength(text: string, lookup: VariableLookup): number {
   return n;
 }
 
-function spanOf(x: ExpandedLine, start: number, end: number): { span: Span; substituted: boolean } {
+function spanOf(x: ExpandedLine, start: number, end: number): { span: Span; substituted: boolean; macroParameter?: true } {
   const file = x.line.file;
   const r = x.ranges;
   if (r === null) {
@@ -122,16 +148,19 @@ function spanOf(x: ExpandedLine, start: number, end: number): { span: Span; subs
   let a = Number.MAX_SAFE_INTEGER;
   let b = -1;
   let substituted = false;
+  let macroParameter = false;
   for (let i = start; i < end; i++) {
     a = Math.min(a, r.from[i]!);
     b = Math.max(b, r.to[i]!);
     if (r.subst[i]) substituted = true;
+    if (r.subst[i] === 2) macroParameter = true;
   }
+  const macro = macroParameter ? { macroParameter: true as const } : {};
   if (b < 0) {
     const at = start < x.text.length ? r.from[start]! : x.text.length > 0 ? r.to[x.text.length - 1]! : 0;
-    return { span: { file, start: at, end: at }, substituted };
+    return { span: { file, start: at, end: at }, substituted, ...macro };
   }
-  return { span: { file, start: a, end: b }, substituted };
+  return { span: { file, start: a, end: b }, substituted, ...macro };
 }
 
 /** `substring_conf`: only `\\` and, inside quotes, `\<quote>` are escapes. */
@@ -186,7 +215,7 @@ export function nextWord(x: ExpandedLine, pos: number, end: number = x.text.leng
  * looked at beyond the directive name; eager objects kept the garbage collector busy.
  */
 class LazyWord implements Word {
-  #span: { span: Span; substituted: boolean } | undefined;
+  #span: { span: Span; substituted: boolean; macroParameter?: true } | undefined;
   #value: string | undefined;
 
   constructor(
@@ -204,6 +233,10 @@ class LazyWord implements Word {
 
   get substituted(): boolean {
     return (this.#span ??= spanOf(this.x, this.start, this.end)).substituted;
+  }
+
+  get macroParameter(): boolean {
+    return (this.#span ??= spanOf(this.x, this.start, this.end)).macroParameter === true;
   }
 
   get raw(): string {
