@@ -26,7 +26,6 @@ import type { CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../head
 import { addedLine, changeLine } from '../set-cookie.js';
 import { regexKey, semanticKey } from '../signature.js';
 import { applyPregsub, compilePregsub, expandFormat, type FormatEnv, type FormatString, type PregsubParts } from './apache-format.js';
-import { opOfKind } from './index.js';
 
 export type ApacheHeaderAction = 'add' | 'append' | 'echo' | 'edit' | 'edit*' | 'merge' | 'set' | 'setifempty' | 'unset' | 'note';
 
@@ -53,6 +52,11 @@ export interface ApacheHeaderOp extends CookieOp {
   };
   readonly replacement?: { readonly text: string; readonly span: Span };
   readonly value?: { readonly text: string; readonly span: Span };
+}
+
+/** This module's own op, told by its kind (the module cannot use ops/index.ts's guard: that imports it). */
+function isApacheHeaderOp(op: CookieOp): op is ApacheHeaderOp {
+  return op.kind === 'apache-header';
 }
 
 /** Backend kinds whose Set-Cookie lines live in each table (src/model/simulate.ts apacheTableFor). */
@@ -141,7 +145,7 @@ function hasMergeToken(val: string, wanted: string): boolean {
 /** A line an `early` directive added (it exists before the producer's lines). */
 function isEarlyLine(line: SetCookieLine): boolean {
   const first = line.history[0]?.op;
-  return line.producer === 'proxy' && first !== undefined && opOfKind(first, 'apache-header') && first.early === true;
+  return line.producer === 'proxy' && first !== undefined && isApacheHeaderOp(first) && first.early === true;
 }
 
 export function isSetCookie(header: string): boolean {

@@ -27,7 +27,6 @@ import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
 import { semanticKey } from '../signature.js';
-import { opOfKind } from './index.js';
 
 export type CaddyPhase = 'immediate' | 'upstream' | 'deferred';
 
@@ -82,6 +81,11 @@ export interface CaddyHeaderOpsInit {
 
 export interface CaddyHeadersOp extends CookieOp, CaddyHeaderOpsInit {
   readonly kind: 'caddy-headers';
+}
+
+/** This module's own op, told by its kind (the module cannot use ops/index.ts's guard: that imports it). */
+function isCaddyHeadersOp(op: CookieOp): op is CaddyHeadersOp {
+  return op.kind === 'caddy-headers';
 }
 
 const canonical = (field: string) => field.toLowerCase();
@@ -168,7 +172,7 @@ export function goReplaceAll(regex: CompiledRegex, value: string, template: stri
 /** Lines an immediate handler made: they exist before the backend's. */
 function isImmediateLine(line: SetCookieLine): boolean {
   const first = line.history[0]?.op;
-  return line.producer === 'proxy' && first !== undefined && opOfKind(first, 'caddy-headers') && first.phase === 'immediate';
+  return line.producer === 'proxy' && first !== undefined && isCaddyHeadersOp(first) && first.phase === 'immediate';
 }
 
 const ALL_KINDS = Object.keys(BACKEND_LABELS) as BackendKind[];

@@ -15,7 +15,6 @@ import type { Span } from '../../source.js';
 import { regexKey, semanticKey, type KeyPart } from '../signature.js';
 import type { BackendKind } from '../backends.js';
 import type { CookieOp, SetCookieLine } from '../header-rewrite.js';
-import { opOfKind } from './index.js';
 import { changeLine } from '../set-cookie.js';
 import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './nginx-cookie-attrs.js';
 import { editCookieFlags, flagBits } from './nginx-cookie-flags.js';
@@ -186,11 +185,16 @@ export function flagsEntryFor(op: NginxProxyCookieOp, name: string): NginxFlagsE
   return op.flags?.find((e) => flagsEntryMatches(e, name));
 }
 
+/** This module's own op, told by its kind (the module cannot use ops/index.ts's guard: that imports it). */
+function isNginxProxyCookieOp(op: CookieOp): op is NginxProxyCookieOp {
+  return op.kind === 'nginx-proxy-cookie';
+}
+
 /** Every `proxy_cookie_*` entry of a model once, in source order, with the operations that hold it. */
 export function nginxCookieEntries(ops: readonly CookieOp[]): Map<NginxCookieEntry, NginxProxyCookieOp[]> {
   const out = new Map<NginxCookieEntry, NginxProxyCookieOp[]>();
   for (const op of ops) {
-    if (!opOfKind(op, 'nginx-proxy-cookie')) continue;
+    if (!isNginxProxyCookieOp(op)) continue;
     for (const e of op.entries) {
       const list = out.get(e) ?? [];
       list.push(op);
