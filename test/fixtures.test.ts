@@ -19,6 +19,7 @@ function runOptions(fixture: Fixture, text: string, overrides: Partial<RunOption
     paths: [fixture.path],
     type: (o.type as Dialect | undefined) ?? fixture.dialect,
     ...(o.nginxVersion ? { nginxVersion: o.nginxVersion } : {}),
+    ...(o.nginxDirectives ? { nginxDirectives: o.nginxDirectives.split(',') } : {}),
     ...(o.caddyVersion ? { caddyVersion: o.caddyVersion } : {}),
     ...(o.context ? { context: o.context as RunOptions['context'] } : {}),
     ...(o.serverRoot ? { serverRoot: o.serverRoot } : {}),

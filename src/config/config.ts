@@ -46,6 +46,8 @@ export interface Config {
   readonly serverRoot?: string;
   readonly prefix?: string;
   readonly nginxVersion?: string;
+  /** Directives of third-party nginx modules (`nginxDirectives`). */
+  readonly nginxDirectives: readonly string[];
   readonly caddyVersion?: string;
   readonly requireReason: boolean;
   readonly noInlineConfig: boolean;
@@ -62,6 +64,7 @@ export const DEFAULT_CONFIG: Config = {
   ignores: [],
   include: [],
   pathMap: [],
+  nginxDirectives: [],
   requireReason: true,
   noInlineConfig: false,
 };
@@ -162,6 +165,7 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     ...(typeof obj.serverRoot === 'string' ? { serverRoot: absolute(dir, obj.serverRoot) } : {}),
     ...(typeof obj.prefix === 'string' ? { prefix: absolute(dir, obj.prefix) } : {}),
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),
+    nginxDirectives: strings(obj.nginxDirectives),
     ...(typeof obj.caddyVersion === 'string' ? { caddyVersion: obj.caddyVersion } : {}),
     ...(typeof obj.maxFileSize === 'number' ? { maxFileSize: obj.maxFileSize } : {}),
     ...(typeof obj.baseline === 'string' ? { baseline: absolute(dir, obj.baseline) } : {}),

@@ -81,6 +81,13 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
       serverRoot: { type: 'string', minLength: 1, description: 'Apache: directory relative Include paths resolve against.' },
       prefix: { type: 'string', minLength: 1, description: 'nginx: directory relative include paths resolve against.' },
       nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },
+      nginxDirectives: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[^\\s;{}#]+$' },
+        uniqueItems: true,
+        description:
+          'nginx: directives of third-party modules your nginx has (e.g. "set_cookie_flag"), or a dynamic module built in (e.g. "ngx_http_lua_module" for OpenResty); other names nginx does not know are reported as unknown.',
+      },
       caddyVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'Caddy version to check against, e.g. "2.6.2".' },
       requireReason: { type: 'boolean', description: 'Inline disable comments need a reason after "--" (default true).' },
       maxFileSize: { type: 'integer', minimum: 1, description: 'Skip files larger than this many megabytes, with a message and exit code 2 (default 64).' },

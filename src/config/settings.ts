@@ -133,6 +133,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     ...(prefix ? { prefix: resolve(cwd, prefix) } : {}),
     ...(options.context ? { context: options.context } : {}),
     nginxVersion: options.nginxVersion ?? config.nginxVersion ?? DEFAULT_NGINX_VERSION,
+    ...(config.nginxDirectives.length > 0 ? { nginxDirectives: config.nginxDirectives } : {}),
     ...((options.caddyVersion ?? config.caddyVersion) ? { caddyVersion: (options.caddyVersion ?? config.caddyVersion)! } : {}),
     ruleSettings: ruleSettingsFrom(options, config),
     ignorePatterns: [...config.ignores, ...(options.ignorePattern ?? []).map((p) => resolve(cwd, p))],

@@ -21,6 +21,8 @@ export interface DialectOptions {
   readonly context?: 'main' | 'http' | 'server' | 'location';
   /** nginx version to check against, `major.minor.patch` (`--nginx-version`). */
   readonly nginxVersion: string;
+  /** nginx: directive names (or dynamic modules of known-directives.ts, by name) that third-party modules add (`nginxDirectives`). */
+  readonly nginxDirectives?: readonly string[];
   /** Caddy version to check against, `major.minor.patch` (default: the current release). */
   readonly caddyVersion?: string;
   /** Where absolute include paths are read from (`--root`, `pathMap`): see path-map.ts. */

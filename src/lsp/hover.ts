@@ -38,6 +38,7 @@ export function hoverAt(source: SourceFile, offset: number, dialect: DialectModu
     ...(settings.run.serverRoot ? { serverRoot: settings.run.serverRoot } : {}),
     ...(settings.run.prefix ? { prefix: settings.run.prefix } : {}),
     ...(settings.run.context ? { context: settings.run.context } : {}),
+    ...(settings.run.nginxDirectives ? { nginxDirectives: settings.run.nginxDirectives } : {}),
   });
   const found = opAt(model.ops, source.path, offset);
   if (!found) return null;

@@ -44,6 +44,7 @@ export interface RunOptions {
   readonly context?: DialectOptions['context'];
   readonly nginxVersion?: string;
   readonly caddyVersion?: string;
+  readonly nginxDirectives?: readonly string[];
   readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
   /** Absolute globs of files never to lint (config `ignores`, `--ignore-pattern`). */
   readonly ignorePatterns?: readonly string[];
@@ -176,6 +177,7 @@ function lintSettingsOf(options: RunOptions): LintSettings {
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.caddyVersion === undefined ? {} : { caddyVersion: options.caddyVersion }),
+      ...(options.nginxDirectives === undefined ? {} : { nginxDirectives: options.nginxDirectives }),
       ...(options.pathMap && options.pathMap.length > 0 ? { pathMap: options.pathMap } : {}),
       cwd: options.cwd,
     },

@@ -19,6 +19,7 @@ export async function exemptedCookies(path: string, dialect: Dialect): Promise<E
     paths: [path],
     type: (o.type as Dialect | undefined) ?? dialect,
     ...(o.nginxVersion ? { nginxVersion: o.nginxVersion } : {}),
+    ...(o.nginxDirectives ? { nginxDirectives: o.nginxDirectives.split(',') } : {}),
     ...(o.context ? { context: o.context as 'http' } : {}),
     ...(o.serverRoot ? { serverRoot: o.serverRoot } : {}),
     ...(o.xsrfCookie ? { xsrfCookies: o.xsrfCookie.split(',') } : {}),

@@ -8,7 +8,7 @@
  *     #                      ^^^^^^ xsrf-cookie-httponly "atl.xsrf.token"
  *
  * In XML: `<!--   ^^^^ rule-id -->`. `invalid-<name>.fixed.<ext>` is the exact `--fix` output.
- * A comment `fixture: key=value` sets run options (nginxVersion, context, serverRoot, type,
+ * A comment `fixture: key=value` sets run options (nginxVersion, nginxDirectives, context, serverRoot, type,
  * xsrfCookie, products — as the configuration file's `products`, comma-separated — allProducts).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';

@@ -166,6 +166,15 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
         prepared.set(c.name, { skip: needs.skip });
         continue;
       }
+      // runnable() loads the modules a configuration uses: one that uses a module it does not
+      // load is handed to `nginx -t` as written, which must refuse it as the linter does.
+      if (model.problems.some((p) => /unknown directive "[^"]*": \S+ is not loaded/.test(p.message))) {
+        const prefix = makePrefix();
+        writeFiles(prefix, { 'nginx.conf': model.files.get(model.root)!.text });
+        const t = testConfig(prefix);
+        prepared.set(c.name, { model, ...(t.ok ? {} : { testError: t.output }) });
+        continue;
+      }
       if ([...needs.modules].some((m) => !moduleAvailable(m))) {
         prepared.set(c.name, { skip: `needs nginx modules ${[...needs.modules].join(', ')}` });
         continue;

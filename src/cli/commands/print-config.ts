@@ -36,7 +36,7 @@ export function printConfig(file: string, options: SharedCliOptions, config: Con
       sessionCookies: catalog.session.map((c) => c.name),
       products: options.allProducts ? 'all' : (fileSelection(run.productSettings, file)?.selection ?? 'evident from each scope'),
       ...(dialect === null || dialect === 'apache' ? { serverRoot: run.serverRoot ?? null } : {}),
-      ...(dialect === null || dialect === 'nginx' ? { prefix: run.prefix ?? null, context: run.context ?? null, nginxVersion: run.nginxVersion } : {}),
+      ...(dialect === null || dialect === 'nginx' ? { prefix: run.prefix ?? null, context: run.context ?? null, nginxVersion: run.nginxVersion, nginxDirectives: run.nginxDirectives ?? [] } : {}),
       ...(dialect !== 'iis' ? { pathMap: Object.fromEntries((run.pathMap ?? []).map((m) => [m.from, m.to])) } : {}),
       requireReason: config.requireReason,
       noInlineConfig: config.noInlineConfig,

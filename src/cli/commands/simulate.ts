@@ -61,6 +61,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
     ...(settings.prefix ? { prefix: settings.prefix } : {}),
     ...(settings.context ? { context: settings.context } : {}),
     ...(settings.caddyVersion ? { caddyVersion: settings.caddyVersion } : {}),
+    ...(settings.nginxDirectives ? { nginxDirectives: settings.nginxDirectives } : {}),
   });
   const endpoints = selectEndpoints(model, options.location);
   if (endpoints.length === 0) {

@@ -22,6 +22,7 @@ import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, newLevel, type Level } from './levels.js';
 import { requestPathFor, type LocationNode } from './locations.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
+import { unknownDirectives } from './unknown-directives.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -120,7 +121,8 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   const rootLabel = context === 'main' ? '' : `${posix.basename(tree.confPath)} (${context} context)`;
   const root = newLevel(context, null, null, rootLabel);
   const textOf = (file: string) => tree.files.get(file)?.text;
-  walk(tree.directives, root, context, { problems, io, prefix: tree.prefix, version, unresolved: tree.unresolved, facts, textOf });
+  const unknown = unknownDirectives(tree, context, options.nginxDirectives ?? [], problems);
+  walk(tree.directives, root, context, { problems, io, prefix: tree.prefix, version, unresolved: tree.unresolved, unknown, facts, textOf });
 
   const levels = allLevels(root);
   const anyPass = levels.some((l) => l.backends.length > 0);

@@ -31,6 +31,8 @@ export interface WalkContext extends DeclContext {
   readonly textOf: (file: string) => string | undefined;
   readonly version: Version;
   readonly unresolved: ReadonlySet<Directive>;
+  /** Directives nginx does not know (reported by unknown-directives.ts). */
+  readonly unknown: ReadonlySet<Directive>;
   readonly facts: LuaHeaderFilterFact[];
 }
 
@@ -43,6 +45,7 @@ function problem(ctx: WalkContext, span: Span, message: string): void {
 /** `ngx_conf_handler`'s checks; true when the directive may be lowered. */
 function accepted(d: Directive, where: ConfContext, ctx: WalkContext): boolean {
   const name = d.name.value;
+  if (ctx.unknown.has(d)) return false;
   const spec = DIRECTIVES[name];
   if (!spec) return true;
   if (d.terminator === 'none') return false;
