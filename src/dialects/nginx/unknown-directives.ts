@@ -40,6 +40,9 @@ function* mainLevel(directives: readonly Directive[]): Generator<Directive> {
   }
 }
 
+/** Distinct unknown names per model that get a "did you mean" hint. */
+const MAX_HINTED = 256;
+
 /** Reports the directives nginx would not know and returns them (they are not lowered). */
 export function unknownDirectives(tree: SourceTree, context: RootContext, declared: readonly string[], problems: Problem[]): Set<Directive> {
   const unknown = new Set<Directive>();
@@ -55,7 +58,21 @@ export function unknownDirectives(tree: SourceTree, context: RootContext, declar
   }
   if (!complete) add([...MODULE_OF.keys()]);
   let candidates: string[] | undefined;
+  // One hint per distinct name, and hints for the first MAX_HINTED names only: a hostile file of
+  // random words must not cost a search of every known name per word.
+  const hints = new Map<string, string | undefined>();
+  const hintFor = (name: string): string | undefined => {
+    if (hints.has(name)) return hints.get(name);
+    candidates ??= [...new Set([...known, ...MODULE_OF.keys()])];
+    const hint = hints.size < MAX_HINTED ? closest(name, candidates) : undefined;
+    hints.set(name, hint);
+    return hint;
+  };
+  // A file included many times (or by files included many times) is checked once.
+  const seen = new Set<readonly Directive[]>();
   const check = (directives: readonly Directive[]) => {
+    if (seen.has(directives)) return;
+    seen.add(directives);
     for (const d of directives) {
       const name = d.name.value;
       if (d.included) for (const f of d.included) check(f.directives);
@@ -69,8 +86,7 @@ export function unknownDirectives(tree: SourceTree, context: RootContext, declar
       if (module) {
         message = `unknown directive "${name}": ${module} is not loaded (add "load_module modules/${module}.so;", or list it in nginxDirectives when built in)`;
       } else {
-        candidates ??= [...new Set([...known, ...MODULE_OF.keys()])];
-        const hint = closest(name, candidates);
+        const hint = hintFor(name);
         message = hint
           ? `unknown directive "${name}" (did you mean "${hint}"?)`
           : `unknown directive "${name}": not a directive of nginx or of a module the linter knows (list third-party directives in nginxDirectives)`;
