@@ -99,7 +99,9 @@ describe('nginx add_header, headers-more and hide_header', () => {
     expectAllDistinct(signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-add-header', texts), texts);
   });
   it('more_set_headers: value, statuses', () => {
-    const texts = ["more_set_headers 'Set-Cookie: a=1';", "more_set_headers 'Set-Cookie: a=2';", "more_set_headers -s 404 'Set-Cookie: a=1';", 'more_clear_headers Set-Cookie;'].map(loc);
+    // headers-more is a dynamic module: a main configuration loads it, or nginx refuses its directives.
+    const loaded = (text: string) => `load_module modules/ngx_http_headers_more_filter_module.so;\n${text}`;
+    const texts = ["more_set_headers 'Set-Cookie: a=1';", "more_set_headers 'Set-Cookie: a=2';", "more_set_headers -s 404 'Set-Cookie: a=1';", 'more_clear_headers Set-Cookie;'].map((t) => loaded(loc(t)));
     expectAllDistinct(signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-more-headers', texts), texts);
   });
   it('hide_header: which upstream', () => {
