@@ -75,4 +75,31 @@ describe('start script', () => {
     );
     expect(accepted).toBe('true');
   });
+
+  it('a configuration of 8 MB or more is linted in a process started with a 64 MB young generation, with the same report and exit code', () => {
+    const big = join(copy, 'big.conf');
+    const server = (i: number) => `server {\n    server_name s${i}.example.com;\n    location / {\n        proxy_pass http://127.0.0.1:${8000 + (i % 100)};\n    }\n}\n`;
+    const count = Math.ceil((8.2 * 1024 * 1024) / server(0).length);
+    writeFileSync(big, `events {}\nhttp {\n${Array.from({ length: count }, (_, i) => server(i)).join('')}    proxy_cookie_flags ~ httponly;\n}\n`);
+    // A preload records each process's flags: the first start and the restart both load it.
+    const probe = join(copy, 'probe.cjs');
+    const seen = join(copy, 'seen.txt');
+    writeFileSync(probe, `require('node:fs').appendFileSync(${JSON.stringify(seen)}, process.execArgv.filter((a) => a.startsWith('--max')).join(' ') + '|' + (process.env.LPC_LARGE_HEAP ?? '') + '\\n');\n`);
+    const lint = (env: Record<string, string>) => {
+      try {
+        execFileSync(process.execPath, ['--require', probe, join(copy, 'bin/lint-proxy-config.js'), big, '--no-config', '-f', 'json'], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+        return { code: 0, stdout: '' };
+      } catch (e) {
+        const err = e as { status: number; stdout: string };
+        return { code: err.status, stdout: err.stdout };
+      }
+    };
+    const restarted = lint({});
+    expect(readFileSync(seen, 'utf8').split('\n').filter(Boolean)).toEqual(['|', '--max-semi-space-size=64|1']);
+    rmSync(seen);
+    const direct = lint({ LPC_LARGE_HEAP: '1' });
+    expect(readFileSync(seen, 'utf8').split('\n').filter(Boolean)).toEqual(['|1']);
+    expect(restarted.code).toBe(1);
+    expect(restarted).toEqual(direct);
+  }, 60_000);
 });

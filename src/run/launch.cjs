@@ -9,7 +9,7 @@
 // V8 itself refuses a cache from another Node or V8 version, and then the bundle is simply
 // compiled as usual.
 'use strict';
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
@@ -45,6 +45,35 @@ function loadBundle() {
     process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
   }
   return mod.exports;
+}
+
+// A configuration of several megabytes (an `nginx -T` dump of a large estate) allocates a tree,
+// a model and simulations that survive V8's default 16 MB young generation, and copying them is
+// 35-45 % of the run. With a 64 MB young generation the 18 MB bench file takes 16 % less time and
+// 20 % less memory. The young generation is sized when the process starts, so for such inputs the
+// run is started once more with the flag (about 50 ms, against seconds saved); a small run only
+// pays a stat of each argument that names a file.
+const LARGE_INPUT_BYTES = 8 * 1024 * 1024;
+function largeInputNamed() {
+  if (process.env.LPC_LARGE_HEAP === '1' || process.env.LPC_WORKER_THREAD === '1') return false;
+  for (const arg of process.argv.slice(2)) {
+    if (arg.startsWith('-')) continue;
+    try {
+      const st = statSync(arg);
+      if (st.isFile() && st.size >= LARGE_INPUT_BYTES) return true;
+    } catch {
+      // not a file: a glob, a directory that does not exist, a subcommand
+    }
+  }
+  return false;
+}
+if (largeInputNamed()) {
+  const child = require('node:child_process').spawnSync(process.execPath, ['--max-semi-space-size=64', ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, LPC_LARGE_HEAP: '1' },
+  });
+  if (child.signal) process.kill(process.pid, child.signal);
+  process.exit(child.status ?? 2);
 }
 
 // Parallel runs start their worker threads with this script too (the code cache helps them the
