@@ -129,13 +129,29 @@ function writeTree(dir, files) {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-function peakOf(pid) {
+function ownPeakOf(pid) {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;
   }
+}
+
+/**
+ * The largest peak RSS among `pid` and its descendants: the CLI restarts itself for large inputs
+ * (src/run/launch.cjs), and the process doing the work is then a child of the one we started.
+ */
+function peakOf(pid) {
+  let peak = ownPeakOf(pid);
+  let children = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // gone, or a kernel without /proc/<pid>/task/<tid>/children
+  }
+  for (const c of children) peak = Math.max(peak, peakOf(Number(c)));
+  return peak;
 }
 
 /** Runs a command once: wall seconds, peak RSS in MB, exit code. */
