@@ -350,16 +350,37 @@ export interface FetchedResponse {
   readonly setCookies: readonly string[];
 }
 
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A TCP port free on 127.0.0.1 right now, never handed out twice by this process, and never one
+ * another test process can be handed: each vitest worker draws from its own block below the
+ * kernel's ephemeral range (32768 and up), so neither a parallel test file nor a backend the kernel
+ * placed on an ephemeral port can take it between this check and the server's bind. (Ports the
+ * kernel picked for `listen(0)` once collided: one case's nginx failed to bind and the test read
+ * another case's server, which answered on the same port.)
+ */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < PORT_BLOCK; tries++) {
+    const port = PORT_BASE + (Number(process.env.VITEST_POOL_ID ?? 0) % PORT_BLOCKS) * PORT_BLOCK + (nextPort++ % PORT_BLOCK);
+    if (handedOut.has(port) && handedOut.size < PORT_BLOCK) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free loopback port in this worker\'s block');
+}
+
+const PORT_BASE = 10_000;
+const PORT_BLOCK = 1_100;
+const PORT_BLOCKS = 20; // 10,000-31,999: below the ephemeral range
+let nextPort = 0;
+const handedOut = new Set<number>();
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createTcpServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
