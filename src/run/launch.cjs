@@ -49,8 +49,8 @@ function loadBundle() {
 
 // A configuration of several megabytes (an `nginx -T` dump of a large estate) allocates a tree,
 // a model and simulations that survive V8's default 16 MB young generation, and copying them is
-// 35-45 % of the run. With a 64 MB young generation the 18 MB bench file takes 16 % less time and
-// 20 % less memory. The young generation is sized when the process starts, so for such inputs the
+// 35-45 % of the run. With a 64 MB young generation the 18 MB many-findings bench file peaks at
+// 23 % less memory in the same wall time (side by side on a quiet machine). The young generation is sized when the process starts, so for such inputs the
 // run is started once more with the flag (about 50 ms, against seconds saved); a small run only
 // pays a stat of each argument that names a file.
 const LARGE_INPUT_BYTES = 8 * 1024 * 1024;
