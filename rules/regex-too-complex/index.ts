@@ -1,6 +1,7 @@
 /**
  * regex-too-complex: matching a pattern against ordinary cookies exhausts the linter's
- * backtracking budget (nested quantifiers such as `^(a+)+$`). The verdict of every other rule for
+ * backtracking budget (nested quantifiers such as `^(a+)+$`), or the pattern is valid for the
+ * server but uses a construct the linter does not simulate (PCRE2 `\X`, recursion, bidi classes). The verdict of every other rule for
  * that directive is then unknown, and the server itself may spend a long time on crafted values.
  */
 import { DEFAULT_SESSION_COOKIES } from '../../src/cookies/catalog.js';
@@ -8,7 +9,7 @@ import { samplesFor } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import { clip } from '../../src/engine/message-text.js';
-import { branchesOf } from '../../src/model/simulate.js';
+import { branchesOf, type TooComplex } from '../../src/model/simulate.js';
 
 export default defineRule({
   meta: {
@@ -16,11 +17,11 @@ export default defineRule({
     severity: 'warning',
     fixable: false,
     dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
-    description: 'A pattern backtracks so much on ordinary cookies that its effect cannot be evaluated.',
+    description: 'A pattern backtracks so much on ordinary cookies, or uses a construct the linter does not simulate, that its effect cannot be evaluated.',
   },
   check(ctx) {
     const names = [...ctx.catalog.xsrf, ...DEFAULT_SESSION_COOKIES.slice(0, 2)].map((c) => c.name);
-    const reported = new Map<CookieOp, string>();
+    const reported = new Map<CookieOp, TooComplex>();
     for (const group of ctx.sim.groups(ctx.model.endpoints)) {
       for (const kind of group.backends) {
         for (const name of names) {
@@ -28,18 +29,28 @@ export default defineRule({
             if (!branchesOf(ctx.sim.run(group.pipeline, kind, [sample])).some((b) => b.tooComplex)) continue;
             for (const pipeline of group.pipelines) {
               for (const { tooComplex } of branchesOf(ctx.sim.run(pipeline, kind, [sample]))) {
-                if (tooComplex && !reported.has(tooComplex.op)) reported.set(tooComplex.op, tooComplex.pattern);
+                if (tooComplex && !reported.has(tooComplex.op)) reported.set(tooComplex.op, tooComplex);
               }
             }
           }
         }
       }
     }
-    for (const [op, pattern] of reported) {
+    for (const [op, { pattern, unsupported }] of reported) {
       // An array op (an nginx location's proxy_cookie_* entries): point at the entry with the pattern.
       const part = op.parts.find((p) => p.label.includes(pattern));
+      const span = part ? (part.focus ?? part.span) : (op.focus ?? op.span);
+      if (unsupported) {
+        // Valid for the server, not simulated here: no claim about backtracking.
+        ctx.report({
+          span,
+          message: `The linter cannot evaluate the pattern ${clip(JSON.stringify(pattern), 50)}: its effect on cookies is unknown.`,
+          data: { pattern, detail: `The server accepts it, but ${unsupported.replace(/^./, (c) => c.toLowerCase())}.` },
+        });
+        continue;
+      }
       ctx.report({
-        span: part ? (part.focus ?? part.span) : (op.focus ?? op.span),
+        span,
         message: `The pattern ${clip(JSON.stringify(pattern), 50)} backtracks too much to evaluate on ordinary cookies: its effect is unknown${ctx.model.dialect === 'caddy' ? '' : ', and crafted values slow the server'}.`,
         data: {
           pattern,

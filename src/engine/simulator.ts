@@ -42,7 +42,7 @@ function rebind(result: SimResult, from: readonly CookieOp[], to: readonly Cooki
     steps: r.steps.map((s) => ({ ...s, op: opFor(s.op) })),
     assumptions: r.assumptions.map((a) => ({ ...a, op: opFor(a.op) })),
     ...(r.crash ? { crash: { op: opFor(r.crash.op), message: r.crash.message } } : {}),
-    ...(r.tooComplex ? { tooComplex: { op: opFor(r.tooComplex.op), pattern: r.tooComplex.pattern } } : {}),
+    ...(r.tooComplex ? { tooComplex: { ...r.tooComplex, op: opFor(r.tooComplex.op) } } : {}),
     ...(r.bounded ? { bounded: { ...r.bounded, op: opFor(r.bounded.op) } } : {}),
   });
   if (!result.branches) return one(result);

@@ -79,7 +79,7 @@ export function renderText(model: HeaderRewriteModel, runs: readonly SimulationR
       if (result.crash) {
         out.push(c.red(`${indent}  the server crashes here and sends no response: ${result.crash.message}`));
       } else if (result.tooComplex) {
-        out.push(c.yellow(`${indent}  cannot evaluate ${JSON.stringify(result.tooComplex.pattern)}: it backtracks too much`));
+        out.push(c.yellow(`${indent}  cannot evaluate ${JSON.stringify(result.tooComplex.pattern)}: ${result.tooComplex.unsupported ?? 'it backtracks too much'}`));
       } else {
         if (result.lines.length === 0) out.push(`${indent}  browser gets    ${c.dim('no Set-Cookie header')}`);
         for (const line of result.lines) {

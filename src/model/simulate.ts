@@ -31,7 +31,7 @@ export interface SimResult {
   /** The server would not answer (e.g. a segfaulting worker): `lines` is then meaningless. */
   readonly crash?: { readonly op: CookieOp; readonly message: string };
   /** A pattern exhausted the regex step budget: the result after `op` is unknown. */
-  readonly tooComplex?: { readonly op: CookieOp; readonly pattern: string };
+  readonly tooComplex?: TooComplex;
   /**
    * The request outcomes this branch assumed where they made a difference to the cookies (an
    * `unset` skipped because its `expr=` does not hold...): empty when the result holds for
@@ -115,14 +115,28 @@ function wireOrder(dialect: Dialect, lines: SetCookieLine[]): SetCookieLine[] {
  * server crashes (`crash`), or a pattern exhausted the regex step budget (`tooComplex`, the
  * pattern). `null`: the run goes on. Every simulation applies ops through this one function.
  */
-export function applyOp(op: CookieOp, lines: SetCookieLine[], env: SimEnv): { readonly crash: string } | { readonly tooComplex: string } | null {
+export function applyOp(
+  op: CookieOp,
+  lines: SetCookieLine[],
+  env: SimEnv,
+): { readonly crash: string } | { readonly tooComplex: string; readonly unsupported?: string } | null {
   try {
     const outcome = op.apply(lines, env);
     return outcome?.crash ? { crash: outcome.crash } : null;
   } catch (e) {
-    if (e instanceof RegexBudgetError) return { tooComplex: e.pattern };
+    if (e instanceof RegexBudgetError) return e.unsupported ? { tooComplex: e.pattern, unsupported: e.unsupported } : { tooComplex: e.pattern };
     throw e;
   }
+}
+
+/**
+ * A pattern the simulation could not evaluate: it exhausted the step budget, or (`unsupported`,
+ * the reason) it is valid for the server but uses a construct the linter does not simulate.
+ */
+export interface TooComplex {
+  readonly op: CookieOp;
+  readonly pattern: string;
+  readonly unsupported?: string;
 }
 
 export interface SimulateOptions {
@@ -146,7 +160,7 @@ interface State {
 interface Finished {
   readonly state: State;
   readonly crash?: { readonly op: CookieOp; readonly message: string };
-  readonly tooComplex?: { readonly op: CookieOp; readonly pattern: string };
+  readonly tooComplex?: TooComplex;
 }
 
 /** The undecided tests of an op's condition; null when the op runs unconditionally or never. */
@@ -252,7 +266,7 @@ export function simulate(
     const before = trace ? state.lines.map((l) => l.value) : [];
     const end = applyOp(op, state.lines, env);
     if (end && 'tooComplex' in end) {
-      finished.push({ state, tooComplex: { op, pattern: end.tooComplex } });
+      finished.push({ state, tooComplex: { op, pattern: end.tooComplex, ...(end.unsupported ? { unsupported: end.unsupported } : {}) } });
       return false;
     }
     if (trace) state.steps.push({ op, before, after: state.lines.map((l) => l.value) });

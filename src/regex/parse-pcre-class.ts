@@ -18,7 +18,7 @@ const HYPHEN = 0x2d;
 const BACKSLASH = 0x5c;
 
 /** One class member as read: a single code unit (may start a range) or a set (`\d`, `[:alpha:]`). */
-type Member = { readonly code: number } | { readonly set: CharSet };
+type Member = { readonly code: number } | { readonly set: CharSet; readonly property?: true };
 
 /**
  * Whether `[` at `pos` starts POSIX syntax `[:name:]` / `[.x.]` / `[=x=]`; returns the offset of
@@ -40,6 +40,8 @@ export function posixSyntaxEnd(src: string, pos: number): number {
 class PcreClassReader {
   private inQuote = false;
   private readonly members = new CharSetBuilder();
+  /** `\p{..}` members: caseless matching does not fold them (pcre2pattern, "Unicode character properties"). */
+  private readonly properties = new CharSetBuilder();
 
   constructor(
     private readonly sc: Scanner,
@@ -73,6 +75,7 @@ class PcreClassReader {
     sc.pos++;
     let set = this.members.build();
     if (this.opts.caseless) set = foldPcre(set);
+    set = set.union(this.properties.build());
     return negate ? set.negate(PCRE_MAX) : set;
   }
 
@@ -114,7 +117,7 @@ class PcreClassReader {
       }
       const esc = readPcreEscape(sc, true, this.groupsSoFar);
       if (esc.kind === 'char') return { code: esc.code };
-      if (esc.kind === 'type') return { set: esc.set };
+      if (esc.kind === 'type') return esc.property ? { set: esc.set, property: true } : { set: esc.set };
       return sc.fail(MSG_INVALID_ESCAPE, sc.pos - 1);
     }
     sc.pos++;
@@ -199,7 +202,7 @@ class PcreClassReader {
   }
 
   private add(member: Member): void {
-    if ('set' in member) this.members.addSet(member.set);
+    if ('set' in member) (member.property ? this.properties : this.members).addSet(member.set);
     else this.members.add(member.code, member.code);
   }
 }

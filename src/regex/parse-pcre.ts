@@ -8,7 +8,7 @@
  */
 import type { AssertKind, BackrefNode, GroupNode, LookNode, Node, ParsedPattern, Span } from './ast.js';
 import { CharSet } from './charset.js';
-import { PCRE_ANY, PCRE_MAX, PCRE_NOT_NEWLINE, otherCasePcre } from './char-classes.js';
+import { PCRE_ANY, PCRE_MAX, PCRE_NOT_NEWLINE, WORD, otherCasePcre } from './char-classes.js';
 import { checkLookbehinds } from './lookbehind.js';
 import { parsePcreClass, posixSyntaxEnd } from './parse-pcre-class.js';
 import { MSG_SUBROUTINE, readGroupName, readPcreEscape, type BackrefTarget } from './pcre-escapes.js';
@@ -63,6 +63,8 @@ class PcreParser {
   private readonly nameOfNumber = new Map<number, string>();
   private readonly groups: GroupNode[] = [];
   private readonly lookbehinds: LookNode[] = [];
+  /** The `[[:<:]]` / `[[:>:]]` sequences, whose quantifier applies to their lookaround. */
+  private readonly posixBoundaries = new Set<Node>();
   private readonly refs: Array<{ node: Mutable<BackrefNode>; target: Exclude<BackrefTarget, { by: 'relative' }>; offset: number }> = [];
   /** Errors PCRE2 only finds after parsing (unknown groups, `\K` in lookarounds), reported in pattern order. */
   private readonly lateErrors: Array<{ at: number; error: PatternError }> = [];
@@ -235,14 +237,19 @@ class PcreParser {
       sc.pos++;
     }
     const span = { start: body.span.start, end: sc.pos };
-    if (body.type === 'look') {
-      // pcre2pattern "ASSERTIONS": {0} = never obeyed, {0,n} = {0,1}, any other = once.
-      if (max === 0) return { type: 'empty', span };
-      if (min > 0) return body;
-      max = 1;
-    }
     const greedy = possessive || (this.opts.ungreedy ? lazySuffix : !lazySuffix);
-    return { type: 'repeat', body, min, max, greedy, possessive, span };
+    const repeat = (node: Node): Node => {
+      if (node.type === 'look') {
+        // pcre2pattern "ASSERTIONS": {0} = never obeyed, {0,n} = {0,1}, any other = once.
+        if (max === 0) return { type: 'empty', span };
+        if (min > 0) return node;
+        max = 1;
+      }
+      return { type: 'repeat', body: node, min, max, greedy, possessive, span };
+    };
+    // `[[:<:]]` is `\b(?=\w)`: a quantifier after it applies to the lookaround alone.
+    if (body.type === 'seq' && this.posixBoundaries.has(body)) return { type: 'seq', items: [body.items[0]!, repeat(body.items[1]!)], span };
+    return repeat(body);
   }
 
   // ------------------------------------------------------------ atoms
@@ -255,6 +262,7 @@ class PcreParser {
       case 0x28:
         return this.parseParen();
       case 0x5b: {
+        if (sc.at('[[:<:]]') || sc.at('[[:>:]]')) return this.posixBoundary(start);
         if (posixSyntaxEnd(sc.src, sc.pos) >= 0) {
           sc.fail(sc.peek(1) === 0x3a ? 'POSIX named classes are supported only within a class' : 'POSIX collating elements are not supported');
         }
@@ -279,6 +287,21 @@ class PcreParser {
         sc.pos++;
         return { node: this.literal(c, start), repeatable: true };
     }
+  }
+
+  /**
+   * PCRE2's Spencer-style word boundaries (pcre2pattern "POSIX CHARACTER CLASSES"): `[[:<:]]` is
+   * `\b(?=\w)`, the start of a word, and `[[:>:]]` is `\b(?<=\w)`, its end.
+   */
+  private posixBoundary(start: number): Item {
+    const behind = this.sc.at('[[:>:]]');
+    this.sc.pos += 7;
+    const span = this.span(start);
+    const look: LookNode = { type: 'look', behind, negate: false, body: { type: 'set', set: WORD, span }, span };
+    if (behind) this.lookbehinds.push(look);
+    const node: Node = { type: 'seq', items: [{ type: 'assert', kind: 'word-boundary', span }, look], span };
+    this.posixBoundaries.add(node);
+    return { node, repeatable: true };
   }
 
   private assertion(kind: AssertKind, start: number): Item {

@@ -4,11 +4,13 @@
  */
 import type { CharSet } from './charset.js';
 import { DIGIT, WORD, PCRE_HSPACE, PCRE_MAX, PCRE_NOT_NEWLINE, PCRE_SPACE, PCRE_VSPACE, PCRE_ANY } from './char-classes.js';
+import { lookupProperty } from './unicode-properties.js';
 import { type Scanner, hexValue, isAsciiLetter, isDigit, isOctalDigit, readDecimal } from './scanner.js';
 
 export type PcreEscape =
   | { readonly kind: 'char'; readonly code: number }
-  | { readonly kind: 'type'; readonly set: CharSet }
+  /** `property`: a `\p{..}` set, which caseless matching does not fold. */
+  | { readonly kind: 'type'; readonly set: CharSet; readonly property?: true }
   | { readonly kind: 'linebreak' }
   | { readonly kind: 'assert'; readonly letter: 'A' | 'z' | 'Z' | 'b' | 'B' | 'G' }
   | { readonly kind: 'keep' }
@@ -37,7 +39,8 @@ const TYPES: Readonly<Record<string, CharSet>> = {
 };
 
 export const MSG_INVALID_ESCAPE = 'escape sequence is invalid in character class';
-const MSG_UNSUPPORTED_PROPERTY = 'Unicode properties (\\p, \\P, \\X) are not supported by this linter';
+const MSG_UNSUPPORTED_PROPERTY = 'extended grapheme clusters (\\X) are not supported by this linter';
+const MSG_MALFORMED_PROPERTY = 'malformed \\P or \\p sequence';
 
 /**
  * Reads one escape at `sc.pos` (the backslash) and moves past it. `groupsSoFar` decides whether
@@ -69,6 +72,7 @@ export function readPcreEscape(sc: Scanner, inClass: boolean, groupsSoFar: numbe
       return inClass ? { kind: 'char', code: 8 } : { kind: 'assert', letter: 'b' };
     case 'p':
     case 'P':
+      return readProperty(sc, c === 0x50);
     case 'X':
       return sc.fail(MSG_UNSUPPORTED_PROPERTY, start, 'unsupported');
     case 'F':
@@ -83,6 +87,28 @@ export function readPcreEscape(sc: Scanner, inClass: boolean, groupsSoFar: numbe
   if (isDigit(c)) return readDigitEscape(sc, start, inClass, groupsSoFar);
   if (inClass) return readClassOnlyLetter(sc, ch, start);
   return readOutsideClassLetter(sc, ch, start, groupsSoFar);
+}
+
+/**
+ * `\p{name}`, `\p{^name}` or `\pL` after the letter (sc.pos): the bytes with that Unicode
+ * property (src/regex/unicode-properties.ts). Error offsets as PCRE2 10.42 reports them.
+ */
+function readProperty(sc: Scanner, negate: boolean): PcreEscape {
+  let text: string;
+  if (sc.peek() === 0x7b) {
+    const close = sc.src.indexOf('}', sc.pos + 1);
+    if (close < 0) return sc.fail(MSG_MALFORMED_PROPERTY, sc.src.length);
+    text = sc.src.slice(sc.pos + 1, close);
+    sc.pos = close + 1;
+  } else {
+    if (sc.eof) return sc.fail(MSG_MALFORMED_PROPERTY, sc.pos);
+    text = sc.src[sc.pos]!;
+    sc.pos++;
+  }
+  const found = lookupProperty(text, negate);
+  if ('unknown' in found) return sc.fail('unknown property after \\P or \\p', sc.pos);
+  if ('unsupported' in found) return sc.fail(found.unsupported, sc.pos, 'unsupported');
+  return { kind: 'type', set: found.set, property: true };
 }
 
 function readClassOnlyLetter(sc: Scanner, ch: string, start: number): PcreEscape {

@@ -87,10 +87,13 @@ export interface CompiledRegex {
 /** Thrown by `exec()` when matching needs more backtracking steps than the budget allows. */
 export class RegexBudgetError extends Error {
   readonly pattern: string;
-  constructor(pattern: string, reason: string) {
+  /** Set when the pattern is valid but uses a construct the linter does not simulate: why. */
+  readonly unsupported: string | undefined;
+  constructor(pattern: string, reason: string, options: { readonly unsupported?: boolean } = {}) {
     super(`regex ${JSON.stringify(pattern)}: ${reason}`);
     this.name = 'RegexBudgetError';
     this.pattern = pattern;
+    this.unsupported = options.unsupported ? reason : undefined;
   }
 }
 

@@ -287,7 +287,7 @@ describe('character classes', () => {
 });
 
 describe('refused as unsupported (valid PCRE, not simulated)', () => {
-  it.each(['(?R)', '(a)(?1)', '(?(1)a|b)', '(*ACCEPT)', '(*UTF)a', '\\p{L}', '(?C1)', '(?J)(?<a>x)', '\\g<1>(a)', '(?&n)(?<n>a)', '(*napla:a)', '(?*a)', '(?<*a)'])(
+  it.each(['(?R)', '(a)(?1)', '(?(1)a|b)', '(*ACCEPT)', '(*UTF)a', '\\X', '\\p{bc:L}', '(?C1)', '(?J)(?<a>x)', '\\g<1>(a)', '(?&n)(?<n>a)', '(*napla:a)', '(?*a)', '(?<*a)'])(
     '%s',
     (pattern) => {
       const r = compileRegex(pattern, PCRE);

@@ -198,7 +198,7 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
         case 'edit':
         case 'edit*': {
           const regex = init.pattern?.regex;
-          if (!regex) throw new RegexBudgetError(init.pattern?.source ?? '', init.pattern?.error ?? 'the pattern cannot be simulated');
+          if (!regex) throw new RegexBudgetError(init.pattern?.source ?? '', init.pattern?.error ?? 'the pattern cannot be simulated', { unsupported: true });
           const replacement = text();
           for (const line of mine) {
             const after = edit(regex, init.action === 'edit*', replacement, line.value);
