@@ -28,8 +28,8 @@ const EQUIVALENT = [
   // src/model/simulate.ts
   { file: 'src/model/simulate.ts', code: 'options.trace ? lines.map((l) => l.value) : []', reason: 'without trace, `before` is never read' },
   // src/engine/fix.ts
-  { file: 'src/engine/fix.ts', prefix: 'for (const path of overrides.keys())', reason: 'a safety net: the proof (src/engine/proof.ts, invariant 1) refuses every fix that parses worse, so no file is ever reverted' },
-  { file: 'src/engine/fix.ts', prefix: 'if (reverted.length > 0)', reason: 'same safety net: reverted is always empty' },
+  { file: 'src/engine/fix.ts', code: 'edits[0]?.file', reason: 'a proven fix has at least one edit: with none the text, so the finding, stays and the proof (invariant 5) refuses it' },
+  { file: 'src/engine/fix.ts', code: 'file === undefined', reason: 'same: a proven fix has at least one edit, so its first edit names a file' },
 ];
 
 /** @type {Map<string, string | null>} */

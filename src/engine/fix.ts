@@ -46,17 +46,20 @@ function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
   return chosen;
 }
 
+/**
+ * A state of the loop: the fixed texts by path. Paths are only ever added to the overrides, in the
+ * order the loop first changed them, so two states with the same files list them in one order.
+ */
 function signature(files: ReadonlyMap<string, SourceFile>): string {
-  return [...files.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([p, f]) => `${p}\u0000${f.text}`)
-    .join('\u0001');
+  return JSON.stringify([...files].map(([path, file]) => [path, file.text]));
 }
 
 export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): FixOutcome {
   const fixSettings: LintSettings = { ...settings, wantFixes: true };
   let overrides = new Map<string, SourceFile>();
-  const seen = new Set<string>([signature(overrides)]);
+  /** The text each changed file had before the loop's first edit (read once, as it was linted). */
+  const originals = new Map<string, string>();
+  const seen = new Set<string>();
   let initialFatal: Map<string, number> | undefined;
   let passes = 0;
   for (; passes < MAX_FIX_PASSES; passes++) {
@@ -68,7 +71,9 @@ export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registr
     const next = new Map(overrides);
     for (const [path, edits] of chosen) {
       const source = current.read(path);
+      // A file that can no longer be read (removed while its fixes were proven) is left alone.
       if ('error' in source) continue;
+      if (!overrides.has(path)) originals.set(path, source.text);
       const eol = dominantEol(source.text);
       const text = applyEdits(source.text, edits.map((e) => withFileEol(e, eol)));
       next.set(path, createSourceFile(path, text, source.encoding, source.bom));
@@ -89,9 +94,6 @@ export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registr
     lint = lintProject(targets, withOverrides(io, overrides), registry, settings);
   }
   // A fix may have been undone by a later pass: only files whose text really changed count.
-  for (const [path, file] of overrides) {
-    const original = io.read(path);
-    if (!('error' in original) && original.text === file.text) overrides.delete(path);
-  }
+  for (const [path, file] of overrides) if (originals.get(path) === file.text) overrides.delete(path);
   return { fixed: overrides, lint, passes, reverted };
 }

@@ -5,7 +5,9 @@
  * spanning two files is not applied, and a fix that would make the file parse worse is never
  * written (the proof refuses it before the loop's own restore could be needed).
  */
-import type { TextEdit } from '../../src/source.js';
+import type { ConfigIO, TextEdit } from '../../src/source.js';
+import type { DialectModule } from '../../src/dialects/dialect.js';
+import type { Problem } from '../../src/model/header-rewrite.js';
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
@@ -22,17 +24,21 @@ const VHOST = ['<VirtualHost *:80>', '    ProxyPass / http://127.0.0.1:8080/', '
 
 /**
  * A rule reporting, for the root file's text, the fixes `propose` returns (one finding each).
- * Findings sit at the start of the file, away from what the fixes write, so that the proof's
- * "the finding is gone" holds for a rule that keeps asking for changes.
+ * Findings sit at the start of the file (the n-th at offset n), away from what the fixes write, so
+ * that the proof's "the finding is gone" holds for a rule that keeps asking for changes.
  */
-function testRule(id: string, propose: (text: string, path: string) => TextEdit[][]): Rule {
+function testRule(id: string, propose: (text: string, path: string) => TextEdit[][], exempt: (i: number) => string[] = () => [], onCandidates: () => void = () => {}): Rule {
   return defineRule({
     meta: { id, severity: 'error', fixable: true, dialects: ['apache'], description: 'test rule.' },
     check(ctx: RuleContext) {
       const file = ctx.model.files.get(ctx.model.root);
       if (!file) return;
-      for (const edits of propose(file.text, file.path)) {
-        ctx.report({ span: { file: file.path, start: 0, end: 1 }, message: `${id} wants a change.`, fix: { exempt: [], candidates: () => [{ edits, description: id }] } });
+      for (const [i, edits] of propose(file.text, file.path).entries()) {
+        const candidates = () => {
+          onCandidates();
+          return [{ edits, description: id }];
+        };
+        ctx.report({ span: { file: file.path, start: i, end: i + 1 }, message: `${id} wants a change.`, fix: { exempt: exempt(i), candidates } });
       }
     },
   });
@@ -42,9 +48,26 @@ function settings(rules: Rule[]): LintSettings {
   return { rules, catalog: createCatalog(), options: { nginxVersion: DEFAULT_NGINX_VERSION }, wantFixes: true };
 }
 
-function fix(files: Record<string, string>, rules: Rule[], target = PATH) {
-  return fixProject([{ path: target, dialect: 'apache' }], memoryIO(files), () => apacheDialect, settings(rules));
+function fix(files: Record<string, string>, rules: Rule[], target = PATH, io: ConfigIO = memoryIO(files), dialect: DialectModule = apacheDialect) {
+  return fixProject([{ path: target, dialect: 'apache' }], io, () => dialect, settings(rules));
 }
+
+/**
+ * Apache as parsed, plus one syntax error when the text holds both `# B` and `# C`: two fixes
+ * that each parse as well as before and break the file only together (a directive allowed once,
+ * a pair that conflicts). Fixes with different exemptions are proven separately, so only the
+ * fix loop's own check can catch such a pair.
+ */
+const jointlyBreaking: DialectModule = {
+  ...apacheDialect,
+  build(rootPath, io, options) {
+    const built = apacheDialect.build(rootPath, io, options);
+    const root = built.model.files.get(rootPath);
+    if (!root?.text.includes('# B') || !root.text.includes('# C')) return built;
+    const problem: Problem = { kind: 'syntax', message: '# B and # C conflict.', span: { file: rootPath, start: 0, end: 1 } };
+    return { ...built, model: { ...built.model, problems: [...built.model.problems, problem] } };
+  },
+};
 
 const insert = (path: string, at: number, text: string): TextEdit => ({ file: path, start: at, end: at, text });
 const replace = (path: string, text: string, from: string, to: string): TextEdit => {
@@ -125,5 +148,57 @@ describe('the fix loop', () => {
     const rule = testRule('lines', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '# B\n    # C')]] : []));
     const out = fix({ [PATH]: crlf }, [rule]);
     expect(out.fixed.get(PATH)?.text).toBe(crlf.replace('# A', '# B\r\n    # C'));
+  });
+
+  it('restores a file whose fixes, each proven alone, make it parse worse together', () => {
+    const rule = testRule(
+      'pair',
+      (text, path) => [...(text.includes('# A') ? [[replace(path, text, '# A', '# B')]] : []), ...(text.includes('X-Frame-Options') ? [[replace(path, text, 'Header set X-Frame-Options DENY', '# C')]] : [])],
+      // Different exemptions: the two fixes are proven one by one, never together.
+      (i) => [`cookie${i}`],
+    );
+    const alone = fix({ [PATH]: VHOST.replace('    Header set X-Frame-Options DENY\n', '') }, [rule], PATH, undefined, jointlyBreaking);
+    expect(alone.fixed.get(PATH)?.text).toContain('# B');
+    expect(alone.reverted).toEqual([]);
+    const out = fix({ [PATH]: VHOST }, [rule], PATH, undefined, jointlyBreaking);
+    expect(out.reverted).toEqual([PATH]);
+    expect(out.fixed.size).toBe(0);
+    // What is reported is the original file's lint: both findings, no syntax error.
+    expect(out.lint.results.flatMap((r) => r.messages).map((m) => [m.ruleId, m.fatal ?? false])).toEqual([
+      ['pair', false],
+      ['pair', false],
+    ]);
+  });
+
+  it('applies a proven fix in an included file, and not one whose edits span the including and the included file', () => {
+    const root = `Include ${OTHER}\n${VHOST}`;
+    const single = testRule('inc', (_text, _path) => [[insert(OTHER, 0, '# x\n')]]);
+    const seenOnce = (rule: Rule) => fix({ [PATH]: root, [OTHER]: '# y\n' }, [rule]);
+    // The included file's fix is applied (one pass; the finding then asks again and the loop stops at 10).
+    expect(seenOnce(single).fixed.get(OTHER)?.text.startsWith('# x\n')).toBe(true);
+    const spread = testRule('spread2', (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '# B'), insert(OTHER, 0, '# x\n')]] : []));
+    const out = seenOnce(spread);
+    // Proven (both files belong to the configuration), offered, but not applied by --fix.
+    expect(out.lint.results.flatMap((r) => r.messages).map((m) => [m.ruleId, m.fix?.edits.length])).toEqual([['spread2', 2]]);
+    expect(out.fixed.size).toBe(0);
+    expect(out.passes).toBe(0);
+  });
+
+  it('leaves alone a file that can no longer be read when its fixes are applied', () => {
+    const files = { [PATH]: VHOST };
+    const base = memoryIO(files);
+    let gone = false;
+    const io: ConfigIO = { ...base, read: (path) => (gone && path === PATH ? { error: 'no such file or directory' } : base.read(path)) };
+    const rule = testRule(
+      'to-b',
+      (text, path) => (text.includes('# A') ? [[replace(path, text, '# A', '# B')]] : []),
+      () => [],
+      () => {
+        gone = true;
+      },
+    );
+    const out = fix(files, [rule], PATH, io);
+    expect(out.fixed.size).toBe(0);
+    expect(out.lint.results.flatMap((r) => r.messages).map((m) => m.message)).toEqual([expect.stringContaining('Cannot read file')]);
   });
 });
