@@ -86,6 +86,8 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   let excluding = false;
   const scopes = new Map<Endpoint, ScopeProducts>();
   const hitIn = new Map<Endpoint, Set<string>>();
+  /** The scopes where a reported cookie breaks. */
+  const breaking = new Set<Endpoint>();
   for (const cookie of hits.cookies) {
     for (const endpoint of hits.scopes.get(cookie) ?? []) {
       let set = hitIn.get(endpoint);
@@ -104,6 +106,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     if (s.mentioned.size > 0) excluding = true;
     for (const cookie of cookies) {
       if (!s.relevant.has(cookie)) continue;
+      breaking.add(endpoint);
       reported.add(cookie);
       if (s.evident.has(cookie)) evident.add(cookie);
       if (s.mentioned.has(cookie)) failed.add(cookie);
@@ -122,6 +125,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
   const requests = hits.assumptions && hits.assumptions.length > 0 ? describeRequests(hits.assumptions) : '';
   const condition = requests ? ` ${clip(requests, 64)}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
+  const hosts = hitIn.size > breaking.size ? scopeNames(breaking, [...hitIn.keys()].filter((e) => !breaking.has(e))) : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
   const consequence = 'scripts cannot read the token, so forms fail.';
 
@@ -133,21 +137,21 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     const shown = [...missed, ...left].slice(0, ordered.length > MAX_NAMED ? 1 : MAX_NAMED);
     const more = ordered.length - shown.length;
     const what = left.length === 0 ? `, which its exclusion misses` : missed.length === 0 ? `, which it does not exclude` : '';
-    message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${what}${where}: ${consequence}`;
+    message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${hosts}${what}${where}: ${consequence}`;
   } else if (failed.size === 0 && !blanket) {
     const shown = ordered.slice(0, ordered.length > MAX_NAMED ? 1 : MAX_NAMED);
     const more = ordered.length - shown.length;
     const what = excluding ? ', which it does not exclude' : '';
-    message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${what}${where}: ${consequence}`;
+    message = `${label} adds HttpOnly to ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])}${hosts}${what}${where}: ${consequence}`;
   } else {
     // Blanket: the evident products' cookies by name, then how many others it breaks.
     if (first.length === 0 && ordered.length === order.length && order.length > 2) {
-      message = `${label} adds HttpOnly to all ${order.length} known CSRF cookies (${COMMON.filter((n) => order.includes(n)).join(', ')}, …)${where}: ${consequence}`;
+      message = `${label} adds HttpOnly to all ${order.length} known CSRF cookies (${COMMON.filter((n) => order.includes(n)).join(', ')}, …)${hosts}${where}: ${consequence}`;
     } else {
       const shown = (first.length > 0 ? first : ordered).slice(0, MAX_NAMED);
       const more = ordered.length - shown.length;
       const tail = more > 0 ? [plural(more, 'other known CSRF cookie', 'other known CSRF cookies')] : [];
-      message = `${label} adds HttpOnly to ${list([...show(shown), ...tail])}${where}: ${consequence}`;
+      message = `${label} adds HttpOnly to ${list([...show(shown), ...tail])}${hosts}${where}: ${consequence}`;
     }
   }
 
@@ -190,6 +194,35 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   };
   const brief = `${message.slice(0, message.length - consequence.length - 2)}.`;
   return { reported: ordered, exempt: order.filter((n) => exempt.has(n)), message, brief, data, related };
+}
+
+/** The innermost name of `kind` a scope answers to (its host, or the path of its section). */
+const nameOf = (e: Endpoint, kind: 'host' | 'path') => e.names?.findLast((n) => n.kind === kind)?.value;
+
+/**
+ * ` for sentry.example.com` / ` for /sentry`: where a directive acts in several scopes and only
+ * some of them break, the host names (`ServerName`, `server_name`) of those that do, or else the
+ * paths of their sections; empty when a breaking scope has no such name or shares it with a
+ * scope that does not break (the name would not tell them apart).
+ */
+function scopeNames(breaking: ReadonlySet<Endpoint>, fine: readonly Endpoint[]): string {
+  for (const kind of ['host', 'path'] as const) {
+    const names: string[] = [];
+    const fineNames = new Set(fine.map((e) => nameOf(e, kind)));
+    for (const e of breaking) {
+      const name = nameOf(e, kind);
+      if (name === undefined || fineNames.has(name)) {
+        names.length = 0;
+        break;
+      }
+      if (!names.includes(name)) names.push(name);
+    }
+    if (names.length === 0) continue;
+    const shown = names.slice(0, MAX_NAMED);
+    const more = names.length - shown.length;
+    return ` for ${list([...shown, ...(more > 0 ? [plural(more, kind === 'host' ? 'other host' : 'other path', kind === 'host' ? 'other hosts' : 'other paths')] : [])])}`;
+  }
+  return '';
 }
 
 function evidenceKey(e: Evidence): string {

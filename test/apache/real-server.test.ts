@@ -45,6 +45,24 @@ const runnable = [...fixtures, ...examples].filter((f) => !(f.kind === 'invalid'
 
 type Outcome = readonly string[] | 'crash';
 
+/**
+ * Whether a fixture with virtual hosts also has directives outside them (a server-level
+ * `Header edit` in front of several hosts). Served next to the other fixtures, such a directive
+ * would act in every fixture's hosts: these get an Apache of their own.
+ */
+function hasServerLevelDirectives(text: string): boolean {
+  if (!/^\s*<VirtualHost\b/im.test(text)) return false;
+  let depth = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('</')) depth--;
+    else if (line.startsWith('<')) depth++;
+    else if (depth === 0) return true;
+  }
+  return false;
+}
+
 interface Probe {
   readonly endpoint: Endpoint;
   readonly kind: string;
@@ -88,9 +106,12 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
   let backends: Backends | undefined;
   let server: ApacheServer | undefined;
   const files = new Map<string, { file: string; hosts: string[] }>();
+  /** Hosts served by an Apache of their own (fixtures with server-level directives), by port. */
+  const ownPort = new Map<string, number>();
+  const ownServers: ApacheServer[] = [];
 
   const fetchOutcome = async (host: string, path: string, cookies: readonly string[], extraQuery = ''): Promise<Outcome> => {
-    const res = await fetchFromHost(port, host, `${path}?${cookieQuery(cookies)}${extraQuery}`);
+    const res = await fetchFromHost(ownPort.get(host) ?? port, host, `${path}?${cookieQuery(cookies)}${extraQuery}`);
     return 'crashed' in res ? 'crash' : res.setCookies;
   };
 
@@ -105,21 +126,36 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
       writeFileSync(file, caseVhost(`${c.name}.test`, c.body, mounts, c.mounts !== false));
       files.set(c.name, { file, hosts: [`${c.name}.test`] });
     });
-    const addFixture = (path: string, key: string) => {
-      const { text, hosts } = fixtureAsVhosts(readFileSync(path, 'utf8'), key, mounts);
-      const file = join(root, 'cases', `${key}.conf`);
+    const isolated: Array<{ dir: string; port: number }> = [];
+    const addFixture = async (path: string, key: string) => {
+      const source = readFileSync(path, 'utf8');
+      if (!hasServerLevelDirectives(source)) {
+        const { text, hosts } = fixtureAsVhosts(source, key, mounts);
+        const file = join(root, 'cases', `${key}.conf`);
+        writeFileSync(file, text);
+        files.set(path, { file, hosts });
+        return;
+      }
+      const own = { dir: join(root, key), port: await freePort() };
+      mkdirSync(join(own.dir, 'cases'), { recursive: true });
+      const { text, hosts } = fixtureAsVhosts(source, key, { ...mounts, port: own.port });
+      const file = join(own.dir, 'cases', `${key}.conf`);
       writeFileSync(file, text);
       files.set(path, { file, hosts });
+      for (const h of hosts) ownPort.set(h, own.port);
+      isolated.push(own);
     };
-    runnable.forEach((f, i) => {
-      addFixture(f.path, `f${String(i).padStart(3, '0')}`);
-      if (f.fixedPath) addFixture(f.fixedPath, `f${String(i).padStart(3, '0')}x`);
-    });
+    for (const [i, f] of runnable.entries()) {
+      await addFixture(f.path, `f${String(i).padStart(3, '0')}`);
+      if (f.fixedPath) await addFixture(f.fixedPath, `f${String(i).padStart(3, '0')}x`);
+    }
     server = await startApache(root, port, 'Include cases/*.conf');
+    for (const own of isolated) ownServers.push(await startApache(own.dir, own.port, 'Include cases/*.conf'));
   });
 
   afterAll(async () => {
     await server?.stop();
+    for (const s of ownServers) await s.stop();
     await backends?.close();
     if (root) rmSync(root, { recursive: true, force: true });
   });
