@@ -30,6 +30,8 @@ const EQUIVALENT = [
   // src/engine/fix.ts
   { file: 'src/engine/fix.ts', code: 'edits[0]?.file', reason: 'a proven fix has at least one edit: with none the text, so the finding, stays and the proof (invariant 5) refuses it' },
   { file: 'src/engine/fix.ts', code: 'file === undefined', reason: 'same: a proven fix has at least one edit, so its first edit names a file' },
+  { file: 'src/engine/fix.ts', code: 'initialFatal?.get(path)', reason: 'the loop runs at least once (MAX_FIX_PASSES > 0), so initialFatal is always set here' },
+  { file: 'src/engine/fix.ts', code: 'reverted.length > 0', reason: 'linting the same overrides again gives the same lint: the guard only saves the work' },
 ];
 
 /** @type {Map<string, string | null>} */

@@ -184,7 +184,19 @@ describe('the fix loop', () => {
     expect(out.passes).toBe(0);
   });
 
-  it('leaves alone a file that can no longer be read when its fixes are applied', () => {
+  it(`counts a file as unchanged when pass ${MAX_FIX_PASSES}, the last, brings it back to its original text`, () => {
+    // "# n0" → "# n1" → … → "# n9" → "# n0": ten distinct states, the tenth is the original.
+    const rule = testRule('count', (text, path) => {
+      const at = text.indexOf('# n');
+      const digit = Number(text[at + 3]);
+      return [[{ file: path, start: at + 3, end: at + 4, text: String((digit + 1) % MAX_FIX_PASSES) }]];
+    });
+    const out = fix({ [PATH]: VHOST.replace('# A', '# n0') }, [rule]);
+    expect(out.passes).toBe(MAX_FIX_PASSES);
+    expect(out.fixed.size).toBe(0);
+  });
+
+  it('reports a file that disappears while its fixes are proven as unreadable, and fixes nothing', () => {
     const files = { [PATH]: VHOST };
     const base = memoryIO(files);
     let gone = false;
