@@ -66,6 +66,28 @@ describe('--print-config', () => {
     expect(Object.keys(nginx)).toEqual(expect.arrayContaining(['prefix', 'context', 'nginxVersion']));
     expect(Object.keys(nginx)).not.toContain('serverRoot');
   });
+
+  it('shows the Apache modules <IfModule> is evaluated against, and where they come from', async () => {
+    write('m.conf', '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    <IfModule mod_headers.c>\n        Header set X y\n    </IfModule>\n</VirtualHost>\n');
+    write('l.conf', 'LoadModule headers_module /usr/lib/apache2/modules/mod_headers.so\n');
+    type Modules = { apacheModules: { from: string; loaded: string[] } };
+    const print = async (file: string, extra: string[] = []) => (JSON.parse((await cli(['--print-config', file, ...extra], { cwd: dir })).stdout) as Modules).apacheModules;
+    const assumed = await print('m.conf', ['--no-config']);
+    expect(assumed.from).toBe('Debian defaults');
+    // ProxyPass outside <IfModule> proves mod_proxy; Header only inside one proves nothing.
+    expect(assumed.loaded).toEqual(expect.arrayContaining(['setenvif_module', 'proxy_module']));
+    expect(assumed.loaded).not.toContain('headers_module');
+    expect(await print('l.conf', ['--no-config'])).toEqual({ from: 'LoadModule', loaded: expect.arrayContaining(['headers_module']) });
+    write('lint-proxy-config.config.json', '{ "apacheModules": ["headers_module"] }\n');
+    try {
+      const configured = await print('m.conf');
+      expect(configured.from).toBe('apacheModules');
+      expect(configured.loaded).toEqual(expect.arrayContaining(['headers_module', 'proxy_module']));
+      expect(configured.loaded).not.toContain('setenvif_module');
+    } finally {
+      rmSync(join(dir, 'lint-proxy-config.config.json'));
+    }
+  });
 });
 
 describe('explain', () => {

@@ -23,6 +23,7 @@ function runOptions(fixture: Fixture, text: string, overrides: Partial<RunOption
     ...(o.caddyVersion ? { caddyVersion: o.caddyVersion } : {}),
     ...(o.context ? { context: o.context as RunOptions['context'] } : {}),
     ...(o.serverRoot ? { serverRoot: o.serverRoot } : {}),
+    ...(o.apacheModules ? { apacheModules: o.apacheModules.split(',') } : {}),
     ...(o.xsrfCookie ? { xsrfCookies: o.xsrfCookie.split(',') } : {}),
     ...(o.products || o.allProducts
       ? { productSettings: { ...(o.products ? { products: o.products === 'all' ? ('all' as const) : o.products.split(',') } : {}), ...(o.allProducts === 'true' ? { allProducts: true } : {}) } }

@@ -44,6 +44,8 @@ export interface Config {
   /** Absolute include prefixes → absolute directories (`pathMap`). */
   readonly pathMap: readonly PathMapping[];
   readonly serverRoot?: string;
+  /** Apache modules the server loads, for files without `LoadModule` (`apacheModules`). */
+  readonly apacheModules?: readonly string[];
   readonly prefix?: string;
   readonly nginxVersion?: string;
   /** Directives of third-party nginx modules (`nginxDirectives`). */
@@ -163,6 +165,7 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     ...(typeof obj.root === 'string' ? { root: absolute(dir, obj.root) } : {}),
     pathMap: Object.entries((obj.pathMap as Record<string, string> | undefined) ?? {}).map(([from, to]) => ({ from: posix.normalize(from), to: absolute(dir, to) })),
     ...(typeof obj.serverRoot === 'string' ? { serverRoot: absolute(dir, obj.serverRoot) } : {}),
+    ...(Array.isArray(obj.apacheModules) ? { apacheModules: strings(obj.apacheModules) } : {}),
     ...(typeof obj.prefix === 'string' ? { prefix: absolute(dir, obj.prefix) } : {}),
     ...(typeof obj.nginxVersion === 'string' ? { nginxVersion: obj.nginxVersion.split('.').length === 2 ? `${obj.nginxVersion}.0` : obj.nginxVersion } : {}),
     nginxDirectives: strings(obj.nginxDirectives),

@@ -79,6 +79,13 @@ export function configSchema(rules: readonly RuleMeta[]): JsonSchema {
         additionalProperties: { type: 'string', minLength: 1 },
       },
       serverRoot: { type: 'string', minLength: 1, description: 'Apache: directory relative Include paths resolve against.' },
+      apacheModules: {
+        type: 'array',
+        items: { type: 'string', pattern: '^(\\w+_module|mod_[\\w-]+\\.c)$' },
+        uniqueItems: true,
+        description:
+          'Apache: the modules your server loads (e.g. "headers_module" or "mod_headers.c"), for files linted without the LoadModule lines of their server; default: what Debian\'s apache2 package enables.',
+      },
       prefix: { type: 'string', minLength: 1, description: 'nginx: directory relative include paths resolve against.' },
       nginxVersion: { type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$', description: 'nginx version to check against, e.g. "1.24.0".' },
       nginxDirectives: {

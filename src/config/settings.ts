@@ -130,6 +130,7 @@ export function runOptionsFrom(options: SharedCliOptions, config: Config, cwd: s
     sessionCookies: config.sessionCookies,
     productSettings: productSettingsFrom(options, config),
     ...(serverRoot ? { serverRoot: resolve(cwd, serverRoot) } : {}),
+    ...(config.apacheModules ? { apacheModules: config.apacheModules } : {}),
     ...(prefix ? { prefix: resolve(cwd, prefix) } : {}),
     ...(options.context ? { context: options.context } : {}),
     nginxVersion: options.nginxVersion ?? config.nginxVersion ?? DEFAULT_NGINX_VERSION,

@@ -31,6 +31,8 @@ export interface DialectOptions {
   readonly cwd?: string;
   /** Apache `-D` defines and environment variables visible to `${VAR}`. */
   readonly defines?: Readonly<Record<string, string>>;
+  /** Apache: the modules the server loads, for a tree without `LoadModule` (`apacheModules`; default: Debian's). */
+  readonly apacheModules?: readonly string[];
 }
 
 /** The stable branch current at this release (1.30.1, May 2026). */

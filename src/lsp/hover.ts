@@ -39,6 +39,7 @@ export function hoverAt(source: SourceFile, offset: number, dialect: DialectModu
     ...(settings.run.prefix ? { prefix: settings.run.prefix } : {}),
     ...(settings.run.context ? { context: settings.run.context } : {}),
     ...(settings.run.nginxDirectives ? { nginxDirectives: settings.run.nginxDirectives } : {}),
+    ...(settings.run.apacheModules ? { apacheModules: settings.run.apacheModules } : {}),
   });
   const found = opAt(model.ops, source.path, offset);
   if (!found) return null;

@@ -45,6 +45,7 @@ export interface RunOptions {
   readonly nginxVersion?: string;
   readonly caddyVersion?: string;
   readonly nginxDirectives?: readonly string[];
+  readonly apacheModules?: readonly string[];
   readonly ruleSettings?: ReadonlyMap<string, RuleSetting>;
   /** Absolute globs of files never to lint (config `ignores`, `--ignore-pattern`). */
   readonly ignorePatterns?: readonly string[];
@@ -178,6 +179,7 @@ function lintSettingsOf(options: RunOptions): LintSettings {
       ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.caddyVersion === undefined ? {} : { caddyVersion: options.caddyVersion }),
       ...(options.nginxDirectives === undefined ? {} : { nginxDirectives: options.nginxDirectives }),
+      ...(options.apacheModules === undefined ? {} : { apacheModules: options.apacheModules }),
       ...(options.pathMap && options.pathMap.length > 0 ? { pathMap: options.pathMap } : {}),
       cwd: options.cwd,
     },

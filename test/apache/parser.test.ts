@@ -84,9 +84,23 @@ describe('robustness', () => {
 });
 
 describe('conditional sections', () => {
-  it('reads <IfModule> when the tree loads no module at all, and skips <IfModule !x>', () => {
-    const r = parse('<IfModule mod_headers.c>\nA\n</IfModule>\n<IfModule !mod_headers.c>\nB\n</IfModule>\n');
-    expect(names(r.nodes)).toEqual(['<IfModule>', 'A', '</IfModule>', '<IfModule inactive>', '</IfModule>']);
+  it('without LoadModule, assumes Debian\'s default modules plus those the tree uses outside <IfModule>', () => {
+    const guarded = '<IfModule mod_headers.c>\nA\n</IfModule>\n<IfModule !mod_headers.c>\nB\n</IfModule>\n<IfModule setenvif_module>\nC\n</IfModule>\n<IfModule mod_rewrite.c>\nD\n</IfModule>\n';
+    // Debian enables mod_setenvif, not mod_headers or mod_rewrite.
+    const r = parse(guarded);
+    expect(names(r.nodes).filter((n) => /^[A-D]$/.test(n))).toEqual(['B', 'C']);
+    expect(r.modules.from).toBe('Debian defaults');
+    // A Header line outside <IfModule> proves mod_headers loaded (httpd refuses it otherwise);
+    // one inside an <IfModule> proves nothing.
+    const used = parse(`Header set X y\n${guarded}`);
+    expect(names(used.nodes).filter((n) => /^[A-D]$/.test(n))).toEqual(['A', 'C']);
+    expect(used.modules.loaded).toContain('headers_module');
+    const nested = parse(`<IfModule mod_rewrite.c>\nHeader set X y\n</IfModule>\n${guarded}`);
+    expect(names(nested.nodes).filter((n) => /^[A-D]$/.test(n))).toEqual(['B', 'C']);
+    // The apacheModules setting replaces Debian's defaults.
+    const configured = parseApache(FILE, memoryIO({ [FILE]: guarded }), { modules: ['mod_rewrite.c'] });
+    expect(names(configured.nodes).filter((n) => /^[A-D]$/.test(n))).toEqual(['B', 'D']);
+    expect(configured.modules).toEqual({ from: 'apacheModules', loaded: expect.arrayContaining(['rewrite_module']) });
   });
 
   it('evaluates <IfModule> from LoadModule lines read so far when the tree loads modules', () => {

@@ -13,7 +13,7 @@ import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { branchesOf, simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/run/node-io.js';
-import { apacheBinary, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
+import { SERVED_MODULES, apacheBinary, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { caseVhost, type Mounts } from '../servers/apache-vhosts.js';
 import { cookieQuery, fetchCookies, freePort } from '../servers/backend.js';
 import { branchesFor, type Facts } from './branches.js';
@@ -153,7 +153,7 @@ describe.skipIf(!available)('real Apache httpd: both outcomes of request-depende
 
   for (const c of CONDITION_CASES) {
     it(`case ${c.name}: every response is a predicted outcome and every outcome is seen`, async () => {
-      const model = apacheDialect.buildModel(files.get(c.name)!, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION });
+      const model = apacheDialect.buildModel(files.get(c.name)!, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION, apacheModules: SERVED_MODULES });
       expect(model.problems).toEqual([]);
       const endpoint = model.endpoints.find((e) => e.requestPath === c.endpoint && e.backends.some((b) => b.kind === 'http'));
       expect(endpoint, JSON.stringify(model.endpoints.map((e) => e.requestPath))).toBeDefined();

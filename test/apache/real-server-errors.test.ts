@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { createNodeIO } from '../../src/run/node-io.js';
-import { apacheBinary, checkConfig, makeRoot } from '../servers/apache.js';
+import { SERVED_MODULES, apacheBinary, checkConfig, makeRoot } from '../servers/apache.js';
 import { OPTIONS } from './helpers.js';
 import { describeRealServer } from '../helpers/skips.js';
 
@@ -82,7 +82,7 @@ describeRealServer('what apache2 -t refuses', available ? null : 'apache2 is not
       const file = join(root, `case-${i}.conf`);
       writeFileSync(file, `${snippet}\n`);
       const httpd = checkConfig(root, `Include "${file}"`);
-      const model = apacheDialect.buildModel(file, createNodeIO(root), OPTIONS);
+      const model = apacheDialect.buildModel(file, createNodeIO(root), { ...OPTIONS, apacheModules: SERVED_MODULES });
       const reported = model.problems.map((p) => /^Apache refuses to start: "([^"]+)"/.exec(p.message)?.[1] ?? p.message);
       if (expected === null) {
         expect(httpd.output).toContain('Syntax OK');

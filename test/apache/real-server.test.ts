@@ -21,7 +21,7 @@ import { createNodeIO } from '../../src/run/node-io.js';
 import { exemptedCookies } from '../harness/exempt.js';
 import { FIXTURES_DIR, listFixtures, type Fixture } from '../harness/fixtures.js';
 import { freePort } from '../servers/backend.js';
-import { apacheBinary, checkConfig, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
+import { SERVED_MODULES, apacheBinary, checkConfig, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { caseVhost, fixtureAsVhosts, type Mounts } from '../servers/apache-vhosts.js';
 import { cookieQuery } from '../servers/backend.js';
 import { branchesFor } from './branches.js';
@@ -160,7 +160,8 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  const buildModel = (file: string) => apacheDialect.buildModel(file, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION });
+  // Served files have their LoadModule lines commented out: the test Apache's modules apply.
+  const buildModel = (file: string) => apacheDialect.buildModel(file, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION, apacheModules: SERVED_MODULES });
 
   const compare = async (model: HeaderRewriteModel, host: string, filterHost: boolean, cookies: readonly string[], extra?: Readonly<Record<string, string>>) => {
     const list = probes(model, filterHost ? host : null, extra);

@@ -36,6 +36,9 @@ const MODULES: readonly [string, string][] = [
   ['macro_module', 'mod_macro.so'],
 ];
 
+/** The modules every test Apache loads: models of served files are built with these (`apacheModules`). */
+export const SERVED_MODULES: readonly string[] = MODULES.map(([id]) => id);
+
 /** The apache2 binary, or null when it is not installed. */
 export function apacheBinary(): string | null {
   for (const p of ['/usr/sbin/apache2', '/usr/sbin/httpd']) if (existsSync(p) && existsSync(MODULES_DIR)) return p;

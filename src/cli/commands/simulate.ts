@@ -62,6 +62,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
     ...(settings.context ? { context: settings.context } : {}),
     ...(settings.caddyVersion ? { caddyVersion: settings.caddyVersion } : {}),
     ...(settings.nginxDirectives ? { nginxDirectives: settings.nginxDirectives } : {}),
+    ...(settings.apacheModules ? { apacheModules: settings.apacheModules } : {}),
   });
   const endpoints = selectEndpoints(model, options.location);
   if (endpoints.length === 0) {

@@ -6,9 +6,11 @@
  * - `<IfModule name>`: a module is loaded when a `LoadModule` line read so far named it (by
  *   identifier, `headers_module`, or source file, `mod_headers.c`) or it is compiled into
  *   Debian's apache2 (`apache2 -l`). When the whole tree has no `LoadModule` at all (a vhost file
- *   or a fragment linted alone) every module is assumed loaded: `<IfModule x>` is read,
- *   `<IfModule !x>` is skipped — unless `x` is not a spelling httpd can match (`mod_headers`
- *   without `.c`), which names no module and is never loaded;
+ *   or a fragment linted alone), the loaded modules are assumed to be the `apacheModules`
+ *   setting or else Debian's defaults (what `apt-get install apache2` enables: no mod_headers,
+ *   mod_proxy or mod_rewrite), plus every module whose directives the tree uses outside
+ *   `<IfModule>` (httpd would not start without it). A name that is not a spelling httpd can
+ *   match (`mod_headers` without `.c`) names no module and is never loaded;
  * - `<IfDefine name>`: a `Define` read so far, or a `-D`/environment entry of `options.defines`;
  * - `<IfFile path>`: the path exists (relative to ServerRoot, with the include fallbacks);
  * - `<IfDirective>`/`<IfSection>`: assumed true (the linter does not know every module's
@@ -22,6 +24,47 @@ const STATIC_MODULES = [
   'core_module', 'so_module', 'watchdog_module', 'http_module', 'log_config_module', 'logio_module', 'version_module', 'unixd_module',
 ];
 
+/** The modules Debian's apache2 package enables (`/etc/apache2/mods-enabled/*.load`, bookworm). */
+export const DEBIAN_DEFAULT_MODULES: readonly string[] = [
+  'access_compat', 'alias', 'auth_basic', 'authn_core', 'authn_file', 'authz_core', 'authz_host', 'authz_user', 'autoindex',
+  'deflate', 'dir', 'env', 'filter', 'mime', 'mpm_event', 'negotiation', 'reqtimeout', 'setenvif', 'status',
+].map((m) => `${m}_module`);
+
+/**
+ * The module that provides a directive or section (lower-cased name), for the modules a
+ * configuration's cookie handling depends on: using one outside `<IfModule>` proves it loaded.
+ */
+const DIRECTIVE_MODULES: Readonly<Record<string, string>> = {
+  header: 'headers_module',
+  requestheader: 'headers_module',
+  ...Object.fromEntries(['rewriteengine', 'rewriterule', 'rewritecond', 'rewritemap', 'rewritebase', 'rewriteoptions'].map((d) => [d, 'rewrite_module'])),
+  ...Object.fromEntries(
+    ['proxypass', 'proxypassmatch', 'proxypassreverse', 'proxypassreversecookiepath', 'proxypassreversecookiedomain', 'proxyset', 'proxypreservehost', 'proxyrequests', 'balancermember', '<proxy', '<proxymatch'].map((d) => [d, 'proxy_module']),
+  ),
+  '<macro': 'macro_module',
+  use: 'macro_module',
+  undefmacro: 'macro_module',
+  setenvif: 'setenvif_module',
+  setenvifnocase: 'setenvif_module',
+  browsermatch: 'setenvif_module',
+  browsermatchnocase: 'setenvif_module',
+  setenvifexpr: 'setenvif_module',
+  setenv: 'env_module',
+  unsetenv: 'env_module',
+  passenv: 'env_module',
+  jkmount: 'jk_module',
+  action: 'actions_module',
+  scriptalias: 'alias_module',
+  scriptaliasmatch: 'alias_module',
+  alias: 'alias_module',
+  aliasmatch: 'alias_module',
+};
+
+/** The module a directive (`header`) or section (`<macro`) needs, if the linter knows it. */
+export function moduleOfDirective(lname: string): string | undefined {
+  return DIRECTIVE_MODULES[lname];
+}
+
 /** A spelling `<IfModule>` can match: a module identifier or a module's source file name. */
 function isModuleName(name: string): boolean {
   return /^\w+_module$/.test(name) || /^[\w-]+\.c$/.test(name);
@@ -32,6 +75,28 @@ export const HTTPD_VERSION: readonly [number, number, number] = [2, 4, 71];
 
 export class ModuleSet {
   private readonly names = new Set<string>(STATIC_MODULES);
+
+  /**
+   * The modules assumed for a tree without `LoadModule`: `configured` (module identifiers or
+   * source names, the `apacheModules` setting) or Debian's defaults, plus `used`.
+   */
+  static assumed(configured: readonly string[] | undefined, used: Iterable<string>): ModuleSet {
+    const set = new ModuleSet();
+    for (const m of [...(configured ?? DEBIAN_DEFAULT_MODULES), ...used]) set.loadByName(m);
+    return set;
+  }
+
+  /** A module named by identifier (`headers_module`) or source file (`mod_headers.c`). */
+  private loadByName(name: string): void {
+    const id = /^(\w+)_module$/.exec(name)?.[1] ?? /^mod_([\w-]+)\.c$/.exec(name)?.[1];
+    if (id === undefined) return;
+    this.load(`${id}_module`, `mod_${id}.so`);
+  }
+
+  /** Module identifiers and source names, sorted (what `--print-config` shows). */
+  list(): string[] {
+    return [...this.names].filter((n) => n.endsWith('_module')).sort();
+  }
 
   /** Records `LoadModule <identifier> <path>`: both the identifier and the source file name. */
   load(identifier: string, path: string): void {
@@ -142,7 +207,8 @@ export function evaluateConditional(
     case 'ifmodule':
       // httpd looks the name up as a module identifier (`headers_module`) or source file
       // (`mod_headers.c`); any other spelling (`mod_headers`, `headers`) names no module, so
-      // it is never loaded. With no LoadModule in sight, every real module name counts as loaded.
+      // it is never loaded. `modules` undefined: the first reading, which assumes every real
+      // module name loaded to find the modules the tree uses outside <IfModule>.
       result = env.modules === undefined ? isModuleName(arg) : env.modules.has(arg);
       break;
     case 'ifdefine':

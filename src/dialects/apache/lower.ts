@@ -33,6 +33,7 @@ export function lowerApache(rootPath: string, io: ConfigIO, options: DialectOpti
     ...(options.defines === undefined ? {} : { defines: options.defines }),
     ...(options.pathMap === undefined ? {} : { pathMap: options.pathMap }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.apacheModules === undefined ? {} : { modules: options.apacheModules }),
   });
   const tree = buildScopes(parsed.nodes, rootPath);
   const facts = collectEnvFacts(tree.directives);

@@ -12,7 +12,7 @@
 import { posix } from 'node:path';
 import type { CommentToken, Problem } from '../../model/header-rewrite.js';
 import { type SourceFile, type Span, isIoError, positionAt, type ConfigIO } from '../../source.js';
-import { evaluateConditional, ModuleSet } from './conditionals.js';
+import { evaluateConditional, moduleOfDirective, ModuleSet } from './conditionals.js';
 import { DEFAULT_SERVER_ROOT, pathExists, resolveInclude } from './includes.js';
 import { isInside, lintedTree, mapPath, type PathMapping } from '../path-map.js';
 import { lineOffset, readLogicalLines, type LogicalLine } from './lexer.js';
@@ -78,6 +78,8 @@ export interface ParseOptions {
   readonly pathMap?: readonly PathMapping[];
   /** The directory the linter runs in (for the linted tree absolute includes may leave). */
   readonly cwd?: string;
+  /** The modules the server loads, for a tree without `LoadModule` (default: Debian's). */
+  readonly modules?: readonly string[];
 }
 
 export interface ParsedConfig {
@@ -88,6 +90,12 @@ export interface ParsedConfig {
   readonly comments: readonly CommentToken[];
   /** Whether an active `LoadModule` line was read anywhere. */
   readonly loadsModules: boolean;
+  /**
+   * The modules `<IfModule>` was evaluated against: those of the tree's `LoadModule` lines, or,
+   * without any, the ones assumed (the `apacheModules` setting or Debian's defaults, plus the
+   * modules whose directives the tree uses outside `<IfModule>`).
+   */
+  readonly modules: { readonly from: 'LoadModule' | 'apacheModules' | 'Debian defaults'; readonly loaded: readonly string[] };
   /** Every `Use` expanded, in reading order (nested ones too). */
   readonly macroUses: readonly MacroUse[];
 }
@@ -155,6 +163,8 @@ class Parser {
   readonly problems: Problem[] = [];
   readonly comments: CommentToken[] = [];
   loadsModules = false;
+  /** Whether an `<IfModule>` section was read (its value may depend on the assumed modules). */
+  readsIfModule = false;
   private readonly defines = new Map<string, string | undefined>();
   private serverRoot: string;
   private readonly rootDir: string;
@@ -391,6 +401,7 @@ class Parser {
     const args = bare ? [] : splitWords(x, first.end, argsEnd);
     let active: boolean | undefined;
     if (CONDITIONAL_SECTIONS.has(lname)) {
+      if (lname === 'ifmodule') this.readsIfModule = true;
       const argText = bare ? '' : x.text.slice(first.end, argsEnd);
       const value = evaluateConditional(
         lname,
@@ -565,6 +576,27 @@ class Parser {
   }
 }
 
+/** The modules whose directives `nodes` use outside any `<IfModule>`: httpd would not start without them. */
+function modulesUsedOutsideIfModule(nodes: readonly Node[]): Set<string> {
+  const used = new Set<string>();
+  const walk = (list: readonly Node[]) => {
+    for (const node of list) {
+      if (node.type === 'directive') {
+        const m = moduleOfDirective(node.lname);
+        if (m) used.add(m);
+        if (node.included) walk(node.included);
+        continue;
+      }
+      if (node.lname === 'ifmodule' || node.active === false) continue;
+      const m = moduleOfDirective(`<${node.lname}`);
+      if (m) used.add(m);
+      walk(node.children);
+    }
+  };
+  walk(nodes);
+  return used;
+}
+
 function run(rootPath: string, io: ConfigIO, options: ParseOptions, modules: ModuleSet | undefined): { parser: Parser; nodes: Node[] } {
   const parser = new Parser(io, options, rootPath, modules);
   const nodes = parser.parseFile(rootPath);
@@ -578,9 +610,15 @@ function run(rootPath: string, io: ConfigIO, options: ParseOptions, modules: Mod
  */
 export function parseApache(rootPath: string, io: ConfigIO, options: ParseOptions = {}): ParsedConfig {
   let { parser, nodes } = run(rootPath, io, options, undefined);
-  if (parser.loadsModules) ({ parser, nodes } = run(rootPath, io, options, new ModuleSet()));
+  let modules: ModuleSet;
+  if (parser.loadsModules) ({ parser, nodes } = run(rootPath, io, options, (modules = new ModuleSet())));
+  else {
+    modules = ModuleSet.assumed(options.modules, modulesUsedOutsideIfModule(nodes));
+    if (parser.readsIfModule) ({ parser, nodes } = run(rootPath, io, options, modules));
+  }
   const root = io.read(rootPath);
   const problems = [...parser.problems];
   if (isIoError(root)) problems.push({ span: { file: rootPath, start: 0, end: 0 }, message: `Could not open configuration file ${rootPath}: ${root.error}`, kind: 'syntax' });
-  return { root: rootPath, nodes, files: parser.files, problems, comments: parser.comments, loadsModules: parser.loadsModules, macroUses: parser.macroUses };
+  const from = parser.loadsModules ? 'LoadModule' : options.modules ? 'apacheModules' : 'Debian defaults';
+  return { root: rootPath, nodes, files: parser.files, problems, comments: parser.comments, loadsModules: parser.loadsModules, modules: { from, loaded: modules.list() }, macroUses: parser.macroUses };
 }
