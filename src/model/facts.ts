@@ -33,6 +33,11 @@ export interface LuaHeaderFilterFact {
   readonly appendSpan: Span;
   /** A cookie-name test (e.g. `v:find("^XSRF%-TOKEN=")`) guards the append. */
   readonly hasNameGuard: boolean;
+  /**
+   * The code's other string literals, Lua pattern escapes (`%-`) undone: where a guard names the
+   * cookies it spares (`^XSRF-TOKEN=`).
+   */
+  readonly guardTexts: readonly string[];
 }
 
 export type Fact = AspNetHttpCookiesFact | LuaHeaderFilterFact;

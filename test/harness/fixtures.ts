@@ -7,7 +7,7 @@
  *     Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"
  *     #                      ^^^^^^ xsrf-cookie-httponly "atl.xsrf.token"
  *
- * In XML: `<!--   ^^^^ rule-id -->`. `invalid-<name>.fixed.<ext>` is the exact `--fix` output.
+ * In XML: `<!--   ^^^^ rule-id -->`; in nginx also `--   ^^^^ rule-id` (a Lua comment, inside Lua blocks). `invalid-<name>.fixed.<ext>` is the exact `--fix` output.
  * A comment `fixture: key=value` sets run options (nginxVersion, nginxDirectives, context, serverRoot, type,
  * xsrfCookie, products — as the configuration file's `products`, comma-separated — allProducts).
  */
@@ -39,11 +39,13 @@ export interface Fixture {
 export const FIXTURES_DIR = new URL('../../fixtures/', import.meta.url).pathname;
 
 const MARKER_HASH = /^(\s*#\s*)(\^+)\s+(\S+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/;
+/** nginx also takes `--` markers: Lua comments, inside `*_by_lua_block` code the real nginx runs. */
+const MARKER_HASH_OR_LUA = /^(\s*(?:#|--)\s*)(\^+)\s+(\S+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*$/;
 const MARKER_XML = /^(\s*<!--\s*)(\^+)\s+(\S+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*-->\s*$/;
 
 export function parseExpectations(text: string, dialect: Dialect): Expectation[] {
   const lines = text.split(/\r\n|\r|\n/);
-  const marker = dialect === 'iis' ? MARKER_XML : MARKER_HASH;
+  const marker = dialect === 'iis' ? MARKER_XML : dialect === 'nginx' ? MARKER_HASH_OR_LUA : MARKER_HASH;
   const out: Expectation[] = [];
   let target = 0;
   for (let i = 0; i < lines.length; i++) {

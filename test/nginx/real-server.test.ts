@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { mentionedCookies } from '../../src/cookies/scope.js';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
 import { exemptedCookies } from '../harness/exempt.js';
 import type { DialectOptions, Lowering } from '../../src/dialects/dialect.js';
@@ -277,10 +278,20 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       if (seen.length === 0) return skipRealServer(ctx, `no endpoint the test backends (${SERVED.join(', ')}) can serve: grpc, several possible backends or no request path`);
       if (hasLua(p.served!.model)) {
         // Lua is not simulated: check the heuristic's claim instead.
-        const guarded = p.served!.model.facts.every((f) => f.kind !== 'nginx-lua-header-filter' || f.hasNameGuard);
-        const xsrf = seen.flatMap((s) => s.actual).filter((v) => isXsrfCookie(createCatalog(), parseSetCookie(v).name));
+        const facts = p.served!.model.facts.filter((f) => f.kind === 'nginx-lua-header-filter');
+        const guarded = facts.every((f) => f.hasNameGuard);
+        const catalog = createCatalog();
+        const xsrf = seen.flatMap((s) => s.actual).filter((v) => isXsrfCookie(catalog, parseSetCookie(v).name));
         if (guarded) expect(xsrf.some((v) => !hasHttpOnly(v)), 'a guarded Lua filter spares no XSRF cookie').toBe(true);
         else expect(xsrf.every((v) => hasHttpOnly(v)), 'an unguarded Lua filter leaves an XSRF cookie readable').toBe(true);
+        // The cookies a guard names are the ones it spares: every other CSRF cookie gets HttpOnly.
+        const names = catalog.xsrf.map((c) => c.name);
+        const spared = new Set(facts.flatMap((f) => mentionedCookies(f.guardTexts.join('\n'), names)));
+        if (spared.size > 0) {
+          const locked = xsrf.filter((v) => !spared.has(parseSetCookie(v).name));
+          expect(locked.filter((v) => !hasHttpOnly(v)), 'CSRF cookies the guard does not name stay readable').toEqual([]);
+          expect(xsrf.some((v) => spared.has(parseSetCookie(v).name) && !hasHttpOnly(v)), 'no cookie the guard names is spared').toBe(true);
+        }
         return;
       }
       if (process.env.LPC_DEBUG) for (const s of seen) console.log(c.name, s.endpoint.label, s.status, s.endpoint.requestPath, JSON.stringify(s.actual));

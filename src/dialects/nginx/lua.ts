@@ -66,19 +66,24 @@ export interface LuaAnalysis {
   /** Offset (in `code`) of the literal that appends HttpOnly. */
   readonly append: { readonly start: number; readonly end: number } | null;
   readonly hasNameGuard: boolean;
+  /** The other string literals, with Lua's `%x` pattern escapes undone (`^XSRF%-TOKEN=` → `^XSRF-TOKEN=`). */
+  readonly guardTexts: readonly string[];
 }
 
 export function analyzeLua(code: string): LuaAnalysis {
   const plain = withoutComments(code);
-  if (!/set[-_]cookie/i.test(plain)) return { append: null, hasNameGuard: false };
+  if (!/set[-_]cookie/i.test(plain)) return { append: null, hasNameGuard: false, guardTexts: [] };
   const candidates = luaStrings(code).filter((s) => /httponly/i.test(s.text));
   // The appended literal: concatenated with `..`, else one that starts a new attribute (`; HttpOnly`).
   const concatenated = (s: LuaString) => /\.\.\s*$/.test(code.slice(0, s.start)) || /^\s*\.\./.test(code.slice(s.end));
   const literal = candidates.find(concatenated) ?? candidates.find((s) => s.text.includes(';')) ?? candidates[0];
-  if (!literal) return { append: null, hasNameGuard: false };
+  if (!literal) return { append: null, hasNameGuard: false, guardTexts: [] };
   const namedPattern = /(?:find|match|gmatch|sub)\s*\(\s*(?:[^,()]*,\s*)?(["'])\^[^"']*=/.test(plain);
   const mentionsToken = /xsrf|csrf/i.test(plain);
-  return { append: { start: literal.start, end: literal.end }, hasNameGuard: namedPattern || mentionsToken };
+  const guardTexts = luaStrings(code)
+    .filter((s) => s !== literal && !/httponly/i.test(s.text))
+    .map((s) => s.text.replace(/%(.)/g, '$1'));
+  return { append: { start: literal.start, end: literal.end }, hasNameGuard: namedPattern || mentionsToken, guardTexts };
 }
 
 /** The fact for one directive; `codeSpan` locates `code` when it is written verbatim in a file. */
@@ -86,5 +91,5 @@ export function luaFact(span: Span, code: string, codeSpan: Span | null): LuaHea
   const a = analyzeLua(code);
   if (!a.append) return null;
   const appendSpan = codeSpan ? { file: codeSpan.file, start: codeSpan.start + a.append.start, end: codeSpan.start + a.append.end } : span;
-  return { kind: 'nginx-lua-header-filter', span, code, appendSpan, hasNameGuard: a.hasNameGuard };
+  return { kind: 'nginx-lua-header-filter', span, code, appendSpan, hasNameGuard: a.hasNameGuard, guardTexts: a.guardTexts };
 }
