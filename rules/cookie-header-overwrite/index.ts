@@ -9,9 +9,10 @@
  * Found by simulation, the same way for every dialect: two different sets of backend cookies go
  * through the pipeline step by step; a step that makes backend cookies disappear (removed, or
  * renamed) and leaves lines of its own that are the same whatever the backend sent is an
- * overwrite. Deliberate removal (`proxy_hide_header`, `more_clear_headers`, `Header unset`) leaves
- * nothing of its own; edits that keep or derive from the cookie (`Header edit`, flags) differ
- * between the two runs.
+ * overwrite, and so is a step that drops backend lines and writes a line of its own derived from
+ * them (headers-more with `$sent_http_set_cookie`: one line where there were several). Deliberate
+ * removal (`proxy_hide_header`, `more_clear_headers`, `Header unset`) leaves nothing of its own;
+ * edits that keep or derive from each cookie (`Header edit`, flags) remove no line.
  */
 import { contrastingResponses } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
@@ -36,6 +37,8 @@ interface StepResult {
   readonly lost: string[];
   /** Values of the lines the step wrote (added or last changed by it), sorted. */
   readonly written: string[];
+  /** Whether a backend line disappeared altogether (not renamed). */
+  readonly removed: boolean;
 }
 
 /** Runs the pipeline op by op; `undefined` entries: the op did not run or the run stopped. */
@@ -54,7 +57,10 @@ function steps(dialect: Dialect, pipeline: readonly CookieOp[], kind: BackendKin
       .filter(([l, name]) => l.origin !== undefined && (!after.has(l) || cookieName(l.value) !== name))
       .map(([l]) => cookieName(l.origin!));
     const written = lines.filter((l) => l.history[l.history.length - 1]?.op === op).map((l) => l.value).sort();
-    out.push({ lost, written });
+    const removed = [...before.keys()].some((l) => l.origin !== undefined && !after.has(l));
+    // A cookie the step writes again (headers-more re-emitting the first line) is not lost.
+    const rewritten = new Set(written.map(cookieName));
+    out.push({ lost: lost.filter((n) => !rewritten.has(n)), written, removed });
   }
   return out;
 }
@@ -81,8 +87,10 @@ export default defineRule({
             const sa = ra[i];
             const sb = rb[i];
             if (!sa || !sb || sa.lost.length === 0 || sa.written.length === 0) return;
-            // The same lines whatever the backend sent: the step writes its own cookie.
-            if (sa.written.join('\n') !== sb.written.join('\n')) return;
+            // The same lines whatever the backend sent: the step writes its own cookie. Or it
+            // drops backend lines and writes one of its own from them (`more_set_headers
+            // 'Set-Cookie: $sent_http_set_cookie; HttpOnly'` keeps one line for all cookies).
+            if (sa.written.join('\n') !== sb.written.join('\n') && !(sa.removed && sb.removed)) return;
             // Every pipeline of the group has the same step at i: blame each one's directive.
             for (const pipeline of group.pipelines) {
               const op = pipeline[i]!;

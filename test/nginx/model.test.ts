@@ -133,6 +133,18 @@ describe('nginx model', () => {
     expect(model('more_set_headers -x "Set-Cookie: a";').problems[0]!.message).toBe('more_set_headers: invalid option name: "-x"');
   });
 
+  it('evaluates $sent_http_set_cookie as the nginx version does: the first line before 1.23.0, all joined with ", " since', () => {
+    const text = 'location / { proxy_pass http://x; more_set_headers "Set-Cookie: $sent_http_Set_Cookie; HttpOnly"; }';
+    const old = model(text, { context: 'server', nginxVersion: '1.22.1' });
+    expect(run(old, 'location /', ['a=1; Path=/', 'b=2'], 'http', 200)).toEqual(['a=1; Path=/; HttpOnly']);
+    const current = model(text, { context: 'server', nginxVersion: '1.23.0' });
+    expect(run(current, 'location /', ['a=1; Path=/', 'b=2'], 'http', 200)).toEqual(['a=1; Path=/, b=2; HttpOnly']);
+    // No Set-Cookie yet: the variable is not found, i.e. empty, and headers-more adds the line.
+    expect(run(current, 'location /', [], 'http', 200)).toEqual(['; HttpOnly']);
+    // Two versions, two behaviours: the ops must not share a simulation.
+    expect(old.endpoints[0]!.pipeline[0]!.signature).not.toBe(current.endpoints[0]!.pipeline[0]!.signature);
+  });
+
   it('collects Lua header filters as facts', () => {
     const a = model('header_filter_by_lua_block {\n  local c = ngx.header["Set-Cookie"]\n  ngx.header["Set-Cookie"] = c .. "; HttpOnly"\n}\n');
     expect(a.facts.map((f) => [f.kind, (f as { hasNameGuard: boolean }).hasNameGuard])).toEqual([['nginx-lua-header-filter', false]]);

@@ -19,12 +19,16 @@ import { type Span, isIoError, type ConfigIO } from '../../source.js';
 import { luaFact } from './lua.js';
 import { sampleFromRegex } from './regex-sample.js';
 import { directiveLabel } from './parser.js';
+import { atLeast, parseVersion, SENT_HEADERS_JOINED_SINCE, type Version } from './version.js';
+import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 import type { Directive, Word } from './syntax.js';
 
 export interface DeclContext {
   readonly problems: Problem[];
   readonly io: ConfigIO;
   readonly prefix: string;
+  /** The nginx version checked against (default: the current stable branch). */
+  readonly version?: Version;
 }
 
 function invalid(ctx: DeclContext, span: Span, message: string): null {
@@ -218,7 +222,8 @@ export function lowerMoreHeaders(d: Directive, ctx: DeclContext): NginxMoreHeade
   }
   if (headers.length === 0) return undefined;
   const condition = types.length > 0 ? { text: `-t '${types.join(' ')}'`, value: 'unknown' as const } : null;
-  return nginxMoreHeadersOp({ directive, span: d.span, label: directiveLabel(d), focus: headers[0]!.span, headers, statuses, condition, append });
+  const sentHeaders = atLeast(ctx.version ?? parseVersion(DEFAULT_NGINX_VERSION)!, SENT_HEADERS_JOINED_SINCE) ? 'joined' : 'first';
+  return nginxMoreHeadersOp({ directive, span: d.span, label: directiveLabel(d), focus: headers[0]!.span, headers, statuses, condition, append, sentHeaders });
 }
 
 const PASS_KINDS: Readonly<Record<string, BackendKind>> = {

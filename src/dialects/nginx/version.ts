@@ -25,6 +25,8 @@ export function formatVersion(v: Version): string {
 
 /** `proxy_cookie_flags` and the parse/re-serialize cookie rewriting (changes.xml 1.19.3). */
 export const COOKIE_FLAGS_SINCE: Version = [1, 19, 3];
+/** `$sent_http_*` of a repeated header joins every line with ", " (changes.xml 1.23.0). */
+export const SENT_HEADERS_JOINED_SINCE: Version = [1, 23, 0];
 /** `add_header_inherit` (changes.xml 1.29.3). */
 export const ADD_HEADER_INHERIT_SINCE: Version = [1, 29, 3];
 /** `add_header ... always` (changes.xml 1.7.5). */

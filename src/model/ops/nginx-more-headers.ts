@@ -38,6 +38,11 @@ export interface NginxMoreHeadersInit {
   readonly condition: Condition | null;
   /** `-a` (headers-more ≥ 0.35): append instead of replacing. */
   readonly append: boolean;
+  /**
+   * How `$sent_http_set_cookie` reads several Set-Cookie lines: nginx before 1.23.0 gives the
+   * first; 1.23.0 and later join them all with ", " (`ngx_http_variable_unknown_header`).
+   */
+  readonly sentHeaders: 'first' | 'joined';
 }
 
 /** Whether a header argument names Set-Cookie (`ngx_http_set_header_helper` comparisons). */
@@ -49,6 +54,8 @@ export function reachesSetCookie(key: string, wildcard: boolean): boolean {
 }
 
 export type NginxMoreHeadersOp = CookieOp & NginxMoreHeadersInit & { readonly kind: 'nginx-more-headers' };
+
+const SENT_SET_COOKIE = 'sent_http_set_cookie';
 
 /** Output header filters see every line, whoever produced it. */
 const ALL_KINDS = Object.keys(BACKEND_LABELS) as BackendKind[];
@@ -65,11 +72,14 @@ export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeaders
       init.headers.map((h) => [h.key.toLowerCase(), h.wildcard, h.value ? scriptKey(h.value) : null]),
       [...init.statuses],
       init.append,
+      init.headers.some((h) => h.value?.parts.some((p) => p.kind === 'variable' && p.name.toLowerCase() === SENT_SET_COOKIE)) ? init.sentHeaders : null,
     ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (init.statuses.length > 0 && !init.statuses.includes(env.status)) return;
       for (const h of init.headers) {
-        const value = h.value ? runScript(h.value) : '';
+        // `$sent_http_set_cookie`: the lines as they are when this command runs (empty when none).
+        const sent = init.sentHeaders === 'first' ? (lines[0]?.value ?? '') : lines.map((l) => l.value).join(', ');
+        const value = h.value ? runScript(h.value, '', [], (name) => (name === SENT_SET_COOKIE ? sent : undefined)) : '';
         if (init.append && !h.wildcard) {
           if (value !== '') lines.push(addedLine(value, op, h.span));
         } else if (lines.length > 0) {

@@ -78,12 +78,19 @@ export function compileScript(source: string): ScriptResult {
 /**
  * Evaluates a script. `captures` are `[start, end)` pairs into `subject` (byte string);
  * a capture that did not participate or does not exist yields "" (`ngx_http_script_copy_capture_code`).
+ * `variable` gives the value of the variables the caller knows (lower-cased name); the others
+ * stay as written.
  */
-export function runScript(script: Script, subject = '', captures: ReadonlyArray<readonly [number, number] | undefined> = []): string {
+export function runScript(
+  script: Script,
+  subject = '',
+  captures: ReadonlyArray<readonly [number, number] | undefined> = [],
+  variable: (name: string) => string | undefined = () => undefined,
+): string {
   let out = '';
   for (const p of script.parts) {
     if (p.kind === 'text') out += p.text;
-    else if (p.kind === 'variable') out += p.raw;
+    else if (p.kind === 'variable') out += variable(p.name.toLowerCase()) ?? p.raw;
     else {
       const c = captures[p.n];
       if (c) out += subject.slice(c[0], c[1]);
