@@ -69,11 +69,40 @@ interface Gain {
  */
 function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): Gain[] {
   const gains: Gain[] = [];
+  const seen = new Set<CookieOp>();
+  for (const status of statusesOf(pipeline)) {
+    const found = gainsAt(ctx, pipeline, kind, sample, status);
+    // A directive that already breaks the cookie on a 200 response is reported without a status.
+    for (const gain of found) {
+      if (seen.has(gain.change.op)) continue;
+      gains.push(status === 200 ? gain : { ...gain, assumptions: [...gain.assumptions, statusAssumption(status, pipeline)] });
+    }
+    for (const gain of found) seen.add(gain.change.op);
+  }
+  return gains;
+}
+
+/** 200, then the other statuses a directive of the pipeline is limited to (`more_set_headers -s 404`). */
+function statusesOf(pipeline: readonly CookieOp[]): number[] {
+  const out = [200];
+  for (const op of pipeline) for (const s of (op as { readonly statuses?: readonly number[] }).statuses ?? []) if (!out.includes(s)) out.push(s);
+  return out;
+}
+
+/** "for requests where the response status is 404": the directive limited to it. */
+function statusAssumption(status: number, pipeline: readonly CookieOp[]): Assumption {
+  const op = pipeline.find((o) => (o as { readonly statuses?: readonly number[] }).statuses?.includes(status))!;
+  const phrase = { holds: `the response status is ${status}`, fails: `the response status is not ${status}` };
+  return { literal: { key: `status:${status}`, holds: true, text: `status ${status}`, phrase }, holds: true, op };
+}
+
+function gainsAt(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string, status: number): Gain[] {
+  const gains: Gain[] = [];
   const xsrf = new Set(ctx.catalog.xsrf.map((c) => c.name));
   let current = pipeline;
   for (let i = 0; i < pipeline.length; i++) {
     // The pipeline as written is everyone's question; the ones with directives taken away are this loop's alone.
-    const result = current === pipeline ? ctx.sim.run(current, kind, [sample]) : ctx.sim.once(current, kind, [sample]);
+    const result = current === pipeline ? ctx.sim.run(current, kind, [sample], status) : ctx.sim.once(current, kind, [sample], status);
     const found = new Set<CookieOp>();
     for (const branch of branchesOf(result)) {
       // A crashing or undecidable branch is reported by its own rule.

@@ -67,7 +67,7 @@ export interface Simulator {
    * taken away), which no other rule asks about. Remembering each of them kept every
    * intermediate Set-Cookie value of every variant alive: cubic memory in the pipeline's length.
    */
-  once(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[]): SimResult;
+  once(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status?: number): SimResult;
   /**
    * The model's endpoints grouped by pipelines that behave identically: simulate each group's
    * representative once; to blame a finding, run the same input on each of `group.pipelines`

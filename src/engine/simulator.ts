@@ -175,10 +175,11 @@ export function createSimulator(dialect: Dialect): Simulator {
       groupCache.set(endpoints, groups);
       return groups;
     },
-    once(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[]): SimResult {
+    once(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status = 200): SimResult {
       const id = pipelineIds.get(pipeline);
-      const hit = id === undefined ? undefined : cache.get(id)?.get(backend)?.get(values.length === 1 ? values[0]! : values.join('\u0001'));
-      return hit ? answer(hit, pipeline) : simulate(dialect, pipeline, { backend, status: 200 }, values);
+      const env = status === 200 ? backend : `${backend}:${status}`;
+      const hit = id === undefined ? undefined : cache.get(id)?.get(env)?.get(values.length === 1 ? values[0]! : values.join('\u0001'));
+      return hit ? answer(hit, pipeline) : simulate(dialect, pipeline, { backend, status }, values);
     },
     run(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status = 200): SimResult {
       const id = keyId(pipeline);

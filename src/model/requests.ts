@@ -49,17 +49,21 @@ export function describeRequests(all: readonly Assumption[]): string {
   const assumptions = all.filter((a) => !(implied.has(a.literal.key) && !a.holds) && !(taken.some((t) => t.literal.branch!.first === a.literal.key)));
   const seen = new Set<string>();
   const parts: string[] = [];
+  // Response statuses (a directive limited to some, `more_set_headers -s 404`): "on 404 responses".
+  const statuses = [...new Set(assumptions.filter((a) => a.literal.key.startsWith('status:') && a.holds).map((a) => a.literal.key.slice(7)))];
+  const on = statuses.length > 0 ? `on ${statuses.join(', ')} responses` : '';
   for (const a of assumptions) {
+    if (a.literal.key.startsWith('status:') && a.holds) continue;
     const id = `${a.literal.key}\u0000${a.literal.branch?.index ?? ''}\u0000${a.holds}`;
     if (seen.has(id)) continue;
     seen.add(id);
     const phrase = a.literal.phrase;
     parts.push(phrase ? (a.holds ? phrase.holds : phrase.fails) : `${a.literal.text} ${a.holds ? 'holds' : 'does not hold'}`);
   }
-  if (parts.length === 0) return '';
+  if (parts.length === 0) return on;
   const shown = parts.length > 3 ? [...parts.slice(0, 3), `${parts.length - 3} more`] : parts;
   const example = examplePath(assumptions);
-  return `for requests where ${shown.join(' and ')}${example ? `, such as ${example}` : ''}`;
+  return `for requests where ${shown.join(' and ')}${example ? `, such as ${example}` : ''}${on ? `, ${on}` : ''}`;
 }
 
 /** Why a simulation was cut short, as one sentence (src/model/simulate.ts `bounded`). */
