@@ -123,6 +123,7 @@ export type OpKind =
   | 'nginx-hide-header'
   | 'nginx-add-header'
   | 'nginx-more-headers'
+  | 'nginx-set-cookie-flag'
   | 'iis-outbound-rule'
   | 'haproxy-http-response'
   | 'haproxy-allow'

@@ -15,6 +15,7 @@ import { nginxMoreHeadersOp, reachesSetCookie, type MoreHeaderSpec, type NginxMo
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileNginxRegex } from '../../model/ops/nginx-regex.js';
 import { compileScript, type Script } from '../../model/ops/nginx-script.js';
+import { SET_COOKIE_FLAGS, type SetCookieFlag, type SetCookieFlagEntry } from '../../model/ops/nginx-set-cookie-flag.js';
 import { type Span, isIoError, type ConfigIO } from '../../source.js';
 import { luaFact } from './lua.js';
 import { sampleFromRegex } from './regex-sample.js';
@@ -255,4 +256,48 @@ export function lowerLua(d: Directive, ctx: DeclContext): LuaHeaderFilterFact | 
   const source = ctx.io.read(path);
   if (isIoError(source)) return null;
   return luaFact(d.span, source.text, null);
+}
+
+const COOKIE_FLAG_WORDS: ReadonlyMap<string, SetCookieFlag> = new Map(SET_COOKIE_FLAGS.map((f) => [f.toLowerCase(), f]));
+
+/**
+ * `set_cookie_flag <name|*> <flag>...` (`ngx_http_cookie_flag_filter_cmd`), added to the entries of
+ * its level in the filter's order: the `*` entry is kept last. The checks and messages are the
+ * module's, in its order: 1 to 3 flags; no flag twice (compared up to `=`, so `SameSite` and
+ * `SameSite=Lax` are the same flag); no name that an earlier entry's name starts with
+ * (case-insensitively: after `sid_token`, `sid` is refused); only the five flag words.
+ */
+export function lowerSetCookieFlag(d: Directive, entries: SetCookieFlagEntry[], ctx: DeclContext): void {
+  const [nameWord, ...flagWords] = d.args;
+  if (!nameWord || flagWords.length < 1 || flagWords.length > 3) {
+    invalid(ctx, d.name.span, 'The number of arguments is incorrect');
+    return;
+  }
+  const flagName = (w: Word) => w.value.split('=')[0]!.toLowerCase();
+  for (let i = 1; i < flagWords.length; i++) {
+    const w = flagWords[i]!;
+    if (flagWords.slice(0, i).some((p) => flagName(p) === flagName(w))) {
+      invalid(ctx, w.span, `Duplicate flag "${w.value.split('=')[0]}" (${w.value}) detected`);
+      return;
+    }
+  }
+  const name = nameWord.value;
+  if (entries.some((e) => e.name.toLowerCase().startsWith(name.toLowerCase()))) {
+    invalid(ctx, nameWord.span, `"set_cookie_flag" directive The cookie value has already set in previous directives`);
+    return;
+  }
+  const flags = new Set<SetCookieFlag>();
+  for (const w of flagWords) {
+    const flag = COOKIE_FLAG_WORDS.get(w.value.toLowerCase());
+    if (!flag) {
+      invalid(ctx, w.span, `The parameter value "${w.value}" is incorrect`);
+      return;
+    }
+    flags.add(flag);
+  }
+  const entry: SetCookieFlagEntry = { name, flags, span: d.span, focus: flagWords[0]!.span, label: directiveLabel(d) };
+  // The default entry stays last, whatever the order of the directives.
+  const last = entries[entries.length - 1];
+  if (last && last.name.startsWith('*')) entries.splice(entries.length - 1, 0, entry);
+  else entries.push(entry);
 }

@@ -55,4 +55,6 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
   header_filter_by_lua_block: { contexts: HSLI, min: 0, max: 0, block: true },
   header_filter_by_lua: { contexts: HSLI, min: 1, max: 1 },
   header_filter_by_lua_file: { contexts: HSLI, min: 1, max: 1 },
+  // nginx_cookie_flag_module: NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE.
+  set_cookie_flag: { contexts: ['server', 'location'], min: 1, max: Infinity },
 };

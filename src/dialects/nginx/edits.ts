@@ -20,6 +20,7 @@ import type { SourceFile, Span, TextEdit } from '../../source.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { pathHackCandidates } from './edits-path-hack.js';
 import { exclusionSelector, fileOf, insertBefore, namesAlternation } from './directive-edits.js';
+import { SET_COOKIE_FLAGS, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
 import type { NginxSyntax } from './lower.js';
 import { nginxArg } from './quote.js';
 
@@ -82,8 +83,28 @@ function flagsCandidates(model: HeaderRewriteModel, entry: NginxFlagsEntry, name
   return candidates;
 }
 
+/**
+ * `set_cookie_flag` is not fixed: the module matches `NAME=` anywhere in a Set-Cookie line
+ * (`xNAME=1` too), so no set_cookie_flag directive can spare exactly the CSRF cookies (the proof
+ * would refuse it); proxy_cookie_flags names cookies exactly, and the refusal says how.
+ */
+function cookieFlagRefusal(op: NginxSetCookieFlagOp, cause: Span, names: readonly string[]): FixRefusal {
+  const entry = op.entries.find((e) => e.span.file === cause.file && e.span.start === cause.start && e.span.end === cause.end);
+  const flags = SET_COOKIE_FLAGS.filter((f) => entry?.flags.has(f) && !f.startsWith('SameSite'))
+    .join(' ')
+    .toLowerCase();
+  return {
+    reason: `set_cookie_flag matches a cookie name anywhere in a Set-Cookie line, so it cannot spare exactly ${names.join(', ')}`,
+    suggestion:
+      entry && !entry.name.startsWith('*')
+        ? `remove HttpOnly from it, or replace it by proxy_cookie_flags ${nginxArg(entry.name)} ${flags.replace('httponly', '').trim() || 'nohttponly'}`
+        : `replace it by proxy_cookie_flags ${nginxArg(`~^(?!${namesAlternation(names)}$)`)} ${flags}`,
+  };
+}
+
 export function excludeCookies({ model, syntax }: Lowering<NginxSyntax>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
   const { op, cause, names } = request;
+  if (opOfKind(op, 'nginx-set-cookie-flag')) return cookieFlagRefusal(op, cause, names);
   if (!opOfKind(op, 'nginx-proxy-cookie')) return refusalFor(op);
   const entry = entryAt(op, cause);
   if (!entry) return { reason: 'the directive that adds HttpOnly could not be found' };

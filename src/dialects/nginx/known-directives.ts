@@ -143,6 +143,9 @@ export const MODULES: Readonly<Record<string, readonly string[]>> = {
   ndk_http_module: [
    'upstream_list',
   ],
+  ngx_http_cookie_flag_filter_module: [
+  'set_cookie_flag',
+  ],
   ngx_http_headers_more_filter_module: [
   'more_clear_headers', 'more_clear_input_headers', 'more_set_headers', 'more_set_input_headers',
   ],

@@ -8,6 +8,7 @@ import type { ScopeName } from '../../model/header-rewrite.js';
 import type { NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import type { NginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
+import type { SetCookieFlagEntry } from '../../model/ops/nginx-set-cookie-flag.js';
 import type { NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import type { LocationInfo } from './locations.js';
@@ -42,6 +43,8 @@ export interface Level {
   /** `*_pass_header` per upstream kind: present when the level defines any; true when it names Set-Cookie. */
   readonly passHeader: Map<BackendKind, boolean>;
   readonly more: NginxMoreHeadersOp[];
+  /** `set_cookie_flag` entries, in the order the filter tries them; `undefined` = none at this level. */
+  cookieFlags?: SetCookieFlagEntry[];
   readonly backends: BackendRef[];
   /** An `include` at this level could not be read: the level may hold directives the linter cannot see. */
   unresolvedInclude: boolean;

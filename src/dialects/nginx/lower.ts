@@ -16,6 +16,7 @@ import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact } from '../../model/facts.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
+import { nginxSetCookieFlagOp, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
 import { contextFromComments, guessContext, type RootContext } from './context.js';
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
 import { buildSourceTree, type SourceTree } from './includes.js';
@@ -147,6 +148,21 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     return op;
   };
 
+  // `set_cookie_flag`: the nearest level with entries (the module's merge copies the pointer); one op per such level.
+  const cookieFlagOps = new Map<Level, NginxSetCookieFlagOp>();
+  const cookieFlagOpFor = (level: Level): NginxSetCookieFlagOp | null => {
+    let source: Level | null = level;
+    while (source && source.cookieFlags === undefined) source = source.parent;
+    if (!source?.cookieFlags || source.cookieFlags.length === 0) return null;
+    let op = cookieFlagOps.get(source);
+    if (!op) {
+      const entries = source.cookieFlags;
+      const span = { file: entries[0]!.span.file, start: entries[0]!.span.start, end: entries[entries.length - 1]!.span.end };
+      cookieFlagOps.set(source, (op = nginxSetCookieFlagOp({ entries }, span, entries.map((e) => e.label).join(' '))));
+    }
+    return op;
+  };
+
   const nodesByServer = new Map<Level, LocationNode<Level>[]>();
   const endpoints: NginxEndpoint[] = [];
   for (const level of levels) {
@@ -158,6 +174,8 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     }
     const cookie = cookieOpFor(level);
     if (cookie) pipeline.push(cookie);
+    const cookieFlag = cookieFlagOpFor(level);
+    if (cookieFlag) pipeline.push(cookieFlag);
     pipeline.push(...effectiveMore(level), ...effectiveAddHeaders(level));
     const backends = backendsOf(level);
     const chain = chainOf(level);

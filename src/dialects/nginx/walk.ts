@@ -15,6 +15,7 @@ import {
   lowerCookieRewrite,
   lowerLua,
   lowerMoreHeaders,
+  lowerSetCookieFlag,
   lowerPass,
   namesSetCookie,
   passKind,
@@ -197,6 +198,9 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         else level.addHeaderInherit = v;
         continue;
       }
+      case 'set_cookie_flag':
+        lowerSetCookieFlag(d, (level.cookieFlags ??= []), ctx);
+        continue;
       case 'more_set_headers':
       case 'more_clear_headers': {
         const op = lowerMoreHeaders(d, ctx);

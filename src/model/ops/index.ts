@@ -14,6 +14,7 @@ import type { NginxAddHeaderOp } from './nginx-add-header.js';
 import type { NginxHideHeaderOp } from './nginx-hide-header.js';
 import type { NginxMoreHeadersOp } from './nginx-more-headers.js';
 import type { NginxProxyCookieOp } from './nginx-proxy-cookie.js';
+import type { NginxSetCookieFlagOp } from './nginx-set-cookie-flag.js';
 
 export type KnownOp =
   | ApacheHeaderOp
@@ -22,6 +23,7 @@ export type KnownOp =
   | NginxHideHeaderOp
   | NginxAddHeaderOp
   | NginxMoreHeadersOp
+  | NginxSetCookieFlagOp
   | IisOutboundRuleOp
   | HaproxyHttpResponseOp
   | HaproxyAllowOp
