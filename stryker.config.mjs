@@ -27,6 +27,10 @@ const EQUIVALENT = [
   { file: 'src/engine/directives.ts', code: "by.rules.length === 0 ? '*' : ruleId", reason: 'a rule-less directive is idle exactly when its used set is empty, whatever was added to it' },
   // src/model/simulate.ts
   { file: 'src/model/simulate.ts', code: 'options.trace ? lines.map((l) => l.value) : []', reason: 'without trace, `before` is never read' },
+  // rules/xsrf-cookie-httponly/index.ts
+  { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'i < pipeline.length', reason: 'every pass of the blame loop removes a directive or breaks: the loop ends by its break before the bound' },
+  { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'i++', reason: 'same: the bound never ends the blame loop, so neither does the counter' },
+  { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'current === pipeline', reason: 'run and once give the same result; only whether the simulator remembers it differs' },
   // src/engine/fix.ts
   { file: 'src/engine/fix.ts', code: 'edits[0]?.file', reason: 'a proven fix has at least one edit: with none the text, so the finding, stays and the proof (invariant 5) refuses it' },
   { file: 'src/engine/fix.ts', code: 'file === undefined', reason: 'same: a proven fix has at least one edit, so its first edit names a file' },

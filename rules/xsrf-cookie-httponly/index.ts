@@ -38,7 +38,7 @@ const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
 
 /** The part of an array op (an nginx directive among several) that the cause designates. */
 function partFor(op: CookieOp, cause: Span) {
-  return op.parts.find((p) => p.span.file === cause.file && p.span.start <= cause.start && cause.end <= p.span.end);
+  return op.parts.find((p) => spanKey(p.span) === spanKey(cause));
 }
 
 function focusOf(op: CookieOp, cause: Span): Span {
@@ -139,8 +139,6 @@ interface Blamed {
   readonly cause: Span;
   readonly cookies: Set<string>;
   readonly kinds: Set<BackendKind>;
-  /** Per cookie, the backend kinds it gained HttpOnly for. */
-  readonly kindsOf: Map<string, Set<BackendKind>>;
   /** The first breaking request: backend kind, what the backend sent, what the browser gets. */
   example?: { readonly kind: BackendKind; readonly sent: string; readonly received: string };
   /** The request outcomes under which it adds HttpOnly (the fewest seen; empty: every request). */
@@ -154,14 +152,15 @@ function collect(ctx: RuleContext): Finding[] {
     let f = findings.get(key);
     if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions }));
     else if (blamed.assumptions.length < f.assumptions.length) f.assumptions = blamed.assumptions;
+    // A group's endpoints receive the same producers (src/engine/simulator.ts groups them by
+    // pipeline AND backends): where the directive hit one, it hit them all.
     for (const name of blamed.cookies) {
-      f.cookies.add(name);
       let scopes = f.scopes.get(name);
       if (!scopes) f.scopes.set(name, (scopes = new Set()));
-      const kinds = blamed.kindsOf.get(name)!;
-      for (const e of endpoints) if (e.possibleBackends.some((k) => kinds.has(k))) scopes.add(e);
+      for (const e of endpoints) scopes.add(e);
+      f.cookies.add(name);
     }
-    const shown = blamed.example && endpoints.find((e) => e.possibleBackends.includes(blamed.example!.kind));
+    const shown = endpoints[0];
     if (!f.example && blamed.example && shown) f.example = { endpoint: shown, backend: blamed.example.kind, sent: blamed.example.sent, received: blamed.example.received };
     for (const kind of blamed.kinds) f.hitBackends.add(kind);
     for (const k of reachable) if (op.reaches.includes(k)) f.reachable.add(k);
@@ -179,14 +178,11 @@ function collect(ctx: RuleContext): Finding[] {
             const index = rep.indexOf(gain.op);
             const key = `${index}\u0000${spanKey(gain.cause)}`;
             let b = blamed.get(key);
-            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), kindsOf: new Map(), assumptions }));
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions }));
             else if (assumptions.length < b.assumptions.length) b.assumptions = assumptions;
             const cookie = created ?? name;
             b.cookies.add(cookie);
             b.kinds.add(kind);
-            let kinds = b.kindsOf.get(cookie);
-            if (!kinds) b.kindsOf.set(cookie, (kinds = new Set()));
-            kinds.add(kind);
             b.example ??= { kind, sent: sample, received: gain.after };
           }
         }
@@ -200,7 +196,8 @@ function collect(ctx: RuleContext): Finding[] {
       list.push(e);
     }
     for (const pipeline of group.pipelines) {
-      const endpoints = byPipeline.get(pipeline) ?? [];
+      // Every pipeline of the group is some endpoint's.
+      const endpoints = byPipeline.get(pipeline)!;
       for (const b of blamed.values()) {
         const op = pipeline[b.index]!;
         record(op, mapCause(rep[b.index]!, b.cause, op), b, group.backends, endpoints);

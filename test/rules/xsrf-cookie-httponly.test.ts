@@ -1,0 +1,130 @@
+/**
+ * The XSRF rule's own logic, beyond what the fixtures pin: which scope and backend a finding is
+ * blamed on, which request it names, what it reports on a crashing branch or a renamed cookie,
+ * and the message for an unknown inline product. Each case is one the mutation run of
+ * rules/xsrf-cookie-httponly/index.ts showed no other test to decide.
+ */
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../rules/index.js';
+import { createCatalog } from '../../src/cookies/catalog.js';
+import { apacheDialect } from '../../src/dialects/apache/index.js';
+import { nginxDialect } from '../../src/dialects/nginx/index.js';
+import { caddyDialect } from '../../src/dialects/caddy/index.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import type { LintMessage } from '../../src/engine/lint.js';
+import { lintProject } from '../../src/engine/project.js';
+import { memoryIO } from '../harness/memory-io.js';
+
+const RULE = 'xsrf-cookie-httponly';
+
+const DIALECTS = {
+  apache: { path: '/etc/apache2/sites-enabled/site.conf', module: apacheDialect },
+  nginx: { path: '/etc/nginx/nginx.conf', module: nginxDialect },
+  caddy: { path: '/etc/caddy/Caddyfile', module: caddyDialect },
+};
+
+function lint(text: string, dialect: keyof typeof DIALECTS = 'apache'): LintMessage[] {
+  const { path, module } = DIALECTS[dialect];
+  const io = memoryIO({ [path]: text });
+  const settings = { rules: RULES, catalog: createCatalog(), options: { nginxVersion: DEFAULT_NGINX_VERSION }, wantFixes: false };
+  return lintProject([{ path, dialect }], io, () => module, settings).results.flatMap((r) => r.messages);
+}
+
+const xsrf = (messages: readonly LintMessage[]) => messages.filter((m) => m.ruleId === RULE);
+type Request = { scope: string; backend: string };
+
+describe('xsrf-cookie-httponly: blame', () => {
+  it('counts only the scopes whose backends the directive reaches, and shows a request from one of them', () => {
+    // A server-level onsuccess edit: it reaches the proxied Jira host, not the CGI Sentry host.
+    const text = [
+      'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+      '<VirtualHost *:80>',
+      '    ServerName jira.example.com',
+      '    ProxyPass / http://127.0.0.1:8080/',
+      '</VirtualHost>',
+      '<VirtualHost *:80>',
+      '    ServerName sentry.example.com',
+      '    ScriptAlias / /usr/lib/cgi-bin/sentry/',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+    const [m, ...rest] = xsrf(lint(text));
+    expect(rest).toEqual([]);
+    const data = m!.data as { scopes: { scope: string }[]; request: Request; cookies: { name: string }[] };
+    expect(data.scopes.map((s) => s.scope)).toEqual(['<VirtualHost *:80> (jira.example.com)']);
+    expect(data.request).toMatchObject({ scope: '<VirtualHost *:80> (jira.example.com)', backend: 'http' });
+    expect(m!.message).toContain('atlassian.xsrf.token (Jira)');
+    expect(m!.message).not.toContain('Sentry');
+  });
+
+  it('names no backend when the directive reaches every backend of the scope', () => {
+    const text = [
+      '<VirtualHost *:80>',
+      '    ServerName app.example.com',
+      '    ProxyPass /php/ fcgi://127.0.0.1:9000/',
+      '    ScriptAlias /cgi-bin/ /usr/lib/cgi-bin/',
+      '    Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+    const [m] = xsrf(lint(text));
+    expect(m!.message).not.toMatch(/FastCGI|CGI/);
+    expect((m!.data as { backends: string[] }).backends.sort()).toEqual(['cgi', 'fastcgi']);
+  });
+
+  it('points at the replacement that adds HttpOnly, not at the first one of its header block', () => {
+    const text = 'example.com {\n\treverse_proxy 127.0.0.1:8080\n\theader {\n\t\t>Set-Cookie "^(JSESSIONID=.*)$" "$1; Secure"\n\t\t>Set-Cookie "^(.*)$" "$1; HttpOnly"\n\t}\n}\n';
+    const [m] = xsrf(lint(text, 'caddy'));
+    expect(text.slice(0, m!.span.start).split('\n').length).toBe(5);
+  });
+
+  it('names the entry of an nginx array in the data, not the whole array', () => {
+    const text = 'location / {\n    proxy_pass http://127.0.0.1:8080;\n    proxy_cookie_flags JSESSIONID secure;\n    proxy_cookie_flags ~ httponly;\n}\n';
+    const [m] = xsrf(lint(`# lint-proxy-config: context server\n${text}`, 'nginx'));
+    expect((m!.data as { directive: string }).directive).toBe('proxy_cookie_flags ~ httponly');
+  });
+});
+
+describe('xsrf-cookie-httponly: what counts as the cookie breaking', () => {
+  it('names the fewest request conditions under which the cookie breaks', () => {
+    // The unrelated <If>/<ElseIf> split the requests three ways; only the /c test matters.
+    const text = [
+      '<VirtualHost *:80>',
+      '  ProxyPass / http://127.0.0.1:8080/',
+      '  <If "%{REQUEST_URI} =~ m#^/a#">',
+      '    Header edit Set-Cookie ^nomatch= x',
+      '  </If>',
+      '  <ElseIf "%{REQUEST_URI} =~ m#^/b#">',
+      '    Header edit Set-Cookie ^nomatch2= y',
+      '  </ElseIf>',
+      '  <If "%{REQUEST_URI} !~ m#^/c#">',
+      '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+      '  </If>',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+    const [m] = xsrf(lint(text));
+    expect(m!.message).toContain('for requests where <If "%{REQUEST_URI} !~ m#^/c#"> holds');
+    expect(m!.message).not.toMatch(/\^\/a|\^\/b/);
+  });
+
+  it('says nothing about a response the server never sends (a crashing worker)', () => {
+    // httpd's edit* on "(.*)" recurses until the child segfaults (proxy-semantics.md §1.3).
+    const text = '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n    Header edit* Set-Cookie "(.*)" "$1"\n</VirtualHost>\n';
+    const messages = lint(text);
+    expect(xsrf(messages)).toEqual([]);
+  });
+
+  it('does not call a cookie the edit renames the same cookie', () => {
+    // sc becomes "other": Sentry's cookie is gone from the response, not locked; and the line
+    // the backend sent is not a cookie the proxy created either.
+    const text = '<VirtualHost *:80>\n    ServerName app.example.com\n    ProxyPass / http://127.0.0.1:8000/\n    Header edit Set-Cookie ^sc=(.*)$ "csrftoken=$1; HttpOnly"\n</VirtualHost>\n';
+    expect(xsrf(lint(text))).toEqual([]);
+  });
+
+  it('reports an inline products comment naming an unknown product, with a hint only when one is close', () => {
+    const text = (name: string) => `<VirtualHost *:80>\n    # lint-proxy-config-products ${name}\n    ProxyPass / http://127.0.0.1:8080/\n</VirtualHost>\n`;
+    expect(xsrf(lint(text('jiraa'))).map((m) => m.message)).toEqual(['lint-proxy-config-products names unknown product "jiraa" (did you mean "jira"?); "explain xsrf-cookie-httponly" lists them.']);
+    expect(xsrf(lint(text('qqqqqqqq'))).map((m) => m.message)).toEqual(['lint-proxy-config-products names unknown product "qqqqqqqq"; "explain xsrf-cookie-httponly" lists them.']);
+  });
+});
