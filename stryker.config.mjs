@@ -31,6 +31,11 @@ const EQUIVALENT = [
   { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'i < pipeline.length', reason: 'every pass of the blame loop removes a directive or breaks: the loop ends by its break before the bound' },
   { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'i++', reason: 'same: the bound never ends the blame loop, so neither does the counter' },
   { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'current === pipeline', reason: 'run and once give the same result; only whether the simulator remembers it differs' },
+  // src/model/ops/nginx-proxy-cookie.ts
+  { file: 'src/model/ops/nginx-proxy-cookie.ts', code: 'signature === undefined', reason: 'a cache: computing an entry\'s signature again gives the same string' },
+  { file: 'src/model/ops/nginx-proxy-cookie.ts', code: "'re'", reason: 'a tag in a key whose regex and literal forms already differ in length, so they never collide' },
+  { file: 'src/model/ops/nginx-proxy-cookie.ts', code: "'lit'", reason: 'same: the literal form has two parts, the regex form three or four' },
+  { file: 'src/model/ops/nginx-proxy-cookie.ts', code: 'a.key === null', reason: 'parsing never yields a null key (only a flag edit deletes one, after this stage); the test narrows the type' },
   // src/engine/fix.ts
   { file: 'src/engine/fix.ts', code: 'edits[0]?.file', reason: 'a proven fix has at least one edit: with none the text, so the finding, stays and the proof (invariant 5) refuses it' },
   { file: 'src/engine/fix.ts', code: 'file === undefined', reason: 'same: a proven fix has at least one edit, so its first edit names a file' },

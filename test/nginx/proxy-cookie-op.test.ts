@@ -7,12 +7,17 @@ import { describe, expect, it } from 'vitest';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { opOfKind } from '../../src/model/ops/index.js';
-import { entryAt, entryProbes, flagsEntryFor, nginxCookieEntries, type NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
+import { entryAt, entryBits, entryProbes, flagsEntryFor, nginxCookieEntries, nginxProxyCookieOp, type NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
 import { simulate } from '../../src/model/simulate.js';
 import { memoryIO } from './memory-io.js';
 
-function model(text: string, nginxVersion = '1.30.1'): HeaderRewriteModel {
-  return buildNginxModel('/etc/nginx/t.conf', memoryIO({ '/etc/nginx/t.conf': text }), { nginxVersion, context: 'location' });
+function model(text: string, nginxVersion = '1.30.1', others: Record<string, string> = {}, context: 'location' | 'server' = 'location'): HeaderRewriteModel {
+  return buildNginxModel('/etc/nginx/t.conf', memoryIO({ '/etc/nginx/t.conf': text, ...others }), { nginxVersion, context });
+}
+
+/** What proxy_pass's Set-Cookie lines become under the model's first endpoint. */
+function through(m: HeaderRewriteModel, ...lines: string[]): string[] {
+  return simulate('nginx', m.endpoints[0]!.pipeline, { backend: 'http', status: 200 }, lines).lines.map((l) => l.value);
 }
 
 function op(m: HeaderRewriteModel): NginxProxyCookieOp {
@@ -73,5 +78,100 @@ describe('the proxy_cookie_* operation', () => {
     expect(o.legacy).toBe(true);
     expect(o.flags).toBeNull();
     expect(simulate('nginx', m.endpoints[0]!.pipeline, { backend: 'http', status: 200 }, ['a=1; Path=/app; Secure']).lines.map((l) => l.value)).toEqual(['a=1; Path=/; HttpOnlyapp; Secure']);
+  });
+
+  it('folds case as nginx does in C: only A-Z, so É is not é (ngx_strncasecmp)', () => {
+    const flags = op(model('proxy_pass http://x;\nproxy_cookie_flags ÉTAT httponly;\nproxy_cookie_flags XSRF-Token secure;\n'));
+    expect(flagsEntryFor(flags, 'état')).toBeUndefined();
+    expect(flagsEntryFor(flags, 'ÉTAT')?.label).toBe('proxy_cookie_flags ÉTAT httponly');
+    expect(flagsEntryFor(flags, 'xsrf-token')?.label).toBe('proxy_cookie_flags XSRF-Token secure');
+    expect(flagsEntryFor(flags, 'xsrf-token2')).toBeUndefined();
+    const domain = model('proxy_pass http://x;\nproxy_cookie_domain Éx.Test b.test;\n');
+    expect(through(domain, 'a=1; Domain=éx.test', 'a=2; Domain=ÉX.TEST', 'a=3; domain=.Éx.test')).toEqual(['a=1; Domain=éx.test', 'a=2; Domain=b.test', 'a=3; domain=.b.test']);
+  });
+
+  it('rewrites only attributes called domain or path that have a value, in any ASCII case', () => {
+    const m = model('proxy_pass http://x;\nproxy_cookie_path / /x/;\nproxy_cookie_domain a.test b.test;\n');
+    expect(through(m, 'a=1; path; PATH=/p; pathx=/q; domain; DOMAIN=a.test; domainx=a.test')).toEqual(['a=1; path; PATH=/x/p; pathx=/q; domain; DOMAIN=b.test; domainx=a.test']);
+    // A first pair without `=` leaves the line alone, even when a later attribute would match.
+    expect(through(m, 'a; Path=/p')).toEqual(['a; Path=/p']);
+  });
+
+  it('a flags entry whose words are all unknown or empty changes nothing', () => {
+    const m = model('proxy_pass http://x;\nset $none "";\nproxy_cookie_flags a $none;\nproxy_cookie_flags ~ httponly;\n');
+    const o = op(m);
+    expect(entryBits(o.flags![0]!)).toBe(0);
+    expect(entryBits(o.flags![1]!)).not.toBe(0);
+    // The first matching entry is used even when it does nothing: `a` keeps its attributes as sent.
+    expect(through(m, 'a=1;Path=/', 'b=1;Path=/')).toEqual(['a=1;Path=/', 'b=1; Path=/; HttpOnly']);
+  });
+
+  it('signs each behaviour apart: literal and regex patterns, replacements, flags', () => {
+    const sig = (text: string) => op(model(`proxy_pass http://x;\n${text}\n`)).signature;
+    const texts = [
+      'proxy_cookie_path /a /x;',
+      'proxy_cookie_path /b /x;',
+      'proxy_cookie_path /a /y;',
+      'proxy_cookie_path ~^/a /x;',
+      'proxy_cookie_path ~^/b /x;',
+      'proxy_cookie_path ~*^/a /x;',
+      'proxy_cookie_domain a.test x.test;',
+      'proxy_cookie_flags a httponly;',
+      'proxy_cookie_flags b httponly;',
+      'proxy_cookie_flags a secure;',
+      'proxy_cookie_flags ~^a httponly;',
+      'proxy_cookie_flags ~^b httponly;',
+    ];
+    const sigs = texts.map(sig);
+    expect(new Set(sigs).size).toBe(texts.length);
+    // The same behaviour written again (other spacing, another location) signs the same.
+    expect(sig('proxy_cookie_path   /a   /x;')).toBe(sigs[0]);
+    expect(op(model('proxy_pass http://x;\nproxy_cookie_path /a /x;\n', '1.18.0')).signature).not.toBe(sigs[0]);
+  });
+
+  it('with no entries it is an empty operation of its own dialect', () => {
+    const o = nginxProxyCookieOp({ domains: null, paths: null, flags: null, legacy: false });
+    expect(o).toMatchObject({ dialect: 'nginx', kind: 'nginx-proxy-cookie', span: { file: '', start: 0, end: 0 }, focus: { file: '', start: 0, end: 0 }, entries: [], parts: [] });
+    const line = { value: 'a=1', producer: 'http' } as Parameters<typeof o.apply>[0][number];
+    o.apply([line]);
+    expect(line.value).toBe('a=1');
+  });
+
+  it('orders entries by file, then offset, whatever order they come in', () => {
+    const a = `${'\n'.repeat(120)}proxy_cookie_flags ~ httponly;\n`;
+    const m = model('proxy_pass http://x;\nproxy_cookie_path /a /b;\ninclude a.conf;\n', '1.30.1', { '/etc/nginx/a.conf': a });
+    const o = op(m);
+    expect(o.entries.map((e) => e.span.file)).toEqual(['/etc/nginx/a.conf', '/etc/nginx/t.conf']);
+    expect(o.label).toBe('proxy_cookie_* (2 directives)');
+    expect(o.span.file).toBe('/etc/nginx/a.conf');
+    expect(o.focus.file).toBe('/etc/nginx/a.conf');
+  });
+
+  it('lists each entry once with the operations holding it, in file and offset order', () => {
+    const inc = `${'\n'.repeat(300)}proxy_cookie_flags ~ httponly;\n`;
+    const text = [
+      'proxy_cookie_domain a.test b.test;',
+      'location /a { proxy_pass http://x; proxy_cookie_path /a /b; }',
+      'location /b { proxy_pass http://x; proxy_cookie_path /c /d; include i.conf; }',
+      'location /c { proxy_pass http://x; }',
+      '',
+    ].join('\n');
+    const m = model(text, '1.30.1', { '/etc/nginx/i.conf': inc }, 'server');
+    const ops = m.ops.filter((o): o is NginxProxyCookieOp => opOfKind(o, 'nginx-proxy-cookie'));
+    expect(ops.length).toBeGreaterThanOrEqual(3);
+    for (const order of [ops, [...ops].reverse()]) {
+      const map = nginxCookieEntries(order);
+      const keys = [...map.keys()];
+      expect(keys.map((e) => [e.span.file, e.directive])).toEqual([
+        ['/etc/nginx/i.conf', 'proxy_cookie_flags'],
+        ['/etc/nginx/t.conf', 'proxy_cookie_domain'],
+        ['/etc/nginx/t.conf', 'proxy_cookie_path'],
+        ['/etc/nginx/t.conf', 'proxy_cookie_path'],
+      ]);
+      const shared = keys[1]!;
+      expect(new Set(map.get(shared))).toEqual(new Set(ops.filter((o) => o.entries.includes(shared))));
+      expect(map.get(shared)!.length).toBe(ops.filter((o) => o.entries.includes(shared)).length);
+      for (const ops2 of map.values()) for (const o of ops2) expect(o.kind).toBe('nginx-proxy-cookie');
+    }
   });
 });

@@ -7,6 +7,7 @@
  * attributes are kept or deleted; missing flags are appended as `Secure`, `HttpOnly`,
  * `SameSite=...` in that order; a `SameSite` with another value is rewritten.
  */
+import { asciiCaseEqual } from '../../ascii.js';
 import type { NginxCookieAttr } from './nginx-cookie-attrs.js';
 
 const SECURE = 0x0001;
@@ -49,7 +50,7 @@ export function removesHttpOnly(bits: number): boolean {
 }
 
 function is(s: string | null, word: string): boolean {
-  return s !== null && s.length === word.length && s.toLowerCase() === word;
+  return s !== null && asciiCaseEqual(s, word);
 }
 
 /** `ngx_http_proxy_edit_cookie_flags`, in place. */

@@ -12,6 +12,7 @@
  * - domain, `~`: caseless regex, whole value replaced.
  * The first entry that matches wins.
  */
+import { asciiCaseEqual, asciiLower } from '../../ascii.js';
 import type { CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import { bytesToText, execNginx } from './nginx-regex.js';
@@ -49,7 +50,7 @@ export function rewriteValue(entry: NginxRewriteEntry, value: string): string | 
   }
   const dot = value.startsWith('.') ? '.' : '';
   const rest = value.slice(dot.length);
-  if (rest.length !== pattern.length || rest.toLowerCase() !== pattern.toLowerCase()) return undefined;
+  if (!asciiCaseEqual(rest, pattern)) return undefined;
   return dot + replacement;
 }
 
@@ -63,7 +64,7 @@ export function rewriteFirst(entries: readonly NginxRewriteEntry[], value: strin
 }
 
 function indexOfCaseless(hay: string, needle: string, from: number): number {
-  return hay.toLowerCase().indexOf(needle, from);
+  return asciiLower(hay).indexOf(needle, from);
 }
 
 /**

@@ -11,6 +11,7 @@
  * Before 1.19.3 (no `proxy_cookie_flags`), path and domain are rewritten in place
  * (nginx-cookie-rewrite.ts `legacyRewrite`).
  */
+import { asciiCaseEqual } from '../../ascii.js';
 import type { Span } from '../../source.js';
 import { regexKey, semanticKey, type KeyPart } from '../signature.js';
 import type { BackendKind } from '../backends.js';
@@ -53,9 +54,7 @@ export interface NginxProxyCookieInit {
 export function entryBits(entry: NginxFlagsEntry): number {
   let bits = 0;
   for (const w of entry.flags) {
-    const value = runScript(w.script);
-    if (value === '') continue;
-    bits |= flagBits(value) ?? 0;
+    bits |= flagBits(runScript(w.script)) ?? 0;
   }
   return bits;
 }
@@ -63,8 +62,7 @@ export function entryBits(entry: NginxFlagsEntry): number {
 /** Whether a flags entry selects the cookie `name` (`ngx_http_proxy_rewrite_cookie_flags`). */
 export function flagsEntryMatches(entry: NginxFlagsEntry, name: string): boolean {
   if (entry.selector.kind === 'regex') return execNginx(entry.selector.regex, name) !== null;
-  const pattern = runScript(entry.selector.script);
-  return pattern.length === name.length && pattern.toLowerCase() === name.toLowerCase();
+  return asciiCaseEqual(runScript(entry.selector.script), name);
 }
 
 const entrySignatures = new WeakMap<NginxCookieEntry, string>();
@@ -79,7 +77,7 @@ function entrySignature(entry: NginxCookieEntry): string {
       key = [entry.directive, s.kind === 'regex' ? ['re', s.source, regexKey(s.regex)] : ['lit', scriptKey(s.script)], entry.flags.map((f) => scriptKey(f.script))];
     } else {
       const p = entry.pattern;
-      key = [entry.directive, p.kind === 'regex' ? ['re', p.source, regexKey(p.regex), p.caseless] : ['lit', scriptKey(p.script)], scriptKey(entry.replacement), [...entry.samples]];
+      key = [entry.directive, p.kind === 'regex' ? ['re', p.source, regexKey(p.regex), p.caseless] : ['lit', scriptKey(p.script)], scriptKey(entry.replacement)];
     }
     entrySignatures.set(entry, (signature = semanticKey(key)));
   }
@@ -126,7 +124,7 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
       let cause: NginxRewriteEntry | undefined;
       for (let i = 1; i < attrs.length; i++) {
         const a = attrs[i]!;
-        if (a.value === null || a.key === null || a.key.length !== attr.length || a.key.toLowerCase() !== attr) continue;
+        if (a.value === null || a.key === null || !asciiCaseEqual(a.key, attr)) continue;
         const r = rewriteFirst(entries, a.value);
         if (!r) continue;
         a.value = r.value;
@@ -137,13 +135,13 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     };
     stage('domain', domains);
     stage('path', paths);
-    if (flags) {
-      const entry = flagsEntryFor(op, attrs[0]!.key ?? '');
-      const bits = entry ? entryBits(entry) : 0;
-      if (entry && bits !== 0) {
-        editCookieFlags(attrs as NginxCookieAttr[], bits);
-        changeLine(line, op, entry.span, serializeNginxCookie(attrs));
-      }
+    // Parsing never yields a null key (only a flag edit deletes one), so the name is a string.
+    const entry = flagsEntryFor(op, attrs[0]!.key!);
+    if (!entry) return;
+    const bits = entryBits(entry);
+    if (bits !== 0) {
+      editCookieFlags(attrs as NginxCookieAttr[], bits);
+      changeLine(line, op, entry.span, serializeNginxCookie(attrs));
     }
   };
 

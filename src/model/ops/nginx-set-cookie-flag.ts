@@ -17,6 +17,7 @@
  * does not see them). proxy-semantics.md has no entry: no Debian package ships the module, so
  * these semantics are read from its source, not checked against a running server.
  */
+import { asciiLower } from '../../ascii.js';
 import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { CookieOp, SetCookieLine } from '../header-rewrite.js';
@@ -50,10 +51,10 @@ const isDefault = (e: SetCookieFlagEntry) => e.name.startsWith('*');
 
 /** The entry the filter applies to a Set-Cookie value, if any. */
 export function entryFor(entries: readonly SetCookieFlagEntry[], value: string): SetCookieFlagEntry | undefined {
-  const lower = value.toLowerCase();
+  const lower = asciiLower(value);
   for (const e of entries) {
     if (isDefault(e)) return e;
-    if (lower.includes(`${e.name.toLowerCase()}=`)) return e;
+    if (lower.includes(`${asciiLower(e.name)}=`)) return e;
   }
   return undefined;
 }
@@ -62,7 +63,7 @@ export function entryFor(entries: readonly SetCookieFlagEntry[], value: string):
 export function appendFlags(value: string, flags: ReadonlySet<SetCookieFlag>): string {
   let out = value;
   for (const flag of SET_COOKIE_FLAGS) {
-    if (flags.has(flag) && !out.toLowerCase().includes(`; ${flag.toLowerCase()}`)) out += `; ${flag}`;
+    if (flags.has(flag) && !asciiLower(out).includes(`; ${asciiLower(flag)}`)) out += `; ${flag}`;
   }
   return out;
 }
