@@ -36,6 +36,9 @@ const EQUIVALENT = [
   { file: 'src/model/ops/nginx-proxy-cookie.ts', code: "'re'", reason: 'a tag in a key whose regex and literal forms already differ in length, so they never collide' },
   { file: 'src/model/ops/nginx-proxy-cookie.ts', code: "'lit'", reason: 'same: the literal form has two parts, the regex form three or four' },
   { file: 'src/model/ops/nginx-proxy-cookie.ts', code: 'a.key === null', reason: 'parsing never yields a null key (only a flag edit deletes one, after this stage); the test narrows the type' },
+  { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'spanKey(cause) === spanKey(op.span)', reason: 'a cause that is neither a part nor the op\'s span only comes from IIS rules, whose cause is their focus: both returns agree' },
+  { file: 'rules/xsrf-cookie-httponly/index.ts', code: '!out.includes(s)', reason: 'a status explored twice finds only directives already seen, which are skipped' },
+  { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'found.size === 0', reason: 'with nothing found the pipeline does not change, so the next passes find nothing either' },
   // src/engine/fix.ts
   { file: 'src/engine/fix.ts', code: 'edits[0]?.file', reason: 'a proven fix has at least one edit: with none the text, so the finding, stays and the proof (invariant 5) refuses it' },
   { file: 'src/engine/fix.ts', code: 'file === undefined', reason: 'same: a proven fix has at least one edit, so its first edit names a file' },

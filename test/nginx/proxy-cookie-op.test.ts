@@ -133,7 +133,7 @@ describe('the proxy_cookie_* operation', () => {
     const o = nginxProxyCookieOp({ domains: null, paths: null, flags: null, legacy: false });
     expect(o).toMatchObject({ dialect: 'nginx', kind: 'nginx-proxy-cookie', span: { file: '', start: 0, end: 0 }, focus: { file: '', start: 0, end: 0 }, entries: [], parts: [] });
     const line = { value: 'a=1', producer: 'http' } as Parameters<typeof o.apply>[0][number];
-    o.apply([line]);
+    o.apply([line], { backend: 'http', status: 200 } as Parameters<typeof o.apply>[1]);
     expect(line.value).toBe('a=1');
   });
 

@@ -83,6 +83,27 @@ describe('xsrf-cookie-httponly: blame', () => {
     const [m] = xsrf(lint(`# lint-proxy-config: context server\n${text}`, 'nginx'));
     expect((m!.data as { directive: string }).directive).toBe('proxy_cookie_flags ~ httponly');
   });
+  it('shows the request of the first group that broke, not of a later one', () => {
+    // Two vhosts with different pipelines (one has an unrelated cookie edit): two groups, both broken.
+    const text = [
+      'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+      '<VirtualHost *:80>',
+      '    ServerName jira.example.com',
+      '    ProxyPass / http://127.0.0.1:8080/',
+      '</VirtualHost>',
+      '<VirtualHost *:80>',
+      '    ServerName confluence.example.com',
+      '    Header edit Set-Cookie ^legacy=(.*)$ "old=$1"',
+      '    ProxyPass / http://127.0.0.1:8090/',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+    const [m, ...rest] = xsrf(lint(text));
+    expect(rest).toEqual([]);
+    const data = m!.data as { scopes: { scope: string }[]; request: Request };
+    expect(data.scopes.map((s) => s.scope)).toEqual(['<VirtualHost *:80> (jira.example.com)', '<VirtualHost *:80> (confluence.example.com)']);
+    expect(data.request.scope).toBe('<VirtualHost *:80> (jira.example.com)');
+  });
 });
 
 describe('xsrf-cookie-httponly: what counts as the cookie breaking', () => {
