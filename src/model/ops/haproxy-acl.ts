@@ -21,7 +21,24 @@ import { commaSlots } from './haproxy-values.js';
 export type Truth = boolean | 'unknown';
 
 /** A term's meaning: decided now, or decided per response. */
-export type TermEval = { readonly kind: 'static'; readonly value: Truth } | { readonly kind: 'response'; readonly test: (lines: readonly SetCookieLine[], env: SimEnv) => boolean };
+export type TermEval =
+  | { readonly kind: 'static'; readonly value: Truth }
+  | {
+      readonly kind: 'response';
+      readonly test: (lines: readonly SetCookieLine[], env: SimEnv) => boolean;
+      /** For a `status` criterion: a status on which it decides otherwise than on 200. */
+      readonly statuses?: readonly number[];
+    };
+
+/** Statuses tried first when a `status` criterion needs one that it decides otherwise than 200. */
+const STATUS_CANDIDATES = [404, 500, 302, 301, 304, 201, 204, 403, 400, 502, 503];
+
+/** A status on which `m` differs from its value on 200 (so both outcomes get simulated), if any. */
+function otherStatus(m: (n: number) => boolean, values: readonly string[]): number[] {
+  const bounds = values.flatMap((v) => v.split(':')).map(Number).filter((n) => Number.isInteger(n) && n >= 100 && n <= 599);
+  const found = [...STATUS_CANDIDATES, ...bounds.flatMap((n) => [n, n - 1, n + 1])].find((n) => n >= 100 && n <= 599 && m(n) !== m(200));
+  return found === undefined ? [] : [found];
+}
 
 export interface AclDefinition {
   /** The criterion and its values, as written after the ACL name. */
@@ -125,7 +142,7 @@ export function evalCriterion(words: readonly string[]): TermEval {
   }
   if (fetch === 'status') {
     const m = intMatcher(values);
-    return m ? { kind: 'response', test: (_l, env) => m(env.status) } : { kind: 'static', value: 'unknown' };
+    return m ? { kind: 'response', test: (_l, env) => m(env.status), statuses: otherStatus(m, values) } : { kind: 'static', value: 'unknown' };
   }
   const hdr = /^(?:res\.hdr|shdr|res\.fhdr)(?:_(beg|end|sub|str|reg|len|cnt))?\(([^,)]*)(?:,[^)]*)?\)$/.exec(fetch);
   const cook = /^(?:res\.cook|scook)(?:_(beg|end|sub|str|reg|len|cnt))?\(([^)]*)\)$/.exec(fetch);
@@ -193,7 +210,16 @@ function combineDefinitions(terms: readonly TermEval[]): TermEval {
   return {
     kind: 'response',
     test: (lines, env) => terms.some((t) => (t.kind === 'static' ? t.value !== false : t.test(lines, env))),
+    statuses: terms.flatMap((t) => (t.kind === 'response' ? (t.statuses ?? []) : [])),
   };
+}
+
+/** The statuses besides 200 on which the condition's `status` criteria decide otherwise. */
+export function conditionStatuses(c: ParsedCondition | undefined): number[] {
+  if (!c) return [];
+  const out = new Set<number>();
+  for (const alt of c.alternatives) for (const { term } of alt) if (term.kind === 'response') for (const s of term.statuses ?? []) out.add(s);
+  return [...out].sort((a, b) => a - b);
 }
 
 /** The condition's value without a response: decided, or `unknown` (maybe decided per response). */
