@@ -39,6 +39,7 @@ const EQUIVALENT = [
   { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'spanKey(cause) === spanKey(op.span)', reason: 'a cause that is neither a part nor the op\'s span only comes from IIS rules, whose cause is their focus: both returns agree' },
   { file: 'rules/xsrf-cookie-httponly/index.ts', code: '!out.includes(s)', reason: 'a status explored twice finds only directives already seen, which are skipped' },
   { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'found.size === 0', reason: 'with nothing found the pipeline does not change, so the next passes find nothing either' },
+  { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'seen.has(gain.change.op)', reason: 'a directive found again on another status is merged with its 200 finding, which keeps the fewer assumptions (one fewer: no status)' },
   // src/engine/fix.ts
   { file: 'src/engine/fix.ts', code: 'edits[0]?.file', reason: 'a proven fix has at least one edit: with none the text, so the finding, stays and the proof (invariant 5) refuses it' },
   { file: 'src/engine/fix.ts', code: 'file === undefined', reason: 'same: a proven fix has at least one edit, so its first edit names a file' },

@@ -83,6 +83,24 @@ describe('xsrf-cookie-httponly: blame', () => {
     const [m] = xsrf(lint(`# lint-proxy-config: context server\n${text}`, 'nginx'));
     expect((m!.data as { directive: string }).directive).toBe('proxy_cookie_flags ~ httponly');
   });
+  it('reports a directive that breaks on every status once, without naming a status', () => {
+    // -s 404 adds 404 to the statuses explored; the blanket already breaks on 200. On 404 the
+    // first cookie is carried on with the HttpOnly the blanket gave it: not more_set_headers' doing.
+    const text = [
+      'load_module modules/ngx_http_headers_more_filter_module.so;',
+      'events {}',
+      'http { server { listen 80; server_name jira.example.com; location / {',
+      '    proxy_pass http://127.0.0.1:8080;',
+      '    more_set_headers -s 404 "Set-Cookie: $sent_http_set_cookie";',
+      '    proxy_cookie_flags ~ httponly;',
+      '} } }',
+      '',
+    ].join('\n');
+    const found = xsrf(lint(text, 'nginx'));
+    expect(found.map((m) => m.message.split(' ')[0])).toEqual(['proxy_cookie_flags']);
+    expect(found[0]!.message).not.toContain('404');
+  });
+
   it('shows the request of the first group that broke, not of a later one', () => {
     // Two vhosts with different pipelines (one has an unrelated cookie edit): two groups, both broken.
     const text = [

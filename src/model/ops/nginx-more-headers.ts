@@ -13,7 +13,7 @@
 import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
-import { addedLine } from '../set-cookie.js';
+import { addedLine, changeLine } from '../set-cookie.js';
 import { runScript, scriptKey, type Script } from './nginx-script.js';
 import { semanticKey } from '../signature.js';
 
@@ -60,6 +60,11 @@ const SENT_SET_COOKIE = 'sent_http_set_cookie';
 /** Output header filters see every line, whoever produced it. */
 const ALL_KINDS = Object.keys(BACKEND_LABELS) as BackendKind[];
 
+/** Whether a header's value reads `$sent_http_set_cookie`. */
+function copiesSent(h: { readonly value?: Script | null }): boolean {
+  return h.value?.parts.some((p) => p.kind === 'variable' && p.name.toLowerCase() === SENT_SET_COOKIE) ?? false;
+}
+
 export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeadersOp {
   const op: NginxMoreHeadersOp = {
     kind: 'nginx-more-headers',
@@ -72,7 +77,7 @@ export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeaders
       init.headers.map((h) => [h.key.toLowerCase(), h.wildcard, h.value ? scriptKey(h.value) : null]),
       [...init.statuses],
       init.append,
-      init.headers.some((h) => h.value?.parts.some((p) => p.kind === 'variable' && p.name.toLowerCase() === SENT_SET_COOKIE)) ? init.sentHeaders : null,
+      init.headers.some(copiesSent) ? init.sentHeaders : null,
     ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (init.statuses.length > 0 && !init.statuses.includes(env.status)) return;
@@ -82,6 +87,12 @@ export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeaders
         const value = h.value ? runScript(h.value, '', [], (name) => (name === SENT_SET_COOKIE ? sent : undefined)) : '';
         if (init.append && !h.wildcard) {
           if (value !== '') lines.push(addedLine(value, op, h.span));
+        } else if (lines.length > 0 && value !== '' && copiesSent(h)) {
+          // `ngx_http_set_header_helper`: the first match takes the value, every later one is
+          // cleared. A value built from `$sent_http_set_cookie` carries the first cookie on: the
+          // same line, changed (an HttpOnly it already had is not this command's doing).
+          changeLine(lines[0]!, op, h.span, value);
+          lines.splice(1, lines.length - 1);
         } else if (lines.length > 0) {
           // `ngx_http_set_header_helper`: the first match takes the value, every later one is cleared.
           lines.splice(0, lines.length, ...(value === '' ? [] : [addedLine(value, op, h.span)]));
