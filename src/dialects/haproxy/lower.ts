@@ -11,7 +11,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
-import { parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
+import { decidedByResponse, parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
   createHaproxyAllowOp,
   createHaproxyHttpResponseOp,
@@ -133,7 +133,9 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
     return null;
   }
   const parsed = parseCondition(values, proxy.acls);
-  const value = staticValue(parsed);
+  // A condition only the response decides (`unless { status 200 }`) runs the op on every request;
+  // the op tests it on each simulated response.
+  const value = staticValue(parsed) === 'unknown' && decidedByResponse(parsed) ? true : staticValue(parsed);
   const text = textOf(ctx.file, condWords);
   const condition: Condition = {
     text: statement.guards.length > 0 ? `${guardText} and ${text}` : text,

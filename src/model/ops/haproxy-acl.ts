@@ -236,6 +236,16 @@ export function staticValue(c: ParsedCondition): Truth {
   return c.negate ? not(v) : v;
 }
 
+/**
+ * Whether the response alone decides the condition: every term is decided by the configuration
+ * or tests the response (`status`, `res.hdr(set-cookie)`), none is an undecided request test.
+ * Such a condition is not a fact of the request to explore: the op evaluates it on each
+ * simulated response, and rules explore the statuses it names ({@link conditionStatuses}).
+ */
+export function decidedByResponse(c: ParsedCondition): boolean {
+  return c.alternatives.every((alt) => alt.every(({ term }) => term.kind === 'response' || term.value !== 'unknown'));
+}
+
 /** The condition's value on this response: `unknown` when a request-side term leaves it open. */
 export function valueOn(c: ParsedCondition, lines: readonly SetCookieLine[], env: SimEnv): Truth {
   let v: Truth = false;
