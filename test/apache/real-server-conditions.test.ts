@@ -122,6 +122,52 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     ],
     branches: 2,
   },
+  {
+    // %{VAR}e takes the value SetEnvIf gives it on matching requests, "(null)" on the others.
+    name: 'setenvif-value-in-replacement',
+    body: `    SetEnvIf Request_URI "^/h/secure/" LPC_FLAGS=HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{LPC_FLAGS}e"`,
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/secure/page', facts: { 'envvalue:LPC_FLAGS': 0 } },
+      { path: '/h/', facts: { 'envvalue:LPC_FLAGS': 1 } },
+    ],
+    branches: 2,
+  },
+  {
+    // Two RewriteRule E= values; env= keeps the directive off the requests where neither is set.
+    name: 'rewrite-e-values-under-env',
+    body: [
+      '    RewriteEngine On',
+      '    RewriteRule ^/h/a - [E=LPC_FLAGS:HttpOnly]',
+      '    RewriteRule ^/h/b - [E=LPC_FLAGS:Secure]',
+      '    Header set Set-Cookie "lpc=1; %{LPC_FLAGS}e" env=LPC_FLAGS',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/a1', facts: { 'env:LPC_FLAGS': true, 'envvalue:LPC_FLAGS': 0 } },
+      { path: '/h/b1', facts: { 'env:LPC_FLAGS': true, 'envvalue:LPC_FLAGS': 1 } },
+      { path: '/h/c1', facts: { 'env:LPC_FLAGS': false } },
+    ],
+    branches: 3,
+  },
+  {
+    // A value set in a <Location> only reaches the requests it matches; a server-wide SetEnv of another variable is known.
+    name: 'setenv-in-location-and-server',
+    body: [
+      '    SetEnv LPC_SAMESITE Lax',
+      '    <Location /h/app/>',
+      '        SetEnv LPC_FLAGS HttpOnly',
+      '    </Location>',
+      '    Header always set X-Lpc "seen"',
+      '    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; SameSite=%{LPC_SAMESITE}e; %{LPC_FLAGS}e"',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/app/x', facts: { 'envvalue:LPC_FLAGS': 0 } },
+      { path: '/h/x', facts: { 'envvalue:LPC_FLAGS': 1 } },
+    ],
+    branches: 2,
+  },
 ];
 
 describe.skipIf(!available)('real Apache httpd: both outcomes of request-dependent conditions', () => {

@@ -38,6 +38,15 @@ export interface EnvFacts {
   maySet(name: string): boolean;
   /** Every request of `server` has it (server-level `SetEnv`, never unset), with its value. */
   alwaysSet(name: string, server: ServerScope): { value: string } | undefined;
+  /**
+   * The values the configuration may give the variable on some request of `server`, in reading
+   * order, each once: `SetEnv`, `SetEnvIf*`/`BrowserMatch*` (`VAR=value`, a bare `VAR` is "1")
+   * and `RewriteRule [E=VAR:value]` of that server or of the main server, whose mod_env and
+   * mod_setenvif settings every virtual host inherits (its RewriteRules are not inherited:
+   * `RewriteOptions Inherit` is off by default). Empty when only the server itself or `PassEnv`
+   * can set it: a value the linter cannot know.
+   */
+  valuesFor(name: string, server: ServerScope): readonly string[];
 }
 
 /** `SetEnvIf`-style variable lists: `VAR`, `VAR=value`, `!VAR`. */
@@ -50,15 +59,15 @@ function envSpecs(words: readonly string[]): { name: string; unset: boolean; val
   });
 }
 
-/** RewriteRule flags `[E=VAR:val,env=!VAR]`. */
-function rewriteEnv(flags: string | undefined): { name: string; unset: boolean }[] {
+/** RewriteRule flags `[E=VAR:val,env=!VAR]`; `E=VAR` without a value sets it empty. */
+function rewriteEnv(flags: string | undefined): { name: string; unset: boolean; value: string }[] {
   if (!flags?.startsWith('[')) return [];
   return flags
     .slice(1, flags.endsWith(']') ? -1 : undefined)
     .split(',')
-    .map((f) => /^(?:e|env)=(!?)([^:]*)/i.exec(f.trim()))
+    .map((f) => /^(?:e|env)=(!?)([^:]*)(?::(.*))?$/is.exec(f.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ name: m[2]!, unset: m[1] === '!' }));
+    .map((m) => ({ name: m[2]!, unset: m[1] === '!', value: m[3] ?? '' }));
 }
 
 /** Request_URI patterns that match every request path (which always starts with `/`). */
@@ -81,6 +90,13 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
   const set = new Set<string>();
   const unset = new Set<string>();
   const perServer = new Map<ServerScope, Map<string, string>>();
+  /** Values given per variable, with the server of the directive and whether vhosts inherit it. */
+  const given = new Map<string, { value: string; server: ServerScope; inherited: boolean }[]>();
+  const give = (name: string, value: string, block: Block, inherited = true) => {
+    let list = given.get(name);
+    if (!list) given.set(name, (list = []));
+    list.push({ value, server: block.server, inherited });
+  };
   for (const { node, block } of directives) {
     if (!ENV_DIRECTIVES.has(node.lname)) continue;
     const a = node.args.map((w) => w.value);
@@ -88,6 +104,7 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
       case 'setenv':
         if (a[0]) {
           set.add(a[0]);
+          give(a[0], a[1] ?? '', block);
           if (block.kind === 'server') {
             const vars = perServer.get(block.server) ?? new Map<string, string>();
             vars.set(a[0], a[1] ?? '');
@@ -105,6 +122,7 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
       case 'setenvifnocase':
         for (const s of envSpecs(a.slice(2))) {
           (s.unset ? unset : set).add(s.name);
+          if (!s.unset) give(s.name, s.value, block);
           // A pattern every request path matches sets the variable for every request of the server.
           if (!s.unset && block.kind === 'server' && /^request_uri$/i.test(a[0] ?? '') && MATCHES_EVERY_PATH.has(a[1] ?? '\u0000')) {
             const vars = perServer.get(block.server) ?? new Map<string, string>();
@@ -116,10 +134,16 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
       case 'setenvifexpr':
       case 'browsermatch':
       case 'browsermatchnocase':
-        for (const s of envSpecs(a.slice(1))) (s.unset ? unset : set).add(s.name);
+        for (const s of envSpecs(a.slice(1))) {
+          (s.unset ? unset : set).add(s.name);
+          if (!s.unset) give(s.name, s.value, block);
+        }
         break;
       case 'rewriterule':
-        for (const s of rewriteEnv(a[a.length - 1])) (s.unset ? unset : set).add(s.name);
+        for (const s of rewriteEnv(a[a.length - 1])) {
+          (s.unset ? unset : set).add(s.name);
+          if (!s.unset) give(s.name, s.value, block, false);
+        }
         break;
       default:
         break;
@@ -136,6 +160,14 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
         if (v !== undefined) return { value: v };
       }
       return undefined;
+    },
+    valuesFor: (name, server) => {
+      const out: string[] = [];
+      for (const g of given.get(name) ?? []) {
+        const applies = g.server === server || (g.inherited && g.server.vhost === null);
+        if (applies && !out.includes(g.value)) out.push(g.value);
+      }
+      return out;
     },
   };
 }

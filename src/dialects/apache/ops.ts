@@ -4,14 +4,15 @@
  * validates every `Header`/`RequestHeader` and `RegexDefaultOptions` the way httpd does at
  * startup (problems with `directive-invalid`).
  */
-import type { Condition, CookieOp, Problem } from '../../model/header-rewrite.js';
+import type { Condition, ConditionLiteral, CookieOp, Problem } from '../../model/header-rewrite.js';
+import type { FormatEnv } from '../../model/ops/apache-format.js';
 import { createApacheHeaderOp, isSetCookie, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import type { CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import { combineConditions, envClauseCondition, ifConditions, type EnvFacts } from './conditions.js';
 import { readHeaderDirective, type HeaderDirective } from './header-directive.js';
 import type { FlagsAt } from './matching.js';
 import { APACHE_DEFAULT_REGEX_FLAGS, applyRegexDefaultOptions, type ApacheRegexFlags } from './regex-options.js';
-import type { Block, PlacedDirective, ScopeTree } from './scopes.js';
+import type { Block, PlacedDirective, ScopeTree, ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
 
 export interface BlockMappings {
@@ -37,9 +38,91 @@ export function directiveLabel(node: DirectiveNode): string {
   return node.line.line.text.replace(/\s+/g, ' ');
 }
 
-function headerOp(h: HeaderDirective, block: Block, facts: EnvFacts): ApacheHeaderOp {
+/** Beyond this many combinations of `%{VAR}e` values, each variable is explored on its own. */
+const MAX_ENV_VARIANTS = 16;
+
+/** One assignment of the `%{VAR}e` variables a directive reads, and the request tests that select it. */
+interface EnvVariant {
+  readonly values: ReadonlyMap<string, string | undefined>;
+  readonly literals: readonly ConditionLiteral[];
+}
+
+/**
+ * The assignments a request can give the variables of a Header value or replacement
+ * (`"$1; %{COOKIE_FLAGS}e"`): one per value the configuration may set (SetEnvIf, RewriteRule
+ * `E=`, a SetEnv inside a section...) and one where it is unset (httpd prints `(null)`). Each
+ * variable is one fact of the request, a chain whose branches are its values, so a variable
+ * read twice takes the same value. A variable every request has (a server-level SetEnv) or
+ * none can be given a known value has no branches. The directive's own `env=VAR` / `env=!VAR`
+ * keeps only the values it allows.
+ */
+function envVariants(h: HeaderDirective, server: ServerScope, facts: EnvFacts): EnvVariant[] {
+  const format = h.format;
+  if (!format || format.expr !== undefined) return [];
+  const clause = h.envWord && !h.early ? /^env=(!?)(.*)$/is.exec(h.envWord.value) : null;
+  /** Per variable: its values then "unset" (`count` outcomes, the same for every directive), and those this directive can see. */
+  const chains: { name: string; count: number; choices: { value: string | undefined; index: number }[] }[] = [];
+  const fixed = new Map<string, string | undefined>();
+  for (const part of format.parts) {
+    if (part.kind !== 'tag' || part.tag !== 'e' || chains.some((c) => c.name === part.arg) || fixed.has(part.arg)) continue;
+    if (facts.alwaysSet(part.arg, server)) continue;
+    const values = facts.valuesFor(part.arg, server);
+    if (values.length === 0) continue;
+    let choices = [...values, undefined].map((value, index) => ({ value, index }));
+    if (clause && clause[2] === part.arg) choices = choices.filter((c) => (clause[1] === '!') === (c.value === undefined));
+    if (choices.length === 1) fixed.set(part.arg, choices[0]!.value);
+    else chains.push({ name: part.arg, count: values.length + 1, choices });
+  }
+  if (chains.length === 0) return fixed.size > 0 ? [{ values: fixed, literals: [] }] : [];
+  const phrase = (name: string, value: string | undefined) =>
+    value === undefined ? { holds: `${name} is unset`, fails: `${name} is set` } : { holds: `${name} is "${value}"`, fails: `${name} is not "${value}"` };
+  /** Branch `index` of a chain of `count` outcomes of one request fact. */
+  const literal = (key: string, text: string, index: number, count: number, said: { holds: string; fails: string }): ConditionLiteral => ({
+    key,
+    holds: true,
+    text,
+    branch: { index, count, impossible: 0n, first: `${key}\u0000first` },
+    phrase: said,
+  });
+  const product = chains.reduce((n, c) => n * c.choices.length, 1);
+  if (product > MAX_ENV_VARIANTS) {
+    // Too many combinations: each variable on its own, the others unset; which one is set is
+    // then one fact of the request, so exactly one of these variants runs.
+    const flat = chains.flatMap((c) => c.choices.filter((v) => v.value !== undefined).map(({ value }) => ({ name: c.name, value })));
+    const key = `envvalue:${chains.map((c) => c.name).join(',')}`;
+    const count = flat.length + 1;
+    const text = chains.map((c) => `%{${c.name}}e`).join(' ');
+    const unset = new Map<string, string | undefined>([...fixed, ...chains.map((c): [string, undefined] => [c.name, undefined])]);
+    return [
+      ...flat.map(({ name, value }, i) => ({ values: new Map([...unset, [name, value]]), literals: [literal(key, text, i, count, phrase(name, value))] })),
+      { values: unset, literals: [literal(key, text, flat.length, count, { holds: `${chains.map((c) => c.name).join(', ')} are unset`, fails: 'one of them is set' })] },
+    ];
+  }
+  let variants: EnvVariant[] = [{ values: fixed, literals: [] }];
+  for (const c of chains) {
+    variants = variants.flatMap((v) =>
+      c.choices.map(({ value, index }) => ({
+        values: new Map([...v.values, [c.name, value]]),
+        literals: [...v.literals, literal(`envvalue:${c.name}`, `%{${c.name}}e`, index, c.count, phrase(c.name, value))],
+      })),
+    );
+  }
+  return variants;
+}
+
+/** The ops of one Header directive: one, or one per assignment of its `%{VAR}e` variables. */
+function headerOps(h: HeaderDirective, block: Block, facts: EnvFacts): ApacheHeaderOp[] {
+  const variants = envVariants(h, block.server, facts);
+  if (variants.length === 0) return [headerOp(h, block, facts)];
+  return variants.map((v) => {
+    const condition: Condition | null = v.literals.length > 0 ? { text: v.literals.map((l) => l.phrase!.holds).join(' and '), value: 'unknown', literals: v.literals } : null;
+    return headerOp(h, block, facts, { condition, env: (name) => (v.values.has(name) ? v.values.get(name) : facts.alwaysSet(name, block.server)?.value) });
+  });
+}
+
+function headerOp(h: HeaderDirective, block: Block, facts: EnvFacts, variant?: { readonly condition: Condition | null; readonly env: FormatEnv['env'] }): ApacheHeaderOp {
   const env = h.envWord && !h.early ? envClauseCondition(h.envWord.value, h.envWord.span, facts, block.server) : null;
-  const condition: Condition | null = combineConditions([...ifConditions(block), env]);
+  const condition: Condition | null = combineConditions([...ifConditions(block), env, variant?.condition ?? null]);
   const edit = h.action === 'edit' || h.action === 'edit*';
   return createApacheHeaderOp({
     span: h.node.span,
@@ -64,7 +147,7 @@ function headerOp(h: HeaderDirective, block: Block, facts: EnvFacts): ApacheHead
     ...(edit && h.subsWord ? { replacement: { text: h.subsWord.value, span: h.subsWord.span } } : {}),
     ...(!edit && h.valueWord ? { value: { text: h.valueWord.value, span: h.valueWord.span } } : {}),
     ...(h.format ? { format: h.format } : {}),
-    formatEnv: { env: (name) => facts.alwaysSet(name, block.server)?.value },
+    formatEnv: { env: variant?.env ?? ((name) => facts.alwaysSet(name, block.server)?.value) },
   });
 }
 
@@ -114,9 +197,10 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
           break;
         }
         if (node.lname === 'header' && isSetCookie(h.header)) {
-          const op = headerOp(h, block, facts);
-          headers.set(op, h);
-          add(block, op);
+          for (const op of headerOps(h, block, facts)) {
+            headers.set(op, h);
+            add(block, op);
+          }
         }
         break;
       }

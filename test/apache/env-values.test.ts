@@ -1,0 +1,97 @@
+/**
+ * `%{VAR}e` in Header values and replacements, fed by the environment variables httpd sets per
+ * request: each value the configuration can give the variable (SetEnv in a section, SetEnvIf,
+ * BrowserMatch, RewriteRule E=) and "unset" are outcomes of one request fact, explored like the
+ * branches of an `<If>` chain. The same cases run against the real server in
+ * real-server-conditions.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { branchesOf, simulate } from '../../src/model/simulate.js';
+import { describeRequests } from '../../src/model/requests.js';
+import { modelOf } from './helpers.js';
+
+function vhost(body: string, outside = ''): HeaderRewriteModel {
+  const m = modelOf(`${outside}<VirtualHost *:80>\n    ServerName a.test\n    ProxyPass / http://app/\n${body}\n</VirtualHost>\n<VirtualHost *:80>\n    ServerName b.test\n    ProxyPass / http://app/\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"\n</VirtualHost>\n`);
+  expect(m.problems).toEqual([]);
+  return m;
+}
+
+/** Each distinct outcome for the first vhost: the cookie the browser gets, and the requests it is for. */
+function outcomes(m: HeaderRewriteModel, host = 'a.test', cookie = 'csrftoken=1'): string[] {
+  const e = m.endpoints.find((x) => x.label.includes(host))!;
+  const r = simulate('apache', e.pipeline, { backend: 'http', status: 200 }, [cookie]);
+  return branchesOf(r).map((b) => `${b.lines.map((l) => l.value).join(' | ')} ${describeRequests(b.assumptions)}`.trim());
+}
+
+describe('values a request can give a variable', () => {
+  it('explores each value SetEnvIf gives and the requests where it is unset', () => {
+    expect(outcomes(vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"'))).toEqual([
+      'csrftoken=1; HttpOnly for requests where F is "HttpOnly"',
+      'csrftoken=1; (null) for requests where F is unset',
+    ]);
+  });
+
+  it('counts a bare name as "1" and RewriteRule E= with or without a value, in reading order, each once', () => {
+    const m = vhost('    BrowserMatch ^Bot F\n    RewriteEngine On\n    RewriteRule ^/a - [E=F:x,E=G]\n    RewriteRule ^/b - [env=F]\n    SetEnvIf Host b F\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"');
+    expect(outcomes(m)).toEqual(['csrftoken=1; 1 for requests where F is "1"', 'csrftoken=1; x for requests where F is "x"', 'csrftoken=1;  for requests where F is ""', 'csrftoken=1; (null) for requests where F is unset']);
+  });
+
+  it('does not count an unset (!VAR) as a value', () => {
+    expect(outcomes(vhost('    SetEnvIf Request_URI ^/s/ !F\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"'))).toEqual(['csrftoken=1; (null)']);
+  });
+
+  it('takes the main server settings into every virtual host, except its RewriteRules; never another host\'s', () => {
+    const main = vhost('    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"', 'SetEnvIf Request_URI ^/s/ F=HttpOnly\n');
+    expect(outcomes(main)).toEqual(['csrftoken=1; HttpOnly for requests where F is "HttpOnly"', 'csrftoken=1; (null) for requests where F is unset']);
+    expect(outcomes(main, 'b.test')).toHaveLength(2);
+    const rewrite = vhost('    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"', 'RewriteEngine On\nRewriteRule ^/s/ - [E=F:HttpOnly]\n');
+    expect(outcomes(rewrite)).toEqual(['csrftoken=1; (null)']);
+    // A value set in a.test does not reach b.test.
+    const own = vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"');
+    expect(outcomes(own, 'b.test')).toEqual(['csrftoken=1; (null)']);
+  });
+
+  it('uses the one value a server-level SetEnv gives every request, with no branch', () => {
+    expect(outcomes(vhost('    SetEnv F HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e"'))).toEqual(['csrftoken=1; HttpOnly']);
+  });
+
+  it('keeps, under env=VAR, the values only; under env=!VAR, the unset variable only', () => {
+    expect(outcomes(vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    SetEnvIf Request_URI ^/t/ F=Secure\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e" env=F'))).toEqual([
+      'csrftoken=1; HttpOnly for requests where env=F holds and F is "HttpOnly"',
+      'csrftoken=1 for requests where env=F does not hold',
+      'csrftoken=1; Secure for requests where F is "Secure"',
+    ]);
+    // One value left: no branch, the value itself.
+    expect(outcomes(vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e" env=F'))).toEqual([
+      'csrftoken=1; HttpOnly for requests where env=F holds',
+      'csrftoken=1 for requests where env=F does not hold',
+    ]);
+    expect(outcomes(vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e" env=!F'))).toEqual([
+      'csrftoken=1; (null) for requests where env=F does not hold',
+      'csrftoken=1 for requests where env=F holds',
+    ]);
+  });
+
+  it('gives a variable read twice the same value, and combines two variables', () => {
+    const m = vhost('    SetEnvIf Request_URI ^/s/ F=a\n    SetEnvIf Request_URI ^/t/ G=b\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e %{G}e %{F}e"');
+    expect(outcomes(m).map((o) => o.split(' for ')[0])).toEqual(['csrftoken=1; a b a', 'csrftoken=1; (null) b (null)', 'csrftoken=1; (null) (null) (null)', 'csrftoken=1; a (null) a']);
+  });
+
+  it('explores each variable on its own beyond 16 combinations', () => {
+    const sets = ['F', 'G', 'H'].map((v) => [1, 2, 3].map((i) => `    SetEnvIf Request_URI ^/${v}${i}/ ${v}=${v}${i}`).join('\n')).join('\n');
+    const m = vhost(`${sets}\n    Header set Set-Cookie "n=1; %{F}e %{G}e %{H}e"`);
+    // 4 × 4 × 4 = 64 combinations: 4 + 4 + 4 outcomes, the others unset in each.
+    const seen = outcomes(m, 'a.test').map((o) => o.split(' for ')[0]);
+    expect(seen).toHaveLength(10);
+    expect(seen).toContain('n=1; F2 (null) (null)');
+    expect(seen).toContain('n=1; (null) (null) H3');
+    expect(seen).not.toContain('n=1; F1 G1 (null)');
+  });
+
+  it('leaves an expr= value, a variable nothing in the configuration sets, and other headers alone', () => {
+    expect(outcomes(vhost('    Header edit Set-Cookie ^(.*)$ "$1; %{PASSED}e"\n    PassEnv PASSED'))).toEqual(['csrftoken=1; (null)']);
+    const m = vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header set X-F "%{F}e"\n    Header set Set-Cookie "expr=%{reqenv:F}"');
+    expect(m.ops.filter((o) => o.span.file === m.root && o.condition !== null)).toEqual([]);
+  });
+});
