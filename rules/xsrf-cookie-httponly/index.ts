@@ -21,7 +21,7 @@ import { judge, type Hits } from './verdict.js';
 const RULE_ID = 'xsrf-cookie-httponly';
 
 interface Finding extends Hits {
-  readonly op: CookieOp;
+  op: CookieOp;
   readonly cause: Span;
   readonly cookies: Set<string>;
   readonly hitBackends: Set<BackendKind>;
@@ -151,7 +151,12 @@ function collect(ctx: RuleContext): Finding[] {
     const key = spanKey(cause);
     let f = findings.get(key);
     if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions }));
-    else if (blamed.assumptions.length < f.assumptions.length) f.assumptions = blamed.assumptions;
+    else if (blamed.assumptions.length < f.assumptions.length) {
+      // The directive as the scope that breaks on more requests sees it (an Apache directive
+      // rebuilt where a section decides its env= condition).
+      f.assumptions = blamed.assumptions;
+      f.op = op;
+    }
     // A group's endpoints receive the same producers (src/engine/simulator.ts groups them by
     // pipeline AND backends): where the directive hit one, it hit them all.
     for (const name of blamed.cookies) {

@@ -95,3 +95,44 @@ describe('values a request can give a variable', () => {
     expect(m.ops.filter((o) => o.span.file === m.root && o.condition !== null)).toEqual([]);
   });
 });
+
+describe('variables the sections of an endpoint set for all its requests', () => {
+  const endpointOutcomes = (body: string, label: string) => {
+    const m = modelOf(`<VirtualHost *:80>\n    ServerName a.test\n    ProxyPass /h/ http://app/\n${body}\n</VirtualHost>\n`);
+    expect(m.problems).toEqual([]);
+    const e = m.endpoints.find((x) => x.label.endsWith(label));
+    expect(e, m.endpoints.map((x) => x.label).join(' | ')).toBeDefined();
+    const r = simulate('apache', e!.pipeline, { backend: 'http', status: 200 }, ['csrftoken=1']);
+    return branchesOf(r).map((b) => b.lines.map((l) => l.value).join(' | '));
+  };
+  const guarded = '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!KEEP';
+  const marker = '        Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; Secure"';
+
+  it('decides env= and %{VAR}e where the endpoint\'s own section sets the variable', () => {
+    expect(endpointOutcomes(`    <Location /h/app/>\n        SetEnv KEEP 1\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toEqual(['csrftoken=1']);
+    expect(endpointOutcomes(`    <Location /h/app/>\n        SetEnv V HttpOnly\n${marker}\n    </Location>\n    SetEnvIf Request_URI x V=Secure\n    Header edit Set-Cookie ^(.*)$ "$1; %{V}e"`, '<Location /h/app/>')).toEqual(['csrftoken=1; HttpOnly']);
+  });
+
+  it('lets a later section unset what an earlier one or the server set', () => {
+    expect(endpointOutcomes(`    SetEnv KEEP 1\n    <Location /h/app/>\n        UnsetEnv KEEP\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toEqual(['csrftoken=1; HttpOnly']);
+    // The server's SetEnv no longer decides /h/, part of whose requests the sub-location unsets.
+    expect(endpointOutcomes(`    SetEnv KEEP 1\n    <Location /h/app/>\n        UnsetEnv KEEP\n${marker}\n    </Location>\n${guarded}`, 'ProxyPass /h/')).toEqual(['csrftoken=1; HttpOnly', 'csrftoken=1']);
+    expect(endpointOutcomes(`    <Location /h/>\n        UnsetEnv KEEP\n    </Location>\n    <Location /h/app/>\n        SetEnv KEEP 1\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toEqual(['csrftoken=1']);
+  });
+
+  it('does not count sections that may match only some of the requests: patterns, <Files>, <If>', () => {
+    for (const section of ['<LocationMatch "^/h/app/$">', '<Location "/h/*/">']) {
+      const close = section.startsWith('<LocationMatch') ? '</LocationMatch>' : '</Location>';
+      expect(endpointOutcomes(`    ${section}\n        SetEnv KEEP 1\n    ${close}\n    <Location /h/app/>\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toHaveLength(2);
+    }
+    expect(endpointOutcomes(`    <Location /h/app/>\n        <If "%{QUERY_STRING} =~ /k/">\n            SetEnv KEEP 1\n        </If>\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toHaveLength(2);
+  });
+
+  it('lists a rebuilt directive among the model\'s ops, once in each pipeline', () => {
+    const m = modelOf(`<VirtualHost *:80>\n    ProxyPass /h/ http://app/\n    <Location /h/app/>\n        SetEnv KEEP 1\n${marker}\n    </Location>\n${guarded}\n</VirtualHost>\n`);
+    const rebuilt = m.ops.filter((o) => o.label.includes('env=!KEEP'));
+    expect(rebuilt.map((o) => o.condition?.value)).toEqual(['unknown', false]);
+    const vhosts = m.endpoints.filter((e) => e.label.startsWith('<VirtualHost'));
+    expect(vhosts.map((e) => e.pipeline.filter((o) => o.label.includes('env=!KEEP')).map((o) => o.condition?.value))).toEqual([['unknown'], [false], ['unknown']]);
+  });
+});

@@ -168,6 +168,58 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     ],
     branches: 2,
   },
+  {
+    // SetEnv in the section an endpoint is: every one of its requests has the variable.
+    name: 'setenv-in-location-decides',
+    body: [
+      '    <Location /h/app/>',
+      '        SetEnv LPC_KEEP 1',
+      '        Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; Secure"',
+      '    </Location>',
+      '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_KEEP',
+    ].join('\n'),
+    endpoint: '/h/app/',
+    requests: [{ path: '/h/app/x' }, { path: '/h/app/' }],
+    branches: 1,
+  },
+  {
+    // The same SetEnv in a sub-section: some requests of /h/ have it, others do not.
+    name: 'setenv-in-sub-location-unknown',
+    body: ['    <Location /h/app/>', '        SetEnv LPC_KEEP 1', '    </Location>', '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_KEEP'].join('\n'),
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/app/x', facts: { 'env:LPC_KEEP': true } },
+      { path: '/h/x', facts: { 'env:LPC_KEEP': false } },
+    ],
+    branches: 2,
+  },
+  {
+    // UnsetEnv in a section overrides the server's SetEnv for its requests, and only for them.
+    name: 'unsetenv-in-location',
+    body: [
+      '    SetEnv LPC_KEEP 1',
+      '    <Location /h/app/>',
+      '        UnsetEnv LPC_KEEP',
+      '        Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; Secure"',
+      '    </Location>',
+      '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly; %{LPC_KEEP}e" env=!LPC_KEEP',
+      '    Header edit Set-Cookie ^(.*)$ "$1; keep=%{LPC_KEEP}e"',
+    ].join('\n'),
+    endpoint: '/h/app/',
+    requests: [{ path: '/h/app/x' }],
+    branches: 1,
+  },
+  {
+    // The server's SetEnv does not decide /h/: a sub-location unsets it for some of its requests.
+    name: 'unsetenv-in-sub-location',
+    body: ['    SetEnv LPC_KEEP 1', '    <Location /h/app/>', '        UnsetEnv LPC_KEEP', '    </Location>', '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_KEEP'].join('\n'),
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/x', facts: { 'env:LPC_KEEP': true } },
+      { path: '/h/app/x', facts: { 'env:LPC_KEEP': false } },
+    ],
+    branches: 2,
+  },
 ];
 
 describe.skipIf(!available)('real Apache httpd: both outcomes of request-dependent conditions', () => {

@@ -50,6 +50,56 @@ interface PathSource {
   readonly section?: { readonly span: Span; readonly close: Span | null };
 }
 
+/** The blocks of a server that hold `SetEnv`/`UnsetEnv`, by variable (computed once per server). */
+const envSetters = new WeakMap<ServerScope, Map<string, Set<Block>>>();
+
+function settersOf(server: ServerScope): Map<string, Set<Block>> {
+  let map = envSetters.get(server);
+  if (map) return map;
+  map = new Map();
+  for (const b of [server.root, ...server.blocks]) {
+    for (const d of b.directives) {
+      const names = d.lname === 'setenv' ? d.args.slice(0, 1) : d.lname === 'unsetenv' ? d.args : [];
+      for (const a of names) {
+        let set = map.get(a.value);
+        if (!set) map.set(a.value, (set = new Set()));
+        set.add(b);
+      }
+    }
+  }
+  envSetters.set(server, map);
+  return map;
+}
+
+/**
+ * What mod_env gives every request of an endpoint: `SetEnv` and `UnsetEnv` of the sections all
+ * its requests pass through, merged in order (a later section overrides). mod_env applies them in
+ * the fixups phase, after SetEnvIf and per-directory RewriteRule E=, so they are final. Only the
+ * server and plain (prefix) sections count: a pattern, `<Files>` or `<If>` section may match this
+ * endpoint's sample request and not another. A variable that any other section of the server
+ * (or of the main server) sets or unsets is left unknown: that section may hold some of the
+ * endpoint's requests (a sub-location).
+ */
+function knownEnv(blocks: readonly Block[]): Map<string, string | null> {
+  const known = new Map<string, string | null>();
+  const counted = new Set<Block>();
+  for (const b of blocks) {
+    if (b.kind === 'if' || b.kind === 'files' || (b.kind !== 'server' && isPatternBlock(b))) continue;
+    counted.add(b);
+    for (const d of b.directives) {
+      if (d.lname === 'setenv' && d.args[0]) known.set(d.args[0].value, d.args[1]?.value ?? '');
+      else if (d.lname === 'unsetenv') for (const a of d.args) known.set(a.value, null);
+    }
+  }
+  const servers = new Set(blocks.map((b) => b.server));
+  for (const name of [...known.keys()]) {
+    for (const server of servers) {
+      for (const b of settersOf(server).get(name) ?? []) if (!counted.has(b)) known.delete(name);
+    }
+  }
+  return known;
+}
+
 /** Pipelines are shared between endpoints with the same merged sections (same op identities). */
 class PipelineCache {
   private readonly pipelines = new Map<string, CookieOp[]>();
@@ -82,6 +132,7 @@ class PipelineCache {
     pipeline = [...early];
     if (paths.length + domains.length > 0) pipeline.push(this.reverseOp(paths, domains));
     pipeline.push(...late);
+    pipeline = this.ops.withKnownEnv(pipeline, knownEnv(blocks));
     this.pipelines.set(key, pipeline);
     return pipeline;
   }

@@ -49,7 +49,7 @@ export function lowerApache(rootPath: string, io: ConfigIO, options: DialectOpti
     root: rootPath,
     files: parsed.files,
     endpoints,
-    ops: [...ops.ops, ...reverseOps],
+    ops: [...ops.ops, ...ops.rebuilt, ...reverseOps],
     problems: [...parsed.problems, ...tree.problems, ...ops.problems],
     comments: parsed.comments,
     facts: [],

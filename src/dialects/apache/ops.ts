@@ -31,11 +31,42 @@ export interface OpsResult {
   readonly problems: readonly Problem[];
   readonly flagsAt: FlagsAt;
   readonly orderOf: (node: DirectiveNode) => number;
+  /**
+   * A pipeline's ops with every Header directive that reads a variable in `known` (`env=VAR`,
+   * `%{VAR}e`) rebuilt as its requests see it: `known` holds what the sections an endpoint's
+   * requests all pass through set with `SetEnv` (a value) or `UnsetEnv` (null). The same
+   * directive and knowledge give the same ops; new ones are added to {@link headers} and
+   * {@link rebuilt}.
+   */
+  readonly withKnownEnv: (pipeline: readonly CookieOp[], known: ReadonlyMap<string, string | null>) => CookieOp[];
+  /** Ops made by {@link withKnownEnv}, in the order they were made. */
+  readonly rebuilt: readonly CookieOp[];
 }
 
 /** The directive as written on one line (continuations joined), for messages. */
 export function directiveLabel(node: DirectiveNode): string {
   return node.line.line.text.replace(/\s+/g, ' ');
+}
+
+/** The variables a Header directive reads: its `env=` clause and the `%{VAR}e` tags of its value. */
+function envNamesOf(h: HeaderDirective): string[] {
+  const out: string[] = [];
+  const clause = h.envWord && !h.early ? /^env=!?(.*)$/is.exec(h.envWord.value) : null;
+  if (clause) out.push(clause[1]!);
+  if (h.format && h.format.expr === undefined) for (const p of h.format.parts) if (p.kind === 'tag' && p.tag === 'e' && !out.includes(p.arg)) out.push(p.arg);
+  return out;
+}
+
+/** The facts as requests see them that pass through sections setting (or unsetting) `known`. */
+function knowing(facts: EnvFacts, known: ReadonlyMap<string, string | null>): EnvFacts {
+  return {
+    maySet: (name) => (known.has(name) ? known.get(name) !== null : facts.maySet(name)),
+    alwaysSet: (name, server) => {
+      const v = known.get(name);
+      return v === undefined ? facts.alwaysSet(name, server) : v === null ? undefined : { value: v };
+    },
+    valuesFor: (name, server) => (known.has(name) ? [] : facts.valuesFor(name, server)),
+  };
 }
 
 /** Beyond this many combinations of `%{VAR}e` values, each variable is explored on its own. */
@@ -162,6 +193,7 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
   const mappings = new Map<Block, BlockMappings>();
   const ops: CookieOp[] = [];
   const headers = new Map<CookieOp, HeaderDirective>();
+  const blockOf = new Map<CookieOp, Block>();
   const problems: Problem[] = [];
   const flagChanges: { order: number; flags: ApacheRegexFlags }[] = [];
   const orders = new Map<DirectiveNode, number>();
@@ -199,6 +231,7 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
         if (node.lname === 'header' && isSetCookie(h.header)) {
           for (const op of headerOps(h, block, facts)) {
             headers.set(op, h);
+            blockOf.set(op, block);
             add(block, op);
           }
         }
@@ -228,5 +261,45 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
     }
     return current;
   };
-  return { byBlock, mappings, ops, headers, problems, flagsAt, orderOf: (node) => orders.get(node) ?? 0 };
+  const rebuilt: CookieOp[] = [];
+  const made = new Map<string, ApacheHeaderOp[]>();
+  const withKnownEnv = (pipeline: readonly CookieOp[], known: ReadonlyMap<string, string | null>): CookieOp[] => {
+    if (known.size === 0) return [...pipeline];
+    const out: CookieOp[] = [];
+    const done = new Set<HeaderDirective>();
+    for (const op of pipeline) {
+      const h = headers.get(op);
+      const block = blockOf.get(op);
+      const names = h ? envNamesOf(h) : [];
+      // Only what the sections decide otherwise than the whole configuration does.
+      const differs = (n: string) => {
+        const v = known.get(n);
+        if (v === undefined || !block) return false;
+        const always = facts.alwaysSet(n, block.server);
+        return v === null ? always !== undefined || facts.maySet(n) : always?.value !== v;
+      };
+      const read = names.filter(differs);
+      if (!h || !block || read.length === 0) {
+        out.push(op);
+        continue;
+      }
+      // The variants of one directive sit together in the pipeline: they are replaced once.
+      if (done.has(h)) continue;
+      done.add(h);
+      const key = `${h.node.span.file}\u0000${h.node.span.start}\u0000${block.order}\u0000${JSON.stringify(read.map((n) => [n, known.get(n)]))}`;
+      let ops = made.get(key);
+      if (!ops) {
+        ops = headerOps(h, block, knowing(facts, known));
+        made.set(key, ops);
+        for (const o of ops) {
+          headers.set(o, h);
+          blockOf.set(o, block);
+          rebuilt.push(o);
+        }
+      }
+      out.push(...ops);
+    }
+    return out;
+  };
+  return { byBlock, mappings, ops, headers, problems, flagsAt, orderOf: (node) => orders.get(node) ?? 0, withKnownEnv, rebuilt };
 }
