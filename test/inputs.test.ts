@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bin, cli } from './helpers/cli.js';
 import { validateSarif } from './helpers/sarif.js';
+import { skipRealServer } from './helpers/skips.js';
 
 const NGINX_BLANKET = 'server {\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_cookie_flags ~ httponly;\n    }\n}\n';
 
@@ -208,7 +209,8 @@ describe('nginx -T dumps', () => {
     return r.stdout;
   }
 
-  it.skipIf(!hasNginx)('findings point at the original file and line, with the dump line as a related location', async () => {
+  it('findings point at the original file and line, with the dump line as a related location', async (ctx) => {
+    if (!hasNginx) skipRealServer(ctx, 'nginx is not installed');
     const site = write('etc/nginx/sites-enabled/jira', SITE);
     const conf = write('etc/nginx/nginx.conf', `pid ${join(dir, 'nginx.pid')};\nevents {}\nhttp {\n    include ${join(dir, 'etc/nginx/sites-enabled')}/*;\n}\n`);
     const dump = dumpOf(conf);
@@ -230,7 +232,8 @@ describe('nginx -T dumps', () => {
     expect(validateSarif(sarif.stdout, dir)).toEqual([]);
   });
 
-  it.skipIf(!hasNginx)('--fix on a dump writes the original files when they are here, and says when it cannot', async () => {
+  it('--fix on a dump writes the original files when they are here, and says when it cannot', async (ctx) => {
+    if (!hasNginx) skipRealServer(ctx, 'nginx is not installed');
     const site = write('etc/nginx/sites-enabled/jira', SITE);
     const conf = write('etc/nginx/nginx.conf', `pid ${join(dir, 'nginx.pid')};\nevents {}\nhttp {\n    include ${join(dir, 'etc/nginx/sites-enabled')}/*;\n}\n`);
     const dump = write('nginx-T.txt', dumpOf(conf));

@@ -11,6 +11,7 @@ import { parseApache } from '../../src/dialects/apache/parser.js';
 import type { DirectiveNode, Node } from '../../src/dialects/apache/syntax.js';
 import { apacheBinary, checkConfig, makeRoot } from '../servers/apache.js';
 import { memoryIO, modelOf } from './helpers.js';
+import { describeRealServer } from '../helpers/skips.js';
 
 const FILE = '/etc/apache2/t.conf';
 
@@ -104,7 +105,7 @@ describe('errors', () => {
   });
 });
 
-describe.skipIf(apacheBinary() === null)('the same configurations under apache2 -t', () => {
+describeRealServer('the same configurations under apache2 -t', apacheBinary() === null ? 'apache2 is not installed' : null, () => {
   const root = makeRoot('lpc-macro-');
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   for (const e of ERRORS) {

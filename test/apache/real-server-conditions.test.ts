@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { branchesOf, simulate } from '../../src/model/simulate.js';
@@ -18,6 +18,7 @@ import { caseVhost, type Mounts } from '../servers/apache-vhosts.js';
 import { cookieQuery, fetchCookies, freePort } from '../servers/backend.js';
 import { branchesFor, type Facts } from './branches.js';
 import { STANDARD_COOKIES } from './real-server-cases.js';
+import { describeRealServer } from '../helpers/skips.js';
 
 const available = apacheBinary() !== null;
 
@@ -222,7 +223,7 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
   },
 ];
 
-describe.skipIf(!available)('real Apache httpd: both outcomes of request-dependent conditions', () => {
+describeRealServer('real Apache httpd: both outcomes of request-dependent conditions', available ? null : 'apache2 is not installed', () => {
   let root = '';
   let port = 0;
   let backends: Backends | undefined;
