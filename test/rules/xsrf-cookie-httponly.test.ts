@@ -147,6 +147,27 @@ describe('xsrf-cookie-httponly: what counts as the cookie breaking', () => {
     expect(m!.message).not.toMatch(/\^\/a|\^\/b/);
   });
 
+  it('speaks of the directive as the scope where it breaks on every request sees it', () => {
+    // The server-wide edit is guarded by env=!KEEP: undecided at ProxyPass /, decided true in
+    // <Location /api/>, which unsets KEEP for all its requests (a rebuilt op there).
+    const text = [
+      '<VirtualHost *:80>',
+      '  ProxyPass / http://127.0.0.1:8080/',
+      '  SetEnvIf Request_URI ^/x KEEP',
+      '  <Location /api/>',
+      '    UnsetEnv KEEP',
+      '    Header edit Set-Cookie ^(JSESSIONID=.*)$ "$1; Secure"',
+      '  </Location>',
+      '  Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!KEEP',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+    const found = xsrf(lint(text));
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).not.toContain('when');
+    expect(found[0]!.message).not.toContain('for requests where');
+  });
+
   it('says nothing about a response the server never sends (a crashing worker)', () => {
     // httpd's edit* on "(.*)" recurses until the child segfaults (proxy-semantics.md §1.3).
     const text = '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n    Header edit* Set-Cookie "(.*)" "$1"\n</VirtualHost>\n';
