@@ -91,6 +91,10 @@ describe('nginx-proxy-cookie: selector, flags, rewrites and version are in the k
     const [old] = signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-proxy-cookie', [text], '1.18.0');
     expect(now).not.toBe(old);
   });
+  it('differs for the values the variables of its arguments take (src/dialects/nginx/variables.ts)', () => {
+    const texts = ['set $f httponly; proxy_cookie_flags ~ $f;', 'set $f secure; proxy_cookie_flags ~ $f;', 'set $n a; set $f httponly; proxy_cookie_flags $n $f;', 'set $n b; set $f httponly; proxy_cookie_flags $n $f;'].map(loc);
+    expectAllDistinct(signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-proxy-cookie', texts), texts);
+  });
 });
 
 describe('nginx add_header, headers-more and hide_header', () => {

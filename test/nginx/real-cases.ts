@@ -7,6 +7,13 @@ export interface RealCase {
   readonly name: string;
   readonly context: 'location' | 'server' | 'http';
   readonly text: string;
+  /**
+   * Requests that take a chosen branch of the simulation, besides the endpoint's own request: at
+   * the endpoints whose label ends with `endpoint`, `query` is added to the request path, and
+   * nginx's Set-Cookie lines must equal the outcome the lint messages name `for requests where
+   * <where>` ('' for the outcome that needs no test of the request).
+   */
+  readonly requests?: readonly { readonly endpoint: string; readonly query: string; readonly where: string }[];
 }
 
 const loc = (name: string, text: string): RealCase => ({ name, context: 'location', text });
@@ -97,5 +104,49 @@ export const REAL_CASES: readonly RealCase[] = [
       '    location /own/ { proxy_pass http://backend; add_header X-Own 1; }',
       '}',
     ].join('\n'),
+  },
+  {
+    // Variables in proxy_cookie_flags (src/dialects/nginx/variables.ts): each request below takes
+    // one outcome of the simulation, by the query string the maps and ifs read.
+    name: 'variables: map, set and if values in proxy_cookie_flags',
+    context: 'http',
+    text: [
+      'map $arg_lpc_mode $lpc_flags {',
+      '    default "";',
+      '    strict httponly;',
+      '    lax "samesite=lax";',
+      '    both "httponly secure";',
+      '}',
+      'map $arg_lpc_name $lpc_cookie {',
+      '    default XSRF-TOKEN;',
+      '    session JSESSIONID;',
+      '}',
+      'server {',
+      '    listen 80;',
+      '    server_name vars.test;',
+      '    set $lpc_srv secure;',
+      '    if ($arg_lpc_srv) { set $lpc_srv httponly; }',
+      '    location / { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_flags; }',
+      '    location /srv/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_srv; }',
+      '    location /loc/ { proxy_pass http://backend; set $lpc_srv nosecure; proxy_cookie_flags NX-ANTI-CSRF-TOKEN $lpc_srv; proxy_cookie_flags ~ httponly; }',
+      '    location /name/ { proxy_pass http://backend; proxy_cookie_flags $lpc_cookie httponly; }',
+      '    location /raw/ { proxy_pass http://backend; proxy_cookie_flags ~ $arg_lpc_raw; }',
+      '    location /if/ { proxy_pass http://backend; set $lpc_f ""; if ($arg_lpc_if) { set $lpc_f httponly; add_header X-If 1; } proxy_cookie_flags ~ $lpc_f; }',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /', query: 'lpc_mode=strict', where: '$lpc_flags is "httponly"' },
+      { endpoint: 'location /', query: 'lpc_mode=lax', where: '$lpc_flags is "samesite=lax"' },
+      { endpoint: 'location /', query: 'lpc_mode=both', where: '$lpc_flags is not "httponly" and $lpc_flags is not "samesite=lax"' },
+      { endpoint: 'location /', query: 'lpc_mode=none', where: '$lpc_flags is not "httponly" and $lpc_flags is not "samesite=lax"' },
+      { endpoint: 'location /srv/', query: 'lpc_srv=1', where: '$lpc_srv is "httponly"' },
+      { endpoint: 'location /srv/', query: 'lpc_srv=', where: '$lpc_srv is "secure"' },
+      // JSESSIONID already has HttpOnly: that outcome changes nothing, so it names no request test.
+      { endpoint: 'location /name/', query: 'lpc_name=session', where: '' },
+      { endpoint: 'location /name/', query: 'lpc_name=other', where: '$lpc_cookie is "XSRF-TOKEN"' },
+      { endpoint: 'location /raw/', query: 'lpc_raw=HttpOnly', where: '$arg_lpc_raw is "httponly"' },
+      { endpoint: 'location /raw/', query: 'lpc_raw=', where: '$arg_lpc_raw is not "httponly"' },
+      { endpoint: 'location /if/', query: 'lpc_if=1', where: '$lpc_f is "httponly"' },
+    ],
   },
 ];

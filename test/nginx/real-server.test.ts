@@ -19,10 +19,11 @@ import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
-import { simulate } from '../../src/model/simulate.js';
+import { describeRequests } from '../../src/model/requests.js';
+import { branchesOf, simulate, type SimResult } from '../../src/model/simulate.js';
 import { cookieQuery, startFastCgiBackend, startHttpBackend, startScgiBackend, startUwsgiBackend, type RunningBackend } from '../servers/backend.js';
 import { freePort, get, httpBoilerplate, loadModules, makePrefix, moduleAvailable, nginxVersion, removePrefixes, startNginx, testConfig, writeFiles, type RunningNginx } from '../servers/nginx.js';
-import { REAL_CASES } from './real-cases.js';
+import { REAL_CASES, type RealCase } from './real-cases.js';
 import { runnable, type Ports, type RunnableConfig } from './runnable.js';
 import { describeRealServer, skipRealServer } from '../helpers/skips.js';
 import { run } from '../../src/run/run.js';
@@ -57,6 +58,8 @@ interface Case {
   readonly lower: () => Lowering<NginxSyntax>;
   /** The model of the invalid fixture's `.fixed.conf`, compared with the original. */
   readonly fixed?: () => Lowering<NginxSyntax>;
+  /** Requests that take chosen branches of the simulation (real-cases.ts `RealCase.requests`). */
+  readonly requests?: RealCase['requests'];
 }
 
 function fixtureOptions(text: string): Record<string, string> {
@@ -107,6 +110,7 @@ const cases: Case[] = [
   }),
   ...REAL_CASES.map((c) => ({
     name: `case: ${c.name}`,
+    ...(c.requests ? { requests: c.requests } : {}),
     lower: () => {
       const path = `/lpc-cases/${c.name.replace(/[^a-z0-9]+/gi, '-')}.conf`;
       const source = createSourceFile(path, c.text);
@@ -118,6 +122,7 @@ const cases: Case[] = [
 
 interface ServedCase {
   readonly model: HeaderRewriteModel;
+  readonly requests?: RealCase['requests'];
   readonly config: RunnableConfig;
   readonly server: () => RunningNginx;
 }
@@ -161,7 +166,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
     const backendPorts = { http: http.port, fastcgi: fcgi.port, uwsgi: uwsgi.port, scgi: scgi.port };
     const sharedPrefix = makePrefix();
     const sharedPort = await freePort();
-    const shared: { name: string; config: RunnableConfig; model: HeaderRewriteModel }[] = [];
+    const shared: { name: string; config: RunnableConfig; model: HeaderRewriteModel; requests?: RealCase['requests'] }[] = [];
     let sharedServer: RunningNginx | undefined;
     const own: Promise<void>[] = [];
     let n = 0;
@@ -190,7 +195,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       if (needs.kind === 'server') {
         const ports: Ports = { listen: sharedPort, ...backendPorts };
         const config = runnable(lowered, ports, `case-${n++}.test`, sharedPrefix) as RunnableConfig;
-        shared.push({ name: c.name, config, model });
+        shared.push({ name: c.name, config, model, ...(c.requests ? { requests: c.requests } : {}) });
         continue;
       }
       own.push(
@@ -208,7 +213,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
             throw new Error(`${c.name}: ${e.message}\n--- config ---\n${config.text}`);
           });
           running.push(server);
-          prepared.set(c.name, { model, served: { model, config, server: () => server } });
+          prepared.set(c.name, { model, served: { model, config, server: () => server, ...(c.requests ? { requests: c.requests } : {}) } });
         })(),
       );
     }
@@ -230,7 +235,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
     if (accepted.length > 0) {
       sharedServer = await startNginx(sharedPrefix, sharedPort);
       running.push(sharedServer);
-      for (const s of accepted) prepared.set(s.name, { model: s.model, served: { model: s.model, config: s.config, server: () => sharedServer! } });
+      for (const s of accepted) prepared.set(s.name, { model: s.model, served: { model: s.model, config: s.config, server: () => sharedServer!, ...(s.requests ? { requests: s.requests } : {}) } });
     }
     await Promise.all(own);
   }, 120_000);
@@ -241,22 +246,41 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
     removePrefixes();
   });
 
-  async function observe(served: ServedCase, tooComplex: { count: number } = { count: 0 }): Promise<{ endpoint: NginxEndpoint; kind: Served; status: number; actual: string[]; predicted: string[] }[]> {
+  async function observe(
+    served: ServedCase,
+    tooComplex: { count: number } = { count: 0 },
+  ): Promise<{ endpoint: NginxEndpoint; kind: Served; status: number; request: string; actual: string[]; predicted: string[] }[]> {
     const out = [];
     for (const endpoint of served.model.endpoints as NginxEndpoint[]) {
       const kind = servable(endpoint);
       if (!kind) continue;
+      const extra = (served.requests ?? []).filter((r) => endpoint.label.endsWith(r.endpoint));
       for (const status of kind === 'http' ? [200, 404] : [200]) {
-        const res = await get(served.server().port, query(endpoint.requestPath!, status), served.config.host(endpoint));
-        const result = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES);
-        // A pattern the linter cannot evaluate (regex-too-complex) has no prediction to compare:
-        // nginx's own PCRE gives up on some names (atlassian.xsrf.token) and drops the line.
-        if (result.tooComplex) {
-          tooComplex.count++;
-          continue;
+        for (const req of [undefined, ...extra]) {
+          const path = req ? `${endpoint.requestPath!}${endpoint.requestPath!.includes('?') ? '&' : '?'}${req.query}` : endpoint.requestPath!;
+          const res = await get(served.server().port, query(path, status), served.config.host(endpoint));
+          const result = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES);
+          // A pattern the linter cannot evaluate (regex-too-complex) has no prediction to compare:
+          // nginx's own PCRE gives up on some names (atlassian.xsrf.token) and drops the line.
+          if (result.tooComplex) {
+            tooComplex.count++;
+            continue;
+          }
+          const actual = res.setCookies.map(ows);
+          const values = (lines: SimResult['lines']) => lines.map((l) => ows(l.value));
+          const branches = branchesOf(result);
+          let predicted = values(result.lines);
+          if (req) {
+            // The branch the request was chosen to take, named as the lint messages name it.
+            const want = req.where === '' ? '' : `for requests where ${req.where}`;
+            const branch = branches.find((b) => describeRequests(b.assumptions) === want);
+            predicted = branch ? values(branch.lines) : [`no outcome "${want}" among: ${branches.map((b) => describeRequests(b.assumptions)).join(' / ')}`];
+          } else if (branches.some((b) => b.assumptions.some((a) => a.literal.key.startsWith('nginx-var:')))) {
+            // Outcomes that depend on variables the request decides: nginx's answer must be one of them.
+            predicted = branches.map((b) => values(b.lines)).find((v) => JSON.stringify(v) === JSON.stringify(actual)) ?? predicted;
+          }
+          out.push({ endpoint, kind, status, request: path, actual, predicted });
         }
-        const predicted = result.lines.map((l) => ows(l.value));
-        out.push({ endpoint, kind, status, actual: res.setCookies.map(ows), predicted });
       }
     }
     return out;
@@ -303,7 +327,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       }
       if (process.env.LPC_DEBUG) for (const s of seen) console.log(c.name, s.endpoint.label, s.status, s.endpoint.requestPath, JSON.stringify(s.actual));
       for (const s of seen) {
-        expect(s.actual, `${s.endpoint.label} (${s.kind}, ${s.status}) GET ${s.endpoint.requestPath}`).toEqual(s.predicted);
+        expect(s.actual, `${s.endpoint.label} (${s.kind}, ${s.status}) GET ${s.request}`).toEqual(s.predicted);
       }
     });
 

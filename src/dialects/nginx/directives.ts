@@ -55,6 +55,9 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
   header_filter_by_lua_block: { contexts: HSLI, min: 0, max: 0, block: true },
   header_filter_by_lua: { contexts: HSLI, min: 1, max: 1 },
   header_filter_by_lua_file: { contexts: HSLI, min: 1, max: 1 },
+  // ngx_http_rewrite_module / ngx_http_map_module: the variables proxy_cookie_* may read.
+  set: { contexts: ['server', 'sif', 'location', 'if'], min: 2, max: 2 },
+  map: { contexts: ['http'], min: 2, max: 2, block: true },
   // nginx_cookie_flag_module: NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE.
   set_cookie_flag: { contexts: ['server', 'location'], min: 1, max: Infinity },
 };

@@ -15,7 +15,8 @@ import { patternShape } from '../../regex/index.js';
 import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import { opOfKind } from '../../model/ops/index.js';
-import { entryAt, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import { entryAt, entryBits, nginxCookieEntries, type NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import { flagBits } from '../../model/ops/nginx-cookie-flags.js';
 import type { SourceFile, Span, TextEdit } from '../../source.js';
 import type { ExcludeCookiesRequest, FixCandidate, FixRefusal, Lowering } from '../dialect.js';
 import { pathHackCandidates } from './edits-path-hack.js';
@@ -23,6 +24,7 @@ import { exclusionSelector, fileOf, insertBefore, namesAlternation } from './dir
 import { SET_COOKIE_FLAGS, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
 import type { NginxSyntax } from './lower.js';
 import { nginxArg } from './quote.js';
+import { runScript, scriptVariables } from '../../model/ops/nginx-script.js';
 
 function flagWordText(file: SourceFile, span: Span): string {
   return file.text.slice(span.start, span.end);
@@ -63,24 +65,68 @@ function dropHttpOnly(file: SourceFile, entry: NginxFlagsEntry): TextEdit[] {
   return edits;
 }
 
+/**
+ * The variables of flag words when no word is `httponly` as written: the HttpOnly then comes from
+ * a variable's value for some requests (src/dialects/nginx/variables.ts), which no edit of this
+ * directive's words can take away while keeping the other flags that variable gives.
+ */
+function httpOnlyFromVariables(entry: NginxFlagsEntry): string[] {
+  if (entry.flags.some((f) => f.script.source.toLowerCase() === 'httponly')) return [];
+  return [...new Set(entry.flags.flatMap((f) => scriptVariables(f.script)))].map((v) => `$${v}`);
+}
+
+/** The flag words other than httponly the entry gives on some requests (the variants of its operations). */
+function otherFlagValues(model: HeaderRewriteModel, entry: NginxFlagsEntry): string[] {
+  const httpOnly = flagBits('httponly')!;
+  const out = new Set<string>();
+  for (const op of nginxCookieEntries(model.ops).get(entry) ?? []) {
+    const bits = entryBits(entry, (v) => op.bindings.get(v)) & ~httpOnly;
+    if (bits === 0) continue;
+    const words = entry.flags.filter((f) => f.script.dynamic).map((f) => runScript(f.script, '', [], (v) => op.bindings.get(v))).filter((w) => (flagBits(w) ?? 0) & ~httpOnly);
+    for (const w of words) out.add(`"${w}"`);
+  }
+  return [...out];
+}
+
 function flagsCandidates(model: HeaderRewriteModel, entry: NginxFlagsEntry, names: readonly string[]): FixCandidate[] | FixRefusal {
   const file = fileOf(model, entry.span);
   if (!file) return { reason: 'the directive is not in a file the linter read' };
   const list = names.join(', ');
   const candidates: FixCandidate[] = [];
+  const variables = httpOnlyFromVariables(entry);
+  if (variables.length > 0 && entry.selector.kind === 'literal') {
+    return {
+      reason: `the httponly flag comes from ${variables.join(', ')}, whose value depends on the request`,
+      suggestion: `change the set or map that gives ${variables.join(', ')} the value "httponly", or name other cookies than ${list} in this directive`,
+    };
+  }
+  if (variables.length > 0) {
+    const others = otherFlagValues(model, entry);
+    if (others.length > 0) {
+      return {
+        reason: `the httponly flag comes from ${variables.join(', ')}, which also gives ${others.join(', ')} for some requests: no edit of this directive spares ${list} only HttpOnly`,
+        suggestion: `change the set or map that gives ${variables.join(', ')} the value "httponly"`,
+      };
+    }
+    // An exclusion before it would repeat the variable (and its httponly): only the lookahead,
+    // which takes these cookies away from the directive, can be proven.
+    const source = withLookahead(entry.selector.kind === 'regex' ? entry.selector.source : '', names);
+    return [{ edits: [lookaheadEdit(file, entry, source)], description: `exclude ${list} with a negative lookahead in the cookie regex (the flags come from ${variables.join(', ')})` }];
+  }
   if (entry.selector.kind === 'literal') {
     candidates.push({ edits: dropHttpOnly(file, entry), description: `remove httponly from the proxy_cookie_flags directive for ${list}` });
     return candidates;
   }
   const exclusion = `proxy_cookie_flags ${nginxArg(exclusionSelector(names))} ${flagsWithoutHttpOnly(file, entry).join(' ')};`;
   candidates.push({ edits: [insertBefore(file, entry.span, exclusion)], description: `exclude ${list} with a proxy_cookie_flags directive placed before it (nginx applies the first match)` });
-  const source = withLookahead(entry.selector.source, names);
-  const quote = file.text[entry.focus.start] === '"' || file.text[entry.focus.start] === "'" ? (file.text[entry.focus.start] as '"' | "'") : null;
-  candidates.push({
-    edits: [{ file: file.path, start: entry.focus.start, end: entry.focus.end, text: nginxArg(`~${source}`, quote) }],
-    description: `exclude ${list} with a negative lookahead in the cookie regex`,
-  });
+  candidates.push({ edits: [lookaheadEdit(file, entry, withLookahead(entry.selector.source, names))], description: `exclude ${list} with a negative lookahead in the cookie regex` });
   return candidates;
+}
+
+/** The entry's cookie regex replaced by `source`, in the quotes it was written in. */
+function lookaheadEdit(file: SourceFile, entry: NginxFlagsEntry, source: string): TextEdit {
+  const quote = file.text[entry.focus.start] === '"' || file.text[entry.focus.start] === "'" ? (file.text[entry.focus.start] as '"' | "'") : null;
+  return { file: file.path, start: entry.focus.start, end: entry.focus.end, text: nginxArg(`~${source}`, quote) };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import type { LocationInfo } from './locations.js';
 import type { Directive } from './syntax.js';
+import type { SetDecl } from './variables.js';
 
 export type LevelKind = 'main' | 'http' | 'server' | 'location' | 'if';
 
@@ -46,6 +47,11 @@ export interface Level {
   /** `set_cookie_flag` entries, in the order the filter tries them; `undefined` = none at this level. */
   cookieFlags?: SetCookieFlagEntry[];
   readonly backends: BackendRef[];
+  /**
+   * `set` directives whose rewrite code runs at this level, in order (server or location; a
+   * location `if`'s are its location's, marked with the `if` level).
+   */
+  sets?: SetDecl[];
   /** An `include` at this level could not be read: the level may hold directives the linter cannot see. */
   unresolvedInclude: boolean;
 }

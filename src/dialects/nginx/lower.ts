@@ -24,6 +24,7 @@ import { chainOf, newLevel, type Level } from './levels.js';
 import { requestPathFor, type LocationNode } from './locations.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
 import { unknownDirectives } from './unknown-directives.js';
+import { cookieVariants, newVariableDecls, variableValues } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -123,7 +124,8 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   const root = newLevel(context, null, null, rootLabel);
   const textOf = (file: string) => tree.files.get(file)?.text;
   const unknown = unknownDirectives(tree, context, options.nginxDirectives ?? [], problems);
-  walk(tree.directives, root, context, { problems, io, prefix: tree.prefix, version, unresolved: tree.unresolved, unknown, facts, textOf });
+  const variables = newVariableDecls();
+  walk(tree.directives, root, context, { problems, io, prefix: tree.prefix, version, unresolved: tree.unresolved, unknown, facts, textOf, variables });
 
   const levels = allLevels(root);
   const anyPass = levels.some((l) => l.backends.length > 0);
@@ -137,15 +139,20 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     if (id === undefined) arrayIds.set(a, (id = nextArrayId++));
     return id;
   };
-  const cookieOpFor = (level: Level): NginxProxyCookieOp | null => {
+  // One op per way the level's requests evaluate the entries' variables (variables.ts): the
+  // variants' conditions make exactly one of them run for a request.
+  const cookieOpsFor = (level: Level): NginxProxyCookieOp[] => {
     const domains = effectiveArray(level, 'domains');
     const paths = effectiveArray(level, 'paths');
     const flags = legacy ? null : effectiveArray(level, 'flags');
-    if (!domains && !paths && !flags) return null;
-    const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}`;
-    let op = cookieOps.get(key);
-    if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy })));
-    return op;
+    if (!domains && !paths && !flags) return [];
+    const entries = [...(domains ?? []), ...(paths ?? []), ...(flags ?? [])];
+    return cookieVariants(entries, variableValues(level, variables)).map(({ bindings, condition, key: variant }) => {
+      const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}\u0000${variant}`;
+      let op = cookieOps.get(key);
+      if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy, bindings, condition })));
+      return op;
+    });
   };
 
   // `set_cookie_flag`: the nearest level with entries (the module's merge copies the pointer); one op per such level.
@@ -172,8 +179,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       const hide = effectiveHide(level, kind);
       if (hide) pipeline.push(hide);
     }
-    const cookie = cookieOpFor(level);
-    if (cookie) pipeline.push(cookie);
+    pipeline.push(...cookieOpsFor(level));
     const cookieFlag = cookieFlagOpFor(level);
     if (cookieFlag) pipeline.push(cookieFlag);
     pipeline.push(...effectiveMore(level), ...effectiveAddHeaders(level));

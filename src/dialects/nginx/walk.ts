@@ -25,6 +25,7 @@ import { DIRECTIVES, type ConfContext } from './directives.js';
 import { parseLocation } from './locations.js';
 import { newLevel, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
+import { lowerMap, lowerSet, type VariableDecls } from './variables.js';
 import { atLeast, type Version } from './version.js';
 
 export interface WalkContext extends DeclContext {
@@ -35,6 +36,8 @@ export interface WalkContext extends DeclContext {
   /** Directives nginx does not know (reported by unknown-directives.ts). */
   readonly unknown: ReadonlySet<Directive>;
   readonly facts: LuaHeaderFilterFact[];
+  /** `set` and `map` declarations (variables proxy_cookie_* arguments may read). */
+  readonly variables: VariableDecls;
 }
 
 const HIDE_KINDS: Readonly<Record<string, BackendKind>> = { proxy: 'http', fastcgi: 'fastcgi', uwsgi: 'uwsgi', scgi: 'scgi', grpc: 'grpc' };
@@ -198,6 +201,12 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         else level.addHeaderInherit = v;
         continue;
       }
+      case 'set':
+        if (where === 'server' || where === 'sif' || where === 'location' || where === 'if') lowerSet(d, level, where, ctx.variables, ctx.problems);
+        continue;
+      case 'map':
+        lowerMap(d, ctx.variables, ctx.problems);
+        continue;
       case 'set_cookie_flag':
         lowerSetCookieFlag(d, (level.cookieFlags ??= []), ctx);
         continue;

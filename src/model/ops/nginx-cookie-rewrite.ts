@@ -16,7 +16,7 @@ import { asciiCaseEqual, asciiLower } from '../../ascii.js';
 import type { CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import { bytesToText, execNginx } from './nginx-regex.js';
-import { runScript, type Script } from './nginx-script.js';
+import { runScript, type Script, type VariableLookup } from './nginx-script.js';
 
 export interface NginxRewriteEntry {
   readonly directive: 'proxy_cookie_path' | 'proxy_cookie_domain';
@@ -34,16 +34,19 @@ export interface NginxRewriteEntry {
   readonly samples: readonly string[];
 }
 
-/** The new value when `entry` matches `value`, else undefined (one handler call). */
-export function rewriteValue(entry: NginxRewriteEntry, value: string): string | undefined {
+/**
+ * The new value when `entry` matches `value`, else undefined (one handler call). `vars`: the
+ * values of the variables known for the request (the others stay as written).
+ */
+export function rewriteValue(entry: NginxRewriteEntry, value: string, vars?: VariableLookup): string | undefined {
   const p = entry.pattern;
   if (p.kind === 'regex') {
     const hit = execNginx(p.regex, value);
     if (!hit) return undefined;
-    return bytesToText(runScript(entry.replacement, hit.subject, hit.match.captures));
+    return bytesToText(runScript(entry.replacement, hit.subject, hit.match.captures, vars));
   }
-  const pattern = runScript(p.script);
-  const replacement = runScript(entry.replacement);
+  const pattern = runScript(p.script, '', [], vars);
+  const replacement = runScript(entry.replacement, '', [], vars);
   if (entry.directive === 'proxy_cookie_path') {
     if (pattern.length > value.length || !value.startsWith(pattern)) return undefined;
     return replacement + value.slice(pattern.length);
@@ -55,9 +58,9 @@ export function rewriteValue(entry: NginxRewriteEntry, value: string): string | 
 }
 
 /** `ngx_http_proxy_rewrite_cookie_value`: the first entry that matches. */
-export function rewriteFirst(entries: readonly NginxRewriteEntry[], value: string): { value: string; entry: NginxRewriteEntry } | undefined {
+export function rewriteFirst(entries: readonly NginxRewriteEntry[], value: string, vars?: VariableLookup): { value: string; entry: NginxRewriteEntry } | undefined {
   for (const entry of entries) {
-    const v = rewriteValue(entry, value);
+    const v = rewriteValue(entry, value, vars);
     if (v !== undefined) return { value: v, entry };
   }
   return undefined;
@@ -77,6 +80,7 @@ export function legacyRewrite(
   header: string,
   domains: readonly NginxRewriteEntry[] | null,
   paths: readonly NginxRewriteEntry[] | null,
+  vars?: VariableLookup,
 ): { value: string; causes: NginxRewriteEntry[] } | undefined {
   const semi = header.indexOf(';');
   if (semi < 0) return undefined;
@@ -93,7 +97,7 @@ export function legacyRewrite(
     const current = value.slice(start, end);
     for (const entry of entries) {
       // The old handlers worked on the extracted value exactly like the new ones.
-      const replaced = rewriteValue(entry, current);
+      const replaced = rewriteValue(entry, current, vars);
       if (replaced === undefined) continue;
       value = value.slice(0, start) + replaced + value.slice(end);
       causes.push(entry);

@@ -10,18 +10,22 @@
  *
  * Before 1.19.3 (no `proxy_cookie_flags`), path and domain are rewritten in place
  * (nginx-cookie-rewrite.ts `legacyRewrite`).
+ *
+ * The arguments are complex values nginx evaluates per request. An op carries the values of the
+ * variables the dialect knows for the requests it stands for ({@link NginxProxyCookieOp.bindings},
+ * with the {@link Condition} that selects those requests); the other variables stay as written.
  */
 import { asciiCaseEqual } from '../../ascii.js';
 import type { Span } from '../../source.js';
 import { regexKey, semanticKey, type KeyPart } from '../signature.js';
 import type { BackendKind } from '../backends.js';
-import type { CookieOp, SetCookieLine } from '../header-rewrite.js';
+import type { Condition, CookieOp, SetCookieLine } from '../header-rewrite.js';
 import { changeLine } from '../set-cookie.js';
 import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './nginx-cookie-attrs.js';
 import { editCookieFlags, flagBits } from './nginx-cookie-flags.js';
 import { legacyRewrite, rewriteFirst, type NginxRewriteEntry } from './nginx-cookie-rewrite.js';
 import { execNginx } from './nginx-regex.js';
-import { runScript, scriptKey, type Script } from './nginx-script.js';
+import { runScript, scriptKey, type Script, type VariableLookup } from './nginx-script.js';
 import type { CompiledRegex } from '../../regex/index.js';
 
 export interface NginxFlagWord {
@@ -48,21 +52,29 @@ export interface NginxProxyCookieInit {
   readonly flags: readonly NginxFlagsEntry[] | null;
   /** nginx < 1.19.3. */
   readonly legacy: boolean;
+  /** Values of variables the entries read, for the requests this op stands for (lower-cased names). */
+  readonly bindings?: ReadonlyMap<string, string>;
+  /** The requests this op stands for (a variable having the values in {@link bindings}); null: every request. */
+  readonly condition?: Condition | null;
 }
 
-/** The bits of a flags entry as evaluated for a request (unknown words contribute nothing). */
-export function entryBits(entry: NginxFlagsEntry): number {
+/**
+ * The bits of a flags entry as evaluated for a request (unknown words contribute nothing). Each
+ * word is one complex value, evaluated and then compared whole: a variable holding
+ * "httponly secure" is one unknown word.
+ */
+export function entryBits(entry: NginxFlagsEntry, vars?: VariableLookup): number {
   let bits = 0;
   for (const w of entry.flags) {
-    bits |= flagBits(runScript(w.script)) ?? 0;
+    bits |= flagBits(runScript(w.script, '', [], vars)) ?? 0;
   }
   return bits;
 }
 
 /** Whether a flags entry selects the cookie `name` (`ngx_http_proxy_rewrite_cookie_flags`). */
-export function flagsEntryMatches(entry: NginxFlagsEntry, name: string): boolean {
+export function flagsEntryMatches(entry: NginxFlagsEntry, name: string, vars?: VariableLookup): boolean {
   if (entry.selector.kind === 'regex') return execNginx(entry.selector.regex, name) !== null;
-  return asciiCaseEqual(runScript(entry.selector.script), name);
+  return asciiCaseEqual(runScript(entry.selector.script, '', [], vars), name);
 }
 
 const entrySignatures = new WeakMap<NginxCookieEntry, string>();
@@ -88,7 +100,6 @@ export interface NginxProxyCookieOp extends CookieOp {
   readonly kind: 'nginx-proxy-cookie';
   readonly dialect: 'nginx';
   readonly focus: Span;
-  readonly condition: null;
   readonly domains: readonly NginxRewriteEntry[] | null;
   readonly paths: readonly NginxRewriteEntry[] | null;
   /** `null` when legacy (nginx < 1.19.3 has no `proxy_cookie_flags`). */
@@ -97,6 +108,8 @@ export interface NginxProxyCookieOp extends CookieOp {
   /** Every entry, in source order. */
   readonly entries: readonly NginxCookieEntry[];
   readonly probeAttributes: readonly string[];
+  /** The variable values this op evaluates its entries with (empty: every variable as written). */
+  readonly bindings: ReadonlyMap<string, string>;
 }
 
 export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookieOp {
@@ -108,9 +121,11 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
   const first = entries[0];
   const span = first?.span ?? { file: '', start: 0, end: 0 };
   const reaches: readonly BackendKind[] = ['http'];
+  const bindings = init.bindings ?? new Map<string, string>();
+  const vars: VariableLookup = (name) => bindings.get(name);
 
   const applyLegacy = (line: SetCookieLine): void => {
-    const r = legacyRewrite(line.value, domains, paths);
+    const r = legacyRewrite(line.value, domains, paths, vars);
     if (r) changeLine(line, op, r.causes[0]!.span, r.value);
   };
 
@@ -125,7 +140,7 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
       for (let i = 1; i < attrs.length; i++) {
         const a = attrs[i]!;
         if (a.value === null || a.key === null || !asciiCaseEqual(a.key, attr)) continue;
-        const r = rewriteFirst(entries, a.value);
+        const r = rewriteFirst(entries, a.value, vars);
         if (!r) continue;
         a.value = r.value;
         cause ??= r.entry;
@@ -138,7 +153,7 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     // Parsing never yields a null key (only a flag edit deletes one), so the name is a string.
     const entry = flagsEntryFor(op, attrs[0]!.key!);
     if (!entry) return;
-    const bits = entryBits(entry);
+    const bits = entryBits(entry, vars);
     if (bits !== 0) {
       editCookieFlags(attrs as NginxCookieAttr[], bits);
       changeLine(line, op, entry.span, serializeNginxCookie(attrs));
@@ -151,7 +166,7 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     span,
     label: entries.length === 1 ? first!.label : `proxy_cookie_* (${entries.length} directives)`,
     focus: first?.focus ?? span,
-    condition: null,
+    condition: init.condition ?? null,
     reaches,
     parts: entries.map((e) => ({ span: e.span, label: e.label, focus: e.focus })),
     domains,
@@ -159,8 +174,10 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     flags,
     legacy,
     entries,
-    // Locations share their inherited entries: sign each entry once, then compose.
-    signature: `nginx-proxy-cookie\u0000${legacy}\u0000${entries.map(entrySignature).join('\u0001')}`,
+    // Locations share their inherited entries: sign each entry once, then compose. The variable
+    // values change what the same entries do, so they belong to the key.
+    signature: `nginx-proxy-cookie\u0000${legacy}\u0000${entries.map(entrySignature).join('\u0001')}${bindings.size > 0 ? `\u0000${semanticKey([...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))}` : ''}`,
+    bindings,
     probeAttributes: [...new Set(entries.flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()).filter((a) => a !== 'Path=/')))],
     apply(lines: SetCookieLine[]): void {
       for (const line of lines) {
@@ -180,7 +197,8 @@ export function entryAt(op: NginxProxyCookieOp, cause: Span): NginxCookieEntry |
 
 /** The flags entry nginx uses for a cookie name (first match), or undefined. */
 export function flagsEntryFor(op: NginxProxyCookieOp, name: string): NginxFlagsEntry | undefined {
-  return op.flags?.find((e) => flagsEntryMatches(e, name));
+  const vars: VariableLookup = (v) => op.bindings.get(v);
+  return op.flags?.find((e) => flagsEntryMatches(e, name, vars));
 }
 
 /** This module's own op, told by its kind (the module cannot use ops/index.ts's guard: that imports it). */

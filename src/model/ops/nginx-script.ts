@@ -23,6 +23,14 @@ export function scriptKey(script: Script): KeyPart {
   return script.parts.map((p): KeyPart => (p.kind === 'text' ? ['t', p.text] : p.kind === 'capture' ? ['c', p.n] : ['v', p.name]));
 }
 
+/** The variables a script reads (lower-cased, as nginx looks them up), in order of first use. */
+export function scriptVariables(script: Script): string[] {
+  return [...new Set(script.parts.flatMap((p) => (p.kind === 'variable' ? [p.name.toLowerCase()] : [])))];
+}
+
+/** Values of some variables (lower-cased name → value); the others stay as written. */
+export type VariableLookup = (name: string) => string | undefined;
+
 export type ScriptResult = { readonly ok: true; readonly script: Script } | { readonly ok: false; readonly message: string };
 
 function isNameChar(c: string): boolean {
@@ -85,7 +93,7 @@ export function runScript(
   script: Script,
   subject = '',
   captures: ReadonlyArray<readonly [number, number] | undefined> = [],
-  variable: (name: string) => string | undefined = () => undefined,
+  variable: VariableLookup = () => undefined,
 ): string {
   let out = '';
   for (const p of script.parts) {

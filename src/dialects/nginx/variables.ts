@@ -1,0 +1,309 @@
+/**
+ * The values a location's requests can give the variables that `proxy_cookie_*` arguments read,
+ * as far as the configuration says (issue 17). nginx evaluates those arguments per request
+ * (complex values, proxy-semantics.md §2.2–2.3); the values come from:
+ *
+ * - `set $v value;` (ngx_http_rewrite_module). nginx.org/r/set and the module's "order of
+ *   processing": the module's directives at server level run in order, in the server-rewrite
+ *   phase, for every request of the server; then, once a location is found, the directives of
+ *   THAT location run in order (rewrite phase). They are not inherited: an outer location's `set`
+ *   does not run for a nested location's requests (`ngx_http_rewrite_merge_loc_conf` never copies
+ *   the parent's code array). A `set` inside `if (...) { }` runs when the condition holds
+ *   (`ngx_http_script_if_code` jumps over the block otherwise); the condition is not decided
+ *   here, so the variable keeps its previous value or takes the new one. When an `if` in a
+ *   location holds, the request uses that `if`'s configuration (`r->loc_conf = code->loc_conf`),
+ *   and a later `if` that holds replaces it: an `if` level's requests are those where its own
+ *   condition held and no later `if`'s did. A variable that some `set` declares but that no `set`
+ *   reached is empty (`ngx_http_rewrite_var`: "using uninitialized variable").
+ * - `map $src $v { ... }` (http level): any value listed, or the default ("" when none), since the
+ *   source is not decided here (`hostnames` and `volatile` change how keys match or are cached,
+ *   not which values exist). An `include` the linter could not read, or a value reading regex
+ *   captures (`$1`), adds an unknown value.
+ * - anything else (`$http_*`, `$cookie_*`, `$arg_*`, `$uri`, a name nginx would refuse): unknown.
+ *
+ * Not modelled: `return`, `break` and `rewrite ... last|break` stopping the rewrite directives
+ * before a later `set`; values of different variables are tracked independently (two `set`s in one
+ * `if` may be combined with each other's old values), which only adds combinations.
+ */
+import { semanticKey } from '../../model/signature.js';
+import type { Condition, ConditionLiteral } from '../../model/header-rewrite.js';
+import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
+import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import { compileScript, scriptVariables, type Script } from '../../model/ops/nginx-script.js';
+import type { Problem } from '../../model/header-rewrite.js';
+import type { Span } from '../../source.js';
+import { chainOf, type Level } from './levels.js';
+import type { Directive } from './syntax.js';
+
+/** A possible value of a variable: its text, or null when the configuration does not say. */
+export type VariableValue = string | null;
+
+/** One `set $name value;`, where it runs. */
+export interface SetDecl {
+  /** Lower-cased, without `$`. */
+  readonly name: string;
+  readonly value: Script;
+  readonly span: Span;
+  /**
+   * `always`: at its level, unconditionally; `server-if`: in an `if` at server level; or the
+   * location `if` level it sits in.
+   */
+  readonly where: 'always' | 'server-if' | Level;
+}
+
+/** One `map $src $name { ... }`. */
+export interface MapDecl {
+  readonly name: string;
+  /** Every value an entry or the default gives (null: an unknown one). */
+  readonly values: readonly (Script | null)[];
+}
+
+/** The variables the configuration declares, gathered while walking it. */
+export interface VariableDecls {
+  /** By variable name (lower-cased); a later map of the same name is refused by nginx. */
+  readonly maps: Map<string, MapDecl>;
+  /** Every name some `set` declares. */
+  readonly setNames: Set<string>;
+}
+
+export function newVariableDecls(): VariableDecls {
+  return { maps: new Map(), setNames: new Set() };
+}
+
+/** At most this many values are kept per variable or evaluated script; beyond, it is unknown. */
+const MAX_VALUES = 16;
+
+/**
+ * At most this many variants (combinations of variable values) per `proxy_cookie_*` operation;
+ * beyond it the variables with several values are kept as written (never matching, as before
+ * variables were evaluated): exploring more would multiply the simulation's branches.
+ */
+export const MAX_VARIANTS = 16;
+
+function variableName(raw: string): string | null {
+  const m = /^\$([A-Za-z0-9_]+)$/.exec(raw);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+function refuse(problems: Problem[], span: Span, message: string): void {
+  problems.push({ span, message, kind: 'refused' });
+}
+
+/** `set $name value;` (`ngx_http_rewrite_set`), recorded on the level whose rewrite code runs it. */
+export function lowerSet(d: Directive, level: Level, where: 'server' | 'sif' | 'location' | 'if', decls: VariableDecls, problems: Problem[]): void {
+  const [target, value] = d.args;
+  const name = variableName(target!.value);
+  if (!name) {
+    refuse(problems, target!.span, `invalid variable name "${target!.value}"`);
+    return;
+  }
+  const compiled = compileScript(value!.value);
+  if (!compiled.ok) {
+    refuse(problems, value!.span, compiled.message);
+    return;
+  }
+  decls.setNames.add(name);
+  const holder = where === 'if' && level.parent ? level.parent : level;
+  const decl: SetDecl = { name, value: compiled.script, span: d.span, where: where === 'if' ? level : where === 'sif' ? 'server-if' : 'always' };
+  (holder.sets ??= []).push(decl);
+}
+
+/** The values of a map block's entries (`ngx_http_map`), following the includes the resolver read. */
+function mapValues(children: readonly Directive[], out: (Script | null)[], state: { default: Script | null }): void {
+  for (const e of children) {
+    const key = e.name.value;
+    if (key === 'include' && e.args.length === 1) {
+      if (e.included) for (const f of e.included) mapValues(f.directives, out, state);
+      else out.push(null);
+      continue;
+    }
+    if (e.args.length === 0 && (key === 'hostnames' || key === 'volatile')) continue;
+    if (e.args.length !== 1 || e.block) continue; // nginx refuses it ("invalid number of the map parameters")
+    const compiled = compileScript(e.args[0]!.value);
+    // `$1`: a capture of the entry's regex key, not decided here.
+    const value = compiled.ok && !compiled.script.parts.some((p) => p.kind === 'capture') ? compiled.script : null;
+    if (key === 'default') state.default = value;
+    else out.push(value);
+  }
+}
+
+/** `map $src $name { ... }` (`ngx_http_map_block`). */
+export function lowerMap(d: Directive, decls: VariableDecls, problems: Problem[]): void {
+  const target = d.args[1];
+  const name = target ? variableName(target.value) : null;
+  if (!target || !name) {
+    if (target) refuse(problems, target.span, `invalid variable name "${target.value}"`);
+    return;
+  }
+  if (decls.maps.has(name)) return;
+  const values: (Script | null)[] = [];
+  // No `default`: the empty string.
+  const state: { default: Script | null } = { default: { source: '', parts: [], dynamic: false } };
+  mapValues(d.block?.children ?? [], values, state);
+  values.push(state.default);
+  decls.maps.set(name, { name, values });
+}
+
+function union(a: readonly VariableValue[], b: readonly VariableValue[]): VariableValue[] {
+  const out = [...new Set([...a, ...b])];
+  return out.length > MAX_VALUES ? [null] : out;
+}
+
+/** Every value `script` can take when its variables take the values `valuesOf` gives (bounded). */
+function evaluate(script: Script, valuesOf: (name: string) => readonly VariableValue[]): VariableValue[] {
+  let results: VariableValue[] = [''];
+  for (const p of script.parts) {
+    const options: readonly VariableValue[] = p.kind === 'text' ? [p.text] : p.kind === 'capture' ? [null] : valuesOf(p.name.toLowerCase());
+    const next = new Set<VariableValue>();
+    for (const r of results) for (const o of options) next.add(r === null || o === null ? null : r + o);
+    if (next.size > MAX_VALUES) return [null];
+    results = [...next];
+  }
+  return results;
+}
+
+/**
+ * The possible values of each variable for the requests an endpoint level stands for: the
+ * server's `set`s, then its location's, then the maps and what nginx gives undeclared names.
+ */
+export function variableValues(level: Level, decls: VariableDecls): (name: string) => readonly VariableValue[] {
+  const state = new Map<string, VariableValue[]>();
+  const evaluating = new Set<string>();
+  const valuesOf = (name: string): readonly VariableValue[] => {
+    const known = state.get(name);
+    if (known) return known;
+    const map = decls.maps.get(name);
+    // A map reading itself, directly or not, is not decided here.
+    if (map && !evaluating.has(name)) {
+      evaluating.add(name);
+      const out = map.values.reduce<VariableValue[]>((acc, v) => union(acc, v ? evaluate(v, valuesOf) : [null]), []);
+      evaluating.delete(name);
+      return out;
+    }
+    if (!map && decls.setNames.has(name)) return [''];
+    return [null];
+  };
+  const run = (set: SetDecl, conditional: boolean) => {
+    const values = evaluate(set.value, valuesOf);
+    state.set(set.name, conditional ? union(valuesOf(set.name), values) : values);
+  };
+  const chain = chainOf(level);
+  const server = chain.findLast((l) => l.kind === 'server');
+  for (const set of server?.sets ?? []) run(set, set.where === 'server-if');
+  const location = chain.findLast((l) => l.kind === 'location');
+  const own = level.kind === 'if' ? level : null;
+  const siblings = location?.children ?? [];
+  for (const set of location?.sets ?? []) {
+    if (set.where === 'always' || set.where === 'server-if') {
+      run(set, false);
+      continue;
+    }
+    if (set.where === own) run(set, false);
+    // A later `if` that held would have given the request its own configuration.
+    else if (!own || siblings.indexOf(set.where) < siblings.indexOf(own)) run(set, true);
+  }
+  return valuesOf;
+}
+
+/** How one variable is evaluated in an operation's variants. */
+interface VariableChoice {
+  readonly name: string;
+  /** The values requests can give it (null: one the configuration does not say). */
+  readonly values: readonly VariableValue[];
+}
+
+/** One way to evaluate an operation's entries: the variable values, and the requests that have them. */
+export interface Variant {
+  readonly bindings: ReadonlyMap<string, string>;
+  readonly condition: Condition | null;
+  /** Identifies the variant among an operation's (for sharing operations between locations). */
+  readonly key: string;
+}
+
+const UNCONDITIONAL: Variant = { bindings: new Map(), condition: null, key: '' };
+
+function quoted(v: string): string {
+  return JSON.stringify(v);
+}
+
+/** The chain literal "the request gives `$name` its `index`-th value". */
+function valueLiteral(choice: VariableChoice, index: number): ConditionLiteral {
+  const v = choice.values[index]!;
+  const key = `nginx-var:$${choice.name}`;
+  const phrase =
+    v === null
+      ? { holds: `$${choice.name} has a value the configuration does not set`, fails: `$${choice.name} has a value the configuration sets` }
+      : { holds: `$${choice.name} is ${quoted(v)}`, fails: `$${choice.name} is not ${quoted(v)}` };
+  return {
+    key,
+    holds: true,
+    text: `$${choice.name}`,
+    // `first` names no other literal: a taken branch then hides only its own chain's other branches (src/model/requests.ts).
+    branch: { index, count: choice.values.length, impossible: 0n, first: `${key}\u0000` },
+    phrase,
+  };
+}
+
+/** The variables a `proxy_cookie_*` entry reads: in flag words, and elsewhere (selector, pattern, replacement). */
+function entryVariables(entry: NginxRewriteEntry | NginxFlagsEntry): { flags: string[]; others: string[] } {
+  if (entry.directive === 'proxy_cookie_flags') {
+    return {
+      flags: entry.flags.flatMap((w) => scriptVariables(w.script)),
+      others: entry.selector.kind === 'literal' ? scriptVariables(entry.selector.script) : [],
+    };
+  }
+  const pattern = entry.pattern.kind === 'literal' ? scriptVariables(entry.pattern.script) : [];
+  return { flags: [], others: [...pattern, ...scriptVariables(entry.replacement)] };
+}
+
+/**
+ * The variants of an operation holding `entries` at an endpoint level: one per combination of
+ * the values its variables can take, each with a condition that makes them mutually exclusive
+ * (one chain literal per variable, one branch per value). A variable with one known value is
+ * substituted unconditionally; one the configuration does not say is kept as written (it never
+ * matches a cookie name, path or domain), except in a flag word, where it may be `httponly` or
+ * anything else (""): the outcome that matters for HttpOnly.
+ */
+export function cookieVariants(entries: readonly (NginxRewriteEntry | NginxFlagsEntry)[], valuesOf: (name: string) => readonly VariableValue[]): Variant[] {
+  const flagVars = new Set<string>();
+  const otherVars = new Set<string>();
+  for (const e of entries) {
+    const used = entryVariables(e);
+    for (const v of used.flags) flagVars.add(v);
+    for (const v of used.others) otherVars.add(v);
+  }
+  if (flagVars.size === 0 && otherVars.size === 0) return [UNCONDITIONAL];
+  const fixed = new Map<string, string>();
+  const choices: VariableChoice[] = [];
+  for (const name of [...new Set([...flagVars, ...otherVars])].sort()) {
+    let values = valuesOf(name);
+    if (flagVars.has(name)) values = [...new Set(values.flatMap((v) => (v === null ? ['httponly', ''] : [v])))];
+    if (values.length === 1) {
+      if (values[0] !== null) fixed.set(name, values[0]!);
+      continue;
+    }
+    choices.push({ name, values });
+  }
+  const count = choices.reduce((n, c) => n * c.values.length, 1);
+  if (choices.length === 0 || count > MAX_VARIANTS) return [{ bindings: fixed, condition: null, key: semanticKey([...fixed]) }];
+  const out: Variant[] = [];
+  const pick = (i: number, bindings: Map<string, string>, literals: ConditionLiteral[]) => {
+    if (i === choices.length) {
+      const text = literals.map((l) => l.phrase!.holds).join(' and ');
+      out.push({
+        bindings,
+        condition: { text, value: 'unknown', literals },
+        key: semanticKey([[...bindings], literals.map((l) => [l.key, l.branch!.index, l.branch!.count])]),
+      });
+      return;
+    }
+    const c = choices[i]!;
+    c.values.forEach((v, index) => {
+      const next = new Map(bindings);
+      if (v !== null) next.set(c.name, v);
+      pick(i + 1, next, [...literals, valueLiteral(c, index)]);
+    });
+  };
+  pick(0, fixed, []);
+  return out;
+}

@@ -1,0 +1,222 @@
+/**
+ * Variables in proxy_cookie_* arguments (src/dialects/nginx/variables.ts): the values `set` and
+ * `map` give them for each location's requests, and the variants of the cookie operation the
+ * simulation explores, one per combination of values, mutually exclusive.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildNginxModel } from '../../src/dialects/nginx/index.js';
+import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { opOfKind } from '../../src/model/ops/index.js';
+import type { NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
+import { describeRequests } from '../../src/model/requests.js';
+import { opSignature } from '../../src/model/signature.js';
+import { branchesOf, simulate } from '../../src/model/simulate.js';
+import { fixText, lintText } from './lint-helpers.js';
+import { memoryIO } from './memory-io.js';
+
+const PATH = '/etc/nginx/nginx.conf';
+
+function model(text: string, extra: Record<string, string> = {}): HeaderRewriteModel {
+  return buildNginxModel(PATH, memoryIO({ [PATH]: text, ...extra }), { nginxVersion: '1.30.1' });
+}
+
+/** An http configuration with one server holding `server` and the given locations. */
+function http(maps: string, server: string, ...locations: string[]): string {
+  return `http {\n${maps}\nserver {\nlisten 80;\n${server}\n${locations.join('\n')}\n}\n}\n`;
+}
+
+const loc = (path: string, body: string) => `location ${path} { proxy_pass http://127.0.0.1:8080; ${body} }`;
+
+/** Every outcome for a cookie at the endpoint whose label ends with `label`: "requests → value". */
+function outcomes(m: HeaderRewriteModel, label: string, cookie = 'XSRF-TOKEN=x; Path=/'): string[] {
+  const e = m.endpoints.find((x) => x.label.endsWith(label));
+  if (!e) throw new Error(`no endpoint ${label} in ${m.endpoints.map((x) => x.label).join(', ')}`);
+  const result = simulate('nginx', e.pipeline, { backend: 'http', status: 200 }, [cookie]);
+  return branchesOf(result).map((b) => `${describeRequests(b.assumptions) || 'every request'} → ${b.lines.map((l) => l.value).join(' | ')}`);
+}
+
+function cookieOps(m: HeaderRewriteModel, label: string): NginxProxyCookieOp[] {
+  const e = m.endpoints.find((x) => x.label.endsWith(label))!;
+  return e.pipeline.filter((o): o is NginxProxyCookieOp => opOfKind(o, 'nginx-proxy-cookie'));
+}
+
+describe('set', () => {
+  it('at server level runs for every location of the server; a location set runs after it and wins', () => {
+    const m = model(http('', 'set $f httponly;', loc('/a/', 'proxy_cookie_flags ~ $f;'), loc('/b/', 'set $f secure; proxy_cookie_flags ~ $f;')));
+    expect(outcomes(m, 'location /a/')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+    expect(outcomes(m, 'location /b/')).toEqual(['every request → XSRF-TOKEN=x; Path=/; Secure']);
+    // One value: substituted, no condition.
+    const [op] = cookieOps(m, 'location /a/');
+    expect(op!.condition).toBeNull();
+    expect([...op!.bindings]).toEqual([['f', 'httponly']]);
+  });
+
+  it('in sequence: the last one wins, and a value reads the variables set before it', () => {
+    const m = model(http('', 'set $a http;', loc('/', 'set $f secure; set $f "${a}only"; proxy_cookie_flags ~ $f;')));
+    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+  });
+
+  it('is not inherited by a nested location: only the innermost location runs its own', () => {
+    const m = model(http('', 'set $f httponly;', loc('/a/', 'set $f secure; proxy_cookie_flags ~ $f; location /a/b/ { proxy_pass http://127.0.0.1:8080; }')));
+    expect(outcomes(m, 'location /a/')).toEqual(['every request → XSRF-TOKEN=x; Path=/; Secure']);
+    expect(outcomes(m, 'location /a/b/')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+  });
+
+  it('declared but not run for the request is empty', () => {
+    const m = model(http('', '', loc('/a/', 'set $f httponly;'), loc('/b/', 'proxy_cookie_flags ~ $f;')));
+    expect(outcomes(m, 'location /b/')).toEqual(['every request → XSRF-TOKEN=x; Path=/']);
+    expect(lintText(m.files.get(PATH)!.text).brief).toEqual([]);
+  });
+
+  it('inside a location if: the previous value or the new one in the location, the new one in the if', () => {
+    const m = model(http('', '', loc('/', 'set $f ""; if ($arg_x) { set $f httponly; } proxy_cookie_flags ~ $f;')));
+    // The branch where the op changes nothing needs no test of the request to be named.
+    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/', 'for requests where $f is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly']);
+    expect(cookieOps(m, 'location /').map((o) => o.condition?.text)).toEqual(['$f is ""', '$f is "httponly"']);
+    expect(outcomes(m, 'if ($arg_x)')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+  });
+
+  it('inside a later location if does not run for an earlier if: that if would hold the request', () => {
+    const m = model(http('', '', loc('/', 'set $f secure; if ($arg_x) { set $f httponly; } if ($arg_y) { set $f ""; } proxy_cookie_flags ~ $f;')));
+    expect(outcomes(m, 'if ($arg_x)')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+    expect(outcomes(m, 'if ($arg_y)')).toEqual(['every request → XSRF-TOKEN=x; Path=/']);
+    expect(outcomes(m, 'location /')).toHaveLength(3);
+  });
+
+  it('inside a server if: both values', () => {
+    const m = model(http('', 'set $f secure; if ($http_x) { set $f httponly; }', loc('/', 'proxy_cookie_flags ~ $f;')));
+    expect(outcomes(m, 'location /')).toEqual([
+      'for requests where $f is "secure" → XSRF-TOKEN=x; Path=/; Secure',
+      'for requests where $f is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly',
+    ]);
+  });
+
+  it('is refused where nginx refuses it', () => {
+    const m = model('http {\nset $f httponly;\nserver { set f x; location / { proxy_pass http://b; } }\n}\n');
+    expect(m.problems.map((p) => p.message)).toEqual(['"set" directive is not allowed here', 'invalid variable name "f"']);
+  });
+});
+
+describe('map', () => {
+  const maps = (body: string, src = '$http_x_mode') => `map ${src} $cookie_flags {\n${body}\n}`;
+
+  it('with a default: every value is a branch, and the finding names the requests', () => {
+    const text = http(maps('default "";\nstrict httponly;\nlax secure;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;'));
+    const m = model(text);
+    expect(outcomes(m, 'location /')).toEqual([
+      'for requests where $cookie_flags is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly',
+      'for requests where $cookie_flags is "secure" → XSRF-TOKEN=x; Path=/; Secure',
+      'for requests where $cookie_flags is not "httponly" and $cookie_flags is not "secure" → XSRF-TOKEN=x; Path=/',
+    ]);
+    const ops = cookieOps(m, 'location /');
+    expect(ops).toHaveLength(3);
+    expect(ops.map((o) => o.condition?.text)).toEqual(['$cookie_flags is "httponly"', '$cookie_flags is "secure"', '$cookie_flags is ""']);
+    // Same entries, different values: different signatures (no shared simulation results).
+    expect(new Set(ops.map(opSignature)).size).toBe(3);
+    const { messages } = lintText(text);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.message).toContain('for requests where $cookie_flags is "httponly"');
+  });
+
+  it('without a default: the empty string is a value', () => {
+    const m = model(http(maps('strict httponly;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
+    expect(outcomes(m, 'location /')).toEqual([
+      'for requests where $cookie_flags is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly',
+      'for requests where $cookie_flags is not "httponly" → XSRF-TOKEN=x; Path=/',
+    ]);
+  });
+
+  it('whose values never include httponly lints silent', () => {
+    const text = http(maps('default secure;\nstrict "samesite=strict";\nboth "httponly secure";\n~^x nohttponly;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;'));
+    expect(lintText(text).brief).toEqual([]);
+    // "httponly secure" is ONE flag word nginx does not know: ignored.
+    const m = model(text);
+    const both = cookieOps(m, 'location /').find((o) => o.bindings.get('cookie_flags') === 'httponly secure');
+    expect(both?.condition?.text).toBe('$cookie_flags is "httponly secure"');
+    expect(outcomes(m, 'location /').every((o) => !o.includes('HttpOnly'))).toBe(true);
+  });
+
+  it('values reading variables are evaluated where known; captures and unread includes are unknown', () => {
+    const known = model(http(maps('default $srv;'), 'set $srv httponly;', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
+    expect(outcomes(known, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+    // An unknown value in a flag: httponly or not.
+    const capture = model(http(maps('default secure;\n~^(.*)$ $1;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
+    expect(outcomes(capture, 'location /')).toHaveLength(3);
+    const included = model(http(maps('hostnames;\nvolatile;\ndefault secure;\ninclude flags.map;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')), { '/etc/nginx/flags.map': 'a httponly;\nb "";\n' });
+    expect(outcomes(included, 'location /').map((o) => o.split(' → ')[1])).toEqual(['XSRF-TOKEN=x; Path=/; HttpOnly', 'XSRF-TOKEN=x; Path=/', 'XSRF-TOKEN=x; Path=/; Secure']);
+  });
+});
+
+describe('variables nothing sets', () => {
+  it('in a flag: httponly or not, and the finding says for which requests', () => {
+    const text = http('', '', loc('/', 'proxy_cookie_flags ~ $http_x_flags;'));
+    expect(outcomes(model(text), 'location /')).toEqual([
+      'for requests where $http_x_flags is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly',
+      'for requests where $http_x_flags is not "httponly" → XSRF-TOKEN=x; Path=/',
+    ]);
+    const { messages } = lintText(text);
+    expect(messages.map((m) => m.ruleId)).toEqual(['xsrf-cookie-httponly']);
+    expect(messages[0]!.message).toContain('for requests where $http_x_flags is "httponly"');
+  });
+
+  it('in a cookie selector or a path: kept as written, matching nothing', () => {
+    const m = model(http('', '', loc('/', 'proxy_cookie_flags $cookie_name httponly; proxy_cookie_path $http_p "/; HttpOnly";')));
+    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/']);
+    expect(cookieOps(m, 'location /')).toHaveLength(1);
+  });
+});
+
+describe('variables in selectors and paths', () => {
+  it('a known cookie name or injected attribute is substituted', () => {
+    const m = model(http('', 'set $name XSRF-TOKEN; set $attrs HttpOnly;', loc('/a/', 'proxy_cookie_flags $name httponly;'), loc('/b/', 'proxy_cookie_path / "/; $attrs";')));
+    expect(outcomes(m, 'location /a/')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+    expect(outcomes(m, 'location /a/', 'JSESSIONID=s; Path=/')).toEqual(['every request → JSESSIONID=s; Path=/']);
+    expect(outcomes(m, 'location /b/')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
+  });
+
+  it('a selector with several values: one branch each, and a value the configuration does not set', () => {
+    const m = model(http('map $host $name { default XSRF-TOKEN; a.test $http_n; }', '', loc('/', 'proxy_cookie_flags $name httponly;')));
+    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/', 'for requests where $name is "XSRF-TOKEN" → XSRF-TOKEN=x; Path=/; HttpOnly']);
+    expect(cookieOps(m, 'location /').map((o) => o.condition?.text)).toEqual(['$name has a value the configuration does not set', '$name is "XSRF-TOKEN"']);
+  });
+});
+
+describe('the bound on variants', () => {
+  it('beyond 16 combinations, the variables with several values are kept as written', () => {
+    const five = (v: string) => `map $http_${v} $${v} { default ""; a httponly; b secure; c nosecure; d "samesite=lax"; }`;
+    const m = model(http(`${five('one')}\n${five('two')}`, '', loc('/', 'proxy_cookie_flags ~ $one $two;')));
+    const ops = cookieOps(m, 'location /');
+    expect(ops).toHaveLength(1);
+    expect(ops[0]!.condition).toBeNull();
+    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/']);
+    // 4 × 4 = 16: explored.
+    const four = (v: string) => `map $http_${v} $${v} { default ""; a httponly; b secure; c nosecure; }`;
+    const within = model(http(`${four('one')}\n${four('two')}`, '', loc('/', 'proxy_cookie_flags ~ $one $two;')));
+    expect(cookieOps(within, 'location /')).toHaveLength(16);
+  });
+});
+
+describe('fixes of variable-driven entries', () => {
+  it('a regex selector gets a lookahead, proven on every value', () => {
+    const text = http('', '', loc('/', 'proxy_cookie_flags ~ $http_x_flags;'));
+    expect(fixText(text)).toContain('proxy_cookie_flags ~^(?!(?:');
+  });
+
+  /** The reason why the one finding of a location with `proxy_cookie_flags <flags>` has no fix. */
+  function refusal(flags: string): string {
+    const text = http('map $http_x_mode $f { default secure; strict httponly; }', '', loc('/', `proxy_cookie_flags ${flags};`));
+    const { messages } = lintText(text);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.fix).toBeUndefined();
+    expect(fixText(text)).toBe(text);
+    return JSON.stringify(messages[0]!.data);
+  }
+
+  it('a variable that gives other flags too is refused: a lookahead would take those away as well', () => {
+    expect(refusal('~ $f')).toContain('the httponly flag comes from $f, which also gives \\"secure\\" for some requests');
+  });
+
+  it('a named cookie whose httponly comes from a variable is refused with the reason', () => {
+    expect(refusal('XSRF-TOKEN $f')).toContain('the httponly flag comes from $f, whose value depends on the request');
+  });
+});
