@@ -17,6 +17,7 @@ import nginxCookieDirectiveNoEffect from './nginx-cookie-directive-no-effect/ind
 import nginxCookieFlagsOrder from './nginx-cookie-flags-order/index.js';
 import nginxCookieFlagsUnknownFlag from './nginx-cookie-flags-unknown-flag/index.js';
 import nginxCookiePathFlagInjection from './nginx-cookie-path-flag-injection/index.js';
+import nginxLocationUnreachable from './nginx-location-unreachable/index.js';
 import nginxLuaCookieHttponly from './nginx-lua-cookie-httponly/index.js';
 import regexTooComplex from './regex-too-complex/index.js';
 import simulationBounded from './simulation-bounded/index.js';
@@ -39,6 +40,7 @@ export const RULES: readonly Rule[] = [
   nginxCookieFlagsOrder,
   nginxCookieFlagsUnknownFlag,
   nginxCookiePathFlagInjection,
+  nginxLocationUnreachable,
   nginxLuaCookieHttponly,
   regexTooComplex,
   simulationBounded,

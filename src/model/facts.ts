@@ -40,4 +40,20 @@ export interface LuaHeaderFilterFact {
   readonly guardTexts: readonly string[];
 }
 
-export type Fact = AspNetHttpCookiesFact | LuaHeaderFilterFact;
+/**
+ * An nginx location no request can select (src/dialects/nginx/reachability.ts), holding a backend
+ * or cookie directives: those never run. It is not an endpoint of the model.
+ */
+export interface UnreachableLocationFact {
+  readonly kind: 'nginx-unreachable-location';
+  /** The `location` directive's arguments. */
+  readonly span: Span;
+  /** `location ~ ^api/` */
+  readonly label: string;
+  /** Why no request selects it, as a clause: `request paths always start with "/", and "api/" does not`. */
+  readonly reason: string;
+  /** What it holds that never runs: `proxy_pass`, `proxy_cookie_flags`... */
+  readonly holds: readonly string[];
+}
+
+export type Fact = AspNetHttpCookiesFact | LuaHeaderFilterFact | UnreachableLocationFact;

@@ -13,7 +13,7 @@ import type { ConfigIO } from '../../source.js';
 import { posix } from 'node:path';
 import type { DialectOptions, Lowering } from '../dialect.js';
 import type { BackendKind } from '../../model/backends.js';
-import type { LuaHeaderFilterFact } from '../../model/facts.js';
+import type { LuaHeaderFilterFact, UnreachableLocationFact } from '../../model/facts.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
 import { nginxSetCookieFlagOp, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
@@ -22,6 +22,8 @@ import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } fro
 import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, newLevel, type Level } from './levels.js';
 import { requestPathFor, type LocationNode } from './locations.js';
+import { locationLabel, unreachableReason } from './reachability.js';
+import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
 import { unknownDirectives } from './unknown-directives.js';
 import { cookieVariants, newVariableDecls, variableValues } from './variables.js';
@@ -103,6 +105,35 @@ function requestPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>
   return requestPathFor(roots, nodes);
 }
 
+/** Locations no request can select (reachability.ts), with the reason, judged among their siblings. */
+function unreachableLocations(levels: readonly Level[]): Map<Level, string> {
+  const out = new Map<Level, string>();
+  for (const holder of levels) {
+    const siblings: LocationNode<Level>[] = holder.children.filter((c) => c.kind === 'location' && c.location).map((c) => ({ info: c.location!, children: [], value: c }));
+    if (siblings.length === 0) continue;
+    for (const node of siblings) {
+      const reason = unreachableReason(siblings, node);
+      if (reason) out.set(node.value, reason);
+    }
+  }
+  return out;
+}
+
+/** The names of the directives that matter to this linter in a location and its nested blocks. */
+function heldDirectives(level: Level): string[] {
+  const out = new Set<string>();
+  const visit = (block: readonly Directive[] | undefined) => {
+    for (const d of block ?? []) {
+      const name = d.name.value;
+      if (/_pass$|^proxy_cookie_|_hide_header$|^add_header$|^more_set_headers$|^set_cookie_flag$|^header_filter_by_lua/.test(name)) out.add(name);
+      visit(d.block?.children);
+      for (const f of d.included ?? []) visit(f.directives);
+    }
+  };
+  visit(level.directive?.block?.children);
+  return [...out];
+}
+
 function backendsOf(level: Level): Level['backends'] {
   if (level.backends.length > 0) return level.backends;
   // An `if` without its own *_pass keeps the location's content handler (ngx_http_update_location_config).
@@ -172,8 +203,17 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
 
   const nodesByServer = new Map<Level, LocationNode<Level>[]>();
   const endpoints: NginxEndpoint[] = [];
+  const unreachable = unreachableLocations(levels);
+  const unreachableFacts: UnreachableLocationFact[] = [];
+  for (const [level, reason] of unreachable) {
+    const holds = heldDirectives(level);
+    const arg = level.directive?.args[level.directive.args.length - 1];
+    if (holds.length > 0 && arg && level.location) unreachableFacts.push({ kind: 'nginx-unreachable-location', span: arg.span, label: locationLabel(level.location), reason, holds });
+  }
   for (const level of levels) {
     if (!isEndpointLevel(level)) continue;
+    // A location no request selects sends no response: not a scope to judge.
+    if (chainOf(level).some((l) => unreachable.has(l))) continue;
     const pipeline: CookieOp[] = [];
     for (const kind of HIDE_ORDER) {
       const hide = effectiveHide(level, kind);
@@ -232,7 +272,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     ops: [...ops].sort((a, b) => (a.span.file < b.span.file ? -1 : a.span.file > b.span.file ? 1 : a.span.start - b.span.start)),
     problems,
     comments: tree.comments,
-    facts,
+    facts: [...facts, ...unreachableFacts],
   };
   return { model, syntax: { tree, version, context, levels, endpoints, entryLevel } };
 }
