@@ -84,7 +84,7 @@ describe('where findings point and which fields the op carries', () => {
     expect(set.value?.text).toBe('v=1');
     expect(set).not.toHaveProperty('pattern');
     expect(set).not.toHaveProperty('replacement');
-    expect([op.action, op.table, op.early, op.header]).toEqual(['edit*', 'always', false, 'Set-Cookie']);
+    expect([op.kind, op.dialect, op.action, op.table, op.early, op.header]).toEqual(['apache-header', 'apache', 'edit*', 'always', false, 'Set-Cookie']);
     expect(only('Header set Set-Cookie: "v=1" early').op.header).toBe('Set-Cookie');
     expect(only('Header set Set-Cookie: "v=1" early').op.early).toBe(true);
   });
@@ -166,6 +166,13 @@ describe('applying one op to lines', () => {
     expect(lines.map((l) => l.value)).toEqual(['e1=1; E', 'e2=1; E', 'a=1', 'late=1']);
   });
 
+  it('set on an empty table adds its line after the others', () => {
+    const { op } = only('Header always set Set-Cookie "n=1"');
+    const lines = [line('a=1', 'onsuccess'), line('b=2', 'onsuccess')];
+    op.apply(lines, ENV);
+    expect(lines.map((l) => l.value)).toEqual(['a=1', 'b=2', 'n=1']);
+  });
+
   it('setifempty adds only to an empty table, counting its own table only', () => {
     const { op } = only('Header always setifempty Set-Cookie "f=1"');
     const lines = [line('a=1', 'onsuccess')];
@@ -176,6 +183,20 @@ describe('applying one op to lines', () => {
     ]);
     op.apply(lines, ENV);
     expect(lines).toHaveLength(2);
+  });
+
+  it('append and merge add a line of their own table when it has none, and join the first one otherwise', () => {
+    for (const action of ['append', 'merge']) {
+      const { op } = only(`Header always ${action} Set-Cookie "a=1"`);
+      const lines = [line('b=2', 'onsuccess')];
+      op.apply(lines, ENV);
+      expect(lines.map((l) => [l.value, l.table])).toEqual([
+        ['b=2', 'onsuccess'],
+        ['a=1', 'always'],
+      ]);
+      op.apply(lines, ENV);
+      expect(lines.map((l) => l.value)).toEqual(['b=2', action === 'append' ? 'a=1, a=1' : 'a=1']);
+    }
   });
 
   it('merge reads tokens separated by commas after any blank, quotes spanning commas', () => {
