@@ -104,21 +104,25 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     branches: 3,
   },
   {
+    // BrowserMatchNoCase sparing crawlers too (fixtures/xsrf-cookie-httponly/apache/invalid-browsermatch-bots-only.conf).
     name: 'browsermatch-env',
-    body: `    BrowserMatch "^LpcBot" LPC_BOT\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_BOT`,
+    body: `    BrowserMatch "^LpcBot" LPC_BOT\n    BrowserMatchNoCase "(crawler|spider)" LPC_BOT\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_BOT`,
     endpoint: '/h/',
     requests: [
       { path: '/h/', headers: { 'User-Agent': 'LpcBot/1.0' }, facts: { 'env:LPC_BOT': true } },
+      { path: '/h/', headers: { 'User-Agent': 'Some-CRAWLER/2.1' }, facts: { 'env:LPC_BOT': true } },
       { path: '/h/', headers: { 'User-Agent': 'Mozilla/5.0' }, facts: { 'env:LPC_BOT': false } },
     ],
     branches: 2,
   },
   {
+    // SetEnvIfNoCase's test ignores case: /h/STYLE.CSS sets the variable as /h/style.css would.
     name: 'setenvif-unset',
-    body: `    ${blanket}\n    SetEnvIf Request_URI "\\.js$" LPC_STATIC\n    Header unset Set-Cookie env=LPC_STATIC`,
+    body: `    ${blanket}\n    SetEnvIf Request_URI "\\.js$" LPC_STATIC\n    SetEnvIfNoCase Request_URI "\\.css$" LPC_STATIC\n    Header unset Set-Cookie env=LPC_STATIC`,
     endpoint: '/h/',
     requests: [
       { path: '/h/app.js', facts: { 'env:LPC_STATIC': true } },
+      { path: '/h/STYLE.CSS', facts: { 'env:LPC_STATIC': true } },
       { path: '/h/', facts: { 'env:LPC_STATIC': false } },
     ],
     branches: 2,
@@ -220,6 +224,29 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
       { path: '/h/app/x', facts: { 'env:LPC_KEEP': false } },
     ],
     branches: 2,
+  },
+  {
+    // Tests of request headers (not the path), by expr= and by <If>/<Else>: each outcome is taken
+    // by sending the headers or not; exactly one of <If> and <Else> runs.
+    name: 'request-header-tests',
+    body: [
+      `    Header edit Set-Cookie ^(.*)$ "$1; Proto" "expr=%{HTTP:X-Lpc-Proto} == 'https'"`,
+      `    <If "%{HTTP:X-Lpc-Legacy} == '1'">`,
+      '        Header edit Set-Cookie "^(JSESSIONID=.*)$" "$1; Legacy"',
+      '    </If>',
+      '    <Else>',
+      `        ${blanket}`,
+      '    </Else>',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [true, false].flatMap((proto) =>
+      [true, false].map((legacy) => ({
+        path: '/h/',
+        headers: { ...(proto ? { 'X-Lpc-Proto': 'https' } : {}), ...(legacy ? { 'X-Lpc-Legacy': '1' } : {}) },
+        facts: { "expr:%{HTTP:X-Lpc-Proto} == 'https'": proto, "expr:%{HTTP:X-Lpc-Legacy} == '1'": legacy },
+      })),
+    ),
+    branches: 4,
   },
 ];
 

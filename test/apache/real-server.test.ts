@@ -16,6 +16,7 @@ import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { canonicalCookie, hasHttpOnly } from '../../src/model/set-cookie.js';
+import { compileRegex, toByteString } from '../../src/regex/index.js';
 import { branchesOf, simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/run/node-io.js';
 import { exemptedCookies } from '../harness/exempt.js';
@@ -63,6 +64,18 @@ function hasServerLevelDirectives(text: string): boolean {
   return false;
 }
 
+/** Paths tried, in order, for a regex `<Location>` section (the first one it selects is requested). */
+const REGEX_SECTION_PATHS = ['/index.php', '/app/index.php', '/index.php/extra', '/app/', '/'];
+
+/** `<LocationMatch "re">` / `<Location ~ "re">`: a request path the section's regex selects. */
+function byLocationRegex(label: string): string | undefined {
+  const source = /<(?:LocationMatch|Location ~) "?([^">]+)"?>$/.exec(label)?.[1];
+  if (source === undefined) return undefined;
+  const compiled = compileRegex(source, { flavor: 'pcre' });
+  if (!compiled.ok) return undefined;
+  return REGEX_SECTION_PATHS.find((p) => compiled.regex.exec(toByteString(p), 0) !== null);
+}
+
 interface Probe {
   readonly endpoint: Endpoint;
   readonly kind: string;
@@ -79,7 +92,7 @@ function probes(model: HeaderRewriteModel, host: string | null, extra: Readonly<
   const out: Probe[] = [];
   for (const endpoint of model.endpoints) {
     if (host !== null && !endpoint.label.includes(`(${host})`)) continue;
-    const path = endpoint.requestPath ?? Object.entries(extra).find(([label]) => endpoint.label.endsWith(label))?.[1] ?? byExtension(endpoint.label);
+    const path = endpoint.requestPath ?? Object.entries(extra).find(([label]) => endpoint.label.endsWith(label))?.[1] ?? byExtension(endpoint.label) ?? byLocationRegex(endpoint.label);
     if (path === undefined) continue;
     for (const kind of new Set(endpoint.backends.map((b) => b.kind))) {
       if (!RUNNABLE_KINDS.has(kind)) continue;

@@ -73,7 +73,9 @@ export const REAL_CASES: readonly RealCase[] = [
     ].join('\n'),
   },
   {
-    name: 'server: headers-more accumulates, hide lists replace',
+    // -t tests the response's Content-Type: the HTTP backend answers ?type=text/html with it, and
+    // text/plain otherwise (fixtures/xsrf-cookie-httponly/nginx/invalid-more-set-headers-type.conf).
+    name: 'server: headers-more accumulates, hide lists replace, -t per content type',
     context: 'server',
     text: [
       'more_set_headers "Set-Cookie: srv_more=1";',
@@ -81,7 +83,13 @@ export const REAL_CASES: readonly RealCase[] = [
       'location /a/ { proxy_pass http://backend; more_set_headers "Set-Cookie: loc_more=1"; }',
       'location /b/ { proxy_pass http://backend; proxy_hide_header X-Foo; more_clear_headers "Set-Cookie"; }',
       'location /c/ { proxy_pass http://backend; proxy_pass_header X-Accel-Buffering; }',
+      'location /t/ { proxy_pass http://backend; proxy_pass_header Set-Cookie; more_set_headers -t "text/html" "Set-Cookie: $sent_http_set_cookie; HttpOnly"; }',
+      'location /u/ { proxy_pass http://backend; more_set_headers -t "text/html text/css" "Set-Cookie: lpc_typed=1"; }',
     ].join('\n'),
+    requests: [
+      { endpoint: 'location /t/', query: 'type=text/html', where: "-t 'text/html' holds" },
+      { endpoint: 'location /u/', query: 'type=text/css', where: "-t 'text/html text/css' holds" },
+    ],
   },
   {
     name: 'http: levels, several servers',
@@ -106,9 +114,10 @@ export const REAL_CASES: readonly RealCase[] = [
     ].join('\n'),
   },
   {
-    // Variables in proxy_cookie_flags (src/dialects/nginx/variables.ts): each request below takes
-    // one outcome of the simulation, by the query string the maps and ifs read.
-    name: 'variables: map, set and if values in proxy_cookie_flags',
+    // Variables in proxy_cookie_flags, proxy_cookie_path and proxy_cookie_domain
+    // (src/dialects/nginx/variables.ts): each request below takes one outcome of the simulation,
+    // by the query string the maps and ifs read.
+    name: 'variables: map, set and if values in proxy_cookie_flags, proxy_cookie_path and proxy_cookie_domain',
     context: 'http',
     text: [
       'map $arg_lpc_mode $lpc_flags {',
@@ -116,6 +125,15 @@ export const REAL_CASES: readonly RealCase[] = [
       '    strict httponly;',
       '    lax "samesite=lax";',
       '    both "httponly secure";',
+      '}',
+      'map $arg_lpc_attrs $lpc_attrs {',
+      '    default "";',
+      '    strict "; HttpOnly";',
+      '    lax "; SameSite=Lax";',
+      '}',
+      'map $arg_lpc_root $lpc_root {',
+      '    default /;',
+      '    app /app/;',
       '}',
       'map $arg_lpc_name $lpc_cookie {',
       '    default XSRF-TOKEN;',
@@ -132,6 +150,9 @@ export const REAL_CASES: readonly RealCase[] = [
       '    location /name/ { proxy_pass http://backend; proxy_cookie_flags $lpc_cookie httponly; }',
       '    location /raw/ { proxy_pass http://backend; proxy_cookie_flags ~ $arg_lpc_raw; }',
       '    location /if/ { proxy_pass http://backend; set $lpc_f ""; if ($arg_lpc_if) { set $lpc_f httponly; add_header X-If 1; } proxy_cookie_flags ~ $lpc_f; }',
+      '    location /path/ { proxy_pass http://backend; proxy_cookie_path / "/$lpc_attrs"; }',
+      '    location /root/ { proxy_pass http://backend; proxy_cookie_path / $lpc_root; }',
+      '    location /dom/ { proxy_pass http://backend; set $lpc_dom "moved.test; HttpOnly"; proxy_cookie_domain example.com $lpc_dom; }',
       '}',
     ].join('\n'),
     requests: [
@@ -147,6 +168,12 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /raw/', query: 'lpc_raw=HttpOnly', where: '$arg_lpc_raw is "httponly"' },
       { endpoint: 'location /raw/', query: 'lpc_raw=', where: '$arg_lpc_raw is not "httponly"' },
       { endpoint: 'location /if/', query: 'lpc_if=1', where: '$lpc_f is "httponly"' },
+      // fixtures/xsrf-cookie-httponly/nginx/invalid-path-hack-map-variable.conf, each value of the map
+      { endpoint: 'location /path/', query: 'lpc_attrs=strict', where: '$lpc_attrs is "; HttpOnly"' },
+      { endpoint: 'location /path/', query: 'lpc_attrs=lax', where: '$lpc_attrs is "; SameSite=Lax"' },
+      { endpoint: 'location /path/', query: 'lpc_attrs=none', where: '$lpc_attrs is ""' },
+      { endpoint: 'location /root/', query: 'lpc_root=app', where: '$lpc_root is "/app/"' },
+      { endpoint: 'location /root/', query: 'lpc_root=none', where: '$lpc_root is "/"' },
     ],
   },
 ];

@@ -151,6 +151,18 @@ function servable(e: NginxEndpoint): Served | null {
   return SERVED.includes(k) ? (k as Served) : null;
 }
 
+/**
+ * `more_set_headers -t 'text/html'` tests the response's Content-Type, which the HTTP backend sets
+ * from `?type=` (text/plain without it): whether the test holds for a request, or undefined when
+ * the literal is not such a test.
+ */
+function typeTestHolds(key: string, request: string): boolean | undefined {
+  const types = /^cond:-t '(.*)'$/.exec(key)?.[1];
+  if (types === undefined) return undefined;
+  const sent = /[?&]type=([^&]+)/.exec(request)?.[1] ?? 'text/plain';
+  return types.split(' ').includes(sent);
+}
+
 const hasLua = (m: HeaderRewriteModel) => m.facts.some((f) => f.kind === 'nginx-lua-header-filter');
 
 describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? null : nginx.reason, () => {
@@ -275,6 +287,11 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
             const want = req.where === '' ? '' : `for requests where ${req.where}`;
             const branch = branches.find((b) => describeRequests(b.assumptions) === want);
             predicted = branch ? values(branch.lines) : [`no outcome "${want}" among: ${branches.map((b) => describeRequests(b.assumptions)).join(' / ')}`];
+          } else if (branches.some((b) => b.assumptions.some((a) => typeTestHolds(a.literal.key, path) !== undefined))) {
+            // A Content-Type test the backend's answer decides: the one branch that agrees with it.
+            const agrees = (a: (typeof branches)[number]['assumptions'][number]) => (typeTestHolds(a.literal.key, path) ?? a.holds) === a.holds;
+            const fit = branches.filter((b) => b.assumptions.every(agrees));
+            predicted = fit.length === 1 ? values(fit[0]!.lines) : [`${fit.length} outcomes agree with the Content-Type of ${path}`];
           } else if (branches.some((b) => b.assumptions.some((a) => a.literal.key.startsWith('nginx-var:')))) {
             // Outcomes that depend on variables the request decides: nginx's answer must be one of them.
             predicted = branches.map((b) => values(b.lines)).find((v) => JSON.stringify(v) === JSON.stringify(actual)) ?? predicted;

@@ -27,6 +27,10 @@ const MODULES: readonly [string, string][] = [
   ['proxy_ajp_module', 'mod_proxy_ajp.so'],
   ['proxy_scgi_module', 'mod_proxy_scgi.so'],
   ['proxy_uwsgi_module', 'mod_proxy_uwsgi.so'],
+  // mod_proxy_balancer (with the shared memory and the lbmethod it needs) for balancer:// members.
+  ['slotmem_shm_module', 'mod_slotmem_shm.so'],
+  ['proxy_balancer_module', 'mod_proxy_balancer.so'],
+  ['lbmethod_byrequests_module', 'mod_lbmethod_byrequests.so'],
   ['cgid_module', 'mod_cgid.so'],
   ['alias_module', 'mod_alias.so'],
   ['env_module', 'mod_env.so'],

@@ -52,7 +52,10 @@ function closer(server: Server | TcpServer, sockets: Set<Socket>): () => Promise
     });
 }
 
-/** An HTTP backend. `?status=302` makes it answer with that status (cookies still sent). */
+/**
+ * An HTTP backend. `?status=302` makes it answer with that status (cookies still sent);
+ * `?type=text/html` with that Content-Type (default text/plain).
+ */
 export async function startHttpBackend(): Promise<RunningBackend> {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
@@ -60,7 +63,7 @@ export async function startHttpBackend(): Promise<RunningBackend> {
     const status = Number(/(?:^|&)status=(\d{3})/.exec(query)?.[1] ?? 200);
     const cookies = cookiesFromQuery(query);
     if (cookies.length > 0) res.setHeader('Set-Cookie', cookies);
-    res.setHeader('Content-Type', 'text/plain');
+    res.setHeader('Content-Type', /(?:^|&)type=([\w.+-]+\/[\w.+-]+)/.exec(query)?.[1] ?? 'text/plain');
     if (status === 302) res.setHeader('Location', '/');
     res.writeHead(status);
     res.end('ok\n');
