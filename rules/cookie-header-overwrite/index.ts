@@ -104,12 +104,12 @@ export default defineRule({
       }
     }
     for (const [op, hit] of hits) {
-      const when = op.condition && op.condition.value === 'unknown' ? ` when ${op.condition.text}` : '';
+      const when = op.condition && op.condition.value === 'unknown' ? ` when ${clip(op.condition.text, 39)}` : '';
       const statuses = hit.statuses.size < STATUSES.length ? ` (on ${[...hit.statuses].join(', ')} responses)` : '';
       const lost = [...hit.lost].filter((n) => !n.startsWith('lpc_'));
       ctx.report({
         span: op.focus ?? op.span,
-        message: `${directiveName(op.label)} replaces the backend's Set-Cookie headers${clip(when, 44)}${statuses}: ${someOf(lost, 2).replace(/ and (\d+) more$/, ', …')} and every other cookie are lost, so logins and forms break.`,
+        message: `${directiveName(op.label)} replaces the backend's Set-Cookie headers${when}${statuses}: ${someOf(lost, 2).replace(/ and (\d+) more$/, ', …')} and every other cookie are lost, so logins and forms break.`,
         data: { directive: op.label, lost, statuses: [...hit.statuses], suggestion: ADVICE[ctx.model.dialect] },
       });
     }
