@@ -279,4 +279,19 @@ describe('commands', () => {
     expect(r.stdout).toContain('FastCGI (PHP-FPM) response from fcgi://127.0.0.1:9000/var/www/');
     expect(r.stdout).toContain('browser gets    Set-Cookie: csrftoken=t; HttpOnly');
   });
+
+  it('simulate --location picks the scope the server would: a <LocationMatch> or ProxyPassMatch regex, nginx\'s location search', async () => {
+    write('fpm2.conf', '<VirtualHost *:80>\n  ProxyPass /app/ http://127.0.0.1:8080/\n  <LocationMatch "^/(.*\\.php)$">\n    ProxyPassMatch fcgi://127.0.0.1:9000/var/www/$1\n  </LocationMatch>\n  ProxyPassMatch ^/api/(.*)$ http://127.0.0.1:8081/$1\n</VirtualHost>\n');
+    const php = await cli(['simulate', 'fpm2.conf', '--cookie', 'csrftoken=t', '--location', '/index.php'], { cwd: dir });
+    expect(php.stdout.split('\n')[0]).toContain('<LocationMatch "^/(.*\\.php)$">');
+    const api = await cli(['simulate', 'fpm2.conf', '--cookie', 'csrftoken=t', '--location', '/api/items'], { cwd: dir });
+    expect(api.stdout.split('\n')[0]).toContain('ProxyPassMatch ^/api/(.*)$');
+    const app = await cli(['simulate', 'fpm2.conf', '--cookie', 'csrftoken=t', '--location', '/app/x'], { cwd: dir });
+    expect(app.stdout.split('\n')[0]).toContain('ProxyPass /app/');
+    write('n.conf', 'server {\n  listen 80;\n  location / {\n    proxy_pass http://127.0.0.1:8080;\n  }\n  location ~ \\.php$ {\n    fastcgi_pass 127.0.0.1:9000;\n  }\n  location ^~ /static/ {\n    proxy_pass http://127.0.0.1:8082;\n  }\n}\n');
+    const first = async (path: string) => (await cli(['simulate', 'n.conf', '--cookie', 'csrftoken=t', '--location', path], { cwd: dir })).stdout.split('\n')[0];
+    expect(await first('/a.php')).toContain('location ~ \\.php$');
+    expect(await first('/static/a.php')).toContain('location ^~ /static/');
+    expect(await first('/a.html')).toMatch(/location \/ /);
+  });
 });

@@ -15,11 +15,15 @@ import { positionAt } from '../source.js';
 /** Endpoints for `--location`: an exact request path, else the longest one that prefixes it. */
 export function selectEndpoints(model: HeaderRewriteModel, location: string | undefined): Endpoint[] {
   if (location === undefined) return [...model.endpoints];
+  // Where the dialect knows which scope serves the path (nginx's location search, a regex section), it decides.
+  const selected = model.endpoints.filter((e) => e.selects?.(location) === true);
+  if (selected.length > 0) return selected;
   const exact = model.endpoints.filter((e) => e.requestPath === location);
   if (exact.length > 0) return exact;
   let best: Endpoint[] = [];
   let bestLength = -1;
   for (const e of model.endpoints) {
+    if (e.selects) continue;
     const p = e.requestPath;
     if (p === undefined || !location.startsWith(p) || p.length < bestLength) continue;
     if (p.length > bestLength) best = [];

@@ -206,6 +206,12 @@ export interface Endpoint {
   /** A request path that reaches this endpoint, when one is known (used by `simulate` and tests). */
   readonly requestPath?: string;
   /**
+   * Whether a request for `path` is served here, where the dialect can tell beyond a prefix of
+   * {@link requestPath}: nginx's location search, an Apache `<LocationMatch>` or `ProxyPassMatch`
+   * regex (`simulate --location /index.php`).
+   */
+  readonly selects?: (path: string) => boolean;
+  /**
    * Names the scope answers to, where the configuration writes them: its host names (`ServerName`,
    * `ServerAlias`, `server_name`) and the paths of the sections it sits in (`<Location /jira>`,
    * `location /confluence/`, `<location path="nexus">`). Evidence of the products behind it.

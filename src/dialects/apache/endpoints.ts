@@ -30,7 +30,7 @@ import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apach
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
-import { directoryMatches, mergedBlocks } from './matching.js';
+import { directoryMatches, locationMatches, mergedBlocks, regexMatches } from './matching.js';
 import type { OpsResult } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
@@ -191,7 +191,16 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     return names;
   };
   const extentOf = (node: { readonly span: Span; readonly close: Span | null }): Span => ({ file: node.span.file, start: node.span.start, end: node.close?.end ?? node.span.end });
-  const push = (server: ServerScope, label: string, span: Span, r: Route, requestPath?: string, path?: ScopeName, section?: { readonly span: Span; readonly close: Span | null } | null) => {
+  const push = (
+    server: ServerScope,
+    label: string,
+    span: Span,
+    r: Route,
+    requestPath?: string,
+    path?: ScopeName,
+    section?: { readonly span: Span; readonly close: Span | null } | null,
+    selects?: (path: string) => boolean,
+  ) => {
     const within = [...(server.vhost ? [extentOf(server.vhost)] : []), ...(section ? [extentOf(section)] : [])];
     const blocks = mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
     const names = path && path.value !== '/' ? [...hostsOf(server), path] : hostsOf(server);
@@ -202,6 +211,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       possibleBackends: possible(server, r),
       pipeline: cache.pipeline(blocks),
       ...(requestPath === undefined ? {} : { requestPath }),
+      ...(selects ? { selects } : {}),
       ...(names.length > 0 ? { names } : {}),
       ...(within.length > 0 ? { blocks: within } : {}),
     };
@@ -244,7 +254,8 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         const label = chain.map((x) => x.label).join(' › ');
         if (b.kind === 'location') {
           const where: ScopeName = { kind: 'path', value: b.arg, span: b.section.args[0]?.span ?? b.section.span };
-          push(server, under(server, label), b.section.span, route(ctx.routing, server, literalPrefix(b.arg), { forced }), undefined, where, b.section);
+          const selects = (p: string) => chain.every((x) => x.kind !== 'location' || locationMatches(x, p, ctx.routing.flagsAt));
+          push(server, under(server, label), b.section.span, route(ctx.routing, server, literalPrefix(b.arg), { forced }), undefined, where, b.section, selects);
           continue;
         }
         for (const { via, r } of fileRoutes(ctx, server, chain, forced, local)) {
@@ -254,7 +265,9 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       for (const d of s.root.directives) {
         if (d.lname === 'rewriterule' && s !== server) continue;
         const e = ruleEndpoint(ctx, server, d);
-        if (e) push(server, under(server, e.label), d.span, e.route, undefined, d.args[0] ? { kind: 'path', value: d.args[0].value, span: d.args[0].span } : undefined);
+        const pattern = d.args[0]?.value;
+        const selects = pattern === undefined ? undefined : (p: string) => regexMatches(pattern, p, ctx.routing.flagsAt(ctx.routing.orderOf(d)));
+        if (e) push(server, under(server, e.label), d.span, e.route, undefined, d.args[0] ? { kind: 'path', value: d.args[0].value, span: d.args[0].span } : undefined, null, selects);
       }
     }
   }

@@ -21,7 +21,7 @@ import { contextFromComments, guessContext, type RootContext } from './context.j
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
 import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, newLevel, type Level } from './levels.js';
-import { requestPathFor, type LocationNode } from './locations.js';
+import { findLocation, requestPathFor, type LocationNode } from './locations.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
@@ -81,16 +81,10 @@ function ifQuery(level: Level): string | undefined {
   return /^[A-Za-z0-9._-]+$/.test(value) && value !== '0' ? `${m[1]}=${value}` : undefined;
 }
 
-function requestPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>): string | undefined {
-  if (level.kind === 'if') {
-    const base = level.parent ? requestPath(level.parent, nodesByServer) : undefined;
-    const query = ifQuery(level);
-    return base !== undefined && query ? `${base}?${query}` : undefined;
-  }
-  if (level.kind !== 'location') return '/';
+/** The server's location tree and the nodes from it down to `level` (a location); undefined for other levels. */
+function locationChain(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>): { roots: LocationNode<Level>[]; nodes: LocationNode<Level>[] } | undefined {
   const locs = chainOf(level).filter((l) => l.kind === 'location' && l.location);
-  // A location-context fragment: its own top level stands for one location.
-  if (locs.length === 0) return '/';
+  if (locs.length === 0) return undefined;
   const holder = locs[0]!.parent!;
   let roots = nodesByServer.get(holder);
   if (!roots) nodesByServer.set(holder, (roots = locationNodes(holder)));
@@ -102,7 +96,26 @@ function requestPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>
     nodes.push(node);
     candidates = node.children;
   }
-  return requestPathFor(roots, nodes);
+  return { roots, nodes };
+}
+
+function requestPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>): string | undefined {
+  if (level.kind === 'if') {
+    const base = level.parent ? requestPath(level.parent, nodesByServer) : undefined;
+    const query = ifQuery(level);
+    return base !== undefined && query ? `${base}?${query}` : undefined;
+  }
+  if (level.kind !== 'location') return '/';
+  // A location-context fragment: its own top level stands for one location.
+  const found = locationChain(level, nodesByServer);
+  if (!found) return chainOf(level).some((l) => l.kind === 'location' && l.location) ? undefined : '/';
+  return requestPathFor(found.roots, found.nodes);
+}
+
+/** Whether nginx's location search sends a request for `path` to `level` (a location, or an `if` in one). */
+function selectsPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>, path: string): boolean {
+  const found = locationChain(level.kind === 'if' && level.parent ? level.parent : level, nodesByServer);
+  return found !== undefined && findLocation(found.roots, path.split('?')[0]!) === found.nodes[found.nodes.length - 1];
 }
 
 /** Locations no request can select (reachability.ts), with the reason, judged among their siblings. */
@@ -247,6 +260,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
         if (path === null) path = requestPath(level, nodesByServer);
         return path;
       },
+      ...(level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? { selects: (p: string) => selectsPath(level, nodesByServer, p) } : {}),
     };
     endpoints.push(endpoint);
   }
