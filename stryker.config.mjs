@@ -42,7 +42,7 @@ const EQUIVALENT = [
   { file: 'rules/xsrf-cookie-httponly/index.ts', code: 'seen.has(gain.change.op)', reason: 'a directive found again on another status is merged with its 200 finding, which keeps the fewer assumptions (one fewer: no status)' },
   // src/model/ops/apache-header.ts
   { file: 'src/model/ops/apache-header.ts', code: "op.kind === 'apache-header'", reason: 'only Header ops have `early`: a line first changed by another kind of op is never early, whatever this test says' },
-  { file: 'src/model/ops/apache-header.ts', code: "line.producer === 'proxy'", reason: 'a backend line is never first changed by an early directive (those run before any producer and see only early lines)' },
+  { file: 'src/model/ops/apache-header.ts', code: "line.producer === 'proxy' && first !== undefined", reason: 'a line the proxy added always has a first change (the op that added it), and a backend line is never first changed by an early directive (those run before any producer and see only early lines)' },
   { file: 'src/model/ops/apache-header.ts', code: 'subs: PregsubParts = []', reason: 'overwritten on the first call: the replacement differs from the initial undefined' },
   { file: 'src/model/ops/apache-header.ts', code: 'replacement !== forReplacement', reason: "an op's replacement never changes (its format and environment are fixed), so the cache is never reset after the first call" },
   { file: 'src/model/ops/apache-header.ts', code: 'known !== undefined', reason: 'a cache: computing the edit again gives the same result' },

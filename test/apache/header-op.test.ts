@@ -160,6 +160,10 @@ describe('applying one op to lines', () => {
     const lines = [line('a=1', 'onsuccess')];
     for (const op of ops) op.apply(lines, ENV);
     expect(lines.map((l) => l.value)).toEqual(['e1=1', 'e2=1', 'a=1', 'late=1']);
+    // Among several producer lines too: each early line goes right after the previous early one.
+    const many = [line('p=1', 'onsuccess'), line('q=2', 'onsuccess'), line('r=3', 'onsuccess')];
+    for (const op of ops.slice(0, 2)) op.apply(many, ENV);
+    expect(many.map((l) => l.value)).toEqual(['e1=1', 'e2=1', 'p=1', 'q=2', 'r=3']);
     // An early edit sees only what early directives added.
     const edit = only('Header edit Set-Cookie ^(.*)$ "$1; E" early').op;
     edit.apply(lines, ENV);
