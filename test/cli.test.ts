@@ -280,6 +280,25 @@ describe('commands', () => {
     expect(r.stdout).toContain('browser gets    Set-Cookie: csrftoken=t; HttpOnly');
   });
 
+  it('simulate shows each status a directive is limited to, or the one --status asks for', async () => {
+    write('s.conf', 'server {\n  listen 80;\n  location / {\n    proxy_pass http://127.0.0.1:8080;\n    more_set_headers -s 404 \'Set-Cookie: $sent_http_set_cookie; HttpOnly\';\n  }\n}\n');
+    const all = await cli(['simulate', 's.conf', '--cookie', 'csrftoken=t'], { cwd: dir });
+    const headers = all.stdout.split('\n').filter((l) => l.includes('response from'));
+    expect(headers.map((h) => h.includes('404 HTTP-proxied'))).toEqual([false, true]);
+    expect(all.stdout).toContain('browser gets    Set-Cookie: csrftoken=t; HttpOnly');
+    const json = JSON.parse((await cli(['simulate', 's.conf', '--cookie', 'csrftoken=t', '-f', 'json'], { cwd: dir })).stdout) as { status: number; output: string[] }[];
+    expect(json.map((r) => [r.status, r.output])).toEqual([
+      [200, ['csrftoken=t']],
+      [404, ['csrftoken=t; HttpOnly']],
+    ]);
+    const one = await cli(['simulate', 's.conf', '--cookie', 'csrftoken=t', '--status', '500'], { cwd: dir });
+    expect(one.stdout.split('\n').filter((l) => l.includes('response from'))).toEqual([expect.stringContaining('500 HTTP-proxied')]);
+    expect(one.stdout).toContain('browser gets    Set-Cookie: csrftoken=t\n');
+    const bad = await cli(['simulate', 's.conf', '--status', '99'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--status expects an HTTP status code');
+  });
+
   it('simulate --location picks the scope the server would: a <LocationMatch> or ProxyPassMatch regex, nginx\'s location search', async () => {
     write('fpm2.conf', '<VirtualHost *:80>\n  ProxyPass /app/ http://127.0.0.1:8080/\n  <LocationMatch "^/(.*\\.php)$">\n    ProxyPassMatch fcgi://127.0.0.1:9000/var/www/$1\n  </LocationMatch>\n  ProxyPassMatch ^/api/(.*)$ http://127.0.0.1:8081/$1\n</VirtualHost>\n');
     const php = await cli(['simulate', 'fpm2.conf', '--cookie', 'csrftoken=t', '--location', '/index.php'], { cwd: dir });

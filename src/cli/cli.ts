@@ -120,6 +120,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .option('--cookie <set-cookie>', "a Set-Cookie value the backend sends, e.g. 'atl.xsrf.token=abc; Path=/' (repeatable; default: a session cookie and every XSRF cookie)", repeatable)
     .option('--location <path>', 'only the endpoint that serves this request path')
     .option('--backend <kind>', 'the backend kind: proxy (http), ajp, fcgi, cgi, scgi, uwsgi, grpc, module (default: what the config declares)')
+    .option('--status <code>', 'the response status (default: 200, and each status a directive of the scope is limited to)')
     .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text'))
     .exitOverride()
     .action(async (config: string, options) => {

@@ -36,6 +36,8 @@ export function selectEndpoints(model: HeaderRewriteModel, location: string | un
 export interface SimulationRun {
   readonly endpoint: Endpoint;
   readonly backend: BackendKind;
+  /** The response status simulated (200 when absent). */
+  readonly status?: number;
   readonly result: SimResult;
 }
 
@@ -54,9 +56,10 @@ function where(model: HeaderRewriteModel, file: string, offset: number, cwd: str
 export function renderText(model: HeaderRewriteModel, runs: readonly SimulationRun[], cookies: readonly string[], cwd: string, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
-  for (const { endpoint, backend, result } of runs) {
+  for (const { endpoint, backend, result, status } of runs) {
     const target = endpoint.backends.find((b) => b.kind === backend)?.target;
-    out.push(c.bold(`${endpoint.label}`) + c.dim(`  ·  ${BACKEND_LABELS[backend]} response${target ? ` from ${target}` : ''}`));
+    const code = status !== undefined && status !== 200 ? `${status} ` : '';
+    out.push(c.bold(`${endpoint.label}`) + c.dim(`  ·  ${code}${BACKEND_LABELS[backend]} response${target ? ` from ${target}` : ''}`));
     for (const v of cookies) out.push(`  backend sends   Set-Cookie: ${v}`);
     const renderBranch = (result: SimResult, indent: string) => {
       let n = 0;
@@ -109,10 +112,11 @@ export function renderText(model: HeaderRewriteModel, runs: readonly SimulationR
 
 export function renderJson(model: HeaderRewriteModel, runs: readonly SimulationRun[], cookies: readonly string[], cwd: string): string {
   return `${JSON.stringify(
-    runs.map(({ endpoint, backend, result }) => ({
+    runs.map(({ endpoint, backend, result, status }) => ({
       endpoint: endpoint.label,
       requestPath: endpoint.requestPath ?? null,
       backend,
+      status: status ?? 200,
       input: cookies,
       steps: result.steps.map((s) => ({
         at: where(model, s.op.span.file, s.op.span.start, cwd),

@@ -9,6 +9,7 @@ import { defaultResponse } from '../../cookies/samples.js';
 import { detectDialect } from '../../dialects/detect.js';
 import { loadDialects } from '../../dialects/registry.js';
 import type { BackendKind } from '../../model/backends.js';
+import type { CookieOp } from '../../model/header-rewrite.js';
 import { simulate } from '../../model/simulate.js';
 import { createNodeIO } from '../../run/node-io.js';
 import { isIoError } from '../../source.js';
@@ -20,6 +21,7 @@ export interface SimulateCliOptions extends SharedCliOptions {
   cookie?: string[];
   location?: string;
   backend?: string;
+  status?: string;
   format: 'text' | 'json';
   color: boolean;
 }
@@ -40,6 +42,13 @@ const BACKEND_ALIASES: Readonly<Record<string, BackendKind>> = {
   php: 'module',
   aspnet: 'module',
 };
+
+/** 200, then each other status a directive of the pipeline is limited to (`more_set_headers -s 404`, `if { status 404 }`). */
+function statusesOf(pipeline: readonly CookieOp[]): number[] {
+  const out = [200];
+  for (const op of pipeline) for (const s of (op as { readonly statuses?: readonly number[] }).statuses ?? []) if (!out.includes(s)) out.push(s);
+  return out;
+}
 
 export async function simulateCommand(file: string, options: SimulateCliOptions, cwd: string): Promise<string> {
   const config = resolveConfig(options, cwd);
@@ -75,10 +84,14 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
   // redirect-only vhost, a fragment) only when nothing declares one or a backend is asked for.
   const declared = endpoints.filter((e) => e.backends.length > 0);
   const shown = requested || declared.length === 0 ? endpoints : declared;
+  const status = options.status === undefined ? undefined : Number(options.status);
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) throw new UsageError(`--status expects an HTTP status code (100-599), not "${options.status}"`);
   const runs: SimulationRun[] = [];
   for (const endpoint of shown) {
     for (const backend of backendsFor(endpoint, requested)) {
-      runs.push({ endpoint, backend, result: simulate(model.dialect, endpoint.pipeline, { backend, status: 200 }, cookies, { trace: true }) });
+      for (const s of status === undefined ? statusesOf(endpoint.pipeline) : [status]) {
+        runs.push({ endpoint, backend, status: s, result: simulate(model.dialect, endpoint.pipeline, { backend, status: s }, cookies, { trace: true }) });
+      }
     }
   }
   if (runs.length === 0) return noBackendText(model, shown, options.location, options.format, cwd);
