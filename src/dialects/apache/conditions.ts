@@ -290,10 +290,11 @@ function ifLiterals(block: Block): ConditionLiteral[] | false {
   const mask = (1n << BigInt(index)) - 1n;
   if ((facts.impossible & mask) === mask && facts.values[index] === true) return [];
   const first = chain[0]!;
-  const rest = chain.length > 2 || (chain.length === 2 && block.ifKind !== 'else') ? ' or one of its <ElseIf>' : '';
+  const elseIfs = chain.length > 2 || (chain.length === 2 && block.ifKind !== 'else');
+  // The negation first: a long expression is clipped in messages, and "neither" survives it.
   const phrase =
     block.ifKind === 'else'
-      ? { holds: `${first.label}${rest} does not hold`, fails: `${first.label}${rest} holds` }
+      ? { holds: `neither ${first.label}${elseIfs ? ' nor its <ElseIf>' : ''} holds`, fails: `${first.label}${elseIfs ? ' or one of its <ElseIf>' : ''} holds` }
       : { holds: `${block.label} holds`, fails: `${block.label} does not hold` };
   // The first branch is its own expression: the same `<If>` text elsewhere (a second `<If>`,
   // an `expr=`) is the same test of the request. The later branches add which of them runs.
