@@ -81,6 +81,8 @@ export interface DialectFixers {
 export interface BuiltModel {
   readonly model: HeaderRewriteModel;
   readonly fixers: DialectFixers;
+  /** The model's independent units (see {@link DialectDefinition.units}), for dialects that have them. */
+  readonly units?: () => readonly Span[];
 }
 
 /**
@@ -115,17 +117,28 @@ export interface DialectDefinition<S> {
   readonly defaultBackends: readonly BackendKind[];
   lower(rootPath: string, io: ConfigIO, options: DialectOptions): Lowering<S>;
   readonly fixers: SyntaxFixers<S>;
+  /**
+   * Blocks of the root file that the rest of the configuration does not read (an nginx `server`,
+   * an Apache `<VirtualHost>`), each from its opening to its closing: the engine proves a fix
+   * inside some of them on the configuration with the others blanked out (src/engine/proof.ts),
+   * after checking that the blanked configuration gives the kept blocks the same endpoints.
+   */
+  units?(lowered: Lowering<S>): readonly Span[];
 }
 
 /** The engine's view of a dialect: each built model's syntax handle is closed over by its fixers. */
 export function defineDialect<S>(definition: DialectDefinition<S>): DialectModule {
-  const { id, defaultBackends, lower, fixers } = definition;
+  const { id, defaultBackends, lower, fixers, units } = definition;
   return {
     id,
     defaultBackends,
     build(rootPath, io, options) {
       const lowered = lower(rootPath, io, options);
-      return { model: lowered.model, fixers: { excludeCookies: (request) => fixers.excludeCookies(lowered, request) } };
+      return {
+        model: lowered.model,
+        fixers: { excludeCookies: (request) => fixers.excludeCookies(lowered, request) },
+        ...(units ? { units: () => units(lowered) } : {}),
+      };
     },
     buildModel: (rootPath, io, options) => lower(rootPath, io, options).model,
   };

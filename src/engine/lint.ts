@@ -7,6 +7,7 @@ import { isFixRefusal, type BuiltModel, type DialectModule, type DialectOptions,
 import type { Expansion, HeaderRewriteModel } from '../model/header-rewrite.js';
 import { applyEdits, createSourceFile, positionAt, withOverrides, type ConfigIO, type SourceFile, type Span, type TextEdit } from '../source.js';
 import type { Fix } from './edits.js';
+import { createNarrowing } from './narrow.js';
 import { proveJobs, type FixJob } from './proof.js';
 import type { ReportDescriptor, Rule, Simulator } from './rule.js';
 import { createSimulator } from './simulator.js';
@@ -252,13 +253,14 @@ function relatedLocations(model: HeaderRewriteModel, d: ReportDescriptor): Relat
  * the fixable count always equals what `--fix` repairs.
  */
 function resolveFixes(
-  { model }: BuiltModel,
+  built: BuiltModel,
   dialect: DialectModule,
   io: ConfigIO,
   settings: LintSettings,
   sim: Simulator,
   pending: readonly Pending[],
 ): (FixCandidate | string | undefined)[] {
+  const { model } = built;
   const out: (FixCandidate | string | undefined)[] = pending.map(() => undefined);
   const jobs: FixJob[] = [];
   const jobOf: number[] = [];
@@ -287,12 +289,21 @@ function resolveFixes(
   }
   if (jobs.length === 0) return out;
   const fixingRules = [...new Set(pending.filter((_, i) => jobOf[i] !== undefined).map((p) => p.rule))];
+  const narrowing = createNarrowing(built, dialect, io, settings.options);
   const proven = proveJobs(
     {
       before: model,
       sim,
       catalog: settings.catalog,
       rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
+      ...(narrowing
+        ? {
+            narrow: (edits: readonly TextEdit[]) => {
+              const scope = narrowing(edits);
+              return scope && { before: scope.before.model, rebuild: (e: readonly TextEdit[]) => rebuildWithEdits(scope.before.model, dialect, scope.io, settings.options, e) };
+            },
+          }
+        : {}),
       reportedSpans: (after) => {
         const spans: Span[] = [];
         for (const rule of fixingRules) runRule(rule, after, settings, sim, (d) => spans.push(d.span));

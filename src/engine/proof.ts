@@ -11,7 +11,8 @@
  *      and no longer get HttpOnly from the edited text; the CSRF cookies it does not exempt end
  *      up as before;
  *   5. the finding is gone: the rule that reported it reports nothing in the edited text.
- * Cost: what the edits can reach. The simulator is shared with the lint (its memo keys are sound,
+ * Cost: what the edits can reach. The proof runs on the blocks the edits are in, the others
+ * blanked out, where the dialect has such blocks and blanking keeps their scopes (narrow.ts). The simulator is shared with the lint (its memo keys are sound,
  * src/model/signature.ts), so an endpoint whose pipeline behaves as before is not simulated again;
  * several fixes are proven together with one re-parse, and a failing batch is split in halves.
  */
@@ -44,6 +45,11 @@ export interface ProofContext {
   rebuild(edits: readonly TextEdit[]): BuiltModel | { readonly error: string };
   /** Spans the reporting rules still report on the edited model (invariant 5). */
   reportedSpans(after: BuiltModel): readonly Span[];
+  /**
+   * The part of the configuration that proves these edits as well as the whole does, when there
+   * is a smaller one (src/engine/narrow.ts): its model before the edits, and how to rebuild it.
+   */
+  narrow?(edits: readonly TextEdit[]): Pick<ProofContext, 'before' | 'rebuild'> | undefined;
 }
 
 /**
@@ -123,10 +129,11 @@ const pipelineKey = (pipeline: readonly CookieOp[]) => pipeline.map(opSignature)
 /** Proves a set of fixes together: every invariant over the union of their edits. */
 export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]): ProofResult {
   const edits = fixes.flatMap((f) => f.candidate.edits);
-  const rebuilt = ctx.rebuild(edits);
+  const scope = ctx.narrow?.(edits) ?? ctx;
+  const rebuilt = scope.rebuild(edits);
   if ('error' in rebuilt) return { ok: false, reason: rebuilt.error };
   const after = rebuilt.model;
-  const before = ctx.before;
+  const before = scope.before;
   if (countSevere(after) > countSevere(before)) return { ok: false, reason: 'the edited configuration no longer parses cleanly' };
   if (after.endpoints.length !== before.endpoints.length || after.endpoints.some((e, i) => e.label !== before.endpoints[i]!.label)) {
     return { ok: false, reason: 'the edit changes the structure of the configuration' };
@@ -135,7 +142,8 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   const fromFix = (op: CookieOp, cause: Span) => touches(cause, regions) || touches(op.span, regions);
   const exempt = new Set(fixes.flatMap((f) => f.exempt));
   const relaxed = fixes.some((f) => f.candidate.changesOtherCookies !== undefined);
-  const attributes = probeAttributesOf(before.ops);
+  // The whole configuration's probes, narrowed or not: the same proof either way.
+  const attributes = probeAttributesOf(ctx.before.ops);
   const probes = nonXsrfProbeNames(ctx.catalog).flatMap((n) => samplesFor(n, { withHttpOnly: true, attributes }));
   const xsrfSamples = ctx.catalog.xsrf.flatMap((c) => samplesFor(c.name, { withHttpOnly: true, attributes }).map((s) => ({ name: c.name, sample: s })));
   const together = [...defaultResponse(ctx.catalog), PROBE_SAMPLE];

@@ -8,4 +8,6 @@ export const apacheDialect: DialectModule = defineDialect({
   defaultBackends: APACHE_DEFAULT_BACKENDS,
   lower: lowerApache,
   fixers: { excludeCookies },
+  // A virtual host reads the main server's directives, never another virtual host's.
+  units: ({ syntax }) => syntax.vhosts,
 });

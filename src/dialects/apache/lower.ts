@@ -3,7 +3,7 @@
  * by server and section, turn cookie directives into operations, and build every endpoint's
  * pipeline in httpd's merge order.
  */
-import type { ConfigIO } from '../../source.js';
+import type { ConfigIO, Span } from '../../source.js';
 import type { DialectOptions, Lowering } from '../dialect.js';
 import type { BackendKind } from '../../model/backends.js';
 import type { CookieOp, HeaderRewriteModel } from '../../model/header-rewrite.js';
@@ -21,6 +21,8 @@ export const APACHE_DEFAULT_BACKENDS: readonly BackendKind[] = ['http', 'ajp', '
 export interface ApacheSyntax {
   /** The `Header` directive each `Header ... Set-Cookie` op was read from. */
   readonly headers: ReadonlyMap<CookieOp, HeaderDirective>;
+  /** Every closed `<VirtualHost>` of the root file, from its opening tag to its closing one. */
+  readonly vhosts: readonly Span[];
 }
 
 export function buildApacheModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
@@ -55,5 +57,8 @@ export function lowerApache(rootPath: string, io: ConfigIO, options: DialectOpti
     facts: [],
     ...(parsed.macroUses.length > 0 ? { expansions: parsed.macroUses } : {}),
   };
-  return { model, syntax: { headers: ops.headers } };
+  const vhosts = tree.vhosts.flatMap(({ vhost }) =>
+    vhost?.close && vhost.span.file === rootPath && vhost.close.file === rootPath ? [{ file: rootPath, start: vhost.span.start, end: vhost.close.end }] : [],
+  );
+  return { model, syntax: { headers: ops.headers, vhosts } };
 }
