@@ -106,7 +106,17 @@ export function computeLineStarts(text: string): number[] {
 }
 
 export function createSourceFile(path: string, text: string, encoding: Encoding = 'utf8', bom = false): SourceFile {
-  return { path, text, encoding, bom, lineStarts: computeLineStarts(text) };
+  // Line starts only when a position is asked for: a proof's re-built copy of a large file never needs them.
+  let lineStarts: number[] | undefined;
+  return {
+    path,
+    text,
+    encoding,
+    bom,
+    get lineStarts() {
+      return (lineStarts ??= computeLineStarts(text));
+    },
+  };
 }
 
 export function sourceFromBytes(path: string, bytes: Uint8Array): SourceFile {

@@ -26,7 +26,7 @@ const CADDY_DIRECTIVES = new Set([
 /** Caddy: directives of its own, `@matchers`, `(snippets) {`, or JSON with `"apps"`. */
 function caddyScore(lines: readonly string[]): number {
   let score = 0;
-  for (const line of lines.slice(0, 2000)) {
+  for (const line of lines) {
     const first = /^\S+/.exec(line)?.[0] ?? '';
     if (line.endsWith(';')) continue;
     if (CADDY_DIRECTIVES.has(first) || /^@[\w-]+(\s|$)/.test(line) || /^\([\w.-]+\)\s*\{$/.test(line) || /^header\s+[+\-?>]?[\w-]+(\s|$)/i.test(line) && !/^Header\s+(always|onsuccess|set|add|edit\*?|unset|append|merge|setifempty|echo|note)\s/i.test(line)) score += 3;
@@ -64,11 +64,22 @@ const NGINX_DIRECTIVES = new Set([
 const IIS_FRAGMENT_ROOT =
   /^<(?:(?:system\.webServer|system\.web|rewrite|outboundRules|globalRules|httpCookies|preConditions|rules)(?=[\s>/])|(?:rule|location)\s+(?:name|path|enabled|stopProcessing|inheritInChildApplications)="|xsl:stylesheet\b[^>]*\bhttp:\/\/www\.w3\.org\/1999\/XSL\/Transform)/;
 
+/** Lines of content the signals read: the first ones only, so a large file costs no more than a small one. */
+const DETECT_LINES = 2000;
+
+/** The first {@link DETECT_LINES} lines that are neither blank nor comments, trimmed. */
 function stripComments(text: string): string[] {
-  return text
-    .split(/\r\n|\r|\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
+  const out: string[] = [];
+  const eol = /\r\n|\r|\n/g;
+  for (let at = 0; out.length < DETECT_LINES; ) {
+    eol.lastIndex = at;
+    const m = eol.exec(text);
+    const line = text.slice(at, m ? m.index : text.length).trim();
+    if (line !== '' && !line.startsWith('#')) out.push(line);
+    if (!m) break;
+    at = m.index + m[0].length;
+  }
+  return out;
 }
 
 /** nginx directives that open a block (`name ... {`). */
@@ -95,7 +106,7 @@ export function scoreContent(text: string): ContentScore {
   let nginx = 0;
   let apacheSections = 0;
   let nginxBlocks = 0;
-  for (const line of stripComments(text).slice(0, 2000)) {
+  for (const line of stripComments(text)) {
     if (/^<\/?[A-Za-z][\w]*(\s[^>]*)?>$/.test(line)) {
       apache += 3;
       apacheSections++;
@@ -150,7 +161,7 @@ export function detectByContent(text: string): Dialect | Ambiguous | null {
   // without a single `;`-terminated statement or Apache section goes to Caddy when it has any.
   const lines = stripComments(text);
   const caddy = caddyScore(lines);
-  const statements = lines.slice(0, 2000).filter((l) => l.endsWith(';')).length;
+  const statements = lines.filter((l) => l.endsWith(';')).length;
   if (caddy > 0 && ((caddy > apache && caddy > nginx) || (statements === 0 && apacheSections === 0 && caddy >= apache))) return 'caddy';
   if (apache === 0 && nginx === 0) return null;
   if (nginx === 0 || apache >= DECISIVE_RATIO * nginx) return 'apache';
@@ -161,7 +172,7 @@ export function detectByContent(text: string): Dialect | Ambiguous | null {
 /** At least one HAProxy-only line and no line ending like nginx's (`;`, `{`, `}`) or opening an Apache section. */
 function isHaproxy(text: string): boolean {
   let hits = 0;
-  for (const line of stripComments(text).slice(0, 2000)) {
+  for (const line of stripComments(text)) {
     if (/[;{]$/.test(line) && !/\{\s*\S.*\}\s*$/.test(line)) return false;
     if (line === '}' || /^<\/?[A-Za-z]/.test(line)) return false;
     if (HAPROXY_LINE.test(line)) hits++;

@@ -55,6 +55,17 @@ const spaces = (run: string) => (run.length <= SPACES.length ? SPACES.slice(0, r
 
 /** `text` with every character of `spans` (sorted, disjoint) but line breaks turned into a space. */
 export function blankOut(text: string, spans: readonly Span[]): string {
+  if (!/[^\x00-\xff]/.test(text)) {
+    // One byte per character: blank in place, several times faster than a replace per line.
+    const bytes = Buffer.from(text, 'latin1');
+    for (const s of spans) {
+      for (let i = s.start; i < s.end; i++) {
+        const c = bytes[i];
+        if (c !== 10 && c !== 13) bytes[i] = 32;
+      }
+    }
+    return bytes.toString('latin1');
+  }
   const parts: string[] = [];
   let at = 0;
   for (const s of spans) {

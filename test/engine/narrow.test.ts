@@ -113,6 +113,9 @@ describe('blankOut', () => {
     const out = blankOut(text, [{ file: 'f', start: 0, end: 13 }]);
     expect(out).toHaveLength(text.length);
     expect(out).toBe('   \r\n      \n \nd é;\n');
+    // Characters past Latin-1 (the other way of blanking) and a surrogate pair: one space per code unit.
+    const wide = 'x → 😀\ny;\n';
+    expect(blankOut(wide, [{ file: 'f', start: 0, end: 6 }])).toBe('      \ny;\n');
   });
 });
 
