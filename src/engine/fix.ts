@@ -1,12 +1,13 @@
 /**
  * The fix loop (after ESLint's source-code-fixer): take every proven fix, apply the ones that do
  * not overlap, re-parse and re-lint the whole project in memory, and repeat — at most 10 passes,
- * stopping early when nothing is left to fix or a state repeats. A file whose fixed text parses
+ * stopping early when nothing is left to fix or a state repeats. The pass that finds nothing left
+ * to fix is the lint of the result (not linted once more). A file whose fixed text parses
  * worse than the original is restored. Nothing is written here: run.ts writes the result.
  */
 import { applyEdits, createSourceFile, dominantEol, withFileEol, withOverrides, type ConfigIO, type SourceFile, type TextEdit } from '../source.js';
 import { EditSet } from './edits.js';
-import type { LintSettings } from './lint.js';
+import type { LintMessage, LintSettings } from './lint.js';
 import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from './project.js';
 
 export const MAX_FIX_PASSES = 10;
@@ -54,6 +55,21 @@ function signature(files: ReadonlyMap<string, SourceFile>): string {
   return JSON.stringify([...files].map(([path, file]) => [path, file.text]));
 }
 
+/** A lint with fixes attached, as a run that does not want them reports it: `fixable` instead. */
+function asLinted(lint: ProjectLint, settings: LintSettings): ProjectLint {
+  if (settings.wantFixes) return lint;
+  const strip = (messages: readonly LintMessage[]) =>
+    messages.map((m) => {
+      if (!m.fix) return m;
+      const { fix: _, ...rest } = m;
+      return { ...rest, fixable: true as const };
+    });
+  return {
+    results: lint.results.map((r) => ({ ...r, messages: strip(r.messages), ...(r.suppressed ? { suppressed: strip(r.suppressed) } : {}) })),
+    models: lint.models.map((m) => ({ ...m, messages: strip(m.messages) })),
+  };
+}
+
 export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): FixOutcome {
   const fixSettings: LintSettings = { ...settings, wantFixes: true };
   let overrides = new Map<string, SourceFile>();
@@ -62,12 +78,17 @@ export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registr
   const seen = new Set<string>();
   let initialFatal: Map<string, number> | undefined;
   let passes = 0;
+  /** The last pass's lint when it found nothing to apply: the lint of the fixed project already. */
+  let settled: ProjectLint | undefined;
   for (; passes < MAX_FIX_PASSES; passes++) {
     const current = withOverrides(io, overrides);
     const lint = lintProject(targets, current, registry, fixSettings);
     initialFatal ??= fatalCounts(lint);
     const chosen = chooseEdits(lint);
-    if (chosen.size === 0) break;
+    if (chosen.size === 0) {
+      settled = lint;
+      break;
+    }
     const next = new Map(overrides);
     for (const [path, edits] of chosen) {
       const source = current.read(path);
@@ -83,7 +104,7 @@ export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registr
     seen.add(sig);
     overrides = next;
   }
-  let lint = lintProject(targets, withOverrides(io, overrides), registry, settings);
+  let lint = settled ? asLinted(settled, settings) : lintProject(targets, withOverrides(io, overrides), registry, settings);
   const reverted: string[] = [];
   const after = fatalCounts(lint);
   for (const path of overrides.keys()) {

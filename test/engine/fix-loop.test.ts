@@ -5,7 +5,7 @@
  * spanning two files is not applied, and a fix that would make the file parse worse is never
  * written (the proof refuses it before the loop's own restore could be needed).
  */
-import type { ConfigIO, TextEdit } from '../../src/source.js';
+import { withOverrides, type ConfigIO, type TextEdit } from '../../src/source.js';
 import type { DialectModule } from '../../src/dialects/dialect.js';
 import type { Problem } from '../../src/model/header-rewrite.js';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { createCatalog } from '../../src/cookies/catalog.js';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { fixProject, MAX_FIX_PASSES } from '../../src/engine/fix.js';
+import { lintProject } from '../../src/engine/project.js';
+import { RULES } from '../../rules/index.js';
 import type { LintSettings } from '../../src/engine/lint.js';
 import { defineRule, type Rule, type RuleContext } from '../../src/engine/rule.js';
 import { memoryIO } from '../harness/memory-io.js';
@@ -212,5 +214,28 @@ describe('the fix loop', () => {
     const out = fix(files, [rule], PATH, io);
     expect(out.fixed.size).toBe(0);
     expect(out.lint.results.flatMap((r) => r.messages).map((m) => m.message)).toEqual([expect.stringContaining('Cannot read file')]);
+  });
+
+  it('reports, as the fixed project\'s lint, exactly what linting the fixed files reports (with and without fixes wanted)', () => {
+    const text = ['<VirtualHost *:80>', '    ProxyPass / http://127.0.0.1:8080/', '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"', '</VirtualHost>', ''].join('\n');
+    for (const wantFixes of [true, false]) {
+      const io = memoryIO({ [PATH]: text });
+      const s: LintSettings = { ...settings(RULES), wantFixes };
+      const out = fixProject([{ path: PATH, dialect: 'apache' }], io, () => apacheDialect, s);
+      expect(out.fixed.size).toBe(1);
+      expect(out.lint).toEqual(lintProject([{ path: PATH, dialect: 'apache' }], withOverrides(io, out.fixed), () => apacheDialect, s));
+    }
+    // Left with a proven fix --fix does not apply (it spans two files): `fixable`, not `fix`, when fixes are not wanted.
+    const spread = testRule('spread', (t, path) => (t.includes('# A') ? [[replace(path, t, '# A', '# B'), insert(OTHER, 0, '# x\n')]] : []));
+    for (const wantFixes of [true, false]) {
+      const io = memoryIO({ [PATH]: `Include ${OTHER}\n${VHOST}`, [OTHER]: '# y\n' });
+      const s: LintSettings = { ...settings([spread]), wantFixes };
+      const out = fixProject([{ path: PATH, dialect: 'apache' }], io, () => apacheDialect, s);
+      const messages = out.lint.results.flatMap((r) => r.messages);
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.fix !== undefined).toBe(wantFixes);
+      expect(messages[0]!.fixable === true).toBe(!wantFixes);
+      expect(out.lint).toEqual(lintProject([{ path: PATH, dialect: 'apache' }], io, () => apacheDialect, s));
+    }
   });
 });
