@@ -1,8 +1,9 @@
 /**
  * apache-always-edit-misses-proxy: `Header always edit Set-Cookie` only sees cookies in
- * err_headers_out (CGI, FastCGI, SCGI); mod_proxy_http/ajp store backend cookies in headers_out,
- * which only `Header [onsuccess]` sees (proxy-semantics.md §1.5; verified on 2.4.71). In a scope
- * whose only backends are proxies, the hardening never applies. Judged by simulation: the
+ * err_headers_out (CGI, FastCGI, SCGI); mod_proxy_http/ajp and mod_php store backend cookies in
+ * headers_out, which only `Header [onsuccess]` sees (proxy-semantics.md §1.5; verified on 2.4.71,
+ * with PHP 8.2 for 200, 302, 404 and 500). In a scope whose only backends are these, the hardening
+ * never applies. Judged by simulation: the
  * directive would change a CGI cookie but changes no cookie of the scopes it is in.
  */
 import { branchesOf } from '../../src/model/simulate.js';
@@ -27,8 +28,10 @@ export default defineRule({
     for (const [op, endpoints] of endpointsByOp(ctx.model)) {
       if (!opOfKind(op, 'apache-header')) continue;
       if (op.table !== 'always' || op.early || (op.action !== 'edit' && op.action !== 'edit*')) continue;
-      // Only scopes that declare their backends: a fragment may be included where CGI runs.
-      if (endpoints.some((e) => e.backends.length === 0)) continue;
+      // Only scopes that declare their backends: a fragment may be included where CGI runs. A
+      // scope that serves static files only (`/` beside `<FilesMatch \.php$> SetHandler ...`)
+      // sends no cookie either way.
+      if (endpoints.some((e) => e.backends.length === 0 && e.possibleBackends.length > 0)) continue;
       const changes = (kind: BackendKind, pipeline: readonly CookieOp[]) =>
         responses.some((values) => branchesOf(ctx.sim.run(pipeline, kind, values)).some((b) => b.lines.some((l) => l.history.some((c) => c.op === op))));
       const wouldHarden = changes('cgi', [op]);

@@ -89,7 +89,8 @@ function branchLimit(pipelineLength: number): number {
  * Apache keeps a response's cookies in one of two tables depending on who produced them
  * (proxy-semantics.md §1.5): mod_proxy_http/ajp/uwsgi/h2 and mod_php fill `headers_out`;
  * everything parsed by `ap_scan_script_header_err*` (CGI, mod_proxy_fcgi, mod_proxy_scgi) fills
- * `err_headers_out`.
+ * `err_headers_out`. mod_php's `php_apache_sapi_header_handler` adds every header a script sends
+ * to `headers_out` whatever status it answers with (verified with PHP 8.2: 200, 302, 404, 500).
  */
 export function apacheTableFor(kind: BackendKind): 'onsuccess' | 'always' {
   return kind === 'cgi' || kind === 'fastcgi' || kind === 'scgi' ? 'always' : 'onsuccess';

@@ -4,10 +4,11 @@
  * apache2 and the exact, ordered Set-Cookie lines must equal the simulator's prediction — or the
  * server must crash (empty reply) when the simulator predicts a crash. Fixed fixtures must stop
  * adding HttpOnly to XSRF cookies and deliver everything else exactly as before; invalid
- * directives must make `apache2 -t` fail with the wording the model reports.
+ * directives must make `apache2 -t` fail with the wording the model reports. Fixtures that hand
+ * `.php` files to mod_php are served by an Apache with mod_php, and their PHP endpoints requested.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_XSRF_COOKIES } from '../../src/cookies/catalog.js';
 import { nonXsrfProbeNames, samplesFor } from '../../src/cookies/samples.js';
@@ -22,7 +23,7 @@ import { createNodeIO } from '../../src/run/node-io.js';
 import { exemptedCookies } from '../harness/exempt.js';
 import { FIXTURES_DIR, listFixtures, type Fixture } from '../harness/fixtures.js';
 import { freePort } from '../servers/backend.js';
-import { SERVED_MODULES, apacheBinary, checkConfig, fetchFromHost, makeRoot, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
+import { SERVED_MODULES, apacheBinary, checkConfig, fetchFromHost, makeRoot, phpModule, servedModules, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { caseVhost, fixtureAsVhosts, type Mounts } from '../servers/apache-vhosts.js';
 import { cookieQuery } from '../servers/backend.js';
 import { branchesFor } from './branches.js';
@@ -30,8 +31,17 @@ import { REAL_CASES, STANDARD_COOKIES } from './real-server-cases.js';
 import { describeRealServer, skipRealServer } from '../helpers/skips.js';
 
 const available = apacheBinary() !== null;
+const phpAvailable = phpModule() !== null;
 
 const RUNNABLE_KINDS = new Set(['http', 'fastcgi', 'ajp', 'scgi', 'uwsgi', 'cgi']);
+
+/**
+ * Fixtures that hand `.php` files to mod_php are served by an Apache with mod_php (prefork), where
+ * their `module` endpoints are requested too: `lpc.php` (backend-php.ts) answers like the other
+ * backends.
+ */
+const usesPhp = (text: string) => /\bapplication\/x-httpd-php\b/i.test(text);
+const PHP_MODULES = phpAvailable ? servedModules({ php: true }) : SERVED_MODULES;
 const fixtures = listFixtures().filter((f) => f.dialect === 'apache');
 /** Fixtures the test server can start with (directive-invalid/include-unresolved invalid ones make it refuse). */
 const EXAMPLES = join(FIXTURES_DIR, 'examples', 'apache');
@@ -82,17 +92,53 @@ interface Probe {
   readonly path: string;
 }
 
-/** `<FilesMatch "\.php$">` / `<Files "*.php">` (outside any alias): a request for such a file. */
-function byExtension(label: string): string | undefined {
-  const ext = /<FilesMatch "?\\\.(\w+)\$"?>$/.exec(label)?.[1] ?? /<Files "?\*\.(\w+)"?>$/.exec(label)?.[1];
-  return ext ? `/lpc.${ext}` : undefined;
+/**
+ * A file section's endpoint, outside any alias or reached `via <Location /app/>`, `via Alias
+ * /app/` or `via <Directory <docroot>/app>` (the served document root is `docroot`): the section's
+ * label and the directory its files are requested from.
+ */
+function fileSection(label: string, docroot: string): { readonly section: string; readonly dir: string } | undefined {
+  const m = /^(.*?)(?: via (?:<Location "?([^">]+)"?>|Alias (\S+)|<Directory "?([^">]+)"?>))?$/.exec(label)!;
+  const dir = m[2] ?? m[3] ?? (m[4]?.startsWith(`${docroot}/`) ? m[4].slice(docroot.length) : m[4] === undefined ? '/' : undefined);
+  return dir === undefined ? undefined : { section: m[1]!.split(' › ').pop()!, dir: dir.endsWith('/') ? dir : `${dir}/` };
 }
 
-function probes(model: HeaderRewriteModel, host: string | null, extra: Readonly<Record<string, string>> = {}): Probe[] {
+/** `<FilesMatch "\.php$">` / `<Files "*.php">`: a request for such a file. */
+function byExtension(label: string, docroot: string): string | undefined {
+  const at = fileSection(label, docroot);
+  const ext = at && (/^<FilesMatch "?\\\.(\w+)\$"?>$/.exec(at.section)?.[1] ?? /^<Files "?\*\.(\w+)"?>$/.exec(at.section)?.[1]);
+  return ext ? `${at.dir}lpc.${ext}` : undefined;
+}
+
+/**
+ * A PHP script the file section of a `module` endpoint selects: `<Files "index.php">` is
+ * requested as `index.php`, `<FilesMatch ".+\.ph(?:ar|p|tml)$">` as `lpc.php`. The probe puts
+ * `lpc.php` under that name.
+ */
+function phpScriptPath(label: string, docroot: string): string | undefined {
+  const at = fileSection(label, docroot);
+  if (!at) return undefined;
+  const regex = /^<(?:FilesMatch|Files ~) "?([^">]+)"?>$/.exec(at.section)?.[1];
+  const glob = regex === undefined ? /^<Files "?([^">]+)"?>$/.exec(at.section)?.[1] : undefined;
+  if (glob !== undefined) return `${at.dir}${glob.replaceAll('*', 'lpc')}`;
+  if (regex === undefined) return `${at.dir}lpc.php`;
+  const compiled = compileRegex(regex, { flavor: 'pcre' });
+  const name = compiled.ok ? ['lpc.php', 'index.php'].find((n) => compiled.regex.exec(toByteString(n), 0) !== null) : undefined;
+  return name === undefined ? undefined : `${at.dir}${name}`;
+}
+
+/** A backend that mod_php runs (`SetHandler`/`AddHandler`/`AddType application/x-httpd-php`). */
+const isPhp = (b: { readonly kind: string; readonly target: string }) => b.kind === 'module' && usesPhp(b.target);
+
+function probes(model: HeaderRewriteModel, host: string | null, extra: Readonly<Record<string, string>> = {}, docroot = '', php = false): Probe[] {
   const out: Probe[] = [];
   for (const endpoint of model.endpoints) {
     if (host !== null && !endpoint.label.includes(`(${host})`)) continue;
-    const path = endpoint.requestPath ?? Object.entries(extra).find(([label]) => endpoint.label.endsWith(label))?.[1] ?? byExtension(endpoint.label) ?? byLocationRegex(endpoint.label);
+    if (php && endpoint.backends.some(isPhp)) {
+      const script = endpoint.requestPath === undefined ? phpScriptPath(endpoint.label, docroot) : `${endpoint.requestPath}${endpoint.requestPath.endsWith('/') ? '' : '/'}lpc.php`;
+      if (script !== undefined) out.push({ endpoint, kind: 'module', path: script });
+    }
+    const path = endpoint.requestPath ?? Object.entries(extra).find(([label]) => endpoint.label.endsWith(label))?.[1] ?? byExtension(endpoint.label, docroot) ?? byLocationRegex(endpoint.label);
     if (path === undefined) continue;
     for (const kind of new Set(endpoint.backends.map((b) => b.kind))) {
       if (!RUNNABLE_KINDS.has(kind)) continue;
@@ -119,8 +165,10 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
   let backends: Backends | undefined;
   let server: ApacheServer | undefined;
   const files = new Map<string, { file: string; hosts: string[] }>();
-  /** Hosts served by an Apache of their own (fixtures with server-level directives), by port. */
+  /** Hosts served by an Apache of their own (fixtures with server-level directives, mod_php), by port. */
   const ownPort = new Map<string, number>();
+  /** Hosts served with mod_php, whose PHP endpoints are requested too. */
+  const phpHosts = new Set<string>();
   const ownServers: ApacheServer[] = [];
 
   const fetchOutcome = async (host: string, path: string, cookies: readonly string[], extraQuery = ''): Promise<Outcome> => {
@@ -139,31 +187,43 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
       writeFileSync(file, caseVhost(`${c.name}.test`, c.body, mounts, c.mounts !== false));
       files.set(c.name, { file, hosts: [`${c.name}.test`] });
     });
-    const isolated: Array<{ dir: string; port: number }> = [];
+    /** Apaches other than the shared one: one for the mod_php fixtures, one per fixture with server-level directives. */
+    const isolated = new Map<string, { dir: string; port: number; php: boolean }>();
+    const serverFor = async (key: string, php: boolean) => {
+      let own = isolated.get(key);
+      if (!own) {
+        own = { dir: join(root, key), port: await freePort(), php };
+        mkdirSync(join(own.dir, 'cases'), { recursive: true });
+        isolated.set(key, own);
+      }
+      return own;
+    };
     const addFixture = async (path: string, key: string) => {
       const source = readFileSync(path, 'utf8');
-      if (!hasServerLevelDirectives(source)) {
+      const php = phpAvailable && usesPhp(source);
+      if (!hasServerLevelDirectives(source) && !php) {
         const { text, hosts } = fixtureAsVhosts(source, key, mounts);
         const file = join(root, 'cases', `${key}.conf`);
         writeFileSync(file, text);
         files.set(path, { file, hosts });
         return;
       }
-      const own = { dir: join(root, key), port: await freePort() };
-      mkdirSync(join(own.dir, 'cases'), { recursive: true });
+      const own = await serverFor(hasServerLevelDirectives(source) ? key : 'php-fixtures', php);
       const { text, hosts } = fixtureAsVhosts(source, key, { ...mounts, port: own.port });
       const file = join(own.dir, 'cases', `${key}.conf`);
       writeFileSync(file, text);
       files.set(path, { file, hosts });
-      for (const h of hosts) ownPort.set(h, own.port);
-      isolated.push(own);
+      for (const h of hosts) {
+        ownPort.set(h, own.port);
+        if (php) phpHosts.add(h);
+      }
     };
     for (const [i, f] of runnable.entries()) {
       await addFixture(f.path, `f${String(i).padStart(3, '0')}`);
       if (f.fixedPath) await addFixture(f.fixedPath, `f${String(i).padStart(3, '0')}x`);
     }
     server = await startApache(root, port, 'Include cases/*.conf');
-    for (const own of isolated) ownServers.push(await startApache(own.dir, own.port, 'Include cases/*.conf'));
+    for (const own of isolated.values()) ownServers.push(await startApache(own.dir, own.port, 'Include cases/*.conf', { php: own.php }));
   });
 
   afterAll(async () => {
@@ -174,10 +234,22 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
   });
 
   // Served files have their LoadModule lines commented out: the test Apache's modules apply.
-  const buildModel = (file: string) => apacheDialect.buildModel(file, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION, apacheModules: SERVED_MODULES });
+  const buildModel = (file: string) =>
+    apacheDialect.buildModel(file, createNodeIO(root), { nginxVersion: DEFAULT_NGINX_VERSION, apacheModules: usesPhp(readFileSync(file, 'utf8')) ? PHP_MODULES : SERVED_MODULES });
+
+  /** The probes of a host; a PHP probe's script is put where the served document root maps its path. */
+  const probesOf = (model: HeaderRewriteModel, host: string, filterHost: boolean, extra?: Readonly<Record<string, string>>) => {
+    const list = probes(model, filterHost ? host : null, extra, backends!.cgiDir, phpHosts.has(host));
+    for (const p of list) {
+      if (p.kind !== 'module') continue;
+      mkdirSync(join(backends!.cgiDir, dirname(p.path)), { recursive: true });
+      copyFileSync(join(backends!.phpDir, 'lpc.php'), join(backends!.cgiDir, p.path));
+    }
+    return list;
+  };
 
   const compare = async (model: HeaderRewriteModel, host: string, filterHost: boolean, cookies: readonly string[], extra?: Readonly<Record<string, string>>) => {
-    const list = probes(model, filterHost ? host : null, extra);
+    const list = probesOf(model, host, filterHost, extra);
     const mismatches: string[] = [];
     for (const p of list) {
       const expected = predict(p, cookies);
@@ -225,6 +297,7 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
         // Zero requests would pass without comparing anything.
         if (total === 0) skipRealServer(ctx, `${path.slice(FIXTURES_DIR.length)}: no endpoint with a request path and a backend the test servers run (${[...RUNNABLE_KINDS].join(', ')}); endpoints: ${endpoints.join('; ') || 'none'}`);
       }
+      if (!phpAvailable && usesPhp(readFileSync(f.path, 'utf8'))) skipRealServer(ctx, 'mod_php is not installed (libapache2-mod-php): the PHP endpoints were not requested');
     });
   }
 
@@ -257,7 +330,7 @@ describeRealServer('real Apache httpd', available ? null : 'apache2 is not insta
       // One request per group of samples; these fixtures only edit lines, so lines stay in order.
       const strip = (ls: readonly string[]) => ls.map((l) => canonicalCookie(l, ['httponly']));
       for (let k = 0; k < original.hosts.length; k++) {
-        for (const p of probes(model, original.hosts[k]!)) {
+        for (const p of probesOf(model, original.hosts[k]!, true)) {
           for (const [group, samples] of groups(p.endpoint.label)) {
             const before = await fetchOutcome(original.hosts[k]!, p.path, samples);
             const after = await fetchOutcome(fixed.hosts[k]!, p.path, samples);

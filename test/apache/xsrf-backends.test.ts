@@ -3,7 +3,8 @@
  * findings: the plain (onsuccess) `Header edit` edits what mod_proxy_http, mod_proxy_ajp,
  * mod_proxy_uwsgi and in-process handlers put in headers_out; `Header always edit` what CGI,
  * mod_proxy_fcgi and mod_proxy_scgi put in err_headers_out (the real Apache agrees:
- * real-server-cases.ts runs every case behind each of these backends). When a directive reaches
+ * real-server-cases.ts runs every case behind each of these backends, mod-php-real.test.ts behind
+ * mod_php). When a directive reaches
  * every backend it can, the message names no backend.
  */
 import { describe, expect, it } from 'vitest';

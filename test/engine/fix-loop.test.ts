@@ -220,7 +220,7 @@ describe('the fix loop', () => {
     const text = ['<VirtualHost *:80>', '    ProxyPass / http://127.0.0.1:8080/', '    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"', '</VirtualHost>', ''].join('\n');
     for (const wantFixes of [true, false]) {
       const io = memoryIO({ [PATH]: text });
-      const s: LintSettings = { ...settings(RULES), wantFixes };
+      const s: LintSettings = { ...settings([...RULES]), wantFixes };
       const out = fixProject([{ path: PATH, dialect: 'apache' }], io, () => apacheDialect, s);
       expect(out.fixed.size).toBe(1);
       expect(out.lint).toEqual(lintProject([{ path: PATH, dialect: 'apache' }], withOverrides(io, out.fixed), () => apacheDialect, s));

@@ -26,7 +26,7 @@ export function standardMounts(m: Mounts): string {
   ].join('\n');
 }
 
-/** Replaces `@HTTP@`, `@FCGI@`, `@AJP@`, `@SCGI@`, `@UWSGI@`, `@CGIDIR@` in a case body. */
+/** Replaces `@HTTP@`, `@FCGI@`, `@AJP@`, `@SCGI@`, `@UWSGI@`, `@CGIDIR@`, `@PHPDIR@` in a case body. */
 export function fillPlaceholders(text: string, m: Mounts): string {
   return text
     .replaceAll('@HTTP@', `http://127.0.0.1:${m.backends.http.port}`)
@@ -34,7 +34,8 @@ export function fillPlaceholders(text: string, m: Mounts): string {
     .replaceAll('@AJP@', `ajp://127.0.0.1:${m.backends.ajp.port}`)
     .replaceAll('@SCGI@', `scgi://127.0.0.1:${m.backends.scgi.port}`)
     .replaceAll('@UWSGI@', `uwsgi://127.0.0.1:${m.backends.uwsgi.port}`)
-    .replaceAll('@CGIDIR@', m.backends.cgiDir);
+    .replaceAll('@CGIDIR@', m.backends.cgiDir)
+    .replaceAll('@PHPDIR@', m.backends.phpDir);
 }
 
 export function caseVhost(host: string, body: string, m: Mounts, mounts = true): string {
@@ -61,9 +62,14 @@ export function fixtureAsVhosts(text: string, prefix: string, m: Mounts): { text
     .replace(/\buwsgi:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `uwsgi://127.0.0.1:${m.backends.uwsgi.port}`)
     .replace(/unix:[^|\s"]+\|fcgi:\/\/[^/\s"]*/gi, `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
     .replace(/\bfcgi:\/\/(?:localhost|127\.0\.0\.1|[\w.-]+)(?::\d+)?/gi, `fcgi://127.0.0.1:${m.backends.fcgi.port}`)
-    .replace(/^(\s*ScriptAlias(?:Match)?\s+\S+\s+)("?)\/usr\/lib\/cgi-bin\/?("?)/gim, `$1$2${m.backends.cgiDir}/$3`)
-    // httpd answers 404 before any handler runs when DocumentRoot does not exist.
-    .replace(/^(\s*DocumentRoot\s+).*$/gim, `$1${m.backends.cgiDir}`);
+    .replace(/^(\s*ScriptAlias(?:Match)?\s+\S+\s+)("?)\/usr\/lib\/cgi-bin\/?("?)/gim, `$1$2${m.backends.cgiDir}/$3`);
+  // httpd answers 404 before any handler runs when DocumentRoot does not exist; the `<Directory>`
+  // sections of the document root and below it follow it there.
+  for (const [, docroot] of body.matchAll(/^\s*DocumentRoot\s+"?([^"\s]+?)\/?"?\s*$/gim)) {
+    const escaped = docroot!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    body = body.replace(new RegExp(`^(\\s*<Directory\\s+"?)${escaped}(?=[/"\\s>])`, 'gim'), `$1${m.backends.cgiDir}`);
+  }
+  body = body.replace(/^(\s*DocumentRoot\s+).*$/gim, `$1${m.backends.cgiDir}`);
   if (/^\s*<VirtualHost\b/im.test(body)) {
     let k = 0;
     // Virtual hosts of a configuration that routes nowhere send no cookie: nothing to compare.

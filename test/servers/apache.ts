@@ -3,16 +3,18 @@
  * cgid socket in a temporary directory, listening on a free loopback port, loading only what the
  * tests need from /usr/lib/apache2/modules, in front of the backends of backend.ts (HTTP through
  * `ProxyPass`, FastCGI, AJP, SCGI and uwsgi through `ProxyPass fcgi://` and the like, CGI through
- * `ScriptAlias`).
+ * `ScriptAlias`) and, when a test asks for it (`{ php: true }`), of mod_php running the scripts of
+ * backend-php.ts.
  *
  * Cases are name-based virtual hosts of ONE server (`Host: <name>`), so a suite of hundreds of
  * cases starts Apache once.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writePhpIni, writePhpScripts } from './backend-php.js';
 import { fetchCookies, startAjpBackend, startFastCgiBackend, startHttpBackend, startScgiBackend, startUwsgiBackend, writeCgiScript, type FetchedResponse, type RunningBackend } from './backend.js';
 
 export const MODULES_DIR = '/usr/lib/apache2/modules';
@@ -43,6 +45,36 @@ const MODULES: readonly [string, string][] = [
 /** The modules every test Apache loads: models of served files are built with these (`apacheModules`). */
 export const SERVED_MODULES: readonly string[] = MODULES.map(([id]) => id);
 
+/** What a test asks of its Apache beyond the standard modules. */
+export interface ApacheOptions {
+  /**
+   * Load mod_php (Debian's libapache2-mod-php). It refuses threaded MPMs, so the server runs the
+   * prefork MPM instead of event.
+   */
+  readonly php?: boolean;
+}
+
+/** Debian's mod_php (`libphp8.2.so`, ...), the newest when several are installed; null when none is. */
+export function phpModule(): string | null {
+  if (!existsSync(MODULES_DIR)) return null;
+  const found = readdirSync(MODULES_DIR)
+    .filter((f) => /^libphp[\d.]*\.so$/.test(f))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return found.length > 0 ? `${MODULES_DIR}/${found[found.length - 1]}` : null;
+}
+
+function modules(options: ApacheOptions): [string, string][] {
+  if (!options.php) return [...MODULES];
+  const php = phpModule();
+  if (!php) throw new Error('mod_php is not installed (libapache2-mod-php)');
+  return [...MODULES.map(([id, file]): [string, string] => (id === 'mpm_event_module' ? ['mpm_prefork_module', 'mod_mpm_prefork.so'] : [id, file])), ['php_module', php]];
+}
+
+/** The modules a test Apache with `options` loads (`apacheModules` of models of its files). */
+export function servedModules(options: ApacheOptions = {}): string[] {
+  return modules(options).map(([id]) => id);
+}
+
 /** The apache2 binary, or null when it is not installed. */
 export function apacheBinary(): string | null {
   for (const p of ['/usr/sbin/apache2', '/usr/sbin/httpd']) if (existsSync(p) && existsSync(MODULES_DIR)) return p;
@@ -51,7 +83,7 @@ export function apacheBinary(): string | null {
 
 
 /** The server-level part every test configuration starts with. */
-export function preamble(root: string, port: number): string {
+export function preamble(root: string, port: number, options: ApacheOptions = {}): string {
   const runAs = process.getuid?.() === 0 ? ['User www-data', 'Group www-data'] : [];
   return [
     `ServerRoot "${root}"`,
@@ -60,8 +92,10 @@ export function preamble(root: string, port: number): string {
     'LogLevel warn',
     `DefaultRuntimeDir "${root}"`,
     `Listen 127.0.0.1:${port}`,
-    ...MODULES.map(([id, file]) => `LoadModule ${id} ${MODULES_DIR}/${file}`),
+    ...modules(options).map(([id, file]) => `LoadModule ${id} ${file.startsWith('/') ? file : `${MODULES_DIR}/${file}`}`),
     `ScriptSock "${root}/cgid.sock"`,
+    // mod_php reads the php.ini startApache writes there (backend-php.ts), not the system's.
+    ...(options.php ? [`PHPIniDir "${root}"`] : []),
     'TypesConfig /dev/null',
     ...runAs,
     'ServerName localhost',
@@ -81,6 +115,8 @@ export interface Backends {
   readonly uwsgi: RunningBackend;
   /** Directory holding the CGI script, as `lpc.cgi` and `lpc`. */
   readonly cgiDir: string;
+  /** Directory holding the PHP scripts of backend-php.ts (`lpc.php`, `app.php`), for mod_php. */
+  readonly phpDir: string;
   close(): Promise<void>;
 }
 
@@ -91,6 +127,8 @@ export async function startBackends(root: string): Promise<Backends> {
   chmodSync(cgiDir, 0o755);
   writeCgiScript(join(cgiDir, 'lpc.cgi'));
   writeCgiScript(join(cgiDir, 'lpc'));
+  const phpDir = join(root, 'php');
+  writePhpScripts(phpDir);
   return {
     http,
     fcgi,
@@ -98,6 +136,7 @@ export async function startBackends(root: string): Promise<Backends> {
     scgi,
     uwsgi,
     cgiDir,
+    phpDir,
     close: async () => {
       await Promise.all([http, fcgi, ajp, scgi, uwsgi].map((b) => b.close()));
     },
@@ -143,13 +182,16 @@ function waitForPort(port: number, child: ChildProcess, log: () => string, timeo
 }
 
 /** Writes `httpd.conf` = preamble + `body` into `root` and runs apache2 in the foreground. */
-export async function startApache(root: string, port: number, body: string): Promise<ApacheServer> {
+export async function startApache(root: string, port: number, body: string, options: ApacheOptions = {}): Promise<ApacheServer> {
   const bin = apacheBinary();
   if (!bin) throw new Error('apache2 is not installed');
   const conf = join(root, 'httpd.conf');
-  writeFileSync(conf, `${preamble(root, port)}\n${body}\n`);
+  writeFileSync(conf, `${preamble(root, port, options)}\n${body}\n`);
+  if (options.php) writePhpIni(root);
   const stderr: string[] = [];
-  const child = spawn(bin, ['-f', conf, '-DFOREGROUND'], { env: { PATH: '/usr/sbin:/usr/bin:/bin', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The prefork MPM stops by sending SIGTERM to its whole process group (prefork.c, ap_unixd_killpg):
+  // in a group of its own, or it would take the test runner with it.
+  const child = spawn(bin, ['-f', conf, '-DFOREGROUND'], { env: { PATH: '/usr/sbin:/usr/bin:/bin', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.php === true });
   child.stdout?.on('data', (d: Buffer) => stderr.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
   const errorLog = () => {
@@ -173,11 +215,11 @@ export async function startApache(root: string, port: number, body: string): Pro
 }
 
 /** `apache2 -t` on preamble + body: whether httpd accepts the configuration, and what it says. */
-export function checkConfig(root: string, body: string): { ok: boolean; output: string } {
+export function checkConfig(root: string, body: string, options: ApacheOptions = {}): { ok: boolean; output: string } {
   const bin = apacheBinary();
   if (!bin) throw new Error('apache2 is not installed');
   const conf = join(root, `check-${Math.random().toString(36).slice(2)}.conf`);
-  writeFileSync(conf, `${preamble(root, 1)}\n${body}\n`);
+  writeFileSync(conf, `${preamble(root, 1, options)}\n${body}\n`);
   try {
     const r = spawnSync(bin, ['-t', '-f', conf], { env: { PATH: '/usr/sbin:/usr/bin:/bin', LANG: 'C' }, encoding: 'utf8' });
     return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };

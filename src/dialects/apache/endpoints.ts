@@ -2,13 +2,16 @@
  * The endpoints of an Apache configuration: for the main server and each `<VirtualHost>`,
  *
  * - one per representative request path: `/`, every non-regex `<Location>`, `ProxyPass`,
- *   `Alias` and `ScriptAlias` path (the main server's paths are visited in every virtual host,
- *   whose requests its sections and `ProxyPass` rules also serve);
+ *   `Alias` and `ScriptAlias` path, and the path of each plain `<Directory>` below the document
+ *   root or an `Alias` that holds a cookie operation or declares a backend (the main server's paths
+ *   are visited in every virtual host, whose requests its sections and `ProxyPass` rules also serve);
  * - one per pattern section that holds a cookie operation or declares a backend
  *   (`<LocationMatch>`, `<Location ~>`, wildcard `<Location>`, `<Directory ~>`, `<Files>`,
  *   `<FilesMatch>`) and per `ProxyPassMatch`, `ScriptAliasMatch` and `RewriteRule [P]`: no single
  *   path stands for them, so they get no `requestPath`; the section and its ancestors are applied
- *   as if they matched, together with the sections that match every path.
+ *   as if they matched, together with the sections that match every path. A file section gets one
+ *   per place its files are served from (`/`, `Alias`, the plain sections above: `› <FilesMatch
+ *   \.php$> via <Location /app/>`), requesting a file it selects when one can be named.
  *
  * Pipelines are in execution order: the server-level `early` directives (post_read_request),
  * the `ProxyPassReverseCookie*` mapping (applied while mod_proxy reads the response), then every
@@ -30,7 +33,7 @@ import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apach
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
-import { directoryMatches, locationMatches, mergedBlocks, regexMatches } from './matching.js';
+import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches } from './matching.js';
 import type { OpsResult } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
@@ -238,14 +241,16 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         if (a.length >= 2) addPath(a[0]!, `${d.name} ${a[0]}`, d.span);
       }
     }
-    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p, { kind: 'path', value: p, span: source.span }, source.section);
-
     const local: [string, PathSource][] = [['/', { label: null, span: server.span }]];
     for (const s of visible) {
       for (const d of s.root.directives) {
         if ((d.lname === 'alias' || d.lname === 'scriptalias') && d.args.length >= 2) local.push([d.args[0]!.value, { label: `${d.name} ${d.args[0]!.value}`, span: d.span }]);
       }
     }
+    const below = sectionPaths(ctx, server, visible, local, interesting);
+    for (const [p, source] of below) addPath(p, source.label!, source.span, source.section);
+    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p, { kind: 'path', value: p, span: source.span }, source.section);
+    local.push(...below);
     for (const s of visible) {
       for (const b of s.blocks) {
         if (!isPatternBlock(b) || !interesting.has(b) || !b.section) continue;
@@ -275,9 +280,66 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
 }
 
 /**
+ * Plain sections a file request passes through below a local mapping, as the URL path that
+ * reaches them: a `<Location>` that is not proxied, a `<Directory>` below the document root or an
+ * `Alias` target (`<Directory /var/www/html/app>` is `/app/`). The files there meet the `<Files>`
+ * and `<FilesMatch>` sections too — mod_php's `<FilesMatch \.php$> SetHandler` with the section's
+ * `Header edit` — so these paths are also local mappings of file sections. Only sections the model
+ * reads something in; the first section of a path names it.
+ */
+function sectionPaths(
+  ctx: EndpointContext,
+  server: ServerScope,
+  visible: readonly ServerScope[],
+  local: readonly [string, PathSource][],
+  interesting: ReadonlySet<Block>,
+): [string, PathSource][] {
+  const slash = (p: string) => (p.endsWith('/') ? p : `${p}/`);
+  const roots = local.map(([uri]) => ({ uri: slash(uri), fs: slash(route(ctx.routing, server, uri, { local: true }).request.fsPath) }));
+  const out = new Map<string, PathSource>();
+  const add = (uri: string, b: Block & { readonly section: NonNullable<Block['section']> }) => {
+    if (!local.some(([p]) => p === uri) && !out.has(uri)) out.set(uri, { label: b.label, span: b.section.span, section: b.section });
+  };
+  for (const s of visible) {
+    for (const b of s.blocks) {
+      if (!b.section || b.parent?.kind !== 'server' || b.regex || hasWildcard(b.arg) || !interesting.has(b)) continue;
+      const section = b as Block & { readonly section: NonNullable<Block['section']> };
+      if (b.kind === 'location' && route(ctx.routing, server, b.arg).request.proxyUrl === undefined) add(b.arg, section);
+      if (b.kind !== 'directory') continue;
+      const dir = slash(b.arg);
+      const root = roots.filter((r) => dir.startsWith(r.fs) && dir !== r.fs).sort((x, y) => y.fs.length - x.fs.length)[0];
+      if (root) add(root.uri + dir.slice(root.fs.length), section);
+    }
+  }
+  return [...out];
+}
+
+/** File names tried, in order, as one a `<FilesMatch>` regex selects. */
+const SAMPLE_FILES = ['index.php', 'app.php', 'index.html', 'index.cgi', 'index.pl', 'index.py', 'index.shtml', 'index.jsp'];
+
+/**
+ * A file name every `<Files>`/`<FilesMatch>` of `chain` selects (`<Files app.php>`: `app.php`,
+ * `<Files *.php>`: `index.php`), when one is easy to name: requested by that name, the file also
+ * meets the other file sections that select it, such as the `<FilesMatch>` that sets its handler.
+ * A name no other file section of the server selects comes first: the endpoint stands for the
+ * section's files in general, and `<Files index.php>` has an endpoint of its own.
+ */
+function sampleName(ctx: EndpointContext, server: ServerScope, chain: readonly Block[]): string | undefined {
+  const files = chain.filter((x) => x.kind === 'files');
+  if (files.length === 0) return undefined;
+  const selects = (sections: readonly Block[], name: string) => sections.some((b) => filesMatches(b, name, ctx.routing.flagsAt));
+  const named = files.filter((b) => !b.regex).map((b) => b.arg.replace(/\*/g, 'index').replace(/\?/g, 'x'));
+  const names = [...named, ...SAMPLE_FILES].filter((name) => files.every((b) => selects([b], name)));
+  const blocks = server === ctx.tree.main ? ctx.tree.main.blocks : [...ctx.tree.main.blocks, ...server.blocks];
+  const others = blocks.filter((b) => b.kind === 'files' && !chain.includes(b));
+  return names.find((name) => !selects(others, name)) ?? names[0];
+}
+
+/**
  * `<Files>` and regex `<Directory>` sections apply to files, wherever they are mapped from: one
- * endpoint per local mapping (`/`, `Alias`, `ScriptAlias`) whose files the section can see and
- * that reaches a backend (or the `/` one when none does).
+ * endpoint per local mapping (`/`, `Alias`, `ScriptAlias`, the plain sections of
+ * {@link sectionPaths}) whose files the section can see and that reaches a backend (or the `/` one
+ * when none does). The file requested is one the section selects, when it can be named.
  */
 function fileRoutes(
   ctx: EndpointContext,
@@ -287,7 +349,9 @@ function fileRoutes(
   local: readonly [string, PathSource][],
 ): { via: string | null; r: Route }[] {
   const dir = chain.find((x) => x.kind === 'directory' && !x.regex && !hasWildcard(x.arg));
-  const routes = local.map(([uri, src]) => ({ via: uri === '/' ? null : src.label, r: route(ctx.routing, server, uri, { forced, local: true }) }));
+  const name = sampleName(ctx, server, chain);
+  const at = (uri: string) => (name === undefined ? uri : `${uri.endsWith('/') ? uri : `${uri}/`}${name}`);
+  const routes = local.map(([uri, src]) => ({ via: uri === '/' ? null : src.label, r: route(ctx.routing, server, at(uri), { forced, local: true }) }));
   const visible = dir ? routes.filter((x) => directoryMatches(dir, x.r.request.fsPath, ctx.routing.flagsAt)) : routes;
   const reaching = visible.filter((x) => x.r.backends.length > 0);
   if (reaching.length > 0) return reaching;
