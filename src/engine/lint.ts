@@ -226,13 +226,16 @@ export const MAX_MESSAGE = 200;
 
 /**
  * Why there is no fix, in the message as long as it stays one short sentence: the full sentence
- * and the reason, else the report's `brief` and the reason, else a pointer to the JSON data
- * (which always has the reason and what to write instead).
+ * and the reason, else the report's `brief` and the reason, else the sentence (or, when that
+ * leaves no room, the brief) with a pointer to the JSON data, which always has the reason and
+ * what to write instead.
  */
 function withNoFixNote(d: ReportDescriptor, outcome: string): string {
   const note = ` No automatic fix: ${outcome.split('. Instead: ')[0]!.replace(/\.$/, '')}.`;
   for (const text of [d.message, d.brief]) if (text !== undefined && text.length + note.length <= MAX_MESSAGE) return text + note;
-  return `${d.message} No automatic fix; --format json says why.`;
+  const pointer = ' No automatic fix; --format json says why.';
+  const text = d.message.length + pointer.length > MAX_MESSAGE && d.brief !== undefined ? d.brief : d.message;
+  return `${text}${pointer}`;
 }
 
 /** A report's related places with 1-based positions, resolved while the model's files are at hand. */

@@ -158,12 +158,12 @@ export function noBackendText(model: HeaderRewriteModel, endpoints: readonly End
   const file = relative(cwd, model.root) || model.root;
   const reason = NO_BACKEND[model.dialect];
   if (format === 'json') {
-    return `${JSON.stringify({ file, reachesBackend: false, scopes: endpoints.map((e) => ({ endpoint: e.label, requestPath: e.requestPath ?? null, reason })) }, null, 2)}
+    return `${JSON.stringify({ file, reachesBackend: false, scopes: endpoints.map((e) => ({ endpoint: e.label, requestPath: e.requestPath ?? null, reason: e.noBackend ?? reason })) }, null, 2)}
 `;
   }
   const what = location === undefined ? `No request path of ${file}` : `No request for ${location} in ${file}`;
   const lines = [`${what} reaches a backend, so no Set-Cookie header passes through it:`];
-  for (const e of endpoints) lines.push(`  ${e.label}${e.requestPath ? ` (${e.requestPath})` : ''}: ${reason}.`);
+  for (const e of endpoints) lines.push(`  ${e.label}${e.requestPath ? ` (${e.requestPath})` : ''}: ${e.noBackend ?? reason}.`);
   lines.push('Pass --backend proxy|fcgi|cgi|... to trace the directives as if one answered.');
   return `${lines.join('\n')}\n`;
 }

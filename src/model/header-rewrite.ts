@@ -201,6 +201,11 @@ export interface Endpoint {
   readonly backends: readonly BackendRef[];
   /** The producer kinds to simulate: the declared ones, or every kind the dialect knows when unknown. */
   readonly possibleBackends: readonly BackendKind[];
+  /**
+   * Why no backend answers this scope although one is declared (nginx: a `return` or `rewrite`
+   * takes every request first), for `simulate` to say; absent: the dialect's usual reason.
+   */
+  readonly noBackend?: string;
   /** Operations in execution order. */
   readonly pipeline: readonly CookieOp[];
   /** A request path that reaches this endpoint, when one is known (used by `simulate` and tests). */

@@ -9,11 +9,24 @@ export interface RealCase {
   readonly text: string;
   /**
    * Requests that take a chosen branch of the simulation, besides the endpoint's own request: at
-   * the endpoints whose label ends with `endpoint`, `query` is added to the request path, and
+   * the endpoints whose label ends with `endpoint`, `query` is added to the request path (`path`
+   * replaces it: a request another location sends here with `rewrite`), `headers` are sent, and
    * nginx's Set-Cookie lines must equal the outcome the lint messages name `for requests where
-   * <where>` ('' for the outcome that needs no test of the request).
+   * <where>` ('' for the outcome that needs no test of the request). `where: null`: nginx answers
+   * the request itself (`return`, a redirect), with none of the backend's cookies; when that is
+   * the endpoint's own request, the model must say no backend answers there. Where nginx adds HttpOnly to a CSRF cookie the
+   * backend sent without it, the linter must report it for those requests (a message naming
+   * `for requests where <where>`), and where it does not, no message may name them.
    */
-  readonly requests?: readonly { readonly endpoint: string; readonly query: string; readonly where: string }[];
+  readonly requests?: readonly RealRequest[];
+}
+
+export interface RealRequest {
+  readonly endpoint: string;
+  readonly query?: string;
+  readonly path?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly where: string | null;
 }
 
 const loc = (name: string, text: string): RealCase => ({ name, context: 'location', text });
@@ -167,7 +180,7 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /name/', query: 'lpc_name=other', where: '$lpc_cookie is "XSRF-TOKEN"' },
       { endpoint: 'location /raw/', query: 'lpc_raw=HttpOnly', where: '$arg_lpc_raw is "httponly"' },
       { endpoint: 'location /raw/', query: 'lpc_raw=', where: '$arg_lpc_raw is not "httponly"' },
-      { endpoint: 'location /if/', query: 'lpc_if=1', where: '$lpc_f is "httponly"' },
+      // ?lpc_if=1 takes the if's configuration: that endpoint's own request (its label ends with the if).
       // fixtures/xsrf-cookie-httponly/nginx/invalid-path-hack-map-variable.conf, each value of the map
       { endpoint: 'location /path/', query: 'lpc_attrs=strict', where: '$lpc_attrs is "; HttpOnly"' },
       { endpoint: 'location /path/', query: 'lpc_attrs=lax', where: '$lpc_attrs is "; SameSite=Lax"' },
@@ -175,5 +188,117 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /root/', query: 'lpc_root=app', where: '$lpc_root is "/app/"' },
       { endpoint: 'location /root/', query: 'lpc_root=none', where: '$lpc_root is "/"' },
     ],
+  },
+  {
+    // Request headers ($http_*) feeding proxy_cookie_flags and proxy_cookie_path through map and
+    // set: each branch taken by sending the header with the value that triggers it, or without it.
+    name: 'variables: request headers through map and set in proxy_cookie_flags and proxy_cookie_path',
+    context: 'http',
+    text: [
+      'map $http_x_lpc_mode $lpc_hdr_flags {',
+      '    default "";',
+      '    strict httponly;',
+      '    lax "samesite=lax";',
+      '}',
+      'map $http_x_lpc_attrs $lpc_hdr_root {',
+      '    default /;',
+      '    strict "/; HttpOnly";',
+      '}',
+      'server {',
+      '    listen 80;',
+      '    server_name headers.test;',
+      '    location / { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_hdr_flags; }',
+      '    location /set/ { proxy_pass http://backend; set $lpc_hdr_set $http_x_lpc_flag; proxy_cookie_flags ~ $lpc_hdr_set; }',
+      '    location /path/ { proxy_pass http://backend; proxy_cookie_path / $lpc_hdr_root; }',
+      '    location /raw/ { proxy_pass http://backend; proxy_cookie_flags XSRF-TOKEN $http_x_lpc_raw secure; }',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'strict' }, where: '$lpc_hdr_flags is "httponly"' },
+      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'lax' }, where: '$lpc_hdr_flags is "samesite=lax"' },
+      // map compares string keys without case (ngx_http_map_find lower-cases the source value).
+      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'STRICT' }, where: '$lpc_hdr_flags is "httponly"' },
+      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'other' }, where: '$lpc_hdr_flags is not "httponly" and $lpc_hdr_flags is not "samesite=lax"' },
+      { endpoint: 'location /', headers: {}, where: '$lpc_hdr_flags is not "httponly" and $lpc_hdr_flags is not "samesite=lax"' },
+      { endpoint: 'location /set/', headers: { 'X-Lpc-Flag': 'HttpOnly' }, where: '$lpc_hdr_set is "httponly"' },
+      // A value nginx does not know as a flag is ignored; "secure" would add Secure, which the
+      // simulation does not explore for a value the configuration does not set (only httponly or not).
+      { endpoint: 'location /set/', headers: { 'X-Lpc-Flag': 'none' }, where: '$lpc_hdr_set is not "httponly"' },
+      { endpoint: 'location /set/', headers: {}, where: '$lpc_hdr_set is not "httponly"' },
+      { endpoint: 'location /path/', headers: { 'X-Lpc-Attrs': 'strict' }, where: '$lpc_hdr_root is "/; HttpOnly"' },
+      { endpoint: 'location /path/', headers: {}, where: '$lpc_hdr_root is "/"' },
+      { endpoint: 'location /raw/', headers: { 'X-Lpc-Raw': 'httponly' }, where: '$http_x_lpc_raw is "httponly"' },
+      { endpoint: 'location /raw/', headers: {}, where: '$http_x_lpc_raw is ""' },
+    ],
+  },
+  {
+    // The rewrite module's code in locations (src/dialects/nginx/rewrite-code.ts): break, return and
+    // rewrite before a set, in ifs or not; a rewrite that leaves the location hands its variables
+    // to the one the new URI selects (/dest/).
+    name: 'rewrite module: break, return and rewrite around set in locations',
+    context: 'server',
+    text: [
+      'location /brk/ { proxy_pass http://backend; set $lpc_g secure; break; set $lpc_g httponly; proxy_cookie_flags ~ $lpc_g; }',
+      'location /ifbrk/ { proxy_pass http://backend; set $lpc_g secure; if ($arg_lpc_brk) { break; } set $lpc_g httponly; proxy_cookie_flags ~ $lpc_g; }',
+      'location /ifret/ { proxy_pass http://backend; set $lpc_g secure; if ($arg_lpc_ret) { set $lpc_g httponly; return 403; } proxy_cookie_flags ~ $lpc_g; }',
+      'location /ret/ { proxy_pass http://backend; return 404; proxy_cookie_flags ~ httponly; }',
+      'location /chain/ { proxy_pass http://backend; set $lpc_g secure; if ($arg_lpc_a) { set $lpc_g httponly; break; } if ($arg_lpc_b) { set $lpc_g samesite=lax; } proxy_cookie_flags ~ $lpc_g; }',
+      'location /rwbrk/ { proxy_pass http://backend; set $lpc_g secure; rewrite ^/rwbrk/old/(.*)$ /rwbrk/$1 break; set $lpc_g httponly; proxy_cookie_flags ~ $lpc_g; }',
+      'location /rwlast/ { proxy_pass http://backend; set $lpc_g httponly; rewrite ^/rwlast/old/(.*)$ /dest/$1 last; set $lpc_g secure; proxy_cookie_flags ~ $lpc_g; }',
+      'location /rwflag/ { proxy_pass http://backend; set $lpc_g secure; rewrite ^/rwflag/old/(.*)$ /dest/$1; set $lpc_g httponly; proxy_cookie_flags ~ $lpc_g; }',
+      'location /rwstay/ { proxy_pass http://backend; rewrite ^/rwstay/old/(.*)$ /dest/$1; set $lpc_g samesite=strict; break; proxy_cookie_flags ~ $lpc_g; }',
+      'location /ifrw/ { proxy_pass http://backend; set $lpc_g samesite=none; if ($arg_lpc_go) { rewrite ^ /dest/ last; } proxy_cookie_flags ~ $lpc_g; }',
+      'location /redir/ { proxy_pass http://backend; rewrite ^/redir/old/ /x redirect; set $lpc_g httponly; proxy_cookie_flags ~ $lpc_g; }',
+      'location /redirall/ { proxy_pass http://backend; rewrite ^ http://elsewhere.test/; proxy_cookie_flags ~ httponly; }',
+      'location /dest/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_g; }',
+      // ^(.*)$ misses a URI holding a newline (%0A: PCRE's . stops there); ^/(.*) matches every URI.
+      'location /nl/ { proxy_pass http://backend; set $lpc_g secure; rewrite ^(.*)$ $1 break; set $lpc_g httponly; proxy_cookie_flags ~ $lpc_g; }',
+      'location /univ/ { proxy_pass http://backend; set $lpc_g secure; rewrite ^/(.*) /$1 break; set $lpc_g httponly; proxy_cookie_flags ~ $lpc_g; }',
+    ].join('\n'),
+    requests: [
+      // The ifs' own requests (?lpc_brk=1: Secure, ?lpc_a=1: HttpOnly, ?lpc_b=1: SameSite=Lax) are those endpoints' own.
+      { endpoint: 'if ($arg_lpc_ret)', where: null },
+      { endpoint: 'location /ret/', where: null },
+      // A break in the first if: the second is never tested, the request keeps the first's configuration.
+      { endpoint: 'if ($arg_lpc_a)', query: 'lpc_b=1', where: '' },
+      { endpoint: 'location /rwbrk/', where: '$lpc_g is "httponly"' },
+      { endpoint: 'location /rwbrk/', path: '/rwbrk/old/z', where: '$lpc_g is "secure"' },
+      { endpoint: 'location /rwstay/', path: '/rwstay/old/z', where: '' },
+      { endpoint: 'location /redir/', path: '/redir/old/z', where: null },
+      { endpoint: 'location /redirall/', where: null },
+      { endpoint: 'location /dest/', where: '' },
+      { endpoint: 'location /dest/', path: '/rwlast/old/z', where: '$lpc_g is "httponly"' },
+      { endpoint: 'location /dest/', path: '/rwflag/old/z', where: '$lpc_g is "httponly"' },
+      { endpoint: 'location /dest/', path: '/ifrw/?lpc_go=1', where: '$lpc_g is "samesite=none"' },
+      { endpoint: 'location /nl/', where: '$lpc_g is "secure"' },
+      { endpoint: 'location /nl/', path: '/nl/%0Az', where: '$lpc_g is "httponly"' },
+      { endpoint: 'location /univ/', path: '/univ/%0Az', where: '' },
+    ],
+  },
+  {
+    // The server's rewrite code runs before the location search, for every request of the server.
+    name: 'rewrite module: break, return and rewrite around set at server level',
+    context: 'server',
+    text: [
+      'set $lpc_s secure;',
+      'if ($arg_lpc_brk) { break; }',
+      'if ($arg_lpc_deny) { set $lpc_s httponly; return 403; }',
+      'rewrite ^/moved/(.*)$ /s/$1 last;',
+      'set $lpc_s samesite=lax;',
+      'location /s/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_s; }',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /s/', where: '$lpc_s is "samesite=lax"' },
+      { endpoint: 'location /s/', query: 'lpc_brk=1', where: '$lpc_s is "secure"' },
+      { endpoint: 'location /s/', path: '/moved/z', where: '$lpc_s is "secure"' },
+      // The set before the return never reaches a proxied request: nginx answers 403 itself.
+      { endpoint: 'location /s/', query: 'lpc_deny=1', where: null },
+    ],
+  },
+  {
+    name: 'rewrite module: a return at server level answers before any location',
+    context: 'server',
+    text: ['return 404;', 'location / { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }'].join('\n'),
+    requests: [{ endpoint: 'location /', where: null }],
   },
 ];

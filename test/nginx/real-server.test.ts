@@ -23,10 +23,12 @@ import { describeRequests } from '../../src/model/requests.js';
 import { branchesOf, simulate, type SimResult } from '../../src/model/simulate.js';
 import { cookieQuery, startFastCgiBackend, startHttpBackend, startScgiBackend, startUwsgiBackend, type RunningBackend } from '../servers/backend.js';
 import { freePort, get, httpBoilerplate, loadModules, makePrefix, moduleAvailable, nginxVersion, removePrefixes, startNginx, testConfig, writeFiles, type RunningNginx } from '../servers/nginx.js';
-import { REAL_CASES, type RealCase } from './real-cases.js';
+import { REAL_CASES, type RealCase, type RealRequest } from './real-cases.js';
 import { runnable, type Ports, type RunnableConfig } from './runnable.js';
 import { describeRealServer, skipRealServer } from '../helpers/skips.js';
 import { run } from '../../src/run/run.js';
+import type { LintMessage } from '../../src/engine/lint.js';
+import { lintText } from './lint-helpers.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
 
@@ -60,6 +62,8 @@ interface Case {
   readonly fixed?: () => Lowering<NginxSyntax>;
   /** Requests that take chosen branches of the simulation (real-cases.ts `RealCase.requests`). */
   readonly requests?: RealCase['requests'];
+  /** The linter's messages for the case, to compare its verdict with what nginx did to each request. */
+  readonly lint?: () => readonly LintMessage[];
 }
 
 function fixtureOptions(text: string): Record<string, string> {
@@ -110,7 +114,7 @@ const cases: Case[] = [
   }),
   ...REAL_CASES.map((c) => ({
     name: `case: ${c.name}`,
-    ...(c.requests ? { requests: c.requests } : {}),
+    ...(c.requests ? { requests: c.requests, lint: () => lintText(c.text, { nginxVersion: installed, context: c.context }).messages } : {}),
     lower: () => {
       const path = `/lpc-cases/${c.name.replace(/[^a-z0-9]+/gi, '-')}.conf`;
       const source = createSourceFile(path, c.text);
@@ -136,6 +140,12 @@ interface Prepared {
 
 function query(path: string, status: number): string {
   return `${path}${path.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}`;
+}
+
+/** The request a case sends to an endpoint: its own path, or the one given, with the extra query. */
+function requestFor(endpoint: NginxEndpoint, req?: RealRequest): string {
+  const base = req?.path ?? endpoint.requestPath ?? '/no-request-path';
+  return req?.query ? `${base}${base.includes('?') ? '&' : '?'}${req.query}` : base;
 }
 
 /** Trailing white space is not part of a header value (HTTP OWS); Node's parser drops it. */
@@ -261,16 +271,26 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
   async function observe(
     served: ServedCase,
     tooComplex: { count: number } = { count: 0 },
-  ): Promise<{ endpoint: NginxEndpoint; kind: Served; status: number; request: string; actual: string[]; predicted: string[] }[]> {
+  ): Promise<{ endpoint: NginxEndpoint; kind: Served | 'unserved'; status: number; request: string; where?: string; actual: string[]; predicted: string[] }[]> {
     const out = [];
     for (const endpoint of served.model.endpoints as NginxEndpoint[]) {
+      const extra = (served.requests ?? []).filter((r) => endpoint.label.endsWith(r.endpoint));
+      const host = served.config.host(endpoint);
+      // Requests nginx answers itself (`return`, a redirect), without the backend's cookies; when
+      // that is the endpoint's own request, the model must say no backend answers there.
+      for (const req of extra.filter((r) => r.where === null)) {
+        const path = requestFor(endpoint, req);
+        const res = await get(served.server().port, query(path, 200), host, req.headers);
+        const own = path === endpoint.requestPath && !req.headers;
+        const predicted = !own || endpoint.possibleBackends.length === 0 ? [] : [`the model says ${endpoint.possibleBackends.join(', ')} answers ${endpoint.label}`];
+        out.push({ endpoint, kind: 'unserved' as const, status: res.status, request: path, actual: res.setCookies.map(ows), predicted });
+      }
       const kind = servable(endpoint);
       if (!kind) continue;
-      const extra = (served.requests ?? []).filter((r) => endpoint.label.endsWith(r.endpoint));
       for (const status of kind === 'http' ? [200, 404] : [200]) {
-        for (const req of [undefined, ...extra]) {
-          const path = req ? `${endpoint.requestPath!}${endpoint.requestPath!.includes('?') ? '&' : '?'}${req.query}` : endpoint.requestPath!;
-          const res = await get(served.server().port, query(path, status), served.config.host(endpoint));
+        for (const req of [undefined, ...extra.filter((r) => r.where !== null)]) {
+          const path = requestFor(endpoint, req);
+          const res = await get(served.server().port, query(path, status), host, req?.headers);
           const result = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES);
           // A pattern the linter cannot evaluate (regex-too-complex) has no prediction to compare:
           // nginx's own PCRE gives up on some names (atlassian.xsrf.token) and drops the line.
@@ -284,7 +304,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
           let predicted = values(result.lines);
           if (req) {
             // The branch the request was chosen to take, named as the lint messages name it.
-            const want = req.where === '' ? '' : `for requests where ${req.where}`;
+            const want = req.where ? `for requests where ${req.where}` : '';
             const branch = branches.find((b) => describeRequests(b.assumptions) === want);
             predicted = branch ? values(branch.lines) : [`no outcome "${want}" among: ${branches.map((b) => describeRequests(b.assumptions)).join(' / ')}`];
           } else if (branches.some((b) => b.assumptions.some((a) => typeTestHolds(a.literal.key, path) !== undefined))) {
@@ -296,7 +316,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
             // Outcomes that depend on variables the request decides: nginx's answer must be one of them.
             predicted = branches.map((b) => values(b.lines)).find((v) => JSON.stringify(v) === JSON.stringify(actual)) ?? predicted;
           }
-          out.push({ endpoint, kind, status, request: path, actual, predicted });
+          out.push({ endpoint, kind, status, request: `${path}${req?.headers ? ` ${JSON.stringify(req.headers)}` : ''}`, ...(req?.where ? { where: req.where } : {}), actual, predicted });
         }
       }
     }
@@ -345,6 +365,18 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       if (process.env.LPC_DEBUG) for (const s of seen) console.log(c.name, s.endpoint.label, s.status, s.endpoint.requestPath, JSON.stringify(s.actual));
       for (const s of seen) {
         expect(s.actual, `${s.endpoint.label} (${s.kind}, ${s.status}) GET ${s.request}`).toEqual(s.predicted);
+      }
+      if (!c.lint) return;
+      // The linter's verdict for the requests a case names: reported exactly where nginx breaks a CSRF cookie.
+      const catalog = createCatalog();
+      const readable = new Set(COOKIES.filter((v) => !hasHttpOnly(v)).map((v) => parseSetCookie(v).name));
+      // A CSRF cookie the backend sent readable that reaches the browser with HttpOnly.
+      const breaks = (lines: readonly string[]) => lines.some((v) => hasHttpOnly(v) && readable.has(parseSetCookie(v).name) && isXsrfCookie(catalog, parseSetCookie(v).name));
+      const messages = c.lint().filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => m.message);
+      for (const s of seen) {
+        if (s.where === undefined || s.status !== 200) continue;
+        const named = messages.some((m) => m.includes(`for requests where ${s.where}`));
+        expect(named, `${s.endpoint.label} GET ${s.request}: the linter's messages (${messages.join(' / ')}) name these requests`).toBe(breaks(s.actual));
       }
     });
 

@@ -68,11 +68,10 @@ describe('set', () => {
     expect(lintText(m.files.get(PATH)!.text).brief).toEqual([]);
   });
 
-  it('inside a location if: the previous value or the new one in the location, the new one in the if', () => {
+  it('inside a location if: the new value in the if; the location keeps the old one, as its requests are those where no if held', () => {
     const m = model(http('', '', loc('/', 'set $f ""; if ($arg_x) { set $f httponly; } proxy_cookie_flags ~ $f;')));
-    // The branch where the op changes nothing needs no test of the request to be named.
-    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/', 'for requests where $f is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly']);
-    expect(cookieOps(m, 'location /').map((o) => o.condition?.text)).toEqual(['$f is ""', '$f is "httponly"']);
+    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/']);
+    expect(cookieOps(m, 'location /').map((o) => o.condition)).toEqual([null]);
     expect(outcomes(m, 'if ($arg_x)')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
   });
 
@@ -80,7 +79,13 @@ describe('set', () => {
     const m = model(http('', '', loc('/', 'set $f secure; if ($arg_x) { set $f httponly; } if ($arg_y) { set $f ""; } proxy_cookie_flags ~ $f;')));
     expect(outcomes(m, 'if ($arg_x)')).toEqual(['every request → XSRF-TOKEN=x; Path=/; HttpOnly']);
     expect(outcomes(m, 'if ($arg_y)')).toEqual(['every request → XSRF-TOKEN=x; Path=/']);
-    expect(outcomes(m, 'location /')).toHaveLength(3);
+    expect(outcomes(m, 'location /')).toEqual(['every request → XSRF-TOKEN=x; Path=/; Secure']);
+    // An earlier if either held (its value) or did not (the one before it).
+    const later = model(http('', '', loc('/', 'set $f secure; if ($arg_x) { set $f httponly; } if ($arg_y) { add_header X-Y 1; } proxy_cookie_flags ~ $f;')));
+    expect(outcomes(later, 'if ($arg_y)')).toEqual([
+      'for requests where $f is "secure" → XSRF-TOKEN=x; Path=/; Secure',
+      'for requests where $f is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly',
+    ]);
   });
 
   it('inside a server if: both values', () => {
@@ -213,10 +218,46 @@ describe('fixes of variable-driven entries', () => {
   }
 
   it('a variable that gives other flags too is refused: a lookahead would take those away as well', () => {
-    expect(refusal('~ $f')).toContain('the httponly flag comes from $f, which also gives \\"secure\\" for some requests');
+    expect(refusal('~ $f')).toContain('"noFix":"$f also gives \\"secure\\" on other requests. Instead: change the set or map');
   });
 
   it('a named cookie whose httponly comes from a variable is refused with the reason', () => {
     expect(refusal('XSRF-TOKEN $f')).toContain('the httponly flag comes from $f, whose value depends on the request');
+  });
+
+  it('a refused fix never makes the message longer than 200 characters: the brief keeps the cookies and the requests', () => {
+    const text = http('map $http_x_mode $cookie_flags { default secure; strict httponly; }', 'server_name jira.example.com;', loc('/jira/', 'proxy_cookie_flags ~ $cookie_flags;'));
+    const [m] = lintText(text).messages;
+    expect(m!.message).toBe(
+      'proxy_cookie_flags adds HttpOnly to atlassian.xsrf.token (Jira) and 6 other known CSRF cookies for requests where $cookie_flags is "httponly". No automatic fix; --format json says why.',
+    );
+    expect((m!.data as { noFix: string }).noFix).toMatch(/^\$cookie_flags also gives "secure" on other requests\. Instead: /);
+  });
+});
+
+describe('fixes of path and domain rewrites whose replacement is a variable', () => {
+  /** The one xsrf-cookie-httponly finding of `proxy_cookie_path / $cp;` with the given map. */
+  function finding(map: string) {
+    const text = http(map, '', loc('/', 'proxy_cookie_path / $cp;'));
+    const found = lintText(text).messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly');
+    expect(found).toHaveLength(1);
+    return { text, message: found[0]! };
+  }
+
+  it('one value on every request: its flags move to proxy_cookie_flags, as for the hack written inline', () => {
+    const { text } = finding('map $host $cp { default "/; HttpOnly"; }');
+    expect(fixText(text)).toContain('location / { proxy_pass http://127.0.0.1:8080; proxy_cookie_flags ~^(?:atlassian\\.xsrf\\.token)$ nohttponly; proxy_cookie_flags ~ httponly; }');
+  });
+
+  it('several values: refused, naming the variable (not "does not inject attributes")', () => {
+    const { text, message } = finding('map $host $cp { default "/; HttpOnly"; a.test /; }');
+    expect(message.fix).toBeUndefined();
+    expect((message.data as { noFix: string }).noFix).toMatch(/^the injected flags come from \$cp, which differs per request\. Instead: /);
+    expect(fixText(text)).toBe(text);
+  });
+
+  it('a value the configuration does not set: refused, naming the variable', () => {
+    const { message } = finding('map $host $cp { default "/; HttpOnly"; a.test $http_x_root; }');
+    expect((message.data as { noFix: string }).noFix).toMatch(/^the injected flags come from \$cp, which the configuration does not set\. /);
   });
 });

@@ -139,9 +139,9 @@ export interface NginxResponse {
   readonly setCookies: readonly string[];
 }
 
-/** GET with a Host header; every Set-Cookie line in order. */
-export async function get(port: number, path: string, host: string): Promise<NginxResponse> {
-  const res = await fetchCookies(port, path, { host });
+/** GET with a Host header (and other request headers, for `$http_*` variables); every Set-Cookie line in order. */
+export async function get(port: number, path: string, host: string, headers: Readonly<Record<string, string>> = {}): Promise<NginxResponse> {
+  const res = await fetchCookies(port, path, { host, headers });
   if ('crashed' in res) throw new Error(`nginx closed the connection for ${path}`);
   return res;
 }

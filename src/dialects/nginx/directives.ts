@@ -22,6 +22,8 @@ export interface DirectiveSpec {
 
 const HSL: readonly ConfContext[] = ['http', 'server', 'location'];
 const HSLI: readonly ConfContext[] = ['http', 'server', 'location', 'if'];
+/** NGX_HTTP_SRV_CONF|NGX_HTTP_SIF_CONF|NGX_HTTP_LOC_CONF|NGX_HTTP_LIF_CONF: the rewrite module's directives. */
+const REWRITE: readonly ConfContext[] = ['server', 'sif', 'location', 'if'];
 
 export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
   http: { contexts: ['main'], min: 0, max: 0, block: true },
@@ -56,7 +58,11 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
   header_filter_by_lua: { contexts: HSLI, min: 1, max: 1 },
   header_filter_by_lua_file: { contexts: HSLI, min: 1, max: 1 },
   // ngx_http_rewrite_module / ngx_http_map_module: the variables proxy_cookie_* may read.
-  set: { contexts: ['server', 'sif', 'location', 'if'], min: 2, max: 2 },
+  set: { contexts: REWRITE, min: 2, max: 2 },
+  // The rest of the rewrite module's code (rewrite-code.ts): NGX_CONF_NOARGS, TAKE12, TAKE23.
+  break: { contexts: REWRITE, min: 0, max: 0 },
+  return: { contexts: REWRITE, min: 1, max: 2 },
+  rewrite: { contexts: REWRITE, min: 2, max: 3 },
   map: { contexts: ['http'], min: 2, max: 2, block: true },
   // nginx_cookie_flag_module: NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE.
   set_cookie_flag: { contexts: ['server', 'location'], min: 1, max: Infinity },

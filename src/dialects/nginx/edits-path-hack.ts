@@ -15,7 +15,8 @@ import type { TextEdit } from '../../source.js';
 import type { HeaderRewriteModel } from '../../model/header-rewrite.js';
 import { rewriteValue, type NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import { opOfKind } from '../../model/ops/index.js';
-import { compileScript } from '../../model/ops/nginx-script.js';
+import { compileScript, runScript, scriptVariables } from '../../model/ops/nginx-script.js';
+import { nginxCookieEntries } from '../../model/ops/nginx-proxy-cookie.js';
 import type { FixCandidate, FixRefusal } from '../dialect.js';
 import { arraySource, effectiveArray } from './effective.js';
 import { exclusionSelector, fileOf, insertAfter, replaceDirective } from './directive-edits.js';
@@ -109,8 +110,32 @@ function ownDirective(level: Level, name: string): Directive | undefined {
   return level.directive?.block?.children.filter((d) => d.name.value === name).at(-1);
 }
 
+/**
+ * The replacement as nginx evaluates it: as written, or with the one value its variables have on
+ * every request the entry acts on (the bindings of its operations' variants, variables.ts). With
+ * several values, or one the configuration does not set, no single text moves into
+ * proxy_cookie_flags: the flags would reach requests that never had them, or miss some.
+ */
+function replacementText(model: HeaderRewriteModel, entry: NginxRewriteEntry): { readonly text: string } | FixRefusal {
+  const variables = scriptVariables(entry.replacement);
+  if (variables.length === 0) return { text: entry.replacement.source };
+  const texts = new Set<string>();
+  const unset = new Set<string>();
+  for (const op of nginxCookieEntries(model.ops).get(entry) ?? []) {
+    for (const v of variables) if (!op.bindings.has(v)) unset.add(`$${v}`);
+    texts.add(runScript(entry.replacement, '', [], (v) => op.bindings.get(v)));
+  }
+  const list = variables.map((v) => `$${v}`).join(', ');
+  const suggestion = `set the flags with proxy_cookie_flags, and keep only the path in what gives ${list} its value`;
+  if (unset.size > 0) return { reason: `the injected flags come from ${[...unset].join(', ')}, which the configuration does not set`, suggestion };
+  if (texts.size !== 1) return { reason: `the injected flags come from ${list}, which differs per request`, suggestion };
+  return { text: [...texts][0]! };
+}
+
 export function pathHackCandidates(model: HeaderRewriteModel, info: NginxSyntax, entry: NginxRewriteEntry, names: readonly string[]): FixCandidate[] | FixRefusal {
-  const injected = injectedFlags(entry.replacement.source);
+  const replacement = replacementText(model, entry);
+  if (!('text' in replacement)) return replacement;
+  const injected = injectedFlags(replacement.text);
   const selector = nginxArg(exclusionSelector(names));
   if (!atLeast(info.version, COOKIE_FLAGS_SINCE)) {
     return {
@@ -155,7 +180,7 @@ export function pathHackCandidates(model: HeaderRewriteModel, info: NginxSyntax,
     if (!at) return { reason: 'a directive to adjust is not in a file the linter read' };
     edits.push(insertAfter(at, d.span, 'proxy_cookie_flags off;'));
   }
-  const attrs = entry.replacement.source.slice(entry.replacement.source.indexOf(';'));
+  const attrs = replacement.text.slice(replacement.text.indexOf(';'));
   return [
     {
       edits,

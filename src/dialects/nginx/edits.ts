@@ -103,9 +103,10 @@ function flagsCandidates(model: HeaderRewriteModel, entry: NginxFlagsEntry, name
   if (variables.length > 0) {
     const others = otherFlagValues(model, entry);
     if (others.length > 0) {
+      // No edit of this directive's words spares these cookies only HttpOnly.
       return {
-        reason: `the httponly flag comes from ${variables.join(', ')}, which also gives ${others.join(', ')} for some requests: no edit of this directive spares ${list} only HttpOnly`,
-        suggestion: `change the set or map that gives ${variables.join(', ')} the value "httponly"`,
+        reason: `${variables.join(', ')} also gives ${others.join(', ')} on other requests`,
+        suggestion: `change the set or map that gives ${variables.join(', ')} the value "httponly"; an exclusion in this directive would take ${others.join(', ')} from ${list} too`,
       };
     }
     // An exclusion before it would repeat the variable (and its httponly): only the lookahead,

@@ -13,7 +13,7 @@ import type { NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import type { LocationInfo } from './locations.js';
 import type { Directive } from './syntax.js';
-import type { SetDecl } from './variables.js';
+import type { RewriteStep } from './rewrite-code.js';
 
 export type LevelKind = 'main' | 'http' | 'server' | 'location' | 'if';
 
@@ -48,10 +48,10 @@ export interface Level {
   cookieFlags?: SetCookieFlagEntry[];
   readonly backends: BackendRef[];
   /**
-   * `set` directives whose rewrite code runs at this level, in order (server or location; a
-   * location `if`'s are its location's, marked with the `if` level).
+   * The rewrite module's code (`set`, `if`, `break`, `return`, `rewrite`) of a server or
+   * location, in order; for a location `if`, the body of its step in the location's code.
    */
-  sets?: SetDecl[];
+  code?: RewriteStep[];
   /** An `include` at this level could not be read: the level may hold directives the linter cannot see. */
   unresolvedInclude: boolean;
 }
@@ -77,6 +77,17 @@ export function newLevel(kind: LevelKind, parent: Level | null, directive: Direc
   };
   parent?.children.push(level);
   return level;
+}
+
+/** The level and every level below it, in source order (each before its children). */
+export function levelsUnder(root: Level): Level[] {
+  const out: Level[] = [];
+  const visit = (l: Level) => {
+    out.push(l);
+    l.children.forEach(visit);
+  };
+  visit(root);
+  return out;
 }
 
 /** The level and its ancestors, outermost first. */

@@ -20,13 +20,14 @@ import { nginxSetCookieFlagOp, type NginxSetCookieFlagOp } from '../../model/ops
 import { contextFromComments, guessContext, type RootContext } from './context.js';
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
 import { buildSourceTree, type SourceTree } from './includes.js';
-import { chainOf, newLevel, type Level } from './levels.js';
+import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
 import { unknownDirectives } from './unknown-directives.js';
-import { cookieVariants, newVariableDecls, variableValues } from './variables.js';
+import { rewriteFlow } from './rewrite-code.js';
+import { cookieVariants, newVariableDecls } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -50,15 +51,8 @@ export interface NginxSyntax {
 
 const HIDE_ORDER: readonly BackendKind[] = ['http', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
 
-function allLevels(root: Level): Level[] {
-  const out: Level[] = [];
-  const visit = (l: Level) => {
-    out.push(l);
-    l.children.forEach(visit);
-  };
-  visit(root);
-  return out;
-}
+/** Why a scope whose requests never reach its content phase has no backend (rewrite-code.ts). */
+const TAKEN_AWAY = 'return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied';
 
 function isEndpointLevel(l: Level): boolean {
   if (l.kind === 'location' || l.kind === 'if') return true;
@@ -171,7 +165,8 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   const variables = newVariableDecls();
   walk(tree.directives, root, context, { problems, io, prefix: tree.prefix, version, unresolved: tree.unresolved, unknown, facts, textOf, variables });
 
-  const levels = allLevels(root);
+  const levels = levelsUnder(root);
+  const flow = rewriteFlow(variables);
   const anyPass = levels.some((l) => l.backends.length > 0);
   const legacy = !atLeast(version, COOKIE_FLAGS_SINCE);
   const cookieOps = new Map<string, NginxProxyCookieOp>();
@@ -191,7 +186,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const flags = legacy ? null : effectiveArray(level, 'flags');
     if (!domains && !paths && !flags) return [];
     const entries = [...(domains ?? []), ...(paths ?? []), ...(flags ?? [])];
-    return cookieVariants(entries, variableValues(level, variables)).map(({ bindings, condition, key: variant }) => {
+    return cookieVariants(entries, flow.valuesAt(level)).map(({ bindings, condition, key: variant }) => {
       const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}\u0000${variant}`;
       let op = cookieOps.get(key);
       if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy, bindings, condition })));
@@ -236,12 +231,15 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const cookieFlag = cookieFlagOpFor(level);
     if (cookieFlag) pipeline.push(cookieFlag);
     pipeline.push(...effectiveMore(level), ...effectiveAddHeaders(level));
-    const backends = backendsOf(level);
+    // Requests that `return` (or a `rewrite` elsewhere) takes away before the content phase
+    // never reach the level's backend (rewrite-code.ts).
+    const served = flow.serves(level);
+    const backends = served ? backendsOf(level) : [];
     const chain = chainOf(level);
     const declared = [...new Set(backends.map((b) => b.kind))];
     // A fragment that reaches no backend, or a scope whose included file could not be read, is
     // assumed to proxy over HTTP: proxy_cookie_* only ever acts on proxy_pass responses.
-    const possibleBackends: BackendKind[] = declared.length > 0 ? declared : !anyPass || chain.some((l) => l.unresolvedInclude) ? ['http'] : [];
+    const possibleBackends: BackendKind[] = !served ? [] : declared.length > 0 ? declared : !anyPass || chain.some((l) => l.unresolvedInclude) ? ['http'] : [];
     const server = chainOf(level).find((l) => l.kind === 'server');
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.
@@ -261,6 +259,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
         return path;
       },
       ...(level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? { selects: (p: string) => selectsPath(level, nodesByServer, p) } : {}),
+      ...(served ? {} : { noBackend: TAKEN_AWAY }),
     };
     endpoints.push(endpoint);
   }

@@ -3,27 +3,20 @@
  * as far as the configuration says (issue 17). nginx evaluates those arguments per request
  * (complex values, proxy-semantics.md §2.2–2.3); the values come from:
  *
- * - `set $v value;` (ngx_http_rewrite_module). nginx.org/r/set and the module's "order of
- *   processing": the module's directives at server level run in order, in the server-rewrite
- *   phase, for every request of the server; then, once a location is found, the directives of
- *   THAT location run in order (rewrite phase). They are not inherited: an outer location's `set`
- *   does not run for a nested location's requests (`ngx_http_rewrite_merge_loc_conf` never copies
- *   the parent's code array). A `set` inside `if (...) { }` runs when the condition holds
- *   (`ngx_http_script_if_code` jumps over the block otherwise); the condition is not decided
- *   here, so the variable keeps its previous value or takes the new one. When an `if` in a
- *   location holds, the request uses that `if`'s configuration (`r->loc_conf = code->loc_conf`),
- *   and a later `if` that holds replaces it: an `if` level's requests are those where its own
- *   condition held and no later `if`'s did. A variable that some `set` declares but that no `set`
- *   reached is empty (`ngx_http_rewrite_var`: "using uninitialized variable").
+ * - `set $v value;` (ngx_http_rewrite_module), run in the order of the rewrite module's code with
+ *   `if`, `break`, `return` and `rewrite` (rewrite-code.ts): the server's for every request,
+ *   then the selected location's (not inherited by nested locations). A `set` inside
+ *   `if (...) { }` runs when the condition holds; the condition is not decided here, so the
+ *   variable keeps its previous value or takes the new one. A variable that some `set` declares
+ *   but that no `set` reached is empty (`ngx_http_rewrite_var`: "using uninitialized variable").
  * - `map $src $v { ... }` (http level): any value listed, or the default ("" when none), since the
  *   source is not decided here (`hostnames` and `volatile` change how keys match or are cached,
  *   not which values exist). An `include` the linter could not read, or a value reading regex
  *   captures (`$1`), adds an unknown value.
  * - anything else (`$http_*`, `$cookie_*`, `$arg_*`, `$uri`, a name nginx would refuse): unknown.
  *
- * Not modelled: `return`, `break` and `rewrite ... last|break` stopping the rewrite directives
- * before a later `set`; values of different variables are tracked independently (two `set`s in one
- * `if` may be combined with each other's old values), which only adds combinations.
+ * Values of different variables are tracked independently (two `set`s in one `if` may be combined
+ * with each other's old values), which only adds combinations.
  */
 import { semanticKey } from '../../model/signature.js';
 import type { Condition, ConditionLiteral } from '../../model/header-rewrite.js';
@@ -32,23 +25,18 @@ import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileScript, scriptVariables, type Script } from '../../model/ops/nginx-script.js';
 import type { Problem } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
-import { chainOf, type Level } from './levels.js';
+import type { RewriteStep } from './rewrite-code.js';
 import type { Directive } from './syntax.js';
 
 /** A possible value of a variable: its text, or null when the configuration does not say. */
 export type VariableValue = string | null;
 
-/** One `set $name value;`, where it runs. */
+/** One `set $name value;`. */
 export interface SetDecl {
   /** Lower-cased, without `$`. */
   readonly name: string;
   readonly value: Script;
   readonly span: Span;
-  /**
-   * `always`: at its level, unconditionally; `server-if`: in an `if` at server level; or the
-   * location `if` level it sits in.
-   */
-  readonly where: 'always' | 'server-if' | Level;
 }
 
 /** One `map $src $name { ... }`. */
@@ -85,12 +73,13 @@ function variableName(raw: string): string | null {
   return m ? m[1]!.toLowerCase() : null;
 }
 
-function refuse(problems: Problem[], span: Span, message: string): void {
+/** A problem nginx reports when it reads the configuration, in its words. */
+export function refuse(problems: Problem[], span: Span, message: string): void {
   problems.push({ span, message, kind: 'refused' });
 }
 
-/** `set $name value;` (`ngx_http_rewrite_set`), recorded on the level whose rewrite code runs it. */
-export function lowerSet(d: Directive, level: Level, where: 'server' | 'sif' | 'location' | 'if', decls: VariableDecls, problems: Problem[]): void {
+/** `set $name value;` (`ngx_http_rewrite_set`), appended to the rewrite code it runs in. */
+export function lowerSet(d: Directive, code: RewriteStep[], decls: VariableDecls, problems: Problem[]): void {
   const [target, value] = d.args;
   const name = variableName(target!.value);
   if (!name) {
@@ -103,9 +92,7 @@ export function lowerSet(d: Directive, level: Level, where: 'server' | 'sif' | '
     return;
   }
   decls.setNames.add(name);
-  const holder = where === 'if' && level.parent ? level.parent : level;
-  const decl: SetDecl = { name, value: compiled.script, span: d.span, where: where === 'if' ? level : where === 'sif' ? 'server-if' : 'always' };
-  (holder.sets ??= []).push(decl);
+  code.push({ kind: 'set', decl: { name, value: compiled.script, span: d.span } });
 }
 
 /** The values of a map block's entries (`ngx_http_map`), following the includes the resolver read. */
@@ -144,13 +131,13 @@ export function lowerMap(d: Directive, decls: VariableDecls, problems: Problem[]
   decls.maps.set(name, { name, values });
 }
 
-function union(a: readonly VariableValue[], b: readonly VariableValue[]): VariableValue[] {
+export function union(a: readonly VariableValue[], b: readonly VariableValue[]): VariableValue[] {
   const out = [...new Set([...a, ...b])];
   return out.length > MAX_VALUES ? [null] : out;
 }
 
 /** Every value `script` can take when its variables take the values `valuesOf` gives (bounded). */
-function evaluate(script: Script, valuesOf: (name: string) => readonly VariableValue[]): VariableValue[] {
+export function evaluate(script: Script, valuesOf: (name: string) => readonly VariableValue[]): VariableValue[] {
   let results: VariableValue[] = [''];
   for (const p of script.parts) {
     const options: readonly VariableValue[] = p.kind === 'text' ? [p.text] : p.kind === 'capture' ? [null] : valuesOf(p.name.toLowerCase());
@@ -160,49 +147,6 @@ function evaluate(script: Script, valuesOf: (name: string) => readonly VariableV
     results = [...next];
   }
   return results;
-}
-
-/**
- * The possible values of each variable for the requests an endpoint level stands for: the
- * server's `set`s, then its location's, then the maps and what nginx gives undeclared names.
- */
-export function variableValues(level: Level, decls: VariableDecls): (name: string) => readonly VariableValue[] {
-  const state = new Map<string, VariableValue[]>();
-  const evaluating = new Set<string>();
-  const valuesOf = (name: string): readonly VariableValue[] => {
-    const known = state.get(name);
-    if (known) return known;
-    const map = decls.maps.get(name);
-    // A map reading itself, directly or not, is not decided here.
-    if (map && !evaluating.has(name)) {
-      evaluating.add(name);
-      const out = map.values.reduce<VariableValue[]>((acc, v) => union(acc, v ? evaluate(v, valuesOf) : [null]), []);
-      evaluating.delete(name);
-      return out;
-    }
-    if (!map && decls.setNames.has(name)) return [''];
-    return [null];
-  };
-  const run = (set: SetDecl, conditional: boolean) => {
-    const values = evaluate(set.value, valuesOf);
-    state.set(set.name, conditional ? union(valuesOf(set.name), values) : values);
-  };
-  const chain = chainOf(level);
-  const server = chain.findLast((l) => l.kind === 'server');
-  for (const set of server?.sets ?? []) run(set, set.where === 'server-if');
-  const location = chain.findLast((l) => l.kind === 'location');
-  const own = level.kind === 'if' ? level : null;
-  const siblings = location?.children ?? [];
-  for (const set of location?.sets ?? []) {
-    if (set.where === 'always' || set.where === 'server-if') {
-      run(set, false);
-      continue;
-    }
-    if (set.where === own) run(set, false);
-    // A later `if` that held would have given the request its own configuration.
-    else if (!own || siblings.indexOf(set.where) < siblings.indexOf(own)) run(set, true);
-  }
-  return valuesOf;
 }
 
 /** How one variable is evaluated in an operation's variants. */

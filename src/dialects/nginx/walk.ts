@@ -25,6 +25,7 @@ import { DIRECTIVES, type ConfContext } from './directives.js';
 import { parseLocation } from './locations.js';
 import { newLevel, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
+import { lowerStop, type RewriteStep } from './rewrite-code.js';
 import { lowerMap, lowerSet, type VariableDecls } from './variables.js';
 import { atLeast, type Version } from './version.js';
 
@@ -136,11 +137,16 @@ function pushEntry<K extends ArrayKey>(level: Level, key: K, d: Directive, entry
   (level as Record<ArrayKey, unknown>)[key] = list;
 }
 
-export function walk(directives: readonly Directive[], level: Level, where: ConfContext, ctx: WalkContext): void {
+/**
+ * Walks `directives` at `level`. `into`: where the rewrite module's directives go, in order (the
+ * body of a server `if`); by default the level's own code.
+ */
+export function walk(directives: readonly Directive[], level: Level, where: ConfContext, ctx: WalkContext, into?: RewriteStep[]): void {
+  const code = () => into ?? (level.code ??= []);
   for (const d of directives) {
     if (ctx.unresolved.has(d)) level.unresolvedInclude = true;
     if (d.included) {
-      if (accepted(d, where, ctx)) for (const f of d.included) walk(f.directives, level, where, ctx);
+      if (accepted(d, where, ctx)) for (const f of d.included) walk(f.directives, level, where, ctx, into);
       continue;
     }
     if (!accepted(d, where, ctx)) continue;
@@ -169,10 +175,20 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         walk(children, newLevel('location', level, d, label, { location: info, names }), 'location', ctx);
         continue;
       }
-      case 'if':
-        if (where === 'server') walk(children, level, 'sif', ctx);
-        else walk(children, newLevel('if', level, d, `if ${d.args.map((a) => a.raw).join(' ')}`), 'if', ctx);
+      case 'if': {
+        // Its directives are compiled into the enclosing level's code, behind the test (`ngx_http_rewrite_if`).
+        const body: RewriteStep[] = [];
+        if (where === 'server') {
+          code().push({ kind: 'if', level: null, body });
+          walk(children, level, 'sif', ctx, body);
+          continue;
+        }
+        const inner = newLevel('if', level, d, `if ${d.args.map((a) => a.raw).join(' ')}`);
+        inner.code = body;
+        code().push({ kind: 'if', level: inner, body });
+        walk(children, inner, 'if', ctx);
         continue;
+      }
       case 'limit_except':
         walk(children, level, 'lmt', ctx);
         continue;
@@ -202,8 +218,15 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         continue;
       }
       case 'set':
-        if (where === 'server' || where === 'sif' || where === 'location' || where === 'if') lowerSet(d, level, where, ctx.variables, ctx.problems);
+        lowerSet(d, code(), ctx.variables, ctx.problems);
         continue;
+      case 'break':
+      case 'return':
+      case 'rewrite': {
+        const step = lowerStop(d, where === 'server' || where === 'sif', ctx.problems);
+        if (step) code().push(step);
+        continue;
+      }
       case 'map':
         lowerMap(d, ctx.variables, ctx.problems);
         continue;
