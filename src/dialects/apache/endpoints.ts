@@ -270,9 +270,12 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       for (const d of s.root.directives) {
         if (d.lname === 'rewriterule' && s !== server) continue;
         const e = ruleEndpoint(ctx, server, d);
+        if (!e) continue;
+        // Arguments only for the directives that make an endpoint: a word list per directive of a
+        // large file would be most of the syntax kept in memory.
         const pattern = d.args[0]?.value;
         const selects = pattern === undefined ? undefined : (p: string) => regexMatches(pattern, p, ctx.routing.flagsAt(ctx.routing.orderOf(d)));
-        if (e) push(server, under(server, e.label), d.span, e.route, undefined, d.args[0] ? { kind: 'path', value: d.args[0].value, span: d.args[0].span } : undefined, null, selects);
+        push(server, under(server, e.label), d.span, e.route, undefined, d.args[0] ? { kind: 'path', value: d.args[0].value, span: d.args[0].span } : undefined, null, selects);
       }
     }
   }
