@@ -46,9 +46,10 @@ const MAX_HINTED = 256;
 /** Reports the directives nginx would not know and returns them (they are not lowered). */
 export function unknownDirectives(tree: SourceTree, context: RootContext, declared: readonly string[], problems: Problem[]): Set<Directive> {
   const unknown = new Set<Directive>();
-  const known = new Set(ALWAYS);
+  // Names known beyond ALWAYS (a copy of ALWAYS per file was most of this check on small files).
+  const extra = new Set<string>();
   const add = (names: readonly string[]) => {
-    for (const n of names) known.add(n);
+    for (const n of names) extra.add(n);
   };
   for (const entry of declared) add(MODULES[entry] ?? [entry]);
   let complete = context === 'main';
@@ -56,14 +57,14 @@ export function unknownDirectives(tree: SourceTree, context: RootContext, declar
     if (d.name.value === 'load_module' && d.args[0]) add(MODULES[moduleName(d.args[0].value)] ?? []);
     if (d.name.value === 'include' && (tree.unresolved.has(d) || !d.included || d.included.length === 0)) complete = false;
   }
-  if (!complete) add([...MODULE_OF.keys()]);
+  const known = (name: string) => ALWAYS.has(name) || extra.has(name) || (!complete && MODULE_OF.has(name));
   let candidates: string[] | undefined;
   // One hint per distinct name, and hints for the first MAX_HINTED names only: a hostile file of
   // random words must not cost a search of every known name per word.
   const hints = new Map<string, string | undefined>();
   const hintFor = (name: string): string | undefined => {
     if (hints.has(name)) return hints.get(name);
-    candidates ??= [...new Set([...known, ...MODULE_OF.keys()])];
+    candidates ??= [...new Set([...ALWAYS, ...extra, ...MODULE_OF.keys()])];
     const hint = hints.size < MAX_HINTED ? closest(name, candidates) : undefined;
     hints.set(name, hint);
     return hint;
@@ -76,7 +77,7 @@ export function unknownDirectives(tree: SourceTree, context: RootContext, declar
     for (const d of directives) {
       const name = d.name.value;
       if (d.included) for (const f of d.included) check(f.directives);
-      if (known.has(name)) {
+      if (known(name)) {
         if (d.block && DIRECTIVE_BLOCKS.has(name)) check(d.block.children);
         continue;
       }
