@@ -169,24 +169,24 @@ export const REAL_CASES: readonly RealCase[] = [
       '}',
     ].join('\n'),
     requests: [
-      { endpoint: 'location /', query: 'lpc_mode=strict', where: '$lpc_flags is "httponly"' },
-      { endpoint: 'location /', query: 'lpc_mode=lax', where: '$lpc_flags is "samesite=lax"' },
+      { endpoint: 'location /', query: 'lpc_mode=strict', where: '$arg_lpc_mode is "strict"' },
+      { endpoint: 'location /', query: 'lpc_mode=lax', where: '$arg_lpc_mode is "lax"' },
       { endpoint: 'location /', query: 'lpc_mode=both', where: '$lpc_flags is not "httponly" and $lpc_flags is not "samesite=lax"' },
       { endpoint: 'location /', query: 'lpc_mode=none', where: '$lpc_flags is not "httponly" and $lpc_flags is not "samesite=lax"' },
       { endpoint: 'location /srv/', query: 'lpc_srv=1', where: '$lpc_srv is "httponly"' },
       { endpoint: 'location /srv/', query: 'lpc_srv=', where: '$lpc_srv is "secure"' },
       // JSESSIONID already has HttpOnly: that outcome changes nothing, so it names no request test.
       { endpoint: 'location /name/', query: 'lpc_name=session', where: '' },
-      { endpoint: 'location /name/', query: 'lpc_name=other', where: '$lpc_cookie is "XSRF-TOKEN"' },
+      { endpoint: 'location /name/', query: 'lpc_name=other', where: "$arg_lpc_name is none of the map's keys" },
       { endpoint: 'location /raw/', query: 'lpc_raw=HttpOnly', where: '$arg_lpc_raw is "httponly"' },
       { endpoint: 'location /raw/', query: 'lpc_raw=', where: '$arg_lpc_raw is not "httponly"' },
       // ?lpc_if=1 takes the if's configuration: that endpoint's own request (its label ends with the if).
       // fixtures/xsrf-cookie-httponly/nginx/invalid-path-hack-map-variable.conf, each value of the map
-      { endpoint: 'location /path/', query: 'lpc_attrs=strict', where: '$lpc_attrs is "; HttpOnly"' },
-      { endpoint: 'location /path/', query: 'lpc_attrs=lax', where: '$lpc_attrs is "; SameSite=Lax"' },
-      { endpoint: 'location /path/', query: 'lpc_attrs=none', where: '$lpc_attrs is ""' },
-      { endpoint: 'location /root/', query: 'lpc_root=app', where: '$lpc_root is "/app/"' },
-      { endpoint: 'location /root/', query: 'lpc_root=none', where: '$lpc_root is "/"' },
+      { endpoint: 'location /path/', query: 'lpc_attrs=strict', where: '$arg_lpc_attrs is "strict"' },
+      { endpoint: 'location /path/', query: 'lpc_attrs=lax', where: '$arg_lpc_attrs is "lax"' },
+      { endpoint: 'location /path/', query: 'lpc_attrs=none', where: "$arg_lpc_attrs is none of the map's keys" },
+      { endpoint: 'location /root/', query: 'lpc_root=app', where: '$arg_lpc_root is "app"' },
+      { endpoint: 'location /root/', query: 'lpc_root=none', where: "$arg_lpc_root is none of the map's keys" },
     ],
   },
   {
@@ -214,10 +214,10 @@ export const REAL_CASES: readonly RealCase[] = [
       '}',
     ].join('\n'),
     requests: [
-      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'strict' }, where: '$lpc_hdr_flags is "httponly"' },
-      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'lax' }, where: '$lpc_hdr_flags is "samesite=lax"' },
+      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'strict' }, where: '$http_x_lpc_mode is "strict"' },
+      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'lax' }, where: '$http_x_lpc_mode is "lax"' },
       // map compares string keys without case (ngx_http_map_find lower-cases the source value).
-      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'STRICT' }, where: '$lpc_hdr_flags is "httponly"' },
+      { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'STRICT' }, where: '$http_x_lpc_mode is "strict"' },
       { endpoint: 'location /', headers: { 'X-Lpc-Mode': 'other' }, where: '$lpc_hdr_flags is not "httponly" and $lpc_hdr_flags is not "samesite=lax"' },
       { endpoint: 'location /', headers: {}, where: '$lpc_hdr_flags is not "httponly" and $lpc_hdr_flags is not "samesite=lax"' },
       { endpoint: 'location /set/', headers: { 'X-Lpc-Flag': 'HttpOnly' }, where: '$lpc_hdr_set is "httponly"' },
@@ -225,8 +225,8 @@ export const REAL_CASES: readonly RealCase[] = [
       // simulation does not explore for a value the configuration does not set (only httponly or not).
       { endpoint: 'location /set/', headers: { 'X-Lpc-Flag': 'none' }, where: '$lpc_hdr_set is not "httponly"' },
       { endpoint: 'location /set/', headers: {}, where: '$lpc_hdr_set is not "httponly"' },
-      { endpoint: 'location /path/', headers: { 'X-Lpc-Attrs': 'strict' }, where: '$lpc_hdr_root is "/; HttpOnly"' },
-      { endpoint: 'location /path/', headers: {}, where: '$lpc_hdr_root is "/"' },
+      { endpoint: 'location /path/', headers: { 'X-Lpc-Attrs': 'strict' }, where: '$http_x_lpc_attrs is "strict"' },
+      { endpoint: 'location /path/', headers: {}, where: "$http_x_lpc_attrs is none of the map's keys" },
       { endpoint: 'location /raw/', headers: { 'X-Lpc-Raw': 'httponly' }, where: '$http_x_lpc_raw is "httponly"' },
       { endpoint: 'location /raw/', headers: {}, where: '$http_x_lpc_raw is ""' },
     ],

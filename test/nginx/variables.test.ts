@@ -109,24 +109,25 @@ describe('map', () => {
     const text = http(maps('default "";\nstrict httponly;\nlax secure;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;'));
     const m = model(text);
     expect(outcomes(m, 'location /')).toEqual([
-      'for requests where $cookie_flags is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly',
-      'for requests where $cookie_flags is "secure" → XSRF-TOKEN=x; Path=/; Secure',
+      'for requests where $http_x_mode is "strict" → XSRF-TOKEN=x; Path=/; HttpOnly',
+      'for requests where $http_x_mode is "lax" → XSRF-TOKEN=x; Path=/; Secure',
       'for requests where $cookie_flags is not "httponly" and $cookie_flags is not "secure" → XSRF-TOKEN=x; Path=/',
     ]);
     const ops = cookieOps(m, 'location /');
     expect(ops).toHaveLength(3);
-    expect(ops.map((o) => o.condition?.text)).toEqual(['$cookie_flags is "httponly"', '$cookie_flags is "secure"', '$cookie_flags is ""']);
+    // The branches name the requests that take them: the map's source and keys.
+    expect(ops.map((o) => o.condition?.text)).toEqual(['$http_x_mode is "strict"', '$http_x_mode is "lax"', "$http_x_mode is none of the map's keys"]);
     // Same entries, different values: different signatures (no shared simulation results).
     expect(new Set(ops.map(opSignature)).size).toBe(3);
     const { messages } = lintText(text);
     expect(messages).toHaveLength(1);
-    expect(messages[0]!.message).toContain('for requests where $cookie_flags is "httponly"');
+    expect(messages[0]!.message).toContain('for requests where $http_x_mode is "strict"');
   });
 
   it('without a default: the empty string is a value', () => {
     const m = model(http(maps('strict httponly;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
     expect(outcomes(m, 'location /')).toEqual([
-      'for requests where $cookie_flags is "httponly" → XSRF-TOKEN=x; Path=/; HttpOnly',
+      'for requests where $http_x_mode is "strict" → XSRF-TOKEN=x; Path=/; HttpOnly',
       'for requests where $cookie_flags is not "httponly" → XSRF-TOKEN=x; Path=/',
     ]);
   });
@@ -137,8 +138,17 @@ describe('map', () => {
     // "httponly secure" is ONE flag word nginx does not know: ignored.
     const m = model(text);
     const both = cookieOps(m, 'location /').find((o) => o.bindings.get('cookie_flags') === 'httponly secure');
-    expect(both?.condition?.text).toBe('$cookie_flags is "httponly secure"');
+    expect(both?.condition?.text).toBe('$http_x_mode is "both"');
     expect(outcomes(m, 'location /').every((o) => !o.includes('HttpOnly'))).toBe(true);
+  });
+
+  it('names the keys a value comes from only when every value is written out', () => {
+    // Two keys give httponly, and the default does too: all three are named.
+    const several = model(http(maps('default httponly;\nstrict httponly;\n~^lock httponly;\nlax secure;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
+    expect(cookieOps(several, 'location /').map((o) => o.condition?.text)).toEqual(['$http_x_mode is "strict" or matches ~^lock or is none of the map\'s keys', '$http_x_mode is "lax"']);
+    // A value read from another variable might equal a written one: the values are named instead.
+    const dynamic = model(http(maps('default "";\nstrict httponly;\nother $http_y;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
+    expect(cookieOps(dynamic, 'location /').map((o) => o.condition?.text)).toContain('$cookie_flags is "httponly"');
   });
 
   it('values reading variables are evaluated where known; captures and unread includes are unknown', () => {
@@ -229,7 +239,7 @@ describe('fixes of variable-driven entries', () => {
     const text = http('map $http_x_mode $cookie_flags { default secure; strict httponly; }', 'server_name jira.example.com;', loc('/jira/', 'proxy_cookie_flags ~ $cookie_flags;'));
     const [m] = lintText(text).messages;
     expect(m!.message).toBe(
-      'proxy_cookie_flags adds HttpOnly to atlassian.xsrf.token (Jira) and 6 other known CSRF cookies for requests where $cookie_flags is "httponly". No automatic fix; --format json says why.',
+      'proxy_cookie_flags adds HttpOnly to atlassian.xsrf.token (Jira) and 6 other known CSRF cookies for requests where $http_x_mode is "strict". No automatic fix; --format json says why.',
     );
     expect((m!.data as { noFix: string }).noFix).toMatch(/^\$cookie_flags also gives "secure" on other requests\. Instead: /);
   });

@@ -27,7 +27,7 @@ import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
 import { unknownDirectives } from './unknown-directives.js';
 import { rewriteFlow } from './rewrite-code.js';
-import { cookieVariants, newVariableDecls } from './variables.js';
+import { cookieVariants, newVariableDecls, requestsGiving } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -186,7 +186,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const flags = legacy ? null : effectiveArray(level, 'flags');
     if (!domains && !paths && !flags) return [];
     const entries = [...(domains ?? []), ...(paths ?? []), ...(flags ?? [])];
-    return cookieVariants(entries, flow.valuesAt(level)).map(({ bindings, condition, key: variant }) => {
+    return cookieVariants(entries, flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
       const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}\u0000${variant}`;
       let op = cookieOps.get(key);
       if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy, bindings, condition })));

@@ -44,6 +44,13 @@ export interface MapDecl {
   readonly name: string;
   /** Every value an entry or the default gives (null: an unknown one). */
   readonly values: readonly (Script | null)[];
+  /** The source value as written (`$http_x_cookie_policy`). */
+  readonly source: string;
+  /**
+   * For each value, the keys that give it as written (`default` included); empty when some value
+   * reads variables or is unknown.
+   */
+  readonly keys: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The variables the configuration declares, gathered while walking it. */
@@ -96,7 +103,7 @@ export function lowerSet(d: Directive, code: RewriteStep[], decls: VariableDecls
 }
 
 /** The values of a map block's entries (`ngx_http_map`), following the includes the resolver read. */
-function mapValues(children: readonly Directive[], out: (Script | null)[], state: { default: Script | null }): void {
+function mapValues(children: readonly Directive[], out: (Script | null)[], state: { default: Script | null; keys: Map<string, string[]> }): void {
   for (const e of children) {
     const key = e.name.value;
     if (key === 'include' && e.args.length === 1) {
@@ -109,6 +116,13 @@ function mapValues(children: readonly Directive[], out: (Script | null)[], state
     const compiled = compileScript(e.args[0]!.value);
     // `$1`: a capture of the entry's regex key, not decided here.
     const value = compiled.ok && !compiled.script.parts.some((p) => p.kind === 'capture') ? compiled.script : null;
+    if (value && value.parts.every((p) => p.kind === 'text')) {
+      const text = value.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('');
+      const keys = state.keys.get(text) ?? [];
+      // The last `default` wins; a string key given twice is refused by nginx ("conflicting parameter").
+      if (!keys.includes(key)) keys.push(key);
+      state.keys.set(text, keys);
+    }
     if (key === 'default') state.default = value;
     else out.push(value);
   }
@@ -125,10 +139,35 @@ export function lowerMap(d: Directive, decls: VariableDecls, problems: Problem[]
   if (decls.maps.has(name)) return;
   const values: (Script | null)[] = [];
   // No `default`: the empty string.
-  const state: { default: Script | null } = { default: { source: '', parts: [], dynamic: false } };
+  const state: { default: Script | null; keys: Map<string, string[]> } = { default: { source: '', parts: [], dynamic: false }, keys: new Map() };
   mapValues(d.block?.children ?? [], values, state);
   values.push(state.default);
-  decls.maps.set(name, { name, values });
+  if (!d.block?.children.some((e) => e.name.value === 'default')) state.keys.set('', [...(state.keys.get('') ?? []), 'default']);
+  // A value that reads variables (or an unread include) may equal a written one: then the keys
+  // that give a value are not known, and none are named.
+  const literal = values.every((v) => v !== null && v.parts.every((p) => p.kind === 'text'));
+  decls.maps.set(name, { name, values, source: d.args[0]?.value ?? '', keys: literal ? state.keys : new Map() });
+}
+
+/** At most this many keys are named when a map value is described by the requests that get it. */
+const MAX_NAMED_KEYS = 3;
+
+/**
+ * The requests that give map variable `name` the value `value`, named by the map's source and
+ * keys (`$http_x_cookie_policy is "strict"`), when the map writes that value without variables
+ * and few keys give it.
+ */
+export function requestsGiving(decls: VariableDecls, name: string, value: string): string | undefined {
+  const map = decls.maps.get(name);
+  const keys = map?.keys.get(value);
+  if (!map || !keys || keys.length > MAX_NAMED_KEYS || !map.source) return undefined;
+  const strings = keys.filter((k) => k !== 'default' && !k.startsWith('~'));
+  const parts = [
+    ...(strings.length > 0 ? [`is ${strings.map(quoted).join(' or ')}`] : []),
+    ...keys.filter((k) => k.startsWith('~')).map((k) => `matches ${k}`),
+    ...(keys.includes('default') ? ["is none of the map's keys"] : []),
+  ];
+  return `${map.source} ${parts.join(' or ')}`;
 }
 
 export function union(a: readonly VariableValue[], b: readonly VariableValue[]): VariableValue[] {
@@ -170,14 +209,19 @@ function quoted(v: string): string {
   return JSON.stringify(v);
 }
 
-/** The chain literal "the request gives `$name` its `index`-th value". */
-function valueLiteral(choice: VariableChoice, index: number): ConditionLiteral {
+/**
+ * The chain literal "the request gives `$name` its `index`-th value". Its phrase names the requests
+ * that give the value where the configuration says (`$http_x_cookie_policy is "strict"`, through
+ * `requests`: a map's source and keys), else the value.
+ */
+function valueLiteral(choice: VariableChoice, index: number, requests?: (name: string, value: string) => string | undefined): ConditionLiteral {
   const v = choice.values[index]!;
   const key = `nginx-var:$${choice.name}`;
+  const which = v === null ? undefined : requests?.(choice.name, v);
   const phrase =
     v === null
       ? { holds: `$${choice.name} has a value the configuration does not set`, fails: `$${choice.name} has a value the configuration sets` }
-      : { holds: `$${choice.name} is ${quoted(v)}`, fails: `$${choice.name} is not ${quoted(v)}` };
+      : { holds: which ?? `$${choice.name} is ${quoted(v)}`, fails: `$${choice.name} is not ${quoted(v)}` };
   return {
     key,
     holds: true,
@@ -208,7 +252,11 @@ function entryVariables(entry: NginxRewriteEntry | NginxFlagsEntry): { flags: st
  * matches a cookie name, path or domain), except in a flag word, where it may be `httponly` or
  * anything else (""): the outcome that matters for HttpOnly.
  */
-export function cookieVariants(entries: readonly (NginxRewriteEntry | NginxFlagsEntry)[], valuesOf: (name: string) => readonly VariableValue[]): Variant[] {
+export function cookieVariants(
+  entries: readonly (NginxRewriteEntry | NginxFlagsEntry)[],
+  valuesOf: (name: string) => readonly VariableValue[],
+  requests?: (name: string, value: string) => string | undefined,
+): Variant[] {
   const flagVars = new Set<string>();
   const otherVars = new Set<string>();
   for (const e of entries) {
@@ -245,7 +293,7 @@ export function cookieVariants(entries: readonly (NginxRewriteEntry | NginxFlags
     c.values.forEach((v, index) => {
       const next = new Map(bindings);
       if (v !== null) next.set(c.name, v);
-      pick(i + 1, next, [...literals, valueLiteral(c, index)]);
+      pick(i + 1, next, [...literals, valueLiteral(c, index, requests)]);
     });
   };
   pick(0, fixed, []);
