@@ -143,6 +143,46 @@ interface Blamed {
   example?: { readonly kind: BackendKind; readonly sent: string; readonly received: string };
   /** The request outcomes under which it adds HttpOnly (the fewest seen; empty: every request). */
   assumptions: readonly Assumption[];
+  /** Every set of outcomes under which it was seen adding HttpOnly. */
+  readonly seen: Set<string>;
+}
+
+const assumptionId = (a: Assumption) => `${a.literal.key}\u0000${a.literal.branch?.index ?? ''}\u0000${a.holds}`;
+const setId = (assumptions: readonly Assumption[]) => assumptions.map(assumptionId).sort().join('\u0001');
+
+/**
+ * The outcomes a directive's HttpOnly depends on: a yes/no test it adds HttpOnly under both ways
+ * (the rest the same) is left out, so the message does not name a test that does not matter
+ * ("for requests where FLAGS is "HttpOnly"", not "... and env=HARDEN holds" when it adds HttpOnly
+ * whether HARDEN is set or not).
+ */
+function relevant(assumptions: readonly Assumption[], seen: ReadonlySet<string>): readonly Assumption[] {
+  // Bounded: a long <ElseIf> chain gives one outcome per branch, each naming every test before it.
+  if (seen.size < 2 || assumptions.length > MAX_MERGED_TESTS) return assumptions;
+  let out = assumptions;
+  for (const a of assumptions) {
+    const rest = out.filter((x) => x !== a);
+    // The opposite answer (for a chain: its branch not taken), or each other branch of the chain.
+    const flipped = seen.has(setId([...rest, { ...a, holds: !a.holds }]));
+    const others = otherBranches(a);
+    if (flipped || (others.length > 0 && others.every((o) => seen.has(setId([...rest, o]))))) out = rest;
+  }
+  return out;
+}
+
+/** Tests a message names at most, for which {@link relevant} looks for the ones that do not matter. */
+const MAX_MERGED_TESTS = 8;
+
+/** For a chain's branch taken, each other branch of the chain a request can take. */
+function otherBranches(a: Assumption): Assumption[] {
+  const b = a.literal.branch;
+  if (!b || !a.holds) return [];
+  const out: Assumption[] = [];
+  for (let i = 0; i < b.count; i++) {
+    if (i === b.index || (b.impossible >> BigInt(i)) & 1n) continue;
+    out.push({ ...a, literal: { ...a.literal, branch: { ...b, index: i } } });
+  }
+  return out;
 }
 
 function collect(ctx: RuleContext): Finding[] {
@@ -183,8 +223,10 @@ function collect(ctx: RuleContext): Finding[] {
             const index = rep.indexOf(gain.op);
             const key = `${index}\u0000${spanKey(gain.cause)}`;
             let b = blamed.get(key);
-            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions }));
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions, seen: new Set() }));
             else if (assumptions.length < b.assumptions.length) b.assumptions = assumptions;
+            // Only sets {@link relevant} can compare (as many tests as the fewest, at most MAX_MERGED_TESTS).
+            if (assumptions.length <= MAX_MERGED_TESTS) b.seen.add(setId(assumptions));
             const cookie = created ?? name;
             b.cookies.add(cookie);
             b.kinds.add(kind);
@@ -193,6 +235,7 @@ function collect(ctx: RuleContext): Finding[] {
         }
       }
     }
+    for (const b of blamed.values()) b.assumptions = relevant(b.assumptions, b.seen);
     // Endpoints by pipeline, bucketed once: a group can hold thousands of each.
     const byPipeline = new Map<readonly CookieOp[], Endpoint[]>();
     for (const e of group.endpoints) {
