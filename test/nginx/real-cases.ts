@@ -301,4 +301,26 @@ export const REAL_CASES: readonly RealCase[] = [
     text: ['return 404;', 'location / { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }'].join('\n'),
     requests: [{ endpoint: 'location /', where: null }],
   },
+  // A named group of a proxy_cookie_path regex is a variable of the replacement (`ngx_http_regex_exec`).
+  loc('path regex with named captures', 'proxy_cookie_path ~*^/(?<lpc_top>[a-z]+)(?<LPC_Rest>.*)$ /moved/$lpc_top$lpc_rest;\nproxy_cookie_domain ~^(?<lpc_sub>[a-z]+)\\.example\\.com$ $lpc_sub.test;'),
+  {
+    // `location /a/` proxies, so nginx answers /a (one slash short) with its own 301 before the
+    // regex locations are tried: the regex location's request must be another URI (/ab).
+    name: 'locations: a URI one slash short of a proxying prefix location is redirected, not matched by regexes',
+    context: 'server',
+    text: [
+      'location /a/ { proxy_pass http://backend; add_header Set-Cookie "lpc_prefix=1"; proxy_cookie_flags ~ samesite=strict; }',
+      'location = /a/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; }',
+      'location ~ ^/ab?$ { proxy_pass http://backend; add_header Set-Cookie "lpc_regex=1"; proxy_cookie_flags ~ httponly; }',
+      'location /c { proxy_pass http://backend; proxy_cookie_flags ~ samesite=lax; location ~ ^/c/?$ { proxy_pass http://backend; proxy_cookie_flags ~ nosecure; } }',
+      'location /c/ { proxy_pass http://backend; proxy_cookie_flags ~ samesite=none; }',
+    ].join('\n'),
+  },
+  {
+    // Plain and ^~ prefix locations of one name are the same location to nginx.
+    name: 'locations: a plain and a ^~ prefix location of one name are refused as duplicates',
+    context: 'server',
+    text: ['location /ab { proxy_pass http://backend; }', 'location ^~ /ab { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }'].join('\n'),
+  },
 ];
+

@@ -2,7 +2,8 @@
  * Locations: their modifiers (`ngx_http_core_location`), nginx's choice of a location for a URI
  * (`ngx_http_core_find_location` / `ngx_http_core_find_static_location`: an exact match wins;
  * otherwise the longest prefix, whose nested locations are searched next; then the regex
- * locations of that level in order unless the prefix was `^~`), and a request path that reaches
+ * locations of that level in order unless the prefix was `^~`; a URI one `/` short of a proxying
+ * prefix location gets nginx's own 301 instead), and a request path that reaches
  * a given location, for `simulate` output and the real-server tests.
  */
 import type { CompiledRegex } from '../../regex/index.js';
@@ -50,6 +51,12 @@ export interface LocationNode<T> {
   readonly info: LocationInfo;
   readonly children: readonly LocationNode<T>[];
   readonly value: T;
+  /**
+   * A prefix or exact location whose name ends with `/` and that passes requests itself
+   * (`proxy_pass`, `fastcgi_pass`...: `clcf->auto_redirect`): nginx answers the URI without the
+   * trailing slash with a 301 of its own.
+   */
+  readonly autoRedirect?: boolean;
 }
 
 function regexMatches(info: LocationInfo, uri: string): boolean {
@@ -68,6 +75,13 @@ export function findLocation<T>(level: readonly LocationNode<T>[], uri: string):
 function find<T>(level: readonly LocationNode<T>[], uri: string): { node?: LocationNode<T>; done: boolean } {
   const exact = level.find((l) => l.info.modifier === '=' && l.info.name === uri);
   if (exact) return { node: exact, done: true };
+  // `ngx_http_core_find_static_location`: a URI one `/` short of an auto-redirecting location
+  // (and equal to no prefix location, whose node the search stops at first) ends the search
+  // with NGX_DONE: nginx answers 301 itself, before any regex location is tried [LAB 1.22.1:
+  // `location /a/ { proxy_pass ...; }` beside `location ~ ^/ab?$` sends /a a 301].
+  const isStatic = (l: LocationNode<T>) => l.info.modifier === '' || l.info.modifier === '^~' || l.info.modifier === '=';
+  const redirect = level.some((l) => l.autoRedirect && isStatic(l) && l.info.name === `${uri}/`);
+  if (redirect && !level.some((l) => (l.info.modifier === '' || l.info.modifier === '^~') && l.info.name === uri)) return { done: true };
   let prefix: LocationNode<T> | undefined;
   for (const l of level) {
     if ((l.info.modifier === '' || l.info.modifier === '^~') && uri.startsWith(l.info.name)) {

@@ -62,7 +62,9 @@ function isEndpointLevel(l: Level): boolean {
 }
 
 function locationNodes(level: Level): LocationNode<Level>[] {
-  return level.children.filter((c) => c.kind === 'location' && c.location).map((c) => ({ info: c.location!, children: locationNodes(c), value: c }));
+  return level.children
+    .filter((c) => c.kind === 'location' && c.location)
+    .map((c) => ({ info: c.location!, children: locationNodes(c), value: c, autoRedirect: c.location!.name.endsWith('/') && c.backends.length > 0 }));
 }
 
 /** `if ($arg_NAME)` / `if ($arg_NAME = value)`: a query string that makes the condition true. */

@@ -169,6 +169,13 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
           continue;
         }
         const info = parsed.info;
+        // `ngx_http_join_exact_locations`: two exact, or two prefix (plain and `^~` alike)
+        // locations of one level with the same name stop nginx [LAB 1.22.1: duplicate location].
+        const exactness = (m: string) => (m === '=' ? 'exact' : m === '' || m === '^~' ? 'prefix' : null);
+        const kindOf = exactness(info.modifier);
+        if (kindOf && level.children.some((c) => c.kind === 'location' && c.location?.name === info.name && exactness(c.location.modifier) === kindOf)) {
+          problem(ctx, d.args[d.args.length - 1]!.span, `duplicate location "${info.name}"`);
+        }
         const label = ['location', info.modifier === '@' ? '' : info.modifier, info.name].filter(Boolean).join(' ');
         const where = d.args[d.args.length - 1];
         const names: ScopeName[] = where ? [{ kind: 'path', value: info.name, span: where.span }] : [];
