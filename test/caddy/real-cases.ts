@@ -211,4 +211,31 @@ http://127.0.0.1:{{PORT}} {
 }
 `,
   },
+  {
+    // `?` lines go to a handler of their own; the `defer` leaves the main one deferred and empty,
+    // and Caddy before 2.10 dereferences its nil HeaderOps at provisioning (caddyserver/caddy#6893).
+    name: 'caddyfile: a default with defer and nothing else is refused before 2.10',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader {
+\t\t?Set-Cookie "lpc_default=1"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: a default beside an operation of its own, deferred',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader {
+\t\t?Set-Cookie "lpc_default=1"
+\t\tSet-Cookie "^(JSESSIONID=.*)$" "$1; SameSite=Lax"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];

@@ -124,6 +124,18 @@ describe('Caddy model', () => {
     expect(phase('2.7.0').phase).toBe('deferred');
     expect(phase('2.6.2').reaches).toEqual([]);
   });
+
+  it('refuses, before 2.10, a deferred header block left without operations of its own (caddy validate 2.6.2 panics)', () => {
+    const refused = (block: string, v: string) => {
+      const io = memIO({ '/Caddyfile': `a.example {\n\theader {\n${block}\n\t}\n\treverse_proxy x\n}\n` });
+      return buildCaddyModel('/Caddyfile', io, { nginxVersion: '1.0.0', caddyVersion: v }).problems.filter((p) => p.kind === 'refused').map((p) => p.message);
+    };
+    expect(refused('\t\t?Set-Cookie "d=1"\n\t\tdefer', '2.6.2')).toEqual([expect.stringContaining('crashes Caddy before 2.10')]);
+    expect(refused('\t\tdefer', '2.9.1')).toHaveLength(1);
+    // An operation of its own keeps the deferred handler's HeaderOps; 2.10 provisions an empty one.
+    expect(refused('\t\t?Set-Cookie "d=1"\n\t\t-X-Gone\n\t\tdefer', '2.6.2')).toEqual([]);
+    expect(refused('\t\t?Set-Cookie "d=1"\n\t\tdefer', '2.10.0')).toEqual([]);
+  });
 });
 
 describe('Go regexp semantics', () => {

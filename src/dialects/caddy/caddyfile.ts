@@ -229,9 +229,11 @@ function headerHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): 
     applyHeaderLine(ctx, main, line, true);
     if (main.delete.length > 0) main.deferred = true;
   }
+  let deferToken: PToken | undefined;
   for (const child of node.block ?? []) {
     if (child.name.value === 'defer' && child.args.length === 0) {
       main.deferred = true;
+      deferToken ??= child.name;
       continue;
     }
     if (rest.length > 0) {
@@ -249,6 +251,13 @@ function headerHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): 
     const text = first ? ctx.text(spanBetween(first.field.span, (first.replacement ?? first.value ?? first.field).span)) : '';
     return `${head} { ${text}${o.lines.length > 1 ? ' …' : ''} }`;
   };
+  // `defer` with nothing else but `?` defaults still makes the adapter emit a deferred handler
+  // without operations, whose nil HeaderOps crash Caddy at provisioning before 2.10 [LAB 2.6.2
+  // `caddy validate`: nil pointer dereference; caddyserver/caddy#6893, fixed by making Provision
+  // nil-safe].
+  if (deferToken && isEmpty(main) && !atLeast(ctx.version, [2, 10, 0])) {
+    ctx.problems.push({ span: deferToken.span, message: 'header: a deferred block with no header operation of its own crashes Caddy before 2.10 at startup (nil pointer dereference)', kind: 'refused' });
+  }
   const out: IrHandler[] = [];
   const syntax: HeaderDirectiveSyntax = { directive: node, lines: main.lines };
   if (!isEmpty(main)) out.push({ kind: 'headers', build: opBuilder(main, main.deferred || main.requireNoSetCookie ? 'deferred' : 'immediate', node.span, labelFor(main), syntax) });
