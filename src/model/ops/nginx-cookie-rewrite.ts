@@ -43,7 +43,16 @@ export function rewriteValue(entry: NginxRewriteEntry, value: string, vars?: Var
   if (p.kind === 'regex') {
     const hit = execNginx(p.regex, value);
     if (!hit) return undefined;
-    return bytesToText(runScript(entry.replacement, hit.subject, hit.match.captures, vars));
+    // A named group becomes a variable of the request when the regex matches
+    // (`ngx_http_regex_exec` sets `$name`): `proxy_cookie_path ~^/(?<p>.*)$ /$p;` [LAB 1.22.1].
+    const named = p.regex.groupNames.size === 0 ? vars : (name: string) => {
+      // Variable names are caseless in nginx (runScript asks in lower case).
+      const n = [...p.regex.groupNames].find(([g]) => g.toLowerCase() === name)?.[1];
+      if (n === undefined) return vars?.(name);
+      const c = hit.match.captures[n];
+      return c ? hit.subject.slice(c[0], c[1]) : '';
+    };
+    return bytesToText(runScript(entry.replacement, hit.subject, hit.match.captures, named));
   }
   const pattern = runScript(p.script, '', [], vars);
   const replacement = runScript(entry.replacement, '', [], vars);
