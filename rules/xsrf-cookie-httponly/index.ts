@@ -71,15 +71,42 @@ function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendK
   const gains: Gain[] = [];
   const seen = new Set<CookieOp>();
   for (const status of statusesOf(pipeline)) {
-    const found = gainsAt(ctx, pipeline, kind, sample, status);
-    // A directive that already breaks the cookie on a 200 response is reported without a status.
-    for (const gain of found) {
-      if (seen.has(gain.change.op)) continue;
-      gains.push(status === 200 ? gain : { ...gain, assumptions: [...gain.assumptions, statusAssumption(status, pipeline)] });
+    // The sample alone, then with the other cookies a response-decided condition tests
+    // (HAProxy's `if { res.cook(JSESSIONID) -m found }`), before and after it.
+    for (const companions of [[], ...companionsOf(pipeline)]) {
+      const responses = companions.length === 0 ? [[sample]] : [[...companions, sample], [sample, ...companions]];
+      for (const response of responses) {
+        const found = gainsAt(ctx, pipeline, kind, sample, status, response);
+        // A directive that already breaks the cookie on a 200 response is reported without a status.
+        for (const gain of found) {
+          if (seen.has(gain.change.op)) continue;
+          const extra = [...(status === 200 ? [] : [statusAssumption(status, pipeline)]), ...(companions.length === 0 ? [] : [companionAssumption(companions, pipeline)])];
+          gains.push(extra.length === 0 ? gain : { ...gain, assumptions: [...gain.assumptions, ...extra] });
+        }
+        for (const gain of found) seen.add(gain.change.op);
+      }
     }
-    for (const gain of found) seen.add(gain.change.op);
   }
   return gains;
+}
+
+/** The other Set-Cookie lines a directive of the pipeline is limited to (HAProxy `if { res.cook(JSESSIONID) -m found }`). */
+function companionsOf(pipeline: readonly CookieOp[]): (readonly string[])[] {
+  const out = new Map<string, readonly string[]>();
+  for (const op of pipeline) for (const set of (op as { readonly companions?: readonly (readonly string[])[] }).companions ?? []) out.set(JSON.stringify(set), set);
+  return [...out.values()];
+}
+
+/** "for requests where the response also sets JSESSIONID=1": the directive's condition holds on it. */
+function companionAssumption(companions: readonly string[], pipeline: readonly CookieOp[]): Assumption {
+  const key = JSON.stringify(companions);
+  const op = pipeline.find((o) => (o as { readonly companions?: readonly (readonly string[])[] }).companions?.some((c) => JSON.stringify(c) === key))!;
+  // `JSESSIONID=1`, `JSESSIONID=` (placeholders the condition only needs to exist) read as `JSESSIONID`.
+  const pairs = companions.map((c) => c.split(';')[0]!.replace(/=\d*$/, ''));
+  const same = pairs.every((p) => p === pairs[0]);
+  const names = pairs[0] === 'lpc_companion' ? (pairs.length === 1 ? 'another cookie' : `${pairs.length} other cookies`) : same && pairs.length > 1 ? `${pairs.length} ${pairs[0]} cookies` : pairs.length > 2 ? `${pairs.length} other cookies` : pairs.join(' and ');
+  const phrase = { holds: `the response also sets ${names}`, fails: `the response does not also set ${names}` };
+  return { literal: { key: `companions:${key}`, holds: true, text: op.condition?.text ?? op.label, phrase }, holds: true, op };
 }
 
 /** 200, then the other statuses a directive of the pipeline is limited to (`more_set_headers -s 404`). */
@@ -96,13 +123,13 @@ function statusAssumption(status: number, pipeline: readonly CookieOp[]): Assump
   return { literal: { key: `status:${status}`, holds: true, text: `status ${status}`, phrase }, holds: true, op };
 }
 
-function gainsAt(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string, status: number): Gain[] {
+function gainsAt(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string, status: number, response: readonly string[] = [sample]): Gain[] {
   const gains: Gain[] = [];
   const xsrf = new Set(ctx.catalog.xsrf.map((c) => c.name));
   let current = pipeline;
   for (let i = 0; i < pipeline.length; i++) {
     // The pipeline as written is everyone's question; the ones with directives taken away are this loop's alone.
-    const result = current === pipeline ? ctx.sim.run(current, kind, [sample], status) : ctx.sim.once(current, kind, [sample], status);
+    const result = current === pipeline ? ctx.sim.run(current, kind, response, status) : ctx.sim.once(current, kind, response, status);
     const found = new Set<CookieOp>();
     for (const branch of branchesOf(result)) {
       // A crashing or undecidable branch is reported by its own rule.

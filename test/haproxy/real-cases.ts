@@ -206,4 +206,103 @@ backend rewritten
     server s1 127.0.0.1:8080 cookie r1
 `,
   },
+  {
+    name: '!{ status 200 }: the ! before an anonymous ACL negates it, glued or apart, twice undone',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie glued=1 if !{ status 200 }
+    http-response add-header Set-Cookie apart=1 if ! { status 200 }
+    http-response add-header Set-Cookie twice=1 if !!{ status 200 }
+    http-response add-header Set-Cookie unless-not=1 unless !{ status 404 }
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if !{ status 200 } { res.cook(JSESSIONID) -m found }
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'res.hdr(set-cookie,N): one occurrence of the comma-separated values, negative from the last',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend few if { path_beg /few }
+    default_backend many
+
+backend many
+    # The backend's 9 lines are 10 values: the Expires date of XSRF-TOKEN holds a comma.
+    http-response add-header Set-Cookie first-is-session=1 if { res.hdr(set-cookie,1) -m beg JSESSIONID= }
+    http-response add-header Set-Cookie second-is-session=1 if { res.hdr(set-cookie,2) -m beg JSESSIONID= }
+    http-response add-header Set-Cookie fourth-is-expiry=1 if { res.hdr(set-cookie,4) -m beg "21 Oct" }
+    http-response add-header Set-Cookie fourth-is-csrf=1 if { res.hdr(set-cookie,4) -m beg csrftoken= }
+    http-response add-header Set-Cookie fourth-line-is-csrf=1 if { res.fhdr(set-cookie,4) -m beg csrftoken= }
+    http-response add-header Set-Cookie zero-is-all=1 if { res.hdr(set-cookie,0) -m beg csrftoken= }
+    http-response add-header Set-Cookie beyond=1 if { res.hdr(set-cookie,99) -m found }
+    http-response add-header Set-Cookie tenth-from-last=1 if { res.hdr(set-cookie,-10) -m beg csrftoken= }
+    http-response add-header Set-Cookie last-is-beyond=1 if { res.hdr(set-cookie,-1) -m beg beyond= }
+    http-response add-header Set-Cookie last-is-tenth=1 if { res.hdr(set-cookie,-1) -m beg tenth-from-last= }
+    http-response add-header Set-Cookie third-from-last=1 if { res.fhdr(set-cookie,-3) -m beg zero-is-all= }
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if { res.hdr(set-cookie,1) -m beg JSESSIONID= }
+    http-response replace-header Set-Cookie ^(csrftoken=.*)$ "\\1; HttpOnly" if { res.hdr(set-cookie,2) -m beg JSESSIONID= }
+    server s1 127.0.0.1:8080
+
+backend few
+    http-response del-header Set-Cookie
+    http-response add-header Set-Cookie a=1
+    http-response add-header Set-Cookie b=1
+    http-response add-header Set-Cookie first-of-two=1 if { res.hdr(set-cookie,-2) -m beg a= }
+    http-response add-header Set-Cookie before-the-first=1 if { res.hdr(set-cookie,-5) -m found }
+    http-response add-header Set-Cookie fourth-from-last=1 if { res.fhdr(set-cookie,-4) -m found }
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'res.hdr_cnt counts comma-separated values, res.fhdr_cnt lines, res.cook_cnt the cookies of a name',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    # The backend's 9 lines are 10 values; each rule that adds a line adds one.
+    http-response add-header Set-Cookie values-10=1 if { res.hdr_cnt(set-cookie) eq 10 }
+    http-response add-header Set-Cookie values-10-again=1 if { res.hdr_cnt(set-cookie) eq 10 }
+    http-response add-header Set-Cookie lines-10=1 if { res.fhdr_cnt(set-cookie) eq 10 }
+    http-response add-header Set-Cookie lines-9=1 if { res.fhdr_cnt(set-cookie) eq 9 }
+    http-response add-header Set-Cookie shdr-gt-5=1 if { shdr_cnt(set-cookie) gt 5 }
+    http-response add-header Set-Cookie one-session=1 if { res.cook_cnt(JSESSIONID) eq 1 }
+    http-response add-header Set-Cookie "lpc_other=1, JSESSIONID=again"
+    http-response add-header Set-Cookie two-sessions=1 if { res.cook_cnt(JSESSIONID) eq 2 }
+    http-response add-header Set-Cookie one-session-still=1 if { scook_cnt(JSESSIONID) eq 1 }
+    http-response add-header Set-Cookie "dup=1; dup=2"
+    http-response add-header Set-Cookie dup-twice=1 if { res.cook_cnt(dup) eq 2 }
+    http-response add-header Set-Cookie path-once=1 if { res.cook_cnt(Path) eq 1 }
+    http-response add-header Set-Cookie path-found=1 if { res.cook(Path) -m str / }
+    http-response add-header Set-Cookie noeq-found=1 if { res.cook(noeq) -m found }
+    http-response add-header Set-Cookie every-pair=1 if { res.cook_cnt() gt 20 }
+    http-response add-header Set-Cookie every-header=1 if { res.hdr_cnt() gt 20 }
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if { res.cook_cnt(JSESSIONID) gt 1 }
+    http-response replace-header Set-Cookie ^(csrftoken=.*)$ "\\1; HttpOnly" if { res.cook_cnt(JSESSIONID) gt 2 }
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'res.cook(JSESSIONID) -m found decides on the other cookies of the response: both ways',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend without-session if { path_beg /without }
+    default_backend with-session
+
+backend with-session
+    http-response add-header Set-Cookie had-session=1 if { res.cook(JSESSIONID) -m found }
+    http-response add-header Set-Cookie no-session=1 unless { res.cook(JSESSIONID) -m found }
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if { res.cook(JSESSIONID) -m found }
+    http-response replace-header Set-Cookie ^(csrftoken=.*)$ "\\1; HttpOnly" if { res.hdr(set-cookie) -m beg JSESSIONID= } !{ status 200 }
+    server s1 127.0.0.1:8080
+
+backend without-session
+    http-response replace-header Set-Cookie ^JSESSIONID=(.*)$ "renamed=\\1"
+    http-response add-header Set-Cookie had-session=1 if { res.cook(JSESSIONID) -m found }
+    http-response add-header Set-Cookie no-session=1 unless { res.cook(JSESSIONID) -m found }
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if { res.cook(JSESSIONID) -m found }
+    http-response replace-header Set-Cookie ^(csrftoken=.*)$ "\\1; HttpOnly" if { res.hdr(set-cookie) -m beg JSESSIONID= } !{ status 200 }
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

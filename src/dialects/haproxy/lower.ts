@@ -11,7 +11,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
-import { decidedByResponse, parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
+import { decidedByResponse, fetchRefusal, parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
   createHaproxyAllowOp,
   createHaproxyHttpResponseOp,
@@ -115,11 +115,16 @@ function unknownAcls(words: readonly string[], acls: ReadonlyMap<string, unknown
     else if (raw === '}') depth--;
     else if (depth === 0 && raw !== '||' && raw !== 'or') {
       const name = raw.replace(/^!+/, '');
-      if (name !== '' && !acls.has(name) && !PREDEFINED_ACLS.has(name)) out.push(name);
+      // `!{ status 200 }`: HAProxy strips the `!` before looking for the brace of an anonymous ACL.
+      if (name === '{') depth++;
+      else if (name !== '' && !acls.has(name) && !PREDEFINED_ACLS.has(name)) out.push(name);
     }
   }
   return out;
 }
+
+/** How HAProxy names a section in its messages (`proxy_type_str()`): a `listen` section is a 'proxy'. */
+const proxyType = (proxy: Proxy): string => (proxy.section.keyword === 'listen' ? 'proxy' : proxy.section.keyword);
 
 function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords: readonly Word[], what: string): { condition: Condition | null; parsed?: ReturnType<typeof parseCondition> } | null {
   const guardText = statement.guards.join(', ');
@@ -131,6 +136,14 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
   if (missing.length > 0) {
     invalid(ctx, spanOver(condWords), `error detected while parsing an '${what}' condition : no such ACL : '${missing[0]}'.`);
     return null;
+  }
+  for (let i = 0; i + 1 < condWords.length; i++) {
+    const w = condWords[i + 1]!;
+    const refused = condWords[i]!.value.replace(/^!+/, '') === '{' ? fetchRefusal(w.value) : undefined;
+    if (refused) {
+      invalid(ctx, w.span, `error detected while parsing an '${what}' condition : ${refused}.`);
+      return null;
+    }
   }
   const parsed = parseCondition(values, proxy.acls);
   // A condition only the response decides (`unless { status 200 }`) runs the op on every request;
@@ -180,8 +193,11 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): Co
     nameMatch = m;
     extra = extra.slice(2);
   }
-  if (args.length < spec.args || args.slice(0, spec.args).some((w) => w.value === '' && w.raw === '')) {
-    invalid(ctx, spanOver(statement.words), `error detected in ${proxy.section.keyword} '${proxy.name}' while parsing '${what}' rule : expects exactly ${spec.args} argument${spec.args > 1 ? 's' : ''}.`);
+  // HAProxy reads an empty word (`""`, `''`) as the end of the arguments (cfgparse: `!*args[n]`):
+  // `replace-header Set-Cookie '(?i); *httponly' ""` is refused like a missing argument [LAB 2.6.12].
+  if (args.length < spec.args || args.slice(0, spec.args).some((w) => w.value === '')) {
+    const count = spec.action === 'del-header' ? 'at least 1 argument' : `exactly ${spec.args} argument${spec.args > 1 ? 's' : ''}`;
+    invalid(ctx, spanOver(statement.words), `error detected in ${proxyType(proxy)} '${proxy.name}' while parsing '${what}' rule : expects ${count}.`);
     return undefined;
   }
   if (extra.length > 0) {
@@ -207,7 +223,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): Co
     const c = compileRegex(patternWord.value, { flavor: 'pcre' });
     if (!c.ok) {
       if (c.error.code !== 'unsupported') {
-        invalid(ctx, patternWord.span, `error detected in ${proxy.section.keyword} '${proxy.name}' while parsing '${what}' rule : regex '${patternWord.value}' is invalid (error=${c.error.message}, erroffset=${c.error.offset}).`);
+        invalid(ctx, patternWord.span, `error detected in ${proxyType(proxy)} '${proxy.name}' while parsing '${what}' rule : regex '${patternWord.value}' is invalid (error=${c.error.message}, erroffset=${c.error.offset}).`);
         return undefined;
       }
     } else regex = c.regex;
@@ -268,7 +284,9 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         proxy.mode = args[0]?.value;
         break;
       case 'acl':
-        if (args[0] && args.length >= 2) {
+        if (args[0] && args.length >= 2 && fetchRefusal(args[1]!.value)) {
+          invalid(ctx, args[1]!.span, `error detected while parsing ACL '${args[0].value}' : ${fetchRefusal(args[1]!.value)}.`);
+        } else if (args[0] && args.length >= 2) {
           const list = proxy.acls.get(args[0].value) ?? [];
           list.push({ words: args.slice(1).map((w) => w.value) });
           proxy.acls.set(args[0].value, list);
@@ -283,9 +301,18 @@ function readProxy(ctx: Context, proxy: Proxy): void {
       case 'default_backend':
         if (args[0]) proxy.defaultBackend = { name: args[0].value, span: args[0].span };
         break;
-      case 'cookie':
+      case 'cookie': {
+        // cfgparse-listen.c refuses control characters and `;` in an `attr` value: `attr "SameSite=Lax; HttpOnly"`
+        // stops HAProxy [LAB haproxy 2.6.12: "character '%x3B' is not permitted in attribute value."].
+        const bad = args.flatMap((w, i) => (i > 0 && args[i - 1]!.value === 'attr' ? [w] : [])).find((w) => /[\x00-\x1f\x7f;]/.test(w.value));
+        if (bad) {
+          const c = /[\x00-\x1f\x7f;]/.exec(bad.value)![0].charCodeAt(0);
+          invalid(ctx, bad.span, `character '%x${c.toString(16).toUpperCase().padStart(2, '0')}' is not permitted in attribute value.`);
+          break;
+        }
         proxy.cookie = st;
         break;
+      }
       case 'use-fcgi-app':
         proxy.fcgi = true;
         break;

@@ -15,7 +15,6 @@
  */
 import { compileRegex, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { SetCookieLine, SimEnv } from '../header-rewrite.js';
-import { parseSetCookie } from '../set-cookie.js';
 import { commaSlots } from './haproxy-values.js';
 
 export type Truth = boolean | 'unknown';
@@ -28,6 +27,11 @@ export type TermEval =
       readonly test: (lines: readonly SetCookieLine[], env: SimEnv) => boolean;
       /** For a `status` criterion: a status on which it decides otherwise than on 200. */
       readonly statuses?: readonly number[];
+      /**
+       * Other Set-Cookie lines on which it decides otherwise than on a response with one cookie
+       * (`res.cook(JSESSIONID) -m found`: a `JSESSIONID=1` line): rules explore them.
+       */
+      readonly companions?: readonly (readonly string[])[];
     };
 
 /** Statuses tried first when a `status` criterion needs one that it decides otherwise than 200. */
@@ -122,6 +126,69 @@ function intMatcher(values: readonly string[]): ((n: number) => boolean) | null 
     });
 }
 
+/**
+ * The values `res.cook(NAME)` finds in one comma-separated value of a Set-Cookie header, as
+ * HAProxy 2.6's `http_extract_cookie_value()` (list = 0) and its callers loop: pairs without `=`
+ * (`noeq; Path=/`: the cookie is `Path`) and names starting with `$` are skipped; the first pair
+ * names the cookie; a following pair of the same name matches again; any name when NAME is empty.
+ */
+function cookieMatches(value: string, name: string): string[] {
+  const out: string[] = [];
+  if (value.length < name.length + 1) return out;
+  let at = 0;
+  while (at + name.length + 1 < value.length) {
+    const semi = value.indexOf(';', at);
+    const end = semi < 0 ? value.length : semi;
+    const part = value.slice(at, end);
+    at = end + 1;
+    const eq = part.indexOf('=');
+    const att = (eq < 0 ? part : part.slice(0, eq)).replace(/^[ \t]+/, '');
+    if (eq < 0 || att.startsWith('$')) continue;
+    if (name !== '' && att.replace(/[ \t]+$/, '') !== name) break;
+    out.push(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** Every value `res.cook(NAME)` iterates over in these lines (`res.cook_cnt(NAME)` counts them). */
+const cookieValues = (lines: readonly SetCookieLine[], name: string) => lines.flatMap((l) => commaSlots(l.value).flatMap((s) => cookieMatches(s.value, name)));
+
+/**
+ * The suffixed forms of the response header and cookie fetches HAProxy 2.6 registers (`haproxy
+ * -dKsmp`, `-dKacl`): the matching suffixes exist for `shdr`/`scook` (`shdr_beg`) but not for
+ * `res.hdr`/`res.fhdr`/`res.cook` (`res.hdr_beg`), and neither has `_str`.
+ */
+const KNOWN_SUFFIXED = new Set([
+  ...['cnt', 'ip', 'names', 'val'].map((s) => `res.hdr_${s}`),
+  'res.fhdr_cnt',
+  ...['cnt', 'val'].map((s) => `res.cook_${s}`),
+  ...['beg', 'cnt', 'dir', 'dom', 'end', 'ip', 'len', 'reg', 'sub', 'val'].map((s) => `shdr_${s}`),
+  ...['beg', 'cnt', 'dir', 'dom', 'end', 'len', 'reg', 'sub', 'val'].map((s) => `scook_${s}`),
+]);
+
+/**
+ * A fetch HAProxy 2.6 does not know, that looks like one it does (`res.hdr_beg`, `res.cook_sub`,
+ * `res.fhdr_val`, `shdr_str`, `scook_ip`, a bare `fhdr`): `haproxy -c` stops with "unknown fetch
+ * method" [LAB haproxy 2.6.12].
+ */
+export function unknownFetch(fetch: string): boolean {
+  const name = fetch.replace(/\(.*$/s, '');
+  return (/^(?:res\.(?:hdr|fhdr|cook)|shdr|scook)_\w+$/.test(name) && !KNOWN_SUFFIXED.has(name)) || name === 'fhdr';
+}
+
+/**
+ * Why HAProxy 2.6 refuses a response header or cookie fetch of an ACL, in its words after "error
+ * detected while parsing ... : ", or undefined: an unknown fetch ({@link unknownFetch}), or an
+ * occurrence below -10 (`res.hdr(set-cookie,-11)`: "header occurrence must be >= -10") [LAB haproxy 2.6.12].
+ */
+export function fetchRefusal(fetch: string): string | undefined {
+  const name = fetch.replace(/\(.*$/s, '');
+  if (unknownFetch(fetch)) return `unknown fetch method '${name}' in ACL expression '${fetch}'`;
+  const occ = /^(?:res\.(?:hdr|fhdr)|shdr)(?:_\w+)?\([^,)]*,\s*(-?\d+)\s*\)$/.exec(fetch);
+  if (!occ || Number(occ[1]) >= -10) return undefined;
+  return name.startsWith('shdr') ? `in argument to '${name}', header occurrence must be >= -10` : `invalid args in fetch method '${name}' : header occurrence must be >= -10 in ACL expression '${fetch}'`;
+}
+
 /** One ACL criterion with its flags and values: `res.hdr(set-cookie) -m beg XSRF-TOKEN=`. */
 export function evalCriterion(words: readonly string[]): TermEval {
   const [fetch = '', ...rest] = words;
@@ -144,28 +211,52 @@ export function evalCriterion(words: readonly string[]): TermEval {
     const m = intMatcher(values);
     return m ? { kind: 'response', test: (_l, env) => m(env.status), statuses: otherStatus(m, values) } : { kind: 'static', value: 'unknown' };
   }
-  const hdr = /^(?:res\.hdr|shdr|res\.fhdr)(?:_(beg|end|sub|str|reg|len|cnt))?\(([^,)]*)(?:,[^)]*)?\)$/.exec(fetch);
-  const cook = /^(?:res\.cook|scook)(?:_(beg|end|sub|str|reg|len|cnt))?\(([^)]*)\)$/.exec(fetch);
+  const hdr = /^(?:res\.hdr|shdr|res\.fhdr)(?:_(beg|end|sub|str|reg|len|cnt))?(?:\(([^,)]*)(?:,\s*(-?\d+)\s*)?\))?$/.exec(fetch);
+  const cook = /^(?:res\.cook|scook)(?:_(beg|end|sub|str|reg|len|cnt))?(?:\(([^)]*)\))?$/.exec(fetch);
   const found = hdr ?? cook;
   if (!found) return { kind: 'static', value: 'unknown' };
   const suffix = found[1];
-  if (suffix === 'cnt') return { kind: 'static', value: 'unknown' };
+  const name = (found[2] ?? '').trim();
+  const full = fetch.startsWith('res.fhdr');
+  // The values `res.hdr(set-cookie)` sees: every line's comma-separated values (`res.fhdr`: whole lines).
+  const valuesOf = (lines: readonly SetCookieLine[]) => lines.flatMap((l) => (full ? [l.value] : commaSlots(l.value).map((s) => s.value)));
+  /** Lines that make a `-m` test of a value hold: the value itself satisfies str, beg, end and sub. */
+  const witnesses = (wrap: (v: string) => string, found: string): string[][] => {
+    const how = method ?? suffix ?? 'str';
+    if (how === 'found') return [[found]];
+    if (how === 'len') return values.slice(0, 3).map((v) => [wrap('x'.repeat(Math.min(Number(v) || 0, 4096)))]);
+    if (how === 'str' || how === 'beg' || how === 'end' || how === 'sub') return values.slice(0, 3).map((v) => [wrap(v)]);
+    return [];
+  };
+  if (suffix === 'cnt') {
+    // `res.hdr_cnt(set-cookie)` counts the comma-separated values (`res.fhdr_cnt`: the lines),
+    // `res.cook_cnt(NAME)` the cookies named NAME ({@link cookieMatches}); `res.hdr_cnt()` counts
+    // every response header, `res.cook_cnt()` every pair of every Set-Cookie [LAB haproxy 2.6.12].
+    const m = intMatcher(values);
+    if (!m || (hdr && name.toLowerCase() !== 'set-cookie')) return { kind: 'static', value: 'unknown' };
+    const count = hdr ? (lines: readonly SetCookieLine[]) => valuesOf(lines).length : (lines: readonly SetCookieLine[]) => cookieValues(lines, name).length;
+    // The fewest other lines that make the count decide otherwise than on the sample alone, whether
+    // the sample itself counts for 0, 1 or 2 (an Expires date holds a comma).
+    const sizes = new Set<number>();
+    for (const base of [0, 1, 2]) {
+      let more = 1;
+      while (more < 32 && m(base + more) === m(base)) more++;
+      if (more < 32) sizes.add(more);
+    }
+    const companion = hdr || name === '' ? 'lpc_companion' : name;
+    const companions = [...sizes].map((n) => Array.from({ length: n }, (_, i) => `${companion}=${i}`));
+    return { kind: 'response', test: (lines) => m(count(lines)), companions };
+  }
   const m = matcher(method ?? suffix ?? 'str', values, caseless);
-  if (!m) return { kind: 'static', value: 'unknown' };
-  const name = found[2]!.trim();
+  if (!m || name === '') return { kind: 'static', value: 'unknown' };
   if (hdr) {
     if (name.toLowerCase() !== 'set-cookie') return { kind: 'static', value: 'unknown' };
-    const full = fetch.startsWith('res.fhdr');
-    return { kind: 'response', test: (lines) => lines.some((l) => (full ? [l.value] : commaSlots(l.value).map((s) => s.value)).some(m)) };
+    // `res.hdr(set-cookie,1)`: only that occurrence (counted from the last one when negative).
+    const occ = hdr[3] === undefined ? 0 : Number(hdr[3]);
+    const pick = (vs: string[]) => (occ === 0 ? vs : occ > 0 ? vs.slice(occ - 1, occ) : vs.length + occ < 0 ? [] : vs.slice(vs.length + occ, vs.length + occ + 1));
+    return { kind: 'response', test: (lines) => pick(valuesOf(lines)).some(m), companions: witnesses((v) => v, 'lpc_companion=1') };
   }
-  return {
-    kind: 'response',
-    test: (lines) =>
-      lines.some((l) => {
-        const c = parseSetCookie(l.value);
-        return c.name === name && m(c.value);
-      }),
-  };
+  return { kind: 'response', test: (lines) => cookieValues(lines, name).some(m), companions: witnesses((v) => `${name}=${v}`, `${name}=1`) };
 }
 
 /** Parses `if|unless <terms>`; unknown named ACLs were reported by the dialect and are unknown here. */
@@ -211,7 +302,19 @@ function combineDefinitions(terms: readonly TermEval[]): TermEval {
     kind: 'response',
     test: (lines, env) => terms.some((t) => (t.kind === 'static' ? t.value !== false : t.test(lines, env))),
     statuses: terms.flatMap((t) => (t.kind === 'response' ? (t.statuses ?? []) : [])),
+    companions: terms.flatMap((t) => (t.kind === 'response' ? (t.companions ?? []) : [])),
   };
+}
+
+/**
+ * Sets of other Set-Cookie lines on which the condition's response tests decide otherwise than
+ * on a response carrying one cookie (`if { res.cook(JSESSIONID) -m found }`, `res.hdr_cnt(set-cookie) gt 3`).
+ */
+export function conditionCompanions(c: ParsedCondition | undefined): (readonly string[])[] {
+  if (!c) return [];
+  const out = new Map<string, readonly string[]>();
+  for (const alt of c.alternatives) for (const { term } of alt) if (term.kind === 'response') for (const set of term.companions ?? []) out.set(JSON.stringify(set), set);
+  return [...out.values()].slice(0, 8);
 }
 
 /** The statuses besides 200 on which the condition's `status` criteria decide otherwise. */

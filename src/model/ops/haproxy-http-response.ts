@@ -25,7 +25,7 @@ import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } fr
 import type { Span } from '../../source.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine, parseSetCookie, responseState } from '../set-cookie.js';
-import { conditionStatuses, runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
+import { conditionCompanions, conditionStatuses, runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
 import { commaSlots } from './haproxy-values.js';
 
 export type HaproxyAction = 'replace-header' | 'replace-value' | 'set-header' | 'add-header' | 'del-header';
@@ -171,6 +171,8 @@ export interface HaproxyAllowOp extends CookieOp {
   readonly kind: 'haproxy-allow';
   /** Statuses besides 200 on which its condition decides otherwise (`if { status 404 }`): rules explore them. */
   readonly statuses: readonly number[];
+  /** Other Set-Cookie lines on which its condition decides otherwise (`if { res.cook(JSESSIONID) -m found }`): rules explore them. */
+  readonly companions: readonly (readonly string[])[];
 }
 
 /**
@@ -188,6 +190,7 @@ export function createHaproxyAllowOp(init: HaproxyAllowInit): HaproxyAllowOp {
     reaches: [],
     parts: [],
     statuses: conditionStatuses(init.parsedCondition),
+    companions: conditionCompanions(init.parsedCondition),
     signature: JSON.stringify(['haproxy-allow', init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (stopped(lines, init.ruleSet)) return;
@@ -203,6 +206,8 @@ export interface HaproxyHttpResponseOp extends CookieOp, HaproxyRuleSyntax {
   readonly kind: 'haproxy-http-response';
   /** Statuses besides 200 on which its condition decides otherwise (`if !{ status 200 }`): rules explore them. */
   readonly statuses: readonly number[];
+  /** Other Set-Cookie lines on which its condition decides otherwise (`if { res.cook(JSESSIONID) -m found }`): rules explore them. */
+  readonly companions: readonly (readonly string[])[];
   readonly action: HaproxyAction;
   readonly header: string;
   readonly regex?: CompiledRegex;
@@ -262,6 +267,7 @@ export function createHaproxyHttpResponseOp(init: HaproxyHttpResponseInit): Hapr
     reaches: setCookie ? ['http', 'fastcgi'] : [],
     parts: [] as readonly OpPart[],
     statuses: conditionStatuses(init.parsedCondition),
+    companions: conditionCompanions(init.parsedCondition),
     action: init.action,
     header: init.header,
     actionSpan: init.actionSpan,
