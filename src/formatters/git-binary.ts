@@ -4,14 +4,16 @@
  * Used for files a text patch cannot carry byte for byte (UTF-16, Latin-1): their text is not
  * UTF-8, and git treats UTF-16 as binary. `git apply` needs the full blob ids on the `index` line.
  */
-import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+// crypto and zlib are loaded on first use (engines: node >= 20.19 has process.getBuiltinModule):
+// only a diff of a binary file needs them, and loading them cost every start a few milliseconds.
+const crypto = () => process.getBuiltinModule('node:crypto');
+const zlib = () => process.getBuiltinModule('node:zlib');
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~';
 
 /** Git's object id of a blob with these bytes (`git hash-object`). */
 export function blobId(bytes: Uint8Array): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  return crypto().createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /** Git's base85 (base85.c): 4 bytes big-endian → 5 characters, the last group zero-padded. */
@@ -32,7 +34,7 @@ function base85(bytes: Uint8Array): string {
 
 /** One `literal` block: the size, then lines of a length letter and base85 data, then an empty line. */
 function literal(bytes: Uint8Array): string {
-  const data = deflateSync(bytes);
+  const data = zlib().deflateSync(bytes);
   let out = `literal ${bytes.length}\n`;
   for (let i = 0; i < data.length; i += 52) {
     const chunk = data.subarray(i, i + 52);

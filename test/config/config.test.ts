@@ -122,6 +122,9 @@ describe('the built CLI validates with the validator compiled at build time', ()
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('lint-proxy-config.config.json:3:14: rules.__proto__: unknown property');
       expect(r.stderr).toContain('lint-proxy-config.config.json:4:18: maxFileSize: must be at least 1');
+      // The minified bundle's source map lists its modules: no ajv compiler among them.
+      const sources: string[] = JSON.parse(readFileSync(new URL('../../dist/cli.cjs.map', import.meta.url), 'utf8')).sources;
+      expect(sources.filter((s) => /node_modules\/ajv\/dist\/(?:core|ajv|compile)/.test(s))).toEqual([]);
       expect(readFileSync(new URL('../../dist/cli.cjs', import.meta.url), 'utf8')).not.toContain('class Ajv');
     } finally {
       rmSync(dir, { recursive: true, force: true });
