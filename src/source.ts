@@ -200,14 +200,17 @@ export interface TextEdit {
 /** Applies non-overlapping edits (any order) to a text. Throws on overlap: callers filter first. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  let out = '';
+  // One join at the end: a string grown by `+=` is a rope that V8 flattens on first read, which
+  // costs a copy of the whole file per proof on an 18 MB dump.
+  const parts: string[] = [];
   let pos = 0;
   for (const e of sorted) {
     if (e.start < pos) throw new Error(`overlapping edits at ${e.start}`);
-    out += text.slice(pos, e.start) + e.text;
+    parts.push(text.slice(pos, e.start), e.text);
     pos = e.end;
   }
-  return out + text.slice(pos);
+  parts.push(text.slice(pos));
+  return parts.join('');
 }
 
 /** Line breaks in inserted text follow the file's own convention (CRLF files stay CRLF). */

@@ -117,6 +117,25 @@ describe('blankOut', () => {
     const wide = 'x → 😀\ny;\n';
     expect(blankOut(wide, [{ file: 'f', start: 0, end: 6 }])).toBe('      \ny;\n');
   });
+
+  it('equals blanking character by character, on any text and spans', () => {
+    const char = fc.constantFrom('a', ' ', '\n', '\r', ';', 'é', '→', '{');
+    const oneByOne = (text: string, spans: readonly { start: number; end: number }[]) => {
+      const out = [...text.split('')];
+      for (const s of spans) for (let i = s.start; i < s.end; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' ';
+      return out.join('');
+    };
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 60 }), fc.array(fc.nat(60), { maxLength: 8 }), (chars, cuts) => {
+        const text = chars.join('');
+        const points = [...new Set(cuts.map((c) => Math.min(c, text.length)))].sort((a, b) => a - b);
+        const spans = [];
+        for (let i = 0; i + 1 < points.length; i += 2) spans.push({ file: 'f', start: points[i]!, end: points[i + 1]! });
+        expect(blankOut(text, spans)).toBe(oneByOne(text, spans));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('narrowed proofs give the same report as proofs on the whole file', () => {

@@ -77,6 +77,9 @@ function buildLine(file: string, text: string, segments: Segment[], lineStart: n
 }
 
 /** Splits a file into the logical lines httpd reads, skipping blank ones. */
+/** Whole lines of white space (as `isSpace` counts it) and their line breaks. */
+const BLANK_LINES = /(?:[ \t\r\v\f]*\n)*/y;
+
 export function readLogicalLines(source: SourceFile): LogicalLine[] {
   const text = source.text;
   const len = text.length;
@@ -87,6 +90,11 @@ export function readLogicalLines(source: SourceFile): LogicalLine[] {
   let nextNul = text.indexOf('\0');
   if (nextNul === -1) nextNul = len;
   while (pos < len) {
+    // Blank lines give no logical line: skip their run at once.
+    BLANK_LINES.lastIndex = pos;
+    BLANK_LINES.test(text);
+    pos = BLANK_LINES.lastIndex;
+    if (pos >= len) break;
     const lineStart = pos;
     const segments: Segment[] = [];
     let lineEnd = pos;

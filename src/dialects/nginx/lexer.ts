@@ -101,12 +101,21 @@ function plainTable(special: string): Uint8Array {
 const IN_WORD = plainTable(' \t\r\n;{\\$');
 const IN_DOUBLE = plainTable('"\\$');
 const IN_SINGLE = plainTable("'\\$");
+/** A run of white space, skipped at once between words (indentation and blank lines). */
+const SPACE_RUN = /[ \t\r\n]*/y;
+
+/** The file a reader's words come from: one object shared by all of them. */
+interface WordSource {
+  readonly text: string;
+  readonly file: string;
+}
 
 export class TokenReader {
   /** Next character to read. */
   pos: number;
   readonly comments: CommentToken[] = [];
   readonly errors: NginxSyntaxError[] = [];
+  readonly #source: WordSource;
 
   constructor(
     readonly text: string,
@@ -116,6 +125,7 @@ export class TokenReader {
     readonly encoding: Encoding = 'utf8',
   ) {
     this.pos = start;
+    this.#source = { text, file };
   }
 
   private closeComment(commentStart: number, endPos: number): void {
@@ -224,7 +234,13 @@ export class TokenReader {
       if (lastSpace) {
         start = at;
         bytesSinceStart = byteWidth(this.encoding, ch);
-        if (isSpace(ch)) continue;
+        if (isSpace(ch)) {
+          // The rest of the run: every character of it would start over here, one byte each.
+          SPACE_RUN.lastIndex = this.pos;
+          SPACE_RUN.test(text);
+          this.pos = Math.min(SPACE_RUN.lastIndex, this.end);
+          continue;
+        }
         switch (ch) {
           case 59: // ;
           case 123: // {
@@ -306,7 +322,7 @@ export class TokenReader {
 
   /** A word whose content is `[start, end)`; quoted words also own the quotes around it. */
   private word(start: number, end: number, quote: '"' | "'" | null): Word {
-    return new CompactWord(this.text, this.file, start, end, quote);
+    return new CompactWord(this.#source, start, end, quote);
   }
 }
 
@@ -327,8 +343,7 @@ class CompactWord implements Word {
   #value: string | undefined;
 
   constructor(
-    private readonly text: string,
-    private readonly file: string,
+    private readonly source: WordSource,
     private readonly start: number,
     private readonly end: number,
     readonly quote: '"' | "'" | null,
@@ -339,15 +354,15 @@ class CompactWord implements Word {
   }
 
   get inner(): Span {
-    return (this.#inner ??= { file: this.file, start: this.start, end: this.end });
+    return (this.#inner ??= { file: this.source.file, start: this.start, end: this.end });
   }
 
   get span(): Span {
-    return (this.#span ??= this.quote ? { file: this.file, start: this.start - 1, end: this.end + 1 } : this.inner);
+    return (this.#span ??= this.quote ? { file: this.source.file, start: this.start - 1, end: this.end + 1 } : this.inner);
   }
 
   get raw(): string {
-    return this.text.slice(this.start, this.end);
+    return this.source.text.slice(this.start, this.end);
   }
 
   get value(): string {
