@@ -129,12 +129,17 @@ export function parseRegion(text: string, file: string, start = 0, end = text.le
   return { directives: children, comments: reader.comments, errors: all };
 }
 
-/** Every directive of a tree, depth first, in source order (included files not followed). */
-export function* walkDirectives(directives: readonly Directive[]): Generator<Directive> {
+/**
+ * Every directive of a tree, depth first, in source order (included files not followed). An
+ * array, not a generator: `yield*` re-yields each directive once per enclosing block, which made
+ * millions of short-lived iterator results on a large dump.
+ */
+export function walkDirectives(directives: readonly Directive[], out: Directive[] = []): Directive[] {
   for (const d of directives) {
-    yield d;
-    if (d.block) yield* walkDirectives(d.block.children);
+    out.push(d);
+    if (d.block) walkDirectives(d.block.children, out);
   }
+  return out;
 }
 
 /** The text of a directive for messages: name and raw arguments, single-spaced. */

@@ -232,8 +232,22 @@ function valueLiteral(choice: VariableChoice, index: number, requests?: (name: s
   };
 }
 
+interface EntryVariables {
+  readonly flags: readonly string[];
+  readonly others: readonly string[];
+}
+
+/** Entries are shared by every endpoint that inherits them: their variables are found once. */
+const entryVariablesCache = new WeakMap<NginxRewriteEntry | NginxFlagsEntry, EntryVariables>();
+
+function entryVariables(entry: NginxRewriteEntry | NginxFlagsEntry): EntryVariables {
+  let found = entryVariablesCache.get(entry);
+  if (!found) entryVariablesCache.set(entry, (found = readEntryVariables(entry)));
+  return found;
+}
+
 /** The variables a `proxy_cookie_*` entry reads: in flag words, and elsewhere (selector, pattern, replacement). */
-function entryVariables(entry: NginxRewriteEntry | NginxFlagsEntry): { flags: string[]; others: string[] } {
+function readEntryVariables(entry: NginxRewriteEntry | NginxFlagsEntry): EntryVariables {
   if (entry.directive === 'proxy_cookie_flags') {
     return {
       flags: entry.flags.flatMap((w) => scriptVariables(w.script)),
@@ -257,6 +271,7 @@ export function cookieVariants(
   valuesOf: (name: string) => readonly VariableValue[],
   requests?: (name: string, value: string) => string | undefined,
 ): Variant[] {
+  if (entries.every((e) => entryVariables(e).flags.length === 0 && entryVariables(e).others.length === 0)) return [UNCONDITIONAL];
   const flagVars = new Set<string>();
   const otherVars = new Set<string>();
   for (const e of entries) {
