@@ -44,14 +44,14 @@ export function effectiveAddHeaders(level: Level): NginxAddHeaderOp[] {
 export function effectiveHide(level: Level, kind: BackendKind): NginxHideHeaderOp | null {
   let hide: NginxHideHeaderOp | null = null;
   for (let l: Level | null = level; l; l = l.parent) {
-    if (l.hide.has(kind)) {
+    if (l.hide?.has(kind)) {
       hide = l.hide.get(kind)!;
       break;
     }
   }
   if (!hide) return null;
   for (let l: Level | null = level; l; l = l.parent) {
-    if (l.passHeader.has(kind)) return l.passHeader.get(kind) ? null : hide;
+    if (l.passHeader?.has(kind)) return l.passHeader.get(kind) ? null : hide;
   }
   return hide;
 }

@@ -39,10 +39,14 @@ export interface Level {
   addHeaderAny: boolean;
   readonly addHeaderOps: NginxAddHeaderOp[];
   addHeaderInherit?: 'on' | 'off' | 'merge';
-  /** `*_hide_header` per upstream kind: present when the level defines any, with the Set-Cookie one if any. */
-  readonly hide: Map<BackendKind, NginxHideHeaderOp | null>;
+  /**
+   * `*_hide_header` per upstream kind: present when the level defines any, with the Set-Cookie one
+   * if any. Made on first use (as `passHeader`): most levels have neither, and a large dump has
+   * a hundred thousand levels.
+   */
+  hide?: Map<BackendKind, NginxHideHeaderOp | null>;
   /** `*_pass_header` per upstream kind: present when the level defines any; true when it names Set-Cookie. */
-  readonly passHeader: Map<BackendKind, boolean>;
+  passHeader?: Map<BackendKind, boolean>;
   readonly more: NginxMoreHeadersOp[];
   /** `set_cookie_flag` entries, in the order the filter tries them; `undefined` = none at this level. */
   cookieFlags?: SetCookieFlagEntry[];
@@ -68,8 +72,6 @@ export function newLevel(kind: LevelKind, parent: Level | null, directive: Direc
     label,
     addHeaderAny: false,
     addHeaderOps: [],
-    hide: new Map(),
-    passHeader: new Map(),
     more: [],
     backends: [],
     unresolvedInclude: false,

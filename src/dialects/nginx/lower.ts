@@ -277,7 +277,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       ops.add(nginxProxyCookieOp({ domains: level.domains ?? null, paths: level.paths ?? null, flags: legacy ? null : (level.flags ?? null), legacy }));
     }
     for (const op of [...level.addHeaderOps, ...level.more]) ops.add(op);
-    for (const hide of level.hide.values()) if (hide) ops.add(hide);
+    for (const hide of level.hide?.values() ?? []) if (hide) ops.add(hide);
   }
   const model: HeaderRewriteModel = {
     dialect: 'nginx',

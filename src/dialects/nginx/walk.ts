@@ -263,10 +263,12 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
     if (m) {
       const kind = HIDE_KINDS[m[1]!]!;
       if (m[2] === 'hide') {
-        if (!level.hide.has(kind)) level.hide.set(kind, null);
-        if (namesSetCookie(d)) level.hide.set(kind, hideOp(d, kind));
+        const hide = (level.hide ??= new Map());
+        if (!hide.has(kind)) hide.set(kind, null);
+        if (namesSetCookie(d)) hide.set(kind, hideOp(d, kind));
       } else {
-        level.passHeader.set(kind, (level.passHeader.get(kind) ?? false) || namesSetCookie(d));
+        const passed = (level.passHeader ??= new Map());
+        passed.set(kind, (passed.get(kind) ?? false) || namesSetCookie(d));
       }
     }
   }
