@@ -23,6 +23,12 @@ const server = (routes: string) => `{
 
 const proxy = (extra = '') => `{ "handler": "reverse_proxy", "upstreams": [{ "dial": "{{HTTP}}" }]${extra} }`;
 
+/** A deferred `header` block under `matcher` that appends `; label` to every Set-Cookie line. */
+const tag = (matcher: string, label: string, depth = 1) => {
+  const t = '\t'.repeat(depth);
+  return `${t}header ${matcher} {\n${t}\tSet-Cookie "^(.*)$" "$1; ${label}"\n${t}\tdefer\n${t}}\n`;
+};
+
 export const REAL_CASES: readonly CaddyCase[] = [
   {
     name: 'json: deferred headers handler with search_regexp',
@@ -237,5 +243,95 @@ http://127.0.0.1:{{PORT}} {
 \treverse_proxy {{HTTP}}
 }
 `,
+  },
+  {
+    name: 'caddyfile: handle_path strips its prefix before the matchers inside it (a blanket HttpOnly under /app/x*)',
+    file: 'Caddyfile',
+    fixable: true,
+    text: `http://127.0.0.1:{{PORT}} {
+\thandle_path /app/* {
+\t\theader /x* {
+\t\t\tSet-Cookie (.*) "$1; HttpOnly"
+\t\t\tdefer
+\t\t}
+\t\treverse_proxy {{HTTP}}
+\t}
+\thandle {
+\t\treverse_proxy {{HTTP}}
+\t}
+}
+`,
+  },
+  {
+    name: 'caddyfile: handle_path without a slash before the star, and an exact path',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\thandle_path /b* {
+${tag('/x*', 'under-b', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\thandle_path /c {
+${tag('/c', 'exact-c', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: uri strip_prefix, strip_suffix, replace and path_regexp change what later matchers see',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\turi strip_prefix zz
+\turi /q/* strip_suffix .php
+\turi replace /old/ /new/ 1
+\turi path_regexp ^/v([0-9]+) /ver$1
+${tag('/new/*', 'renamed')}${tag('/q/a', 'suffix-stripped')}${tag('/q/a.php', 'suffix-kept')}${tag('/ver2*', 'regexp')}${tag('/old/*', 'still-old')}${tag('/zz/*', 'not-stripped')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: rewrites are exclusive, the longest matcher first, and the matchers after see the new path',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\trewrite /a /b
+\trewrite /a* /c
+\trewrite /d /e
+${tag('/b', 'to-b')}${tag('/c', 'to-c')}${tag('/e', 'to-e')}${tag('/a*', 'still-a')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: a rewrite inside handle, and route blocks keep their rewrites in order, not exclusive',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\troute /r* {
+\t\trewrite /r1 /r2
+\t\trewrite /r2 /r3
+\t}
+${tag('/r3', 'r3')}${tag('/r2', 'r2')}\thandle /h* {
+\t\trewrite /h1 /inner
+${tag('/inner', 'inner', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: a rewrite to a placeholder leaves the path unknown',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\trewrite /p /{query.to}
+${tag('/p', 'still-p')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'json: rewrite handler strip_path_prefix and uri before a path matcher',
+    file: 'caddy.json',
+    text: server(`[
+      { "handle": [{ "handler": "rewrite", "strip_path_prefix": "/pre" }] },
+      { "match": [{ "path": ["/u"] }], "handle": [{ "handler": "rewrite", "uri": "/target" }] },
+      { "match": [{ "path": ["/x*", "/target"] }], "handle": [{ "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "^(.*)$", "replace": "$1; rewritten" }] } } }] },
+      { "handle": [${proxy()}] }
+    ]`),
   },
 ];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCaddyModel, lowerCaddy } from '../../src/dialects/caddy/index.js';
 import { lexCaddyfile } from '../../src/dialects/caddy/lexer.js';
 import { notCookiesPattern } from '../../src/dialects/caddy/exclusion.js';
-import { directiveOrder, sortDirectives } from '../../src/dialects/caddy/order.js';
+import { directiveOrder, goStableSort, sortDirectives } from '../../src/dialects/caddy/order.js';
 import { parseCaddyfile } from '../../src/dialects/caddy/parser.js';
 import { pathMatches } from '../../src/dialects/caddy/routes.js';
 import { detectDialect } from '../../src/dialects/detect.js';
@@ -207,12 +207,36 @@ describe('exclusion pattern without lookahead', () => {
 describe('directive order and path matching', () => {
   it('sorts by the table, longer path matchers first, handle_path with handle', () => {
     const order = directiveOrder([]);
-    const sorted = sortDirectives(
-      [{ directive: 'reverse_proxy' }, { directive: 'header' }, { directive: 'handle' }, { directive: 'handle_path', path: '/a*' }, { directive: 'header', path: '/api/*' }],
-      order,
-    );
-    expect(sorted.map((s) => `${s.directive}${s.path ?? ''}`)).toEqual(['header/api/*', 'header', 'handle_path/a*', 'handle', 'reverse_proxy']);
+    const d = (directive: string, path?: string) => ({ directive, matcherSets: path ? 1 : 0, paths: path ? [path] : [] });
+    const sorted = sortDirectives([d('reverse_proxy'), d('header'), d('handle'), d('handle_path', '/a*'), d('header', '/api/*')], order);
+    expect(sorted.map((s) => `${s.directive}${s.paths[0] ?? ''}`)).toEqual(['header/api/*', 'header', 'handle_path/a*', 'handle', 'reverse_proxy']);
     expect(directiveOrder([{ directive: 'header', position: 'after', other: 'reverse_proxy' }]).get('header')).toBeGreaterThan(directiveOrder([]).get('reverse_proxy')! - 1);
+  });
+
+  // `caddy adapt` 2.6.2 of: header n1 / header /cc n2 / header @two(2 paths) n3 / header @meth n4 /
+  // header /app n5 / header /app* n6: a matcher without a single path "equals" every path, so
+  // only Go's own stable sort gives this order.
+  it('reproduces Go\'s stable sort where the comparison is not a total order', () => {
+    const items = [
+      { directive: 'header', matcherSets: 0, paths: [], n: 'n1' },
+      { directive: 'header', matcherSets: 1, paths: ['/cc'], n: 'n2' },
+      { directive: 'header', matcherSets: 1, paths: ['/a', '/bbbbbbbbb'], n: 'n3' },
+      { directive: 'header', matcherSets: 1, paths: [], n: 'n4' },
+      { directive: 'header', matcherSets: 1, paths: ['/app'], n: 'n5' },
+      { directive: 'header', matcherSets: 1, paths: ['/app*'], n: 'n6' },
+      { directive: 'reverse_proxy', matcherSets: 0, paths: [], n: 'rp' },
+    ];
+    expect(sortDirectives(items, directiveOrder([]), [2, 6, 2]).map((x) => x.n)).toEqual(['n2', 'n3', 'n4', 'n6', 'n5', 'n1', 'rp']);
+    // Since 2.7.0 a path that differs only by a trailing `*` sorts after the exact one.
+    expect(sortDirectives(items, directiveOrder([]), [2, 7, 0]).map((x) => x.n)).toEqual(['n2', 'n3', 'n4', 'n5', 'n6', 'n1', 'rp']);
+  });
+
+  it('goStableSort is a stable sort for a total order, beyond one block of 20', () => {
+    for (let n = 0; n < 90; n += 7) {
+      const data = Array.from({ length: n }, (_, i) => ({ key: (i * 37) % 11, i }));
+      const expected = [...data].sort((a, b) => a.key - b.key || a.i - b.i);
+      expect(goStableSort([...data], (a, b) => a.key < b.key)).toEqual(expected);
+    }
   });
 
   it('matches paths like MatchPath', () => {

@@ -49,6 +49,13 @@ export function validate(dir: string, file: string): { ok: boolean; output: stri
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
 }
 
+/** `caddy adapt`: the JSON the Caddyfile adapter makes of a file (first line of its output). */
+export function adapt(dir: string, file: string): { ok: true; json: unknown } | { ok: false; output: string } {
+  const r = spawnSync('caddy', ['adapt', '--config', join(dir, file), '--adapter', 'caddyfile'], { encoding: 'utf8', env: env(dir), timeout: 30_000 });
+  if (r.status !== 0) return { ok: false, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  return { ok: true, json: JSON.parse((r.stdout ?? '').split('\n')[0]!) };
+}
+
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const c = connect({ host: '127.0.0.1', port }, () => {

@@ -27,6 +27,7 @@ import { compileRe2 } from '../../regex/re2.js';
 import type { Span } from '../../source.js';
 import { directiveOrder, sortDirectives, type OrderChange } from './order.js';
 import type { Node, PToken, ServerBlock } from './parser.js';
+import { handlePathPrefix, replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix } from './rewrite.js';
 import type { HeaderOpBuilder, IrHandler, IrMatch, IrRoute } from './routes.js';
 import { atLeast, type CaddyVersion } from './version.js';
 
@@ -67,12 +68,15 @@ interface NamedMatcher {
   readonly span: Span;
   readonly paths: string[] | null;
   readonly negate: boolean;
+  /** The matcher set's `path` list as the adapter writes it (what `sortRoutes` reads). */
+  readonly setPaths: readonly string[];
 }
 
 /** `@name path /a /b`, `@name { path /a }`, `@name not path /a`; anything else is undecidable. */
 function namedMatcher(node: Node): NamedMatcher {
   const lines: (readonly PToken[])[] = node.block ? node.block.map((n) => [n.name, ...n.args]) : [node.args];
   let paths: string[] | null = [];
+  const setPaths: string[] = [];
   let negate = false;
   for (const line of lines) {
     if (line.length === 0) continue;
@@ -80,13 +84,14 @@ function namedMatcher(node: Node): NamedMatcher {
     if (words[0] === 'not' && lines.length === 1) {
       negate = true;
       words = words.slice(1);
-    }
+    } else if (words[0] === 'path') setPaths.push(...words.slice(1));
+    else if (words[0]?.startsWith('/') && lines.length === 1) setPaths.push(...words);
     if (words[0] === 'path' && paths) paths.push(...words.slice(1));
     else if (words[0]?.startsWith('/') && lines.length === 1 && paths) paths.push(...words);
     else paths = null;
   }
   if (paths && paths.length === 0) paths = null;
-  return { name: node.name.value, span: node.span, paths, negate };
+  return { name: node.name.value, span: node.span, paths, negate, setPaths };
 }
 
 interface SiteScope {
@@ -96,23 +101,31 @@ interface SiteScope {
   readonly seq: { n: number };
 }
 
+interface ExtractedMatcher {
+  readonly match: IrMatch[][];
+  readonly rest: readonly PToken[];
+  /** For the directive sort: matcher sets (0 or 1) and the set's `path` list. */
+  readonly matcherSets: number;
+  readonly paths: readonly string[];
+}
+
 /** The matcher token of a directive, when its first argument is one. */
-function extractMatcher(scope: SiteScope, node: Node): { match: IrMatch[][]; rest: readonly PToken[]; path?: string } {
+function extractMatcher(scope: SiteScope, node: Node): ExtractedMatcher {
   const first = node.args[0];
-  if (!first || first.quote !== null) return { match: [], rest: node.args };
+  if (!first || first.quote !== null) return { match: [], rest: node.args, matcherSets: 0, paths: [] };
   const v = first.value;
-  if (v === '*') return { match: [], rest: node.args.slice(1) };
-  if (v.startsWith('/')) return { match: [[{ text: v, span: first.span, paths: [v] }]], rest: node.args.slice(1), path: v };
+  if (v === '*') return { match: [], rest: node.args.slice(1), matcherSets: 0, paths: [] };
+  if (v.startsWith('/')) return { match: [[{ text: v, span: first.span, paths: [v] }]], rest: node.args.slice(1), matcherSets: 1, paths: [v] };
   if (v.startsWith('@')) {
     const named = scope.matchers.get(v);
     if (!named) {
       scope.ctx.problems.push({ span: first.span, message: `unrecognized matcher name: ${v}`, kind: 'refused' });
-      return { match: [[{ text: v, span: first.span, paths: null }]], rest: node.args.slice(1) };
+      return { match: [[{ text: v, span: first.span, paths: null }]], rest: node.args.slice(1), matcherSets: 1, paths: [] };
     }
     const m: IrMatch = { text: v, span: first.span, paths: named.paths, ...(named.negate ? { negate: true } : {}) };
-    return { match: [[m]], rest: node.args.slice(1), ...(named.paths && !named.negate ? { path: named.paths[0]! } : {}) };
+    return { match: [[m]], rest: node.args.slice(1), matcherSets: 1, paths: named.setPaths };
   }
-  return { match: [], rest: node.args };
+  return { match: [], rest: node.args, matcherSets: 0, paths: [] };
 }
 
 interface OpsBuilder {
@@ -293,20 +306,91 @@ function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], bac
   };
 }
 
+const wrongCount = (scope: SiteScope, node: Node, after: PToken | undefined) =>
+  scope.ctx.problems.push({ span: (after ?? node.name).span, message: `${node.name.value}: wrong argument count or unexpected line ending after '${(after ?? node.name).value}'`, kind: 'refused' });
+
+/**
+ * `handle_path <path>`: a `handle` whose routes start by stripping the path's prefix (the
+ * adapter's `strip_path_prefix`: `/api/*` → `/api`). Only a single path matcher is accepted.
+ */
+function handlePathRoute(scope: SiteScope, node: Node): IrRoute | null {
+  const first = node.args[0];
+  if (!first) {
+    wrongCount(scope, node, undefined);
+    return null;
+  }
+  if (!first.value.startsWith('/') || first.quote !== null) {
+    scope.ctx.problems.push({ span: first.span, message: `handle_path: path matcher must begin with '/', got ${first.value}`, kind: 'refused' });
+    return null;
+  }
+  const prefix = handlePathPrefix(first.value);
+  return prefix === '' ? null : { match: [], handle: [{ kind: 'rewrite', apply: stripPathPrefix(prefix), stripPrefix: prefix }], terminal: false };
+}
+
+/** `rewrite [<matcher>] <to>`. */
+function rewriteHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): IrHandler[] {
+  if (rest.length !== 1 || node.block) {
+    wrongCount(scope, node, rest[rest.length - 1]);
+    return [];
+  }
+  return [{ kind: 'rewrite', apply: rewriteUri(rest[0]!.value) }];
+}
+
+/** `uri [<matcher>] strip_prefix|strip_suffix|replace|path_regexp ...`. */
+function uriHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): IrHandler[] {
+  const [op, ...args] = rest;
+  const v = args.map((t) => t.value);
+  const counts: Record<string, readonly number[]> = { strip_prefix: [1], strip_suffix: [1], replace: [2, 3], path_regexp: [2] };
+  if (!op) {
+    wrongCount(scope, node, undefined);
+    return [];
+  }
+  const allowed = counts[op.value];
+  if (!allowed) {
+    scope.ctx.problems.push({ span: op.span, message: `uri: unrecognized URI manipulation '${op.value}'`, kind: 'refused' });
+    return [];
+  }
+  if (!allowed.includes(args.length) || node.block) {
+    wrongCount(scope, node, args[args.length - 1] ?? op);
+    return [];
+  }
+  switch (op.value) {
+    case 'strip_prefix': {
+      const prefix = v[0]!.startsWith('/') ? v[0]! : `/${v[0]!}`;
+      return [{ kind: 'rewrite', apply: stripPathPrefix(prefix), stripPrefix: prefix }];
+    }
+    case 'strip_suffix':
+      return [{ kind: 'rewrite', apply: stripPathSuffix(v[0]!) }];
+    case 'replace': {
+      const limit = v[2] === undefined ? 0 : Number(v[2]);
+      if (!Number.isInteger(limit) || !/^[+-]?\d+$/.test(v[2] ?? '0')) {
+        scope.ctx.problems.push({ span: args[2]!.span, message: `uri: limit must be an integer; invalid: ${v[2]}`, kind: 'refused' });
+        return [];
+      }
+      return [{ kind: 'rewrite', apply: replaceSubstring(v[0]!, v[1]!, limit) }];
+    }
+    default: {
+      const compiled = compileRe2(v[0]!);
+      if (!compiled.ok && compiled.refused) scope.ctx.problems.push({ span: args[0]!.span, message: `Caddy refuses this regex: ${compiled.error.message}`, kind: 'refused' });
+      return [{ kind: 'rewrite', apply: replaceRegexp(v[0]!, v[1]!) }];
+    }
+  }
+}
+
 function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean): IrRoute[] {
-  const items: { directive: string; path?: string; node: Node }[] = [];
+  const items: { directive: string; node: Node; matcherSets: number; paths: readonly string[]; extracted: ExtractedMatcher }[] = [];
   for (const node of nodes) {
     const name = node.name.value;
     if (name.startsWith('@')) continue;
-    const { path } = extractMatcher(scope, node);
-    items.push({ directive: name, node, ...(path !== undefined ? { path } : {}) });
+    const extracted = extractMatcher(scope, node);
+    items.push({ directive: name, node, matcherSets: extracted.matcherSets, paths: extracted.paths, extracted });
   }
-  const ordered = sort ? sortDirectives(items, scope.order) : items;
+  const ordered = sort ? sortDirectives(items, scope.order, scope.ctx.version) : items;
   const routes: IrRoute[] = [];
   // The handle blocks of one list are one group (taken before nested lists number theirs).
   const groupId = scope.seq.n++;
-  for (const { directive, node } of ordered) {
-    const { match, rest } = extractMatcher(scope, node);
+  for (const { directive, node, extracted } of ordered) {
+    const { match, rest } = extracted;
     let handle: IrHandler[] = [];
     let group: string | undefined;
     switch (directive) {
@@ -320,9 +404,21 @@ function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean
         handle = [proxyHandler(scope, node, rest, 'fastcgi')];
         break;
       case 'handle':
-      case 'handle_path':
         group = 'handle';
         handle = [{ kind: 'subroute', routes: directiveRoutes(scope, node.block ?? [], true) }];
+        break;
+      case 'handle_path': {
+        group = 'handle';
+        const strip = handlePathRoute(scope, node);
+        handle = [{ kind: 'subroute', routes: [...(strip ? [strip] : []), ...directiveRoutes(scope, node.block ?? [], true)] }];
+        break;
+      }
+      case 'rewrite':
+        if (sort) group = 'rewrite';
+        handle = rewriteHandlers(scope, node, rest);
+        break;
+      case 'uri':
+        handle = uriHandlers(scope, node, rest);
         break;
       case 'route':
         handle = [{ kind: 'subroute', routes: directiveRoutes(scope, node.block ?? [], false) }];

@@ -11,6 +11,7 @@ import type { Condition, Problem } from '../../model/header-rewrite.js';
 import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyReplacement, type CaddyValueOp } from '../../model/ops/caddy-headers.js';
 import { compileRe2 } from '../../regex/re2.js';
 import type { SourceFile, Span } from '../../source.js';
+import { replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix, type PathRewrite } from './rewrite.js';
 import type { HeaderOpBuilder, IrHandler, IrMatch, IrRoute } from './routes.js';
 
 type Obj = { [k: string]: JsonValue };
@@ -161,6 +162,28 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
         upstreams,
         headerDown: resp ? builder(resp, childPath(childPath(path, 'headers'), 'response'), span, `${label} headers.response`, 'upstream', false) : null,
       };
+    }
+    if (kind === 'rewrite') {
+      const steps: PathRewrite[] = [];
+      let stripPrefix: string | undefined;
+      if (typeof h.uri === 'string' && h.uri !== '') steps.push(rewriteUri(h.uri));
+      if (typeof h.strip_path_prefix === 'string' && h.strip_path_prefix !== '') {
+        stripPrefix = h.strip_path_prefix.startsWith('/') ? h.strip_path_prefix : `/${h.strip_path_prefix}`;
+        steps.push(stripPathPrefix(stripPrefix));
+      }
+      if (typeof h.strip_path_suffix === 'string' && h.strip_path_suffix !== '') steps.push(stripPathSuffix(h.strip_path_suffix));
+      for (const r of arr(h.uri_substring)) {
+        if (isObj(r) && typeof r.find === 'string') steps.push(replaceSubstring(r.find, typeof r.replace === 'string' ? r.replace : '', typeof r.limit === 'number' ? r.limit : 0));
+      }
+      arr(h.path_regexp).forEach((r, i) => {
+        if (!isObj(r) || typeof r.find !== 'string') return;
+        const compiled = r.find === '' ? null : compileRe2(r.find);
+        if (compiled && !compiled.ok && compiled.refused) problems.push({ span: spanAt(childPath(childPath(childPath(path, 'path_regexp'), i), 'find')), message: `Caddy refuses this regex: ${compiled.error.message}`, kind: 'refused' });
+        steps.push(replaceRegexp(r.find, typeof r.replace === 'string' ? r.replace : ''));
+      });
+      // A method or query rewrite leaves the path as it is.
+      if (steps.length === 0) return null;
+      return { kind: 'rewrite', apply: (p) => steps.reduce<string | null>((acc, step) => step(acc), p), ...(stripPrefix !== undefined && steps.length === 1 ? { stripPrefix } : {}) };
     }
     if (kind === 'subroute') return { kind: 'subroute', routes: routes(h.routes, childPath(path, 'routes')) };
     if (typeof kind === 'string' && ['static_response', 'file_server', 'error', 'acme_server', 'metrics', 'copy_response'].includes(kind)) return { kind: 'respond', label: kind, span };

@@ -44,7 +44,14 @@ export type IrHandler =
       readonly headerDown: HeaderOpBuilder | null;
     }
   | { readonly kind: 'respond'; readonly label: string; readonly span: Span }
-  | { readonly kind: 'subroute'; readonly routes: readonly IrRoute[] };
+  | { readonly kind: 'subroute'; readonly routes: readonly IrRoute[] }
+  | {
+      readonly kind: 'rewrite';
+      /** The request path after the rewrite (null: unknown, path matchers after it undecided). */
+      readonly apply: (path: string | null) => string | null;
+      /** A prefix it strips (handle_path, `uri strip_prefix`): probe paths put it back in front. */
+      readonly stripPrefix?: string;
+    };
 
 export interface IrRoute {
   /** Alternatives (any may match); each alternative's matchers must all match. Empty: always. */
@@ -77,13 +84,13 @@ export function samplePath(pattern: string): string | null {
 
 type Decision = boolean | 'unknown';
 
-function decideOne(m: IrMatch, path: string): Decision {
-  if (m.paths === null) return 'unknown';
+function decideOne(m: IrMatch, path: string | null): Decision {
+  if (m.paths === null || path === null) return 'unknown';
   const hit = m.paths.some((p) => pathMatches(p, path));
   return m.negate ? !hit : hit;
 }
 
-function decide(route: IrRoute, path: string): Decision {
+function decide(route: IrRoute, path: string | null): Decision {
   if (route.match.length === 0) return true;
   let result: Decision = false;
   for (const set of route.match) {
@@ -107,6 +114,8 @@ function matchText(route: IrRoute): string {
 }
 
 interface State {
+  /** The request path as the next matcher sees it (rewrites change it); null: unknown. */
+  readonly path: string | null;
   readonly immediate: readonly CaddyHeadersOp[];
   readonly deferred: readonly CaddyHeadersOp[];
   readonly conds: readonly string[];
@@ -123,7 +132,7 @@ const MAX_ALTERNATIVES = 64;
 
 const condition = (conds: readonly string[]): Condition | null => (conds.length === 0 ? null : { text: conds.join(' and '), value: 'unknown' });
 
-function walkHandlers(handlers: readonly IrHandler[], path: string, state: State, budget: { n: number }): { reached: Reached[]; through: State[] } {
+function walkHandlers(handlers: readonly IrHandler[], state: State, budget: { n: number }): { reached: Reached[]; through: State[] } {
   let states: State[] = [state];
   const reached: Reached[] = [];
   for (const h of handlers) {
@@ -132,8 +141,10 @@ function walkHandlers(handlers: readonly IrHandler[], path: string, state: State
         const op = h.build(condition(s.conds));
         return op.phase === 'immediate' ? { ...s, immediate: [...s.immediate, op] } : { ...s, deferred: [...s.deferred, op] };
       });
+    } else if (h.kind === 'rewrite') {
+      states = states.map((s) => ({ ...s, path: h.apply(s.path) }));
     } else if (h.kind === 'subroute') {
-      const res = walkRoutes(h.routes, path, states, budget);
+      const res = walkRoutes(h.routes, states, budget);
       reached.push(...res.reached);
       states = res.through;
     } else {
@@ -145,7 +156,7 @@ function walkHandlers(handlers: readonly IrHandler[], path: string, state: State
   return { reached, through: states };
 }
 
-export function walkRoutes(routes: readonly IrRoute[], path: string, input: readonly State[], budget: { n: number } = { n: 0 }): { reached: Reached[]; through: State[] } {
+export function walkRoutes(routes: readonly IrRoute[], input: readonly State[], budget: { n: number } = { n: 0 }): { reached: Reached[]; through: State[] } {
   let alts = input.map((s) => ({ s, groups: new Set<string>() }));
   const reached: Reached[] = [];
   for (const route of routes) {
@@ -155,7 +166,7 @@ export function walkRoutes(routes: readonly IrRoute[], path: string, input: read
         next.push(alt);
         continue;
       }
-      const d = decide(route, path);
+      const d = decide(route, alt.s.path);
       if (d === false) {
         next.push(alt);
         continue;
@@ -170,7 +181,7 @@ export function walkRoutes(routes: readonly IrRoute[], path: string, input: read
       }
       const groups = new Set(alt.groups);
       if (route.group !== undefined) groups.add(route.group);
-      const res = walkHandlers(route.handle, path, { ...s, via: route.match.length > 0 ? [...s.via, matchText(route)] : s.via }, budget);
+      const res = walkHandlers(route.handle, { ...s, via: route.match.length > 0 ? [...s.via, matchText(route)] : s.via }, budget);
       reached.push(...res.reached);
       if (!route.terminal) for (const t of res.through) next.push({ s: { ...t, conds: alt.s.conds, via: alt.s.via }, groups });
     }
@@ -179,13 +190,15 @@ export function walkRoutes(routes: readonly IrRoute[], path: string, input: read
   return { reached, through: alts.map((a) => a.s) };
 }
 
-export const START: State = { immediate: [], deferred: [], conds: [], via: [] };
+export const START: State = { path: '/', immediate: [], deferred: [], conds: [], via: [] };
 
 export interface CaddyEndpoint extends Endpoint {
   /** The handler that answers (the proxy whose upstreams a test replaces). */
   readonly terminal: Reached['terminal'];
   /** Which site block (index into the file's sites) the endpoint belongs to. */
   readonly site: number;
+  /** The path the handler sees after the rewrites on the way (null: unknown). */
+  readonly handlerPath: string | null;
 }
 
 /** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
@@ -199,7 +212,7 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
     return n;
   };
   for (const path of paths) {
-    for (const r of walkRoutes(routes, path, [START]).reached) {
+    for (const r of walkRoutes(routes, [{ ...START, path }]).reached) {
       const t = r.terminal;
       const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds))] : [];
       const pipeline = [...r.state.immediate, ...down, ...[...r.state.deferred].reverse()];
@@ -216,31 +229,44 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
         requestPath: path,
         terminal: t,
         site,
+        handlerPath: r.state.path,
       });
     }
   }
   return out;
 }
 
-/** Every path pattern of every path matcher below `routes`. */
-export function pathPatterns(routes: readonly IrRoute[]): string[] {
-  const out: string[] = [];
-  const visit = (rs: readonly IrRoute[]) => {
+/**
+ * Every path pattern of every path matcher below `routes`, with the prefixes stripped before it
+ * (handle_path, `uri strip_prefix`): a request must carry them for the pattern to see its path.
+ */
+export function pathPatterns(routes: readonly IrRoute[]): { readonly pattern: string; readonly stripped: string }[] {
+  const out: { pattern: string; stripped: string }[] = [];
+  const visit = (rs: readonly IrRoute[], stripped: string) => {
+    let prefix = stripped;
     for (const r of rs) {
-      for (const set of r.match) for (const m of set) if (m.paths) out.push(...m.paths);
-      for (const h of r.handle) if (h.kind === 'subroute') visit(h.routes);
+      for (const set of r.match) for (const m of set) if (m.paths) for (const pattern of m.paths) out.push({ pattern, stripped: prefix });
+      let inner = prefix;
+      for (const h of r.handle) {
+        if (h.kind === 'rewrite' && h.stripPrefix !== undefined) inner += h.stripPrefix;
+        else if (h.kind === 'subroute') visit(h.routes, inner);
+      }
+      // A rewrite in a route without a matcher changes the path for the routes after it.
+      if (r.match.length === 0) prefix = inner;
     }
   };
-  visit(routes);
+  visit(routes, '');
   return out;
 }
 
-/** Request paths to walk: `/` and one sample for each path pattern. */
+/** Request paths to walk: `/` and one sample for each path pattern (behind its stripped prefixes). */
 export function probePaths(routes: readonly IrRoute[]): string[] {
   const paths = new Set<string>(['/']);
-  for (const p of pathPatterns(routes)) {
-    const s = samplePath(p);
-    if (s !== null) paths.add(s);
+  for (const { pattern, stripped } of pathPatterns(routes)) {
+    const s = samplePath(pattern);
+    if (s === null) continue;
+    paths.add(s);
+    if (stripped !== '') paths.add(stripped + s);
   }
   return [...paths];
 }
