@@ -325,6 +325,23 @@ ${tag('/p', 'still-p')}\treverse_proxy {{HTTP}}
 `,
   },
   {
+    name: 'caddyfile: handle_path inside handle_path strips both prefixes, and a route keeps the stripped path for the rest',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\thandle_path /outer/* {
+\t\thandle_path /inner/* {
+${tag('/deep*', 'deep', 3)}\t\t\treverse_proxy {{HTTP}}
+\t\t}
+${tag('/inner/*', 'inner-unstripped', 2)}${tag('/deep*', 'outer-only', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\troute /r/* {
+\t\turi strip_prefix /r
+${tag('/s*', 'route-stripped', 2)}\t}
+${tag('/s*', 'after-route', 1)}\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
     name: 'json: rewrite handler strip_path_prefix and uri before a path matcher',
     file: 'caddy.json',
     text: server(`[
