@@ -322,5 +322,21 @@ export const REAL_CASES: readonly RealCase[] = [
     context: 'server',
     text: ['location /ab { proxy_pass http://backend; }', 'location ^~ /ab { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }'].join('\n'),
   },
+  {
+    // An internal location answers only internal redirects (error_page, try_files, X-Accel-Redirect):
+    // a request for its own URI gets nginx's 404 (`ngx_http_core_find_config_phase`).
+    name: 'locations: internal ones, nested below, reached through try_files',
+    context: 'server',
+    text: [
+      'location /int/ { internal; proxy_pass http://backend; proxy_cookie_flags ~ httponly; location /int/nested/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; } }',
+      'location /toint/ { try_files /lpc-no-such-file /int/x?$args; }',
+      'location /tonested/ { try_files /lpc-no-such-file /int/nested/x?$args; }',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /int/', path: '/int/', where: null },
+      { endpoint: 'location /int/', path: '/toint/', where: '' },
+      { endpoint: 'location /int/nested/', path: '/tonested/', where: '' },
+      { endpoint: 'location /int/nested/', path: '/int/nested/', where: null },
+    ],
+  },
 ];
-

@@ -155,7 +155,6 @@ type Served = 'http' | 'fastcgi' | 'uwsgi' | 'scgi';
 const SERVED: readonly string[] = ['http', 'fastcgi', 'uwsgi', 'scgi'];
 
 function servable(e: NginxEndpoint): Served | null {
-  if (e.requestPath === undefined) return null;
   if (e.possibleBackends.length !== 1) return null;
   const k = e.possibleBackends[0]!;
   return SERVED.includes(k) ? (k as Served) : null;
@@ -287,8 +286,12 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       }
       const kind = servable(endpoint);
       if (!kind) continue;
+      // A location no request selects by its own URI (a named one, an `if` on $request_uri) is
+      // reached through the requests a case names with the path that leads there.
+      const itself = endpoint.requestPath === undefined ? [] : [undefined];
+      const reqs = [...itself, ...extra.filter((r) => r.where !== null && (endpoint.requestPath !== undefined || r.path !== undefined))];
       for (const status of kind === 'http' ? [200, 404] : [200]) {
-        for (const req of [undefined, ...extra.filter((r) => r.where !== null)]) {
+        for (const req of reqs) {
           const path = requestFor(endpoint, req);
           const res = await get(served.server().port, query(path, status), host, req?.headers);
           const result = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES);

@@ -31,6 +31,7 @@ export const DIRECTIVES: Readonly<Record<string, DirectiveSpec>> = {
   location: { contexts: ['server', 'location'], min: 1, max: 2, block: true },
   if: { contexts: ['server', 'location'], min: 1, max: Infinity, block: true },
   limit_except: { contexts: ['location'], min: 1, max: Infinity, block: true },
+  internal: { contexts: ['location'], min: 0, max: 0 },
   include: { contexts: ['main', 'http', 'server', 'location', 'if', 'lmt', 'sif'], min: 1, max: 1 },
   proxy_cookie_path: { contexts: HSL, min: 1, max: 2 },
   proxy_cookie_domain: { contexts: HSL, min: 1, max: 2 },

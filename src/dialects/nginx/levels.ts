@@ -58,6 +58,8 @@ export interface Level {
   code?: RewriteStep[];
   /** An `include` at this level could not be read: the level may hold directives the linter cannot see. */
   unresolvedInclude: boolean;
+  /** `internal;`: the location answers internal redirects only (error_page, try_files, X-Accel-Redirect). */
+  internal?: boolean;
 }
 
 let nextId = 1;

@@ -102,6 +102,10 @@ function requestPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>
     return base !== undefined && query ? `${base}?${query}` : undefined;
   }
   if (level.kind !== 'location') return '/';
+  // `ngx_http_core_find_config_phase`: a request from the client that selects an internal
+  // location, or one nested in it (the flag is inherited), gets nginx's 404; only internal
+  // redirects reach it [LAB 1.22.1].
+  if (chainOf(level).some((l) => l.internal)) return undefined;
   // A location-context fragment: its own top level stands for one location.
   const found = locationChain(level, nodesByServer);
   if (!found) return chainOf(level).some((l) => l.kind === 'location' && l.location) ? undefined : '/';

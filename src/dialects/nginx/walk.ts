@@ -199,6 +199,9 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
       case 'limit_except':
         walk(children, level, 'lmt', ctx);
         continue;
+      case 'internal':
+        level.internal = true;
+        continue;
       case 'proxy_cookie_path':
       case 'proxy_cookie_domain': {
         const entry = lowerCookieRewrite(d, ctx);
