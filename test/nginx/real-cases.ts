@@ -322,6 +322,79 @@ export const REAL_CASES: readonly RealCase[] = [
     context: 'server',
     text: ['location /ab { proxy_pass http://backend; }', 'location ^~ /ab { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }'].join('\n'),
   },
+
+  // --- Adversarial audit: proxy_cookie_flags selectors, order, case and inheritance ---------------
+  loc('flags: ~* is no form of proxy_cookie_flags (a quantifier with nothing to repeat)', 'proxy_cookie_flags ~*xsrf httponly;'),
+  loc('flags: a quoted empty regex matches every cookie', 'proxy_cookie_flags "~" httponly;'),
+  loc('flags: first of three overlapping regexes wins', 'proxy_cookie_flags ~^csrf nohttponly;\nproxy_cookie_flags ~TOKEN$ httponly;\nproxy_cookie_flags ~. secure;'),
+  loc('flags: flag words in any case', 'proxy_cookie_flags ~xsrf HTTPONLY SameSite=LAX NoSecure;\nproxy_cookie_flags ~ HttpOnly;'),
+  loc('flags: a literal name is exact, dots and all', 'proxy_cookie_flags atl.xsrf.token httponly;\nproxy_cookie_flags atl secure;\nproxy_cookie_flags XSRF httponly;\nproxy_cookie_flags "~^atl\\.xsrf\\.token\\." samesite=lax;'),
+  loc('flags: regex dot and anchors on names with dots', 'proxy_cookie_flags ~^atl.xsrf.token$ httponly;\nproxy_cookie_flags "~\\.token$" secure;'),
+  loc('flags: four flags are too many', 'proxy_cookie_flags ~ secure httponly samesite=lax nosecure;'),
+  loc('flags: off after entries is a duplicate', 'proxy_cookie_flags ~ httponly;\nproxy_cookie_flags off;'),
+  loc('flags: a name with regex characters is not a regex', 'proxy_cookie_flags .* httponly;\nproxy_cookie_flags ^XSRF-TOKEN httponly;'),
+  loc('flags: a quoted selector with spaces, and a selector that is only the name of another cookie', 'proxy_cookie_flags "~xsrf token" httponly;\nproxy_cookie_flags "~^(?i)XSRF" secure;\nproxy_cookie_flags "~(?-i)^xsrf" httponly;'),
+  {
+    name: 'flags inheritance: server list, location replaces, nested inherits, if inherits, off, named',
+    context: 'server',
+    text: [
+      'proxy_cookie_flags ~^(?:XSRF-TOKEN|atl\\.xsrf\\.token|csrftoken)$ nohttponly;',
+      'proxy_cookie_flags ~ httponly;',
+      'proxy_cookie_path /app /srvapp;',
+      'location / { proxy_pass http://backend; }',
+      'location /one/ { proxy_pass http://backend; proxy_cookie_flags sessionid secure; location /one/two/ { proxy_pass http://backend; } location /one/off/ { proxy_pass http://backend; proxy_cookie_flags off; } }',
+      'location /path/ { proxy_pass http://backend; proxy_cookie_path / /p/; }',
+      'location /iff/ { proxy_pass http://backend; proxy_cookie_flags ~xsrf httponly; if ($arg_lpc_x) { add_header X-If 1; } }',
+      'location /tf/ { try_files /lpc-no-such-file @named; }',
+      'location @named { proxy_pass http://backend; proxy_cookie_flags csrftoken httponly; }',
+      'location /tf2/ { proxy_cookie_flags ~ secure; try_files /lpc-no-such-file @named2; }',
+      'location @named2 { proxy_pass http://backend; }',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location @named', path: '/tf/x', where: '' },
+      { endpoint: 'location @named2', path: '/tf2/x', where: '' },
+      { endpoint: 'if ($arg_lpc_x)', where: '' },
+    ],
+  },
+  // --- proxy_cookie_path / proxy_cookie_domain -------------------------------------------------
+  loc('path: literal prefixes are case-sensitive, regex ~ too', 'proxy_cookie_path /APP /upper;\nproxy_cookie_path ~^/app(.*)$ /re$1;\nproxy_cookie_path /fisheye "/fe; HttpOnly";'),
+  loc('path: an empty literal prefix matches every path', 'proxy_cookie_path "" "/; HttpOnly";'),
+  loc('path: injection, then flags that would remove HttpOnly', 'proxy_cookie_path / "/; HttpOnly";\nproxy_cookie_flags ~^(?:XSRF-TOKEN|atl\\.xsrf\\.token)$ nohttponly;\nproxy_cookie_flags ~ secure;'),
+  loc('path: regex injection with ~* and first match', 'proxy_cookie_path ~*^(/app/?)$ "$1; HttpOnly";\nproxy_cookie_path ~*^/(APP)(.*) "/$1$2; Secure";\nproxy_cookie_path ~^/ "/; SameSite=Lax";'),
+  loc('domain: ~* is not a form, the star is a quantifier', 'proxy_cookie_domain ~*example x;'),
+  loc('domain: literal is whole and caseless, regex caseless', 'proxy_cookie_domain EXAMPLE.COM "d.test; HttpOnly";\nproxy_cookie_domain ~X\\.EXAMPLE\\.ORG$ "x.test; Secure";\nproxy_cookie_domain example.org nope;'),
+  loc('domain and path off beside flags', 'proxy_cookie_domain off;\nproxy_cookie_path off;\nproxy_cookie_flags ~xsrf httponly;'),
+  {
+    name: 'path, domain and flags are three inherited lists',
+    context: 'server',
+    text: [
+      'proxy_cookie_path / "/; HttpOnly";',
+      'proxy_cookie_domain example.com srv.test;',
+      'proxy_cookie_flags ~ secure;',
+      'location /a/ { proxy_pass http://backend; proxy_cookie_flags ~xsrf nohttponly; }',
+      'location /b/ { proxy_pass http://backend; proxy_cookie_path off; }',
+      'location /c/ { proxy_pass http://backend; proxy_cookie_domain off; proxy_cookie_path /app/ "/app/; HttpOnly"; }',
+    ].join('\n'),
+  },
+  // --- Locations --------------------------------------------------------------------------------
+  {
+    name: 'locations: ^~, exact, regex order, case-insensitive regex, nested under regex',
+    context: 'server',
+    text: [
+      'location ^~ /static/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; location ~ \\.css$ { proxy_pass http://backend; proxy_cookie_flags ~ httponly; } }',
+      'location ~ \\.css$ { proxy_pass http://backend; proxy_cookie_flags ~ samesite=none; }',
+      'location ~* \\.JS$ { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }',
+      'location ~ \\.js$ { proxy_pass http://backend; proxy_cookie_flags ~ samesite=lax; }',
+      'location /api/ { proxy_pass http://backend; proxy_cookie_flags ~ samesite=strict; }',
+      'location = /api/x { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }',
+      'location ~ ^/api/(?<lpc_rest>.+)$ { proxy_pass http://backend; proxy_cookie_flags ~ nosecure; location ~ /deep$ { proxy_pass http://backend; proxy_cookie_flags ~xsrf httponly; } }',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location ~* \\.JS$', path: '/x/a.Js', where: '' },
+      { endpoint: 'location ^~ /static/', path: '/static/a.js', where: '' },
+      { endpoint: 'location = /api/x', where: '' },
+    ],
+  },
   {
     // An internal location answers only internal redirects (error_page, try_files, X-Accel-Redirect):
     // a request for its own URI gets nginx's 404 (`ngx_http_core_find_config_phase`).
@@ -337,6 +410,81 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /int/', path: '/toint/', where: '' },
       { endpoint: 'location /int/nested/', path: '/tonested/', where: '' },
       { endpoint: 'location /int/nested/', path: '/int/nested/', where: null },
+    ],
+  },
+  {
+    name: 'locations: return answers itself',
+    context: 'server',
+    text: 'location /ret/ { proxy_pass http://backend; return 404; proxy_cookie_flags ~ httponly; add_header Set-Cookie "lpc_ret=1"; }',
+    requests: [{ endpoint: 'location /ret/', where: null }],
+  },
+  // Without proxy_intercept_errors a proxied 404 is sent as it came: error_page is for nginx's own errors.
+  {
+    name: 'locations: error_page without intercepted errors',
+    context: 'server',
+    text: ['location /ep/ { proxy_pass http://backend; error_page 404 = @fb; proxy_cookie_flags ~ secure; }', 'location @fb { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }'].join('\n'),
+  },
+  {
+    name: 'locations: proxy_pass in an if on $request_uri',
+    context: 'server',
+    text: 'location /r/ { proxy_pass http://backend; if ($request_uri ~ lpc_deep) { proxy_pass http://backend; add_header Set-Cookie "lpc_if=1"; } }',
+    requests: [{ endpoint: 'if ($request_uri ~ lpc_deep)', path: '/r/lpc_deep', where: '' }],
+  },
+  // --- add_header, headers-more, hide/pass ------------------------------------------------------
+  {
+    name: 'add_header: inheritance across server, location, nested and if',
+    context: 'server',
+    text: [
+      'add_header Set-Cookie "lpc_srv=1; HttpOnly";',
+      'add_header Set-Cookie "lpc_srv_always=1" always;',
+      'location / { proxy_pass http://backend; }',
+      'location /own/ { proxy_pass http://backend; add_header X-Own 1; location /own/nested/ { proxy_pass http://backend; } location /own/back/ { proxy_pass http://backend; add_header Set-Cookie "lpc_back=1" always; } }',
+      'location /if/ { proxy_pass http://backend; add_header Set-Cookie "lpc_loc=1"; if ($arg_lpc_a) { add_header X-If 1; } if ($arg_lpc_b) { set $lpc_unused 1; } }',
+    ].join('\n'),
+  },
+  loc('headers-more: several -s statuses, -s with a 404, clear by wildcard', 'more_set_headers -s "200 404" "X-A: 1" "Set-Cookie: lpc_both=1";\nmore_clear_headers -s 404 "Set-*";'),
+  loc('headers-more: clear lower case, then set', 'more_clear_headers set-cookie;\nmore_set_headers "set-cookie: lpc_lower=1";\nproxy_cookie_flags ~ httponly;'),
+  loc('headers-more: -t text/plain (the backend default)', 'more_set_headers -t text/plain "Set-Cookie: lpc_plain_type=1";'),
+  {
+    name: 'headers-more: server and location both run, server first; if levels',
+    context: 'server',
+    text: [
+      'more_set_headers "Set-Cookie: lpc_srv=1";',
+      'location / { proxy_pass http://backend; more_set_headers "Set-Cookie: lpc_loc=1"; }',
+      'location /if/ { proxy_pass http://backend; more_clear_headers X-Nothing; if ($arg_lpc_a) { more_set_headers "Set-Cookie: lpc_if=1"; } }',
+      'location /none/ { proxy_pass http://backend; }',
+    ].join('\n'),
+  },
+  {
+    name: 'hide and pass: http hides, server passes, location hides another header',
+    context: 'http',
+    text: [
+      'proxy_hide_header set-cookie;',
+      'server { listen 80; server_name one.test; location / { proxy_pass http://backend; } location /x/ { proxy_pass http://backend; proxy_hide_header X-Foo; } location /p/ { proxy_pass http://backend; proxy_pass_header SET-COOKIE; } }',
+      'server { listen 80; server_name two.test; proxy_pass_header X-Accel-Expires; location / { proxy_pass http://backend; } location /f/ { fastcgi_pass 127.0.0.1:9000; fastcgi_hide_header X-Foo; } }',
+    ].join('\n'),
+  },
+  // --- map and set ------------------------------------------------------------------------------
+  {
+    name: 'variables: map with regex keys, chained maps, set from set',
+    context: 'http',
+    text: [
+      'map $arg_lpc_k $lpc_re { ~^str httponly; ~*^LAX samesite=lax; default secure; }',
+      'map $lpc_re $lpc_chain { httponly nohttponly; default httponly; }',
+      'server {',
+      '    listen 80;',
+      '    location /re/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_re; }',
+      '    location /chain/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_chain; }',
+      '    location /cat/ { proxy_pass http://backend; set $lpc_a http; set $lpc_b "${lpc_a}only"; proxy_cookie_flags ~ $lpc_b; }',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /re/', query: 'lpc_k=strong', where: '$arg_lpc_k matches ~^str' },
+      { endpoint: 'location /re/', query: 'lpc_k=LAXer', where: '$arg_lpc_k matches ~*^LAX' },
+      { endpoint: 'location /re/', query: 'lpc_k=laxer', where: '$arg_lpc_k matches ~*^LAX' },
+      { endpoint: 'location /re/', query: 'lpc_k=STR', where: "$arg_lpc_k is none of the map's keys" },
+      { endpoint: 'location /chain/', query: 'lpc_k=strong', where: '$lpc_re is "httponly"' },
+      { endpoint: 'location /chain/', where: "$lpc_re is none of the map's keys" },
     ],
   },
 ];
