@@ -120,6 +120,21 @@ describe('variables the sections of an endpoint set for all its requests', () =>
     expect(endpointOutcomes(`    <Location /h/>\n        UnsetEnv KEEP\n    </Location>\n    <Location /h/app/>\n        SetEnv KEEP 1\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toEqual(['csrftoken=1']);
   });
 
+  it('lets UnsetEnv cancel SetEnv only: what SetEnvIf or RewriteRule E= sets stays (httpd 2.4.71)', () => {
+    expect(endpointOutcomes(`    SetEnvIf Request_URI ^/h/ KEEP\n    <Location /h/app/>\n        UnsetEnv KEEP\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toEqual(['csrftoken=1; HttpOnly', 'csrftoken=1']);
+    expect(endpointOutcomes(`    SetEnv KEEP 1\n    SetEnvIf Request_URI ^/h/ KEEP=2\n    <Location /h/app/>\n        UnsetEnv KEEP\n${marker}\n    </Location>\n    Header edit Set-Cookie ^(.*)$ "$1; %{KEEP}e"`, '<Location /h/app/>')).toEqual(['csrftoken=1; 2', 'csrftoken=1; (null)']);
+  });
+
+  it('finds a variable whatever the case of its name (subprocess_env compares names without case)', () => {
+    expect(endpointOutcomes(`    SetEnv keep 1\n${guarded}`, 'ProxyPass /h/')).toEqual(['csrftoken=1']);
+    expect(endpointOutcomes(`    <Location /h/app/>\n        SetEnv Keep 1\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toEqual(['csrftoken=1']);
+    expect(endpointOutcomes(`    SetEnvIf Request_URI ^/h/s/ keep\n${guarded}`, 'ProxyPass /h/')).toEqual(['csrftoken=1; HttpOnly', 'csrftoken=1']);
+    expect(outcomes(vhost('    SetEnvIf Request_URI ^/s/ f=HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{F}e %{f}e"'))).toEqual([
+      'csrftoken=1; HttpOnly HttpOnly for requests where F is "HttpOnly"',
+      'csrftoken=1; (null) (null) for requests where F is unset',
+    ]);
+  });
+
   it('does not count sections that may match only some of the requests: patterns, <Files>, <If>', () => {
     for (const section of ['<LocationMatch "^/h/app/$">', '<Location "/h/*/">']) {
       const close = section.startsWith('<LocationMatch') ? '</LocationMatch>' : '</Location>';

@@ -29,6 +29,15 @@ const SERVER_VARS = new Set([
   'H2', 'H2PUSH', 'H2_PUSH', 'H2_PUSHED', 'H2_PUSHED_ON', 'H2_STREAM_ID', 'H2_STREAM_TAG', 'LD_LIBRARY_PATH',
 ]);
 
+/**
+ * The name under which httpd finds a variable: `subprocess_env` is an apr table, whose keys
+ * compare with `strcasecmp`, so `env=lpc_x`, `%{LPC_X}e` and `SetEnv Lpc_X` are one variable
+ * (checked on httpd 2.4.71). ASCII letters only, as strcasecmp folds them.
+ */
+export function envKey(name: string): string {
+  return name.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
 function serverProvided(name: string): boolean {
   return SERVER_VARS.has(name) || /^(?:HTTP_|SSL_|REDIRECT_)/.test(name);
 }
@@ -47,6 +56,15 @@ export interface EnvFacts {
    * can set it: a value the linter cannot know.
    */
   valuesFor(name: string, server: ServerScope): readonly string[];
+  /**
+   * What is left when mod_env does not set the variable (an `UnsetEnv` in a section cancels the
+   * `SetEnv`/`PassEnv` of the sections around it, and nothing else: mod_env only overlays its own
+   * table on the request's variables, in fixups): whether SetEnvIf*, BrowserMatch*, RewriteRule
+   * `E=` or the server itself may still set it ...
+   */
+  maySetBeyondModEnv(name: string): boolean;
+  /** ... and the values they may give it on some request of `server` (see {@link valuesFor}). */
+  valuesBeyondModEnv(name: string, server: ServerScope): readonly string[];
 }
 
 /** `SetEnvIf`-style variable lists: `VAR`, `VAR=value`, `!VAR`. */
@@ -55,7 +73,7 @@ function envSpecs(words: readonly string[]): { name: string; unset: boolean; val
     const unset = w.startsWith('!');
     const body = unset ? w.slice(1) : w;
     const eq = body.indexOf('=');
-    return { name: eq === -1 ? body : body.slice(0, eq), unset, value: eq === -1 ? '1' : body.slice(eq + 1) };
+    return { name: envKey(eq === -1 ? body : body.slice(0, eq)), unset, value: eq === -1 ? '1' : body.slice(eq + 1) };
   });
 }
 
@@ -67,7 +85,7 @@ function rewriteEnv(flags: string | undefined): { name: string; unset: boolean; 
     .split(',')
     .map((f) => /^(?:e|env)=(!?)([^:]*)(?::(.*))?$/is.exec(f.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ name: m[2]!, unset: m[1] === '!', value: m[3] ?? '' }));
+    .map((m) => ({ name: envKey(m[2]!), unset: m[1] === '!', value: m[3] ?? '' }));
 }
 
 /** Request_URI patterns that match every request path (which always starts with `/`). */
@@ -88,14 +106,17 @@ const ENV_DIRECTIVES: ReadonlySet<string> = new Set([
 
 export function collectEnvFacts(directives: readonly { readonly node: DirectiveNode; readonly block: Block }[]): EnvFacts {
   const set = new Set<string>();
+  /** Variables something other than mod_env may set. */
+  const others = new Set<string>();
   const unset = new Set<string>();
   const perServer = new Map<ServerScope, Map<string, string>>();
   /** Values given per variable, with the server of the directive and whether vhosts inherit it. */
-  const given = new Map<string, { value: string; server: ServerScope; inherited: boolean }[]>();
-  const give = (name: string, value: string, block: Block, inherited = true) => {
+  const given = new Map<string, { value: string; server: ServerScope; inherited: boolean; modEnv: boolean }[]>();
+  const give = (name: string, value: string, block: Block, inherited = true, modEnv = false) => {
     let list = given.get(name);
     if (!list) given.set(name, (list = []));
-    list.push({ value, server: block.server, inherited });
+    list.push({ value, server: block.server, inherited, modEnv });
+    if (!modEnv) others.add(name);
   };
   for (const { node, block } of directives) {
     if (!ENV_DIRECTIVES.has(node.lname)) continue;
@@ -103,20 +124,21 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
     switch (node.lname) {
       case 'setenv':
         if (a[0]) {
-          set.add(a[0]);
-          give(a[0], a[1] ?? '', block);
+          const name = envKey(a[0]);
+          set.add(name);
+          give(name, a[1] ?? '', block, true, true);
           if (block.kind === 'server') {
             const vars = perServer.get(block.server) ?? new Map<string, string>();
-            vars.set(a[0], a[1] ?? '');
+            vars.set(name, a[1] ?? '');
             perServer.set(block.server, vars);
           }
         }
         break;
       case 'passenv':
-        for (const n of a) set.add(n);
+        for (const n of a) set.add(envKey(n));
         break;
       case 'unsetenv':
-        for (const n of a) unset.add(n);
+        for (const n of a) unset.add(envKey(n));
         break;
       case 'setenvif':
       case 'setenvifnocase':
@@ -149,9 +171,21 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
         break;
     }
   }
+  const valuesOf = (name: string, server: ServerScope, modEnv: boolean) => {
+    const out: string[] = [];
+    for (const g of given.get(envKey(name)) ?? []) {
+      const applies = (modEnv || !g.modEnv) && (g.server === server || (g.inherited && g.server.vhost === null));
+      if (applies && !out.includes(g.value)) out.push(g.value);
+    }
+    return out;
+  };
   return {
-    maySet: (name) => set.has(name) || serverProvided(name),
-    alwaysSet: (name, server) => {
+    maySet: (written) => {
+      const name = envKey(written);
+      return set.has(name) || serverProvided(name);
+    },
+    alwaysSet: (written, server) => {
+      const name = envKey(written);
       if (unset.has(name)) return undefined;
       const own = perServer.get(server)?.get(name);
       if (own !== undefined) return { value: own };
@@ -161,14 +195,9 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
       }
       return undefined;
     },
-    valuesFor: (name, server) => {
-      const out: string[] = [];
-      for (const g of given.get(name) ?? []) {
-        const applies = g.server === server || (g.inherited && g.server.vhost === null);
-        if (applies && !out.includes(g.value)) out.push(g.value);
-      }
-      return out;
-    },
+    valuesFor: (name, server) => valuesOf(name, server, true),
+    maySetBeyondModEnv: (name) => others.has(envKey(name)) || serverProvided(envKey(name)),
+    valuesBeyondModEnv: (name, server) => valuesOf(name, server, false),
   };
 }
 
@@ -219,7 +248,7 @@ export function envClauseCondition(clause: string, span: Span, facts: EnvFacts, 
     const negate = clause[4] === '!';
     const name = clause.slice(negate ? 5 : 4);
     const known = facts.alwaysSet(name, server) ? true : facts.maySet(name) ? 'unknown' : false;
-    if (known === 'unknown') return fromLiterals(clause, span, [{ key: `env:${name}`, holds: !negate, text: `env=${name}` }]);
+    if (known === 'unknown') return fromLiterals(clause, span, [{ key: `env:${envKey(name)}`, holds: !negate, text: `env=${name}` }]);
     return { text: clause, span, value: negate ? !known : known };
   }
   if (/^expr=/i.test(clause)) {

@@ -33,6 +33,7 @@ import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apach
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
+import { envKey } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches } from './matching.js';
 import type { OpsResult } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
@@ -64,8 +65,9 @@ function settersOf(server: ServerScope): Map<string, Set<Block>> {
     for (const d of b.directives) {
       const names = d.lname === 'setenv' ? d.args.slice(0, 1) : d.lname === 'unsetenv' ? d.args : [];
       for (const a of names) {
-        let set = map.get(a.value);
-        if (!set) map.set(a.value, (set = new Set()));
+        const name = envKey(a.value);
+        let set = map.get(name);
+        if (!set) map.set(name, (set = new Set()));
         set.add(b);
       }
     }
@@ -90,8 +92,8 @@ function knownEnv(blocks: readonly Block[]): Map<string, string | null> {
     if (b.kind === 'if' || b.kind === 'files' || (b.kind !== 'server' && isPatternBlock(b))) continue;
     counted.add(b);
     for (const d of b.directives) {
-      if (d.lname === 'setenv' && d.args[0]) known.set(d.args[0].value, d.args[1]?.value ?? '');
-      else if (d.lname === 'unsetenv') for (const a of d.args) known.set(a.value, null);
+      if (d.lname === 'setenv' && d.args[0]) known.set(envKey(d.args[0].value), d.args[1]?.value ?? '');
+      else if (d.lname === 'unsetenv') for (const a of d.args) known.set(envKey(a.value), null);
     }
   }
   const servers = new Set(blocks.map((b) => b.server));

@@ -8,7 +8,7 @@ import type { Condition, ConditionLiteral, CookieOp, Problem } from '../../model
 import type { FormatEnv } from '../../model/ops/apache-format.js';
 import { createApacheHeaderOp, isSetCookie, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import type { CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
-import { combineConditions, envClauseCondition, ifConditions, type EnvFacts } from './conditions.js';
+import { combineConditions, envClauseCondition, envKey, ifConditions, type EnvFacts } from './conditions.js';
 import { readHeaderDirective, type HeaderDirective } from './header-directive.js';
 import type { FlagsAt } from './matching.js';
 import { APACHE_DEFAULT_REGEX_FLAGS, applyRegexDefaultOptions, type ApacheRegexFlags } from './regex-options.js';
@@ -48,24 +48,35 @@ export function directiveLabel(node: DirectiveNode): string {
   return node.line.line.text.replace(/\s+/g, ' ');
 }
 
-/** The variables a Header directive reads: its `env=` clause and the `%{VAR}e` tags of its value. */
+/** The variables a Header directive reads (by {@link envKey}): its `env=` clause and the `%{VAR}e` tags of its value. */
 function envNamesOf(h: HeaderDirective): string[] {
   const out: string[] = [];
   const clause = h.envWord && !h.early ? /^env=!?(.*)$/is.exec(h.envWord.value) : null;
-  if (clause) out.push(clause[1]!);
-  if (h.format && h.format.expr === undefined) for (const p of h.format.parts) if (p.kind === 'tag' && p.tag === 'e' && !out.includes(p.arg)) out.push(p.arg);
+  if (clause) out.push(envKey(clause[1]!));
+  if (h.format && h.format.expr === undefined) for (const p of h.format.parts) if (p.kind === 'tag' && p.tag === 'e' && !out.includes(envKey(p.arg))) out.push(envKey(p.arg));
   return out;
 }
 
-/** The facts as requests see them that pass through sections setting (or unsetting) `known`. */
+/**
+ * The facts as requests see them that pass through sections setting (or unsetting) `known`
+ * (keyed by {@link envKey}): a value is final (mod_env runs in fixups, after the others); an
+ * `UnsetEnv` (null) leaves what SetEnvIf, RewriteRule `E=` or the server may set.
+ */
 function knowing(facts: EnvFacts, known: ReadonlyMap<string, string | null>): EnvFacts {
   return {
-    maySet: (name) => (known.has(name) ? known.get(name) !== null : facts.maySet(name)),
+    ...facts,
+    maySet: (name) => {
+      const v = known.get(envKey(name));
+      return v === undefined ? facts.maySet(name) : v !== null || facts.maySetBeyondModEnv(name);
+    },
     alwaysSet: (name, server) => {
-      const v = known.get(name);
+      const v = known.get(envKey(name));
       return v === undefined ? facts.alwaysSet(name, server) : v === null ? undefined : { value: v };
     },
-    valuesFor: (name, server) => (known.has(name) ? [] : facts.valuesFor(name, server)),
+    valuesFor: (name, server) => {
+      const v = known.get(envKey(name));
+      return v === undefined ? facts.valuesFor(name, server) : v === null ? facts.valuesBeyondModEnv(name, server) : [];
+    },
   };
 }
 
@@ -95,14 +106,16 @@ function envVariants(h: HeaderDirective, server: ServerScope, facts: EnvFacts): 
   const chains: { name: string; count: number; choices: { value: string | undefined; index: number }[] }[] = [];
   const fixed = new Map<string, string | undefined>();
   for (const part of format.parts) {
-    if (part.kind !== 'tag' || part.tag !== 'e' || chains.some((c) => c.name === part.arg) || fixed.has(part.arg)) continue;
-    if (facts.alwaysSet(part.arg, server)) continue;
-    const values = facts.valuesFor(part.arg, server);
+    if (part.kind !== 'tag' || part.tag !== 'e') continue;
+    // Variables by envKey: `%{lpc_x}e` and `%{LPC_X}e` read one variable.
+    const name = envKey(part.arg);
+    if (chains.some((c) => c.name === name) || fixed.has(name) || facts.alwaysSet(name, server)) continue;
+    const values = facts.valuesFor(name, server);
     if (values.length === 0) continue;
     let choices = [...values, undefined].map((value, index) => ({ value, index }));
-    if (clause && clause[2] === part.arg) choices = choices.filter((c) => (clause[1] === '!') === (c.value === undefined));
-    if (choices.length === 1) fixed.set(part.arg, choices[0]!.value);
-    else chains.push({ name: part.arg, count: values.length + 1, choices });
+    if (clause && envKey(clause[2]!) === name) choices = choices.filter((c) => (clause[1] === '!') === (c.value === undefined));
+    if (choices.length === 1) fixed.set(name, choices[0]!.value);
+    else chains.push({ name, count: values.length + 1, choices });
   }
   if (chains.length === 0) return fixed.size > 0 ? [{ values: fixed, literals: [] }] : [];
   const phrase = (name: string, value: string | undefined) =>
@@ -147,7 +160,7 @@ function headerOps(h: HeaderDirective, block: Block, facts: EnvFacts): ApacheHea
   if (variants.length === 0) return [headerOp(h, block, facts)];
   return variants.map((v) => {
     const condition: Condition | null = v.literals.length > 0 ? { text: v.literals.map((l) => l.phrase!.holds).join(' and '), value: 'unknown', literals: v.literals } : null;
-    return headerOp(h, block, facts, { condition, env: (name) => (v.values.has(name) ? v.values.get(name) : facts.alwaysSet(name, block.server)?.value) });
+    return headerOp(h, block, facts, { condition, env: (name) => (v.values.has(envKey(name)) ? v.values.get(envKey(name)) : facts.alwaysSet(name, block.server)?.value) });
   });
 }
 
