@@ -145,6 +145,14 @@ describe('ProxyPassReverseCookiePath / Domain (ap_proxy_cookie_reverse_map)', ()
     expect(reverseMapCookie('a=1; path=/x', [m('/', '/; HttpOnly')], []).value).toBe('a=1; path=/; HttpOnly');
   });
 
+  it('reads only the last path= / domain= piece, the cookie\'s own name included (httpd 2.4.71)', () => {
+    const paths = [m('/app', '/pub')];
+    expect(reverseMapCookie('a=1; Path=/app; Path=/other', paths, []).value).toBe('a=1; Path=/app; Path=/other');
+    expect(reverseMapCookie('a=1; Path=/other; Path=/app', paths, []).value).toBe('a=1; Path=/other; Path=/pub');
+    expect(reverseMapCookie('path=/app; x=1', paths, []).value).toBe('path=/pub; x=1');
+    expect(reverseMapCookie('a=1; Domain=example.com; Domain=other.org', [], [m('example.com', 'proxy.org')]).value).toBe('a=1; Domain=example.com; Domain=other.org');
+  });
+
   it('compares domains case-insensitively and leaves cookies without the attribute alone', () => {
     expect(reverseMapCookie('a=1; Domain=Example.com; Path=/', [m('/', '/p/')], [m('example', 'proxy.org')]).value).toBe('a=1; Domain=proxy.org; Path=/p/');
     expect(reverseMapCookie('a=1', [m('/', '/p/')], []).value).toBe('a=1');

@@ -10,7 +10,9 @@
  *   domains case-insensitive) wins, and the WHOLE value is replaced by its "public" string,
  *   verbatim (`"/; HttpOnly"` would inject an attribute);
  * - directives of enclosing scopes come first (the merge appends the inner scope's entries);
- * - the replacement lands at the last `path=` / `domain=` piece of the value.
+ * - only the last `path=` / `domain=` piece of the value counts (the cookie's own `path=x`
+ *   name included): when no directive matches it, an earlier piece that one matches is left as
+ *   it is (httpd 2.4.71: `Path=/app; Path=/other` is not changed by a mapping of `/app`).
  */
 import type { Span } from '../../source.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine } from '../header-rewrite.js';
@@ -36,14 +38,13 @@ export interface ApacheCookieReverseOp extends CookieOp {
 }
 
 interface Hit {
-  start: number;
-  end: number;
-  mapping: CookieMapping | undefined;
+  readonly start: number;
+  readonly end: number;
+  readonly mapping: CookieMapping | undefined;
 }
 
 function scan(value: string, attr: 'path=' | 'domain=', mappings: readonly CookieMapping[], caseless: boolean): Hit | null {
   let hit: Hit | null = null;
-  let mapping: CookieMapping | undefined;
   let pos = 0;
   while (pos <= value.length) {
     const semi = value.indexOf(';', pos);
@@ -53,19 +54,15 @@ function scan(value: string, attr: 'path=' | 'domain=', mappings: readonly Cooki
     if (s < end && value.slice(s, s + attr.length).toLowerCase() === attr) {
       const vStart = s + attr.length;
       const v = value.slice(vStart, end);
-      hit = { start: vStart, end, mapping: undefined };
-      for (const m of mappings) {
+      const mapping = mappings.find((m) => {
         const head = v.slice(0, m.fake.length);
-        if (v.length >= m.fake.length && (caseless ? head.toLowerCase() === m.fake.toLowerCase() : head === m.fake)) {
-          mapping = m;
-          break;
-        }
-      }
+        return v.length >= m.fake.length && (caseless ? head.toLowerCase() === m.fake.toLowerCase() : head === m.fake);
+      });
+      hit = { start: vStart, end, mapping };
     }
     if (semi === -1) break;
     pos = semi + 1;
   }
-  if (hit) hit.mapping = mapping;
   return hit;
 }
 
