@@ -135,6 +135,13 @@ describe('conditions', () => {
       [`<If "%{HTTPS} == 'on'">`, 'unknown'],
     ]);
   });
+
+  it('merges <If> sections one nesting level at a time (ap_if_walk_sub, checked on 2.4.71)', () => {
+    const mark = (tag: string) => `Header edit Set-Cookie $ "; ${tag}"`;
+    const text = `<Location /h/x>\n<If "true">\n${mark('Outer')}\n<If "true">\n${mark('Nested')}\n</If>\n</If>\n</Location>\n<Location />\n<If "true">\n${mark('Root')}\n</If>\n</Location>\n`;
+    const model = modelOf(`<VirtualHost *:80>\n    ProxyPass /h/ http://app/\n${text}</VirtualHost>\n`);
+    expect(run(endpoint(model, '<Location /h/x>'), 'http', ['a=1'])).toEqual(['a=1; Outer; Root; Nested']);
+  });
 });
 
 describe('ProxyPassReverseCookiePath / Domain (ap_proxy_cookie_reverse_map)', () => {

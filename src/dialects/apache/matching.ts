@@ -9,7 +9,9 @@
  * 5. `<Location>`/`<LocationMatch>` in reading order; a non-regex one matches a URL prefix
  *    ending at a `/` or at the end (`ap_location_walk`), a wildcard one with `apr_fnmatch`
  *    (`APR_FNM_PATHNAME`);
- * 6. `<If>`/`<ElseIf>`/`<Else>` last, in the order their enclosing sections were merged.
+ * 6. `<If>`/`<ElseIf>`/`<Else>` last, in the order their enclosing sections were merged; an
+ *    `<If>` nested in another comes after every `<If>` of its parent's level (`ap_if_walk_sub`
+ *    walks one level, then the nested sections of the ones that matched: checked on 2.4.71).
  * Main-server sections come before the virtual host's in each phase (core's
  * `merge_core_server_configs` appends the vhost's arrays).
  */
@@ -278,13 +280,11 @@ export function mergedBlocks(main: ServerScope, server: ServerScope, request: Re
   const lists = server === main ? [main.blocks] : [main.blocks, server.blocks];
   picked.push(...matchingLocations(lists, request.uri, flagsAt, forced));
   const ifs: Block[] = [];
-  const addIfs = (parent: Block) => {
-    for (const c of parent.children) {
-      if (c.kind !== 'if') continue;
-      ifs.push(c);
-      addIfs(c);
-    }
-  };
-  for (const b of picked) addIfs(b);
+  let level = picked;
+  while (level.length > 0) {
+    const next = level.flatMap((parent) => parent.children.filter((c) => c.kind === 'if'));
+    ifs.push(...next);
+    level = next;
+  }
   return [...picked, ...ifs];
 }
