@@ -46,6 +46,19 @@ export function parseLocation(args: readonly Word[]): LocationParse {
   return { ok: true, info: { modifier, name } };
 }
 
+/**
+ * Why nginx refuses `info` nested in the location `parent` (`ngx_http_core_location`), in its
+ * words; undefined when it may nest there. The parent's name is compared as written, so a
+ * prefix location under a regex one must start with the regex's source.
+ */
+export function nestingProblem(parent: LocationInfo, info: LocationInfo): string | undefined {
+  if (parent.modifier === '=') return `location "${info.name}" cannot be inside the exact location "${parent.name}"`;
+  if (parent.modifier === '@') return `location "${info.name}" cannot be inside the named location "${parent.name}"`;
+  if (info.modifier === '@') return `named location "${info.name}" can be on the server level only`;
+  if (info.modifier !== '~' && info.modifier !== '~*' && !info.name.startsWith(parent.name)) return `location "${info.name}" is outside location "${parent.name}"`;
+  return undefined;
+}
+
 /** A location in the tree nginx searches. */
 export interface LocationNode<T> {
   readonly info: LocationInfo;

@@ -22,7 +22,7 @@ import {
   type DeclContext,
 } from './decls.js';
 import { DIRECTIVES, type ConfContext } from './directives.js';
-import { parseLocation } from './locations.js';
+import { nestingProblem, parseLocation } from './locations.js';
 import { newLevel, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
 import { lowerStop, type RewriteStep } from './rewrite-code.js';
@@ -169,6 +169,11 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
           continue;
         }
         const info = parsed.info;
+        const nesting = level.location && nestingProblem(level.location, info);
+        if (nesting) {
+          problem(ctx, d.args[d.args.length - 1]!.span, nesting);
+          continue;
+        }
         // `ngx_http_join_exact_locations`: two exact, or two prefix (plain and `^~` alike)
         // locations of one level with the same name stop nginx [LAB 1.22.1: duplicate location].
         const exactness = (m: string) => (m === '=' ? 'exact' : m === '' || m === '^~' ? 'prefix' : null);
