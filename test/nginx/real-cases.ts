@@ -487,4 +487,117 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /chain/', where: "$lpc_re is none of the map's keys" },
     ],
   },
+  // --- Adversarial audit, second round: nesting rules, limit_except, if, headers-more forms -----
+  {
+    name: 'locations: a nested prefix location outside its parent is refused',
+    context: 'server',
+    text: 'location /a/ { proxy_pass http://backend; location /b/ { proxy_pass http://backend; } }',
+  },
+  {
+    name: 'locations: nothing nests in an exact location',
+    context: 'server',
+    text: 'location = /a { proxy_pass http://backend; location /a { proxy_pass http://backend; } }',
+  },
+  {
+    name: 'locations: a named location nests nowhere',
+    context: 'server',
+    text: 'location /a/ { proxy_pass http://backend; location @n { proxy_pass http://backend; } }',
+  },
+  {
+    name: 'locations: nothing nests in a named location',
+    context: 'server',
+    text: 'location @n { proxy_pass http://backend; location /a/ { proxy_pass http://backend; } }',
+  },
+  {
+    // The parent's name is compared as written: under a regex location a prefix location must start with the regex.
+    name: 'locations: a prefix location nested in a regex location',
+    context: 'server',
+    text: 'location ~ ^/re/ { proxy_pass http://backend; location /re/x/ { proxy_pass http://backend; } }',
+  },
+  {
+    name: 'locations: nesting that nginx accepts (regex in exact prefix, prefix starting with a regex source)',
+    context: 'server',
+    text: 'location /n/ { proxy_pass http://backend; location ~ x$ { proxy_pass http://backend; proxy_cookie_flags ~ httponly; } location = /n/e { proxy_pass http://backend; proxy_cookie_flags ~ secure; } }\nlocation ~ /rx { proxy_pass http://backend; location ~ /rx/y { proxy_pass http://backend; proxy_cookie_flags ~ httponly; } location ~/rx/z { proxy_pass http://backend; } }',
+  },
+  {
+    // proxy_pass is not inherited by nested locations: nginx serves /p/q/ itself (no backend cookies).
+    name: 'locations: a nested location without proxy_pass does not proxy',
+    context: 'server',
+    text: 'location /p/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; location /p/q/ { proxy_cookie_flags ~ httponly; add_header X-Q 1; } }',
+    requests: [{ endpoint: 'location /p/q/', where: null }],
+  },
+  {
+    // limit_except's block is the configuration of the methods it does not list (GET here for POST).
+    name: 'locations: proxy_pass inside limit_except',
+    context: 'server',
+    text: [
+      'location /post/ { proxy_cookie_flags ~ httponly; limit_except POST { proxy_pass http://backend; } }',
+      'location /both/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; limit_except GET { deny all; } }',
+    ].join('\n'),
+  },
+  loc('locations: proxy_cookie_flags is not allowed in limit_except', 'limit_except POST { proxy_cookie_flags ~ httponly; }'),
+  {
+    name: 'if: conditions on headers and cookies, each reached by its request',
+    context: 'server',
+    text: [
+      'location /h/ {',
+      '    proxy_pass http://backend;',
+      '    add_header Set-Cookie "lpc_loc=1";',
+      '    if ($http_x_lpc) { add_header Set-Cookie "lpc_hdr=1"; }',
+      '    if ($cookie_lpc_c = "yes") { proxy_pass http://backend; more_set_headers "Set-Cookie: lpc_ck=1"; }',
+      '    if ($request_method = HEAD) { return 405; }',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'if ($http_x_lpc)', path: '/h/', headers: { 'X-Lpc': '1' }, where: '' },
+      { endpoint: 'if ($cookie_lpc_c = "yes")', path: '/h/', headers: { Cookie: 'lpc_c=yes' }, where: '' },
+    ],
+  },
+  {
+    name: 'if: add_header is not allowed in a server if',
+    context: 'server',
+    text: 'if ($arg_x) { add_header Set-Cookie "a=1"; }\nlocation / { proxy_pass http://backend; }',
+  },
+  loc('add_header: always is one lower-case word', 'add_header Set-Cookie "lpc_a=1" ALWAYS;'),
+  loc('add_header: header name in any case', 'add_header set-cookie "lpc_lower=1";\nadd_header SET-COOKIE "lpc_upper=1" always;'),
+  loc('headers-more: two Set-Cookie arguments in one directive', 'more_set_headers "Set-Cookie: lpc_one=1" "Set-Cookie: lpc_two=2";'),
+  loc('headers-more: a wildcard with a value', 'more_set_headers "Set-C*: lpc_wild=1";'),
+  loc('headers-more: a key without colon or value', 'more_set_headers "Set-Cookie";\nadd_header Set-Cookie "lpc_after=1";'),
+  loc('headers-more: -s 200 and -t together', 'more_set_headers -s 200 -t text/plain "Set-Cookie: lpc_st=1";\nmore_clear_headers -s 404 -t text/html "Set-Cookie";'),
+  {
+    name: 'headers-more: http, server, location and if all run, outermost first',
+    context: 'http',
+    text: [
+      'more_set_headers "Set-Cookie: lpc_http=1";',
+      'server { listen 80; more_set_headers -s 404 "Set-Cookie: lpc_srv=1"; location / { proxy_pass http://backend; } location /l/ { proxy_pass http://backend; more_set_headers "X-L: 1" "Set-Cookie: lpc_loc=1"; } }',
+    ].join('\n'),
+  },
+  {
+    name: 'hide and pass: pass at http undoes a location hide; hide at location without pass',
+    context: 'http',
+    text: [
+      'proxy_pass_header Set-Cookie;',
+      'server { listen 80; location / { proxy_pass http://backend; proxy_hide_header Set-Cookie; } location /own/ { proxy_pass http://backend; proxy_hide_header Set-Cookie; proxy_pass_header X-Other; } }',
+    ].join('\n'),
+  },
+  {
+    name: 'variables: a map value from a regex capture, a selector from a map',
+    context: 'http',
+    text: [
+      'map $arg_lpc_cap $lpc_cap { ~^f-(?<lpc_w>[a-z]+)$ $lpc_w; default ""; }',
+      'map $arg_lpc_who $lpc_who { xsrf XSRF-TOKEN; csrf csrftoken; default lpc_nobody; }',
+      'server {',
+      '    listen 80;',
+      '    location /cap/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_cap; }',
+      '    location /who/ { proxy_pass http://backend; proxy_cookie_flags $lpc_who httponly; proxy_cookie_flags ~ secure; }',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /cap/', query: 'lpc_cap=f-httponly', where: '$lpc_cap is "httponly"' },
+      { endpoint: 'location /cap/', query: 'lpc_cap=f-bogus', where: '$lpc_cap is not "httponly"' },
+      { endpoint: 'location /who/', query: 'lpc_who=xsrf', where: '$arg_lpc_who is "xsrf"' },
+      { endpoint: 'location /who/', where: "$arg_lpc_who is none of the map's keys" },
+    ],
+  },
+  loc('path: a literal pattern with $1', 'proxy_cookie_path /app$1 "/x$1";'),
 ];
