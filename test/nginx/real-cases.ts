@@ -31,6 +31,42 @@ export interface RealRequest {
 
 const loc = (name: string, text: string): RealCase => ({ name, context: 'location', text });
 
+/** Selectors for the PCRE2 case below: each written as nginx reads it inside double quotes. */
+const PCRE_SELECTORS: readonly string[] = [
+  '^(?!XSRF-TOKEN\\z)',
+  '^(?!XSRF-TOKEN\\Z)',
+  '\\Aatl\\.',
+  '^\\Qatl.xsrf.token\\E$',
+  '^[[:upper:]]+-TOKEN$',
+  '^(?>csrf|csrftoken)$',
+  '^csrf.*+n$',
+  '(.)\\1',
+  '(?x) ^ xsrf - token $ # a comment',
+  '(?-i)xsrf',
+  '\\x{58}SRF',
+  '^\\p{Lu}',
+  '^[A-Z]+$',
+  'token$(?<=xsrf\\.token)',
+  '^.{2}$',
+  '\\btoken\\b',
+  '^[^.]+$',
+  '^(?i:XSRF)-token$',
+  '^\\w+$',
+  '^(?:atl|atlassian)\\.xsrf\\.token$(?#a comment)',
+  '\\.token(?=\\.)',
+  '^(?=.*xsrf)(?!.*slash)',
+  '[[:punct:]]',
+  '^[[:^alpha:]]',
+  '\\Gxsrf',
+  '^.*?token',
+  '^x{0}XSRF',
+  '^(?U)a.*t',
+  '^(?!(?i)xsrf-token$)',
+  '^(?!(?-i:XSRF-TOKEN)$)',
+  '^[\\w.]+$',
+  '^\\N+\\.slash$',
+];
+
 export const REAL_CASES: readonly RealCase[] = [
   loc('flags blanket', 'proxy_cookie_flags ~ secure httponly;'),
   loc('flags exclusion first', 'proxy_cookie_flags ~^(?:atl\\.xsrf\\.token|XSRF-TOKEN)$ secure;\nproxy_cookie_flags ~ secure httponly;'),
@@ -600,4 +636,11 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   loc('path: a literal pattern with $1', 'proxy_cookie_path /app$1 "/x$1";'),
+  {
+    // PCRE2 syntax beyond ECMAScript's in proxy_cookie_flags selectors (always caseless), one
+    // location each: an exclusion written with it must spare exactly what nginx spares.
+    name: 'flags: PCRE2 syntax in selectors',
+    context: 'server',
+    text: PCRE_SELECTORS.map((re, i) => `location /re${i}/ { proxy_pass http://backend; proxy_cookie_flags "~${re}" httponly; proxy_cookie_flags ~ samesite=lax; }`).join('\n'),
+  },
 ];
