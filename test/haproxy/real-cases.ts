@@ -305,4 +305,48 @@ backend without-session
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'del-header -m: str, beg, end and sub compare without case; reg sees the lower-cased name',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend beg if { path_beg /beg }
+    use_backend str if { path_beg /str }
+    use_backend sub if { path_beg /sub }
+    use_backend end if { path_beg /end }
+    use_backend reg-lower if { path_beg /reg-lower }
+    use_backend reg-caseless if { path_beg /reg-caseless }
+    default_backend reg-upper
+
+backend beg
+    http-response del-header SET-C -m beg
+    server s1 127.0.0.1:8080
+
+backend str
+    http-response del-header SET-COOKIE -m str
+    server s1 127.0.0.1:8080
+
+backend sub
+    http-response del-header T-coo -m sub
+    server s1 127.0.0.1:8080
+
+backend end
+    http-response del-header COOKIE -m end
+    server s1 127.0.0.1:8080
+
+backend reg-lower
+    http-response del-header ^set-cookie$ -m reg
+    server s1 127.0.0.1:8080
+
+backend reg-caseless
+    http-response del-header (?i)^SET-cookie$ -m reg
+    server s1 127.0.0.1:8080
+
+backend reg-upper
+    http-response del-header Set-Cookie -m reg
+    http-response del-header ^Set -m reg
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

@@ -10,7 +10,8 @@
  * - `replace-value`: the same per comma-separated value (haproxy-values.ts), which splits every
  *   Expires date;
  * - `set-header` deletes every line of the name and adds one; `add-header` adds one;
- *   `del-header <name> [-m str|beg|end|sub|reg]` deletes every line whose name matches;
+ *   `del-header <name> [-m str|beg|end|sub|reg]` deletes every line whose name matches (a regex
+ *   sees the lower-cased name);
  * - the format is a log-format string: `%%` is `%`, `%[expr]` and `%var` are computed per
  *   request (kept as written here: the linter cannot know them);
  * - the rules of the backend run first, then those of the frontend, each section's rules in
@@ -227,7 +228,9 @@ export function touchesSetCookie(init: Pick<HaproxyHttpResponseInit, 'header' | 
     case 'sub':
       return 'set-cookie'.includes(h);
     case 'reg':
-      return init.nameRegex ? init.nameRegex.test('Set-Cookie') || init.nameRegex.test('set-cookie') : false;
+      // The regex sees the name as HTX stores it, lower-cased: `-m reg ^Set-Cookie$` deletes
+      // nothing [LAB haproxy 2.6.12], while the other methods compare without case.
+      return init.nameRegex?.test('set-cookie') ?? false;
   }
 }
 
