@@ -351,4 +351,127 @@ ${tag('/s*', 'after-route', 1)}\treverse_proxy {{HTTP}}
       { "handle": [${proxy()}] }
     ]`),
   },
+  // --- Header operation forms (second audit) ---
+  {
+    name: 'caddyfile: one-line default applies when header_down deleted every backend cookie',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader ?Set-Cookie "lpc_default=1"
+\theader /keep* ?Set-Cookie "lpc_unused=1"
+\troute /gone* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down -Set-Cookie
+\t\t}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: several fields in one block, adds, a set, a replacement and a delete of another field',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader {
+\t\tX-Other "o"
+\t\t-Server
+\t\t+Set-Cookie "b1=1"
+\t\t+Set-Cookie "b2=2"
+\t\tSet-Cookie "^(b.)=" "$1x="
+\t\tdefer
+\t}
+\theader /set* {
+\t\tSet-Cookie "s1=1"
+\t\tSet-Cookie: "s2=2"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: header_down add, set, regex and delete of another field',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\troute /add* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down +Set-Cookie "down=1"
+\t\t\theader_down Set-Cookie "(csrftoken=[^;]*)" "$1; HttpOnly"
+\t\t}
+\t}
+\troute /set* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down Set-Cookie "only=1"
+\t\t\theader_down +Set-Cookie "plus=1"
+\t\t}
+\t}
+\troute /del* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down -Set-Cookie
+\t\t\theader_down +Set-Cookie "after-delete=1"
+\t\t\theader_down -X-Nothing
+\t\t}
+\t}
+\treverse_proxy {{HTTP}} {
+\t\theader_down Set-Cookie "^(XSRF-TOKEN=.*)$" "$1; HttpOnly"
+\t\theader_down Set-Cookie "; HttpOnly; HttpOnly" "; HttpOnly"
+\t}
+}
+`,
+  },
+  {
+    name: 'caddyfile: > prefix before 2.7 is part of the field name, and * matcher, immediate and deferred beside each other',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader * >Set-Cookie "(.*)" "$1; HttpOnly"
+\theader * Set-Cookie "^(.*)$" "$1; immediate"
+\theader * {
+\t\tSet-Cookie "^(JSESSIONID=.*)$" "$1; deferred"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: header directives with the same and different matchers, in handle, route and handle_path',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+${tag('/a*', 'a1')}${tag('/a*', 'a2')}${tag('/ab*', 'ab')}${tag('*', 'star')}\thandle /h/* {
+${tag('/h/x*', 'h-x', 2)}${tag('', 'h-all', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\troute /r/* {
+${tag('/r/x*', 'r-x', 2)}${tag('', 'r-all', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\thandle_path /p/* {
+${tag('/x*', 'p-x', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: named matchers: not, several path lines, not in a block, path_regexp',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\t@notA not path /a*
+\t@two {
+\t\tpath /b1*
+\t\tpath /b2*
+\t}
+\t@notBlock {
+\t\tnot {
+\t\t\tpath /c*
+\t\t}
+\t}
+\t@notAnd {
+\t\tnot path /d1*
+\t\tpath /d*
+\t}
+\t@re path_regexp ^/e[0-9]+$
+\t@reNamed path_regexp num ^/F([0-9]+)
+\t@notTwo not path /g1 /g2
+${tag('@notA', 'not-a')}${tag('@two', 'two')}${tag('@notBlock', 'not-c')}${tag('@notAnd', 'd-not-d1')}${tag('@re', 're')}${tag('@reNamed', 're-named')}${tag('@notTwo', 'not-g')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];

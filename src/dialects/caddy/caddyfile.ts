@@ -28,7 +28,7 @@ import type { Span } from '../../source.js';
 import { directiveOrder, sortDirectives, type OrderChange } from './order.js';
 import type { Node, PToken, ServerBlock } from './parser.js';
 import { handlePathPrefix, replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix } from './rewrite.js';
-import type { HeaderOpBuilder, IrHandler, IrMatch, IrRoute } from './routes.js';
+import { pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute } from './routes.js';
 import { atLeast, type CaddyVersion } from './version.js';
 
 /** What fix builders need to find the text of one header line. */
@@ -66,32 +66,50 @@ function labelOf(ctx: LowerContext, node: Node, tokens: readonly PToken[]): stri
 interface NamedMatcher {
   readonly name: string;
   readonly span: Span;
-  readonly paths: string[] | null;
-  readonly negate: boolean;
+  /** What its lines test, all of which must hold (matchers.go; a line the linter cannot decide is unknown). */
+  readonly tests: readonly IrMatch[];
   /** The matcher set's `path` list as the adapter writes it (what `sortRoutes` reads). */
   readonly setPaths: readonly string[];
 }
 
-/** `@name path /a /b`, `@name { path /a }`, `@name not path /a`; anything else is undecidable. */
-function namedMatcher(node: Node): NamedMatcher {
-  const lines: (readonly PToken[])[] = node.block ? node.block.map((n) => [n.name, ...n.args]) : [node.args];
-  let paths: string[] | null = [];
-  const setPaths: string[] = [];
-  let negate = false;
-  for (const line of lines) {
-    if (line.length === 0) continue;
-    let words = line.map((t) => t.value);
-    if (words[0] === 'not' && lines.length === 1) {
-      negate = true;
-      words = words.slice(1);
-    } else if (words[0] === 'path') setPaths.push(...words.slice(1));
-    else if (words[0]?.startsWith('/') && lines.length === 1) setPaths.push(...words);
-    if (words[0] === 'path' && paths) paths.push(...words.slice(1));
-    else if (words[0]?.startsWith('/') && lines.length === 1 && paths) paths.push(...words);
-    else paths = null;
+interface MatcherLine {
+  readonly words: readonly PToken[];
+  readonly block?: readonly Node[] | undefined;
+}
+
+const linesOf = (nodes: readonly Node[]): MatcherLine[] => nodes.map((n) => ({ words: [n.name, ...n.args], block: n.block }));
+
+/**
+ * A matcher set's lines, as the adapter merges them: `path` lines are one path matcher (any of
+ * their paths), each `not` line is the negation of its own set (inline, or a block), a single
+ * `path_regexp` is decided per path; anything else is undecidable.
+ */
+function matcherSet(lines: readonly MatcherLine[], text: string, span: Span): IrMatch[] {
+  const out: IrMatch[] = [];
+  const paths: string[] = [];
+  // Several path_regexp lines: the adapter keeps only the last one's pattern; left undecided.
+  const regexps = lines.filter((l) => l.words[0]?.value === 'path_regexp').length;
+  for (const { words, block } of lines) {
+    const [head, ...args] = words.map((t) => t.value);
+    if (head === undefined) continue;
+    if (head === 'path' && !block) paths.push(...args);
+    else if (head === 'not') out.push({ text, span, paths: null, negate: true, all: matcherSet(block ? linesOf(block) : [{ words: words.slice(1) }], text, span) });
+    else {
+      const regexp = head === 'path_regexp' && !block && regexps === 1 && (args.length === 1 || args.length === 2) ? pathRegexp(args[args.length - 1]!) : null;
+      out.push({ text, span, paths: null, ...(regexp ? { regexp } : {}) });
+    }
   }
-  if (paths && paths.length === 0) paths = null;
-  return { name: node.name.value, span: node.span, paths, negate, setPaths };
+  if (paths.length > 0) out.push({ text, span, paths });
+  return out;
+}
+
+/** `@name path /a /b`, `@name /a`, `@name not path /a`, `@name { ... }`. */
+function namedMatcher(node: Node): NamedMatcher {
+  const name = node.name.value;
+  const single = !node.block && node.args[0]?.value.startsWith('/') === true;
+  const lines: MatcherLine[] = node.block ? linesOf(node.block) : single ? [{ words: [{ ...node.args[0]!, value: 'path' }, ...node.args] }] : [{ words: node.args }];
+  const setPaths = lines.flatMap((l) => (l.words[0]?.value === 'path' && !l.block ? l.words.slice(1).map((t) => t.value) : []));
+  return { name, span: node.span, tests: matcherSet(lines, name, node.span), setPaths };
 }
 
 interface SiteScope {
@@ -122,7 +140,7 @@ function extractMatcher(scope: SiteScope, node: Node): ExtractedMatcher {
       scope.ctx.problems.push({ span: first.span, message: `unrecognized matcher name: ${v}`, kind: 'refused' });
       return { match: [[{ text: v, span: first.span, paths: null }]], rest: node.args.slice(1), matcherSets: 1, paths: [] };
     }
-    const m: IrMatch = { text: v, span: first.span, paths: named.paths, ...(named.negate ? { negate: true } : {}) };
+    const m: IrMatch = { text: v, span: first.span, paths: null, all: named.tests };
     return { match: [[m]], rest: node.args.slice(1), matcherSets: 1, paths: named.setPaths };
   }
   return { match: [], rest: node.args, matcherSets: 0, paths: [] };

@@ -18,6 +18,8 @@
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, Endpoint } from '../../model/header-rewrite.js';
 import type { CaddyHeadersOp } from '../../model/ops/caddy-headers.js';
+import { toByteString, type CompiledRegex } from '../../regex/index.js';
+import { compileRe2 } from '../../regex/re2.js';
 import type { Span } from '../../source.js';
 import { goPathMatch } from './glob.js';
 
@@ -27,8 +29,15 @@ export interface IrMatch {
   readonly span: Span;
   /** Path patterns when the matcher is a path matcher only (then decidable), else null. */
   readonly paths: readonly string[] | null;
-  /** `not path ...`. */
+  /** `not path ...`: the test (the paths, or {@link all}) must fail. */
   readonly negate?: boolean;
+  /**
+   * `path_regexp`: Go's regexp on the cleaned path, case-sensitive (checked with 2.6.2), and a
+   * path it matches (probe paths reach it through that one). Without a sample it stays undecided.
+   */
+  readonly regexp?: { readonly regex: CompiledRegex; readonly sample: string };
+  /** A named matcher's lines (`path`, `not`, `path_regexp`...): all must hold; `paths` is then null. */
+  readonly all?: readonly IrMatch[];
 }
 
 export type HeaderOpBuilder = (condition: Condition | null) => CaddyHeadersOp;
@@ -82,27 +91,64 @@ export function samplePath(pattern: string): string | null {
   return pathMatches(pattern, s) ? s : null;
 }
 
+/**
+ * A `path_regexp` matcher for `source` with a path it matches, tried from the pattern's literal
+ * start (`^/v[0-9]+` → `/v0`); null when Go refuses the pattern, the linter cannot run it, or no
+ * candidate matches (the matcher then stays undecided).
+ */
+export function pathRegexp(source: string): IrMatch['regexp'] | null {
+  const compiled = compileRe2(source);
+  if (!compiled.ok) return null;
+  const lead = /^\^?((?:[\w/.~-]|\\[./~-])*)/.exec(source)![1]!.replace(/\\(.)/g, '$1');
+  const base = lead.startsWith('/') ? lead : `/${lead}`;
+  for (const tail of ['', '0', 'x', '/x', '0/x', 'x/x', '.php']) {
+    const sample = base + tail;
+    if (compiled.regex.exec(toByteString(cleanPath(sample))) !== null) return { regex: compiled.regex, sample };
+  }
+  return null;
+}
+
 type Decision = boolean | 'unknown';
 
+/** `cleanPath` of MatchPathRE: Go's `path.Clean` (doubled slashes merged, `.`/`..` resolved), a trailing slash kept. */
+function cleanPath(p: string): string {
+  const rooted = p.startsWith('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else if (seg === '..' && !rooted) out.push(seg);
+    else if (seg !== '' && seg !== '.' && seg !== '..') out.push(seg);
+  }
+  const cleaned = rooted ? `/${out.join('/')}` : out.join('/') || '.';
+  return p.endsWith('/') && cleaned !== '/' ? `${cleaned}/` : cleaned;
+}
+
 function decideOne(m: IrMatch, path: string | null): Decision {
-  if (m.paths === null || path === null) return 'unknown';
-  const hit = m.paths.some((p) => pathMatches(p, path));
-  return m.negate ? !hit : hit;
+  let d: Decision;
+  if (m.all) d = decideAll(m.all, path);
+  else if (path === null) d = 'unknown';
+  else if (m.regexp) d = m.regexp.regex.exec(toByteString(cleanPath(path))) !== null;
+  else if (m.paths === null) d = 'unknown';
+  else d = m.paths.some((p) => pathMatches(p, path));
+  return m.negate && d !== 'unknown' ? !d : d;
+}
+
+/** A matcher set: every matcher must hold (false wins over unknown). */
+function decideAll(set: readonly IrMatch[], path: string | null): Decision {
+  let all: Decision = true;
+  for (const m of set) {
+    const d = decideOne(m, path);
+    if (d === false) return false;
+    if (d === 'unknown') all = 'unknown';
+  }
+  return all;
 }
 
 function decide(route: IrRoute, path: string | null): Decision {
   if (route.match.length === 0) return true;
   let result: Decision = false;
   for (const set of route.match) {
-    let all: Decision = true;
-    for (const m of set) {
-      const d = decideOne(m, path);
-      if (d === false) {
-        all = false;
-        break;
-      }
-      if (d === 'unknown') all = 'unknown';
-    }
+    const all = decideAll(set, path);
     if (all === true) return true;
     if (all === 'unknown') result = 'unknown';
   }
@@ -245,7 +291,8 @@ export function pathPatterns(routes: readonly IrRoute[]): { readonly pattern: st
   const visit = (rs: readonly IrRoute[], stripped: string) => {
     let prefix = stripped;
     for (const r of rs) {
-      for (const set of r.match) for (const m of set) if (m.paths) for (const pattern of m.paths) out.push({ pattern, stripped: prefix });
+      const patterns = (m: IrMatch): string[] => [...(m.paths ?? []), ...(m.regexp ? [m.regexp.sample] : []), ...(m.all ?? []).flatMap(patterns)];
+      for (const set of r.match) for (const m of set) for (const pattern of patterns(m)) out.push({ pattern, stripped: prefix });
       let inner = prefix;
       for (const h of r.handle) {
         if (h.kind === 'rewrite' && h.stripPrefix !== undefined) inner += h.stripPrefix;
