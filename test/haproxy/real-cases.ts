@@ -349,4 +349,26 @@ backend reg-upper
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'response ACL fetches: cookie() reads Set-Cookie, http_first_req and method work, pathq/http_auth/url32+src never match',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    acl token cookie(XSRF-TOKEN) -m found
+    http-response add-header Set-Cookie cookie-found=1 if token
+    http-response add-header Set-Cookie cookie-missing=1 if { cookie(nothing) -m found }
+    http-response add-header Set-Cookie cookie-value=1 if { cookie(csrftoken) c1 }
+    http-response add-header Set-Cookie cookie-value-caseless=1 if { cookie(csrftoken) -i C1 }
+    http-response add-header Set-Cookie cookie-other-value=1 if { cookie(csrftoken) c2 }
+    http-response add-header Set-Cookie first-request=1 if { http_first_req }
+    http-response add-header Set-Cookie get=1 if { method GET }
+    http-response add-header Set-Cookie pathq=1 if { pathq -m found }
+    http-response add-header Set-Cookie not-pathq=1 unless { pathq -m found }
+    http-response add-header Set-Cookie auth=1 if { http_auth_type -m found } || { url32+src -m found }
+    http-response add-header Set-Cookie sni=1 if { req.ssl_sni -m found } || { req.rdp_cookie -m found }
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if { cookie(csrftoken) -m beg c } !{ cookie(lpc_plain) -m found }
+    http-response replace-header Set-Cookie ^(csrftoken=.*)$ "\\1; HttpOnly" if { cookie(XSRF-TOKEN) x1 }
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

@@ -8,7 +8,7 @@
  *   `query`, `urlp*`) never match in an http-response rule: `haproxy -c` warns "acl will never
  *   match because it uses keyword 'path_beg' which is incompatible with 'backend http-response
  *   header rule'" and the term is false;
- * - `status`, `res.hdr*`/`shdr*` (per comma-separated value) and `res.cook*`/`scook*` are
+ * - `status`, `res.hdr*`/`shdr*` (per comma-separated value) and `res.cook*`/`scook*`/`cookie` are
  *   decided per response, on the lines as they are when the rule runs;
  * - anything else (`ssl_fc`, `src`, `var(...)`, `capture.req.*`...) depends on the request or the
  *   connection: unknown, and the rule is assumed to run.
@@ -61,7 +61,12 @@ export interface ParsedCondition {
   readonly alternatives: readonly (readonly { readonly not: boolean; readonly term: TermEval }[])[];
 }
 
-const REQUEST_ONLY = /^(?:path|url|base|hdr|req\.hdr|req\.fhdr|req\.cook|cook|query|urlp|req\.body|req\.len|req\.payload|req\.ver|req_ver|http_first_req|url_param|urlp_val|base32|fhdr|req\.hdrs)(?:_[a-z]+)?(?:\(|$)/;
+/**
+ * The fetches `haproxy -c` says "will never match" in an http-response rule [LAB haproxy 2.6.12];
+ * `http_first_req`, `method` and `capture.req.*` do work there (undecided here).
+ */
+const REQUEST_ONLY =
+  /^(?:path|pathq|url|url32|base|base32|hdr|req\.hdr|req\.fhdr|req\.cook|cook|query|urlp|req\.body|req\.len|req\.payload|req\.ver|req_ver|url_param|urlp_val|fhdr|req\.hdrs|http_auth|req[._]ssl_sni|req\.rdp_cookie)(?:_[a-z]+)?(?:\+src)?(?:\(|$)/;
 
 const PREDEFINED: Readonly<Record<string, Truth>> = { TRUE: true, FALSE: false };
 
@@ -168,12 +173,12 @@ const KNOWN_SUFFIXED = new Set([
 
 /**
  * A fetch HAProxy 2.6 does not know, that looks like one it does (`res.hdr_beg`, `res.cook_sub`,
- * `res.fhdr_val`, `shdr_str`, `scook_ip`, a bare `fhdr`): `haproxy -c` stops with "unknown fetch
- * method" [LAB haproxy 2.6.12].
+ * `res.fhdr_val`, `shdr_str`, `scook_ip`, `cookie_val`, a bare `fhdr`, `set-cookie`): `haproxy -c`
+ * stops with "unknown fetch method" [LAB haproxy 2.6.12].
  */
 export function unknownFetch(fetch: string): boolean {
   const name = fetch.replace(/\(.*$/s, '');
-  return (/^(?:res\.(?:hdr|fhdr|cook)|shdr|scook)_\w+$/.test(name) && !KNOWN_SUFFIXED.has(name)) || name === 'fhdr';
+  return (/^(?:res\.(?:hdr|fhdr|cook)|shdr|scook|cookie)_\w+$/.test(name) && !KNOWN_SUFFIXED.has(name)) || name === 'fhdr' || name === 'set-cookie';
 }
 
 /**
@@ -212,7 +217,8 @@ export function evalCriterion(words: readonly string[]): TermEval {
     return m ? { kind: 'response', test: (_l, env) => m(env.status), statuses: otherStatus(m, values) } : { kind: 'static', value: 'unknown' };
   }
   const hdr = /^(?:res\.hdr|shdr|res\.fhdr)(?:_(beg|end|sub|str|reg|len|cnt))?(?:\(([^,)]*)(?:,\s*(-?\d+)\s*)?\))?$/.exec(fetch);
-  const cook = /^(?:res\.cook|scook)(?:_(beg|end|sub|str|reg|len|cnt))?(?:\(([^)]*)\))?$/.exec(fetch);
+  // `cookie(NAME)` reads the Set-Cookie lines on a response, as `res.cook` [LAB haproxy 2.6.12].
+  const cook = /^(?:res\.cook|scook|cookie)(?:_(beg|end|sub|str|reg|len|cnt))?(?:\(([^)]*)\))?$/.exec(fetch);
   const found = hdr ?? cook;
   if (!found) return { kind: 'static', value: 'unknown' };
   const suffix = found[1];
