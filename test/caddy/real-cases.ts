@@ -474,4 +474,67 @@ ${tag('@notA', 'not-a')}${tag('@two', 'two')}${tag('@notBlock', 'not-c')}${tag('
 }
 `,
   },
+  // --- Terminal handlers beside a proxy, grouping, the order option (second audit) ---
+  {
+    name: 'caddyfile: respond, redir and file_server beside a proxy, by matcher',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\trespond /r* "answered" 200
+\tredir /old* /new 302
+\tfile_server /static* {
+\t\troot /nonexistent
+\t}
+\theader +Set-Cookie "tagged=1"
+${tag('', 'all')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: route runs everything in order, handle blocks only the first match; header after a route that answers never runs',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\troute {
+${tag('/x*', 'route-x', 2)}\t\theader +Set-Cookie "route-add=1"
+\t\treverse_proxy /x* {{HTTP}}
+${tag('', 'after-proxy', 2)}\t}
+\thandle /y* {
+${tag('', 'handle-y', 2)}\t}
+\thandle /y/z* {
+${tag('', 'handle-yz', 2)}\t}
+\thandle {
+${tag('', 'handle-rest', 2)}\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: order forms: first, last, before, after, and a reorder of reverse_proxy itself',
+    file: 'Caddyfile',
+    text: `{
+\torder respond first
+\torder header last
+\torder reverse_proxy before header
+\torder uri after respond
+}
+http://127.0.0.1:{{PORT}} {
+\trespond /answered* "yes"
+${tag('', 'late')}\turi strip_prefix /pre
+${tag('/x*', 'seen-after-strip')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: order header before the proxy inside route-less site, and a route with its own order',
+    file: 'Caddyfile',
+    text: `{
+\torder reverse_proxy first
+}
+http://127.0.0.1:{{PORT}} {
+${tag('', 'never')}\troute /r* {
+${tag('', 'in-route', 2)}\t\treverse_proxy {{HTTP}}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];
