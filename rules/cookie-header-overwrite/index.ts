@@ -51,7 +51,7 @@ function steps(dialect: Dialect, pipeline: readonly CookieOp[], kind: BackendKin
       continue;
     }
     const before = new Map(lines.map((l) => [l, cookieName(l.value)]));
-    if (applyOp(op, lines, { backend: kind, status })) break;
+    if (applyOp(op, lines, { backend: kind, status, upstream: values })) break;
     const after = new Set(lines);
     const lost = [...before]
       .filter(([l, name]) => l.origin !== undefined && (!after.has(l) || cookieName(l.value) !== name))

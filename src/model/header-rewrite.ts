@@ -104,6 +104,11 @@ export interface SimEnv {
   readonly backend: BackendKind;
   /** Response status (nginx `add_header` without `always` runs only for some statuses). */
   readonly status: number;
+  /**
+   * The Set-Cookie values the backend sent, before any operation: what nginx's
+   * `$upstream_http_set_cookie` and `$upstream_cookie_NAME` read. Set by `simulate`.
+   */
+  readonly upstream?: readonly string[];
 }
 
 /** Returned by {@link CookieOp.apply} when something beyond line changes happened. */

@@ -258,6 +258,7 @@ export function simulate(
     for (const l of literalsOf(op) ?? []) lastUse.set(l.key, i);
   });
   let states: State[] = [{ lines: initialLines(dialect, env.backend, backendValues), assign: new Map(), witness: [], steps: [] }];
+  const opEnv: SimEnv = { ...env, upstream: backendValues };
   const finished: Finished[] = [];
   let bounded: { op: CookieOp; count: number; reason: 'branches' | 'size' } | undefined;
   const limit = branchLimit(pipeline.length);
@@ -265,7 +266,7 @@ export function simulate(
   /** Applies `op` to `state` in place; false when the state ended (crash, budget). */
   const run = (state: State, op: CookieOp): boolean => {
     const before = trace ? state.lines.map((l) => l.value) : [];
-    const end = applyOp(op, state.lines, env);
+    const end = applyOp(op, state.lines, opEnv);
     if (end && 'tooComplex' in end) {
       finished.push({ state, tooComplex: { op, pattern: end.tooComplex, ...(end.unsupported ? { unsupported: end.unsupported } : {}) } });
       return false;

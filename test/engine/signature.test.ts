@@ -108,6 +108,12 @@ describe('nginx add_header, headers-more and hide_header', () => {
     const texts = ["more_set_headers 'Set-Cookie: a=1';", "more_set_headers 'Set-Cookie: a=2';", "more_set_headers -s 404 'Set-Cookie: a=1';", 'more_clear_headers Set-Cookie;'].map((t) => loaded(loc(t)));
     expectAllDistinct(signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-more-headers', texts), texts);
   });
+  it('add_header reading the response cookies: the version that joins several lines or not', () => {
+    const text = loc('add_header Set-Cookie "$upstream_http_set_cookie; HttpOnly";');
+    const [now] = signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-add-header', [text]);
+    const [old] = signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-add-header', [text], '1.22.1');
+    expect(now).not.toBe(old);
+  });
   it('hide_header: which upstream', () => {
     const texts = ['proxy_hide_header Set-Cookie;', 'fastcgi_hide_header Set-Cookie;'].map(loc);
     expectAllDistinct(signatures(nginxDialect, '/etc/nginx/nginx.conf', 'nginx-hide-header', texts), texts);

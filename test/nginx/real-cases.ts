@@ -643,4 +643,16 @@ export const REAL_CASES: readonly RealCase[] = [
     context: 'server',
     text: PCRE_SELECTORS.map((re, i) => `location /re${i}/ { proxy_pass http://backend; proxy_cookie_flags "~${re}" httponly; proxy_cookie_flags ~ samesite=lax; }`).join('\n'),
   },
+  // --- Variables that read the response's cookies ---------------------------------------------
+  loc('upstream variables: hide, then add the first upstream cookie back with HttpOnly', 'proxy_hide_header Set-Cookie;\nadd_header Set-Cookie "$upstream_http_set_cookie; HttpOnly";'),
+  loc('upstream variables: add_header repeats the first upstream cookie', 'add_header Set-Cookie "$upstream_http_set_cookie; HttpOnly" always;'),
+  loc('upstream variables: more_set_headers with the raw upstream cookie', 'proxy_cookie_flags ~ samesite=strict;\nmore_set_headers "Set-Cookie: $upstream_http_set_cookie; HttpOnly";'),
+  loc('upstream variables: one cookie by name', 'proxy_hide_header Set-Cookie;\nadd_header Set-Cookie "csrftoken=$upstream_cookie_csrftoken; HttpOnly";\nadd_header Set-Cookie "s=$upstream_cookie_SESSIONID$upstream_cookie_nope|$upstream_cookie_session|$upstream_cookie_dup|$upstream_cookie_noeq";'),
+  loc('sent variables: add_header with the first sent cookie', 'proxy_cookie_flags ~ samesite=strict;\nadd_header Set-Cookie "$sent_http_set_cookie; HttpOnly";'),
+  loc('sent variables: add_header after headers-more and hiding', 'proxy_hide_header Set-Cookie;\nmore_set_headers "Set-Cookie: lpc_more=1";\nadd_header Set-Cookie "$sent_http_set_cookie|$upstream_http_set_cookie" always;\nadd_header Set-Cookie "second=$sent_http_set_cookie" always;'),
+  {
+    name: 'upstream variables: fastcgi upstreams too',
+    context: 'server',
+    text: 'location /php/ { fastcgi_pass 127.0.0.1:9000; fastcgi_hide_header Set-Cookie; add_header Set-Cookie "$upstream_http_set_cookie; HttpOnly"; }',
+  },
 ];

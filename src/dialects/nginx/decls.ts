@@ -15,6 +15,7 @@ import { nginxMoreHeadersOp, reachesSetCookie, type MoreHeaderSpec, type NginxMo
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileNginxRegex } from '../../model/ops/nginx-regex.js';
 import { compileScript, type Script } from '../../model/ops/nginx-script.js';
+import type { SentHeaders } from '../../model/ops/nginx-response-vars.js';
 import { SET_COOKIE_FLAGS, type SetCookieFlag, type SetCookieFlagEntry } from '../../model/ops/nginx-set-cookie-flag.js';
 import { type Span, isIoError, type ConfigIO } from '../../source.js';
 import { luaFact } from './lua.js';
@@ -124,6 +125,11 @@ export interface AddHeaderDecl {
   readonly op: NginxAddHeaderOp | null;
 }
 
+/** How `$sent_http_*` and `$upstream_http_*` read a repeated header in the version checked against. */
+function sentHeaders(ctx: DeclContext): SentHeaders {
+  return atLeast(ctx.version ?? parseVersion(DEFAULT_NGINX_VERSION)!, SENT_HEADERS_JOINED_SINCE) ? 'joined' : 'first';
+}
+
 /** `add_header name value [always]` (`ngx_http_headers_add`). */
 export function lowerAddHeader(d: Directive, ctx: DeclContext): AddHeaderDecl | null {
   const [name, value, flag] = d.args;
@@ -131,7 +137,7 @@ export function lowerAddHeader(d: Directive, ctx: DeclContext): AddHeaderDecl | 
   const s = script(ctx, value!);
   if (!s) return null;
   if (name!.value.toLowerCase() !== 'set-cookie') return { op: null };
-  return { op: nginxAddHeaderOp({ span: d.span, label: directiveLabel(d), focus: value!.span, value: s, always: flag !== undefined }) };
+  return { op: nginxAddHeaderOp({ span: d.span, label: directiveLabel(d), focus: value!.span, value: s, always: flag !== undefined, sentHeaders: sentHeaders(ctx) }) };
 }
 
 /** `*_hide_header` / `*_pass_header`: whether the directive names Set-Cookie. */
@@ -223,8 +229,7 @@ export function lowerMoreHeaders(d: Directive, ctx: DeclContext): NginxMoreHeade
   }
   if (headers.length === 0) return undefined;
   const condition = types.length > 0 ? { text: `-t '${types.join(' ')}'`, value: 'unknown' as const } : null;
-  const sentHeaders = atLeast(ctx.version ?? parseVersion(DEFAULT_NGINX_VERSION)!, SENT_HEADERS_JOINED_SINCE) ? 'joined' : 'first';
-  return nginxMoreHeadersOp({ directive, span: d.span, label: directiveLabel(d), focus: headers[0]!.span, headers, statuses, condition, append, sentHeaders });
+  return nginxMoreHeadersOp({ directive, span: d.span, label: directiveLabel(d), focus: headers[0]!.span, headers, statuses, condition, append, sentHeaders: sentHeaders(ctx) });
 }
 
 const PASS_KINDS: Readonly<Record<string, BackendKind>> = {

@@ -15,6 +15,7 @@ import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
 import { runScript, scriptKey, type Script } from './nginx-script.js';
+import { readsResponseCookies, responseVariables, type SentHeaders } from './nginx-response-vars.js';
 import { semanticKey } from '../signature.js';
 
 export interface MoreHeaderSpec {
@@ -38,11 +39,8 @@ export interface NginxMoreHeadersInit {
   readonly condition: Condition | null;
   /** `-a` (headers-more ≥ 0.35): append instead of replacing. */
   readonly append: boolean;
-  /**
-   * How `$sent_http_set_cookie` reads several Set-Cookie lines: nginx before 1.23.0 gives the
-   * first; 1.23.0 and later join them all with ", " (`ngx_http_variable_unknown_header`).
-   */
-  readonly sentHeaders: 'first' | 'joined';
+  /** How `$sent_http_set_cookie` and `$upstream_http_set_cookie` read several lines (nginx-response-vars.ts). */
+  readonly sentHeaders: SentHeaders;
 }
 
 /** Whether a header argument names Set-Cookie (`ngx_http_set_header_helper` comparisons). */
@@ -77,14 +75,13 @@ export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeaders
       init.headers.map((h) => [h.key.toLowerCase(), h.wildcard, h.value ? scriptKey(h.value) : null]),
       [...init.statuses],
       init.append,
-      init.headers.some(copiesSent) ? init.sentHeaders : null,
+      init.headers.some((h) => h.value !== null && readsResponseCookies(h.value)) ? init.sentHeaders : null,
     ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (init.statuses.length > 0 && !init.statuses.includes(env.status)) return;
       for (const h of init.headers) {
-        // `$sent_http_set_cookie`: the lines as they are when this command runs (empty when none).
-        const sent = init.sentHeaders === 'first' ? (lines[0]?.value ?? '') : lines.map((l) => l.value).join(', ');
-        const value = h.value ? runScript(h.value, '', [], (name) => (name === SENT_SET_COOKIE ? sent : undefined)) : '';
+        // `$sent_http_set_cookie` reads the lines as they are when this command runs (nginx-response-vars.ts).
+        const value = h.value ? runScript(h.value, '', [], responseVariables(lines, env, init.sentHeaders)) : '';
         if (init.append && !h.wildcard) {
           if (value !== '') lines.push(addedLine(value, op, h.span));
         } else if (lines.length > 0 && value !== '' && copiesSent(h)) {
