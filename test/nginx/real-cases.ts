@@ -655,4 +655,34 @@ export const REAL_CASES: readonly RealCase[] = [
     context: 'server',
     text: 'location /php/ { fastcgi_pass 127.0.0.1:9000; fastcgi_hide_header Set-Cookie; add_header Set-Cookie "$upstream_http_set_cookie; HttpOnly"; }',
   },
+  // --- Third round: proxy_pass only in an if, other upstream kinds, version-bound directives -----
+  {
+    name: 'if: proxy_pass only inside the if',
+    context: 'server',
+    text: 'location /onlyif/ { proxy_cookie_flags ~ httponly; add_header X-Loc 1; if ($arg_lpc_go) { proxy_pass http://backend; } }',
+    requests: [{ endpoint: 'location /onlyif/', where: null }],
+  },
+  {
+    name: 'uwsgi and scgi: no cookie rewriting, hiding and upstream variables per kind',
+    context: 'server',
+    text: [
+      'location /u/ { uwsgi_pass 127.0.0.1:9; proxy_cookie_flags ~ httponly; proxy_hide_header Set-Cookie; }',
+      'location /s/ { scgi_pass 127.0.0.1:9; scgi_hide_header Set-Cookie; add_header Set-Cookie "$upstream_http_set_cookie; HttpOnly"; }',
+    ].join('\n'),
+  },
+  loc('headers-more: hidden cookies leave $sent_http_set_cookie empty', 'proxy_hide_header Set-Cookie;\nmore_set_headers "Set-Cookie: $sent_http_set_cookie; HttpOnly";'),
+  loc('add_header_inherit is newer than this nginx', 'add_header_inherit merge;\nadd_header Set-Cookie "lpc=1";'),
+  {
+    // The rewrite module's code is not inherited: a nested location runs only its own `set`s.
+    name: 'rewrite module: a nested location does not run its parent location set',
+    context: 'server',
+    text: [
+      'set $lpc_n secure;',
+      'location /a/ { proxy_pass http://backend; set $lpc_n httponly; proxy_cookie_flags ~ $lpc_n; location /a/b/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_n; } location /a/c/ { proxy_pass http://backend; set $lpc_n samesite=lax; } }',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /a/b/', where: '' },
+      { endpoint: 'location /a/c/', where: '' },
+    ],
+  },
 ];
