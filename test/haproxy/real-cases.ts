@@ -371,4 +371,40 @@ listen app
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'a defaults section starts afresh unless it names one with from: mode http does not carry over',
+    text: `defaults web
+    mode http
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+
+defaults
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+
+listen raw
+    bind 127.0.0.1:8000
+    http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
+
+defaults named
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+
+listen raw-too from named
+    bind 127.0.0.1:8001
+    http-response replace-header Set-Cookie (.*) "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
+
+defaults web-again from web
+
+listen app
+    bind 127.0.0.1:8002
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

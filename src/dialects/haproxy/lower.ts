@@ -434,35 +434,39 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
 
   const proxies: Proxy[] = [];
   const namedDefaults = new Map<string, Proxy>();
+  const allDefaults: Proxy[] = [];
   let lastDefaults: Proxy | undefined;
   for (const section of parsed.sections) {
     if (section.kind === 'global' || section.kind === 'other') continue;
-    const from = section.from ? namedDefaults.get(section.from.value) : lastDefaults;
+    // A defaults section starts afresh unless it names one with `from`; a proxy without `from`
+    // takes the last defaults section (cfgparse-listen.c `cfg_parse_listen`) [LAB haproxy 2.6.12].
+    const from = section.from ? namedDefaults.get(section.from.value) : section.kind === 'defaults' ? undefined : lastDefaults;
     if (section.from && !from) invalid(ctx, section.from.span, `defaults section '${section.from.value}' not found for ${section.keyword} '${section.name?.value ?? ''}'.`);
     const proxy = newProxy(section, from);
     readProxy(ctx, proxy);
-    if (from?.hasRules && section.kind !== 'defaults') {
+    if (from?.hasRules) {
       // HAProxy 2.6 (cfgparse-listen.c): rules in a defaults section serve one side only.
       const at = (section.name ?? section.header.words[0]!).span;
-      if (section.kind === 'listen') invalid(ctx, at, 'a listen section cannot inherit from a defaults section defining TCP/HTTP rules.');
+      const line = source.text.slice(0, from.section.header.line.span.start).split(/\r\n|\r|\n/).length;
+      const defaultsAt = `(defaults section at ${rootPath}:${line})`;
+      if (section.kind === 'defaults') invalid(ctx, at, `a defaults section cannot inherit from a defaults section defining TCP/HTTP rules ${defaultsAt}.`);
+      else if (section.kind === 'listen') invalid(ctx, at, 'a listen section cannot inherit from a defaults section defining TCP/HTTP rules.');
       else {
         const side = section.kind === 'frontend' ? 'frontend' : 'backend';
         from.inheritedBy.add(side);
-        if (from.inheritedBy.size > 1) {
-          const line = source.text.slice(0, from.section.header.line.span.start).split(/\r\n|\r|\n/).length;
-          invalid(ctx, at, `frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules (defaults section at line ${line}).`);
-        }
+        if (from.inheritedBy.size > 1) invalid(ctx, at, `frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules ${defaultsAt}.`);
       }
     }
     if (section.kind === 'defaults') {
       lastDefaults = proxy;
+      allDefaults.push(proxy);
       if (section.name) namedDefaults.set(section.name.value, proxy);
       continue;
     }
     proxies.push(proxy);
   }
 
-  const anyMode = [...proxies, ...namedDefaults.values(), ...(lastDefaults ? [lastDefaults] : [])].some((p) => p.mode !== undefined);
+  const anyMode = [...proxies, ...allDefaults].some((p) => p.mode !== undefined);
   const isHttp = (p: Proxy) => (effective(p, (x) => x.mode) ?? (anyMode ? 'tcp' : 'http')) === 'http';
   const rulesOf = (p: Proxy, after = false): CookieOp[] => {
     if (!isHttp(p)) return [];
