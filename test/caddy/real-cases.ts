@@ -537,4 +537,67 @@ ${tag('', 'in-route', 2)}\t\treverse_proxy {{HTTP}}
 }
 `,
   },
+  // --- reverse_proxy handle_response (second audit) ---
+  {
+    name: 'caddyfile: handle_response answers instead of the backend: respond, nothing, copy_response, copy_response_headers',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader +Set-Cookie "outer-immediate=1"
+${tag('', 'outer')}\troute /respond* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down Set-Cookie "^(XSRF-TOKEN=.*)$" "$1; HttpOnly"
+\t\t\thandle_response {
+\t\t\t\trespond "replaced" 201
+\t\t\t}
+\t\t}
+\t}
+\troute /nothing* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\thandle_response {
+\t\t\t\theader +Set-Cookie "inner=1"
+\t\t\t}
+\t\t}
+\t}
+\troute /body* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down Set-Cookie "^(JSESSIONID=[^;]*).*" "$1; down"
+\t\t\thandle_response {
+${tag('', 'inner', 4)}\t\t\t\tcopy_response
+\t\t\t}
+\t\t}
+\t}
+\troute /headers* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down Set-Cookie "^(JSESSIONID=[^;]*).*" "$1; down"
+\t\t\thandle_response {
+\t\t\t\tcopy_response_headers {
+\t\t\t\t\tinclude X-Nothing set-cookie
+\t\t\t\t}
+\t\t\t\trespond "x"
+\t\t\t}
+\t\t}
+\t}
+\troute /excluded* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\thandle_response {
+\t\t\t\tcopy_response_headers {
+\t\t\t\t\texclude Set-Cookie
+\t\t\t\t}
+\t\t\t\theader +Set-Cookie "mine=1"
+\t\t\t}
+\t\t}
+\t}
+\troute /status* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\treplace_status 202
+\t\t\t@err status 5xx
+\t\t\thandle_response @err {
+\t\t\t\trespond "error"
+\t\t\t}
+\t\t}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];

@@ -223,7 +223,7 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
    */
   function servable(e: CaddyEndpoint): boolean {
     const backend = e.terminal.kind === 'respond' || (e.possibleBackends.length === 1 && e.possibleBackends[0] === 'http');
-    return e.requestPath !== undefined && e.handlerPath?.startsWith('/') === true && backend && e.pipeline.every((op) => op.condition === null);
+    return e.requestPath !== undefined && e.handlerPath?.startsWith('/') === true && backend && e.undecided.length === 0 && e.pipeline.every((op) => op.condition === null);
   }
 
   /**

@@ -117,6 +117,36 @@ interface SiteScope {
   readonly matchers: Map<string, NamedMatcher>;
   readonly order: ReadonlyMap<string, number>;
   readonly seq: { n: number };
+  /** Inside a `handle_response` block: the proxy whose response it handles. */
+  readonly response?: ResponseScope;
+}
+
+interface ResponseScope {
+  readonly proxy: ProxyHandler;
+  /** A `copy_response_headers` copies the backend's Set-Cookie lines (before `header_down`). */
+  readonly copiesHeaders: boolean;
+}
+
+type ProxyHandler = Extract<IrHandler, { kind: 'proxy' }>;
+
+/** Whether `copy_response_headers { include ... exclude ... }` copies Set-Cookie (names compared canonically). */
+function copiesSetCookie(node: Node): boolean {
+  const list = (name: string) => (node.block ?? []).filter((l) => l.name.value === name).flatMap((l) => l.args.map((t) => t.value.toLowerCase()));
+  const include = list('include');
+  return (include.length === 0 || include.includes('set-cookie')) && !list('exclude').includes('set-cookie');
+}
+
+/**
+ * `handle_response [<matcher>] { ... }` (2.6.2, checked with the real server): the backend's
+ * response is not sent; the block's routes answer. `copy_response` sends it (after `header_down`),
+ * `copy_response_headers` copies its header lines as they came (what answers then carries them);
+ * when nothing in the block answers, the handlers after the proxy do (routes.ts). Not modelled:
+ * both copies together send every backend line twice (the `copy_response` copy stands for both),
+ * and lines copied by `copy_response_headers` before a handler after the proxy answers.
+ */
+function responseRoutes(scope: SiteScope, proxy: ProxyHandler, node: Node): IrRoute[] {
+  const response: ResponseScope = { proxy, copiesHeaders: (node.block ?? []).some((n) => n.name.value === 'copy_response_headers' && copiesSetCookie(n)) };
+  return directiveRoutes({ ...scope, response }, node.block ?? [], true);
 }
 
 interface ExtractedMatcher {
@@ -301,8 +331,10 @@ function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], bac
   const down = newOps();
   let kind = backend;
   const upstreams = rest.map((t) => ({ text: t.value, span: t.span }));
+  const handleResponse: Node[] = [];
   for (const child of node.block ?? []) {
     const name = child.name.value;
+    if (name === 'handle_response') handleResponse.push(child);
     if (name === 'to') upstreams.push(...child.args.map((t) => ({ text: t.value, span: t.span })));
     if (name === 'transport' && child.args[0]?.value === 'fastcgi') kind = 'fastcgi';
     if (name !== 'header_down') continue;
@@ -314,7 +346,7 @@ function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], bac
     applyHeaderLine(ctx, down, { node: child, field: args[0]!, ...(args[1] ? { value: args[1] } : {}), ...(args[2] ? { replacement: args[2] } : {}), directive: node, inBlock: false }, false);
   }
   const label = labelOf(ctx, node, node.args);
-  return {
+  const proxy: ProxyHandler = {
     kind: 'proxy',
     label,
     span: node.span,
@@ -322,6 +354,8 @@ function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], bac
     upstreams,
     headerDown: isEmpty(down) ? null : opBuilder(down, 'upstream', node.span, `${label} { ${down.lines[0] ? ctx.text(spanBetween(down.lines[0].node.name.span, down.lines[0].node.span)) : ''}${down.lines.length > 1 ? ' …' : ''} }`, { directive: node, lines: down.lines }),
   };
+  if (handleResponse.length === 0) return proxy;
+  return { ...proxy, responses: handleResponse.map((n) => ({ match: n.args[0]?.value ?? null, routes: responseRoutes(scope, proxy, n) })) };
 }
 
 const wrongCount = (scope: SiteScope, node: Node, after: PToken | undefined) =>
@@ -442,7 +476,12 @@ function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean
         handle = [{ kind: 'subroute', routes: directiveRoutes(scope, node.block ?? [], false) }];
         break;
       default:
-        if (TERMINALS.has(directive)) handle = [{ kind: 'respond', label: labelOf(scope.ctx, node, node.args), span: node.span }];
+        if (!TERMINALS.has(directive)) break;
+        // In handle_response, copy_response sends the backend's response; after
+        // copy_response_headers, what answers carries the backend's lines as they came.
+        if (directive === 'copy_response' && scope.response) handle = [scope.response.proxy];
+        else if (scope.response?.copiesHeaders) handle = [{ ...scope.response.proxy, headerDown: null, label: labelOf(scope.ctx, node, node.args) }];
+        else handle = [{ kind: 'respond', label: labelOf(scope.ctx, node, node.args), span: node.span }];
     }
     if (handle.length === 0) continue;
     routes.push({ match, handle, terminal: false, ...(group ? { group: `${group}#${groupId}` } : {}) });

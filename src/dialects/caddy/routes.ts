@@ -51,6 +51,12 @@ export type IrHandler =
       readonly backend: BackendKind;
       readonly upstreams: readonly { readonly text: string; readonly span: Span }[];
       readonly headerDown: HeaderOpBuilder | null;
+      /**
+       * `handle_response` blocks, in order: the first whose response matcher holds (`null`: no
+       * matcher; a matcher is undecidable, the backend's status being unknown) takes over the
+       * response, its routes ending in what answers (a `respond`, `copy_response`...).
+       */
+      readonly responses?: readonly { readonly match: string | null; readonly routes: readonly IrRoute[] }[];
     }
   | { readonly kind: 'respond'; readonly label: string; readonly span: Span }
   | { readonly kind: 'subroute'; readonly routes: readonly IrRoute[] }
@@ -194,8 +200,19 @@ function walkHandlers(handlers: readonly IrHandler[], state: State, budget: { n:
       reached.push(...res.reached);
       states = res.through;
     } else {
-      reached.push(...states.map((s) => ({ state: s, terminal: h })));
-      return { reached, through: [] };
+      // handle_response routes are compiled with the proxy's `next`: when none of them answers,
+      // the handlers after the proxy run [LAB 2.6.2].
+      let rest = states;
+      const through: State[] = [];
+      for (const r of h.kind === 'proxy' ? (h.responses ?? []) : []) {
+        const via = `handle_response${r.match ? ` ${r.match}` : ''}`;
+        const res = walkRoutes(r.routes, rest.map((s) => ({ ...s, via: [...s.via, via], conds: r.match ? [...s.conds, r.match] : s.conds })), budget);
+        reached.push(...res.reached);
+        through.push(...res.through);
+        rest = r.match ? rest.map((s) => ({ ...s, conds: [...s.conds, `not ${r.match}`] })) : [];
+      }
+      reached.push(...rest.map((s) => ({ state: s, terminal: h })));
+      states = through;
     }
     if (states.length === 0) break;
   }
@@ -245,6 +262,8 @@ export interface CaddyEndpoint extends Endpoint {
   readonly site: number;
   /** The path the handler sees after the rewrites on the way (null: unknown). */
   readonly handlerPath: string | null;
+  /** The undecided matchers the request passed on the way (the handler answers only when they hold). */
+  readonly undecided: readonly string[];
 }
 
 /** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
@@ -276,6 +295,7 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
         terminal: t,
         site,
         handlerPath: r.state.path,
+        undecided: r.state.conds,
       });
     }
   }
