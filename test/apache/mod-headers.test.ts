@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandFormat, parseFormat, pregsub } from '../../src/model/ops/apache-format.js';
 import { reverseMapCookie } from '../../src/model/ops/apache-cookie-reverse.js';
+import { branchesOf, simulate } from '../../src/model/simulate.js';
 import { endpoint, modelOf, run } from './helpers.js';
 
 const COOKIES = ['JSESSIONID=abc; Path=/; Secure', 'XSRF-TOKEN=x1; path=/app; Expires=Wed, 21 Oct 2037 07:28:00 GMT'];
@@ -158,6 +159,16 @@ describe('ProxyPassReverseCookiePath / Domain (ap_proxy_cookie_reverse_map)', ()
     expect(reverseMapCookie('a=1; Path=/other; Path=/app', paths, []).value).toBe('a=1; Path=/other; Path=/pub');
     expect(reverseMapCookie('path=/app; x=1', paths, []).value).toBe('path=/pub; x=1');
     expect(reverseMapCookie('a=1; Domain=example.com; Domain=other.org', [], [m('example.com', 'proxy.org')]).value).toBe('a=1; Domain=example.com; Domain=other.org');
+  });
+
+  it('counts entries of an <If> section only where it runs: never for a false one, per outcome for an open one', () => {
+    const model = modelOf(`<VirtualHost *:80>\n    ProxyPass /h/ http://app/\n    <If "false">\n        ProxyPassReverseCookiePath / /never\n    </If>\n    <If "%{HTTPS} == 'on'">\n        ProxyPassReverseCookiePath / /tls\n    </If>\n    ProxyPassReverseCookiePath /a /a2\n</VirtualHost>\n`);
+    const e = endpoint(model, 'ProxyPass /h/');
+    const outcomes = branchesOf(simulate('apache', e.pipeline, { backend: 'http', status: 200 }, ['x=1; Path=/a', 'y=1; Path=/b']));
+    expect(outcomes.map((b) => b.lines.map((l) => l.value))).toEqual([
+      ['x=1; Path=/a2', 'y=1; Path=/b'],
+      ['x=1; Path=/a2', 'y=1; Path=/tls'],
+    ]);
   });
 
   it('compares domains case-insensitively and leaves cookies without the attribute alone', () => {

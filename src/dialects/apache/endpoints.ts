@@ -28,14 +28,14 @@
  * the main server of a configuration with virtual hosts rarely serves anything.
  */
 import type { BackendKind } from '../../model/backends.js';
-import type { CookieOp, Endpoint, ScopeName } from '../../model/header-rewrite.js';
+import type { Condition, ConditionLiteral, CookieOp, Endpoint, ScopeName } from '../../model/header-rewrite.js';
 import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
-import { envKey } from './conditions.js';
+import { combineConditions, envKey, ifConditions } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches } from './matching.js';
-import type { OpsResult } from './ops.js';
+import type { BlockMappings, OpsResult } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
@@ -105,6 +105,50 @@ function knownEnv(blocks: readonly Block[]): Map<string, string | null> {
   return known;
 }
 
+/**
+ * The `ProxyPassReverseCookie*` entries of one merged section, and the request test it needs: an
+ * `<If>` section's entries count only on requests where it runs (they are merged after every
+ * other section's, first match wins in the merged list).
+ */
+interface MappingGroup extends BlockMappings {
+  /** The one undecided test the section needs; absent when it always applies. */
+  readonly literal?: ConditionLiteral;
+  readonly never?: boolean;
+}
+
+/** Beyond this many undecided `<If>` sections with mappings, the rest count as if they held. */
+const MAX_OPEN_MAPPING_SECTIONS = 3;
+
+function mappingGroup(b: Block, m: BlockMappings): MappingGroup {
+  const c = b.kind === 'if' ? combineConditions(ifConditions(b)) : null;
+  if (c?.value === false) return { ...m, never: true };
+  const only = c?.value === 'unknown' && c.literals?.length === 1 ? c.literals[0]! : undefined;
+  // A test that is no single yes/no fact (nested <If>, a branch of an <ElseIf> chain) has no
+  // negation to give the other variant: its entries count as if it held (not simulated exactly).
+  return only && !only.branch ? { ...m, literal: only } : m;
+}
+
+/**
+ * The mapping lists a request can meet, each with the tests that select it: one list when no
+ * `<If>` section with mappings is undecided, else one per outcome of their tests (they exclude
+ * each other, so exactly one runs). Lists without an entry make no op.
+ */
+function mappingVariants(groups: readonly MappingGroup[]): { paths: CookieMapping[]; domains: CookieMapping[]; condition: Condition | null }[] {
+  const live = groups.filter((g) => !g.never);
+  const open = live.filter((g) => g.literal).slice(0, MAX_OPEN_MAPPING_SECTIONS);
+  const out: { paths: CookieMapping[]; domains: CookieMapping[]; condition: Condition | null }[] = [];
+  for (let mask = 0; mask < 1 << open.length; mask++) {
+    const runs = (g: MappingGroup) => !open.includes(g) || (mask & (1 << open.indexOf(g))) !== 0;
+    const chosen = live.filter(runs);
+    const literals = open.map((g, i): ConditionLiteral => (mask & (1 << i) ? g.literal! : { ...g.literal!, holds: !g.literal!.holds }));
+    const text = literals.map((l, i) => (mask & (1 << i) ? l.text : `not ${l.text}`)).join(' and ');
+    const paths = chosen.flatMap((g) => g.paths);
+    const domains = chosen.flatMap((g) => g.domains);
+    if (paths.length + domains.length > 0) out.push({ paths, domains, condition: literals.length > 0 ? { text, value: 'unknown', literals } : null });
+  }
+  return out;
+}
+
 /** Pipelines are shared between endpoints with the same merged sections (same op identities). */
 class PipelineCache {
   private readonly pipelines = new Map<string, CookieOp[]>();
@@ -117,16 +161,12 @@ class PipelineCache {
     const key = blocks.map((b) => b.order).join(',');
     let pipeline = this.pipelines.get(key);
     if (pipeline) return pipeline;
-    const paths: CookieMapping[] = [];
-    const domains: CookieMapping[] = [];
+    const groups: MappingGroup[] = [];
     const early: CookieOp[] = [];
     const late: CookieOp[] = [];
     for (const b of blocks) {
       const m = this.ops.mappings.get(b);
-      if (m) {
-        paths.push(...m.paths);
-        domains.push(...m.domains);
-      }
+      if (m) groups.push(mappingGroup(b, m));
       for (const op of this.ops.byBlock.get(b) ?? []) {
         // `early` runs in post_read_request with the server's config only: in a section it never runs.
         if (opOfKind(op, 'apache-header') && op.early) {
@@ -135,19 +175,19 @@ class PipelineCache {
       }
     }
     pipeline = [...early];
-    if (paths.length + domains.length > 0) pipeline.push(this.reverseOp(paths, domains));
+    for (const v of mappingVariants(groups)) pipeline.push(this.reverseOp(v.paths, v.domains, v.condition));
     pipeline.push(...late);
     pipeline = this.ops.withKnownEnv(pipeline, knownEnv(blocks));
     this.pipelines.set(key, pipeline);
     return pipeline;
   }
 
-  /** The mapping arrays of a merged config form one op; the same arrays give the same op. */
-  private reverseOp(paths: CookieMapping[], domains: CookieMapping[]): CookieOp {
-    const key = `${[...paths, ...domains].map((m) => `${m.span.file}:${m.span.start}`).join(',')}|${paths.length}`;
+  /** The mapping arrays of a merged config form one op; the same arrays (and condition) give the same op. */
+  private reverseOp(paths: CookieMapping[], domains: CookieMapping[], condition: Condition | null): CookieOp {
+    const key = `${[...paths, ...domains].map((m) => `${m.span.file}:${m.span.start}`).join(',')}|${paths.length}|${condition?.text ?? ''}`;
     let op = this.reverseOps.get(key);
     if (!op) {
-      op = createCookieReverseOp(paths, domains);
+      op = createCookieReverseOp(paths, domains, condition);
       this.reverseOps.set(key, op);
       this.allReverseOps.push(op);
     }
