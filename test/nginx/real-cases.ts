@@ -685,4 +685,24 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /a/c/', where: '' },
     ],
   },
+  {
+    // add_header values from map and set: one outcome per value the configuration gives.
+    name: 'add_header: values from map and set',
+    context: 'http',
+    text: [
+      'map $arg_lpc_ck $lpc_ck { default ""; on "XSRF-TOKEN=mapped; HttpOnly"; plain "lpc_mapped=1"; }',
+      'server {',
+      '    listen 80;',
+      '    location / { proxy_pass http://backend; add_header Set-Cookie $lpc_ck always; }',
+      '    location /set/ { proxy_pass http://backend; set $lpc_v "lpc_set=1"; if ($arg_lpc_strict) { set $lpc_v "csrftoken=set; HttpOnly"; } add_header Set-Cookie $lpc_v always; }',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /', query: 'lpc_ck=on', where: '$arg_lpc_ck is "on"' },
+      { endpoint: 'location /', query: 'lpc_ck=plain', where: '$arg_lpc_ck is "plain"' },
+      // The default adds no line: the outcome it shares with no other value is named by what it is not.
+      { endpoint: 'location /', where: '$lpc_ck is not "XSRF-TOKEN=mapped; HttpOnly" and $lpc_ck is not "lpc_mapped=1"' },
+      { endpoint: 'location /set/', where: '' },
+    ],
+  },
 ];

@@ -14,6 +14,7 @@ import { posix } from 'node:path';
 import type { DialectOptions, Lowering } from '../dialect.js';
 import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact, UnreachableLocationFact } from '../../model/facts.js';
+import { nginxAddHeaderOp, type NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
 import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
 import { nginxSetCookieFlagOp, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
@@ -27,7 +28,7 @@ import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
 import { unknownDirectives } from './unknown-directives.js';
 import { rewriteFlow } from './rewrite-code.js';
-import { cookieVariants, newVariableDecls, requestsGiving } from './variables.js';
+import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -200,6 +201,19 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     });
   };
 
+  // `add_header` values read variables too: one op per way the level's requests evaluate them.
+  const addHeaderVariants = new Map<string, NginxAddHeaderOp>();
+  const addHeaderOpsFor = (level: Level): NginxAddHeaderOp[] =>
+    effectiveAddHeaders(level).flatMap((op) =>
+      scriptVariants(op.value, flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
+        if (bindings.size === 0 && condition === null) return op;
+        const key = `${idOf(op)}\u0000${variant}`;
+        let v = addHeaderVariants.get(key);
+        if (!v) addHeaderVariants.set(key, (v = nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition })));
+        return v;
+      }),
+    );
+
   // `set_cookie_flag`: the nearest level with entries (the module's merge copies the pointer); one op per such level.
   const cookieFlagOps = new Map<Level, NginxSetCookieFlagOp>();
   const cookieFlagOpFor = (level: Level): NginxSetCookieFlagOp | null => {
@@ -236,7 +250,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     pipeline.push(...cookieOpsFor(level));
     const cookieFlag = cookieFlagOpFor(level);
     if (cookieFlag) pipeline.push(cookieFlag);
-    pipeline.push(...effectiveMore(level), ...effectiveAddHeaders(level));
+    pipeline.push(...effectiveMore(level), ...addHeaderOpsFor(level));
     // Requests that `return` (or a `rewrite` elsewhere) takes away before the content phase
     // never reach the level's backend (rewrite-code.ts).
     const served = flow.serves(level);

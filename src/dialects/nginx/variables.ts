@@ -279,6 +279,24 @@ export function cookieVariants(
     for (const v of used.flags) flagVars.add(v);
     for (const v of used.others) otherVars.add(v);
   }
+  return variants(flagVars, otherVars, valuesOf, requests);
+}
+
+/**
+ * The variants of a value nginx builds from variables (`add_header Set-Cookie $cookie_policy`):
+ * as {@link cookieVariants} for a selector or replacement. A variable the configuration does
+ * not set (`$arg_*`, the response's `$upstream_http_set_cookie`) stays unbound.
+ */
+export function scriptVariants(script: Script, valuesOf: (name: string) => readonly VariableValue[], requests?: (name: string, value: string) => string | undefined): Variant[] {
+  return variants(new Set(), new Set(scriptVariables(script)), valuesOf, requests);
+}
+
+function variants(
+  flagVars: ReadonlySet<string>,
+  otherVars: ReadonlySet<string>,
+  valuesOf: (name: string) => readonly VariableValue[],
+  requests?: (name: string, value: string) => string | undefined,
+): Variant[] {
   if (flagVars.size === 0 && otherVars.size === 0) return [UNCONDITIONAL];
   const fixed = new Map<string, string>();
   const choices: VariableChoice[] = [];

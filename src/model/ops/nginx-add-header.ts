@@ -3,10 +3,11 @@
  * appends one more Set-Cookie line to the response; it never sees or edits the upstream's
  * cookies. Without `always` it runs only for 200, 201, 204, 206, 301, 302, 303, 304, 307, 308;
  * an empty value adds nothing (`ngx_http_add_header`). The value may read the response's cookies
- * (nginx-response-vars.ts). proxy-semantics.md §2.4.
+ * (nginx-response-vars.ts) and variables the configuration sets (`map`, `set`): an op carries
+ * their values for the requests its {@link NginxAddHeaderInit.condition} selects. proxy-semantics.md §2.4.
  */
 import type { Span } from '../../source.js';
-import type { CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
+import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine } from '../set-cookie.js';
 import { runScript, scriptKey, type Script } from './nginx-script.js';
 import { readsResponseCookies, responseVariables, type SentHeaders } from './nginx-response-vars.js';
@@ -22,23 +23,29 @@ export interface NginxAddHeaderInit {
   readonly always: boolean;
   /** How variables read several Set-Cookie lines (nginx-response-vars.ts). */
   readonly sentHeaders: SentHeaders;
+  /** Values of variables the value reads, for the requests this op stands for (lower-cased names). */
+  readonly bindings?: ReadonlyMap<string, string>;
+  /** The requests this op stands for (variables having the values in {@link bindings}); null: every request. */
+  readonly condition?: Condition | null;
 }
 
 export type NginxAddHeaderOp = CookieOp & NginxAddHeaderInit & { readonly kind: 'nginx-add-header' };
 
 export function nginxAddHeaderOp(init: NginxAddHeaderInit): NginxAddHeaderOp {
+  const bindings = init.bindings ?? new Map<string, string>();
   const op: NginxAddHeaderOp = {
     kind: 'nginx-add-header',
     dialect: 'nginx',
-    condition: null,
     // It adds a line; it cannot see or change any producer's cookies.
     reaches: [],
     parts: [],
     ...init,
-    signature: semanticKey([scriptKey(init.value), init.always, readsResponseCookies(init.value) ? init.sentHeaders : null]),
+    condition: init.condition ?? null,
+    signature: semanticKey([scriptKey(init.value), init.always, readsResponseCookies(init.value) ? init.sentHeaders : null, [...bindings].sort(([a], [b]) => (a < b ? -1 : 1))]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!init.always && !SAFE_STATUS.has(env.status)) return;
-      const value = runScript(init.value, '', [], responseVariables(lines, env, init.sentHeaders));
+      const response = responseVariables(lines, env, init.sentHeaders);
+      const value = runScript(init.value, '', [], (name) => bindings.get(name) ?? response(name));
       if (value !== '') lines.push(addedLine(value, op, init.span));
     },
   };
