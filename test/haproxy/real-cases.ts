@@ -188,7 +188,7 @@ backend be
 `,
   },
   {
-    name: 'cookie prefix and rewrite change the server cookie before the rules',
+    name: 'cookie prefix and rewrite change the server cookie',
     text: `${DEFAULTS}
 frontend fe
     bind 127.0.0.1:8000
@@ -404,6 +404,48 @@ defaults web-again from web
 listen app
     bind 127.0.0.1:8002
     http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'the cookie directive acts after every http-response rule, frontend ones too, on the cookies they add or rename',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie "XSRF-TOKEN=from-frontend; Path=/"
+    use_backend prefixed if { path_beg /prefixed }
+    use_backend preserved if { path_beg /preserved }
+    use_backend rewritten if { path_beg /rewritten }
+    use_backend without-value if { path_beg /without-value }
+    default_backend inserted
+
+backend prefixed
+    cookie JSESSIONID prefix
+    http-response replace-header Set-Cookie ^JSESSIONID=(.*)$ "renamed=\\1"
+    http-response add-header Set-Cookie "JSESSIONID=added; Path=/"
+    http-response add-header Set-Cookie seen-prefixed=1 if { res.cook(JSESSIONID) -m beg s1~ }
+    server s1 127.0.0.1:8080 cookie s1
+
+backend inserted
+    cookie csrftoken insert httponly
+    http-response replace-header Set-Cookie ^(csrftoken=.*)$ "\\1; seen-by-rule"
+    http-response add-header Set-Cookie "csrftoken=added"
+    http-after-response add-header Set-Cookie after-sees-inserted=1 if { res.cook(csrftoken) -m str s1 }
+    server s1 127.0.0.1:8080 cookie s1
+
+backend preserved
+    cookie XSRF-TOKEN insert preserve httponly
+    http-response replace-header Set-Cookie ^XSRF-TOKEN=(.*)$ "renamed=\\1"
+    server s1 127.0.0.1:8080 cookie s1
+
+backend rewritten
+    cookie XSRF-TOKEN rewrite
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly"
+    server s1 127.0.0.1:8080 cookie r1
+
+backend without-value
+    cookie SRV insert httponly secure domain .example.org attr SameSite=Lax
+    http-response add-header Set-Cookie "SRV=from-rule"
     server s1 127.0.0.1:8080
 `,
   },

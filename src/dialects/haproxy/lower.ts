@@ -4,7 +4,8 @@
  * of the file reaches and every frontend without a backend (fragments). A pair's pipeline is the
  * order HAProxy 2.6 runs response rules in (`http_process_res_common`): the backend's
  * `http-response` rules (those of its named `defaults` section first), then the frontend's (when
- * it is another proxy), then the backend's persistence cookie (`cookie ... insert`), which no
+ * it is another proxy), then the backend's `cookie` directive on the cookies of its name (the
+ * rules may have added or renamed them) and its persistence cookie (`cookie ... insert`), which no
  * http-response rule sees, then the `http-after-response` rules, backend's first [LAB haproxy
  * 2.6.12]. Rules of a proxy whose mode is not `http` never run; a file that
  * sets no mode at all is taken as a fragment of an HTTP configuration.
@@ -346,11 +347,15 @@ function effective<T>(proxy: Proxy | undefined, get: (p: Proxy) => T | undefined
   return undefined;
 }
 
-/** `cookie NAME insert ...` of a backend, as the op that adds HAProxy's persistence cookie. */
+/**
+ * `cookie NAME insert ...` of a backend, as the op that adds HAProxy's persistence cookie for the
+ * backend's first server (the one a first request gets): a server without a `cookie` value gets
+ * a cookie that deletes it [LAB haproxy 2.6.12].
+ */
 function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, CookieOp | null>): CookieOp | null {
   const st = effective(backend, (p) => p.cookie);
   if (!st) return null;
-  const server = backend.servers.find((s) => s.cookie !== undefined);
+  const server = backend.servers[0];
   if (!server) return null;
   const key = st;
   const words = st.words.slice(1).map((w) => w.value);
@@ -373,7 +378,7 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
     span: spanOver(st.words),
     label: textOf(ctx.file, st.words),
     name: words[0] ?? '',
-    server: server.cookie!,
+    ...(server.cookie !== undefined ? { server: server.cookie } : {}),
     preserve: words.includes('preserve'),
     attributes,
   });
@@ -381,17 +386,18 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
   return op;
 }
 
-/** `cookie NAME rewrite|prefix|insert`: what HAProxy does to the server's own cookie NAME, before the rules. */
+/** `cookie NAME rewrite|prefix|insert`: what HAProxy does to the cookies NAME, after the http-response rules. */
 function serverCookieOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp | null>): CookieOp | null {
   const known = cache.get(backend);
   if (known !== undefined) return known;
   const st = effective(backend, (p) => p.cookie);
-  const server = backend.servers.find((s) => s.cookie !== undefined);
+  const server = backend.servers[0];
   const words = st?.words.slice(1).map((w) => w.value) ?? [];
   const mode = words.includes('insert') ? 'insert' : words.includes('prefix') ? 'prefix' : words.includes('rewrite') ? 'rewrite' : undefined;
+  // rewrite and prefix need the server's cookie value; insert drops the cookies all the same.
   const op =
-    st && server && mode
-      ? createServerCookieOp({ span: spanOver(st.words), label: textOf(ctx.file, st.words), name: words[0] ?? '', mode, server: server.cookie!, preserve: words.includes('preserve') })
+    st && server && mode && (mode === 'insert' || server.cookie !== undefined)
+      ? createServerCookieOp({ span: spanOver(st.words), label: textOf(ctx.file, st.words), name: words[0] ?? '', mode, server: server.cookie ?? '', preserve: words.includes('preserve') })
       : null;
   cache.set(backend, op);
   return op;
@@ -482,10 +488,11 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
-    const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, serverCookieOps) : null;
-    if (serverSide) pipeline.push(serverSide);
     if (backend) pipeline.push(...rulesOf(backend));
     if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
+    // `http_manage_server_side_cookies` runs after every http-response rule, on the lines they left.
+    const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, serverCookieOps) : null;
+    if (serverSide) pipeline.push(serverSide);
     const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
     if (persistence) pipeline.push(persistence);
     // http-after-response: after the persistence cookie, the backend's rules first [LAB 2.6.12].

@@ -18,9 +18,10 @@
  *   order, those of its `defaults` section before its own;
  * - `cookie NAME insert [preserve] [httponly] [secure] [domain D]* [attr A]*` adds
  *   `NAME=<server>; path=/; domain=D; HttpOnly; Secure; A` after every http-response rule (the
- *   rules never see it) and, before the rules, drops a cookie of the same name sent by the
- *   server, unless `preserve`: then the server's cookie is kept and nothing is added;
- * - `cookie NAME rewrite|prefix` changes the server's cookie NAME before the rules run.
+ *   rules never see it; a server without a cookie value gets `NAME=; Expires=Thu, 01-Jan-1970
+ *   00:00:01 GMT; path=/...`) and, just before, drops every cookie NAME the response then holds
+ *   (the rules' own too), unless `preserve`: then those are kept and nothing is added;
+ * - `cookie NAME rewrite|prefix` changes the cookies NAME the same way, after the rules.
  */
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
@@ -335,8 +336,8 @@ export interface PersistenceCookieInit {
   readonly label: string;
   /** The cookie name. */
   readonly name: string;
-  /** The first server's `cookie` value (the one a first request is likely to get). */
-  readonly server: string;
+  /** The first server's `cookie` value (the one a first request gets); none: the cookie deletes itself. */
+  readonly server?: string;
   readonly preserve: boolean;
   /** `; path=/; domain=...; HttpOnly; Secure; attr...` as HAProxy appends it. */
   readonly attributes: string;
@@ -348,7 +349,7 @@ export interface HaproxyPersistenceCookieOp extends CookieOp {
 }
 
 export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyPersistenceCookieOp {
-  const value = `${init.name}=${init.server}${init.attributes}`;
+  const value = init.server === undefined ? `${init.name}=; Expires=Thu, 01-Jan-1970 00:00:01 GMT${init.attributes}` : `${init.name}=${init.server}${init.attributes}`;
   const op: HaproxyPersistenceCookieOp = {
     kind: 'haproxy-cookie-insert',
     dialect: 'haproxy',
@@ -360,9 +361,9 @@ export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyP
     name: init.name,
     signature: JSON.stringify(['haproxy-cookie-insert', value, init.preserve]),
     apply(lines: SetCookieLine[]): void {
-      // The server's own cookie of that name was dropped before the rules (createServerCookieOp)
-      // unless `preserve`; a preserved one means no cookie is added.
-      if (init.preserve && lines.some((l) => l.producer !== 'proxy' && parseSetCookie(l.value).name === init.name)) return;
+      // Every cookie of that name was dropped just before (createServerCookieOp) unless
+      // `preserve`; a preserved one, the server's or a rule's, means no cookie is added.
+      if (init.preserve && lines.some((l) => parseSetCookie(l.value).name === init.name)) return;
       lines.push(addedLine(value, op, init.span));
     },
   };
@@ -396,10 +397,10 @@ export interface HaproxyServerCookieOp extends CookieOp {
 }
 
 /**
- * What `http_manage_server_side_cookies` does to the server's own cookie NAME before any
- * http-response rule runs [LAB haproxy 2.6.12]: `rewrite` puts the server's cookie value in its
- * place, `prefix` puts it in front (`s1~value`), `insert` drops it (HAProxy adds its own after the
- * rules) unless `preserve`.
+ * What `http_manage_server_side_cookies` does to the cookies NAME after every http-response rule
+ * ran, those the rules added included [LAB haproxy 2.6.12]: `rewrite` puts the server's cookie
+ * value in their place, `prefix` puts it in front (`s1~value`), `insert` drops them (HAProxy adds
+ * its own right after) unless `preserve`.
  */
 export function createServerCookieOp(init: ServerCookieInit): HaproxyServerCookieOp {
   const op: HaproxyServerCookieOp = {
@@ -413,7 +414,6 @@ export function createServerCookieOp(init: ServerCookieInit): HaproxyServerCooki
     signature: JSON.stringify(['haproxy-server-cookie', init.name, init.mode, init.server, init.preserve]),
     apply(lines: SetCookieLine[]): void {
       for (const line of [...lines]) {
-        if (line.producer === 'proxy') continue;
         const r = valueRange(line.value);
         if (!r || r.name !== init.name) continue;
         if (init.mode === 'insert') {
