@@ -600,4 +600,45 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
 }
 `,
   },
+  // --- JSON headers handler forms (second audit) ---
+  {
+    name: 'json: replace on every field (*), literal search beside search_regexp, an empty search',
+    file: 'caddy.json',
+    text: server(`[{ "handle": [
+      { "handler": "headers", "response": { "deferred": true, "replace": {
+        "*": [{ "search": "Path=/", "replace": "Path=/; star" }, { "search_regexp": "^(csrftoken=.*)$", "replace": "$1; star-re" }],
+        "Set-Cookie": [{ "search": "", "search_regexp": "^(JSESSIONID=[^;]*)", "replace": "$1; empty-search" }, { "search": "", "replace": "" }, { "search": "x1", "replace": "X1" }]
+      } } },
+      ${proxy()}
+    ] }]`),
+  },
+  {
+    name: 'json: a substring search and a regex in one replacement are refused',
+    file: 'caddy.json',
+    text: server(`[{ "handle": [
+      { "handler": "headers", "response": { "replace": { "Set-Cookie": [{ "search": "x1", "search_regexp": "^(JSESSIONID=[^;]*)", "replace": "$1; both" }] } } },
+      ${proxy()}
+    ] }]`),
+  },
+  {
+    name: 'json: require other than an absent Set-Cookie: a status, a present Set-Cookie, a header value',
+    file: 'caddy.json',
+    text: server(`[
+      { "match": [{ "path": ["/status*"] }], "handle": [{ "handler": "headers", "response": { "require": { "status_code": [404] }, "replace": { "Set-Cookie": [{ "search_regexp": "^(.*)$", "replace": "$1; on-404" }] } } }] },
+      { "match": [{ "path": ["/present*"] }], "handle": [{ "handler": "headers", "response": { "require": { "headers": { "Set-Cookie": [] } }, "add": { "Set-Cookie": ["present=1"] } } }] },
+      { "match": [{ "path": ["/value*"] }], "handle": [{ "handler": "headers", "response": { "require": { "headers": { "X-Nothing": ["yes"] } }, "add": { "Set-Cookie": ["value=1"] } } }] },
+      { "match": [{ "path": ["/ok*"] }], "handle": [{ "handler": "headers", "response": { "require": { "status_code": [2] }, "add": { "Set-Cookie": ["class-2xx=1"] } } }] },
+      { "handle": [${proxy()}] }
+    ]`),
+  },
+  {
+    name: 'json: not and path_regexp matchers',
+    file: 'caddy.json',
+    text: server(`[
+      { "match": [{ "not": [{ "path": ["/a*"] }, { "path": ["/b*"] }] }], "handle": [{ "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "^(.*)$", "replace": "$1; not-a-b" }] } } }] },
+      { "match": [{ "path_regexp": { "pattern": "^/re[0-9]+$" } }], "handle": [{ "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "^(.*)$", "replace": "$1; re" }] } } }] },
+      { "match": [{ "path": ["/a*", "/b*", "/re*"] }], "handle": [${proxy()}] },
+      { "handle": [${proxy()}] }
+    ]`),
+  },
 ];

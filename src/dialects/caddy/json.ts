@@ -12,7 +12,7 @@ import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyRepl
 import { compileRe2 } from '../../regex/re2.js';
 import type { SourceFile, Span } from '../../source.js';
 import { replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix, type PathRewrite } from './rewrite.js';
-import type { HeaderOpBuilder, IrHandler, IrMatch, IrRoute } from './routes.js';
+import { pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute } from './routes.js';
 
 type Obj = { [k: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -100,6 +100,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
           const re = typeof r.search_regexp === 'string' && r.search_regexp !== '' ? r.search_regexp : undefined;
           const replaceText = typeof r.replace === 'string' ? r.replace : '';
           const reSpan = re !== undefined ? spanAt(childPath(p, 'search_regexp')) : entry;
+          if (re !== undefined && search) problems.push({ span: reSpan, message: `cannot specify both a substring search and a regular expression search for field '${field}'`, kind: 'refused' });
           let searchRegexp: CaddyReplacement['searchRegexp'];
           if (re !== undefined) {
             const compiled = compileRe2(re);
@@ -123,10 +124,12 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
     return { add: values('add'), set: values('set'), delete: deletes, replace };
   };
 
-  const builder = (ops: Obj, path: string, span: Span, label: string, phase: 'immediate' | 'deferred' | 'upstream', requireNoSetCookie: boolean): HeaderOpBuilder => {
+  /** `require`: an undecidable response test (`requireText`) joins the walk's condition. */
+  const builder = (ops: Obj, path: string, span: Span, label: string, phase: 'immediate' | 'deferred' | 'upstream', requireNoSetCookie: boolean, requireText: string | null = null): HeaderOpBuilder => {
     const data = headerOps(ops, path, label);
     const cache = new Map<string, CaddyHeadersOp>();
-    return (condition: Condition | null) => {
+    return (walked: Condition | null) => {
+      const condition: Condition | null = requireText ? { text: [walked?.text, requireText].filter(Boolean).join(' and '), value: 'unknown' } : walked;
       const key = condition?.text ?? '';
       let op = cache.get(key);
       if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase, condition, ...data, requireNoSetCookie, syntax: { json: true } })));
@@ -143,9 +146,13 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
       if (!isObj(resp)) return null;
       const require = isObj(resp.require) ? resp.require : null;
       const reqHeaders = require && isObj(require.headers) ? require.headers : null;
-      const requireNoSetCookie = reqHeaders !== null && Object.entries(reqHeaders).some(([k, v]) => k.toLowerCase() === 'set-cookie' && v === null);
+      const absentSetCookie = ([k, v]: [string, JsonValue]) => k.toLowerCase() === 'set-cookie' && v === null;
+      const requireNoSetCookie = reqHeaders !== null && Object.entries(reqHeaders).some(absentSetCookie);
+      // Any other test (a status, another header, a present Set-Cookie) depends on the backend's response.
+      const undecided = require !== null && (Object.keys(require).some((k) => k !== 'headers') || (reqHeaders !== null && !Object.entries(reqHeaders).every(absentSetCookie)));
       const phase = resp.deferred === true || require !== null ? 'deferred' : 'immediate';
-      return { kind: 'headers', build: builder(resp, childPath(path, 'response'), span, 'headers handler', phase, requireNoSetCookie) };
+      const requireText = undecided ? `require ${text(spanAt(childPath(childPath(path, 'response'), 'require')))}` : null;
+      return { kind: 'headers', build: builder(resp, childPath(path, 'response'), span, 'headers handler', phase, requireNoSetCookie, requireText) };
     }
     if (kind === 'reverse_proxy') {
       const transport = isObj(h.transport) ? h.transport : null;
@@ -196,8 +203,12 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
     for (const [k, v] of Object.entries(m)) {
       if (k === 'host' && dropHost) continue;
       const span = spanAt(childPath(path, k));
+      const t = `${k} ${text(span)}`;
       const paths = k === 'path' ? arr(v).filter((p): p is string => typeof p === 'string') : null;
-      out.push({ text: `${k} ${text(span)}`, span, paths });
+      const regexp = k === 'path_regexp' && isObj(v) && typeof v.pattern === 'string' ? pathRegexp(v.pattern) : null;
+      // `not`: none of its matcher sets may match.
+      if (k === 'not') out.push({ text: t, span, paths: null, all: arr(v).map((set, j) => ({ text: t, span, paths: null, negate: true, all: matchOf(set, childPath(childPath(path, k), j), false) })) });
+      else out.push({ text: t, span, paths, ...(regexp ? { regexp } : {}) });
     }
     return out;
   };
