@@ -705,4 +705,14 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /set/', where: '' },
     ],
   },
+  {
+    // proxy_intercept_errors only matters for the statuses an error_page names.
+    name: 'locations: intercepted errors without an error_page for the status',
+    context: 'server',
+    text: 'location /ie/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 500 502 /lpc-none; proxy_cookie_flags ~ httponly; }',
+  },
+  loc('flags: a quoted literal with spaces names no cookie', 'proxy_cookie_flags " XSRF-TOKEN" httponly;\nproxy_cookie_flags "csrftoken " httponly;\nproxy_cookie_flags "\\~sc" httponly;'),
+  loc('path: a bare ~ matches every path and replaces it whole', 'proxy_cookie_path ~ "/x; HttpOnly";'),
+  loc('directive names are case-sensitive', 'Proxy_Cookie_Flags ~ httponly;'),
+  loc('add_header: three arguments only', 'add_header Set-Cookie "a=1" always always;'),
 ];
