@@ -13,6 +13,11 @@ export interface RealCase {
   /** Extra requests: endpoint label substring → request path. */
   readonly requests?: Readonly<Record<string, string>>;
   readonly cookies?: readonly string[];
+  /**
+   * Backend statuses to request (`''` is 200) instead of every one the harness asks for: a case
+   * whose other statuses the simulator does not model says so here, with its reason.
+   */
+  readonly statuses?: readonly string[];
 }
 
 export const STANDARD_COOKIES: readonly string[] = [
@@ -24,6 +29,16 @@ export const STANDARD_COOKIES: readonly string[] = [
 ];
 
 const blanket = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
+
+/**
+ * `Header edit` AND `Header always edit` appending `; <tag>`: a line shows every section that ran,
+ * in order, whichever table its producer fills (CGI, FastCGI and SCGI fill `err_headers_out`).
+ */
+const mark = (tag: string, indent = '    ', cond = '') =>
+  `${indent}Header edit Set-Cookie "$" "; ${tag}"${cond}\n${indent}Header always edit Set-Cookie "$" "; ${tag}"${cond}`;
+
+/** {@link mark} under `env=<name>` and, tagged `Not<tag>`, under `env=!<negated>` (another spelling of the name). */
+const envMarks = (tag: string, name: string, negated = name) => `${mark(tag, '    ', ` env=${name}`)}\n${mark(`Not${tag}`, '    ', ` env=!${negated}`)}`;
 
 export const REAL_CASES: readonly RealCase[] = [
   { name: 'edit-blanket', body: `    ${blanket}` },
@@ -228,4 +243,255 @@ export const REAL_CASES: readonly RealCase[] = [
   },
   { name: 'lookbehind-and-classes', body: '    Header edit* Set-Cookie "(?<=; )([Pp])ath" "$1ATH"' },
   { name: 'many-groups', body: '    Header edit Set-Cookie "^(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.*)$" "$9$8$7$6$5$4$3$2$1$0"' },
+
+  // --- audit: env= names, SetEnv/SetEnvIf/UnsetEnv timing -------------------------------------
+  {
+    // subprocess_env is an apr table: names are looked up without regard to case (env= and %{}e).
+    name: 'env-name-case',
+    body: [
+      '    SetEnv lpc_lower 1',
+      '    SetEnvIf Request_URI "^/" lpc_seen=yes',
+      '    SetEnv LPC_EMPTY',
+      envMarks('Lower', 'LPC_LOWER'),
+      envMarks('Seen', 'Lpc_Seen', 'LPC_SEEN'),
+      mark('Empty', '    ', ' env=lpc_empty'),
+      '    Header edit Set-Cookie "$" "; v=%{LPC_LOWER}e/%{LPC_SEEN}e"',
+      '    Header always edit Set-Cookie "$" "; v=%{Lpc_Lower}e/%{lpc_SEEN}e"',
+    ].join('\n'),
+  },
+  {
+    // mod_env runs in fixups, after SetEnvIf (post_read_request / header_parser): SetEnv and
+    // UnsetEnv have the last word, and SetEnvIf cannot test what SetEnv sets.
+    name: 'env-setenv-after-setenvif',
+    body: [
+      '    SetEnv LPC_A 1',
+      '    SetEnvIf Request_URI "^/" !LPC_A',
+      '    SetEnvIf Request_URI "^/" LPC_B',
+      '    UnsetEnv LPC_B',
+      '    SetEnvIf LPC_A "^1$" LPC_C',
+      envMarks('A', 'LPC_A'),
+      envMarks('B', 'LPC_B'),
+      envMarks('C', 'LPC_C'),
+    ].join('\n'),
+  },
+  {
+    name: 'env-in-location-case',
+    body: [
+      '    <Location /h/>',
+      '        SetEnv Lpc_Loc on',
+      '    </Location>',
+      '    <Location /f/>',
+      '        UnsetEnv LPC_SRV',
+      '    </Location>',
+      '    SetEnv lpc_srv 1',
+      envMarks('Loc', 'LPC_LOC', 'lpc_loc'),
+      envMarks('Srv', 'LPC_SRV', 'Lpc_Srv'),
+    ].join('\n'),
+  },
+  // --- audit: <If>/<ElseIf>/<Else> merged after every section, in their sections' order --------
+  {
+    name: 'if-merge-levels',
+    body: [
+      '    <If "true">',
+      mark('IfServer', '        '),
+      '    </If>',
+      '    <Location /h/>',
+      '        <If "false">',
+      mark('IfLocFalse', '            '),
+      '        </If>',
+      '        <ElseIf "true">',
+      mark('ElseIfLoc', '            '),
+      '            <If "true">',
+      mark('NestedIf', '                '),
+      '            </If>',
+      '        </ElseIf>',
+      '        <Else>',
+      mark('ElseLoc', '            '),
+      '        </Else>',
+      mark('Loc', '        '),
+      '    </Location>',
+      '    <Proxy *>',
+      '        <If "true">',
+      mark('IfProxy', '            '),
+      '        </If>',
+      mark('Proxy', '        '),
+      '    </Proxy>',
+      '    <Directory @CGIDIR@>',
+      '        <If "true">',
+      mark('IfDir', '            '),
+      '        </If>',
+      mark('Dir', '        '),
+      '    </Directory>',
+      '    <Location />',
+      '        <If "true">',
+      mark('IfRoot', '            '),
+      '        </If>',
+      '    </Location>',
+      mark('Server'),
+      '    <If "false">',
+      mark('IfServerFalse', '        '),
+      '    </If>',
+      '    <Else>',
+      mark('ElseServer', '        '),
+      '    </Else>',
+    ].join('\n'),
+  },
+  // --- audit: <Files>/<FilesMatch> and <Directory> never see proxied requests -------------------
+  {
+    name: 'files-on-proxied',
+    body: [
+      '    <FilesMatch ".">',
+      mark('FilesMatchAny', '        '),
+      '    </FilesMatch>',
+      '    <Files "*">',
+      mark('FilesStar', '        '),
+      '    </Files>',
+      '    <Directory />',
+      '        <FilesMatch "^">',
+      mark('DirFiles', '            '),
+      '        </FilesMatch>',
+      '    </Directory>',
+      '    <DirectoryMatch "^/">',
+      mark('DirMatch', '        '),
+      '    </DirectoryMatch>',
+    ].join('\n'),
+    requests: { '<FilesMatch "."> via ScriptAlias /cgi/': '/cgi/lpc.cgi', '<Files "*"> via ScriptAlias /cgi/': '/cgi/lpc.cgi' },
+  },
+  // --- audit: <Proxy> sections (on the backend URL) merge before <Location> ---------------------
+  {
+    name: 'proxy-vs-location-order',
+    body: [
+      '    ProxyPass /h2/ @HTTP@/app',
+      '    ProxyPass /h3/ @HTTP@/application/',
+      '    <Location /h>',
+      mark('LocH', '        '),
+      '    </Location>',
+      '    <Location /h2/>',
+      mark('LocH2', '        '),
+      '    </Location>',
+      '    <Proxy "@HTTP@/">',
+      mark('ProxySlash', '        '),
+      '    </Proxy>',
+      '    <Proxy "@HTTP@">',
+      mark('ProxyNoSlash', '        '),
+      '    </Proxy>',
+      '    <Proxy "@HTTP@/app">',
+      mark('ProxyApp', '        '),
+      '    </Proxy>',
+      '    <ProxyMatch "^(fcgi|scgi):">',
+      mark('ProxyMatchCgi', '        '),
+      '    </ProxyMatch>',
+      '    <Proxy "HTTP://127.0.0.1*">',
+      mark('UpperScheme', '        '),
+      '    </Proxy>',
+      '    <Proxy "*:*/ap?">',
+      mark('Wildcard', '        '),
+      '    </Proxy>',
+      '    <ProxyMatch "/APP">',
+      mark('MatchUpper', '        '),
+      '    </ProxyMatch>',
+    ].join('\n'),
+  },
+  // --- audit: ProxyPassReverseCookiePath/Domain matching ---------------------------------------
+  {
+    name: 'cookie-mapping-matching',
+    body: [
+      '    ProxyPassReverseCookieDomain EXAMPLE.com first.example',
+      '    ProxyPassReverseCookieDomain example.com second.example',
+      '    ProxyPassReverseCookieDomain .example.com dotted.example',
+      '    ProxyPassReverseCookiePath /app /pub',
+      '    ProxyPassReverseCookiePath /APP /upper',
+      '    ProxyPassReverseCookiePath /a /short',
+    ].join('\n'),
+    cookies: [
+      'a=1; Domain=example.com; Path=/app/x',
+      'b=2; domain=Example.COM.evil; path=/APP',
+      'c=3; Domain=.example.com; Path=/b',
+      'd=4; Path=/app; Path=/other',
+      'path=/app; x=1',
+      'e=5;Domain=example.com;Domain=other.org',
+      'f=6; Path=; Domain=',
+      'g=7;  PATH=/appx  ; DOMAIN=sub.example.com',
+      'atl.xsrf.token=t; path=/a; domain=example.com',
+      'h=8; Path=/other; Path=/app',
+      'i=9; Domain=other.org; Domain=example.com',
+      'j=10; Path=/app; Path=/a',
+      'k=11; Path=/app; Domain=other.org; Path=/zzz; Domain=example.com',
+    ],
+  },
+  {
+    // Mappings in <If>, <Proxy> and <Location>: base scopes first, <If> merged last.
+    name: 'cookie-mapping-sections',
+    body: [
+      '    <If "false">',
+      '        ProxyPassReverseCookiePath / /never',
+      '    </If>',
+      '    <If "true">',
+      '        ProxyPassReverseCookiePath /b /from-if',
+      '        ProxyPassReverseCookieDomain example.com from-if.example',
+      '    </If>',
+      '    <Proxy *>',
+      '        ProxyPassReverseCookiePath /app /from-proxy',
+      '    </Proxy>',
+      '    <If "%{REQUEST_URI} =~ m#^/a/#">',
+      '        ProxyPassReverseCookiePath /c /ajp-only',
+      '    </If>',
+      '    <Else>',
+      '        ProxyPassReverseCookiePath /c /not-ajp',
+      '    </Else>',
+      '    <Location /h/>',
+      '        ProxyPassReverseCookiePath /app /from-location',
+      '        ProxyPassReverseCookiePath /b /b-location',
+      '    </Location>',
+    ].join('\n'),
+    cookies: ['a=1; Domain=example.com; Path=/app/x', 'b=2; Path=/b', 'csrftoken=c1; Path=/c'],
+  },
+  // --- audit: Header edit replacements ---------------------------------------------------------
+  // --- audit: statuses the proxy does not pass through as they are -----------------------------
+  {
+    // ProxyErrorOverride leaves 2xx/3xx as they are. NOT MODELLED: on a 4xx/5xx from an HTTP or
+    // uwsgi backend Apache answers itself (ap_die): the backend's cookies are gone and only
+    // `Header always` runs (2.4.71 sends ["err=1"] where the simulator predicts ["err=1","ok=1"]).
+    name: 'proxy-error-override',
+    body: ['    ProxyErrorOverride On', mark('Edited'), '    Header always set Set-Cookie "err=1"', '    Header set Set-Cookie "ok=1"'].join('\n'),
+    statuses: ['', '&status=204', '&status=302', '&status=304'],
+  },
+  {
+    // SetHandler proxy: in a <Location> is a file request: <Directory> and <Files> apply, <Proxy> does not.
+    name: 'sethandler-proxy-location',
+    mounts: false,
+    body: [
+      '    <Location /sh/>',
+      '        SetHandler "proxy:@HTTP@"',
+      '    </Location>',
+      '    <Location /shf/>',
+      '        SetHandler "proxy:@FCGI@"',
+      '    </Location>',
+      '    <Directory />',
+      mark('Dir', '        '),
+      '    </Directory>',
+      '    <FilesMatch ".">',
+      mark('Files', '        '),
+      '    </FilesMatch>',
+      '    <Proxy *>',
+      mark('Proxy', '        '),
+      '    </Proxy>',
+      mark('Server'),
+    ].join('\n'),
+  },
+  { name: 'replacement-ampersand', body: '    Header edit Set-Cookie "^([^=]+)=" "&$1&="' },
+  { name: 'replacement-dollar-ten', body: '    Header edit Set-Cookie "^(.)(.)(.)(.)(.)(.)(.)(.)(.)(.)(.*)$" "$10|$11|$" ' },
+  { name: 'replacement-double-backslash', body: '    Header edit Set-Cookie "^([^=]+)=" "$1\\\\\\\\$1=\\\\%{LPC_NOPE}e="' },
+  { name: 'replacement-env-holds-group', body: '    SetEnv LPC_REPL "<$1>"\n    Header edit Set-Cookie "^([^=]+)=" "%{LPC_REPL}e="' },
+  { name: 'replacement-percent-escapes', body: '    Header edit Set-Cookie "^([^=]+)=" "$1=%%{x}e%%%{LPC_NOPE}e%"' },
+  {
+    name: 'edit-expr-conditions',
+    body: [
+      `    Header edit Set-Cookie "$" "; OnH" "expr=%{REQUEST_URI} =~ m#^/h/#"`,
+      `    Header always edit Set-Cookie "$" "; NotH" "expr=%{REQUEST_URI} !~ m#^/h/#"`,
+      `    Header edit* Set-Cookie "=" "~" "expr=%{REQUEST_URI} =~ m#^/[fh]/#"`,
+      `    Header always edit* Set-Cookie "=" "~" "expr=%{REQUEST_URI} =~ m#^/[fh]/#"`,
+      `    Header edit Set-Cookie "^(csrftoken=.*)$" "$1; Exact" "expr=%{REQUEST_URI} == '/h/'"`,
+    ].join('\n'),
+  },
 ];
