@@ -248,6 +248,82 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     ),
     branches: 4,
   },
+  {
+    // Variable names compare without case: SetEnvIf's lpc_skip is env=!LPC_SKIP's variable.
+    name: 'env-name-case-setenvif',
+    body: `    SetEnvIf Request_URI "^/h/s/" lpc_skip\n    ${blanket} env=!LPC_SKIP`,
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/s/x', facts: { 'env:LPC_SKIP': true } },
+      { path: '/h/x', facts: { 'env:LPC_SKIP': false } },
+    ],
+    branches: 2,
+  },
+  {
+    // UnsetEnv cancels SetEnv/PassEnv only: what BrowserMatch sets stays.
+    name: 'unsetenv-keeps-browsermatch',
+    body: `    BrowserMatch "^LpcBot" LPC_BOT\n    UnsetEnv LPC_BOT\n    ${blanket} env=!LPC_BOT`,
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/', headers: { 'User-Agent': 'LpcBot/1.0' }, facts: { 'env:LPC_BOT': true } },
+      { path: '/h/', headers: { 'User-Agent': 'Mozilla/5.0' }, facts: { 'env:LPC_BOT': false } },
+    ],
+    branches: 2,
+  },
+  {
+    // A nested <If> merges after every <If> of its parent's level, here one of a later <Location>.
+    name: 'nested-if-after-later-location-if',
+    body: [
+      '    <Location /h/>',
+      '        <If "%{REQUEST_URI} =~ m#/x#">',
+      '            Header edit Set-Cookie "$" "; X"',
+      '            <If "%{REQUEST_URI} =~ m#/x/y#">',
+      '                Header edit Set-Cookie "$" "; XY"',
+      '            </If>',
+      '        </If>',
+      '    </Location>',
+      '    <Location />',
+      '        <If "%{REQUEST_URI} =~ m#/x#">',
+      '            Header edit Set-Cookie "$" "; Root"',
+      '        </If>',
+      '    </Location>',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [{ path: '/h/x/y' }, { path: '/h/x/z' }, { path: '/h/q' }],
+    branches: 3,
+  },
+  {
+    // Cookie mappings in two undecided <If> sections: each combination is one outcome.
+    name: 'cookie-mappings-under-if',
+    body: [
+      `    <If "%{HTTP:X-Lpc-Path} == '1'">`,
+      '        ProxyPassReverseCookiePath / /mapped',
+      '    </If>',
+      `    <If "%{HTTP:X-Lpc-Domain} == '1'">`,
+      '        ProxyPassReverseCookieDomain example.com proxy.example',
+      '    </If>',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [true, false].flatMap((path) =>
+      [true, false].map((domain) => ({
+        path: '/h/',
+        headers: { ...(path ? { 'X-Lpc-Path': '1' } : {}), ...(domain ? { 'X-Lpc-Domain': '1' } : {}) },
+        facts: { "expr:%{HTTP:X-Lpc-Path} == '1'": path, "expr:%{HTTP:X-Lpc-Domain} == '1'": domain },
+      })),
+    ),
+    branches: 4,
+  },
+  {
+    // expr= tests that are not regex matches on the path: decided by the request's facts.
+    name: 'edit-under-exact-path-expr',
+    body: `    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; HttpOnly" "expr=%{REQUEST_URI} == '/h/exact'"`,
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/exact', facts: { "expr:%{REQUEST_URI} == '/h/exact'": true } },
+      { path: '/h/exact/', facts: { "expr:%{REQUEST_URI} == '/h/exact'": false } },
+    ],
+    branches: 2,
+  },
 ];
 
 describeRealServer('real Apache httpd: both outcomes of request-dependent conditions', available ? null : 'apache2 is not installed', () => {
