@@ -715,4 +715,23 @@ export const REAL_CASES: readonly RealCase[] = [
   loc('path: a bare ~ matches every path and replaces it whole', 'proxy_cookie_path ~ "/x; HttpOnly";'),
   loc('directive names are case-sensitive', 'Proxy_Cookie_Flags ~ httponly;'),
   loc('add_header: three arguments only', 'add_header Set-Cookie "a=1" always always;'),
+  {
+    // more_set_headers values from map, with and without a -t test of the response.
+    name: 'headers-more: values from map and set, beside -t',
+    context: 'http',
+    text: [
+      'map $arg_lpc_m $lpc_m { default ""; on "csrftoken=more; HttpOnly"; }',
+      'server {',
+      '    listen 80;',
+      '    location / { proxy_pass http://backend; more_set_headers "Set-Cookie: $lpc_m"; }',
+      '    location /t/ { proxy_pass http://backend; set $lpc_s "lpc_t=1"; more_set_headers -t text/html "Set-Cookie: $lpc_s" "X-M: $lpc_m"; }',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /', query: 'lpc_m=on', where: '$arg_lpc_m is "on"' },
+      // An empty value clears every Set-Cookie line.
+      { endpoint: 'location /', where: "$arg_lpc_m is none of the map's keys" },
+      { endpoint: 'location /t/', query: 'type=text/html', where: "-t 'text/html' holds" },
+    ],
+  },
 ];

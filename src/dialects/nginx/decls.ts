@@ -228,7 +228,9 @@ export function lowerMoreHeaders(d: Directive, ctx: DeclContext): NginxMoreHeade
     return invalid(ctx, w.span, `${directive}: invalid option name: "${w.value}"`);
   }
   if (headers.length === 0) return undefined;
-  const condition = types.length > 0 ? { text: `-t '${types.join(' ')}'`, value: 'unknown' as const } : null;
+  const text = `-t '${types.join(' ')}'`;
+  // One test of the response (its Content-Type), spelled out so that variable tests can join it (lower.ts).
+  const condition = types.length > 0 ? { text, value: 'unknown' as const, literals: [{ key: `cond:${text}`, holds: true, text }] } : null;
   return nginxMoreHeadersOp({ directive, span: d.span, label: directiveLabel(d), focus: headers[0]!.span, headers, statuses, condition, append, sentHeaders: sentHeaders(ctx) });
 }
 

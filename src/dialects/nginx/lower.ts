@@ -15,7 +15,9 @@ import type { DialectOptions, Lowering } from '../dialect.js';
 import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact, UnreachableLocationFact } from '../../model/facts.js';
 import { nginxAddHeaderOp, type NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
-import type { CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
+import { nginxMoreHeadersOp, type NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
+import type { Script } from '../../model/ops/nginx-script.js';
+import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
 import { nginxSetCookieFlagOp, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
 import { contextFromComments, guessContext, type RootContext } from './context.js';
@@ -54,6 +56,12 @@ const HIDE_ORDER: readonly BackendKind[] = ['http', 'fastcgi', 'uwsgi', 'scgi', 
 
 /** Why a scope whose requests never reach its content phase has no backend (rewrite-code.ts). */
 const TAKEN_AWAY = 'return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied';
+
+/** Both conditions (a headers-more `-t` test and a variable's): their tests, each spelled out. */
+function both(a: Condition | null, b: Condition | null): Condition | null {
+  if (!a || !b) return a ?? b;
+  return { text: `${a.text} and ${b.text}`, value: 'unknown', literals: [...(a.literals ?? []), ...(b.literals ?? [])] };
+}
 
 function isEndpointLevel(l: Level): boolean {
   if (l.kind === 'location' || l.kind === 'if') return true;
@@ -201,17 +209,26 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     });
   };
 
-  // `add_header` values read variables too: one op per way the level's requests evaluate them.
-  const addHeaderVariants = new Map<string, NginxAddHeaderOp>();
-  const addHeaderOpsFor = (level: Level): NginxAddHeaderOp[] =>
-    effectiveAddHeaders(level).flatMap((op) =>
-      scriptVariants(op.value, flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
+  // `add_header` and `more_set_headers` values read variables too: one op per way the level's
+  // requests evaluate them (a `-t` test of headers-more joins the variables' tests).
+  const headerVariants = new Map<string, NginxAddHeaderOp | NginxMoreHeadersOp>();
+  const headerOpsFor = <T extends NginxAddHeaderOp | NginxMoreHeadersOp>(level: Level, ops: readonly T[], scripts: (op: T) => Script[], make: (op: T, bindings: ReadonlyMap<string, string>, condition: Condition | null) => T): T[] =>
+    ops.flatMap((op) =>
+      scriptVariants(scripts(op), flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
         if (bindings.size === 0 && condition === null) return op;
         const key = `${idOf(op)}\u0000${variant}`;
-        let v = addHeaderVariants.get(key);
-        if (!v) addHeaderVariants.set(key, (v = nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition })));
+        let v = headerVariants.get(key) as T | undefined;
+        if (!v) headerVariants.set(key, (v = make(op, bindings, both(op.condition, condition))));
         return v;
       }),
+    );
+  const addHeaderOpsFor = (level: Level) =>
+    headerOpsFor(level, effectiveAddHeaders(level), (op) => [op.value], (op, bindings, condition) =>
+      nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition }),
+    );
+  const moreOpsFor = (level: Level) =>
+    headerOpsFor(level, effectiveMore(level), (op) => op.headers.flatMap((h) => (h.value ? [h.value] : [])), (op, bindings, condition) =>
+      nginxMoreHeadersOp({ directive: op.directive, span: op.span, label: op.label, focus: op.focus, headers: op.headers, statuses: op.statuses, condition, append: op.append, sentHeaders: op.sentHeaders, bindings }),
     );
 
   // `set_cookie_flag`: the nearest level with entries (the module's merge copies the pointer); one op per such level.
@@ -250,7 +267,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     pipeline.push(...cookieOpsFor(level));
     const cookieFlag = cookieFlagOpFor(level);
     if (cookieFlag) pipeline.push(cookieFlag);
-    pipeline.push(...effectiveMore(level), ...addHeaderOpsFor(level));
+    pipeline.push(...moreOpsFor(level), ...addHeaderOpsFor(level));
     // Requests that `return` (or a `rewrite` elsewhere) takes away before the content phase
     // never reach the level's backend (rewrite-code.ts).
     const served = flow.serves(level);

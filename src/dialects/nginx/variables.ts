@@ -283,12 +283,12 @@ export function cookieVariants(
 }
 
 /**
- * The variants of a value nginx builds from variables (`add_header Set-Cookie $cookie_policy`):
+ * The variants of values nginx builds from variables (`add_header Set-Cookie $cookie_policy`):
  * as {@link cookieVariants} for a selector or replacement. A variable the configuration does
  * not set (`$arg_*`, the response's `$upstream_http_set_cookie`) stays unbound.
  */
-export function scriptVariants(script: Script, valuesOf: (name: string) => readonly VariableValue[], requests?: (name: string, value: string) => string | undefined): Variant[] {
-  return variants(new Set(), new Set(scriptVariables(script)), valuesOf, requests);
+export function scriptVariants(scripts: readonly Script[], valuesOf: (name: string) => readonly VariableValue[], requests?: (name: string, value: string) => string | undefined): Variant[] {
+  return variants(new Set(), new Set(scripts.flatMap(scriptVariables)), valuesOf, requests);
 }
 
 function variants(

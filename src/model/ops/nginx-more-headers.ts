@@ -41,6 +41,8 @@ export interface NginxMoreHeadersInit {
   readonly append: boolean;
   /** How `$sent_http_set_cookie` and `$upstream_http_set_cookie` read several lines (nginx-response-vars.ts). */
   readonly sentHeaders: SentHeaders;
+  /** Values of `map` and `set` variables the values read, for the requests the condition selects (lower-cased names). */
+  readonly bindings?: ReadonlyMap<string, string>;
 }
 
 /** Whether a header argument names Set-Cookie (`ngx_http_set_header_helper` comparisons). */
@@ -64,6 +66,7 @@ function copiesSent(h: { readonly value?: Script | null }): boolean {
 }
 
 export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeadersOp {
+  const bindings = init.bindings ?? new Map<string, string>();
   const op: NginxMoreHeadersOp = {
     kind: 'nginx-more-headers',
     dialect: 'nginx',
@@ -76,12 +79,14 @@ export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeaders
       [...init.statuses],
       init.append,
       init.headers.some((h) => h.value !== null && readsResponseCookies(h.value)) ? init.sentHeaders : null,
+      [...bindings].sort(([a], [b]) => (a < b ? -1 : 1)),
     ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (init.statuses.length > 0 && !init.statuses.includes(env.status)) return;
       for (const h of init.headers) {
         // `$sent_http_set_cookie` reads the lines as they are when this command runs (nginx-response-vars.ts).
-        const value = h.value ? runScript(h.value, '', [], responseVariables(lines, env, init.sentHeaders)) : '';
+        const response = responseVariables(lines, env, init.sentHeaders);
+        const value = h.value ? runScript(h.value, '', [], (name) => bindings.get(name) ?? response(name)) : '';
         if (init.append && !h.wildcard) {
           if (value !== '') lines.push(addedLine(value, op, h.span));
         } else if (lines.length > 0 && value !== '' && copiesSent(h)) {
