@@ -392,6 +392,11 @@ export const REAL_CASES: readonly RealCase[] = [
       '    </ProxyMatch>',
     ].join('\n'),
   },
+  {
+    // <Proxy> sections narrower than a ProxyPass target: requested where they match (/h/app, /f/x/).
+    name: 'proxy-section-narrower',
+    body: ['    <Proxy "@HTTP@/app">', mark('App', '        '), '    </Proxy>', '    <Proxy "@FCGI@/x/">', mark('FcgiX', '        '), '    </Proxy>'].join('\n'),
+  },
   // --- audit: ProxyPassReverseCookiePath/Domain matching ---------------------------------------
   {
     name: 'cookie-mapping-matching',

@@ -283,6 +283,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         if (a.length >= 2) addPath(a[0]!, `${d.name} ${a[0]}`, d.span);
       }
     }
+    for (const [p, source] of proxySectionPaths(visible, interesting)) addPath(p, source.label!, source.span, source.section);
     const local: [string, PathSource][] = [['/', { label: null, span: server.span }]];
     for (const s of visible) {
       for (const d of s.root.directives) {
@@ -322,6 +323,28 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     }
   }
   return { endpoints, reverseOps: cache.allReverseOps };
+}
+
+/**
+ * Request paths for `<Proxy>` sections narrower than a `ProxyPass` target: `ProxyPass /
+ * http://b/` with `<Proxy http://b/jira>` is `/jira`, whose backend URL the section matches
+ * (`proxy_walk` compares a prefix of the URL), while `/` itself does not. Plain prefixes only: a
+ * wildcard or regex section is not given a path of its own.
+ */
+function proxySectionPaths(visible: readonly ServerScope[], interesting: ReadonlySet<Block>): [string, PathSource][] {
+  const out: [string, PathSource][] = [];
+  const sections = visible.flatMap((s) => s.blocks.filter((b) => b.kind === 'proxy' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && interesting.has(b)));
+  if (sections.length === 0) return out;
+  for (const s of visible) {
+    for (const d of s.root.directives) {
+      const [path, url] = d.lname === 'proxypass' ? d.args.map((w) => w.value) : [];
+      if (path === undefined || url === undefined || !path.startsWith('/')) continue;
+      for (const b of sections) {
+        if (b.arg.length > url.length && b.arg.startsWith(url) && b.section) out.push([`${path}${b.arg.slice(url.length)}`, { label: `${d.name} ${path} › ${b.label}`, span: b.section.span, section: b.section }]);
+      }
+    }
+  }
+  return out;
 }
 
 /**
