@@ -641,4 +641,47 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
       { "handle": [${proxy()}] }
     ]`),
   },
+  // --- Placeholders (second audit) ---
+  {
+    // The probe request carries none of the headers, cookies or query arguments named here: they
+    // expand to nothing. `{vars.*}`, `{env.*}` and a flag glued to a request value make the result
+    // unknown (not compared); unknown keys and escaped braces stay as written.
+    name: 'caddyfile: placeholders in values and replacements: request values, unknown keys, escapes, vars',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\tvars flag HttpOnly
+\theader {
+\t\tSet-Cookie "^(JSESSIONID=[^;]*)(.*)$" "\${1}{header.X-None}{cookie.none}\${2}; q={query.none} h={http.request.header.X-None} n={nope} e=\\{vars.x\\} {1} \${1}"
+\t\t+Set-Cookie "added={header.X-None}; Path=/{query.none}"
+\t\tdefer
+\t}
+\troute /vars* {
+\t\theader {
+\t\t\tSet-Cookie "^(XSRF-TOKEN=.*)$" "$1; {vars.flag}"
+\t\t\tdefer
+\t\t}
+\t}
+\troute /glued* {
+\t\theader {
+\t\t\tSet-Cookie "^(csrftoken=.*)$" "$1; HttpOnly{header.X-None}"
+\t\t\tdefer
+\t\t}
+\t}
+\troute /env* {
+\t\theader +Set-Cookie "env={env.HOME}"
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'json: placeholders in add, set, a literal search and a replacement',
+    file: 'caddy.json',
+    text: server(`[{ "handle": [
+      { "handler": "headers", "response": { "deferred": true,
+        "add": { "Set-Cookie": ["a={http.request.cookie.none}x; Path={http.request.uri.query.none}/"] },
+        "replace": { "Set-Cookie": [{ "search": "c1{http.request.header.X-None}", "replace": "C1{path}" }, { "search_regexp": "^(atl[^=]*)=([^;]*)", "replace": "\${1}=\${2}{http.request.uri.query.none}{http.request.cookie.none}" }] } } },
+      ${proxy()}
+    ] }]`),
+  },
 ];

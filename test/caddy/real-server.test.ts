@@ -244,7 +244,10 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
       const res = await fetchCookies(port, path, { host: `127.0.0.1:${port}`, ...(matched ? { headers: MATCHING_HEADERS } : {}) });
       if ('crashed' in res) throw new Error(`caddy closed the connection for ${path}`);
       // A handler that answers itself (respond, redir, file_server) sends only the lines the header handlers add.
-      const predicted = simulate('caddy', endpoint.pipeline, { backend: 'http', status: 200 }, endpoint.terminal.kind === 'respond' ? [] : COOKIES).lines.map((l) => l.value.replace(/[ \t]+$/, ''));
+      const sim = simulate('caddy', endpoint.pipeline, { backend: 'http', status: 200 }, endpoint.terminal.kind === 'respond' ? [] : COOKIES);
+      // An unknown result (a placeholder filled in at run time...) claims nothing to compare.
+      if (sim.tooComplex) continue;
+      const predicted = sim.lines.map((l) => l.value.replace(/[ \t]+$/, ''));
       out.push({ endpoint, actual: res.setCookies.map((v) => v.replace(/[ \t]+$/, '')), predicted });
     }
     return out;

@@ -27,6 +27,7 @@ import { compileRe2 } from '../../regex/re2.js';
 import type { Span } from '../../source.js';
 import { directiveOrder, sortDirectives, type OrderChange } from './order.js';
 import type { Node, PToken, ServerBlock } from './parser.js';
+import { expandShorthands } from './shorthands.js';
 import { handlePathPrefix, replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix } from './rewrite.js';
 import { pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute } from './routes.js';
 import { atLeast, type CaddyVersion } from './version.js';
@@ -196,8 +197,11 @@ const isEmpty = (o: OpsBuilder) => o.add.length + o.set.length + o.delete.length
 function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyntax, resp: boolean): void {
   let field = line.field.value;
   if (line.inBlock) field = field.replace(/:$/, '');
-  const value = line.value?.value ?? '';
-  const replacement = line.replacement?.value ?? '';
+  // The adapter rewrites placeholder shorthands in every token. A regex keeps them as written
+  // here: either way they are braces and letters matched literally, which no cookie carries.
+  const pattern = line.value?.value ?? '';
+  const value = expandShorthands(pattern);
+  const replacement = expandShorthands(line.replacement?.value ?? '');
   const span = spanBetween(line.field.span, (line.replacement ?? line.value ?? line.field).span);
   const label = ctx.text(spanBetween(line.node.name.span, line.node.span)).split('\n')[0]!.trim();
   ops.lines.push(line);
@@ -220,14 +224,14 @@ function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyn
     ops.set.push({ field: f, value, span, label, focus: (line.value ?? line.field).span });
   } else if (replacement !== '') {
     const f = field.replace(/^[+\-?]+/, '');
-    const compiled = compileRe2(value);
+    const compiled = compileRe2(pattern);
     if (!compiled.ok && compiled.refused && f.toLowerCase() === 'set-cookie') {
       const at = line.value ? regexOffsetSpan(ctx, line.value, compiled.error.offset) : line.field.span;
       ctx.problems.push({ span: at, message: `Caddy refuses this regex: ${compiled.error.message}`, kind: 'refused' });
     }
     ops.replace.push({
       field: f,
-      searchRegexp: { source: value, span: line.value!.span, regex: compiled.ok ? compiled.regex : null, ...(compiled.ok ? {} : { error: compiled.error.message, refused: compiled.refused }) },
+      searchRegexp: { source: pattern, span: line.value!.span, regex: compiled.ok ? compiled.regex : null, ...(compiled.ok ? {} : { error: compiled.error.message, refused: compiled.refused }) },
       replace: replacement,
       replaceSpan: line.replacement!.span,
       span,

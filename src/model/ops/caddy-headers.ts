@@ -25,7 +25,7 @@ import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } fr
 import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
-import { addedLine, changeLine } from '../set-cookie.js';
+import { addedLine, changeLine, parseSetCookie } from '../set-cookie.js';
 import { semanticKey } from '../signature.js';
 
 export type CaddyPhase = 'immediate' | 'upstream' | 'deferred';
@@ -169,6 +169,82 @@ export function goReplaceAll(regex: CompiledRegex, value: string, template: stri
   return fromByteString(out);
 }
 
+/**
+ * Caddy's `Replacer.ReplaceKnown` (replacer.go, 2.6.2) as the header handler runs it on values,
+ * replacements and literal searches: `{key}` is replaced when `value(key)` gives a string, kept as
+ * written when Caddy does not know the key (undefined), and `\{` `\}` lose their backslash.
+ */
+export function replaceKnown(input: string, value: (key: string) => string | undefined): string {
+  if (!input.includes('{')) return input;
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < input.length; i++) {
+    if (i > 0 && input[i - 1] === '\\' && (input[i] === '{' || input[i] === '}')) {
+      out += input.slice(last, i - 1);
+      last = i;
+      continue;
+    }
+    if (input[i] !== '{') continue;
+    let end = input.indexOf('}', i);
+    if (end < 0) continue;
+    while (end < input.length - 1 && input[end - 1] === '\\') {
+      const next = input.indexOf('}', end + 1);
+      if (next < 0) break;
+      end = next;
+    }
+    out += input.slice(last, i);
+    const v = value(input.slice(i + 1, end));
+    if (v === undefined) {
+      last = i;
+      continue;
+    }
+    out += v;
+    i = end;
+    last = end + 1;
+  }
+  return out + input.slice(last);
+}
+
+/**
+ * What the linter gives a placeholder Caddy knows in a header handler. The request's own values
+ * (`http.request.*`, regex captures of its path) are those of the probe request (`fill` null),
+ * which carries no header, cookie or query argument the configuration names: a header or query
+ * argument expands to nothing, an absent cookie, TLS field (plain HTTP) or capture stays as
+ * written [LAB 2.6.2]; or `fill`, another request's value: a line whose cookie name or attribute
+ * names differ between the two makes {@link probeValue} give up. What the configuration or the
+ * host decides at run time (`http.vars.*` set by `vars`/`map`, `env.*`, `system.*`, `time.*`, the
+ * proxy's upstream...) could be anything, `HttpOnly` included: the verdict is unknown. Other keys
+ * are unknown to Caddy and stay as written (`{nope}`).
+ */
+function placeholderValue(key: string, fill: string | null, template: string): string | undefined {
+  if (key.startsWith('http.request.') || key.startsWith('http.regexp.')) {
+    if (fill !== null) return fill;
+    return /^http\.(?:request\.(?:cookie|tls)\.|regexp\.)/.test(key) ? undefined : '';
+  }
+  if (/^(?:http|env|system|time)\./.test(key)) throw new RegexBudgetError(template, `Caddy fills in {${key}} at run time, with a value the linter cannot know`, { unsupported: true });
+  return undefined;
+}
+
+/** The cookie's shape: its name and attribute names. */
+const shape = (v: string) => {
+  const c = parseSetCookie(v);
+  return [c.name, ...c.attributes.map((a) => a.name.toLowerCase())].join(';');
+};
+
+/**
+ * The value an op writes for the probe request, `write` making it from the expanded templates.
+ * It must keep its shape whatever the request's values are (tried with two): `Domain={host}` does,
+ * `HttpOnly{header.X}` does not (then the verdict is unknown).
+ */
+function probeValue(templates: readonly string[], write: (expand: (t: string) => string) => string): string {
+  const withFill = (fill: string | null) => write((t) => replaceKnown(t, (key) => placeholderValue(key, fill, t)));
+  const value = withFill(null);
+  if (!templates.some((t) => t.includes('{'))) return value;
+  const other = withFill('x');
+  if (shape(other) !== shape(value)) throw new RegexBudgetError(templates.join(' '), 'its Set-Cookie line takes a different form with the values of each request', { unsupported: true });
+  return value;
+}
+
 /** Lines an immediate handler made: they exist before the backend's. */
 function isImmediateLine(line: SetCookieLine): boolean {
   const first = line.history[0]?.op;
@@ -226,13 +302,14 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
         else lines.push(line);
       };
       if (deleteAll.length > 0) remove(visible());
-      for (const a of adds) append(addedLine(a.value, op, a.span));
+      for (const a of adds) append(addedLine(probeValue([a.value], (x) => x(a.value)), op, a.span));
       if (sets.length > 0) {
         const mine = visible();
         const at = mine.length > 0 ? lines.indexOf(mine[0]!) : -1;
         remove(mine);
         // `hdr.Set(field, strings.Join(values, ","))`: the values become ONE line [LAB 2.6.2].
-        const fresh = [addedLine(sets.map((s) => s.value).join(','), op, sets[0]!.span)];
+        const values = sets.map((s) => s.value);
+        const fresh = [addedLine(probeValue(values, (x) => values.map(x).join(',')), op, sets[0]!.span)];
         if (at >= 0) lines.splice(at, 0, ...fresh);
         else for (const l of fresh) append(l);
       }
@@ -247,9 +324,11 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
             // pattern Go accepts but the engine cannot run makes the verdict unknown.
             if (!regex && !r.searchRegexp.refused) throw new RegexBudgetError(r.searchRegexp.source, r.searchRegexp.error ?? 'the pattern cannot be simulated');
             if (!regex) break;
-            after = goReplaceAll(regex, line.value, r.replace);
+            // A line the regex leaves alone does not depend on the replacement's placeholders.
+            after = regex.exec(toByteString(line.value)) === null ? line.value : probeValue([r.replace], (x) => goReplaceAll(regex, line.value, x(r.replace)));
           } else {
-            after = r.search === undefined || r.search === '' ? goLiteralReplaceAll(line.value, r.search ?? '', r.replace) : line.value.split(r.search).join(r.replace);
+            const search = r.search ?? '';
+            after = probeValue([search, r.replace], (x) => goLiteralReplaceAll(line.value, x(search), x(r.replace)));
           }
           changeLine(line, op, r.span, after);
         }
@@ -259,7 +338,7 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
   return op;
 }
 
-/** `strings.ReplaceAll` with an empty search: the replacement goes before every rune and at the end. */
+/** `strings.ReplaceAll` (with an empty search: the replacement goes before every rune and at the end). */
 function goLiteralReplaceAll(value: string, search: string, replace: string): string {
   if (search !== '') return value.split(search).join(replace);
   return replace + [...value].join(replace) + (value.length > 0 ? replace : '');
