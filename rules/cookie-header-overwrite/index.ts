@@ -17,7 +17,7 @@
 import { contrastingResponses } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { BackendKind } from '../../src/model/backends.js';
-import type { CookieOp, Dialect, SetCookieLine } from '../../src/model/header-rewrite.js';
+import { VALUE_CHOICE_KEY, type CookieOp, type Dialect, type SetCookieLine } from '../../src/model/header-rewrite.js';
 import { cookieName } from '../../src/model/set-cookie.js';
 import { applyOp, initialLines } from '../../src/model/simulate.js';
 import { clip, directiveName, someOf } from '../../src/engine/message-text.js';
@@ -104,7 +104,10 @@ export default defineRule({
       }
     }
     for (const [op, hit] of hits) {
-      const when = op.condition && op.condition.value === 'unknown' ? ` when ${clip(op.condition.text, 39)}` : '';
+      // A condition that only chooses the value a variable gives (nginx `map`) does not guard the
+      // directive: whichever value it writes, it writes it in place of the backend's lines.
+      const guard = op.condition?.literals?.every((l) => l.key.startsWith(VALUE_CHOICE_KEY)) ? null : op.condition;
+      const when = guard && guard.value === 'unknown' ? ` when ${clip(guard.text, 39)}` : '';
       const statuses = hit.statuses.size < STATUSES.length ? ` (on ${[...hit.statuses].join(', ')} responses)` : '';
       const lost = [...hit.lost].filter((n) => !n.startsWith('lpc_'));
       ctx.report({

@@ -63,6 +63,12 @@ export interface Condition {
   readonly literals?: readonly ConditionLiteral[];
 }
 
+/**
+ * The key prefix of a literal that chooses the value a variable takes for a request (nginx `map`,
+ * `set`): it selects what a directive writes, not whether the directive runs.
+ */
+export const VALUE_CHOICE_KEY = 'nginx-var:';
+
 /** One undecided test of a request, and the outcome an op needs from it. */
 export interface ConditionLiteral {
   /**

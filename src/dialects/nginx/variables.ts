@@ -19,11 +19,10 @@
  * with each other's old values), which only adds combinations.
  */
 import { semanticKey } from '../../model/signature.js';
-import type { Condition, ConditionLiteral } from '../../model/header-rewrite.js';
+import { VALUE_CHOICE_KEY, type Condition, type ConditionLiteral, type Problem } from '../../model/header-rewrite.js';
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileScript, scriptVariables, type Script } from '../../model/ops/nginx-script.js';
-import type { Problem } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
 import type { RewriteStep } from './rewrite-code.js';
 import type { Directive } from './syntax.js';
@@ -216,7 +215,7 @@ function quoted(v: string): string {
  */
 function valueLiteral(choice: VariableChoice, index: number, requests?: (name: string, value: string) => string | undefined): ConditionLiteral {
   const v = choice.values[index]!;
-  const key = `nginx-var:$${choice.name}`;
+  const key = `${VALUE_CHOICE_KEY}$${choice.name}`;
   const which = v === null ? undefined : requests?.(choice.name, v);
   const phrase =
     v === null
