@@ -684,4 +684,17 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
       ${proxy()}
     ] }]`),
   },
+  {
+    // Caddy keeps replacements in a map keyed by the field as written; the keys come in a random
+    // order. Where the order changes a line the linter claims nothing (not compared); elsewhere it must agree.
+    name: 'json: replacements under several field keys, with and without an order that matters',
+    file: 'caddy.json',
+    text: server(`[
+      { "match": [{ "path": ["/clash*"] }], "handle": [{ "handler": "headers", "response": { "deferred": true, "replace": {
+        "*": [{ "search": "x1", "replace": "STAR" }], "Set-Cookie": [{ "search": "x1", "replace": "FIELD" }] } } }] },
+      { "handle": [{ "handler": "headers", "response": { "deferred": true, "replace": {
+        "set-cookie": [{ "search_regexp": "^(JSESSIONID=[^;]*)", "replace": "$1; lower" }], "Set-Cookie": [{ "search": "c1", "replace": "C1" }], "*": [{ "search": "t1", "replace": "T1" }] } } }] },
+      { "handle": [${proxy()}] }
+    ]`),
+  },
 ];

@@ -8,7 +8,9 @@
  *   of `*`, then `add` (one more line per value), `set` (every line replaced by ONE line, the values
  *   joined with `,`), the
  *   other deletes (exact names, `prefix*`, `*suffix`, `*infix*`, case-insensitive), and last the
- *   replacements in order — a literal `search` with `strings.ReplaceAll`, a `search_regexp`
+ *   replacements (in order under one field key, the keys in Go's map order, which changes from
+ *   request to request: an order that matters makes the verdict unknown) — a literal `search`
+ *   with `strings.ReplaceAll`, a `search_regexp`
  *   with Go's `ReplaceAllString` (every non-overlapping match, `$1` / `${name}` expanded by
  *   `regexp.Expand`: `$1x` is the group named `1x`, empty);
  * - `phase` says which lines it sees. `immediate`: a `headers` handler without `defer` runs
@@ -314,28 +316,41 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
         else for (const l of fresh) append(l);
       }
       if (deletes.length > 0) remove(visible());
-      for (const r of replaces) {
+      // The replacements live in a Go map keyed by the field as written (`*`, `Set-Cookie`,
+      // `set-cookie`...): its iteration order changes from one request to the next [LAB 2.6.2].
+      const keys = [...new Set(replaces.map((r) => r.field))];
+      if (keys.length > 1) {
+        const orders = keys.length > 3 ? [] : permutations(keys).map((ks) => ks.flatMap((k) => replaces.filter((r) => r.field === k)));
         for (const line of visible()) {
-          let after: string;
-          if (r.searchRegexp) {
-            const regex = r.searchRegexp.regex;
-            // Caddy refuses the whole configuration (reported as directive-invalid): what the
-            // replacement would do is unknown, the rest of the pipeline is still simulated. A
-            // pattern Go accepts but the engine cannot run makes the verdict unknown.
-            if (!regex && !r.searchRegexp.refused) throw new RegexBudgetError(r.searchRegexp.source, r.searchRegexp.error ?? 'the pattern cannot be simulated');
-            if (!regex) break;
-            // A line the regex leaves alone does not depend on the replacement's placeholders.
-            after = regex.exec(toByteString(line.value)) === null ? line.value : probeValue([r.replace], (x) => goReplaceAll(regex, line.value, x(r.replace)));
-          } else {
-            const search = r.search ?? '';
-            after = probeValue([search, r.replace], (x) => goLiteralReplaceAll(line.value, x(search), x(r.replace)));
-          }
-          changeLine(line, op, r.span, after);
+          const results = new Set(orders.map((rs) => rs.reduce((v, r) => replaced(r, v), line.value)));
+          if (results.size !== 1) throw new RegexBudgetError(replaces[0]!.searchRegexp?.source ?? replaces[0]!.search ?? '', `Caddy runs the replacements of ${keys.join(', ')} in a random order, and the order changes the result`, { unsupported: true });
         }
       }
+      for (const r of replaces) for (const line of visible()) changeLine(line, op, r.span, replaced(r, line.value));
     },
   };
   return op;
+}
+
+/** What one replacement makes of a value (for the probe request). */
+function replaced(r: CaddyReplacement, value: string): string {
+  if (r.searchRegexp) {
+    const regex = r.searchRegexp.regex;
+    // Caddy refuses the whole configuration (reported as directive-invalid): what the
+    // replacement would do is unknown, the rest of the pipeline is still simulated. A
+    // pattern Go accepts but the engine cannot run makes the verdict unknown.
+    if (!regex && !r.searchRegexp.refused) throw new RegexBudgetError(r.searchRegexp.source, r.searchRegexp.error ?? 'the pattern cannot be simulated');
+    if (!regex) return value;
+    // A line the regex leaves alone does not depend on the replacement's placeholders.
+    return regex.exec(toByteString(value)) === null ? value : probeValue([r.replace], (x) => goReplaceAll(regex, value, x(r.replace)));
+  }
+  const search = r.search ?? '';
+  return probeValue([search, r.replace], (x) => goLiteralReplaceAll(value, x(search), x(r.replace)));
+}
+
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((first, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [first, ...rest]));
 }
 
 /** `strings.ReplaceAll` (with an empty search: the replacement goes before every rune and at the end). */
