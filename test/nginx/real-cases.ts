@@ -734,4 +734,5 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /t/', query: 'type=text/html', where: "-t 'text/html' holds" },
     ],
   },
+  loc('flags: $ in a regex selector is an anchor, not a variable', 'proxy_cookie_flags "~^csrftoken$|^sc$" httponly;\nproxy_cookie_flags "~^(?:dup)$" secure;'),
 ];
