@@ -697,4 +697,45 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
       { "handle": [${proxy()}] }
     ]`),
   },
+  {
+    name: 'caddyfile: field spellings: a colon only drops in a block, upper case, no value sets an empty line',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader /colon* Set-Cookie: "one-line=1"
+\theader /block* {
+\t\t+Set-Cookie: "blk=1"
+\t\tSet-Cookie: "^(XSRF-TOKEN=.*)$" "$1; colon-replace"
+\t\tdefer
+\t}
+\theader /upper* SET-COOKIE
+\theader /empty* {
+\t\tset-cookie
+\t\t+SET-cookie "x=1"
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'caddyfile: HttpOnly added under a path_regexp matcher and by header_down behind handle_response copy_response (fixable)',
+    file: 'Caddyfile',
+    fixable: true,
+    text: `http://127.0.0.1:{{PORT}} {
+\t@api path_regexp ^/api/v[0-9]+/
+\theader @api {
+\t\tSet-Cookie "^(.*)$" "$1; HttpOnly"
+\t\tdefer
+\t}
+\troute /copy* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down Set-Cookie "^(.*)$" "$1; HttpOnly"
+\t\t\thandle_response {
+\t\t\t\tcopy_response
+\t\t\t}
+\t\t}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];
