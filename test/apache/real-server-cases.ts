@@ -397,6 +397,19 @@ export const REAL_CASES: readonly RealCase[] = [
     name: 'proxy-section-narrower',
     body: ['    <Proxy "@HTTP@/app">', mark('App', '        '), '    </Proxy>', '    <Proxy "@FCGI@/x/">', mark('FcgiX', '        '), '    </Proxy>'].join('\n'),
   },
+  {
+    // Regex and wildcard <Proxy> sections: an endpoint per ProxyPass they may reach, requested on a URL they select.
+    name: 'proxy-pattern-sections',
+    body: ['    <ProxyMatch "/app$">', mark('AppEnd', '        '), '    </ProxyMatch>', '    <Proxy "*/x/*">', mark('X', '        '), '    </Proxy>'].join('\n'),
+    requests: {
+      'ProxyPass /h/ › <ProxyMatch "/app$">': '/h/app',
+      'ProxyPass /f/ › <ProxyMatch "/app$">': '/f/v/app',
+      'ProxyPass /a/ › <ProxyMatch "/app$">': '/a/app',
+      'ProxyPass /s/ › <Proxy "*/x/*">': '/s/x/y',
+      'ProxyPass /u/ › <Proxy "*/x/*">': '/u/x/',
+      'ProxyPass /h/ › <Proxy "*/x/*">': '/h/x/y',
+    },
+  },
   // --- audit: ProxyPassReverseCookiePath/Domain matching ---------------------------------------
   {
     name: 'cookie-mapping-matching',

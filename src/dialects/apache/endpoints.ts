@@ -34,11 +34,12 @@ import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
 import { combineConditions, envKey, ifConditions } from './conditions.js';
-import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches } from './matching.js';
+import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
 import type { BlockMappings, OpsResult } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
+import type { DirectiveNode } from './syntax.js';
 
 export interface EndpointContext {
   readonly tree: ScopeTree;
@@ -310,6 +311,12 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
           push(server, under(server, via ? `${label} via ${via}` : label), b.section.span, r, undefined, undefined, b.section);
         }
       }
+    }
+    for (const { b, path, d } of proxyPatternEndpoints(visible, interesting, ctx.routing.flagsAt)) {
+      const where: ScopeName = { kind: 'path', value: path, span: d.args[0]!.span };
+      push(server, under(server, `${d.name} ${path} › ${b.label}`), b.section!.span, route(ctx.routing, server, path, { forced: new Set([b]) }), undefined, where, b.section);
+    }
+    for (const s of visible) {
       for (const d of s.root.directives) {
         if (d.lname === 'rewriterule' && s !== server) continue;
         const e = ruleEndpoint(ctx, server, d);
@@ -325,24 +332,48 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
   return { endpoints, reverseOps: cache.allReverseOps };
 }
 
+/** The top-level `<Proxy>`/`<ProxyMatch>` sections the model reads something in, and the `ProxyPass path url` rules beside them. */
+function proxySections(visible: readonly ServerScope[], interesting: ReadonlySet<Block>): { sections: Block[]; passes: { path: string; url: string; d: DirectiveNode }[] } {
+  const sections = visible.flatMap((s) => s.blocks.filter((b) => b.kind === 'proxy' && b.parent?.kind === 'server' && b.section && interesting.has(b)));
+  if (sections.length === 0) return { sections, passes: [] };
+  const passes = visible.flatMap((s) =>
+    s.root.directives.flatMap((d) => {
+      const [path, url] = d.lname === 'proxypass' ? d.args.map((w) => w.value) : [];
+      return path?.startsWith('/') && url !== undefined ? [{ path, url, d }] : [];
+    }),
+  );
+  return { sections, passes };
+}
+
 /**
- * Request paths for `<Proxy>` sections narrower than a `ProxyPass` target: `ProxyPass /
+ * Request paths for plain `<Proxy>` sections narrower than a `ProxyPass` target: `ProxyPass /
  * http://b/` with `<Proxy http://b/jira>` is `/jira`, whose backend URL the section matches
- * (`proxy_walk` compares a prefix of the URL), while `/` itself does not. Plain prefixes only: a
- * wildcard or regex section is not given a path of its own.
+ * (`proxy_walk` compares a prefix of the URL), while `/` itself does not.
  */
 function proxySectionPaths(visible: readonly ServerScope[], interesting: ReadonlySet<Block>): [string, PathSource][] {
+  const { sections, passes } = proxySections(visible, interesting);
   const out: [string, PathSource][] = [];
-  const sections = visible.flatMap((s) => s.blocks.filter((b) => b.kind === 'proxy' && !b.regex && !hasWildcard(b.arg) && b.parent?.kind === 'server' && interesting.has(b)));
-  if (sections.length === 0) return out;
-  for (const s of visible) {
-    for (const d of s.root.directives) {
-      const [path, url] = d.lname === 'proxypass' ? d.args.map((w) => w.value) : [];
-      if (path === undefined || url === undefined || !path.startsWith('/')) continue;
-      for (const b of sections) {
-        if (b.arg.length > url.length && b.arg.startsWith(url) && b.section) out.push([`${path}${b.arg.slice(url.length)}`, { label: `${d.name} ${path} › ${b.label}`, span: b.section.span, section: b.section }]);
-      }
+  for (const { path, url, d } of passes) {
+    for (const b of sections) {
+      if (b.regex || hasWildcard(b.arg) || b.arg.length <= url.length || !b.arg.startsWith(url)) continue;
+      out.push([`${path}${b.arg.slice(url.length)}`, { label: `${d.name} ${path} › ${b.label}`, span: b.section!.span, section: b.section! }]);
     }
+  }
+  return out;
+}
+
+/**
+ * Wildcard and regex `<Proxy>` sections: no path stands for the URLs they select, so each gets an
+ * endpoint per `ProxyPass` whose target its literal prefix allows (`<ProxyMatch "^http://b/jira">`
+ * beside `ProxyPass / http://b/`), applied as if it matched, as pattern `<Location>` sections are.
+ */
+function proxyPatternEndpoints(visible: readonly ServerScope[], interesting: ReadonlySet<Block>, flagsAt: FlagsAt): { b: Block; path: string; d: DirectiveNode }[] {
+  const { sections, passes } = proxySections(visible, interesting);
+  const out: { b: Block; path: string; d: DirectiveNode }[] = [];
+  for (const b of sections) {
+    if (!b.regex && !hasWildcard(b.arg)) continue;
+    const prefix = b.regex ? (flagsAt(b.order).caseless ? '' : requiredPrefix(b.arg)) : wildcardPrefix(b.arg);
+    for (const { path, url, d } of passes) if (prefix.startsWith(url) || url.startsWith(prefix)) out.push({ b, path, d });
   }
   return out;
 }

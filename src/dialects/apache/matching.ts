@@ -132,7 +132,7 @@ interface PrefixNode {
 const locationIndexes = new WeakMap<readonly Block[], LocationIndex>();
 
 /** The literal text before the first wildcard of an `apr_fnmatch` pattern (a backslash stops it). */
-function wildcardPrefix(pattern: string): string {
+export function wildcardPrefix(pattern: string): string {
   const i = pattern.search(/[*?[\\]/);
   return i === -1 ? pattern : pattern.slice(0, i);
 }
