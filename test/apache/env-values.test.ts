@@ -141,6 +141,10 @@ describe('variables the sections of an endpoint set for all its requests', () =>
       expect(endpointOutcomes(`    ${section}\n        SetEnv KEEP 1\n    ${close}\n    <Location /h/app/>\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toHaveLength(2);
     }
     expect(endpointOutcomes(`    <Location /h/app/>\n        <If "%{QUERY_STRING} =~ /k/">\n            SetEnv KEEP 1\n        </If>\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toHaveLength(2);
+    for (const section of ['<ProxyMatch "/$">', '<Proxy "*/">']) {
+      const close = section.startsWith('<ProxyMatch') ? '</ProxyMatch>' : '</Proxy>';
+      expect(endpointOutcomes(`    ${section}\n        SetEnv KEEP 1\n    ${close}\n${guarded}`, 'ProxyPass /h/')).toHaveLength(2);
+    }
   });
 
   it('lists a rebuilt directive among the model\'s ops, once in each pipeline', () => {

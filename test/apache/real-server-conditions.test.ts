@@ -314,6 +314,17 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     branches: 4,
   },
   {
+    // SetEnv in a regex <Proxy> section reaches only the requests whose backend URL it selects.
+    name: 'setenv-in-proxymatch',
+    body: `    <ProxyMatch "/$">\n        SetEnv LPC_KEEP 1\n    </ProxyMatch>\n    ${blanket} env=!LPC_KEEP`,
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/', facts: { 'env:LPC_KEEP': true } },
+      { path: '/h/x', facts: { 'env:LPC_KEEP': false } },
+    ],
+    branches: 2,
+  },
+  {
     // expr= tests that are not regex matches on the path: decided by the request's facts.
     name: 'edit-under-exact-path-expr',
     body: `    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; HttpOnly" "expr=%{REQUEST_URI} == '/h/exact'"`,

@@ -81,8 +81,8 @@ function settersOf(server: ServerScope): Map<string, Set<Block>> {
  * What mod_env gives every request of an endpoint: `SetEnv` and `UnsetEnv` of the sections all
  * its requests pass through, merged in order (a later section overrides). mod_env applies them in
  * the fixups phase, after SetEnvIf and per-directory RewriteRule E=, so they are final. Only the
- * server and plain (prefix) sections count: a pattern, `<Files>` or `<If>` section may match this
- * endpoint's sample request and not another. A variable that any other section of the server
+ * server and plain (prefix) sections count: a pattern (`<ProxyMatch>` included), `<Files>` or
+ * `<If>` section may match this endpoint's sample request and not another. A variable that any other section of the server
  * (or of the main server) sets or unsets is left unknown: that section may hold some of the
  * endpoint's requests (a sub-location).
  */
@@ -90,7 +90,7 @@ function knownEnv(blocks: readonly Block[]): Map<string, string | null> {
   const known = new Map<string, string | null>();
   const counted = new Set<Block>();
   for (const b of blocks) {
-    if (b.kind === 'if' || b.kind === 'files' || (b.kind !== 'server' && isPatternBlock(b))) continue;
+    if (b.kind === 'if' || b.kind === 'files' || (b.kind !== 'server' && isPatternBlock(b)) || (b.kind === 'proxy' && (b.regex || hasWildcard(b.arg)))) continue;
     counted.add(b);
     for (const d of b.directives) {
       if (d.lname === 'setenv' && d.args[0]) known.set(envKey(d.args[0].value), d.args[1]?.value ?? '');
