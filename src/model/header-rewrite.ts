@@ -138,6 +138,7 @@ export type OpKind =
   | 'iis-outbound-rule'
   | 'haproxy-http-response'
   | 'haproxy-allow'
+  | 'haproxy-final'
   | 'haproxy-cookie-insert'
   | 'haproxy-server-cookie'
   | 'caddy-headers';

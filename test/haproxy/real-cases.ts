@@ -449,4 +449,52 @@ backend without-value
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'http-response return, deny and redirect send their own response: no later rule, cookie directive or persistence cookie acts, http-after-response does',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie fe=1
+    http-after-response add-header Set-Cookie fe-after=1
+    use_backend returned if { path_beg /returned }
+    use_backend denied if { path_beg /denied }
+    use_backend redirected if { path_beg /redirected }
+    use_backend not-found-only if { path_beg /not-found-only }
+    use_backend allowed if { path_beg /allowed }
+    default_backend persistent
+
+backend returned
+    http-response add-header Set-Cookie before=1
+    http-response return status 200 content-type text/plain string "if unless" hdr X-Other 1 hdr Set-Cookie "ret=1; HttpOnly" hdr set-cookie "XSRF-TOKEN=ret; HttpOnly"
+    http-response add-header Set-Cookie after=1
+    http-after-response add-header Set-Cookie be-after=1
+    server s1 127.0.0.1:8080
+
+backend denied
+    http-response deny
+    http-after-response replace-header Set-Cookie ^(fe-after=.*)$ "\\1; seen-by-be"
+    http-after-response add-header Set-Cookie be-after=1
+    server s1 127.0.0.1:8080
+
+backend redirected
+    http-response redirect location /elsewhere code 303 set-cookie FIRST=1 clear-cookie XSRF-TOKEN
+    server s1 127.0.0.1:8080
+
+backend not-found-only
+    http-response deny deny_status 403 hdr Set-Cookie "denied=1" if { status 404 }
+    http-response return status 200 hdr Set-Cookie "never=1" if { res.cook(nothing) -m found }
+    http-response add-header Set-Cookie after=1
+    server s1 127.0.0.1:8080
+
+backend allowed
+    http-response allow
+    http-response deny
+    server s1 127.0.0.1:8080
+
+backend persistent
+    cookie SRV insert httponly
+    http-response return status 200 hdr Set-Cookie "SRV=from-return"
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
 ];

@@ -7,7 +7,8 @@
  * it is another proxy), then the backend's `cookie` directive on the cookies of its name (the
  * rules may have added or renamed them) and its persistence cookie (`cookie ... insert`), which no
  * http-response rule sees, then the `http-after-response` rules, backend's first [LAB haproxy
- * 2.6.12]. Rules of a proxy whose mode is not `http` never run; a file that
+ * 2.6.12]. A `return`, `deny` or `redirect` rule that is taken ends the http-response part.
+ * Rules of a proxy whose mode is not `http` never run; a file that
  * sets no mode at all is taken as a fragment of an HTTP configuration.
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
@@ -15,10 +16,12 @@ import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from 
 import { decidedByResponse, fetchRefusal, parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
   createHaproxyAllowOp,
+  createHaproxyFinalOp,
   createHaproxyHttpResponseOp,
   createPersistenceCookieOp,
   createServerCookieOp,
   parseLogFormat,
+  ruleSetKey,
   type HaproxyAction,
 } from '../../model/ops/haproxy-http-response.js';
 import { compileRegex, type CompiledRegex } from '../../regex/index.js';
@@ -161,7 +164,32 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
 
 /** One rule set: a proxy's (or named defaults') http-response or http-after-response rules. */
 function ruleSetOf(proxy: Proxy, keyword: string): string {
-  return `${keyword}\u0000${proxy.section.keyword}\u0000${proxy.name}\u0000${proxy.section.header.line.span.start}`;
+  return ruleSetKey(keyword, `${proxy.section.keyword}\u0000${proxy.name}\u0000${proxy.section.header.line.span.start}`);
+}
+
+/** Options of `return`/`deny` that take one argument (src/http_act.c `parse_http_return`, `parse_http_deny`). */
+const RETURN_OPTIONS = new Set(['status', 'deny_status', 'content-type', 'errorfile', 'errorfiles', 'file', 'lf-file', 'string', 'lf-string']);
+
+/**
+ * The Set-Cookie lines of the response `return`/`deny`/`redirect` sends, and where its condition
+ * starts: `hdr Set-Cookie <fmt>` (any number), redirect's last `set-cookie NAME[=value]`
+ * (`NAME=value; path=/;`) or `clear-cookie NAME` (`NAME; path=/; Max-Age=0;`, src/http_rules.c).
+ */
+function finalResponse(action: string, args: readonly Word[]): { setCookies: string[]; condAt: number } {
+  // `allow` has no option: its condition starts right away.
+  const setCookies: string[] = [];
+  let i = 0;
+  for (; i < args.length && args[i]!.value !== 'if' && args[i]!.value !== 'unless'; i++) {
+    const w = args[i]!.value;
+    if (action === 'redirect' && (w === 'set-cookie' || w === 'clear-cookie') && args[i + 1]) {
+      setCookies[0] = `${args[++i]!.value}; path=/;${w === 'clear-cookie' ? ' Max-Age=0;' : ''}`;
+    } else if (action === 'redirect' && (w === 'location' || w === 'prefix' || w === 'scheme' || w === 'code')) i++;
+    else if (action !== 'redirect' && w === 'hdr' && args[i + 2]) {
+      if (args[i + 1]!.value.toLowerCase() === 'set-cookie') setCookies.push(parseLogFormat(args[i + 2]!.value).text);
+      i += 2;
+    } else if (action !== 'redirect' && RETURN_OPTIONS.has(w)) i++;
+  }
+  return { setCookies, condAt: i };
 }
 
 function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): CookieOp | undefined {
@@ -171,11 +199,14 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): Co
     return undefined;
   }
   const ruleSet = ruleSetOf(proxy, kw!.value);
-  if (actionWord.value === 'allow') {
-    const condAt = rest.findIndex((w) => w.value === 'if' || w.value === 'unless');
-    const cond = conditionOf(ctx, proxy, statement, condAt === -1 ? [] : rest.slice(condAt), `${kw!.value} allow`);
+  const action = actionWord.value;
+  const final = kw!.value === 'http-response' && (action === 'return' || action === 'deny' || action === 'redirect') ? action : undefined;
+  if (action === 'allow' || final) {
+    const { setCookies, condAt } = finalResponse(action, rest);
+    const cond = conditionOf(ctx, proxy, statement, rest.slice(condAt), `${kw!.value} ${action}`);
     if (!cond) return undefined;
-    return createHaproxyAllowOp({ span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) });
+    const init = { span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) };
+    return final ? createHaproxyFinalOp({ ...init, action: final, setCookies }) : createHaproxyAllowOp(init);
   }
   const spec = ACTIONS.get(actionWord.value);
   if (!spec) return undefined;

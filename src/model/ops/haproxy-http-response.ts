@@ -157,8 +157,24 @@ export interface HaproxyHttpResponseInit extends HaproxyRuleSyntax {
  */
 const STOPPED = 'haproxy-allow';
 
+/** Recorded with the stopped rule sets when a final action replaced the response ({@link createHaproxyFinalOp}). */
+const REPLACED = '';
+
+/** The key of one rule set: its keyword (`http-response`, `http-after-response`) and the section holding it. */
+export const ruleSetKey = (keyword: string, section: string): string => `${keyword}\u0000${section}`;
+
 function stopped(lines: SetCookieLine[], ruleSet: string | undefined): boolean {
-  return ruleSet !== undefined && (responseState.get(lines)?.get(STOPPED)?.has(ruleSet) ?? false);
+  const set = responseState.get(lines)?.get(STOPPED);
+  return ruleSet !== undefined && set !== undefined && (set.has(ruleSet) || (set.has(REPLACED) && ruleSet.startsWith(ruleSetKey('http-response', ''))));
+}
+
+/** Whether a final action replaced the response: no http-response rule and no `cookie` directive acts on it any more. */
+const replaced = (lines: SetCookieLine[]): boolean => responseState.get(lines)?.get(STOPPED)?.has(REPLACED) ?? false;
+
+function stop(lines: SetCookieLine[], key: string): void {
+  let state = responseState.get(lines);
+  if (!state) responseState.set(lines, (state = new Map()));
+  state.set(STOPPED, new Set([...(state.get(STOPPED) ?? []), key]));
 }
 
 export interface HaproxyAllowInit {
@@ -197,11 +213,49 @@ export function createHaproxyAllowOp(init: HaproxyAllowInit): HaproxyAllowOp {
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (stopped(lines, init.ruleSet)) return;
       if (init.parsedCondition && valueOn(init.parsedCondition, lines, env) !== true) return;
-      let state = responseState.get(lines);
-      if (!state) responseState.set(lines, (state = new Map()));
-      state.set(STOPPED, new Set([...(state.get(STOPPED) ?? []), init.ruleSet]));
+      stop(lines, init.ruleSet);
     },
   };
+}
+
+export interface HaproxyFinalInit extends HaproxyAllowInit {
+  readonly action: 'return' | 'deny' | 'redirect';
+  /** The Set-Cookie lines of the response it sends instead (`hdr Set-Cookie <fmt>`, redirect's `set-cookie`). */
+  readonly setCookies: readonly string[];
+}
+
+export interface HaproxyFinalOp extends CookieOp {
+  readonly kind: 'haproxy-final';
+  readonly statuses: readonly number[];
+  readonly companions: readonly (readonly string[])[];
+}
+
+/**
+ * `http-response return|deny|redirect`: HAProxy sends its own response instead, with only the
+ * Set-Cookie lines the rule names; no later http-response rule (the frontend's included), no
+ * `cookie` directive and no persistence cookie acts on it, the http-after-response rules do [LAB
+ * haproxy 2.6.12]. A condition the linter cannot decide is explored both ways by the simulator.
+ */
+export function createHaproxyFinalOp(init: HaproxyFinalInit): HaproxyFinalOp {
+  const op: HaproxyFinalOp = {
+    kind: 'haproxy-final',
+    dialect: 'haproxy',
+    span: init.span,
+    label: init.label,
+    condition: init.condition,
+    reaches: ['http', 'fastcgi'],
+    parts: [],
+    statuses: conditionStatuses(init.parsedCondition),
+    companions: conditionCompanions(init.parsedCondition),
+    signature: JSON.stringify(['haproxy-final', init.action, init.setCookies, init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
+    apply(lines: SetCookieLine[], env: SimEnv): void {
+      if (stopped(lines, init.ruleSet)) return;
+      if (init.parsedCondition && !runsOn(init.parsedCondition, lines, env)) return;
+      lines.splice(0, lines.length, ...init.setCookies.map((v) => addedLine(v, op, init.span)));
+      stop(lines, REPLACED);
+    },
+  };
+  return op;
 }
 
 export interface HaproxyHttpResponseOp extends CookieOp, HaproxyRuleSyntax {
@@ -361,6 +415,7 @@ export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyP
     name: init.name,
     signature: JSON.stringify(['haproxy-cookie-insert', value, init.preserve]),
     apply(lines: SetCookieLine[]): void {
+      if (replaced(lines)) return;
       // Every cookie of that name was dropped just before (createServerCookieOp) unless
       // `preserve`; a preserved one, the server's or a rule's, means no cookie is added.
       if (init.preserve && lines.some((l) => parseSetCookie(l.value).name === init.name)) return;
@@ -413,6 +468,7 @@ export function createServerCookieOp(init: ServerCookieInit): HaproxyServerCooki
     parts: [],
     signature: JSON.stringify(['haproxy-server-cookie', init.name, init.mode, init.server, init.preserve]),
     apply(lines: SetCookieLine[]): void {
+      if (replaced(lines)) return;
       for (const line of [...lines]) {
         const r = valueRange(line.value);
         if (!r || r.name !== init.name) continue;

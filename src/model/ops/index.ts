@@ -8,7 +8,7 @@ import type { CookieOp, OpKind } from '../header-rewrite.js';
 import type { ApacheCookieReverseOp } from './apache-cookie-reverse.js';
 import type { ApacheHeaderOp } from './apache-header.js';
 import type { CaddyHeadersOp } from './caddy-headers.js';
-import type { HaproxyAllowOp, HaproxyHttpResponseOp, HaproxyPersistenceCookieOp, HaproxyServerCookieOp } from './haproxy-http-response.js';
+import type { HaproxyAllowOp, HaproxyFinalOp, HaproxyHttpResponseOp, HaproxyPersistenceCookieOp, HaproxyServerCookieOp } from './haproxy-http-response.js';
 import type { IisOutboundRuleOp } from './iis-outbound-rule.js';
 import type { NginxAddHeaderOp } from './nginx-add-header.js';
 import type { NginxHideHeaderOp } from './nginx-hide-header.js';
@@ -27,6 +27,7 @@ export type KnownOp =
   | IisOutboundRuleOp
   | HaproxyHttpResponseOp
   | HaproxyAllowOp
+  | HaproxyFinalOp
   | HaproxyPersistenceCookieOp
   | HaproxyServerCookieOp
   | CaddyHeadersOp;
