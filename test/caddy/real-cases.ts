@@ -738,4 +738,19 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
 }
 `,
   },
+  {
+    name: 'json: reverse_proxy handle_response: static_response, copy_response, copy_response_headers, nothing answering, a status match',
+    file: 'caddy.json',
+    text: server(`[
+      { "match": [{ "path": ["/static*"] }], "handle": [${proxy(`, "headers": { "response": { "replace": { "Set-Cookie": [{ "search_regexp": "(.*)", "replace": "$1; HttpOnly" }] } } },
+        "handle_response": [{ "routes": [{ "handle": [{ "handler": "headers", "response": { "add": { "Set-Cookie": ["inner=1"] } } }, { "handler": "static_response", "body": "x" }] }] }]`)}] },
+      { "match": [{ "path": ["/copy*"] }], "handle": [${proxy(`, "headers": { "response": { "replace": { "Set-Cookie": [{ "search_regexp": "^(JSESSIONID=[^;]*).*", "replace": "$1; down" }] } } },
+        "handle_response": [{ "routes": [{ "handle": [{ "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["deferred=1"] } } }, { "handler": "copy_response" }] }] }]`)}] },
+      { "match": [{ "path": ["/headers*"] }], "handle": [${proxy(`, "headers": { "response": { "replace": { "Set-Cookie": [{ "search_regexp": "^(JSESSIONID=[^;]*).*", "replace": "$1; down" }] } } },
+        "handle_response": [{ "routes": [{ "handle": [{ "handler": "copy_response_headers", "include": ["Set-Cookie"] }, { "handler": "static_response", "body": "x" }] }] }]`)}] },
+      { "match": [{ "path": ["/through*"] }], "handle": [${proxy(`, "handle_response": [{ "routes": [{ "handle": [{ "handler": "headers", "response": { "add": { "Set-Cookie": ["through=1"] } } }] }] }]`)}] },
+      { "match": [{ "path": ["/status*"] }], "handle": [${proxy(`, "handle_response": [{ "match": { "status_code": [5] }, "routes": [{ "handle": [{ "handler": "static_response", "body": "e" }] }] }]`)}] },
+      { "handle": [{ "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["last=1"] } } }, ${proxy()}] }
+    ]`),
+  },
 ];

@@ -29,7 +29,7 @@ import { directiveOrder, sortDirectives, type OrderChange } from './order.js';
 import type { Node, PToken, ServerBlock } from './parser.js';
 import { expandShorthands } from './shorthands.js';
 import { handlePathPrefix, replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix } from './rewrite.js';
-import { pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute } from './routes.js';
+import { answering, copiesSetCookie, pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
 import { atLeast, type CaddyVersion } from './version.js';
 
 /** What fix builders need to find the text of one header line. */
@@ -122,19 +122,10 @@ interface SiteScope {
   readonly response?: ResponseScope;
 }
 
-interface ResponseScope {
-  readonly proxy: ProxyHandler;
-  /** A `copy_response_headers` copies the backend's Set-Cookie lines (before `header_down`). */
-  readonly copiesHeaders: boolean;
-}
-
-type ProxyHandler = Extract<IrHandler, { kind: 'proxy' }>;
-
-/** Whether `copy_response_headers { include ... exclude ... }` copies Set-Cookie (names compared canonically). */
-function copiesSetCookie(node: Node): boolean {
-  const list = (name: string) => (node.block ?? []).filter((l) => l.name.value === name).flatMap((l) => l.args.map((t) => t.value.toLowerCase()));
-  const include = list('include');
-  return (include.length === 0 || include.includes('set-cookie')) && !list('exclude').includes('set-cookie');
+/** `copy_response_headers { include ... exclude ... }`. */
+function copiesSetCookieNode(node: Node): boolean {
+  const list = (name: string) => (node.block ?? []).filter((l) => l.name.value === name).flatMap((l) => l.args.map((t) => t.value));
+  return copiesSetCookie(list('include'), list('exclude'));
 }
 
 /**
@@ -146,7 +137,7 @@ function copiesSetCookie(node: Node): boolean {
  * and lines copied by `copy_response_headers` before a handler after the proxy answers.
  */
 function responseRoutes(scope: SiteScope, proxy: ProxyHandler, node: Node): IrRoute[] {
-  const response: ResponseScope = { proxy, copiesHeaders: (node.block ?? []).some((n) => n.name.value === 'copy_response_headers' && copiesSetCookie(n)) };
+  const response: ResponseScope = { proxy, copiesHeaders: (node.block ?? []).some((n) => n.name.value === 'copy_response_headers' && copiesSetCookieNode(n)) };
   return directiveRoutes({ ...scope, response }, node.block ?? [], true);
 }
 
@@ -480,12 +471,7 @@ function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean
         handle = [{ kind: 'subroute', routes: directiveRoutes(scope, node.block ?? [], false) }];
         break;
       default:
-        if (!TERMINALS.has(directive)) break;
-        // In handle_response, copy_response sends the backend's response; after
-        // copy_response_headers, what answers carries the backend's lines as they came.
-        if (directive === 'copy_response' && scope.response) handle = [scope.response.proxy];
-        else if (scope.response?.copiesHeaders) handle = [{ ...scope.response.proxy, headerDown: null, label: labelOf(scope.ctx, node, node.args) }];
-        else handle = [{ kind: 'respond', label: labelOf(scope.ctx, node, node.args), span: node.span }];
+        if (TERMINALS.has(directive)) handle = [answering(scope.response, directive, labelOf(scope.ctx, node, node.args), node.span)];
     }
     if (handle.length === 0) continue;
     routes.push({ match, handle, terminal: false, ...(group ? { group: `${group}#${groupId}` } : {}) });

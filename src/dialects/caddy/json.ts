@@ -12,11 +12,12 @@ import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyRepl
 import { compileRe2 } from '../../regex/re2.js';
 import type { SourceFile, Span } from '../../source.js';
 import { replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix, type PathRewrite } from './rewrite.js';
-import { pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute } from './routes.js';
+import { answering, copiesSetCookie, pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
 
 type Obj = { [k: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const arr = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
+const strings = (v: JsonValue | undefined): string[] => arr(v).filter((x): x is string => typeof x === 'string');
 
 /** Offset after the JSON value starting at `i`. */
 export function jsonValueEnd(text: string, i: number): number {
@@ -137,7 +138,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
     };
   };
 
-  const handler = (h: JsonValue, path: string): IrHandler | null => {
+  const handler = (h: JsonValue, path: string, response: ResponseScope | undefined): IrHandler | null => {
     if (!isObj(h)) return null;
     const span = spanAt(path);
     const kind = h.handler;
@@ -161,7 +162,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
       const headers = isObj(h.headers) ? h.headers : null;
       const resp = headers && isObj(headers.response) ? headers.response : null;
       const label = `reverse_proxy ${upstreams.map((u) => u.text).join(' ')}`.trim();
-      return {
+      const proxy: ProxyHandler = {
         kind: 'proxy',
         label,
         span,
@@ -169,6 +170,16 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
         upstreams,
         headerDown: resp ? builder(resp, childPath(childPath(path, 'headers'), 'response'), span, `${label} headers.response`, 'upstream', false) : null,
       };
+      // `handle_response`: its routes answer instead (see caddyfile.ts `responseRoutes`); a
+      // response matcher depends on the backend's answer, so it is undecided.
+      const handlers = arr(h.handle_response).flatMap((r, i) => {
+        if (!isObj(r)) return [];
+        const p = childPath(childPath(path, 'handle_response'), i);
+        const copies = arr(r.routes).some((rt) => isObj(rt) && arr(rt.handle).some((x) => isObj(x) && x.handler === 'copy_response_headers' && copiesSetCookie(strings(x.include), strings(x.exclude))));
+        const match = isObj(r.match) ? `handle_response match ${text(spanAt(childPath(p, 'match')))}` : null;
+        return [{ match, routes: routes(r.routes, childPath(p, 'routes'), false, { proxy, copiesHeaders: copies }) }];
+      });
+      return handlers.length > 0 ? { ...proxy, responses: handlers } : proxy;
     }
     if (kind === 'rewrite') {
       const steps: PathRewrite[] = [];
@@ -192,8 +203,8 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
       if (steps.length === 0) return null;
       return { kind: 'rewrite', apply: (p) => steps.reduce<string | null>((acc, step) => step(acc), p), ...(stripPrefix !== undefined && steps.length === 1 ? { stripPrefix } : {}) };
     }
-    if (kind === 'subroute') return { kind: 'subroute', routes: routes(h.routes, childPath(path, 'routes')) };
-    if (typeof kind === 'string' && ['static_response', 'file_server', 'error', 'acme_server', 'metrics', 'copy_response'].includes(kind)) return { kind: 'respond', label: kind, span };
+    if (kind === 'subroute') return { kind: 'subroute', routes: routes(h.routes, childPath(path, 'routes'), false, response) };
+    if (typeof kind === 'string' && ['static_response', 'file_server', 'error', 'acme_server', 'metrics', 'copy_response'].includes(kind)) return answering(response, kind, kind, span);
     return null;
   };
 
@@ -213,12 +224,12 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
     return out;
   };
 
-  const routes = (list: JsonValue | undefined, path: string, dropHost = false): IrRoute[] =>
+  const routes = (list: JsonValue | undefined, path: string, dropHost = false, response?: ResponseScope): IrRoute[] =>
     arr(list).flatMap((r, i): IrRoute[] => {
       if (!isObj(r)) return [{ match: [], handle: [], terminal: false }];
       const p = childPath(path, i);
       const handle = arr(r.handle).flatMap((h, j) => {
-        const x = handler(h, childPath(childPath(p, 'handle'), j));
+        const x = handler(h, childPath(childPath(p, 'handle'), j), response);
         return x ? [x] : [];
       });
       const match = arr(r.match).map((m, j) => matchOf(m, childPath(childPath(p, 'match'), j), dropHost));

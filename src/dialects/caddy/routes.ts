@@ -68,6 +68,32 @@ export type IrHandler =
       readonly stripPrefix?: string;
     };
 
+export type ProxyHandler = Extract<IrHandler, { kind: 'proxy' }>;
+
+/** Inside a `handle_response` block: the proxy whose response it handles. */
+export interface ResponseScope {
+  readonly proxy: ProxyHandler;
+  /** A `copy_response_headers` copies the backend's Set-Cookie lines (before `header_down`). */
+  readonly copiesHeaders: boolean;
+}
+
+/** Whether `copy_response_headers` with these lists copies Set-Cookie (names compared canonically). */
+export function copiesSetCookie(include: readonly string[], exclude: readonly string[]): boolean {
+  const has = (list: readonly string[]) => list.some((f) => f.toLowerCase() === 'set-cookie');
+  return (include.length === 0 || has(include)) && !has(exclude);
+}
+
+/**
+ * A handler that answers (`respond`, `copy_response`...): in `handle_response`, `copy_response`
+ * sends the backend's response (after `header_down`), and after `copy_response_headers` whatever
+ * answers carries the backend's lines as they came [LAB 2.6.2].
+ */
+export function answering(response: ResponseScope | undefined, handler: string, label: string, span: Span): IrHandler {
+  if (response && handler === 'copy_response') return response.proxy;
+  if (response?.copiesHeaders) return { ...response.proxy, headerDown: null, label };
+  return { kind: 'respond', label, span };
+}
+
 export interface IrRoute {
   /** Alternatives (any may match); each alternative's matchers must all match. Empty: always. */
   readonly match: readonly (readonly IrMatch[])[];
