@@ -497,4 +497,26 @@ backend persistent
     server s1 127.0.0.1:8080 cookie s1
 `,
   },
+  {
+    name: 'a listen section serves with its own servers, cookie and rules what its conditional use_backend rules leave',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    use_backend other if { path_beg /other }
+    cookie XSRF-TOKEN insert httponly
+    http-response add-header Set-Cookie from-listen=1
+    server s1 127.0.0.1:8080 cookie s1
+
+listen always-elsewhere
+    bind 127.0.0.1:8001
+    use_backend other
+    cookie csrftoken insert httponly
+    http-response replace-header Set-Cookie ^(from-other=.*)$ "\\1; seen-by-listen"
+    server s1 127.0.0.1:8080 cookie s1
+
+backend other
+    http-response add-header Set-Cookie from-other=1
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

@@ -559,7 +559,8 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
       if (!b) invalid(ctx, dflt.span, `${p.section.keyword} '${p.name}': unable to find required default_backend: '${dflt.name}'.`);
       else if (!targets.has(b)) targets.set(b, routePath(p, dflt.name, true));
     }
-    if (p.section.kind === 'listen' && !dflt && p.routes.length === 0) targets.set(p, '/');
+    // A listen section serves with its own servers what no use_backend takes [LAB haproxy 2.6.12].
+    if (p.section.kind === 'listen' && !dflt && p.routes.every((r) => r.condition) && !targets.has(p)) targets.set(p, p.routes.length === 0 ? '/' : routePath(p, p.name, true));
     if (targets.size === 0) endpoint(p, undefined, '/');
     for (const [b, path] of targets) {
       reached.add(b);
