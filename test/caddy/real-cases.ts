@@ -753,4 +753,35 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
       { "handle": [{ "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["last=1"] } } }, ${proxy()}] }
     ]`),
   },
+  {
+    name: 'caddyfile: a map destination is a placeholder of its own, filled in at run time',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\tmap {path} {lpc_flag} {
+\t\t/a* HttpOnly
+\t\tdefault ""
+\t}
+\troute /m* {
+\t\theader {
+\t\t\tSet-Cookie "^(XSRF-TOKEN=.*)$" "\${1}; {lpc_flag}"
+\t\t\tdefer
+\t\t}
+\t}
+\theader {
+\t\tSet-Cookie "^(csrftoken=.*)$" "\${1}; {lpc_other}"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'json: a map handler destination is filled in at run time',
+    file: 'caddy.json',
+    text: server(`[
+      { "handle": [{ "handler": "map", "source": "{http.request.uri.path}", "destinations": ["{lpc_flag}"], "mappings": [{ "input": "/a", "outputs": ["HttpOnly"] }], "defaults": [""] }] },
+      { "match": [{ "path": ["/m*"] }], "handle": [{ "handler": "headers", "response": { "deferred": true, "replace": { "Set-Cookie": [{ "search_regexp": "^(XSRF-TOKEN=.*)$", "replace": "\${1}; {lpc_flag}" }] } } }] },
+      { "handle": [${proxy()}] }
+    ]`),
+  },
 ];

@@ -120,6 +120,16 @@ interface SiteScope {
   readonly seq: { n: number };
   /** Inside a `handle_response` block: the proxy whose response it handles. */
   readonly response?: ResponseScope;
+  /** Placeholders the site's `map` directives fill in at run time. */
+  readonly runtimeKeys: readonly string[];
+}
+
+/** The destinations of every `map <source> <destinations...>` below `nodes`, without braces. */
+function mapDestinations(nodes: readonly Node[]): string[] {
+  return nodes.flatMap((n) => [
+    ...(n.name.value === 'map' ? n.args.slice(1).map((t) => expandShorthands(t.value).replace(/^\{(.*)\}$/, '$1')) : []),
+    ...mapDestinations(n.block ?? []),
+  ]);
 }
 
 /** `copy_response_headers { include ... exclude ... }`. */
@@ -246,7 +256,7 @@ function regexOffsetSpan(ctx: LowerContext, token: PToken, offset: number): Span
   return token.span;
 }
 
-function opBuilder(ops: OpsBuilder, phase: CaddyPhase, span: Span, label: string, syntax: unknown): HeaderOpBuilder {
+function opBuilder(scope: SiteScope, ops: OpsBuilder, phase: CaddyPhase, span: Span, label: string, syntax: unknown): HeaderOpBuilder {
   const cache = new Map<string, CaddyHeadersOp>();
   return (condition: Condition | null) => {
     const key = condition ? condition.text : '';
@@ -262,6 +272,7 @@ function opBuilder(ops: OpsBuilder, phase: CaddyPhase, span: Span, label: string
         delete: ops.delete,
         replace: ops.replace,
         requireNoSetCookie: ops.requireNoSetCookie,
+        runtimeKeys: scope.runtimeKeys,
         syntax,
       });
       cache.set(key, op);
@@ -316,8 +327,8 @@ function headerHandlers(scope: SiteScope, node: Node, rest: readonly PToken[]): 
   }
   const out: IrHandler[] = [];
   const syntax: HeaderDirectiveSyntax = { directive: node, lines: main.lines };
-  if (!isEmpty(main)) out.push({ kind: 'headers', build: opBuilder(main, main.deferred || main.requireNoSetCookie ? 'deferred' : 'immediate', node.span, labelFor(main), syntax) });
-  if (!isEmpty(withRequire)) out.push({ kind: 'headers', build: opBuilder(withRequire, 'deferred', node.span, labelFor(withRequire), { directive: node, lines: withRequire.lines }) });
+  if (!isEmpty(main)) out.push({ kind: 'headers', build: opBuilder(scope, main, main.deferred || main.requireNoSetCookie ? 'deferred' : 'immediate', node.span, labelFor(main), syntax) });
+  if (!isEmpty(withRequire)) out.push({ kind: 'headers', build: opBuilder(scope, withRequire, 'deferred', node.span, labelFor(withRequire), { directive: node, lines: withRequire.lines }) });
   return out;
 }
 
@@ -347,7 +358,7 @@ function proxyHandler(scope: SiteScope, node: Node, rest: readonly PToken[], bac
     span: node.span,
     backend: kind,
     upstreams,
-    headerDown: isEmpty(down) ? null : opBuilder(down, 'upstream', node.span, `${label} { ${down.lines[0] ? ctx.text(spanBetween(down.lines[0].node.name.span, down.lines[0].node.span)) : ''}${down.lines.length > 1 ? ' …' : ''} }`, { directive: node, lines: down.lines }),
+    headerDown: isEmpty(down) ? null : opBuilder(scope, down, 'upstream', node.span, `${label} { ${down.lines[0] ? ctx.text(spanBetween(down.lines[0].node.name.span, down.lines[0].node.span)) : ''}${down.lines.length > 1 ? ' …' : ''} }`, { directive: node, lines: down.lines }),
   };
   if (handleResponse.length === 0) return proxy;
   return { ...proxy, responses: handleResponse.map((n) => ({ match: n.args[0]?.value ?? null, routes: responseRoutes(scope, proxy, n) })) };
@@ -501,6 +512,6 @@ export function orderChanges(global: ServerBlock | undefined): OrderChange[] {
 export function siteRoutes(ctx: LowerContext, block: ServerBlock, changes: readonly OrderChange[]): IrRoute[] {
   const matchers = new Map<string, NamedMatcher>();
   collectMatchers(block.body, matchers);
-  const scope: SiteScope = { ctx, matchers, order: directiveOrder(changes), seq: { n: 0 } };
+  const scope: SiteScope = { ctx, matchers, order: directiveOrder(changes), seq: { n: 0 }, runtimeKeys: mapDestinations(block.body) };
   return directiveRoutes(scope, block.body, true);
 }

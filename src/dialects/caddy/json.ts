@@ -75,6 +75,16 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
     return { file: file.path, start, end: jsonValueEnd(file.text, start) };
   };
   const text = (s: Span) => file.text.slice(s.start, s.end);
+  // Placeholders the `map` handlers fill in at run time (anywhere in the configuration).
+  const runtimeKeys: string[] = [];
+  const findMaps = (v: JsonValue | undefined): void => {
+    if (Array.isArray(v)) v.forEach(findMaps);
+    else if (isObj(v)) {
+      if (v.handler === 'map') runtimeKeys.push(...strings(v.destinations).map((d) => d.replace(/^\{(.*)\}$/, '$1')));
+      Object.values(v).forEach(findMaps);
+    }
+  };
+  findMaps(parsed.value);
 
   const headerOps = (ops: Obj, path: string, label: string): { add: CaddyValueOp[]; set: CaddyValueOp[]; delete: CaddyDeleteOp[]; replace: CaddyReplacement[] } => {
     const values = (kind: 'add' | 'set'): CaddyValueOp[] => {
@@ -133,7 +143,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
       const condition: Condition | null = requireText ? { text: [walked?.text, requireText].filter(Boolean).join(' and '), value: 'unknown' } : walked;
       const key = condition?.text ?? '';
       let op = cache.get(key);
-      if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase, condition, ...data, requireNoSetCookie, syntax: { json: true } })));
+      if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase, condition, ...data, requireNoSetCookie, runtimeKeys, syntax: { json: true } })));
       return op;
     };
   };

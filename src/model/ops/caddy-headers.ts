@@ -77,6 +77,8 @@ export interface CaddyHeaderOpsInit {
   readonly delete: readonly CaddyDeleteOp[];
   readonly replace: readonly CaddyReplacement[];
   readonly requireNoSetCookie: boolean;
+  /** Placeholders of the configuration's own (`map` destinations): filled in at run time. */
+  readonly runtimeKeys?: readonly string[];
   /** Caddyfile (or JSON) syntax the fix builders need; not part of the op's behaviour. */
   readonly syntax?: unknown;
 }
@@ -218,7 +220,8 @@ export function replaceKnown(input: string, value: (key: string) => string | und
  * proxy's upstream...) could be anything, `HttpOnly` included: the verdict is unknown. Other keys
  * are unknown to Caddy and stay as written (`{nope}`).
  */
-function placeholderValue(key: string, fill: string | null, template: string): string | undefined {
+function placeholderValue(key: string, fill: string | null, template: string, runtimeKeys: readonly string[]): string | undefined {
+  if (runtimeKeys.includes(key)) throw new RegexBudgetError(template, `a map fills in {${key}} at run time, with a value the linter cannot know`, { unsupported: true });
   if (key.startsWith('http.request.') || key.startsWith('http.regexp.')) {
     if (fill !== null) return fill;
     return /^http\.(?:request\.(?:cookie|tls)\.|regexp\.)/.test(key) ? undefined : '';
@@ -238,8 +241,8 @@ const shape = (v: string) => {
  * It must keep its shape whatever the request's values are (tried with two): `Domain={host}` does,
  * `HttpOnly{header.X}` does not (then the verdict is unknown).
  */
-function probeValue(templates: readonly string[], write: (expand: (t: string) => string) => string): string {
-  const withFill = (fill: string | null) => write((t) => replaceKnown(t, (key) => placeholderValue(key, fill, t)));
+function probeValue(templates: readonly string[], runtimeKeys: readonly string[], write: (expand: (t: string) => string) => string): string {
+  const withFill = (fill: string | null) => write((t) => replaceKnown(t, (key) => placeholderValue(key, fill, t, runtimeKeys)));
   const value = withFill(null);
   if (!templates.some((t) => t.includes('{'))) return value;
   const other = withFill('x');
@@ -286,10 +289,12 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
       deleteAll.length,
       deletes.map((d) => d.field.toLowerCase()),
       // RE2 patterns are always compiled with the same options (src/regex/re2.ts).
-      replaces.map((r) => [r.field === '*', r.search ?? null, r.searchRegexp ? [r.searchRegexp.source, r.searchRegexp.error ?? null, !!r.searchRegexp.refused] : null, r.replace]),
+      replaces.map((r) => [r.field, r.search ?? null, r.searchRegexp ? [r.searchRegexp.source, r.searchRegexp.error ?? null, !!r.searchRegexp.refused] : null, r.replace]),
+      [...(data.runtimeKeys ?? [])].sort(),
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): void {
       if (!touches) return;
+      const runtimeKeys = init.runtimeKeys ?? [];
       const visible = () => (init.phase === 'immediate' ? lines.filter(isImmediateLine) : init.phase === 'upstream' ? lines.filter((l) => !isImmediateLine(l)) : lines.slice());
       if (init.requireNoSetCookie && visible().length > 0) return;
       const remove = (ls: SetCookieLine[]) => {
@@ -304,14 +309,14 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
         else lines.push(line);
       };
       if (deleteAll.length > 0) remove(visible());
-      for (const a of adds) append(addedLine(probeValue([a.value], (x) => x(a.value)), op, a.span));
+      for (const a of adds) append(addedLine(probeValue([a.value], runtimeKeys, (x) => x(a.value)), op, a.span));
       if (sets.length > 0) {
         const mine = visible();
         const at = mine.length > 0 ? lines.indexOf(mine[0]!) : -1;
         remove(mine);
         // `hdr.Set(field, strings.Join(values, ","))`: the values become ONE line [LAB 2.6.2].
         const values = sets.map((s) => s.value);
-        const fresh = [addedLine(probeValue(values, (x) => values.map(x).join(',')), op, sets[0]!.span)];
+        const fresh = [addedLine(probeValue(values, runtimeKeys, (x) => values.map(x).join(',')), op, sets[0]!.span)];
         if (at >= 0) lines.splice(at, 0, ...fresh);
         else for (const l of fresh) append(l);
       }
@@ -322,18 +327,18 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
       if (keys.length > 1) {
         const orders = keys.length > 3 ? [] : permutations(keys).map((ks) => ks.flatMap((k) => replaces.filter((r) => r.field === k)));
         for (const line of visible()) {
-          const results = new Set(orders.map((rs) => rs.reduce((v, r) => replaced(r, v), line.value)));
+          const results = new Set(orders.map((rs) => rs.reduce((v, r) => replaced(r, v, runtimeKeys), line.value)));
           if (results.size !== 1) throw new RegexBudgetError(replaces[0]!.searchRegexp?.source ?? replaces[0]!.search ?? '', `Caddy runs the replacements of ${keys.join(', ')} in a random order, and the order changes the result`, { unsupported: true });
         }
       }
-      for (const r of replaces) for (const line of visible()) changeLine(line, op, r.span, replaced(r, line.value));
+      for (const r of replaces) for (const line of visible()) changeLine(line, op, r.span, replaced(r, line.value, runtimeKeys));
     },
   };
   return op;
 }
 
 /** What one replacement makes of a value (for the probe request). */
-function replaced(r: CaddyReplacement, value: string): string {
+function replaced(r: CaddyReplacement, value: string, runtimeKeys: readonly string[]): string {
   if (r.searchRegexp) {
     const regex = r.searchRegexp.regex;
     // Caddy refuses the whole configuration (reported as directive-invalid): what the
@@ -342,10 +347,10 @@ function replaced(r: CaddyReplacement, value: string): string {
     if (!regex && !r.searchRegexp.refused) throw new RegexBudgetError(r.searchRegexp.source, r.searchRegexp.error ?? 'the pattern cannot be simulated');
     if (!regex) return value;
     // A line the regex leaves alone does not depend on the replacement's placeholders.
-    return regex.exec(toByteString(value)) === null ? value : probeValue([r.replace], (x) => goReplaceAll(regex, value, x(r.replace)));
+    return regex.exec(toByteString(value)) === null ? value : probeValue([r.replace], runtimeKeys, (x) => goReplaceAll(regex, value, x(r.replace)));
   }
   const search = r.search ?? '';
-  return probeValue([search, r.replace], (x) => goLiteralReplaceAll(value, x(search), x(r.replace)));
+  return probeValue([search, r.replace], runtimeKeys, (x) => goLiteralReplaceAll(value, x(search), x(r.replace)));
 }
 
 function permutations<T>(items: readonly T[]): T[][] {
