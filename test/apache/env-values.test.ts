@@ -110,7 +110,12 @@ describe('variables the sections of an endpoint set for all its requests', () =>
 
   it('decides env= and %{VAR}e where the endpoint\'s own section sets the variable', () => {
     expect(endpointOutcomes(`    <Location /h/app/>\n        SetEnv KEEP 1\n${marker}\n    </Location>\n${guarded}`, '<Location /h/app/>')).toEqual(['csrftoken=1']);
-    expect(endpointOutcomes(`    <Location /h/app/>\n        SetEnv V HttpOnly\n${marker}\n    </Location>\n    SetEnvIf Request_URI x V=Secure\n    Header edit Set-Cookie ^(.*)$ "$1; %{V}e"`, '<Location /h/app/>')).toEqual(['csrftoken=1; HttpOnly']);
+    expect(endpointOutcomes(`    <Location /h/app/>\n        SetEnv V HttpOnly\n${marker}\n    </Location>\n    Header edit Set-Cookie ^(.*)$ "$1; %{V}e"`, '<Location /h/app/>')).toEqual(['csrftoken=1; HttpOnly']);
+  });
+
+  it('lets a value SetEnvIf or RewriteRule E= gave first win over SetEnv, which only adds (httpd 2.4.71)', () => {
+    expect(endpointOutcomes(`    <Location /h/app/>\n        SetEnv V HttpOnly\n${marker}\n    </Location>\n    SetEnvIf Request_URI x V=Secure\n    Header edit Set-Cookie ^(.*)$ "$1; %{V}e"`, '<Location /h/app/>')).toEqual(['csrftoken=1; Secure', 'csrftoken=1; HttpOnly']);
+    expect(endpointOutcomes('    SetEnv V HttpOnly\n    RewriteEngine On\n    RewriteRule ^/h/s - [E=V:Secure]\n    Header edit Set-Cookie ^(.*)$ "$1; %{V}e" env=V', 'ProxyPass /h/')).toEqual(['csrftoken=1; Secure', 'csrftoken=1; HttpOnly']);
   });
 
   it('lets a later section unset what an earlier one or the server set', () => {

@@ -275,6 +275,25 @@ export const REAL_CASES: readonly RealCase[] = [
     ].join('\n'),
   },
   {
+    // SetEnv (fixups, APR_HOOK_MIDDLE) wins over SetEnvIf in a section (header_parser) and over
+    // RewriteRule E= in the server (translate_name) or a section (fixups, APR_HOOK_FIRST).
+    name: 'env-setenv-wins',
+    body: [
+      '    RewriteEngine On',
+      '    RewriteRule ^/ - [E=LPC_R:rewrite]',
+      '    <Location />',
+      '        SetEnvIf Request_URI "^/" LPC_V=setenvif',
+      '        RewriteEngine On',
+      '        RewriteRule ^ - [E=LPC_L:rewrite-dir]',
+      '    </Location>',
+      '    SetEnv LPC_V setenv',
+      '    SetEnv LPC_R setenv',
+      '    SetEnv LPC_L setenv',
+      '    Header edit Set-Cookie "$" "; v=%{LPC_V}e r=%{LPC_R}e l=%{LPC_L}e"',
+      '    Header always edit Set-Cookie "$" "; v=%{LPC_V}e r=%{LPC_R}e l=%{LPC_L}e"',
+    ].join('\n'),
+  },
+  {
     name: 'env-in-location-case',
     body: [
       '    <Location /h/>',

@@ -325,6 +325,17 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     branches: 2,
   },
   {
+    // SetEnv only adds: a value SetEnvIf gave first is the one %{VAR}e reads, never "unset".
+    name: 'setenvif-value-beats-setenv',
+    body: '    SetEnvIf Request_URI "^/h/s/" LPC_V=Secure\n    SetEnv LPC_V HttpOnly\n    Header edit Set-Cookie ^(.*)$ "$1; %{LPC_V}e"',
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/s/x', facts: { 'envvalue:LPC_V': 0 } },
+      { path: '/h/x', facts: { 'envvalue:LPC_V': 1 } },
+    ],
+    branches: 2,
+  },
+  {
     // expr= tests that are not regex matches on the path: decided by the request's facts.
     name: 'edit-under-exact-path-expr',
     body: `    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; HttpOnly" "expr=%{REQUEST_URI} == '/h/exact'"`,

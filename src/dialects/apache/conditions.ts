@@ -45,8 +45,13 @@ function serverProvided(name: string): boolean {
 export interface EnvFacts {
   /** Something in the configuration, or the server itself, may set the variable. */
   maySet(name: string): boolean;
-  /** Every request of `server` has it (server-level `SetEnv`, never unset), with its value. */
-  alwaysSet(name: string, server: ServerScope): { value: string } | undefined;
+  /**
+   * Every request of `server` has it (server-level `SetEnv`, never unset), with its value when
+   * that is the only one it can have: a value SetEnvIf or RewriteRule `E=` give first is the one
+   * `%{VAR}e` reads (mod_env overlays its table last, and an apr table returns a name's first
+   * entry: checked on 2.4.71), so another value somewhere leaves `value` undefined.
+   */
+  alwaysSet(name: string, server: ServerScope): { value: string | undefined } | undefined;
   /**
    * The values the configuration may give the variable on some request of `server`, in reading
    * order, each once: `SetEnv`, `SetEnvIf*`/`BrowserMatch*` (`VAR=value`, a bare `VAR` is "1")
@@ -187,13 +192,11 @@ export function collectEnvFacts(directives: readonly { readonly node: DirectiveN
     alwaysSet: (written, server) => {
       const name = envKey(written);
       if (unset.has(name)) return undefined;
-      const own = perServer.get(server)?.get(name);
-      if (own !== undefined) return { value: own };
-      for (const [s, vars] of perServer) {
-        const v = s.vhost === null ? vars.get(name) : undefined;
-        if (v !== undefined) return { value: v };
-      }
-      return undefined;
+      let v = perServer.get(server)?.get(name);
+      for (const [s, vars] of perServer) if (v === undefined && s.vhost === null) v = vars.get(name);
+      if (v === undefined) return undefined;
+      const values = valuesOf(name, server, true);
+      return { value: values.length === 1 && values[0] === v && !serverProvided(name) ? v : undefined };
     },
     valuesFor: (name, server) => valuesOf(name, server, true),
     maySetBeyondModEnv: (name) => others.has(envKey(name)) || serverProvided(envKey(name)),

@@ -59,10 +59,12 @@ function envNamesOf(h: HeaderDirective): string[] {
 
 /**
  * The facts as requests see them that pass through sections setting (or unsetting) `known`
- * (keyed by {@link envKey}): a value is final (mod_env runs in fixups, after the others); an
- * `UnsetEnv` (null) leaves what SetEnvIf, RewriteRule `E=` or the server may set.
+ * (keyed by {@link envKey}): every such request has a variable SetEnv sets, with that value
+ * unless SetEnvIf or RewriteRule `E=` gave it another first (mod_env only adds its table behind
+ * the request's, in fixups); an `UnsetEnv` (null) leaves what those or the server may set.
  */
 function knowing(facts: EnvFacts, known: ReadonlyMap<string, string | null>): EnvFacts {
+  const others = (name: string, server: ServerScope) => (facts.maySetBeyondModEnv(name) ? facts.valuesBeyondModEnv(name, server) : []);
   return {
     ...facts,
     maySet: (name) => {
@@ -71,11 +73,15 @@ function knowing(facts: EnvFacts, known: ReadonlyMap<string, string | null>): En
     },
     alwaysSet: (name, server) => {
       const v = known.get(envKey(name));
-      return v === undefined ? facts.alwaysSet(name, server) : v === null ? undefined : { value: v };
+      if (v === undefined) return facts.alwaysSet(name, server);
+      return v === null ? undefined : { value: facts.maySetBeyondModEnv(name) ? undefined : v };
     },
     valuesFor: (name, server) => {
       const v = known.get(envKey(name));
-      return v === undefined ? facts.valuesFor(name, server) : v === null ? facts.valuesBeyondModEnv(name, server) : [];
+      if (v === undefined) return facts.valuesFor(name, server);
+      if (v === null) return facts.valuesBeyondModEnv(name, server);
+      const values = others(name, server);
+      return values.length === 0 ? [] : [...new Set([...values, v])];
     },
   };
 }
@@ -103,29 +109,31 @@ function envVariants(h: HeaderDirective, server: ServerScope, facts: EnvFacts): 
   if (!format || format.expr !== undefined) return [];
   const clause = h.envWord && !h.early ? /^env=(!?)(.*)$/is.exec(h.envWord.value) : null;
   /** Per variable: its values then "unset" (`count` outcomes, the same for every directive), and those this directive can see. */
-  const chains: { name: string; count: number; choices: { value: string | undefined; index: number }[] }[] = [];
+  const chains: { name: string; count: number; impossible: bigint; choices: { value: string | undefined; index: number }[] }[] = [];
   const fixed = new Map<string, string | undefined>();
   for (const part of format.parts) {
     if (part.kind !== 'tag' || part.tag !== 'e') continue;
     // Variables by envKey: `%{lpc_x}e` and `%{LPC_X}e` read one variable.
     const name = envKey(part.arg);
-    if (chains.some((c) => c.name === name) || fixed.has(name) || facts.alwaysSet(name, server)) continue;
+    const always = facts.alwaysSet(name, server);
+    if (chains.some((c) => c.name === name) || fixed.has(name) || always?.value !== undefined) continue;
     const values = facts.valuesFor(name, server);
     if (values.length === 0) continue;
-    let choices = [...values, undefined].map((value, index) => ({ value, index }));
+    // A variable every request has takes one of its values, never "unset".
+    let choices = [...values, undefined].map((value, index) => ({ value, index })).filter((c) => !always || c.value !== undefined);
     if (clause && envKey(clause[2]!) === name) choices = choices.filter((c) => (clause[1] === '!') === (c.value === undefined));
     if (choices.length === 1) fixed.set(name, choices[0]!.value);
-    else chains.push({ name, count: values.length + 1, choices });
+    else chains.push({ name, count: values.length + 1, impossible: always ? 1n << BigInt(values.length) : 0n, choices });
   }
   if (chains.length === 0) return fixed.size > 0 ? [{ values: fixed, literals: [] }] : [];
   const phrase = (name: string, value: string | undefined) =>
     value === undefined ? { holds: `${name} is unset`, fails: `${name} is set` } : { holds: `${name} is "${value}"`, fails: `${name} is not "${value}"` };
   /** Branch `index` of a chain of `count` outcomes of one request fact. */
-  const literal = (key: string, text: string, index: number, count: number, said: { holds: string; fails: string }): ConditionLiteral => ({
+  const literal = (key: string, text: string, index: number, count: number, said: { holds: string; fails: string }, impossible = 0n): ConditionLiteral => ({
     key,
     holds: true,
     text,
-    branch: { index, count, impossible: 0n, first: `${key}\u0000first` },
+    branch: { index, count, impossible, first: `${key}\u0000first` },
     phrase: said,
   });
   const product = chains.reduce((n, c) => n * c.choices.length, 1);
@@ -147,7 +155,7 @@ function envVariants(h: HeaderDirective, server: ServerScope, facts: EnvFacts): 
     variants = variants.flatMap((v) =>
       c.choices.map(({ value, index }) => ({
         values: new Map([...v.values, [c.name, value]]),
-        literals: [...v.literals, literal(`envvalue:${c.name}`, `%{${c.name}}e`, index, c.count, phrase(c.name, value))],
+        literals: [...v.literals, literal(`envvalue:${c.name}`, `%{${c.name}}e`, index, c.count, phrase(c.name, value), c.impossible)],
       })),
     );
   }
