@@ -784,4 +784,24 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
       { "handle": [${proxy()}] }
     ]`),
   },
+  {
+    name: 'caddyfile: a header name made of a placeholder (vars) may be Set-Cookie; unknown keys in names stay literal',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\tvars f Set-Cookie
+\troute /dyn* {
+\t\theader {
+\t\t\t{vars.f} "^(XSRF-TOKEN=.*)$" "$1; HttpOnly"
+\t\t\tdefer
+\t\t}
+\t}
+\theader {
+\t\t{nope} "^(XSRF-TOKEN=.*)$" "$1; HttpOnly"
+\t\tSet-Cookie "^(csrftoken=.*)$" "$1; kept"
+\t\tdefer
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];

@@ -196,7 +196,7 @@ const isEmpty = (o: OpsBuilder) => o.add.length + o.set.length + o.delete.length
  * `?` is allowed); false for `header_down` (2.6 refuses `?` there).
  */
 function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyntax, resp: boolean): void {
-  let field = line.field.value;
+  let field = expandShorthands(line.field.value);
   if (line.inBlock) field = field.replace(/:$/, '');
   // The adapter rewrites placeholder shorthands in every token. A regex keeps them as written
   // here: either way they are braces and letters matched literally, which no cookie carries.

@@ -230,6 +230,15 @@ function placeholderValue(key: string, fill: string | null, template: string, ru
   return undefined;
 }
 
+/** Whether Caddy replaces some placeholder of `text` for some request. */
+function fillsIn(text: string, runtimeKeys: readonly string[]): boolean {
+  try {
+    return replaceKnown(text, (key) => placeholderValue(key, 'x', text, runtimeKeys)) !== text;
+  } catch {
+    return true;
+  }
+}
+
 /** The cookie's shape: its name and attribute names. */
 const shape = (v: string) => {
   const c = parseSetCookie(v);
@@ -266,7 +275,9 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
   const deleteAll = init.delete.filter((d) => d.field === '*');
   const deletes = init.delete.filter((d) => d.field !== '*' && deletesSetCookie(d.field));
   const replaces = init.replace.filter((r) => r.field === '*' || namesSetCookie(r.field));
-  const touches = adds.length + sets.length + deleteAll.length + deletes.length + replaces.length > 0;
+  // A field name Caddy fills in (`{vars.f}` holding Set-Cookie [LAB 2.6.2]) may name Set-Cookie.
+  const dynamic = [...init.add, ...init.set, ...init.delete, ...init.replace].find((p) => fillsIn(p.field, init.runtimeKeys ?? []));
+  const touches = adds.length + sets.length + deleteAll.length + deletes.length + replaces.length > 0 || dynamic !== undefined;
   const parts: OpPart[] = [...init.add, ...init.set, ...init.delete, ...init.replace]
     .filter((p) => adds.includes(p as CaddyValueOp) || sets.includes(p as CaddyValueOp) || deleteAll.includes(p) || deletes.includes(p) || replaces.includes(p as CaddyReplacement))
     .sort((a, b) => a.span.start - b.span.start)
@@ -291,9 +302,11 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
       // RE2 patterns are always compiled with the same options (src/regex/re2.ts).
       replaces.map((r) => [r.field, r.search ?? null, r.searchRegexp ? [r.searchRegexp.source, r.searchRegexp.error ?? null, !!r.searchRegexp.refused] : null, r.replace]),
       [...(data.runtimeKeys ?? [])].sort(),
+      dynamic?.field ?? null,
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): void {
       if (!touches) return;
+      if (dynamic) throw new RegexBudgetError(dynamic.field, 'Caddy fills in the header name at run time: it may be Set-Cookie', { unsupported: true });
       const runtimeKeys = init.runtimeKeys ?? [];
       const visible = () => (init.phase === 'immediate' ? lines.filter(isImmediateLine) : init.phase === 'upstream' ? lines.filter((l) => !isImmediateLine(l)) : lines.slice());
       if (init.requireNoSetCookie && visible().length > 0) return;
