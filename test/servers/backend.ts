@@ -326,7 +326,7 @@ export function startAjpBackend(): Promise<RunningBackend> {
   );
 }
 
-/** Writes an executable CGI script that answers like the HTTP backend. */
+/** Writes an executable CGI script that answers like the HTTP backend (`?status=404`: a `Status:` header). */
 export function writeCgiScript(path: string): void {
   writeFileSync(
     path,
@@ -336,6 +336,9 @@ export function writeCgiScript(path: string): void {
       "q = os.environ.get('QUERY_STRING', '')",
       "m = re.search(r'(?:^|&)lpc=([^&]*)', q)",
       "out = 'Content-Type: text/plain\\r\\n'",
+      "st = re.search(r'(?:^|&)status=(\\d{3})', q)",
+      'if st:',
+      "    out = 'Status: ' + st.group(1) + ' Status\\r\\n' + out",
       'if m and m.group(1):',
       "    for part in m.group(1).split('.'):",
       "        pad = '=' * (-len(part) % 4)",
