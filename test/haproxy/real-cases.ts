@@ -519,4 +519,33 @@ backend other
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'log-format expressions that read the response are computed: res.hdr, res.fhdr, hdr, res.cook, cookie, str, status',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend set-from-last if { path_beg /set-from-last }
+    use_backend flag-from-str if { path_beg /flag-from-str }
+    default_backend copies
+
+backend set-from-last
+    http-response set-header Set-Cookie "%[res.hdr(set-cookie)]; HttpOnly"
+    http-response add-header Set-Cookie "again=[%[res.fhdr(set-cookie)]]"
+    server s1 127.0.0.1:8080
+
+backend flag-from-str
+    http-response replace-header Set-Cookie ^(.*)$ "\\1; %[str(HttpOnly)]"
+    server s1 127.0.0.1:8080
+
+backend copies
+    http-response add-header Set-Cookie "dup=1; dup=2"
+    http-response add-header Set-Cookie "dup=3"
+    http-response add-header Set-Cookie "last-dup=[%[res.cook(dup)]] token=[%[cookie(XSRF-TOKEN)]] none=[%[res.cook(nothing)]] path=[%[res.cook(Path)]]"
+    http-response add-header Set-Cookie "values=[%[res.hdr(set-cookie,3)]] [%[hdr(set-cookie,-2)]] [%[res.hdr(set-cookie,99)]]"
+    http-response add-header Set-Cookie "lines=[%[res.fhdr(set-cookie,3)]]"
+    http-response add-header Set-Cookie "status=%[status] %[str(a b)] 100%%"
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; %[str(Secure)]"
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

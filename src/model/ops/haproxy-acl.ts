@@ -159,6 +159,29 @@ function cookieMatches(value: string, name: string): string[] {
 const cookieValues = (lines: readonly SetCookieLine[], name: string) => lines.flatMap((l) => commaSlots(l.value).flatMap((s) => cookieMatches(s.value, name)));
 
 /**
+ * The value of a `%[expr]` of a log-format (`http-response set-header Set-Cookie "%[res.hdr(set-cookie)]; HttpOnly"`)
+ * when it reads only the response, as HAProxy 2.6 computes it [LAB haproxy 2.6.12]: `str(x)`,
+ * `status`, `res.hdr`/`hdr`/`res.fhdr(set-cookie[,occ])` (the last value or line unless `occ`
+ * says which; negative counts from the last), `res.cook`/`cookie(NAME)` (the last one); a value
+ * that is not there is empty. Undefined for anything else (converters, request or variable fetches).
+ */
+export function responseSample(expr: string, lines: readonly SetCookieLine[], env: SimEnv): string | undefined {
+  const str = /^str\(([^),]*)\)$/.exec(expr);
+  if (str) return str[1]!;
+  if (expr === 'status') return String(env.status);
+  const hdr = /^(res\.hdr|hdr|res\.fhdr)\(\s*set-cookie\s*(?:,\s*(-?\d+)\s*)?\)$/i.exec(expr);
+  if (hdr) {
+    const vs = lines.flatMap((l) => (hdr[1] === 'res.fhdr' ? [l.value] : commaSlots(l.value).map((x) => x.value)));
+    const occ = hdr[2] === undefined ? -1 : Number(hdr[2]);
+    if (occ === 0) return undefined;
+    return (occ > 0 ? vs[occ - 1] : vs[vs.length + occ]) ?? '';
+  }
+  const cook = /^(?:res\.cook|cookie)\(([^)]*)\)$/.exec(expr);
+  if (cook && cook[1]!.trim() !== '') return cookieValues(lines, cook[1]!.trim()).at(-1) ?? '';
+  return undefined;
+}
+
+/**
  * The suffixed forms of the response header and cookie fetches HAProxy 2.6 registers (`haproxy
  * -dKsmp`, `-dKacl`): the matching suffixes exist for `shdr`/`scook` (`shdr_beg`) but not for
  * `res.hdr`/`res.fhdr`/`res.cook` (`res.hdr_beg`), and neither has `_str`.

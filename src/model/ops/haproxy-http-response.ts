@@ -13,7 +13,8 @@
  *   `del-header <name> [-m str|beg|end|sub|reg]` deletes every line whose name matches (a regex
  *   sees the lower-cased name);
  * - the format is a log-format string: `%%` is `%`, `%[expr]` and `%var` are computed per
- *   request (kept as written here: the linter cannot know them);
+ *   request: those that read only the response (`%[res.hdr(set-cookie)]`, `%[str(x)]`) are
+ *   computed here, the others kept as written (the linter cannot know them);
  * - the rules of the backend run first, then those of the frontend, each section's rules in
  *   order, those of its `defaults` section before its own;
  * - `cookie NAME insert [preserve] [httponly] [secure] [domain D]* [attr A]*` adds
@@ -27,7 +28,7 @@ import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } fr
 import type { Span } from '../../source.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine, parseSetCookie, responseState } from '../set-cookie.js';
-import { conditionCompanions, conditionStatuses, runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
+import { conditionCompanions, conditionStatuses, responseSample, runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
 import { commaSlots } from './haproxy-values.js';
 
 export type HaproxyAction = 'replace-header' | 'replace-value' | 'set-header' | 'add-header' | 'del-header';
@@ -38,12 +39,15 @@ export interface LogFormat {
   readonly text: string;
   /** Whether some part is computed per request. */
   readonly dynamic: boolean;
+  /** The `%[expr]` parts (no `%{...}` flags): where they stand in {@link text}, and the expression. */
+  readonly samples: readonly { readonly start: number; readonly end: number; readonly expr: string }[];
 }
 
 /** `%%` → `%`; `%[...]`, `%{...}x`, `%xx` are per-request values (kept as written). */
 export function parseLogFormat(fmt: string): LogFormat {
   let text = '';
   let dynamic = false;
+  const samples: { start: number; end: number; expr: string }[] = [];
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i]!;
     if (c !== '%') {
@@ -66,10 +70,25 @@ export function parseLogFormat(fmt: string): LogFormat {
       }
       j++;
     } else while (j < fmt.length && /[A-Za-z]/.test(fmt[j]!)) j++;
-    text += fmt.slice(i, j);
+    const part = fmt.slice(i, j);
+    if (part.startsWith('%[') && part.endsWith(']')) samples.push({ start: text.length, end: text.length + part.length, expr: part.slice(2, -1).trim() });
+    text += part;
     i = j - 1;
   }
-  return { text, dynamic };
+  return { text, dynamic, samples };
+}
+
+/** The format's text with the `%[expr]` parts that read only the response computed on these lines ({@link responseSample}). */
+export function expandLogFormat(format: LogFormat, lines: readonly SetCookieLine[], env: SimEnv): string {
+  let out = '';
+  let pos = 0;
+  for (const s of format.samples) {
+    const value = responseSample(s.expr, lines, env);
+    if (value === undefined) continue;
+    out += format.text.slice(pos, s.start) + value;
+    pos = s.end;
+  }
+  return out + format.text.slice(pos);
 }
 
 /** A format after `exp_replace`'s parsing: literal bytes and group references. */
@@ -314,7 +333,14 @@ function memoizedReplace(regex: CompiledRegex, format: string): (value: string) 
 export function createHaproxyHttpResponseOp(init: HaproxyHttpResponseInit): HaproxyHttpResponseOp {
   const setCookie = touchesSetCookie(init);
   const focus = init.patternSpan ?? init.formatSpan ?? init.actionSpan;
-  const replace = init.regex ? memoizedReplace(init.regex, init.format?.text ?? '') : undefined;
+  // One replacement per format text the response makes of the format (one, unless it reads the response).
+  const replacers = new Map<string, (value: string) => string | undefined>();
+  const replacer = (format: string) => {
+    let r = replacers.get(format);
+    if (!r && init.regex) replacers.set(format, (r = memoizedReplace(init.regex, format)));
+    if (replacers.size > 64) replacers.clear();
+    return r;
+  };
   const op: HaproxyHttpResponseOp = {
     kind: 'haproxy-http-response',
     dialect: 'haproxy',
@@ -348,9 +374,12 @@ export function createHaproxyHttpResponseOp(init: HaproxyHttpResponseInit): Hapr
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!setCookie || stopped(lines, init.ruleSet)) return;
       if (init.parsedCondition && !runsOn(init.parsedCondition, lines, env)) return;
+      // The format is computed once, on the lines as they are before the action.
+      const value = init.format ? expandLogFormat(init.format, lines, env) : '';
       switch (init.action) {
         case 'replace-header':
         case 'replace-value': {
+          const replace = replacer(value);
           if (!replace) throw new RegexBudgetError(init.patternSource ?? '', 'the pattern cannot be simulated');
           for (const line of lines) {
             if (init.action === 'replace-header') {
@@ -371,10 +400,10 @@ export function createHaproxyHttpResponseOp(init: HaproxyHttpResponseInit): Hapr
           return;
         }
         case 'set-header':
-          lines.splice(0, lines.length, addedLine(init.format?.text ?? '', op, init.span));
+          lines.splice(0, lines.length, addedLine(value, op, init.span));
           return;
         case 'add-header':
-          lines.push(addedLine(init.format?.text ?? '', op, init.span));
+          lines.push(addedLine(value, op, init.span));
           return;
         case 'del-header':
           lines.splice(0, lines.length);
