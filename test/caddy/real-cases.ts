@@ -804,4 +804,30 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
 }
 `,
   },
+  {
+    name: 'caddyfile: error skips the deferred header handlers (immediate ones stay), abort sends nothing',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader +Set-Cookie "immediate=1"
+\theader {
+\t\t+Set-Cookie "deferred=1"
+\t\tdefer
+\t}
+\terror /e* 500
+\tabort /ab*
+\trespond /r* "ok"
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'json: error handler and an aborting static_response',
+    file: 'caddy.json',
+    text: server(`[
+      { "handle": [{ "handler": "headers", "response": { "add": { "Set-Cookie": ["immediate=1"] } } }, { "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["deferred=1"] } } }] },
+      { "match": [{ "path": ["/e*"] }], "handle": [{ "handler": "error", "status_code": 502 }] },
+      { "match": [{ "path": ["/ab*"] }], "handle": [{ "handler": "static_response", "abort": true }] },
+      { "handle": [${proxy()}] }
+    ]`),
+  },
 ];

@@ -214,7 +214,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
       return { kind: 'rewrite', apply: (p) => steps.reduce<string | null>((acc, step) => step(acc), p), ...(stripPrefix !== undefined && steps.length === 1 ? { stripPrefix } : {}) };
     }
     if (kind === 'subroute') return { kind: 'subroute', routes: routes(h.routes, childPath(path, 'routes'), false, response) };
-    if (typeof kind === 'string' && ['static_response', 'file_server', 'error', 'acme_server', 'metrics', 'copy_response'].includes(kind)) return answering(response, kind, kind, span);
+    if (typeof kind === 'string' && ['static_response', 'file_server', 'error', 'acme_server', 'metrics', 'copy_response'].includes(kind)) return answering(response, kind === 'static_response' && h.abort === true ? 'abort' : kind, kind, span);
     return null;
   };
 

@@ -58,7 +58,16 @@ export type IrHandler =
        */
       readonly responses?: readonly { readonly match: string | null; readonly routes: readonly IrRoute[] }[];
     }
-  | { readonly kind: 'respond'; readonly label: string; readonly span: Span }
+  | {
+      readonly kind: 'respond';
+      readonly label: string;
+      readonly span: Span;
+      /**
+       * `error`: the error goes back up the handler chain, so deferred header handlers never see
+       * the response (immediate ones did) [LAB 2.6.2]; `abort`: no response at all.
+       */
+      readonly fails?: 'error' | 'abort';
+    }
   | { readonly kind: 'subroute'; readonly routes: readonly IrRoute[] }
   | {
       readonly kind: 'rewrite';
@@ -91,7 +100,7 @@ export function copiesSetCookie(include: readonly string[], exclude: readonly st
 export function answering(response: ResponseScope | undefined, handler: string, label: string, span: Span): IrHandler {
   if (response && handler === 'copy_response') return response.proxy;
   if (response?.copiesHeaders) return { ...response.proxy, headerDown: null, label };
-  return { kind: 'respond', label, span };
+  return { kind: 'respond', label, span, ...(handler === 'error' || handler === 'abort' ? { fails: handler } : {}) };
 }
 
 export interface IrRoute {
@@ -305,8 +314,10 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
   for (const path of paths) {
     for (const r of walkRoutes(routes, [{ ...START, path }]).reached) {
       const t = r.terminal;
+      if (t.kind === 'respond' && t.fails === 'abort') continue;
       const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds))] : [];
-      const pipeline = [...r.state.immediate, ...down, ...[...r.state.deferred].reverse()];
+      const deferred = t.kind === 'respond' && t.fails === 'error' ? [] : [...r.state.deferred].reverse();
+      const pipeline = [...r.state.immediate, ...down, ...deferred];
       const key = `${id(t)}:${pipeline.map(id).join(',')}`;
       if (seen.has(key)) continue;
       seen.add(key);
