@@ -548,4 +548,23 @@ backend copies
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: '_val fetches compare the leading integer of each value; a cookie that is not there matches nothing',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie "n=12abc"
+    http-response add-header Set-Cookie "m=-7"
+    http-response add-header Set-Cookie "42, x"
+    http-response add-header Set-Cookie no-digits-is-zero=1 if { scook_val(lpc_plain) eq 0 }
+    http-response add-header Set-Cookie leading-digits=1 if { res.cook_val(n) eq 12 } { res.cook_val(n) 10:20 }
+    http-response add-header Set-Cookie negative=1 if { res.cook_val(m) lt 0 }
+    http-response add-header Set-Cookie header-value=1 if { res.hdr_val(set-cookie) eq 42 }
+    http-response add-header Set-Cookie missing=1 if { res.cook_val(nothing) eq 0 }
+    http-response add-header Set-Cookie not-missing=1 unless { res.cook_val(nothing) eq 0 }
+    http-response add-header Set-Cookie first=1 if { shdr_val(set-cookie,1) eq 0 }
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if { res.cook_val(nothing) ge 0 }
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

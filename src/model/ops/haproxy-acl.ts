@@ -239,9 +239,9 @@ export function evalCriterion(words: readonly string[]): TermEval {
     const m = intMatcher(values);
     return m ? { kind: 'response', test: (_l, env) => m(env.status), statuses: otherStatus(m, values) } : { kind: 'static', value: 'unknown' };
   }
-  const hdr = /^(?:res\.hdr|shdr|res\.fhdr)(?:_(beg|end|sub|str|reg|len|cnt))?(?:\(([^,)]*)(?:,\s*(-?\d+)\s*)?\))?$/.exec(fetch);
+  const hdr = /^(?:res\.hdr|shdr|res\.fhdr)(?:_(beg|end|sub|str|reg|len|cnt|val))?(?:\(([^,)]*)(?:,\s*(-?\d+)\s*)?\))?$/.exec(fetch);
   // `cookie(NAME)` reads the Set-Cookie lines on a response, as `res.cook` [LAB haproxy 2.6.12].
-  const cook = /^(?:res\.cook|scook|cookie)(?:_(beg|end|sub|str|reg|len|cnt))?(?:\(([^)]*)\))?$/.exec(fetch);
+  const cook = /^(?:res\.cook|scook|cookie)(?:_(beg|end|sub|str|reg|len|cnt|val))?(?:\(([^)]*)\))?$/.exec(fetch);
   const found = hdr ?? cook;
   if (!found) return { kind: 'static', value: 'unknown' };
   const suffix = found[1];
@@ -276,7 +276,9 @@ export function evalCriterion(words: readonly string[]): TermEval {
     const companions = [...sizes].map((n) => Array.from({ length: n }, (_, i) => `${companion}=${i}`));
     return { kind: 'response', test: (lines) => m(count(lines)), companions };
   }
-  const m = matcher(method ?? suffix ?? 'str', values, caseless);
+  // `_val`: each value's leading integer (`12abc` is 12, `p1` is 0), as `strl2ic` reads it [LAB haproxy 2.6.12].
+  const int = suffix === 'val' ? intMatcher(values) : null;
+  const m = int ? (v: string) => int(Number(/^-?\d*/.exec(v)![0].replace(/^-?$/, '0'))) : matcher(method ?? suffix ?? 'str', values, caseless);
   if (!m || name === '') return { kind: 'static', value: 'unknown' };
   if (hdr) {
     if (name.toLowerCase() !== 'set-cookie') return { kind: 'static', value: 'unknown' };
