@@ -830,4 +830,17 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
       { "handle": [${proxy()}] }
     ]`),
   },
+  {
+    name: 'caddyfile: a matcher name defined twice (once inside handle) is refused',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\thandle /h* {
+\t\t@a path /x
+\t\treverse_proxy {{HTTP}}
+\t}
+\t@a path /y
+${tag('@a', 'a')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
 ];

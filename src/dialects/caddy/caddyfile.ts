@@ -490,10 +490,13 @@ function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean
   return routes;
 }
 
-function collectMatchers(nodes: readonly Node[], into: Map<string, NamedMatcher>): void {
+/** The site's named matchers, one namespace for the site and its blocks (a name defined twice is refused). */
+function collectMatchers(ctx: LowerContext, nodes: readonly Node[], into: Map<string, NamedMatcher>): void {
   for (const node of nodes) {
-    if (node.name.value.startsWith('@') && node.name.quote === null) into.set(node.name.value, namedMatcher(node));
-    else if (node.block && (node.name.value === 'handle' || node.name.value === 'handle_path' || node.name.value === 'route')) collectMatchers(node.block, into);
+    if (node.name.value.startsWith('@') && node.name.quote === null) {
+      if (into.has(node.name.value)) ctx.problems.push({ span: node.name.span, message: `matcher is defined more than once: ${node.name.value}`, kind: 'refused' });
+      into.set(node.name.value, namedMatcher(node));
+    } else if (node.block && (node.name.value === 'handle' || node.name.value === 'handle_path' || node.name.value === 'route')) collectMatchers(ctx, node.block, into);
   }
 }
 
@@ -511,7 +514,7 @@ export function orderChanges(global: ServerBlock | undefined): OrderChange[] {
 
 export function siteRoutes(ctx: LowerContext, block: ServerBlock, changes: readonly OrderChange[]): IrRoute[] {
   const matchers = new Map<string, NamedMatcher>();
-  collectMatchers(block.body, matchers);
+  collectMatchers(ctx, block.body, matchers);
   const scope: SiteScope = { ctx, matchers, order: directiveOrder(changes), seq: { n: 0 }, runtimeKeys: mapDestinations(block.body) };
   return directiveRoutes(scope, block.body, true);
 }
