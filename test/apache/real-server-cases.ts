@@ -484,6 +484,20 @@ export const REAL_CASES: readonly RealCase[] = [
     cookies: ['a=1; Domain=example.com; Path=/app/x', 'b=2; Path=/b', 'csrftoken=c1; Path=/c'],
   },
   // --- audit: Header edit replacements ---------------------------------------------------------
+  {
+    // <Limit>/<LimitExceptions> restrict access control only: a Header inside acts on every method.
+    name: 'limit-sections',
+    body: [
+      '    <Location />',
+      '        <Limit POST>',
+      mark('LimitPost', '            '),
+      '        </Limit>',
+      '        <LimitExcept GET>',
+      mark('LimitExceptGet', '            '),
+      '        </LimitExcept>',
+      '    </Location>',
+    ].join('\n'),
+  },
   // --- audit: statuses the proxy does not pass through as they are -----------------------------
   {
     // ProxyErrorOverride leaves 2xx/3xx as they are. NOT MODELLED: on a 4xx/5xx from an HTTP or

@@ -80,7 +80,11 @@ const OPAQUE = new Set(['macro']);
 const CANONICAL: Readonly<Record<string, string>> = {
   directory: 'Directory', directorymatch: 'DirectoryMatch', files: 'Files', filesmatch: 'FilesMatch', location: 'Location',
   locationmatch: 'LocationMatch', proxy: 'Proxy', proxymatch: 'ProxyMatch', if: 'If', elseif: 'ElseIf', else: 'Else', virtualhost: 'VirtualHost',
+  limit: 'Limit', limitexcept: 'LimitExcept',
 };
+
+/** Sections httpd takes in per-directory context only (`<Location>`, `<Directory>`...), never in the server's. */
+const PER_DIRECTORY_ONLY = new Set(['limit', 'limitexcept']);
 
 function canonical(s: SectionNode): string {
   return CANONICAL[s.lname] ?? s.name;
@@ -199,6 +203,11 @@ class Builder {
         continue;
       }
       if (OPAQUE.has(l)) continue;
+      if (PER_DIRECTORY_ONLY.has(l) && block.kind === 'server') {
+        // Checked on 2.4.71: "<Limit not allowed here" (main server), "... in <VirtualHost> context".
+        this.problem(node, block.server.vhost ? `<${canonical(node)} not allowed in <VirtualHost> context` : `<${canonical(node)} not allowed here`);
+        continue;
+      }
       enter(node.children, block);
     }
   }
