@@ -567,4 +567,38 @@ listen app
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'http-after-response rules see the status of the response return, deny and redirect send',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-after-response add-header Set-Cookie "fe-status=%[status]"
+    http-after-response add-header Set-Cookie fe-saw-502=1 if { status 502 }
+    use_backend returned if { path_beg /returned }
+    use_backend redirected if { path_beg /redirected }
+    use_backend forbidden if { path_beg /forbidden }
+    default_backend denied
+
+backend denied
+    http-response deny
+    http-after-response add-header Set-Cookie saw-502=1 if { status 502 }
+    http-after-response replace-header Set-Cookie ^(saw-.*)$ "\\1; HttpOnly" unless { status 200 }
+    server s1 127.0.0.1:8080
+
+backend forbidden
+    http-response deny deny_status 403 if { status 404 }
+    http-after-response add-header Set-Cookie "status=%[status]"
+    server s1 127.0.0.1:8080
+
+backend returned
+    http-response return status 418 hdr Set-Cookie "ret=1"
+    http-after-response add-header Set-Cookie "status=%[status]"
+    server s1 127.0.0.1:8080
+
+backend redirected
+    http-response redirect location /elsewhere code 301 if { status 200 }
+    http-after-response add-header Set-Cookie "status=%[status]"
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

@@ -171,16 +171,18 @@ function ruleSetOf(proxy: Proxy, keyword: string): string {
 const RETURN_OPTIONS = new Set(['status', 'deny_status', 'content-type', 'errorfile', 'errorfiles', 'file', 'lf-file', 'string', 'lf-string']);
 
 /**
- * The Set-Cookie lines of the response `return`/`deny`/`redirect` sends, and where its condition
- * starts: `hdr Set-Cookie <fmt>` (any number), redirect's last `set-cookie NAME[=value]`
+ * The Set-Cookie lines and the status (`status`, `deny_status`, `code`; 200, 502 and 302 when
+ * not given) of the response `return`/`deny`/`redirect` sends, and where its condition starts: `hdr Set-Cookie <fmt>` (any number), redirect's last `set-cookie NAME[=value]`
  * (`NAME=value; path=/;`) or `clear-cookie NAME` (`NAME; path=/; Max-Age=0;`, src/http_rules.c).
  */
-function finalResponse(action: string, args: readonly Word[]): { setCookies: string[]; condAt: number } {
+function finalResponse(action: string, args: readonly Word[]): { setCookies: string[]; status: number; condAt: number } {
   // `allow` has no option: its condition starts right away.
   const setCookies: string[] = [];
+  let status = action === 'redirect' ? 302 : action === 'deny' ? 502 : 200;
   let i = 0;
   for (; i < args.length && args[i]!.value !== 'if' && args[i]!.value !== 'unless'; i++) {
     const w = args[i]!.value;
+    if ((w === 'status' || w === 'deny_status' || (action === 'redirect' && w === 'code')) && /^\d{3}$/.test(args[i + 1]?.value ?? '')) status = Number(args[i + 1]!.value);
     if (action === 'redirect' && (w === 'set-cookie' || w === 'clear-cookie') && args[i + 1]) {
       setCookies[0] = `${args[++i]!.value}; path=/;${w === 'clear-cookie' ? ' Max-Age=0;' : ''}`;
     } else if (action === 'redirect' && (w === 'location' || w === 'prefix' || w === 'scheme' || w === 'code')) i++;
@@ -189,7 +191,7 @@ function finalResponse(action: string, args: readonly Word[]): { setCookies: str
       i += 2;
     } else if (action !== 'redirect' && RETURN_OPTIONS.has(w)) i++;
   }
-  return { setCookies, condAt: i };
+  return { setCookies, status, condAt: i };
 }
 
 function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): CookieOp | undefined {
@@ -202,11 +204,11 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): Co
   const action = actionWord.value;
   const final = kw!.value === 'http-response' && (action === 'return' || action === 'deny' || action === 'redirect') ? action : undefined;
   if (action === 'allow' || final) {
-    const { setCookies, condAt } = finalResponse(action, rest);
+    const { setCookies, status, condAt } = finalResponse(action, rest);
     const cond = conditionOf(ctx, proxy, statement, rest.slice(condAt), `${kw!.value} ${action}`);
     if (!cond) return undefined;
     const init = { span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) };
-    return final ? createHaproxyFinalOp({ ...init, action: final, setCookies }) : createHaproxyAllowOp(init);
+    return final ? createHaproxyFinalOp({ ...init, action: final, setCookies, status }) : createHaproxyAllowOp(init);
   }
   const spec = ACTIONS.get(actionWord.value);
   if (!spec) return undefined;

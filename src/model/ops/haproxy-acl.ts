@@ -15,7 +15,17 @@
  */
 import { compileRegex, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { SetCookieLine, SimEnv } from '../header-rewrite.js';
+import { responseState } from '../set-cookie.js';
 import { commaSlots } from './haproxy-values.js';
+
+/** The response state key under which a `return`/`deny`/`redirect` records the status of the response it sent. */
+export const SENT_STATUS = 'haproxy-status';
+
+/** The response's status: the backend's, or the one HAProxy's own response (`deny`: 502) has. */
+export function statusOf(lines: readonly SetCookieLine[], env: SimEnv): number {
+  const sent = responseState.get(lines as SetCookieLine[])?.get(SENT_STATUS);
+  return sent ? Number([...sent][0]) : env.status;
+}
 
 export type Truth = boolean | 'unknown';
 
@@ -168,7 +178,7 @@ const cookieValues = (lines: readonly SetCookieLine[], name: string) => lines.fl
 export function responseSample(expr: string, lines: readonly SetCookieLine[], env: SimEnv): string | undefined {
   const str = /^str\(([^),]*)\)$/.exec(expr);
   if (str) return str[1]!;
-  if (expr === 'status') return String(env.status);
+  if (expr === 'status') return String(statusOf(lines, env));
   const hdr = /^(res\.hdr|hdr|res\.fhdr)\(\s*set-cookie\s*(?:,\s*(-?\d+)\s*)?\)$/i.exec(expr);
   if (hdr) {
     const vs = lines.flatMap((l) => (hdr[1] === 'res.fhdr' ? [l.value] : commaSlots(l.value).map((x) => x.value)));
@@ -237,7 +247,7 @@ export function evalCriterion(words: readonly string[]): TermEval {
   }
   if (fetch === 'status') {
     const m = intMatcher(values);
-    return m ? { kind: 'response', test: (_l, env) => m(env.status), statuses: otherStatus(m, values) } : { kind: 'static', value: 'unknown' };
+    return m ? { kind: 'response', test: (lines, env) => m(statusOf(lines, env)), statuses: otherStatus(m, values) } : { kind: 'static', value: 'unknown' };
   }
   const hdr = /^(?:res\.hdr|shdr|res\.fhdr)(?:_(beg|end|sub|str|reg|len|cnt|val))?(?:\(([^,)]*)(?:,\s*(-?\d+)\s*)?\))?$/.exec(fetch);
   // `cookie(NAME)` reads the Set-Cookie lines on a response, as `res.cook` [LAB haproxy 2.6.12].

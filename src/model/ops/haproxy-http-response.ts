@@ -28,7 +28,7 @@ import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } fr
 import type { Span } from '../../source.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine, parseSetCookie, responseState } from '../set-cookie.js';
-import { conditionCompanions, conditionStatuses, responseSample, runsOn, valueOn, type ParsedCondition } from './haproxy-acl.js';
+import { conditionCompanions, conditionStatuses, responseSample, runsOn, SENT_STATUS, valueOn, type ParsedCondition } from './haproxy-acl.js';
 import { commaSlots } from './haproxy-values.js';
 
 export type HaproxyAction = 'replace-header' | 'replace-value' | 'set-header' | 'add-header' | 'del-header';
@@ -241,6 +241,8 @@ export interface HaproxyFinalInit extends HaproxyAllowInit {
   readonly action: 'return' | 'deny' | 'redirect';
   /** The Set-Cookie lines of the response it sends instead (`hdr Set-Cookie <fmt>`, redirect's `set-cookie`). */
   readonly setCookies: readonly string[];
+  /** That response's status, which the http-after-response rules see. */
+  readonly status: number;
 }
 
 export interface HaproxyFinalOp extends CookieOp {
@@ -266,12 +268,13 @@ export function createHaproxyFinalOp(init: HaproxyFinalInit): HaproxyFinalOp {
     parts: [],
     statuses: conditionStatuses(init.parsedCondition),
     companions: conditionCompanions(init.parsedCondition),
-    signature: JSON.stringify(['haproxy-final', init.action, init.setCookies, init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
+    signature: JSON.stringify(['haproxy-final', init.action, init.setCookies, init.status, init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (stopped(lines, init.ruleSet)) return;
       if (init.parsedCondition && !runsOn(init.parsedCondition, lines, env)) return;
       lines.splice(0, lines.length, ...init.setCookies.map((v) => addedLine(v, op, init.span)));
       stop(lines, REPLACED);
+      responseState.get(lines)!.set(SENT_STATUS, new Set([String(init.status)]));
     },
   };
   return op;
