@@ -577,6 +577,16 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
 \t\t\t}
 \t\t}
 \t}
+\troute /nested* {
+\t\treverse_proxy {{HTTP}} {
+\t\t\thandle_response {
+\t\t\t\troute {
+\t\t\t\t\tcopy_response_headers
+\t\t\t\t\trespond "x"
+\t\t\t\t}
+\t\t\t}
+\t\t}
+\t}
 \troute /excluded* {
 \t\treverse_proxy {{HTTP}} {
 \t\t\thandle_response {

@@ -147,7 +147,8 @@ function copiesSetCookieNode(node: Node): boolean {
  * and lines copied by `copy_response_headers` before a handler after the proxy answers.
  */
 function responseRoutes(scope: SiteScope, proxy: ProxyHandler, node: Node): IrRoute[] {
-  const response: ResponseScope = { proxy, copiesHeaders: (node.block ?? []).some((n) => n.name.value === 'copy_response_headers' && copiesSetCookieNode(n)) };
+  const copies = (nodes: readonly Node[]): boolean => nodes.some((n) => (n.name.value === 'copy_response_headers' ? copiesSetCookieNode(n) : copies(n.block ?? [])));
+  const response: ResponseScope = { proxy, copiesHeaders: copies(node.block ?? []) };
   return directiveRoutes({ ...scope, response }, node.block ?? [], true);
 }
 

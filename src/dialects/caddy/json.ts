@@ -185,9 +185,10 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
       const handlers = arr(h.handle_response).flatMap((r, i) => {
         if (!isObj(r)) return [];
         const p = childPath(childPath(path, 'handle_response'), i);
-        const copies = arr(r.routes).some((rt) => isObj(rt) && arr(rt.handle).some((x) => isObj(x) && x.handler === 'copy_response_headers' && copiesSetCookie(strings(x.include), strings(x.exclude))));
+        const copies = (v: JsonValue | undefined): boolean =>
+          Array.isArray(v) ? v.some(copies) : isObj(v) && (v.handler === 'copy_response_headers' ? copiesSetCookie(strings(v.include), strings(v.exclude)) : Object.values(v).some(copies));
         const match = isObj(r.match) ? `handle_response match ${text(spanAt(childPath(p, 'match')))}` : null;
-        return [{ match, routes: routes(r.routes, childPath(p, 'routes'), false, { proxy, copiesHeaders: copies }) }];
+        return [{ match, routes: routes(r.routes, childPath(p, 'routes'), false, { proxy, copiesHeaders: copies(r.routes) }) }];
       });
       return handlers.length > 0 ? { ...proxy, responses: handlers } : proxy;
     }
