@@ -12,6 +12,7 @@ import { APACHE_HEADER_ACTIONS, type ApacheHeaderAction } from '../../model/ops/
 import { parseFormat, type FormatString } from '../../model/ops/apache-format.js';
 import type { CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
+import { exprRegexError } from './expr-check.js';
 import { compileApacheRegex, type ApacheRegexFlags } from './regex-options.js';
 import type { DirectiveNode } from './syntax.js';
 import type { Word } from './words.js';
@@ -111,6 +112,10 @@ function read(node: DirectiveNode, flags: ApacheRegexFlags): HeaderDirective | H
         return err(envWord.span, 'error: missing environment variable name. envclause should be in the form env=envar ');
       }
     } else if (!/^expr=/i.test(clause)) return err(envWord.span, `Unknown parameter: ${clause}`);
+    else {
+      const regexError = exprRegexError(clause.slice(5));
+      if (regexError) return err(envWord.span, `Can't parse envclause/expression: ${regexError}`);
+    }
   }
   const rawHeader = hw === actionWord ? '' : hw.value;
   const colon = rawHeader.indexOf(':');
