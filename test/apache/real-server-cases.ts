@@ -457,6 +457,13 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   {
+    // Without the `interpolate` flag ${VAR} stays as written, ProxyPassInterpolateEnv On or not.
+    // NOT MODELLED: with it, 2.4.71 puts the variable's value at translate time (before SetEnv:
+    // `ProxyPassReverseCookiePath /app ${LPC_P} interpolate` gives `path=`); the simulator keeps `${LPC_P}`.
+    name: 'cookie-mapping-interpolate-off',
+    body: ['    ProxyPassInterpolateEnv On', '    SetEnv LPC_P /interp', '    ProxyPassReverseCookiePath / /plain/${LPC_P}'].join('\n'),
+  },
+  {
     // Mappings in <If>, <Proxy> and <Location>: base scopes first, <If> merged last.
     name: 'cookie-mapping-sections',
     body: [
