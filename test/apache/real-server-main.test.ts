@@ -1,8 +1,9 @@
 /**
  * Main-server configuration on the real Apache: server-level `Header` directives run in every
  * virtual host before the vhost's own (mod_headers `merge_headers_config` appends), main-server
- * `<Location>` sections apply to vhost requests before the vhost's sections, `SetEnv` in the main
- * server is seen by every vhost, and `RegexDefaultOptions` changes how later regexes compile.
+ * `<Location>` sections apply to vhost requests before the vhost's sections (so do its `<Proxy>`
+ * sections, and its `<If>` sections merge before the vhost's), `SetEnv` in the main server is
+ * seen by every vhost, and `RegexDefaultOptions` changes how later regexes compile.
  * The model is built from the whole httpd.conf (with its LoadModule lines).
  */
 import { join } from 'node:path';
@@ -42,6 +43,13 @@ describeRealServer('real Apache httpd: main server inherited by virtual hosts', 
         '<Location /h/>',
         '    Header edit Set-Cookie "serverlevel" "MainLocSawIt"',
         '</Location>',
+        '<If "true">',
+        '    Header edit Set-Cookie "$" "; MainIf"',
+        '    Header always edit Set-Cookie "$" "; MainIf"',
+        '</If>',
+        '<Proxy *>',
+        '    Header always edit Set-Cookie "$" "; MainProxy"',
+        '</Proxy>',
         `<VirtualHost 127.0.0.1:${port}>`,
         '    ServerName v1.test',
         mounts,
@@ -50,6 +58,12 @@ describeRealServer('real Apache httpd: main server inherited by virtual hosts', 
         '    <Location /h/>',
         '        Header edit Set-Cookie "$" "; V1Loc"',
         '    </Location>',
+        '    <If "true">',
+        '        Header edit Set-Cookie "$" "; V1If"',
+        '    </If>',
+        '    <Proxy *>',
+        '        Header always edit Set-Cookie "$" "; V1Proxy"',
+        '    </Proxy>',
         '</VirtualHost>',
         `<VirtualHost 127.0.0.1:${port}>`,
         '    ServerName v2.test',
