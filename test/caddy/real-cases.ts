@@ -581,7 +581,10 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
 \t\treverse_proxy {{HTTP}} {
 \t\t\thandle_response {
 \t\t\t\troute {
+\t\t\t\t\theader +Set-Cookie "before-copy=1"
 \t\t\t\t\tcopy_response_headers
+\t\t\t\t\theader Set-Cookie "^(XSRF-TOKEN=.*)$" "$1; after-copy"
+\t\t\t\t\theader +Set-Cookie "added-after-copy=1"
 \t\t\t\t\trespond "x"
 \t\t\t\t}
 \t\t\t}

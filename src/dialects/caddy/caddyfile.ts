@@ -259,14 +259,15 @@ function regexOffsetSpan(ctx: LowerContext, token: PToken, offset: number): Span
 
 function opBuilder(scope: SiteScope, ops: OpsBuilder, phase: CaddyPhase, span: Span, label: string, syntax: unknown): HeaderOpBuilder {
   const cache = new Map<string, CaddyHeadersOp>();
-  return (condition: Condition | null) => {
-    const key = condition ? condition.text : '';
+  return (condition: Condition | null, afterCopy = false) => {
+    const at = afterCopy && phase === 'immediate' ? 'deferred' : phase;
+    const key = `${at}:${condition ? condition.text : ''}`;
     let op = cache.get(key);
     if (!op) {
       op = caddyHeadersOp({
         span,
         label,
-        phase,
+        phase: at,
         condition,
         add: ops.add,
         set: ops.set,
@@ -478,6 +479,9 @@ function directiveRoutes(scope: SiteScope, nodes: readonly Node[], sort: boolean
         break;
       case 'uri':
         handle = uriHandlers(scope, node, rest);
+        break;
+      case 'copy_response_headers':
+        if (scope.response && copiesSetCookieNode(node)) handle = [{ kind: 'copy-headers' }];
         break;
       case 'route':
         handle = [{ kind: 'subroute', routes: directiveRoutes(scope, node.block ?? [], false) }];

@@ -139,11 +139,12 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
   const builder = (ops: Obj, path: string, span: Span, label: string, phase: 'immediate' | 'deferred' | 'upstream', requireNoSetCookie: boolean, requireText: string | null = null): HeaderOpBuilder => {
     const data = headerOps(ops, path, label);
     const cache = new Map<string, CaddyHeadersOp>();
-    return (walked: Condition | null) => {
+    return (walked: Condition | null, afterCopy = false) => {
       const condition: Condition | null = requireText ? { text: [walked?.text, requireText].filter(Boolean).join(' and '), value: 'unknown' } : walked;
-      const key = condition?.text ?? '';
+      const at = afterCopy && phase === 'immediate' ? 'deferred' : phase;
+      const key = `${at}:${condition?.text ?? ''}`;
       let op = cache.get(key);
-      if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase, condition, ...data, requireNoSetCookie, runtimeKeys, syntax: { json: true } })));
+      if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase: at, condition, ...data, requireNoSetCookie, runtimeKeys, syntax: { json: true } })));
       return op;
     };
   };
@@ -214,6 +215,7 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
       if (steps.length === 0) return null;
       return { kind: 'rewrite', apply: (p) => steps.reduce<string | null>((acc, step) => step(acc), p), ...(stripPrefix !== undefined && steps.length === 1 ? { stripPrefix } : {}) };
     }
+    if (kind === 'copy_response_headers') return response && copiesSetCookie(strings(h.include), strings(h.exclude)) ? { kind: 'copy-headers' } : null;
     if (kind === 'subroute') return { kind: 'subroute', routes: routes(h.routes, childPath(path, 'routes'), false, response) };
     if (typeof kind === 'string' && ['static_response', 'file_server', 'error', 'acme_server', 'metrics', 'copy_response'].includes(kind)) return answering(response, kind === 'static_response' && h.abort === true ? 'abort' : kind, kind, span);
     return null;

@@ -40,7 +40,12 @@ export interface IrMatch {
   readonly all?: readonly IrMatch[];
 }
 
-export type HeaderOpBuilder = (condition: Condition | null) => CaddyHeadersOp;
+/**
+ * A `headers` handler's op under a condition. `afterCopy`: it runs after `copy_response_headers`
+ * put the backend's lines into the response, so an immediate handler sees them (it is then built
+ * as a deferred op placed right there, which sees every line present).
+ */
+export type HeaderOpBuilder = (condition: Condition | null, afterCopy?: boolean) => CaddyHeadersOp;
 
 export type IrHandler =
   | { readonly kind: 'headers'; readonly build: HeaderOpBuilder }
@@ -69,6 +74,8 @@ export type IrHandler =
       readonly fails?: 'error' | 'abort';
     }
   | { readonly kind: 'subroute'; readonly routes: readonly IrRoute[] }
+  /** `copy_response_headers` (copying Set-Cookie) in `handle_response`. */
+  | { readonly kind: 'copy-headers' }
   | {
       readonly kind: 'rewrite';
       /** The request path after the rewrite (null: unknown, path matchers after it undecided). */
@@ -204,6 +211,9 @@ interface State {
   /** The request path as the next matcher sees it (rewrites change it); null: unknown. */
   readonly path: string | null;
   readonly immediate: readonly CaddyHeadersOp[];
+  /** Immediate handlers that ran after `copy_response_headers`, once `copied`. */
+  readonly afterCopy: readonly CaddyHeadersOp[];
+  readonly copied: boolean;
   readonly deferred: readonly CaddyHeadersOp[];
   readonly conds: readonly string[];
   readonly via: readonly string[];
@@ -226,8 +236,11 @@ function walkHandlers(handlers: readonly IrHandler[], state: State, budget: { n:
     if (h.kind === 'headers') {
       states = states.map((s) => {
         const op = h.build(condition(s.conds));
-        return op.phase === 'immediate' ? { ...s, immediate: [...s.immediate, op] } : { ...s, deferred: [...s.deferred, op] };
+        if (op.phase !== 'immediate') return { ...s, deferred: [...s.deferred, op] };
+        return s.copied ? { ...s, afterCopy: [...s.afterCopy, h.build(condition(s.conds), true)] } : { ...s, immediate: [...s.immediate, op] };
       });
+    } else if (h.kind === 'copy-headers') {
+      states = states.map((s) => ({ ...s, copied: true }));
     } else if (h.kind === 'rewrite') {
       states = states.map((s) => ({ ...s, path: h.apply(s.path) }));
     } else if (h.kind === 'subroute') {
@@ -288,7 +301,7 @@ export function walkRoutes(routes: readonly IrRoute[], input: readonly State[], 
   return { reached, through: alts.map((a) => a.s) };
 }
 
-export const START: State = { path: '/', immediate: [], deferred: [], conds: [], via: [] };
+export const START: State = { path: '/', immediate: [], afterCopy: [], copied: false, deferred: [], conds: [], via: [] };
 
 export interface CaddyEndpoint extends Endpoint {
   /** The handler that answers (the proxy whose upstreams a test replaces). */
@@ -317,7 +330,7 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
       if (t.kind === 'respond' && t.fails === 'abort') continue;
       const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds))] : [];
       const deferred = t.kind === 'respond' && t.fails === 'error' ? [] : [...r.state.deferred].reverse();
-      const pipeline = [...r.state.immediate, ...down, ...deferred];
+      const pipeline = [...r.state.immediate, ...down, ...r.state.afterCopy, ...deferred];
       const key = `${id(t)}:${pipeline.map(id).join(',')}`;
       if (seen.has(key)) continue;
       seen.add(key);
