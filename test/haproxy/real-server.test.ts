@@ -109,7 +109,9 @@ describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs r
 
   beforeAll(async () => {
     backend = await startHttpBackend();
-    await Promise.all(
+    // Every case settles before a failure is reported: afterAll stops the HAProxy processes that
+    // started, and one still starting when Promise.all rejected would outlive the suite.
+    const settled = await Promise.allSettled(
       cases.map(async (c) => {
         const model = c.model();
         const env = definedNames(c.text);
@@ -139,6 +141,8 @@ describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs r
         prepared.set(c.name, { model, check, observed, config: runnable.text });
       }),
     );
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }, 120_000);
 
   afterAll(async () => {
