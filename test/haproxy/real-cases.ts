@@ -601,4 +601,29 @@ backend redirected
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'set-header then rules that read its line; replace-value on a comma-joined line; allow in http-after-response',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-after-response add-header Set-Cookie fe-after=1
+    http-response replace-header Set-Cookie ^(only.*)$ "\\1; fe"
+    use_backend joined if { path_beg /joined }
+    default_backend single
+
+backend single
+    http-after-response add-header Set-Cookie be-after=1
+    http-after-response allow if { res.cook(be-after) -m found }
+    http-after-response add-header Set-Cookie be-after-allow=1
+    http-response set-header Set-Cookie "only=1"
+    http-response add-header Set-Cookie "second=2" if { res.cook(only) 1 }
+    server s1 127.0.0.1:8080
+
+backend joined
+    http-response set-header Set-Cookie "a=1, b=2"
+    http-response replace-value Set-Cookie ^b=(.*)$ "B=\\1"
+    http-response del-header Set-Cookie if { res.hdr_cnt(set-cookie) gt 2 }
+    server s1 127.0.0.1:8080
+`,
+  },
 ];
