@@ -52,6 +52,12 @@ function steps(dialect: Dialect, pipeline: readonly CookieOp[], kind: BackendKin
     }
     const before = new Map(lines.map((l) => [l, cookieName(l.value)]));
     if (applyOp(op, lines, { backend: kind, status, upstream: values })) break;
+    // A response the proxy answers itself (HAProxy `return`/`deny`/`redirect`) is a new response
+    // by design: its cookies replace nothing a directive was meant to pass through.
+    if (op.kind === 'haproxy-final') {
+      out.push(undefined);
+      continue;
+    }
     const after = new Set(lines);
     const lost = [...before]
       .filter(([l, name]) => l.origin !== undefined && (!after.has(l) || cookieName(l.value) !== name))
