@@ -231,7 +231,7 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
    * request matcher the linter cannot decide, requested with headers that satisfy the fixtures'
    * matchers (their simulation assumes the matcher holds; only the fix check uses them).
    */
-  async function observe(p: Prepared, matched = false): Promise<{ endpoint: CaddyEndpoint; actual: string[]; predicted: string[] }[]> {
+  async function observe(p: Prepared, matched = false, unknown: { n: number } = { n: 0 }): Promise<{ endpoint: CaddyEndpoint; actual: string[]; predicted: string[] }[]> {
     const out = [];
     const info = p.syntax;
     for (const endpoint of info.endpoints) {
@@ -246,7 +246,10 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
       // A handler that answers itself (respond, redir, file_server) sends only the lines the header handlers add.
       const sim = simulate('caddy', endpoint.pipeline, { backend: 'http', status: 200 }, endpoint.terminal.kind === 'respond' ? [] : COOKIES);
       // An unknown result (a placeholder filled in at run time...) claims nothing to compare.
-      if (sim.tooComplex) continue;
+      if (sim.tooComplex) {
+        unknown.n++;
+        continue;
+      }
       const predicted = sim.lines.map((l) => l.value.replace(/[ \t]+$/, ''));
       out.push({ endpoint, actual: res.setCookies.map((v) => v.replace(/[ \t]+$/, '')), predicted });
     }
@@ -264,7 +267,10 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
         return;
       }
       expect(p.validateError, 'caddy validate refuses the runnable configuration').toBeUndefined();
-      const seen = await observe(p);
+      const unknown = { n: 0 };
+      const seen = await observe(p, false, unknown);
+      // Every endpoint's result is unknown to the linter (a regex it cannot run): it claims nothing.
+      if (seen.length === 0 && unknown.n > 0) return;
       if (seen.length === 0) return skipRealServer(ctx, 'no endpoint the HTTP test backend serves unconditionally');
       if (process.env.LPC_DEBUG) for (const s of seen) console.log(c.name, s.endpoint.label, s.endpoint.requestPath, JSON.stringify(s.actual), JSON.stringify(s.predicted));
       for (const s of seen) expect(s.actual, `${s.endpoint.label} GET ${s.endpoint.requestPath}`).toEqual(s.predicted);

@@ -148,12 +148,13 @@ describe('xsrf-cookie-httponly: what counts as the cookie breaking', () => {
   });
 
   it('speaks of the directive as the scope where it breaks on every request sees it', () => {
-    // The server-wide edit is guarded by env=!KEEP: undecided at ProxyPass /, decided true in
-    // <Location /api/>, which unsets KEEP for all its requests (a rebuilt op there).
+    // The server-wide edit is guarded by env=!KEEP: undecided at ProxyPass / (KEEP comes from
+    // Apache's own environment), decided true in <Location /api/>, whose UnsetEnv cancels the
+    // PassEnv for all its requests (a rebuilt op there). UnsetEnv cancels SetEnv and PassEnv only.
     const text = [
       '<VirtualHost *:80>',
       '  ProxyPass / http://127.0.0.1:8080/',
-      '  SetEnvIf Request_URI ^/x KEEP',
+      '  PassEnv KEEP',
       '  <Location /api/>',
       '    UnsetEnv KEEP',
       '    Header edit Set-Cookie ^(JSESSIONID=.*)$ "$1; Secure"',
