@@ -32,6 +32,7 @@ interface Finding extends Hits {
   example?: Hits['example'];
   /** The request outcomes under which the cookie breaks (empty: every request). */
   assumptions: readonly Assumption[];
+  readonly cookieAssumptions: Map<string, readonly Assumption[]>;
 }
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
@@ -172,6 +173,8 @@ interface Blamed {
   assumptions: readonly Assumption[];
   /** Every set of outcomes under which it was seen adding HttpOnly. */
   readonly seen: Set<string>;
+  /** The same, cookie by cookie (a `map` choosing the cookie name breaks each on other requests). */
+  readonly perCookie: Map<string, { assumptions: readonly Assumption[]; readonly seen: Set<string> }>;
 }
 
 const assumptionId = (a: Assumption) => `${a.literal.key}\u0000${a.literal.branch?.index ?? ''}\u0000${a.holds}`;
@@ -217,7 +220,7 @@ function collect(ctx: RuleContext): Finding[] {
   const record = (op: CookieOp, cause: Span, blamed: Blamed, reachable: readonly BackendKind[], endpoints: readonly Endpoint[]) => {
     const key = spanKey(cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions }));
+    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions, cookieAssumptions: new Map() }));
     else if (blamed.assumptions.length < f.assumptions.length) {
       // The directive as the scope that breaks on more requests sees it (an Apache directive
       // rebuilt where a section decides its env= condition).
@@ -227,6 +230,9 @@ function collect(ctx: RuleContext): Finding[] {
     // A group's endpoints receive the same producers (src/engine/simulator.ts groups them by
     // pipeline AND backends): where the directive hit one, it hit them all.
     for (const name of blamed.cookies) {
+      const mine = blamed.perCookie.get(name)?.assumptions ?? blamed.assumptions;
+      const had = f.cookieAssumptions.get(name);
+      if (!had || mine.length < had.length) f.cookieAssumptions.set(name, mine);
       let scopes = f.scopes.get(name);
       if (!scopes) f.scopes.set(name, (scopes = new Set()));
       for (const e of endpoints) scopes.add(e);
@@ -250,11 +256,17 @@ function collect(ctx: RuleContext): Finding[] {
             const index = rep.indexOf(gain.op);
             const key = `${index}\u0000${spanKey(gain.cause)}`;
             let b = blamed.get(key);
-            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions, seen: new Set() }));
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions, seen: new Set(), perCookie: new Map() }));
             else if (assumptions.length < b.assumptions.length) b.assumptions = assumptions;
-            // Only sets {@link relevant} can compare (as many tests as the fewest, at most MAX_MERGED_TESTS).
-            if (assumptions.length <= MAX_MERGED_TESTS) b.seen.add(setId(assumptions));
             const cookie = created ?? name;
+            let per = b.perCookie.get(cookie);
+            if (!per) b.perCookie.set(cookie, (per = { assumptions, seen: new Set() }));
+            else if (assumptions.length < per.assumptions.length) per.assumptions = assumptions;
+            // Only sets {@link relevant} can compare (as many tests as the fewest, at most MAX_MERGED_TESTS).
+            if (assumptions.length <= MAX_MERGED_TESTS) {
+              b.seen.add(setId(assumptions));
+              per.seen.add(setId(assumptions));
+            }
             b.cookies.add(cookie);
             b.kinds.add(kind);
             b.example ??= { kind, sent: sample, received: gain.after };
@@ -262,7 +274,10 @@ function collect(ctx: RuleContext): Finding[] {
         }
       }
     }
-    for (const b of blamed.values()) b.assumptions = relevant(b.assumptions, b.seen);
+    for (const b of blamed.values()) {
+      b.assumptions = relevant(b.assumptions, b.seen);
+      for (const per of b.perCookie.values()) per.assumptions = relevant(per.assumptions, per.seen);
+    }
     // Endpoints by pipeline, bucketed once: a group can hold thousands of each.
     const byPipeline = new Map<readonly CookieOp[], Endpoint[]>();
     for (const e of group.endpoints) {

@@ -37,6 +37,8 @@ export interface Hits {
   readonly example?: { readonly endpoint: Endpoint; readonly backend: BackendKind; readonly sent: string; readonly received: string };
   /** The request outcomes under which the cookies break (empty or absent: every request). */
   readonly assumptions?: readonly Assumption[];
+  /** The same, cookie by cookie, where known. */
+  readonly cookieAssumptions?: ReadonlyMap<string, readonly Assumption[]>;
 }
 
 export interface Verdict {
@@ -123,7 +125,12 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const fullLabel = hits.label ?? hits.op.label;
   const label = directiveName(fullLabel);
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
-  const requests = hits.assumptions && hits.assumptions.length > 0 ? describeRequests(hits.assumptions) : '';
+  // The requests of the cookies reported: one description when they break on the same requests,
+  // else "for some requests" and each cookie's own in the data (a `map` choosing the cookie name).
+  const perCookie = ordered.map((n) => hits.cookieAssumptions?.get(n) ?? hits.assumptions ?? []);
+  const described = perCookie.map((a) => (a.length > 0 ? describeRequests(a) : ''));
+  const varies = new Set(described).size > 1;
+  const requests = varies ? 'depending on the request' : (described[0] ?? '');
   const condition = requests ? ` ${clip(requests, 64)}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
   const hosts = hitIn.size > breaking.size ? scopeNames(breaking, [...hitIn.keys()].filter((e) => !breaking.has(e))) : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
@@ -165,6 +172,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
       name,
       products: catalog.xsrf.find((c) => c.name === name)?.products ?? [],
       reason: failed.has(name) ? 'exclusion-fails' : blanket ? 'blanket' : 'not-excluded',
+      ...(described[ordered.indexOf(name)] ? { requests: described[ordered.indexOf(name)] } : {}),
       evident: evident.has(name),
     })),
     otherCookies: order.filter((n) => ignored.has(n)),
