@@ -126,12 +126,15 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const label = directiveName(fullLabel);
   const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
   // The requests of the cookies reported: one description when they break on the same requests,
-  // else "for some requests" and each cookie's own in the data (a `map` choosing the cookie name).
+  // else the first cookie's, said to be its own (a `map` choosing the cookie name); the data give
+  // each cookie's.
   const perCookie = ordered.map((n) => hits.cookieAssumptions?.get(n) ?? hits.assumptions ?? []);
   const described = perCookie.map((a) => (a.length > 0 ? describeRequests(a) : ''));
   const varies = new Set(described).size > 1;
-  const requests = varies ? 'depending on the request' : (described[0] ?? '');
-  const condition = requests ? ` ${clip(requests, 64)}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
+  const firstNamed = described.findIndex((d) => d !== '');
+  const requests = varies ? described[firstNamed]! : (described[0] ?? '');
+  const whose = varies ? ` (${ordered[firstNamed]}; others differ)` : '';
+  const condition = requests ? ` ${clip(requests, 64)}${whose}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
   const hosts = hitIn.size > breaking.size ? scopeNames(breaking, [...hitIn.keys()].filter((e) => !breaking.has(e))) : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
   const consequence = 'scripts cannot read the token, so forms fail.';
@@ -163,7 +166,11 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   }
 
   // One sentence a person reads: a long directive name leaves less room for the requests.
-  if (requests && message.length > MAX_SENTENCE) message = message.replace(condition, ` ${clip(requests, Math.max(24, 64 - (message.length - MAX_SENTENCE)))}`);
+  if (requests && message.length > MAX_SENTENCE) {
+    const shorter = ` ${clip(requests, Math.max(24, 64 - (message.length - MAX_SENTENCE)))}${whose}`;
+    // Cookies breaking on different requests: no room to name one's, say so.
+    message = message.replace(condition, varies && message.length - condition.length + shorter.length > MAX_SENTENCE ? ' depending on the request' : shorter);
+  }
   const evidence = [...new Map([...scopes.values()].flatMap((s) => s.evidence).map((e) => [evidenceKey(e), e])).values()];
   const related = evidence.flatMap((e) => (e.span ? [{ span: e.span, message: evidenceMessage(e) }] : []));
   const data: Record<string, unknown> = {
