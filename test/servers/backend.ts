@@ -379,7 +379,9 @@ export async function freePort(): Promise<number> {
 const PORT_BASE = 10_000;
 const PORT_BLOCK = 1_100;
 const PORT_BLOCKS = 20; // 10,000-31,999: below the ephemeral range
-let nextPort = 0;
+// Each process starts at its own place in the block: two test runs at once (same pool ids) then
+// walk different ports instead of racing for the same one between check and bind.
+let nextPort = process.pid % PORT_BLOCK;
 const handedOut = new Set<number>();
 
 function bindable(port: number): Promise<boolean> {
