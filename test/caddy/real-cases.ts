@@ -29,6 +29,10 @@ const tag = (matcher: string, label: string, depth = 1) => {
   return `${t}header ${matcher} {\n${t}\tSet-Cookie "^(.*)$" "$1; ${label}"\n${t}\tdefer\n${t}}\n`;
 };
 
+/** `route <path>` with a proxy whose `header_down` tags JSESSIONID and whose `handle_response` block holds `body`. */
+const downRoute = (path: string, body: string) =>
+  `\troute ${path} {\n\t\treverse_proxy {{HTTP}} {\n\t\t\theader_down Set-Cookie "^(JSESSIONID=[^;]*).*" "$1; down"\n\t\t\thandle_response {\n${body}\t\t\t}\n\t\t}\n\t}\n`;
+
 export const REAL_CASES: readonly CaddyCase[] = [
   {
     name: 'json: deferred headers handler with search_regexp',
@@ -840,6 +844,25 @@ ${tag('', 'inner', 4)}\t\t\t\tcopy_response
       { "handle": [{ "handler": "headers", "response": { "add": { "Set-Cookie": ["immediate=1"] } } }, { "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["deferred=1"] } } }] },
       { "match": [{ "path": ["/e*"] }], "handle": [{ "handler": "error", "status_code": 502 }] },
       { "match": [{ "path": ["/ab*"] }], "handle": [{ "handler": "static_response", "abort": true }] },
+      { "handle": [${proxy()}] }
+    ]`),
+  },
+  // --- handle_response with both copies (third audit) ---
+  {
+    name: 'caddyfile: copy_response after copy_response_headers sends the backend lines twice (raw, then after header_down); one copy alone sends them once',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader +Set-Cookie "outer-immediate=1"
+${tag('', 'outer')}${downRoute('/both*', `\t\t\t\tcopy_response_headers {\n\t\t\t\t\tinclude Set-Cookie\n\t\t\t\t}\n\t\t\t\theader +Set-Cookie "inner=1"\n${tag('', 'inner', 4)}\t\t\t\tcopy_response\n`)}${downRoute('/excluded*', '\t\t\t\tcopy_response_headers {\n\t\t\t\t\texclude Set-Cookie\n\t\t\t\t}\n\t\t\t\tcopy_response\n')}${downRoute('/only*', '\t\t\t\tcopy_response\n')}\treverse_proxy {{HTTP}}
+}
+`,
+  },
+  {
+    name: 'json: copy_response_headers then copy_response in handle_response sends the backend lines twice',
+    file: 'caddy.json',
+    text: server(`[
+      { "match": [{ "path": ["/both*"] }], "handle": [${proxy(`, "headers": { "response": { "replace": { "Set-Cookie": [{ "search_regexp": "^(JSESSIONID=[^;]*).*", "replace": "$1; down" }] } } },
+        "handle_response": [{ "routes": [{ "handle": [{ "handler": "copy_response_headers" }, { "handler": "headers", "response": { "add": { "Set-Cookie": ["after-copy=1"] } } }, { "handler": "copy_response" }] }] }]`)}] },
       { "handle": [${proxy()}] }
     ]`),
   },

@@ -142,9 +142,9 @@ function copiesSetCookieNode(node: Node): boolean {
  * `handle_response [<matcher>] { ... }` (2.6.2, checked with the real server): the backend's
  * response is not sent; the block's routes answer. `copy_response` sends it (after `header_down`),
  * `copy_response_headers` copies its header lines as they came (what answers then carries them);
- * when nothing in the block answers, the handlers after the proxy do (routes.ts). Not modelled:
- * both copies together send every backend line twice (the `copy_response` copy stands for both),
- * and lines copied by `copy_response_headers` before a handler after the proxy answers.
+ * when nothing in the block answers, the handlers after the proxy do (routes.ts); both copies
+ * together send every backend line twice. Not modelled: lines copied by `copy_response_headers`
+ * before a handler after the proxy answers.
  */
 function responseRoutes(scope: SiteScope, proxy: ProxyHandler, node: Node): IrRoute[] {
   const copies = (nodes: readonly Node[]): boolean => nodes.some((n) => (n.name.value === 'copy_response_headers' ? copiesSetCookieNode(n) : copies(n.block ?? [])));

@@ -17,7 +17,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, Endpoint } from '../../model/header-rewrite.js';
-import type { CaddyHeadersOp } from '../../model/ops/caddy-headers.js';
+import { caddyHeadersOp, type CaddyHeadersOp } from '../../model/ops/caddy-headers.js';
 import { toByteString, type CompiledRegex } from '../../regex/index.js';
 import { compileRe2 } from '../../regex/re2.js';
 import type { Span } from '../../source.js';
@@ -62,6 +62,11 @@ export type IrHandler =
        * response, its routes ending in what answers (a `respond`, `copy_response`...).
        */
       readonly responses?: readonly { readonly match: string | null; readonly routes: readonly IrRoute[] }[];
+      /**
+       * This is a `copy_response` in `handle_response`: after `copy_response_headers` it puts the
+       * backend's lines in a second time (the op of the first copy).
+       */
+      readonly copyResponse?: HeaderOpBuilder;
     }
   | {
       readonly kind: 'respond';
@@ -105,9 +110,23 @@ export function copiesSetCookie(include: readonly string[], exclude: readonly st
  * answers carries the backend's lines as they came [LAB 2.6.2].
  */
 export function answering(response: ResponseScope | undefined, handler: string, label: string, span: Span): IrHandler {
-  if (response && handler === 'copy_response') return response.proxy;
+  if (response && handler === 'copy_response') return response.copiesHeaders ? { ...response.proxy, copyResponse: copyBuilder(span, label) } : response.proxy;
   if (response?.copiesHeaders) return { ...response.proxy, headerDown: null, label };
   return { kind: 'respond', label, span, ...(handler === 'error' || handler === 'abort' ? { fails: handler } : {}) };
+}
+
+/** The op of the lines `copy_response_headers` copied, when `copy_response` answers after it. */
+function copyBuilder(span: Span, label: string): HeaderOpBuilder {
+  const cache = new Map<string, CaddyHeadersOp>();
+  return (condition) => {
+    const key = condition?.text ?? '';
+    let op = cache.get(key);
+    if (!op) {
+      op = caddyHeadersOp({ span, label: `${label} (after copy_response_headers)`, phase: 'immediate', condition, add: [], set: [], delete: [], replace: [], requireNoSetCookie: false, copyUpstream: true });
+      cache.set(key, op);
+    }
+    return op;
+  };
 }
 
 export interface IrRoute {
@@ -211,8 +230,12 @@ interface State {
   /** The request path as the next matcher sees it (rewrites change it); null: unknown. */
   readonly path: string | null;
   readonly immediate: readonly CaddyHeadersOp[];
-  /** Immediate handlers that ran after `copy_response_headers`, once `copied`. */
-  readonly afterCopy: readonly CaddyHeadersOp[];
+  /**
+   * Immediate handlers that ran after `copy_response_headers`, once `copied`: as ops that see
+   * every line (`late`), and as they are, seeing the lines copied so far (`early`: before a
+   * `copy_response` brings the backend's lines in again).
+   */
+  readonly afterCopy: readonly { readonly late: CaddyHeadersOp; readonly early: CaddyHeadersOp }[];
   readonly copied: boolean;
   readonly deferred: readonly CaddyHeadersOp[];
   readonly conds: readonly string[];
@@ -237,7 +260,7 @@ function walkHandlers(handlers: readonly IrHandler[], state: State, budget: { n:
       states = states.map((s) => {
         const op = h.build(condition(s.conds));
         if (op.phase !== 'immediate') return { ...s, deferred: [...s.deferred, op] };
-        return s.copied ? { ...s, afterCopy: [...s.afterCopy, h.build(condition(s.conds), true)] } : { ...s, immediate: [...s.immediate, op] };
+        return s.copied ? { ...s, afterCopy: [...s.afterCopy, { late: h.build(condition(s.conds), true), early: op }] } : { ...s, immediate: [...s.immediate, op] };
       });
     } else if (h.kind === 'copy-headers') {
       states = states.map((s) => ({ ...s, copied: true }));
@@ -330,7 +353,11 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
       if (t.kind === 'respond' && t.fails === 'abort') continue;
       const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds))] : [];
       const deferred = t.kind === 'respond' && t.fails === 'error' ? [] : [...r.state.deferred].reverse();
-      const pipeline = [...r.state.immediate, ...down, ...r.state.afterCopy, ...deferred];
+      // copy_response after copy_response_headers: the copied lines (marked immediate, which
+      // header_down never sees) and the handlers between the two copies come before its own.
+      const twice = t.kind === 'proxy' && t.copyResponse !== undefined && r.state.copied;
+      const copies = twice ? [t.copyResponse!(condition(r.state.conds)), ...r.state.afterCopy.map((a) => a.early)] : [];
+      const pipeline = twice ? [...r.state.immediate, ...copies, ...down, ...deferred] : [...r.state.immediate, ...down, ...r.state.afterCopy.map((a) => a.late), ...deferred];
       const key = `${id(t)}:${pipeline.map(id).join(',')}`;
       if (seen.has(key)) continue;
       seen.add(key);

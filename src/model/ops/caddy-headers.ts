@@ -21,13 +21,18 @@
  *   in the Caddyfile, `>` since Caddy 2.7, or any `?` default) acts when the response header is
  *   written, on every line — the innermost handler, the last in the route, first;
  * - `requireNoSetCookie`: a `?Set-Cookie` default (a response matcher requiring the field to be
- *   absent) acts only when no Set-Cookie line exists at that moment.
+ *   absent) acts only when no Set-Cookie line exists at that moment;
+ * - `copyUpstream`: `copy_response` after `copy_response_headers` in `handle_response` sends
+ *   the backend's lines twice [LAB 2.6.2]: those `copy_response_headers` copied as they came,
+ *   after the immediate handlers' lines, then those `copy_response` copies (after `header_down`).
+ *   The op (immediate) puts the first copy in; the immediate handlers after it see it, and
+ *   `header_down` does not.
  */
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
 import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
-import { addedLine, changeLine, parseSetCookie } from '../set-cookie.js';
+import { addedLine, backendLine, changeLine, parseSetCookie } from '../set-cookie.js';
 import { semanticKey } from '../signature.js';
 
 export type CaddyPhase = 'immediate' | 'upstream' | 'deferred';
@@ -77,6 +82,8 @@ export interface CaddyHeaderOpsInit {
   readonly delete: readonly CaddyDeleteOp[];
   readonly replace: readonly CaddyReplacement[];
   readonly requireNoSetCookie: boolean;
+  /** Puts the backend's lines in again as they came, after the immediate lines (see above). */
+  readonly copyUpstream?: boolean;
   /** Placeholders of the configuration's own (`map` destinations): filled in at run time. */
   readonly runtimeKeys?: readonly string[];
   /** Caddyfile (or JSON) syntax the fix builders need; not part of the op's behaviour. */
@@ -259,10 +266,13 @@ function probeValue(templates: readonly string[], runtimeKeys: readonly string[]
   return value;
 }
 
-/** Lines an immediate handler made: they exist before the backend's. */
+/**
+ * Lines an immediate handler made (or `copyUpstream` copied): they exist before the backend's.
+ * Immediate handlers see only these, so no other line's first change is theirs.
+ */
 function isImmediateLine(line: SetCookieLine): boolean {
   const first = line.history[0]?.op;
-  return line.producer === 'proxy' && first !== undefined && isCaddyHeadersOp(first) && first.phase === 'immediate';
+  return first !== undefined && isCaddyHeadersOp(first) && first.phase === 'immediate';
 }
 
 const ALL_KINDS = Object.keys(BACKEND_LABELS) as BackendKind[];
@@ -277,7 +287,7 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
   const replaces = init.replace.filter((r) => r.field === '*' || namesSetCookie(r.field));
   // A field name Caddy fills in (`{vars.f}` holding Set-Cookie [LAB 2.6.2]) may name Set-Cookie.
   const dynamic = [...init.add, ...init.set, ...init.delete, ...init.replace].find((p) => fillsIn(p.field, init.runtimeKeys ?? []));
-  const touches = adds.length + sets.length + deleteAll.length + deletes.length + replaces.length > 0 || dynamic !== undefined;
+  const touches = adds.length + sets.length + deleteAll.length + deletes.length + replaces.length > 0 || dynamic !== undefined || init.copyUpstream === true;
   const parts: OpPart[] = [...init.add, ...init.set, ...init.delete, ...init.replace]
     .filter((p) => adds.includes(p as CaddyValueOp) || sets.includes(p as CaddyValueOp) || deleteAll.includes(p) || deletes.includes(p) || replaces.includes(p as CaddyReplacement))
     .sort((a, b) => a.span.start - b.span.start)
@@ -303,11 +313,18 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
       replaces.map((r) => [r.field, r.search ?? null, r.searchRegexp ? [r.searchRegexp.source, r.searchRegexp.error ?? null, !!r.searchRegexp.refused] : null, r.replace]),
       [...(data.runtimeKeys ?? [])].sort(),
       dynamic?.field ?? null,
+      data.copyUpstream === true,
     ]),
-    apply(lines: SetCookieLine[], _env: SimEnv): void {
+    apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!touches) return;
       if (dynamic) throw new RegexBudgetError(dynamic.field, 'Caddy fills in the header name at run time: it may be Set-Cookie', { unsupported: true });
       const runtimeKeys = init.runtimeKeys ?? [];
+      if (init.copyUpstream) {
+        // Backend lines, marked as immediate ones by a change that changes nothing.
+        const copies = (env.upstream ?? []).map((v) => ({ ...backendLine(v, env.backend), history: [{ op, cause: init.span, before: v, after: v }] }));
+        lines.splice(lines.filter(isImmediateLine).length, 0, ...copies);
+        return;
+      }
       const visible = () => (init.phase === 'immediate' ? lines.filter(isImmediateLine) : init.phase === 'upstream' ? lines.filter((l) => !isImmediateLine(l)) : lines.slice());
       if (init.requireNoSetCookie && visible().length > 0) return;
       const remove = (ls: SetCookieLine[]) => {
