@@ -87,6 +87,17 @@ function absoluteGlob(dir: string, glob: string): string {
   return glob.startsWith('!') ? `!${absolute(dir, glob.slice(1))}` : absolute(dir, glob);
 }
 
+/** False when `text` is JSON whose top level has no "lint-proxy-config" key (escapes included). */
+function mayHaveOwnKey(text: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return true;
+  }
+  return typeof value !== 'object' || value === null || Array.isArray(value) || Object.hasOwn(value, PACKAGE_JSON_KEY);
+}
+
 /**
  * Reads a configuration from text. `fromPackageJson` reads the `"lint-proxy-config"` key (and
  * returns undefined when there is none).
@@ -97,6 +108,9 @@ export function parseConfig(text: string, path: string, rules: readonly RuleMeta
     const p = positionAt(source, offset);
     return { file: path, line: p.line, column: p.column, message };
   };
+  // A package.json without the key is not ours: strict JSON (as npm requires) is checked natively,
+  // without building the JSONC tree and offsets every run in a package's folder would pay for.
+  if (fromPackageJson && !mayHaveOwnKey(text)) return undefined;
   const parsed = parseJsonc(text);
   if ('problems' in parsed) {
     return parsed.problems.map((p) => {
