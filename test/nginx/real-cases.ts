@@ -5,7 +5,7 @@
  */
 export interface RealCase {
   readonly name: string;
-  readonly context: 'location' | 'server' | 'http';
+  readonly context: 'location' | 'server' | 'http' | 'main';
   readonly text: string;
   /**
    * Requests that take a chosen branch of the simulation, besides the endpoint's own request: at
@@ -735,4 +735,40 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   loc('flags: $ in a regex selector is an anchor, not a variable', 'proxy_cookie_flags "~^csrftoken$|^sc$" httponly;\nproxy_cookie_flags "~^(?:dup)$" secure;'),
+  // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
+  {
+    name: 'variables: an undefined variable in add_header Set-Cookie is refused',
+    context: 'main',
+    text: 'events {}\nhttp { server { listen 80; location / { proxy_pass http://backend; add_header Set-Cookie "lpc=$lpc_no_such_var"; } } }',
+  },
+  {
+    name: 'variables: an undefined variable in proxy_cookie_path is refused',
+    context: 'main',
+    text: 'events {}\nhttp { server { listen 80; location / { proxy_pass http://backend; proxy_cookie_path / "/$lpc_nope; HttpOnly"; } } }',
+  },
+  {
+    name: 'variables: an undefined variable in an if condition is refused',
+    context: 'main',
+    text: 'events {}\nhttp { server { listen 80; location / { proxy_pass http://backend; if ($LPC_Undefined) { add_header X-If 1; } } } }',
+  },
+  {
+    // The same reads, each declared somewhere nginx looks: a set in another server (declared later),
+    // a map, a named group of a location regex and of a proxy_cookie_path regex, a prefix family, a module's variable.
+    name: 'variables: declared anywhere in the configuration, in any case, is known',
+    context: 'main',
+    text: [
+      'events {}',
+      'http {',
+      '    map $arg_lpc_m $lpc_mapped { default ""; on "; HttpOnly"; }',
+      '    log_format lpc "$remote_addr $lpc_set_elsewhere $upstream_cookie_xsrf_token";',
+      '    server {',
+      '        listen 80;',
+      '        location ~ ^/(?<lpc_top>cap)/ { proxy_pass http://backend; add_header Set-Cookie "lpc=$LPC_Set_Elsewhere" always; add_header X-Top ${lpc_top}$arg_x$sent_http_x; if ($LPC_MAPPED) { add_header X-If 1; } }',
+      '        location / { proxy_pass http://backend; proxy_cookie_path ~^/(?<lpc_rest>.*)$ "/$lpc_rest$lpc_mapped"; }',
+      '    }',
+      '    server { listen 80; server_name other.test; set $lpc_set_elsewhere 1; location /other/ { proxy_pass http://backend; } }',
+      '}',
+    ].join('\n'),
+    requests: [{ endpoint: 'location /', query: 'lpc_m=on', where: '$arg_lpc_m is "on"' }],
+  },
 ];

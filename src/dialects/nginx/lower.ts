@@ -29,6 +29,7 @@ import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
 import { unknownDirectives } from './unknown-directives.js';
+import { unknownVariables } from './unknown-variables.js';
 import { rewriteFlow } from './rewrite-code.js';
 import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants } from './variables.js';
 import { walk } from './walk.js';
@@ -177,6 +178,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   const root = newLevel(context, null, null, rootLabel);
   const textOf = (file: string) => tree.files.get(file)?.text;
   const unknown = unknownDirectives(tree, context, options.nginxDirectives ?? [], problems);
+  unknownVariables(tree, context, options.nginxDirectives ?? [], unknown, problems);
   const variables = newVariableDecls();
   walk(tree.directives, root, context, { problems, io, prefix: tree.prefix, version, unresolved: tree.unresolved, unknown, facts, textOf, variables });
 
