@@ -1,8 +1,9 @@
 /**
  * Configurations for the Caddy real-server suite beyond the fixtures: Caddy's JSON config (which
  * cannot carry the fixtures' comment markers) and Caddyfile corners. `{{PORT}}` is the port the
- * site listens on, `{{HTTP}}` the HTTP test backend's address; they are filled in before the
- * model is built, so the linter reads exactly what Caddy runs.
+ * site listens on, `{{HTTP}}` the HTTP test backend's address, `{{ROOT}}` a directory for
+ * `file_server` (the suite makes the files its endpoints find there); they are filled in before
+ * the model is built, so the linter reads exactly what Caddy runs.
  */
 export interface CaddyCase {
   readonly name: string;
@@ -865,6 +866,27 @@ ${tag('', 'outer')}${downRoute('/both*', `\t\t\t\tcopy_response_headers {\n\t\t\
         "handle_response": [{ "routes": [{ "handle": [{ "handler": "copy_response_headers" }, { "handler": "headers", "response": { "add": { "Set-Cookie": ["after-copy=1"] } } }, { "handler": "copy_response" }] }] }]`)}] },
       { "handle": [${proxy()}] }
     ]`),
+  },
+  // --- file_server (third audit) ---
+  {
+    // `{{ROOT}}` is a directory of the test's: the suite makes the file a `found` endpoint asks for.
+    name: 'caddyfile: file_server answering 404 skips the deferred header handlers; a file it finds gets them',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader +Set-Cookie "tagged=1"
+${tag('', 'all')}\thandle /static* {
+${tag('', 'inner', 2)}\t\troot * {{ROOT}}
+\t\tfile_server
+\t}
+\thandle_path /files/* {
+\t\troot * {{ROOT}}
+\t\tfile_server browse
+\t}
+\thandle {
+\t\treverse_proxy {{HTTP}}
+\t}
+}
+`,
   },
   {
     name: 'caddyfile: a matcher name defined twice (once inside handle) is refused',

@@ -9,7 +9,7 @@
  * make Caddy stop adding HttpOnly to XSRF cookies while every other cookie stays byte-identical.
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
 import type { Lowering } from '../../src/dialects/dialect.js';
@@ -120,6 +120,8 @@ interface Prepared {
   readonly ports: readonly number[];
   readonly server?: RunningCaddy;
   readonly validateError?: string;
+  /** The directory `{{ROOT}}` names in an in-memory case: the files its `file_server` endpoints find are made there. */
+  readonly fileRoot?: string;
 }
 
 function applyEdits(text: string, edits: readonly TextEdit[]): string {
@@ -141,7 +143,8 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
       // An in-memory case: fill in the ports, then lint exactly that text.
       const port = await freePort();
       ports = [port];
-      const text = texts.get('')!.replaceAll('{{PORT}}', String(port)).replaceAll('{{HTTP}}', `127.0.0.1:${http.port}`);
+      const fileRoot = texts.get('')!.includes('{{ROOT}}') ? makeDir() : undefined;
+      const text = texts.get('')!.replaceAll('{{PORT}}', String(port)).replaceAll('{{HTTP}}', `127.0.0.1:${http.port}`).replaceAll('{{ROOT}}', fileRoot ?? '');
       const source = createSourceFile(root, text);
       const mem = { ...io, read: (p: string) => (p === root ? source : io.read(p)) };
       const lowered = lowerCaddy(root, mem, { nginxVersion: '1.0.0', caddyVersion: installed });
@@ -151,10 +154,11 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
         const runnable = file.endsWith('.json') ? served.replace(/^\{/, '{ "admin": { "disabled": true },') : served.startsWith('{\n') ? served.replace(/^\{/, `{${options}`) : `{${options}}\n${served}`;
         writeFiles(at, { [file]: runnable });
         const v = validate(at, file);
-        if (!v.ok) return { ...m, ports: p, validateError: v.output };
+        const root = fileRoot ? { fileRoot } : {};
+        if (!v.ok) return { ...m, ports: p, validateError: v.output, ...root };
         const server = await startCaddy(at, file, p);
         running.push(server);
-        return { ...m, ports: p, server };
+        return { ...m, ports: p, server, ...root };
       };
       // What --fix makes of the case, served on a port of its own.
       const fixed = (await run({ cwd: '/', paths: [], stdin: { text, filename: root }, type: 'caddy', caddyVersion: installed, fixDryRun: true })).results[0]?.output;
@@ -234,11 +238,18 @@ describeRealServer(`Caddy ${installed}: simulator vs real server`, caddy.ok ? nu
   async function observe(p: Prepared, matched = false, unknown: { n: number } = { n: 0 }): Promise<{ endpoint: CaddyEndpoint; actual: string[]; predicted: string[] }[]> {
     const out = [];
     const info = p.syntax;
-    for (const endpoint of info.endpoints) {
+    // A file_server endpoint that finds its file is requested after the file is made, once every
+    // other endpoint (the one that does not find it among them) was requested.
+    for (const endpoint of [...info.endpoints.filter((e) => e.file !== 'found'), ...info.endpoints.filter((e) => e.file === 'found')]) {
       // A fragment (a file or snippet without a site) is not served on its own.
       if (info.format === 'caddyfile' && info.sites[endpoint.site]!.keys.length === 0) continue;
       const undecided = endpoint.pipeline.some((op) => op.condition !== null);
       if (!(servable(endpoint) || (matched && undecided && endpoint.requestPath !== undefined && endpoint.handlerPath?.startsWith('/') === true && endpoint.possibleBackends.join() === 'http'))) continue;
+      if (endpoint.file === 'found') {
+        if (!p.fileRoot) continue;
+        const file = join(p.fileRoot, endpoint.handlerPath!.endsWith('/') ? `${endpoint.handlerPath}index.html` : endpoint.handlerPath!);
+        writeFiles(dirname(file), { [basename(file)]: 'found\n' });
+      }
       const port = p.ports[endpoint.site]!;
       const path = `${endpoint.requestPath}?${cookieQuery(COOKIES)}`;
       const res = await fetchCookies(port, path, { host: `127.0.0.1:${port}`, ...(matched ? { headers: MATCHING_HEADERS } : {}) });

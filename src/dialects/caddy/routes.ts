@@ -77,6 +77,12 @@ export type IrHandler =
        * the response (immediate ones did) [LAB 2.6.2]; `abort`: no response at all.
        */
       readonly fails?: 'error' | 'abort';
+      /**
+       * `file_server`: a file it finds is answered like `respond`; a missing one (404) is an
+       * error, which skips the deferred header handlers like `error` [LAB 2.6.2]. Which of the two
+       * a request gets depends on the disk: each is an endpoint.
+       */
+      readonly fileServer?: boolean;
     }
   | { readonly kind: 'subroute'; readonly routes: readonly IrRoute[] }
   /** `copy_response_headers` (copying Set-Cookie) in `handle_response`. */
@@ -112,7 +118,7 @@ export function copiesSetCookie(include: readonly string[], exclude: readonly st
 export function answering(response: ResponseScope | undefined, handler: string, label: string, span: Span): IrHandler {
   if (response && handler === 'copy_response') return response.copiesHeaders ? { ...response.proxy, copyResponse: copyBuilder(span, label) } : response.proxy;
   if (response?.copiesHeaders) return { ...response.proxy, headerDown: null, label };
-  return { kind: 'respond', label, span, ...(handler === 'error' || handler === 'abort' ? { fails: handler } : {}) };
+  return { kind: 'respond', label, span, ...(handler === 'error' || handler === 'abort' ? { fails: handler } : {}), ...(handler === 'file_server' ? { fileServer: true } : {}) };
 }
 
 /** The op of the lines `copy_response_headers` copied, when `copy_response` answers after it. */
@@ -335,6 +341,8 @@ export interface CaddyEndpoint extends Endpoint {
   readonly handlerPath: string | null;
   /** The undecided matchers the request passed on the way (the handler answers only when they hold). */
   readonly undecided: readonly string[];
+  /** A `file_server` endpoint: the file requested exists (`found`) or not (`missing`, a 404). */
+  readonly file?: 'found' | 'missing';
 }
 
 /** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
@@ -348,11 +356,14 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
     return n;
   };
   for (const path of paths) {
-    for (const r of walkRoutes(routes, [{ ...START, path }]).reached) {
+    const reached: (Reached & { readonly file?: 'found' | 'missing' })[] = walkRoutes(routes, [{ ...START, path }]).reached.flatMap((r) =>
+      r.terminal.kind === 'respond' && r.terminal.fileServer && r.state.deferred.length > 0 ? (['found', 'missing'] as const).map((file) => ({ ...r, file })) : [r],
+    );
+    for (const r of reached) {
       const t = r.terminal;
       if (t.kind === 'respond' && t.fails === 'abort') continue;
       const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds))] : [];
-      const deferred = t.kind === 'respond' && t.fails === 'error' ? [] : [...r.state.deferred].reverse();
+      const deferred = t.kind === 'respond' && (t.fails === 'error' || r.file === 'missing') ? [] : [...r.state.deferred].reverse();
       // copy_response after copy_response_headers: the copied lines (marked immediate, which
       // header_down never sees) and the handlers between the two copies come before its own.
       const twice = t.kind === 'proxy' && t.copyResponse !== undefined && r.state.copied;
@@ -363,7 +374,7 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
       seen.add(key);
       const backends: BackendRef[] = t.kind === 'proxy' ? t.upstreams.map((u) => ({ kind: t.backend, target: u.text, span: u.span })) : [];
       out.push({
-        label: [siteLabel, ...r.state.via, t.label].filter(Boolean).join(' › '),
+        label: [siteLabel, ...r.state.via, r.file === 'missing' ? `${t.label} (no such file: 404)` : t.label].filter(Boolean).join(' › '),
         span,
         backends,
         possibleBackends: t.kind === 'proxy' ? [t.backend] : [],
@@ -373,6 +384,7 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
         site,
         handlerPath: r.state.path,
         undecided: r.state.conds,
+        ...(r.file ? { file: r.file } : {}),
       });
     }
   }
