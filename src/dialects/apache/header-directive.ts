@@ -12,7 +12,7 @@ import { APACHE_HEADER_ACTIONS, type ApacheHeaderAction } from '../../model/ops/
 import { parseFormat, type FormatString } from '../../model/ops/apache-format.js';
 import type { CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
-import { exprRegexError } from './expr-check.js';
+import { exprRefusal } from './expr-check.js';
 import { compileApacheRegex, type ApacheRegexFlags } from './regex-options.js';
 import type { DirectiveNode } from './syntax.js';
 import type { Word } from './words.js';
@@ -113,8 +113,8 @@ function read(node: DirectiveNode, flags: ApacheRegexFlags): HeaderDirective | H
       }
     } else if (!/^expr=/i.test(clause)) return err(envWord.span, `Unknown parameter: ${clause}`);
     else {
-      const regexError = exprRegexError(clause.slice(5));
-      if (regexError) return err(envWord.span, `Can't parse envclause/expression: ${regexError}`);
+      const refused = exprRefusal("Can't parse envclause/expression", clause.slice(5));
+      if (refused) return err(envWord.span, refused);
     }
   }
   const rawHeader = hw === actionWord ? '' : hw.value;

@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../../model/header-rewrite.js';
 import type { Span } from '../../source.js';
-import { exprRegexError } from './expr-check.js';
+import { exprRefusal } from './expr-check.js';
 import { CONDITIONAL_SECTIONS, type DirectiveNode, type Node, type SectionNode } from './syntax.js';
 
 export type BlockKind = 'server' | 'directory' | 'files' | 'location' | 'proxy' | 'if';
@@ -164,8 +164,8 @@ class Builder {
       const l = node.lname;
       if (l === 'if' || l === 'elseif' || l === 'else') {
         const ifKind = l as 'if' | 'elseif' | 'else';
-        const regexError = ifKind === 'else' ? undefined : exprRegexError(node.args.map((a) => a.value).join(' '));
-        if (regexError) this.problem(node, `Cannot parse condition clause: ${regexError}`);
+        const refused = ifKind === 'else' ? undefined : exprRefusal('Cannot parse condition clause', node.args.map((a) => a.value).join(' '));
+        if (refused) this.problem(node, refused);
         if (ifKind === 'if') frame.ifChain = [];
         const b = this.block(node, block, 'if', false, node.args.map((a) => a.value).join(' '), { ifKind, chain: frame.ifChain, chainIndex: frame.ifChain.length });
         frame.ifChain.push(b);
