@@ -735,6 +735,27 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   loc('flags: $ in a regex selector is an anchor, not a variable', 'proxy_cookie_flags "~^csrftoken$|^sc$" httponly;\nproxy_cookie_flags "~^(?:dup)$" secure;'),
+  {
+    // proxy_intercept_errors (intercept.ts): the harness asks every location for 200 (sent as it
+    // came) and 404 (answered by the error page's target when intercepted).
+    name: 'locations: intercepted errors answered by named locations, URIs and URLs',
+    context: 'server',
+    text: [
+      'location /a/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 404 = @named; add_header Set-Cookie "lpc_a=1"; proxy_cookie_flags ~ httponly; }',
+      'location @named { proxy_pass http://backend; add_header Set-Cookie "lpc_named=1"; proxy_cookie_flags ~ samesite=lax; }',
+      'location /b/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 404 500 /lpc-err.html; add_header Set-Cookie "lpc_b=1" always; }',
+      'location = /lpc-err.html { add_header Set-Cookie "lpc_err=1"; add_header Set-Cookie "lpc_err_always=1" always; return 200 "err"; }',
+      'location /c/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 404 = /lpc-err2; add_header Set-Cookie "lpc_c=1" always; }',
+      'location = /lpc-err2 { proxy_pass http://backend; add_header Set-Cookie "lpc_err2=1"; }',
+      'location /d/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 404 =200 @named; }',
+      'location /e/ { proxy_pass http://backend; proxy_intercept_errors off; error_page 404 = @named; add_header Set-Cookie "lpc_e=1" always; }',
+      'location /f/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 403 @named; add_header Set-Cookie "lpc_f=1" always; }',
+      'location /h/ { proxy_intercept_errors on; error_page 404 @ret; location /h/in/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; } }',
+      'location @ret { add_header Set-Cookie "lpc_ret=1" always; more_set_headers "Set-Cookie: lpc_more=1"; return 200 "ret"; }',
+      'location /u/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 404 http://lpc.test/x; add_header Set-Cookie "lpc_u=1"; add_header Set-Cookie "lpc_u_always=1" always; }',
+      'location /v/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 404 =301 http://lpc.test/x; add_header Set-Cookie "lpc_v=1"; }',
+    ].join('\n'),
+  },
   // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
   {
     name: 'variables: an undefined variable in add_header Set-Cookie is refused',

@@ -11,6 +11,7 @@ import type { NginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
 import type { SetCookieFlagEntry } from '../../model/ops/nginx-set-cookie-flag.js';
 import type { NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
+import type { ErrorPage } from './intercept.js';
 import type { LocationInfo } from './locations.js';
 import type { Directive } from './syntax.js';
 import type { RewriteStep } from './rewrite-code.js';
@@ -60,6 +61,10 @@ export interface Level {
   unresolvedInclude: boolean;
   /** `internal;`: the location answers internal redirects only (error_page, try_files, X-Accel-Redirect). */
   internal?: boolean;
+  /** `error_page` directives of the level, in order; `undefined` = none (inherited). */
+  errorPages?: ErrorPage[];
+  /** `*_intercept_errors on|off` per upstream kind, where the level sets it. */
+  intercept?: Map<BackendKind, boolean>;
 }
 
 let nextId = 1;

@@ -24,6 +24,7 @@ import { contextFromComments, guessContext, type RootContext } from './context.j
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
 import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
+import { unguarded, withIntercepts, type InterceptContext } from './intercept.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
@@ -248,7 +249,41 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     return op;
   };
 
+  // What happens to a level's responses, in the order nginx runs it.
+  const pipelines = new Map<Level, CookieOp[]>();
+  const pipelineOf = (level: Level): CookieOp[] => {
+    let pipeline = pipelines.get(level);
+    if (pipeline) return pipeline;
+    pipeline = [];
+    for (const kind of HIDE_ORDER) {
+      const hide = effectiveHide(level, kind);
+      if (hide) pipeline.push(hide);
+    }
+    pipeline.push(...cookieOpsFor(level));
+    const cookieFlag = cookieFlagOpFor(level);
+    if (cookieFlag) pipeline.push(cookieFlag);
+    pipeline.push(...moreOpsFor(level), ...addHeaderOpsFor(level));
+    pipelines.set(level, pipeline);
+    return pipeline;
+  };
+  // A fragment that reaches no backend, or a scope whose included file could not be read, is
+  // assumed to proxy over HTTP: proxy_cookie_* only ever acts on proxy_pass responses.
+  const backendKinds = (level: Level): BackendKind[] => {
+    if (!flow.serves(level)) return [];
+    const declared = [...new Set(backendsOf(level).map((b) => b.kind))];
+    return declared.length > 0 ? declared : !anyPass || chainOf(level).some((l) => l.unresolvedInclude) ? ['http'] : [];
+  };
+
   const nodesByServer = new Map<Level, LocationNode<Level>[]>();
+  const intercepts: InterceptContext = {
+    pipelineOf,
+    backendsOf: backendKinds,
+    locationsOf: (holder) => {
+      let roots = nodesByServer.get(holder);
+      if (!roots) nodesByServer.set(holder, (roots = locationNodes(holder)));
+      return roots;
+    },
+  };
   const endpoints: NginxEndpoint[] = [];
   const unreachable = unreachableLocations(levels);
   const unreachableFacts: UnreachableLocationFact[] = [];
@@ -261,24 +296,13 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     if (!isEndpointLevel(level)) continue;
     // A location no request selects sends no response: not a scope to judge.
     if (chainOf(level).some((l) => unreachable.has(l))) continue;
-    const pipeline: CookieOp[] = [];
-    for (const kind of HIDE_ORDER) {
-      const hide = effectiveHide(level, kind);
-      if (hide) pipeline.push(hide);
-    }
-    pipeline.push(...cookieOpsFor(level));
-    const cookieFlag = cookieFlagOpFor(level);
-    if (cookieFlag) pipeline.push(cookieFlag);
-    pipeline.push(...moreOpsFor(level), ...addHeaderOpsFor(level));
     // Requests that `return` (or a `rewrite` elsewhere) takes away before the content phase
     // never reach the level's backend (rewrite-code.ts).
     const served = flow.serves(level);
     const backends = served ? backendsOf(level) : [];
     const chain = chainOf(level);
-    const declared = [...new Set(backends.map((b) => b.kind))];
-    // A fragment that reaches no backend, or a scope whose included file could not be read, is
-    // assumed to proxy over HTTP: proxy_cookie_* only ever acts on proxy_pass responses.
-    const possibleBackends: BackendKind[] = !served ? [] : declared.length > 0 ? declared : !anyPass || chain.some((l) => l.unresolvedInclude) ? ['http'] : [];
+    const possibleBackends = backendKinds(level);
+    const pipeline = withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
     const server = chainOf(level).find((l) => l.kind === 'server');
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.
@@ -306,7 +330,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   // Every entry belongs to at least one operation, even when no endpoint inherits it.
   const entryLevel = new Map<NginxCookieEntry, Level>();
   const used = new Set<NginxCookieEntry>([...cookieOps.values()].flatMap((op) => op.entries));
-  const ops = new Set<CookieOp>(endpoints.flatMap((e) => e.pipeline));
+  const ops = new Set<CookieOp>(endpoints.flatMap((e) => e.pipeline.map(unguarded)));
   for (const level of levels) {
     const own = [...(level.domains ?? []), ...(level.paths ?? []), ...(level.flags ?? [])];
     for (const e of own) entryLevel.set(e, level);

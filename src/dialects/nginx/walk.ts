@@ -22,6 +22,7 @@ import {
   type DeclContext,
 } from './decls.js';
 import { DIRECTIVES, type ConfContext } from './directives.js';
+import { lowerErrorPage } from './intercept.js';
 import { nestingProblem, parseLocation } from './locations.js';
 import { newLevel, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
@@ -207,6 +208,11 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
       case 'internal':
         level.internal = true;
         continue;
+      case 'error_page': {
+        const page = lowerErrorPage(d);
+        if (page) (level.errorPages ??= []).push(page);
+        continue;
+      }
       case 'proxy_cookie_path':
       case 'proxy_cookie_domain': {
         const entry = lowerCookieRewrite(d, ctx);
@@ -265,6 +271,11 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
     const pass = passKind(name);
     if (pass) {
       level.backends.push(lowerPass(d));
+      continue;
+    }
+    const intercept = /^(proxy|fastcgi|uwsgi|scgi|grpc)_intercept_errors$/.exec(name);
+    if (intercept && (d.args[0]?.value === 'on' || d.args[0]?.value === 'off')) {
+      (level.intercept ??= new Map()).set(HIDE_KINDS[intercept[1]!]!, d.args[0].value === 'on');
       continue;
     }
     const m = /^(proxy|fastcgi|uwsgi|scgi|grpc)_(hide|pass)_header$/.exec(name);
