@@ -888,6 +888,27 @@ ${tag('', 'inner', 2)}\t\troot * {{ROOT}}
 }
 `,
   },
+  // --- request placeholders (third audit) ---
+  {
+    // The site names its host, so the linter knows the Host header the test sends; an immediate
+    // handler reads the path where it runs, a deferred one and header_down the path after handle_path.
+    name: 'caddyfile: request placeholders take the request values: host, port, scheme, method, path, its segments, dir, file, host labels',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader +Set-Cookie "req=1; h={host}; hp={hostport}; p={port}; s={scheme}; m={method}; path={path}; d={dir}; f={file}; seg={path.0}|{path.1}|{path.9}; l={labels.0}|{labels.3}|{labels.4}; o={http.request.orig_uri.path}"
+\thandle_path /strip/* {
+\t\theader {
+\t\t\tSet-Cookie "^(XSRF-TOKEN=[^;]*)(.*)$" "$1; Domain={host}; deferred-path={path}; orig={http.request.orig_uri.path}"
+\t\t\tdefer
+\t\t}
+\t\treverse_proxy {{HTTP}} {
+\t\t\theader_down Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1; down-path={path}"
+\t\t}
+\t}
+\treverse_proxy {{HTTP}}
+}
+`,
+  },
   {
     name: 'caddyfile: a matcher name defined twice (once inside handle) is refused',
     file: 'Caddyfile',

@@ -21,6 +21,7 @@ import {
   type CaddyHeadersOp,
   type CaddyPhase,
   type CaddyReplacement,
+  type CaddyRequest,
   type CaddyValueOp,
 } from '../../model/ops/caddy-headers.js';
 import { compileRe2 } from '../../regex/re2.js';
@@ -29,7 +30,7 @@ import { directiveOrder, sortDirectives, type OrderChange } from './order.js';
 import type { Node, PToken, ServerBlock } from './parser.js';
 import { expandShorthands } from './shorthands.js';
 import { handlePathPrefix, replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix } from './rewrite.js';
-import { answering, copiesSetCookie, pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
+import { answering, copiesSetCookie, pathRegexp, requestKey, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
 import { atLeast, type CaddyVersion } from './version.js';
 
 /** What fix builders need to find the text of one header line. */
@@ -259,9 +260,10 @@ function regexOffsetSpan(ctx: LowerContext, token: PToken, offset: number): Span
 
 function opBuilder(scope: SiteScope, ops: OpsBuilder, phase: CaddyPhase, span: Span, label: string, syntax: unknown): HeaderOpBuilder {
   const cache = new Map<string, CaddyHeadersOp>();
-  return (condition: Condition | null, afterCopy = false) => {
+  const texts = [...ops.add, ...ops.set].map((v) => v.value).concat(ops.replace.flatMap((r) => [r.search ?? '', r.replace]));
+  return (condition: Condition | null, afterCopy = false, request?: CaddyRequest) => {
     const at = afterCopy && phase === 'immediate' ? 'deferred' : phase;
-    const key = `${at}:${condition ? condition.text : ''}`;
+    const key = `${at}:${condition ? condition.text : ''}${requestKey(texts, request)}`;
     let op = cache.get(key);
     if (!op) {
       op = caddyHeadersOp({
@@ -275,6 +277,7 @@ function opBuilder(scope: SiteScope, ops: OpsBuilder, phase: CaddyPhase, span: S
         replace: ops.replace,
         requireNoSetCookie: ops.requireNoSetCookie,
         runtimeKeys: scope.runtimeKeys,
+        ...(request ? { request } : {}),
         syntax,
       });
       cache.set(key, op);

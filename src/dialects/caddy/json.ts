@@ -8,11 +8,11 @@
  */
 import { childPath, parseJsonc, type JsonValue } from '../../jsonc.js';
 import type { Condition, Problem } from '../../model/header-rewrite.js';
-import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyReplacement, type CaddyValueOp } from '../../model/ops/caddy-headers.js';
+import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyReplacement, type CaddyRequest, type CaddyValueOp } from '../../model/ops/caddy-headers.js';
 import { compileRe2 } from '../../regex/re2.js';
 import type { SourceFile, Span } from '../../source.js';
 import { replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix, type PathRewrite } from './rewrite.js';
-import { answering, copiesSetCookie, pathRegexp, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
+import { answering, copiesSetCookie, pathRegexp, requestKey, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
 
 type Obj = { [k: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -139,12 +139,13 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
   const builder = (ops: Obj, path: string, span: Span, label: string, phase: 'immediate' | 'deferred' | 'upstream', requireNoSetCookie: boolean, requireText: string | null = null): HeaderOpBuilder => {
     const data = headerOps(ops, path, label);
     const cache = new Map<string, CaddyHeadersOp>();
-    return (walked: Condition | null, afterCopy = false) => {
+    const texts = [...data.add, ...data.set].map((v) => v.value).concat(data.replace.flatMap((r) => [r.search ?? '', r.replace]));
+    return (walked: Condition | null, afterCopy = false, request?: CaddyRequest) => {
       const condition: Condition | null = requireText ? { text: [walked?.text, requireText].filter(Boolean).join(' and '), value: 'unknown' } : walked;
       const at = afterCopy && phase === 'immediate' ? 'deferred' : phase;
-      const key = `${at}:${condition?.text ?? ''}`;
+      const key = `${at}:${condition?.text ?? ''}${requestKey(texts, request)}`;
       let op = cache.get(key);
-      if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase: at, condition, ...data, requireNoSetCookie, runtimeKeys, syntax: { json: true } })));
+      if (!op) cache.set(key, (op = caddyHeadersOp({ span, label, phase: at, condition, ...data, requireNoSetCookie, runtimeKeys, ...(request ? { request } : {}), syntax: { json: true } })));
       return op;
     };
   };

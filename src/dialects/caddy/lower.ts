@@ -42,10 +42,10 @@ export function lowerCaddy(rootPath: string, io: ConfigIO, options: DialectOptio
   let comments: HeaderRewriteModel['comments'] = [];
   let format: CaddySyntax['format'] = 'caddyfile';
   let parsed: ParsedCaddyfile | undefined;
-  const addSite = (label: string, span: Span, keys: readonly Span[], routes: readonly IrRoute[]) => {
+  const addSite = (label: string, span: Span, keys: readonly Span[], routes: readonly IrRoute[], address?: string) => {
     const index = sites.length;
     sites.push({ label, span, keys });
-    endpoints.push(...siteEndpoints(routes, probePaths(routes), label, index, span));
+    endpoints.push(...siteEndpoints(routes, probePaths(routes), label, index, span, address));
   };
   if (!isIoError(root) && isCaddyJson(rootPath, root.text)) {
     format = 'json';
@@ -75,7 +75,7 @@ export function lowerCaddy(rootPath: string, io: ConfigIO, options: DialectOptio
       const routes = siteRoutes(ctx, block, changes);
       // A fragment is imported into sites the linter does not see: assume they proxy over HTTP.
       if (block.fragment) routes.push({ match: [], handle: [{ kind: 'proxy', label: 'the site\'s reverse_proxy', span: block.span, backend: 'http', upstreams: [], headerDown: null }], terminal: false });
-      addSite(label, block.span, block.keys.map((k) => k.span), routes);
+      addSite(label, block.span, block.keys.map((k) => k.span), routes, block.keys[0]?.value);
     }
   }
   const ops = new Set<CookieOp>(endpoints.flatMap((e) => e.pipeline));

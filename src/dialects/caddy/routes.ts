@@ -17,7 +17,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, Endpoint } from '../../model/header-rewrite.js';
-import { caddyHeadersOp, type CaddyHeadersOp } from '../../model/ops/caddy-headers.js';
+import { caddyHeadersOp, type CaddyHeadersOp, type CaddyRequest } from '../../model/ops/caddy-headers.js';
 import { toByteString, type CompiledRegex } from '../../regex/index.js';
 import { compileRe2 } from '../../regex/re2.js';
 import type { Span } from '../../source.js';
@@ -45,7 +45,15 @@ export interface IrMatch {
  * put the backend's lines into the response, so an immediate handler sees them (it is then built
  * as a deferred op placed right there, which sees every line present).
  */
-export type HeaderOpBuilder = (condition: Condition | null, afterCopy?: boolean) => CaddyHeadersOp;
+export type HeaderOpBuilder = (condition: Condition | null, afterCopy?: boolean, request?: CaddyRequest) => CaddyHeadersOp;
+
+/**
+ * The part of a header op's cache key its request makes: the request when one of its values reads
+ * a request placeholder (`{http.request.uri.path}`), else nothing (one op serves every request).
+ */
+export function requestKey(texts: readonly string[], request: CaddyRequest | undefined): string {
+  return request && texts.some((t) => t.includes('{http.request.')) ? `:${JSON.stringify(request)}` : '';
+}
 
 export type IrHandler =
   | { readonly kind: 'headers'; readonly build: HeaderOpBuilder }
@@ -243,7 +251,10 @@ interface State {
    */
   readonly afterCopy: readonly { readonly late: CaddyHeadersOp; readonly early: CaddyHeadersOp }[];
   readonly copied: boolean;
-  readonly deferred: readonly CaddyHeadersOp[];
+  /** Deferred handlers, built at the endpoint: they read the request as it is when the response is written. */
+  readonly deferred: readonly { readonly build: HeaderOpBuilder; readonly condition: Condition | null }[];
+  /** What the request placeholders read besides the path: the path it came with, its Host and scheme. */
+  readonly origin: Omit<CaddyRequest, 'path'>;
   readonly conds: readonly string[];
   readonly via: readonly string[];
 }
@@ -258,15 +269,17 @@ const MAX_ALTERNATIVES = 64;
 
 const condition = (conds: readonly string[]): Condition | null => (conds.length === 0 ? null : { text: conds.join(' and '), value: 'unknown' });
 
+const requestOf = (s: State): CaddyRequest => ({ ...s.origin, path: s.path });
+
 function walkHandlers(handlers: readonly IrHandler[], state: State, budget: { n: number }): { reached: Reached[]; through: State[] } {
   let states: State[] = [state];
   const reached: Reached[] = [];
   for (const h of handlers) {
     if (h.kind === 'headers') {
       states = states.map((s) => {
-        const op = h.build(condition(s.conds));
-        if (op.phase !== 'immediate') return { ...s, deferred: [...s.deferred, op] };
-        return s.copied ? { ...s, afterCopy: [...s.afterCopy, { late: h.build(condition(s.conds), true), early: op }] } : { ...s, immediate: [...s.immediate, op] };
+        const op = h.build(condition(s.conds), false, requestOf(s));
+        if (op.phase !== 'immediate') return { ...s, deferred: [...s.deferred, { build: h.build, condition: condition(s.conds) }] };
+        return s.copied ? { ...s, afterCopy: [...s.afterCopy, { late: h.build(condition(s.conds), true, requestOf(s)), early: op }] } : { ...s, immediate: [...s.immediate, op] };
       });
     } else if (h.kind === 'copy-headers') {
       states = states.map((s) => ({ ...s, copied: true }));
@@ -330,7 +343,21 @@ export function walkRoutes(routes: readonly IrRoute[], input: readonly State[], 
   return { reached, through: alts.map((a) => a.s) };
 }
 
-export const START: State = { path: '/', immediate: [], afterCopy: [], copied: false, deferred: [], conds: [], via: [] };
+export const START: State = { path: '/', immediate: [], afterCopy: [], copied: false, deferred: [], conds: [], via: [], origin: { origPath: '/', scheme: 'http' } };
+
+/**
+ * The Host header and scheme of a request to a site address (`example.com`: https, no port in
+ * the Host; `http://127.0.0.1:8080`); no Host when the address names no single host (`:8080`,
+ * `*.example.com`).
+ */
+export function siteOrigin(address: string | undefined): Pick<CaddyRequest, 'hostport' | 'scheme'> {
+  const m = /^(?:(https?):\/\/)?([^:/\s]*)(?::(\d+))?/.exec(address ?? '')!;
+  const scheme = m[1] === 'http' || m[1] === 'https' ? m[1] : m[3] === '80' ? 'http' : 'https';
+  const host = m[2]!.toLowerCase();
+  if (host === '' || host.includes('*') || host.includes('{')) return { scheme };
+  const standard = (scheme === 'http' && m[3] === '80') || (scheme === 'https' && m[3] === '443');
+  return { scheme, hostport: m[3] !== undefined && !standard ? `${host}:${m[3]}` : host };
+}
 
 export interface CaddyEndpoint extends Endpoint {
   /** The handler that answers (the proxy whose upstreams a test replaces). */
@@ -346,7 +373,7 @@ export interface CaddyEndpoint extends Endpoint {
 }
 
 /** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
-export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span): CaddyEndpoint[] {
+export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span, address?: string): CaddyEndpoint[] {
   const out: CaddyEndpoint[] = [];
   const seen = new Set<string>();
   const ids = new Map<object, number>();
@@ -356,14 +383,15 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
     return n;
   };
   for (const path of paths) {
-    const reached: (Reached & { readonly file?: 'found' | 'missing' })[] = walkRoutes(routes, [{ ...START, path }]).reached.flatMap((r) =>
+    const reached: (Reached & { readonly file?: 'found' | 'missing' })[] = walkRoutes(routes, [{ ...START, path, origin: { ...siteOrigin(address), origPath: path } }]).reached.flatMap((r) =>
       r.terminal.kind === 'respond' && r.terminal.fileServer && r.state.deferred.length > 0 ? (['found', 'missing'] as const).map((file) => ({ ...r, file })) : [r],
     );
     for (const r of reached) {
       const t = r.terminal;
       if (t.kind === 'respond' && t.fails === 'abort') continue;
-      const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds))] : [];
-      const deferred = t.kind === 'respond' && (t.fails === 'error' || r.file === 'missing') ? [] : [...r.state.deferred].reverse();
+      const final = requestOf(r.state);
+      const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds), false, final)] : [];
+      const deferred = t.kind === 'respond' && (t.fails === 'error' || r.file === 'missing') ? [] : r.state.deferred.map((d) => d.build(d.condition, false, final)).reverse();
       // copy_response after copy_response_headers: the copied lines (marked immediate, which
       // header_down never sees) and the handlers between the two copies come before its own.
       const twice = t.kind === 'proxy' && t.copyResponse !== undefined && r.state.copied;

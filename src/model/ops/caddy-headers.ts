@@ -86,6 +86,8 @@ export interface CaddyHeaderOpsInit {
   readonly copyUpstream?: boolean;
   /** Placeholders of the configuration's own (`map` destinations): filled in at run time. */
   readonly runtimeKeys?: readonly string[];
+  /** The request the op answers, for the placeholders that read it (`{path}`, `{host}`...). */
+  readonly request?: CaddyRequest;
   /** Caddyfile (or JSON) syntax the fix builders need; not part of the op's behaviour. */
   readonly syntax?: unknown;
 }
@@ -218,22 +220,77 @@ export function replaceKnown(input: string, value: (key: string) => string | und
 
 /**
  * What the linter gives a placeholder Caddy knows in a header handler. The request's own values
- * (`http.request.*`, regex captures of its path) are those of the probe request (`fill` null),
+ * (`http.request.*`, regex captures of its path) are those of the probe request (`fill` null): a
+ * GET of the endpoint's path ({@link requestValue}: `{path}`, `{host}` when the site names it...),
  * which carries no header, cookie or query argument the configuration names: a header or query
- * argument expands to nothing, an absent cookie, TLS field (plain HTTP) or capture stays as
- * written [LAB 2.6.2]; or `fill`, another request's value: a line whose cookie name or attribute
+ * argument (or a request value the linter does not know) expands to nothing, an absent cookie,
+ * TLS field (plain HTTP) or capture stays as written [LAB 2.6.2]; or `fill`, another request's value: a line whose cookie name or attribute
  * names differ between the two makes {@link probeValue} give up. What the configuration or the
  * host decides at run time (`http.vars.*` set by `vars`/`map`, `env.*`, `system.*`, `time.*`, the
  * proxy's upstream...) could be anything, `HttpOnly` included: the verdict is unknown. Other keys
  * are unknown to Caddy and stay as written (`{nope}`).
  */
-function placeholderValue(key: string, fill: string | null, template: string, runtimeKeys: readonly string[]): string | undefined {
+function placeholderValue(key: string, fill: string | null, template: string, runtimeKeys: readonly string[], request?: CaddyRequest): string | undefined {
   if (runtimeKeys.includes(key)) throw new RegexBudgetError(template, `a map fills in {${key}} at run time, with a value the linter cannot know`, { unsupported: true });
   if (key.startsWith('http.request.') || key.startsWith('http.regexp.')) {
     if (fill !== null) return fill;
+    const known = request ? requestValue(key, request) : undefined;
+    if (known !== undefined) return known;
     return /^http\.(?:request\.(?:cookie|tls)\.|regexp\.)/.test(key) ? undefined : '';
   }
   if (/^(?:http|env|system|time)\./.test(key)) throw new RegexBudgetError(template, `Caddy fills in {${key}} at run time, with a value the linter cannot know`, { unsupported: true });
+  return undefined;
+}
+
+/** What the placeholders of an op's values are filled with: its map destinations, and its request. */
+interface Fills {
+  readonly runtimeKeys: readonly string[];
+  readonly request?: CaddyRequest;
+}
+
+/**
+ * The request the linter simulates for an endpoint (a GET of its probe path, without query,
+ * header or cookie), as Caddy's request placeholders read it.
+ */
+export interface CaddyRequest {
+  /** The path when the placeholder is read (after the rewrites before it); null: unknown. */
+  readonly path: string | null;
+  /** The path the request came with. */
+  readonly origPath: string;
+  /** The Host header (`example.com`, `127.0.0.1:8080`), when the site names its host. */
+  readonly hostport?: string;
+  readonly scheme: 'http' | 'https';
+}
+
+/**
+ * Caddy 2.6.2's value of a request placeholder (modules/caddyhttp/replacer.go) for that request,
+ * undefined where the linter does not know it [LAB 2.6.2: `{host}` → 127.0.0.1, `{port}` → the
+ * port of the Host header, `{path}` after `uri strip_prefix`, `{path.0}`, `{labels.3}`, `{dir}`].
+ */
+export function requestValue(key: string, r: CaddyRequest): string | undefined {
+  const k = key.slice('http.request.'.length);
+  if (k === 'method' || k === 'orig_method') return 'GET';
+  if (k === 'scheme') return r.scheme;
+  if (k === 'orig_uri' || k === 'orig_uri.path') return r.origPath;
+  if (r.hostport !== undefined) {
+    // net.SplitHostPort: a Host without a port is the host itself, with an empty port.
+    const m = /^(.*):(\d*)$/.exec(r.hostport);
+    const host = m ? m[1]! : r.hostport;
+    if (k === 'hostport') return r.hostport;
+    if (k === 'host') return host;
+    if (k === 'port') return m ? String(Number(m[2]!)) : '';
+    const label = /^host\.labels\.(\d+)$/.exec(k);
+    if (label) return host.split('.').reverse()[Number(label[1])] ?? '';
+  }
+  if (r.path === null) return undefined;
+  // URL.RequestURI: the escaped path, `/` when empty (the probe request has no query).
+  if (k === 'uri') return r.path === '' ? '/' : r.path;
+  if (k === 'uri.path') return r.path;
+  const slash = r.path.lastIndexOf('/') + 1;
+  if (k === 'uri.path.dir') return r.path.slice(0, slash);
+  if (k === 'uri.path.file') return r.path.slice(slash);
+  const segment = /^uri\.path\.(\d+)$/.exec(k);
+  if (segment) return (r.path.startsWith('/') ? r.path.slice(1) : r.path).split('/')[Number(segment[1])] ?? '';
   return undefined;
 }
 
@@ -257,8 +314,8 @@ const shape = (v: string) => {
  * It must keep its shape whatever the request's values are (tried with two): `Domain={host}` does,
  * `HttpOnly{header.X}` does not (then the verdict is unknown).
  */
-function probeValue(templates: readonly string[], runtimeKeys: readonly string[], write: (expand: (t: string) => string) => string): string {
-  const withFill = (fill: string | null) => write((t) => replaceKnown(t, (key) => placeholderValue(key, fill, t, runtimeKeys)));
+function probeValue(templates: readonly string[], fills: Fills, write: (expand: (t: string) => string) => string): string {
+  const withFill = (fill: string | null) => write((t) => replaceKnown(t, (key) => placeholderValue(key, fill, t, fills.runtimeKeys, fills.request)));
   const value = withFill(null);
   if (!templates.some((t) => t.includes('{'))) return value;
   const other = withFill('x');
@@ -318,7 +375,7 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!touches) return;
       if (dynamic) throw new RegexBudgetError(dynamic.field, 'Caddy fills in the header name at run time: it may be Set-Cookie', { unsupported: true });
-      const runtimeKeys = init.runtimeKeys ?? [];
+      const runtimeKeys: Fills = { runtimeKeys: init.runtimeKeys ?? [], ...(init.request ? { request: init.request } : {}) };
       if (init.copyUpstream) {
         // Backend lines, marked as immediate ones by a change that changes nothing.
         const copies = (env.upstream ?? []).map((v) => ({ ...backendLine(v, env.backend), history: [{ op, cause: init.span, before: v, after: v }] }));
@@ -368,7 +425,7 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
 }
 
 /** What one replacement makes of a value (for the probe request). */
-function replaced(r: CaddyReplacement, value: string, runtimeKeys: readonly string[]): string {
+function replaced(r: CaddyReplacement, value: string, runtimeKeys: Fills): string {
   if (r.searchRegexp) {
     const regex = r.searchRegexp.regex;
     // Caddy refuses the whole configuration (reported as directive-invalid): what the
