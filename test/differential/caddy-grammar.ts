@@ -1,0 +1,53 @@
+/**
+ * Random Caddy sites built from what changes Set-Cookie lines, for the differential test against
+ * the real Caddy (caddy.test.ts): the `header` directive in each of its forms (set, add, delete,
+ * replace, deferred, with path matchers), `reverse_proxy`'s `header_down`, and `handle`/`route`
+ * blocks around them. Some combinations are refused by `caddy validate`: the linter must then
+ * refuse them too.
+ */
+import fc from 'fast-check';
+
+export const HEADER_LINES: readonly string[] = [
+  'header Set-Cookie "(.*)" "$1; HttpOnly"',
+  'header Set-Cookie "^((?:XSRF-TOKEN|csrftoken)=.*)$" "$1; Secure"',
+  'header Set-Cookie "(?i); *httponly" ""',
+  'header -Set-Cookie',
+  'header +Set-Cookie "lpc_add=1; Path=/"',
+  'header Set-Cookie "lpc_set=1"',
+  'header >Set-Cookie "(.*)" "$1; SameSite=Lax"',
+  'header /h/* Set-Cookie "(.*)" "$1; HttpOnly"',
+  'header /other/* -Set-Cookie',
+  'header {\n\t\tdefer\n\t\tSet-Cookie "(.*)" "$1; HttpOnly"\n\t}',
+  'header ?Set-Cookie "lpc_default=1"',
+  'header X-Other 1',
+];
+
+export const HEADER_DOWN: readonly string[] = [
+  'header_down Set-Cookie "(.*)" "$1; HttpOnly"',
+  'header_down -Set-Cookie',
+  'header_down +Set-Cookie "down=1"',
+  'header_down Set-Cookie "^(XSRF-TOKEN=[^;]*)(.*)$" "$1$2; HttpOnly"',
+  'header_down Set-Cookie "lpc_down=1"',
+];
+
+export interface GeneratedSite {
+  readonly text: (port: number, backend: number) => string;
+}
+
+export const siteArb: fc.Arbitrary<GeneratedSite> = fc
+  .record({
+    top: fc.array(fc.constantFrom(...HEADER_LINES), { maxLength: 3 }),
+    down: fc.array(fc.constantFrom(...HEADER_DOWN), { maxLength: 2 }),
+    wrap: fc.constantFrom('none', 'handle', 'route', 'handle_path'),
+    inner: fc.array(fc.constantFrom(...HEADER_LINES), { maxLength: 2 }),
+  })
+  .map(({ top, down, wrap, inner }) => ({
+    text: (port, backend) => {
+      const proxy = down.length > 0 ? [`reverse_proxy 127.0.0.1:${backend} {`, ...down.map((d) => `\t${d}`), '}'] : [`reverse_proxy 127.0.0.1:${backend}`];
+      const body =
+        wrap === 'none'
+          ? [...inner, ...proxy]
+          : [`${wrap === 'handle_path' ? 'handle_path /h/*' : wrap === 'route' ? 'route /h/*' : 'handle /h/*'} {`, ...[...inner, ...proxy].map((l) => `\t${l}`), '}', 'handle {', `\treverse_proxy 127.0.0.1:${backend}`, '}'];
+      return [`http://127.0.0.1:${port} {`, ...[...top, ...body].map((l) => `\t${l.replaceAll('\n', '\n\t')}`), '}', ''].join('\n');
+    },
+  }));

@@ -1,0 +1,91 @@
+/**
+ * Differential test against the real Caddy: random sites (caddy-grammar.ts), each on its own
+ * port, served together by one Caddy in front of the HTTP test backend. For every endpoint the
+ * model can send a request to, at several statuses, the Set-Cookie lines Caddy sends must be the
+ * simulated ones; a site `caddy validate` refuses must be one the linter says Caddy refuses, and
+ * the other way round. Seeds and counts: harness.ts.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { lowerCaddy } from '../../src/dialects/caddy/index.js';
+import type { CaddyEndpoint } from '../../src/dialects/caddy/routes.js';
+import { simulate } from '../../src/model/simulate.js';
+import { createNodeIO } from '../../src/run/node-io.js';
+import { createSourceFile } from '../../src/source.js';
+import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from '../servers/backend.js';
+import { caddyVersion, freePort, makeDir, removeDirs, startCaddy, validate, writeFiles, type RunningCaddy } from '../servers/caddy.js';
+import { describeRealServer } from '../helpers/skips.js';
+import { siteArb } from './caddy-grammar.js';
+import { COOKIES, type DiffCase, outcomes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+
+const OPTIONS = '{\n\tadmin off\n\tauto_https off\n}\n';
+const { seed, runs, cases: generated } = sample(siteArb);
+const caddy = caddyVersion();
+const installed = caddy.ok ? caddy.version : '2.6.2';
+const io = createNodeIO(process.cwd());
+
+interface Prepared extends DiffCase {
+  readonly port: number;
+  readonly endpoints: readonly CaddyEndpoint[];
+}
+
+describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (seed ${seed})`, caddy.ok ? null : caddy.reason, () => {
+  let backend: RunningBackend;
+  let server: RunningCaddy | undefined;
+  const cases: Prepared[] = [];
+
+  beforeAll(async () => {
+    backend = await startHttpBackend();
+    const dir = makeDir();
+    for (const [i, g] of generated.entries()) {
+      const name = `case${i}`;
+      const port = await freePort();
+      const text = g.text(port, backend.port);
+      const path = `/lpc-diff/${name}/Caddyfile`;
+      const source = createSourceFile(path, text);
+      const lowered = lowerCaddy(path, { ...io, read: (p: string) => (p === path ? source : io.read(p)) }, { nginxVersion: '1.0.0', caddyVersion: installed });
+      writeFiles(dir, { [`${name}.caddy`]: `${OPTIONS}${text}` });
+      const v = validate(dir, `${name}.caddy`);
+      cases.push({ name, text, port, model: lowered.model, endpoints: lowered.syntax.endpoints, ...(v.ok ? {} : { refusedBy: v.output }) });
+    }
+    const accepted = cases.filter((c) => !c.refusedBy);
+    if (accepted.length > 0) {
+      writeFiles(dir, { 'all.caddy': `${OPTIONS}${accepted.map((c) => c.text).join('\n')}` });
+      server = await startCaddy(dir, 'all.caddy', accepted.map((c) => c.port));
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await backend?.close();
+    removeDirs();
+  });
+
+  it('generates sites Caddy accepts', () => {
+    expect(cases.filter((c) => !c.refusedBy).length, 'sites Caddy accepts').toBeGreaterThan(runs / 4);
+  });
+
+  it('every site: the linter refuses what caddy validate refuses, and simulates what Caddy sends', async () => {
+    const failures: string[] = [];
+    let compared = 0;
+    for (const c of cases) {
+      const r = refusal(c, 'caddy validate', (out) => out.trim().split('\n').at(-1) ?? out);
+      if (r.disagreement) failures.push(r.disagreement);
+      if (r.refused) continue;
+      for (const endpoint of c.endpoints) {
+        if (endpoint.requestPath === undefined || endpoint.possibleBackends.join() !== 'http' || endpoint.undecided.length > 0 || endpoint.handlerPath?.startsWith('/') !== true) continue;
+        for (const status of STATUSES) {
+          const result = simulate('caddy', endpoint.pipeline, { backend: 'http', status }, COOKIES);
+          if (result.tooComplex || result.bounded) continue;
+          const res = await fetchCookies(c.port, `${endpoint.requestPath}?${cookieQuery(COOKIES)}&status=${status}`, { host: `127.0.0.1:${c.port}` });
+          const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
+          compared++;
+          const simulated = outcomes(result);
+          if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} GET ${endpoint.requestPath} (status ${status}): Caddy sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
+        }
+      }
+    }
+    summary(cases, compared, failures);
+    expect(compared, 'requests compared').toBeGreaterThan(0);
+    expect(failures, `seed ${seed}`).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,89 @@
+/**
+ * Differential test against the real HAProxy: random frontend/backend pairs (haproxy-grammar.ts)
+ * served together by one HAProxy in front of the HTTP test backend. For every endpoint the model
+ * can send a request to, at several statuses, the Set-Cookie lines HAProxy sends must be the
+ * simulated ones; a proxy `haproxy -c` refuses must be one the linter says HAProxy refuses, and
+ * the other way round. Seeds and counts: harness.ts.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import { buildHaproxyModel } from '../../src/dialects/haproxy/index.js';
+import { simulate } from '../../src/model/simulate.js';
+import { createNodeIO } from '../../src/run/node-io.js';
+import { createSourceFile } from '../../src/source.js';
+import { cookieQuery, fetchCookies, freePort, startHttpBackend, type RunningBackend } from '../servers/backend.js';
+import { checkConfig, haproxyVersion, removeConfigs, startHaproxy, writeConfig, type RunningHaproxy } from '../servers/haproxy.js';
+import { describeRealServer } from '../helpers/skips.js';
+import { proxyArb } from './haproxy-grammar.js';
+import { COOKIES, type DiffCase, outcomes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+
+const DEFAULTS = ['defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', ''].join('\n');
+
+const { seed, runs, cases: generated } = sample(proxyArb);
+const haproxy = haproxyVersion();
+const io = createNodeIO(process.cwd());
+
+interface Prepared extends DiffCase {
+  readonly port: number;
+}
+
+describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${seed})`, haproxy.ok ? null : haproxy.reason, () => {
+  let backend: RunningBackend;
+  let server: RunningHaproxy | undefined;
+  const cases: Prepared[] = [];
+
+  beforeAll(async () => {
+    backend = await startHttpBackend();
+    for (const [i, g] of generated.entries()) {
+      const name = `case${i}`;
+      const port = await freePort();
+      const text = `${DEFAULTS}\n${g.text(name, port, backend.port)}`;
+      const path = `/lpc-diff/${name}.cfg`;
+      const source = createSourceFile(path, text);
+      const model = buildHaproxyModel(path, { ...io, read: (p: string) => (p === path ? source : io.read(p)) }, { nginxVersion: DEFAULT_NGINX_VERSION });
+      const t = checkConfig(writeConfig(text));
+      cases.push({ name, text, port, model, ...(t.ok ? {} : { refusedBy: t.output }) });
+    }
+    const accepted = cases.filter((c) => !c.refusedBy);
+    if (accepted.length > 0) {
+      const all = `${DEFAULTS}\n${accepted.map((c) => c.text.slice(DEFAULTS.length + 1)).join('\n')}`;
+      server = await startHaproxy(writeConfig(all), accepted.map((c) => c.port));
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await backend?.close();
+    removeConfigs();
+  });
+
+  it('generates proxies HAProxy accepts', () => {
+    expect(cases.filter((c) => !c.refusedBy).length, 'proxies HAProxy accepts').toBeGreaterThan(runs / 4);
+  });
+
+  it('every proxy: the linter refuses what haproxy -c refuses, and simulates what HAProxy sends', async () => {
+    const failures: string[] = [];
+    let compared = 0;
+    for (const c of cases) {
+      const r = refusal(c, 'haproxy -c', (out) => out.split('\n').find((l) => /ALERT/.test(l)) ?? out);
+      if (r.disagreement) failures.push(r.disagreement);
+      if (r.refused) continue;
+      for (const endpoint of c.model.endpoints) {
+        if (!endpoint.label.startsWith(`frontend fe_${c.name}`) || endpoint.requestPath === undefined) continue;
+        for (const status of STATUSES) {
+          const result = simulate('haproxy', endpoint.pipeline, { backend: 'http', status }, COOKIES);
+          if (result.tooComplex || result.bounded) continue;
+          const p = endpoint.requestPath;
+          const res = await fetchCookies(c.port, `${p}${p.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}`);
+          const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
+          compared++;
+          const simulated = outcomes(result);
+          if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} (status ${status}): HAProxy sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
+        }
+      }
+    }
+    summary(cases, compared, failures);
+    expect(compared, 'requests compared').toBeGreaterThan(0);
+    expect(failures, `seed ${seed}`).toEqual([]);
+  }, 300_000);
+});
