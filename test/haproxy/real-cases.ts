@@ -7,6 +7,8 @@
 export interface RealCase {
   readonly name: string;
   readonly text: string;
+  /** The request methods it is requested with (GET alone by default). */
+  readonly methods?: readonly ('GET' | 'POST')[];
 }
 
 const DEFAULTS = `defaults
@@ -624,6 +626,26 @@ backend joined
     http-response replace-value Set-Cookie ^b=(.*)$ "B=\\1"
     http-response del-header Set-Cookie if { res.hdr_cnt(set-cookie) gt 2 }
     server s1 127.0.0.1:8080
+`,
+  },
+  // --- cookie directive (third audit) ---
+  {
+    name: 'persistence cookie with postonly: inserted on responses to POST only, the server cookie of that name dropped on every response',
+    methods: ['GET', 'POST'],
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    use_backend other if { path_beg /other }
+    default_backend app
+
+backend app
+    cookie csrftoken insert postonly httponly indirect nocache
+    http-response add-header Set-Cookie "seen=1" if { res.cook(csrftoken) -m found }
+    server s1 127.0.0.1:8080 cookie s1
+
+backend other
+    cookie JSESSIONID insert httponly
+    server s1 127.0.0.1:8080 cookie s1
 `,
   },
 ];

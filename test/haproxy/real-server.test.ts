@@ -8,6 +8,7 @@
  * cookie keeps its value and its security flags.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
@@ -15,7 +16,8 @@ import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { buildHaproxyModel } from '../../src/dialects/haproxy/index.js';
 import type { Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
-import { simulate } from '../../src/model/simulate.js';
+import { METHOD_POST } from '../../src/model/ops/haproxy-http-response.js';
+import { branchesOf, simulate, type SimResult } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
 import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from '../servers/backend.js';
@@ -45,6 +47,8 @@ const io = createNodeIO(process.cwd());
 interface Case {
   readonly name: string;
   readonly text: string;
+  /** The request methods it is requested with (GET alone by default). */
+  readonly methods?: readonly Method[];
   readonly model: () => HeaderRewriteModel;
   /** The fixed variant's case name. */
   readonly fixed?: string;
@@ -75,12 +79,34 @@ const cases: Case[] = [
   }),
   ...REAL_CASES.map((c): Case => {
     const path = `/lpc-cases/${c.name.replace(/[^a-z0-9]+/gi, '-')}.cfg`;
-    return { name: `case: ${c.name}`, text: c.text, model: () => modelOf(path, c.text) };
+    return { name: `case: ${c.name}`, text: c.text, model: () => modelOf(path, c.text), ...(c.methods ? { methods: c.methods } : {}) };
   }),
 ];
 
+type Method = 'GET' | 'POST';
+
+/** The Set-Cookie lines HAProxy sends for a request with that method (the backend answers every method alike). */
+function fetchWithMethod(port: number, path: string, method: Method): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false, timeout: 10_000, headers: { 'Content-Length': '0' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.rawHeaders.filter((_h, i, a) => i % 2 === 1 && a[i - 1]!.toLowerCase() === 'set-cookie')));
+    });
+    req.on('timeout', () => req.destroy(new Error(`timeout fetching ${path}`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The outcome of the simulation for a request of that method (the branches that assumed it). */
+function forMethod(sim: SimResult, method: Method): SimResult {
+  const fits = (b: SimResult) => b.assumptions.every((a) => a.literal.key !== METHOD_POST || a.holds === (method === 'POST'));
+  return branchesOf(sim).find(fits) ?? sim;
+}
+
 interface Observed {
   readonly endpoint: Endpoint;
+  readonly method: Method;
   readonly status: number;
   readonly actual: string[];
   readonly predicted: string[];
@@ -129,15 +155,19 @@ describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs r
         for (const endpoint of model.endpoints) {
           const port = runnable.ports.get(endpoint.label.split(' › ')[0]!);
           if (port === undefined || endpoint.requestPath === undefined) continue;
-          for (const status of [200, 404]) {
-            const p = endpoint.requestPath;
-            const res = await fetchCookies(port, `${p}${p.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}`);
-            if ('crashed' in res) throw new Error(`haproxy closed the connection for ${c.name}`);
-            const sim = simulate('haproxy', endpoint.pipeline, { backend: 'http', status }, COOKIES);
-            observed.push({ endpoint, status, actual: res.setCookies.map(ows), predicted: sim.lines.map((l) => ows(l.value)), bounded: sim.bounded !== undefined });
+          for (const method of c.methods ?? ['GET']) {
+            for (const status of [200, 404]) {
+              const p = endpoint.requestPath;
+              const url = `${p}${p.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}`;
+              const res = method === 'GET' ? await fetchCookies(port, url) : { setCookies: await fetchWithMethod(port, url, method) };
+              if ('crashed' in res) throw new Error(`haproxy closed the connection for ${c.name}`);
+              const all = simulate('haproxy', endpoint.pipeline, { backend: 'http', status }, COOKIES);
+              const sim = forMethod(all, method);
+              observed.push({ endpoint, method, status, actual: res.setCookies.map(ows), predicted: sim.lines.map((l) => ows(l.value)), bounded: all.bounded !== undefined });
+            }
           }
         }
-        if (process.env.LPC_DEBUG) for (const o of observed) console.log(c.name, o.endpoint.label, o.status, JSON.stringify(o.actual));
+        if (process.env.LPC_DEBUG) for (const o of observed) console.log(c.name, o.endpoint.label, o.method, o.status, JSON.stringify(o.actual), JSON.stringify(o.predicted));
         prepared.set(c.name, { model, check, observed, config: runnable.text });
       }),
     );
@@ -163,7 +193,7 @@ describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs r
       expect(p.check.ok, `haproxy -c refuses it:\n${p.check.output}`).toBe(true);
       expect(p.observed!.length, 'no endpoint with a request path').toBeGreaterThan(0);
       for (const o of p.observed!) {
-        const where = `${o.endpoint.label} (${o.status}) GET ${o.endpoint.requestPath}`;
+        const where = `${o.endpoint.label} (${o.status}) ${o.method} ${o.endpoint.requestPath}`;
         if (!o.bounded) {
           expect(o.actual, where).toEqual(o.predicted);
           continue;

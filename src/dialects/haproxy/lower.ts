@@ -20,6 +20,7 @@ import {
   createHaproxyHttpResponseOp,
   createPersistenceCookieOp,
   createServerCookieOp,
+  METHOD_POST,
   parseLogFormat,
   ruleSetKey,
   type HaproxyAction,
@@ -380,6 +381,13 @@ function effective<T>(proxy: Proxy | undefined, get: (p: Proxy) => T | undefined
   return undefined;
 }
 
+/** `cookie ... insert postonly`: the request fact the persistence cookie then depends on. */
+const POST_ONLY: Condition = {
+  text: 'postonly',
+  value: 'unknown',
+  literals: [{ key: METHOD_POST, holds: true, text: 'the request method is POST', phrase: { holds: 'the request is a POST', fails: 'the request is not a POST' } }],
+};
+
 /**
  * `cookie NAME insert ...` of a backend, as the op that adds HAProxy's persistence cookie for the
  * backend's first server (the one a first request gets): a server without a `cookie` value gets
@@ -414,6 +422,9 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
     ...(server.cookie !== undefined ? { server: server.cookie } : {}),
     preserve: words.includes('preserve'),
     attributes,
+    // `postonly`: only responses to POST requests get it; the server's cookie of that name is
+    // dropped on every response all the same [LAB haproxy 2.6.12].
+    condition: words.includes('postonly') ? POST_ONLY : null,
   });
   cache.set(key, op);
   return op;

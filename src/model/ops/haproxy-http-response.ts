@@ -18,7 +18,8 @@
  * - the rules of the backend run first, then those of the frontend, each section's rules in
  *   order, those of its `defaults` section before its own;
  * - `cookie NAME insert [preserve] [httponly] [secure] [domain D]* [attr A]*` adds
- *   `NAME=<server>; path=/; domain=D; HttpOnly; Secure; A` after every http-response rule (the
+ *   `NAME=<server>; path=/; domain=D; HttpOnly; Secure; A` (with `postonly`, only to the
+ *   responses to POST requests) after every http-response rule (the
  *   rules never see it; a server without a cookie value gets `NAME=; Expires=Thu, 01-Jan-1970
  *   00:00:01 GMT; path=/...`) and, just before, drops every cookie NAME the response then holds
  *   (the rules' own too), unless `preserve`: then those are kept and nothing is added;
@@ -427,7 +428,12 @@ export interface PersistenceCookieInit {
   readonly preserve: boolean;
   /** `; path=/; domain=...; HttpOnly; Secure; attr...` as HAProxy appends it. */
   readonly attributes: string;
+  /** `postonly`: inserted only on responses to POST requests ({@link METHOD_POST}). */
+  readonly condition: Condition | null;
 }
+
+/** The key of the request fact "the method is POST" (`cookie ... postonly`). */
+export const METHOD_POST = 'haproxy-method:POST';
 
 export interface HaproxyPersistenceCookieOp extends CookieOp {
   readonly kind: 'haproxy-cookie-insert';
@@ -441,11 +447,11 @@ export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyP
     dialect: 'haproxy',
     span: init.span,
     label: init.label,
-    condition: null,
+    condition: init.condition,
     reaches: ['http', 'fastcgi'],
     parts: [],
     name: init.name,
-    signature: JSON.stringify(['haproxy-cookie-insert', value, init.preserve]),
+    signature: JSON.stringify(['haproxy-cookie-insert', value, init.preserve, init.condition?.text ?? null]),
     apply(lines: SetCookieLine[]): void {
       if (replaced(lines)) return;
       // Every cookie of that name was dropped just before (createServerCookieOp) unless
