@@ -309,24 +309,25 @@ function branchTests(facts: ChainFacts, index: number): { source: string; negate
 }
 
 /**
- * The test a block of an `<If>`/`<ElseIf>`/`<Else>` chain needs: that the request takes its
- * branch (ap_if_walk runs the first whose expression holds). The chain is one fact of the
- * request, so its branches exclude each other at the cost of one test per block.
+ * The test a request passes to take branch `index` of an `<If>`/`<ElseIf>`/`<Else>` chain
+ * (ap_if_walk runs the first whose expression holds; without `<Else>`, index `chain.length` is
+ * "none runs"): false when no request takes it. The chain is one fact of the request, so its
+ * branches exclude each other at the cost of one test per block.
  */
-function ifLiterals(block: Block): ConditionLiteral[] | false {
-  const chain = block.chain ?? [block];
-  const index = block.chainIndex ?? 0;
+function chainLiterals(chain: readonly Block[], index: number): ConditionLiteral[] | false {
   const facts = factsOf(chain);
   if ((facts.impossible >> BigInt(index)) & 1n) return false;
   // Decided: every earlier branch is impossible and this one always holds.
   const mask = (1n << BigInt(index)) - 1n;
-  if ((facts.impossible & mask) === mask && facts.values[index] === true) return [];
+  if ((facts.impossible & mask) === mask && (index >= chain.length || facts.values[index] === true)) return [];
   const first = chain[0]!;
-  const elseIfs = chain.length > 2 || (chain.length === 2 && block.ifKind !== 'else');
+  const block = chain[index];
+  const elseIfs = chain.length > 2 || (chain.length === 2 && block?.ifKind !== 'else');
+  const alternatives = `${first.label}${elseIfs ? ' nor its <ElseIf>' : ''}`;
   // The negation first: a long expression is clipped in messages, and "neither" survives it.
   const phrase =
-    block.ifKind === 'else'
-      ? { holds: `neither ${first.label}${elseIfs ? ' nor its <ElseIf>' : ''} holds`, fails: `${first.label}${elseIfs ? ' or one of its <ElseIf>' : ''} holds` }
+    block === undefined || block.ifKind === 'else'
+      ? { holds: `neither ${alternatives} holds`, fails: `${first.label}${elseIfs ? ' or one of its <ElseIf>' : ''} holds` }
       : { holds: `${block.label} holds`, fails: `${block.label} does not hold` };
   // The first branch is its own expression: the same `<If>` text elsewhere (a second `<If>`,
   // an `expr=`) is the same test of the request. The later branches add which of them runs.
@@ -340,7 +341,7 @@ function ifLiterals(block: Block): ConditionLiteral[] | false {
   out.push({
     key: facts.key,
     holds: true,
-    text: block.label,
+    text: block?.label ?? `no branch of ${first.label}`,
     branch: { index, count: facts.count, impossible, first: exprLiteral(first.arg, true, first.label).key },
     phrase,
     ...(tests ? { uriTests: tests } : {}),
@@ -348,14 +349,46 @@ function ifLiterals(block: Block): ConditionLiteral[] | false {
   return out;
 }
 
+/** The test a block of an `<If>`/`<ElseIf>`/`<Else>` chain needs: that the request takes its branch. */
+function ifLiterals(block: Block): ConditionLiteral[] | false {
+  return chainLiterals(block.chain ?? [block], block.chainIndex ?? 0);
+}
+
+/** The `<If>`-family blocks from the outermost to `block`. */
+function ifAncestry(block: Block): Block[] {
+  const out: Block[] = [];
+  for (let b: Block | null = block; b; b = b.parent) if (b.kind === 'if' && b.section) out.unshift(b);
+  return out;
+}
+
+/**
+ * When the `<If>`-family blocks around `block` run, as disjoint sets of tests that together cover
+ * every request: `runs` (false: never), and `fails`, one set per way to miss it (an outer chain
+ * takes another branch, or it does and the next one takes another...). Each set is a conjunction
+ * the simulation can assume, where "not in this branch" is not: it is "in one of the others".
+ */
+export function ifCases(block: Block): { readonly runs: readonly ConditionLiteral[] | false; readonly fails: readonly (readonly ConditionLiteral[])[] } {
+  const fails: ConditionLiteral[][] = [];
+  const prefix: ConditionLiteral[] = [];
+  for (const b of ifAncestry(block)) {
+    const chain = b.chain ?? [b];
+    const own = b.chainIndex ?? 0;
+    const count = factsOf(chain).count;
+    for (let j = 0; j < count; j++) {
+      if (j === own) continue;
+      const other = chainLiterals(chain, j);
+      if (other !== false) fails.push([...prefix, ...other]);
+    }
+    const mine = chainLiterals(chain, own);
+    if (mine === false) return { runs: false, fails: [[]] };
+    prefix.push(...mine);
+  }
+  return { runs: prefix, fails };
+}
+
 /** The conditions of the `<If>`-family blocks around a directive, outermost first. */
 export function ifConditions(block: Block): Condition[] {
-  const out: Condition[] = [];
-  for (let b: Block | null = block; b; b = b.parent) {
-    if (b.kind !== 'if' || !b.section) continue;
-    out.unshift(fromLiterals(b.label, b.section.span, ifLiterals(b)));
-  }
-  return out;
+  return ifAncestry(block).map((b) => fromLiterals(b.label, b.section!.span, ifLiterals(b)));
 }
 
 /** All conditions must hold: false when one is false, true when all are true. */

@@ -33,7 +33,7 @@ import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apach
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
-import { combineConditions, envKey, ifConditions } from './conditions.js';
+import { envKey, ifCases } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
 import type { BlockMappings, OpsResult } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
@@ -107,42 +107,68 @@ function knownEnv(blocks: readonly Block[]): Map<string, string | null> {
 }
 
 /**
- * The `ProxyPassReverseCookie*` entries of one merged section, and the request test it needs: an
+ * The `ProxyPassReverseCookie*` entries of one merged section, and the request tests it needs: an
  * `<If>` section's entries count only on requests where it runs (they are merged after every
  * other section's, first match wins in the merged list).
  */
 interface MappingGroup extends BlockMappings {
-  /** The one undecided test the section needs; absent when it always applies. */
-  readonly literal?: ConditionLiteral;
+  /**
+   * For an undecided `<If>`-family section: the tests under which it runs, and the disjoint sets
+   * under which it does not (conditions.ts `ifCases`). Absent when it always applies.
+   */
+  readonly cases?: { readonly runs: readonly ConditionLiteral[]; readonly fails: readonly (readonly ConditionLiteral[])[] };
   readonly never?: boolean;
 }
 
-/** Beyond this many undecided `<If>` sections with mappings, the rest count as if they held. */
-const MAX_OPEN_MAPPING_SECTIONS = 3;
+/**
+ * Beyond this many mapping lists, the undecided `<If>` sections that would add more count as if
+ * they held (the branches of one chain add one list each; independent sections double them).
+ */
+const MAX_MAPPING_VARIANTS = 16;
 
 function mappingGroup(b: Block, m: BlockMappings): MappingGroup {
-  const c = b.kind === 'if' ? combineConditions(ifConditions(b)) : null;
-  if (c?.value === false) return { ...m, never: true };
-  const only = c?.value === 'unknown' && c.literals?.length === 1 ? c.literals[0]! : undefined;
-  // A test that is no single yes/no fact (nested <If>, a branch of an <ElseIf> chain) has no
-  // negation to give the other variant: its entries count as if it held (not simulated exactly).
-  return only && !only.branch ? { ...m, literal: only } : m;
+  if (b.kind !== 'if') return m;
+  const { runs, fails } = ifCases(b);
+  if (runs === false) return { ...m, never: true };
+  return fails.length === 0 ? m : { ...m, cases: { runs, fails } };
+}
+
+/** The literals of several cases as one conjunction; null when two of them contradict each other. */
+function conjunction(sets: readonly (readonly ConditionLiteral[])[]): ConditionLiteral[] | null {
+  const seen = new Map<string, ConditionLiteral>();
+  for (const l of sets.flat()) {
+    const prev = seen.get(l.key);
+    if (!prev) seen.set(l.key, l);
+    else if (prev.branch ? prev.branch.index !== l.branch?.index : prev.holds !== l.holds) return null;
+  }
+  return [...seen.values()];
 }
 
 /**
  * The mapping lists a request can meet, each with the tests that select it: one list when no
- * `<If>` section with mappings is undecided, else one per outcome of their tests (they exclude
- * each other, so exactly one runs). Lists without an entry make no op.
+ * `<If>` section with mappings is undecided, else one per combination of their cases that some
+ * request can meet (they exclude each other, so exactly one runs: in a chain, one branch's
+ * entries, nested sections only inside theirs). Lists without an entry make no op.
  */
 function mappingVariants(groups: readonly MappingGroup[]): { paths: CookieMapping[]; domains: CookieMapping[]; condition: Condition | null }[] {
   const live = groups.filter((g) => !g.never);
-  const open = live.filter((g) => g.literal).slice(0, MAX_OPEN_MAPPING_SECTIONS);
+  let combos: { runs: Set<MappingGroup>; sets: (readonly ConditionLiteral[])[] }[] = [{ runs: new Set(), sets: [] }];
+  for (const g of live) {
+    const next: typeof combos = [];
+    for (const c of combos) {
+      // The outcomes where it does not run first, as for a single <If> before.
+      for (const set of g.cases ? g.cases.fails : []) if (conjunction([...c.sets, set]) !== null) next.push({ runs: c.runs, sets: [...c.sets, set] });
+      const runs = g.cases?.runs ?? [];
+      if (conjunction([...c.sets, runs]) !== null) next.push({ runs: new Set([...c.runs, g]), sets: [...c.sets, runs] });
+    }
+    if (next.length <= MAX_MAPPING_VARIANTS) combos = next;
+    else for (const c of combos) c.runs.add(g);
+  }
   const out: { paths: CookieMapping[]; domains: CookieMapping[]; condition: Condition | null }[] = [];
-  for (let mask = 0; mask < 1 << open.length; mask++) {
-    const runs = (g: MappingGroup) => !open.includes(g) || (mask & (1 << open.indexOf(g))) !== 0;
-    const chosen = live.filter(runs);
-    const literals = open.map((g, i): ConditionLiteral => (mask & (1 << i) ? g.literal! : { ...g.literal!, holds: !g.literal!.holds }));
-    const text = literals.map((l, i) => (mask & (1 << i) ? l.text : `not ${l.text}`)).join(' and ');
+  for (const c of combos) {
+    const chosen = live.filter((g) => c.runs.has(g));
+    const literals = conjunction(c.sets)!;
+    const text = literals.map((l) => (l.branch || l.holds ? l.text : `not ${l.text}`)).join(' and ');
     const paths = chosen.flatMap((g) => g.paths);
     const domains = chosen.flatMap((g) => g.domains);
     if (paths.length + domains.length > 0) out.push({ paths, domains, condition: literals.length > 0 ? { text, value: 'unknown', literals } : null });
