@@ -756,6 +756,24 @@ export const REAL_CASES: readonly RealCase[] = [
       'location /v/ { proxy_pass http://backend; proxy_intercept_errors on; error_page 404 =301 http://lpc.test/x; add_header Set-Cookie "lpc_v=1"; }',
     ].join('\n'),
   },
+  {
+    // Responses nginx makes itself (own-response.ts): no backend cookies, the header filters at the
+    // status `return` gives; add_header without `always` only for its statuses.
+    name: 'return: add_header and more_set_headers on the responses nginx makes itself',
+    context: 'server',
+    text: [
+      'add_header Set-Cookie "lpc_srv=1";',
+      'location /r302/ { return 302 /x; }',
+      'location /r200/ { add_header Set-Cookie "XSRF-TOKEN=own; HttpOnly"; return 200 "ok"; }',
+      'location /r403/ { add_header Set-Cookie "lpc_403=1"; add_header Set-Cookie "lpc_403_always=1" always; return 403; }',
+      'location /url/ { return https://lpc.test/; }',
+      'location /r404/ { more_set_headers "Set-Cookie: lpc_more=1"; more_set_headers -s 200 "Set-Cookie: lpc_more200=1"; add_header Set-Cookie "lpc_404=1"; return 404; }',
+      'location /rw/ { rewrite ^ /elsewhere/ redirect; add_header Set-Cookie "lpc_rw=1"; }',
+      'location /perm/ { rewrite ^(.*) /x$1 permanent; add_header Set-Cookie "lpc_perm=1"; }',
+      'location /cond/ { proxy_pass http://backend; add_header Set-Cookie "lpc_cond=1"; if ($arg_lpc_deny) { return 401; } }',
+      'location /ifret/ { proxy_pass http://backend; if ($arg_lpc_ret) { add_header Set-Cookie "lpc_if=1" always; return 418; } }',
+    ].join('\n'),
+  },
   // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
   {
     name: 'variables: an undefined variable in add_header Set-Cookie is refused',

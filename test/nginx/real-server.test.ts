@@ -276,12 +276,23 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       const extra = (served.requests ?? []).filter((r) => endpoint.label.endsWith(r.endpoint));
       const host = served.config.host(endpoint);
       // Requests nginx answers itself (`return`, a redirect), without the backend's cookies; when
-      // that is the endpoint's own request, the model must say no backend answers there.
-      for (const req of extra.filter((r) => r.where === null)) {
+      // that is the endpoint's own request, the model must say no backend answers there, or that
+      // nginx does (own-response.ts: its header filters' lines are the prediction). An endpoint
+      // nginx answers is asked with its own request whether or not the case names it.
+      const itselfAnswers = endpoint.possibleBackends.length === 1 && endpoint.possibleBackends[0] === 'module';
+      const unserved = extra.filter((r) => r.where === null);
+      if (itselfAnswers && endpoint.requestPath !== undefined && !unserved.some((r) => requestFor(endpoint, r) === endpoint.requestPath && !r.headers)) unserved.push({ endpoint: endpoint.label, where: null });
+      for (const req of unserved) {
         const path = requestFor(endpoint, req);
         const res = await get(served.server().port, query(path, 200), host, req.headers);
         const own = path === endpoint.requestPath && !req.headers;
-        const predicted = !own || endpoint.possibleBackends.length === 0 ? [] : [`the model says ${endpoint.possibleBackends.join(', ')} answers ${endpoint.label}`];
+        const values = (lines: SimResult['lines']) => lines.map((l) => ows(l.value));
+        const predicted =
+          !own || endpoint.possibleBackends.length === 0
+            ? []
+            : itselfAnswers
+              ? values(simulate('nginx', endpoint.pipeline, { backend: 'module', status: res.status }, COOKIES).lines)
+              : [`the model says ${endpoint.possibleBackends.join(', ')} answers ${endpoint.label}`];
         out.push({ endpoint, kind: 'unserved' as const, status: res.status, request: path, actual: res.setCookies.map(ows), predicted });
       }
       const kind = servable(endpoint);

@@ -28,8 +28,8 @@ function endpoint(m: HeaderRewriteModel, label: string) {
   return e;
 }
 
-/** Whether a backend answers the endpoint's requests. */
-const served = (m: HeaderRewriteModel, label: string) => endpoint(m, label).possibleBackends.length > 0;
+/** Whether a backend answers the endpoint's requests (`module`: nginx answers itself, own-response.ts). */
+const served = (m: HeaderRewriteModel, label: string) => endpoint(m, label).possibleBackends.some((k) => k !== 'module');
 
 /** The flags XSRF-TOKEN gets at an endpoint, per outcome: "requests → flags". */
 function flags(m: HeaderRewriteModel, label: string): string[] {
@@ -68,12 +68,11 @@ describe('break', () => {
 });
 
 describe('return', () => {
-  it('in a location: nothing is proxied there, so its cookie directives judge nothing, and simulate says why', () => {
+  it('in a location: nothing is proxied there, so its cookie directives judge nothing; nginx answers itself', () => {
     const m = model(server(loc('/', 'return 403; proxy_cookie_flags ~ httponly;')));
     expect(served(m, 'location /')).toBe(false);
-    expect(endpoint(m, 'location /').backends).toEqual([]);
+    expect(endpoint(m, 'location /').backends.map((b) => `${b.kind}: ${b.target}`)).toEqual(['module: nginx itself (return 403)']);
     expect(lintText(m.files.get(PATH)!.text).brief).toEqual([]);
-    expect(noBackendText(m, m.endpoints, '/', 'text', '/')).toContain(': return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied.');
   });
 
   it('in a location fragment too, which is otherwise assumed to proxy', () => {
@@ -93,6 +92,7 @@ describe('return', () => {
     const m = model(server(`return 301 https://$host$request_uri;\n${loc('/', 'proxy_cookie_flags ~ httponly;')}\n${loc('/b/', '')}`));
     expect(m.endpoints.map((e) => e.possibleBackends.length)).toEqual([0, 0]);
     expect(lintText(m.files.get(PATH)!.text).brief).toEqual([]);
+    expect(noBackendText(m, m.endpoints, '/', 'text', '/')).toContain(': return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied.');
   });
 
   it('at server level in an if: the other requests still reach the locations, without the if\'s values', () => {

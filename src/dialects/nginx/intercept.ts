@@ -87,7 +87,7 @@ export interface InterceptContext {
   readonly locationsOf: (holder: Level) => readonly LocationNode<Level>[];
 }
 
-type Guard = { readonly codes: ReadonlySet<number>; readonly inside: boolean; readonly status?: number };
+export type Guard = { readonly codes: ReadonlySet<number>; readonly inside: boolean; readonly status?: number };
 
 const guardedOps = new WeakMap<CookieOp, Map<string, CookieOp>>();
 const originals = new WeakMap<CookieOp, CookieOp>();
@@ -98,7 +98,7 @@ export function unguarded(op: CookieOp): CookieOp {
 }
 
 /** `op`, run only when the response's status is (`inside`) or is not in `codes`, seeing `status` if given. */
-function guarded(op: CookieOp, guard: Guard): CookieOp {
+export function guarded(op: CookieOp, guard: Guard): CookieOp {
   const key = semanticKey([[...guard.codes].sort((a, b) => a - b), guard.inside, guard.status ?? null]);
   let byKey = guardedOps.get(op);
   if (!byKey) guardedOps.set(op, (byKey = new Map()));
@@ -109,9 +109,16 @@ function guarded(op: CookieOp, guard: Guard): CookieOp {
       signature: semanticKey([op.signature, key]),
       apply(lines: SetCookieLine[], env: SimEnv) {
         if (guard.codes.has(env.status) !== guard.inside) return;
-        return op.apply(lines, guard.status === undefined ? env : { ...env, status: guard.status });
+        const outcome = op.apply(lines, guard.status === undefined ? env : { ...env, status: guard.status });
+        // The changes are this step's: rules find a change's step in the pipeline by its op.
+        for (const l of lines) {
+          const h = l.history;
+          for (let i = 0; i < h.length; i++) if (h[i]!.op === op) h[i] = { ...h[i]!, op: wrapper };
+        }
+        return outcome;
       },
     };
+    const wrapper = out;
     byKey.set(key, out);
     originals.set(out, op);
   }

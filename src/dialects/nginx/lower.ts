@@ -26,6 +26,7 @@ import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
 import { unguarded, withIntercepts, type InterceptContext } from './intercept.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
+import { ownAnswer, ownProducer, ownResponsePipeline } from './own-response.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
@@ -299,10 +300,12 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     // Requests that `return` (or a `rewrite` elsewhere) takes away before the content phase
     // never reach the level's backend (rewrite-code.ts).
     const served = flow.serves(level);
-    const backends = served ? backendsOf(level) : [];
+    // A response nginx makes itself (`return`): its header filters only (own-response.ts).
+    const answer = served ? null : ownAnswer(level);
+    const backends = served ? backendsOf(level) : answer ? [ownProducer(answer)] : [];
     const chain = chainOf(level);
-    const possibleBackends = backendKinds(level);
-    const pipeline = withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
+    const possibleBackends: BackendKind[] = answer ? ['module'] : backendKinds(level);
+    const pipeline = answer ? ownResponsePipeline(answer, [...moreOpsFor(level), ...addHeaderOpsFor(level)]) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
     const server = chainOf(level).find((l) => l.kind === 'server');
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.
@@ -322,7 +325,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
         return path;
       },
       ...(level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? { selects: (p: string) => selectsPath(level, nodesByServer, p) } : {}),
-      ...(served ? {} : { noBackend: TAKEN_AWAY }),
+      ...(served || answer ? {} : { noBackend: TAKEN_AWAY }),
     };
     endpoints.push(endpoint);
   }

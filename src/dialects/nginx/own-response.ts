@@ -1,0 +1,68 @@
+/**
+ * Responses nginx makes itself: a location (or an `if` in one) whose rewrite code ends every
+ * request it runs with `return` (or a redirecting `rewrite` that matches every URI) sends no
+ * backend's cookies, but its header filters run as for any response [LAB 1.22.1]: headers-more,
+ * and `add_header` for the statuses it covers (200, 201, 204, 206, 301, 302, 303, 304, 307, 308;
+ * any with `always`), seeing the status `return` gives (a URL alone: 302; `rewrite ... redirect`:
+ * 302, `permanent`: 301). Simulated as the `module` producer ("a module of the server itself")
+ * whose lines a first step drops, so that the lines the filters add are the response's.
+ * A server-level `return` answers with the server's configuration before any location is
+ * chosen: not modelled (those locations keep "no backend answers").
+ */
+import type { BackendRef } from '../../model/backends.js';
+import type { CookieOp } from '../../model/header-rewrite.js';
+import { nginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
+import { guarded } from './intercept.js';
+import type { Level } from './levels.js';
+import { matchesEveryUri } from './rewrite-code.js';
+import type { Directive } from './syntax.js';
+
+/** The level's own directives in order, includes inlined, nested blocks not entered. */
+function* ownDirectives(directives: readonly Directive[]): Generator<Directive> {
+  for (const d of directives) {
+    if (d.included) for (const f of d.included) yield* ownDirectives(f.directives);
+    else yield d;
+  }
+}
+
+/** How the level's own rewrite code answers every request that reaches its end, if it does. */
+export interface OwnAnswer {
+  readonly status: number;
+  readonly directive: Directive;
+}
+
+export function ownAnswer(level: Level): OwnAnswer | null {
+  if (level.kind !== 'location' && level.kind !== 'if') return null;
+  for (const d of ownDirectives(level.directive?.block?.children ?? [])) {
+    const name = d.name.value;
+    if (name === 'break') return null;
+    if (name === 'return') {
+      const code = d.args[0]?.value ?? '';
+      return { status: /^\d+$/.test(code) ? Number(code) : 302, directive: d };
+    }
+    if (name === 'rewrite' && d.args.length >= 2) {
+      const [regex, replacement, flag] = d.args.map((a) => a.value);
+      if (!matchesEveryUri(regex!)) continue;
+      if (flag === 'permanent') return { status: 301, directive: d };
+      if (flag === 'redirect' || (flag === undefined && /^(?:https?:\/\/|\$scheme)/.test(replacement!))) return { status: 302, directive: d };
+      return null;
+    }
+  }
+  return null;
+}
+
+function labelOf(d: Directive): string {
+  return `${d.name.value} ${d.args.map((a) => a.raw).join(' ')}`;
+}
+
+/** nginx itself, as the producer of the response (`return 302 /x`). */
+export function ownProducer(answer: OwnAnswer): BackendRef {
+  return { kind: 'module', target: `nginx itself (${labelOf(answer.directive)})`, span: answer.directive.span };
+}
+
+/** The pipeline of a response nginx makes itself: the producer's lines dropped, then the header filters at its status. */
+export function ownResponsePipeline(answer: OwnAnswer, filters: readonly CookieOp[]): CookieOp[] {
+  const d = answer.directive;
+  const drop = nginxHideHeaderOp(d.span, labelOf(d), d.span, 'module');
+  return [drop, ...filters.map((op) => guarded(op, { codes: new Set(), inside: false, status: answer.status }))];
+}
