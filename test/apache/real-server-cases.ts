@@ -457,11 +457,25 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   {
-    // Without the `interpolate` flag ${VAR} stays as written, ProxyPassInterpolateEnv On or not.
-    // NOT MODELLED: with it, 2.4.71 puts the variable's value at translate time (before SetEnv:
-    // `ProxyPassReverseCookiePath /app ${LPC_P} interpolate` gives `path=`); the simulator keeps `${LPC_P}`.
+    // Without the `interpolate` flag ${VAR} stays as written, ProxyPassInterpolateEnv On or not
+    // (real-server-conditions.test.ts has the values the flag puts in).
     name: 'cookie-mapping-interpolate-off',
     body: ['    ProxyPassInterpolateEnv On', '    SetEnv LPC_P /interp', '    ProxyPassReverseCookiePath / /plain/${LPC_P}'].join('\n'),
+  },
+  {
+    // With the flag and ProxyPassInterpolateEnv Off (the default), ${VAR} stays as written too;
+    // On in a <Location> interpolates there only: SetEnv's value comes too late (`path=/in-loc/`).
+    name: 'cookie-mapping-interpolate-env-off',
+    body: [
+      '    ProxyPassInterpolateEnv Off',
+      '    SetEnv LPC_P /interp',
+      '    ProxyPassReverseCookiePath / /plain/${LPC_P} interpolate',
+      '    ProxyPassReverseCookieDomain example.com ${LPC_P}.example anything',
+      '    <Location /a/>',
+      '        ProxyPassInterpolateEnv On',
+      '        ProxyPassReverseCookiePath / /in-loc/${LPC_P} interpolate',
+      '    </Location>',
+    ].join('\n'),
   },
   {
     // Mappings in <If>, <Proxy> and <Location>: base scopes first, <If> merged last.

@@ -404,6 +404,26 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     branches: 6,
   },
   {
+    // `interpolate` (any third argument) with ProxyPassInterpolateEnv On: ${VAR} takes the value
+    // mod_proxy sees in its fixup, SetEnvIf's but not SetEnv's (set later): unset gives "".
+    name: 'cookie-mapping-interpolated-values',
+    body: [
+      '    ProxyPassInterpolateEnv On',
+      '    SetEnvIf Request_URI "^/h/s" LPC_P=/from-setenvif',
+      '    SetEnv LPC_Q /from-setenv',
+      '    ProxyPassReverseCookiePath /app ${LPC_P}/x interpolate',
+      '    ProxyPassReverseCookiePath ${lpc_p}/ /never Interpolate',
+      '    ProxyPassReverseCookiePath / [${LPC_Q}] foo',
+      '    ProxyPassReverseCookieDomain example.com ${lpc_p}.example interpolate',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/s1', facts: { 'envfixup:LPC_P': 0 } },
+      { path: '/h/t1', facts: { 'envfixup:LPC_P': 1 } },
+    ],
+    branches: 2,
+  },
+  {
     // SetEnv in a regex <Proxy> section reaches only the requests whose backend URL it selects.
     name: 'setenv-in-proxymatch',
     body: `    <ProxyMatch "/$">\n        SetEnv LPC_KEEP 1\n    </ProxyMatch>\n    ${blanket} env=!LPC_KEEP`,

@@ -33,9 +33,9 @@ import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apach
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
-import { envKey, ifCases } from './conditions.js';
+import { envKey, ifCases, type EnvFacts } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
-import type { BlockMappings, OpsResult } from './ops.js';
+import type { BlockMappings, OpsResult, PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
@@ -106,31 +106,95 @@ function knownEnv(blocks: readonly Block[]): Map<string, string | null> {
   return known;
 }
 
-/**
- * The `ProxyPassReverseCookie*` entries of one merged section, and the request tests it needs: an
- * `<If>` section's entries count only on requests where it runs (they are merged after every
- * other section's, first match wins in the merged list).
- */
-interface MappingGroup extends BlockMappings {
-  /**
-   * For an undecided `<If>`-family section: the tests under which it runs, and the disjoint sets
-   * under which it does not (conditions.ts `ifCases`). Absent when it always applies.
-   */
-  readonly cases?: { readonly runs: readonly ConditionLiteral[]; readonly fails: readonly (readonly ConditionLiteral[])[] };
-  readonly never?: boolean;
+/** Entries of one merged section that a request may meet, with the tests that select them. */
+interface MappingAlternative {
+  readonly sets: readonly ConditionLiteral[];
+  readonly paths: readonly CookieMapping[];
+  readonly domains: readonly CookieMapping[];
 }
 
 /**
- * Beyond this many mapping lists, the undecided `<If>` sections that would add more count as if
- * they held (the branches of one chain add one list each; independent sections double them).
+ * The `ProxyPassReverseCookie*` entries of one merged section as alternatives, exactly one of
+ * which a request meets: an `<If>` section's entries count only on requests where it runs (they
+ * are merged after every other section's, first match wins in the merged list), and interpolated
+ * entries differ with the values of their variables.
+ */
+interface MappingGroup {
+  /** The alternatives where the section does not run first, then those where it does. */
+  readonly alternatives: readonly MappingAlternative[];
+  /** The alternative taken when there are too many to explore: the first where it runs. */
+  readonly held: number;
+}
+
+/**
+ * Beyond this many mapping lists, the undecided `<If>` sections and variables that would add
+ * more count as if they held (the branches of one chain add one list each; independent sections
+ * double them).
  */
 const MAX_MAPPING_VARIANTS = 16;
 
-function mappingGroup(b: Block, m: BlockMappings): MappingGroup {
-  if (b.kind !== 'if') return m;
-  const { runs, fails } = ifCases(b);
-  if (runs === false) return { ...m, never: true };
-  return fails.length === 0 ? m : { ...m, cases: { runs, fails } };
+/**
+ * `proxy_interpolate`: each `${NAME}` (up to the next `}`) replaced by the variable's value, or
+ * removed when it is unset; a `${` without `}` and what follows stay as written.
+ */
+function interpolate(text: string, value: (name: string) => string): string {
+  let out = '';
+  let rest = text;
+  for (;;) {
+    const start = rest.indexOf('${');
+    const end = start === -1 ? -1 : rest.indexOf('}', start + 2);
+    if (end === -1) return out + rest;
+    out += rest.slice(0, start) + value(rest.slice(start + 2, end));
+    rest = rest.slice(end + 1);
+  }
+}
+
+/**
+ * The values interpolated entries of `m` can take: with `ProxyPassInterpolateEnv On`, mod_proxy
+ * replaces `${NAME}` in its fixups hook (`proxy_fixup`, hooked first), before mod_env's: a
+ * `SetEnv` value is not there yet (2.4.71 gives `path=` for `${VAR}` only SetEnv sets), those of
+ * SetEnvIf, BrowserMatch and RewriteRule `E=` are. One assignment per combination of the values
+ * the configuration gives each variable and "unset", with the request tests that select it
+ * (each variable is one fact of the request: `envfixup:NAME`).
+ */
+function interpolations(m: BlockMappings, server: ServerScope, facts: EnvFacts): { literals: ConditionLiteral[]; paths: CookieMapping[]; domains: CookieMapping[] }[] {
+  const names: string[] = [];
+  for (const e of [...m.paths, ...m.domains]) {
+    if (!e.interpolate) continue;
+    for (const [, name] of `${e.fake}\u0000${e.real}`.matchAll(/\$\{([^}\u0000]*)\}/g)) if (!names.includes(envKey(name!))) names.push(envKey(name!));
+  }
+  let assignments: { values: Map<string, string>; literals: ConditionLiteral[] }[] = [{ values: new Map(), literals: [] }];
+  for (const name of names) {
+    const values = facts.valuesBeyondModEnv(name, server);
+    const count = values.length + 1;
+    const literal = (index: number, value: string | undefined): ConditionLiteral => ({
+      key: `envfixup:${name}`,
+      holds: true,
+      text: `\${${name}}`,
+      branch: { index, count, impossible: 0n, first: `envfixup:${name}\u0000first` },
+      phrase: value === undefined ? { holds: `${name} is unset when mod_proxy reads it`, fails: `${name} is set when mod_proxy reads it` } : { holds: `${name} is "${value}" when mod_proxy reads it`, fails: `${name} is not "${value}" when mod_proxy reads it` },
+    });
+    const next = assignments.flatMap((a) =>
+      count === 1 ? [{ values: new Map([...a.values, [name, '']]), literals: a.literals }] : [...values, undefined].map((v, i) => ({ values: new Map([...a.values, [name, v ?? '']]), literals: [...a.literals, literal(i, v)] })),
+    );
+    // Too many combinations: the variable is taken as unset.
+    assignments = next.length <= MAX_MAPPING_VARIANTS ? next : assignments.map((a) => ({ values: new Map([...a.values, [name, '']]), literals: a.literals }));
+  }
+  const apply = (e: PlacedMapping, values: ReadonlyMap<string, string>): CookieMapping => {
+    if (!e.interpolate || names.length === 0) return e;
+    const value = (name: string) => values.get(envKey(name)) ?? '';
+    return { ...e, fake: interpolate(e.fake, value), real: interpolate(e.real, value) };
+  };
+  return assignments.map((a) => ({ literals: a.literals, paths: m.paths.map((e) => apply(e, a.values)), domains: m.domains.map((e) => apply(e, a.values)) }));
+}
+
+function mappingGroup(b: Block, m: BlockMappings, interpolated: boolean, facts: EnvFacts): MappingGroup | null {
+  const cases = b.kind === 'if' ? ifCases(b) : { runs: [], fails: [] };
+  if (cases.runs === false) return null;
+  const runs = cases.runs;
+  const fails = cases.fails.map((sets): MappingAlternative => ({ sets, paths: [], domains: [] }));
+  const values = interpolated ? interpolations(m, b.server, facts) : [{ literals: [], paths: m.paths, domains: m.domains }];
+  return { alternatives: [...fails, ...values.map((v) => ({ sets: [...runs, ...v.literals], paths: v.paths, domains: v.domains }))], held: fails.length };
 }
 
 /** The literals of several cases as one conjunction; null when two of them contradict each other. */
@@ -146,34 +210,40 @@ function conjunction(sets: readonly (readonly ConditionLiteral[])[]): ConditionL
 
 /**
  * The mapping lists a request can meet, each with the tests that select it: one list when no
- * `<If>` section with mappings is undecided, else one per combination of their cases that some
- * request can meet (they exclude each other, so exactly one runs: in a chain, one branch's
- * entries, nested sections only inside theirs). Lists without an entry make no op.
+ * `<If>` section with mappings is undecided and no interpolated variable varies, else one per
+ * combination of their alternatives that some request can meet (they exclude each other, so
+ * exactly one runs: in a chain, one branch's entries, nested sections only inside theirs).
+ * Lists without an entry make no op.
  */
 function mappingVariants(groups: readonly MappingGroup[]): { paths: CookieMapping[]; domains: CookieMapping[]; condition: Condition | null }[] {
-  const live = groups.filter((g) => !g.never);
-  let combos: { runs: Set<MappingGroup>; sets: (readonly ConditionLiteral[])[] }[] = [{ runs: new Set(), sets: [] }];
-  for (const g of live) {
+  let combos: { chosen: MappingAlternative[]; sets: (readonly ConditionLiteral[])[] }[] = [{ chosen: [], sets: [] }];
+  for (const g of groups) {
     const next: typeof combos = [];
     for (const c of combos) {
-      // The outcomes where it does not run first, as for a single <If> before.
-      for (const set of g.cases ? g.cases.fails : []) if (conjunction([...c.sets, set]) !== null) next.push({ runs: c.runs, sets: [...c.sets, set] });
-      const runs = g.cases?.runs ?? [];
-      if (conjunction([...c.sets, runs]) !== null) next.push({ runs: new Set([...c.runs, g]), sets: [...c.sets, runs] });
+      for (const alt of g.alternatives) if (conjunction([...c.sets, alt.sets]) !== null) next.push({ chosen: [...c.chosen, alt], sets: [...c.sets, alt.sets] });
     }
     if (next.length <= MAX_MAPPING_VARIANTS) combos = next;
-    else for (const c of combos) c.runs.add(g);
+    else combos = combos.map((c) => ({ chosen: [...c.chosen, g.alternatives[g.held]!], sets: c.sets }));
   }
   const out: { paths: CookieMapping[]; domains: CookieMapping[]; condition: Condition | null }[] = [];
   for (const c of combos) {
-    const chosen = live.filter((g) => c.runs.has(g));
     const literals = conjunction(c.sets)!;
     const text = literals.map((l) => (l.branch || l.holds ? l.text : `not ${l.text}`)).join(' and ');
-    const paths = chosen.flatMap((g) => g.paths);
-    const domains = chosen.flatMap((g) => g.domains);
+    const paths = c.chosen.flatMap((a) => a.paths);
+    const domains = c.chosen.flatMap((a) => a.domains);
     if (paths.length + domains.length > 0) out.push({ paths, domains, condition: literals.length > 0 ? { text, value: 'unknown', literals } : null });
   }
   return out;
+}
+
+/** `ProxyPassInterpolateEnv` as the merged sections leave it (the last one set; `<If>` sections are not counted). */
+function interpolatesEnv(blocks: readonly Block[]): boolean {
+  let on = false;
+  for (const b of blocks) {
+    if (b.kind === 'if') continue;
+    for (const d of b.directives) if (d.lname === 'proxypassinterpolateenv' && d.args.length === 1) on = d.args[0]!.value.toLowerCase() === 'on';
+  }
+  return on;
 }
 
 /** Pipelines are shared between endpoints with the same merged sections (same op identities). */
@@ -191,9 +261,11 @@ class PipelineCache {
     const groups: MappingGroup[] = [];
     const early: CookieOp[] = [];
     const late: CookieOp[] = [];
+    const interpolated = interpolatesEnv(blocks);
     for (const b of blocks) {
       const m = this.ops.mappings.get(b);
-      if (m) groups.push(mappingGroup(b, m));
+      const g = m ? mappingGroup(b, m, interpolated, this.ops.facts) : null;
+      if (g) groups.push(g);
       for (const op of this.ops.byBlock.get(b) ?? []) {
         // `early` runs in post_read_request with the server's config only: in a section it never runs.
         if (opOfKind(op, 'apache-header') && op.early) {
@@ -211,7 +283,7 @@ class PipelineCache {
 
   /** The mapping arrays of a merged config form one op; the same arrays (and condition) give the same op. */
   private reverseOp(paths: CookieMapping[], domains: CookieMapping[], condition: Condition | null): CookieOp {
-    const key = `${[...paths, ...domains].map((m) => `${m.span.file}:${m.span.start}`).join(',')}|${paths.length}|${condition?.text ?? ''}`;
+    const key = `${[...paths, ...domains].map((m) => `${m.span.file}:${m.span.start}:${m.fake}\u0001${m.real}`).join(',')}|${paths.length}|${condition?.text ?? ''}`;
     let op = this.reverseOps.get(key);
     if (!op) {
       op = createCookieReverseOp(paths, domains, condition);

@@ -15,9 +15,18 @@ import { APACHE_DEFAULT_REGEX_FLAGS, applyRegexDefaultOptions, type ApacheRegexF
 import type { Block, PlacedDirective, ScopeTree, ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
 
+/**
+ * A `ProxyPassReverseCookiePath|Domain` entry. `interpolate`: it has a third argument, whatever
+ * it says (mod_proxy.c `cookie_path` sets PROXYPASS_INTERPOLATE for any): with
+ * `ProxyPassInterpolateEnv On`, `${VAR}` in both strings is replaced per request (endpoints.ts).
+ */
+export interface PlacedMapping extends CookieMapping {
+  readonly interpolate: boolean;
+}
+
 export interface BlockMappings {
-  readonly paths: CookieMapping[];
-  readonly domains: CookieMapping[];
+  readonly paths: PlacedMapping[];
+  readonly domains: PlacedMapping[];
 }
 
 export interface OpsResult {
@@ -41,6 +50,8 @@ export interface OpsResult {
   readonly withKnownEnv: (pipeline: readonly CookieOp[], known: ReadonlyMap<string, string | null>) => CookieOp[];
   /** Ops made by {@link withKnownEnv}, in the order they were made. */
   readonly rebuilt: readonly CookieOp[];
+  /** What the configuration says about request variables. */
+  readonly facts: EnvFacts;
 }
 
 /** The directive as written on one line (continuations joined), for messages. */
@@ -203,10 +214,10 @@ function headerOp(h: HeaderDirective, block: Block, facts: EnvFacts, variant?: {
   });
 }
 
-function mapping(node: DirectiveNode): CookieMapping | null {
+function mapping(node: DirectiveNode): PlacedMapping | null {
   const [fake, real] = node.args;
   if (!fake || !real) return null;
-  return { fake: fake.value, real: real.value, span: node.span, focus: real.span, label: directiveLabel(node) };
+  return { fake: fake.value, real: real.value, span: node.span, focus: real.span, label: directiveLabel(node), interpolate: node.args.length === 3 };
 }
 
 export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
@@ -322,5 +333,5 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
     }
     return out;
   };
-  return { byBlock, mappings, ops, headers, problems, flagsAt, orderOf: (node) => orders.get(node) ?? 0, withKnownEnv, rebuilt };
+  return { byBlock, mappings, ops, headers, problems, flagsAt, orderOf: (node) => orders.get(node) ?? 0, withKnownEnv, rebuilt, facts };
 }
