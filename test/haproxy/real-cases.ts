@@ -648,4 +648,18 @@ backend other
     server s1 127.0.0.1:8080 cookie s1
 `,
   },
+  {
+    // Every listen adds the same lines; only a cookie directive or a capture cookie makes HAProxy parse them.
+    name: 'cookie directive or capture cookie: every Set-Cookie line loses the spaces around its first =, the value ends at an unquoted , or ;',
+    text: `${DEFAULTS}
+${['rewrite', 'prefix', 'passive', 'capture', 'none', 'nocookie']
+  .map(
+    (kind) => `listen ${kind}
+    bind 127.0.0.1:8000
+${kind === 'capture' ? '    capture cookie ZZ len 10' : kind === 'none' ? '' : `    cookie SRV${kind === 'passive' ? '' : kind === 'nocookie' ? ' rewrite' : ` ${kind}`}`}
+${['"SRV  =  v1 ; Path=/"', '"SRV\\t=v2;Path = /"', '"JSESSIONID = s1 ; Path = /"', '"SRV=a,b; x"', `'SRV="a,;b" ;y'`, '"= v"', '"noeq ; x = 1"'].map((v) => `    http-response add-header Set-Cookie ${v}\n`).join('')}    server s1 127.0.0.1:8080${kind === 'nocookie' ? '' : ' cookie s1'}
+`,
+  )
+  .join('\n')}`,
+  },
 ];

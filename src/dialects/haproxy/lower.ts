@@ -56,6 +56,8 @@ interface Proxy {
   defaultBackend?: { readonly name: string; readonly span: Span };
   mode?: string;
   cookie?: Statement;
+  /** `capture cookie NAME len N` (frontend and listen sections). */
+  capture?: Statement;
   readonly servers: { readonly name: string; readonly address: string; readonly cookie?: string; readonly span: Span }[];
   fcgi: boolean;
   /** TCP/HTTP rules of any kind (a defaults section holding them restricts who may inherit it). */
@@ -348,6 +350,9 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         proxy.cookie = st;
         break;
       }
+      case 'capture':
+        if (args[0]?.value === 'cookie' && proxy.section.kind !== 'backend' && proxy.section.kind !== 'defaults') proxy.capture = st;
+        break;
       case 'use-fcgi-app':
         proxy.fcgi = true;
         break;
@@ -430,20 +435,31 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
   return op;
 }
 
-/** `cookie NAME rewrite|prefix|insert`: what HAProxy does to the cookies NAME, after the http-response rules. */
-function serverCookieOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp | null>): CookieOp | null {
-  const known = cache.get(backend);
-  if (known !== undefined) return known;
+/**
+ * `http_manage_server_side_cookies`, after the http-response rules: it parses every Set-Cookie
+ * line when the backend has a `cookie` directive (any mode, passive too) or the frontend a
+ * `capture cookie` (then `capture` is that statement), and `cookie NAME rewrite|prefix|insert`
+ * changes the cookies NAME.
+ */
+function serverCookieOp(ctx: Context, backend: Proxy, capture: Statement | undefined, cache: Map<string, CookieOp | null>): CookieOp | null {
   const st = effective(backend, (p) => p.cookie);
   const server = backend.servers[0];
+  const at = st ?? capture;
+  if (!at || !server) return null;
+  const key = `${at.line.span.start}:${backend.section.header.line.span.start}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
   const words = st?.words.slice(1).map((w) => w.value) ?? [];
-  const mode = words.includes('insert') ? 'insert' : words.includes('prefix') ? 'prefix' : words.includes('rewrite') ? 'rewrite' : undefined;
-  // rewrite and prefix need the server's cookie value; insert drops the cookies all the same.
-  const op =
-    st && server && mode && (mode === 'insert' || server.cookie !== undefined)
-      ? createServerCookieOp({ span: spanOver(st.words), label: textOf(ctx.file, st.words), name: words[0] ?? '', mode, server: server.cookie ?? '', preserve: words.includes('preserve') })
-      : null;
-  cache.set(backend, op);
+  const mode = words.includes('insert') ? 'insert' : words.includes('prefix') ? 'prefix' : words.includes('rewrite') ? 'rewrite' : 'passive';
+  const op = createServerCookieOp({
+    span: spanOver(at.words),
+    label: textOf(ctx.file, at.words),
+    ...(st ? { name: words[0] ?? '' } : {}),
+    mode,
+    ...(server.cookie !== undefined ? { server: server.cookie } : {}),
+    preserve: words.includes('preserve'),
+  });
+  cache.set(key, op);
   return op;
 }
 
@@ -525,7 +541,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   };
   const byName = new Map(proxies.filter((p) => p.section.kind !== 'frontend').map((p) => [p.name, p]));
   const cookieOps = new Map<Statement, CookieOp | null>();
-  const serverCookieOps = new Map<Proxy, CookieOp | null>();
+  const serverCookieOps = new Map<string, CookieOp | null>();
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
 
@@ -535,7 +551,8 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
     if (backend) pipeline.push(...rulesOf(backend));
     if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
     // `http_manage_server_side_cookies` runs after every http-response rule, on the lines they left.
-    const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, serverCookieOps) : null;
+    const capture = frontend && isHttp(frontend) ? frontend.capture : undefined;
+    const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, capture, serverCookieOps) : null;
     if (serverSide) pipeline.push(serverSide);
     const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
     if (persistence) pipeline.push(persistence);

@@ -23,7 +23,9 @@
  *   rules never see it; a server without a cookie value gets `NAME=; Expires=Thu, 01-Jan-1970
  *   00:00:01 GMT; path=/...`) and, just before, drops every cookie NAME the response then holds
  *   (the rules' own too), unless `preserve`: then those are kept and nothing is added;
- * - `cookie NAME rewrite|prefix` changes the cookies NAME the same way, after the rules.
+ * - `cookie NAME rewrite|prefix` changes the cookies NAME the same way, after the rules; with any
+ *   `cookie` directive (or a frontend's `capture cookie`) every line loses the spaces around its
+ *   first `=`.
  */
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
@@ -466,23 +468,50 @@ export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyP
 export interface ServerCookieInit {
   readonly span: Span;
   readonly label: string;
-  readonly name: string;
-  readonly mode: 'rewrite' | 'prefix' | 'insert';
-  /** The server's `cookie` value. */
-  readonly server: string;
+  /** The backend's cookie name (none: only the frontend's `capture cookie` makes HAProxy parse the lines). */
+  readonly name?: string;
+  readonly mode: 'rewrite' | 'prefix' | 'insert' | 'passive';
+  /** The server's `cookie` value (rewrite and prefix need one). */
+  readonly server?: string;
   readonly preserve: boolean;
 }
 
-/** `name=value...`: the value's range (trimmed), as HAProxy's server-side cookie parser finds it. */
-function valueRange(header: string): { readonly name: string; readonly start: number; readonly end: number } | null {
-  const eq = header.indexOf('=');
-  const semi = header.indexOf(';');
-  if (eq === -1 || (semi !== -1 && semi < eq)) return null;
-  let start = eq + 1;
-  let end = semi === -1 ? header.length : semi;
-  while (start < end && (header[start] === ' ' || header[start] === '\t')) start++;
-  while (end > start && (header[end - 1] === ' ' || header[end - 1] === '\t')) end--;
-  return { name: header.slice(0, eq).trim(), start, end };
+const isSpht = (c: string | undefined) => c === ' ' || c === '\t';
+
+/** `http_find_cookie_value_end`: the first `,` or `;` outside double quotes (a backslash escapes in them). */
+function cookieValueEnd(s: string, from: number): number {
+  let quoted = false;
+  for (let i = from; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ',' || c === ';') return i;
+  }
+  return s.length;
+}
+
+/**
+ * One Set-Cookie line as `http_manage_server_side_cookies` parses it: the name (white space
+ * around it skipped), and the value (up to {@link cookieValueEnd}, trimmed), in the line as it
+ * leaves it: the spaces and tabs around the first `=` are removed [LAB haproxy 2.6.12:
+ * `JSESSIONID = s1` becomes `JSESSIONID=s1`]. Null for a line whose name ends at `;` or the end
+ * (no `=`), which it leaves alone.
+ */
+function serverSideCookie(header: string): { readonly header: string; readonly name: string; readonly start: number; readonly end: number } | null {
+  let attBeg = 0;
+  while (isSpht(header[attBeg])) attBeg++;
+  let equal = attBeg;
+  let attEnd = attBeg;
+  while (equal < header.length && header[equal] !== '=' && header[equal] !== ';') if (!isSpht(header[equal++])) attEnd = equal;
+  if (header[equal] !== '=') return null;
+  let valBeg = equal + 1;
+  while (isSpht(header[valBeg])) valBeg++;
+  let valEnd = cookieValueEnd(header, valBeg);
+  while (valEnd > valBeg && isSpht(header[valEnd - 1])) valEnd--;
+  const shift = valBeg - (attEnd + 1);
+  return { header: `${header.slice(0, attEnd)}=${header.slice(valBeg)}`, name: header.slice(attBeg, attEnd), start: attEnd + 1, end: valEnd - shift };
 }
 
 export interface HaproxyServerCookieOp extends CookieOp {
@@ -490,10 +519,11 @@ export interface HaproxyServerCookieOp extends CookieOp {
 }
 
 /**
- * What `http_manage_server_side_cookies` does to the cookies NAME after every http-response rule
- * ran, those the rules added included [LAB haproxy 2.6.12]: `rewrite` puts the server's cookie
- * value in their place, `prefix` puts it in front (`s1~value`), `insert` drops them (HAProxy adds
- * its own right after) unless `preserve`.
+ * What `http_manage_server_side_cookies` does after every http-response rule ran, to the lines
+ * the rules added too [LAB haproxy 2.6.12]: every line loses the spaces around its first `=`;
+ * of the cookies NAME, `rewrite` puts the server's cookie value in place of theirs, `prefix` puts
+ * it in front (`s1~value`), `insert` drops them (HAProxy adds its own right after) unless
+ * `preserve`; a server without a cookie value changes nothing.
  */
 export function createServerCookieOp(init: ServerCookieInit): HaproxyServerCookieOp {
   const op: HaproxyServerCookieOp = {
@@ -504,18 +534,19 @@ export function createServerCookieOp(init: ServerCookieInit): HaproxyServerCooki
     condition: null,
     reaches: ['http', 'fastcgi'],
     parts: [],
-    signature: JSON.stringify(['haproxy-server-cookie', init.name, init.mode, init.server, init.preserve]),
+    signature: JSON.stringify(['haproxy-server-cookie', init.name ?? null, init.mode, init.server ?? null, init.preserve]),
     apply(lines: SetCookieLine[]): void {
       if (replaced(lines)) return;
       for (const line of [...lines]) {
-        const r = valueRange(line.value);
-        if (!r || r.name !== init.name) continue;
-        if (init.mode === 'insert') {
-          if (!init.preserve) lines.splice(lines.indexOf(line), 1);
-          continue;
+        const r = serverSideCookie(line.value);
+        if (!r) continue;
+        changeLine(line, op, init.span, r.header);
+        if (init.name === undefined || r.name !== init.name || init.preserve) continue;
+        if (init.mode === 'insert') lines.splice(lines.indexOf(line), 1);
+        else if (init.server !== undefined && (init.mode === 'rewrite' || init.mode === 'prefix')) {
+          const value = init.mode === 'rewrite' ? init.server : `${init.server}~${r.header.slice(r.start, r.end)}`;
+          changeLine(line, op, init.span, r.header.slice(0, r.start) + value + r.header.slice(r.end));
         }
-        const value = init.mode === 'rewrite' ? init.server : `${init.server}~${line.value.slice(r.start, r.end)}`;
-        changeLine(line, op, init.span, line.value.slice(0, r.start) + value + line.value.slice(r.end));
       }
     },
   };
