@@ -66,6 +66,10 @@ const CASES: readonly [string, string | null][] = [
   ['Header set X y "expr=%{HTTP_X_FORWARDED_FOR} == \'a\'"', "Can't parse envclause/expression: Variable 'HTTP_X_FORWARDED_FOR' does not exist"],
   ['Header set X y "expr=%{REQUEST_URI} -strmatch \'/a*\' && -R \'127.0.0.1\'"', null],
   ['Header set X y "expr=-R \'bad\'"', "Can't parse envclause/expression: parsing of subnet/netmask failed"],
+  // httpd doubles a backslash when it prints the expression: none in this one.
+  ['SetEnvIfExpr "%{HTTP_X_FORWARDED_FOR} =~ /^10[.]/" LPC_INTERNAL', 'Could not parse expression "%{HTTP_X_FORWARDED_FOR} =~ /^10[.]/": Variable \'HTTP_X_FORWARDED_FOR\' does not exist'],
+  ['SetEnvIfExpr "%{HTTP:X-Forwarded-For} =~ /^10\\./ && tolower(%{REQUEST_URI}) -strmatch \'/a*\'" LPC_INTERNAL', null],
+  ['SetEnvIfExpr "%{REQUEST_URI} =~ /(/" LPC_X', 'Could not parse expression "%{REQUEST_URI} =~ /(/": Failed to compile regular expression'],
   ['<Location /a>\n<Limit POST>\nHeader set X y\n</Limit>\n</Location>', null],
   ['<Location /a>\n</Directory>', 'Expected </Location> but saw </Directory>'],
   ['</Location>', '</Location> without matching <Location> section'],

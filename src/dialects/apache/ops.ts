@@ -1,14 +1,15 @@
 /**
  * Turns the directives that touch response cookies into operations, in reading order:
  * `Header ... Set-Cookie ...` (mod_headers) and `ProxyPassReverseCookiePath|Domain` (mod_proxy);
- * validates every `Header`/`RequestHeader` and `RegexDefaultOptions` the way httpd does at
- * startup (problems with `directive-invalid`).
+ * validates every `Header`/`RequestHeader`, `RegexDefaultOptions` and the expression of
+ * `SetEnvIfExpr` the way httpd does at startup (problems with `directive-invalid`).
  */
 import type { Condition, ConditionLiteral, CookieOp, Problem } from '../../model/header-rewrite.js';
 import type { FormatEnv } from '../../model/ops/apache-format.js';
 import { createApacheHeaderOp, isSetCookie, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import type { CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import { combineConditions, envClauseCondition, envKey, ifConditions, type EnvFacts } from './conditions.js';
+import { exprRefusal } from './expr-check.js';
 import { readHeaderDirective, type HeaderDirective } from './header-directive.js';
 import type { FlagsAt } from './matching.js';
 import { APACHE_DEFAULT_REGEX_FLAGS, applyRegexDefaultOptions, type ApacheRegexFlags } from './regex-options.js';
@@ -267,6 +268,13 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
             add(block, op);
           }
         }
+        break;
+      }
+      case 'setenvifexpr': {
+        // It sets the variables `env=` reads; httpd parses its expression at startup (mod_setenvif.c `add_setenvifexpr`).
+        const expr = node.args[0];
+        const refused = expr ? exprRefusal(`Could not parse expression "${expr.value}"`, expr.value) : undefined;
+        if (refused) problems.push({ span: expr!.span, message: `Apache refuses to start: "${refused}".`, kind: 'refused' });
         break;
       }
       case 'proxypassreversecookiepath':
