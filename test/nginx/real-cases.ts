@@ -774,6 +774,23 @@ export const REAL_CASES: readonly RealCase[] = [
       'location /ifret/ { proxy_pass http://backend; if ($arg_lpc_ret) { add_header Set-Cookie "lpc_if=1" always; return 418; } }',
     ].join('\n'),
   },
+  {
+    // limit_except (walk.ts): the harness's GETs take the block's configuration only where it does
+    // not list GET; `deny all` answers them with nginx's own 403 (own-response.ts).
+    name: 'limit_except: the configuration of the methods it does not list; deny all answers 403',
+    context: 'server',
+    text: [
+      'location /a/ { limit_except GET { proxy_pass http://backend; } add_header Set-Cookie "lpc_a=1" always; proxy_cookie_flags ~ httponly; }',
+      'location /b/ { proxy_pass http://backend; limit_except POST { deny all; } add_header Set-Cookie "lpc_b=1" always; add_header Set-Cookie "lpc_b_ok=1"; }',
+      'location /c/ { proxy_pass http://backend; limit_except get { deny all; } add_header Set-Cookie "lpc_c=1" always; }',
+      'location /d/ { limit_except post { proxy_pass http://backend; } proxy_cookie_flags ~ httponly; }',
+      'location /e/ { proxy_pass http://backend; deny all; add_header Set-Cookie "lpc_e=1" always; }',
+      'location /f/ { proxy_pass http://backend; allow 127.0.0.1; deny all; add_header Set-Cookie "lpc_f=1" always; }',
+      'location /h/ { deny all; location /h/in/ { proxy_pass http://backend; add_header Set-Cookie "lpc_h=1" always; } location /h/open/ { proxy_pass http://backend; allow all; } }',
+    ].join('\n'),
+  },
+  loc('limit_except: an unknown method is refused', 'limit_except GET FETCH { deny all; }'),
+  loc('limit_except: a second block is refused', 'limit_except GET { deny all; }\nlimit_except POST { deny all; }'),
   // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
   {
     name: 'variables: an undefined variable in add_header Set-Cookie is refused',

@@ -65,6 +65,13 @@ export interface Level {
   errorPages?: ErrorPage[];
   /** `*_intercept_errors on|off` per upstream kind, where the level sets it. */
   intercept?: Map<BackendKind, boolean>;
+  /** The location's `limit_except` block. */
+  limitExcept?: Directive;
+  /** The first `allow`/`deny` of the level, and of a `limit_except` block that applies to GET requests. */
+  access?: Directive;
+  lmtAccess?: Directive;
+  /** `satisfy all|any`, where the level sets it. */
+  satisfy?: string;
 }
 
 let nextId = 1;

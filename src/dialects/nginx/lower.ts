@@ -26,7 +26,7 @@ import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
 import { unguarded, withIntercepts, type InterceptContext } from './intercept.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
-import { ownAnswer, ownProducer, ownResponsePipeline } from './own-response.js';
+import { deniedAnswer, ownAnswer, ownProducer, ownResponsePipeline } from './own-response.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
@@ -301,8 +301,8 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     // never reach the level's backend (rewrite-code.ts).
     const served = flow.serves(level);
     // A response nginx makes itself (`return`): its header filters only (own-response.ts).
-    const answer = served ? null : ownAnswer(level);
-    const backends = served ? backendsOf(level) : answer ? [ownProducer(answer)] : [];
+    const answer = served ? deniedAnswer(level) : ownAnswer(level);
+    const backends = answer ? [ownProducer(answer)] : served ? backendsOf(level) : [];
     const chain = chainOf(level);
     const possibleBackends: BackendKind[] = answer ? ['module'] : backendKinds(level);
     const pipeline = answer ? ownResponsePipeline(answer, [...moreOpsFor(level), ...addHeaderOpsFor(level)]) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);

@@ -6,6 +6,7 @@
  * any with `always`), seeing the status `return` gives (a URL alone: 302; `rewrite ... redirect`:
  * 302, `permanent`: 301). Simulated as the `module` producer ("a module of the server itself")
  * whose lines a first step drops, so that the lines the filters add are the response's.
+ * A GET that a `deny all` refuses gets nginx's 403 the same way ({@link deniedAnswer}).
  * A server-level `return` answers with the server's configuration before any location is
  * chosen: not modelled (those locations keep "no backend answers").
  */
@@ -49,6 +50,23 @@ export function ownAnswer(level: Level): OwnAnswer | null {
     }
   }
   return null;
+}
+
+/**
+ * A GET request every client is refused (`ngx_http_access_handler`, after the rewrite code): the
+ * first `allow`/`deny` of the configuration GETs use is `deny all` — the location's (a
+ * `limit_except` block not listing GET replaces it), else the nearest enclosing level's — and
+ * `satisfy any` does not let another module admit the request.
+ */
+export function deniedAnswer(level: Level): OwnAnswer | null {
+  for (let l: Level | null = level; l; l = l.parent) {
+    if (l.satisfy === undefined) continue;
+    if (l.satisfy === 'any') return null;
+    break;
+  }
+  let rule: Directive | undefined;
+  for (let l: Level | null = level; l && !rule; l = l.parent) rule = (l === level ? l.lmtAccess : undefined) ?? l.access;
+  return rule?.name.value === 'deny' && rule.args[0]?.value === 'all' ? { status: 403, directive: rule } : null;
 }
 
 function labelOf(d: Directive): string {

@@ -42,6 +42,9 @@ export interface WalkContext extends DeclContext {
   readonly variables: VariableDecls;
 }
 
+/** `ngx_methods_names`: what `limit_except` accepts (without case). */
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'MKCOL', 'COPY', 'MOVE', 'OPTIONS', 'PROPFIND', 'PROPPATCH', 'LOCK', 'UNLOCK', 'PATCH']);
+
 const HIDE_KINDS: Readonly<Record<string, BackendKind>> = { proxy: 'http', fastcgi: 'fastcgi', uwsgi: 'uwsgi', scgi: 'scgi', grpc: 'grpc' };
 
 function problem(ctx: WalkContext, span: Span, message: string): void {
@@ -202,8 +205,33 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         walk(children, inner, 'if', ctx);
         continue;
       }
-      case 'limit_except':
-        walk(children, level, 'lmt', ctx);
+      case 'limit_except': {
+        // `ngx_http_core_limit_except`: its block is a configuration of its own, for the methods
+        // it does not list (GET lists HEAD too). The linter's requests are GETs: a block that
+        // lists GET never applies to them (its directives are checked, not applied); one that
+        // does not is their configuration, inheriting the location's (a *_pass included).
+        const bad = d.args.find((a) => !HTTP_METHODS.has(a.value.toUpperCase()));
+        if (bad) {
+          problem(ctx, bad.span, `invalid method "${bad.value}"`);
+          continue;
+        }
+        if (level.limitExcept) {
+          problem(ctx, d.name.span, '"limit_except" directive is duplicate');
+          continue;
+        }
+        level.limitExcept = d;
+        const forGet = !d.args.some((a) => a.value.toUpperCase() === 'GET');
+        walk(children, forGet ? level : newLevel('location', null, d, ''), 'lmt', ctx);
+        continue;
+      }
+      case 'allow':
+      case 'deny':
+        // The first access rule decides for every client when it names all (`ngx_http_access_handler`).
+        if (where === 'lmt') level.lmtAccess ??= d;
+        else level.access ??= d;
+        continue;
+      case 'satisfy':
+        level.satisfy = d.args[0]?.value;
         continue;
       case 'internal':
         level.internal = true;
