@@ -241,7 +241,7 @@ function interpolatesEnv(blocks: readonly Block[]): boolean {
   let on = false;
   for (const b of blocks) {
     if (b.kind === 'if') continue;
-    for (const d of b.directives) if (d.lname === 'proxypassinterpolateenv' && d.args.length === 1) on = d.args[0]!.value.toLowerCase() === 'on';
+    for (const d of b.directives) if (d.lname === 'proxypassinterpolateenv' && d.args.length > 0) on = d.args[0]!.value.toLowerCase() === 'on';
   }
   return on;
 }

@@ -1,8 +1,9 @@
 /**
  * Turns the directives that touch response cookies into operations, in reading order:
  * `Header ... Set-Cookie ...` (mod_headers) and `ProxyPassReverseCookiePath|Domain` (mod_proxy);
- * validates every `Header`/`RequestHeader`, `RegexDefaultOptions` and the expression of
- * `SetEnvIfExpr` the way httpd does at startup (problems with `directive-invalid`).
+ * validates every `Header`/`RequestHeader`, `RegexDefaultOptions`, `ProxyErrorOverride`,
+ * `ProxyPassInterpolateEnv` and the expression of `SetEnvIfExpr` the way httpd does at startup
+ * (problems with `directive-invalid`).
  */
 import type { Condition, ConditionLiteral, CookieOp, Problem } from '../../model/header-rewrite.js';
 import type { FormatEnv } from '../../model/ops/apache-format.js';
@@ -15,6 +16,7 @@ import type { FlagsAt } from './matching.js';
 import { APACHE_DEFAULT_REGEX_FLAGS, applyRegexDefaultOptions, type ApacheRegexFlags } from './regex-options.js';
 import type { Block, PlacedDirective, ScopeTree, ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
+import type { Span } from '../../source.js';
 
 /**
  * A `ProxyPassReverseCookiePath|Domain` entry. `interpolate`: it has a third argument, whatever
@@ -221,7 +223,32 @@ function mapping(node: DirectiveNode): PlacedMapping | null {
   return { fake: fake.value, real: real.value, span: node.span, focus: real.span, label: directiveLabel(node), interpolate: node.args.length === 3 };
 }
 
+/**
+ * `ProxyErrorOverride on|off [code...]` as mod_proxy.c `set_proxy_error_override` reads its
+ * words, one at a time: a code must come after `on` in the same section (a later line may add
+ * some), be numeric and a 4xx or 5xx (`strtol`: `404x` is 404). What httpd says when it refuses.
+ */
+function errorOverrideRefusal(node: DirectiveNode, state: Map<Block, boolean>, block: Block): { span: Span; message: string } | null {
+  if (node.args.length === 0) return { span: node.nameWord.span, message: `${node.name} requires at least one argument, use our error handling pages instead of the servers' we are proxying` };
+  for (const w of node.args) {
+    const word = w.value.toLowerCase();
+    if (word === 'on' || word === 'off') {
+      state.set(block, word === 'on');
+      continue;
+    }
+    const on = state.get(block);
+    if (on === undefined) return { span: w.span, message: 'ProxyErrorOverride first parameter must be one of: off | on' };
+    if (!/^[0-9]/.test(word)) return { span: w.span, message: 'ProxyErrorOverride: status codes to intercept must be numeric' };
+    if (!on) return { span: w.span, message: "ProxyErrorOverride: status codes must follow a value of 'on'" };
+    const code = Number(/^[0-9]+/.exec(word)![0]);
+    if (code < 400 || code >= 600) return { span: w.span, message: 'ProxyErrorOverride: status codes to intercept must be valid HTTP Status Codes >=400 && <600' };
+  }
+  return null;
+}
+
 export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
+  /** `ProxyErrorOverride` of each section so far: on (true), off, or not set (absent). */
+  const overrides = new Map<Block, boolean>();
   const byBlock = new Map<Block, CookieOp[]>();
   const mappings = new Map<Block, BlockMappings>();
   const ops: CookieOp[] = [];
@@ -268,6 +295,17 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
             add(block, op);
           }
         }
+        break;
+      }
+      case 'proxyerroroverride': {
+        const refused = errorOverrideRefusal(node, overrides, block);
+        if (refused) problems.push({ span: refused.span, message: `Apache refuses to start: "${refused.message}".`, kind: 'refused' });
+        break;
+      }
+      case 'proxypassinterpolateenv': {
+        // A FLAG directive: its first word must be on or off, what follows is not read.
+        const flag = node.args[0]?.value.toLowerCase();
+        if (flag !== 'on' && flag !== 'off') problems.push({ span: node.args[0]?.span ?? node.nameWord.span, message: `Apache refuses to start: "${node.name} must be On or Off".`, kind: 'refused' });
         break;
       }
       case 'setenvifexpr': {
