@@ -63,6 +63,8 @@ const CASES: readonly [string, string | null][] = [
   ['<If "%{X} == \'a\' && %{Y} == \'b\'">\n</If>', "Cannot parse condition clause: Variable 'Y' does not exist"],
   ['<If "%{X} =~ /(/">\n</If>', "Cannot parse condition clause: Failed to compile regular expression: Variable 'X' does not exist"],
   ['<If "True">\n</If>', 'Cannot parse condition clause: syntax error'],
+  ['<If "%{H2_PUSH} == \'on\'">\n</If>', "Cannot parse condition clause: Variable 'H2_PUSH' does not exist"],
+  ['<If "%{REQUEST_URI} =~ /(/ & true">\n</If>', 'Cannot parse condition clause: Failed to compile regular expression'],
   ['Header set X y "expr=%{HTTP_X_FORWARDED_FOR} == \'a\'"', "Can't parse envclause/expression: Variable 'HTTP_X_FORWARDED_FOR' does not exist"],
   ['Header set X y "expr=%{REQUEST_URI} -strmatch \'/a*\' && -R \'127.0.0.1\'"', null],
   ['Header set X y "expr=-R \'bad\'"', "Can't parse envclause/expression: parsing of subnet/netmask failed"],

@@ -19,8 +19,9 @@
  *   and the last lookup or scanner error, and prints "first: last". A syntax error is reported
  *   as "syntax error" (bison's ", unexpected …" is not reproduced): httpd's message starts with it.
  *
- * Variables and functions of modules other than the core (mod_ssl's `SSL_*`, mod_http2's
- * `H2*`, `PeerExtList`) are accepted whether or not the module is loaded.
+ * Variables and functions of the other modules that add some (mod_ssl's `SSL_*`, `%{SSL:…}`
+ * and `PeerExtList`, mod_proxy_hcheck's `hc()`; Debian's modules, checked with their
+ * `ap_hook_expr_lookup`) are accepted whether or not the module is loaded.
  */
 import { APACHE_DEFAULT_REGEX_FLAGS, compileApacheRegex } from './regex-options.js';
 
@@ -40,13 +41,15 @@ const VARIABLES: ReadonlySet<string> = new Set([
   'HTTPS', 'IPV6', 'CONN_LOG_ID', 'CONN_REMOTE_ADDR', 'HTTP2',
 ]);
 
-/** Variables of modules the linter does not track (mod_ssl, mod_http2). */
-const MODULE_VARIABLE = /^(?:SSL_|H2)/i;
+/** Variables of modules the linter does not track (mod_ssl's; mod_http2 adds none: `%{H2_PUSH}` is refused with it). */
+const MODULE_VARIABLE = /^SSL_/i;
 
 /** String functions (`func(word)`, `%{func:arg}`), compared case-insensitively. */
 const FUNCTIONS: ReadonlySet<string> = new Set([
   'http', 'resp', 'req', 'req_novary', 'reqenv', 'note', 'env', 'osenv', 'tolower', 'toupper', 'escape', 'unescape',
   'file', 'filesize', 'base64', 'unbase64', 'sha1', 'md5', 'ldap',
+  // mod_ssl, mod_proxy_hcheck
+  'ssl', 'hc',
 ]);
 
 /** List functions (`in func(word)`): none in the core; mod_ssl's `PeerExtList`. */
@@ -350,10 +353,14 @@ class Parser {
         return;
       case 'REG': {
         this.advance();
-        const re = this.expect('REGEX').text;
-        const [source, flag] = re.split('\u0000');
+        if (this.token.type !== 'REGEX') throw new ParseError();
+        // Compiled when the literal is reduced, before the next token is read (`/(/ & x`: no "Parse error near '&'").
+        const [source, flag] = this.token.text.split('\u0000');
         const compiled = compileApacheRegex(source!, { ...APACHE_DEFAULT_REGEX_FLAGS, caseless: flag === 'i' });
-        if (compiled.ok || compiled.error.code !== 'syntax') return;
+        if (compiled.ok || compiled.error.code !== 'syntax') {
+          this.advance();
+          return;
+        }
         // `YYERROR`: the parse ends there.
         this.first ??= 'Failed to compile regular expression';
         throw new Aborted();
