@@ -662,4 +662,27 @@ ${['"SRV  =  v1 ; Path=/"', '"SRV\\t=v2;Path = /"', '"JSESSIONID = s1 ; Path = /
   )
   .join('\n')}`,
   },
+  {
+    // A backend without a server, or whose servers are all disabled, gets HAProxy's own 503; the others proxy.
+    name: 'no server available: HAProxy answers 503 itself, only the http-after-response rules run and see status 503',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie "fe-resp=1"
+    http-after-response add-header Set-Cookie "fe-after=1"
+    http-after-response add-header Set-Cookie "fe-503=1" if { status 503 }
+    use_backend empty if { path_beg /empty }
+    use_backend disabled if { path_beg /disabled }
+    default_backend up
+
+${['empty', 'disabled', 'up']
+  .map(
+    (name) => `backend ${name}
+    cookie SRV insert
+    http-response add-header Set-Cookie "be-resp=1"
+    http-after-response add-header Set-Cookie "be-after=1"
+${name === 'empty' ? '' : `    server s1 127.0.0.1:8080 cookie s1${name === 'disabled' ? ' disabled' : ''}\n`}`,
+  )
+  .join('\n')}`,
+  },
 ];

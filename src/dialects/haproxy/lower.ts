@@ -58,7 +58,9 @@ interface Proxy {
   cookie?: Statement;
   /** `capture cookie NAME len N` (frontend and listen sections). */
   capture?: Statement;
-  readonly servers: { readonly name: string; readonly address: string; readonly cookie?: string; readonly span: Span }[];
+  readonly servers: { readonly name: string; readonly address: string; readonly cookie?: string; readonly disabled: boolean; readonly span: Span }[];
+  /** Servers the linter does not list (`server-template`), or a way to the server without one (`dispatch`, `option transparent`). */
+  otherTargets: boolean;
   fcgi: boolean;
   /** TCP/HTTP rules of any kind (a defaults section holding them restricts who may inherit it). */
   hasRules: boolean;
@@ -298,6 +300,7 @@ function newProxy(section: Section, defaults: Proxy | undefined): Proxy {
     acls: new Map(),
     routes: [],
     servers: [],
+    otherTargets: false,
     fcgi: false,
     hasRules: false,
     inheritedBy: new Set(),
@@ -359,9 +362,17 @@ function readProxy(ctx: Context, proxy: Proxy): void {
       case 'server': {
         const cookieAt = args.findIndex((w) => w.value === 'cookie');
         const cookie = cookieAt > 0 ? args[cookieAt + 1]?.value : undefined;
-        if (args[0] && args[1]) proxy.servers.push({ name: args[0].value, address: args[1].value, span: spanOver(st.words), ...(cookie !== undefined ? { cookie } : {}) });
+        const disabled = args.some((w) => w.value === 'disabled');
+        if (args[0] && args[1]) proxy.servers.push({ name: args[0].value, address: args[1].value, disabled, span: spanOver(st.words), ...(cookie !== undefined ? { cookie } : {}) });
         break;
       }
+      case 'server-template':
+      case 'dispatch':
+        proxy.otherTargets = true;
+        break;
+      case 'option':
+        if (args[0]?.value === 'transparent') proxy.otherTargets = true;
+        break;
       case 'http-response':
       case 'http-after-response': {
         if (anonymousDefaults) {
@@ -463,6 +474,31 @@ function serverCookieOp(ctx: Context, backend: Proxy, capture: Statement | undef
   return op;
 }
 
+/**
+ * A backend without a server to send requests to (none, or all `disabled`): HAProxy answers 503
+ * itself, which only the http-after-response rules see [LAB haproxy 2.6.12]; as the op that
+ * replaces the response first in the pipeline.
+ */
+function unavailableOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp | null>): CookieOp | null {
+  const known = cache.get(backend);
+  if (known !== undefined) return known;
+  const serves = backend.servers.some((s) => !s.disabled) || effective(backend, (p) => (p.otherTargets ? true : undefined)) === true;
+  const header = backend.section.header.words;
+  const op = serves
+    ? null
+    : createHaproxyFinalOp({
+        span: spanOver(header),
+        label: `${textOf(ctx.file, header)}: no server ${backend.servers.length > 0 ? 'enabled' : 'defined'}, HAProxy answers 503 itself`,
+        ruleSet: ruleSetOf(backend, 'no-server'),
+        condition: null,
+        action: 'unavailable',
+        setCookies: [],
+        status: 503,
+      });
+  cache.set(backend, op);
+  return op;
+}
+
 /** A request path that makes the frontend choose `backend` (path_beg/path routes only). */
 function routePath(frontend: Proxy, backend: string, viaDefault: boolean): string | undefined {
   const prefixes: string[] = [];
@@ -542,20 +578,25 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const byName = new Map(proxies.filter((p) => p.section.kind !== 'frontend').map((p) => [p.name, p]));
   const cookieOps = new Map<Statement, CookieOp | null>();
   const serverCookieOps = new Map<string, CookieOp | null>();
+  const unavailableOps = new Map<Proxy, CookieOp | null>();
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
 
   const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
-    if (backend) pipeline.push(...rulesOf(backend));
-    if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
-    // `http_manage_server_side_cookies` runs after every http-response rule, on the lines they left.
-    const capture = frontend && isHttp(frontend) ? frontend.capture : undefined;
-    const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, capture, serverCookieOps) : null;
-    if (serverSide) pipeline.push(serverSide);
-    const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
-    if (persistence) pipeline.push(persistence);
+    const unavailable = backend && isHttp(backend) ? unavailableOp(ctx, backend, unavailableOps) : null;
+    if (unavailable) pipeline.push(unavailable);
+    else {
+      if (backend) pipeline.push(...rulesOf(backend));
+      if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
+      // `http_manage_server_side_cookies` runs after every http-response rule, on the lines they left.
+      const capture = frontend && isHttp(frontend) ? frontend.capture : undefined;
+      const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, capture, serverCookieOps) : null;
+      if (serverSide) pipeline.push(serverSide);
+      const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
+      if (persistence) pipeline.push(persistence);
+    }
     // http-after-response: after the persistence cookie, the backend's rules first [LAB 2.6.12].
     if (backend) pipeline.push(...rulesOf(backend, true));
     if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend, true));
@@ -601,7 +642,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
 
   const ops = new Set<CookieOp>();
   for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps]) ops.add(op);
-  for (const op of [...cookieOps.values(), ...serverCookieOps.values()]) if (op) ops.add(op);
+  for (const op of [...cookieOps.values(), ...serverCookieOps.values(), ...unavailableOps.values()]) if (op) ops.add(op);
   const model: HeaderRewriteModel = {
     dialect: 'haproxy',
     root: rootPath,

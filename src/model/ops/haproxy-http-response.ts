@@ -241,7 +241,8 @@ export function createHaproxyAllowOp(init: HaproxyAllowInit): HaproxyAllowOp {
 }
 
 export interface HaproxyFinalInit extends HaproxyAllowInit {
-  readonly action: 'return' | 'deny' | 'redirect';
+  /** `unavailable`: no server can take the request, HAProxy answers 503 itself (see {@link createHaproxyFinalOp}). */
+  readonly action: 'return' | 'deny' | 'redirect' | 'unavailable';
   /** The Set-Cookie lines of the response it sends instead (`hdr Set-Cookie <fmt>`, redirect's `set-cookie`). */
   readonly setCookies: readonly string[];
   /** That response's status, which the http-after-response rules see. */
@@ -259,6 +260,9 @@ export interface HaproxyFinalOp extends CookieOp {
  * Set-Cookie lines the rule names; no later http-response rule (the frontend's included), no
  * `cookie` directive and no persistence cookie acts on it, the http-after-response rules do [LAB
  * haproxy 2.6.12]. A condition the linter cannot decide is explored both ways by the simulator.
+ * The same op, first in the pipeline, stands for the 503 HAProxy sends when its backend has no
+ * server: no Set-Cookie line, no http-response rule, only the http-after-response rules, which
+ * see status 503 [LAB haproxy 2.6.12].
  */
 export function createHaproxyFinalOp(init: HaproxyFinalInit): HaproxyFinalOp {
   const op: HaproxyFinalOp = {
