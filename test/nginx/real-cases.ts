@@ -791,6 +791,20 @@ export const REAL_CASES: readonly RealCase[] = [
   },
   loc('limit_except: an unknown method is refused', 'limit_except GET FETCH { deny all; }'),
   loc('limit_except: a second block is refused', 'limit_except GET { deny all; }\nlimit_except POST { deny all; }'),
+  {
+    // ngx_http_proxy_pass: a URI part only where a location prefix can be replaced by it.
+    name: 'proxy_pass: a URI part in a regex location is refused',
+    context: 'server',
+    text: 'location ~ ^/re/ { proxy_pass http://backend/app/; }',
+  },
+  { name: 'proxy_pass: a URI part in a named location is refused', context: 'server', text: 'location /a/ { try_files $uri @n; }\nlocation @n { proxy_pass http://backend/; }' },
+  { name: 'proxy_pass: a URI part in an if is refused', context: 'server', text: 'location /a/ { proxy_pass http://backend; if ($arg_x) { proxy_pass http://backend/x; } }' },
+  { name: 'proxy_pass: a URI part in limit_except is refused', context: 'server', text: 'location /a/ { proxy_pass http://backend; limit_except GET { proxy_pass http://backend/x; } }' },
+  {
+    name: 'proxy_pass: a URI part where a prefix is replaced, and none where it cannot be',
+    context: 'server',
+    text: 'location /a/ { proxy_pass http://backend/app/; proxy_cookie_flags ~ httponly; }\nlocation ~ ^/re/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; }\nlocation /v/ { proxy_pass http://backend$request_uri; }',
+  },
   // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
   {
     name: 'variables: an undefined variable in add_header Set-Cookie is refused',

@@ -121,7 +121,9 @@ export function runnable({ model, syntax: info }: Lowering<NginxSyntax>, ports: 
       }
       const target = passTarget(name, ports);
       if (target && d.args.length === 1) {
-        edits.push({ file: path, start: d.args[0]!.span.start, end: d.args[0]!.span.end, text: target });
+        // A proxy_pass URI part stays: nginx refuses it where no location prefix can be replaced.
+        const uri = name === 'proxy_pass' && !d.args[0]!.value.includes('$') ? (/^https?:\/\/(?:unix:[^:]*:|[^/]*)(\/.*)$/i.exec(d.args[0]!.value)?.[1] ?? '') : '';
+        edits.push({ file: path, start: d.args[0]!.span.start, end: d.args[0]!.span.end, text: `${target}${uri}` });
         // The FastCGI, uwsgi and SCGI backends read the cookies to send from QUERY_STRING.
         const param = { fastcgi_pass: 'fastcgi_param', uwsgi_pass: 'uwsgi_param', scgi_pass: 'scgi_param' }[name];
         if (param) edits.push({ file: path, start: d.span.end, end: d.span.end, text: ` ${param} QUERY_STRING $query_string;` });

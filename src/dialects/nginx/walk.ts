@@ -42,6 +42,18 @@ export interface WalkContext extends DeclContext {
   readonly variables: VariableDecls;
 }
 
+/**
+ * Whether a `proxy_pass` URL without variables has a URI part (`ngx_parse_url` with `uri_part`):
+ * anything from the `/` after the host, or after the socket path of `unix:/path:`.
+ */
+function hasUriPart(url: string): boolean {
+  if (url.includes('$')) return false;
+  const rest = url.replace(/^https?:\/\//i, '');
+  if (rest === url) return false;
+  if (/^unix:/i.test(rest)) return /^unix:[^:]*:./i.test(rest);
+  return rest.includes('/');
+}
+
 /** `ngx_methods_names`: what `limit_except` accepts (without case). */
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'MKCOL', 'COPY', 'MOVE', 'OPTIONS', 'PROPFIND', 'PROPPATCH', 'LOCK', 'UNLOCK', 'PATCH']);
 
@@ -298,6 +310,12 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
     }
     const pass = passKind(name);
     if (pass) {
+      // `ngx_http_proxy_pass`: where no location prefix can be replaced, the URL may not have one.
+      const uriless = where === 'if' || where === 'lmt' || ['~', '~*', '@'].includes(level.location?.modifier ?? '');
+      if (name === 'proxy_pass' && uriless && hasUriPart(d.args[0]!.value)) {
+        problem(ctx, d.args[0]!.span, '"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block');
+        continue;
+      }
       level.backends.push(lowerPass(d));
       continue;
     }
