@@ -2,15 +2,15 @@
  * Turns the directives that touch response cookies into operations, in reading order:
  * `Header ... Set-Cookie ...` (mod_headers) and `ProxyPassReverseCookiePath|Domain` (mod_proxy);
  * validates every `Header`/`RequestHeader`, `RegexDefaultOptions`, `ProxyErrorOverride`,
- * `ProxyPassInterpolateEnv` and the expression of `SetEnvIfExpr` the way httpd does at startup
- * (problems with `directive-invalid`).
+ * `ProxyPassInterpolateEnv` and the expressions of `SetEnvIfExpr`, `RewriteCond expr` and
+ * `Require expr` the way httpd does at startup (problems with `directive-invalid`).
  */
 import type { Condition, ConditionLiteral, CookieOp, Problem } from '../../model/header-rewrite.js';
 import type { FormatEnv } from '../../model/ops/apache-format.js';
 import { createApacheHeaderOp, isSetCookie, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import type { CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import { combineConditions, envClauseCondition, envKey, ifConditions, type EnvFacts } from './conditions.js';
-import { exprRefusal } from './expr-check.js';
+import { exprError, exprRefusal } from './expr-check.js';
 import { readHeaderDirective, type HeaderDirective } from './header-directive.js';
 import type { FlagsAt } from './matching.js';
 import { APACHE_DEFAULT_REGEX_FLAGS, applyRegexDefaultOptions, type ApacheRegexFlags } from './regex-options.js';
@@ -246,6 +246,32 @@ function errorOverrideRefusal(node: DirectiveNode, state: Map<Block, boolean>, b
   return null;
 }
 
+/**
+ * The ap_expr of a directive that parses one at startup, and what httpd says when it refuses it:
+ * `SetEnvIfExpr expr` (it sets the variables `env=` reads; mod_setenvif.c), `RewriteCond expr
+ * "…"` (mod_rewrite.c) and `Require [not] expr …` (mod_authz_core.c `expr_parse_config`: the
+ * rest of the line as written, one pair of surrounding double quotes removed).
+ */
+function exprDirectiveRefusal(node: DirectiveNode): { span: Span; message: string } | null {
+  const a = node.args;
+  if (node.lname === 'setenvifexpr') {
+    const refused = a[0] ? exprRefusal(`Could not parse expression "${a[0].value}"`, a[0].value) : undefined;
+    return refused ? { span: a[0]!.span, message: refused } : null;
+  }
+  if (node.lname === 'rewritecond') {
+    if (a[0]?.value !== 'expr' || !a[1]) return null;
+    const e = exprError(a[1].value);
+    return e ? { span: a[1].span, message: e.fatal ? e.message : `RewriteCond: cannot compile expression "${a[1].value}" ${e.message}` } : null;
+  }
+  const at = a[0]?.value === 'not' ? 1 : 0;
+  if (a[at]?.value !== 'expr' || a.length <= at + 1) return null;
+  const rest = a.slice(at + 1);
+  let line = rest.map((w) => w.raw).join(' ');
+  if (line.length > 1 && line.startsWith('"') && line.endsWith('"')) line = line.slice(1, -1);
+  const refused = exprRefusal('Cannot parse expression in require line', line);
+  return refused ? { span: { ...rest[0]!.span, end: rest[rest.length - 1]!.span.end }, message: refused } : null;
+}
+
 export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
   /** `ProxyErrorOverride` of each section so far: on (true), off, or not set (absent). */
   const overrides = new Map<Block, boolean>();
@@ -308,11 +334,11 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
         if (flag !== 'on' && flag !== 'off') problems.push({ span: node.args[0]?.span ?? node.nameWord.span, message: `Apache refuses to start: "${node.name} must be On or Off".`, kind: 'refused' });
         break;
       }
-      case 'setenvifexpr': {
-        // It sets the variables `env=` reads; httpd parses its expression at startup (mod_setenvif.c `add_setenvifexpr`).
-        const expr = node.args[0];
-        const refused = expr ? exprRefusal(`Could not parse expression "${expr.value}"`, expr.value) : undefined;
-        if (refused) problems.push({ span: expr!.span, message: `Apache refuses to start: "${refused}".`, kind: 'refused' });
+      case 'setenvifexpr':
+      case 'rewritecond':
+      case 'require': {
+        const refused = exprDirectiveRefusal(node);
+        if (refused) problems.push({ span: refused.span, message: `Apache refuses to start: "${refused.message}".`, kind: 'refused' });
         break;
       }
       case 'proxypassreversecookiepath':

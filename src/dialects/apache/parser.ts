@@ -28,6 +28,9 @@ import { expandLine, nextWord, splitWords, textSpan, type ExpandedLine, type Pre
  */
 export const MAX_SECTION_DEPTH = 256;
 
+/** Sections httpd opens without an argument. */
+const NO_ARGUMENT_SECTIONS: ReadonlySet<string> = new Set(['else', 'requireall', 'requireany', 'requirenone']);
+
 /**
  * Bounds on `${NAME}` substitution. httpd builds whatever the `Define`s produce (40 quoted
  * `Define`s, each the previous one twice, ask for a terabyte and it runs out of memory); no real
@@ -417,7 +420,10 @@ class Parser {
         this.syntax(first.span, value.error);
         active = false;
       } else active = value;
-    } else if (args.length === 0 && lname !== 'else') {
+    } else if (NO_ARGUMENT_SECTIONS.has(lname)) {
+      // mod_authz_core's `add_authz_section`: <RequireAll>/<RequireAny>/<RequireNone> take none (<Else> is read by its own code).
+      if (args.length > 0 && lname !== 'else') this.syntax(span, `<${name}> directive doesn't take additional arguments`);
+    } else if (args.length === 0) {
       this.syntax(span, `<${name}> directive requires additional arguments`);
     }
     const section: SectionNode = { type: 'section', name, lname, nameWord: first, args, line: x, span, close: null, children: [] };
