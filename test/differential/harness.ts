@@ -2,10 +2,14 @@
  * What the differential tests (nginx, apache, haproxy, caddy .test.ts) share: the backend's
  * cookies, the statuses requested, how many cases run with which seed, and the two checks every
  * case goes through (the linter and the server agree on refusing it; the server's lines are
- * among the simulated outcomes).
+ * among the simulated outcomes), and the check of what `--fix` made of it.
  */
+import { copyFileSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import fc from 'fast-check';
-import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import type { Dialect, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
+import { run, type RunOptions } from '../../src/run/run.js';
 import { branchesOf, type SimResult } from '../../src/model/simulate.js';
 
 /** Backend cookies: several paths, a domain, flags already set, CSRF and session names. */
@@ -61,4 +65,69 @@ export function refusal(c: DiffCase, server: string, line: (output: string) => s
 /** With `LPC_DIFF_RUNS`, a line of what was compared. */
 export function summary(cases: readonly DiffCase[], compared: number, failures: readonly string[]): void {
   if (process.env.LPC_DIFF_RUNS) console.log(`${cases.length} generated, ${cases.filter((c) => c.refusedBy).length} refused by the server, ${compared} requests compared, ${failures.length} disagreements`);
+}
+
+/** What `--fix` made of a case, and the CSRF cookies its fixes exempt (`data.exempt`). */
+export interface FixedCase {
+  readonly text: string;
+  /** Per scope label (`data.scopes[].scope`), the CSRF cookies the fixes acting there exempt. */
+  readonly exempt: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The fixed text still has xsrf-cookie-httponly findings (one `--fix` could not fix, say). */
+  readonly remaining: boolean;
+}
+
+/**
+ * Lints `file` (written on disk) and, when xsrf-cookie-httponly offers fixes, runs `--fix` on a
+ * copy: the fixed text and the cookies the fixes exempt, or undefined when nothing is fixable.
+ */
+export async function fixCase(file: string, type: Dialect, options: Partial<RunOptions> = {}): Promise<FixedCase | undefined> {
+  const base = { cwd: dirname(file), type, ...options };
+  const linted = await run({ ...base, paths: [file], wantFixes: true });
+  const fixable = linted.results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'xsrf-cookie-httponly' && m.fix);
+  if (fixable.length === 0) return undefined;
+  const copy = `${file}.fix`;
+  copyFileSync(file, copy);
+  await run({ ...base, paths: [copy], fix: true });
+  const after = await run({ ...base, paths: [copy] });
+  const remaining = after.results.some((r) => r.messages.some((m) => m.ruleId === 'xsrf-cookie-httponly'));
+  const exempt = new Map<string, Set<string>>();
+  for (const m of fixable) {
+    for (const { scope } of (m.data?.scopes as { scope: string }[] | undefined) ?? []) {
+      const names = exempt.get(scope) ?? new Set<string>();
+      for (const n of (m.data?.exempt as string[] | undefined) ?? []) names.add(n);
+      exempt.set(scope, names);
+    }
+  }
+  return { text: readFileSync(copy, 'utf8'), exempt, remaining };
+}
+
+/**
+ * The fix's promise, checked on what the server sent for the same request to `endpoint` before
+ * and after it: the CSRF cookies exempted there the backend sent without HttpOnly arrive without it (or the linter
+ * still reports the fixed text: another directive it could not fix adds HttpOnly); every backend
+ * cookie still arrives and keeps Secure, and one not exempted keeps HttpOnly. Problems, or [].
+ */
+export function fixBroken(endpoint: string, before: readonly string[], after: readonly string[], fixed: FixedCase): string[] {
+  // The cookies exempted in the endpoint's scope or one enclosing it (other scopes' verdicts are their own).
+  const exempt = new Set([...fixed.exempt].flatMap(([scope, names]) => (endpoint === scope || endpoint.startsWith(`${scope} › `) ? [...names] : [])));
+  const problems: string[] = [];
+  // A backend cookie is known by its name and value (the configuration may set others of the same name).
+  const key = (v: string) => {
+    const c = parseSetCookie(v);
+    return `${c.name}=${c.value}`;
+  };
+  const was = new Map(before.map((v) => [key(v), v]));
+  for (const value of after) {
+    const sent = COOKIES.find((x) => key(x) === key(value));
+    if (!sent) continue;
+    const { name } = parseSetCookie(value);
+    if (exempt.has(name) && !hasHttpOnly(sent) && hasHttpOnly(value) && !fixed.remaining) problems.push(`${name} still HttpOnly, and the fixed text lints clean: ${value}`);
+    const old = was.get(key(value));
+    if (!old) continue;
+    for (const flag of ['secure', ...(exempt.has(name) ? [] : ['httponly'])]) {
+      if (hasAttribute(old, flag) && !hasAttribute(value, flag)) problems.push(`${name} lost ${flag}: ${old} became ${value}`);
+    }
+  }
+  for (const [k, old] of was) if (COOKIES.some((x) => key(x) === k) && !after.some((v) => key(v) === k)) problems.push(`${old} is no longer sent`);
+  return problems;
 }

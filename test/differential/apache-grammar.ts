@@ -1,0 +1,124 @@
+/**
+ * Random Apache virtual hosts built from the directives that change Set-Cookie lines, for the
+ * differential test against the real httpd (apache.test.ts): `Header` in every table and action,
+ * with `env=` and `expr=` conditions, cookie path and domain mappings, at the virtual host and in
+ * `<Location>`, `<LocationMatch>` and `<If>`/`<Else>` sections, in front of an HTTP, a FastCGI
+ * and a CGI backend (whose lines httpd keeps in different tables). Some combinations are refused
+ * by `apache2 -t`: the linter must then refuse them too.
+ *
+ * Left out until the simulator knows them (they disagree with httpd today): values built from the
+ * request at run time, `"expr=t=%{REQUEST_URI}"` and mod_headers' `%i`/`%l`/`%D`/`%t` specifiers.
+ */
+import fc from 'fast-check';
+
+export const HEADER_DIRECTIVES: readonly string[] = [
+  'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+  'Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+  'Header edit* Set-Cookie "(?i); *httponly" ""',
+  'Header edit Set-Cookie "^((?!XSRF-TOKEN|csrftoken)[^=]+=.*)$" "$1; HttpOnly"',
+  'Header always edit* Set-Cookie "; *HttpOnly" ""',
+  'Header edit Set-Cookie "(?i)^(JSESSIONID=.*)$" "$1; Secure"',
+  'Header edit Set-Cookie "^(XSRF-TOKEN=[^;]*)(.*)$" "$1$2; SameSite=Strict"',
+  'Header set Set-Cookie "lpc_set=1; Path=/"',
+  'Header always set Set-Cookie "XSRF-TOKEN=set; HttpOnly"',
+  'Header add Set-Cookie "lpc_add=1"',
+  'Header always add Set-Cookie "lpc_always=1"',
+  'Header append Set-Cookie "HttpOnly"',
+  'Header merge Set-Cookie "lpc_merge=1"',
+  'Header always merge Set-Cookie "csrftoken=c1"',
+  'Header unset Set-Cookie',
+  'Header always unset Set-Cookie',
+  'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=lpc',
+  'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!lpc',
+  'Header always edit Set-Cookie ^(.*)$ "$1; HttpOnly" "expr=%{QUERY_STRING} =~ /a=1/"',
+  'Header set Set-Cookie "e=%{lpc}e; Path=/"',
+  'ProxyPassReverseCookiePath / /x/',
+  'ProxyPassReverseCookiePath /app /',
+  'ProxyPassReverseCookieDomain www.example.com app.test',
+  'Header setifempty Set-Cookie "lpc_empty=1"',
+  'Header edit Set-Cookie "(?i)(path=/)app" "$1x"',
+  'Header edit Set-Cookie "^(.*?)(;|$)" "$1; HttpOnly$2"',
+  'Header edit* Set-Cookie "=" "=="',
+  'Header always edit Set-Cookie "^(atl\\.xsrf\\.token=.*)$" "$0; HttpOnly"',
+  'Header unset Set-Cookie "expr=%{REQUEST_URI} =~ m#^/h/#"',
+  'Header early set Set-Cookie "early=1"',
+  'ProxyErrorOverride On',
+  'Header always setifempty Set-Cookie "lpc_empty=2"',
+  'Header edit Set-Cookie "^(csrftoken=[^;]*)" "$1; HttpOnly" "expr=-n %{QUERY_STRING}"',
+  'Header edit Set-Cookie (?i)^(xsrf-token=.*)$ "$1; HttpOnly"',
+  'Header edit Set-Cookie "(Path=)(/app)" "$1/x$2"',
+  'Header always append Set-Cookie "SameSite=Lax"',
+  'Header merge Set-Cookie "HttpOnly"',
+  'ProxyPassReverseCookiePath /app /app2 interpolate',
+  'ProxyPassReverseCookieDomain example.com example.org',
+  'SetEnvIfExpr "%{QUERY_STRING} =~ /a=2/" lpc',
+  'RewriteEngine On',
+  'RewriteRule ^ - [E=lpc:1]',
+  'SetEnvIf Query_String a=1 lpc',
+  'SetEnv lpc 1',
+  'UnsetEnv lpc',
+];
+
+const sectionArb = fc.record({
+  kind: fc.constantFrom('Location', 'LocationMatch', 'If', 'IfElse', 'IfElseIf', 'LocationIf', 'Proxy'),
+  mount: fc.constantFrom('/h/', '/f/', '/cgi/'),
+  body: fc.array(fc.constantFrom(...HEADER_DIRECTIVES), { minLength: 1, maxLength: 3 }),
+  other: fc.array(fc.constantFrom(...HEADER_DIRECTIVES), { maxLength: 2 }),
+});
+
+/** The ways a request for /h/ reaches the HTTP backend. */
+function httpRoute(route: string, host: string, port: number): string[] {
+  const target = `http://127.0.0.1:${port}`;
+  switch (route) {
+    case 'Location':
+      return ['    <Location /h/>', `        ProxyPass ${target}/`, '    </Location>'];
+    case 'ProxyPassMatch':
+      return [`    ProxyPassMatch ^/h/(.*)$ ${target}/$1`];
+    case 'RewriteRule':
+      return ['    RewriteEngine On', `    RewriteRule ^/h/(.*)$ ${target}/$1 [P]`];
+    case 'balancer': {
+      const name = host.replace(/[^a-z0-9]/gi, '');
+      return [`    <Proxy balancer://${name}>`, `        BalancerMember ${target}`, '    </Proxy>', `    ProxyPass /h/ balancer://${name}/`];
+    }
+    default:
+      return [`    ProxyPass /h/ ${target}/`];
+  }
+}
+
+export interface GeneratedVhost {
+  readonly text: (port: number, host: string, mounts: { http: number; fcgi: number; cgiDir: string }) => string;
+}
+
+export const vhostArb: fc.Arbitrary<GeneratedVhost> = fc
+  .record({
+    top: fc.array(fc.constantFrom(...HEADER_DIRECTIVES), { maxLength: 3 }),
+    sections: fc.array(sectionArb, { maxLength: 2 }),
+    route: fc.constantFrom('ProxyPass', 'Location', 'ProxyPassMatch', 'RewriteRule', 'balancer'),
+  })
+  .map(({ top, sections, route }) => ({
+    text: (port, host, mounts) => {
+      const out = [
+        `<VirtualHost 127.0.0.1:${port}>`,
+        `    ServerName ${host}`,
+        ...httpRoute(route, host, mounts.http),
+        `    ProxyPass /f/ fcgi://127.0.0.1:${mounts.fcgi}/`,
+        `    ScriptAlias /cgi/ ${mounts.cgiDir}/`,
+        ...top.map((d) => `    ${d}`),
+      ];
+      for (const s of sections) {
+        const body = s.body.map((d) => `        ${d}`);
+        if (s.kind === 'Location') out.push(`    <Location ${s.mount}>`, ...body, '    </Location>');
+        else if (s.kind === 'LocationMatch') out.push(`    <LocationMatch "^${s.mount}">`, ...body, '    </LocationMatch>');
+        else if (s.kind === 'Proxy') out.push(`    <Proxy "http://127.0.0.1:${mounts.http}/*">`, ...body, '    </Proxy>');
+        else if (s.kind === 'LocationIf') {
+          out.push(`    <Location ${s.mount}>`, ...s.other.map((d) => `        ${d}`), '        <If "%{QUERY_STRING} =~ /a=1/">', ...body.map((d) => `    ${d}`), '        </If>', '    </Location>');
+        } else {
+          out.push('    <If "%{QUERY_STRING} =~ /a=1/">', ...body, '    </If>');
+          if (s.kind === 'IfElseIf') out.push('    <ElseIf "%{QUERY_STRING} =~ /a=2/">', ...s.other.map((d) => `        ${d}`), '    </ElseIf>');
+          if (s.kind !== 'If') out.push('    <Else>', ...s.other.map((d) => `        ${d}`), '    </Else>');
+        }
+      }
+      out.push('</VirtualHost>', '');
+      return out.join('\n');
+    },
+  }));
