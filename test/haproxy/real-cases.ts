@@ -685,4 +685,19 @@ ${name === 'empty' ? '' : `    server s1 127.0.0.1:8080 cookie s1${name === 'dis
   )
   .join('\n')}`,
   },
+  {
+    // The stamps HAProxy writes depend on the time; the suite compares them as the linter's.
+    name: 'persistence cookie with maxidle and maxlife: the date stamps follow the server value; none without them, on rewrite, or on the deleting cookie',
+    text: `${DEFAULTS}
+${[
+  ['idle', 'insert maxidle 1h', ' cookie s1'],
+  ['life', 'insert maxlife 1d httponly', ' cookie s1'],
+  ['both', 'insert maxidle 30m maxlife 1d', ' cookie s1'],
+  ['zero', 'insert maxidle 0 maxlife 0', ' cookie s1'],
+  ['deleting', 'insert maxidle 1h maxlife 1d', ''],
+  ['rewrite', 'rewrite maxidle 1h', ' cookie s1'],
+]
+  .map(([name, mode, cookie]) => `listen ${name}\n    bind 127.0.0.1:8000\n    cookie JSESSIONID ${mode}\n    server s1 127.0.0.1:8080${cookie}\n`)
+  .join('\n')}`,
+  },
 ];

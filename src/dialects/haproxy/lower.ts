@@ -422,10 +422,12 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
   let attributes = '; path=/';
   const domains: string[] = [];
   const attrs: string[] = [];
+  const max = { maxidle: false, maxlife: false };
   for (let i = 1; i < words.length; i++) {
     if (words[i] === 'domain' && words[i + 1] !== undefined) domains.push(words[++i]!);
     else if (words[i] === 'attr' && words[i + 1] !== undefined) attrs.push(words[++i]!);
-    else if (words[i] === 'maxidle' || words[i] === 'maxlife') i++;
+    // A time of zero (`maxidle 0`) turns the limit off.
+    else if (words[i] === 'maxidle' || words[i] === 'maxlife') max[words[i] as keyof typeof max] = !/^0+(?:us|ms|s|m|h|d)?$/.test(words[++i] ?? '0');
   }
   attributes += domains.map((d) => `; domain=${d}`).join('');
   if (words.includes('httponly')) attributes += '; HttpOnly';
@@ -438,6 +440,7 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
     ...(server.cookie !== undefined ? { server: server.cookie } : {}),
     preserve: words.includes('preserve'),
     attributes,
+    dateStamps: max.maxlife ? 2 : max.maxidle ? 1 : 0,
     // `postonly`: only responses to POST requests get it; the server's cookie of that name is
     // dropped on every response all the same [LAB haproxy 2.6.12].
     condition: words.includes('postonly') ? POST_ONLY : null,

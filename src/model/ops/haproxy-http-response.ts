@@ -18,7 +18,8 @@
  * - the rules of the backend run first, then those of the frontend, each section's rules in
  *   order, those of its `defaults` section before its own;
  * - `cookie NAME insert [preserve] [httponly] [secure] [domain D]* [attr A]*` adds
- *   `NAME=<server>; path=/; domain=D; HttpOnly; Secure; A` (with `postonly`, only to the
+ *   `NAME=<server>; path=/; domain=D; HttpOnly; Secure; A` (`NAME=<server>|<date>[|<date>]`
+ *   with `maxidle`/`maxlife`; with `postonly`, only to the
  *   responses to POST requests) after every http-response rule (the
  *   rules never see it; a server without a cookie value gets `NAME=; Expires=Thu, 01-Jan-1970
  *   00:00:01 GMT; path=/...`) and, just before, drops every cookie NAME the response then holds
@@ -436,7 +437,25 @@ export interface PersistenceCookieInit {
   readonly attributes: string;
   /** `postonly`: inserted only on responses to POST requests ({@link METHOD_POST}). */
   readonly condition: Condition | null;
+  /** `maxidle` (1: the last-seen date) and `maxlife` (2: and the first-seen date) stamp the value. */
+  readonly dateStamps: 0 | 1 | 2;
 }
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** `s30tob64`: the low 30 bits of a number as 5 base64 characters, most significant first. */
+function s30tob64(n: number): string {
+  let out = '';
+  for (let i = 0; i < 5; i++) out += BASE64[(n >> (24 - 6 * i)) & 0x3f];
+  return out;
+}
+
+/**
+ * The date stamp `maxidle`/`maxlife` append (`|` and `s30tob64((now + 3) >> 2)`, [LAB haproxy
+ * 2.6.12]: `SRV=s1|axXQR|axXQR`). It changes every 4 seconds; the linter writes the one of
+ * 2026-01-01T00:00:00Z, so that its output does not depend on when it runs.
+ */
+export const DATE_STAMP = `|${s30tob64((Date.UTC(2026, 0, 1) / 1000 + 3) >> 2)}`;
 
 /** The key of the request fact "the method is POST" (`cookie ... postonly`). */
 export const METHOD_POST = 'haproxy-method:POST';
@@ -447,7 +466,7 @@ export interface HaproxyPersistenceCookieOp extends CookieOp {
 }
 
 export function createPersistenceCookieOp(init: PersistenceCookieInit): HaproxyPersistenceCookieOp {
-  const value = init.server === undefined ? `${init.name}=; Expires=Thu, 01-Jan-1970 00:00:01 GMT${init.attributes}` : `${init.name}=${init.server}${init.attributes}`;
+  const value = init.server === undefined ? `${init.name}=; Expires=Thu, 01-Jan-1970 00:00:01 GMT${init.attributes}` : `${init.name}=${init.server}${DATE_STAMP.repeat(init.dateStamps)}${init.attributes}`;
   const op: HaproxyPersistenceCookieOp = {
     kind: 'haproxy-cookie-insert',
     dialect: 'haproxy',
