@@ -805,6 +805,20 @@ export const REAL_CASES: readonly RealCase[] = [
     context: 'server',
     text: 'location /a/ { proxy_pass http://backend/app/; proxy_cookie_flags ~ httponly; }\nlocation ~ ^/re/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; }\nlocation /v/ { proxy_pass http://backend$request_uri; }',
   },
+  {
+    // A server's return answers before any location, with the server's filters (own-response.ts).
+    name: 'return: at server level, the server add_header applies, not the location one',
+    context: 'http',
+    text: [
+      'add_header Set-Cookie "lpc_http=1";',
+      'server { listen 80; server_name one.test; add_header Set-Cookie "lpc_srv=1"; return 301 https://x.test$request_uri; location /a/ { proxy_pass http://backend; add_header Set-Cookie "lpc_loc=1" always; } }',
+      'server { listen 80; server_name two.test; return 302 https://y.test/; }',
+      'server { listen 80; server_name three.test; if ($arg_lpc_x) { return 403; } rewrite ^ https://z.test/ permanent; location / { add_header Set-Cookie "lpc_l3=1" always; proxy_pass http://backend; } }',
+      'server { listen 80; server_name four.test; if ($arg_lpc_x) { return 403; } location / { add_header Set-Cookie "lpc_l4=1" always; proxy_pass http://backend; } }',
+    ].join('\n'),
+    // The server's if returns for these requests only: nginx's 403, without lpc_http (not always).
+    requests: [{ endpoint: 'server four.test:80 › location /', query: 'lpc_x=1', where: null }],
+  },
   // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
   {
     name: 'variables: an undefined variable in add_header Set-Cookie is refused',

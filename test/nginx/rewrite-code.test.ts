@@ -90,9 +90,15 @@ describe('return', () => {
 
   it('at server level, unconditional: no location of the server serves anything', () => {
     const m = model(server(`return 301 https://$host$request_uri;\n${loc('/', 'proxy_cookie_flags ~ httponly;')}\n${loc('/b/', '')}`));
-    expect(m.endpoints.map((e) => e.possibleBackends.length)).toEqual([0, 0]);
+    expect(m.endpoints.map((e) => e.possibleBackends)).toEqual([['module'], ['module']]);
+    expect(m.endpoints.map((e) => e.backends[0]?.target)).toEqual(['nginx itself (return 301 https://$host$request_uri)', 'nginx itself (return 301 https://$host$request_uri)']);
     expect(lintText(m.files.get(PATH)!.text).brief).toEqual([]);
-    expect(noBackendText(m, m.endpoints, '/', 'text', '/')).toContain(': return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied.');
+  });
+
+  it('a rewrite to another location is no answer of nginx itself, and simulate says why nothing is proxied', () => {
+    const m = model(server(`${loc('/a/', 'rewrite ^ /b/ last;')}\n${loc('/b/', 'return 403;')}`));
+    expect(endpoint(m, 'location /a/').possibleBackends).toEqual([]);
+    expect(noBackendText(m, [endpoint(m, 'location /a/')], '/a/', 'text', '/')).toContain(': return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied.');
   });
 
   it('at server level in an if: the other requests still reach the locations, without the if\'s values', () => {

@@ -300,13 +300,17 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     // Requests that `return` (or a `rewrite` elsewhere) takes away before the content phase
     // never reach the level's backend (rewrite-code.ts).
     const served = flow.serves(level);
-    // A response nginx makes itself (`return`): its header filters only (own-response.ts).
-    const answer = served ? deniedAnswer(level) : ownAnswer(level);
-    const backends = answer ? [ownProducer(answer)] : served ? backendsOf(level) : [];
     const chain = chainOf(level);
+    // A response nginx makes itself (`return`, `deny all`): its header filters only
+    // (own-response.ts); a server's `return` answers with the server's, before any location.
+    const own = served ? deniedAnswer(level) : ownAnswer(level);
+    const server = chain.find((l) => l.kind === 'server');
+    const fromServer = served || own || !server || server === level ? null : ownAnswer(server);
+    const answer = own ?? fromServer;
+    const filtersAt = fromServer ? server! : level;
+    const backends = answer ? [ownProducer(answer)] : served ? backendsOf(level) : [];
     const possibleBackends: BackendKind[] = answer ? ['module'] : backendKinds(level);
-    const pipeline = answer ? ownResponsePipeline(answer, [...moreOpsFor(level), ...addHeaderOpsFor(level)]) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
-    const server = chainOf(level).find((l) => l.kind === 'server');
+    const pipeline = answer ? ownResponsePipeline(answer, [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)]) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.
     let path: string | undefined | null = null;

@@ -7,8 +7,9 @@
  * 302, `permanent`: 301). Simulated as the `module` producer ("a module of the server itself")
  * whose lines a first step drops, so that the lines the filters add are the response's.
  * A GET that a `deny all` refuses gets nginx's 403 the same way ({@link deniedAnswer}).
- * A server-level `return` answers with the server's configuration before any location is
- * chosen: not modelled (those locations keep "no backend answers").
+ * A server's `return` answers before any location is chosen, with the server's configuration:
+ * its filters, whatever location the URI would select [LAB 1.22.1]. A server-level `if` that
+ * returns (`if ($bad) { return 403; }`) is not: the other requests still reach the locations.
  */
 import type { BackendRef } from '../../model/backends.js';
 import type { CookieOp } from '../../model/header-rewrite.js';
@@ -33,7 +34,7 @@ export interface OwnAnswer {
 }
 
 export function ownAnswer(level: Level): OwnAnswer | null {
-  if (level.kind !== 'location' && level.kind !== 'if') return null;
+  if (level.kind !== 'location' && level.kind !== 'if' && level.kind !== 'server') return null;
   for (const d of ownDirectives(level.directive?.block?.children ?? [])) {
     const name = d.name.value;
     if (name === 'break') return null;
