@@ -63,6 +63,10 @@ const CASES: readonly [string, string | null][] = [
   ['<If "%{X} == \'a\' && %{Y} == \'b\'">\n</If>', "Cannot parse condition clause: Variable 'Y' does not exist"],
   ['<If "%{X} =~ /(/">\n</If>', "Cannot parse condition clause: Failed to compile regular expression: Variable 'X' does not exist"],
   ['<If "True">\n</If>', 'Cannot parse condition clause: syntax error'],
+  // The expression is the first word: unquoted, `%{REQUEST_URI}` alone; another word is refused.
+  ["<If %{REQUEST_URI} == 1>\n</If>", 'Cannot parse condition clause: syntax error'],
+  ['<If true>\n</If>\n<ElseIf "false" x>\n</ElseIf>', 'Multiple <ElseIf> arguments not supported.'],
+  [`<If '%{REQUEST_URI} == "/a"'>\n</If>`, null],
   ['<If "%{H2_PUSH} == \'on\'">\n</If>', "Cannot parse condition clause: Variable 'H2_PUSH' does not exist"],
   ['<If "%{REQUEST_URI} =~ /(/ & true">\n</If>', 'Cannot parse condition clause: Failed to compile regular expression'],
   ['Header set X y "expr=%{HTTP_X_FORWARDED_FOR} == \'a\'"', "Can't parse envclause/expression: Variable 'HTTP_X_FORWARDED_FOR' does not exist"],

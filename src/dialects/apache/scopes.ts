@@ -164,7 +164,9 @@ class Builder {
       const l = node.lname;
       if (l === 'if' || l === 'elseif' || l === 'else') {
         const ifKind = l as 'if' | 'elseif' | 'else';
-        const refused = ifKind === 'else' ? undefined : exprRefusal('Cannot parse condition clause', node.args.map((a) => a.value).join(' '));
+        // core.c `ifsection` parses the first word (quote the expression), then refuses any other.
+        const first = node.args[0];
+        const refused = ifKind === 'else' || !first ? undefined : (exprRefusal('Cannot parse condition clause', first.value) ?? (node.args.length > 1 ? `Multiple <${canonical(node)}> arguments not supported.` : undefined));
         if (refused) this.problem(node, refused);
         if (ifKind === 'if') frame.ifChain = [];
         const b = this.block(node, block, 'if', false, node.args.map((a) => a.value).join(' '), { ifKind, chain: frame.ifChain, chainIndex: frame.ifChain.length });
