@@ -270,3 +270,17 @@ describe('detection', () => {
     expect(detectDialect(path, text)).toBe(dialect);
   });
 });
+
+describe('regexes Caddy cannot compile', () => {
+  const refused = (body: string, caddyVersion = '2.6.2') => {
+    const text = `http://127.0.0.1:8080 {\n${body}\n\treverse_proxy 127.0.0.1:9000\n}\n`;
+    const model = buildCaddyModel('/Caddyfile', memIO({ '/Caddyfile': text }), { nginxVersion: '1.0.0', caddyVersion });
+    return model.problems.filter((p) => p.kind === 'refused').map((p) => p.message);
+  };
+
+  it('are refused in any field, a `>Field` of Caddy 2.6 included (caddy validate 2.6.2 stops there)', () => {
+    expect(refused('\theader >Set-Cookie "(" "x"')).toEqual([expect.stringContaining('Caddy refuses this regex')]);
+    expect(refused('\theader X-Other "^(?!a)" "x"')).toEqual([expect.stringContaining('Caddy refuses this regex')]);
+    expect(refused('\theader X-Other "^(a)" "x"')).toEqual([]);
+  });
+});

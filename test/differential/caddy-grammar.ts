@@ -20,6 +20,9 @@ export const HEADER_LINES: readonly string[] = [
   'header {\n\t\tdefer\n\t\tSet-Cookie "(.*)" "$1; HttpOnly"\n\t}',
   'header ?Set-Cookie "lpc_default=1"',
   'header X-Other 1',
+  'header >Set-Cookie "(" "x"',
+  'header >Set-Cookie "^(?!XSRF-TOKEN)(.*)$" "$1; HttpOnly"',
+  'header >Set-Cookie "(?i)^(xsrf-token=.*)$" "${1}; HttpOnly"',
 ];
 
 export const HEADER_DOWN: readonly string[] = [
@@ -28,6 +31,8 @@ export const HEADER_DOWN: readonly string[] = [
   'header_down +Set-Cookie "down=1"',
   'header_down Set-Cookie "^(XSRF-TOKEN=[^;]*)(.*)$" "$1$2; HttpOnly"',
   'header_down Set-Cookie "lpc_down=1"',
+  'header_down Set-Cookie "[" "x"',
+  'header_down ?Set-Cookie "lpc_default=2"',
 ];
 
 export interface GeneratedSite {

@@ -5,6 +5,7 @@
  * simulated ones; a site `caddy validate` refuses must be one the linter says Caddy refuses, and
  * the other way round. Seeds and counts: harness.ts.
  */
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lowerCaddy } from '../../src/dialects/caddy/index.js';
 import type { CaddyEndpoint } from '../../src/dialects/caddy/routes.js';
@@ -15,7 +16,7 @@ import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from
 import { caddyVersion, freePort, makeDir, removeDirs, startCaddy, validate, writeFiles, type RunningCaddy } from '../servers/caddy.js';
 import { describeRealServer } from '../helpers/skips.js';
 import { siteArb } from './caddy-grammar.js';
-import { COOKIES, type DiffCase, outcomes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+import { COOKIES, type DiffCase, type FixedCase, fixBroken, fixCase, outcomes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 
 const OPTIONS = '{\n\tadmin off\n\tauto_https off\n}\n';
 const { seed, runs, cases: generated } = sample(siteArb);
@@ -26,6 +27,8 @@ const io = createNodeIO(process.cwd());
 interface Prepared extends DiffCase {
   readonly port: number;
   readonly endpoints: readonly CaddyEndpoint[];
+  /** What `--fix` made of the site (served on `port`), when it had fixes. */
+  readonly fixed?: FixedCase & { readonly refusedBy?: string; readonly port: number };
 }
 
 describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (seed ${seed})`, caddy.ok ? null : caddy.reason, () => {
@@ -43,14 +46,24 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
       const path = `/lpc-diff/${name}/Caddyfile`;
       const source = createSourceFile(path, text);
       const lowered = lowerCaddy(path, { ...io, read: (p: string) => (p === path ? source : io.read(p)) }, { nginxVersion: '1.0.0', caddyVersion: installed });
-      writeFiles(dir, { [`${name}.caddy`]: `${OPTIONS}${text}` });
+      writeFiles(dir, { [`${name}.caddy`]: `${OPTIONS}${text}`, [`${name}/Caddyfile`]: text });
       const v = validate(dir, `${name}.caddy`);
-      cases.push({ name, text, port, model: lowered.model, endpoints: lowered.syntax.endpoints, ...(v.ok ? {} : { refusedBy: v.output }) });
+      let fixed: Prepared['fixed'];
+      const f = v.ok ? await fixCase(join(dir, name, 'Caddyfile'), 'caddy', { caddyVersion: installed }) : undefined;
+      if (f) {
+        // Served beside the original on a port of its own.
+        const fixedPort = await freePort();
+        const own = f.text.replace(`http://127.0.0.1:${port} {`, `http://127.0.0.1:${fixedPort} {`);
+        writeFiles(dir, { [`${name}-fixed.caddy`]: `${OPTIONS}${own}` });
+        const fv = validate(dir, `${name}-fixed.caddy`);
+        fixed = { ...f, text: own, port: fixedPort, ...(fv.ok ? {} : { refusedBy: fv.output }) };
+      }
+      cases.push({ name, text, port, model: lowered.model, endpoints: lowered.syntax.endpoints, ...(v.ok ? {} : { refusedBy: v.output }), ...(fixed ? { fixed } : {}) });
     }
-    const accepted = cases.filter((c) => !c.refusedBy);
-    if (accepted.length > 0) {
-      writeFiles(dir, { 'all.caddy': `${OPTIONS}${accepted.map((c) => c.text).join('\n')}` });
-      server = await startCaddy(dir, 'all.caddy', accepted.map((c) => c.port));
+    const served = [...cases.filter((c) => !c.refusedBy), ...cases.flatMap((c) => (c.fixed && !c.fixed.refusedBy ? [c.fixed] : []))];
+    if (served.length > 0) {
+      writeFiles(dir, { 'all.caddy': `${OPTIONS}${served.map((c) => c.text).join('\n')}` });
+      server = await startCaddy(dir, 'all.caddy', served.map((c) => c.port));
     }
   }, 300_000);
 
@@ -86,6 +99,33 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
     }
     summary(cases, compared, failures);
     expect(compared, 'requests compared').toBeGreaterThan(0);
+    expect(failures, `seed ${seed}`).toEqual([]);
+  }, 300_000);
+
+  it('every fix: caddy validate accepts it, and Caddy then sends the exempted CSRF cookies readable and every other cookie as before', async () => {
+    const failures: string[] = [];
+    let fixes = 0;
+    for (const c of cases) {
+      if (!c.fixed) continue;
+      fixes++;
+      if (c.fixed.refusedBy) {
+        failures.push(`${c.name}: caddy validate refuses the fixed site (${c.fixed.refusedBy.trim().split('\n').at(-1)})\n${c.fixed.text}`);
+        continue;
+      }
+      for (const endpoint of c.endpoints) {
+        if (endpoint.requestPath === undefined || endpoint.possibleBackends.join() !== 'http' || endpoint.handlerPath?.startsWith('/') !== true) continue;
+        for (const status of STATUSES) {
+          const request = `${endpoint.requestPath}?${cookieQuery(COOKIES)}&status=${status}`;
+          const [before, after] = await Promise.all([
+            fetchCookies(c.port, request, { host: `127.0.0.1:${c.port}` }),
+            fetchCookies(c.fixed.port, request, { host: `127.0.0.1:${c.fixed.port}` }),
+          ]);
+          if ('crashed' in before || 'crashed' in after) continue;
+          for (const problem of fixBroken(endpoint.label, before.setCookies, after.setCookies, c.fixed)) failures.push(`${c.name} ${endpoint.label} (status ${status}): ${problem}\n${c.text}\n--- fixed ---\n${c.fixed.text}`);
+        }
+      }
+    }
+    if (process.env.LPC_DIFF_RUNS) console.log(`${fixes} sites fixed, ${failures.length} broken promises`);
     expect(failures, `seed ${seed}`).toEqual([]);
   }, 300_000);
 });

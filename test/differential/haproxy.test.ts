@@ -15,7 +15,7 @@ import { cookieQuery, fetchCookies, freePort, startHttpBackend, type RunningBack
 import { checkConfig, haproxyVersion, removeConfigs, startHaproxy, writeConfig, type RunningHaproxy } from '../servers/haproxy.js';
 import { describeRealServer } from '../helpers/skips.js';
 import { proxyArb } from './haproxy-grammar.js';
-import { COOKIES, type DiffCase, outcomes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+import { COOKIES, type DiffCase, type FixedCase, fixBroken, fixCase, outcomes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 
 const DEFAULTS = ['defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', ''].join('\n');
 
@@ -25,6 +25,8 @@ const io = createNodeIO(process.cwd());
 
 interface Prepared extends DiffCase {
   readonly port: number;
+  /** What `--fix` made of the proxy (renamed `<name>f`, on `fixedPort`), when it had fixes. */
+  readonly fixed?: FixedCase & { readonly refusedBy?: string; readonly port: number };
 }
 
 describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${seed})`, haproxy.ok ? null : haproxy.reason, () => {
@@ -41,13 +43,23 @@ describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${se
       const path = `/lpc-diff/${name}.cfg`;
       const source = createSourceFile(path, text);
       const model = buildHaproxyModel(path, { ...io, read: (p: string) => (p === path ? source : io.read(p)) }, { nginxVersion: DEFAULT_NGINX_VERSION });
-      const t = checkConfig(writeConfig(text));
-      cases.push({ name, text, port, model, ...(t.ok ? {} : { refusedBy: t.output }) });
+      const file = writeConfig(text);
+      const t = checkConfig(file);
+      let fixed: Prepared['fixed'];
+      const f = t.ok ? await fixCase(file, 'haproxy') : undefined;
+      if (f) {
+        // Served beside the original under its own names and port.
+        const fixedPort = await freePort();
+        const own = f.text.replaceAll(`fe_${name}`, `fe_${name}f`).replaceAll(`be_${name}`, `be_${name}f`).replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${fixedPort}`);
+        const ft = checkConfig(writeConfig(own));
+        fixed = { ...f, text: own, port: fixedPort, ...(ft.ok ? {} : { refusedBy: ft.output }) };
+      }
+      cases.push({ name, text, port, model, ...(t.ok ? {} : { refusedBy: t.output }), ...(fixed ? { fixed } : {}) });
     }
-    const accepted = cases.filter((c) => !c.refusedBy);
-    if (accepted.length > 0) {
-      const all = `${DEFAULTS}\n${accepted.map((c) => c.text.slice(DEFAULTS.length + 1)).join('\n')}`;
-      server = await startHaproxy(writeConfig(all), accepted.map((c) => c.port));
+    const served = [...cases.filter((c) => !c.refusedBy), ...cases.flatMap((c) => (c.fixed && !c.fixed.refusedBy ? [{ ...c.fixed }] : []))];
+    if (served.length > 0) {
+      const all = `${DEFAULTS}\n${served.map((c) => c.text.slice(DEFAULTS.length + 1)).join('\n')}`;
+      server = await startHaproxy(writeConfig(all), served.map((c) => c.port));
     }
   }, 180_000);
 
@@ -84,6 +96,31 @@ describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${se
     }
     summary(cases, compared, failures);
     expect(compared, 'requests compared').toBeGreaterThan(0);
+    expect(failures, `seed ${seed}`).toEqual([]);
+  }, 300_000);
+
+  it('every fix: haproxy -c accepts it, and HAProxy then sends the exempted CSRF cookies readable and every other cookie as before', async () => {
+    const failures: string[] = [];
+    let fixes = 0;
+    for (const c of cases) {
+      if (!c.fixed) continue;
+      fixes++;
+      if (c.fixed.refusedBy) {
+        failures.push(`${c.name}: haproxy -c refuses the fixed proxy (${c.fixed.refusedBy.split('\n').find((l) => /ALERT/.test(l))})\n${c.fixed.text}`);
+        continue;
+      }
+      for (const endpoint of c.model.endpoints) {
+        if (!endpoint.label.startsWith(`frontend fe_${c.name}`) || endpoint.requestPath === undefined) continue;
+        for (const status of STATUSES) {
+          const p = endpoint.requestPath;
+          const request = `${p}${p.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}`;
+          const [before, after] = await Promise.all([fetchCookies(c.port, request), fetchCookies(c.fixed.port, request)]);
+          if ('crashed' in before || 'crashed' in after) continue;
+          for (const problem of fixBroken(endpoint.label, before.setCookies, after.setCookies, c.fixed)) failures.push(`${c.name} ${endpoint.label} (status ${status}): ${problem}\n${c.text}\n--- fixed ---\n${c.fixed.text}`);
+        }
+      }
+    }
+    if (process.env.LPC_DIFF_RUNS) console.log(`${fixes} proxies fixed, ${failures.length} broken promises`);
     expect(failures, `seed ${seed}`).toEqual([]);
   }, 300_000);
 });

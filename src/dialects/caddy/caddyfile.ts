@@ -228,7 +228,9 @@ function applyHeaderLine(ctx: LowerContext, ops: OpsBuilder, line: HeaderLineSyn
   } else if (replacement !== '') {
     const f = field.replace(/^[+\-?]+/, '');
     const compiled = compileRe2(pattern);
-    if (!compiled.ok && compiled.refused && f.toLowerCase() === 'set-cookie') {
+    // Caddy compiles every replacement's regex at provisioning, whatever the field (a `>Field`
+    // before 2.7 is a field of that name): one it cannot compile stops the whole configuration.
+    if (!compiled.ok && compiled.refused) {
       const at = line.value ? regexOffsetSpan(ctx, line.value, compiled.error.offset) : line.field.span;
       ctx.problems.push({ span: at, message: `Caddy refuses this regex: ${compiled.error.message}`, kind: 'refused' });
     }
