@@ -19,7 +19,7 @@ import { createNodeIO } from '../../src/run/node-io.js';
 import { apacheBinary, checkConfig, fetchFromHost, makeRoot, preamble, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { cookieQuery, freePort } from '../servers/backend.js';
 import { describeRealServer } from '../helpers/skips.js';
-import { COOKIES, type DiffCase, type FixedCase, fixBroken, fixCase, outcomes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+import { COOKIES, type DiffCase, type FixedCase, fixBroken, fixCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 import { vhostArb } from './apache-grammar.js';
 
 const VARIANTS: readonly string[] = ['', '&a=1', '&a=2'];
@@ -119,14 +119,7 @@ describeRealServer(`Apache: random virtual hosts, simulator vs real server (seed
 
   it('every fix: apache2 -t accepts it, and httpd then sends the exempted CSRF cookies readable and every other cookie as before', async () => {
     const failures: string[] = [];
-    let fixes = 0;
-    for (const c of cases) {
-      if (!c.fixed) continue;
-      fixes++;
-      if (c.fixed.refusedBy) {
-        failures.push(`${c.name}: apache2 -t refuses the fixed virtual host (${c.fixed.refusedBy.trim().split('\n')[0]})\n${c.fixed.text}`);
-        continue;
-      }
+    for (const c of servedFixes(cases, 'apache2 -t', (out) => out.trim().split('\n')[0] ?? out, failures)) {
       for (const endpoint of c.model.endpoints.filter((e: Endpoint) => e.label.includes(`${c.name}.test`) && e.requestPath !== undefined)) {
         for (const kind of endpoint.possibleBackends) {
           const mount = SERVED_KINDS[kind];
@@ -143,7 +136,6 @@ describeRealServer(`Apache: random virtual hosts, simulator vs real server (seed
         }
       }
     }
-    if (process.env.LPC_DIFF_RUNS) console.log(`${fixes} virtual hosts fixed, ${failures.length} broken promises`);
     expect(failures, `seed ${seed}`).toEqual([]);
   }, 600_000);
 });

@@ -131,3 +131,19 @@ export function fixBroken(endpoint: string, before: readonly string[], after: re
   for (const [k, old] of was) if (COOKIES.some((x) => key(x) === k) && !after.some((v) => key(v) === k)) problems.push(`${old} is no longer sent`);
   return problems;
 }
+
+/**
+ * The cases whose fix the server accepted, to request; a fix it refuses is a failure (pushed onto
+ * `failures`). With `LPC_DIFF_RUNS`, prints how many cases had fixes.
+ */
+export function servedFixes<C extends DiffCase & { readonly fixed?: FixedCase & { readonly refusedBy?: string } }>(
+  cases: readonly C[],
+  server: string,
+  line: (output: string) => string,
+  failures: string[],
+): (C & { readonly fixed: FixedCase })[] {
+  const fixed = cases.filter((c): c is C & { readonly fixed: FixedCase & { readonly refusedBy?: string } } => c.fixed !== undefined);
+  if (process.env.LPC_DIFF_RUNS) console.log(`${fixed.length} of ${cases.length} cases have fixes`);
+  for (const c of fixed) if (c.fixed.refusedBy) failures.push(`${c.name}: ${server} refuses the fixed configuration (${line(c.fixed.refusedBy)})\n${c.fixed.text}`);
+  return fixed.filter((c) => !c.fixed.refusedBy);
+}
