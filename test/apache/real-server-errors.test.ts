@@ -72,6 +72,12 @@ const CASES: readonly [string, string | null][] = [
   ['Header set X y "expr=%{HTTP_X_FORWARDED_FOR} == \'a\'"', "Can't parse envclause/expression: Variable 'HTTP_X_FORWARDED_FOR' does not exist"],
   ['Header set X y "expr=%{REQUEST_URI} -strmatch \'/a*\' && -R \'127.0.0.1\'"', null],
   ['Header set X y "expr=-R \'bad\'"', "Can't parse envclause/expression: parsing of subnet/netmask failed"],
+  // A value `expr=…` is a string expression: text, %{…} and $N, no operators.
+  ['Header set X "expr=%{HTTP_X_FORWARDED_FOR}"', "Can't parse value expression : Variable 'HTTP_X_FORWARDED_FOR' does not exist"],
+  ['Header always edit Set-Cookie ^(.*)$ "expr=%{REQUEST_URI}; %{nosuch:x}"', "Can't parse value expression : Function 'nosuch' does not exist"],
+  ['Header set X "expr=abc\\\\9"', "Can't parse value expression : Bad escape sequence"],
+  ['Header set X "expr=%{REQUEST_URI"', "Can't parse value expression : syntax error"],
+  ['Header set X "expr=%{REQUEST_URI} == \'1\' && $1 %{tolower:%{HTTP:X}}"\nHeader set Y "expr="\nRequestHeader set Z "expr=%{REMOTE_ADDR}"', null],
   // httpd doubles a backslash when it prints the expression: none in this one.
   ['SetEnvIfExpr "%{HTTP_X_FORWARDED_FOR} =~ /^10[.]/" LPC_INTERNAL', 'Could not parse expression "%{HTTP_X_FORWARDED_FOR} =~ /^10[.]/": Variable \'HTTP_X_FORWARDED_FOR\' does not exist'],
   ['SetEnvIfExpr "%{HTTP:X-Forwarded-For} =~ /^10\\./ && tolower(%{REQUEST_URI}) -strmatch \'/a*\'" LPC_INTERNAL', null],

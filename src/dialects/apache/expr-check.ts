@@ -1,5 +1,6 @@
 /**
- * What httpd 2.4 refuses in an ap_expr (`<If>`, `<ElseIf>`, `Header ... expr=`) when it reads
+ * What httpd 2.4 refuses in an ap_expr (`<If>`, `<ElseIf>`, `Header ... expr=`, a `Header` value
+ * `"expr=…"`, `SetEnvIfExpr`, `RewriteCond expr`, `Require expr`) when it reads
  * the configuration: a scanner and parser following server/util_expr_scan.l and
  * util_expr_parse.y, with the lookups ap_expr makes while parsing (variables, functions,
  * operators, `-R`/`-ipmatch` subnets, regexes). Checked on 2.4.71 (test/apache/
@@ -77,17 +78,23 @@ interface Token {
 /** httpd gives up at once ("flex scanner jammed"): a quote inside `%{func:…}`. */
 class Jammed extends Error {}
 
-type Mode = { readonly kind: 'initial' } | { readonly kind: 'str'; readonly quote: string } | { readonly kind: 'var' } | { readonly kind: 'vararg' };
+/** `str` with no quote: a string expression (`Header set X "expr=…"`), text up to the end. */
+type Mode = { readonly kind: 'initial' } | { readonly kind: 'str'; readonly quote: string | null } | { readonly kind: 'var' } | { readonly kind: 'vararg' };
 
 /** util_expr_scan.l: tokens on demand (the mode depends on what was read). */
 class Scanner {
   private pos = 0;
-  private readonly modes: Mode[] = [{ kind: 'initial' }];
+  private readonly modes: Mode[];
   private readonly pending: Token[] = [];
   /** The last scanner error (httpd's `error2`, which later lookups overwrite). */
   error?: string;
 
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    stringExpr = false,
+  ) {
+    this.modes = [stringExpr ? { kind: 'str', quote: null } : { kind: 'initial' }];
+  }
 
   next(): Token {
     const queued = this.pending.shift();
@@ -230,6 +237,8 @@ class Scanner {
       buffer += c;
       this.pos++;
     }
+    // A string expression ends with the text.
+    if (mode.kind === 'str' && mode.quote === null) return flush({ type: 'EOF', text: '' });
     return this.fail('Unterminated string or variable');
   }
 }
@@ -285,6 +294,13 @@ class Parser {
   root(): void {
     this.expr();
     if (this.token.type !== 'EOF') throw new ParseError();
+  }
+
+  /** `root: T_EXPR_STRING string`; an empty one is taken as it is. */
+  stringRoot(): void {
+    if (this.token.type === 'EOF') return;
+    this.string();
+    this.expect('EOF');
   }
 
   private expr(): void {
@@ -479,15 +495,17 @@ class Parser {
 }
 
 /**
- * httpd's message for an ap_expr it refuses at startup, or undefined when it accepts it.
+ * httpd's message for an ap_expr it refuses at startup, or undefined when it accepts it;
+ * `stringExpr`: a string expression (text with `%{…}` and `$N`), as `Header`'s `expr=` values.
  * `fatal`: httpd stops with this message alone ("flex scanner jammed"), without the directive's words.
  */
-export function exprError(expr: string): { readonly message: string; readonly fatal?: boolean } | undefined {
-  const scanner = new Scanner(expr);
+export function exprError(expr: string, stringExpr = false): { readonly message: string; readonly fatal?: boolean } | undefined {
+  const scanner = new Scanner(expr, stringExpr);
   let parser: Parser | undefined;
   try {
     parser = new Parser(scanner);
-    parser.root();
+    if (stringExpr) parser.stringRoot();
+    else parser.root();
   } catch (e) {
     if (e instanceof Jammed) return { message: 'flex scanner jammed', fatal: true };
     if (e instanceof ParseError) parser!.first ??= 'syntax error';
@@ -501,8 +519,8 @@ export function exprError(expr: string): { readonly message: string; readonly fa
 }
 
 /** The problem text for a refused expression: `<prefix>: <httpd's message>`. */
-export function exprRefusal(prefix: string, expr: string): string | undefined {
-  const e = exprError(expr);
+export function exprRefusal(prefix: string, expr: string, stringExpr = false): string | undefined {
+  const e = exprError(expr, stringExpr);
   if (!e) return undefined;
   return e.fatal ? e.message : `${prefix}: ${e.message}`;
 }

@@ -125,6 +125,8 @@ function read(node: DirectiveNode, flags: ApacheRegexFlags): HeaderDirective | H
     const source = action === 'edit' || action === 'edit*' ? subsWord! : value!;
     const parsed = parseFormat(source.value);
     if ('error' in parsed) return err(source.span, parsed.error);
+    const refused = parsed.expr === undefined ? undefined : exprRefusal("Can't parse value expression ", parsed.expr, true);
+    if (refused) return err(source.span, refused);
     format = parsed;
   }
   return {
