@@ -819,6 +819,23 @@ export const REAL_CASES: readonly RealCase[] = [
     // The server's if returns for these requests only: nginx's 403, without lpc_http (not always).
     requests: [{ endpoint: 'server four.test:80 › location /', query: 'lpc_x=1', where: null }],
   },
+  {
+    // nginx's own error responses (return without text, deny all) go to the error_page naming their status.
+    name: 'return and deny: an error_page naming the status answers instead',
+    context: 'server',
+    text: [
+      'error_page 404 /lpc-404;',
+      'error_page 403 = @den;',
+      'location /a/ { add_header Set-Cookie "lpc_a=1" always; return 404; }',
+      'location /b/ { add_header Set-Cookie "lpc_b=1" always; deny all; proxy_pass http://backend; }',
+      'location /c/ { add_header Set-Cookie "lpc_c=1" always; return 404 "text"; }',
+      'location /d/ { error_page 404 =302 https://lpc.test/; add_header Set-Cookie "lpc_d=1"; return 404; }',
+      'location /e/ { error_page 418 /lpc-404; add_header Set-Cookie "lpc_e=1" always; return 404; }',
+      'location /f/ { add_header Set-Cookie "lpc_f=1" always; return 403; }',
+      'location = /lpc-404 { add_header Set-Cookie "lpc_404=1" always; add_header Set-Cookie "lpc_404n=1"; return 200 "nf"; }',
+      'location @den { add_header Set-Cookie "lpc_den=1" always; proxy_pass http://backend; proxy_cookie_flags ~ httponly; }',
+    ].join('\n'),
+  },
   // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
   {
     name: 'variables: an undefined variable in add_header Set-Cookie is refused',

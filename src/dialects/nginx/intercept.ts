@@ -138,6 +138,49 @@ function targetOf(level: Level, page: ErrorPage, kinds: readonly BackendKind[], 
   return { level, again: false };
 }
 
+const ALL_KINDS: readonly BackendKind[] = ['http', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
+
+/** An error page that is a URL: nginx redirects from the location itself. */
+function isUrl(page: ErrorPage): boolean {
+  return !page.target.startsWith('@') && !page.target.startsWith('/');
+}
+
+/** The filters nginx runs on a response it makes itself (no upstream step acts on it). */
+function isHeaderFilter(op: CookieOp): boolean {
+  return op.kind === 'nginx-add-header' || op.kind === 'nginx-more-headers';
+}
+
+/**
+ * The status the target's filters see: the one `=code` gives, a URL's redirect, the target's own
+ * answer for `=` (its `return`, 200 from a backend asked another URI); undefined: the status
+ * being answered (for `=` and a named location asking its backend again, that backend's).
+ */
+function pageStatus(page: ErrorPage, target: { level: Level | null; again: boolean }, ctx: InterceptContext): number | undefined {
+  if (page.overwrite !== undefined && page.overwrite > 0) return page.overwrite;
+  if (isUrl(page)) return 302;
+  if (page.overwrite !== 0 || target.again || !target.level) return undefined;
+  return returnCode(target.level) ?? (ctx.backendsOf(target.level).length > 0 ? 200 : undefined);
+}
+
+/**
+ * A response nginx makes itself with an error status (`return 404;`, `deny all`) that an
+ * `error_page` of the level names is answered from its target, as an intercepted one
+ * (`ngx_http_special_response_handler`) [LAB 1.22.1]: a named location that proxies asks its
+ * backend (the endpoint's backends are then the target's), any other target answers with its
+ * filters behind a step dropping the producer's lines. Null when no error page names the status.
+ */
+export function errorPageAnswer(level: Level, status: number, filters: readonly CookieOp[], ctx: InterceptContext): { readonly target: Level | null; readonly again: boolean; readonly kinds: readonly BackendKind[]; readonly ops: CookieOp[] } | null {
+  const page = effectiveErrorPages(level).find((p) => p.codes.includes(status));
+  if (!page) return null;
+  const target = targetOf(level, page, ALL_KINDS, ctx);
+  const given = pageStatus(page, target, ctx);
+  const seen = given ?? (target.again && page.overwrite === 0 ? undefined : status);
+  const wrap = (ops: readonly CookieOp[]) => ops.map((op) => guarded(op, { codes: new Set(), inside: false, ...(seen === undefined ? {} : { status: seen }) }));
+  if (target.again) return { target: target.level, again: true, kinds: ctx.backendsOf(target.level!), ops: wrap(ctx.pipelineOf(target.level!)) };
+  const ops = target.level ? wrap(isUrl(page) ? filters : ctx.pipelineOf(target.level)) : [];
+  return { target: target.level, again: false, kinds: ['module'], ops: [nginxHideHeaderOp(page.span, page.label, page.span, 'module'), ...ops] };
+}
+
 /**
  * The pipeline of an endpoint at `level` answered by backends of `kinds`, with the statuses its
  * error pages intercept answered from their targets; `own` when none are.
@@ -157,26 +200,13 @@ export function withIntercepts(level: Level, own: readonly CookieOp[], kinds: re
   const out: CookieOp[] = own.map((op) => guarded(op, { codes: taken, inside: false }));
   for (const { page, codes } of groups) {
     const target = targetOf(level, page, kinds, ctx);
-    const isUrl = !page.target.startsWith('@') && !page.target.startsWith('/');
     if (!target.again) {
       for (const kind of kinds) out.push(guarded(nginxHideHeaderOp(page.span, page.label, page.span, kind), { codes, inside: true }));
     }
     if (!target.level) continue;
-    // Per intercepted status: the one the target's filters see.
-    const byStatus = new Map<number | undefined, Set<number>>();
-    for (const c of codes) {
-      let status: number | undefined;
-      if (page.overwrite !== undefined && page.overwrite > 0) status = page.overwrite;
-      else if (page.overwrite === 0) status = isUrl ? 302 : target.again ? undefined : (returnCode(target.level) ?? (ctx.backendsOf(target.level).length > 0 ? 200 : undefined));
-      else if (isUrl) status = 302;
-      const list = byStatus.get(status) ?? new Set<number>();
-      list.add(c);
-      byStatus.set(status, list);
-    }
-    const ops = isUrl ? own.filter((op) => op.kind === 'nginx-add-header' || op.kind === 'nginx-more-headers') : ctx.pipelineOf(target.level);
-    for (const [status, set] of byStatus) {
-      for (const op of ops) out.push(guarded(op, { codes: set, inside: true, ...(status === undefined ? {} : { status }) }));
-    }
+    const status = pageStatus(page, target, ctx);
+    const ops = isUrl(page) ? own.filter(isHeaderFilter) : ctx.pipelineOf(target.level);
+    for (const op of ops) out.push(guarded(op, { codes, inside: true, ...(status === undefined ? {} : { status }) }));
   }
   return out;
 }

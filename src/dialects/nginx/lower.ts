@@ -24,7 +24,7 @@ import { contextFromComments, guessContext, type RootContext } from './context.j
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
 import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
-import { unguarded, withIntercepts, type InterceptContext } from './intercept.js';
+import { errorPageAnswer, unguarded, withIntercepts, type InterceptContext } from './intercept.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
 import { deniedAnswer, ownAnswer, ownProducer, ownResponsePipeline } from './own-response.js';
 import { locationLabel, unreachableReason } from './reachability.js';
@@ -308,9 +308,11 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const fromServer = served || own || !server || server === level ? null : ownAnswer(server);
     const answer = own ?? fromServer;
     const filtersAt = fromServer ? server! : level;
-    const backends = answer ? [ownProducer(answer)] : served ? backendsOf(level) : [];
-    const possibleBackends: BackendKind[] = answer ? ['module'] : backendKinds(level);
-    const pipeline = answer ? ownResponsePipeline(answer, [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)]) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
+    const filters = answer ? [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)] : [];
+    const page = answer?.errorable ? errorPageAnswer(filtersAt, answer.status, filters, intercepts) : null;
+    const backends = page?.again ? backendsOf(page.target!) : answer ? [ownProducer(answer)] : served ? backendsOf(level) : [];
+    const possibleBackends: BackendKind[] = page ? [...page.kinds] : answer ? ['module'] : backendKinds(level);
+    const pipeline = page ? page.ops : answer ? ownResponsePipeline(answer, filters) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.
     let path: string | undefined | null = null;

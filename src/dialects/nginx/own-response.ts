@@ -31,6 +31,8 @@ function* ownDirectives(directives: readonly Directive[]): Generator<Directive> 
 export interface OwnAnswer {
   readonly status: number;
   readonly directive: Directive;
+  /** nginx's own error page (`return 404;`, `deny all`), which an `error_page` may replace; not `return 404 "text"` (`ngx_http_rewrite_return`). */
+  readonly errorable: boolean;
 }
 
 export function ownAnswer(level: Level): OwnAnswer | null {
@@ -40,13 +42,14 @@ export function ownAnswer(level: Level): OwnAnswer | null {
     if (name === 'break') return null;
     if (name === 'return') {
       const code = d.args[0]?.value ?? '';
-      return { status: /^\d+$/.test(code) ? Number(code) : 302, directive: d };
+      const status = /^\d+$/.test(code) ? Number(code) : 302;
+      return { status, directive: d, errorable: status >= 400 && d.args.length === 1 };
     }
     if (name === 'rewrite' && d.args.length >= 2) {
       const [regex, replacement, flag] = d.args.map((a) => a.value);
       if (!matchesEveryUri(regex!)) continue;
-      if (flag === 'permanent') return { status: 301, directive: d };
-      if (flag === 'redirect' || (flag === undefined && /^(?:https?:\/\/|\$scheme)/.test(replacement!))) return { status: 302, directive: d };
+      if (flag === 'permanent') return { status: 301, directive: d, errorable: false };
+      if (flag === 'redirect' || (flag === undefined && /^(?:https?:\/\/|\$scheme)/.test(replacement!))) return { status: 302, directive: d, errorable: false };
       return null;
     }
   }
@@ -67,7 +70,7 @@ export function deniedAnswer(level: Level): OwnAnswer | null {
   }
   let rule: Directive | undefined;
   for (let l: Level | null = level; l && !rule; l = l.parent) rule = (l === level ? l.lmtAccess : undefined) ?? l.access;
-  return rule?.name.value === 'deny' && rule.args[0]?.value === 'all' ? { status: 403, directive: rule } : null;
+  return rule?.name.value === 'deny' && rule.args[0]?.value === 'all' ? { status: 403, directive: rule, errorable: true } : null;
 }
 
 function labelOf(d: Directive): string {
