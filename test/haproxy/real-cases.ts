@@ -700,4 +700,19 @@ ${[
   .map(([name, mode, cookie]) => `listen ${name}\n    bind 127.0.0.1:8000\n    cookie JSESSIONID ${mode}\n    server s1 127.0.0.1:8080${cookie}\n`)
   .join('\n')}`,
   },
+  {
+    // The suite models every server at the address it serves it from, which the hash reads.
+    name: 'dynamic cookies: the hash of dynamic-cookie-key, address and port, unless the server has a cookie or there is no key',
+    text: `${DEFAULTS}
+${[
+  ['hashed', 'insert dynamic', '    dynamic-cookie-key mysecret\n', ''],
+  ['long-key', 'insert dynamic httponly', '    dynamic-cookie-key abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n', ''],
+  ['own-cookie', 'insert dynamic', '    dynamic-cookie-key mysecret\n', ' cookie fixed'],
+  ['no-key', 'insert dynamic', '', ''],
+  ['not-dynamic', 'insert', '    dynamic-cookie-key mysecret\n', ''],
+  ['rewritten', 'rewrite dynamic', '    dynamic-cookie-key mysecret\n', ''],
+]
+  .map(([name, mode, key, cookie]) => `listen ${name}\n    bind 127.0.0.1:8000\n    cookie JSESSIONID ${mode}\n${key}    server s1 127.0.0.1:8080${cookie}\n`)
+  .join('\n')}`,
+  },
 ];

@@ -29,6 +29,7 @@ import { compileRegex, type CompiledRegex } from '../../regex/index.js';
 import { type SourceFile, type Span, isIoError, type ConfigIO } from '../../source.js';
 import type { DialectOptions, Lowering } from '../dialect.js';
 import type { Word } from './lexer.js';
+import { dynamicCookie } from './dyncookie.js';
 import { parseConfig, type Section, type Statement } from './parser.js';
 
 /** The words a fix edits in the rule an `http-response` op was read from. */
@@ -58,6 +59,8 @@ interface Proxy {
   cookie?: Statement;
   /** `capture cookie NAME len N` (frontend and listen sections). */
   capture?: Statement;
+  /** `dynamic-cookie-key`. */
+  dynamicKey?: string;
   readonly servers: { readonly name: string; readonly address: string; readonly cookie?: string; readonly disabled: boolean; readonly span: Span }[];
   /** Servers the linter does not list (`server-template`), or a way to the server without one (`dispatch`, `option transparent`). */
   otherTargets: boolean;
@@ -366,6 +369,9 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         if (args[0] && args[1]) proxy.servers.push({ name: args[0].value, address: args[1].value, disabled, span: spanOver(st.words), ...(cookie !== undefined ? { cookie } : {}) });
         break;
       }
+      case 'dynamic-cookie-key':
+        if (args[0]) proxy.dynamicKey = args[0].value;
+        break;
       case 'server-template':
       case 'dispatch':
         proxy.otherTargets = true;
@@ -405,6 +411,18 @@ const POST_ONLY: Condition = {
 };
 
 /**
+ * The cookie value of the backend's first server under the `cookie` directive's `words`: its own
+ * `cookie`, else with `dynamic` and a `dynamic-cookie-key` the hash of key and address
+ * [LAB haproxy 2.6.12], else none.
+ */
+function serverCookie(backend: Proxy, words: readonly string[]): { server?: string } {
+  const server = backend.servers[0];
+  if (server?.cookie !== undefined) return { server: server.cookie };
+  const key = effective(backend, (p) => p.dynamicKey);
+  return server && key !== undefined && words.includes('dynamic') ? { server: dynamicCookie(key, server.address) } : {};
+}
+
+/**
  * `cookie NAME insert ...` of a backend, as the op that adds HAProxy's persistence cookie for the
  * backend's first server (the one a first request gets): a server without a `cookie` value gets
  * a cookie that deletes it [LAB haproxy 2.6.12].
@@ -437,7 +455,7 @@ function persistenceOp(ctx: Context, backend: Proxy, cache: Map<Statement, Cooki
     span: spanOver(st.words),
     label: textOf(ctx.file, st.words),
     name: words[0] ?? '',
-    ...(server.cookie !== undefined ? { server: server.cookie } : {}),
+    ...serverCookie(backend, words),
     preserve: words.includes('preserve'),
     attributes,
     dateStamps: max.maxlife ? 2 : max.maxidle ? 1 : 0,
@@ -470,7 +488,7 @@ function serverCookieOp(ctx: Context, backend: Proxy, capture: Statement | undef
     label: textOf(ctx.file, at.words),
     ...(st ? { name: words[0] ?? '' } : {}),
     mode,
-    ...(server.cookie !== undefined ? { server: server.cookie } : {}),
+    ...serverCookie(backend, words),
     preserve: words.includes('preserve'),
   });
   cache.set(key, op);
