@@ -40,6 +40,9 @@ export interface ConditionCase {
 
 const blanket = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
 
+/** The fact of the chain in `cookie-mappings-and-headers-in-chain` (conditions.ts `factsOf`): which branch a request takes. */
+const CHAIN_B = `chain:%{REQUEST_URI} =~ m#^/h/a#\u0001%{HTTP:X-Lpc-B} == '1'\u0001<else>`;
+
 export const CONDITION_CASES: readonly ConditionCase[] = [
   {
     name: 'unset-under-if',
@@ -352,6 +355,33 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     endpoint: '/h/',
     requests: [{ path: '/h/a1' }, { path: '/h/a/x' }, { path: '/h/b1' }, { path: '/h/b/x' }, { path: '/h/c1' }, { path: '/h/c/x' }],
     branches: 6,
+  },
+  {
+    // Mappings and Header directives in the branches of one chain read the same test: a request
+    // meets one branch's mapping and that branch's Header directives, never another's.
+    name: 'cookie-mappings-and-headers-in-chain',
+    body: [
+      '    <If "%{REQUEST_URI} =~ m#^/h/a#">',
+      '        Header edit Set-Cookie "$" "; A"',
+      '    </If>',
+      `    <ElseIf "%{HTTP:X-Lpc-B} == '1'">`,
+      '        ProxyPassReverseCookiePath / /B',
+      '        Header edit Set-Cookie "$" "; B"',
+      '    </ElseIf>',
+      '    <Else>',
+      '        ProxyPassReverseCookieDomain example.com e.example',
+      '    </Else>',
+      '    <If "%{REQUEST_URI} =~ m#^/h/a#">',
+      '        ProxyPassReverseCookiePath / /A-again',
+      '    </If>',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [
+      { path: '/h/a1', headers: { 'X-Lpc-B': '1' }, facts: { [CHAIN_B]: 0 } },
+      { path: '/h/b1', headers: { 'X-Lpc-B': '1' }, facts: { [CHAIN_B]: 1 } },
+      { path: '/h/c1', facts: { [CHAIN_B]: 2 } },
+    ],
+    branches: 3,
   },
   {
     // Cookie mappings in a chain nested in an <If>: the inner <Else> runs only inside the outer branch.
