@@ -888,6 +888,29 @@ ${tag('', 'inner', 2)}\t\troot * {{ROOT}}
 }
 `,
   },
+  {
+    name: 'caddyfile: handle_errors answers the errors (error, a file_server 404) with the immediate lines set so far, through its own deferred handlers',
+    file: 'Caddyfile',
+    text: `http://127.0.0.1:{{PORT}} {
+\theader +Set-Cookie "imm=1"
+${tag('', 'deferred')}\thandle /static* {
+\t\troot * {{ROOT}}
+\t\tfile_server
+\t}
+\thandle /err* {
+\t\terror 418
+\t}
+\thandle {
+\t\treverse_proxy {{HTTP}}
+\t}
+\thandle_errors {
+\t\theader +Set-Cookie "in-errors=1"
+\t\theader /err* +Set-Cookie "from-error=1"
+${tag('', 'err-deferred', 2)}\t\trespond /static* "missing"
+\t}
+}
+`,
+  },
   // --- request placeholders (third audit) ---
   {
     // The site names its host, so the linter knows the Host header the test sends; an immediate

@@ -30,7 +30,7 @@ import { directiveOrder, sortDirectives, type OrderChange } from './order.js';
 import type { Node, PToken, ServerBlock } from './parser.js';
 import { expandShorthands } from './shorthands.js';
 import { handlePathPrefix, replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix } from './rewrite.js';
-import { answering, copiesSetCookie, pathRegexp, requestKey, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
+import { answering, copiesSetCookie, pathRegexp, requestKey, type ErrorRoutes, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
 import { atLeast, type CaddyVersion } from './version.js';
 
 /** What fix builders need to find the text of one header line. */
@@ -523,8 +523,15 @@ export function orderChanges(global: ServerBlock | undefined): OrderChange[] {
 }
 
 export function siteRoutes(ctx: LowerContext, block: ServerBlock, changes: readonly OrderChange[]): IrRoute[] {
+  return siteScopeRoutes(ctx, block, changes).routes;
+}
+
+/** The site's routes, and its `handle_errors` routes (the first block's), sorted as a site's directives are. */
+export function siteScopeRoutes(ctx: LowerContext, block: ServerBlock, changes: readonly OrderChange[]): { routes: IrRoute[]; errors?: ErrorRoutes } {
   const matchers = new Map<string, NamedMatcher>();
   collectMatchers(ctx, block.body, matchers);
   const scope: SiteScope = { ctx, matchers, order: directiveOrder(changes), seq: { n: 0 }, runtimeKeys: mapDestinations(block.body) };
-  return directiveRoutes(scope, block.body, true);
+  const handler = block.body.find((n) => n.name.value === 'handle_errors');
+  const errors = handler ? { routes: directiveRoutes(scope, handler.block ?? [], true), span: handler.span } : undefined;
+  return { routes: directiveRoutes(scope, block.body, true), ...(errors ? { errors } : {}) };
 }

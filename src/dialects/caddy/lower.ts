@@ -8,10 +8,10 @@
 import type { CookieOp, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { type SourceFile, type Span, type ConfigIO, isIoError } from '../../source.js';
 import type { DialectOptions, Lowering } from '../dialect.js';
-import { orderChanges, siteRoutes, type LowerContext } from './caddyfile.js';
+import { orderChanges, siteScopeRoutes, type LowerContext } from './caddyfile.js';
 import { lowerCaddyJson } from './json.js';
 import { parseCaddyfile, type ParsedCaddyfile } from './parser.js';
-import { probePaths, siteEndpoints, type CaddyEndpoint, type IrRoute } from './routes.js';
+import { probePaths, siteEndpoints, type CaddyEndpoint, type ErrorRoutes, type IrRoute } from './routes.js';
 import { atLeast, DEFAULT_CADDY_VERSION, parseCaddyVersion } from './version.js';
 
 /** The syntax handle of a Caddy model: what the fix builder and the real-server tests read. */
@@ -42,10 +42,10 @@ export function lowerCaddy(rootPath: string, io: ConfigIO, options: DialectOptio
   let comments: HeaderRewriteModel['comments'] = [];
   let format: CaddySyntax['format'] = 'caddyfile';
   let parsed: ParsedCaddyfile | undefined;
-  const addSite = (label: string, span: Span, keys: readonly Span[], routes: readonly IrRoute[], address?: string) => {
+  const addSite = (label: string, span: Span, keys: readonly Span[], routes: readonly IrRoute[], address?: string, errors?: ErrorRoutes) => {
     const index = sites.length;
     sites.push({ label, span, keys });
-    endpoints.push(...siteEndpoints(routes, probePaths(routes), label, index, span, address));
+    endpoints.push(...siteEndpoints(routes, probePaths(routes), label, index, span, address, errors));
   };
   if (!isIoError(root) && isCaddyJson(rootPath, root.text)) {
     format = 'json';
@@ -72,10 +72,10 @@ export function lowerCaddy(rootPath: string, io: ConfigIO, options: DialectOptio
       if (block.global) continue;
       const name = rootPath.slice(rootPath.lastIndexOf('/') + 1);
       const label = block.snippet !== undefined ? `(${block.snippet})` : block.fragment ? `${name} (site fragment)` : block.keys.map((k) => k.value).join(' ');
-      const routes = siteRoutes(ctx, block, changes);
+      const { routes, errors } = siteScopeRoutes(ctx, block, changes);
       // A fragment is imported into sites the linter does not see: assume they proxy over HTTP.
       if (block.fragment) routes.push({ match: [], handle: [{ kind: 'proxy', label: 'the site\'s reverse_proxy', span: block.span, backend: 'http', upstreams: [], headerDown: null }], terminal: false });
-      addSite(label, block.span, block.keys.map((k) => k.span), routes, block.keys[0]?.value);
+      addSite(label, block.span, block.keys.map((k) => k.span), routes, block.keys[0]?.value, errors);
     }
   }
   const ops = new Set<CookieOp>(endpoints.flatMap((e) => e.pipeline));

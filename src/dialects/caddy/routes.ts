@@ -373,7 +373,29 @@ export interface CaddyEndpoint extends Endpoint {
 }
 
 /** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
-export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span, address?: string): CaddyEndpoint[] {
+/** A site's `handle_errors` routes: they answer the errors (`error`, a `file_server` 404) instead. */
+export interface ErrorRoutes {
+  readonly routes: readonly IrRoute[];
+  readonly span: Span;
+}
+
+type Answer = Reached & { readonly file?: 'found' | 'missing' };
+
+/**
+ * The answers of a request that fails (`error`, a `file_server` without the file) when the site
+ * has `handle_errors` [LAB 2.6.2]: its routes run with the header lines the immediate handlers
+ * already set; the deferred handlers met before the error never write, those of the error routes
+ * do. When none of them answers, Caddy sends the error status, through their deferred handlers too.
+ */
+function errorAnswers(failed: Answer, errors: ErrorRoutes, status: Reached['terminal']): Answer[] {
+  const s = failed.state;
+  const via = [...s.via, `${failed.terminal.label}${failed.file === 'missing' ? ' (no such file: 404)' : ''}`, 'handle_errors'];
+  const start: State = { ...START, path: s.path, origin: s.origin, immediate: s.immediate, conds: s.conds, via };
+  const res = walkRoutes(errors.routes, [start]);
+  return [...res.reached, ...res.through.map((t) => ({ state: t, terminal: status }))];
+}
+
+export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span, address?: string, errors?: ErrorRoutes): CaddyEndpoint[] {
   const out: CaddyEndpoint[] = [];
   const seen = new Set<string>();
   const ids = new Map<object, number>();
@@ -382,10 +404,13 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
     if (n === undefined) ids.set(o, (n = ids.size + 1));
     return n;
   };
+  const status = { kind: 'respond', label: 'the error status (nothing in handle_errors answers)', span: errors?.span ?? span } as const;
   for (const path of paths) {
-    const reached: (Reached & { readonly file?: 'found' | 'missing' })[] = walkRoutes(routes, [{ ...START, path, origin: { ...siteOrigin(address), origPath: path } }]).reached.flatMap((r) =>
-      r.terminal.kind === 'respond' && r.terminal.fileServer && r.state.deferred.length > 0 ? (['found', 'missing'] as const).map((file) => ({ ...r, file })) : [r],
+    const answers: Answer[] = walkRoutes(routes, [{ ...START, path, origin: { ...siteOrigin(address), origPath: path } }]).reached.flatMap((r) =>
+      r.terminal.kind === 'respond' && r.terminal.fileServer && (r.state.deferred.length > 0 || errors) ? (['found', 'missing'] as const).map((file) => ({ ...r, file })) : [r],
     );
+    const fails = (r: Answer) => r.terminal.kind === 'respond' && (r.terminal.fails === 'error' || r.file === 'missing');
+    const reached = errors ? answers.flatMap((r) => (fails(r) ? errorAnswers(r, errors, status) : [r])) : answers;
     for (const r of reached) {
       const t = r.terminal;
       if (t.kind === 'respond' && t.fails === 'abort') continue;
