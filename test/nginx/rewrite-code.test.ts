@@ -68,11 +68,21 @@ describe('break', () => {
 });
 
 describe('return', () => {
-  it('in a location: nothing is proxied there, so its cookie directives judge nothing; nginx answers itself', () => {
+  it('in a location: nothing is proxied there, so its cookie directives judge nothing, and simulate says why', () => {
     const m = model(server(loc('/', 'return 403; proxy_cookie_flags ~ httponly;')));
     expect(served(m, 'location /')).toBe(false);
-    expect(endpoint(m, 'location /').backends.map((b) => `${b.kind}: ${b.target}`)).toEqual(['module: nginx itself (return 403)']);
+    expect(endpoint(m, 'location /').backends).toEqual([]);
     expect(lintText(m.files.get(PATH)!.text).brief).toEqual([]);
+    expect(noBackendText(m, m.endpoints, '/', 'text', '/')).toContain(': return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied.');
+  });
+
+  it('in a location whose filters add a cookie: nginx answers itself, at the status return gives', () => {
+    const m = model(server(loc('/', 'add_header Set-Cookie "XSRF-TOKEN=x; HttpOnly" always; return 403; proxy_cookie_flags ~ httponly;')));
+    expect(served(m, 'location /')).toBe(false);
+    expect(endpoint(m, 'location /').backends.map((b) => `${b.kind}: ${b.target}`)).toEqual(['module: nginx itself (return 403)']);
+    expect(lintText(m.files.get(PATH)!.text).brief).toEqual(['xsrf-cookie-httponly@4:70']);
+    const quiet = model(server(loc('/', 'add_header Set-Cookie "XSRF-TOKEN=x; HttpOnly"; return 403;')));
+    expect(lintText(quiet.files.get(PATH)!.text).brief).toEqual([]);
   });
 
   it('in a location fragment too, which is otherwise assumed to proxy', () => {
@@ -90,9 +100,9 @@ describe('return', () => {
 
   it('at server level, unconditional: no location of the server serves anything', () => {
     const m = model(server(`return 301 https://$host$request_uri;\n${loc('/', 'proxy_cookie_flags ~ httponly;')}\n${loc('/b/', '')}`));
-    expect(m.endpoints.map((e) => e.possibleBackends)).toEqual([['module'], ['module']]);
-    expect(m.endpoints.map((e) => e.backends[0]?.target)).toEqual(['nginx itself (return 301 https://$host$request_uri)', 'nginx itself (return 301 https://$host$request_uri)']);
+    expect(m.endpoints.map((e) => e.possibleBackends.length)).toEqual([0, 0]);
     expect(lintText(m.files.get(PATH)!.text).brief).toEqual([]);
+    expect(noBackendText(m, m.endpoints, '/', 'text', '/')).toContain(': return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied.');
   });
 
   it('a rewrite to another location is no answer of nginx itself, and simulate says why nothing is proxied', () => {

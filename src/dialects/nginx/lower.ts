@@ -59,6 +59,8 @@ const HIDE_ORDER: readonly BackendKind[] = ['http', 'fastcgi', 'uwsgi', 'scgi', 
 
 /** Why a scope whose requests never reach its content phase has no backend (rewrite-code.ts). */
 const TAKEN_AWAY = 'return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied';
+/** Why a scope whose every client `deny all` refuses (own-response.ts) has no backend. */
+const DENIED = 'deny all refuses every request (403) before it is proxied';
 
 /** Both conditions (a headers-more `-t` test and a variable's): their tests, each spelled out. */
 function both(a: Condition | null, b: Condition | null): Condition | null {
@@ -306,12 +308,14 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const own = served ? deniedAnswer(level) : ownAnswer(level);
     const server = chain.find((l) => l.kind === 'server');
     const fromServer = served || own || !server || server === level ? null : ownAnswer(server);
-    const answer = own ?? fromServer;
+    const answered = own ?? fromServer;
     const filtersAt = fromServer ? server! : level;
-    const filters = answer ? [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)] : [];
-    const page = answer?.errorable ? errorPageAnswer(filtersAt, answer.status, filters, intercepts) : null;
-    const backends = page?.again ? backendsOf(page.target!) : answer ? [ownProducer(answer)] : served ? backendsOf(level) : [];
-    const possibleBackends: BackendKind[] = page ? [...page.kinds] : answer ? ['module'] : backendKinds(level);
+    const filters = answered ? [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)] : [];
+    const page = answered?.errorable ? errorPageAnswer(filtersAt, answered.status, filters, intercepts) : null;
+    // An answer no filter adds a cookie to has nothing to simulate: simulate says why, as before.
+    const answer = answered && (page || filters.length > 0) ? answered : null;
+    const backends = page?.again ? backendsOf(page.target!) : answer ? [ownProducer(answer)] : served && !answered ? backendsOf(level) : [];
+    const possibleBackends: BackendKind[] = page ? [...page.kinds] : answer ? ['module'] : answered ? [] : backendKinds(level);
     const pipeline = page ? page.ops : answer ? ownResponsePipeline(answer, filters) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
     // Finding a URI means running nginx's location search over the server's locations: done on
     // first use only (simulate output, tests), not for every lint.
@@ -331,7 +335,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
         return path;
       },
       ...(level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? { selects: (p: string) => selectsPath(level, nodesByServer, p) } : {}),
-      ...(served || answer ? {} : { noBackend: TAKEN_AWAY }),
+      ...(answer ? {} : answered?.directive.name.value === 'deny' ? { noBackend: DENIED } : served ? {} : { noBackend: TAKEN_AWAY }),
     };
     endpoints.push(endpoint);
   }
