@@ -911,6 +911,27 @@ ${tag('', 'err-deferred', 2)}\t\trespond /static* "missing"
 }
 `,
   },
+  {
+    name: 'json: errors.routes answer an error handler and a static_response that answers normally does not reach them',
+    file: 'caddy.json',
+    text: `{
+  "apps": { "http": { "servers": { "srv0": {
+    "listen": ["127.0.0.1:{{PORT}}"],
+    "automatic_https": { "disable": true },
+    "routes": [
+      { "handle": [{ "handler": "headers", "response": { "add": { "Set-Cookie": ["imm=1"] } } }, { "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["main-deferred=1"] } } }] },
+      { "match": [{ "path": ["/e*"] }], "handle": [{ "handler": "error", "status_code": 502 }] },
+      { "match": [{ "path": ["/ok*"] }], "handle": [{ "handler": "static_response", "body": "ok" }] },
+      { "handle": [${proxy()}] }
+    ],
+    "errors": { "routes": [
+      { "handle": [{ "handler": "headers", "response": { "add": { "Set-Cookie": ["in-errors=1"] } } }, { "handler": "headers", "response": { "deferred": true, "add": { "Set-Cookie": ["errors-deferred=1"] } } }] },
+      { "match": [{ "path": ["/e/answered*"] }], "handle": [{ "handler": "static_response", "body": "answered" }] }
+    ] }
+  } } } }
+}
+`,
+  },
   // --- request placeholders (third audit) ---
   {
     // The site names its host, so the linter knows the Host header the test sends; an immediate

@@ -12,7 +12,7 @@ import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyRepl
 import { compileRe2 } from '../../regex/re2.js';
 import type { SourceFile, Span } from '../../source.js';
 import { replaceRegexp, replaceSubstring, rewriteUri, stripPathPrefix, stripPathSuffix, type PathRewrite } from './rewrite.js';
-import { answering, copiesSetCookie, pathRegexp, requestKey, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
+import { answering, copiesSetCookie, pathRegexp, requestKey, type ErrorRoutes, type HeaderOpBuilder, type IrHandler, type IrMatch, type IrRoute, type ProxyHandler, type ResponseScope } from './routes.js';
 
 type Obj = { [k: string]: JsonValue };
 const isObj = (v: JsonValue | undefined): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46,6 +46,8 @@ export interface JsonSite {
   readonly label: string;
   readonly routes: IrRoute[];
   readonly span: Span;
+  /** The server's `errors.routes`. */
+  readonly errors?: ErrorRoutes;
 }
 
 export interface JsonLowered {
@@ -262,12 +264,14 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
     const all = routes(list, routesPath, true);
     const hostOf = (r: JsonValue) => (isObj(r) ? arr(r.match).flatMap((m) => (isObj(m) ? arr(m.host) : [])) : []);
     const hostless: IrRoute[] = [];
+    const errorsPath = childPath(path, 'errors');
+    const errors = isObj(server.errors) ? { errors: { routes: routes(server.errors.routes, childPath(errorsPath, 'routes'), true), span: spanAt(errorsPath) } } : {};
     list.forEach((r, i) => {
       const hosts = hostOf(r);
       if (hosts.length === 0) hostless.push(all[i]!);
-      else sites.push({ label: `${name} › ${hosts.join(', ')}`, routes: [all[i]!], span: spanAt(childPath(routesPath, i)) });
+      else sites.push({ label: `${name} › ${hosts.join(', ')}`, routes: [all[i]!], span: spanAt(childPath(routesPath, i)), ...errors });
     });
-    if (hostless.length > 0) sites.push({ label: name, routes: hostless, span: spanAt(path) });
+    if (hostless.length > 0) sites.push({ label: name, routes: hostless, span: spanAt(path), ...errors });
   }
   return { sites, problems };
 }

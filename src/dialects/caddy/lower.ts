@@ -45,14 +45,15 @@ export function lowerCaddy(rootPath: string, io: ConfigIO, options: DialectOptio
   const addSite = (label: string, span: Span, keys: readonly Span[], routes: readonly IrRoute[], address?: string, errors?: ErrorRoutes) => {
     const index = sites.length;
     sites.push({ label, span, keys });
-    endpoints.push(...siteEndpoints(routes, probePaths(routes), label, index, span, address, errors));
+    // The paths the error routes test are probed too: a request that fails there reaches them.
+    endpoints.push(...siteEndpoints(routes, probePaths([...routes, ...(errors?.routes ?? [])]), label, index, span, address, errors));
   };
   if (!isIoError(root) && isCaddyJson(rootPath, root.text)) {
     format = 'json';
     files.set(rootPath, root);
     const lowered = lowerCaddyJson(root);
     problems.push(...lowered.problems);
-    for (const site of lowered.sites) addSite(site.label, site.span, [], site.routes);
+    for (const site of lowered.sites) addSite(site.label, site.span, [], site.routes, undefined, site.errors);
   } else {
     parsed = parseCaddyfile(rootPath, io, options.defines ?? {}, atLeast(version, [2, 7, 0]));
     for (const [p, f] of parsed.files) files.set(p, f);
