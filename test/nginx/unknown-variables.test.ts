@@ -36,6 +36,7 @@ describe('unknown nginx variables', () => {
         'split_clients "$remote_addr" $lpc_split { 50% a; * b; }',
         'server { server_name ~^(?<sub>.+)\\.example\\.com$; location ~ ^/(?P<p>x) { proxy_pass http://b; add_header X "$sub$p$lpc_later$connection_upgrade$lpc_geo$lpc_split$http_x_y$cookie_c$arg_a$upstream_cookie_x$sent_http_y$1"; rewrite ^/(?\'rw\'.*) /$rw; } }',
         'server { set $LPC_Later 1; js_set $lpc_js f; location / { proxy_pass http://b; proxy_cookie_path ~^(?<rest>.*)$ $rest$lpc_js; proxy_cookie_flags ~ $request_id; } }',
+      'log_format lpc "$jwt_claim_sub $jwt_header_alg $upstream_queue_time $memcached_key $otel_trace_id";',
     ].join('\n');
     expect(refusals(`load_module modules/ngx_http_js_module.so;\n${main(body)}`)).toEqual([]);
   });

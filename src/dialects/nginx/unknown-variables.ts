@@ -43,13 +43,15 @@ const BUILT_IN = new Set(
     'tcpinfo_rttvar tcpinfo_snd_cwnd time_iso8601 time_local uid_got uid_reset uid_set upstream_addr ' +
     'upstream_bytes_received upstream_bytes_sent upstream_cache_etag upstream_cache_last_modified upstream_cache_status ' +
     'upstream_connect_time upstream_header_time upstream_response_length upstream_response_time upstream_status uri ' +
-    // ngx_otel_module (a dynamic module of nginx.org's packages).
-    'otel_trace_id otel_span_id otel_parent_id otel_parent_sampled'
+    // ngx_otel_module (a dynamic module of nginx.org's packages), the acme module, and the
+    // commercial subscription's (nginx.org's variable index): the linter knows their directives too.
+    'otel_trace_id otel_span_id otel_parent_id otel_parent_sampled acme_certificate acme_certificate_key ' +
+    'memcached_key jwt_payload upstream_queue_time upstream_last_server_name session_log_binary_id session_log_id'
   ).split(' '),
 );
 
 /** Families `ngx_http_get_variable` serves by prefix. */
-const PREFIXES = ['http_', 'sent_http_', 'sent_trailer_', 'cookie_', 'arg_', 'upstream_http_', 'upstream_trailer_', 'upstream_cookie_', 'proxy_protocol_tlv_'];
+const PREFIXES = ['http_', 'sent_http_', 'sent_trailer_', 'cookie_', 'arg_', 'upstream_http_', 'upstream_trailer_', 'upstream_cookie_', 'proxy_protocol_tlv_', 'jwt_claim_', 'jwt_header_'];
 
 type Positions = (args: readonly Word[]) => readonly number[];
 
