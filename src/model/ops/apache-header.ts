@@ -33,6 +33,8 @@ export const APACHE_HEADER_ACTIONS: readonly ApacheHeaderAction[] = ['add', 'app
 
 export interface ApacheHeaderOp extends CookieOp {
   readonly kind: 'apache-header';
+  /** Other Set-Cookie lines that change what the op does to a token's line (see the rule's companions). */
+  readonly companions?: readonly (readonly string[])[];
   readonly action: ApacheHeaderAction;
   readonly table: 'onsuccess' | 'always';
   readonly early: boolean;
@@ -174,6 +176,10 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
     ...(init.pattern ? { pattern: init.pattern } : {}),
     ...(init.replacement ? { replacement: init.replacement } : {}),
     ...(init.value ? { value: init.value } : {}),
+    // append and merge join onto the first line of the table: which line that is depends on the
+    // other cookies of the response (alone, a token line is the one they corrupt, which hides what
+    // an earlier directive did to it). Verdicts also judge the token behind another cookie.
+    ...(touchesCookies && (init.action === 'append' || init.action === 'merge') ? { companions: [['lpc_companion=1']] } : {}),
     // The replacement's expansion depends on the scope's environment (%{VAR}e), held in a closure.
     signature: semanticKey([
       init.action,
