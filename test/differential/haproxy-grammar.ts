@@ -29,6 +29,10 @@ export const RESPONSE_RULES: readonly string[] = [
   'http-after-response replace-header Set-Cookie (.*) "\\1; SameSite=Lax"',
   'http-after-response add-header Set-Cookie "after=1"',
   'http-after-response del-header Set-Cookie if { status 403 }',
+  'http-response replace-header Set-Cookie "(" "x"',
+  'http-response set-header Set-Cookie',
+  'http-response replace-value Set-Cookie ^(sessionid=.*)$ "\\1; HttpOnly" if { status 200 } || { status 404 }',
+  'http-response set-header Set-Cookie "%[res.hdr(Set-Cookie)]; HttpOnly"',
 ];
 
 const PERSISTENCE: readonly string[] = [
@@ -37,6 +41,8 @@ const PERSISTENCE: readonly string[] = [
   'cookie SRV insert',
   'cookie JSESSIONID prefix',
   'cookie JSESSIONID rewrite',
+  'cookie SRV insert rewrite',
+  'cookie SRV insert httponly domain .example.com',
 ];
 
 export interface GeneratedProxy {

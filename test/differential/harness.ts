@@ -8,11 +8,13 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import fc from 'fast-check';
 import type { Dialect, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
+import { samplesFor } from '../../src/cookies/samples.js';
 import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
 import { run, type RunOptions } from '../../src/run/run.js';
 import { branchesOf, type SimResult } from '../../src/model/simulate.js';
 
-/** Backend cookies: several paths, a domain, flags already set, CSRF and session names. */
+/** Backend cookies: several paths, a domain, flags already set, session names and every catalog CSRF name. */
 export const COOKIES: readonly string[] = [
   'JSESSIONID=s1; Path=/; Secure; HttpOnly',
   'XSRF-TOKEN=x1; Path=/app',
@@ -20,6 +22,9 @@ export const COOKIES: readonly string[] = [
   'atl.xsrf.token=t1; Path=/; Secure',
   'sessionid=d1; Domain=www.example.com; Path=/app/; SameSite=Lax',
   'sc=y1; Path=/; HttpOnly',
+  'atlassian.xsrf.token=j1; Path=/',
+  'atl.xsrf.token.slash=f1; Path=/fisheye',
+  'NX-ANTI-CSRF-TOKEN=n1; Path=/',
 ];
 
 export const STATUSES: readonly number[] = [200, 302, 404, 500];
@@ -76,15 +81,24 @@ export interface FixedCase {
   readonly remaining: boolean;
 }
 
+/** What the linter said of a case: its xsrf-cookie-httponly findings, and what `--fix` made of it. */
+export interface LintedCase {
+  /** The xsrf-cookie-httponly messages, for the precision check. */
+  readonly xsrf: readonly string[];
+  readonly fixed?: FixedCase;
+}
+
 /**
  * Lints `file` (written on disk) and, when xsrf-cookie-httponly offers fixes, runs `--fix` on a
- * copy: the fixed text and the cookies the fixes exempt, or undefined when nothing is fixable.
+ * copy: the fixed text and the cookies the fixes exempt.
  */
-export async function fixCase(file: string, type: Dialect, options: Partial<RunOptions> = {}): Promise<FixedCase | undefined> {
+export async function lintCase(file: string, type: Dialect, options: Partial<RunOptions> = {}): Promise<LintedCase> {
   const base = { cwd: dirname(file), type, ...options };
   const linted = await run({ ...base, paths: [file], wantFixes: true });
-  const fixable = linted.results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'xsrf-cookie-httponly' && m.fix);
-  if (fixable.length === 0) return undefined;
+  const messages = linted.results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'xsrf-cookie-httponly');
+  const xsrf = messages.map((m) => m.message);
+  const fixable = messages.filter((m) => m.fix);
+  if (fixable.length === 0) return { xsrf };
   const copy = `${file}.fix`;
   copyFileSync(file, copy);
   await run({ ...base, paths: [copy], fix: true });
@@ -98,7 +112,43 @@ export async function fixCase(file: string, type: Dialect, options: Partial<RunO
       exempt.set(scope, names);
     }
   }
-  return { text: readFileSync(copy, 'utf8'), exempt, remaining };
+  return { xsrf, fixed: { text: readFileSync(copy, 'utf8'), exempt, remaining } };
+}
+
+const CATALOG = createCatalog();
+
+/**
+ * A line the server sent that breaks a CSRF token: a catalog CSRF cookie with HttpOnly that the
+ * backend (which sent `sent`) did not mark HttpOnly itself; a line the configuration makes counts too.
+ */
+export function breaksToken(line: string, sent: readonly string[] = COOKIES): boolean {
+  const c = parseSetCookie(line);
+  if (!isXsrfCookie(CATALOG, c.name) || !hasHttpOnly(line)) return false;
+  return !sent.some((x) => hasHttpOnly(x) && parseSetCookie(x).name === c.name && parseSetCookie(x).value === c.value);
+}
+
+/** The backend responses the linter judges a CSRF cookie by: each catalog CSRF name alone, in each readable shape. */
+const TOKEN_RESPONSES: readonly string[][] = CATALOG.xsrf.flatMap((x) => samplesFor(x.name).map((sample) => [sample]));
+
+/**
+ * Precision: a case whose every endpoint was requested with a single simulated outcome (so the
+ * requests made are every request there is, status classes aside), where the server breaks no
+ * token, must lint without xsrf-cookie-httponly findings. The standard response alone does not
+ * show every break (a directive may act on the first line only), so a case the linter reports is
+ * requested again with each response the linter judges tokens by (`get` sends one request for
+ * the backend lines given): a false positive only if none of them breaks a token either.
+ */
+export async function falsePositive(
+  c: DiffCase & { readonly xsrf?: readonly string[] },
+  complete: boolean,
+  broke: boolean,
+  get: (cookies: readonly string[], status: number) => Promise<readonly string[]>,
+): Promise<string | undefined> {
+  if (!complete || broke || !c.xsrf || c.xsrf.length === 0) return undefined;
+  for (const status of STATUSES) {
+    for (const cookies of TOKEN_RESPONSES) if ((await get(cookies, status)).some((line) => breaksToken(line, cookies))) return undefined;
+  }
+  return `${c.name}: the server never made a CSRF cookie HttpOnly, yet the linter reports ${c.xsrf.join(' / ')}\n${c.text}`;
 }
 
 /**

@@ -715,4 +715,76 @@ ${[
   .map(([name, mode, key, cookie]) => `listen ${name}\n    bind 127.0.0.1:8000\n    cookie JSESSIONID ${mode}\n${key}    server s1 127.0.0.1:8080${cookie}\n`)
   .join('\n')}`,
   },
+  {
+    // METH_POST is the one request fact the suite decides (it requests with GET and with POST).
+    name: 'http-request return, deny, redirect and allow answer before the server: no backend cookie, no http-response rule; a frontend answer skips the backend http-after-response rules',
+    methods: ['GET', 'POST'],
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-request redirect prefix /elsewhere set-cookie FE=1 if METH_POST
+    http-response add-header Set-Cookie "fe-resp=1"
+    http-after-response add-header Set-Cookie "fe-after=%[status]"
+    default_backend be
+
+backend be
+    cookie SRV insert
+    http-request deny unless METH_POST
+    http-response add-header Set-Cookie "be-resp=1"
+    http-after-response add-header Set-Cookie "be-after=%[status]"
+    server s1 127.0.0.1:8080 cookie s1
+
+frontend other
+    bind 127.0.0.1:8001
+    default_backend allowed
+
+backend allowed
+    http-request return status 200 hdr Set-Cookie "never=1" if FALSE
+    http-request return status 201 hdr Set-Cookie "ret=2" hdr Set-Cookie "ret=3" if METH_POST
+    http-request allow
+    http-request deny
+    http-after-response add-header Set-Cookie "after=%[status]"
+    server s1 127.0.0.1:8080
+
+listen denied
+    bind 127.0.0.1:8002
+    http-request deny deny_status 429
+    http-after-response add-header Set-Cookie "after=%[status]"
+    server s1 127.0.0.1:8080
+`,
+  },
+  {
+    name: 'cookie modes: two of insert, prefix and rewrite are refused; a domain or attr value spelled like a mode is not a mode',
+    text: `defaults
+    mode http
+    timeout connect 5s
+    timeout client 5s
+    timeout server 5s
+
+frontend fe
+    bind 127.0.0.1:8000
+    default_backend be
+
+backend be
+    cookie SRV insert rewrite
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
+  {
+    name: 'cookie modes: one mode, with a domain called prefix, is accepted',
+    text: `defaults
+    mode http
+    timeout connect 5s
+    timeout client 5s
+    timeout server 5s
+
+frontend fe
+    bind 127.0.0.1:8000
+    default_backend be
+
+backend be
+    cookie SRV insert domain prefix attr rewrite
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
 ];

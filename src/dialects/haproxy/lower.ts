@@ -52,6 +52,8 @@ interface Proxy {
   readonly ops: CookieOp[];
   /** `http-after-response` rules (HAProxy 2.2+). */
   readonly afterOps: CookieOp[];
+  /** `http-request allow|return|deny|redirect` rules; a frontend's is lowered again for each backend (what it stops depends on it). */
+  readonly requestFinals: { readonly statement: Statement; readonly op: CookieOp }[];
   readonly acls: Map<string, AclDefinition[]>;
   readonly routes: { readonly backend: string; readonly condition?: readonly string[]; readonly span: Span }[];
   defaultBackend?: { readonly name: string; readonly span: Span };
@@ -157,7 +159,13 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
       return null;
     }
   }
-  const parsed = parseCondition(values, proxy.acls);
+  const parsed = parseCondition(values, proxy.acls, what.startsWith('http-request'));
+  // `if METH_POST`, `unless !METH_POST`...: the request fact `cookie ... postonly` tests too.
+  const post = statement.guards.length === 0 && values.length === 2 && /^!*METH_POST$/.test(values[1]!) && !proxy.acls.has('METH_POST');
+  if (post) {
+    const holds = (values[0] === 'if') === ((values[1]!.length - values[1]!.replace(/^!+/, '').length) % 2 === 0);
+    return { condition: { text: textOf(ctx.file, condWords), span: spanOver(condWords), value: 'unknown', literals: [{ ...POST_ONLY.literals![0]!, holds }] }, parsed };
+  }
   // A condition only the response decides (`unless { status 200 }`) runs the op on every request;
   // the op tests it on each simulated response.
   const value = staticValue(parsed) === 'unknown' && decidedByResponse(parsed) ? true : staticValue(parsed);
@@ -179,14 +187,15 @@ function ruleSetOf(proxy: Proxy, keyword: string): string {
 const RETURN_OPTIONS = new Set(['status', 'deny_status', 'content-type', 'errorfile', 'errorfiles', 'file', 'lf-file', 'string', 'lf-string']);
 
 /**
- * The Set-Cookie lines and the status (`status`, `deny_status`, `code`; 200, 502 and 302 when
- * not given) of the response `return`/`deny`/`redirect` sends, and where its condition starts: `hdr Set-Cookie <fmt>` (any number), redirect's last `set-cookie NAME[=value]`
+ * The Set-Cookie lines and the status (`status`, `deny_status`, `code`; 200, 502 (403 for
+ * `http-request deny`) and 302 when not given) of the response `return`/`deny`/`redirect` sends, and where its condition starts: `hdr Set-Cookie <fmt>` (any number), redirect's last `set-cookie NAME[=value]`
  * (`NAME=value; path=/;`) or `clear-cookie NAME` (`NAME; path=/; Max-Age=0;`, src/http_rules.c).
  */
-function finalResponse(action: string, args: readonly Word[]): { setCookies: string[]; status: number; condAt: number } {
+function finalResponse(action: string, args: readonly Word[], request: boolean): { setCookies: string[]; status: number; condAt: number } {
   // `allow` has no option: its condition starts right away.
   const setCookies: string[] = [];
-  let status = action === 'redirect' ? 302 : action === 'deny' ? 502 : 200;
+  // `http-request deny` answers 403 by default [LAB haproxy 2.6.12].
+  let status = action === 'redirect' ? 302 : action === 'deny' ? (request ? 403 : 502) : 200;
   let i = 0;
   for (; i < args.length && args[i]!.value !== 'if' && args[i]!.value !== 'unless'; i++) {
     const w = args[i]!.value;
@@ -202,7 +211,12 @@ function finalResponse(action: string, args: readonly Word[]): { setCookies: str
   return { setCookies, status, condAt: i };
 }
 
-function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): CookieOp | undefined {
+/**
+ * An `http-response`/`http-after-response` header rule, or an `allow`/`return`/`deny`/`redirect`
+ * of those or of `http-request` (`alsoStops`: the rule sets a request-time answer also keeps
+ * from running, the chosen backend's http-after-response rules when a frontend answers).
+ */
+function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, alsoStops?: readonly string[]): CookieOp | undefined {
   const [kw, actionWord, ...rest] = statement.words;
   if (!actionWord) {
     invalid(ctx, kw!.span, `'${kw!.value}' expects an action.`);
@@ -210,14 +224,16 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement): Co
   }
   const ruleSet = ruleSetOf(proxy, kw!.value);
   const action = actionWord.value;
-  const final = kw!.value === 'http-response' && (action === 'return' || action === 'deny' || action === 'redirect') ? action : undefined;
+  const final = kw!.value !== 'http-after-response' && (action === 'return' || action === 'deny' || action === 'redirect') ? action : undefined;
   if (action === 'allow' || final) {
-    const { setCookies, status, condAt } = finalResponse(action, rest);
+    const { setCookies, status, condAt } = finalResponse(action, rest, kw!.value === 'http-request');
     const cond = conditionOf(ctx, proxy, statement, rest.slice(condAt), `${kw!.value} ${action}`);
     if (!cond) return undefined;
     const init = { span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) };
-    return final ? createHaproxyFinalOp({ ...init, action: final, setCookies, status }) : createHaproxyAllowOp(init);
+    return final ? createHaproxyFinalOp({ ...init, action: final, setCookies, status, ...(alsoStops ? { alsoStops } : {}) }) : createHaproxyAllowOp(init);
   }
+  // http-request rules change the request only.
+  if (kw!.value === 'http-request') return undefined;
   const spec = ACTIONS.get(actionWord.value);
   if (!spec) return undefined;
   const what = `${kw!.value} ${actionWord.value}`;
@@ -300,6 +316,7 @@ function newProxy(section: Section, defaults: Proxy | undefined): Proxy {
     ...(defaults ? { defaults } : {}),
     ops: [],
     afterOps: [],
+    requestFinals: [],
     acls: new Map(),
     routes: [],
     servers: [],
@@ -353,6 +370,16 @@ function readProxy(ctx: Context, proxy: Proxy): void {
           invalid(ctx, bad.span, `character '%x${c.toString(16).toUpperCase().padStart(2, '0')}' is not permitted in attribute value.`);
           break;
         }
+        // cfgparse-listen.c: at most one of the three modes [LAB haproxy 2.6.12].
+        const modes: Word[] = [];
+        for (let i = 1; i < args.length; i++) {
+          if (['domain', 'attr', 'maxidle', 'maxlife'].includes(args[i]!.value)) i++;
+          else if (['insert', 'prefix', 'rewrite'].includes(args[i]!.value)) modes.push(args[i]!);
+        }
+        if (modes.length > 1) {
+          invalid(ctx, modes[1]!.span, "cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.");
+          break;
+        }
         proxy.cookie = st;
         break;
       }
@@ -378,6 +405,12 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         break;
       case 'option':
         if (args[0]?.value === 'transparent') proxy.otherTargets = true;
+        break;
+      case 'http-request':
+        if (['allow', 'return', 'deny', 'redirect'].includes(args[0]?.value ?? '')) {
+          const op = anonymousDefaults ? invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`) : lowerHttpResponse(ctx, proxy, st);
+          if (op) proxy.requestFinals.push({ statement: st, op });
+        }
         break;
       case 'http-response':
       case 'http-after-response': {
@@ -510,7 +543,8 @@ function unavailableOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp 
     : createHaproxyFinalOp({
         span: spanOver(header),
         label: `${textOf(ctx.file, header)}: no server ${backend.servers.length > 0 ? 'enabled' : 'defined'}, HAProxy answers 503 itself`,
-        ruleSet: ruleSetOf(backend, 'no-server'),
+        // An http-request rule that answered first keeps it from running.
+        ruleSet: ruleSetKey('http-request', `no-server\u0000${backend.name}`),
         condition: null,
         action: 'unavailable',
         setCookies: [],
@@ -600,12 +634,30 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const cookieOps = new Map<Statement, CookieOp | null>();
   const serverCookieOps = new Map<string, CookieOp | null>();
   const unavailableOps = new Map<Proxy, CookieOp | null>();
+  const requestFinalOps = new Map<string, CookieOp | undefined>();
+  const requestOps = (p: Proxy, alsoStops: readonly string[]): CookieOp[] => {
+    if (!isHttp(p)) return [];
+    const rules = [...(p.defaults?.section.name ? p.defaults.requestFinals.map((r) => ({ ...r, owner: p.defaults! })) : []), ...p.requestFinals.map((r) => ({ ...r, owner: p }))];
+    return rules.flatMap(({ statement, op, owner }) => {
+      if (alsoStops.length === 0) return [op];
+      const key = `${statement.line.span.start}\u0000${alsoStops.join('\u0001')}`;
+      // Its problems were reported when it was read.
+      if (!requestFinalOps.has(key)) requestFinalOps.set(key, lowerHttpResponse({ ...ctx, problems: [] }, owner, statement, alsoStops));
+      const again = requestFinalOps.get(key);
+      return again ? [again] : [];
+    });
+  };
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
 
   const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
+    // http-request allow|return|deny|redirect: the frontend's first; a frontend's answer keeps the
+    // backend's http-after-response rules from running.
+    const backendAfter = backend && backend !== frontend ? [...(backend.defaults?.section.name ? [ruleSetOf(backend.defaults, 'http-after-response')] : []), ruleSetOf(backend, 'http-after-response')] : [];
+    if (frontend) pipeline.push(...requestOps(frontend, backendAfter));
+    if (backend && backend !== frontend) pipeline.push(...requestOps(backend, []));
     const unavailable = backend && isHttp(backend) ? unavailableOp(ctx, backend, unavailableOps) : null;
     if (unavailable) pipeline.push(unavailable);
     else {
@@ -662,8 +714,8 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   for (const p of proxies) if (p.section.kind !== 'frontend' && !reached.has(p) && p.section.kind === 'backend') endpoint(undefined, p, '/');
 
   const ops = new Set<CookieOp>();
-  for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps]) ops.add(op);
-  for (const op of [...cookieOps.values(), ...serverCookieOps.values(), ...unavailableOps.values()]) if (op) ops.add(op);
+  for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps, ...p.requestFinals.map((r) => r.op)]) ops.add(op);
+  for (const op of [...cookieOps.values(), ...serverCookieOps.values(), ...unavailableOps.values(), ...requestFinalOps.values()]) if (op) ops.add(op);
   const model: HeaderRewriteModel = {
     dialect: 'haproxy',
     root: rootPath,
