@@ -19,7 +19,7 @@ import { createNodeIO } from '../../src/run/node-io.js';
 import { apacheBinary, checkConfig, fetchFromHost, makeRoot, preamble, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { cookieQuery, freePort } from '../servers/backend.js';
 import { describeRealServer } from '../helpers/skips.js';
-import { COOKIES, type DiffCase, type FixedCase, fixBroken, fixCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+import { COOKIES, type DiffCase, type FixedCase, breaksToken, falsePositive, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 import { vhostArb } from './apache-grammar.js';
 
 const VARIANTS: readonly string[] = ['', '&a=1', '&a=2'];
@@ -29,6 +29,8 @@ const { seed, runs, cases: generated } = sample(vhostArb);
 const available = apacheBinary() !== null;
 
 interface Prepared extends DiffCase {
+  /** The linter's xsrf-cookie-httponly findings (cases httpd accepts). */
+  readonly xsrf?: readonly string[];
   /** What `--fix` made of the virtual host (served as `<name>f.test`), when it had fixes. */
   readonly fixed?: FixedCase & { readonly refusedBy?: string };
 }
@@ -58,9 +60,12 @@ describeRealServer(`Apache: random virtual hosts, simulator vs real server (seed
       writeFileSync(file, `${head}${text}\n`);
       const model = lowerApache(file, io, { nginxVersion: '1.22.1' }).model;
       let fixed: Prepared['fixed'];
+      let xsrf: readonly string[] | undefined;
       if (t.ok) {
         accepted.push(text);
-        const f = await fixCase(file, 'apache');
+        const linted = await lintCase(file, 'apache');
+        xsrf = linted.xsrf;
+        const f = linted.fixed;
         if (f) {
           // Served beside the original under its own name; the preamble must come back untouched.
           const vhost = f.text.startsWith(head) ? f.text.slice(head.length).replace(`ServerName ${name}.test`, `ServerName ${name}f.test`) : `--fix changed the preamble:\n${f.text}`;
@@ -69,7 +74,7 @@ describeRealServer(`Apache: random virtual hosts, simulator vs real server (seed
           if (ft.ok) accepted.push(vhost);
         }
       }
-      cases.push({ name, text, model, ...(t.ok ? {} : { refusedBy: t.output }), ...(fixed ? { fixed } : {}) });
+      cases.push({ name, text, model, ...(t.ok ? {} : { refusedBy: t.output }), ...(fixed ? { fixed } : {}), ...(xsrf ? { xsrf } : {}) });
     }
     if (accepted.length > 0) server = await startApache(root, port, accepted.join('\n'));
   }, 180_000);
@@ -83,26 +88,36 @@ describeRealServer(`Apache: random virtual hosts, simulator vs real server (seed
     expect(cases.filter((c) => !c.refusedBy).length, 'virtual hosts httpd accepts').toBeGreaterThan(runs / 4);
   });
 
-  it('every virtual host: the linter refuses what apache2 -t refuses, and simulates what httpd sends', async () => {
+  it('every virtual host: the linter refuses what apache2 -t refuses, simulates what httpd sends, and reports nothing where httpd breaks no token', async () => {
     const failures: string[] = [];
     let compared = 0;
     for (const c of cases) {
       const r = refusal(c, 'apache2 -t', (out) => out.trim().split('\n')[0] ?? out);
       if (r.disagreement) failures.push(r.disagreement);
       if (r.refused) continue;
-      const endpoints = c.model.endpoints.filter((e: Endpoint) => e.label.includes(`${c.name}.test`) && e.requestPath !== undefined);
+      const endpoints = c.model.endpoints.filter((e: Endpoint) => e.label.includes(`${c.name}.test`));
+      // Whether every request there is was made (for the precision check), and a token broken.
+      let complete = true;
+      let broke = false;
+      const requested: string[] = [];
       for (const endpoint of endpoints) {
         for (const kind of endpoint.possibleBackends) {
           const mount = SERVED_KINDS[kind];
-          if (!mount || !endpoint.requestPath!.startsWith(mount)) continue;
-          const path = kind === 'cgi' ? `${endpoint.requestPath}lpc` : endpoint.requestPath!;
+          if (!mount || endpoint.requestPath === undefined || !endpoint.requestPath.startsWith(mount)) {
+            complete = false;
+            continue;
+          }
+          const path = kind === 'cgi' ? `${endpoint.requestPath}lpc` : endpoint.requestPath;
+          requested.push(path);
           for (const status of STATUSES) {
             const result = simulate('apache', endpoint.pipeline, { backend: kind as 'http', status }, COOKIES);
-            if (result.tooComplex) continue;
             const simulated = outcomes(result);
+            if (result.tooComplex || simulated.length > 1) complete = false;
+            if (result.tooComplex) continue;
             for (const v of simulated.length > 1 ? VARIANTS : VARIANTS.slice(0, 1)) {
               const res = await fetchFromHost(port, `${c.name}.test`, `${path}?${cookieQuery(COOKIES)}&status=${status}${v}`);
               const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
+              if (!('crashed' in res)) broke ||= res.setCookies.some((l) => breaksToken(l));
               compared++;
               if (!simulated.includes(actual)) {
                 failures.push(`${c.name} ${endpoint.label} (${kind}) GET ${path}${v} (status ${status}): httpd sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
@@ -111,6 +126,15 @@ describeRealServer(`Apache: random virtual hosts, simulator vs real server (seed
           }
         }
       }
+      const fp = await falsePositive(c, complete, broke, async (cookies, status) => {
+        const lines: string[] = [];
+        for (const path of requested) {
+          const res = await fetchFromHost(port, `${c.name}.test`, `${path}?${cookieQuery(cookies)}&status=${status}`);
+          if (!('crashed' in res)) lines.push(...res.setCookies);
+        }
+        return lines;
+      });
+      if (fp) failures.push(fp);
     }
     summary(cases, compared, failures);
     expect(compared, 'requests compared').toBeGreaterThan(0);

@@ -16,7 +16,7 @@ import { cookieQuery, fetchCookies, startHttpBackend, type RunningBackend } from
 import { caddyVersion, freePort, makeDir, removeDirs, startCaddy, validate, writeFiles, type RunningCaddy } from '../servers/caddy.js';
 import { describeRealServer } from '../helpers/skips.js';
 import { siteArb } from './caddy-grammar.js';
-import { COOKIES, type DiffCase, type FixedCase, fixBroken, fixCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+import { COOKIES, type DiffCase, type FixedCase, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 
 const OPTIONS = '{\n\tadmin off\n\tauto_https off\n}\n';
 const { seed, runs, cases: generated } = sample(siteArb);
@@ -49,7 +49,7 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
       writeFiles(dir, { [`${name}.caddy`]: `${OPTIONS}${text}`, [`${name}/Caddyfile`]: text });
       const v = validate(dir, `${name}.caddy`);
       let fixed: Prepared['fixed'];
-      const f = v.ok ? await fixCase(join(dir, name, 'Caddyfile'), 'caddy', { caddyVersion: installed }) : undefined;
+      const f = v.ok ? (await lintCase(join(dir, name, 'Caddyfile'), 'caddy', { caddyVersion: installed })).fixed : undefined;
       if (f) {
         // Served beside the original on a port of its own.
         const fixedPort = await freePort();
