@@ -227,11 +227,15 @@ export function fetchRefusal(fetch: string): string | undefined {
   return name.startsWith('shdr') ? `in argument to '${name}', header occurrence must be >= -10` : `invalid args in fetch method '${name}' : header occurrence must be >= -10 in ACL expression '${fetch}'`;
 }
 
-/** One ACL criterion with its flags and values: `res.hdr(set-cookie) -m beg XSRF-TOKEN=`. */
-export function evalCriterion(words: readonly string[]): TermEval {
+/**
+ * One ACL criterion with its flags and values: `res.hdr(set-cookie) -m beg XSRF-TOKEN=`. In an
+ * `http-request` rule (`requestPhase`) every fetch reads the request: unknown.
+ */
+export function evalCriterion(words: readonly string[], requestPhase = false): TermEval {
   const [fetch = '', ...rest] = words;
   if (fetch === 'always_true') return { kind: 'static', value: true };
   if (fetch === 'always_false') return { kind: 'static', value: false };
+  if (requestPhase) return { kind: 'static', value: 'unknown' };
   if (REQUEST_ONLY.test(fetch)) return { kind: 'static', value: false };
   let method: string | undefined;
   let caseless = false;
@@ -300,8 +304,8 @@ export function evalCriterion(words: readonly string[]): TermEval {
   return { kind: 'response', test: (lines) => cookieValues(lines, name).some(m), companions: witnesses((v) => `${name}=${v}`, `${name}=1`) };
 }
 
-/** Parses `if|unless <terms>`; unknown named ACLs were reported by the dialect and are unknown here. */
-export function parseCondition(words: readonly string[], acls: ReadonlyMap<string, readonly AclDefinition[]>): ParsedCondition {
+/** Parses `if|unless <terms>` (of an `http-request` rule: `requestPhase`); unknown named ACLs were reported by the dialect and are unknown here. */
+export function parseCondition(words: readonly string[], acls: ReadonlyMap<string, readonly AclDefinition[]>, requestPhase = false): ParsedCondition {
   const negate = words[0] === 'unless';
   const alternatives: { not: boolean; term: TermEval }[][] = [[]];
   for (let i = 1; i < words.length; i++) {
@@ -321,11 +325,11 @@ export function parseCondition(words: readonly string[], acls: ReadonlyMap<strin
       const inner: string[] = [];
       while (i + 1 < words.length && words[i + 1] !== '}') inner.push(words[++i]!);
       i++;
-      term = evalCriterion(inner);
+      term = evalCriterion(inner, requestPhase);
     } else if (w in PREDEFINED) term = { kind: 'static', value: PREDEFINED[w]! };
     else {
       const defs = acls.get(w);
-      term = defs ? combineDefinitions(defs.map((d) => evalCriterion(d.words))) : { kind: 'static', value: 'unknown' };
+      term = defs ? combineDefinitions(defs.map((d) => evalCriterion(d.words, requestPhase))) : { kind: 'static', value: 'unknown' };
     }
     alternatives[alternatives.length - 1]!.push({ not: neg, term });
   }

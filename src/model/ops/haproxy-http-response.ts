@@ -186,9 +186,11 @@ const REPLACED = '';
 /** The key of one rule set: its keyword (`http-response`, `http-after-response`) and the section holding it. */
 export const ruleSetKey = (keyword: string, section: string): string => `${keyword}\u0000${section}`;
 
+/** Whether the rule set no longer runs: an `allow` stopped it, or a final action replaced the response (no http-request or http-response rule runs then). */
 function stopped(lines: SetCookieLine[], ruleSet: string | undefined): boolean {
   const set = responseState.get(lines)?.get(STOPPED);
-  return ruleSet !== undefined && set !== undefined && (set.has(ruleSet) || (set.has(REPLACED) && ruleSet.startsWith(ruleSetKey('http-response', ''))));
+  const phase = (k: string) => ruleSet!.startsWith(ruleSetKey(k, ''));
+  return ruleSet !== undefined && set !== undefined && (set.has(ruleSet) || (set.has(REPLACED) && (phase('http-response') || phase('http-request'))));
 }
 
 /** Whether a final action replaced the response: no http-response rule and no `cookie` directive acts on it any more. */
@@ -248,6 +250,8 @@ export interface HaproxyFinalInit extends HaproxyAllowInit {
   readonly setCookies: readonly string[];
   /** That response's status, which the http-after-response rules see. */
   readonly status: number;
+  /** Other rule sets it keeps from running (a frontend's `http-request deny`: the backend's http-after-response rules). */
+  readonly alsoStops?: readonly string[];
 }
 
 export interface HaproxyFinalOp extends CookieOp {
@@ -257,7 +261,9 @@ export interface HaproxyFinalOp extends CookieOp {
 }
 
 /**
- * `http-response return|deny|redirect`: HAProxy sends its own response instead, with only the
+ * `http-response return|deny|redirect` (and `http-request`'s, before the server is asked: no
+ * backend cookie either; a frontend's also keeps the backend's http-after-response rules from
+ * running [LAB haproxy 2.6.12]): HAProxy sends its own response instead, with only the
  * Set-Cookie lines the rule names; no later http-response rule (the frontend's included), no
  * `cookie` directive and no persistence cookie acts on it, the http-after-response rules do [LAB
  * haproxy 2.6.12]. A condition the linter cannot decide is explored both ways by the simulator.
@@ -276,12 +282,13 @@ export function createHaproxyFinalOp(init: HaproxyFinalInit): HaproxyFinalOp {
     parts: [],
     statuses: conditionStatuses(init.parsedCondition),
     companions: conditionCompanions(init.parsedCondition),
-    signature: JSON.stringify(['haproxy-final', init.action, init.setCookies, init.status, init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
+    signature: JSON.stringify(['haproxy-final', init.action, init.setCookies, init.status, init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null, init.alsoStops ?? []]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (stopped(lines, init.ruleSet)) return;
       if (init.parsedCondition && !runsOn(init.parsedCondition, lines, env)) return;
       lines.splice(0, lines.length, ...init.setCookies.map((v) => addedLine(v, op, init.span)));
       stop(lines, REPLACED);
+      for (const key of init.alsoStops ?? []) stop(lines, key);
       responseState.get(lines)!.set(SENT_STATUS, new Set([String(init.status)]));
     },
   };
