@@ -19,7 +19,7 @@ import { createNodeIO } from '../../src/run/node-io.js';
 import { apacheBinary, checkConfig, fetchFromHost, makeRoot, preamble, startApache, startBackends, type ApacheServer, type Backends } from '../servers/apache.js';
 import { cookieQuery, freePort } from '../servers/backend.js';
 import { describeRealServer } from '../helpers/skips.js';
-import { COOKIES, type DiffCase, type FixedCase, breaksToken, falsePositive, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+import { COOKIES, type DiffCase, type FixedCase, askAll, breaksToken, falsePositive, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 import { vhostArb } from './apache-grammar.js';
 
 const VARIANTS: readonly string[] = ['', '&a=1', '&a=2'];
@@ -126,14 +126,7 @@ describeRealServer(`Apache: random virtual hosts, simulator vs real server (seed
           }
         }
       }
-      const fp = await falsePositive(c, complete, broke, async (cookies, status) => {
-        const lines: string[] = [];
-        for (const path of requested) {
-          const res = await fetchFromHost(port, `${c.name}.test`, `${path}?${cookieQuery(cookies)}&status=${status}`);
-          if (!('crashed' in res)) lines.push(...res.setCookies);
-        }
-        return lines;
-      });
+      const fp = await falsePositive(c, complete, broke, askAll(requested, (path, cookies, status) => fetchFromHost(port, `${c.name}.test`, `${path}?${cookieQuery(cookies)}&status=${status}`)));
       if (fp) failures.push(fp);
     }
     summary(cases, compared, failures);

@@ -15,7 +15,7 @@ import { cookieQuery, fetchCookies, freePort, startHttpBackend, type RunningBack
 import { checkConfig, haproxyVersion, removeConfigs, startHaproxy, writeConfig, type RunningHaproxy } from '../servers/haproxy.js';
 import { describeRealServer } from '../helpers/skips.js';
 import { proxyArb } from './haproxy-grammar.js';
-import { COOKIES, type DiffCase, type FixedCase, breaksToken, falsePositive, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
+import { COOKIES, type DiffCase, type FixedCase, askAll, breaksToken, falsePositive, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 
 const DEFAULTS = ['defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', ''].join('\n');
 
@@ -107,14 +107,7 @@ describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${se
           if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} (status ${status}): HAProxy sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
         }
       }
-      const fp = await falsePositive(c, complete, broke, async (cookies, status) => {
-        const lines: string[] = [];
-        for (const path of requested) {
-          const res = await ask(path, cookies, status);
-          if (!('crashed' in res)) lines.push(...res.setCookies);
-        }
-        return lines;
-      });
+      const fp = await falsePositive(c, complete, broke, askAll(requested, ask));
       if (fp) failures.push(fp);
     }
     summary(cases, compared, failures);

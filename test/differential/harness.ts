@@ -197,3 +197,15 @@ export function servedFixes<C extends DiffCase & { readonly fixed?: FixedCase & 
   for (const c of fixed) if (c.fixed.refusedBy) failures.push(`${c.name}: ${server} refuses the fixed configuration (${line(c.fixed.refusedBy)})\n${c.fixed.text}`);
   return fixed.filter((c) => !c.fixed.refusedBy);
 }
+
+/** `falsePositive`'s requests: each path asked with the given backend lines, every line the server sent. */
+export function askAll<P>(paths: readonly P[], ask: (path: P, cookies: readonly string[], status: number) => Promise<{ readonly setCookies: readonly string[] } | { readonly crashed: true }>) {
+  return async (cookies: readonly string[], status: number): Promise<string[]> => {
+    const lines: string[] = [];
+    for (const path of paths) {
+      const res = await ask(path, cookies, status);
+      if (!('crashed' in res)) lines.push(...res.setCookies);
+    }
+    return lines;
+  };
+}
