@@ -51,17 +51,20 @@ const READ_TIME: ReadonlySet<string> = new Set(['define', 'undefine', 'serverroo
  */
 class ParsedDirective implements DirectiveNode {
   readonly type = 'directive';
-  readonly lname: string;
   included?: Node[];
+  #nameWord: Word | undefined;
   #args: readonly Word[] | undefined;
   #span: Span | undefined;
 
   constructor(
     readonly name: string,
-    readonly nameWord: Word,
+    readonly lname: string,
     readonly line: ExpandedLine,
-  ) {
-    this.lname = name.toLowerCase();
+  ) {}
+
+  /** The line's first word, made again on first use (the parse read it already; keeping it was most of a directive's memory). */
+  get nameWord(): Word {
+    return (this.#nameWord ??= nextWord(this.line, 0)!);
   }
 
   get args(): readonly Word[] {
@@ -287,7 +290,7 @@ class Parser {
       // An Include reads its files inside the sections open here.
       const outer = this.outerDepth;
       this.outerDepth = outer + stack.length;
-      const directive = this.directive(x, first, name);
+      const directive = this.directive(x, name);
       this.outerDepth = outer;
       children().push(directive);
       if (directive.lname === 'use') this.useMacro(directive, feed);
@@ -319,10 +322,17 @@ class Parser {
     this.comments.push({ span: { file: line.file, start, end }, text: line.text.slice(1) });
   }
 
-  private directive(x: ExpandedLine, first: NonNullable<ReturnType<typeof nextWord>>, written: string): DirectiveNode {
-    // ap_build_config_sub strips one trailing '>' from a directive name.
-    const name = written.endsWith('>') ? written.slice(0, -1) : written;
-    const node = new ParsedDirective(name, first, x);
+  /** Each spelling of a directive name once, with its lower case: a large configuration repeats a few dozen. */
+  private readonly names = new Map<string, readonly [string, string]>();
+
+  private directive(x: ExpandedLine, written: string): DirectiveNode {
+    let known = this.names.get(written);
+    if (!known) {
+      // ap_build_config_sub strips one trailing '>' from a directive name.
+      const name = written.endsWith('>') ? written.slice(0, -1) : written;
+      this.names.set(written, (known = [name, name.toLowerCase()]));
+    }
+    const node = new ParsedDirective(known[0], known[1], x);
     this.execute(node);
     return node;
   }
