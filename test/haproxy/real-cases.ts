@@ -787,4 +787,19 @@ backend be
     server s1 127.0.0.1:8080 cookie s1
 `,
   },
+  {
+    name: 'a frontend without default_backend answers what no use_backend takes with its own 503: only its http-after-response rules run',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-request return status 200 hdr Set-Cookie "ret=1" if METH_POST
+    http-response add-header Set-Cookie "fe-resp=1"
+    http-after-response add-header Set-Cookie "fe-after=%[status]"
+    use_backend api if { path_beg /api }
+
+backend api
+    http-after-response add-header Set-Cookie "be-after=1"
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

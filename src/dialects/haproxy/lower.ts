@@ -705,6 +705,10 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
     }
     // A listen section serves with its own servers what no use_backend takes [LAB haproxy 2.6.12].
     if (p.section.kind === 'listen' && !dflt && p.routes.every((r) => r.condition) && !targets.has(p)) targets.set(p, p.routes.length === 0 ? '/' : routePath(p, p.name, true));
+    // A frontend whose use_backend rules all have a condition and no default_backend is its own
+    // backend for the rest, without a server: HAProxy answers 503 [LAB haproxy 2.6.12]. (Without
+    // any use_backend the file is taken as a fragment.)
+    if (p.section.kind === 'frontend' && !dflt && targets.size > 0 && p.routes.every((r) => r.condition)) targets.set(p, routePath(p, p.name, true));
     if (targets.size === 0) endpoint(p, undefined, '/');
     for (const [b, path] of targets) {
       reached.add(b);
