@@ -4,9 +4,7 @@
  * the frontend and the backend, with and without conditions on the status, the backend's
  * persistence `cookie` in every mode, and rules that answer themselves. Some combinations are
  * refused by `haproxy -c`: the linter must then refuse them too.
- *
- * Left out until the simulator knows it (it disagrees with HAProxy today): `cookie ... postonly`
- * (HAProxy inserts the cookie only in answers to POST).
+
  */
 import fc from 'fast-check';
 
@@ -42,6 +40,7 @@ const PERSISTENCE: readonly string[] = [
   'cookie JSESSIONID prefix',
   'cookie JSESSIONID rewrite',
   'cookie SRV insert rewrite',
+  'cookie SRV insert postonly',
   'cookie SRV insert httponly domain .example.com',
 ];
 
