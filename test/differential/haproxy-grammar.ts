@@ -4,7 +4,6 @@
  * the frontend and the backend, with and without conditions on the status, the backend's
  * persistence `cookie` in every mode, and rules that answer themselves. Some combinations are
  * refused by `haproxy -c`: the linter must then refuse them too.
-
  */
 import fc from 'fast-check';
 
