@@ -130,6 +130,7 @@ export interface OpOutcome {
 export type OpKind =
   | 'apache-header'
   | 'apache-cookie-reverse'
+  | 'apache-error-override'
   | 'nginx-proxy-cookie'
   | 'nginx-hide-header'
   | 'nginx-add-header'

@@ -178,8 +178,15 @@ const cloneLines = (lines: SetCookieLine[]): SetCookieLine[] => {
   return copy;
 };
 
+/** The {@link responseState} of a response as text: two responses with the same lines may differ in it. */
+function stateText(lines: readonly SetCookieLine[]): string {
+  const state = responseState.get(lines as SetCookieLine[]);
+  if (!state || state.size === 0) return '';
+  return [...state].map(([k, v]) => `${k}=${[...v].sort().join(',')}`).sort().join('\u0001');
+}
+
 function sameLines(a: readonly SetCookieLine[], b: readonly SetCookieLine[]): boolean {
-  if (a.length !== b.length) return false;
+  if (a.length !== b.length || stateText(a) !== stateText(b)) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
@@ -232,7 +239,8 @@ function factText(v: Fact): string {
 }
 
 function stateKey(s: State): string {
-  const lines = s.lines.map((l) => `${l.table ?? ''}\u0001${l.producer}\u0001${l.origin ?? '\u0002'}\u0001${l.value}`).join('\u0000');
+  const state = stateText(s.lines);
+  const lines = s.lines.map((l) => `${l.table ?? ''}\u0001${l.producer}\u0001${l.origin ?? '\u0002'}\u0001${l.value}`).join('\u0000') + (state === '' ? '' : `\u0004${state}`);
   if (s.assign.size === 0) return lines;
   return `${lines}\u0003${[...s.assign.entries()].map(([k, v]) => `${factText(v)}${k}`).sort().join('\u0000')}`;
 }

@@ -521,12 +521,61 @@ export const REAL_CASES: readonly RealCase[] = [
   },
   // --- audit: statuses the proxy does not pass through as they are -----------------------------
   {
-    // ProxyErrorOverride leaves 2xx/3xx as they are. NOT MODELLED: on a 4xx/5xx from an HTTP or
-    // uwsgi backend Apache answers itself (ap_die): the backend's cookies are gone and only
-    // `Header always` runs (2.4.71 sends ["err=1"] where the simulator predicts ["err=1","ok=1"]).
+    // ProxyErrorOverride: on a 4xx/5xx from an HTTP or uwsgi backend (AJP: when it keeps its
+    // connection; the test backend closes it) Apache answers itself (ap_die): the backend's cookies
+    // and the onsuccess early lines are gone, only `Header always` runs; an always early line is
+    // kept, after them. SCGI and CGI are never overridden; 2xx/3xx pass as they are. FastCGI and
+    // keep-alive AJP backends: real-server-error-override.test.ts.
     name: 'proxy-error-override',
-    body: ['    ProxyErrorOverride On', mark('Edited'), '    Header always set Set-Cookie "err=1"', '    Header set Set-Cookie "ok=1"'].join('\n'),
-    statuses: ['', '&status=204', '&status=302', '&status=304'],
+    body: [
+      '    ProxyErrorOverride On',
+      '    Header add Set-Cookie "early1=1" early',
+      '    Header always add Set-Cookie "early2=1" early',
+      mark('Edited'),
+      '    Header always set Set-Cookie "err=1"',
+      '    Header set Set-Cookie "ok=1"',
+    ].join('\n'),
+  },
+  {
+    // Listed codes only; a text ErrorDocument changes the page, not the headers.
+    name: 'proxy-error-override-codes',
+    body: ['    ProxyErrorOverride On 404', '    ErrorDocument 404 "Not here"', mark('Edited'), '    Header always add Set-Cookie "err=1"', '    Header add Set-Cookie "ok=1"'].join('\n'),
+  },
+  {
+    // merge_proxy_dir_config: the codes of every section add up; On/Off is the last section's.
+    name: 'proxy-error-override-sections',
+    body: [
+      '    ProxyErrorOverride On 404',
+      '    <Location /u/>',
+      '        ProxyErrorOverride On 500',
+      '    </Location>',
+      '    <Location /h/>',
+      '        ProxyErrorOverride Off',
+      '    </Location>',
+      '    <Location /s/>',
+      '        ProxyErrorOverride On',
+      '    </Location>',
+      mark('Edited'),
+      '    Header always add Set-Cookie "err=1"',
+    ].join('\n'),
+  },
+  {
+    // In <If>: only the requests it selects are overridden (each branch adds its own line, so the
+    // outcomes stay apart).
+    name: 'proxy-error-override-if',
+    body: [
+      '    <If "%{REQUEST_URI} =~ m#^/h/#">',
+      '        ProxyErrorOverride On',
+      '        Header always add Set-Cookie "if=1"',
+      '    </If>',
+      '    <ElseIf "%{REQUEST_URI} =~ m#^/u/#">',
+      '        ProxyErrorOverride On 500',
+      '        Header always add Set-Cookie "elseif=1"',
+      '    </ElseIf>',
+      mark('Edited'),
+      '    Header always add Set-Cookie "err=1"',
+      '    Header add Set-Cookie "ok=1"',
+    ].join('\n'),
   },
   {
     // SetHandler proxy: in a <Location> is a file request: <Directory> and <Files> apply, <Proxy> does not.

@@ -14,7 +14,8 @@
  *   \.php$> via <Location /app/>`), requesting a file it selects when one can be named.
  *
  * Pipelines are in execution order: the server-level `early` directives (post_read_request),
- * the `ProxyPassReverseCookie*` mapping (applied while mod_proxy reads the response), then every
+ * the `ProxyPassReverseCookie*` mapping (applied while mod_proxy reads the response), the
+ * `ProxyErrorOverride` decision (httpd's own error page: see apache-error-override.ts), then every
  * other `Header` directive in merge order.
  *
  * Labels: `main server`, `<VirtualHost *:443>`, and below it `› <Location /jira>`,
@@ -30,12 +31,13 @@
 import type { BackendKind } from '../../model/backends.js';
 import type { Condition, ConditionLiteral, CookieOp, Endpoint, ScopeName } from '../../model/header-rewrite.js';
 import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
+import { createApacheErrorOverrideOp } from '../../model/ops/apache-error-override.js';
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
 import { envKey, ifCases, type EnvFacts } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
-import type { BlockMappings, OpsResult, PlacedMapping } from './ops.js';
+import { directiveLabel, type BlockMappings, type OpsResult, type PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
@@ -246,11 +248,80 @@ function interpolatesEnv(blocks: readonly Block[]): boolean {
   return on;
 }
 
+/** One section's `ProxyErrorOverride` lines (mod_proxy.c `set_proxy_error_override`, word by word). */
+interface OverrideConf {
+  /** `on` or `off` was given. */
+  readonly set: boolean;
+  readonly on: boolean;
+  /** Status codes listed after `on`, in order. */
+  readonly codes: readonly number[];
+  readonly directives: readonly DirectiveNode[];
+}
+
+function overrideConf(b: Block): OverrideConf | null {
+  const directives = b.directives.filter((d) => d.lname === 'proxyerroroverride');
+  if (directives.length === 0) return null;
+  let set = false;
+  let on = false;
+  const codes: number[] = [];
+  for (const d of directives) {
+    for (const w of d.args) {
+      const word = w.value.toLowerCase();
+      if (word === 'on' || word === 'off') {
+        set = true;
+        on = word === 'on';
+      } else if (set && on && /^[0-9]/.test(word)) codes.push(Number(/^[0-9]+/.exec(word)![0]));
+    }
+  }
+  return { set, on, codes, directives };
+}
+
+/** `merge_proxy_dir_config`: the codes of every section, appended; on/off from the last section that sets it. */
+function mergeOverride(base: OverrideConf, add: OverrideConf): OverrideConf {
+  return { set: base.set || add.set, on: add.set ? add.on : base.on, codes: [...base.codes, ...add.codes], directives: [...base.directives, ...add.directives] };
+}
+
+/**
+ * Statuses whose `ErrorDocument` is a local URL (core.c `set_error_document`: no space and a
+ * leading `/`), as the merged sections leave it (a later section's entry for a code replaces an
+ * earlier one); one an `<If>` section may give counts whatever it says.
+ */
+function localErrorDocuments(blocks: readonly Block[]): number[] {
+  const last = new Map<number, boolean>();
+  const maybe = new Set<number>();
+  for (const b of blocks) {
+    for (const d of b.directives) {
+      if (d.lname !== 'errordocument' || d.args.length < 2) continue;
+      const code = Number.parseInt(d.args[0]!.value, 10);
+      const msg = d.args[1]!.value;
+      const local = !msg.includes(' ') && msg.startsWith('/');
+      if (b.kind !== 'if') last.set(code, local);
+      else if (local) maybe.add(code);
+    }
+  }
+  return [...new Set([...[...last].filter(([, local]) => local).map(([code]) => code), ...maybe])];
+}
+
+/** mod_proxy_ajp overrides only when the backend ends the response keeping its connection. */
+const AJP_REUSE: ConditionLiteral = {
+  key: 'backend:ajp-reuse',
+  holds: true,
+  text: 'the AJP backend keeps its connection',
+  phrase: { holds: 'the AJP backend keeps its connection open (as Tomcat does)', fails: 'the AJP backend closes its connection after the response' },
+};
+
+/** The literals of a condition as one, for messages. */
+function literalsCondition(literals: readonly ConditionLiteral[]): Condition | null {
+  if (literals.length === 0) return null;
+  return { text: literals.map((l) => (l.branch || l.holds ? l.text : `not ${l.text}`)).join(' and '), value: 'unknown', literals };
+}
+
 /** Pipelines are shared between endpoints with the same merged sections (same op identities). */
 class PipelineCache {
   private readonly pipelines = new Map<string, CookieOp[]>();
   private readonly reverseOps = new Map<string, CookieOp>();
   readonly allReverseOps: CookieOp[] = [];
+  private readonly overrideOps = new Map<string, CookieOp>();
 
   constructor(private readonly ops: OpsResult) {}
 
@@ -275,10 +346,73 @@ class PipelineCache {
     }
     pipeline = [...early];
     for (const v of mappingVariants(groups)) pipeline.push(this.reverseOp(v.paths, v.domains, v.condition));
+    // mod_proxy decides on ProxyErrorOverride once it has read (and mapped) the backend's headers.
+    pipeline.push(...this.errorOverrideOps(blocks));
     pipeline.push(...late);
     pipeline = this.ops.withKnownEnv(pipeline, knownEnv(blocks));
     this.pipelines.set(key, pipeline);
     return pipeline;
+  }
+
+  /**
+   * `ProxyErrorOverride` as the merged sections leave it: one op when no `<If>` section sets it,
+   * else one per combination of those sections a request can meet (they exclude each other); none
+   * where it is off. Each is split in two: AJP backends only override when they keep their
+   * connection, a fact of the backend.
+   */
+  private errorOverrideOps(blocks: readonly Block[]): CookieOp[] {
+    const ifs = blocks.filter((b) => b.kind === 'if' && overrideConf(b) !== null);
+    let combos: { runs: Set<Block>; sets: (readonly ConditionLiteral[])[] }[] = [{ runs: new Set(), sets: [] }];
+    for (const b of ifs) {
+      const cases = ifCases(b);
+      const next: typeof combos = [];
+      for (const c of combos) {
+        for (const f of cases.fails) if (conjunction([...c.sets, f]) !== null) next.push({ runs: c.runs, sets: [...c.sets, f] });
+        if (cases.runs !== false && conjunction([...c.sets, cases.runs]) !== null) next.push({ runs: new Set([...c.runs, b]), sets: [...c.sets, cases.runs] });
+      }
+      combos = next;
+    }
+    const documents = localErrorDocuments(blocks);
+    const out: CookieOp[] = [];
+    for (const c of combos.length <= MAX_MAPPING_VARIANTS ? combos : []) {
+      let conf: OverrideConf = { set: false, on: false, codes: [], directives: [] };
+      for (const b of blocks) {
+        const own = b.kind !== 'if' || c.runs.has(b) ? overrideConf(b) : null;
+        if (own) conf = mergeOverride(conf, own);
+      }
+      if (!conf.on) continue;
+      const literals = conjunction(c.sets)!;
+      out.push(this.overrideOp(conf, documents, ['http', 'uwsgi', 'fastcgi'], literals), this.overrideOp(conf, documents, ['ajp'], [...literals, AJP_REUSE]));
+    }
+    if (combos.length > MAX_MAPPING_VARIANTS) {
+      // Too many <If> sections decide it: every 4xx/5xx status is left unknown.
+      const conf: OverrideConf = { set: true, on: true, codes: [], directives: ifs.flatMap((b) => overrideConf(b)!.directives) };
+      out.push(this.overrideOp(conf, documents, ['http', 'uwsgi', 'fastcgi', 'ajp'], [], `more than ${MAX_MAPPING_VARIANTS} combinations of <If> sections decide whether httpd answers with its own error page`));
+    }
+    return out;
+  }
+
+  private overrideOp(conf: OverrideConf, documents: readonly number[], kinds: readonly BackendKind[], literals: readonly ConditionLiteral[], undecided?: string): CookieOp {
+    const condition = literalsCondition(literals);
+    const codes = [...new Set(conf.codes)].sort((a, b) => a - b);
+    const key = `${conf.directives.map((d) => `${d.span.file}:${d.span.start}`).join(',')}|${codes.join(',')}|${documents.join(',')}|${kinds.join(',')}|${condition?.text ?? ''}|${undecided ?? ''}`;
+    let op = this.overrideOps.get(key);
+    if (!op) {
+      const decisive = conf.directives[conf.directives.length - 1]!;
+      op = createApacheErrorOverrideOp({
+        span: decisive.span,
+        label: conf.directives.map(directiveLabel).join('; '),
+        condition,
+        codes,
+        kinds,
+        localDocuments: documents,
+        parts: conf.directives.map((d) => ({ span: d.span, label: directiveLabel(d) })),
+        ...(undecided === undefined ? {} : { undecided }),
+      });
+      this.overrideOps.set(key, op);
+      this.allReverseOps.push(op);
+    }
+    return op;
   }
 
   /** The mapping arrays of a merged config form one op; the same arrays (and condition) give the same op. */
@@ -319,6 +453,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
   for (const d of declaring) for (const b of ancestry(d.block)) interesting.add(b);
   for (const [b] of ctx.ops.byBlock) for (const a of ancestry(b)) interesting.add(a);
   for (const [b] of ctx.ops.mappings) for (const a of ancestry(b)) interesting.add(a);
+  for (const d of tree.directives) if (d.node.lname === 'proxyerroroverride') for (const a of ancestry(d.block)) interesting.add(a);
 
   const possible = (server: ServerScope, r: Route): BackendKind[] => {
     if (!declaresAny) return [...ctx.defaultBackends];

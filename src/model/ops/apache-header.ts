@@ -24,6 +24,7 @@ import type { Span } from '../../source.js';
 import type { BackendKind } from '../backends.js';
 import type { CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
+import { isApacheErrorResponse } from './apache-error-override.js';
 import { regexKey, semanticKey } from '../signature.js';
 import { applyPregsub, compilePregsub, expandFormat, type FormatEnv, type FormatString, type PregsubParts } from './apache-format.js';
 
@@ -191,6 +192,8 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): OpOutcome | void {
       if (!touchesCookies) return;
+      // httpd answers with its own error page (ProxyErrorOverride): only `Header always` runs.
+      if (init.table === 'onsuccess' && !init.early && isApacheErrorResponse(lines)) return;
       const visible = init.early ? lines.filter(isEarlyLine) : lines;
       const mine = visible.filter((l) => (l.table ?? 'onsuccess') === init.table);
       const text = () => (init.format ? expandFormat(init.format, init.formatEnv) : '');

@@ -6,6 +6,7 @@
  */
 import type { CookieOp, OpKind } from '../header-rewrite.js';
 import type { ApacheCookieReverseOp } from './apache-cookie-reverse.js';
+import type { ApacheErrorOverrideOp } from './apache-error-override.js';
 import type { ApacheHeaderOp } from './apache-header.js';
 import type { CaddyHeadersOp } from './caddy-headers.js';
 import type { HaproxyAllowOp, HaproxyFinalOp, HaproxyHttpResponseOp, HaproxyPersistenceCookieOp, HaproxyServerCookieOp } from './haproxy-http-response.js';
@@ -19,6 +20,7 @@ import type { NginxSetCookieFlagOp } from './nginx-set-cookie-flag.js';
 export type KnownOp =
   | ApacheHeaderOp
   | ApacheCookieReverseOp
+  | ApacheErrorOverrideOp
   | NginxProxyCookieOp
   | NginxHideHeaderOp
   | NginxAddHeaderOp
