@@ -802,4 +802,14 @@ backend api
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    name: 'log-format counts: res.hdr_cnt and res.fhdr_cnt of Set-Cookie, res.cook_cnt of a name and of every cookie',
+    text: `${DEFAULTS}
+listen app
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie "XSRF-TOKEN = again , XSRF-TOKEN=twice"
+    http-response add-header Set-Cookie "counts=%[res.hdr_cnt(set-cookie)] %[res.fhdr_cnt(set-cookie)] %[res.cook_cnt(XSRF-TOKEN)] %[res.cook_cnt(nothing)] %[res.cook_cnt()]"
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

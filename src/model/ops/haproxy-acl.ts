@@ -172,8 +172,8 @@ const cookieValues = (lines: readonly SetCookieLine[], name: string) => lines.fl
  * The value of a `%[expr]` of a log-format (`http-response set-header Set-Cookie "%[res.hdr(set-cookie)]; HttpOnly"`)
  * when it reads only the response, as HAProxy 2.6 computes it [LAB haproxy 2.6.12]: `str(x)`,
  * `status`, `res.hdr`/`hdr`/`res.fhdr(set-cookie[,occ])` (the last value or line unless `occ`
- * says which; negative counts from the last), `res.cook`/`cookie(NAME)` (the last one); a value
- * that is not there is empty. Undefined for anything else (converters, request or variable fetches).
+ * says which; negative counts from the last), `res.cook`/`cookie(NAME)` (the last one), and
+ * `res.hdr_cnt`/`res.fhdr_cnt(set-cookie)`, `res.cook_cnt([NAME])`; a value that is not there is empty. Undefined for anything else (converters, request or variable fetches).
  */
 export function responseSample(expr: string, lines: readonly SetCookieLine[], env: SimEnv): string | undefined {
   const str = /^str\(([^),]*)\)$/.exec(expr);
@@ -188,6 +188,11 @@ export function responseSample(expr: string, lines: readonly SetCookieLine[], en
   }
   const cook = /^(?:res\.cook|cookie)\(([^)]*)\)$/.exec(expr);
   if (cook && cook[1]!.trim() !== '') return cookieValues(lines, cook[1]!.trim()).at(-1) ?? '';
+  // The counts, as the ACLs count them (evalCriterion): values, lines, cookies of a name (any, unnamed).
+  const cnt = /^res\.(hdr|fhdr)_cnt\(\s*set-cookie\s*\)$/i.exec(expr);
+  if (cnt) return String(cnt[1] === 'fhdr' ? lines.length : lines.flatMap((l) => commaSlots(l.value)).length);
+  const cookCnt = /^res\.cook_cnt\(([^)]*)\)$/.exec(expr);
+  if (cookCnt) return String(cookieValues(lines, cookCnt[1]!.trim()).length);
   return undefined;
 }
 
