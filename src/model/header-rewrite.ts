@@ -115,6 +115,18 @@ export interface SimEnv {
    * `$upstream_http_set_cookie` and `$upstream_cookie_NAME` read. Set by `simulate`.
    */
   readonly upstream?: readonly string[];
+  /**
+   * The request the response answers, when the caller knows it (a test that sent it): ops that
+   * read the request's values read this one instead of the probe request they were built for.
+   */
+  readonly request?: SimRequest;
+}
+
+/** A request as sent: its method, target (path and query) and header fields (Host among them). */
+export interface SimRequest {
+  readonly method?: string;
+  readonly target: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /** Returned by {@link CookieOp.apply} when something beyond line changes happened. */

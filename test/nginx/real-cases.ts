@@ -872,4 +872,49 @@ export const REAL_CASES: readonly RealCase[] = [
     ].join('\n'),
     requests: [{ endpoint: 'location /', query: 'lpc_m=on', where: '$arg_lpc_m is "on"' }],
   },
+  // --- Request variables: nginx fills them in from the request sent (nginx-request-vars.ts) ------
+  {
+    // Each request is predicted with the values of the request the test sends (its query string
+    // carries the backend's cookies); the lint itself reads the probe request (no cookie `a`).
+    name: 'request variables: $host, $request_uri, $uri, $args, $arg_*, $cookie_*, $http_* in add_header and more_set_headers values',
+    context: 'server',
+    text: [
+      'location /rv/ {',
+      '    proxy_pass http://backend;',
+      '    add_header Set-Cookie "lpc_req=$host$request_uri; Path=/";',
+      '    add_header Set-Cookie "lpc_parts=u:$uri|a:$is_args$args|s:$arg_status|S:$ARG_STATUS|m:$request_method|hh:$http_host|c:$cookie_a|h:$http_x_lpc|none:$arg_none$cookie_none$http_x_none";',
+      '    add_header Set-Cookie "$cookie_a; HttpOnly";',
+      '}',
+      'location /more/ {',
+      '    proxy_pass http://backend;',
+      '    more_set_headers "Set-Cookie: lpc_more=$host$uri; c=$cookie_a; Path=/";',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /rv/', headers: { Cookie: 'z=1; a=lpc_named=v', 'X-Lpc': 'on' }, where: '' },
+      { endpoint: 'location /more/', headers: { Cookie: 'a=2' }, where: '' },
+    ],
+  },
+  {
+    // A pattern or selector a request variable makes: the lint cannot know it (the verdict is
+    // unknown where it could add attributes), each request sent is predicted with its own values.
+    name: 'request variables: proxy_cookie_path, proxy_cookie_domain and proxy_cookie_flags arguments read the request',
+    context: 'server',
+    text: [
+      'location /pc/ {',
+      '    proxy_pass http://backend;',
+      '    proxy_cookie_domain example.com $host;',
+      '    proxy_cookie_path /$arg_p "/moved$is_args";',
+      '}',
+      'location /pf/ {',
+      '    proxy_pass http://backend;',
+      '    proxy_cookie_flags $arg_f secure samesite=strict;',
+      '    proxy_cookie_path /fisheye "/$arg_status/";',
+      '}',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /pc/', query: 'p=app', where: '' },
+      { endpoint: 'location /pf/', query: 'f=csrftoken', where: '' },
+    ],
+  },
 ];

@@ -17,7 +17,7 @@ import type { DialectOptions, Lowering } from '../../src/dialects/dialect.js';
 import { lowerNginx, type NginxEndpoint, type NginxSyntax } from '../../src/dialects/nginx/index.js';
 import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
-import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import type { HeaderRewriteModel, SimRequest } from '../../src/model/header-rewrite.js';
 import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
 import { describeRequests } from '../../src/model/requests.js';
 import { branchesOf, simulate, type SimResult } from '../../src/model/simulate.js';
@@ -146,6 +146,11 @@ function query(path: string, status: number): string {
 function requestFor(endpoint: NginxEndpoint, req?: RealRequest): string {
   const base = req?.path ?? endpoint.requestPath ?? '/no-request-path';
   return req?.query ? `${base}${base.includes('?') ? '&' : '?'}${req.query}` : base;
+}
+
+/** The request as the test sends it, for the variables nginx fills in from it (`$host`, `$request_uri`, `$cookie_*`...). */
+function sent(target: string, host: string, headers: Readonly<Record<string, string>> = {}): SimRequest {
+  return { target, headers: { connection: 'close', ...headers, host } };
 }
 
 /** Trailing white space is not part of a header value (HTTP OWS); Node's parser drops it. */
@@ -291,7 +296,7 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
           !own || endpoint.possibleBackends.length === 0
             ? []
             : itselfAnswers
-              ? values(simulate('nginx', endpoint.pipeline, { backend: 'module', status: res.status }, COOKIES).lines)
+              ? values(simulate('nginx', endpoint.pipeline, { backend: 'module', status: res.status, request: sent(query(path, 200), host, req.headers) }, COOKIES).lines)
               : [`the model says ${endpoint.possibleBackends.join(', ')} answers ${endpoint.label}`];
         out.push({ endpoint, kind: 'unserved' as const, status: res.status, request: path, actual: res.setCookies.map(ows), predicted });
       }
@@ -305,7 +310,8 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
         for (const req of reqs) {
           const path = requestFor(endpoint, req);
           const res = await get(served.server().port, query(path, status), host, req?.headers);
-          const result = simulate('nginx', endpoint.pipeline, { backend: kind, status }, COOKIES);
+          // Predicted for the request sent: its query string carries the backend's cookies.
+          const result = simulate('nginx', endpoint.pipeline, { backend: kind, status, request: sent(query(path, status), host, req?.headers) }, COOKIES);
           // A pattern the linter cannot evaluate (regex-too-complex) has no prediction to compare:
           // nginx's own PCRE gives up on some names (atlassian.xsrf.token) and drops the line.
           if (result.tooComplex) {

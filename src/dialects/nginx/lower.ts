@@ -17,8 +17,9 @@ import type { LuaHeaderFilterFact, UnreachableLocationFact } from '../../model/f
 import { nginxAddHeaderOp, type NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
 import { nginxMoreHeadersOp, type NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
 import type { Script } from '../../model/ops/nginx-script.js';
+import { freeVariables, type NginxRequest, type RequestVariables } from '../../model/ops/nginx-request-vars.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
-import { nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
+import { entryScripts, nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
 import { nginxSetCookieFlagOp, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
 import { contextFromComments, guessContext, type RootContext } from './context.js';
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
@@ -168,6 +169,48 @@ function backendsOf(level: Level): Level['backends'] {
   return [];
 }
 
+/** Directives after which a request's URI, arguments or location may not be the ones it came with. */
+const MOVES_REQUEST = /^(?:rewrite|error_page|try_files|index|random_index|autoindex)$/;
+
+/**
+ * Whether a directive in `directives` may change where or with which URI a request is answered:
+ * nested blocks too when `deep` (a server's locations), else the level's own and its includes'.
+ */
+function movesRequests(directives: readonly Directive[], deep: boolean): boolean {
+  return directives.some(
+    (d) => MOVES_REQUEST.test(d.name.value) || (deep && movesRequests(d.block?.children ?? [], deep)) || (d.included ?? []).some((f) => movesRequests(f.directives, deep)),
+  );
+}
+
+const movingLevels = new WeakMap<Level, boolean>();
+
+/** {@link movesRequests} for a server (its whole block) or an http/main level (its own directives), once per level. */
+function moves(level: Level, rootDirectives: readonly Directive[]): boolean {
+  let found = movingLevels.get(level);
+  if (found === undefined) {
+    found = level.unresolvedInclude || movesRequests(level.directive ? (level.directive.block?.children ?? []) : rootDirectives, level.kind === 'server');
+    movingLevels.set(level, found);
+  }
+  return found;
+}
+
+/** A server name a request's Host can be exactly (not a wildcard, regex or the catch-all `_`). */
+const plainName = (name: string | undefined): string | null => (name !== undefined && /^[A-Za-z0-9][A-Za-z0-9.-]*(?::\d+)?$/.test(name) ? name : null);
+
+/**
+ * The probe request the simulation models at a level (nginx-request-vars.ts): a GET of its
+ * request path with its server's first name as Host. The path is not known where some directive of
+ * the server (or of the http level) may move requests (`rewrite`, `error_page`, `try_files`...):
+ * the level may answer a request that came with another URI.
+ */
+function probeRequest(level: Level, path: string | undefined, rootDirectives: readonly Directive[]): NginxRequest {
+  const chain = chainOf(level);
+  const server = chain.find((l) => l.kind === 'server');
+  const name = plainName(server?.serverNames?.[0]);
+  const moved = path === undefined || chain.some((l) => (l.kind === 'http' || l.kind === 'main' || l.kind === 'server' ? moves(l, rootDirectives) : l.unresolvedInclude));
+  return { method: 'GET', target: moved ? null : path, uri: moved ? null : path.split('?')[0]!, headers: {}, host: name, serverName: name };
+}
+
 export function buildNginxModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
   return lowerNginx(rootPath, io, options).model;
 }
@@ -199,6 +242,18 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     if (id === undefined) arrayIds.set(a, (id = nextArrayId++));
     return id;
   };
+  const nodesByServer = new Map<Level, LocationNode<Level>[]>();
+  // The probe request of a level, for values that read request variables (nginx-request-vars.ts).
+  const declared = new Set([...variables.maps.keys(), ...variables.setNames]);
+  const probes = new Map<Level, { vars: RequestVariables; key: string }>();
+  const requestAt = (level: Level) => {
+    let found = probes.get(level);
+    if (!found) {
+      const vars = { probe: probeRequest(level, requestPath(level, nodesByServer), tree.directives), declared };
+      probes.set(level, (found = { vars, key: JSON.stringify(vars.probe) }));
+    }
+    return found;
+  };
   // One op per way the level's requests evaluate the entries' variables (variables.ts): the
   // variants' conditions make exactly one of them run for a request.
   const cookieOpsFor = (level: Level): NginxProxyCookieOp[] => {
@@ -208,9 +263,10 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     if (!domains && !paths && !flags) return [];
     const entries = [...(domains ?? []), ...(paths ?? []), ...(flags ?? [])];
     return cookieVariants(entries, flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
-      const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}\u0000${variant}`;
+      const request = freeVariables(entryScripts(entries), bindings) ? requestAt(level) : undefined;
+      const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}\u0000${variant}\u0000${request?.key ?? ''}`;
       let op = cookieOps.get(key);
-      if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy, bindings, condition })));
+      if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy, bindings, condition, ...(request ? { request: request.vars } : {}) })));
       return op;
     });
   };
@@ -218,23 +274,30 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   // `add_header` and `more_set_headers` values read variables too: one op per way the level's
   // requests evaluate them (a `-t` test of headers-more joins the variables' tests).
   const headerVariants = new Map<string, NginxAddHeaderOp | NginxMoreHeadersOp>();
-  const headerOpsFor = <T extends NginxAddHeaderOp | NginxMoreHeadersOp>(level: Level, ops: readonly T[], scripts: (op: T) => Script[], make: (op: T, bindings: ReadonlyMap<string, string>, condition: Condition | null) => T): T[] =>
+  const headerOpsFor = <T extends NginxAddHeaderOp | NginxMoreHeadersOp>(
+    level: Level,
+    ops: readonly T[],
+    scripts: (op: T) => Script[],
+    make: (op: T, bindings: ReadonlyMap<string, string>, condition: Condition | null, request: RequestVariables | undefined) => T,
+  ): T[] =>
     ops.flatMap((op) =>
       scriptVariants(scripts(op), flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
-        if (bindings.size === 0 && condition === null) return op;
-        const key = `${idOf(op)}\u0000${variant}`;
+        const free = freeVariables(scripts(op), bindings);
+        if (bindings.size === 0 && condition === null && !free) return op;
+        const request = free ? requestAt(level) : undefined;
+        const key = `${idOf(op)}\u0000${variant}\u0000${request?.key ?? ''}`;
         let v = headerVariants.get(key) as T | undefined;
-        if (!v) headerVariants.set(key, (v = make(op, bindings, both(op.condition, condition))));
+        if (!v) headerVariants.set(key, (v = make(op, bindings, both(op.condition, condition), request?.vars)));
         return v;
       }),
     );
   const addHeaderOpsFor = (level: Level) =>
-    headerOpsFor(level, effectiveAddHeaders(level), (op) => [op.value], (op, bindings, condition) =>
-      nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition }),
+    headerOpsFor(level, effectiveAddHeaders(level), (op) => [op.value], (op, bindings, condition, request) =>
+      nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition, ...(request ? { request } : {}) }),
     );
   const moreOpsFor = (level: Level) =>
-    headerOpsFor(level, effectiveMore(level), (op) => op.headers.flatMap((h) => (h.value ? [h.value] : [])), (op, bindings, condition) =>
-      nginxMoreHeadersOp({ directive: op.directive, span: op.span, label: op.label, focus: op.focus, headers: op.headers, statuses: op.statuses, condition, append: op.append, sentHeaders: op.sentHeaders, bindings }),
+    headerOpsFor(level, effectiveMore(level), (op) => op.headers.flatMap((h) => (h.value ? [h.value] : [])), (op, bindings, condition, request) =>
+      nginxMoreHeadersOp({ directive: op.directive, span: op.span, label: op.label, focus: op.focus, headers: op.headers, statuses: op.statuses, condition, append: op.append, sentHeaders: op.sentHeaders, bindings, ...(request ? { request } : {}) }),
     );
 
   // `set_cookie_flag`: the nearest level with entries (the module's merge copies the pointer); one op per such level.
@@ -277,7 +340,6 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     return declared.length > 0 ? declared : !anyPass || chainOf(level).some((l) => l.unresolvedInclude) ? ['http'] : [];
   };
 
-  const nodesByServer = new Map<Level, LocationNode<Level>[]>();
   const intercepts: InterceptContext = {
     pipelineOf,
     backendsOf: backendKinds,

@@ -11,6 +11,7 @@ import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewri
 import { addedLine } from '../set-cookie.js';
 import { runScript, scriptKey, type Script } from './nginx-script.js';
 import { readsResponseCookies, responseVariables, type SentHeaders } from './nginx-response-vars.js';
+import { freeVariables, requestKey, withRequest, type RequestVariables } from './nginx-request-vars.js';
 import { semanticKey } from '../signature.js';
 
 const SAFE_STATUS = new Set([200, 201, 204, 206, 301, 302, 303, 304, 307, 308]);
@@ -27,12 +28,15 @@ export interface NginxAddHeaderInit {
   readonly bindings?: ReadonlyMap<string, string>;
   /** The requests this op stands for (variables having the values in {@link bindings}); null: every request. */
   readonly condition?: Condition | null;
+  /** The request the value's request variables read (nginx-request-vars.ts). */
+  readonly request?: RequestVariables;
 }
 
 export type NginxAddHeaderOp = CookieOp & NginxAddHeaderInit & { readonly kind: 'nginx-add-header' };
 
 export function nginxAddHeaderOp(init: NginxAddHeaderInit): NginxAddHeaderOp {
   const bindings = init.bindings ?? new Map<string, string>();
+  const free = freeVariables([init.value], bindings);
   const op: NginxAddHeaderOp = {
     kind: 'nginx-add-header',
     dialect: 'nginx',
@@ -41,12 +45,14 @@ export function nginxAddHeaderOp(init: NginxAddHeaderInit): NginxAddHeaderOp {
     parts: [],
     ...init,
     condition: init.condition ?? null,
-    signature: semanticKey([scriptKey(init.value), init.always, readsResponseCookies(init.value) ? init.sentHeaders : null, [...bindings].sort(([a], [b]) => (a < b ? -1 : 1))]),
+    signature: semanticKey([scriptKey(init.value), init.always, readsResponseCookies(init.value) ? init.sentHeaders : null, [...bindings].sort(([a], [b]) => (a < b ? -1 : 1)), requestKey(init.request, free)]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!init.always && !SAFE_STATUS.has(env.status)) return;
-      const response = responseVariables(lines, env, init.sentHeaders);
-      const value = runScript(init.value, '', [], (name) => bindings.get(name) ?? response(name));
-      if (value !== '') lines.push(addedLine(value, op, init.span));
+      withRequest(init.request, free, lines, env, init.value.source, (lines, request) => {
+        const response = responseVariables(lines, env, init.sentHeaders);
+        const value = runScript(init.value, '', [], (name) => bindings.get(name) ?? response(name) ?? request(name));
+        if (value !== '') lines.push(addedLine(value, op, init.span));
+      });
     },
   };
   return op;

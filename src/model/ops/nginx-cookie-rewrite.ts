@@ -35,10 +35,16 @@ export interface NginxRewriteEntry {
 }
 
 /**
+ * A literal pattern that matches whatever it is compared with (one reading variables some request
+ * may give any value: nginx-request-vars.ts tries that).
+ */
+export type MatchesAll = (pattern: Script) => boolean;
+
+/**
  * The new value when `entry` matches `value`, else undefined (one handler call). `vars`: the
  * values of the variables known for the request (the others stay as written).
  */
-export function rewriteValue(entry: NginxRewriteEntry, value: string, vars?: VariableLookup): string | undefined {
+export function rewriteValue(entry: NginxRewriteEntry, value: string, vars?: VariableLookup, matchesAll?: MatchesAll): string | undefined {
   const p = entry.pattern;
   if (p.kind === 'regex') {
     const hit = execNginx(p.regex, value);
@@ -54,22 +60,24 @@ export function rewriteValue(entry: NginxRewriteEntry, value: string, vars?: Var
     };
     return bytesToText(runScript(entry.replacement, hit.subject, hit.match.captures, named));
   }
-  const pattern = runScript(p.script, '', [], vars);
   const replacement = runScript(entry.replacement, '', [], vars);
+  // Matching all: an empty prefix for a path, the value itself for a domain.
+  const all = matchesAll?.(p.script) ?? false;
+  const pattern = all && entry.directive === 'proxy_cookie_path' ? '' : runScript(p.script, '', [], vars);
   if (entry.directive === 'proxy_cookie_path') {
     if (pattern.length > value.length || !value.startsWith(pattern)) return undefined;
     return replacement + value.slice(pattern.length);
   }
   const dot = value.startsWith('.') ? '.' : '';
   const rest = value.slice(dot.length);
-  if (!asciiCaseEqual(rest, pattern)) return undefined;
+  if (!all && !asciiCaseEqual(rest, pattern)) return undefined;
   return dot + replacement;
 }
 
 /** `ngx_http_proxy_rewrite_cookie_value`: the first entry that matches. */
-export function rewriteFirst(entries: readonly NginxRewriteEntry[], value: string, vars?: VariableLookup): { value: string; entry: NginxRewriteEntry } | undefined {
+export function rewriteFirst(entries: readonly NginxRewriteEntry[], value: string, vars?: VariableLookup, matchesAll?: MatchesAll): { value: string; entry: NginxRewriteEntry } | undefined {
   for (const entry of entries) {
-    const v = rewriteValue(entry, value, vars);
+    const v = rewriteValue(entry, value, vars, matchesAll);
     if (v !== undefined) return { value: v, entry };
   }
   return undefined;
@@ -90,6 +98,7 @@ export function legacyRewrite(
   domains: readonly NginxRewriteEntry[] | null,
   paths: readonly NginxRewriteEntry[] | null,
   vars?: VariableLookup,
+  matchesAll?: MatchesAll,
 ): { value: string; causes: NginxRewriteEntry[] } | undefined {
   const semi = header.indexOf(';');
   if (semi < 0) return undefined;
@@ -106,7 +115,7 @@ export function legacyRewrite(
     const current = value.slice(start, end);
     for (const entry of entries) {
       // The old handlers worked on the extracted value exactly like the new ones.
-      const replaced = rewriteValue(entry, current, vars);
+      const replaced = rewriteValue(entry, current, vars, matchesAll);
       if (replaced === undefined) continue;
       value = value.slice(0, start) + replaced + value.slice(end);
       causes.push(entry);

@@ -16,6 +16,7 @@ import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewri
 import { addedLine, changeLine } from '../set-cookie.js';
 import { runScript, scriptKey, type Script } from './nginx-script.js';
 import { readsResponseCookies, responseVariables, type SentHeaders } from './nginx-response-vars.js';
+import { freeVariables, requestKey, withRequest, type RequestVariables } from './nginx-request-vars.js';
 import { semanticKey } from '../signature.js';
 
 export interface MoreHeaderSpec {
@@ -43,6 +44,8 @@ export interface NginxMoreHeadersInit {
   readonly sentHeaders: SentHeaders;
   /** Values of `map` and `set` variables the values read, for the requests the condition selects (lower-cased names). */
   readonly bindings?: ReadonlyMap<string, string>;
+  /** The request the values' request variables read (nginx-request-vars.ts). */
+  readonly request?: RequestVariables;
 }
 
 /** Whether a header argument names Set-Cookie (`ngx_http_set_header_helper` comparisons). */
@@ -67,6 +70,7 @@ function copiesSent(h: { readonly value?: Script | null }): boolean {
 
 export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeadersOp {
   const bindings = init.bindings ?? new Map<string, string>();
+  const free = freeVariables(init.headers.flatMap((h) => (h.value ? [h.value] : [])), bindings);
   const op: NginxMoreHeadersOp = {
     kind: 'nginx-more-headers',
     dialect: 'nginx',
@@ -80,28 +84,31 @@ export function nginxMoreHeadersOp(init: NginxMoreHeadersInit): NginxMoreHeaders
       init.append,
       init.headers.some((h) => h.value !== null && readsResponseCookies(h.value)) ? init.sentHeaders : null,
       [...bindings].sort(([a], [b]) => (a < b ? -1 : 1)),
+      requestKey(init.request, free),
     ]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (init.statuses.length > 0 && !init.statuses.includes(env.status)) return;
-      for (const h of init.headers) {
-        // `$sent_http_set_cookie` reads the lines as they are when this command runs (nginx-response-vars.ts).
-        const response = responseVariables(lines, env, init.sentHeaders);
-        const value = h.value ? runScript(h.value, '', [], (name) => bindings.get(name) ?? response(name)) : '';
-        if (init.append && !h.wildcard) {
-          if (value !== '') lines.push(addedLine(value, op, h.span));
-        } else if (lines.length > 0 && value !== '' && copiesSent(h)) {
-          // `ngx_http_set_header_helper`: the first match takes the value, every later one is
-          // cleared. A value built from `$sent_http_set_cookie` carries the first cookie on: the
-          // same line, changed (an HttpOnly it already had is not this command's doing).
-          changeLine(lines[0]!, op, h.span, value);
-          lines.splice(1, lines.length - 1);
-        } else if (lines.length > 0) {
-          // `ngx_http_set_header_helper`: the first match takes the value, every later one is cleared.
-          lines.splice(0, lines.length, ...(value === '' ? [] : [addedLine(value, op, h.span)]));
-        } else if (value !== '' && !h.wildcard) {
-          lines.push(addedLine(value, op, h.span));
+      withRequest(init.request, free, lines, env, init.headers.map((h) => h.value?.source ?? '').join(' '), (lines, request) => {
+        for (const h of init.headers) {
+          // `$sent_http_set_cookie` reads the lines as they are when this command runs (nginx-response-vars.ts).
+          const response = responseVariables(lines, env, init.sentHeaders);
+          const value = h.value ? runScript(h.value, '', [], (name) => bindings.get(name) ?? response(name) ?? request(name)) : '';
+          if (init.append && !h.wildcard) {
+            if (value !== '') lines.push(addedLine(value, op, h.span));
+          } else if (lines.length > 0 && value !== '' && copiesSent(h)) {
+            // `ngx_http_set_header_helper`: the first match takes the value, every later one is
+            // cleared. A value built from `$sent_http_set_cookie` carries the first cookie on: the
+            // same line, changed (an HttpOnly it already had is not this command's doing).
+            changeLine(lines[0]!, op, h.span, value);
+            lines.splice(1, lines.length - 1);
+          } else if (lines.length > 0) {
+            // `ngx_http_set_header_helper`: the first match takes the value, every later one is cleared.
+            lines.splice(0, lines.length, ...(value === '' ? [] : [addedLine(value, op, h.span)]));
+          } else if (value !== '' && !h.wildcard) {
+            lines.push(addedLine(value, op, h.span));
+          }
         }
-      }
+      });
     },
   };
   return op;

@@ -19,13 +19,14 @@ import { asciiCaseEqual } from '../../ascii.js';
 import type { Span } from '../../source.js';
 import { regexKey, semanticKey, type KeyPart } from '../signature.js';
 import type { BackendKind } from '../backends.js';
-import type { Condition, CookieOp, SetCookieLine } from '../header-rewrite.js';
+import type { Condition, CookieOp, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { changeLine } from '../set-cookie.js';
 import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './nginx-cookie-attrs.js';
 import { editCookieFlags, flagBits } from './nginx-cookie-flags.js';
-import { legacyRewrite, rewriteFirst, type NginxRewriteEntry } from './nginx-cookie-rewrite.js';
+import { legacyRewrite, rewriteFirst, type MatchesAll, type NginxRewriteEntry } from './nginx-cookie-rewrite.js';
 import { execNginx } from './nginx-regex.js';
-import { runScript, scriptKey, type Script, type VariableLookup } from './nginx-script.js';
+import { freeVariables, requestKey, withRequest, type RequestVariables } from './nginx-request-vars.js';
+import { runScript, scriptKey, scriptVariables, type Script, type VariableLookup } from './nginx-script.js';
 import type { CompiledRegex } from '../../regex/index.js';
 
 export interface NginxFlagWord {
@@ -56,6 +57,8 @@ export interface NginxProxyCookieInit {
   readonly bindings?: ReadonlyMap<string, string>;
   /** The requests this op stands for (a variable having the values in {@link bindings}); null: every request. */
   readonly condition?: Condition | null;
+  /** The request the entries' request variables read (nginx-request-vars.ts). */
+  readonly request?: RequestVariables;
 }
 
 /**
@@ -72,9 +75,18 @@ export function entryBits(entry: NginxFlagsEntry, vars?: VariableLookup): number
 }
 
 /** Whether a flags entry selects the cookie `name` (`ngx_http_proxy_rewrite_cookie_flags`). */
-export function flagsEntryMatches(entry: NginxFlagsEntry, name: string, vars?: VariableLookup): boolean {
+export function flagsEntryMatches(entry: NginxFlagsEntry, name: string, vars?: VariableLookup, matchesAll?: MatchesAll): boolean {
   if (entry.selector.kind === 'regex') return execNginx(entry.selector.regex, name) !== null;
-  return asciiCaseEqual(runScript(entry.selector.script, '', [], vars), name);
+  return (matchesAll?.(entry.selector.script) ?? false) || asciiCaseEqual(runScript(entry.selector.script, '', [], vars), name);
+}
+
+/** The complex values of entries: literal selectors and patterns, flag words, replacements. */
+export function entryScripts(entries: readonly NginxCookieEntry[]): Script[] {
+  return entries.flatMap((e) =>
+    e.directive === 'proxy_cookie_flags'
+      ? [...(e.selector.kind === 'literal' ? [e.selector.script] : []), ...e.flags.map((w) => w.script)]
+      : [...(e.pattern.kind === 'literal' ? [e.pattern.script] : []), e.replacement],
+  );
 }
 
 const entrySignatures = new WeakMap<NginxCookieEntry, string>();
@@ -122,14 +134,16 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
   const span = first?.span ?? { file: '', start: 0, end: 0 };
   const reaches: readonly BackendKind[] = ['http'];
   const bindings = init.bindings ?? new Map<string, string>();
-  const vars: VariableLookup = (name) => bindings.get(name);
+  const free = freeVariables(entryScripts(entries), bindings);
+  // A literal pattern reading variables no binding gives, when the request may give them any value.
+  const reading = (all: boolean): MatchesAll | undefined => (all ? (script) => scriptVariables(script).some((n) => !bindings.has(n)) : undefined);
 
-  const applyLegacy = (line: SetCookieLine): void => {
-    const r = legacyRewrite(line.value, domains, paths, vars);
+  const applyLegacy = (line: SetCookieLine, vars: VariableLookup, matchesAll?: MatchesAll): void => {
+    const r = legacyRewrite(line.value, domains, paths, vars, matchesAll);
     if (r) changeLine(line, op, r.causes[0]!.span, r.value);
   };
 
-  const applyCurrent = (line: SetCookieLine): void => {
+  const applyCurrent = (line: SetCookieLine, vars: VariableLookup, matchesAll?: MatchesAll): void => {
     const attrs = parseNginxCookie(line.value);
     // `attr[0].value.data == NULL`: a first pair without `=` is left alone. Nothing matched: the
     // line is sent as it came (no re-serialization).
@@ -140,7 +154,7 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
       for (let i = 1; i < attrs.length; i++) {
         const a = attrs[i]!;
         if (a.value === null || a.key === null || !asciiCaseEqual(a.key, attr)) continue;
-        const r = rewriteFirst(entries, a.value, vars);
+        const r = rewriteFirst(entries, a.value, vars, matchesAll);
         if (!r) continue;
         a.value = r.value;
         cause ??= r.entry;
@@ -151,7 +165,7 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     stage('domain', domains);
     stage('path', paths);
     // Parsing never yields a null key (only a flag edit deletes one), so the name is a string.
-    const entry = flagsEntryFor(op, attrs[0]!.key!);
+    const entry = op.flags?.find((e) => flagsEntryMatches(e, attrs[0]!.key!, vars, matchesAll));
     if (!entry) return;
     const bits = entryBits(entry, vars);
     if (bits !== 0) {
@@ -176,15 +190,19 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     entries,
     // Locations share their inherited entries: sign each entry once, then compose. The variable
     // values change what the same entries do, so they belong to the key.
-    signature: `nginx-proxy-cookie\u0000${legacy}\u0000${entries.map(entrySignature).join('\u0001')}${bindings.size > 0 ? `\u0000${semanticKey([...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))}` : ''}`,
+    signature: `nginx-proxy-cookie\u0000${legacy}\u0000${entries.map(entrySignature).join('\u0001')}${bindings.size > 0 ? `\u0000${semanticKey([...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))}` : ''}${free ? `\u0000${requestKey(init.request, free)}` : ''}`,
     bindings,
     probeAttributes: [...new Set(entries.flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()).filter((a) => a !== 'Path=/')))],
-    apply(lines: SetCookieLine[]): void {
-      for (const line of lines) {
-        if (!(reaches as readonly string[]).includes(line.producer)) continue;
-        if (legacy) applyLegacy(line);
-        else applyCurrent(line);
-      }
+    apply(lines: SetCookieLine[], env: SimEnv): void {
+      const source = entries.map((e) => e.label).join(' ');
+      withRequest(init.request, free, lines, env, source, (lines, request, all) => {
+        const vars: VariableLookup = (name) => bindings.get(name) ?? request(name);
+        for (const line of lines) {
+          if (!(reaches as readonly string[]).includes(line.producer)) continue;
+          if (legacy) applyLegacy(line, vars, reading(all));
+          else applyCurrent(line, vars, reading(all));
+        }
+      });
     },
   };
   return op;

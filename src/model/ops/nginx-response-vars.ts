@@ -26,7 +26,7 @@ const UPSTREAM = 'upstream_http_set_cookie';
 const UPSTREAM_COOKIE = 'upstream_cookie_';
 
 /** Whether a variable (lower-cased name) reads the response's cookies. */
-function readsCookies(name: string): boolean {
+export function readsCookies(name: string): boolean {
   return name === SENT || name === UPSTREAM || name.startsWith(UPSTREAM_COOKIE);
 }
 
