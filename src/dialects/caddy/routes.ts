@@ -372,7 +372,6 @@ export interface CaddyEndpoint extends Endpoint {
   readonly file?: 'found' | 'missing';
 }
 
-/** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
 /** A site's `handle_errors` routes: they answer the errors (`error`, a `file_server` 404) instead. */
 export interface ErrorRoutes {
   readonly routes: readonly IrRoute[];
@@ -395,6 +394,7 @@ function errorAnswers(failed: Answer, errors: ErrorRoutes, status: Reached['term
   return [...res.reached, ...res.through.map((t) => ({ state: t, terminal: status }))];
 }
 
+/** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
 export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span, address?: string, errors?: ErrorRoutes): CaddyEndpoint[] {
   const out: CaddyEndpoint[] = [];
   const seen = new Set<string>();
