@@ -717,7 +717,7 @@ ${[
   },
   {
     // METH_POST is the one request fact the suite decides (it requests with GET and with POST).
-    name: 'http-request return, deny, redirect and allow answer before the server: no backend cookie, no http-response rule; a frontend answer skips the backend http-after-response rules',
+    name: 'http-request return, deny, redirect, auth and allow answer before the server: no backend cookie, no http-response rule; a frontend answer skips the backend http-after-response rules',
     methods: ['GET', 'POST'],
     text: `${DEFAULTS}
 frontend fe
@@ -749,6 +749,13 @@ backend allowed
 listen denied
     bind 127.0.0.1:8002
     http-request deny deny_status 429
+    http-after-response add-header Set-Cookie "after=%[status]"
+    server s1 127.0.0.1:8080
+
+listen authenticated
+    bind 127.0.0.1:8003
+    http-request auth realm Admin if METH_POST
+    http-response add-header Set-Cookie "resp=1"
     http-after-response add-header Set-Cookie "after=%[status]"
     server s1 127.0.0.1:8080
 `,

@@ -52,7 +52,7 @@ interface Proxy {
   readonly ops: CookieOp[];
   /** `http-after-response` rules (HAProxy 2.2+). */
   readonly afterOps: CookieOp[];
-  /** `http-request allow|return|deny|redirect` rules; a frontend's is lowered again for each backend (what it stops depends on it). */
+  /** `http-request allow|return|deny|redirect|auth` rules; a frontend's is lowered again for each backend (what it stops depends on it). */
   readonly requestFinals: { readonly statement: Statement; readonly op: CookieOp }[];
   readonly acls: Map<string, AclDefinition[]>;
   readonly routes: { readonly backend: string; readonly condition?: readonly string[]; readonly span: Span }[];
@@ -188,14 +188,14 @@ const RETURN_OPTIONS = new Set(['status', 'deny_status', 'content-type', 'errorf
 
 /**
  * The Set-Cookie lines and the status (`status`, `deny_status`, `code`; 200, 502 (403 for
- * `http-request deny`) and 302 when not given) of the response `return`/`deny`/`redirect` sends, and where its condition starts: `hdr Set-Cookie <fmt>` (any number), redirect's last `set-cookie NAME[=value]`
+ * `http-request deny`), 302, and 401 for `http-request auth`, when not given) of the response `return`/`deny`/`redirect` sends, and where its condition starts: `hdr Set-Cookie <fmt>` (any number), redirect's last `set-cookie NAME[=value]`
  * (`NAME=value; path=/;`) or `clear-cookie NAME` (`NAME; path=/; Max-Age=0;`, src/http_rules.c).
  */
 function finalResponse(action: string, args: readonly Word[], request: boolean): { setCookies: string[]; status: number; condAt: number } {
   // `allow` has no option: its condition starts right away.
   const setCookies: string[] = [];
   // `http-request deny` answers 403 by default [LAB haproxy 2.6.12].
-  let status = action === 'redirect' ? 302 : action === 'deny' ? (request ? 403 : 502) : 200;
+  let status = action === 'redirect' ? 302 : action === 'deny' ? (request ? 403 : 502) : action === 'auth' ? 401 : 200;
   let i = 0;
   for (; i < args.length && args[i]!.value !== 'if' && args[i]!.value !== 'unless'; i++) {
     const w = args[i]!.value;
@@ -206,7 +206,7 @@ function finalResponse(action: string, args: readonly Word[], request: boolean):
     else if (action !== 'redirect' && w === 'hdr' && args[i + 2]) {
       if (args[i + 1]!.value.toLowerCase() === 'set-cookie') setCookies.push(parseLogFormat(args[i + 2]!.value).text);
       i += 2;
-    } else if (action !== 'redirect' && RETURN_OPTIONS.has(w)) i++;
+    } else if ((action !== 'redirect' && RETURN_OPTIONS.has(w)) || (action === 'auth' && w === 'realm')) i++;
   }
   return { setCookies, status, condAt: i };
 }
@@ -224,16 +224,17 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
   }
   const ruleSet = ruleSetOf(proxy, kw!.value);
   const action = actionWord.value;
-  const final = kw!.value !== 'http-after-response' && (action === 'return' || action === 'deny' || action === 'redirect') ? action : undefined;
+  const request = kw!.value === 'http-request';
+  const final = kw!.value !== 'http-after-response' && (action === 'return' || action === 'deny' || action === 'redirect' || (request && action === 'auth')) ? action : undefined;
   if (action === 'allow' || final) {
-    const { setCookies, status, condAt } = finalResponse(action, rest, kw!.value === 'http-request');
+    const { setCookies, status, condAt } = finalResponse(action, rest, request);
     const cond = conditionOf(ctx, proxy, statement, rest.slice(condAt), `${kw!.value} ${action}`);
     if (!cond) return undefined;
     const init = { span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) };
     return final ? createHaproxyFinalOp({ ...init, action: final, setCookies, status, ...(alsoStops ? { alsoStops } : {}) }) : createHaproxyAllowOp(init);
   }
   // http-request rules change the request only.
-  if (kw!.value === 'http-request') return undefined;
+  if (request) return undefined;
   const spec = ACTIONS.get(actionWord.value);
   if (!spec) return undefined;
   const what = `${kw!.value} ${actionWord.value}`;
@@ -407,7 +408,7 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         if (args[0]?.value === 'transparent') proxy.otherTargets = true;
         break;
       case 'http-request':
-        if (['allow', 'return', 'deny', 'redirect'].includes(args[0]?.value ?? '')) {
+        if (['allow', 'return', 'deny', 'redirect', 'auth'].includes(args[0]?.value ?? '')) {
           const op = anonymousDefaults ? invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`) : lowerHttpResponse(ctx, proxy, st);
           if (op) proxy.requestFinals.push({ statement: st, op });
         }
