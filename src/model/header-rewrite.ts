@@ -143,6 +143,7 @@ export type OpKind =
   | 'apache-header'
   | 'apache-cookie-reverse'
   | 'apache-error-override'
+  | 'apache-header-check'
   | 'nginx-proxy-cookie'
   | 'nginx-hide-header'
   | 'nginx-add-header'

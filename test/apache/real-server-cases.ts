@@ -30,6 +30,9 @@ export const STANDARD_COOKIES: readonly string[] = [
 
 const blanket = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
 
+/** The standard mounts without SCGI and CGI (for cases where httpd does not answer those promptly). */
+const NO_CGI_MOUNTS = ['    ProxyPass /h/ @HTTP@/', '    ProxyPass /f/ @FCGI@/', '    ProxyPass /a/ @AJP@/', '    ProxyPass /u/ @UWSGI@/'].join('\n');
+
 /**
  * `Header edit` AND `Header always edit` appending `; <tag>`: a line shows every section that ran,
  * in order, whichever table its producer fills (CGI, FastCGI and SCGI fill `err_headers_out`).
@@ -576,6 +579,33 @@ export const REAL_CASES: readonly RealCase[] = [
       '    Header always add Set-Cookie "err=1"',
       '    Header add Set-Cookie "ok=1"',
     ].join('\n'),
+  },
+  // --- audit: header values httpd refuses to send (AH02430: it answers 500 with its own page) --
+  // SCGI and CGI are not mounted: with them httpd 2.4.71 had not answered after seconds (the
+  // simulator says it does not know).
+  {
+    // The onsuccess edit writes a newline into HTTP-like backends' lines: 500, where only
+    // `Header always` runs again (FastCGI lines are in the other table: untouched).
+    name: 'header-newline-onsuccess',
+    mounts: false,
+    body: [NO_CGI_MOUNTS, '    Header edit Set-Cookie "^(csrftoken=.*)$" "$1\\n; HttpOnly"', '    Header always add Set-Cookie "err=1"', '    Header add Set-Cookie "ok=1"'].join('\n'),
+  },
+  {
+    name: 'header-newline-always',
+    mounts: false,
+    body: [NO_CGI_MOUNTS, '    Header always edit Set-Cookie "^(csrftoken=.*)$" "$1\\r; HttpOnly"', '    Header always add Set-Cookie "err=1"', '    Header add Set-Cookie "ok=1"'].join('\n'),
+  },
+  {
+    // Any header: a refused X-Lpc drops every cookie; an always one is refused again in the 500.
+    name: 'header-newline-other-header',
+    mounts: false,
+    body: [NO_CGI_MOUNTS, '    Header set X-Lpc "a\\nb"', '    Header always add Set-Cookie "err=1"', '    Header add Set-Cookie "ok=1"'].join('\n'),
+  },
+  { name: 'header-newline-always-other-header', mounts: false, body: [NO_CGI_MOUNTS, '    Header always set X-Lpc "a\\nb"', '    Header always add Set-Cookie "err=1"'].join('\n') },
+  {
+    // CR LF + SP/HTAB is obsolete folding: sent as one space. A later edit can remove a newline.
+    name: 'header-folding-and-undone',
+    body: ['    Header edit Set-Cookie "^(csrftoken=.*)$" "$1\\r\\n\\t ; Folded"', '    Header always edit Set-Cookie "^(csrftoken=.*)$" "$1\\n; HttpOnly"', '    Header always edit Set-Cookie "\\n" ""'].join('\n'),
   },
   {
     // SetHandler proxy: in a <Location> is a file request: <Directory> and <Files> apply, <Proxy> does not.

@@ -32,6 +32,7 @@ import type { BackendKind } from '../../model/backends.js';
 import type { Condition, ConditionLiteral, CookieOp, Endpoint, ScopeName } from '../../model/header-rewrite.js';
 import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import { createApacheErrorOverrideOp } from '../../model/ops/apache-error-override.js';
+import { createApacheHeaderCheckOp } from '../../model/ops/apache-header-check.js';
 import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
@@ -350,6 +351,8 @@ class PipelineCache {
     pipeline.push(...this.errorOverrideOps(blocks));
     pipeline.push(...late);
     pipeline = this.ops.withKnownEnv(pipeline, knownEnv(blocks));
+    const check = this.headerCheckOp(pipeline, blocks);
+    if (check) pipeline.push(check);
     this.pipelines.set(key, pipeline);
     return pipeline;
   }
@@ -413,6 +416,37 @@ class PipelineCache {
       this.allReverseOps.push(op);
     }
     return op;
+  }
+
+  /**
+   * httpd's check of the header values it sends, at the end of a pipeline with a directive that
+   * writes a control character: with the `Header always` directives that add a line, which run
+   * again in the 500 page it answers when the check fails.
+   */
+  private headerCheckOp(pipeline: readonly CookieOp[], blocks: readonly Block[]): CookieOp | null {
+    const headers = pipeline.filter((op) => opOfKind(op, 'apache-header'));
+    const writing = headers.filter((op) => op.writesControl);
+    if (writing.length === 0) return null;
+    const rerun = headers.filter((op) => op.table === 'always' && !op.early && ['set', 'add', 'append', 'merge', 'setifempty'].includes(op.action));
+    const localDocument = localErrorDocuments(blocks).includes(500);
+    const last = writing[writing.length - 1]!;
+    const key = `check|${this.ids(last)}|${rerun.map((op) => this.ids(op)).join(',')}|${localDocument}`;
+    let op = this.overrideOps.get(key);
+    if (!op) {
+      op = createApacheHeaderCheckOp({ span: last.span, label: `httpd's check of the header values it sends (${last.label})`, rerun, localDocument });
+      this.overrideOps.set(key, op);
+      this.allReverseOps.push(op);
+    }
+    return op;
+  }
+
+  private readonly opIds = new Map<CookieOp, number>();
+
+  /** A number per op, for keys. */
+  private ids(op: CookieOp): number {
+    let id = this.opIds.get(op);
+    if (id === undefined) this.opIds.set(op, (id = this.opIds.size));
+    return id;
   }
 
   /** The mapping arrays of a merged config form one op; the same arrays (and condition) give the same op. */

@@ -7,7 +7,7 @@
  */
 import type { Condition, ConditionLiteral, CookieOp, Problem } from '../../model/header-rewrite.js';
 import type { FormatEnv } from '../../model/ops/apache-format.js';
-import { createApacheHeaderOp, isSetCookie, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
+import { createApacheHeaderOp, isSetCookie, writesControl, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import type { CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import { combineConditions, envClauseCondition, envKey, ifConditions, type EnvFacts } from './conditions.js';
 import { exprError, exprRefusal } from './expr-check.js';
@@ -314,7 +314,8 @@ export function buildOps(tree: ScopeTree, facts: EnvFacts): OpsResult {
           problems.push({ span: h.span, message: h.message, kind: 'refused' });
           break;
         }
-        if (node.lname === 'header' && isSetCookie(h.header)) {
+        // Another header matters when it may hold a control character: httpd then answers 500.
+        if (node.lname === 'header' && (isSetCookie(h.header) || writesControl(h.format))) {
           for (const op of headerOps(h, block, facts)) {
             headers.set(op, h);
             blockOf.set(op, block);

@@ -25,6 +25,7 @@ import type { BackendKind } from '../backends.js';
 import type { CookieOp, OpOutcome, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
 import { addedLine, changeLine } from '../set-cookie.js';
 import { isApacheErrorResponse } from './apache-error-override.js';
+import { CONTROL_CHARACTER, markInvalidHeader, sendableValue } from './apache-header-check.js';
 import { regexKey, semanticKey } from '../signature.js';
 import { applyPregsub, compilePregsub, expandFormat, type FormatEnv, type FormatString, type PregsubParts } from './apache-format.js';
 
@@ -55,6 +56,11 @@ export interface ApacheHeaderOp extends CookieOp {
   };
   readonly replacement?: { readonly text: string; readonly span: Span };
   readonly value?: { readonly text: string; readonly span: Span };
+  /**
+   * Its value or replacement holds a control character (`\n`, `\r`...): httpd may refuse the
+   * response (apache-header-check.ts). Directives on other headers are ops only then.
+   */
+  readonly writesControl: boolean;
 }
 
 /** This module's own op, told by its kind (the module cannot use ops/index.ts's guard: that imports it). */
@@ -155,8 +161,14 @@ export function isSetCookie(header: string): boolean {
   return header.toLowerCase() === 'set-cookie';
 }
 
+/** Whether a format string writes a control character (its text, not a variable's value: mod_headers unwraps those). */
+export function writesControl(format: FormatString | undefined): boolean {
+  return format?.parts.some((p) => p.kind === 'text' && CONTROL_CHARACTER.test(p.text)) ?? false;
+}
+
 export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
   const touchesCookies = isSetCookie(init.header) && init.action !== 'echo' && init.action !== 'note';
+  const control = init.action !== 'echo' && init.action !== 'note' && init.action !== 'unset' && writesControl(init.format);
   const edit = memoizedEdit();
   const focus = init.pattern?.span ?? init.value?.span ?? init.actionSpan;
   const op: ApacheHeaderOp = {
@@ -177,6 +189,7 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
     ...(init.pattern ? { pattern: init.pattern } : {}),
     ...(init.replacement ? { replacement: init.replacement } : {}),
     ...(init.value ? { value: init.value } : {}),
+    writesControl: control,
     // append and merge join onto the first line of the table: which line that is depends on the
     // other cookies of the response (alone, a token line is the one they corrupt, which hides what
     // an earlier directive did to it). Verdicts also judge the token behind another cookie.
@@ -191,7 +204,16 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
       init.format ? expandFormat(init.format, init.formatEnv) : null,
     ]),
     apply(lines: SetCookieLine[], _env: SimEnv): OpOutcome | void {
-      if (!touchesCookies) return;
+      if (!touchesCookies) {
+        if (!control || (init.table === 'onsuccess' && !init.early && isApacheErrorResponse(lines))) return;
+        // Another header: set, add, append and merge always write the value; edit and setifempty
+        // depend on headers the linter does not see.
+        if (init.action === 'edit' || init.action === 'edit*' || init.action === 'setifempty') {
+          throw new RegexBudgetError(init.label, `whether it writes a control character into ${init.header} (which makes httpd answer 500) depends on response headers the linter does not see`, { unsupported: true });
+        }
+        if (sendableValue(init.format ? expandFormat(init.format, init.formatEnv) : '') === null) markInvalidHeader(lines);
+        return;
+      }
       // httpd answers with its own error page (ProxyErrorOverride): only `Header always` runs.
       if (init.table === 'onsuccess' && !init.early && isApacheErrorResponse(lines)) return;
       const visible = init.early ? lines.filter(isEarlyLine) : lines;

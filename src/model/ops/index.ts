@@ -7,6 +7,7 @@
 import type { CookieOp, OpKind } from '../header-rewrite.js';
 import type { ApacheCookieReverseOp } from './apache-cookie-reverse.js';
 import type { ApacheErrorOverrideOp } from './apache-error-override.js';
+import type { ApacheHeaderCheckOp } from './apache-header-check.js';
 import type { ApacheHeaderOp } from './apache-header.js';
 import type { CaddyHeadersOp } from './caddy-headers.js';
 import type { HaproxyAllowOp, HaproxyFinalOp, HaproxyHttpResponseOp, HaproxyPersistenceCookieOp, HaproxyServerCookieOp } from './haproxy-http-response.js';
@@ -21,6 +22,7 @@ export type KnownOp =
   | ApacheHeaderOp
   | ApacheCookieReverseOp
   | ApacheErrorOverrideOp
+  | ApacheHeaderCheckOp
   | NginxProxyCookieOp
   | NginxHideHeaderOp
   | NginxAddHeaderOp
