@@ -716,7 +716,8 @@ ${[
   .join('\n')}`,
   },
   {
-    // METH_POST is the one request fact the suite decides (it requests with GET and with POST).
+    // METH_POST is the one request fact the suite decides (it requests with GET and with POST);
+    // a response fetch never matches in an http-request rule.
     name: 'http-request return, deny, redirect, auth and allow answer before the server: no backend cookie, no http-response rule; a frontend answer skips the backend http-after-response rules',
     methods: ['GET', 'POST'],
     text: `${DEFAULTS}
@@ -754,6 +755,7 @@ listen denied
 
 listen authenticated
     bind 127.0.0.1:8003
+    http-request deny if { status 200 } || { res.hdr(set-cookie) -m found }
     http-request auth realm Admin if METH_POST
     http-response add-header Set-Cookie "resp=1"
     http-after-response add-header Set-Cookie "after=%[status]"

@@ -234,13 +234,15 @@ export function fetchRefusal(fetch: string): string | undefined {
 
 /**
  * One ACL criterion with its flags and values: `res.hdr(set-cookie) -m beg XSRF-TOKEN=`. In an
- * `http-request` rule (`requestPhase`) every fetch reads the request: unknown.
+ * `http-request` rule (`requestPhase`) a response fetch is false, any other reads the request: unknown.
  */
 export function evalCriterion(words: readonly string[], requestPhase = false): TermEval {
   const [fetch = '', ...rest] = words;
   if (fetch === 'always_true') return { kind: 'static', value: true };
   if (fetch === 'always_false') return { kind: 'static', value: false };
-  if (requestPhase) return { kind: 'static', value: 'unknown' };
+  // Response fetches never match there: `haproxy -c` warns "acl will never match because it uses
+  // keyword 'status' which is incompatible with 'frontend http-request header rule'" [LAB haproxy 2.6.12].
+  if (requestPhase) return { kind: 'static', value: /^(?:status$|res\.|shdr|scook)/.test(fetch) ? false : 'unknown' };
   if (REQUEST_ONLY.test(fetch)) return { kind: 'static', value: false };
   let method: string | undefined;
   let caseless = false;
