@@ -22,9 +22,9 @@ export interface FixOutcome {
   readonly reverted: readonly string[];
 }
 
-function fatalCounts(lint: ProjectLint): Map<string, number> {
+function fatalCounts(lint: ProjectLint, refusing: ReadonlySet<string>): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const r of lint.results) counts.set(r.path, r.messages.filter((m) => m.fatal).length);
+  for (const r of lint.results) counts.set(r.path, r.messages.filter((m) => m.fatal || (m.ruleId !== null && refusing.has(m.ruleId))).length);
   return counts;
 }
 
@@ -77,13 +77,16 @@ export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registr
   const originals = new Map<string, string>();
   const seen = new Set<string>();
   let initialFatal: Map<string, number> | undefined;
+  // What breaks a file: syntax errors, and what the server refuses to start with (fixes proven
+  // one by one can do that together: a `proxy_cookie_flags off` one adds where another adds entries).
+  const refusing = new Set(settings.rules.filter((r) => r.meta.claims?.includes('refused')).map((r) => r.meta.id));
   let passes = 0;
   /** The last pass's lint when it found nothing to apply: the lint of the fixed project already. */
   let settled: ProjectLint | undefined;
   for (; passes < MAX_FIX_PASSES; passes++) {
     const current = withOverrides(io, overrides);
     const lint = lintProject(targets, current, registry, fixSettings);
-    initialFatal ??= fatalCounts(lint);
+    initialFatal ??= fatalCounts(lint, refusing);
     const chosen = chooseEdits(lint);
     if (chosen.size === 0) {
       settled = lint;
@@ -106,7 +109,7 @@ export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registr
   }
   let lint = settled ? asLinted(settled, settings) : lintProject(targets, withOverrides(io, overrides), registry, settings);
   const reverted: string[] = [];
-  const after = fatalCounts(lint);
+  const after = fatalCounts(lint, refusing);
   for (const path of overrides.keys()) {
     if ((after.get(path) ?? 0) > (initialFatal?.get(path) ?? 0)) reverted.push(path);
   }

@@ -106,7 +106,7 @@ export interface RunResult {
   readonly linted: number;
   /** Files `--fix` rewrote. */
   readonly written: readonly string[];
-  /** Files whose fixes were abandoned because the result did not parse. */
+  /** Files whose fixes were abandoned because together they broke the file (a syntax error, or a configuration the server refuses). */
   readonly reverted: readonly string[];
   /** Fixed files `--fix` did not write; their findings are reported as they are on disk. */
   readonly notWritten: readonly NotWritten[];

@@ -11,6 +11,7 @@ import type { Problem } from '../../src/model/header-rewrite.js';
 import { describe, expect, it } from 'vitest';
 import { createCatalog } from '../../src/cookies/catalog.js';
 import { apacheDialect } from '../../src/dialects/apache/index.js';
+import { nginxDialect } from '../../src/dialects/nginx/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { fixProject, MAX_FIX_PASSES } from '../../src/engine/fix.js';
 import { lintProject } from '../../src/engine/project.js';
@@ -237,5 +238,32 @@ describe('the fix loop', () => {
       expect(messages[0]!.fixable === true).toBe(!wantFixes);
       expect(out.lint).toEqual(lintProject([{ path: PATH, dialect: 'apache' }], io, () => apacheDialect, s));
     }
+  });
+
+  it('does not write fixes that, each proven alone, together make a configuration the server refuses', () => {
+    // Found by the nginx differential test: one fix stops an inner location inheriting the new
+    // proxy_cookie_flags with `proxy_cookie_flags off`, the other writes entries in that location;
+    // nginx -t refuses `off` after entries ("is duplicate").
+    const path = '/etc/nginx/conf.d/site.conf';
+    const text = [
+      'server {',
+      '    listen 8080;',
+      '    location /l0/ {',
+      '        proxy_cookie_path ~*^/APP "/x; secure";',
+      '        proxy_pass http://127.0.0.1:9000;',
+      '        location /l0/deep/ {',
+      '            proxy_cookie_path / "/; HTTPOnly; Secure";',
+      '            proxy_pass http://127.0.0.1:9000;',
+      '        }',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const io = memoryIO({ [path]: text });
+    const s: LintSettings = { ...settings([...RULES]), options: { nginxVersion: '1.22.1', context: 'http' } };
+    const out = fixProject([{ path, dialect: 'nginx' }], io, () => nginxDialect, s);
+    expect(out.reverted).toEqual([path]);
+    expect(out.fixed.size).toBe(0);
+    expect(out.lint.results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'directive-invalid')).toEqual([]);
   });
 });

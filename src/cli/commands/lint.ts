@@ -157,7 +157,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
     return 2;
   }
   for (const pattern of outcome.unmatched) io.stderr(`${TOOL_NAME}: no files matching "${pattern}" were found.\n`);
-  for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: the fixed file did not parse.\n`);
+  for (const path of outcome.reverted) io.stderr(`${TOOL_NAME}: fixes for ${path} were not written: together they make a file that does not parse or that the server refuses.\n`);
   for (const n of outcome.notWritten) io.stderr(`${TOOL_NAME}: ${n.reason}\n`);
   let current = outcome.results;
   if (baseline) {
