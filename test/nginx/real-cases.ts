@@ -791,6 +791,8 @@ export const REAL_CASES: readonly RealCase[] = [
   },
   loc('limit_except: an unknown method is refused', 'limit_except GET FETCH { deny all; }'),
   loc('limit_except: a second block is refused', 'limit_except GET { deny all; }\nlimit_except POST { deny all; }'),
+  loc('proxy_intercept_errors: set twice in one location is refused', 'proxy_intercept_errors on;\nproxy_intercept_errors off;'),
+  loc('proxy_intercept_errors: set in a location and in one nested in it is accepted', 'proxy_intercept_errors on;\nlocation /deep/ { proxy_intercept_errors off; proxy_pass http://127.0.0.1:8080; }'),
   {
     // ngx_http_proxy_pass: a URI part only where a location prefix can be replaced by it.
     name: 'proxy_pass: a URI part in a regex location is refused',

@@ -321,7 +321,10 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
     }
     const intercept = /^(proxy|fastcgi|uwsgi|scgi|grpc)_intercept_errors$/.exec(name);
     if (intercept && (d.args[0]?.value === 'on' || d.args[0]?.value === 'off')) {
-      (level.intercept ??= new Map()).set(HIDE_KINDS[intercept[1]!]!, d.args[0].value === 'on');
+      // A flag (`ngx_conf_set_flag_slot`) set twice at one level is refused.
+      const kind = HIDE_KINDS[intercept[1]!]!;
+      if (level.intercept?.has(kind)) duplicate(d, ctx);
+      else (level.intercept ??= new Map()).set(kind, d.args[0].value === 'on');
       continue;
     }
     const m = /^(proxy|fastcgi|uwsgi|scgi|grpc)_(hide|pass)_header$/.exec(name);
