@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import fc from 'fast-check';
 import type { Dialect, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
-import { samplesFor } from '../../src/cookies/samples.js';
+import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
 import { hasAttribute, hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
 import { run, type RunOptions } from '../../src/run/run.js';
 import { branchesOf, type SimResult } from '../../src/model/simulate.js';
@@ -127,8 +127,15 @@ export function breaksToken(line: string, sent: readonly string[] = COOKIES): bo
   return !sent.some((x) => hasHttpOnly(x) && parseSetCookie(x).name === c.name && parseSetCookie(x).value === c.value);
 }
 
-/** The backend responses the linter judges a CSRF cookie by: each catalog CSRF name alone, in each readable shape. */
-const TOKEN_RESPONSES: readonly string[][] = CATALOG.xsrf.flatMap((x) => samplesFor(x.name).map((sample) => [sample]));
+/**
+ * The backend responses the linter judges a CSRF cookie by: each catalog CSRF name alone, in each
+ * readable shape, with the attributes the configuration's ops ask to be probed with (a path they
+ * rewrite, say).
+ */
+function tokenResponses(model: HeaderRewriteModel): string[][] {
+  const attributes = probeAttributesOf(model.ops);
+  return CATALOG.xsrf.flatMap((x) => samplesFor(x.name, { attributes }).map((sample) => [sample]));
+}
 
 /**
  * Precision: a case whose every endpoint was requested with a single simulated outcome (so the
@@ -146,7 +153,7 @@ export async function falsePositive(
 ): Promise<string | undefined> {
   if (!complete || broke || !c.xsrf || c.xsrf.length === 0) return undefined;
   for (const status of STATUSES) {
-    for (const cookies of TOKEN_RESPONSES) if ((await get(cookies, status)).some((line) => breaksToken(line, cookies))) return undefined;
+    for (const cookies of tokenResponses(c.model)) if ((await get(cookies, status)).some((line) => breaksToken(line, cookies))) return undefined;
   }
   return `${c.name}: the server never made a CSRF cookie HttpOnly, yet the linter reports ${c.xsrf.join(' / ')}\n${c.text}`;
 }
