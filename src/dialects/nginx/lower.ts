@@ -184,11 +184,14 @@ function movesRequests(directives: readonly Directive[], deep: boolean): boolean
 
 const movingLevels = new WeakMap<Level, boolean>();
 
-/** {@link movesRequests} for a server (its whole block) or an http/main level (its own directives), once per level. */
+/**
+ * {@link movesRequests} for a server or location (its whole block: a `rewrite` in an `if` or a
+ * nested location included) or an http/main level (its own directives), once per level.
+ */
 function moves(level: Level, rootDirectives: readonly Directive[]): boolean {
   let found = movingLevels.get(level);
   if (found === undefined) {
-    found = level.unresolvedInclude || movesRequests(level.directive ? (level.directive.block?.children ?? []) : rootDirectives, level.kind === 'server');
+    found = level.unresolvedInclude || movesRequests(level.directive ? (level.directive.block?.children ?? []) : rootDirectives, level.kind !== 'http' && level.kind !== 'main');
     movingLevels.set(level, found);
   }
   return found;
@@ -207,7 +210,7 @@ function probeRequest(level: Level, path: string | undefined, rootDirectives: re
   const chain = chainOf(level);
   const server = chain.find((l) => l.kind === 'server');
   const name = plainName(server?.serverNames?.[0]);
-  const moved = path === undefined || chain.some((l) => (l.kind === 'http' || l.kind === 'main' || l.kind === 'server' ? moves(l, rootDirectives) : l.unresolvedInclude));
+  const moved = path === undefined || chain.some((l) => moves(l, rootDirectives));
   return { method: 'GET', target: moved ? null : path, uri: moved ? null : path.split('?')[0]!, headers: {}, host: name, serverName: name };
 }
 
