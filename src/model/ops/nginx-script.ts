@@ -1,8 +1,8 @@
 /**
  * nginx "complex values" (src/http/ngx_http_script.c `ngx_http_script_compile`): literal text
- * with `$1`..`$9` regex captures and `$name` / `${name}` variables. The linter cannot know a
- * request's variables; it keeps them as written (`$host`), which never matches a cookie name
- * or flag by accident. Captures come from the regex the directive just matched.
+ * with `$1`..`$9` regex captures and `$name` / `${name}` variables. The ops give the variables
+ * they know a value (`map`/`set` ones, the response's, the request's: nginx-request-vars.ts); the
+ * others stay as written (`$remote_addr`). Captures come from the regex the directive just matched.
  */
 import type { KeyPart } from '../signature.js';
 
