@@ -98,3 +98,23 @@ describe('nginx fixes', () => {
     expect(xsrf.message).toContain('No automatic fix');
   });
 });
+
+describe('path-hack fixes and the locations that set their own proxy_cookie_flags', () => {
+  it('keep Secure on cookies the rewritten path gave it to, where a location does not inherit the new flags (found by the differential test)', () => {
+    const text = [
+      'server {',
+      '    listen 80;',
+      '    proxy_cookie_path ~*^/APP "/x; secure";',
+      '    location = /l0/ {',
+      '        proxy_cookie_flags ~ samesite=lax;',
+      '        proxy_pass http://127.0.0.1:9000;',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    // Moving `secure` to a server-level proxy_cookie_flags would not reach /l0/, whose own flags
+    // replace the server's: a cookie with Path=/app and no Secure would lose the Secure it gets.
+    const fixed = fixText(text, { context: 'http' }, '/etc/nginx/x.conf');
+    expect(fixed).toContain('proxy_cookie_path ~*^/APP "/x; secure";');
+  });
+});

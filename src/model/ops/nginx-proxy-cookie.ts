@@ -192,7 +192,16 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     // values change what the same entries do, so they belong to the key.
     signature: `nginx-proxy-cookie\u0000${legacy}\u0000${entries.map(entrySignature).join('\u0001')}${bindings.size > 0 ? `\u0000${semanticKey([...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))}` : ''}${free ? `\u0000${requestKey(init.request, free)}` : ''}`,
     bindings,
-    probeAttributes: [...new Set(entries.flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()).filter((a) => a !== 'Path=/')))],
+    // The paths and domains the entries rewrite, with Secure and without: a fix that moves a flag
+    // out of a path rewrite must keep it on the cookies that had none.
+    probeAttributes: [
+      ...new Set(
+        entries
+          .flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()))
+          .flatMap((a) => [a, a.replace(/; Secure$/, '')])
+          .filter((a) => a !== 'Path=/'),
+      ),
+    ],
     apply(lines: SetCookieLine[], env: SimEnv): void {
       const source = entries.map((e) => e.label).join(' ');
       withRequest(init.request, free, lines, env, source, (lines, request, all) => {
