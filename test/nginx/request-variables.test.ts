@@ -29,7 +29,7 @@ function outcomes(m: HeaderRewriteModel, label: string, request?: SimRequest, co
 describe('the probe request', () => {
   it('fills in the Host (the first server name), the URI, the method; absent arguments, cookies and headers are empty', () => {
     const m = model('', loc('/app/', 'add_header Set-Cookie "lpc=$host$request_uri|$uri|$args$is_args|$request_method|$server_name|$http_host|$arg_a|$cookie_a|$http_x_a; Path=/";'));
-    expect(outcomes(m, 'location /app/')).toEqual(['XSRF-TOKEN=x; Path=/app | lpc=example.com/app/|/app/||GET|Example.com|Example.com|||; Path=/']);
+    expect(outcomes(m, 'location /app/')).toEqual(['XSRF-TOKEN=x; Path=/app | lpc=example.com/app/|/app/||GET|example.com|Example.com|||; Path=/']);
   });
 
   it('more_set_headers values and proxy_cookie_* replacements read it too', () => {

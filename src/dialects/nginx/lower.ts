@@ -211,7 +211,8 @@ function probeRequest(level: Level, path: string | undefined, rootDirectives: re
   const server = chain.find((l) => l.kind === 'server');
   const name = plainName(server?.serverNames?.[0]);
   const moved = path === undefined || chain.some((l) => moves(l, rootDirectives));
-  return { method: 'GET', target: moved ? null : path, uri: moved ? null : path.split('?')[0]!, headers: {}, host: name, serverName: name };
+  // `$server_name` is the first name lower-cased (`ngx_http_core_server_name` lowers it in place) [LAB 1.22.1].
+  return { method: 'GET', target: moved ? null : path, uri: moved ? null : path.split('?')[0]!, headers: {}, host: name, serverName: name?.toLowerCase() ?? null };
 }
 
 export function buildNginxModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
