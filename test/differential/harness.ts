@@ -181,7 +181,10 @@ export function fixBroken(endpoint: string, before: readonly string[], after: re
     if (exempt.has(name) && !hasHttpOnly(sent) && hasHttpOnly(value) && !fixed.remaining) problems.push(`${name} still HttpOnly, and the fixed text lints clean: ${value}`);
     const old = was.get(key(value));
     if (!old) continue;
-    for (const flag of ['secure', ...(exempt.has(name) ? [] : ['httponly'])]) {
+    // A CSRF cookie may lose HttpOnly where no first-pass fix exempted it: --fix runs until nothing
+    // is left, and the names a first fix writes into an exclusion are evidence of the products
+    // behind the scope for the next pass (linting the fixed file says the same). Any other cookie keeps it.
+    for (const flag of ['secure', ...(exempt.has(name) || isXsrfCookie(CATALOG, name) ? [] : ['httponly'])]) {
       if (hasAttribute(old, flag) && !hasAttribute(value, flag)) problems.push(`${name} lost ${flag}: ${old} became ${value}`);
     }
   }
