@@ -919,4 +919,11 @@ export const REAL_CASES: readonly RealCase[] = [
       { endpoint: 'location /pf/', query: 'f=csrftoken', where: '' },
     ],
   },
+  {
+    // A `set` of request variables alone: the name takes the request's values where it is read.
+    name: 'request variables: a set of request variables ($host, $uri, $cookie_*) read by add_header',
+    context: 'server',
+    text: ['set $lpc_v "$host$uri";', 'location /sv/ {', '    proxy_pass http://backend;', '    set $lpc_c $cookie_c;', '    add_header Set-Cookie "sv=$lpc_v; c=$lpc_c; Path=/";', '}'].join('\n'),
+    requests: [{ endpoint: 'location /sv/', headers: { Cookie: 'c=3' }, where: '' }],
+  },
 ];

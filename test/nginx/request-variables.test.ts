@@ -67,6 +67,16 @@ describe('the probe request', () => {
     expect(outcomes(m, 'location /app/').sort()).toEqual(['XSRF-TOKEN=x; Path=/app | a=example.com', 'XSRF-TOKEN=x; Path=/app | b=example.com']);
   });
 
+  it('a set of request variables alone gives the name their values; one that names the cookie, an unknown verdict', () => {
+    const m = model('set $lpc_v "$host$uri";', loc('/app/', 'add_header Set-Cookie "v=$lpc_v";'));
+    expect(outcomes(m, 'location /app/')).toEqual(['XSRF-TOKEN=x; Path=/app | v=example.com/app/']);
+    const n = model('set $lpc_n $cookie_a;', loc('/app/', 'add_header Set-Cookie "$lpc_n; HttpOnly";'));
+    expect(outcomes(n, 'location /app/')).toEqual([expect.stringMatching(/^unknown/)]);
+    // Two sets of the name: its value is not one script's.
+    const two = model('set $lpc_v "$host";', loc('/app/', 'set $lpc_v "$uri"; add_header Set-Cookie "v=$lpc_v";'));
+    expect(outcomes(two, 'location /app/')).toEqual(['XSRF-TOKEN=x; Path=/app | v=$lpc_v']);
+  });
+
   it('where a directive may move the request ($uri after a rewrite, a page error_page answers), its URI is not guessed', () => {
     const m = model('error_page 404 /app/;', loc('/app/', 'add_header Set-Cookie "u=$uri$request_uri; h=$host";'));
     expect(outcomes(m, 'location /app/')).toEqual(['XSRF-TOKEN=x; Path=/app | u=$uri$request_uri; h=example.com']);

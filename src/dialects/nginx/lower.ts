@@ -16,7 +16,7 @@ import type { BackendKind } from '../../model/backends.js';
 import type { LuaHeaderFilterFact, UnreachableLocationFact } from '../../model/facts.js';
 import { nginxAddHeaderOp, type NginxAddHeaderOp } from '../../model/ops/nginx-add-header.js';
 import { nginxMoreHeadersOp, type NginxMoreHeadersOp } from '../../model/ops/nginx-more-headers.js';
-import type { Script } from '../../model/ops/nginx-script.js';
+import { scriptVariables, type Script } from '../../model/ops/nginx-script.js';
 import { freeVariables, type NginxRequest, type RequestVariables } from '../../model/ops/nginx-request-vars.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
 import { entryScripts, nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
@@ -33,7 +33,7 @@ import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
 import { unknownDirectives } from './unknown-directives.js';
 import { unknownVariables } from './unknown-variables.js';
-import { rewriteFlow } from './rewrite-code.js';
+import { rewriteFlow, type RewriteStep } from './rewrite-code.js';
 import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
@@ -215,6 +215,30 @@ function probeRequest(level: Level, path: string | undefined, rootDirectives: re
   return { method: 'GET', target: moved ? null : path, uri: moved ? null : path.split('?')[0]!, headers: {}, host: name, serverName: name?.toLowerCase() ?? null };
 }
 
+/**
+ * `set` names given their value by one `set` in the whole configuration, of request variables
+ * alone (`set $v "$host"`; no `map` of that name, no capture, no variable the configuration
+ * declares): where the value flow (rewrite-code.ts) says such a name has a value the configuration
+ * does not set, it is that `set`'s, of the request's values (nginx-request-vars.ts).
+ */
+function derivedVariables(levels: readonly Level[], declared: ReadonlySet<string>): Map<string, Script> {
+  const sets = new Map<string, Script[]>();
+  const visit = (code: readonly RewriteStep[]) => {
+    for (const step of code) {
+      if (step.kind === 'set') sets.set(step.decl.name, [...(sets.get(step.decl.name) ?? []), step.decl.value]);
+      else if (step.kind === 'if') visit(step.body);
+    }
+  };
+  for (const level of levels) if (level.kind !== 'if') visit(level.code ?? []);
+  const out = new Map<string, Script>();
+  for (const [name, scripts] of sets) {
+    const script = scripts[0]!;
+    if (scripts.length !== 1 || script.parts.some((p) => p.kind === 'capture') || scriptVariables(script).some((n) => declared.has(n))) continue;
+    out.set(name, script);
+  }
+  return out;
+}
+
 export function buildNginxModel(rootPath: string, io: ConfigIO, options: DialectOptions): HeaderRewriteModel {
   return lowerNginx(rootPath, io, options).model;
 }
@@ -249,11 +273,12 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   const nodesByServer = new Map<Level, LocationNode<Level>[]>();
   // The probe request of a level, for values that read request variables (nginx-request-vars.ts).
   const declared = new Set([...variables.maps.keys(), ...variables.setNames]);
+  const derived = derivedVariables(levels, declared);
   const probes = new Map<Level, { vars: RequestVariables; key: string }>();
   const requestAt = (level: Level) => {
     let found = probes.get(level);
     if (!found) {
-      const vars = { probe: probeRequest(level, requestPath(level, nodesByServer), tree.directives), declared };
+      const vars = { probe: probeRequest(level, requestPath(level, nodesByServer), tree.directives), declared, derived };
       probes.set(level, (found = { vars, key: JSON.stringify(vars.probe) }));
     }
     return found;

@@ -17,7 +17,7 @@
 import { RegexBudgetError } from '../../regex/index.js';
 import type { SetCookieLine, SimEnv, SimRequest } from '../header-rewrite.js';
 import { parseSetCookie } from '../set-cookie.js';
-import { scriptVariables, type Script, type VariableLookup } from './nginx-script.js';
+import { runScript, scriptVariables, type Script, type VariableLookup } from './nginx-script.js';
 import { readsCookies } from './nginx-response-vars.js';
 
 /** The request an op answers, as its variables read it. */
@@ -40,6 +40,11 @@ export interface RequestVariables {
   readonly probe: NginxRequest | null;
   /** `map` and `set` names: the configuration's values, never the request's. */
   readonly declared: ReadonlySet<string>;
+  /**
+   * `set` names whose only `set` in the configuration reads request variables alone
+   * (`set $v "$host"`): where no binding gives such a name a value, it is that value's.
+   */
+  readonly derived?: ReadonlyMap<string, Script>;
 }
 
 /**
@@ -142,7 +147,16 @@ export function withRequest(
   const probe = vars?.probe ?? null;
   const request = env.request ? sentRequest(env.request, probe) : probe;
   const declared = vars?.declared ?? new Set<string>();
-  const lookup: VariableLookup = (name) => (request && !declared.has(name) ? requestValue(name, request) : undefined);
+  const derived = vars?.derived;
+  const lookup: VariableLookup = (name) => {
+    if (!request) return undefined;
+    if (!declared.has(name)) return requestValue(name, request);
+    const script = derived?.get(name);
+    if (!script) return undefined;
+    // Every variable it reads is the request's: a value each, or the whole stays unknown.
+    const values = scriptVariables(script).map((n) => requestValue(n, request));
+    return values.some((v) => v === undefined) ? undefined : runScript(script, '', [], (n) => requestValue(n, request));
+  };
   if (free && !env.request) {
     const mine = copy(lines);
     run(mine, lookup, false);
@@ -165,5 +179,5 @@ export function freeVariables(scripts: readonly Script[], bindings: ReadonlyMap<
 
 /** The part of an op's signature its probe request makes (when it reads request variables). */
 export function requestKey(vars: RequestVariables | undefined, free: boolean): string {
-  return free && vars ? JSON.stringify([vars.probe, [...vars.declared].sort()]) : '';
+  return free && vars ? JSON.stringify([vars.probe, [...vars.declared].sort(), [...(vars.derived ?? new Map<string, Script>())].map(([k, v]) => [k, v.source])]) : '';
 }
