@@ -62,6 +62,11 @@ describe('apache-error-override', () => {
     expect(outcomes(text, '/f/', 404)).toEqual([['err=1', 'csrftoken=1', 'ok=1']]);
   });
 
+  it('does not apply to HTTP/2 backends (mod_proxy_http2 does not read it)', () => {
+    const text = `<VirtualHost *:443>\n    ProxyPass /h/ h2://127.0.0.1:8443/\n    ProxyErrorOverride On\n    Header always add Set-Cookie "err=1"\n</VirtualHost>\n`;
+    expect(outcomes(text, '/h/', 404)).toEqual([['err=1', 'csrftoken=1']]);
+  });
+
   it('inside <If> depends on the request', () => {
     const text = vhost('    <If "%{HTTP_HOST} == \'x\'">\n        ProxyErrorOverride On\n    </If>');
     expect(outcomes(text, '/h/', 404).sort()).toEqual([['err=1'], ['err=1', 'csrftoken=1', 'ok=1']]);

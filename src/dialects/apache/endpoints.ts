@@ -440,6 +440,15 @@ class PipelineCache {
     return op;
   }
 
+  private readonly h2Pipelines = new WeakMap<readonly CookieOp[], CookieOp[]>();
+
+  /** A pipeline for HTTP/2 backends: mod_proxy_http2 does not read ProxyErrorOverride. */
+  forHttp2(pipeline: CookieOp[]): CookieOp[] {
+    let out = this.h2Pipelines.get(pipeline);
+    if (!out) this.h2Pipelines.set(pipeline, (out = pipeline.filter((op) => !opOfKind(op, 'apache-error-override'))));
+    return out;
+  }
+
   private readonly opIds = new Map<CookieOp, number>();
 
   /** A number per op, for keys. */
@@ -522,7 +531,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       span,
       backends: r.backends,
       possibleBackends: possible(server, r),
-      pipeline: cache.pipeline(blocks),
+      pipeline: r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks),
       ...(requestPath === undefined ? {} : { requestPath }),
       ...(selects ? { selects } : {}),
       ...(names.length > 0 ? { names } : {}),
