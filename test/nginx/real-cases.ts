@@ -926,4 +926,11 @@ export const REAL_CASES: readonly RealCase[] = [
     text: ['set $lpc_v "$host$uri";', 'location /sv/ {', '    proxy_pass http://backend;', '    set $lpc_c $cookie_c;', '    add_header Set-Cookie "sv=$lpc_v; c=$lpc_c; Path=/";', '}'].join('\n'),
     requests: [{ endpoint: 'location /sv/', headers: { Cookie: 'c=3' }, where: '' }],
   },
+  {
+    // A map's one value of request variables: the branch of the requests it answers takes their values.
+    name: 'request variables: a map value of request variables read by add_header',
+    context: 'http',
+    text: 'map $arg_k $lpc_k { default "$host$uri"; 1 fixed; }\nserver { listen 80; location /mk/ { proxy_pass http://backend; add_header Set-Cookie "k=$lpc_k; Path=/" always; } }',
+    requests: [{ endpoint: 'location /mk/', query: 'k=1', where: '$lpc_k is "fixed"' }],
+  },
 ];

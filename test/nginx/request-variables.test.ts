@@ -77,6 +77,12 @@ describe('the probe request', () => {
     expect(outcomes(two, 'location /app/')).toEqual(['XSRF-TOKEN=x; Path=/app | v=$lpc_v']);
   });
 
+  it('a map whose one value that is not plain text reads request variables: that branch takes their values', () => {
+    const text = `load_module modules/ngx_http_headers_more_filter_module.so;\nevents {}\nhttp {\nmap $arg_k $lpc_k { default $host$uri; 1 fixed; }\nserver {\nlisten 80;\nserver_name example.com;\n${loc('/app/', 'add_header Set-Cookie "k=$lpc_k";')}\n}\n}\n`;
+    const m = buildNginxModel(PATH, memoryIO({ [PATH]: text }), { nginxVersion: '1.22.1' });
+    expect(outcomes(m, 'location /app/').sort()).toEqual(['XSRF-TOKEN=x; Path=/app | k=example.com/app/', 'XSRF-TOKEN=x; Path=/app | k=fixed']);
+  });
+
   it('where a directive may move the request ($uri after a rewrite, a page error_page answers), its URI is not guessed', () => {
     const m = model('error_page 404 /app/;', loc('/app/', 'add_header Set-Cookie "u=$uri$request_uri; h=$host";'));
     expect(outcomes(m, 'location /app/')).toEqual(['XSRF-TOKEN=x; Path=/app | u=$uri$request_uri; h=example.com']);

@@ -34,7 +34,7 @@ import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './versi
 import { unknownDirectives } from './unknown-directives.js';
 import { unknownVariables } from './unknown-variables.js';
 import { rewriteFlow, type RewriteStep } from './rewrite-code.js';
-import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants } from './variables.js';
+import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants, type VariableDecls } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -216,12 +216,13 @@ function probeRequest(level: Level, path: string | undefined, rootDirectives: re
 }
 
 /**
- * `set` names given their value by one `set` in the whole configuration, of request variables
- * alone (`set $v "$host"`; no `map` of that name, no capture, no variable the configuration
- * declares): where the value flow (rewrite-code.ts) says such a name has a value the configuration
- * does not set, it is that `set`'s, of the request's values (nginx-request-vars.ts).
+ * Names given their value by one `set` in the whole configuration, or by the one value of a `map`
+ * that is not plain text, of request variables alone (`set $v "$host"`, `map ... { default $uri; }`;
+ * no capture, no variable the configuration declares): where the value flow (rewrite-code.ts)
+ * says such a name has a value the configuration does not set, it is that script's, of the
+ * request's values (nginx-request-vars.ts).
  */
-function derivedVariables(levels: readonly Level[], declared: ReadonlySet<string>): Map<string, Script> {
+function derivedVariables(levels: readonly Level[], declared: ReadonlySet<string>, maps: VariableDecls['maps']): Map<string, Script> {
   const sets = new Map<string, Script[]>();
   const visit = (code: readonly RewriteStep[]) => {
     for (const step of code) {
@@ -230,10 +231,17 @@ function derivedVariables(levels: readonly Level[], declared: ReadonlySet<string
     }
   };
   for (const level of levels) if (level.kind !== 'if') visit(level.code ?? []);
+  // A map's one value that is not plain text (its other values are known ones); nginx refuses a
+  // `set` of a map's name ("the duplicate variable").
+  const candidates = new Map<string, Script | null>();
+  for (const [name, scripts] of sets) candidates.set(name, scripts.length === 1 && !maps.has(name) ? scripts[0]! : null);
+  for (const [name, map] of maps) {
+    const dynamic = map.values.filter((v) => v === null || v.dynamic);
+    if (!sets.has(name)) candidates.set(name, dynamic.length === 1 ? dynamic[0]! : null);
+  }
   const out = new Map<string, Script>();
-  for (const [name, scripts] of sets) {
-    const script = scripts[0]!;
-    if (scripts.length !== 1 || script.parts.some((p) => p.kind === 'capture') || scriptVariables(script).some((n) => declared.has(n))) continue;
+  for (const [name, script] of candidates) {
+    if (!script || script.parts.some((p) => p.kind === 'capture') || scriptVariables(script).some((n) => declared.has(n))) continue;
     out.set(name, script);
   }
   return out;
@@ -273,7 +281,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   const nodesByServer = new Map<Level, LocationNode<Level>[]>();
   // The probe request of a level, for values that read request variables (nginx-request-vars.ts).
   const declared = new Set([...variables.maps.keys(), ...variables.setNames]);
-  const derived = derivedVariables(levels, declared);
+  const derived = derivedVariables(levels, declared, variables.maps);
   const probes = new Map<Level, { vars: RequestVariables; key: string }>();
   const requestAt = (level: Level) => {
     let found = probes.get(level);
