@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lowerNginx, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
-import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
+import type { HeaderRewriteModel, SimRequest } from '../../src/model/header-rewrite.js';
 import { simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
@@ -132,20 +132,25 @@ describeRealServer(`nginx ${installed}: random server blocks, simulator vs real 
         const cut = endpoint.label.lastIndexOf(' › if ');
         const parent = cut < 0 || !/\brewrite\b/.test(c.text) ? undefined : endpoints.find((e) => e.label === endpoint.label.slice(0, cut));
         const stopped = parent ? [parent] : [];
+        const plainFamily = [endpoint, ...stopped, ...ifs.filter((e) => e.requestPath === undefined)];
+        const anyFamily = [endpoint, ...stopped, ...ifs];
         for (const status of STATUSES) {
-          const outcomesOf = (family: readonly NginxEndpoint[]) => {
-            const results = family.map((e) => simulate('nginx', e.pipeline, { backend: 'http', status }, COOKIES));
+          // Simulated for the probe request the ops were built for, or for the request sent (the
+          // values of $host, $cookie_*, $arg_*... it carries).
+          const outcomesOf = (family: readonly NginxEndpoint[], request?: SimRequest) => {
+            const results = family.map((e) => simulate('nginx', e.pipeline, { backend: 'http', status, ...(request ? { request } : {}) }, COOKIES));
             if (results.some((r) => r.tooComplex)) return undefined;
             return [...new Set(results.flatMap(outcomes))];
           };
-          const plain = outcomesOf([endpoint, ...stopped, ...ifs.filter((e) => e.requestPath === undefined)]);
-          const any = outcomesOf([endpoint, ...stopped, ...ifs]);
+          const plain = outcomesOf(plainFamily);
+          const any = outcomesOf(anyFamily);
           if (!plain || !any || any.length > 1) complete = false;
-          if (!plain || !any) continue;
-          const variants = any.length > 1 ? VARIANTS : VARIANTS.slice(0, 1);
+          const variants = !any || any.length > 1 ? VARIANTS : VARIANTS.slice(0, 1);
           for (const v of variants) {
-            const simulated = v === VARIANTS[0] ? plain : any;
             const path = `${endpoint.requestPath}${endpoint.requestPath.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}${v.query}`;
+            const headers = Object.fromEntries(Object.entries(v.headers ?? {}).map(([k, x]) => [k.toLowerCase(), x]));
+            const simulated = outcomesOf(v === VARIANTS[0] ? plainFamily : anyFamily, { target: path, headers: { connection: 'close', ...headers, host: `${c.name}.test` } });
+            if (!simulated) continue;
             const res = await get(port, path, `${c.name}.test`, v.headers ?? {});
             if (status === STATUSES[0]) requested.push({ path: `${endpoint.requestPath}${endpoint.requestPath.includes('?') ? '&' : '?'}${v.query.slice(1)}`, headers: v.headers ?? {} });
             const actual = JSON.stringify(res.setCookies.map(ows));
