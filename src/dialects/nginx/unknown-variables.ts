@@ -121,12 +121,23 @@ interface Use {
   readonly span: Span;
 }
 
+/**
+ * The variables of each complex value seen (a large configuration repeats the same few: `$host`,
+ * `$document_root$fastcgi_script_name`...); `null` for one that does not compile. Emptied after
+ * each configuration.
+ */
+const usesOfValue = new Map<string, readonly string[] | null>();
+
 /** `$name` references of one word compiled as a complex value. */
 function scriptUses(value: string, span: Span, out: Use[]): void {
   if (!value.includes('$')) return;
-  const compiled = compileScript(value);
-  if (!compiled.ok) return; // reported where the directive is lowered, or not simulated
-  for (const name of scriptVariables(compiled.script)) out.push({ name, span });
+  let names = usesOfValue.get(value);
+  if (names === undefined) {
+    const compiled = compileScript(value);
+    // One that does not compile is reported where the directive is lowered, or not simulated.
+    usesOfValue.set(value, (names = compiled.ok ? scriptVariables(compiled.script) : null));
+  }
+  if (names) for (const name of names) out.push({ name, span });
 }
 
 /** `if (...)`: `ngx_http_rewrite_if_condition` (a `$variable`, `=`/`!=` a complex value, or a file test of one). */
@@ -162,32 +173,55 @@ function logFormatUses(d: Directive, out: Use[]): void {
   for (const w of d.args.slice(1)) if (!w.value.startsWith('escape=')) scriptUses(w.value, w.span, out);
 }
 
-function* everyDirective(directives: readonly Directive[]): Generator<Directive> {
+/** Every `http` block, wherever it is written (only the main level is valid; nginx refuses the others first). */
+function httpBlocks(directives: readonly Directive[], out: Directive[]): Directive[] {
   for (const d of directives) {
-    yield d;
-    if (d.block) yield* everyDirective(d.block.children);
-    if (d.included) for (const f of d.included) yield* everyDirective(f.directives);
+    if (d.block) {
+      if (d.name.value === 'http') out.push(d);
+      httpBlocks(d.block.children, out);
+    }
+    if (d.included) for (const f of d.included) httpBlocks(f.directives, out);
   }
+  return out;
+}
+
+/** Every map entry, in nested includes too. */
+function mapEntries(directives: readonly Directive[], out: Use[]): void {
+  for (const e of directives) {
+    if (e.args.length === 1 && e.name.value !== 'include' && e.name.value !== 'hostnames' && e.name.value !== 'volatile') scriptUses(e.args[0]!.value, e.args[0]!.span, out);
+    if (e.block) mapEntries(e.block.children, out);
+    if (e.included) for (const f of e.included) mapEntries(f.directives, out);
+  }
+}
+
+/** Names of regex groups (`(?<name>`, `(?P<name>`, `(?'name'`) written anywhere in a word. */
+function declareGroups(value: string, declared: Set<string>): void {
+  if (!value.includes('(?')) return;
+  for (const m of value.matchAll(NAMED_GROUP)) declared.add((m[1] ?? m[2]!).toLowerCase());
+}
+
+/** A word that is a whole `$name`. */
+function declareWhole(value: string, declared: Set<string>): void {
+  if (value.charCodeAt(0) !== 36 /* $ */) return;
+  const m = WHOLE_VARIABLE.exec(value);
+  if (m) declared.add(m[1]!.toLowerCase());
 }
 
 /** Every name some directive may declare, read generously (see the file comment). */
 function declaredNames(directives: readonly Directive[], declared = new Set<string>(), inMap = false): Set<string> {
-  const declare = (w: Word) => {
-    const m = WHOLE_VARIABLE.exec(w.value);
-    if (m) declared.add(m[1]!.toLowerCase());
-  };
   for (const d of directives) {
     const name = d.name.value;
-    for (const w of [d.name, ...d.args]) for (const m of w.value.matchAll(NAMED_GROUP)) declared.add((m[1] ?? m[2]!).toLowerCase());
+    const args = d.args;
+    declareGroups(name, declared);
+    for (const w of args) declareGroups(w.value, declared);
     if (d.included) for (const f of d.included) declaredNames(f.directives, declared, inMap);
     if (d.block) declaredNames(d.block.children, declared, name === 'map');
     // A map's keys are strings and its values complex values: neither declares.
     if (name === 'if' || inMap) continue;
-    declare(d.name);
-    const scripts = new Set(SCRIPTS[name]?.(d.args) ?? []);
-    d.args.forEach((w, i) => {
-      if (!scripts.has(i)) declare(w);
-    });
+    declareWhole(name, declared);
+    const positions = SCRIPTS[name];
+    const scripts = positions ? positions(args) : [];
+    for (let i = 0; i < args.length; i++) if (!scripts.includes(i)) declareWhole(args[i]!.value, declared);
   }
   return declared;
 }
@@ -203,11 +237,7 @@ function variableUses(directives: readonly Directive[], skip: ReadonlySet<Direct
     else if (name === 'log_format') logFormatUses(d, out);
     else if (name === 'more_set_headers' || name === 'more_set_input_headers') moreHeadersUses(d, out);
     else for (const i of SCRIPTS[name]?.(d.args) ?? []) scriptUses(d.args[i]!.value, d.args[i]!.span, out);
-    if (name === 'map' && d.block) {
-      for (const e of everyDirective(d.block.children)) {
-        if (e.args.length === 1 && !['include', 'hostnames', 'volatile'].includes(e.name.value)) scriptUses(e.args[0]!.value, e.args[0]!.span, out);
-      }
-    }
+    if (name === 'map' && d.block) mapEntries(d.block.children, out);
     if (d.block && DIRECTIVE_BLOCKS.has(name)) variableUses(d.block.children, skip, out);
   }
 }
@@ -218,12 +248,16 @@ const MAX_REPORTED = 64;
 /** Reports the variables nginx would not know, where the linter sees the whole configuration. */
 export function unknownVariables(tree: SourceTree, context: RootContext, thirdParty: readonly string[], unknown: ReadonlySet<Directive>, problems: Problem[]): void {
   if (context !== 'main' || tree.unresolved.size > 0 || thirdParty.length > 0) return;
-  const http = [...everyDirective(tree.directives)].filter((d) => d.name.value === 'http' && d.block);
+  const http = httpBlocks(tree.directives, []);
   if (http.length === 0) return;
   const declared = declaredNames(tree.directives);
   const known = (name: string) => BUILT_IN.has(name) || declared.has(name) || PREFIXES.some((p) => name.startsWith(p));
   const uses: Use[] = [];
-  for (const h of http) variableUses(h.block!.children, unknown, uses);
+  try {
+    for (const h of http) variableUses(h.block!.children, unknown, uses);
+  } finally {
+    usesOfValue.clear();
+  }
   let reported = 0;
   for (const use of uses) {
     if (known(use.name)) continue;
