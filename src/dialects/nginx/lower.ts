@@ -34,7 +34,7 @@ import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './versi
 import { unknownDirectives } from './unknown-directives.js';
 import { unknownVariables } from './unknown-variables.js';
 import { rewriteFlow, type RewriteStep } from './rewrite-code.js';
-import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants, type VariableDecls } from './variables.js';
+import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants, type VariableDecls, type VariableValue } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -335,19 +335,40 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   };
   // One op per way the level's requests evaluate the entries' variables (variables.ts): the
   // variants' conditions make exactly one of them run for a request.
+  // Arrays whose entries read no variable give the same one op wherever they are inherited
+  // (most of a large dump: the http level's entries, inherited by every location).
+  const readsNone = new WeakMap<object, boolean>();
+  const readsNoVariable = (a: readonly NginxCookieEntry[] | null) => {
+    if (!a) return true;
+    let none = readsNone.get(a);
+    if (none === undefined) readsNone.set(a, (none = entryScripts(a).every((s) => s.parts.every((p) => p.kind !== 'variable'))));
+    return none;
+  };
+  const plainCookieOps = new Map<string, NginxProxyCookieOp[]>();
   const cookieOpsFor = (level: Level): NginxProxyCookieOp[] => {
     const domains = effectiveArray(level, 'domains');
     const paths = effectiveArray(level, 'paths');
     const flags = legacy ? null : effectiveArray(level, 'flags');
     if (!domains && !paths && !flags) return [];
+    const plain = readsNoVariable(domains) && readsNoVariable(paths) && readsNoVariable(flags);
+    const arrays = `${idOf(domains)},${idOf(paths)},${idOf(flags)}`;
+    if (plain) {
+      const ops = plainCookieOps.get(arrays);
+      if (ops) return ops;
+    }
     const entries = [...(domains ?? []), ...(paths ?? []), ...(flags ?? [])];
-    return cookieVariants(entries, flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
+    // The values of the level's variables are worked out only when an entry reads one.
+    let valuesOf: ((name: string) => readonly VariableValue[]) | undefined;
+    const values = (name: string) => (valuesOf ??= flow.valuesAt(level))(name);
+    const ops = cookieVariants(entries, values, (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
       const request = freeVariables(entryScripts(entries), bindings) ? requestAt(level) : undefined;
-      const key = `${idOf(domains)},${idOf(paths)},${idOf(flags)}\u0000${variant}\u0000${request?.key ?? ''}`;
+      const key = `${arrays}\u0000${variant}\u0000${request?.key ?? ''}`;
       let op = cookieOps.get(key);
       if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy, bindings, condition, ...(request ? { request: request.vars } : {}) })));
       return op;
     });
+    if (plain) plainCookieOps.set(arrays, ops);
+    return ops;
   };
 
   // `add_header` and `more_set_headers` values read variables too: one op per way the level's
@@ -358,9 +379,12 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     ops: readonly T[],
     scripts: (op: T) => Script[],
     make: (op: T, bindings: ReadonlyMap<string, string>, condition: Condition | null, request: RequestVariables | undefined) => T,
-  ): T[] =>
-    ops.flatMap((op) =>
-      scriptVariants(scripts(op), flow.valuesAt(level), (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
+  ): T[] => {
+    if (ops.length === 0) return [];
+    let valuesOf: ((name: string) => readonly VariableValue[]) | undefined;
+    const values = (name: string) => (valuesOf ??= flow.valuesAt(level))(name);
+    return ops.flatMap((op) =>
+      scriptVariants(scripts(op), values, (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
         const free = freeVariables(scripts(op), bindings);
         if (bindings.size === 0 && condition === null && !free) return op;
         const request = free ? requestAt(level) : undefined;
@@ -370,6 +394,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
         return v;
       }),
     );
+  };
   const addHeaderOpsFor = (level: Level) =>
     headerOpsFor(level, effectiveAddHeaders(level), (op) => [op.value], (op, bindings, condition, request) =>
       nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition, ...(request ? { request } : {}) }),
