@@ -6,6 +6,7 @@
  */
 import { closest } from '../../src/closest.js';
 import { productIds } from '../../src/cookies/products.js';
+import type { CookieCatalog } from '../../src/cookies/catalog.js';
 import { probeAttributesOf, samplesFor } from '../../src/cookies/samples.js';
 import { scopeResolverFor } from '../../src/cookies/scope.js';
 import { defineRule, type RuleContext } from '../../src/engine/rule.js';
@@ -124,9 +125,16 @@ function statusAssumption(status: number, pipeline: readonly CookieOp[]): Assump
   return { literal: { key: `status:${status}`, holds: true, text: `status ${status}`, phrase }, holds: true, op };
 }
 
+const namesOfCatalog = new WeakMap<CookieCatalog, ReadonlySet<string>>();
+const xsrfNames = (catalog: CookieCatalog): ReadonlySet<string> => {
+  let names = namesOfCatalog.get(catalog);
+  if (!names) namesOfCatalog.set(catalog, (names = new Set(catalog.xsrf.map((c) => c.name))));
+  return names;
+};
+
 function gainsAt(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string, status: number, response: readonly string[] = [sample]): Gain[] {
   const gains: Gain[] = [];
-  const xsrf = new Set(ctx.catalog.xsrf.map((c) => c.name));
+  const xsrf = xsrfNames(ctx.catalog);
   let current = pipeline;
   for (let i = 0; i < pipeline.length; i++) {
     // The pipeline as written is everyone's question; the ones with directives taken away are this loop's alone.

@@ -80,6 +80,9 @@ interface MemoEntry {
   readonly chars: number;
   /** Asked for since the last sweep: survives the next one. */
   used: boolean;
+  /** The result last rebound to another pipeline, and that pipeline: rules of one model ask alike. */
+  reboundFor?: readonly CookieOp[];
+  rebound?: SimResult;
 }
 
 export function createSimulator(dialect: Dialect): Simulator {
@@ -145,7 +148,12 @@ export function createSimulator(dialect: Dialect): Simulator {
   };
   const answer = (hit: MemoEntry, pipeline: readonly CookieOp[]): SimResult => {
     hit.used = true;
-    return hit.pipeline === pipeline ? hit.result : rebind(hit.result, hit.pipeline, pipeline);
+    if (hit.pipeline === pipeline) return hit.result;
+    if (hit.reboundFor !== pipeline) {
+      hit.rebound = rebind(hit.result, hit.pipeline, pipeline);
+      hit.reboundFor = pipeline;
+    }
+    return hit.rebound!;
   };
   // Every rule asks for the groups of the same endpoints: compute them once.
   const groupCache = new WeakMap<readonly Endpoint[], PipelineGroup[]>();
