@@ -87,8 +87,11 @@ export default defineRule({
     for (const group of ctx.sim.groups(ctx.model.endpoints)) {
       for (const kind of group.backends) {
         for (const status of STATUSES) {
-          const ra = steps(ctx.model.dialect, group.pipeline, kind, a, status);
-          const rb = steps(ctx.model.dialect, group.pipeline, kind, b, status);
+          // Names and values only: the same for every pipeline that behaves alike.
+          const [ra, rb] = ctx.sim.derived(group.pipeline, `cookie-header-overwrite\u0000${kind}\u0000${status}\u0000${token}`, () => [
+            steps(ctx.model.dialect, group.pipeline, kind, a, status),
+            steps(ctx.model.dialect, group.pipeline, kind, b, status),
+          ]);
           group.pipeline.forEach((_, i) => {
             const sa = ra[i];
             const sb = rb[i];

@@ -74,6 +74,12 @@ export interface Simulator {
    * (cheap: the cached result is rebound to that pipeline's directives).
    */
   groups(endpoints: readonly Endpoint[]): readonly PipelineGroup[];
+  /**
+   * A value computed from the pipeline's behaviour alone (plain data that names no directive,
+   * such as cookie names and values), remembered for every pipeline with the same signatures:
+   * `key` names the computation and its inputs.
+   */
+  derived<T>(pipeline: readonly CookieOp[], key: string, compute: () => T): T;
 }
 
 export interface PipelineGroup {

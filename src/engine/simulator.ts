@@ -74,6 +74,9 @@ export function resultChars(result: SimResult): number {
   return n;
 }
 
+/** How many derived values (`Simulator.derived`) the simulator keeps before it starts again. */
+const MAX_DERIVED = 65_536;
+
 interface MemoEntry {
   readonly pipeline: readonly CookieOp[];
   readonly result: SimResult;
@@ -155,6 +158,8 @@ export function createSimulator(dialect: Dialect): Simulator {
     }
     return hit.rebound!;
   };
+  // Values derived from a pipeline's behaviour: small plain data, bounded by a count.
+  const derivedValues = new Map<string, unknown>();
   // Every rule asks for the groups of the same endpoints: compute them once.
   const groupCache = new WeakMap<readonly Endpoint[], PipelineGroup[]>();
   return {
@@ -182,6 +187,14 @@ export function createSimulator(dialect: Dialect): Simulator {
       }));
       groupCache.set(endpoints, groups);
       return groups;
+    },
+    derived<T>(pipeline: readonly CookieOp[], key: string, compute: () => T): T {
+      const id = `${keyId(pipeline)}\u0000${key}`;
+      if (derivedValues.has(id)) return derivedValues.get(id) as T;
+      const value = compute();
+      if (derivedValues.size >= MAX_DERIVED) derivedValues.clear();
+      derivedValues.set(id, value);
+      return value;
     },
     once(pipeline: readonly CookieOp[], backend: BackendKind, values: readonly string[], status = 200): SimResult {
       const id = pipelineIds.get(pipeline);

@@ -30,6 +30,19 @@ describe('shared simulation', () => {
     for (const [i, p] of groups[0]!.pipelines.entries()) expect(causes[i]).toBe(p[p.length - 1]!.span.start);
   });
 
+  it('computes a derived value once per behaviour, not once per pipeline', () => {
+    const text = `${[0, 1].map((i) => vhost(i)).join('')}<VirtualHost *:443>\n    ProxyPass / http://127.0.0.1:9000/\n    Header edit Set-Cookie ^(.*)$ "$1; Secure"\n</VirtualHost>\n`;
+    const model = apacheDialect.buildModel('/c/derived.conf', memoryIO({ '/c/derived.conf': text }), { nginxVersion: DEFAULT_NGINX_VERSION });
+    const sim = createSimulator('apache');
+    const pipelines = model.endpoints.filter((e) => e.backends.length > 0).map((e) => e.pipeline);
+    expect(pipelines).toHaveLength(3);
+    let computed = 0;
+    const values = pipelines.map((p) => sim.derived(p, 'test', () => ++computed));
+    // The two HttpOnly edits behave alike and share one value; the Secure edit gets its own.
+    expect(values).toEqual([1, 1, 2]);
+    expect(sim.derived(pipelines[0]!, 'other question', () => ++computed)).toBe(3);
+  });
+
   it('does not share ops whose text is equal but whose environment differs', () => {
     const text = `<VirtualHost *:443>\n    SetEnv FLAG HttpOnly\n    ProxyPass / http://127.0.0.1:8000/\n    Header set Set-Cookie "a=1; %{FLAG}e"\n</VirtualHost>\n<VirtualHost *:443>\n    ProxyPass / http://127.0.0.1:8001/\n    Header set Set-Cookie "a=1; %{FLAG}e"\n</VirtualHost>\n`;
     const model = apacheDialect.buildModel('/c/env.conf', memoryIO({ '/c/env.conf': text }), { nginxVersion: DEFAULT_NGINX_VERSION });
