@@ -524,7 +524,8 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     selects?: (path: string) => boolean,
   ) => {
     const within = [...(server.vhost ? [extentOf(server.vhost)] : []), ...(section ? [extentOf(section)] : [])];
-    const blocks = mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
+    // Routing a request to a file merges its sections already; a proxied one is merged here.
+    const blocks = r.blocks ?? mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
     const names = path && path.value !== '/' ? [...hostsOf(server), path] : hostsOf(server);
     const endpoint: Endpoint = {
       label,
@@ -567,9 +568,10 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         if ((d.lname === 'alias' || d.lname === 'scriptalias') && d.args.length >= 2) local.push([d.args[0]!.value, { label: `${d.name} ${d.args[0]!.value}`, span: d.span }]);
       }
     }
-    const below = sectionPaths(ctx, server, visible, local, interesting);
+    const routes = new Map<string, Route>();
+    const below = sectionPaths(ctx, server, visible, local, interesting, routes);
     for (const [p, source] of below) addPath(p, source.label!, source.span, source.section);
-    for (const [p, source] of paths) push(server, under(server, source.label), source.span, route(ctx.routing, server, p), p, { kind: 'path', value: p, span: source.span }, source.section);
+    for (const [p, source] of paths) push(server, under(server, source.label), source.span, plainRoute(ctx, server, routes, p), p, { kind: 'path', value: p, span: source.span }, source.section);
     local.push(...below);
     for (const s of visible) {
       for (const b of s.blocks) {
@@ -662,15 +664,27 @@ function proxyPatternEndpoints(visible: readonly ServerScope[], interesting: Rea
  * `Header edit` — so these paths are also local mappings of file sections. Only sections the model
  * reads something in; the first section of a path names it.
  */
+/**
+ * The route of a request no section is forced on, remembered in `routes` (one server's, for one
+ * endpoint search, which asks for the same path several times).
+ */
+function plainRoute(ctx: EndpointContext, server: ServerScope, routes: Map<string, Route>, uri: string, local = false): Route {
+  const key = `${local ? 'l' : 'p'}${uri}`;
+  let r = routes.get(key);
+  if (!r) routes.set(key, (r = route(ctx.routing, server, uri, local ? { local: true } : {})));
+  return r;
+}
+
 function sectionPaths(
   ctx: EndpointContext,
   server: ServerScope,
   visible: readonly ServerScope[],
   local: readonly [string, PathSource][],
   interesting: ReadonlySet<Block>,
+  routes: Map<string, Route>,
 ): [string, PathSource][] {
   const slash = (p: string) => (p.endsWith('/') ? p : `${p}/`);
-  const roots = local.map(([uri]) => ({ uri: slash(uri), fs: slash(route(ctx.routing, server, uri, { local: true }).request.fsPath) }));
+  const roots = local.map(([uri]) => ({ uri: slash(uri), fs: slash(plainRoute(ctx, server, routes, uri, true).request.fsPath) }));
   const out = new Map<string, PathSource>();
   const add = (uri: string, b: Block & { readonly section: NonNullable<Block['section']> }) => {
     if (!local.some(([p]) => p === uri) && !out.has(uri)) out.set(uri, { label: b.label, span: b.section.span, section: b.section });
@@ -679,7 +693,7 @@ function sectionPaths(
     for (const b of s.blocks) {
       if (!b.section || b.parent?.kind !== 'server' || b.regex || hasWildcard(b.arg) || !interesting.has(b)) continue;
       const section = b as Block & { readonly section: NonNullable<Block['section']> };
-      if (b.kind === 'location' && route(ctx.routing, server, b.arg).request.proxyUrl === undefined) add(b.arg, section);
+      if (b.kind === 'location' && plainRoute(ctx, server, routes, b.arg).request.proxyUrl === undefined) add(b.arg, section);
       if (b.kind !== 'directory') continue;
       const dir = slash(b.arg);
       const root = roots.filter((r) => dir.startsWith(r.fs) && dir !== r.fs).sort((x, y) => y.fs.length - x.fs.length)[0];

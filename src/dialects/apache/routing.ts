@@ -23,6 +23,8 @@ const DEFAULT_DOCUMENT_ROOT = '/var/www/html';
 export interface Route {
   readonly request: RequestShape;
   readonly backends: readonly BackendRef[];
+  /** The sections merged for {@link request} (`mergedBlocks`), where routing needed them. */
+  readonly blocks?: Block[];
 }
 
 export interface RoutingContext {
@@ -200,7 +202,7 @@ export function route(ctx: RoutingContext, server: ServerScope, uri: string, opt
     seen.add(key);
     return true;
   });
-  return { request, backends };
+  return { request, backends, blocks };
 }
 
 export function kindsOf(backends: readonly BackendRef[]): BackendKind[] {
