@@ -96,7 +96,7 @@ describe('start script', () => {
       }
     };
     const restarted = lint({});
-    expect(readFileSync(seen, 'utf8').split('\n').filter(Boolean)).toEqual(['|', '--max-semi-space-size=64|1']);
+    expect(readFileSync(seen, 'utf8').split('\n').filter(Boolean)).toEqual(['|', '--max-semi-space-size=32|1']);
     rmSync(seen);
     const direct = lint({ LPC_LARGE_HEAP: '1' });
     expect(readFileSync(seen, 'utf8').split('\n').filter(Boolean)).toEqual(['|1']);
