@@ -67,10 +67,26 @@ const SHAPES: readonly string[] = [
 /** Shapes that already carry HttpOnly: a rewrite must treat them exactly as before too. */
 const HTTPONLY_SHAPES: readonly string[] = ['NAME=lpc7; Path=/; HttpOnly', 'NAME=lpc8; path=/app; secure; httponly'];
 
-export function samplesFor(name: string, options: { withHttpOnly?: boolean; attributes?: readonly string[] } = {}): string[] {
-  const shapes = options.withHttpOnly ? [...SHAPES, ...HTTPONLY_SHAPES] : SHAPES;
-  const extra = (options.attributes ?? []).map((a, i) => `NAME=lpcp${i}; ${a}`);
-  return [...shapes, ...extra].map((s) => s.replace('NAME', name));
+/**
+ * The samples made so far, by name and options: every rule and every scope of every file asks for
+ * the same few, and the simulator's memo looks each one up by its text (a string made once is
+ * hashed once).
+ */
+const madeSamples = new Map<string, readonly string[]>();
+const MADE_SAMPLES_LIMIT = 4096;
+
+export function samplesFor(name: string, options: { withHttpOnly?: boolean; attributes?: readonly string[] } = {}): readonly string[] {
+  const attributes = options.attributes ?? [];
+  const key = `${options.withHttpOnly ? 1 : 0}${attributes.length === 0 ? '' : JSON.stringify(attributes)}\u0000${name}`;
+  let samples = madeSamples.get(key);
+  if (!samples) {
+    const shapes = options.withHttpOnly ? [...SHAPES, ...HTTPONLY_SHAPES] : SHAPES;
+    const extra = attributes.map((a, i) => `NAME=lpcp${i}; ${a}`);
+    samples = Object.freeze([...shapes, ...extra].map((s) => s.replace('NAME', name)));
+    if (madeSamples.size >= MADE_SAMPLES_LIMIT) madeSamples.clear();
+    madeSamples.set(key, samples);
+  }
+  return samples;
 }
 
 /** The attributes the pipeline's ops ask to be probed with (see `CookieOp.probeAttributes`). */
