@@ -123,6 +123,7 @@ export function lintModels(
       messages: lintModel(built, registry(model.dialect), io, settings, sim),
       comments: model.comments,
     });
+    sim.endModel();
   }
   return lints;
 }

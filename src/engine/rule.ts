@@ -80,6 +80,11 @@ export interface Simulator {
    * `key` names the computation and its inputs.
    */
   derived<T>(pipeline: readonly CookieOp[], key: string, compute: () => T): T;
+  /**
+   * The model whose pipelines were asked about is done: results rebound to its directives are
+   * let go, so a simulator shared by many files never keeps an earlier file's model alive.
+   */
+  endModel(): void;
 }
 
 export interface PipelineGroup {

@@ -149,10 +149,13 @@ export function createSimulator(dialect: Dialect): Simulator {
     }
     order = kept;
   };
+  /** Entries holding a rebound result, to be let go when the model is done. */
+  let rebound: MemoEntry[] = [];
   const answer = (hit: MemoEntry, pipeline: readonly CookieOp[]): SimResult => {
     hit.used = true;
     if (hit.pipeline === pipeline) return hit.result;
     if (hit.reboundFor !== pipeline) {
+      if (hit.reboundFor === undefined) rebound.push(hit);
       hit.rebound = rebind(hit.result, hit.pipeline, pipeline);
       hit.reboundFor = pipeline;
     }
@@ -187,6 +190,13 @@ export function createSimulator(dialect: Dialect): Simulator {
       }));
       groupCache.set(endpoints, groups);
       return groups;
+    },
+    endModel(): void {
+      for (const entry of rebound) {
+        entry.rebound = undefined;
+        entry.reboundFor = undefined;
+      }
+      rebound = [];
     },
     derived<T>(pipeline: readonly CookieOp[], key: string, compute: () => T): T {
       const id = `${keyId(pipeline)}\u0000${key}`;

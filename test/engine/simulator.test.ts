@@ -28,6 +28,14 @@ describe('shared simulation', () => {
     const causes = groups[0]!.pipelines.map((p) => sim.run(p, 'http', ['XSRF-TOKEN=t; Path=/']).lines[0]!.history[0]!.cause.start);
     expect(new Set(causes).size).toBe(3);
     for (const [i, p] of groups[0]!.pipelines.entries()) expect(causes[i]).toBe(p[p.length - 1]!.span.start);
+    // A rebound result is kept for the model being linted, and let go when it is done.
+    const second = groups[0]!.pipelines[1]!;
+    const once = sim.run(second, 'http', ['XSRF-TOKEN=t; Path=/']);
+    expect(sim.run(second, 'http', ['XSRF-TOKEN=t; Path=/'])).toBe(once);
+    sim.endModel();
+    const again = sim.run(second, 'http', ['XSRF-TOKEN=t; Path=/']);
+    expect(again).not.toBe(once);
+    expect(again).toEqual(once);
   });
 
   it('computes a derived value once per behaviour, not once per pipeline', () => {
