@@ -150,13 +150,32 @@ function matchSegments(pattern: readonly Segment[], path: readonly string[]): bo
 /** A compiled glob: true when the whole path matches. */
 export type PathMatcher = (path: string) => boolean;
 
+/**
+ * A pattern whose only globstar is its first segment (`**` then `a`, `b`) matches exactly the
+ * paths whose last segments match the rest: checked from the end, without the general search.
+ */
+function matchSuffix(pattern: readonly Segment[], path: readonly string[]): boolean {
+  const k = pattern.length - 1;
+  if (path.length < k) return false;
+  for (let i = 1; i <= k; i++) {
+    const seg = pattern[i] as Extract<Segment, { kind: 'tokens' }>;
+    if (!wildcardMatch(seg.tokens, path[path.length - k + i - 1]!, true)) return false;
+  }
+  return true;
+}
+
+/** A glob's alternatives as matchers of a path already split into segments. */
+function compileSegments(pattern: string): (parts: readonly string[]) => boolean {
+  const alternatives = expandBraces(pattern)
+    .map(compileOne)
+    .map((a) => (a[0]?.kind === 'globstar' && a.slice(1).every((s) => s.kind === 'tokens') ? (parts: readonly string[]) => matchSuffix(a, parts) : (parts: readonly string[]) => matchSegments(a, parts)));
+  return (parts) => alternatives.some((m) => m(parts));
+}
+
 /** Compiles one glob (no leading `!`: negation is the caller's list semantics). */
 export function compileGlob(pattern: string): PathMatcher {
-  const alternatives = expandBraces(pattern).map(compileOne);
-  return (path) => {
-    const parts = path.split('/');
-    return alternatives.some((a) => matchSegments(a, parts));
-  };
+  const match = compileSegments(pattern);
+  return (path) => match(path.split('/'));
 }
 
 /**
@@ -164,11 +183,13 @@ export function compileGlob(pattern: string): PathMatcher {
  * the last pattern that matches decides.
  */
 export function compileGlobList(patterns: readonly string[]): PathMatcher {
-  const compiled = patterns.map((p) => (p.startsWith('!') ? { negate: true, match: compileGlob(p.slice(1)) } : { negate: false, match: compileGlob(p) }));
+  const compiled = patterns.map((p) => (p.startsWith('!') ? { negate: true, match: compileSegments(p.slice(1)) } : { negate: false, match: compileSegments(p) }));
   if (compiled.length === 0) return () => false;
   return (path) => {
+    // Split once for the whole list.
+    const parts = path.split('/');
     let matched = false;
-    for (const c of compiled) if (c.negate === matched && c.match(path)) matched = !c.negate;
+    for (const c of compiled) if (c.negate === matched && c.match(parts)) matched = !c.negate;
     return matched;
   };
 }

@@ -41,6 +41,22 @@ describe('path globs without regular expressions', () => {
     }
   });
 
+  it('agrees with picomatch on generated patterns that start with **/ (the default file patterns)', () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const pieces = ['a', 'b', '.', '*', '?', '[ab]', '{a,b}', '/', 'conf.d'];
+    for (let k = 0; k < 2000; k++) {
+      let glob = '**/';
+      for (let i = 0, n = 1 + rand(5); i < n; i++) glob += pieces[rand(pieces.length)];
+      glob = glob.replace(/\/+/g, '/').replace(/\/$/, '/a');
+      let path = '/r/';
+      // Resolved paths: no `.` or `..` segment (picomatch never matches those with `*`).
+      for (let i = 0, n = 1 + rand(8); i < n; i++) path += ['a', 'b', '.c', '/', 'conf.d/'][rand(5)];
+      path = path.replace(/\/+/g, '/').replace(/\/$/, '');
+      expect([glob, path, compileGlob(glob)(path), compileGlobList([glob])(path)]).toEqual([glob, path, picomatch.isMatch(path, glob, { dot: true }), picomatch.isMatch(path, glob, { dot: true })]);
+    }
+  });
+
   it('matches a backtracking pattern against a long name in linear-ish time', () => {
     const name = `/t/${'a'.repeat(200)}`;
     const started = performance.now();
