@@ -303,7 +303,12 @@ function resolveFixes(
         ? {
             narrow: (edits: readonly TextEdit[]) => {
               const scope = narrowing(edits);
-              return scope && { before: scope.before.model, rebuild: (e: readonly TextEdit[]) => rebuildWithEdits(scope.before.model, dialect, scope.io, settings.options, e) };
+              if (!scope) return undefined;
+              // Keep the blanked model and its io only, not its syntax tree: the proof compares
+              // endpoints, and the tree need not stay alive while the edited copy is built.
+              const { model: blanked } = scope.before;
+              const blankedIo = scope.io;
+              return { before: blanked, rebuild: (e: readonly TextEdit[]) => rebuildWithEdits(blanked, dialect, blankedIo, settings.options, e) };
             },
           }
         : {}),
