@@ -173,13 +173,19 @@ export function fixBroken(endpoint: string, before: readonly string[], after: re
     const c = parseSetCookie(v);
     return `${c.name}=${c.value}`;
   };
-  const was = new Map(before.map((v) => [key(v), v]));
+  // Lines with the same name and value (`add_header Set-Cookie "$upstream_http_set_cookie"` copies
+  // one) are paired in the order they are sent: the k-th after with the k-th before.
+  const was = new Map<string, string[]>();
+  for (const v of before) was.set(key(v), [...(was.get(key(v)) ?? []), v]);
+  const seen = new Map<string, number>();
   for (const value of after) {
     const sent = COOKIES.find((x) => key(x) === key(value));
     if (!sent) continue;
     const { name } = parseSetCookie(value);
     if (exempt.has(name) && !hasHttpOnly(sent) && hasHttpOnly(value) && !fixed.remaining) problems.push(`${name} still HttpOnly, and the fixed text lints clean: ${value}`);
-    const old = was.get(key(value));
+    const k = seen.get(key(value)) ?? 0;
+    seen.set(key(value), k + 1);
+    const old = was.get(key(value))?.[k];
     if (!old) continue;
     // A CSRF cookie may lose HttpOnly where no first-pass fix exempted it: --fix runs until nothing
     // is left, and the names a first fix writes into an exclusion are evidence of the products
@@ -188,7 +194,7 @@ export function fixBroken(endpoint: string, before: readonly string[], after: re
       if (hasAttribute(old, flag) && !hasAttribute(value, flag)) problems.push(`${name} lost ${flag}: ${old} became ${value}`);
     }
   }
-  for (const [k, old] of was) if (COOKIES.some((x) => key(x) === k) && !after.some((v) => key(v) === k)) problems.push(`${old} is no longer sent`);
+  for (const [k, olds] of was) if (COOKIES.some((x) => key(x) === k) && !after.some((v) => key(v) === k)) problems.push(`${olds[0]} is no longer sent`);
   return problems;
 }
 
