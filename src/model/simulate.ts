@@ -266,7 +266,8 @@ export function simulate(
     for (const l of literalsOf(op) ?? []) lastUse.set(l.key, i);
   });
   let states: State[] = [{ lines: initialLines(dialect, env.backend, backendValues), assign: new Map(), witness: [], steps: [] }];
-  const opEnv: SimEnv = { ...env, upstream: backendValues };
+  // An in-process producer (nginx's own `return`, mod_php) is no upstream: nginx's `$upstream_*` read nothing there.
+  const opEnv: SimEnv = { ...env, upstream: env.backend === 'module' ? [] : backendValues };
   const finished: Finished[] = [];
   let bounded: { op: CookieOp; count: number; reason: 'branches' | 'size' } | undefined;
   const limit = branchLimit(pipeline.length);

@@ -86,6 +86,13 @@ const IF_DIRECTIVES: readonly string[] = [
 
 const CONDITIONS: readonly string[] = ['$arg_a', '$arg_a = 1', '$http_x_lpc ~* on', '!-f /nonexistent'];
 
+/**
+ * What a server-level `if` may hold (only the rewrite module's directives are allowed there): an
+ * answer of nginx's own for the requests that meet the condition (a guard), or code that lets
+ * them go on to the locations.
+ */
+const SERVER_IF_BODIES: readonly string[] = ['return 403;', 'return 404;', 'return 200 "guarded";', 'rewrite ^ /lpc-moved redirect;', 'set $lpc_x 1;', 'break;'];
+
 export interface GeneratedServer {
   readonly text: (listen: number, serverName: string, backend: number) => string;
   /** Whether the block uses headers-more (its module must be loaded). */
@@ -105,8 +112,12 @@ const locationArb = fc.record({
 });
 
 export const serverArb: fc.Arbitrary<GeneratedServer> = fc
-  .record({ server: directives(3), locations: fc.array(locationArb, { minLength: 1, maxLength: 3 }) })
-  .map(({ server, locations }) => {
+  .record({
+    server: directives(3),
+    guard: fc.option(fc.record({ test: fc.constantFrom(...CONDITIONS), body: fc.constantFrom(...SERVER_IF_BODIES) }), { nil: undefined, freq: 2 }),
+    locations: fc.array(locationArb, { minLength: 1, maxLength: 3 }),
+  })
+  .map(({ server, guard, locations }) => {
     const all = [...server, ...locations.flatMap((l) => [...l.body, ...(l.nested ?? []), ...(l.cond?.body ?? [])])];
     return {
       headersMore: all.some((d) => d.startsWith('more_')),
@@ -114,6 +125,7 @@ export const serverArb: fc.Arbitrary<GeneratedServer> = fc
         const n = serverName.replace(/[^a-z0-9]/gi, '_');
         const own = (d: string) => d.replace(/\$lpc_(name|line|path)\b/g, `$lpc_$1${n}`);
         const out = [MAPS(n), 'server {', `    listen 127.0.0.1:${listen};`, `    server_name ${serverName};`, ...server.map((d) => `    ${own(d)}`)];
+        if (guard) out.push(`    if (${guard.test}) { ${guard.body} }`);
         locations.forEach((l, i) => {
           const path = `/l${i}/`;
           const match = l.kind === 'prefix' ? path : l.kind === 'exact' ? `= ${path}` : l.kind === 'regex' ? `~ ^/l${i}/` : `~* ^/L${i}/`;

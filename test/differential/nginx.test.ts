@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { lowerNginx, type NginxEndpoint } from '../../src/dialects/nginx/index.js';
+import { chainOf } from '../../src/dialects/nginx/levels.js';
 import type { HeaderRewriteModel, SimRequest } from '../../src/model/header-rewrite.js';
 import { simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/run/node-io.js';
@@ -126,21 +127,33 @@ describeRealServer(`nginx ${installed}: random server blocks, simulator vs real 
         // A request for a location may enter one of its `if` blocks whose condition the model
         // cannot steer (a file test, a header): those blocks' outcomes are possible answers too.
         // The variant requests (an argument, a header) may enter any of them.
+        // A server-level `if` that answers (a guard) may take any of the server's requests first.
+        const server = chainOf(endpoint.level).find((l) => l.kind === 'server');
+        const guards = endpoints.filter((e) => e.level.kind === 'if' && e.level.parent === server && e !== endpoint);
         const ifs = endpoints.filter((e) => e.label.startsWith(`${endpoint.label} › if `));
         // And a request chosen to enter an `if` may be stopped before it by a `rewrite ... break`
         // the linter does not decide (it explores both): then the location answers.
         const cut = endpoint.label.lastIndexOf(' › if ');
         const parent = cut < 0 || !/\brewrite\b/.test(c.text) ? undefined : endpoints.find((e) => e.label === endpoint.label.slice(0, cut));
         const stopped = parent ? [parent] : [];
-        const plainFamily = [endpoint, ...stopped, ...ifs.filter((e) => e.requestPath === undefined)];
-        const anyFamily = [endpoint, ...stopped, ...ifs];
+        // A guard the model can steer (`$arg_a`) is met by no plain request, unless the endpoint's
+        // own request path carries a query (an `if ($arg_a)` in the location).
+        const query = endpoint.requestPath.includes('?');
+        const plainFamily = [endpoint, ...stopped, ...[...ifs, ...guards].filter((e) => query || e.requestPath === undefined)];
+        const anyFamily = [endpoint, ...stopped, ...ifs, ...guards];
         for (const status of STATUSES) {
           // Simulated for the probe request the ops were built for, or for the request sent (the
           // values of $host, $cookie_*, $arg_*... it carries).
           const outcomesOf = (family: readonly NginxEndpoint[], request?: SimRequest) => {
-            const results = family.map((e) => simulate('nginx', e.pipeline, { backend: 'http', status, ...(request ? { request } : {}) }, COOKIES));
-            if (results.some((r) => r.tooComplex)) return undefined;
-            return [...new Set(results.flatMap(outcomes))];
+            // A guard nginx answers itself: its own response (the `module` producer), or no cookie at all.
+            const own = family.filter((e) => !e.possibleBackends.includes('http'));
+            const results = family.map((e) => {
+              const backend = e.possibleBackends.includes('http') ? 'http' : e.possibleBackends[0];
+              return backend ? simulate('nginx', e.pipeline, { backend, status, ...(request ? { request } : {}) }, COOKIES) : undefined;
+            });
+            if (results.some((r) => r?.tooComplex)) return undefined;
+            const none = own.some((e) => e.possibleBackends.length === 0) ? ['[]'] : [];
+            return [...new Set([...results.flatMap((r) => (r ? outcomes(r) : [])), ...none])];
           };
           const plain = outcomesOf(plainFamily);
           const any = outcomesOf(anyFamily);

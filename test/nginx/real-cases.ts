@@ -817,9 +817,15 @@ export const REAL_CASES: readonly RealCase[] = [
       'server { listen 80; server_name two.test; return 302 https://y.test/; }',
       'server { listen 80; server_name three.test; if ($arg_lpc_x) { return 403; } rewrite ^ https://z.test/ permanent; location / { add_header Set-Cookie "lpc_l3=1" always; proxy_pass http://backend; } }',
       'server { listen 80; server_name four.test; if ($arg_lpc_x) { return 403; } location / { add_header Set-Cookie "lpc_l4=1" always; proxy_pass http://backend; } }',
+      // A guard's answer gets the server's filters, whose $upstream_http_set_cookie is empty: nginx made the response.
+      'server { listen 80; server_name five.test; add_header Set-Cookie "lpc_s5=1" always; add_header Set-Cookie "$upstream_http_set_cookie; HttpOnly" always; if ($arg_lpc_x) { set $lpc_y 1; return 404; } location / { add_header Set-Cookie "lpc_l5=1" always; proxy_pass http://backend; } location /b/ { proxy_pass http://backend; } }',
     ].join('\n'),
     // The server's if returns for these requests only: nginx's 403, without lpc_http (not always).
-    requests: [{ endpoint: 'server four.test:80 › location /', query: 'lpc_x=1', where: null }],
+    requests: [
+      { endpoint: 'server four.test:80 › location /', query: 'lpc_x=1', where: null },
+      { endpoint: 'server five.test:80 › location /', query: 'lpc_x=1', where: null },
+      { endpoint: 'server five.test:80 › location /b/', query: 'lpc_x=1', where: null },
+    ],
   },
   {
     // nginx's own error responses (return without text, deny all) go to the error_page naming their status.

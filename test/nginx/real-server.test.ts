@@ -15,6 +15,7 @@ import { createCatalog, isXsrfCookie } from '../../src/cookies/catalog.js';
 import { exemptedCookies } from '../harness/exempt.js';
 import type { DialectOptions, Lowering } from '../../src/dialects/dialect.js';
 import { lowerNginx, type NginxEndpoint, type NginxSyntax } from '../../src/dialects/nginx/index.js';
+import { chainOf } from '../../src/dialects/nginx/levels.js';
 import { createNodeIO } from '../../src/run/node-io.js';
 import { createSourceFile } from '../../src/source.js';
 import type { HeaderRewriteModel, SimRequest } from '../../src/model/header-rewrite.js';
@@ -291,13 +292,16 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
         const path = requestFor(endpoint, req);
         const res = await get(served.server().port, query(path, 200), host, req.headers);
         const own = path === endpoint.requestPath && !req.headers;
+        // Or a server-level `if` answers it (a guard: its own scope, with the server's filters).
+        const guard = own ? undefined : (served.model.endpoints as NginxEndpoint[]).find((e) => e.level.kind === 'if' && e.level.parent?.kind === 'server' && chainOf(endpoint.level).includes(e.level.parent));
+        const answering = own ? endpoint : guard;
         const values = (lines: SimResult['lines']) => lines.map((l) => ows(l.value));
         const predicted =
-          !own || endpoint.possibleBackends.length === 0
+          !answering || answering.possibleBackends.length === 0
             ? []
-            : itselfAnswers
-              ? values(simulate('nginx', endpoint.pipeline, { backend: 'module', status: res.status, request: sent(query(path, 200), host, req.headers) }, COOKIES).lines)
-              : [`the model says ${endpoint.possibleBackends.join(', ')} answers ${endpoint.label}`];
+            : answering.possibleBackends.join() === 'module'
+              ? values(simulate('nginx', answering.pipeline, { backend: 'module', status: res.status, request: sent(query(path, 200), host, req.headers) }, COOKIES).lines)
+              : [`the model says ${answering.possibleBackends.join(', ')} answers ${answering.label}`];
         out.push({ endpoint, kind: 'unserved' as const, status: res.status, request: path, actual: res.setCookies.map(ows), predicted });
       }
       const kind = servable(endpoint);

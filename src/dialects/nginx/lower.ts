@@ -27,7 +27,7 @@ import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
 import { errorPageAnswer, unguarded, withIntercepts, type InterceptContext } from './intercept.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
-import { deniedAnswer, ownAnswer, ownProducer, ownResponsePipeline } from './own-response.js';
+import { deniedAnswer, ownAnswer, ownProducer, ownResponsePipeline, serverGuards, type OwnAnswer } from './own-response.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
@@ -461,7 +461,48 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const arg = level.directive?.args[level.directive.args.length - 1];
     if (holds.length > 0 && arg && level.location) unreachableFacts.push({ kind: 'nginx-unreachable-location', span: arg.span, label: locationLabel(level.location), reason, holds });
   }
+  /**
+   * The response nginx makes itself (`return`, `deny all`), seen by the header filters of
+   * `filtersAt` (own-response.ts); null when no filter adds a cookie to it and no error page
+   * replaces it: nothing to simulate, and simulate says why.
+   */
+  const ownResponse = (answered: OwnAnswer, filtersAt: Level): Pick<NginxEndpoint, 'backends' | 'possibleBackends' | 'pipeline'> | null => {
+    const filters = [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)];
+    const page = answered.errorable ? errorPageAnswer(filtersAt, answered.status, filters, intercepts) : null;
+    if (page) return { backends: page.again ? backendsOf(page.target!) : [ownProducer(answered)], possibleBackends: [...page.kinds], pipeline: page.ops };
+    if (filters.length === 0) return null;
+    return { backends: [ownProducer(answered)], possibleBackends: ['module'], pipeline: ownResponsePipeline(answered, filters) };
+  };
+  const labelOf = (chain: readonly Level[]) => chain.map((l) => l.label).filter(Boolean).join(' › ') || 'http';
+  const blocksOf = (chain: readonly Level[]) => chain.flatMap((l) => (l.directive?.block ? [l.directive.span] : []));
+  /**
+   * The requests a server-level `if` answers itself (`if ($bad) { return 403; }`), whatever
+   * location their URI selects: a scope of their own, beside the locations that serve the others.
+   */
+  const guardEndpoints = (server: Level) => {
+    const hasLocations = server.children.some((c) => c.kind === 'location');
+    for (const { directive, answer } of serverGuards(server)) {
+      const guard: Level = { ...newLevel('if', null, directive, `if ${directive.args.map((a) => a.raw).join(' ')}`), parent: server };
+      const chain = [...chainOf(server), guard];
+      const response = ownResponse(answer, server);
+      endpoints.push(
+        new LevelEndpoint(guard, nodesByServer, {
+          label: labelOf(chain),
+          span: directive.span,
+          backends: response?.backends ?? [],
+          possibleBackends: response?.possibleBackends ?? [],
+          pipeline: response?.pipeline ?? [],
+          serverNames: server.serverNames ?? [],
+          names: chain.flatMap((l) => l.names ?? []),
+          blocks: blocksOf(chain),
+          selects: hasLocations ? () => true : undefined,
+          noBackend: response ? undefined : TAKEN_AWAY,
+        }),
+      );
+    }
+  };
   for (const level of levels) {
+    if (level.kind === 'server' && level.code && !unreachable.has(level)) guardEndpoints(level);
     if (!isEndpointLevel(level)) continue;
     // A location no request selects sends no response: not a scope to judge.
     if (chainOf(level).some((l) => unreachable.has(l))) continue;
@@ -475,25 +516,19 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const server = chain.find((l) => l.kind === 'server');
     const fromServer = served || own || !server || server === level ? null : ownAnswer(server);
     const answered = own ?? fromServer;
-    const filtersAt = fromServer ? server! : level;
-    const filters = answered ? [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)] : [];
-    const page = answered?.errorable ? errorPageAnswer(filtersAt, answered.status, filters, intercepts) : null;
-    // An answer no filter adds a cookie to has nothing to simulate: simulate says why, as before.
-    const answer = answered && (page || filters.length > 0) ? answered : null;
-    const backends = page?.again ? backendsOf(page.target!) : answer ? [ownProducer(answer)] : served && !answered ? backendsOf(level) : [];
-    const possibleBackends: BackendKind[] = page ? [...page.kinds] : answer ? ['module'] : answered ? [] : backendKinds(level);
-    const pipeline = page ? page.ops : answer ? ownResponsePipeline(answer, filters) : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts);
+    const response = answered ? ownResponse(answered, fromServer ? server! : level) : null;
+    const possibleBackends: readonly BackendKind[] = response ? response.possibleBackends : answered ? [] : backendKinds(level);
     const endpoint = new LevelEndpoint(level, nodesByServer, {
-      label: chain.map((l) => l.label).filter(Boolean).join(' › ') || 'http',
+      label: labelOf(chain),
       span: level.directive?.span ?? { file: rootPath, start: 0, end: 0 },
-      backends,
+      backends: response ? response.backends : served && !answered ? backendsOf(level) : [],
       possibleBackends,
-      pipeline,
+      pipeline: response ? response.pipeline : withIntercepts(level, pipelineOf(level), possibleBackends, intercepts),
       serverNames: server?.serverNames ?? [],
       names: chain.flatMap((l) => l.names ?? []),
-      blocks: chain.flatMap((l) => (l.directive?.block ? [l.directive.span] : [])),
+      blocks: blocksOf(chain),
       selects: level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? (p: string) => selectsPath(level, nodesByServer, p) : undefined,
-      noBackend: answer ? undefined : answered?.directive.name.value === 'deny' ? DENIED : served ? undefined : TAKEN_AWAY,
+      noBackend: response ? undefined : answered?.directive.name.value === 'deny' ? DENIED : served ? undefined : TAKEN_AWAY,
     });
     endpoints.push(endpoint);
   }

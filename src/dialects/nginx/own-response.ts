@@ -9,7 +9,10 @@
  * A GET that a `deny all` refuses gets nginx's 403 the same way ({@link deniedAnswer}).
  * A server's `return` answers before any location is chosen, with the server's configuration:
  * its filters, whatever location the URI would select [LAB 1.22.1]. A server-level `if` that
- * returns (`if ($bad) { return 403; }`) is not: the other requests still reach the locations.
+ * answers (`if ($bad) { return 403; }`) answers the requests that meet its condition the same
+ * way, with the server's filters (nginx merges the `if`'s configuration with the server's, and
+ * no directive that adds a header is allowed inside it); the other requests still reach the
+ * locations ({@link serverGuards}).
  */
 import type { BackendRef } from '../../model/backends.js';
 import type { CookieOp } from '../../model/header-rewrite.js';
@@ -37,7 +40,12 @@ export interface OwnAnswer {
 
 export function ownAnswer(level: Level): OwnAnswer | null {
   if (level.kind !== 'location' && level.kind !== 'if' && level.kind !== 'server') return null;
-  for (const d of ownDirectives(level.directive?.block?.children ?? [])) {
+  return answerIn(level.directive?.block?.children ?? []);
+}
+
+/** How a block's own rewrite code (a level's, or a server-level `if`'s body) answers every request that reaches its end, if it does. */
+export function answerIn(directives: readonly Directive[]): OwnAnswer | null {
+  for (const d of ownDirectives(directives)) {
     const name = d.name.value;
     if (name === 'break') return null;
     if (name === 'return') {
@@ -54,6 +62,28 @@ export function ownAnswer(level: Level): OwnAnswer | null {
     }
   }
   return null;
+}
+
+/** A server-level `if` whose body answers the requests that meet its condition. */
+export interface ServerGuard {
+  readonly directive: Directive;
+  readonly answer: OwnAnswer;
+}
+
+/**
+ * The server-level `if`s that answer the requests meeting their condition, in order, up to the
+ * first directive that ends the server's code for every request (a `return`, `break`, or a
+ * `rewrite` that stops and matches every URI): no `if` after it runs.
+ */
+export function serverGuards(server: Level): ServerGuard[] {
+  const out: ServerGuard[] = [];
+  for (const step of server.code ?? []) {
+    if (step.kind === 'stop' && step.always) break;
+    if (step.kind !== 'if' || !step.directive) continue;
+    const answer = answerIn(step.directive.block?.children ?? []);
+    if (answer) out.push({ directive: step.directive, answer });
+  }
+  return out;
 }
 
 /**

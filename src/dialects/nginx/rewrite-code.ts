@@ -57,8 +57,11 @@ export type StopEffect = 'stay' | 'end' | 'leave' | 'uri';
 /** One directive of a level's rewrite code, in order. */
 export type RewriteStep =
   | { readonly kind: 'set'; readonly decl: SetDecl }
-  /** `level`: the location `if` level whose configuration the request takes; null at server level. */
-  | { readonly kind: 'if'; readonly level: Level | null; readonly body: RewriteStep[] }
+  /**
+   * `level`: the location `if` level whose configuration the request takes; null at server level,
+   * where `directive` is the `if` (own-response.ts answers for the requests that meet it).
+   */
+  | { readonly kind: 'if'; readonly level: Level | null; readonly body: RewriteStep[]; readonly directive?: Directive }
   /** `always`: on every request; otherwise only when its `rewrite` regex matches the URI. */
   | { readonly kind: 'stop'; readonly effect: StopEffect; readonly always: boolean };
 

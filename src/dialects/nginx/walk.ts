@@ -207,7 +207,7 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         // Its directives are compiled into the enclosing level's code, behind the test (`ngx_http_rewrite_if`).
         const body: RewriteStep[] = [];
         if (where === 'server') {
-          code().push({ kind: 'if', level: null, body });
+          code().push({ kind: 'if', level: null, body, directive: d });
           walk(children, level, 'sif', ctx, body);
           continue;
         }
