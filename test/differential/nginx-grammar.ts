@@ -82,7 +82,13 @@ const IF_DIRECTIVES: readonly string[] = [
   'more_set_headers "Set-Cookie: ifm=1";',
   'proxy_cookie_flags ~ httponly;',
   'set $lpc_x 1;',
+  'return 403;',
+  'return 200 "if";',
+  'rewrite ^ /lpc-if redirect;',
 ];
+
+/** How a location may answer every request itself, before or instead of proxying (own-response.ts). */
+const LOCATION_ANSWERS: readonly string[] = ['return 403;', 'return 200 "own";', 'return 302 /lpc-elsewhere;', 'deny all;', 'return 404;'];
 
 const CONDITIONS: readonly string[] = ['$arg_a', '$arg_a = 1', '$http_x_lpc ~* on', '!-f /nonexistent'];
 
@@ -106,6 +112,7 @@ const locationArb = fc.record({
   body: directives(3),
   uri: fc.boolean(),
   nested: fc.option(directives(2), { nil: undefined }),
+  answer: fc.option(fc.constantFrom(...LOCATION_ANSWERS), { nil: undefined, freq: 5 }),
   cond: fc.option(fc.record({ test: fc.constantFrom(...CONDITIONS), body: fc.array(fc.constantFrom(...IF_DIRECTIVES), { minLength: 1, maxLength: 2 }) }), {
     nil: undefined,
   }),
@@ -131,6 +138,7 @@ export const serverArb: fc.Arbitrary<GeneratedServer> = fc
           const match = l.kind === 'prefix' ? path : l.kind === 'exact' ? `= ${path}` : l.kind === 'regex' ? `~ ^/l${i}/` : `~* ^/L${i}/`;
           const pass = `proxy_pass http://127.0.0.1:${backend}${l.uri && (l.kind === 'prefix' || l.kind === 'exact') ? '/up/' : ''};`;
           out.push(`    location ${match} {`, ...l.body.map((d) => `        ${own(d)}`), `        ${pass}`);
+          if (l.answer) out.push(`        ${l.answer}`);
           if (l.cond) out.push(`        if (${l.cond.test}) {`, ...l.cond.body.map((d) => `            ${own(d)}`), '        }');
           if (l.nested && l.kind === 'prefix') {
             out.push(`        location ${path}deep/ {`, ...l.nested.map((d) => `            ${own(d)}`), `            proxy_pass http://127.0.0.1:${backend};`, '        }');

@@ -114,55 +114,70 @@ describeRealServer(`nginx ${installed}: random server blocks, simulator vs real 
       let complete = true;
       let broke = false;
       const requested: { path: string; headers: Record<string, string> }[] = [];
+      const host = `${c.name}.test`;
+      // Simulated for the probe request the ops were built for, or for the request sent (the
+      // values of $host, $cookie_*, $arg_*... it carries). A scope nginx answers itself gives its
+      // own response (the `module` producer), or no cookie at all.
+      const outcomesOf = (family: readonly NginxEndpoint[], status: number, request?: SimRequest) => {
+        const results = family.map((e) => {
+          const backend = e.possibleBackends.includes('http') ? 'http' : e.possibleBackends[0];
+          return backend ? simulate('nginx', e.pipeline, { backend, status, ...(request ? { request } : {}) }, COOKIES) : undefined;
+        });
+        if (results.some((r) => r?.tooComplex)) return undefined;
+        const none = family.some((e) => e.possibleBackends.length === 0) ? ['[]'] : [];
+        return [...new Set([...results.flatMap((r) => (r ? outcomes(r) : [])), ...none])];
+      };
       for (const endpoint of endpoints) {
-        if (endpoint.possibleBackends.length === 0) {
-          // nginx answers itself (`return`); a named location is reached through error_page.
-          if (endpoint.requestPath !== undefined) broke ||= (await get(port, endpoint.requestPath, `${c.name}.test`)).setCookies.some((l) => breaksToken(l));
+        // A server-level `if` that answers (a guard) may take any of the server's requests first;
+        // one the model can steer (`$arg_a`) is met by no plain request, unless the endpoint's own
+        // request path carries a query (an `if ($arg_a)` in the location).
+        const server = chainOf(endpoint.level).find((l) => l.kind === 'server');
+        const guards = endpoints.filter((e) => e.level.kind === 'if' && e.level.parent === server && e !== endpoint);
+        const query = endpoint.requestPath?.includes('?') === true;
+        const plainGuards = guards.filter((e) => query || e.requestPath === undefined);
+        // The level's other scopes: the requests one `return` of its code answers (`› return 403`).
+        const answers = endpoints.filter((e) => e.level === endpoint.level && e !== endpoint);
+        // A request for a location may enter one of its `if` blocks whose condition the model
+        // cannot steer (a file test, a header): those blocks' outcomes are possible answers too.
+        // The variant requests (an argument, a header) may enter any of them.
+        const ifs = endpoints.filter((e) => e.label.startsWith(`${endpoint.label} › if `));
+        // And a request chosen to enter an `if` may be stopped before it by a `rewrite ... break`
+        // the linter does not decide (it explores both): then the location answers. An `if` no
+        // request gets to (a `return` before it) leaves its requests to the location's answers.
+        const cut = endpoint.label.lastIndexOf(' › if ');
+        const parentLabel = cut < 0 ? undefined : endpoint.label.slice(0, cut);
+        const unreached = endpoint.level.kind === 'if' && endpoint.noBackend !== undefined;
+        const stopped = parentLabel !== undefined && (unreached || /\brewrite\b/.test(c.text)) ? endpoints.filter((e) => e.label === parentLabel || (e.level === endpoint.level.parent && e.label.startsWith(`${parentLabel} › return`))) : [];
+        const plainFamily = [endpoint, ...answers, ...stopped, ...ifs.filter((e) => query || e.requestPath === undefined), ...plainGuards];
+        const anyFamily = [endpoint, ...answers, ...stopped, ...ifs, ...guards];
+        if (endpoint.possibleBackends.length === 0 || endpoint.possibleBackends.join() === 'module') {
+          // nginx answers itself (`return`, `deny all`), with the header filters of the scope; a
+          // named location is reached through error_page only.
+          if (endpoint.possibleBackends.length > 0) complete = false;
+          if (endpoint.requestPath === undefined) continue;
+          const path = `${endpoint.requestPath}${query ? '&' : '?'}${cookieQuery(COOKIES)}&status=200`;
+          const simulated = outcomesOf(plainFamily, 200, { target: path, headers: { connection: 'close', host } });
+          const res = await get(port, path, host);
+          broke ||= res.setCookies.some((l) => breaksToken(l));
+          if (!simulated) continue;
+          const actual = JSON.stringify(res.setCookies.map(ows));
+          compared++;
+          if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} GET ${endpoint.requestPath} (nginx answers): nginx sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
           continue;
         }
         if (endpoint.requestPath === undefined || endpoint.possibleBackends.join() !== 'http') {
           complete = false;
           continue;
         }
-        // A request for a location may enter one of its `if` blocks whose condition the model
-        // cannot steer (a file test, a header): those blocks' outcomes are possible answers too.
-        // The variant requests (an argument, a header) may enter any of them.
-        // A server-level `if` that answers (a guard) may take any of the server's requests first.
-        const server = chainOf(endpoint.level).find((l) => l.kind === 'server');
-        const guards = endpoints.filter((e) => e.level.kind === 'if' && e.level.parent === server && e !== endpoint);
-        const ifs = endpoints.filter((e) => e.label.startsWith(`${endpoint.label} › if `));
-        // And a request chosen to enter an `if` may be stopped before it by a `rewrite ... break`
-        // the linter does not decide (it explores both): then the location answers.
-        const cut = endpoint.label.lastIndexOf(' › if ');
-        const parent = cut < 0 || !/\brewrite\b/.test(c.text) ? undefined : endpoints.find((e) => e.label === endpoint.label.slice(0, cut));
-        const stopped = parent ? [parent] : [];
-        // A guard the model can steer (`$arg_a`) is met by no plain request, unless the endpoint's
-        // own request path carries a query (an `if ($arg_a)` in the location).
-        const query = endpoint.requestPath.includes('?');
-        const plainFamily = [endpoint, ...stopped, ...[...ifs, ...guards].filter((e) => query || e.requestPath === undefined)];
-        const anyFamily = [endpoint, ...stopped, ...ifs, ...guards];
         for (const status of STATUSES) {
-          // Simulated for the probe request the ops were built for, or for the request sent (the
-          // values of $host, $cookie_*, $arg_*... it carries).
-          const outcomesOf = (family: readonly NginxEndpoint[], request?: SimRequest) => {
-            // A guard nginx answers itself: its own response (the `module` producer), or no cookie at all.
-            const own = family.filter((e) => !e.possibleBackends.includes('http'));
-            const results = family.map((e) => {
-              const backend = e.possibleBackends.includes('http') ? 'http' : e.possibleBackends[0];
-              return backend ? simulate('nginx', e.pipeline, { backend, status, ...(request ? { request } : {}) }, COOKIES) : undefined;
-            });
-            if (results.some((r) => r?.tooComplex)) return undefined;
-            const none = own.some((e) => e.possibleBackends.length === 0) ? ['[]'] : [];
-            return [...new Set([...results.flatMap((r) => (r ? outcomes(r) : [])), ...none])];
-          };
-          const plain = outcomesOf(plainFamily);
-          const any = outcomesOf(anyFamily);
+          const plain = outcomesOf(plainFamily, status);
+          const any = outcomesOf(anyFamily, status);
           if (!plain || !any || any.length > 1) complete = false;
           const variants = !any || any.length > 1 ? VARIANTS : VARIANTS.slice(0, 1);
           for (const v of variants) {
             const path = `${endpoint.requestPath}${endpoint.requestPath.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}${v.query}`;
             const headers = Object.fromEntries(Object.entries(v.headers ?? {}).map(([k, x]) => [k.toLowerCase(), x]));
-            const simulated = outcomesOf(v === VARIANTS[0] ? plainFamily : anyFamily, { target: path, headers: { connection: 'close', ...headers, host: `${c.name}.test` } });
+            const simulated = outcomesOf(v === VARIANTS[0] ? plainFamily : anyFamily, status, { target: path, headers: { connection: 'close', ...headers, host } });
             if (!simulated) continue;
             const res = await get(port, path, `${c.name}.test`, v.headers ?? {});
             if (status === STATUSES[0]) requested.push({ path: `${endpoint.requestPath}${endpoint.requestPath.includes('?') ? '&' : '?'}${v.query.slice(1)}`, headers: v.headers ?? {} });

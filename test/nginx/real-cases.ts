@@ -772,6 +772,10 @@ export const REAL_CASES: readonly RealCase[] = [
       'location /perm/ { rewrite ^(.*) /x$1 permanent; add_header Set-Cookie "lpc_perm=1"; }',
       'location /cond/ { proxy_pass http://backend; add_header Set-Cookie "lpc_cond=1"; if ($arg_lpc_deny) { return 401; } }',
       'location /ifret/ { proxy_pass http://backend; if ($arg_lpc_ret) { add_header Set-Cookie "lpc_if=1" always; return 418; } }',
+      // The location's return answers the requests of an `if` before it with the `if`'s filters (they took its configuration)...
+      'location /after/ { add_header Set-Cookie "lpc_loc=1" always; if ($arg_lpc_t) { add_header Set-Cookie "lpc_t=1" always; } return 403; }',
+      // ...and none of an `if` after it: every request is answered first, with the location's.
+      'location /before/ { add_header Set-Cookie "lpc_b=1" always; return 403; if ($arg_lpc_t) { add_header Set-Cookie "lpc_bt=1" always; return 200 "never"; } }',
     ].join('\n'),
   },
   {

@@ -27,7 +27,7 @@ import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
 import { errorPageAnswer, unguarded, withIntercepts, type InterceptContext } from './intercept.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
-import { deniedAnswer, ownAnswer, ownProducer, ownResponsePipeline, serverGuards, type OwnAnswer } from './own-response.js';
+import { answerLabel, answerOf, deniedAnswer, ownAnswer, ownProducer, ownResponsePipeline, serverGuards, type OwnAnswer } from './own-response.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
@@ -501,6 +501,23 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       );
     }
   };
+  /** The requests of a level that one `return` (or redirecting `rewrite`) of its code answers, beside those it serves otherwise. */
+  const answerEndpoint = (level: Level, chain: readonly Level[], answer: OwnAnswer, selects: NginxEndpoint['selects']) => {
+    const response = ownResponse(answer, level);
+    const server = chain.find((l) => l.kind === 'server');
+    return new LevelEndpoint(level, nodesByServer, {
+      label: `${labelOf(chain)} › ${answerLabel(answer)}`,
+      span: answer.directive.span,
+      backends: response?.backends ?? [],
+      possibleBackends: response?.possibleBackends ?? [],
+      pipeline: response?.pipeline ?? [],
+      serverNames: server?.serverNames ?? [],
+      names: chain.flatMap((l) => l.names ?? []),
+      blocks: blocksOf(chain),
+      selects,
+      noBackend: response ? undefined : TAKEN_AWAY,
+    });
+  };
   for (const level of levels) {
     if (level.kind === 'server' && level.code && !unreachable.has(level)) guardEndpoints(level);
     if (!isEndpointLevel(level)) continue;
@@ -512,7 +529,12 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const chain = chainOf(level);
     // A response nginx makes itself (`return`, `deny all`): its header filters only
     // (own-response.ts); a server's `return` answers with the server's, before any location.
-    const own = served ? deniedAnswer(level) : ownAnswer(level);
+    // Which `return`s a location's requests (or those of an `if` in it) run into is the flow of
+    // its code (rewrite-code.ts): those the level does not serve get the first; the others, and
+    // every one where some requests are served, are scopes of their own below.
+    const coded = level.kind === 'location' || level.kind === 'if';
+    const answers = coded ? flow.answers(level).flatMap((d) => answerOf(d) ?? []) : [];
+    const own = served ? deniedAnswer(level) : coded ? (answers[0] ?? null) : ownAnswer(level);
     const server = chain.find((l) => l.kind === 'server');
     const fromServer = served || own || !server || server === level ? null : ownAnswer(server);
     const answered = own ?? fromServer;
@@ -531,6 +553,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       noBackend: response ? undefined : answered?.directive.name.value === 'deny' ? DENIED : served ? undefined : TAKEN_AWAY,
     });
     endpoints.push(endpoint);
+    for (const answer of served ? answers : answers.slice(1)) endpoints.push(answerEndpoint(level, chain, answer, endpoint.selects));
   }
 
   // Every entry belongs to at least one operation, even when no endpoint inherits it.

@@ -1,12 +1,16 @@
 /**
- * Responses nginx makes itself: a location (or an `if` in one) whose rewrite code ends every
- * request it runs with `return` (or a redirecting `rewrite` that matches every URI) sends no
- * backend's cookies, but its header filters run as for any response [LAB 1.22.1]: headers-more,
- * and `add_header` for the statuses it covers (200, 201, 204, 206, 301, 302, 303, 304, 307, 308;
- * any with `always`), seeing the status `return` gives (a URL alone: 302; `rewrite ... redirect`:
- * 302, `permanent`: 301). Simulated as the `module` producer ("a module of the server itself")
- * whose lines a first step drops, so that the lines the filters add are the response's.
- * A GET that a `deny all` refuses gets nginx's 403 the same way ({@link deniedAnswer}).
+ * Responses nginx makes itself: the requests of a location (or of an `if` in one) that its rewrite
+ * code ends with `return` or a redirecting `rewrite` (which ones do is the flow of the code,
+ * rewrite-code.ts: an `if` whose requests run on into the location's `return` is answered with
+ * the `if`'s configuration; one after a `return` is never reached) get no backend's cookies, but
+ * their header filters run as for any response [LAB 1.22.1]: headers-more, and `add_header` for the
+ * statuses it covers (200, 201, 204, 206, 301, 302, 303, 304, 307, 308; any with `always`), seeing
+ * the status `return` gives (a URL alone: 302; `rewrite ... redirect`: 302, `permanent`: 301).
+ * Where a level serves some requests and answers others (`rewrite ^/keep/ ... break; return
+ * 403;`), each answer is a scope of its own beside the served one. Simulated as the `module`
+ * producer ("a module of the server itself") whose lines a first step drops, so that the lines
+ * the filters add are the response's. A GET that a `deny all` refuses gets nginx's 403 the same
+ * way ({@link deniedAnswer}).
  * A server's `return` answers before any location is chosen, with the server's configuration:
  * its filters, whatever location the URI would select [LAB 1.22.1]. A server-level `if` that
  * answers (`if ($bad) { return 403; }`) answers the requests that meet its condition the same
@@ -48,19 +52,29 @@ export function answerIn(directives: readonly Directive[]): OwnAnswer | null {
   for (const d of ownDirectives(directives)) {
     const name = d.name.value;
     if (name === 'break') return null;
-    if (name === 'return') {
-      const code = d.args[0]?.value ?? '';
-      const status = /^\d+$/.test(code) ? Number(code) : 302;
-      return { status, directive: d, errorable: status >= 400 && d.args.length === 1 };
-    }
+    if (name === 'return') return answerOf(d);
     if (name === 'rewrite' && d.args.length >= 2) {
-      const [regex, replacement, flag] = d.args.map((a) => a.value);
-      if (!matchesEveryUri(regex!)) continue;
-      if (flag === 'permanent') return { status: 301, directive: d, errorable: false };
-      if (flag === 'redirect' || (flag === undefined && /^(?:https?:\/\/|\$scheme)/.test(replacement!))) return { status: 302, directive: d, errorable: false };
-      return null;
+      if (!matchesEveryUri(d.args[0]!.value)) continue;
+      return answerOf(d);
     }
   }
+  return null;
+}
+
+/**
+ * The answer a `return` or a redirecting `rewrite` gives when it runs (rewrite-code.ts `lowerStop`
+ * says which do): `return`'s code (a URL alone: 302), `rewrite ... permanent` 301, otherwise 302.
+ */
+export function answerOf(d: Directive): OwnAnswer | null {
+  if (d.name.value === 'return') {
+    const code = d.args[0]?.value ?? '';
+    const status = /^\d+$/.test(code) ? Number(code) : 302;
+    return { status, directive: d, errorable: status >= 400 && d.args.length === 1 };
+  }
+  if (d.name.value !== 'rewrite' || d.args.length < 2) return null;
+  const [, replacement, flag] = d.args.map((a) => a.value);
+  if (flag === 'permanent') return { status: 301, directive: d, errorable: false };
+  if (flag === 'redirect' || /^(?:https?:\/\/|\$scheme)/.test(replacement!)) return { status: 302, directive: d, errorable: false };
   return null;
 }
 
@@ -105,6 +119,11 @@ export function deniedAnswer(level: Level): OwnAnswer | null {
 
 function labelOf(d: Directive): string {
   return `${d.name.value} ${d.args.map((a) => a.raw).join(' ')}`;
+}
+
+/** The directive that answers, as a scope label shows it (`return 403`). */
+export function answerLabel(answer: OwnAnswer): string {
+  return labelOf(answer.directive);
 }
 
 /** nginx itself, as the producer of the response (`return 302 /x`). */

@@ -63,7 +63,7 @@ export type RewriteStep =
    */
   | { readonly kind: 'if'; readonly level: Level | null; readonly body: RewriteStep[]; readonly directive?: Directive }
   /** `always`: on every request; otherwise only when its `rewrite` regex matches the URI. */
-  | { readonly kind: 'stop'; readonly effect: StopEffect; readonly always: boolean };
+  | { readonly kind: 'stop'; readonly effect: StopEffect; readonly always: boolean; readonly directive: Directive };
 
 /**
  * Whether a `rewrite` regex matches every URI nginx hands it (each starts with "/"): `^`, `^/`,
@@ -81,7 +81,7 @@ export function matchesEveryUri(regex: string): boolean {
  */
 export function lowerStop(d: Directive, atServer: boolean, problems: Problem[]): RewriteStep | null {
   const name = d.name.value;
-  const step = (effect: StopEffect, always: boolean): RewriteStep => ({ kind: 'stop', effect, always });
+  const step = (effect: StopEffect, always: boolean): RewriteStep => ({ kind: 'stop', effect, always, directive: d });
   if (name === 'break') return step('stay', true);
   if (name === 'return') {
     const code = d.args[0]!;
@@ -158,6 +158,10 @@ interface Run {
   readonly here: Path[];
   /** Paths that restart the location search. */
   readonly leave: Path[];
+  /** Whether some path entered the target `if`. */
+  reached: boolean;
+  /** The `return`s and redirecting `rewrite`s that answer some path served at the target, in order. */
+  readonly answers: Set<Directive>;
 }
 
 /** Runs `steps` on the live paths; returns those that fall through the end. */
@@ -177,12 +181,14 @@ function runSteps(steps: readonly RewriteStep[], start: Path[], run: Run): Path[
           hold = own || (run.target !== 'location' && !run.passed);
           skip = !own;
         }
+        if (own && live.length > 0) run.reached = true;
         const held = hold ? runSteps(step.body, own ? live.map((p) => ({ ...p, taken: true })) : live, run) : [];
         if (own) run.passed = true;
         live = merge([...(skip ? live : []), ...held], run.valuesIn);
         continue;
       }
       case 'stop': {
+        if (step.effect === 'end' && live.some((p) => p.taken)) run.answers.add(step.directive);
         const stopped = step.effect === 'uri' ? live.map((p) => ({ ...p, uri: true })) : live;
         if (step.effect === 'stay') for (const p of stopped) if (p.taken) run.here.push({ ...p, uri: false });
         if (step.effect === 'leave') run.leave.push(...stopped);
@@ -196,13 +202,13 @@ function runSteps(steps: readonly RewriteStep[], start: Path[], run: Run): Path[
 }
 
 /** Runs a level's code from the `entry` paths: the paths served at the target, and those that leave. */
-function runCode(code: readonly RewriteStep[], entry: Path[], target: Target, atServer: boolean, valuesIn: ValuesIn): { here: Path[]; leave: Path[] } {
-  const run: Run = { target, valuesIn, passed: false, here: [], leave: [] };
+function runCode(code: readonly RewriteStep[], entry: Path[], target: Target, atServer: boolean, valuesIn: ValuesIn): { here: Path[]; leave: Path[]; reached: boolean; answers: ReadonlySet<Directive> } {
+  const run: Run = { target, valuesIn, passed: false, here: [], leave: [], reached: false, answers: new Set() };
   for (const p of runSteps(code, entry, run)) {
     if (p.uri && !atServer) run.leave.push(p);
     else if (p.taken) run.here.push(p);
   }
-  return { here: merge(run.here, valuesIn), leave: run.leave };
+  return { here: merge(run.here, valuesIn), leave: run.leave, reached: run.reached, answers: run.answers };
 }
 
 /** nginx restarts the location search at most this many times, then answers 500 (NGX_HTTP_MAX_URI_CHANGES). */
@@ -212,6 +218,16 @@ const MAX_URI_CHANGES = 10;
 export interface RewriteFlow {
   /** Whether some request is served at the level (not answered by `return`, nor sent elsewhere by `rewrite`). */
   serves(level: Level): boolean;
+  /**
+   * Whether some request gets to run the level's own code: for a location `if`, whether the
+   * location's code can get to it (a `return` before it answers every request first).
+   */
+  reaches(level: Level): boolean;
+  /**
+   * The `return`s and redirecting `rewrite`s of a location's code that answer some of the
+   * requests of the level (a location, or an `if` in it: then with the `if`'s configuration).
+   */
+  answers(level: Level): readonly Directive[];
   /** The possible values of each variable for the requests served at the level. */
   valuesAt(level: Level): (name: string) => readonly VariableValue[];
 }
@@ -292,17 +308,24 @@ export function rewriteFlow(decls: VariableDecls): RewriteFlow {
     const arriving = server && location.location?.modifier !== '@' ? leaving(server) : [];
     return merge([...afterServer(server), ...arriving], valuesIn);
   });
-  /** The paths served at an endpoint level. */
-  const pathsAt = memo((level: Level): Path[] => {
+  /** The paths served at an endpoint level, and whether the level's own code is reached. */
+  const runAt = memo((level: Level): { here: Path[]; reached: boolean; answers: readonly Directive[] } => {
     const location = level.kind === 'if' ? level.parent : level.kind === 'location' ? level : null;
-    if (!location) return afterServer(serverOf(level));
-    if (!location.code) return entryOf(location);
+    if (!location) return { here: afterServer(serverOf(level)), reached: true, answers: [] };
+    if (!location.code) {
+      const here = entryOf(location);
+      return { here, reached: here.length > 0, answers: [] };
+    }
     const target: Target = level.kind === 'if' ? level : 'location';
     const entry = entryOf(location).map((p) => ({ ...p, taken: target === 'location' }));
-    return runCode(location.code, entry, target, false, valuesIn).here;
+    const run = runCode(location.code, entry, target, false, valuesIn);
+    return { here: run.here, reached: target === 'location' ? entry.length > 0 : run.reached, answers: [...run.answers] };
   });
+  const pathsAt = (level: Level) => runAt(level).here;
   return {
     serves: (level) => pathsAt(level).length > 0,
+    reaches: (level) => runAt(level).reached,
+    answers: (level) => runAt(level).answers,
     valuesAt: (level) => valuesIn(merge(pathsAt(level), valuesIn)[0] ?? fresh),
   };
 }
