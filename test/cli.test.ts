@@ -313,4 +313,14 @@ describe('commands', () => {
     expect(await first('/static/a.php')).toContain('location ^~ /static/');
     expect(await first('/a.html')).toMatch(/location \/ /);
   });
+
+  it('simulate --location with a query and --header: the values the configuration reads are that request\'s', async () => {
+    write('q.conf', 'server {\n  listen 80;\n  server_name app.test;\n  location /app/ {\n    proxy_pass http://127.0.0.1:8080;\n    add_header Set-Cookie "lang=$arg_lang";\n    add_header Set-Cookie "h=$host";\n  }\n}\n');
+    const out = async (...extra: string[]) => (await cli(['simulate', 'q.conf', '--cookie', 'a=1', ...extra], { cwd: dir })).stdout.split('\n').filter((l) => l.includes('browser gets'));
+    expect(await out('--location', '/app/?lang=fr')).toEqual(['  browser gets    Set-Cookie: a=1', '  browser gets    Set-Cookie: lang=fr', '  browser gets    Set-Cookie: h=app.test']);
+    expect(await out('--location', '/app/', '--header', 'Host: Other.test:8080')).toEqual(['  browser gets    Set-Cookie: a=1', '  browser gets    Set-Cookie: lang=', '  browser gets    Set-Cookie: h=other.test']);
+    const bad = await cli(['simulate', 'q.conf', '--header', 'Host'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--header expects 'Name: value'");
+  });
 });

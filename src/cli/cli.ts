@@ -118,7 +118,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       .argument('<config>', 'configuration file'),
   )
     .option('--cookie <set-cookie>', "a Set-Cookie value the backend sends, e.g. 'atl.xsrf.token=abc; Path=/' (repeatable; default: a session cookie and every XSRF cookie)", repeatable)
-    .option('--location <path>', 'only the endpoint that serves this request path')
+    .option('--location <path>', 'only the endpoint that serves this request path (with its query: the request simulated, e.g. /app/?lang=en)')
+    .option('--header <name: value>', "a header of the simulated request, e.g. 'Host: jira.example.com' (repeatable; values the configuration reads from the request: nginx $host, $http_*, $cookie_*)", repeatable)
     .option('--backend <kind>', 'the backend kind: proxy (http), ajp, fcgi, cgi, scgi, uwsgi, grpc, module (default: what the config declares)')
     .option('--status <code>', 'the response status (default: 200, and each status a directive of the scope is limited to)')
     .addOption(new Option('-f, --format <name>', 'output format').choices(['text', 'json']).default('text'))

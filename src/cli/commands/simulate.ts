@@ -20,6 +20,7 @@ import { UsageError } from '../../usage-error.js';
 export interface SimulateCliOptions extends SharedCliOptions {
   cookie?: string[];
   location?: string;
+  header?: string[];
   backend?: string;
   status?: string;
   format: 'text' | 'json';
@@ -42,6 +43,17 @@ const BACKEND_ALIASES: Readonly<Record<string, BackendKind>> = {
   php: 'module',
   aspnet: 'module',
 };
+
+/** `--header 'Name: value'`: the request's header fields, names lower-cased (as SimRequest keeps them). */
+function requestHeaders(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/.exec(v);
+    if (!m) throw new UsageError(`--header expects 'Name: value', not "${v}"`);
+    out[m[1]!.toLowerCase()] = m[2]!;
+  }
+  return out;
+}
 
 /** 200, then each other status a directive of the pipeline is limited to (`more_set_headers -s 404`, `if { status 404 }`). */
 function statusesOf(pipeline: readonly CookieOp[]): number[] {
@@ -86,11 +98,17 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
   const shown = requested || declared.length === 0 ? endpoints : declared;
   const status = options.status === undefined ? undefined : Number(options.status);
   if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) throw new UsageError(`--status expects an HTTP status code (100-599), not "${options.status}"`);
+  // The request simulated, when the command names one (a path, headers): the values the
+  // configuration reads from it are that request's, not those of the probe request.
+  const headers = requestHeaders(options.header ?? []);
+  const asked = options.location !== undefined || Object.keys(headers).length > 0;
   const runs: SimulationRun[] = [];
   for (const endpoint of shown) {
+    const target = options.location ?? endpoint.requestPath;
+    const request = asked && target !== undefined ? { request: { target, headers } } : {};
     for (const backend of backendsFor(endpoint, requested)) {
       for (const s of status === undefined ? statusesOf(endpoint.pipeline) : [status]) {
-        runs.push({ endpoint, backend, status: s, result: simulate(model.dialect, endpoint.pipeline, { backend, status: s }, cookies, { trace: true }) });
+        runs.push({ endpoint, backend, status: s, result: simulate(model.dialect, endpoint.pipeline, { backend, status: s, ...request }, cookies, { trace: true }) });
       }
     }
   }
