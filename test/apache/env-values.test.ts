@@ -89,10 +89,17 @@ describe('values a request can give a variable', () => {
     expect(seen).not.toContain('n=1; F1 G1 (null)');
   });
 
-  it('leaves an expr= value, a variable nothing in the configuration sets, and other headers alone', () => {
+  it('leaves a variable nothing in the configuration sets, and other headers, alone', () => {
     expect(outcomes(vhost('    Header edit Set-Cookie ^(.*)$ "$1; %{PASSED}e"\n    PassEnv PASSED'))).toEqual(['csrftoken=1; (null)']);
-    const m = vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header set X-F "%{F}e"\n    Header set Set-Cookie "expr=%{reqenv:F}"');
+    const m = vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header set X-F "%{F}e"');
     expect(m.ops.filter((o) => o.span.file === m.root && o.condition !== null)).toEqual([]);
+  });
+
+  it('explores the values an expr= value reads with %{reqenv:VAR} (an unset one reads as empty)', () => {
+    expect(outcomes(vhost('    SetEnvIf Request_URI ^/s/ F=HttpOnly\n    Header set Set-Cookie "expr=s=1; %{reqenv:F}"'))).toEqual([
+      's=1; HttpOnly for requests where F is "HttpOnly"',
+      's=1;  for requests where F is unset',
+    ]);
   });
 });
 

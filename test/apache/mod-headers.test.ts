@@ -62,6 +62,16 @@ describe('replacement layers', () => {
     expect('parts' in f && expandFormat(f, { env: () => undefined })).toBe('a(null)\tb');
   });
 
+  it('expr= strings read the request simulated (ap_expr variables and functions), the environment always, and nothing they do not know', () => {
+    const f = parseFormat('expr=u=%{REQUEST_URI}; q=%{QUERY_STRING}; h=%{HTTP_HOST}; r=%{req:X-Lpc}; e=%{reqenv:lpc}; m=%{REQUEST_METHOD}; l=%{tolower:AbC}; n=%{SERVER_ADDR}');
+    expect('parts' in f).toBe(true);
+    if (!('parts' in f)) return;
+    const env = { env: (name: string) => (name === 'lpc' ? 'v' : undefined) };
+    const request = { target: '/a%20b/?x=1&y', headers: { host: 'app.test', 'x-lpc': 'on' } };
+    expect(expandFormat(f, env, request)).toBe('u=/a b/; q=x=1&y; h=app.test; r=on; e=v; m=GET; l=abc; n=');
+    expect(expandFormat(f, env)).toBe('u=; q=; h=; r=; e=v; m=; l=abc; n=');
+  });
+
   it('refuses an unknown format tag like httpd ("Unrecognized header format %o")', () => {
     expect(parseFormat('50%off')).toEqual({ error: 'Unrecognized header format %o' });
     expect(parseFormat('%{X}')).toEqual({ error: 'Unrecognized header format %' });

@@ -6,8 +6,9 @@
  * and a CGI backend (whose lines httpd keeps in different tables). Some combinations are refused
  * by `apache2 -t`: the linter must then refuse them too.
  *
- * Left out until the simulator knows them (they disagree with httpd today): values built from the
- * request at run time, `"expr=t=%{REQUEST_URI}"` and mod_headers' `%i`/`%l`/`%D`/`%t` specifiers.
+ * Values an `expr=` string builds from the request (`%{REQUEST_URI}`, `%{QUERY_STRING}`,
+ * `%{HTTP_HOST}`, `%{req:Host}`) are simulated for the request sent. Left out: mod_headers'
+ * `%l`/`%D`/`%t`/`%i`/`%b` specifiers (load, time, idle and busy workers: no two responses agree).
  */
 import fc from 'fast-check';
 
@@ -57,6 +58,11 @@ export const HEADER_DIRECTIVES: readonly string[] = [
   'SetEnvIf Query_String a=1 lpc',
   'SetEnv lpc 1',
   'UnsetEnv lpc',
+  'Header set Set-Cookie "expr=lpc_uri=%{REQUEST_URI}; Path=/"',
+  'Header always add Set-Cookie "expr=lpc_q=%{QUERY_STRING}"',
+  'Header add Set-Cookie "expr=lpc_h=%{HTTP_HOST}; Path=/%{REQUEST_METHOD}"',
+  'Header always set Set-Cookie "expr=XSRF-TOKEN=%{req:Host}; HttpOnly"',
+  'Header merge Set-Cookie "expr=lpc_e=%{reqenv:lpc}"',
 ];
 
 const sectionArb = fc.record({

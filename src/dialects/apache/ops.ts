@@ -6,7 +6,7 @@
  * `Require expr` the way httpd does at startup (problems with `directive-invalid`).
  */
 import type { Condition, ConditionLiteral, CookieOp, Problem } from '../../model/header-rewrite.js';
-import type { FormatEnv } from '../../model/ops/apache-format.js';
+import type { FormatEnv, FormatString } from '../../model/ops/apache-format.js';
 import { createApacheHeaderOp, isSetCookie, writesControl, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import type { CookieMapping } from '../../model/ops/apache-cookie-reverse.js';
 import { combineConditions, envClauseCondition, envKey, ifConditions, type EnvFacts } from './conditions.js';
@@ -62,13 +62,22 @@ export function directiveLabel(node: DirectiveNode): string {
   return node.line.line.text.replace(/\s+/g, ' ');
 }
 
-/** The variables a Header directive reads (by {@link envKey}): its `env=` clause and the `%{VAR}e` tags of its value. */
+/** The variables a Header directive reads (by {@link envKey}): its `env=` clause, the `%{VAR}e` tags of its value, or an `expr=` value's `%{reqenv:VAR}`. */
 function envNamesOf(h: HeaderDirective): string[] {
   const out: string[] = [];
   const clause = h.envWord && !h.early ? /^env=!?(.*)$/is.exec(h.envWord.value) : null;
   if (clause) out.push(envKey(clause[1]!));
-  if (h.format && h.format.expr === undefined) for (const p of h.format.parts) if (p.kind === 'tag' && p.tag === 'e' && !out.includes(envKey(p.arg))) out.push(envKey(p.arg));
+  for (const name of h.format ? valueEnvNames(h.format) : []) if (!out.includes(name)) out.push(name);
   return out;
+}
+
+/**
+ * The variables a value reads, by {@link envKey}, in order: its `%{VAR}e` tags, or an `expr=`
+ * string's `%{reqenv:VAR}` (and `%{env:VAR}`, which looks there first).
+ */
+function valueEnvNames(format: FormatString): string[] {
+  const args = format.expr !== undefined ? [...format.expr.matchAll(/%\{(?:reqenv|env):([^}]*)\}/gi)].map((m) => m[1]!) : format.parts.flatMap((p) => (p.kind === 'tag' && p.tag === 'e' ? [p.arg] : []));
+  return args.map(envKey);
 }
 
 /**
@@ -120,15 +129,13 @@ interface EnvVariant {
  */
 function envVariants(h: HeaderDirective, server: ServerScope, facts: EnvFacts): EnvVariant[] {
   const format = h.format;
-  if (!format || format.expr !== undefined) return [];
+  if (!format) return [];
   const clause = h.envWord && !h.early ? /^env=(!?)(.*)$/is.exec(h.envWord.value) : null;
   /** Per variable: its values then "unset" (`count` outcomes, the same for every directive), and those this directive can see. */
   const chains: { name: string; count: number; impossible: bigint; choices: { value: string | undefined; index: number }[] }[] = [];
   const fixed = new Map<string, string | undefined>();
-  for (const part of format.parts) {
-    if (part.kind !== 'tag' || part.tag !== 'e') continue;
-    // Variables by envKey: `%{lpc_x}e` and `%{LPC_X}e` read one variable.
-    const name = envKey(part.arg);
+  // Variables by envKey: `%{lpc_x}e` and `%{LPC_X}e` read one variable.
+  for (const name of valueEnvNames(format)) {
     const always = facts.alwaysSet(name, server);
     if (chains.some((c) => c.name === name) || fixed.has(name) || always?.value !== undefined) continue;
     const values = facts.valuesFor(name, server);

@@ -87,14 +87,87 @@ function unwrap(s: string): string {
   return s.replace(/[\r\n]/g, ' ');
 }
 
+/** The request an `expr=` string reads (SimEnv.request: header names lower-cased). */
+export interface ExprRequest {
+  readonly method?: string;
+  readonly target: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** ap_expr's request-header variables (server/util_expr_eval.c `request_var_names`, the HTTP_* ones). */
+const HEADER_VARIABLES: Readonly<Record<string, string>> = {
+  HTTP_ACCEPT: 'accept',
+  HTTP_COOKIE: 'cookie',
+  HTTP_FORWARDED: 'forwarded',
+  HTTP_HOST: 'host',
+  HTTP_PROXY_CONNECTION: 'proxy-connection',
+  HTTP_REFERER: 'referer',
+  HTTP_USER_AGENT: 'user-agent',
+};
+
+/** `%XX` decoded, as httpd's `ap_unescape_url` leaves r->uri (an invalid escape stays as written). */
+function unescapeUri(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+}
+
+/**
+ * One `%{NAME}` or `%{func:arg}` of an `expr=` string for a known request (util_expr_eval.c
+ * `request_var_fn`, `req_table_func`, `env_func`, `tolower_func`...); undefined for what the
+ * linter does not know (the reference then reads as empty).
+ */
+function exprReference(ref: string, env: FormatEnv, request: ExprRequest | undefined): string | undefined {
+  const colon = ref.indexOf(':');
+  if (colon > 0) {
+    const fn = ref.slice(0, colon).toLowerCase();
+    const arg = ref.slice(colon + 1);
+    if (fn === 'reqenv' || fn === 'env') return env.env(arg) ?? '';
+    if (fn === 'tolower') return arg.toLowerCase();
+    if (fn === 'toupper') return arg.toUpperCase();
+    if (request && (fn === 'req' || fn === 'http' || fn === 'req_novary')) return request.headers[arg.toLowerCase()] ?? '';
+    return undefined;
+  }
+  if (!request) return undefined;
+  const name = ref.toUpperCase();
+  const header = HEADER_VARIABLES[name];
+  if (header) return request.headers[header] ?? '';
+  const q = request.target.indexOf('?');
+  const path = q < 0 ? request.target : request.target.slice(0, q);
+  const method = request.method ?? 'GET';
+  switch (name) {
+    case 'REQUEST_URI':
+    case 'DOCUMENT_URI':
+      return unescapeUri(path);
+    case 'QUERY_STRING':
+      return q < 0 ? '' : request.target.slice(q + 1);
+    case 'REQUEST_METHOD':
+      return method;
+    case 'THE_REQUEST':
+      return `${method} ${request.target} HTTP/1.1`;
+    case 'REQUEST_SCHEME':
+      return 'http';
+    case 'HTTPS':
+      return 'off';
+    case 'SERVER_PROTOCOL':
+      return 'HTTP/1.1';
+    case 'IS_SUBREQ':
+      return 'false';
+    default:
+      return undefined;
+  }
+}
+
 /**
  * `process_tags`. Request-dependent tags get representative values: `%D` `D=0`, `%t` `t=0`,
  * `%l` `l=0.00/0.00/0.00`, `%i` `i=0`, `%b` `b=0`; an unset variable prints `(null)` as httpd does;
- * SSL variables are unknown to the linter and print `(null)` too. An `expr=` string is reduced to
- * its literal text with `%{...}` references removed (the linter does not evaluate ap_expr).
+ * SSL variables are unknown to the linter and print `(null)` too. An `expr=` string reads the
+ * environment as `%{VAR}e` does, and the request's values when the simulation has the request (a
+ * test that sent it, `simulate --location`); otherwise, and for what the linter does not know,
+ * its `%{...}` references read as empty.
  */
-export function expandFormat(f: FormatString, env: FormatEnv): string {
-  if (f.expr !== undefined) return f.expr.replace(/^"(.*)"$/s, '$1').replace(/%\{[^}]*\}/g, '');
+export function expandFormat(f: FormatString, env: FormatEnv, request?: ExprRequest): string {
+  if (f.expr !== undefined) {
+    return f.expr.replace(/^"(.*)"$/s, '$1').replace(/%\{([^}]*)\}/g, (_, ref: string) => exprReference(ref, env, request) ?? '');
+  }
   let out = '';
   for (const p of f.parts) {
     if (p.kind === 'text') {

@@ -202,8 +202,10 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
       init.header.toLowerCase(),
       init.pattern ? [init.pattern.source, regexKey(init.pattern.regex), init.pattern.error ?? null] : null,
       init.format ? expandFormat(init.format, init.formatEnv) : null,
+      // An expression's own text: two that read different request values expand alike without a request.
+      init.format?.expr ?? null,
     ]),
-    apply(lines: SetCookieLine[], _env: SimEnv): OpOutcome | void {
+    apply(lines: SetCookieLine[], env: SimEnv): OpOutcome | void {
       if (!touchesCookies) {
         if (!control || (init.table === 'onsuccess' && !init.early && isApacheErrorResponse(lines))) return;
         // Another header: set, add, append and merge always write the value; edit and setifempty
@@ -211,14 +213,14 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
         if (init.action === 'edit' || init.action === 'edit*' || init.action === 'setifempty') {
           throw new RegexBudgetError(init.label, `whether it writes a control character into ${init.header} (which makes httpd answer 500) depends on response headers the linter does not see`, { unsupported: true });
         }
-        if (sendableValue(init.format ? expandFormat(init.format, init.formatEnv) : '') === null) markInvalidHeader(lines);
+        if (sendableValue(init.format ? expandFormat(init.format, init.formatEnv, env.request) : '') === null) markInvalidHeader(lines);
         return;
       }
       // httpd answers with its own error page (ProxyErrorOverride): only `Header always` runs.
       if (init.table === 'onsuccess' && !init.early && isApacheErrorResponse(lines)) return;
       const visible = init.early ? lines.filter(isEarlyLine) : lines;
       const mine = visible.filter((l) => (l.table ?? 'onsuccess') === init.table);
-      const text = () => (init.format ? expandFormat(init.format, init.formatEnv) : '');
+      const text = () => (init.format ? expandFormat(init.format, init.formatEnv, env.request) : '');
       const remove = (line: SetCookieLine) => lines.splice(lines.indexOf(line), 1);
       /** apr_table_addn appends to the table; early lines go before every producer's line. */
       const append = (line: SetCookieLine) => {
