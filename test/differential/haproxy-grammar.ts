@@ -32,6 +32,28 @@ export const RESPONSE_RULES: readonly string[] = [
   'http-response set-header Set-Cookie "%[res.hdr(Set-Cookie)]; HttpOnly"',
 ];
 
+/**
+ * Frontend `http-request` rules: answers HAProxy makes itself for some requests (an argument, a
+ * header, a path), which `http-after-response` still sees, and a variable the response rules read.
+ */
+export const REQUEST_RULES: readonly string[] = [
+  'http-request return status 403 if { url_param(a) -m str 1 }',
+  'http-request deny if { req.hdr(x-lpc) -m found }',
+  'http-request redirect location /elsewhere code 302 if { url_param(a) -m str 2 }',
+  'http-request return status 200 content-type text/plain string ok hdr Set-Cookie "ret=1; HttpOnly" if { url_param(a) -m str 1 }',
+  'http-request redirect location /x set-cookie RED=1 if { req.hdr(x-lpc) -m found }',
+  'http-request deny deny_status 429 if { path_beg /b/ }',
+  'http-request set-var(txn.a) url_param(a)',
+];
+
+/** Response rules that read what the request left (a variable) or, refused there, the request itself. */
+const REQUEST_AWARE: readonly string[] = [
+  'http-response replace-header Set-Cookie (.*) "\\1; HttpOnly" if { var(txn.a) -m str 1 }',
+  'http-response add-header Set-Cookie "a=%[var(txn.a)]; Path=/"',
+  'http-response del-header Set-Cookie if { path_beg /b/ }',
+  'http-after-response add-header Set-Cookie "after_a=1" if { var(txn.a) -m found }',
+];
+
 const PERSISTENCE: readonly string[] = [
   'cookie SRV insert indirect nocache',
   'cookie SRV insert httponly secure',
@@ -49,16 +71,21 @@ export interface GeneratedProxy {
 
 export const proxyArb: fc.Arbitrary<GeneratedProxy> = fc
   .record({
-    front: fc.array(fc.constantFrom(...RESPONSE_RULES), { maxLength: 3 }),
-    back: fc.array(fc.constantFrom(...RESPONSE_RULES), { maxLength: 3 }),
+    request: fc.array(fc.constantFrom(...REQUEST_RULES), { maxLength: 2 }),
+    front: fc.array(fc.constantFrom(...RESPONSE_RULES, ...REQUEST_AWARE), { maxLength: 3 }),
+    back: fc.array(fc.constantFrom(...RESPONSE_RULES, ...REQUEST_AWARE), { maxLength: 3 }),
     cookie: fc.option(fc.constantFrom(...PERSISTENCE), { nil: undefined }),
+    // A second backend for the paths under /b/ (use_backend), with rules of its own.
+    second: fc.option(fc.array(fc.constantFrom(...RESPONSE_RULES), { maxLength: 2 }), { nil: undefined, freq: 3 }),
   })
-  .map(({ front, back, cookie }) => ({
+  .map(({ request, front, back, cookie, second }) => ({
     text: (name, port, backend) =>
       [
         `frontend fe_${name}`,
         `    bind 127.0.0.1:${port}`,
+        ...request.map((r) => `    ${r}`),
         ...front.map((r) => `    ${r}`),
+        ...(second ? [`    use_backend be2_${name} if { path_beg /b/ }`] : []),
         `    default_backend be_${name}`,
         '',
         `backend be_${name}`,
@@ -66,5 +93,6 @@ export const proxyArb: fc.Arbitrary<GeneratedProxy> = fc
         ...(cookie ? [`    ${cookie}`] : []),
         `    server s1 127.0.0.1:${backend}${cookie ? ' cookie s1' : ''}`,
         '',
+        ...(second ? [`backend be2_${name}`, ...second.map((r) => `    ${r}`), `    server s2 127.0.0.1:${backend}`, ''] : []),
       ].join('\n'),
   }));

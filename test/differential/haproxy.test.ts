@@ -17,6 +17,9 @@ import { describeRealServer } from '../helpers/skips.js';
 import { proxyArb } from './haproxy-grammar.js';
 import { COOKIES, type DiffCase, type FixedCase, askAll, breaksToken, falsePositive, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 
+/** Requests that take each branch of the generated conditions (an argument, a header). */
+const VARIANTS: readonly { query: string; headers?: Record<string, string> }[] = [{ query: '' }, { query: '&a=1' }, { query: '&a=2' }, { query: '', headers: { 'X-Lpc': 'on' } }];
+
 const DEFAULTS = ['defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', ''].join('\n');
 
 const { seed, runs, cases: generated } = sample(proxyArb);
@@ -53,7 +56,7 @@ describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${se
       if (f) {
         // Served beside the original under its own names and port.
         const fixedPort = await freePort();
-        const own = f.text.replaceAll(`fe_${name}`, `fe_${name}f`).replaceAll(`be_${name}`, `be_${name}f`).replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${fixedPort}`);
+        const own = f.text.replaceAll(`fe_${name}`, `fe_${name}f`).replaceAll(`be_${name}`, `be_${name}f`).replaceAll(`be2_${name}`, `be2_${name}f`).replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${fixedPort}`);
         const ft = checkConfig(writeConfig(own));
         fixed = { ...f, text: own, port: fixedPort, ...(ft.ok ? {} : { refusedBy: ft.output }) };
       }
@@ -87,7 +90,8 @@ describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${se
       let complete = true;
       let broke = false;
       const requested: string[] = [];
-      const ask = (path: string, cookies: readonly string[], status: number) => fetchCookies(c.port, `${path}${path.includes('?') ? '&' : '?'}${cookieQuery(cookies)}&status=${status}`);
+      const ask = (path: string, cookies: readonly string[], status: number, v: (typeof VARIANTS)[number] = VARIANTS[0]!) =>
+        fetchCookies(c.port, `${path}${path.includes('?') ? '&' : '?'}${cookieQuery(cookies)}&status=${status}${v.query}`, v.headers ? { headers: v.headers } : {});
       for (const endpoint of c.model.endpoints) {
         if (!endpoint.label.startsWith(`frontend fe_${c.name}`)) continue;
         if (endpoint.requestPath === undefined) {
@@ -100,11 +104,19 @@ describeRealServer(`haproxy: random proxies, simulator vs real server (seed ${se
           const simulated = outcomes(result);
           if (result.tooComplex || result.bounded || simulated.length > 1) complete = false;
           if (result.tooComplex || result.bounded) continue;
-          const res = await ask(endpoint.requestPath, COOKIES, status);
-          const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
-          if (!('crashed' in res)) broke ||= res.setCookies.some((l) => breaksToken(l));
-          compared++;
-          if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} (status ${status}): HAProxy sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
+          // Where the outcome depends on the request, requests that take the branches.
+          for (const v of simulated.length > 1 || /%\[var\(/.test(c.text) ? VARIANTS : VARIANTS.slice(0, 1)) {
+            // Values the request decides (a variable set from it) are that request's.
+            const p = endpoint.requestPath;
+            const target = `${p}${p.includes('?') ? '&' : '?'}${cookieQuery(COOKIES)}&status=${status}${v.query}`;
+            const headers = Object.fromEntries(Object.entries(v.headers ?? {}).map(([k, x]) => [k.toLowerCase(), x]));
+            const predicted = outcomes(simulate('haproxy', endpoint.pipeline, { backend: 'http', status, request: { target, headers } }, COOKIES));
+            const res = await ask(p, COOKIES, status, v);
+            const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
+            if (!('crashed' in res)) broke ||= res.setCookies.some((l) => breaksToken(l));
+            compared++;
+            if (!predicted.includes(actual)) failures.push(`${c.name} ${endpoint.label} (status ${status}, ${JSON.stringify(v)}): HAProxy sent ${actual}, simulated ${predicted.join(' or ')}\n${c.text}`);
+          }
         }
       }
       const fp = await falsePositive(c, complete, broke, askAll(requested, ask));

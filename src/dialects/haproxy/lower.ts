@@ -13,7 +13,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
-import { decidedByResponse, fetchRefusal, parseCondition, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
+import { decidedByResponse, fetchRefusal, parseCondition, REQUEST_FETCH, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
   createHaproxyAllowOp,
   createHaproxyFinalOp,
@@ -24,6 +24,7 @@ import {
   parseLogFormat,
   ruleSetKey,
   type HaproxyAction,
+  type LogFormat,
 } from '../../model/ops/haproxy-http-response.js';
 import { compileRegex, type CompiledRegex } from '../../regex/index.js';
 import { type SourceFile, type Span, isIoError, type ConfigIO } from '../../source.js';
@@ -114,6 +115,57 @@ interface Context {
   readonly file: SourceFile;
   readonly problems: Problem[];
   readonly rules: Map<CookieOp, HaproxyRuleSyntax>;
+  /** Per variable (`txn.a`, lower-cased): the fetch of every rule that sets or unsets it. */
+  readonly variables?: ReadonlyMap<string, readonly VariableSetter[]>;
+}
+
+/** A rule that sets (or unsets) a variable: `http-request set-var(txn.a) url_param(a)`. */
+interface VariableSetter {
+  /** `http-request` with `set-var` and no condition: the fetch then says the value of every request. */
+  readonly fetch: string | undefined;
+}
+
+const SETS_VARIABLE = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)/i;
+
+/** Every rule of the file that sets or unsets a variable, by variable name. */
+function variableSetters(sections: readonly Section[]): Map<string, VariableSetter[]> {
+  const out = new Map<string, VariableSetter[]>();
+  for (const section of sections) {
+    for (const st of section.statements) {
+      const at = st.words.findIndex((w) => SETS_VARIABLE.test(w.value));
+      if (at < 0) continue;
+      const m = SETS_VARIABLE.exec(st.words[at]!.value)!;
+      const name = m[2]!.trim().toLowerCase();
+      const conditional = st.words.some((w) => w.value === 'if' || w.value === 'unless');
+      const plain = at === 1 && st.words[0]!.value === 'http-request' && m[1]!.toLowerCase() === 'set-var' && !conditional && st.words.length === 3;
+      const list = out.get(name) ?? [];
+      list.push({ fetch: plain ? st.words[2]!.value : undefined });
+      out.set(name, list);
+    }
+  }
+  return out;
+}
+
+/**
+ * A log-format whose `%[var(NAME)]` parts the configuration decides: a variable no rule sets is
+ * empty (HAProxy prints nothing for a missing variable), and one that a single unconditional
+ * `http-request set-var` takes from the request reads that request's value at simulation time
+ * (haproxy-acl.ts `responseSample`); any other keeps its text.
+ */
+function withVariables(format: LogFormat, variables: ReadonlyMap<string, readonly VariableSetter[]> | undefined): LogFormat {
+  if (!variables || format.samples.length === 0) return format;
+  let changed = false;
+  const samples = format.samples.map((s) => {
+    const m = /^var\(\s*([^,)\s]+)\s*\)$/.exec(s.expr);
+    if (!m) return s;
+    const setters = variables.get(m[1]!.toLowerCase()) ?? [];
+    const fetch = setters.length === 1 ? setters[0]!.fetch : undefined;
+    const expr = setters.length === 0 ? 'str()' : fetch !== undefined ? `${REQUEST_FETCH}${fetch}` : undefined;
+    if (expr === undefined) return s;
+    changed = true;
+    return { ...s, expr };
+  });
+  return changed ? { ...format, samples } : format;
 }
 
 function invalid(ctx: Context, span: Span, message: string): void {
@@ -299,7 +351,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
       ...(nameRegex ? { nameRegex } : {}),
       ...(regex ? { regex } : {}),
       ...(patternWord ? { patternSource: patternWord.value, patternSpan: patternWord.span } : {}),
-      ...(formatWord ? { format: parseLogFormat(formatWord.value), formatSpan: formatWord.span } : {}),
+      ...(formatWord ? { format: withVariables(parseLogFormat(formatWord.value), ctx.variables), formatSpan: formatWord.span } : {}),
       actionSpan: actionWord.span,
       condition: cond.condition,
       ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
@@ -588,7 +640,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const defines = options.defines ?? {};
   const parsed = parseConfig(rootPath, source.text, (n) => defines[n], (n) => (n in defines ? true : undefined));
   problems.push(...parsed.problems);
-  const ctx: Context = { file: source, problems, rules };
+  const ctx: Context = { file: source, problems, rules, variables: variableSetters(parsed.sections) };
 
   const proxies: Proxy[] = [];
   const namedDefaults = new Map<string, Proxy>();

@@ -14,7 +14,7 @@
  *   connection: unknown, and the rule is assumed to run.
  */
 import { compileRegex, toByteString, type CompiledRegex } from '../../regex/index.js';
-import type { SetCookieLine, SimEnv } from '../header-rewrite.js';
+import type { SetCookieLine, SimEnv, SimRequest } from '../header-rewrite.js';
 import { responseState } from '../set-cookie.js';
 import { commaSlots } from './haproxy-values.js';
 
@@ -168,6 +168,36 @@ function cookieMatches(value: string, name: string): string[] {
 /** Every value `res.cook(NAME)` iterates over in these lines (`res.cook_cnt(NAME)` counts them). */
 const cookieValues = (lines: readonly SetCookieLine[], name: string) => lines.flatMap((l) => commaSlots(l.value).flatMap((s) => cookieMatches(s.value, name)));
 
+/** See haproxy-http-response.ts: a request fetch a variable took, evaluated on the request simulated. */
+export const REQUEST_FETCH = 'lpc-request:';
+
+/**
+ * The value a request fetch gives the request (HAProxy 2.6): `url_param`/`urlp(NAME)` the first
+ * parameter of that name in the query string, `req.hdr`/`hdr(NAME)` the last value of the header,
+ * `path` and `query`; a parameter or header the request lacks leaves the variable unset, which
+ * prints as nothing. Undefined for the other fetches.
+ */
+function requestFetch(fetch: string, request: SimRequest): string | undefined {
+  const q = request.target.indexOf('?');
+  const query = q < 0 ? '' : request.target.slice(q + 1);
+  if (fetch === 'path') return q < 0 ? request.target : request.target.slice(0, q);
+  if (fetch === 'query') return query;
+  const param = /^(?:url_param|urlp)\(([^,)]+)\)$/.exec(fetch);
+  if (param) {
+    for (const pair of query.split('&')) {
+      const eq = pair.indexOf('=');
+      if ((eq < 0 ? pair : pair.slice(0, eq)) === param[1]) return eq < 0 ? '' : pair.slice(eq + 1);
+    }
+    return '';
+  }
+  const hdr = /^(?:req\.hdr|hdr)\(([^,)]+)\)$/.exec(fetch);
+  if (hdr) {
+    const value = request.headers[hdr[1]!.trim().toLowerCase()];
+    return value === undefined ? '' : (commaSlots(value).at(-1)?.value ?? '');
+  }
+  return undefined;
+}
+
 /**
  * The value of a `%[expr]` of a log-format (`http-response set-header Set-Cookie "%[res.hdr(set-cookie)]; HttpOnly"`)
  * when it reads only the response, as HAProxy 2.6 computes it [LAB haproxy 2.6.12]: `str(x)`,
@@ -178,6 +208,7 @@ const cookieValues = (lines: readonly SetCookieLine[], name: string) => lines.fl
 export function responseSample(expr: string, lines: readonly SetCookieLine[], env: SimEnv): string | undefined {
   const str = /^str\(([^),]*)\)$/.exec(expr);
   if (str) return str[1]!;
+  if (expr.startsWith(REQUEST_FETCH)) return env.request ? requestFetch(expr.slice(REQUEST_FETCH.length), env.request) : undefined;
   if (expr === 'status') return String(statusOf(lines, env));
   const hdr = /^(res\.hdr|hdr|res\.fhdr)\(\s*set-cookie\s*(?:,\s*(-?\d+)\s*)?\)$/i.exec(expr);
   if (hdr) {

@@ -385,6 +385,8 @@ export function createHaproxyHttpResponseOp(init: HaproxyHttpResponseInit): Hapr
       init.nameRegex?.source ?? null,
       init.patternSource ?? null,
       init.format?.text ?? null,
+      // What the lowering made of its `%[var(...)]` parts (the variables of the file decide them).
+      init.format?.samples.map((x) => x.expr) ?? null,
       init.condition ? [init.condition.text, init.condition.value] : null,
       init.parsedCondition?.key ?? null,
       init.ruleSet ?? null,
