@@ -23,6 +23,10 @@ export const HEADER_LINES: readonly string[] = [
   'header >Set-Cookie "(" "x"',
   'header >Set-Cookie "^(?!XSRF-TOKEN)(.*)$" "$1; HttpOnly"',
   'header >Set-Cookie "(?i)^(xsrf-token=.*)$" "${1}; HttpOnly"',
+  'header +Set-Cookie "q={query.a}; Path={path}"',
+  'header +Set-Cookie "h={host}; p={http.request.proto}"',
+  'header Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; X={header.X-Lpc}"',
+  'header +Set-Cookie "c={http.request.cookie.sid}"',
 ];
 
 export const HEADER_DOWN: readonly string[] = [

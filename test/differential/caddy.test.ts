@@ -18,6 +18,9 @@ import { describeRealServer } from '../helpers/skips.js';
 import { siteArb } from './caddy-grammar.js';
 import { COOKIES, type DiffCase, type FixedCase, askAll, breaksToken, falsePositive, fixBroken, lintCase, outcomes, servedFixes, ows, refusal, sample, STATUSES, summary } from './harness.js';
 
+
+/** Requests that take each branch of the generated conditions and give request values (an argument, a header, a cookie). */
+const VARIANTS: readonly { query: string; headers?: Record<string, string> }[] = [{ query: '' }, { query: '&a=1' }, { query: '', headers: { 'X-Lpc': 'on', Cookie: 'sid=c1; a=2' } }];
 const OPTIONS = '{\n\tadmin off\n\tauto_https off\n}\n';
 const { seed, runs, cases: generated } = sample(siteArb);
 const caddy = caddyVersion();
@@ -91,7 +94,8 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
       let complete = true;
       let broke = false;
       const requested: string[] = [];
-      const ask = (path: string, cookies: readonly string[], status: number) => fetchCookies(c.port, `${path}?${cookieQuery(cookies)}&status=${status}`, { host: `127.0.0.1:${c.port}` });
+      const ask = (path: string, cookies: readonly string[], status: number, v: (typeof VARIANTS)[number] = VARIANTS[0]!) =>
+        fetchCookies(c.port, `${path}?${cookieQuery(cookies)}&status=${status}${v.query}`, { host: `127.0.0.1:${c.port}`, ...(v.headers ? { headers: v.headers } : {}) });
       for (const endpoint of c.endpoints) {
         if (endpoint.requestPath === undefined || endpoint.possibleBackends.join() !== 'http' || endpoint.undecided.length > 0 || endpoint.handlerPath?.startsWith('/') !== true) {
           complete = false;
@@ -103,11 +107,17 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
           const simulated = outcomes(result);
           if (result.tooComplex || result.bounded || simulated.length > 1) complete = false;
           if (result.tooComplex || result.bounded) continue;
-          const res = await ask(endpoint.requestPath, COOKIES, status);
-          const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
-          if (!('crashed' in res)) broke ||= res.setCookies.some((l) => breaksToken(l));
-          compared++;
-          if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} GET ${endpoint.requestPath} (status ${status}): Caddy sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
+          // Values the request decides ({query.a}, {header.X-Lpc}) are those of the request sent.
+          for (const v of simulated.length > 1 || /\{(?:query|header|http\.request)/.test(c.text) ? VARIANTS : VARIANTS.slice(0, 1)) {
+            const target = `${endpoint.requestPath}?${cookieQuery(COOKIES)}&status=${status}${v.query}`;
+            const headers = { host: `127.0.0.1:${c.port}`, ...Object.fromEntries(Object.entries(v.headers ?? {}).map(([k, x]) => [k.toLowerCase(), x])) };
+            const predicted = outcomes(simulate('caddy', endpoint.pipeline, { backend: 'http', status, request: { target, headers } }, COOKIES));
+            const res = await ask(endpoint.requestPath, COOKIES, status, v);
+            const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
+            if (!('crashed' in res)) broke ||= res.setCookies.some((l) => breaksToken(l));
+            compared++;
+            if (!predicted.includes(actual)) failures.push(`${c.name} ${endpoint.label} GET ${endpoint.requestPath}${v.query} ${JSON.stringify(v.headers ?? {})} (status ${status}): Caddy sent ${actual}, simulated ${predicted.join(' or ')}\n${c.text}`);
+          }
         }
       }
       const fp = await falsePositive(c, complete, broke, askAll(requested, ask));

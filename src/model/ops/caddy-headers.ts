@@ -31,7 +31,7 @@
 import { fromByteString, RegexBudgetError, toByteString, type CompiledRegex } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import { BACKEND_LABELS, type BackendKind } from '../backends.js';
-import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv } from '../header-rewrite.js';
+import type { Condition, CookieOp, OpPart, SetCookieLine, SimEnv, SimRequest } from '../header-rewrite.js';
 import { addedLine, backendLine, changeLine, parseSetCookie } from '../set-cookie.js';
 import { semanticKey } from '../signature.js';
 
@@ -260,6 +260,35 @@ export interface CaddyRequest {
   /** The Host header (`example.com`, `127.0.0.1:8080`), when the site names its host. */
   readonly hostport?: string;
   readonly scheme: 'http' | 'https';
+  /**
+   * The query string and header fields (names lower-cased) of a request the simulation was given
+   * (SimEnv.request: a test that sent it, `simulate --location`); absent for the probe request.
+   */
+  readonly sent?: { readonly query: string; readonly headers: Readonly<Record<string, string>> };
+}
+
+/** The probe request with the query and headers of the request sent (its Host too); the path stays the probe's (the rewrites before the op are the model's). */
+function withSent(probe: CaddyRequest | undefined, request: SimRequest | undefined): CaddyRequest | undefined {
+  if (!probe || !request) return probe;
+  const q = request.target.indexOf('?');
+  const host = request.headers.host;
+  return { ...probe, ...(host !== undefined ? { hostport: host } : {}), sent: { query: q < 0 ? '' : request.target.slice(q + 1), headers: request.headers } };
+}
+
+/** Go's `url.ParseQuery(q).Get(name)`: the first value of the parameter, unescaped (`+` is a space). */
+function queryValue(query: string, name: string): string {
+  const decoded = (x: string) => {
+    try {
+      return decodeURIComponent(x.replace(/\+/g, ' '));
+    } catch {
+      return undefined;
+    }
+  };
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if (decoded(eq < 0 ? pair : pair.slice(0, eq)) === name) return decoded(eq < 0 ? '' : pair.slice(eq + 1)) ?? '';
+  }
+  return '';
 }
 
 /**
@@ -271,6 +300,22 @@ export function requestValue(key: string, r: CaddyRequest): string | undefined {
   const k = key.slice('http.request.'.length);
   if (k === 'method' || k === 'orig_method') return 'GET';
   if (k === 'scheme') return r.scheme;
+  if (k === 'proto') return 'HTTP/1.1';
+  if (r.sent) {
+    // The request sent: its query arguments, header fields (the lines of one, joined with ",") and
+    // cookies (the first of that name, without case; an absent one stays as written).
+    if (k === 'uri.query') return r.sent.query;
+    const arg = /^uri\.query\.(.+)$/.exec(k);
+    if (arg) return queryValue(r.sent.query, arg[1]!);
+    const field = /^header\.(.+)$/.exec(k);
+    if (field) return r.sent.headers[field[1]!.toLowerCase()] ?? '';
+    const cookie = /^cookie\.(.+)$/.exec(k);
+    if (cookie) {
+      const found = (r.sent.headers.cookie ?? '').split(';').map((c) => c.trim().split('=')).find(([n]) => n?.toLowerCase() === cookie[1]!.toLowerCase());
+      if (found) return found.slice(1).join('=');
+    }
+    if (r.path !== null && (k === 'uri' || k === 'orig_uri')) return `${k === 'uri' ? r.path || '/' : r.origPath}${r.sent.query ? `?${r.sent.query}` : ''}`;
+  }
   if (k === 'orig_uri' || k === 'orig_uri.path') return r.origPath;
   if (r.hostport !== undefined) {
     // net.SplitHostPort: a Host without a port is the host itself, with an empty port.
@@ -375,7 +420,8 @@ export function caddyHeadersOp(init: CaddyHeaderOpsInit): CaddyHeadersOp {
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!touches) return;
       if (dynamic) throw new RegexBudgetError(dynamic.field, 'Caddy fills in the header name at run time: it may be Set-Cookie', { unsupported: true });
-      const runtimeKeys: Fills = { runtimeKeys: init.runtimeKeys ?? [], ...(init.request ? { request: init.request } : {}) };
+      const request = withSent(init.request, env.request);
+      const runtimeKeys: Fills = { runtimeKeys: init.runtimeKeys ?? [], ...(request ? { request } : {}) };
       if (init.copyUpstream) {
         // Backend lines, marked as immediate ones by a change that changes nothing.
         const copies = (env.upstream ?? []).map((v) => ({ ...backendLine(v, env.backend), history: [{ op, cause: init.span, before: v, after: v }] }));
