@@ -14,6 +14,7 @@ import { mapCause } from '../../src/engine/simulator.js';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, Endpoint, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
+import { exploredStatuses, statusSource } from '../../src/model/statuses.js';
 import { cookieName } from '../../src/model/set-cookie.js';
 import { branchesOf, type Assumption } from '../../src/model/simulate.js';
 import type { Span } from '../../src/source.js';
@@ -72,7 +73,7 @@ interface Gain {
 function gainsOf(ctx: RuleContext, pipeline: readonly CookieOp[], kind: BackendKind, sample: string): Gain[] {
   const gains: Gain[] = [];
   const seen = new Set<CookieOp>();
-  for (const status of statusesOf(pipeline)) {
+  for (const status of exploredStatuses(pipeline)) {
     // The sample alone, then with the other cookies a response-decided condition tests
     // (HAProxy's `if { res.cook(JSESSIONID) -m found }`), before and after it.
     for (const companions of [[], ...companionsOf(pipeline)]) {
@@ -111,16 +112,9 @@ function companionAssumption(companions: readonly string[], pipeline: readonly C
   return { literal: { key: `companions:${key}`, holds: true, text: op.condition?.text ?? op.label, phrase }, holds: true, op };
 }
 
-/** 200, then the other statuses a directive of the pipeline is limited to (`more_set_headers -s 404`). */
-function statusesOf(pipeline: readonly CookieOp[]): number[] {
-  const out = [200];
-  for (const op of pipeline) for (const s of (op as { readonly statuses?: readonly number[] }).statuses ?? []) if (!out.includes(s)) out.push(s);
-  return out;
-}
-
 /** "for requests where the response status is 404": the directive limited to it. */
 function statusAssumption(status: number, pipeline: readonly CookieOp[]): Assumption {
-  const op = pipeline.find((o) => (o as { readonly statuses?: readonly number[] }).statuses?.includes(status))!;
+  const op = statusSource(status, pipeline)!;
   const phrase = { holds: `the response status is ${status}`, fails: `the response status is not ${status}` };
   return { literal: { key: `status:${status}`, holds: true, text: `status ${status}`, phrase }, holds: true, op };
 }

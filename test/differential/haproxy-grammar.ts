@@ -44,7 +44,12 @@ export const REQUEST_RULES: readonly string[] = [
   'http-request redirect location /x set-cookie RED=1 if { req.hdr(x-lpc) -m found }',
   'http-request deny deny_status 429 if { path_beg /b/ }',
   'http-request set-var(txn.a) url_param(a)',
+  'http-request deny deny_status 403 if is_a !has_x',
+  'http-request return status 200 content-type text/plain string ok hdr Set-Cookie "named=1" if has_x || is_a',
 ];
+
+/** Named ACLs every generated proxy defines (a request argument, a header, the status). */
+const ACLS: readonly string[] = ['acl is_a url_param(a) -m str 1', 'acl has_x req.hdr(x-lpc) -m found', 'acl is_ok status 200'];
 
 /** Response rules that read what the request left (a variable) or, refused there, the request itself. */
 const REQUEST_AWARE: readonly string[] = [
@@ -52,6 +57,9 @@ const REQUEST_AWARE: readonly string[] = [
   'http-response add-header Set-Cookie "a=%[var(txn.a)]; Path=/"',
   'http-response del-header Set-Cookie if { path_beg /b/ }',
   'http-after-response add-header Set-Cookie "after_a=1" if { var(txn.a) -m found }',
+  'http-response add-header Set-Cookie "acl=1" if is_ok !is_a',
+  'http-response replace-header Set-Cookie (.*) "\\1; HttpOnly" unless is_ok',
+  'http-after-response del-header Set-Cookie if has_x',
 ];
 
 const PERSISTENCE: readonly string[] = [
@@ -83,12 +91,14 @@ export const proxyArb: fc.Arbitrary<GeneratedProxy> = fc
       [
         `frontend fe_${name}`,
         `    bind 127.0.0.1:${port}`,
+        ...ACLS.map((a) => `    ${a}`),
         ...request.map((r) => `    ${r}`),
         ...front.map((r) => `    ${r}`),
         ...(second ? [`    use_backend be2_${name} if { path_beg /b/ }`] : []),
         `    default_backend be_${name}`,
         '',
         `backend be_${name}`,
+        ...ACLS.map((a) => `    ${a}`),
         ...back.map((r) => `    ${r}`),
         ...(cookie ? [`    ${cookie}`] : []),
         `    server s1 127.0.0.1:${backend}${cookie ? ' cookie s1' : ''}`,

@@ -9,8 +9,8 @@ import { defaultResponse } from '../../cookies/samples.js';
 import { detectDialect } from '../../dialects/detect.js';
 import { loadDialects } from '../../dialects/registry.js';
 import type { BackendKind } from '../../model/backends.js';
-import type { CookieOp } from '../../model/header-rewrite.js';
 import { simulate } from '../../model/simulate.js';
+import { exploredStatuses } from '../../model/statuses.js';
 import { createNodeIO } from '../../run/node-io.js';
 import { isIoError } from '../../source.js';
 import { overrideDialect, resolveConfig, runOptionsFrom, type SharedCliOptions } from '../../config/settings.js';
@@ -52,13 +52,6 @@ function requestHeaders(values: readonly string[]): Record<string, string> {
     if (!m) throw new UsageError(`--header expects 'Name: value', not "${v}"`);
     out[m[1]!.toLowerCase()] = m[2]!;
   }
-  return out;
-}
-
-/** 200, then each other status a directive of the pipeline is limited to (`more_set_headers -s 404`, `if { status 404 }`). */
-function statusesOf(pipeline: readonly CookieOp[]): number[] {
-  const out = [200];
-  for (const op of pipeline) for (const s of (op as { readonly statuses?: readonly number[] }).statuses ?? []) if (!out.includes(s)) out.push(s);
   return out;
 }
 
@@ -107,7 +100,7 @@ export async function simulateCommand(file: string, options: SimulateCliOptions,
     const target = options.location ?? endpoint.requestPath;
     const request = asked && target !== undefined ? { request: { target, headers } } : {};
     for (const backend of backendsFor(endpoint, requested)) {
-      for (const s of status === undefined ? statusesOf(endpoint.pipeline) : [status]) {
+      for (const s of status === undefined ? exploredStatuses(endpoint.pipeline, { unnamed: false }) : [status]) {
         runs.push({ endpoint, backend, status: s, result: simulate(model.dialect, endpoint.pipeline, { backend, status: s, ...request }, cookies, { trace: true }) });
       }
     }
