@@ -61,6 +61,12 @@ export const COOKIE_DIRECTIVES: readonly string[] = [
   'rewrite ^/l(\\d)/(.*)$ /l$1/$2 break;',
   'error_page 404 /lpc-error;',
   'error_page 500 = @lpc_named;',
+  "more_clear_headers 'Set-Cook*';",
+  'proxy_hide_header set-cookie;',
+  'proxy_cookie_flags ~ httponly secure samesite=lax;',
+  'proxy_cookie_flags ~^XSRF nohttponly;',
+  'add_header Set-Cookie "h=$http_x_lpc; Path=/";',
+  'proxy_cookie_path ~*^/(?<x>app) "/$x/$arg_a; HttpOnly";',
 ];
 
 /**
@@ -88,7 +94,7 @@ const IF_DIRECTIVES: readonly string[] = [
 ];
 
 /** How a location may answer every request itself, before or instead of proxying (own-response.ts). */
-const LOCATION_ANSWERS: readonly string[] = ['return 403;', 'return 200 "own";', 'return 302 /lpc-elsewhere;', 'deny all;', 'return 404;'];
+const LOCATION_ANSWERS: readonly string[] = ['return 403;', 'return 200 "own";', 'return 302 /lpc-elsewhere;', 'deny all;', 'return 404;', 'limit_except POST { deny all; }', 'limit_except GET { deny all; }'];
 
 const CONDITIONS: readonly string[] = ['$arg_a', '$arg_a = 1', '$http_x_lpc ~* on', '!-f /nonexistent'];
 

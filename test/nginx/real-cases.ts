@@ -791,7 +791,11 @@ export const REAL_CASES: readonly RealCase[] = [
       'location /e/ { proxy_pass http://backend; deny all; add_header Set-Cookie "lpc_e=1" always; }',
       'location /f/ { proxy_pass http://backend; allow 127.0.0.1; deny all; add_header Set-Cookie "lpc_f=1" always; }',
       'location /h/ { deny all; location /h/in/ { proxy_pass http://backend; add_header Set-Cookie "lpc_h=1" always; } location /h/open/ { proxy_pass http://backend; allow all; } }',
+      // A GET takes the block's configuration, which has none of the location's rewrite code: its `if`, `return`, `set` do not run.
+      'location /i/ { proxy_pass http://backend; limit_except POST { deny all; } add_header Set-Cookie "lpc_i=1" always; if ($arg_lpc_i) { add_header Set-Cookie "lpc_if=1" always; return 418; } }',
+      'location /j/ { proxy_pass http://backend; limit_except POST { allow all; } return 302 /elsewhere; }',
     ].join('\n'),
+    requests: [{ endpoint: 'location /i/', query: 'lpc_i=1', where: '' }],
   },
   loc('limit_except: an unknown method is refused', 'limit_except GET FETCH { deny all; }'),
   loc('limit_except: a second block is refused', 'limit_except GET { deny all; }\nlimit_except POST { deny all; }'),

@@ -67,6 +67,12 @@ export interface Level {
   intercept?: Map<BackendKind, boolean>;
   /** The location's `limit_except` block. */
   limitExcept?: Directive;
+  /**
+   * The `limit_except` block does not list GET: the linter's requests take its configuration,
+   * which inherits the location's but not its rewrite code (`ngx_http_rewrite_merge_loc_conf`
+   * never copies it): the location's `set`, `if`, `return` and `rewrite` do not run for them.
+   */
+  getsLimitExcept?: boolean;
   /** The first `allow`/`deny` of the level, and of a `limit_except` block that applies to GET requests. */
   access?: Directive;
   lmtAccess?: Directive;

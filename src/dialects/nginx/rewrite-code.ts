@@ -236,6 +236,11 @@ function moves(step: RewriteStep): boolean {
   return step.kind === 'if' ? step.body.some(moves) : step.kind === 'stop' && (step.effect === 'leave' || step.effect === 'uri');
 }
 
+/** A location's rewrite code as the linter's GET requests run it: none under a `limit_except` that does not list GET (levels.ts). */
+function codeOf(location: Level): RewriteStep[] | undefined {
+  return location.getsLimitExcept ? undefined : location.code;
+}
+
 /** `make`, remembering its answer for each key. */
 function memo<K, V>(make: (key: K) => V): (key: K) => V {
   const known = new Map<K, V>();
@@ -291,11 +296,11 @@ export function rewriteFlow(decls: VariableDecls): RewriteFlow {
   const afterServer = memo((server: Level | null): Path[] => (server?.code ? runCode(server.code, [fresh], 'all', true, valuesIn).here : [fresh]));
   /** What leaves some location of the server with a new URI, and so may arrive at any of them. */
   const leaving = memo((server: Level): Path[] => {
-    const movers = levelsUnder(server).filter((l) => l.kind === 'location' && l.code?.some(moves));
+    const movers = levelsUnder(server).filter((l) => l.kind === 'location' && codeOf(l)?.some(moves));
     let out: Path[] = [];
     for (let round = 0; round < MAX_URI_CHANGES && movers.length > 0; round++) {
       const entry = merge([...afterServer(server), ...out], valuesIn);
-      const next = merge(movers.flatMap((l) => runCode(l.code!, entry, 'all', false, valuesIn).leave.map((p) => ({ ...p, uri: false }))), valuesIn);
+      const next = merge(movers.flatMap((l) => runCode(codeOf(l)!, entry, 'all', false, valuesIn).leave.map((p) => ({ ...p, uri: false }))), valuesIn);
       if (sameValues(next, out, valuesIn)) break;
       out = next;
     }
@@ -312,13 +317,15 @@ export function rewriteFlow(decls: VariableDecls): RewriteFlow {
   const runAt = memo((level: Level): { here: Path[]; reached: boolean; answers: readonly Directive[] } => {
     const location = level.kind === 'if' ? level.parent : level.kind === 'location' ? level : null;
     if (!location) return { here: afterServer(serverOf(level)), reached: true, answers: [] };
-    if (!location.code) {
-      const here = entryOf(location);
+    const code = codeOf(location);
+    if (!code) {
+      // No code runs: the location's requests are served there, and none enters one of its `if`s.
+      const here = level.kind === 'if' ? [] : entryOf(location);
       return { here, reached: here.length > 0, answers: [] };
     }
     const target: Target = level.kind === 'if' ? level : 'location';
     const entry = entryOf(location).map((p) => ({ ...p, taken: target === 'location' }));
-    const run = runCode(location.code, entry, target, false, valuesIn);
+    const run = runCode(code, entry, target, false, valuesIn);
     return { here: run.here, reached: target === 'location' ? entry.length > 0 : run.reached, answers: [...run.answers] };
   });
   const pathsAt = (level: Level) => runAt(level).here;

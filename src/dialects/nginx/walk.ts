@@ -233,6 +233,7 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
         }
         level.limitExcept = d;
         const forGet = !d.args.some((a) => a.value.toUpperCase() === 'GET');
+        if (forGet) level.getsLimitExcept = true;
         walk(children, forGet ? level : newLevel('location', null, d, ''), 'lmt', ctx);
         continue;
       }
