@@ -11,6 +11,8 @@
  *      and no longer get HttpOnly from the edited text; the CSRF cookies it does not exempt end
  *      up as before;
  *   5. the finding is gone: the rule that reported it reports nothing in the edited text.
+ * Invariants 3 and 4 hold at every response status a verdict explores for the scope (200, the
+ * statuses a directive names, one it does not: src/model/statuses.ts).
  * Cost: what the edits can reach. The proof runs on the blocks the edits are in, the others
  * blanked out, where the dialect has such blocks and blanking keeps their scopes (narrow.ts). The simulator is shared with the lint (its memo keys are sound,
  * src/model/signature.ts), so an endpoint whose pipeline behaves as before is not simulated again;
@@ -24,6 +26,7 @@ import { opSignature } from '../model/signature.js';
 import { httpOnlyGains } from '../model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../model/set-cookie.js';
 import { branchesOf, MAX_LINE_BYTES, MAX_LINE_CHANGES, type SimResult } from '../model/simulate.js';
+import { exploredStatuses } from '../model/statuses.js';
 import type { Span, TextEdit } from '../source.js';
 import { EditSet } from './edits.js';
 import type { Simulator } from './rule.js';
@@ -177,17 +180,20 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
               : `a Set-Cookie line at ${b.label} grows past ${MAX_LINE_BYTES} bytes or changes more than ${MAX_LINE_CHANGES} times, where the linter stops simulating`,
         };
       }
-      const run = (values: readonly string[]): Check => ({
-        before: ctx.sim.run(b.pipeline, kind, values),
-        after: ctx.sim.run(a.pipeline, kind, values),
-        where: `${b.label} (${kind})`,
-      });
-      const failure =
-        checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames) ??
-        checkXsrf(xsrfSamples, run, exempt, fromFix, relaxed) ??
-        // Cookies travel together: directives that set, unset or join lines see all of them.
-        checkOthers([together], run, relaxed, xsrfNames);
-      if (failure) return { ok: false, reason: failure };
+      // At every status a verdict explores for either pipeline (a rule limited to 404, `unless { status 200 }`).
+      for (const status of exploredStatuses([...b.pipeline, ...a.pipeline])) {
+        const run = (values: readonly string[]): Check => ({
+          before: ctx.sim.run(b.pipeline, kind, values, status),
+          after: ctx.sim.run(a.pipeline, kind, values, status),
+          where: `${b.label} (${kind}${status === 200 ? '' : `, status ${status}`})`,
+        });
+        const failure =
+          checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames) ??
+          checkXsrf(xsrfSamples, run, exempt, fromFix, relaxed) ??
+          // Cookies travel together: directives that set, unset or join lines see all of them.
+          checkOthers([together], run, relaxed, xsrfNames);
+        if (failure) return { ok: false, reason: failure };
+      }
     }
   }
   const left = ctx.reportedSpans(rebuilt).find((s) => touches(s, regions));

@@ -266,4 +266,24 @@ describe('the fix loop', () => {
     expect(out.fixed.size).toBe(0);
     expect(out.lint.results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'directive-invalid')).toEqual([]);
   });
+
+  it('proves a fix at every status a verdict explores: one that drops every cookie of a 404 response is refused', () => {
+    const path = '/etc/nginx/conf.d/site.conf';
+    const text = ['server {', '    listen 8080;', '    location / {', '        proxy_pass http://127.0.0.1:9000;', '        # A', '    }', '}', ''].join('\n');
+    const rule = (to: string) =>
+      defineRule({
+        meta: { id: 'status-fix', severity: 'error', fixable: true, dialects: ['nginx'], description: 'test rule.' },
+        check(ctx: RuleContext) {
+          const file = ctx.model.files.get(ctx.model.root);
+          if (!file?.text.includes('# A')) return;
+          ctx.report({ span: { file: path, start: 0, end: 1 }, message: 'status-fix wants a change.', fix: { exempt: [], candidates: () => [{ edits: [replace(path, file.text, '# A', to)], description: 'x' }] } });
+        },
+      });
+    const s = (r: Rule): LintSettings => ({ ...settings([r]), options: { nginxVersion: '1.22.1', context: 'http' } });
+    const run = (to: string) => fixProject([{ path, dialect: 'nginx' }], memoryIO({ [path]: text }), () => nginxDialect, s(rule(to)));
+    // The same directive for every status changes the 200 response too; limited to 404, only the 404 one.
+    expect(run('more_clear_headers Set-Cookie;').fixed.size).toBe(0);
+    expect(run('more_clear_headers -s 404 Set-Cookie;').fixed.size).toBe(0);
+    expect(run('more_set_headers -s 404 "X-Other: 1";').fixed.get(path)?.text).toContain('X-Other');
+  });
 });
