@@ -118,7 +118,8 @@ const locationArb = fc.record({
   body: directives(3),
   uri: fc.boolean(),
   nested: fc.option(directives(2), { nil: undefined }),
-  answer: fc.option(fc.constantFrom(...LOCATION_ANSWERS), { nil: undefined, freq: 5 }),
+  // One location in five answers itself: most should reach the backend.
+  answer: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.constantFrom(...LOCATION_ANSWERS), weight: 1 }),
   cond: fc.option(fc.record({ test: fc.constantFrom(...CONDITIONS), body: fc.array(fc.constantFrom(...IF_DIRECTIVES), { minLength: 1, maxLength: 2 }) }), {
     nil: undefined,
   }),
@@ -127,7 +128,7 @@ const locationArb = fc.record({
 export const serverArb: fc.Arbitrary<GeneratedServer> = fc
   .record({
     server: directives(3),
-    guard: fc.option(fc.record({ test: fc.constantFrom(...CONDITIONS), body: fc.constantFrom(...SERVER_IF_BODIES) }), { nil: undefined, freq: 2 }),
+    guard: fc.oneof({ arbitrary: fc.constant(undefined), weight: 3 }, { arbitrary: fc.record({ test: fc.constantFrom(...CONDITIONS), body: fc.constantFrom(...SERVER_IF_BODIES) }), weight: 1 }),
     locations: fc.array(locationArb, { minLength: 1, maxLength: 3 }),
   })
   .map(({ server, guard, locations }) => {
