@@ -45,6 +45,8 @@ export const REQUEST_RULES: readonly string[] = [
   'http-request deny deny_status 429 if { path_beg /b/ }',
   'http-request set-var(txn.a) url_param(a)',
   'http-request deny deny_status 403 if is_a !has_x',
+  'http-request tarpit if { url_param(a) -m str 2 }',
+  'http-request tarpit deny_status 403 hdr Set-Cookie "tp=1; HttpOnly" if has_x',
   'http-request return status 200 content-type text/plain string ok hdr Set-Cookie "named=1" if has_x || is_a',
 ];
 

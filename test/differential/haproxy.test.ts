@@ -20,7 +20,7 @@ import { COOKIES, type DiffCase, type FixedCase, askAll, breaksToken, falsePosit
 /** Requests that take each branch of the generated conditions (an argument, a header). */
 const VARIANTS: readonly { query: string; headers?: Record<string, string> }[] = [{ query: '' }, { query: '&a=1' }, { query: '&a=2' }, { query: '', headers: { 'X-Lpc': 'on' } }];
 
-const DEFAULTS = ['defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', ''].join('\n');
+const DEFAULTS = ['defaults', '    mode http', '    timeout connect 5s', '    timeout client 5s', '    timeout server 5s', '    timeout tarpit 10ms', ''].join('\n');
 
 const { seed, runs, cases: generated } = sample(proxyArb);
 const haproxy = haproxyVersion();

@@ -53,7 +53,7 @@ interface Proxy {
   readonly ops: CookieOp[];
   /** `http-after-response` rules (HAProxy 2.2+). */
   readonly afterOps: CookieOp[];
-  /** `http-request allow|return|deny|redirect|auth` rules; a frontend's is lowered again for each backend (what it stops depends on it). */
+  /** `http-request allow|return|deny|redirect|auth|tarpit` rules; a frontend's is lowered again for each backend (what it stops depends on it). */
   readonly requestFinals: { readonly statement: Statement; readonly op: CookieOp }[];
   readonly acls: Map<string, AclDefinition[]>;
   readonly routes: { readonly backend: string; readonly condition?: readonly string[]; readonly span: Span }[];
@@ -247,7 +247,8 @@ function finalResponse(action: string, args: readonly Word[], request: boolean):
   // `allow` has no option: its condition starts right away.
   const setCookies: string[] = [];
   // `http-request deny` answers 403 by default [LAB haproxy 2.6.12].
-  let status = action === 'redirect' ? 302 : action === 'deny' ? (request ? 403 : 502) : action === 'auth' ? 401 : 200;
+  // `http-request tarpit` answers like deny once `timeout tarpit` has passed, 500 by default [LAB haproxy 2.6.12].
+  let status = action === 'redirect' ? 302 : action === 'deny' ? (request ? 403 : 502) : action === 'tarpit' ? 500 : action === 'auth' ? 401 : 200;
   let i = 0;
   for (; i < args.length && args[i]!.value !== 'if' && args[i]!.value !== 'unless'; i++) {
     const w = args[i]!.value;
@@ -277,7 +278,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
   const ruleSet = ruleSetOf(proxy, kw!.value);
   const action = actionWord.value;
   const request = kw!.value === 'http-request';
-  const final = kw!.value !== 'http-after-response' && (action === 'return' || action === 'deny' || action === 'redirect' || (request && action === 'auth')) ? action : undefined;
+  const final = kw!.value !== 'http-after-response' && (action === 'return' || action === 'deny' || action === 'redirect' || (request && (action === 'auth' || action === 'tarpit'))) ? action : undefined;
   if (action === 'allow' || final) {
     const { setCookies, status, condAt } = finalResponse(action, rest, request);
     const cond = conditionOf(ctx, proxy, statement, rest.slice(condAt), `${kw!.value} ${action}`);
@@ -460,7 +461,7 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         if (args[0]?.value === 'transparent') proxy.otherTargets = true;
         break;
       case 'http-request':
-        if (['allow', 'return', 'deny', 'redirect', 'auth'].includes(args[0]?.value ?? '')) {
+        if (['allow', 'return', 'deny', 'redirect', 'auth', 'tarpit'].includes(args[0]?.value ?? '')) {
           const op = anonymousDefaults ? invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`) : lowerHttpResponse(ctx, proxy, st);
           if (op) proxy.requestFinals.push({ statement: st, op });
         }

@@ -245,7 +245,7 @@ export function createHaproxyAllowOp(init: HaproxyAllowInit): HaproxyAllowOp {
 
 export interface HaproxyFinalInit extends HaproxyAllowInit {
   /** `unavailable`: no server can take the request, HAProxy answers 503 itself (see {@link createHaproxyFinalOp}). */
-  readonly action: 'return' | 'deny' | 'redirect' | 'auth' | 'unavailable';
+  readonly action: 'return' | 'deny' | 'redirect' | 'auth' | 'tarpit' | 'unavailable';
   /** The Set-Cookie lines of the response it sends instead (`hdr Set-Cookie <fmt>`, redirect's `set-cookie`). */
   readonly setCookies: readonly string[];
   /** That response's status, which the http-after-response rules see. */
