@@ -122,6 +122,9 @@ function keepsSecurity(before: string, after: string, except: readonly string[] 
   return rb === -1 || sameSiteRank(after) >= rb;
 }
 
+/** The most response statuses a proof simulates each probe at (see {@link exploredStatuses}). */
+const MAX_PROOF_STATUSES = 24;
+
 interface Pair {
   readonly b: Endpoint;
   readonly a: Endpoint;
@@ -180,8 +183,13 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
               : `a Set-Cookie line at ${b.label} grows past ${MAX_LINE_BYTES} bytes or changes more than ${MAX_LINE_CHANGES} times, where the linter stops simulating`,
         };
       }
-      // At every status a verdict explores for either pipeline (a rule limited to 404, `unless { status 200 }`).
-      for (const status of exploredStatuses([...b.pipeline, ...a.pipeline])) {
+      // At every status a verdict explores for either pipeline (a rule limited to 404, `unless { status 200 }`),
+      // up to a bound: a file whose directives single out dozens of statuses gets no automatic fix.
+      const statuses = exploredStatuses([...b.pipeline, ...a.pipeline]);
+      if (statuses.length > MAX_PROOF_STATUSES) {
+        return { ok: false, reason: `the directives at ${b.label} single out ${statuses.length - 1} response statuses, more than the linter proves a fix on (${MAX_PROOF_STATUSES})` };
+      }
+      for (const status of statuses) {
         const run = (values: readonly string[]): Check => ({
           before: ctx.sim.run(b.pipeline, kind, values, status),
           after: ctx.sim.run(a.pipeline, kind, values, status),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { measured, withinBounds, type Measured } from './measure.js';
-import { apacheWithSemicolons, doublingDefines, iisGrowingRules, iisRulesAndLocations, manyLocationMatches, nearBudgetRegexes } from './shapes.js';
+import { apacheWithSemicolons, doublingDefines, iisGrowingRules, iisRulesAndLocations, manyLocationMatches, manyNamedStatuses, nearBudgetRegexes } from './shapes.js';
 
 let dir: string;
 beforeEach(() => {
@@ -49,6 +49,16 @@ describe('time and memory', () => {
     const fix = measured(['site.conf', '--no-config', '--fix', '-f', 'compact'], { cwd: dir });
     expectBounded(fix);
     expect(fix.code).toBe(0);
+  }, 120_000);
+
+  it('300 statuses singled out in one location: each is judged, and proofs stop at their bound', () => {
+    write('nginx.conf', manyNamedStatuses(300));
+    const m = measured(['nginx.conf', '--no-config', '-f', 'json'], { cwd: dir });
+    expectBounded(m);
+    const xsrf = json(m)[0]!.messages.filter((x) => x.ruleId === 'xsrf-cookie-httponly');
+    // A status none of the directives names is where proxy_cookie_flags acts alone.
+    expect(xsrf.map((x) => x.message)).toEqual([expect.stringContaining('on 500 responses')]);
+    expect(xsrf[0]!.data?.noFix).toContain('response statuses');
   }, 120_000);
 
   it('1,500 distinct near-budget regexes', () => {

@@ -60,3 +60,12 @@ export function apacheWithSemicolons(lines: number): string {
   for (let i = 0; i < lines; i++) text += `    RequestHeader set X-Extra-${i} "v${i};";\n`;
   return `${text}    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly;"\n</VirtualHost>\n`;
 }
+
+/**
+ * An nginx location whose headers-more directives single out `n` statuses, one each, beside a
+ * blanket proxy_cookie_flags: every status is a verdict of its own, and proofs are bounded.
+ */
+export function manyNamedStatuses(n: number): string {
+  const more = Array.from({ length: n }, (_, i) => `        more_set_headers -s "${200 + i}" "Set-Cookie: a${i}=1";`).join('\n');
+  return `load_module modules/ngx_http_headers_more_filter_module.so;\nevents {}\nhttp {\n    server {\n        listen 80;\n        location / {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_cookie_flags ~ httponly;\n${more}\n        }\n    }\n}\n`;
+}
