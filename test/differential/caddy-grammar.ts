@@ -1,7 +1,7 @@
 /**
  * Random Caddy sites built from what changes Set-Cookie lines, for the differential test against
  * the real Caddy (caddy.test.ts): the `header` directive in each of its forms (set, add, delete,
- * replace, deferred, with path matchers), `reverse_proxy`'s `header_down`, and `handle`/`route`
+ * replace, deferred, with path matchers, with request placeholders), `reverse_proxy`'s `header_down`, and `handle`/`route`
  * blocks around them. Some combinations are refused by `caddy validate`: the linter must then
  * refuse them too.
  */

@@ -1,8 +1,10 @@
 /**
  * Random HAProxy proxies built from what changes Set-Cookie lines, for the differential test
  * against the real HAProxy (haproxy.test.ts): `http-response` and `http-after-response` rules in
- * the frontend and the backend, with and without conditions on the status, the backend's
- * persistence `cookie` in every mode, and rules that answer themselves. Some combinations are
+ * the frontend and the backend, with and without conditions on the status (anonymous and named
+ * ACLs), the backend's persistence `cookie` in every mode, rules that answer themselves
+ * (`http-request` return/deny/redirect/tarpit, `http-response` return/deny), variables set from
+ * the request, and a second backend chosen by path. Some combinations are
  * refused by `haproxy -c`: the linter must then refuse them too.
  */
 import fc from 'fast-check';

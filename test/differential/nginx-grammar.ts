@@ -1,8 +1,10 @@
 /**
  * Random nginx server blocks built from the directives that change Set-Cookie lines, for the
  * differential test against the real nginx (nginx.test.ts). Each block mixes levels (server,
- * locations of every kind, nested locations, `if` inside a location) so inheritance, overriding
- * and interaction between directives are exercised together, not one directive at a time. Some
+ * locations of every kind, nested locations, `if` inside a location, a guard `if` at server
+ * level) so inheritance, overriding and interaction between directives are exercised together,
+ * not one directive at a time; locations may answer themselves (`return`, `deny all`,
+ * `limit_except`) before or around their `if`s. Some
  * combinations are refused by `nginx -t` (a duplicate, a directive in the wrong context): the
  * linter must then refuse them too.
  */
