@@ -77,7 +77,7 @@ describe('start script', () => {
     expect(accepted).toBe('true');
   });
 
-  it('a configuration of 8 MB or more is linted in a process started with a 64 MB young generation, with the same report and exit code', () => {
+  it('a configuration of 8 MB or more is linted in a process started with a 32 MB young generation, with the same report and exit code', () => {
     const big = join(copy, 'big.conf');
     const server = (i: number) => `server {\n    server_name s${i}.example.com;\n    location / {\n        proxy_pass http://127.0.0.1:${8000 + (i % 100)};\n    }\n}\n`;
     const count = Math.ceil((8.2 * 1024 * 1024) / server(0).length);
