@@ -35,6 +35,7 @@ interface Finding extends Hits {
   /** The request outcomes under which the cookie breaks (empty: every request). */
   assumptions: readonly Assumption[];
   readonly cookieAssumptions: Map<string, readonly Assumption[]>;
+  readonly created: Set<string>;
 }
 
 const spanKey = (s: Span) => `${s.file}\u0000${s.start}\u0000${s.end}`;
@@ -177,6 +178,8 @@ interface Blamed {
   readonly seen: Set<string>;
   /** The same, cookie by cookie (a `map` choosing the cookie name breaks each on other requests). */
   readonly perCookie: Map<string, { assumptions: readonly Assumption[]; readonly seen: Set<string> }>;
+  /** The cookies the directive itself writes with HttpOnly (`Header add Set-Cookie "XSRF-TOKEN=...; HttpOnly"`). */
+  readonly created: Set<string>;
 }
 
 const assumptionId = (a: Assumption) => `${a.literal.key}\u0000${a.literal.branch?.index ?? ''}\u0000${a.holds}`;
@@ -222,7 +225,7 @@ function collect(ctx: RuleContext): Finding[] {
   const record = (op: CookieOp, cause: Span, blamed: Blamed, reachable: readonly BackendKind[], endpoints: readonly Endpoint[]) => {
     const key = spanKey(cause);
     let f = findings.get(key);
-    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions, cookieAssumptions: new Map() }));
+    if (!f) findings.set(key, (f = { op, cause, cookies: new Set(), hitBackends: new Set(), reachable: new Set(), scopes: new Map(), assumptions: blamed.assumptions, cookieAssumptions: new Map(), created: new Set() }));
     else if (blamed.assumptions.length < f.assumptions.length) {
       // The directive as the scope that breaks on more requests sees it (an Apache directive
       // rebuilt where a section decides its env= condition).
@@ -243,6 +246,7 @@ function collect(ctx: RuleContext): Finding[] {
     const shown = endpoints[0];
     if (!f.example && blamed.example && shown) f.example = { endpoint: shown, backend: blamed.example.kind, sent: blamed.example.sent, received: blamed.example.received };
     for (const kind of blamed.kinds) f.hitBackends.add(kind);
+    for (const name of blamed.created) f.created.add(name);
     for (const k of reachable) if (op.reaches.includes(k)) f.reachable.add(k);
   };
   for (const group of ctx.sim.groups(ctx.model.endpoints)) {
@@ -258,9 +262,10 @@ function collect(ctx: RuleContext): Finding[] {
             const index = rep.indexOf(gain.op);
             const key = `${index}\u0000${spanKey(gain.cause)}`;
             let b = blamed.get(key);
-            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions, seen: new Set(), perCookie: new Map() }));
+            if (!b) blamed.set(key, (b = { index, cause: gain.cause, cookies: new Set(), kinds: new Set(), assumptions, seen: new Set(), perCookie: new Map(), created: new Set() }));
             else if (assumptions.length < b.assumptions.length) b.assumptions = assumptions;
             const cookie = created ?? name;
+            if (created) b.created.add(created);
             let per = b.perCookie.get(cookie);
             if (!per) b.perCookie.set(cookie, (per = { assumptions, seen: new Set() }));
             else if (assumptions.length < per.assumptions.length) per.assumptions = assumptions;

@@ -39,6 +39,8 @@ export interface Hits {
   readonly assumptions?: readonly Assumption[];
   /** The same, cookie by cookie, where known. */
   readonly cookieAssumptions?: ReadonlyMap<string, readonly Assumption[]>;
+  /** Cookies the directive writes itself with HttpOnly: named in it because it makes them, not to exclude them. */
+  readonly created?: ReadonlySet<string>;
 }
 
 export interface Verdict {
@@ -105,13 +107,14 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     const unnamed = s.mode === 'evident' && s.mentioned.size === 0;
     if (unnamed && s.evident.size > 0 && ![...cookies].some((c) => s.evident.has(c))) continue;
     if (unnamed) blanket = true;
-    if (s.mentioned.size > 0) excluding = true;
+    const made = (c: string) => hits.created?.has(c) === true;
+    if ([...s.mentioned].some((c) => !made(c))) excluding = true;
     for (const cookie of cookies) {
       if (!s.relevant.has(cookie)) continue;
       breaking.add(endpoint);
       reported.add(cookie);
       if (s.evident.has(cookie)) evident.add(cookie);
-      if (s.mentioned.has(cookie)) failed.add(cookie);
+      if (s.mentioned.has(cookie) && !made(cookie)) failed.add(cookie);
       if (fixExemption(s, order).has(cookie)) exempt.add(cookie);
     }
   }
@@ -141,7 +144,12 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
 
   let message: string;
   const show = (names: readonly string[]) => names.map((n) => named(n, catalog, products));
-  if (failed.size > 0 && !blanket) {
+  if (ordered.every((n) => hits.created?.has(n))) {
+    // The directive writes the cookie itself, HttpOnly included.
+    const shown = ordered.slice(0, MAX_NAMED);
+    const more = ordered.length - shown.length;
+    message = `${label} sets ${list([...show(shown), ...(more > 0 ? [plural(more, 'other CSRF cookie', 'other CSRF cookies')] : [])])} with HttpOnly${hosts}${where}: ${consequence}`;
+  } else if (failed.size > 0 && !blanket) {
     const missed = ordered.filter((n) => failed.has(n));
     const left = ordered.filter((n) => !failed.has(n));
     const shown = [...missed, ...left].slice(0, ordered.length > MAX_NAMED ? 1 : MAX_NAMED);
