@@ -247,7 +247,8 @@ function collect(ctx: RuleContext): Finding[] {
     if (!f.example && blamed.example && shown) f.example = { endpoint: shown, backend: blamed.example.kind, sent: blamed.example.sent, received: blamed.example.received };
     for (const kind of blamed.kinds) f.hitBackends.add(kind);
     for (const name of blamed.created) f.created.add(name);
-    for (const k of reachable) if (op.reaches.includes(k)) f.reachable.add(k);
+    // A directive that writes the cookie line itself writes it whatever the producer.
+    for (const k of reachable) if (op.reaches.includes(k) || blamed.created.size > 0) f.reachable.add(k);
   };
   for (const group of ctx.sim.groups(ctx.model.endpoints)) {
     // Simulate the group's representative; the pipelines of a group are alike op by op

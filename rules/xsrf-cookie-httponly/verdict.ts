@@ -127,7 +127,7 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const ordered = [...first, ...rest];
   const fullLabel = hits.label ?? hits.op.label;
   const label = directiveName(fullLabel);
-  const backends = describeBackends([...hits.hitBackends], [...hits.reachable]);
+  const backends = describeBackends([...hits.hitBackends], [...hits.reachable], hits.op.dialect);
   // The requests of the cookies reported: one description when they break on the same requests,
   // else the first cookie's, said to be its own (a `map` choosing the cookie name); the data give
   // each cookie's.

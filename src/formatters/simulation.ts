@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import { Chalk } from 'chalk';
-import { BACKEND_LABELS, type BackendKind } from '../model/backends.js';
+import { backendLabel, type BackendKind } from '../model/backends.js';
 import type { Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
 import { hasHttpOnly } from '../model/set-cookie.js';
 import { boundedNote, describeRequests } from '../model/requests.js';
@@ -59,7 +59,7 @@ export function renderText(model: HeaderRewriteModel, runs: readonly SimulationR
   for (const { endpoint, backend, result, status } of runs) {
     const target = endpoint.backends.find((b) => b.kind === backend)?.target;
     const code = status !== undefined && status !== 200 ? `${status} ` : '';
-    out.push(c.bold(`${endpoint.label}`) + c.dim(`  ·  ${code}${BACKEND_LABELS[backend]} response${target ? ` from ${target}` : ''}`));
+    out.push(c.bold(`${endpoint.label}`) + c.dim(`  ·  ${code}${backendLabel(backend, model.dialect)} response${target ? ` from ${target}` : ''}`));
     for (const v of cookies) out.push(`  backend sends   Set-Cookie: ${v}`);
     const renderBranch = (result: SimResult, indent: string) => {
       let n = 0;

@@ -4,6 +4,8 @@
  * CGI/FastCGI cookies in `err_headers_out` (seen by `Header always`) — proxy-semantics.md §1.5;
  * nginx rewrites cookies only for `proxy_pass` — §2.1.
  */
+import type { Dialect } from './header-rewrite.js';
+
 export type BackendKind =
   /** Reverse proxy over HTTP(S)/h2: Apache mod_proxy_http/http2, nginx proxy_pass, IIS ARR. */
   | 'http'
@@ -33,6 +35,17 @@ export const BACKEND_LABELS: Readonly<Record<BackendKind, string>> = {
   module: 'in-process (mod_php, ASP.NET)',
 };
 
+/**
+ * How a message names a producer in `dialect`: the `module` producer of nginx, HAProxy and Caddy
+ * is the server answering itself (`return 403`, `respond`), not an in-process application.
+ */
+export function backendLabel(kind: BackendKind, dialect?: Dialect): string {
+  if (kind === 'module' && dialect && dialect in OWN_ANSWERS) return `${OWN_ANSWERS[dialect]}'s own`;
+  return BACKEND_LABELS[kind];
+}
+
+const OWN_ANSWERS: Partial<Record<Dialect, string>> = { nginx: 'nginx', haproxy: 'HAProxy', caddy: 'Caddy' };
+
 /** A backend that a scope of the configuration sends requests to. */
 export interface BackendRef {
   readonly kind: BackendKind;
@@ -46,12 +59,12 @@ export interface BackendRef {
  * Lists backend kinds for a message: "for HTTP-proxied and AJP-proxied responses".
  * `all` is the set the scope could reach; when every one of them is hit the sentence says so.
  */
-export function describeBackends(hit: readonly BackendKind[], all: readonly BackendKind[]): string {
+export function describeBackends(hit: readonly BackendKind[], all: readonly BackendKind[], dialect?: Dialect): string {
   const order = Object.keys(BACKEND_LABELS) as BackendKind[];
   const sorted = order.filter((k) => hit.includes(k));
   if (sorted.length === 0) return '';
   if (all.length > 0 && all.every((k) => hit.includes(k))) return '';
-  const names = sorted.map((k) => BACKEND_LABELS[k]);
+  const names = sorted.map((k) => backendLabel(k, dialect));
   const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
   return `for ${list} responses only`;
 }

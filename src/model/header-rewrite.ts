@@ -155,7 +155,8 @@ export type OpKind =
   | 'haproxy-final'
   | 'haproxy-cookie-insert'
   | 'haproxy-server-cookie'
-  | 'caddy-headers';
+  | 'caddy-headers'
+  | 'caddy-answer';
 
 /**
  * One cookie operation: a directive (or, for nginx arrays evaluated first-match, the effective

@@ -1,8 +1,9 @@
 /**
  * Random Caddy sites built from what changes Set-Cookie lines, for the differential test against
  * the real Caddy (caddy.test.ts): the `header` directive in each of its forms (set, add, delete,
- * replace, deferred, with path matchers, with request placeholders), `reverse_proxy`'s `header_down`, and `handle`/`route`
- * blocks around them. Some combinations are refused by `caddy validate`: the linter must then
+ * replace, deferred, with path matchers, with request placeholders), `reverse_proxy`'s `header_down`, `handle`/`route`
+ * blocks around them, and what Caddy answers itself (`respond`, `redir`, `error`, a `file_server`
+ * without the file). Some combinations are refused by `caddy validate`: the linter must then
  * refuse them too.
  */
 import fc from 'fast-check';
@@ -39,6 +40,20 @@ export const HEADER_DOWN: readonly string[] = [
   'header_down ?Set-Cookie "lpc_default=2"',
 ];
 
+/**
+ * What Caddy answers itself, beside the proxy: the `header` lines on the way still write their
+ * lines into its answer, and no backend line reaches it.
+ */
+export const ANSWERS: readonly string[] = [
+  'respond /ans/* "a" 403',
+  'redir /old/* /new',
+  'redir /perm/* /new permanent',
+  'handle /ans/* {\n\theader +Set-Cookie "lpc_ans=1; HttpOnly"\n\trespond "b"\n}',
+  'handle /ans/* {\n\theader >Set-Cookie "(.*)" "$1; Secure"\n\trespond "c" 200\n}',
+  'error /err/* 500',
+  'handle /files/* {\n\troot * /nonexistent-lpc\n\tfile_server\n}',
+];
+
 export interface GeneratedSite {
   readonly text: (port: number, backend: number) => string;
 }
@@ -49,14 +64,15 @@ export const siteArb: fc.Arbitrary<GeneratedSite> = fc
     down: fc.array(fc.constantFrom(...HEADER_DOWN), { maxLength: 2 }),
     wrap: fc.constantFrom('none', 'handle', 'route', 'handle_path'),
     inner: fc.array(fc.constantFrom(...HEADER_LINES), { maxLength: 2 }),
+    answers: fc.array(fc.constantFrom(...ANSWERS), { maxLength: 2 }),
   })
-  .map(({ top, down, wrap, inner }) => ({
+  .map(({ top, down, wrap, inner, answers }) => ({
     text: (port, backend) => {
       const proxy = down.length > 0 ? [`reverse_proxy 127.0.0.1:${backend} {`, ...down.map((d) => `\t${d}`), '}'] : [`reverse_proxy 127.0.0.1:${backend}`];
       const body =
         wrap === 'none'
           ? [...inner, ...proxy]
           : [`${wrap === 'handle_path' ? 'handle_path /h/*' : wrap === 'route' ? 'route /h/*' : 'handle /h/*'} {`, ...[...inner, ...proxy].map((l) => `\t${l}`), '}', 'handle {', `\treverse_proxy 127.0.0.1:${backend}`, '}'];
-      return [`http://127.0.0.1:${port} {`, ...[...top, ...body].map((l) => `\t${l.replaceAll('\n', '\n\t')}`), '}', ''].join('\n');
+      return [`http://127.0.0.1:${port} {`, ...[...top, ...answers, ...body].map((l) => `\t${l.replaceAll('\n', '\n\t')}`), '}', ''].join('\n');
     },
   }));

@@ -97,13 +97,16 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
       const ask = (path: string, cookies: readonly string[], status: number, v: (typeof VARIANTS)[number] = VARIANTS[0]!) =>
         fetchCookies(c.port, `${path}?${cookieQuery(cookies)}&status=${status}${v.query}`, { host: `127.0.0.1:${c.port}`, ...(v.headers ? { headers: v.headers } : {}) });
       for (const endpoint of c.endpoints) {
-        if (endpoint.requestPath === undefined || endpoint.possibleBackends.join() !== 'http' || endpoint.undecided.length > 0 || endpoint.handlerPath?.startsWith('/') !== true) {
+        // Proxied, or answered by Caddy itself (the `module` producer): `respond`, `redir`, `error`,
+        // a `file_server` without the file (one with it cannot be asked for here).
+        const backend = endpoint.possibleBackends.length === 1 ? endpoint.possibleBackends[0] : undefined;
+        if (endpoint.requestPath === undefined || (backend !== 'http' && backend !== 'module') || endpoint.file === 'found' || endpoint.undecided.length > 0 || endpoint.handlerPath?.startsWith('/') !== true) {
           complete = false;
           continue;
         }
         requested.push(endpoint.requestPath);
         for (const status of STATUSES) {
-          const result = simulate('caddy', endpoint.pipeline, { backend: 'http', status }, COOKIES);
+          const result = simulate('caddy', endpoint.pipeline, { backend, status }, COOKIES);
           const simulated = outcomes(result);
           if (result.tooComplex || result.bounded || simulated.length > 1) complete = false;
           if (result.tooComplex || result.bounded) continue;
@@ -111,7 +114,7 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
           for (const v of simulated.length > 1 || /\{(?:query|header|http\.request)/.test(c.text) ? VARIANTS : VARIANTS.slice(0, 1)) {
             const target = `${endpoint.requestPath}?${cookieQuery(COOKIES)}&status=${status}${v.query}`;
             const headers = { host: `127.0.0.1:${c.port}`, ...Object.fromEntries(Object.entries(v.headers ?? {}).map(([k, x]) => [k.toLowerCase(), x])) };
-            const predicted = outcomes(simulate('caddy', endpoint.pipeline, { backend: 'http', status, request: { target, headers } }, COOKIES));
+            const predicted = outcomes(simulate('caddy', endpoint.pipeline, { backend, status, request: { target, headers } }, COOKIES));
             const res = await ask(endpoint.requestPath, COOKIES, status, v);
             const actual = 'crashed' in res ? 'crash' : JSON.stringify(res.setCookies.map(ows));
             if (!('crashed' in res)) broke ||= res.setCookies.some((l) => breaksToken(l));
@@ -132,7 +135,8 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
     const failures: string[] = [];
     for (const c of servedFixes(cases, 'caddy validate', (out) => out.trim().split('\n').at(-1) ?? out, failures)) {
       for (const endpoint of c.endpoints) {
-        if (endpoint.requestPath === undefined || endpoint.possibleBackends.join() !== 'http' || endpoint.handlerPath?.startsWith('/') !== true) continue;
+        const backend = endpoint.possibleBackends.length === 1 ? endpoint.possibleBackends[0] : undefined;
+        if (endpoint.requestPath === undefined || (backend !== 'http' && backend !== 'module') || endpoint.file === 'found' || endpoint.handlerPath?.startsWith('/') !== true) continue;
         for (const status of STATUSES) {
           const request = `${endpoint.requestPath}?${cookieQuery(COOKIES)}&status=${status}`;
           const [before, after] = await Promise.all([

@@ -17,6 +17,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, Endpoint } from '../../model/header-rewrite.js';
+import { caddyAnswerOp, type CaddyAnswerOp } from '../../model/ops/caddy-answer.js';
 import { caddyHeadersOp, type CaddyHeadersOp, type CaddyRequest } from '../../model/ops/caddy-headers.js';
 import { toByteString, type CompiledRegex } from '../../regex/index.js';
 import { compileRe2 } from '../../regex/re2.js';
@@ -394,6 +395,17 @@ function errorAnswers(failed: Answer, errors: ErrorRoutes, status: Reached['term
   return [...res.reached, ...res.through.map((t) => ({ state: t, terminal: status }))];
 }
 
+const answerOps = new WeakMap<object, Map<string, CaddyAnswerOp>>();
+
+/** The first step of an answer's pipeline, one per handler and label (memo keys see the same op). */
+function answerOp(t: object & { readonly span: Span }, label: string): CaddyAnswerOp {
+  let byLabel = answerOps.get(t);
+  if (!byLabel) answerOps.set(t, (byLabel = new Map()));
+  let op = byLabel.get(label);
+  if (!op) byLabel.set(label, (op = caddyAnswerOp(t.span, label)));
+  return op;
+}
+
 /** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
 export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span, address?: string, errors?: ErrorRoutes): CaddyEndpoint[] {
   const out: CaddyEndpoint[] = [];
@@ -425,13 +437,15 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
       const key = `${id(t)}:${pipeline.map(id).join(',')}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const backends: BackendRef[] = t.kind === 'proxy' ? t.upstreams.map((u) => ({ kind: t.backend, target: u.text, span: u.span })) : [];
+      const label = r.file === 'missing' ? `${t.label} (no such file: 404)` : t.label;
+      // What answers itself sends no backend's lines: the `module` producer, whose lines a first step drops.
+      const backends: BackendRef[] = t.kind === 'proxy' ? t.upstreams.map((u) => ({ kind: t.backend, target: u.text, span: u.span })) : [{ kind: 'module', target: `Caddy itself (${label})`, span: t.span }];
       out.push({
-        label: [siteLabel, ...r.state.via, r.file === 'missing' ? `${t.label} (no such file: 404)` : t.label].filter(Boolean).join(' › '),
+        label: [siteLabel, ...r.state.via, label].filter(Boolean).join(' › '),
         span,
         backends,
-        possibleBackends: t.kind === 'proxy' ? [t.backend] : [],
-        pipeline,
+        possibleBackends: t.kind === 'proxy' ? [t.backend] : ['module'],
+        pipeline: t.kind === 'proxy' ? pipeline : [answerOp(t, label), ...pipeline],
         requestPath: path,
         terminal: t,
         site,

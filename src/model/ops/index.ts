@@ -9,6 +9,7 @@ import type { ApacheCookieReverseOp } from './apache-cookie-reverse.js';
 import type { ApacheErrorOverrideOp } from './apache-error-override.js';
 import type { ApacheHeaderCheckOp } from './apache-header-check.js';
 import type { ApacheHeaderOp } from './apache-header.js';
+import type { CaddyAnswerOp } from './caddy-answer.js';
 import type { CaddyHeadersOp } from './caddy-headers.js';
 import type { HaproxyAllowOp, HaproxyFinalOp, HaproxyHttpResponseOp, HaproxyPersistenceCookieOp, HaproxyServerCookieOp } from './haproxy-http-response.js';
 import type { IisOutboundRuleOp } from './iis-outbound-rule.js';
@@ -34,7 +35,8 @@ export type KnownOp =
   | HaproxyFinalOp
   | HaproxyPersistenceCookieOp
   | HaproxyServerCookieOp
-  | CaddyHeadersOp;
+  | CaddyHeadersOp
+  | CaddyAnswerOp;
 
 /** Does not compile while an {@link OpKind} has no op in {@link KnownOp}, or an op has a kind outside it. */
 export type EveryOpKindKnown = Holds<[OpKind] extends [KnownOp['kind']] ? ([KnownOp['kind']] extends [OpKind] ? true : false) : false>;
