@@ -200,6 +200,9 @@ function declareGroups(value: string, declared: Set<string>): void {
   for (const m of value.matchAll(NAMED_GROUP)) declared.add((m[1] ?? m[2]!).toLowerCase());
 }
 
+const startsWithDollar = (w: Word) => w.value.charCodeAt(0) === 36; /* $ */
+const hasDollar = (w: Word) => w.value.includes('$');
+
 /** A word that is a whole `$name`. */
 function declareWhole(value: string, declared: Set<string>): void {
   if (value.charCodeAt(0) !== 36 /* $ */) return;
@@ -219,6 +222,8 @@ function declaredNames(directives: readonly Directive[], declared = new Set<stri
     // A map's keys are strings and its values complex values: neither declares.
     if (name === 'if' || inMap) continue;
     declareWhole(name, declared);
+    // Only a whole `$name` word declares: most directives have none (no position list to make).
+    if (!args.some(startsWithDollar)) continue;
     const positions = SCRIPTS[name];
     const scripts = positions ? positions(args) : [];
     for (let i = 0; i < args.length; i++) if (!scripts.includes(i)) declareWhole(args[i]!.value, declared);
@@ -236,7 +241,11 @@ function variableUses(directives: readonly Directive[], skip: ReadonlySet<Direct
     if (name === 'if') ifUses(d, out);
     else if (name === 'log_format') logFormatUses(d, out);
     else if (name === 'more_set_headers' || name === 'more_set_input_headers') moreHeadersUses(d, out);
-    else for (const i of SCRIPTS[name]?.(d.args) ?? []) scriptUses(d.args[i]!.value, d.args[i]!.span, out);
+    else {
+      const positions = SCRIPTS[name];
+      // A word without `$` reads no variable: most directives have none (no position list to make).
+      if (positions && d.args.some(hasDollar)) for (const i of positions(d.args)) scriptUses(d.args[i]!.value, d.args[i]!.span, out);
+    }
     if (name === 'map' && d.block) mapEntries(d.block.children, out);
     if (d.block && DIRECTIVE_BLOCKS.has(name)) variableUses(d.block.children, skip, out);
   }
