@@ -144,6 +144,7 @@ export type OpKind =
   | 'apache-cookie-reverse'
   | 'apache-error-override'
   | 'apache-header-check'
+  | 'apache-rewrite-cookie'
   | 'nginx-proxy-cookie'
   | 'nginx-hide-header'
   | 'nginx-add-header'

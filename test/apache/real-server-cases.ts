@@ -645,4 +645,30 @@ export const REAL_CASES: readonly RealCase[] = [
       `    Header edit Set-Cookie "^(csrftoken=.*)$" "$1; Exact" "expr=%{REQUEST_URI} == '/h/'"`,
     ].join('\n'),
   },
+  {
+    // mod_rewrite's CO flag: err_headers_out before every producer's line, seen by `Header always`
+    // only; HttpOnly written only after secure; the `;` separator; a name set once per request.
+    name: 'rewrite-cookie-flags',
+    body: [
+      '    RewriteEngine On',
+      '    RewriteRule ^/ - [CO=XSRF-TOKEN:a1:example.com:0:/:secure:httponly,CO=csrftoken:c9:example.com:0:/:0:HttpOnly,CO=;sc;s9;example.com;0;/app;1;true;None]',
+      '    RewriteRule ^/[fh]/ - [CO=XSRF-TOKEN:dup:example.com,CO=lpc_fh:1:example.com:0:/x:TRUE:1:false]',
+      '    RewriteCond %{QUERY_STRING} never',
+      '    RewriteRule ^ - [CO=lpc_never:1:example.com]',
+      '    Header add Set-Cookie "early=1" early',
+      '    Header always edit Set-Cookie ^(csrftoken=c9.*)$ "$1; Always"',
+      '    Header edit Set-Cookie ^(csrftoken=c9.*)$ "$1; OnSuccess"',
+    ].join('\n'),
+  },
+  {
+    // A rule that proxies ([P], hence L) stops the rules after it; the ones before it still set their cookies.
+    name: 'rewrite-cookie-stopped',
+    body: [
+      '    RewriteEngine On',
+      '    RewriteRule ^/r/ - [CO=lpc_before:1:example.com:0:/:1:1]',
+      '    RewriteRule ^/r/(.*)$ @HTTP@/$1 [P]',
+      '    RewriteRule ^/ - [CO=lpc_after:1:example.com:0:/:1:1]',
+    ].join('\n'),
+    requests: { 'RewriteRule ^/r/(.*)$ [P]': '/r/x' },
+  },
 ];

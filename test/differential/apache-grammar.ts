@@ -2,7 +2,8 @@
  * Random Apache virtual hosts built from the directives that change Set-Cookie lines, for the
  * differential test against the real httpd (apache.test.ts): `Header` in every table and action,
  * with `env=` and `expr=` conditions, cookie path and domain mappings, at the virtual host and in
- * `<Location>`, `<LocationMatch>` and `<If>`/`<Else>` sections, in front of an HTTP, a FastCGI
+ * `<Location>`, `<LocationMatch>` and `<If>`/`<Else>` sections, mod_rewrite's `CO` cookies (with
+ * `RewriteCond`, `L`, `NC`, a negated pattern), in front of an HTTP, a FastCGI
  * and a CGI backend (whose lines httpd keeps in different tables). Some combinations are refused
  * by `apache2 -t`: the linter must then refuse them too.
  *
@@ -65,6 +66,20 @@ export const HEADER_DIRECTIVES: readonly string[] = [
   'Header merge Set-Cookie "expr=lpc_e=%{reqenv:lpc}"',
 ];
 
+/** mod_rewrite rules whose CO flag sets a cookie (the server's own rules: translate_name), with what decides whether they run. */
+export const REWRITE_COOKIES: readonly string[] = [
+  'RewriteRule ^/h/ - [CO=XSRF-TOKEN:g1:example.com:0:/:secure:httponly]',
+  'RewriteRule ^/h/ - [CO=lpc_co:v:example.com]',
+  'RewriteRule ^/f/ - [CO=csrftoken:c2:example.com:0:/app:0:1]',
+  'RewriteRule ^/cgi/ - [CO=;sc;s1;example.com;0;/;true;true;Strict]',
+  'RewriteRule ^/H/ - [CO=atl.xsrf.token:nc:example.com:0:/:1:HttpOnly,NC]',
+  'RewriteRule ^/h/x - [CO=XSRF-TOKEN:x:example.com:0:/:1:1]',
+  'RewriteCond %{QUERY_STRING} a=1\n    RewriteRule ^ - [CO=lpc_q:1:example.com:0:/:1:1]',
+  'RewriteRule ^/h/ - [CO=lpc_l:1:example.com,L]',
+  'RewriteRule ^/(h|f)/ - [CO=csrftoken:both:example.com:0:/:true:true,CO=csrftoken:again:example.com,CO=lpc_two:2:example.com:0:/:false:true:Lax]',
+  'RewriteRule !^/h/ - [CO=lpc_not:1:example.com]',
+];
+
 const sectionArb = fc.record({
   kind: fc.constantFrom('Location', 'LocationMatch', 'If', 'IfElse', 'IfElseIf', 'LocationIf', 'Proxy'),
   mount: fc.constantFrom('/h/', '/f/', '/cgi/'),
@@ -100,8 +115,9 @@ export const vhostArb: fc.Arbitrary<GeneratedVhost> = fc
     top: fc.array(fc.constantFrom(...HEADER_DIRECTIVES), { maxLength: 3 }),
     sections: fc.array(sectionArb, { maxLength: 2 }),
     route: fc.constantFrom('ProxyPass', 'Location', 'ProxyPassMatch', 'RewriteRule', 'balancer'),
+    rewrites: fc.array(fc.constantFrom(...REWRITE_COOKIES), { maxLength: 2 }),
   })
-  .map(({ top, sections, route }) => ({
+  .map(({ top, sections, route, rewrites }) => ({
     text: (port, host, mounts) => {
       const out = [
         `<VirtualHost 127.0.0.1:${port}>`,
@@ -110,6 +126,7 @@ export const vhostArb: fc.Arbitrary<GeneratedVhost> = fc
         `    ProxyPass /f/ fcgi://127.0.0.1:${mounts.fcgi}/`,
         `    ScriptAlias /cgi/ ${mounts.cgiDir}/`,
         ...top.map((d) => `    ${d}`),
+        ...(rewrites.length > 0 ? ['    RewriteEngine On', ...rewrites.map((d) => `    ${d}`)] : []),
       ];
       for (const s of sections) {
         const body = s.body.map((d) => `        ${d}`);

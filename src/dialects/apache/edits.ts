@@ -23,12 +23,14 @@ import { samplesFor } from '../../cookies/samples.js';
 import { createApacheHeaderOp, type ApacheHeaderOp } from '../../model/ops/apache-header.js';
 import { opOfKind } from '../../model/ops/index.js';
 import { parseFormat } from '../../model/ops/apache-format.js';
-import { backendLine } from '../../model/set-cookie.js';
+import { rewriteCookieValue, type ApacheRewriteCookieOp } from '../../model/ops/apache-rewrite-cookie.js';
+import { backendLine, hasHttpOnly } from '../../model/set-cookie.js';
 import { escapeRegexLiteral, patternShape, type CompiledRegex } from '../../regex/index.js';
 import { dominantEol, indentationAt, type SourceFile, type TextEdit } from '../../source.js';
 import type { HeaderDirective } from './header-directive.js';
 import type { ApacheSyntax } from './lower.js';
 import { groupRefs, httpOnlyRanges } from './replacement.js';
+import { withoutHttpOnly } from './rewrite-cookies.js';
 import { editWord, type ValueEdit } from './token-edit.js';
 import type { Word } from './words.js';
 
@@ -139,8 +141,32 @@ function suggestion(op: ApacheHeaderOp, h: HeaderDirective, alternation: string)
 
 const NOT_AN_EDIT: FixRefusal = { reason: 'only a Header edit directive can be rewritten to skip cookies' };
 
+/** mod_rewrite's `CO` flags that write a CSRF cookie with HttpOnly: their httponly field becomes `0`. */
+function rewriteCookieFix(op: ApacheRewriteCookieOp, names: readonly string[], file: SourceFile | undefined): FixCandidate[] | FixRefusal {
+  const span = op.cookies[0]?.span;
+  if (!file || !span) return { reason: 'the flags are not in a file the linter read' };
+  const written = file.text.slice(span.start, span.end);
+  let text = written;
+  let from = 0;
+  const changed: string[] = [];
+  for (const c of op.cookies) {
+    const value = rewriteCookieValue(c.spec);
+    const name = value?.slice(0, value.indexOf('='));
+    if (!value || !name || !names.includes(name) || !hasHttpOnly(value)) continue;
+    const at = text.indexOf(c.spec, from);
+    const fixed = withoutHttpOnly(c.spec);
+    if (at < 0 || fixed === null) return { reason: 'the CO flag is not written as httpd reads it (quotes, escapes or a ${VAR} in it)' };
+    text = text.slice(0, at) + fixed + text.slice(at + c.spec.length);
+    from = at + fixed.length;
+    changed.push(name);
+  }
+  if (changed.length === 0) return { reason: 'no CO flag of the rule writes those cookies with HttpOnly' };
+  return [{ edits: [{ file: file.path, start: span.start, end: span.end, text }], description: `set the httponly field of the CO flag for ${changed.join(', ')} to 0` }];
+}
+
 export function excludeCookies({ model, syntax }: Lowering<ApacheSyntax>, request: ExcludeCookiesRequest): FixCandidate[] | FixRefusal {
   const { op, names } = request;
+  if (opOfKind(op, 'apache-rewrite-cookie')) return rewriteCookieFix(op, names, model.files.get(op.span.file));
   if (!opOfKind(op, 'apache-header') || (op.action !== 'edit' && op.action !== 'edit*')) return NOT_AN_EDIT;
   const h = syntax.headers.get(op);
   if (!h) return NOT_AN_EDIT;

@@ -40,6 +40,7 @@ import { envKey, ifCases, type EnvFacts } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
 import { directiveLabel, type BlockMappings, type OpsResult, type PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
+import { hasCookieFlag, rewriteCookieOps } from './rewrite-cookies.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
@@ -512,6 +513,15 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     }
     return names;
   };
+  // mod_rewrite's CO cookies (translate_name): after the early Header directives, before the rest.
+  const rewriteOps = new Map<string, CookieOp>();
+  const withRewriteCookies = (server: ServerScope, requestPath: string | undefined, pipeline: CookieOp[]): CookieOp[] => {
+    const added = rewriteCookieOps(server, tree.main, requestPath, ctx.routing.flagsAt, ctx.routing.orderOf, rewriteOps);
+    if (added.length === 0) return pipeline;
+    const at = pipeline.findIndex((op) => !(opOfKind(op, 'apache-header') && op.early));
+    const cut = at < 0 ? pipeline.length : at;
+    return [...pipeline.slice(0, cut), ...added, ...pipeline.slice(cut)];
+  };
   const extentOf = (node: { readonly span: Span; readonly close: Span | null }): Span => ({ file: node.span.file, start: node.span.start, end: node.close?.end ?? node.span.end });
   const push = (
     server: ServerScope,
@@ -532,7 +542,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       span,
       backends: r.backends,
       possibleBackends: possible(server, r),
-      pipeline: r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks),
+      pipeline: withRewriteCookies(server, requestPath, r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks)),
       ...(requestPath === undefined ? {} : { requestPath }),
       ...(selects ? { selects } : {}),
       ...(names.length > 0 ? { names } : {}),
@@ -598,7 +608,17 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       for (const d of s.root.directives) {
         if (d.lname === 'rewriterule' && s !== server) continue;
         const e = ruleEndpoint(ctx, server, d);
-        if (!e) continue;
+        if (!e) {
+          // A rule whose CO flags set cookies: the requests it matches, routed as the other requests are.
+          const pattern = d.lname === 'rewriterule' && s === server && hasCookieFlag(d) ? d.args[0]?.value : undefined;
+          if (pattern === undefined || pattern.startsWith('!')) continue;
+          const flags = ctx.routing.flagsAt(ctx.routing.orderOf(d));
+          const path = literalPrefix(pattern);
+          const sample = path.startsWith('/') && regexMatches(pattern, path, flags) ? path : undefined;
+          const where: ScopeName = { kind: 'path', value: pattern, span: d.args[0]!.span };
+          push(server, under(server, `${d.name} ${d.args[0]!.raw}`), d.span, route(ctx.routing, server, path.startsWith('/') ? path : '/'), sample, where, null, (p: string) => regexMatches(pattern, p, flags));
+          continue;
+        }
         // Arguments only for the directives that make an endpoint: a word list per directive of a
         // large file would be most of the syntax kept in memory.
         const pattern = d.args[0]?.value;

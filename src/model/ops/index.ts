@@ -9,6 +9,7 @@ import type { ApacheCookieReverseOp } from './apache-cookie-reverse.js';
 import type { ApacheErrorOverrideOp } from './apache-error-override.js';
 import type { ApacheHeaderCheckOp } from './apache-header-check.js';
 import type { ApacheHeaderOp } from './apache-header.js';
+import type { ApacheRewriteCookieOp } from './apache-rewrite-cookie.js';
 import type { CaddyAnswerOp } from './caddy-answer.js';
 import type { CaddyHeadersOp } from './caddy-headers.js';
 import type { HaproxyAllowOp, HaproxyFinalOp, HaproxyHttpResponseOp, HaproxyPersistenceCookieOp, HaproxyServerCookieOp } from './haproxy-http-response.js';
@@ -24,6 +25,7 @@ export type KnownOp =
   | ApacheCookieReverseOp
   | ApacheErrorOverrideOp
   | ApacheHeaderCheckOp
+  | ApacheRewriteCookieOp
   | NginxProxyCookieOp
   | NginxHideHeaderOp
   | NginxAddHeaderOp
