@@ -836,6 +836,21 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   {
+    // An answer's filters read the variables of the requests it answers: a `set` before the
+    // `return` in the `if`, the server's `set` over a map's value (found by the differential test).
+    name: 'return: add_header on an answer reads the variables of the requests it answers',
+    context: 'http',
+    text: [
+      'map $arg_lpc_m $lpc_name { default lpc_none; 1 XSRF-TOKEN; }',
+      'server { listen 80; server_name vars.test; set $lpc_name csrftoken;',
+      '  location /v/ { add_header Set-Cookie "$lpc_name=1; Path=/; HttpOnly" always; proxy_pass http://backend; if ($arg_lpc_a) { return 200 "if"; } }',
+      '  location /w/ { set $lpc_w before; if ($arg_lpc_a) { set $lpc_w inif; return 403; } add_header Set-Cookie "lpc_w=$lpc_w" always; proxy_pass http://backend; }',
+      '  if ($arg_lpc_g) { set $lpc_w guard; return 404; }',
+      '  add_header Set-Cookie "lpc_g=$lpc_w" always;',
+      '}',
+    ].join('\n'),
+  },
+  {
     // nginx's own error responses (return without text, deny all) go to the error_page naming their status.
     name: 'return and deny: an error_page naming the status answers instead',
     context: 'server',

@@ -379,10 +379,12 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     ops: readonly T[],
     scripts: (op: T) => Script[],
     make: (op: T, bindings: ReadonlyMap<string, string>, condition: Condition | null, request: RequestVariables | undefined) => T,
+    answer?: Directive,
   ): T[] => {
     if (ops.length === 0) return [];
     let valuesOf: ((name: string) => readonly VariableValue[]) | undefined;
-    const values = (name: string) => (valuesOf ??= flow.valuesAt(level))(name);
+    // The values of the requests served at the level, or of those a `return` answers.
+    const values = (name: string) => (valuesOf ??= flow.valuesAt(level, answer))(name);
     return ops.flatMap((op) =>
       scriptVariants(scripts(op), values, (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
         const free = freeVariables(scripts(op), bindings);
@@ -395,13 +397,23 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       }),
     );
   };
-  const addHeaderOpsFor = (level: Level) =>
-    headerOpsFor(level, effectiveAddHeaders(level), (op) => [op.value], (op, bindings, condition, request) =>
-      nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition, ...(request ? { request } : {}) }),
+  const addHeaderOpsFor = (level: Level, answer?: Directive) =>
+    headerOpsFor(
+      level,
+      effectiveAddHeaders(level),
+      (op) => [op.value],
+      (op, bindings, condition, request) =>
+        nginxAddHeaderOp({ span: op.span, label: op.label, focus: op.focus, value: op.value, always: op.always, sentHeaders: op.sentHeaders, bindings, condition, ...(request ? { request } : {}) }),
+      answer,
     );
-  const moreOpsFor = (level: Level) =>
-    headerOpsFor(level, effectiveMore(level), (op) => op.headers.flatMap((h) => (h.value ? [h.value] : [])), (op, bindings, condition, request) =>
-      nginxMoreHeadersOp({ directive: op.directive, span: op.span, label: op.label, focus: op.focus, headers: op.headers, statuses: op.statuses, condition, append: op.append, sentHeaders: op.sentHeaders, bindings, ...(request ? { request } : {}) }),
+  const moreOpsFor = (level: Level, answer?: Directive) =>
+    headerOpsFor(
+      level,
+      effectiveMore(level),
+      (op) => op.headers.flatMap((h) => (h.value ? [h.value] : [])),
+      (op, bindings, condition, request) =>
+        nginxMoreHeadersOp({ directive: op.directive, span: op.span, label: op.label, focus: op.focus, headers: op.headers, statuses: op.statuses, condition, append: op.append, sentHeaders: op.sentHeaders, bindings, ...(request ? { request } : {}) }),
+      answer,
     );
 
   // `set_cookie_flag`: the nearest level with entries (the module's merge copies the pointer); one op per such level.
@@ -467,7 +479,8 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
    * replaces it: nothing to simulate, and simulate says why.
    */
   const ownResponse = (answered: OwnAnswer, filtersAt: Level): Pick<NginxEndpoint, 'backends' | 'possibleBackends' | 'pipeline'> | null => {
-    const filters = [...moreOpsFor(filtersAt), ...addHeaderOpsFor(filtersAt)];
+    // The variables as the requests it answers have them (a `set` before the `return`, the server's).
+    const filters = [...moreOpsFor(filtersAt, answered.directive), ...addHeaderOpsFor(filtersAt, answered.directive)];
     const page = answered.errorable ? errorPageAnswer(filtersAt, answered.status, filters, intercepts) : null;
     if (page) return { backends: page.again ? backendsOf(page.target!) : [ownProducer(answered)], possibleBackends: [...page.kinds], pipeline: page.ops };
     if (filters.length === 0) return null;

@@ -162,6 +162,8 @@ interface Run {
   reached: boolean;
   /** The `return`s and redirecting `rewrite`s that answer some path served at the target, in order. */
   readonly answers: Set<Directive>;
+  /** The paths each of them answers. */
+  readonly answered: Map<Directive, Path[]>;
 }
 
 /** Runs `steps` on the live paths; returns those that fall through the end. */
@@ -188,7 +190,13 @@ function runSteps(steps: readonly RewriteStep[], start: Path[], run: Run): Path[
         continue;
       }
       case 'stop': {
-        if (step.effect === 'end' && live.some((p) => p.taken)) run.answers.add(step.directive);
+        if (step.effect === 'end' && live.some((p) => p.taken)) {
+          run.answers.add(step.directive);
+          const list = run.answered.get(step.directive);
+          const taken = live.filter((p) => p.taken);
+          if (list) list.push(...taken);
+          else run.answered.set(step.directive, taken);
+        }
         const stopped = step.effect === 'uri' ? live.map((p) => ({ ...p, uri: true })) : live;
         if (step.effect === 'stay') for (const p of stopped) if (p.taken) run.here.push({ ...p, uri: false });
         if (step.effect === 'leave') run.leave.push(...stopped);
@@ -202,13 +210,21 @@ function runSteps(steps: readonly RewriteStep[], start: Path[], run: Run): Path[
 }
 
 /** Runs a level's code from the `entry` paths: the paths served at the target, and those that leave. */
-function runCode(code: readonly RewriteStep[], entry: Path[], target: Target, atServer: boolean, valuesIn: ValuesIn): { here: Path[]; leave: Path[]; reached: boolean; answers: ReadonlySet<Directive> } {
-  const run: Run = { target, valuesIn, passed: false, here: [], leave: [], reached: false, answers: new Set() };
+interface CodeRun {
+  readonly here: Path[];
+  readonly leave: Path[];
+  readonly reached: boolean;
+  readonly answers: ReadonlySet<Directive>;
+  readonly answered: ReadonlyMap<Directive, Path[]>;
+}
+
+function runCode(code: readonly RewriteStep[], entry: Path[], target: Target, atServer: boolean, valuesIn: ValuesIn): CodeRun {
+  const run: Run = { target, valuesIn, passed: false, here: [], leave: [], reached: false, answers: new Set(), answered: new Map() };
   for (const p of runSteps(code, entry, run)) {
     if (p.uri && !atServer) run.leave.push(p);
     else if (p.taken) run.here.push(p);
   }
-  return { here: merge(run.here, valuesIn), leave: run.leave, reached: run.reached, answers: run.answers };
+  return { here: merge(run.here, valuesIn), leave: run.leave, reached: run.reached, answers: run.answers, answered: run.answered };
 }
 
 /** nginx restarts the location search at most this many times, then answers 500 (NGX_HTTP_MAX_URI_CHANGES). */
@@ -228,8 +244,11 @@ export interface RewriteFlow {
    * requests of the level (a location, or an `if` in it: then with the `if`'s configuration).
    */
   answers(level: Level): readonly Directive[];
-  /** The possible values of each variable for the requests served at the level. */
-  valuesAt(level: Level): (name: string) => readonly VariableValue[];
+  /**
+   * The possible values of each variable for the requests served at the level, or, with
+   * `answer` (a `return` of the level's code, or of its server's), for those it answers.
+   */
+  valuesAt(level: Level, answer?: Directive): (name: string) => readonly VariableValue[];
 }
 
 function moves(step: RewriteStep): boolean {
@@ -292,8 +311,10 @@ export function rewriteFlow(decls: VariableDecls): RewriteFlow {
     for (let l: Level | null = level; l; l = l.parent) if (l.kind === 'server') return l;
     return null;
   };
+  /** The server's code, run for every request. */
+  const serverRun = memo((server: Level | null): CodeRun | null => (server?.code ? runCode(server.code, [fresh], 'all', true, valuesIn) : null));
   /** The paths past the server's code, into the location search. */
-  const afterServer = memo((server: Level | null): Path[] => (server?.code ? runCode(server.code, [fresh], 'all', true, valuesIn).here : [fresh]));
+  const afterServer = (server: Level | null): Path[] => serverRun(server)?.here ?? [fresh];
   /** What leaves some location of the server with a new URI, and so may arrive at any of them. */
   const leaving = memo((server: Level): Path[] => {
     const movers = levelsUnder(server).filter((l) => l.kind === 'location' && codeOf(l)?.some(moves));
@@ -314,25 +335,31 @@ export function rewriteFlow(decls: VariableDecls): RewriteFlow {
     return merge([...afterServer(server), ...arriving], valuesIn);
   });
   /** The paths served at an endpoint level, and whether the level's own code is reached. */
-  const runAt = memo((level: Level): { here: Path[]; reached: boolean; answers: readonly Directive[] } => {
+  const runAt = memo((level: Level): { here: Path[]; reached: boolean; answers: readonly Directive[]; answered: ReadonlyMap<Directive, Path[]> } => {
     const location = level.kind === 'if' ? level.parent : level.kind === 'location' ? level : null;
-    if (!location) return { here: afterServer(serverOf(level)), reached: true, answers: [] };
+    if (!location) return { here: afterServer(serverOf(level)), reached: true, answers: [], answered: new Map() };
     const code = codeOf(location);
     if (!code) {
       // No code runs: the location's requests are served there, and none enters one of its `if`s.
       const here = level.kind === 'if' ? [] : entryOf(location);
-      return { here, reached: here.length > 0, answers: [] };
+      return { here, reached: here.length > 0, answers: [], answered: new Map() };
     }
     const target: Target = level.kind === 'if' ? level : 'location';
     const entry = entryOf(location).map((p) => ({ ...p, taken: target === 'location' }));
     const run = runCode(code, entry, target, false, valuesIn);
-    return { here: run.here, reached: target === 'location' ? entry.length > 0 : run.reached, answers: [...run.answers] };
+    return { here: run.here, reached: target === 'location' ? entry.length > 0 : run.reached, answers: [...run.answers], answered: run.answered };
   });
+  /** The paths a `return` answers: one of the level's code, or of its server's (a guard, or the server's own `return`). */
+  const answeredAt = (level: Level, answer: Directive): Path[] | undefined => runAt(level).answered.get(answer) ?? serverRun(serverOf(level))?.answered.get(answer);
   const pathsAt = (level: Level) => runAt(level).here;
   return {
     serves: (level) => pathsAt(level).length > 0,
     reaches: (level) => runAt(level).reached,
     answers: (level) => runAt(level).answers,
-    valuesAt: (level) => valuesIn(merge(pathsAt(level), valuesIn)[0] ?? fresh),
+    valuesAt: (level, answer) => {
+      const answered = answer ? answeredAt(level, answer) : undefined;
+      if (answered && answered.length > 0) return valuesIn(merge(answered.map((p) => ({ ...p, uri: false, taken: true })), valuesIn)[0]!);
+      return valuesIn(merge(pathsAt(level), valuesIn)[0] ?? fresh);
+    },
   };
 }
