@@ -256,26 +256,54 @@ export interface RequestShape {
 }
 
 /** The blocks whose directives run for `request` on `server`, in merge order. */
+const NONE_FORCED: ReadonlySet<Block> = new Set();
+
+interface ServerSections {
+  /** Top-level plain `<Directory>` sections, fewest path components first. */
+  readonly plainDirs: readonly Block[];
+  readonly regexDirs: readonly Block[];
+  /** `<Files>` sections (in whatever block; the request's picked blocks decide). */
+  readonly files: readonly Block[];
+  readonly proxies: readonly Block[];
+}
+
+const serverSections = new WeakMap<ServerScope, ServerSections>();
+
+function sectionsOf(server: ServerScope): ServerSections {
+  let found = serverSections.get(server);
+  if (!found) {
+    const topLevel = (b: Block) => b.parent !== null && b.parent.kind === 'server';
+    const dirs = server.blocks.filter((b) => b.kind === 'directory' && topLevel(b));
+    found = {
+      plainDirs: dirs.filter((b) => !b.regex).sort((a, b) => components(a.arg) - components(b.arg)),
+      regexDirs: dirs.filter((b) => b.regex),
+      files: server.blocks.filter((b) => b.kind === 'files' && b.parent !== null),
+      proxies: server.blocks.filter((b) => b.kind === 'proxy' && topLevel(b)),
+    };
+    serverSections.set(server, found);
+  }
+  return found;
+}
+
 export function mergedBlocks(main: ServerScope, server: ServerScope, request: RequestShape, flagsAt: FlagsAt): Block[] {
   const roots = server === main ? [main.root] : [main.root, server.root];
-  const all = server === main ? main.blocks : [...main.blocks, ...server.blocks];
-  const forced = request.forced ?? new Set<Block>();
-  const topLevel = (b: Block) => b.parent !== null && b.parent.kind === 'server';
+  const forced = request.forced ?? NONE_FORCED;
   const picked: Block[] = [...roots];
   const take = (b: Block, test: boolean) => {
     if (forced.has(b) || test) picked.push(b);
   };
+  // What every request of the server tests, made once per server (the main server's, then its own).
+  const sections = server === main ? [sectionsOf(main)] : [sectionsOf(main), sectionsOf(server)];
   if (request.proxyUrl === undefined) {
-    const dirs = all.filter((b) => b.kind === 'directory' && topLevel(b));
-    const plain = dirs.filter((b) => !b.regex).sort((a, b) => components(a.arg) - components(b.arg));
+    const plain = sections.length === 1 ? sections[0]!.plainDirs : [...sections[0]!.plainDirs, ...sections[1]!.plainDirs].sort((a, b) => components(a.arg) - components(b.arg));
     for (const b of plain) take(b, directoryMatches(b, request.fsPath, flagsAt));
-    for (const b of dirs.filter((d) => d.regex)) take(b, directoryMatches(b, request.fsPath, flagsAt));
+    for (const s of sections) for (const b of s.regexDirs) take(b, directoryMatches(b, request.fsPath, flagsAt));
     const parents = new Set([...roots, ...picked]);
-    for (const b of all) {
-      if (b.kind === 'files' && b.parent && parents.has(b.parent)) take(b, filesMatches(b, request.fsPath, flagsAt));
+    for (const s of sections) {
+      for (const b of s.files) if (parents.has(b.parent!)) take(b, filesMatches(b, request.fsPath, flagsAt));
     }
   } else {
-    for (const b of all) if (b.kind === 'proxy' && topLevel(b)) take(b, proxyMatches(b, request.proxyUrl, flagsAt));
+    for (const s of sections) for (const b of s.proxies) take(b, proxyMatches(b, request.proxyUrl, flagsAt));
   }
   const lists = server === main ? [main.blocks] : [main.blocks, server.blocks];
   picked.push(...matchingLocations(lists, request.uri, flagsAt, forced));
