@@ -9,6 +9,7 @@ import { applyEdits, createSourceFile, dominantEol, withFileEol, withOverrides, 
 import { EditSet } from './edits.js';
 import type { LintMessage, LintSettings } from './lint.js';
 import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from './project.js';
+import { proofGroupOf, type ProofGroup } from './proof.js';
 
 export const MAX_FIX_PASSES = 10;
 
@@ -28,9 +29,38 @@ function fatalCounts(lint: ProjectLint, refusing: ReadonlySet<string>): Map<stri
   return counts;
 }
 
-/** Picks non-overlapping fixes, file by file, in source order. */
+/** The proofs of the fixes chosen in one file: their groups, which group proved each unit, whether one ran on the whole file. */
+interface ChosenProofs {
+  readonly groups: Set<ProofGroup | undefined>;
+  readonly owners: Map<string, ProofGroup>;
+  whole: boolean;
+}
+
+/** Whether a fix proven in `group` holds with the chosen ones (proof.ts `ProofGroup`): one lookup per unit. */
+function holdsWith(chosen: ChosenProofs, group: ProofGroup | undefined): boolean {
+  if (group === undefined) return false;
+  if (chosen.groups.has(group)) return true;
+  if (chosen.whole || !group.units) return false;
+  for (const u of group.units) if (chosen.owners.has(u)) return false;
+  return true;
+}
+
+function add(chosen: ChosenProofs, group: ProofGroup | undefined): void {
+  chosen.groups.add(group);
+  if (!group?.units) chosen.whole = true;
+  else for (const u of group.units) chosen.owners.set(u, group);
+}
+
+/**
+ * Picks non-overlapping fixes, file by file, in source order: in each file, only fixes that hold
+ * together (src/engine/proof.ts `ProofGroup`: proven in one batch, or on disjoint parts of the
+ * file); the others are linted and proven again on the text the chosen ones give, in the next pass
+ * (two fixes each proven alone need not hold together: nginx's proxy_cookie_flags is first-match,
+ * so an exclusion's entry can shadow one another fix appends).
+ */
 function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
   const chosen = new Map<string, TextEdit[]>();
+  const proofs = new Map<string, ChosenProofs>();
   const taken = new EditSet();
   for (const result of lint.results) {
     for (const message of result.messages) {
@@ -38,7 +68,12 @@ function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
       const edits = message.fix.edits;
       const file = edits[0]?.file;
       if (file === undefined || edits.some((e) => e.file !== file)) continue;
+      const group = proofGroupOf(edits);
+      let mine = proofs.get(file);
+      if (mine && !holdsWith(mine, group)) continue;
       if (!taken.tryAdd(edits)) continue;
+      if (!mine) proofs.set(file, (mine = { groups: new Set(), owners: new Map(), whole: false }));
+      add(mine, group);
       const list = chosen.get(file) ?? [];
       list.push(...edits);
       chosen.set(file, list);
@@ -71,7 +106,7 @@ function asLinted(lint: ProjectLint, settings: LintSettings): ProjectLint {
 }
 
 export function fixProject(targets: readonly LintTarget[], io: ConfigIO, registry: DialectRegistry, settings: LintSettings): FixOutcome {
-  const fixSettings: LintSettings = { ...settings, wantFixes: true };
+  const fixSettings: LintSettings = { ...settings, wantFixes: true, applyingFixes: true };
   let overrides = new Map<string, SourceFile>();
   /** The text each changed file had before the loop's first edit (read once, as it was linted). */
   const originals = new Map<string, string>();

@@ -67,6 +67,8 @@ export interface LintSettings {
    * fixable count is the same; without it, messages only say `fixable`.
    */
   readonly wantFixes: boolean;
+  /** The fix loop, which applies the fixes it is given together: prove those of different batches together too (proof.ts). */
+  readonly applyingFixes?: boolean;
   /** Inline `lint-proxy-config-disable` comments: required reason, or ignored altogether. */
   readonly directives?: { readonly requireReason: boolean; readonly disabled: boolean };
   /** Progress of a long run (models linted so far, out of how many). */
@@ -308,7 +310,7 @@ function resolveFixes(
               // endpoints, and the tree need not stay alive while the edited copy is built.
               const { model: blanked } = scope.before;
               const blankedIo = scope.io;
-              return { before: blanked, rebuild: (e: readonly TextEdit[]) => rebuildWithEdits(blanked, dialect, blankedIo, settings.options, e) };
+              return { before: blanked, rebuild: (e: readonly TextEdit[]) => rebuildWithEdits(blanked, dialect, blankedIo, settings.options, e), units: scope.units };
             },
           }
         : {}),
@@ -319,6 +321,7 @@ function resolveFixes(
       },
     },
     jobs,
+    settings.applyingFixes === true,
   );
   for (const [i, job] of jobOf.entries()) if (job !== undefined) out[i] = proven[job];
   return out;

@@ -21,6 +21,8 @@ import { createSourceFile, withOverrides, type ConfigIO, type Span, type TextEdi
 export interface ProofScope {
   readonly before: BuiltModel;
   readonly io: ConfigIO;
+  /** The units kept, as `file:start`: the only part of the configuration the edits can change. */
+  readonly units: readonly string[];
 }
 
 /**
@@ -122,6 +124,6 @@ export function createNarrowing(
     const blanked = units.filter((_, i) => !kept.has(i));
     const narrowIo = withOverrides(io, new Map([[root, createSourceFile(root, blankOut(file.text, blanked), file.encoding, file.bom)]]));
     const before = dialect.build(root, narrowIo, options);
-    return keepsScopes(full.model, before.model, blanked) ? { before, io: narrowIo } : undefined;
+    return keepsScopes(full.model, before.model, blanked) ? { before, io: narrowIo, units: [...kept].map((i) => `${root}:${units![i]!.start}`) } : undefined;
   };
 }

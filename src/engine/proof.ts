@@ -36,9 +36,22 @@ export interface ProposedFix {
   readonly candidate: FixCandidate;
   /** CSRF cookie names that may lose the HttpOnly the edited directive added. */
   readonly exempt: readonly string[];
+  /**
+   * The scopes (endpoint labels) where `exempt` applies: those the fix changed when it was proven
+   * without the others. Absent: every scope.
+   */
+  readonly scopes?: ReadonlySet<string>;
 }
 
-export type ProofResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+/** `units`: the only parts of the configuration the edits can change (narrow.ts); absent: any part. */
+export type ProofResult =
+  | {
+      readonly ok: true;
+      readonly units?: readonly string[];
+      /** The scopes (endpoint labels) whose pipelines the edits changed. */
+      readonly changed: readonly string[];
+    }
+  | { readonly ok: false; readonly reason: string };
 
 export interface ProofContext {
   readonly before: HeaderRewriteModel;
@@ -52,7 +65,7 @@ export interface ProofContext {
    * The part of the configuration that proves these edits as well as the whole does, when there
    * is a smaller one (src/engine/narrow.ts): its model before the edits, and how to rebuild it.
    */
-  narrow?(edits: readonly TextEdit[]): Pick<ProofContext, 'before' | 'rebuild'> | undefined;
+  narrow?(edits: readonly TextEdit[]): (Pick<ProofContext, 'before' | 'rebuild'> & { readonly units: readonly string[] }) | undefined;
 }
 
 /**
@@ -135,7 +148,8 @@ const pipelineKey = (pipeline: readonly CookieOp[]) => pipeline.map(opSignature)
 /** Proves a set of fixes together: every invariant over the union of their edits. */
 export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]): ProofResult {
   const edits = fixes.flatMap((f) => f.candidate.edits);
-  const scope = ctx.narrow?.(edits) ?? ctx;
+  const narrowed = ctx.narrow?.(edits);
+  const scope = narrowed ?? ctx;
   const rebuilt = scope.rebuild(edits);
   if ('error' in rebuilt) return { ok: false, reason: rebuilt.error };
   const after = rebuilt.model;
@@ -147,6 +161,9 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   const regions = writtenRegions(edits);
   const fromFix = (op: CookieOp, cause: Span) => touches(cause, regions) || touches(op.span, regions);
   const exempt = new Set(fixes.flatMap((f) => f.exempt));
+  // Fixes proven apart and now together: a cookie is exempt only in the scopes of a fix that exempts it.
+  const scoped = fixes.every((f) => f.scopes !== undefined);
+  const exemptAt = (label: string): ReadonlySet<string> => (scoped ? new Set(fixes.flatMap((f) => (f.scopes!.has(label) ? f.exempt : []))) : exempt);
   const relaxed = fixes.some((f) => f.candidate.changesOtherCookies !== undefined);
   // The whole configuration's probes, narrowed or not: the same proof either way.
   const attributes = probeAttributesOf(ctx.before.ops);
@@ -197,7 +214,7 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
         });
         const failure =
           checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames) ??
-          checkXsrf(xsrfSamples, run, exempt, fromFix, relaxed) ??
+          checkXsrf(xsrfSamples, run, exemptAt(b.label), fromFix, relaxed) ??
           // Cookies travel together: directives that set, unset or join lines see all of them.
           checkOthers([together], run, relaxed, xsrfNames);
         if (failure) return { ok: false, reason: failure };
@@ -206,7 +223,8 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   }
   const left = ctx.reportedSpans(rebuilt).find((s) => touches(s, regions));
   if (left) return { ok: false, reason: 'the edited directive is still reported' };
-  return { ok: true };
+  const changed = pairs.map((p) => p.b.label);
+  return narrowed ? { ok: true, units: narrowed.units, changed } : { ok: true, changed };
 }
 
 interface Check {
@@ -320,8 +338,38 @@ export interface FixJob {
  * the failures are single jobs, which then try their other candidates one by one. Returns, per
  * job, the proven candidate or why none holds.
  */
-export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[]): (FixCandidate | string)[] {
+/**
+ * The proof a fix's edits hold in: fixes proven in one batch hold together; fixes proven apart
+ * (different exemptions, a batch split in halves) hold together only where their proofs could
+ * not see each other's edits: each ran on its own units of the configuration (narrow.ts), and
+ * those units are disjoint. The fix loop applies together only such fixes (src/engine/fix.ts) and
+ * proves the others again on the text that results.
+ */
+export interface ProofGroup {
+  /** The units the proof kept (narrow.ts), or undefined: it ran on the whole configuration. */
+  readonly units?: ReadonlySet<string>;
+}
+
+/** Keyed by the edits array the lint message carries. */
+const proofGroups = new WeakMap<readonly TextEdit[], ProofGroup>();
+
+/** The proof a fix's edits were proven in (see {@link ProofGroup}). */
+export function proofGroupOf(edits: readonly TextEdit[]): ProofGroup | undefined {
+  return proofGroups.get(edits);
+}
+
+const groupOf = (proof: ProofResult & { ok: true }): ProofGroup => (proof.units ? { units: new Set(proof.units) } : {});
+
+/**
+ * Proves each job's first candidate that holds, batching jobs with the same exemptions. `joint`
+ * (the fix loop, which applies what it is given together): fixes proven in different batches are
+ * then proven once more all together, each cookie exempt only in the scopes of a fix that exempts
+ * it, so that the loop can apply them in one pass.
+ */
+export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[], joint = false): (FixCandidate | string)[] {
   const outcome: (FixCandidate | string)[] = jobs.map(() => 'no candidate edit');
+  /** The scopes each proven job's proof changed. */
+  const changedBy = new Map<number, ReadonlySet<string>>();
   const overlapping = (indices: readonly number[]) => {
     const taken = new EditSet();
     return indices.some((i) => !taken.tryAdd(jobs[i]!.options[0]!.edits));
@@ -332,6 +380,8 @@ export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[]): (FixCandi
       const proof = proveTogether(ctx, [{ candidate, exempt: job.exempt }]);
       if (proof.ok) {
         outcome[i] = candidate;
+        proofGroups.set(candidate.edits, groupOf(proof));
+        changedBy.set(i, new Set(proof.changed));
         return;
       }
       outcome[i] = proof.reason;
@@ -343,7 +393,13 @@ export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[]): (FixCandi
     if (!overlapping(indices)) {
       const proof = proveTogether(ctx, indices.map((i) => ({ candidate: jobs[i]!.options[0]!, exempt: jobs[i]!.exempt })));
       if (proof.ok) {
-        for (const i of indices) outcome[i] = jobs[i]!.options[0]!;
+        const group = groupOf(proof);
+        const changed = new Set(proof.changed);
+        for (const i of indices) {
+          outcome[i] = jobs[i]!.options[0]!;
+          proofGroups.set(jobs[i]!.options[0]!.edits, group);
+          changedBy.set(i, changed);
+        }
         return;
       }
     }
@@ -363,5 +419,19 @@ export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[]): (FixCandi
     else byExempt.set(key, [i]);
   }
   for (const indices of byExempt.values()) batch(indices);
+  if (joint) proveAllTogether(ctx, jobs, outcome, changedBy);
   return outcome;
+}
+
+/** Fixes proven in several batches, proven together (see {@link proveJobs}): one group when they hold. */
+function proveAllTogether(ctx: ProofContext, jobs: readonly FixJob[], outcome: readonly (FixCandidate | string)[], changedBy: ReadonlyMap<number, ReadonlySet<string>>): void {
+  const proven = [...changedBy.keys()];
+  const candidateOf = (i: number) => outcome[i] as FixCandidate;
+  if (new Set(proven.map((i) => proofGroups.get(candidateOf(i).edits))).size < 2) return;
+  const taken = new EditSet();
+  if (proven.some((i) => !taken.tryAdd(candidateOf(i).edits))) return;
+  const proof = proveTogether(ctx, proven.map((i) => ({ candidate: candidateOf(i), exempt: jobs[i]!.exempt, scopes: changedBy.get(i)! })));
+  if (!proof.ok) return;
+  const group = groupOf(proof);
+  for (const i of proven) proofGroups.set(candidateOf(i).edits, group);
 }

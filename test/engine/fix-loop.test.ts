@@ -19,6 +19,7 @@ import { RULES } from '../../rules/index.js';
 import type { LintSettings } from '../../src/engine/lint.js';
 import { defineRule, type Rule, type RuleContext } from '../../src/engine/rule.js';
 import { memoryIO } from '../harness/memory-io.js';
+import { simulate } from '../../src/model/simulate.js';
 
 const PATH = '/etc/apache2/site.conf';
 const OTHER = '/etc/apache2/other.conf';
@@ -153,7 +154,7 @@ describe('the fix loop', () => {
     expect(out.fixed.get(PATH)?.text).toBe(crlf.replace('# A', '# B\r\n    # C'));
   });
 
-  it('restores a file whose fixes, each proven alone, make it parse worse together', () => {
+  it('applies fixes proven apart one proof per pass: the second is proven again on the first one\'s text', () => {
     const rule = testRule(
       'pair',
       (text, path) => [...(text.includes('# A') ? [[replace(path, text, '# A', '# B')]] : []), ...(text.includes('X-Frame-Options') ? [[replace(path, text, 'Header set X-Frame-Options DENY', '# C')]] : [])],
@@ -163,14 +164,13 @@ describe('the fix loop', () => {
     const alone = fix({ [PATH]: VHOST.replace('    Header set X-Frame-Options DENY\n', '') }, [rule], PATH, undefined, jointlyBreaking);
     expect(alone.fixed.get(PATH)?.text).toContain('# B');
     expect(alone.reverted).toEqual([]);
+    // Together they break the file: the first is applied, the second is refused on the new text.
     const out = fix({ [PATH]: VHOST }, [rule], PATH, undefined, jointlyBreaking);
-    expect(out.reverted).toEqual([PATH]);
-    expect(out.fixed.size).toBe(0);
-    // What is reported is the original file's lint: both findings, no syntax error.
-    expect(out.lint.results.flatMap((r) => r.messages).map((m) => [m.ruleId, m.fatal ?? false])).toEqual([
-      ['pair', false],
-      ['pair', false],
-    ]);
+    expect(out.reverted).toEqual([]);
+    expect(out.fixed.get(PATH)?.text).toContain('# B');
+    expect(out.fixed.get(PATH)?.text).toContain('Header set X-Frame-Options DENY');
+    const left = out.lint.results.flatMap((r) => r.messages);
+    expect(left.map((m) => [m.ruleId, m.fatal ?? false, m.fix === undefined])).toEqual([['pair', false, true]]);
   });
 
   it('applies a proven fix in an included file, and not one whose edits span the including and the included file', () => {
@@ -262,9 +262,37 @@ describe('the fix loop', () => {
     const io = memoryIO({ [path]: text });
     const s: LintSettings = { ...settings([...RULES]), options: { nginxVersion: '1.22.1', context: 'http' } };
     const out = fixProject([{ path, dialect: 'nginx' }], io, () => nginxDialect, s);
-    expect(out.reverted).toEqual([path]);
-    expect(out.fixed.size).toBe(0);
-    expect(out.lint.results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'directive-invalid')).toEqual([]);
+    // Proven apart, they are applied in separate passes, each proven on the text before it: the
+    // result is one nginx accepts (nothing reverted).
+    expect(out.reverted).toEqual([]);
+    expect(out.lint.results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'directive-invalid' || m.fatal)).toEqual([]);
+  });
+
+  it('does not apply together fixes proven apart: an nginx exclusion and a moved Secure flag (first-match proxy_cookie_flags)', () => {
+    // Found by the nginx differential test: the exclusion's `nohttponly` entry for the CSRF
+    // cookies shadowed the `proxy_cookie_flags ~ secure` the other fix appended, so XSRF-TOKEN
+    // with Path=/app lost the Secure the path rewrite gave it.
+    const path = '/etc/nginx/conf.d/site.conf';
+    const text = [
+      'server {',
+      '    listen 8080;',
+      '    location ~ ^/l0/ {',
+      '        proxy_cookie_path /app/ "/new/; HttpOnly";',
+      '        proxy_cookie_path ~*^/app(/.*)?$ "/APP$1; Secure";',
+      '        proxy_pass http://127.0.0.1:9000;',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const s: LintSettings = { ...settings([...RULES]), options: { nginxVersion: '1.22.1', context: 'http' } };
+    const out = fixProject([{ path, dialect: 'nginx' }], memoryIO({ [path]: text }), () => nginxDialect, s);
+    const fixed = out.fixed.get(path)?.text ?? text;
+    const built = nginxDialect.build(path, memoryIO({ [path]: fixed }), s.options);
+    const endpoint = built.model.endpoints.find((e) => e.possibleBackends.includes('http'))!;
+    const sent = simulate('nginx', endpoint.pipeline, { backend: 'http', status: 200 }, ['XSRF-TOKEN=x1; path=/app']).lines.map((l) => l.value);
+    // Whatever HttpOnly the fixes leave, the Secure the path rewrite gave stays.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/^XSRF-TOKEN=x1; path=\/APP; Secure(; HttpOnly)?$/);
   });
 
   it('proves a fix at every status a verdict explores: one that drops every cookie of a 404 response is refused', () => {
