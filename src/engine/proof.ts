@@ -37,7 +37,7 @@ export interface ProposedFix {
   /** CSRF cookie names that may lose the HttpOnly the edited directive added. */
   readonly exempt: readonly string[];
   /**
-   * The scopes (endpoint labels) where `exempt` applies: those the fix changed when it was proven
+   * The scopes ({@link scopeKey}) where `exempt` applies: those the fix changed when it was proven
    * without the others. Absent: every scope.
    */
   readonly scopes?: ReadonlySet<string>;
@@ -48,7 +48,7 @@ export type ProofResult =
   | {
       readonly ok: true;
       readonly units?: readonly string[];
-      /** The scopes (endpoint labels) whose pipelines the edits changed. */
+      /** The scopes ({@link scopeKey}) whose pipelines the edits changed. */
       readonly changed: readonly string[];
     }
   | { readonly ok: false; readonly reason: string };
@@ -145,6 +145,9 @@ interface Pair {
 
 const pipelineKey = (pipeline: readonly CookieOp[]) => pipeline.map(opSignature).join('\u0002');
 
+/** A scope as proofs name it: its label where it is written (two servers may have the same label). */
+const scopeKey = (e: Endpoint) => `${e.label}\u0000${e.span.file}:${e.span.start}`;
+
 /** Proves a set of fixes together: every invariant over the union of their edits. */
 export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]): ProofResult {
   const edits = fixes.flatMap((f) => f.candidate.edits);
@@ -163,7 +166,11 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   const exempt = new Set(fixes.flatMap((f) => f.exempt));
   // Fixes proven apart and now together: a cookie is exempt only in the scopes of a fix that exempts it.
   const scoped = fixes.every((f) => f.scopes !== undefined);
-  const exemptAt = (label: string): ReadonlySet<string> => (scoped ? new Set(fixes.flatMap((f) => (f.scopes!.has(label) ? f.exempt : []))) : exempt);
+  const exemptAt = (e: Endpoint): ReadonlySet<string> => {
+    if (!scoped) return exempt;
+    const key = scopeKey(e);
+    return new Set(fixes.flatMap((f) => (f.scopes!.has(key) ? f.exempt : [])));
+  };
   const relaxed = fixes.some((f) => f.candidate.changesOtherCookies !== undefined);
   // The whole configuration's probes, narrowed or not: the same proof either way.
   const attributes = probeAttributesOf(ctx.before.ops);
@@ -214,7 +221,7 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
         });
         const failure =
           checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames) ??
-          checkXsrf(xsrfSamples, run, exemptAt(b.label), fromFix, relaxed) ??
+          checkXsrf(xsrfSamples, run, exemptAt(b), fromFix, relaxed) ??
           // Cookies travel together: directives that set, unset or join lines see all of them.
           checkOthers([together], run, relaxed, xsrfNames);
         if (failure) return { ok: false, reason: failure };
@@ -223,7 +230,7 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   }
   const left = ctx.reportedSpans(rebuilt).find((s) => touches(s, regions));
   if (left) return { ok: false, reason: 'the edited directive is still reported' };
-  const changed = pairs.map((p) => p.b.label);
+  const changed = pairs.map((p) => scopeKey(p.b));
   return narrowed ? { ok: true, units: narrowed.units, changed } : { ok: true, changed };
 }
 
