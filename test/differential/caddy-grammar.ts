@@ -3,7 +3,7 @@
  * the real Caddy (caddy.test.ts): the `header` directive in each of its forms (set, add, delete,
  * replace, deferred, with path matchers, with request placeholders), `reverse_proxy`'s `header_down`, `handle`/`route`
  * blocks around them, and what Caddy answers itself (`respond`, `redir`, `error`, a `file_server`
- * without the file). Some combinations are refused by `caddy validate`: the linter must then
+ * without the file, `handle_errors`), and `handle_response` taking over the backend's response. Some combinations are refused by `caddy validate`: the linter must then
  * refuse them too.
  */
 import fc from 'fast-check';
@@ -52,6 +52,15 @@ export const ANSWERS: readonly string[] = [
   'handle /ans/* {\n\theader >Set-Cookie "(.*)" "$1; Secure"\n\trespond "c" 200\n}',
   'error /err/* 500',
   'handle /files/* {\n\troot * /nonexistent-lpc\n\tfile_server\n}',
+  'handle_errors {\n\theader +Set-Cookie "lpc_he=1; HttpOnly"\n\trespond "handled" 599\n}',
+  'handle_errors {\n\theader >Set-Cookie "(.*)" "$1; Secure"\n}',
+];
+
+/** `reverse_proxy` blocks whose response handlers take over some of the backend's responses (by status). */
+export const RESPONSE_HANDLERS: readonly string[] = [
+  '@lpc_e status 500\nhandle_response @lpc_e {\n\theader +Set-Cookie "lpc_hr=1"\n\trespond "replaced" 502\n}',
+  '@lpc_r status 3xx\nhandle_response @lpc_r {\n\tcopy_response_headers {\n\t\tinclude Set-Cookie\n\t}\n\trespond "copied"\n}',
+  'handle_response {\n\tcopy_response\n}',
 ];
 
 export interface GeneratedSite {
@@ -65,10 +74,12 @@ export const siteArb: fc.Arbitrary<GeneratedSite> = fc
     wrap: fc.constantFrom('none', 'handle', 'route', 'handle_path'),
     inner: fc.array(fc.constantFrom(...HEADER_LINES), { maxLength: 2 }),
     answers: fc.array(fc.constantFrom(...ANSWERS), { maxLength: 2 }),
+    responses: fc.array(fc.constantFrom(...RESPONSE_HANDLERS), { maxLength: 1 }),
   })
-  .map(({ top, down, wrap, inner, answers }) => ({
+  .map(({ top, down, wrap, inner, answers, responses }) => ({
     text: (port, backend) => {
-      const proxy = down.length > 0 ? [`reverse_proxy 127.0.0.1:${backend} {`, ...down.map((d) => `\t${d}`), '}'] : [`reverse_proxy 127.0.0.1:${backend}`];
+      const block = [...down, ...responses.flatMap((r) => r.split('\n'))];
+      const proxy = block.length > 0 ? [`reverse_proxy 127.0.0.1:${backend} {`, ...block.map((d) => `\t${d}`), '}'] : [`reverse_proxy 127.0.0.1:${backend}`];
       const body =
         wrap === 'none'
           ? [...inner, ...proxy]
