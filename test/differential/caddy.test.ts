@@ -123,6 +123,15 @@ describeRealServer(`Caddy ${installed}: random sites, simulator vs real server (
           }
         }
       }
+      // What a generated answer matches must be a scope of the model: a path the model has no
+      // endpoint for is never compared above. A catch-all `handle {` takes every request before a
+      // top-level `respond` or `error` (Caddy's directive order: handle, then error and respond);
+      // `redir` and `handle /ans/*` come first.
+      const catchAll = c.text.includes('\n\thandle {\n');
+      for (const [prefix, form] of [['/ans/', 'handle /ans/* {'], ['/ans/', 'respond /ans/* '], ['/old/', 'redir /old/* '], ['/perm/', 'redir /perm/* '], ['/err/', 'error /err/* '], ['/files/', 'handle /files/* {']] as const) {
+        if (!c.text.includes(form) || (catchAll && (form.startsWith('respond') || form.startsWith('error')))) continue;
+        if (!c.endpoints.some((e) => e.requestPath?.startsWith(prefix))) failures.push(`${c.name}: no scope for the requests under ${prefix} (${form.trim()})\n${c.text}`);
+      }
       const fp = await falsePositive(c, complete, broke, askAll(requested, ask));
       if (fp) failures.push(fp);
     }
