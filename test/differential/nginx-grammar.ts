@@ -4,7 +4,7 @@
  * locations of every kind, nested locations, `if` inside a location, a guard `if` at server
  * level) so inheritance, overriding and interaction between directives are exercised together,
  * not one directive at a time; locations may answer themselves (`return`, `deny all`,
- * `limit_except`) before or around their `if`s. Some
+ * `limit_except`) before or around their `if`s, or proxy nothing and serve files. Some
  * combinations are refused by `nginx -t` (a duplicate, a directive in the wrong context): the
  * linter must then refuse them too.
  */
@@ -119,6 +119,8 @@ const locationArb = fc.record({
   kind: fc.constantFrom('prefix', 'regex', 'exact', 'caseless'),
   body: directives(3),
   uri: fc.boolean(),
+  // One location in five proxies nothing: nginx serves files there (`root html`, the harness's files).
+  files: fc.oneof({ arbitrary: fc.constant(false), weight: 4 }, { arbitrary: fc.constant(true), weight: 1 }),
   nested: fc.option(directives(2), { nil: undefined }),
   // One location in five answers itself: most should reach the backend.
   answer: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.constantFrom(...LOCATION_ANSWERS), weight: 1 }),
@@ -146,7 +148,8 @@ export const serverArb: fc.Arbitrary<GeneratedServer> = fc
           const path = `/l${i}/`;
           const match = l.kind === 'prefix' ? path : l.kind === 'exact' ? `= ${path}` : l.kind === 'regex' ? `~ ^/l${i}/` : `~* ^/L${i}/`;
           const pass = `proxy_pass http://127.0.0.1:${backend}${l.uri && (l.kind === 'prefix' || l.kind === 'exact') ? '/up/' : ''};`;
-          out.push(`    location ${match} {`, ...l.body.map((d) => `        ${own(d)}`), `        ${pass}`);
+          // The first location always proxies: a file that proxies nothing is taken for a fragment of one that does.
+          out.push(`    location ${match} {`, ...l.body.map((d) => `        ${own(d)}`), `        ${l.files && i > 0 ? 'root html;' : pass}`);
           if (l.answer) out.push(`        ${l.answer}`);
           if (l.cond) out.push(`        if (${l.cond.test}) {`, ...l.cond.body.map((d) => `            ${own(d)}`), '        }');
           if (l.nested && l.kind === 'prefix') {

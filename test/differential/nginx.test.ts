@@ -61,6 +61,8 @@ describeRealServer(`nginx ${installed}: random server blocks, simulator vs real 
     backend = await startHttpBackend();
     port = await freePort();
     const prefix = makePrefix();
+    // The files a location that proxies nothing serves (`root html`): `<path>f.txt` of every generated location.
+    for (const dir of ['l0', 'l1', 'l2', 'L0', 'L1', 'L2', 'l0/deep', 'l1/deep', 'l2/deep']) writeFiles(prefix, { [`html/${dir}/f.txt`]: 'file\n' });
     const main = (blocks: readonly string[]) => `${loadModules(headersMore ? ['headers-more'] : [])}events {}\nhttp {\n${httpBoilerplate(prefix)}\n${blocks.join('\n')}}\n`;
     const accepted: string[] = [];
     const work = makePrefix();
@@ -155,14 +157,27 @@ describeRealServer(`nginx ${installed}: random server blocks, simulator vs real 
           // named location is reached through error_page only.
           if (endpoint.possibleBackends.length > 0) complete = false;
           if (endpoint.requestPath === undefined) continue;
-          const path = `${endpoint.requestPath}${query ? '&' : '?'}${cookieQuery(COOKIES)}&status=200`;
-          const simulated = outcomesOf(plainFamily, 200, { target: path, headers: { connection: 'close', host } });
-          const res = await get(port, path, host);
-          broke ||= res.setCookies.some((l) => breaksToken(l));
-          if (!simulated) continue;
-          const actual = JSON.stringify(res.setCookies.map(ows));
-          compared++;
-          if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} GET ${endpoint.requestPath} (nginx answers): nginx sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
+          // In a location that serves files (`root html`), requests ask for a file: `f.txt` (200), and
+          // for the file scope itself `missing.txt` too (404, unless an error page answers). An exact
+          // location's only URI ends with `/`: the index module sends it elsewhere or refuses it.
+          const files = chainOf(endpoint.level).find((l) => l.kind === 'location' && l.directive?.block?.children.some((d) => d.name.value === 'root'));
+          if (files?.location?.modifier === '=') {
+            complete = false;
+            continue;
+          }
+          const [dir = '', args = ''] = endpoint.requestPath.split('?');
+          const own = endpoint.backends.some((b) => b.target === 'nginx itself (static files)');
+          const asked = !files ? [{ path: dir, status: 200 }] : [{ path: `${dir}f.txt`, status: 200 }, ...(own && !/error_page/.test(c.text) ? [{ path: `${dir}missing.txt`, status: 404 }] : [])];
+          for (const { path: file, status } of asked) {
+            const path = `${file}?${args ? `${args}&` : ''}${cookieQuery(COOKIES)}&status=200`;
+            const simulated = outcomesOf(plainFamily, status, { target: path, headers: { connection: 'close', host } });
+            const res = await get(port, path, host);
+            broke ||= res.setCookies.some((l) => breaksToken(l));
+            if (!simulated) continue;
+            const actual = JSON.stringify(res.setCookies.map(ows));
+            compared++;
+            if (!simulated.includes(actual)) failures.push(`${c.name} ${endpoint.label} GET ${file}${args ? `?${args}` : ''} (nginx answers): nginx sent ${actual}, simulated ${simulated.join(' or ')}\n${c.text}`);
+          }
           continue;
         }
         if (endpoint.requestPath === undefined || endpoint.possibleBackends.join() !== 'http') {

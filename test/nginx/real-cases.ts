@@ -867,6 +867,22 @@ export const REAL_CASES: readonly RealCase[] = [
       'location @den { add_header Set-Cookie "lpc_den=1" always; proxy_pass http://backend; proxy_cookie_flags ~ httponly; }',
     ].join('\n'),
   },
+  {
+    // A location that proxies nothing serves files: nginx's own response, with the location's
+    // header filters at the file's status (200; 404 for a missing one: only `always` lines).
+    name: 'static files: add_header on the files nginx serves itself',
+    context: 'server',
+    text: [
+      'location /p/ { proxy_pass http://backend; }',
+      'location /s/ { alias /etc/; add_header Set-Cookie "XSRF-TOKEN=s; Path=/; HttpOnly"; add_header Set-Cookie "lpc_s=1" always; }',
+      'location /t/ { alias /etc/; if ($arg_lpc_a) { add_header Set-Cookie "lpc_if=1"; } }',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /s/', path: '/s/debian_version', where: null },
+      { endpoint: 'location /s/', path: '/s/lpc-missing', where: null },
+      { endpoint: '› if ($arg_lpc_a)', path: '/t/debian_version?lpc_a=1', where: null },
+    ],
+  },
   // --- Unknown variables: nginx -t refuses a name nothing declares (unknown-variables.ts) -------
   {
     name: 'variables: an undefined variable in add_header Set-Cookie is refused',

@@ -291,7 +291,8 @@ describeRealServer(`nginx ${installed}: simulator vs real server`, nginx.ok ? nu
       for (const req of unserved) {
         const path = requestFor(endpoint, req);
         const res = await get(served.server().port, query(path, 200), host, req.headers);
-        const own = path === endpoint.requestPath && !req.headers;
+        // A scope of files nginx serves answers every path that selects it (a file, a missing one).
+        const own = (path === endpoint.requestPath || endpoint.backends.some((b) => b.target === 'nginx itself (static files)')) && !req.headers;
         // Or a server-level `if` answers it (a guard: its own scope, with the server's filters).
         const guard = own ? undefined : (served.model.endpoints as NginxEndpoint[]).find((e) => e.level.kind === 'if' && e.level.parent?.kind === 'server' && chainOf(endpoint.level).includes(e.level.parent));
         const answering = own ? endpoint : guard;

@@ -27,7 +27,7 @@ import { buildSourceTree, type SourceTree } from './includes.js';
 import { chainOf, levelsUnder, newLevel, type Level } from './levels.js';
 import { errorPageAnswer, unguarded, withIntercepts, type InterceptContext } from './intercept.js';
 import { findLocation, requestPathFor, type LocationNode } from './locations.js';
-import { answerLabel, answerOf, deniedAnswer, ownAnswer, ownProducer, ownResponsePipeline, serverGuards, type OwnAnswer } from './own-response.js';
+import { answerLabel, answerOf, deniedAnswer, filesPipeline, filesProducer, ownAnswer, ownProducer, ownResponsePipeline, serverGuards, servesFiles, type OwnAnswer } from './own-response.js';
 import { locationLabel, unreachableReason } from './reachability.js';
 import type { Directive } from './syntax.js';
 import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './version.js';
@@ -309,7 +309,11 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
 
   const levels = levelsUnder(root);
   const flow = rewriteFlow(variables);
-  const anyPass = levels.some((l) => l.backends.length > 0);
+  // A file that proxies nothing is taken for a fragment of a configuration that does (a snippet
+  // of proxy_cookie_* lines, a server written to show a rule): its levels are assumed to proxy
+  // over HTTP. In a file that proxies somewhere, a level that does not serves files
+  // (own-response.ts `servesFiles`).
+  const fragment = !levels.some((l) => l.backends.length > 0);
   const legacy = !atLeast(version, COOKIE_FLAGS_SINCE);
   const cookieOps = new Map<string, NginxProxyCookieOp>();
   const arrayIds = new WeakMap<object, number>();
@@ -448,12 +452,12 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     pipelines.set(level, pipeline);
     return pipeline;
   };
-  // A fragment that reaches no backend, or a scope whose included file could not be read, is
-  // assumed to proxy over HTTP: proxy_cookie_* only ever acts on proxy_pass responses.
+  // A fragment, or a scope whose included file could not be read, is assumed to proxy over HTTP:
+  // proxy_cookie_* only ever acts on proxy_pass responses.
   const backendKinds = (level: Level): BackendKind[] => {
     if (!flow.serves(level)) return [];
     const declared = [...new Set(backendsOf(level).map((b) => b.kind))];
-    return declared.length > 0 ? declared : !anyPass || chainOf(level).some((l) => l.unresolvedInclude) ? ['http'] : [];
+    return declared.length > 0 ? declared : fragment || chainOf(level).some((l) => l.unresolvedInclude) ? ['http'] : [];
   };
 
   const intercepts: InterceptContext = {
@@ -485,6 +489,18 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     if (page) return { backends: page.again ? backendsOf(page.target!) : [ownProducer(answered)], possibleBackends: [...page.kinds], pipeline: page.ops };
     if (filters.length === 0) return null;
     return { backends: [ownProducer(answered)], possibleBackends: ['module'], pipeline: ownResponsePipeline(answered, filters) };
+  };
+  /**
+   * The files nginx's static module serves at a level that proxies nothing (own-response.ts
+   * `servesFiles`), seen by its header filters; null where no filter adds a cookie (nothing to
+   * simulate) or `set_cookie_flag` would act too (its order among the filters is not modelled).
+   */
+  const filesResponse = (level: Level): Pick<NginxEndpoint, 'backends' | 'possibleBackends' | 'pipeline'> | null => {
+    if (effectiveAddHeaders(level).length === 0 && effectiveMore(level).length === 0) return null;
+    if (backendKinds(level).length > 0 || !servesFiles(level) || cookieFlagOpFor(level)) return null;
+    const filters = [...moreOpsFor(level), ...addHeaderOpsFor(level)];
+    if (filters.length === 0) return null;
+    return { backends: [filesProducer(level)], possibleBackends: ['module'], pipeline: filesPipeline(level, filters) };
   };
   const labelOf = (chain: readonly Level[]) => chain.map((l) => l.label).filter(Boolean).join(' › ') || 'http';
   const blocksOf = (chain: readonly Level[]) => chain.flatMap((l) => (l.directive?.block ? [l.directive.span] : []));
@@ -551,7 +567,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     const server = chain.find((l) => l.kind === 'server');
     const fromServer = served || own || !server || server === level ? null : ownAnswer(server);
     const answered = own ?? fromServer;
-    const response = answered ? ownResponse(answered, fromServer ? server! : level) : null;
+    const response = answered ? ownResponse(answered, fromServer ? server! : level) : served && !fragment ? filesResponse(level) : null;
     const possibleBackends: readonly BackendKind[] = response ? response.possibleBackends : answered ? [] : backendKinds(level);
     const endpoint = new LevelEndpoint(level, nodesByServer, {
       label: labelOf(chain),

@@ -22,6 +22,7 @@ import type { BackendRef } from '../../model/backends.js';
 import type { CookieOp } from '../../model/header-rewrite.js';
 import { nginxHideHeaderOp } from '../../model/ops/nginx-hide-header.js';
 import { guarded } from './intercept.js';
+import { BUILT_IN, MODULES, STANDARD } from './known-directives.js';
 import type { Level } from './levels.js';
 import { matchesEveryUri } from './rewrite-code.js';
 import type { Directive } from './syntax.js';
@@ -136,4 +137,51 @@ export function ownResponsePipeline(answer: OwnAnswer, filters: readonly CookieO
   const d = answer.directive;
   const drop = nginxHideHeaderOp(d.span, labelOf(d), d.span, 'module');
   return [drop, ...filters.map((op) => guarded(op, { codes: new Set(), inside: false, status: answer.status }))];
+}
+
+/**
+ * Directives that give a location a content handler other than the static module's
+ * (`ngx_http_core_content_phase`: a handler a directive sets replaces the static, index and
+ * autoindex handlers), or that send the request elsewhere.
+ */
+const OTHER_HANDLER = /_pass$|^(?:empty_gif|stub_status|api|internal_redirect)$/;
+
+/** Directives of nginx itself and of the header modules, which leave the content to the static module. */
+let fileCompatible: ReadonlySet<string> | undefined;
+
+function leavesContentToFiles(name: string): boolean {
+  fileCompatible ??= new Set([...BUILT_IN, ...STANDARD, ...(MODULES.ngx_http_headers_more_filter_module ?? []), ...(MODULES.ndk_http_module ?? [])]);
+  return fileCompatible.has(name) && !OTHER_HANDLER.test(name);
+}
+
+/**
+ * Whether the requests a level serves are answered by nginx's static module (a file, `index`,
+ * `autoindex`): a location (or an `if` in one, which keeps the location's handler), or a server
+ * without locations, none of whose own directives sets another content handler. A directive of
+ * a module that may (perl, njs, Lua) leaves the level unjudged, as before.
+ */
+export function servesFiles(level: Level): boolean {
+  const holders = level.kind === 'if' && level.parent?.kind === 'location' ? [level, level.parent] : level.kind === 'location' || level.kind === 'server' ? [level] : [];
+  if (holders.length === 0) return false;
+  if (level.kind === 'server' && level.children.some((c) => c.kind === 'location')) return false;
+  for (const holder of holders) {
+    if (!holder.directive?.block) return false;
+    for (const d of ownDirectives(holder.directive.block.children)) if (!leavesContentToFiles(d.name.value)) return false;
+  }
+  return true;
+}
+
+/** nginx itself, as the producer of the files a level serves. */
+export function filesProducer(level: Level): BackendRef {
+  return { kind: 'module', target: 'nginx itself (static files)', span: level.directive!.span };
+}
+
+/**
+ * The pipeline of a file nginx serves: no line of a producer, then the header filters at the
+ * status the file gets (200 when it exists, 301 for a directory, 403 or 404 otherwise: `add_header`
+ * without `always` sees the status itself).
+ */
+export function filesPipeline(level: Level, filters: readonly CookieOp[]): CookieOp[] {
+  const d = level.directive!;
+  return [nginxHideHeaderOp(d.span, 'static files', d.span, 'module'), ...filters];
 }
