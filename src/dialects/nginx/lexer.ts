@@ -326,6 +326,16 @@ export class TokenReader {
   }
 }
 
+/**
+ * Whether `needle` may be in the value of a word from `first` to `last` (words of one statement):
+ * false only when the text they cover, quotes and the space between them included, does not hold
+ * it (unescaping never makes `$` or `(?`). Looks at the text, not the values, so that a directive
+ * no check needs keeps its words unmade.
+ */
+export function mayInclude(first: Word, last: Word, needle: string): boolean {
+  return CompactWord.textBetweenIncludes(first, last, needle);
+}
+
 /** Where a word starts and ends in the file, quotes included, without building its span. */
 export function wordRange(w: Word): { readonly start: number; readonly end: number } {
   return w instanceof CompactWord ? w.outer() : w.span;
@@ -348,6 +358,17 @@ class CompactWord implements Word {
     private readonly end: number,
     readonly quote: '"' | "'" | null,
   ) {}
+
+  static textBetweenIncludes(first: Word, last: Word, needle: string): boolean {
+    if (!(first instanceof CompactWord) || !(last instanceof CompactWord) || first.source !== last.source) return true;
+    const text = first.source.text;
+    const c0 = needle.charCodeAt(0);
+    const end = last.end + (last.quote ? 1 : 0) - needle.length;
+    for (let i = first.start; i <= end; i++) {
+      if (text.charCodeAt(i) === c0 && text.startsWith(needle, i)) return true;
+    }
+    return false;
+  }
 
   outer(): { start: number; end: number } {
     return this.quote ? { start: this.start - 1, end: this.end + 1 } : { start: this.start, end: this.end };

@@ -18,6 +18,7 @@ import { compileScript, scriptVariables } from '../../model/ops/nginx-script.js'
 import type { Span } from '../../source.js';
 import type { RootContext } from './context.js';
 import type { SourceTree } from './includes.js';
+import { mayInclude } from './lexer.js';
 import type { Directive, Word } from './syntax.js';
 
 /** The variables of nginx's http modules (src/http/**: `ngx_http_variable_t` tables and names added one by one), any version. */
@@ -188,7 +189,7 @@ function httpBlocks(directives: readonly Directive[], out: Directive[]): Directi
 /** Every map entry, in nested includes too. */
 function mapEntries(directives: readonly Directive[], out: Use[]): void {
   for (const e of directives) {
-    if (e.args.length === 1 && e.name.value !== 'include' && e.name.value !== 'hostnames' && e.name.value !== 'volatile') scriptUses(e.args[0]!.value, e.args[0]!.span, out);
+    if (e.args.length === 1 && mayInclude(e.args[0]!, e.args[0]!, '$') && e.name.value !== 'include' && e.name.value !== 'hostnames' && e.name.value !== 'volatile') scriptUses(e.args[0]!.value, e.args[0]!.span, out);
     if (e.block) mapEntries(e.block.children, out);
     if (e.included) for (const f of e.included) mapEntries(f.directives, out);
   }
@@ -215,10 +216,13 @@ function declaredNames(directives: readonly Directive[], declared = new Set<stri
   for (const d of directives) {
     const name = d.name.value;
     const args = d.args;
-    declareGroups(name, declared);
-    for (const w of args) declareGroups(w.value, declared);
     if (d.included) for (const f of d.included) declaredNames(f.directives, declared, inMap);
     if (d.block) declaredNames(d.block.children, declared, name === 'map');
+    // Only a `$name` word or a regex's named group declares: most directives have neither.
+    const last = args[args.length - 1] ?? d.name;
+    if (!mayInclude(d.name, last, '$') && !mayInclude(d.name, last, '(?')) continue;
+    declareGroups(name, declared);
+    for (const w of args) declareGroups(w.value, declared);
     // A map's keys are strings and its values complex values: neither declares.
     if (name === 'if' || inMap) continue;
     declareWhole(name, declared);
@@ -238,6 +242,11 @@ function variableUses(directives: readonly Directive[], skip: ReadonlySet<Direct
     if (d.included) for (const f of d.included) variableUses(f.directives, skip, out);
     // A directive nginx does not know is refused as such first.
     if (skip.has(d)) continue;
+    // No `$` anywhere in its words: it reads no variable (most directives), but a map's entries may.
+    if (d.args.length === 0 || !mayInclude(d.name, d.args[d.args.length - 1]!, '$')) {
+      if (d.block && DIRECTIVE_BLOCKS.has(name)) variableUses(d.block.children, skip, out);
+      continue;
+    }
     if (name === 'if') ifUses(d, out);
     else if (name === 'log_format') logFormatUses(d, out);
     else if (name === 'more_set_headers' || name === 'more_set_input_headers') moreHeadersUses(d, out);
