@@ -9,7 +9,7 @@ import { applyEdits, createSourceFile, dominantEol, withFileEol, withOverrides, 
 import { EditSet } from './edits.js';
 import type { LintMessage, LintSettings } from './lint.js';
 import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from './project.js';
-import { proofGroupOf, type ProofGroup } from './proof.js';
+import { provenIn, type ProofGroup, type ProvenIn } from './proof.js';
 
 export const MAX_FIX_PASSES = 10;
 
@@ -29,34 +29,40 @@ function fatalCounts(lint: ProjectLint, refusing: ReadonlySet<string>): Map<stri
   return counts;
 }
 
-/** The proofs of the fixes chosen in one file: their groups, which group proved each unit, whether one ran on the whole file. */
+/** The proofs of the fixes chosen in one file: their groups, which group each unit's fixes come from, whether one ran on the whole file. */
 interface ChosenProofs {
-  readonly groups: Set<ProofGroup | undefined>;
+  readonly groups: Set<ProofGroup>;
   readonly owners: Map<string, ProofGroup>;
   whole: boolean;
 }
 
-/** Whether a fix proven in `group` holds with the chosen ones (proof.ts `ProofGroup`): one lookup per unit. */
-function holdsWith(chosen: ChosenProofs, group: ProofGroup | undefined): boolean {
-  if (group === undefined) return false;
-  if (chosen.groups.has(group)) return true;
-  if (chosen.whole || !group.units) return false;
-  for (const u of group.units) if (chosen.owners.has(u)) return false;
+/**
+ * Whether a fix proven as `proven` says holds with the chosen ones (proof.ts `ProvenIn`): in each
+ * of its units, the chosen fixes come from its proof; a proof on the whole file holds only with
+ * its own fixes.
+ */
+function holdsWith(chosen: ChosenProofs, proven: ProvenIn): boolean {
+  if (!proven.units) return chosen.groups.size === 0 || (chosen.groups.size === 1 && chosen.groups.has(proven.group));
+  if (chosen.whole) return false;
+  for (const u of proven.units) {
+    const owner = chosen.owners.get(u);
+    if (owner !== undefined && owner !== proven.group) return false;
+  }
   return true;
 }
 
-function add(chosen: ChosenProofs, group: ProofGroup | undefined): void {
-  chosen.groups.add(group);
-  if (!group?.units) chosen.whole = true;
-  else for (const u of group.units) chosen.owners.set(u, group);
+function add(chosen: ChosenProofs, proven: ProvenIn): void {
+  chosen.groups.add(proven.group);
+  if (!proven.units) chosen.whole = true;
+  else for (const u of proven.units) chosen.owners.set(u, proven.group);
 }
 
 /**
  * Picks non-overlapping fixes, file by file, in source order: in each file, only fixes that hold
- * together (src/engine/proof.ts `ProofGroup`: proven in one batch, or on disjoint parts of the
- * file); the others are linted and proven again on the text the chosen ones give, in the next pass
- * (two fixes each proven alone need not hold together: nginx's proxy_cookie_flags is first-match,
- * so an exclusion's entry can shadow one another fix appends).
+ * together (src/engine/proof.ts `ProvenIn`: in each block of the file, fixes of one proof); the
+ * others are linted and proven again on the text the chosen ones give, in the next pass (two
+ * fixes each proven alone need not hold together: nginx's proxy_cookie_flags is first-match, so
+ * an exclusion's entry can shadow one another fix appends).
  */
 function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
   const chosen = new Map<string, TextEdit[]>();
@@ -68,12 +74,13 @@ function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
       const edits = message.fix.edits;
       const file = edits[0]?.file;
       if (file === undefined || edits.some((e) => e.file !== file)) continue;
-      const group = proofGroupOf(edits);
+      // A fix no proof names (an inline directive's) holds with nothing else: a group of its own.
+      const proven = provenIn(edits) ?? { group: {} };
       let mine = proofs.get(file);
-      if (mine && !holdsWith(mine, group)) continue;
+      if (mine && !holdsWith(mine, proven)) continue;
       if (!taken.tryAdd(edits)) continue;
       if (!mine) proofs.set(file, (mine = { groups: new Set(), owners: new Map(), whole: false }));
-      add(mine, group);
+      add(mine, proven);
       const list = chosen.get(file) ?? [];
       list.push(...edits);
       chosen.set(file, list);

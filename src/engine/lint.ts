@@ -303,12 +303,11 @@ function resolveFixes(
       rebuild: (edits) => rebuildWithEdits(model, dialect, io, settings.options, edits),
       ...(narrowing
         ? {
+            unitsOf: (edits: readonly TextEdit[]) => narrowing.unitsOf(edits),
             narrow: (edits: readonly TextEdit[]) => {
-              const scope = narrowing(edits);
+              const scope = narrowing.scope(edits);
               if (!scope) return undefined;
-              // Keep the blanked model and its io only, not its syntax tree: the proof compares
-              // endpoints, and the tree need not stay alive while the edited copy is built.
-              const { model: blanked } = scope.before;
+              const blanked = scope.before;
               const blankedIo = scope.io;
               return { before: blanked, rebuild: (e: readonly TextEdit[]) => rebuildWithEdits(blanked, dialect, blankedIo, settings.options, e), units: scope.units };
             },

@@ -19,7 +19,8 @@ import { createSourceFile, withOverrides, type ConfigIO, type Span, type TextEdi
 
 /** The configuration a proof runs on: the model before the edits, and how to build it after them. */
 export interface ProofScope {
-  readonly before: BuiltModel;
+  /** The model only: the syntax tree need not stay alive while the edited copy is built. */
+  readonly before: HeaderRewriteModel;
   readonly io: ConfigIO;
   /** The units kept, as `file:start`: the only part of the configuration the edits can change. */
   readonly units: readonly string[];
@@ -90,40 +91,73 @@ function endpointKey(e: Endpoint): string {
 
 /** Whether the blanked model keeps every endpoint outside the blanked units exactly as it was. */
 function keepsScopes(full: HeaderRewriteModel, narrow: HeaderRewriteModel, blanked: readonly Span[]): boolean {
-  const inBlanked = (s: Span) => s.file === full.root && unitHolding(blanked, s.start, s.end) >= 0;
+  const inBlanked = (s: Span) => {
+    if (s.file !== full.root) return false;
+    const i = unitHolding(blanked, s.start, s.end);
+    if (i < 0) return false;
+    // A scope named by no text (Apache's main server, at offset 0) is not in the unit the file starts with.
+    return s.end > s.start || (blanked[i]!.start < s.start && s.start < blanked[i]!.end);
+  };
   const kept = full.endpoints.filter((e) => !inBlanked(e.span) && !(e.blocks ?? []).some(inBlanked));
   return kept.length === narrow.endpoints.length && kept.every((e, i) => endpointKey(e) === endpointKey(narrow.endpoints[i]!));
 }
 
-/**
- * A function that gives, for a set of edits, the blanked configuration to prove them on, or
- * `undefined` when the whole configuration must be used (edits outside every unit or in another
- * file, most units touched, or a blanked configuration that does not keep the scopes as they are).
- */
-export function createNarrowing(
-  full: BuiltModel,
-  dialect: DialectModule,
-  io: ConfigIO,
-  options: DialectOptions,
-): ((edits: readonly TextEdit[]) => ProofScope | undefined) | undefined {
+/** How a file's proofs are narrowed (see {@link createNarrowing}). */
+export interface Narrowing {
+  /**
+   * The blanked configuration to prove `edits` on, or `undefined` when the whole configuration
+   * must be used (edits outside every unit or in another file, most units touched, or a blanked
+   * configuration that does not keep the scopes as they are).
+   */
+  scope(edits: readonly TextEdit[]): ProofScope | undefined;
+  /** The units (`file:start`) that hold the edits, or `undefined` when one is in none. */
+  unitsOf(edits: readonly TextEdit[]): readonly string[] | undefined;
+}
+
+export function createNarrowing(full: BuiltModel, dialect: DialectModule, io: ConfigIO, options: DialectOptions): Narrowing | undefined {
   const unitsOf = full.units;
   const root = full.model.root;
   const file = full.model.files.get(root);
   if (!unitsOf || !file) return undefined;
   let units: Span[] | undefined;
-  return (edits) => {
+  /** Indices of the units holding the edits, or undefined. */
+  const holding = (edits: readonly TextEdit[]): Set<number> | undefined => {
     units ??= outermost(unitsOf(), root);
-    if (edits.length === 0 || units.length < 2) return undefined;
     const kept = new Set<number>();
     for (const e of edits) {
       const i = e.file === root ? unitHolding(units, e.start, e.end) : -1;
       if (i < 0) return undefined;
       kept.add(i);
     }
+    return kept;
+  };
+  const keyOf = (i: number) => `${root}:${units![i]!.start}`;
+  // The last blanked configuration, by the units it keeps: the batches of one file's fixes
+  // (different exemptions: a path hack's fix and a blanket flag's in the same servers) and their
+  // joint proof often keep the same units, and need not build the same part twice. Only the
+  // last is kept, so that a failing batch split in halves holds one blanked model at a time.
+  let last: { key: string; scope: ProofScope | undefined } | undefined;
+  const scope = (edits: readonly TextEdit[]): ProofScope | undefined => {
+    units ??= outermost(unitsOf(), root);
+    if (edits.length === 0 || units.length < 2) return undefined;
+    const kept = holding(edits);
+    if (!kept) return undefined;
     if (kept.size > units.length * MAX_KEPT_SHARE) return undefined;
+    const key = [...kept].sort((a, b) => a - b).join(',');
+    if (last?.key === key) return last.scope;
+    last = undefined;
     const blanked = units.filter((_, i) => !kept.has(i));
     const narrowIo = withOverrides(io, new Map([[root, createSourceFile(root, blankOut(file.text, blanked), file.encoding, file.bom)]]));
-    const before = dialect.build(root, narrowIo, options);
-    return keepsScopes(full.model, before.model, blanked) ? { before, io: narrowIo, units: [...kept].map((i) => `${root}:${units![i]!.start}`) } : undefined;
+    const { model: before } = dialect.build(root, narrowIo, options);
+    const found = keepsScopes(full.model, before, blanked) ? { before, io: narrowIo, units: [...kept].map(keyOf) } : undefined;
+    last = { key, scope: found };
+    return found;
+  };
+  return {
+    scope,
+    unitsOf: (edits) => {
+      const kept = holding(edits);
+      return kept ? [...kept].map(keyOf) : undefined;
+    },
   };
 }

@@ -66,6 +66,8 @@ export interface ProofContext {
    * is a smaller one (src/engine/narrow.ts): its model before the edits, and how to rebuild it.
    */
   narrow?(edits: readonly TextEdit[]): (Pick<ProofContext, 'before' | 'rebuild'> & { readonly units: readonly string[] }) | undefined;
+  /** The units of {@link narrow} that hold these edits, or undefined when one is in none. */
+  unitsOf?(edits: readonly TextEdit[]): readonly string[] | undefined;
 }
 
 /**
@@ -357,15 +359,34 @@ export interface ProofGroup {
   readonly units?: ReadonlySet<string>;
 }
 
-/** Keyed by the edits array the lint message carries. */
-const proofGroups = new WeakMap<readonly TextEdit[], ProofGroup>();
+/**
+ * Where a fix was proven: its proof, and the units of that proof its own edits are in. A fix
+ * edits directives inside its unit, and units do not act on each other's scopes (narrow.ts checks
+ * that blanking the others keeps every scope as it is), so a proof's verdict on a unit depends on
+ * the fixes in that unit only: in each unit, the fixes of one proof hold together, whatever other
+ * proofs' fixes do in other units.
+ */
+export interface ProvenIn {
+  readonly group: ProofGroup;
+  /** Undefined when the proof ran on the whole configuration. */
+  readonly units?: readonly string[];
+}
 
-/** The proof a fix's edits were proven in (see {@link ProofGroup}). */
-export function proofGroupOf(edits: readonly TextEdit[]): ProofGroup | undefined {
+/** Keyed by the edits array the lint message carries. */
+const proofGroups = new WeakMap<readonly TextEdit[], ProvenIn>();
+
+/** The proof a fix's edits were proven in, and their units there (see {@link ProvenIn}). */
+export function provenIn(edits: readonly TextEdit[]): ProvenIn | undefined {
   return proofGroups.get(edits);
 }
 
 const groupOf = (proof: ProofResult & { ok: true }): ProofGroup => (proof.units ? { units: new Set(proof.units) } : {});
+
+/** Records that `edits` hold in `group`, with the units they are in when the proof was narrowed. */
+function record(ctx: ProofContext, edits: readonly TextEdit[], group: ProofGroup): void {
+  const units = group.units ? ctx.unitsOf?.(edits) : undefined;
+  proofGroups.set(edits, units ? { group, units } : { group });
+}
 
 /**
  * Proves each job's first candidate that holds, batching jobs with the same exemptions. `joint`
@@ -387,7 +408,7 @@ export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[], joint = fa
       const proof = proveTogether(ctx, [{ candidate, exempt: job.exempt }]);
       if (proof.ok) {
         outcome[i] = candidate;
-        proofGroups.set(candidate.edits, groupOf(proof));
+        record(ctx, candidate.edits, groupOf(proof));
         changedBy.set(i, new Set(proof.changed));
         return;
       }
@@ -404,7 +425,7 @@ export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[], joint = fa
         const changed = new Set(proof.changed);
         for (const i of indices) {
           outcome[i] = jobs[i]!.options[0]!;
-          proofGroups.set(jobs[i]!.options[0]!.edits, group);
+          record(ctx, jobs[i]!.options[0]!.edits, group);
           changedBy.set(i, changed);
         }
         return;
@@ -430,15 +451,40 @@ export function proveJobs(ctx: ProofContext, jobs: readonly FixJob[], joint = fa
   return outcome;
 }
 
-/** Fixes proven in several batches, proven together (see {@link proveJobs}): one group when they hold. */
+/**
+ * Fixes proven in several batches, proven together (see {@link proveJobs}): those in the units
+ * where fixes of different batches meet (all of them when a batch ran on the whole
+ * configuration), which then hold together there. Elsewhere each unit's fixes come from one
+ * batch and hold as proven ({@link ProvenIn}).
+ */
 function proveAllTogether(ctx: ProofContext, jobs: readonly FixJob[], outcome: readonly (FixCandidate | string)[], changedBy: ReadonlyMap<number, ReadonlySet<string>>): void {
   const proven = [...changedBy.keys()];
   const candidateOf = (i: number) => outcome[i] as FixCandidate;
-  if (new Set(proven.map((i) => proofGroups.get(candidateOf(i).edits))).size < 2) return;
+  const where = (i: number) => proofGroups.get(candidateOf(i).edits)!;
+  if (new Set(proven.map((i) => where(i).group)).size < 2) return;
+  // The units where batches meet, and every unit of a fix in one (a fix may span two units).
+  let joint = proven;
+  if (proven.every((i) => where(i).units)) {
+    const groupsIn = new Map<string, Set<ProofGroup>>();
+    for (const i of proven) for (const u of where(i).units!) groupsIn.set(u, (groupsIn.get(u) ?? new Set()).add(where(i).group));
+    const met = new Set([...groupsIn].filter(([, groups]) => groups.size > 1).map(([u]) => u));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const i of proven) {
+        const units = where(i).units!;
+        if (units.some((u) => met.has(u)) && units.some((u) => !met.has(u))) {
+          for (const u of units) met.add(u);
+          grew = true;
+        }
+      }
+    }
+    joint = proven.filter((i) => where(i).units!.some((u) => met.has(u)));
+    if (joint.length === 0) return;
+  }
   const taken = new EditSet();
-  if (proven.some((i) => !taken.tryAdd(candidateOf(i).edits))) return;
-  const proof = proveTogether(ctx, proven.map((i) => ({ candidate: candidateOf(i), exempt: jobs[i]!.exempt, scopes: changedBy.get(i)! })));
+  if (joint.some((i) => !taken.tryAdd(candidateOf(i).edits))) return;
+  const proof = proveTogether(ctx, joint.map((i) => ({ candidate: candidateOf(i), exempt: jobs[i]!.exempt, scopes: changedBy.get(i)! })));
   if (!proof.ok) return;
   const group = groupOf(proof);
-  for (const i of proven) proofGroups.set(candidateOf(i).edits, group);
+  for (const i of joint) record(ctx, candidateOf(i).edits, group);
 }

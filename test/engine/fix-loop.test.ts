@@ -295,6 +295,51 @@ describe('the fix loop', () => {
     expect(sent[0]).toMatch(/^XSRF-TOKEN=x1; path=\/APP; Secure(; HttpOnly)?$/);
   });
 
+  it('applies in one pass the fixes of different proofs that meet in no block, and proves together only those in a block where they meet', () => {
+    // Six virtual hosts (the units proofs are narrowed to). Fixes with different exemptions are
+    // proven in two batches: a* in hosts 1 and 2, b* in hosts 2 and 3. Only host 2 holds both,
+    // and there `# B` and `# C` together break the file (jointlyBreaking), so they cannot be
+    // applied together: a1, a2 and b3 are, in the first pass; b2 is refused on the fixed text.
+    const host = (i: number, markers: string[]) => [`<VirtualHost *:${8000 + i}>`, `    ProxyPass / http://127.0.0.1:${9000 + i}/`, ...markers.map((m) => `    # ${m}`), '</VirtualHost>'].join('\n');
+    const text = `${[host(0, []), host(1, ['a1']), host(2, ['a2', 'b2']), host(3, ['b3']), host(4, []), host(5, [])].join('\n')}\n`;
+    const writes: Record<string, string> = { a1: 'P', a2: 'B', b2: 'C', b3: 'Q' };
+    const builds: string[] = [];
+    const counting: DialectModule = {
+      ...jointlyBreaking,
+      build(rootPath, io, options) {
+        const source = io.read(rootPath);
+        if (!('error' in source)) builds.push([1, 2, 3].filter((i) => source.text.includes(`<VirtualHost *:${8000 + i}>`)).join(''));
+        return jointlyBreaking.build(rootPath, io, options);
+      },
+    };
+    const rule = defineRule({
+      meta: { id: 'markers', severity: 'error', fixable: true, dialects: ['apache'], description: 'test rule.' },
+      check(ctx: RuleContext) {
+        const file = ctx.model.files.get(ctx.model.root);
+        if (!file) return;
+        let n = 0;
+        for (const [marker, to] of Object.entries(writes)) {
+          const at = file.text.indexOf(`# ${marker}\n`);
+          if (at < 0) continue;
+          const edits = [{ file: file.path, start: at + 2, end: at + 4, text: to }];
+          ctx.report({ span: { file: file.path, start: n, end: n + 1 }, message: `markers wants ${marker} changed.`, fix: { exempt: [marker.startsWith('a') ? 'XSRF-TOKEN' : 'csrftoken'], candidates: () => [{ edits, description: marker }] } });
+          n++;
+        }
+      },
+    });
+    const out = fix({ [PATH]: text }, [rule], PATH, undefined, counting);
+    const fixed = out.fixed.get(PATH)?.text ?? '';
+    expect(fixed).toContain('# P');
+    expect(fixed).toContain('# B');
+    expect(fixed).toContain('# Q');
+    expect(fixed).toContain('# b2');
+    expect(out.reverted).toEqual([]);
+    // The joint proof of the first pass kept host 2 only (hosts 1 and 3 blanked).
+    expect(builds).toContain('2');
+    expect(out.passes).toBe(1);
+    expect(out.lint.results.flatMap((r) => r.messages).map((m) => m.message)).toEqual(['markers wants b2 changed. No automatic fix: the edited configuration no longer parses cleanly.']);
+  });
+
   it('proves a fix at every status a verdict explores: one that drops every cookie of a 404 response is refused', () => {
     const path = '/etc/nginx/conf.d/site.conf';
     const text = ['server {', '    listen 8080;', '    location / {', '        proxy_pass http://127.0.0.1:9000;', '        # A', '    }', '}', ''].join('\n');

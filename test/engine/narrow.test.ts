@@ -192,7 +192,7 @@ function narrowing(dialect: DialectModule, path: string, text: string) {
   const io = memoryIO({ [path]: text });
   const narrow = createNarrowing(dialect.build(path, io, SETTINGS.options), dialect, io, SETTINGS.options);
   expect(narrow).toBeDefined();
-  return narrow!;
+  return (edits: readonly TextEdit[]) => narrow!.scope(edits);
 }
 
 describe('when blanking is refused', () => {
@@ -200,7 +200,28 @@ describe('when blanking is refused', () => {
     const text = nginxFile([0, 3, 3, 3], false);
     const scope = narrowing(nginxDialect, NGINX, text)([editAt(text, NGINX, '~ httponly secure')]);
     expect(scope).toBeDefined();
-    expect(scope!.before.model.endpoints.map((e) => e.label)).toEqual(['server app0.example.com:8000 › location /']);
+    expect(scope!.before.endpoints.map((e) => e.label)).toEqual(['server app0.example.com:8000 › location /']);
+  });
+
+  it('apache: narrows a file that starts with a <VirtualHost> (the main server, at offset 0, is not in it)', () => {
+    const text = [2, 0, 2, 2].map(apacheVhost).join('\n');
+    const scope = narrowing(apacheDialect, APACHE, text)([editAt(text, APACHE, '^(.*)$')]);
+    expect(scope).toBeDefined();
+    expect(scope!.before.endpoints.map((e) => e.label)).toEqual(['main server', '<VirtualHost *:80> (app1.example.com)']);
+  });
+
+  it('builds the blanked configuration once for edits that keep the same units, and anew for others', () => {
+    const text = nginxFile([0, 0, 0, 0], false);
+    const narrow = narrowing(nginxDialect, NGINX, text);
+    const first = narrow([editAt(text, NGINX, '~ httponly secure')]);
+    expect(first).toBeDefined();
+    // Another edit in the same server (a second batch, the joint proof): the same blanked model.
+    const inSame = editAt(text, NGINX, '~ httponly secure');
+    expect(narrow([{ ...inSame, start: inSame.start + 1, end: inSame.start + 1 }])).toBe(first);
+    const other = narrow([editAt(text, NGINX, 'listen 8001')]);
+    expect(other).toBeDefined();
+    expect(other).not.toBe(first);
+    expect(other!.units).not.toEqual(first!.units);
   });
 
   it('nginx: a kept server without a backend, when only blanked servers proxy (it would be assumed to proxy)', () => {
