@@ -47,16 +47,19 @@ export function lineOffset(line: LogicalLine, i: number): number {
   return line.map === null ? line.base + i : line.map[i]!;
 }
 
+/** A logical line that is one range of the file (no continuation): trimmed, or null when blank. */
+function contiguousLine(file: string, text: string, start: number, end: number, lineStart: number, lineEnd: number): LogicalLine | null {
+  let a = start;
+  let b = end;
+  while (a < b && isSpace(text[a])) a++;
+  while (b > a && isSpace(text[b - 1])) b--;
+  if (a === b) return null;
+  const out = text.slice(a, b);
+  return { file, text: out, base: a, map: null, lineStart, lineEnd, isComment: out[0] === '#' };
+}
+
 function buildLine(file: string, text: string, segments: Segment[], lineStart: number, lineEnd: number): LogicalLine | null {
-  if (segments.length === 1) {
-    let a = segments[0]!.start;
-    let b = segments[0]!.end;
-    while (a < b && isSpace(text[a])) a++;
-    while (b > a && isSpace(text[b - 1])) b--;
-    if (a === b) return null;
-    const out = text.slice(a, b);
-    return { file, text: out, base: a, map: null, lineStart, lineEnd, isComment: out[0] === '#' };
-  }
+  if (segments.length === 1) return contiguousLine(file, text, segments[0]!.start, segments[0]!.end, lineStart, lineEnd);
   let joined = '';
   for (const s of segments) joined += text.slice(s.start, s.end);
   let a = 0;
@@ -76,9 +79,22 @@ function buildLine(file: string, text: string, segments: Segment[], lineStart: n
   return { file, text: out, base: offsets[0]!, map: offsets, lineStart, lineEnd, isComment: out[0] === '#' };
 }
 
+/**
+ * Where the run of whole blank lines (white space as `isSpace` counts it, and their line breaks)
+ * that starts at `pos` ends: a loop, not a sticky regex, which backtracked over the indentation
+ * of every line.
+ */
+function afterBlankLines(text: string, pos: number): number {
+  let at = pos;
+  for (let i = pos; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) at = i + 1;
+    else if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12) break;
+  }
+  return at;
+}
+
 /** Splits a file into the logical lines httpd reads, skipping blank ones. */
-/** Whole lines of white space (as `isSpace` counts it) and their line breaks. */
-const BLANK_LINES = /(?:[ \t\r\v\f]*\n)*/y;
 
 export function readLogicalLines(source: SourceFile): LogicalLine[] {
   const text = source.text;
@@ -91,11 +107,26 @@ export function readLogicalLines(source: SourceFile): LogicalLine[] {
   if (nextNul === -1) nextNul = len;
   while (pos < len) {
     // Blank lines give no logical line: skip their run at once.
-    BLANK_LINES.lastIndex = pos;
-    BLANK_LINES.test(text);
-    pos = BLANK_LINES.lastIndex;
+    pos = afterBlankLines(text, pos);
     if (pos >= len) break;
     const lineStart = pos;
+    // Most lines: one physical line, no NUL, no continuation.
+    {
+      const nl = text.indexOf('\n', pos);
+      const physEnd = nl === -1 ? len : nl;
+      if (nextNul < pos) {
+        nextNul = text.indexOf('\0', pos);
+        if (nextNul === -1) nextNul = len;
+      }
+      let e = physEnd;
+      if (e > pos && text.charCodeAt(e - 1) === 13) e--;
+      if (nextNul >= physEnd && nl !== -1 && !(e > pos && text.charCodeAt(e - 1) === 92)) {
+        const line = contiguousLine(source.path, text, pos, physEnd, lineStart, e);
+        if (line) lines.push(line);
+        pos = nl + 1;
+        continue;
+      }
+    }
     const segments: Segment[] = [];
     let lineEnd = pos;
     for (;;) {
