@@ -53,9 +53,41 @@ const SYNTAX_MESSAGES: Readonly<Record<string, string>> = {
 /** Deeper nesting than any configuration needs is refused (no unbounded recursion on hostile input). */
 const MAX_DEPTH = 64;
 
+/**
+ * Where `{` and `[` first nest deeper than `max` (outside strings and comments), or -1. The JSONC
+ * library's parser is recursive: thousands of nested brackets exhausted the stack before any depth
+ * check on its tree could run.
+ */
+function tooDeepAt(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34 || d === 10) break;
+      }
+    } else if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > max) return i;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
 /** Parses JSONC; returns the value with offsets, or the syntax and duplicate-key problems. */
 export function parseJsonc(text: string): ParsedJson | { problems: JsonProblem[] } {
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const deep = tooDeepAt(text, MAX_DEPTH + 1);
+  if (deep >= 0) return { problems: [{ offset: deep, message: 'invalid JSON: nested too deeply' }] };
   const errors: ParseError[] = [];
   const tree = parseTree(bom ? text.slice(1) : text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0 || tree === undefined) {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildApacheModel } from '../../src/dialects/apache/lower.js';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
+import { caddyDialect } from '../../src/dialects/caddy/index.js';
 import { parseXml } from '../../src/dialects/iis/xml.js';
 import { compileRegex, fromByteString, RegexBudgetError, toByteString } from '../../src/regex/index.js';
 import { createSourceFile, decode, encode } from '../../src/source.js';
@@ -19,7 +20,7 @@ import { applyMutations } from './mutate.js';
 import { seedsFor } from './corpus.js';
 
 function seed(name: string): Uint8Array {
-  return seedsFor(name.split('/')[1] as 'apache' | 'nginx' | 'iis').find((s) => s.name === name)!.bytes;
+  return seedsFor(name.split('/')[1] as 'apache' | 'nginx' | 'iis' | 'caddy').find((s) => s.name === name)!.bytes;
 }
 
 describe('UTF-16 that is not valid UTF-16 was decoded lossily, so --fix rewrote bytes it never edited', () => {
@@ -57,6 +58,40 @@ describe('a web.config truncated inside an end tag got a fatal message past the 
     const bytes = seed('examples/iis/web.config');
     const cut = bytes.subarray(0, bytes.lastIndexOf(0x2f) + 1);
     checkProject({ files: { '/inetpub/wwwroot/app/web.config': cut }, targets: ['/inetpub/wwwroot/app/web.config'], dialect: 'iis' });
+  });
+});
+
+describe('thousands of nested Caddy blocks, or JSON brackets, overflowed the stack', () => {
+  const build = (path: string, text: string) => caddyDialect.build(path, memoryIO({ [path]: text }), { nginxVersion: '1.30.1' }).model;
+
+  it('a Caddyfile nested deeper than 256 blocks is one positioned error, not a RangeError', () => {
+    const text = `example.com {\n${'handle /n* {\n'.repeat(1400)}respond "x"\n${'}\n'.repeat(1400)}}\n`;
+    const errors = build('/etc/caddy/Caddyfile', text).problems.filter((p) => p.kind === 'syntax');
+    expect(errors.map((p) => p.message)).toEqual(['blocks are nested more than 256 deep; lint-proxy-config stops reading here']);
+    expect(text.slice(errors[0]!.span.start, errors[0]!.span.end)).toBe('{');
+  });
+
+  it('the fuzz case: 1312 unclosed `handle /n* {` lines before a site (also through the CLI)', () => {
+    const bytes = applyMutations(seed('cookie-header-overwrite/caddy/invalid-deferred-set.caddy'), [{ kind: 'nest', at: 0, depth: 1312, closed: false }], 'caddy');
+    checkProject({ files: { '/etc/caddy/Caddyfile': bytes }, targets: ['/etc/caddy/Caddyfile'], dialect: 'caddy' });
+  });
+
+  it('a Caddy JSON configuration with thousands of nested subroutes is refused as JSON nested too deeply', () => {
+    const open = '{"handler":"subroute","routes":[{"handle":['.repeat(3000);
+    const close = ']}]}'.repeat(3000);
+    const text = `{"apps":{"http":{"servers":{"s":{"listen":[":80"],"routes":[{"handle":[${open}{"handler":"static_response"}${close}]}]}}}}}`;
+    const errors = build('/etc/caddy/caddy.json', text).problems.filter((p) => p.kind === 'syntax');
+    expect(errors.map((p) => p.message)).toEqual(['invalid JSON: nested too deeply']);
+    // Brackets inside strings and comments do not count.
+    const quoted = `// ${'['.repeat(200)}\n{"apps":{"http":{"servers":{"s":{"listen":[":80"],"routes":[{"handle":[{"handler":"static_response","body":"${'{'.repeat(200)}"}]}]}}}}}`;
+    expect(build('/etc/caddy/caddy.json', quoted).problems.filter((p) => p.kind === 'syntax')).toEqual([]);
+  });
+});
+
+describe('finding a request path for a location 300 levels deep tried every candidate under every enclosing prefix (cubic in the depth)', () => {
+  it('the fuzz case: a catastrophic regex in a value and 300 unclosed nested locations lint within the hang detector', () => {
+    const bytes = applyMutations(seed('xsrf-cookie-httponly/nginx/invalid-add-header-map-value.conf'), [{ kind: 'in-value', nth: 161, text: '(a+)+$' }, { kind: 'nest', at: 1724945192, depth: 300, closed: false }], 'nginx');
+    checkProject({ files: { '/etc/nginx/conf.d/site.conf': bytes }, targets: ['/etc/nginx/conf.d/site.conf'], dialect: 'nginx' });
   });
 });
 

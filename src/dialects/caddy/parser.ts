@@ -51,6 +51,13 @@ export interface ParsedCaddyfile {
 
 const MAX_IMPORT_DEPTH = 64;
 
+/**
+ * Deeper block nesting is refused. Caddy has no such limit, but each level is a recursion here
+ * and in the route walk after parsing: a thousand nested `handle` blocks exhausted the stack.
+ * Real Caddyfiles nest a handful of levels; the nginx and IIS readers stop at the same depth.
+ */
+export const MAX_BLOCK_DEPTH = 256;
+
 interface Ctx {
   readonly io: ConfigIO;
   readonly files: Map<string, SourceFile>;
@@ -61,6 +68,8 @@ interface Ctx {
   readonly env: Readonly<Record<string, string>>;
   readonly argsBrackets: boolean;
   seg: number;
+  /** Reading stopped at a block nested too deep: blocks left open are not reported again. */
+  stopped?: boolean;
 }
 
 const isBrace = (t: Token | undefined, b: '{' | '}') => t !== undefined && t.quote === null && t.value === b;
@@ -187,8 +196,15 @@ function spanOf(from: PToken, to: PToken): Span {
 }
 
 /** Directives of a block body, from `i` up to the closing `}` (returned index is after it). */
-function parseBody(ctx: Ctx, tokens: readonly PToken[], i: number, closedBy: PToken | null): { nodes: Node[]; next: number; close?: PToken } {
+function parseBody(ctx: Ctx, tokens: readonly PToken[], i: number, closedBy: PToken | null, depth = 0): { nodes: Node[]; next: number; close?: PToken } {
   const nodes: Node[] = [];
+  /** A block opened at `brace` may be read, unless it is nested too deep: then reading stops. */
+  const tooDeep = (brace: PToken) => {
+    if (depth < MAX_BLOCK_DEPTH) return false;
+    ctx.problems.push({ span: brace.span, message: `blocks are nested more than ${MAX_BLOCK_DEPTH} deep; lint-proxy-config stops reading here`, kind: 'syntax' });
+    ctx.stopped = true;
+    return true;
+  };
   while (i < tokens.length) {
     const t = tokens[i]!;
     if (isBrace(t, '}')) return { nodes, next: i + 1, close: t };
@@ -196,16 +212,18 @@ function parseBody(ctx: Ctx, tokens: readonly PToken[], i: number, closedBy: PTo
     const line = tokens.slice(i, end);
     const last = line[line.length - 1]!;
     if (line.length > 1 && isBrace(last, '{')) {
-      const inner = parseBody(ctx, tokens, end, last);
+      if (tooDeep(last)) return { nodes, next: tokens.length };
+      const inner = parseBody(ctx, tokens, end, last, depth + 1);
       const node: Node = { name: t, args: line.slice(1, -1), block: inner.nodes, span: spanOf(t, inner.close ?? last) };
-      if (!inner.close) ctx.problems.push({ span: last.span, message: 'unexpected EOF: the block opened here is never closed', kind: 'syntax' });
+      if (!inner.close && !ctx.stopped) ctx.problems.push({ span: last.span, message: 'unexpected EOF: the block opened here is never closed', kind: 'syntax' });
       nodes.push(node);
       i = inner.next;
       continue;
     }
     if (isBrace(t, '{')) {
       ctx.problems.push({ span: t.span, message: "unexpected '{': a block must follow a directive on the same line", kind: 'syntax' });
-      const inner = parseBody(ctx, tokens, i + 1, t);
+      if (tooDeep(t)) return { nodes, next: tokens.length };
+      const inner = parseBody(ctx, tokens, i + 1, t, depth + 1);
       i = inner.next;
       continue;
     }
@@ -236,7 +254,7 @@ export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Rec
   if (isBrace(tokens[0], '{') && (tokens.length === 1 || !sameLine(tokens[0]!, tokens[1]!))) {
     const inner = parseBody(ctx, tokens, 1, tokens[0]!);
     blocks.push({ keys: [], body: inner.nodes, span: spanOf(tokens[0]!, inner.close ?? tokens[0]!), global: true });
-    if (!inner.close) ctx.problems.push({ span: tokens[0]!.span, message: 'unexpected EOF: the global options block is never closed', kind: 'syntax' });
+    if (!inner.close && !ctx.stopped) ctx.problems.push({ span: tokens[0]!.span, message: 'unexpected EOF: the global options block is never closed', kind: 'syntax' });
     i = inner.next;
   }
   // A file of directives only (meant to be imported into a site block) is one site fragment.
@@ -268,7 +286,7 @@ export function parseCaddyfile(rootPath: string, io: ConfigIO, env: Readonly<Rec
     }
     if (open) {
       const inner = parseBody(ctx, tokens, j, open);
-      if (!inner.close) ctx.problems.push({ span: open.span, message: 'unexpected EOF: the site block opened here is never closed', kind: 'syntax' });
+      if (!inner.close && !ctx.stopped) ctx.problems.push({ span: open.span, message: 'unexpected EOF: the site block opened here is never closed', kind: 'syntax' });
       blocks.push({ keys, body: inner.nodes, span: spanOf(first, inner.close ?? open), global: false });
       i = inner.next;
       continue;
