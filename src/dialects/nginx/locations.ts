@@ -137,6 +137,9 @@ function candidates(info: LocationInfo): string[] {
   }
 }
 
+/** Enclosing prefix locations a candidate is tried under (far more than real nesting uses). */
+const MAX_PREFIXES_TRIED = 8;
+
 /**
  * A URI that nginx routes to `target`, found by trying candidates through {@link findLocation}
  * from the server's top-level locations; undefined when none is found.
@@ -144,7 +147,12 @@ function candidates(info: LocationInfo): string[] {
 export function requestPathFor<T>(roots: readonly LocationNode<T>[], chain: readonly LocationNode<T>[]): string | undefined {
   const target = chain[chain.length - 1]!;
   const tries = new Set<string>();
-  const prefixes = chain.filter((n) => n.info.modifier === '' || n.info.modifier === '^~').map((n) => n.info.name);
+  // The innermost prefixes only: nested prefixes extend each other, and trying every one of a
+  // chain hundreds of levels deep with every candidate made this cubic in the depth.
+  const prefixes = chain
+    .filter((n) => n.info.modifier === '' || n.info.modifier === '^~')
+    .map((n) => n.info.name)
+    .slice(-MAX_PREFIXES_TRIED);
   for (const node of [...chain].reverse()) {
     for (const c of candidates(node.info)) {
       tries.add(c);
