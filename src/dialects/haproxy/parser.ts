@@ -61,6 +61,9 @@ function compareVersion(text: string): number | null {
   return 0;
 }
 
+/** Nesting of `(` and `!` in a `.if` condition that is evaluated (as deep as regex groups). */
+const MAX_CONDITION_DEPTH = 250;
+
 /**
  * One `.if` argument list: terms joined by `&&`/`||` (`&&` first), `!` negation, parentheses.
  * Terms: a number (non-zero is true), an empty word (false), `defined(NAME)`, `streq(a,b)`,
@@ -72,16 +75,29 @@ export function evalCondition(words: readonly Word[], known: (name: string) => b
   if (words.some((w) => w.substituted)) return 'unknown';
   const tokens = text.match(/&&|\|\||!|\(|\)|[A-Za-z_][A-Za-z0-9_]*\([^)]*\)|[^\s()!&|]+/g) ?? [''];
   let pos = 0;
+  // Parentheses and `!` nested deeper than this are not evaluated (each is a recursion here):
+  // the condition is then unknown, and both branches are read.
+  let depth = 0;
   const and = (a: Truth, b: Truth): Truth => (a === false || b === false ? false : a === true && b === true ? true : 'unknown');
   const or = (a: Truth, b: Truth): Truth => (a === true || b === true ? true : a === false && b === false ? false : 'unknown');
+  const nested = (read: () => Truth): Truth => {
+    if (depth >= MAX_CONDITION_DEPTH) {
+      pos = tokens.length;
+      return 'unknown';
+    }
+    depth++;
+    const v = read();
+    depth--;
+    return v;
+  };
   const term = (): Truth => {
     const t = tokens[pos++] ?? '';
     if (t === '!') {
-      const v = term();
+      const v = nested(term);
       return v === 'unknown' ? v : !v;
     }
     if (t === '(') {
-      const v = expr();
+      const v = nested(expr);
       if (tokens[pos] === ')') pos++;
       return v;
     }
