@@ -62,9 +62,10 @@ function add(chosen: ChosenProofs, proven: ProvenIn): void {
  * together (src/engine/proof.ts `ProvenIn`: in each block of the file, fixes of one proof); the
  * others are linted and proven again on the text the chosen ones give, in the next pass (two
  * fixes each proven alone need not hold together: nginx's proxy_cookie_flags is first-match, so
- * an exclusion's entry can shadow one another fix appends).
+ * an exclusion's entry can shadow one another fix appends). Exported for the fuzz invariants,
+ * which replay the loop pass by pass.
  */
-function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
+export function chooseEdits(lint: ProjectLint): Map<string, TextEdit[]> {
   const chosen = new Map<string, TextEdit[]>();
   const proofs = new Map<string, ChosenProofs>();
   const taken = new EditSet();

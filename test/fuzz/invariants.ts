@@ -17,7 +17,7 @@ import { createCatalog } from '../../src/cookies/catalog.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { loadDialects } from '../../src/dialects/registry.js';
 import { editsOverlap } from '../../src/engine/edits.js';
-import { fixProject, MAX_FIX_PASSES, type FixOutcome } from '../../src/engine/fix.js';
+import { chooseEdits, fixProject, MAX_FIX_PASSES, type FixOutcome } from '../../src/engine/fix.js';
 import type { LintMessage, LintSettings } from '../../src/engine/lint.js';
 import { lintProject, type DialectRegistry, type LintTarget, type ProjectLint } from '../../src/engine/project.js';
 import { diffLines, splitLines } from '../../src/formatters/line-diff.js';
@@ -240,14 +240,16 @@ function signature(files: ReadonlyMap<string, SourceFile>): string {
 /**
  * The fix loop again, pass by pass, so that each pass's edits can be seen (src/engine/fix.ts
  * keeps them to itself): later passes fix what an earlier fix made provable, at places the
- * first lint did not offer. Returns the fixed texts of the files that changed.
+ * first lint did not offer, and fixes proven apart wait for a pass of their own. Returns the
+ * fixed texts of the files that changed.
  */
 function replayFix(io: ConfigIO, targets: readonly LintTarget[], registry: DialectRegistry): Map<string, string> {
   let overrides = new Map<string, SourceFile>();
   const seen = new Set<string>([signature(overrides)]);
   for (let pass = 1; pass <= MAX_FIX_PASSES; pass++) {
     const current = withOverrides(io, overrides);
-    const chosen = onePass(lintProject(targets, current, registry, SETTINGS));
+    // As the loop lints (fixes proven for being applied together) and chooses (src/engine/fix.ts).
+    const chosen = chooseEdits(lintProject(targets, current, registry, { ...SETTINGS, wantFixes: true, applyingFixes: true }));
     if (chosen.size === 0) break;
     const next = new Map(overrides);
     for (const [path, edits] of chosen) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApacheModel } from '../../src/dialects/apache/lower.js';
 import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import { caddyDialect } from '../../src/dialects/caddy/index.js';
+import { evalCondition } from '../../src/dialects/haproxy/parser.js';
 import { parseXml } from '../../src/dialects/iis/xml.js';
 import { compileRegex, fromByteString, RegexBudgetError, toByteString } from '../../src/regex/index.js';
 import { createSourceFile, decode, encode } from '../../src/source.js';
@@ -20,7 +21,7 @@ import { applyMutations } from './mutate.js';
 import { seedsFor } from './corpus.js';
 
 function seed(name: string): Uint8Array {
-  return seedsFor(name.split('/')[1] as 'apache' | 'nginx' | 'iis' | 'caddy').find((s) => s.name === name)!.bytes;
+  return seedsFor(name.split('/')[1] as 'apache' | 'nginx' | 'iis' | 'caddy' | 'haproxy').find((s) => s.name === name)!.bytes;
 }
 
 describe('UTF-16 that is not valid UTF-16 was decoded lossily, so --fix rewrote bytes it never edited', () => {
@@ -92,6 +93,21 @@ describe('finding a request path for a location 300 levels deep tried every cand
   it('the fuzz case: a catastrophic regex in a value and 300 unclosed nested locations lint within the hang detector', () => {
     const bytes = applyMutations(seed('xsrf-cookie-httponly/nginx/invalid-add-header-map-value.conf'), [{ kind: 'in-value', nth: 161, text: '(a+)+$' }, { kind: 'nest', at: 1724945192, depth: 300, closed: false }], 'nginx');
     checkProject({ files: { '/etc/nginx/conf.d/site.conf': bytes }, targets: ['/etc/nginx/conf.d/site.conf'], dialect: 'nginx' });
+  });
+});
+
+describe("thousands of '(' in an HAProxy .if condition overflowed the stack", () => {
+  it('a condition nested deeper than 250 is unknown (both branches read), one nested less is evaluated', () => {
+    const words = (text: string) => [{ value: text }] as unknown as Parameters<typeof evalCondition>[0];
+    expect(evalCondition(words(`${'('.repeat(3000)}1${')'.repeat(3000)}`), () => undefined)).toBe('unknown');
+    expect(evalCondition(words(`${'!'.repeat(3001)}1`), () => undefined)).toBe('unknown');
+    expect(evalCondition(words(`${'('.repeat(200)}1${')'.repeat(200)}`), () => undefined)).toBe(true);
+    expect(evalCondition(words(`${'! '.repeat(201)}1`), () => undefined)).toBe(false);
+  });
+
+  it('the fuzz case: 3,447 "(" on a line of a configuration', () => {
+    const bytes = applyMutations(seed('directive-invalid/haproxy/invalid-dollar-in-double-quotes.cfg'), [{ kind: 'long-line', at: 1151012157, length: 3447, unit: '(' }, { kind: 'in-value', nth: 294, text: '?' }, { kind: 'duplicate', at: 1696727573, length: 7 }], 'haproxy');
+    checkProject({ files: { '/etc/haproxy/haproxy.cfg': bytes }, targets: ['/etc/haproxy/haproxy.cfg'], dialect: 'haproxy' });
   });
 });
 
