@@ -12,6 +12,7 @@
  * - a line whose first character is `#` is a comment; there are no trailing comments.
  */
 import type { SourceFile } from '../../source.js';
+import type { ExpandedLine } from './words.js';
 
 export interface LogicalLine {
   readonly file: string;
@@ -30,6 +31,35 @@ export interface LogicalLine {
   /** Offset right after the last physical line's content, before its line terminator. */
   readonly lineEnd: number;
   readonly isComment: boolean;
+}
+
+/**
+ * A logical line as it is read; it is also its own expansion when nothing is substituted in it
+ * (almost every line: one object per line instead of two).
+ */
+class ReadLine implements LogicalLine, ExpandedLine {
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly base: number,
+    readonly map: Int32Array | null,
+    readonly lineStart: number,
+    readonly lineEnd: number,
+    readonly isComment: boolean,
+  ) {}
+
+  get line(): LogicalLine {
+    return this;
+  }
+
+  get ranges(): null {
+    return null;
+  }
+}
+
+/** The line itself as its own expansion (see {@link ReadLine}), for a line with nothing substituted. */
+export function unexpanded(line: LogicalLine): ExpandedLine {
+  return line instanceof ReadLine ? line : { line, text: line.text, ranges: null };
 }
 
 /** `apr_isspace`: C `isspace` in the C locale. */
@@ -55,7 +85,7 @@ function contiguousLine(file: string, text: string, start: number, end: number, 
   while (b > a && isSpace(text[b - 1])) b--;
   if (a === b) return null;
   const out = text.slice(a, b);
-  return { file, text: out, base: a, map: null, lineStart, lineEnd, isComment: out[0] === '#' };
+  return new ReadLine(file, out, a, null, lineStart, lineEnd, out[0] === '#');
 }
 
 function buildLine(file: string, text: string, segments: Segment[], lineStart: number, lineEnd: number): LogicalLine | null {
@@ -76,7 +106,7 @@ function buildLine(file: string, text: string, segments: Segment[], lineStart: n
     }
   }
   const out = joined.slice(a, b);
-  return { file, text: out, base: offsets[0]!, map: offsets, lineStart, lineEnd, isComment: out[0] === '#' };
+  return new ReadLine(file, out, offsets[0]!, offsets, lineStart, lineEnd, out[0] === '#');
 }
 
 /**

@@ -50,9 +50,7 @@ const READ_TIME: ReadonlySet<string> = new Set(['define', 'undefine', 'serverroo
  * large configuration were most of the garbage collector's work.
  */
 class ParsedDirective implements DirectiveNode {
-  readonly type = 'directive';
-  included?: Node[];
-  #nameWord: Word | undefined;
+  declare included?: Node[];
   #args: readonly Word[] | undefined;
   #span: Span | undefined;
 
@@ -62,9 +60,13 @@ class ParsedDirective implements DirectiveNode {
     readonly line: ExpandedLine,
   ) {}
 
-  /** The line's first word, made again on first use (the parse read it already; keeping it was most of a directive's memory). */
+  get type(): 'directive' {
+    return 'directive';
+  }
+
+  /** The line's first word, made on each use (the parse read it already; keeping it was most of a directive's memory). */
   get nameWord(): Word {
-    return (this.#nameWord ??= nextWord(this.line, 0)!);
+    return nextWord(this.line, 0)!;
   }
 
   get args(): readonly Word[] {

@@ -15,7 +15,7 @@
  * whole `${NAME}` reference, so a word made by substitution still points into the file.
  */
 import type { Span } from '../../source.js';
-import { isSpace, lineOffset, type LogicalLine } from './lexer.js';
+import { isSpace, lineOffset, unexpanded, type LogicalLine } from './lexer.js';
 
 export interface ExpandedLine {
   readonly line: LogicalLine;
@@ -76,7 +76,7 @@ export function expandLine(line: LogicalLine, lookup: VariableLookup, limit = Nu
   const toAt = (i: number) => (pre ? pre.to[i]! : lineOffset(line, i) + 1);
   const substAt = (i: number) => (pre ? pre.subst[i]! : 0);
   const preRanges = () => (pre && pre.subst.some((v) => v !== 0) ? { from: pre.from, to: pre.to, subst: pre.subst } : null);
-  if (!text.includes('${')) return { line, text, ranges: preRanges() };
+  if (!text.includes('${')) return pre ? { line, text, ranges: preRanges() } : unexpanded(line);
   if (expandedLength(text, lookup) > limit) return { line, text, ranges: preRanges(), overflow: true };
   let out = '';
   const from: number[] = [];
@@ -185,28 +185,18 @@ export function nextWord(x: ExpandedLine, pos: number, end: number = x.text.leng
   while (pos < end && isSpace(t[pos])) pos++;
   if (pos >= end) return null;
   const q = t[pos];
-  let valueStart: number;
-  let valueEnd: number;
-  let wordEnd: number;
-  let quote: '"' | "'" | null = null;
   if (q === '"' || q === "'") {
-    quote = q;
     let e = pos + 1;
     while (e < end && t[e] !== q) {
       if (t[e] === '\\' && e + 1 < end && (t[e + 1] === q || t[e + 1] === '\\')) e += 2;
       else e++;
     }
-    valueStart = pos + 1;
-    valueEnd = Math.min(e, end);
-    wordEnd = e < end ? e + 1 : end;
-  } else {
-    let e = pos;
-    while (e < end && !isSpace(t[e])) e++;
-    valueStart = pos;
-    valueEnd = e;
-    wordEnd = e;
+    const closed = e < end;
+    return new LazyWord(x, pos, closed ? e + 1 : end, (q === '"' ? 1 : 3) + (closed ? 0 : 1));
   }
-  return new LazyWord(x, pos, wordEnd, valueStart, valueEnd, quote);
+  let e = pos;
+  while (e < end && !isSpace(t[e])) e++;
+  return new LazyWord(x, pos, e, 0);
 }
 
 /**
@@ -222,10 +212,13 @@ class LazyWord implements Word {
     private readonly x: ExpandedLine,
     readonly start: number,
     readonly end: number,
-    private readonly valueStart: number,
-    private readonly valueEnd: number,
-    readonly quote: '"' | "'" | null,
+    /** {@link QUOTES}: the quote and whether it is closed, one small number rather than three fields. */
+    private readonly q: number,
   ) {}
+
+  get quote(): '"' | "'" | null {
+    return QUOTES[this.q]!.quote;
+  }
 
   get span(): Span {
     return (this.#span ??= spanOf(this.x, this.start, this.end)).span;
@@ -244,9 +237,20 @@ class LazyWord implements Word {
   }
 
   get value(): string {
-    return (this.#value ??= unescapeConf(this.x.text.slice(this.valueStart, this.valueEnd), this.quote));
+    // Inside the quotes; a closing quote is the word's last character.
+    const { quote, closed } = QUOTES[this.q]!;
+    return (this.#value ??= unescapeConf(this.x.text.slice(quote === null ? this.start : this.start + 1, closed ? this.end - 1 : this.end), quote));
   }
 }
+
+/** A word's quote, and whether the word ends with its closing quote, by `LazyWord.q`. */
+const QUOTES: readonly { readonly quote: '"' | "'" | null; readonly closed: boolean }[] = [
+  { quote: null, closed: false },
+  { quote: '"', closed: true },
+  { quote: '"', closed: false },
+  { quote: "'", closed: true },
+  { quote: "'", closed: false },
+];
 
 /** Every word of `x.text[from, to)`. */
 export function splitWords(x: ExpandedLine, from = 0, to: number = x.text.length): Word[] {
