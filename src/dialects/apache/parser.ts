@@ -51,7 +51,6 @@ const READ_TIME: ReadonlySet<string> = new Set(['define', 'undefine', 'serverroo
  */
 class ParsedDirective implements DirectiveNode {
   declare included?: Node[];
-  #args: readonly Word[] | undefined;
   #span: Span | undefined;
 
   constructor(
@@ -70,7 +69,7 @@ class ParsedDirective implements DirectiveNode {
   }
 
   get args(): readonly Word[] {
-    return (this.#args ??= splitWords(this.line, this.nameWord.end));
+    return splitWords(this.line, this.nameWord.end);
   }
 
   get span(): Span {
