@@ -3,8 +3,9 @@
  * against the real HAProxy (haproxy.test.ts): `http-response` and `http-after-response` rules in
  * the frontend and the backend, with and without conditions on the status (anonymous and named
  * ACLs), the backend's persistence `cookie` in every mode, rules that answer themselves
- * (`http-request` return/deny/redirect/tarpit, `http-response` return/deny), variables set from
- * the request, and a second backend chosen by path. Some combinations are
+ * (`http-request` return/deny/redirect/tarpit, `http-response` return/deny), the Prometheus
+ * exporter answering some requests in the frontend or the backend (`http-request use-service`),
+ * variables set from the request, and a second backend chosen by path. Some combinations are
  * refused by `haproxy -c`: the linter must then refuse them too.
  */
 import fc from 'fast-check';
@@ -50,7 +51,12 @@ export const REQUEST_RULES: readonly string[] = [
   'http-request tarpit if { url_param(a) -m str 2 }',
   'http-request tarpit deny_status 403 hdr Set-Cookie "tp=1; HttpOnly" if has_x',
   'http-request return status 200 content-type text/plain string ok hdr Set-Cookie "named=1" if has_x || is_a',
+  'http-request use-service prometheus-exporter if { url_param(a) -m str 2 }',
+  'http-request use-service prometheus-exporter if has_x',
 ];
+
+/** Backend `http-request` rules: the exporter answers in the backend's place (its response rules still run). */
+const BACKEND_SERVICES: readonly string[] = ['http-request use-service prometheus-exporter if { url_param(a) -m str 1 }', 'http-request use-service prometheus-exporter if has_x'];
 
 /** Named ACLs every generated proxy defines (a request argument, a header, the status). */
 const ACLS: readonly string[] = ['acl is_a url_param(a) -m str 1', 'acl has_x req.hdr(x-lpc) -m found', 'acl is_ok status 200'];
@@ -87,10 +93,11 @@ export const proxyArb: fc.Arbitrary<GeneratedProxy> = fc
     front: fc.array(fc.constantFrom(...RESPONSE_RULES, ...REQUEST_AWARE), { maxLength: 3 }),
     back: fc.array(fc.constantFrom(...RESPONSE_RULES, ...REQUEST_AWARE), { maxLength: 3 }),
     cookie: fc.option(fc.constantFrom(...PERSISTENCE), { nil: undefined }),
+    service: fc.option(fc.constantFrom(...BACKEND_SERVICES), { nil: undefined, freq: 4 }),
     // A second backend for the paths under /b/ (use_backend), with rules of its own.
     second: fc.option(fc.array(fc.constantFrom(...RESPONSE_RULES), { maxLength: 2 }), { nil: undefined, freq: 3 }),
   })
-  .map(({ request, front, back, cookie, second }) => ({
+  .map(({ request, front, back, cookie, service, second }) => ({
     text: (name, port, backend) =>
       [
         `frontend fe_${name}`,
@@ -103,6 +110,7 @@ export const proxyArb: fc.Arbitrary<GeneratedProxy> = fc
         '',
         `backend be_${name}`,
         ...ACLS.map((a) => `    ${a}`),
+        ...(service ? [`    ${service}`] : []),
         ...back.map((r) => `    ${r}`),
         ...(cookie ? [`    ${cookie}`] : []),
         `    server s1 127.0.0.1:${backend}${cookie ? ' cookie s1' : ''}`,

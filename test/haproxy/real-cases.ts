@@ -11,6 +11,9 @@ export interface RealCase {
   readonly methods?: readonly ('GET' | 'POST')[];
 }
 
+/** Lua services for `http-request use-service lua.<name>` (loaded with `lua-load`). */
+const SERVICES = new URL('./services.lua', import.meta.url).pathname;
+
 const DEFAULTS = `defaults
     mode http
     timeout connect 5s
@@ -819,6 +822,115 @@ listen app
     http-response add-header Set-Cookie "XSRF-TOKEN = again , XSRF-TOKEN=twice"
     http-response add-header Set-Cookie "counts=%[res.hdr_cnt(set-cookie)] %[res.fhdr_cnt(set-cookie)] %[res.cook_cnt(XSRF-TOKEN)] %[res.cook_cnt(nothing)] %[res.cook_cnt()]"
     server s1 127.0.0.1:8080
+`,
+  },
+  {
+    // lua.lpc_status answers with the probe's status and no cookie, like the linter assumes.
+    name: "http-request use-service in a frontend: the applet answers, only the frontend's response rules run, no persistence cookie; other requests go to the backend",
+    methods: ['GET', 'POST'],
+    text: `global
+    lua-load ${SERVICES}
+
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-request use-service lua.lpc_status if METH_POST
+    http-request return status 200 hdr Set-Cookie "never=1" if METH_POST
+    http-response add-header Set-Cookie "fe-resp=1"
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly"
+    http-after-response add-header Set-Cookie "fe-after=%[status]"
+    default_backend be
+
+backend be
+    cookie SRV insert
+    http-request deny if METH_POST
+    http-response add-header Set-Cookie "be-resp=1"
+    http-response replace-header Set-Cookie ^(csrftoken=.*)$ "\\1; HttpOnly"
+    http-after-response add-header Set-Cookie "be-after=%[status]"
+    server s1 127.0.0.1:8080 cookie s1
+
+frontend metrics
+    bind 127.0.0.1:8001
+    http-request use-service prometheus-exporter
+    http-response add-header Set-Cookie "m-resp=1"
+    http-after-response add-header Set-Cookie "m-after=%[status]"
+    default_backend be
+
+frontend answered-first
+    bind 127.0.0.1:8002
+    http-request return status 201 hdr Set-Cookie "ret=1" if METH_POST
+    http-request use-service lua.lpc_status
+    http-after-response add-header Set-Cookie "after=%[status]"
+    default_backend be
+
+frontend allowed-first
+    bind 127.0.0.1:8003
+    http-request allow if METH_POST
+    http-request use-service lua.lpc_status
+    http-response add-header Set-Cookie "fe-resp=1"
+    default_backend be
+`,
+  },
+  {
+    name: "http-request use-service in a backend: the backend's then the frontend's response rules run on the applet's answer; the cookie directive only parses the lines",
+    methods: ['GET', 'POST'],
+    text: `global
+    lua-load ${SERVICES}
+
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-response add-header Set-Cookie "fe-resp=1"
+    http-after-response add-header Set-Cookie "fe-after=%[status]"
+    default_backend be
+
+backend be
+    cookie SRV insert
+    http-request use-service lua.lpc_status unless METH_POST
+    http-response add-header Set-Cookie "be-resp=1"
+    http-response add-header Set-Cookie "SRV = added"
+    http-after-response add-header Set-Cookie "be-after=%[status]"
+    server s1 127.0.0.1:8080 cookie s1
+
+listen both
+    bind 127.0.0.1:8001
+    cookie JSESSIONID rewrite
+    http-request allow if METH_POST
+    http-request use-service lua.lpc_status
+    http-response add-header Set-Cookie "JSESSIONID = added"
+    http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly"
+    http-after-response add-header Set-Cookie "after=%[status]"
+    server s1 127.0.0.1:8080 cookie s1
+`,
+  },
+  {
+    name: "http-request use-service without a server: the applet answers instead of the 503; a frontend's capture cookie parses its lines",
+    methods: ['GET', 'POST'],
+    text: `global
+    lua-load ${SERVICES}
+
+${DEFAULTS}
+frontend cap
+    bind 127.0.0.1:8000
+    capture cookie SRV len 32
+    http-request use-service lua.lpc_status if METH_POST
+    http-response add-header Set-Cookie "SRV = fe"
+    http-after-response add-header Set-Cookie "fe-after=%[status]"
+    default_backend empty
+
+backend empty
+    http-response add-header Set-Cookie "be-resp=1"
+    http-after-response add-header Set-Cookie "be-after=%[status]"
+
+frontend fe
+    bind 127.0.0.1:8001
+    http-after-response add-header Set-Cookie "fe-after=%[status]"
+    default_backend served
+
+backend served
+    http-request use-service lua.lpc_status if METH_POST
+    http-response add-header Set-Cookie "be-resp=1"
+    http-after-response add-header Set-Cookie "be-after=%[status]"
 `,
   },
 ];

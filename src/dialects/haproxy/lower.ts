@@ -7,7 +7,9 @@
  * it is another proxy), then the backend's `cookie` directive on the cookies of its name (the
  * rules may have added or renamed them) and its persistence cookie (`cookie ... insert`), which no
  * http-response rule sees, then the `http-after-response` rules, backend's first [LAB haproxy
- * 2.6.12]. A `return`, `deny` or `redirect` rule that is taken ends the http-response part.
+ * 2.6.12]. A `return`, `deny` or `redirect` rule that is taken ends the http-response part. An
+ * `http-request use-service` that is taken answers with an applet whose response the response
+ * rules still see: the frontend's alone when the frontend's rule took it (use-service.ts).
  * Rules of a proxy whose mode is not `http` never run; a file that
  * sets no mode at all is taken as a fragment of an HTTP configuration.
  */
@@ -32,6 +34,7 @@ import type { DialectOptions, Lowering } from '../dialect.js';
 import type { Word } from './lexer.js';
 import { dynamicCookie } from './dyncookie.js';
 import { parseConfig, type Section, type Statement } from './parser.js';
+import { createServiceOp, PROMETHEUS, servedGate, type ServicePlacement } from './use-service.js';
 
 /** The words a fix edits in the rule an `http-response` op was read from. */
 export interface HaproxyRuleSyntax {
@@ -53,7 +56,10 @@ interface Proxy {
   readonly ops: CookieOp[];
   /** `http-after-response` rules (HAProxy 2.2+). */
   readonly afterOps: CookieOp[];
-  /** `http-request allow|return|deny|redirect|auth|tarpit` rules; a frontend's is lowered again for each backend (what it stops depends on it). */
+  /**
+   * `http-request allow|return|deny|redirect|auth|tarpit|use-service` rules; a frontend's is
+   * lowered again for each backend (what it stops depends on it), a `use-service` for every endpoint.
+   */
   readonly requestFinals: { readonly statement: Statement; readonly op: CookieOp }[];
   readonly acls: Map<string, AclDefinition[]>;
   readonly routes: { readonly backend: string; readonly condition?: readonly string[]; readonly span: Span }[];
@@ -264,6 +270,47 @@ function finalResponse(action: string, args: readonly Word[], request: boolean):
   return { setCookies, status, condAt: i };
 }
 
+/** Whether the statement is an `http-request use-service` rule. */
+const isUseService = (statement: Statement): boolean => statement.words[0]!.value === 'http-request' && statement.words[1]?.value === 'use-service';
+
+/**
+ * `http-request use-service <name> [if|unless <cond>]` (src/http_act.c `parse_http_req_action_use_service`
+ * refuses a missing or unknown name, and words before the condition [LAB haproxy 2.6.12]). The
+ * Lua services a `lua-load` file registers are not read: any `lua.<name>` is taken as known.
+ * `stops`: the rule sets the answer keeps from running on this endpoint (see use-service.ts).
+ */
+function lowerUseService(ctx: Context, proxy: Proxy, statement: Statement, placement: ServicePlacement, stops: readonly string[]): CookieOp | undefined {
+  const [kw, actionWord, nameWord, ...rest] = statement.words;
+  const what = `${kw!.value} ${actionWord!.value}`;
+  const refused = (at: Span, message: string) => invalid(ctx, at, `error detected in ${proxyType(proxy)} '${proxy.name}' while parsing '${what}' rule : ${message}.`);
+  if (!nameWord || nameWord.value === '') {
+    refused((nameWord ?? actionWord!).span, "'use-service' expects a service name");
+    return undefined;
+  }
+  if (nameWord.value !== PROMETHEUS && !/^lua\../.test(nameWord.value)) {
+    refused(nameWord.span, `'${nameWord.value}' unknown service name`);
+    return undefined;
+  }
+  const condAt = rest.findIndex((w) => w.value === 'if' || w.value === 'unless');
+  const extra = condAt === -1 ? rest : rest.slice(0, condAt);
+  if (extra.length > 0) {
+    invalid(ctx, extra[0]!.span, `'${what}' expects either 'if' or 'unless' followed by a condition but found '${extra[0]!.value}'.`);
+    return undefined;
+  }
+  const cond = conditionOf(ctx, proxy, statement, condAt === -1 ? [] : rest.slice(condAt), what);
+  if (!cond) return undefined;
+  return createServiceOp({
+    span: spanOver(statement.words),
+    label: textOf(ctx.file, statement.words),
+    service: nameWord.value,
+    ruleSet: ruleSetOf(proxy, 'http-request'),
+    placement,
+    stops,
+    condition: cond.condition,
+    ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
+  });
+}
+
 /**
  * An `http-response`/`http-after-response` header rule, or an `allow`/`return`/`deny`/`redirect`
  * of those or of `http-request` (`alsoStops`: the rule sets a request-time answer also keeps
@@ -284,7 +331,12 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
     const cond = conditionOf(ctx, proxy, statement, rest.slice(condAt), `${kw!.value} ${action}`);
     if (!cond) return undefined;
     const init = { span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) };
-    return final ? createHaproxyFinalOp({ ...init, action: final, setCookies, status, ...(alsoStops ? { alsoStops } : {}) }) : createHaproxyAllowOp(init);
+    if (final) return createHaproxyFinalOp({ ...init, action: final, setCookies, status, ...(alsoStops ? { alsoStops } : {}) });
+    // An http-request condition depends on the request alone (a response fetch never matches
+    // there): the simulator takes each outcome in turn, and on the requests where it holds the
+    // allow stops the rules after it, a `use-service` among them [LAB haproxy 2.6.12].
+    const { parsedCondition: _response, ...requestInit } = init;
+    return createHaproxyAllowOp(request ? requestInit : init);
   }
   // http-request rules change the request only.
   if (request) return undefined;
@@ -461,8 +513,11 @@ function readProxy(ctx: Context, proxy: Proxy): void {
         if (args[0]?.value === 'transparent') proxy.otherTargets = true;
         break;
       case 'http-request':
-        if (['allow', 'return', 'deny', 'redirect', 'auth', 'tarpit'].includes(args[0]?.value ?? '')) {
-          const op = anonymousDefaults ? invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`) : lowerHttpResponse(ctx, proxy, st);
+        if (['allow', 'return', 'deny', 'redirect', 'auth', 'tarpit', 'use-service'].includes(args[0]?.value ?? '')) {
+          // A use-service is lowered again for each endpoint; this one (stopping its own proxy's
+          // http-request rules) reports its problems and stands for it in the model's ops.
+          const own = () => (isUseService(st) ? lowerUseService(ctx, proxy, st, 'backend', [ruleSetOf(proxy, 'http-request')]) : lowerHttpResponse(ctx, proxy, st));
+          const op = anonymousDefaults ? invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`) : own();
           if (op) proxy.requestFinals.push({ statement: st, op });
         }
         break;
@@ -582,6 +637,9 @@ function serverCookieOp(ctx: Context, backend: Proxy, capture: Statement | undef
   return op;
 }
 
+/** The rule set key of a backend's own 503 ({@link unavailableOp}): what an answer before it stops. */
+const noServerSet = (backend: Proxy): string => ruleSetKey('http-request', `no-server\u0000${backend.name}`);
+
 /**
  * A backend without a server to send requests to (none, or all `disabled`): HAProxy answers 503
  * itself, which only the http-after-response rules see [LAB haproxy 2.6.12]; as the op that
@@ -598,7 +656,7 @@ function unavailableOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp 
         span: spanOver(header),
         label: `${textOf(ctx.file, header)}: no server ${backend.servers.length > 0 ? 'enabled' : 'defined'}, HAProxy answers 503 itself`,
         // An http-request rule that answered first keeps it from running.
-        ruleSet: ruleSetKey('http-request', `no-server\u0000${backend.name}`),
+        ruleSet: noServerSet(backend),
         condition: null,
         action: 'unavailable',
         setCookies: [],
@@ -689,17 +747,42 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const serverCookieOps = new Map<string, CookieOp | null>();
   const unavailableOps = new Map<Proxy, CookieOp | null>();
   const requestFinalOps = new Map<string, CookieOp | undefined>();
-  const requestOps = (p: Proxy, alsoStops: readonly string[]): CookieOp[] => {
-    if (!isHttp(p)) return [];
-    const rules = [...(p.defaults?.section.name ? p.defaults.requestFinals.map((r) => ({ ...r, owner: p.defaults! })) : []), ...p.requestFinals.map((r) => ({ ...r, owner: p }))];
-    return rules.flatMap(({ statement, op, owner }) => {
-      if (alsoStops.length === 0) return [op];
-      const key = `${statement.line.span.start}\u0000${alsoStops.join('\u0001')}`;
+  const servedOps = new Map<CookieOp, Map<string, CookieOp>>();
+  const parsedOps = new Map<Statement, CookieOp>();
+  const requestRules = (p: Proxy) => (isHttp(p) ? [...(p.defaults?.section.name ? p.defaults.requestFinals.map((r) => ({ ...r, owner: p.defaults! })) : []), ...p.requestFinals.map((r) => ({ ...r, owner: p }))] : []);
+  const hasService = (p: Proxy | undefined) => p !== undefined && requestRules(p).some((r) => isUseService(r.statement));
+  /** `alsoStops`: what a return/deny/redirect stops besides the response rules; `service`: what a use-service here stops. */
+  const requestOps = (p: Proxy, alsoStops: readonly string[], service: { readonly placement: ServicePlacement; readonly stops: readonly string[] }): CookieOp[] => {
+    return requestRules(p).flatMap(({ statement, op, owner }) => {
+      const useService = isUseService(statement);
+      if (!useService && alsoStops.length === 0) return [op];
+      const stops = useService ? service.stops : alsoStops;
+      const key = `${statement.line.span.start}\u0000${useService ? service.placement : ''}\u0000${stops.join('\u0001')}`;
       // Its problems were reported when it was read.
-      if (!requestFinalOps.has(key)) requestFinalOps.set(key, lowerHttpResponse({ ...ctx, problems: [] }, owner, statement, alsoStops));
+      const quiet = { ...ctx, problems: [] };
+      if (!requestFinalOps.has(key)) requestFinalOps.set(key, useService ? lowerUseService(quiet, owner, statement, service.placement, stops) : lowerHttpResponse(quiet, owner, statement, alsoStops));
       const again = requestFinalOps.get(key);
       return again ? [again] : [];
     });
+  };
+  /** `op` gated on which answered (use-service.ts `servedGate`), one object per op and gate. */
+  const gated = (op: CookieOp, when?: ServicePlacement): CookieOp => {
+    let byWhen = servedOps.get(op);
+    if (!byWhen) servedOps.set(op, (byWhen = new Map()));
+    let g = byWhen.get(when ?? '');
+    if (!g) byWhen.set(when ?? '', (g = servedGate(op, when)));
+    return g;
+  };
+  /**
+   * The parsing of every Set-Cookie line HAProxy does on an applet's response when the proxy
+   * acting as backend has a `cookie` directive or the frontend a `capture cookie`: spaces around
+   * `=` go, nothing else happens without a server [LAB haproxy 2.6.12].
+   */
+  const parsedOnly = (at: Statement | undefined, when: ServicePlacement): CookieOp | null => {
+    if (!at) return null;
+    let op = parsedOps.get(at);
+    if (!op) parsedOps.set(at, (op = createServerCookieOp({ span: spanOver(at.words), label: textOf(ctx.file, at.words), mode: 'passive', preserve: false })));
+    return gated(op, when);
   };
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
@@ -707,22 +790,40 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
+    const setsOf = (p: Proxy, keyword: string) => [...(p.defaults?.section.name ? [ruleSetOf(p.defaults, keyword)] : []), ruleSetOf(p, keyword)];
+    const other = backend && backend !== frontend ? backend : undefined;
     // http-request allow|return|deny|redirect: the frontend's first; a frontend's answer keeps the
     // backend's http-after-response rules from running.
-    const backendAfter = backend && backend !== frontend ? [...(backend.defaults?.section.name ? [ruleSetOf(backend.defaults, 'http-after-response')] : []), ruleSetOf(backend, 'http-after-response')] : [];
-    if (frontend) pipeline.push(...requestOps(frontend, backendAfter));
-    if (backend && backend !== frontend) pipeline.push(...requestOps(backend, []));
+    const backendAfter = other ? setsOf(other, 'http-after-response') : [];
+    // A use-service ends every http-request rule set and the backend's 503; a frontend's keeps the
+    // request from the backend, whose response rules then never run [LAB haproxy 2.6.12].
+    const requestSets = [...(frontend ? setsOf(frontend, 'http-request') : []), ...(other ? setsOf(other, 'http-request') : []), ...(backend ? [noServerSet(backend)] : [])];
+    const services = hasService(frontend) || hasService(other);
+    if (frontend) pipeline.push(...requestOps(frontend, backendAfter, { placement: other ? 'frontend' : 'backend', stops: [...requestSets, ...(other ? [...setsOf(other, 'http-response'), ...backendAfter] : [])] }));
+    if (other) pipeline.push(...requestOps(other, [], { placement: 'backend', stops: requestSets }));
     const unavailable = backend && isHttp(backend) ? unavailableOp(ctx, backend, unavailableOps) : null;
     if (unavailable) pipeline.push(unavailable);
-    else {
+    // A service answers in place of the server even without one: the response rules see its answer.
+    if (!unavailable || services) {
       if (backend) pipeline.push(...rulesOf(backend));
       if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend));
       // `http_manage_server_side_cookies` runs after every http-response rule, on the lines they left.
       const capture = frontend && isHttp(frontend) ? frontend.capture : undefined;
       const serverSide = backend && isHttp(backend) ? serverCookieOp(ctx, backend, capture, serverCookieOps) : null;
-      if (serverSide) pipeline.push(serverSide);
       const persistence = backend && isHttp(backend) ? persistenceOp(ctx, backend, cookieOps) : null;
-      if (persistence) pipeline.push(persistence);
+      if (!services) {
+        if (serverSide) pipeline.push(serverSide);
+        if (persistence) pipeline.push(persistence);
+      } else {
+        // On an applet's response: the lines are parsed (by the frontend's `capture cookie` when
+        // the frontend's rule answered, `s->be` being the frontend), no cookie is rewritten,
+        // dropped or added.
+        if (serverSide) pipeline.push(gated(serverSide));
+        const beCookie = backend && backend.section.kind !== 'frontend' && isHttp(backend) ? effective(backend, (p) => p.cookie) : undefined;
+        const served = [other ? parsedOnly(capture, 'frontend') : null, parsedOnly(beCookie ?? capture, 'backend')];
+        for (const op of served) if (op) pipeline.push(op);
+        if (persistence) pipeline.push(gated(persistence));
+      }
     }
     // http-after-response: after the persistence cookie, the backend's rules first [LAB 2.6.12].
     if (backend) pipeline.push(...rulesOf(backend, true));
@@ -773,7 +874,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
 
   const ops = new Set<CookieOp>();
   for (const p of [...proxies, ...namedDefaults.values()]) for (const op of [...p.ops, ...p.afterOps, ...p.requestFinals.map((r) => r.op)]) ops.add(op);
-  for (const op of [...cookieOps.values(), ...serverCookieOps.values(), ...unavailableOps.values(), ...requestFinalOps.values()]) if (op) ops.add(op);
+  for (const op of [...cookieOps.values(), ...serverCookieOps.values(), ...unavailableOps.values(), ...requestFinalOps.values(), ...[...servedOps.values()].flatMap((m) => [...m.values()])]) if (op) ops.add(op);
   const model: HeaderRewriteModel = {
     dialect: 'haproxy',
     root: rootPath,
