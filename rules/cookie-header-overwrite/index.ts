@@ -50,6 +50,13 @@ function steps(dialect: Dialect, pipeline: readonly CookieOp[], kind: BackendKin
       out.push(undefined);
       continue;
     }
+    // A response the proxy makes itself on some requests only (`http-request return ... if
+    // { path /health }`, a conditional `use-service`): the other requests still reach the server
+    // and the steps after it, which are the ones this run follows.
+    if (op.kind === 'haproxy-final' && op.condition?.value === 'unknown') {
+      out.push(undefined);
+      continue;
+    }
     const before = new Map(lines.map((l) => [l, cookieName(l.value)]));
     if (applyOp(op, lines, { backend: kind, status, upstream: values })) break;
     // A response the proxy answers itself (HAProxy `return`/`deny`/`redirect`) is a new response
