@@ -3,7 +3,8 @@
  * differential test against the real httpd (apache.test.ts): `Header` in every table and action,
  * with `env=` and `expr=` conditions, cookie path and domain mappings, at the virtual host and in
  * `<Location>`, `<LocationMatch>` and `<If>`/`<Else>` sections, mod_rewrite's `CO` cookies (with
- * `RewriteCond`, `L`, `NC`, a negated pattern), in front of an HTTP, a FastCGI
+ * `RewriteCond`, `L`, `NC`, a negated pattern; in the server's context and in the sections, whose
+ * rules merge with `RewriteOptions Inherit`), in front of an HTTP, a FastCGI
  * and a CGI backend (whose lines httpd keeps in different tables). Some combinations are refused
  * by `apache2 -t`: the linter must then refuse them too.
  *
@@ -80,11 +81,26 @@ export const REWRITE_COOKIES: readonly string[] = [
   'RewriteRule !^/h/ - [CO=lpc_not:1:example.com]',
 ];
 
+/**
+ * Per-directory mod_rewrite directives for the sections (run in fixups, merged section over
+ * section): CO cookies, with the engine state, `RewriteOptions Inherit`, a condition, `L`, and
+ * patterns that see `proxy:` and the backend URL or the file's path. Not `RewriteEngine Off`: a
+ * section that turns the engine off makes httpd answer 404 to a request a server-context
+ * `RewriteRule [P]` proxies (2.4.71), which the linter does not simulate.
+ */
+export const PERDIR_REWRITES: readonly string[] = [
+  'RewriteEngine On\n        RewriteRule ^ - [CO=XSRF-TOKEN:p1:example.com:0:/:secure:httponly]',
+  'RewriteRule ^proxy: - [CO=lpc_pd:1:example.com]',
+  'RewriteOptions Inherit\n        RewriteRule ^ - [CO=csrftoken:pi:example.com:0:/:1:1,L]',
+  'RewriteCond %{QUERY_STRING} a=1\n        RewriteRule ^ - [CO=lpc_pq:1:example.com]',
+  'RewriteEngine On\n        RewriteRule /lpc - [CO=lpc_pf:1:example.com:0:/:1:1]',
+];
+
 const sectionArb = fc.record({
   kind: fc.constantFrom('Location', 'LocationMatch', 'If', 'IfElse', 'IfElseIf', 'LocationIf', 'Proxy'),
   mount: fc.constantFrom('/h/', '/f/', '/cgi/'),
-  body: fc.array(fc.constantFrom(...HEADER_DIRECTIVES), { minLength: 1, maxLength: 3 }),
-  other: fc.array(fc.constantFrom(...HEADER_DIRECTIVES), { maxLength: 2 }),
+  body: fc.array(fc.constantFrom(...HEADER_DIRECTIVES, ...PERDIR_REWRITES), { minLength: 1, maxLength: 3 }),
+  other: fc.array(fc.constantFrom(...HEADER_DIRECTIVES, ...PERDIR_REWRITES), { maxLength: 2 }),
 });
 
 /** The ways a request for /h/ reaches the HTTP backend. */

@@ -40,7 +40,7 @@ import { envKey, ifCases, type EnvFacts } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
 import { directiveLabel, type BlockMappings, type OpsResult, type PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
-import { hasCookieFlag, rewriteCookieOps } from './rewrite-cookies.js';
+import { hasCookieFlag, perDirCookieOps, rewriteCookieOps, type PerDirRequest } from './rewrite-cookies.js';
 import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
@@ -513,10 +513,27 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     }
     return names;
   };
-  // mod_rewrite's CO cookies (translate_name): after the early Header directives, before the rest.
+  // Sections with a CO rule set cookies of their own: they get endpoints as sections with Header directives do.
+  for (const d of tree.directives) if (d.block.kind !== 'server' && hasCookieFlag(d.node)) for (const a of ancestry(d.block)) interesting.add(a);
+  // mod_rewrite's CO cookies: those of the server's rules (translate_name), then those of the
+  // per-directory rules (fixups), after the early Header directives, before the rest.
   const rewriteOps = new Map<string, CookieOp>();
-  const withRewriteCookies = (server: ServerScope, requestPath: string | undefined, pipeline: CookieOp[]): CookieOp[] => {
-    const added = rewriteCookieOps(server, tree.main, requestPath, ctx.routing.flagsAt, ctx.routing.orderOf, rewriteOps);
+  const routedBy = new Set<string>();
+  for (const d of tree.directives) if (d.node.lname === 'proxypass') routedBy.add(`${d.node.span.file}\u0000${d.node.span.start}`);
+  /** What per-directory rules match for a request: its file, or `proxy:` and the URL of a plain `ProxyPass` (another route's URL is not known). */
+  const perDirRequest = (r: Route, requestPath: string | undefined): PerDirRequest => {
+    const url = r.request.proxyUrl;
+    if (url === undefined) return { subject: requestPath === undefined ? undefined : r.request.fsPath, proxied: false };
+    const exact = requestPath !== undefined && r.backends.length > 0 && r.backends.every((b) => b.span !== undefined && routedBy.has(`${b.span.file}\u0000${b.span.start}`) && url.startsWith(b.target) && requestPath.split('?')[0]!.endsWith(url.slice(b.target.length)));
+    // Every request the same ProxyPass routes has a file name that starts with its target.
+    const target = r.backends.length === 1 && exact ? r.backends[0]!.target : undefined;
+    return { subject: exact ? `proxy:${url}` : undefined, proxied: true, ...(target === undefined ? {} : { prefix: `proxy:${target}` }) };
+  };
+  const withRewriteCookies = (server: ServerScope, requestPath: string | undefined, blocks: readonly Block[], r: Route, pipeline: CookieOp[]): CookieOp[] => {
+    const added = [
+      ...rewriteCookieOps(server, tree.main, requestPath, ctx.routing.flagsAt, ctx.routing.orderOf, rewriteOps),
+      ...perDirCookieOps(blocks, server, tree.main, perDirRequest(r, requestPath), ctx.routing.flagsAt, ctx.routing.orderOf, rewriteOps),
+    ];
     if (added.length === 0) return pipeline;
     const at = pipeline.findIndex((op) => !(opOfKind(op, 'apache-header') && op.early));
     const cut = at < 0 ? pipeline.length : at;
@@ -537,12 +554,15 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     // Routing a request to a file merges its sections already; a proxied one is merged here.
     const blocks = r.blocks ?? mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
     const names = path && path.value !== '/' ? [...hostsOf(server), path] : hostsOf(server);
+    const pipeline = withRewriteCookies(server, requestPath, blocks, r, r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks));
+    const kinds = possible(server, r);
     const endpoint: Endpoint = {
       label,
       span,
       backends: r.backends,
-      possibleBackends: possible(server, r),
-      pipeline: withRewriteCookies(server, requestPath, r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks)),
+      // A static file's response still carries the cookies of CO flags: simulated as httpd's own answer.
+      possibleBackends: kinds.length === 0 && pipeline.some((op) => opOfKind(op, 'apache-rewrite-cookie')) ? ['module'] : kinds,
+      pipeline,
       ...(requestPath === undefined ? {} : { requestPath }),
       ...(selects ? { selects } : {}),
       ...(names.length > 0 ? { names } : {}),

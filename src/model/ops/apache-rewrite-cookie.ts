@@ -14,11 +14,17 @@
  * - `; SameSite=X` when a samesite other than `0` and `false` is given;
  * - a name already set by a `CO` flag in this request is not set again; `;` instead of `:`
  *   separates the fields when the flag value starts with `;`.
+ *
+ * A per-directory rule with `F`, `G`, or `R` and a substitution ends the request in the fixups
+ * phase: the handler never runs (no producer's line), and httpd answers with its own page
+ * (`ap_send_error_response`, as for `ProxyErrorOverride`: apache-error-override.ts): the cookies
+ * set so far go out after what `Header always` adds, and no `Header edit` sees them [LAB 2.4.71].
  */
 import { RegexBudgetError } from '../../regex/index.js';
 import type { Span } from '../../source.js';
 import type { BackendKind } from '../backends.js';
 import type { Condition, CookieOp, SetCookieLine } from '../header-rewrite.js';
+import { createApacheErrorOverrideOp } from './apache-error-override.js';
 import { addedLine } from '../set-cookie.js';
 import { semanticKey } from '../signature.js';
 
@@ -33,6 +39,8 @@ export interface ApacheRewriteCookieOp extends CookieOp {
   readonly kind: 'apache-rewrite-cookie';
   readonly dialect: 'apache';
   readonly cookies: readonly RewriteCookie[];
+  /** The rule ends the request with httpd's own page (`F`, `G`, `R`): what it answers, e.g. `403`. */
+  readonly answers?: string;
 }
 
 interface Parsed {
@@ -98,11 +106,14 @@ function isRewriteCookieLine(line: SetCookieLine): boolean {
 
 const REACHES: readonly BackendKind[] = [];
 
+/** httpd replacing the response by its own page: the tables swapped as `ProxyErrorOverride` does it, whatever the status. */
+const OWN_PAGE = createApacheErrorOverrideOp({ span: { file: '', start: 0, end: 0 }, label: "httpd's own page", condition: null, codes: [], kinds: ['module'], localDocuments: [], parts: [] });
+
 /**
  * The `CO` flags of one `RewriteRule`, in the order written, under `condition` (the rule's
  * pattern and conditions on the scope's requests; null when it applies to all of them).
  */
-export function createApacheRewriteCookieOp(span: Span, label: string, cookies: readonly RewriteCookie[], condition: Condition | null): ApacheRewriteCookieOp {
+export function createApacheRewriteCookieOp(span: Span, label: string, cookies: readonly RewriteCookie[], condition: Condition | null, answers?: string): ApacheRewriteCookieOp {
   const op: ApacheRewriteCookieOp = {
     kind: 'apache-rewrite-cookie',
     dialect: 'apache',
@@ -113,7 +124,8 @@ export function createApacheRewriteCookieOp(span: Span, label: string, cookies: 
     reaches: REACHES,
     parts: [],
     cookies,
-    signature: semanticKey(['apache-rewrite-cookie', cookies.map((c) => c.spec)]),
+    ...(answers === undefined ? {} : { answers }),
+    signature: semanticKey(['apache-rewrite-cookie', cookies.map((c) => c.spec), answers ?? null]),
     apply(lines: SetCookieLine[]): void {
       for (const c of cookies) {
         // Values mod_rewrite expands per request (`$1`, `%{HTTP_HOST}`) are not simulated.
@@ -126,6 +138,11 @@ export function createApacheRewriteCookieOp(span: Span, label: string, cookies: 
         let at = 0;
         for (let i = 0; i < lines.length; i++) if (lines[i]!.producer === 'proxy') at = i + 1;
         lines.splice(at, 0, addedLine(value, op, c.span, 'always'));
+      }
+      if (answers !== undefined) {
+        // The handler never runs: no producer's line; then httpd's own page.
+        for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.producer !== 'proxy') lines.splice(i, 1);
+        OWN_PAGE.apply(lines, { backend: 'module', status: 500 });
       }
     },
   };
