@@ -342,16 +342,13 @@ export function wordRange(w: Word): { readonly start: number; readonly end: numb
 }
 
 /**
- * A word that stores offsets and builds its spans and strings on first use (then keeps them, so
- * the same span object comes back every time). A large configuration has millions of words,
- * most never looked at beyond the directive name: eager objects made the garbage collector the
- * biggest cost of linting.
+ * A word that stores offsets and builds its spans and strings on use: spans each time (a file of
+ * millions of words kept one or two span objects for most of them, and those spans outlived the
+ * lowering in the syntax tree), its value on first use (then kept: names are read over and over).
+ * A large configuration has millions of words, most never looked at beyond the directive name:
+ * eager objects made the garbage collector the biggest cost of linting.
  */
 class CompactWord implements Word {
-  #inner: Span | undefined;
-  #span: Span | undefined;
-  #value: string | undefined;
-
   constructor(
     private readonly source: WordSource,
     private readonly start: number,
@@ -375,11 +372,11 @@ class CompactWord implements Word {
   }
 
   get inner(): Span {
-    return (this.#inner ??= { file: this.source.file, start: this.start, end: this.end });
+    return { file: this.source.file, start: this.start, end: this.end };
   }
 
   get span(): Span {
-    return (this.#span ??= this.quote ? { file: this.source.file, start: this.start - 1, end: this.end + 1 } : this.inner);
+    return this.quote ? { file: this.source.file, start: this.start - 1, end: this.end + 1 } : this.inner;
   }
 
   get raw(): string {
@@ -387,6 +384,6 @@ class CompactWord implements Word {
   }
 
   get value(): string {
-    return (this.#value ??= unescapeNginx(this.raw));
+    return unescapeNginx(this.raw);
   }
 }
