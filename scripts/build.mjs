@@ -9,7 +9,7 @@ import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
@@ -45,6 +45,22 @@ const lazyFastGlob = {
       loader: 'js',
       resolveDir: fileURLToPath(new URL('..', import.meta.url)),
     }));
+  },
+};
+
+/**
+ * chalk guesses the terminal's colours when it is imported (its vendored supports-color reads
+ * node:tty, node:os and the environment), and node:tty pulls in net and the stream modules: a few
+ * milliseconds of every start. Every chalk instance here is made with an explicit level (the CLI
+ * decides colour itself), so the guess is never read: chalk gets its own colour-less variant of
+ * that module, the one it declares for platforms without a terminal.
+ */
+const chalkNoGuess = {
+  name: 'chalk-no-colour-guess',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      args.importer.includes(join('node_modules', 'chalk')) ? { path: join(dirname(args.importer), 'vendor', 'supports-color', 'browser.js') } : undefined,
+    );
   },
 };
 
@@ -129,7 +145,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [lazyChildProcess, lazyFastGlob, precompiledValidator, lspApart],
+  plugins: [lazyChildProcess, lazyFastGlob, chalkNoGuess, precompiledValidator, lspApart],
   ...MINIFY,
   // jsonc-parser's `main` is a UMD build that esbuild cannot follow; its ES module build bundles.
   mainFields: ['module', 'main'],
@@ -138,6 +154,8 @@ await build({
   // The first line names this build, so that the start script (dist/launch.cjs) uses only its own code cache.
   banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
+// The start script reads the bundle as Latin-1, which is the same text only for ASCII.
+if (readFileSync(new URL('../dist/cli.cjs', import.meta.url)).some((b) => b > 0x7f)) throw new Error('build: dist/cli.cjs is not ASCII (the start script reads it as Latin-1)');
 // The start script, copied as it is: it runs before the bundle, to hand V8 the bundle's code cache.
 copyFileSync(new URL('../src/run/launch.cjs', import.meta.url), new URL('../dist/launch.cjs', import.meta.url));
 await build({
@@ -149,7 +167,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [lazyChildProcess, lazyFastGlob, precompiledValidator],
+  plugins: [lazyChildProcess, lazyFastGlob, chalkNoGuess, precompiledValidator],
   ...MINIFY,
   mainFields: ['module', 'main'],
   define: { 'import.meta.url': '__lpcModuleUrl' },

@@ -204,19 +204,30 @@ if (process.env[WORKER_ENV] === '1') void import('../run/parallel.js').then((m) 
 
 /** Entry point used by bin/lint-proxy-config.js. */
 export function runCli(): void {
+  // process.stdout is a stream Node makes on first use (for a pipe, with node:net and the stream
+  // modules: milliseconds of a small run's start); a run that writes its report to a file never
+  // opens it.
+  let stdout: NodeJS.WriteStream | undefined;
+  const openStdout = (): NodeJS.WriteStream => {
+    if (stdout) return stdout;
+    stdout = process.stdout;
+    // `lint-proxy-config ... | head`: a closed pipe ends the run quietly, not with a stack trace.
+    stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+    return stdout;
+  };
   const io: Io = {
-    stdout: (t) => void process.stdout.write(t),
+    stdout: (t) => void openStdout().write(t),
     stderr: (t) => void process.stderr.write(t),
     readStdin,
-    isTTY: process.stdout.isTTY === true,
+    get isTTY() {
+      return openStdout().isTTY === true;
+    },
     env: process.env,
     cwd: process.cwd(),
   };
-  // `lint-proxy-config ... | head`: a closed pipe ends the run quietly, not with a stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
   main(process.argv, io).then(
     (code) => {
       process.exitCode = code;

@@ -54,12 +54,13 @@ function withoutWarnings(results: readonly LintResult[]): LintResult[] {
 
 /** A progress line for long interactive runs: never in CI, never when stderr is not a terminal. */
 function progress(io: Io): { update: (done: number, total: number) => void; clear: () => void } | undefined {
-  if (!io.isTTY || io.env.CI) return undefined;
+  if (io.env.CI) return undefined;
   const started = Date.now();
   let shown = false;
   return {
     update(done, total) {
-      if (total < 100 || Date.now() - started < 1000) return;
+      // The terminal is asked about only now: a short run never opens standard output's stream.
+      if (total < 100 || Date.now() - started < 1000 || !io.isTTY) return;
       shown = true;
       io.stderr(`\r${TOOL_NAME}: ${done}/${total} configurations…`);
     },
@@ -169,7 +170,7 @@ export async function lintCommand(paths: readonly string[], options: LintCliOpti
   const root = options.format === 'diff' ? gitWorkTree(io.cwd) : undefined;
   const report = formatResults(options.format, results, {
     cwd: io.cwd,
-    color: useColor(options.color, io) && !options.outputFile,
+    color: !options.outputFile && useColor(options.color, io),
     rules: RULES.map((r) => r.meta),
     ...(root === undefined ? {} : { root }),
   });
