@@ -127,11 +127,15 @@ describe('parallel runs', () => {
       return { code: r.status, results: JSON.parse(r.stdout) as JsonResult[] };
     };
     const one = run('1');
+    // Two threads: the main one claims chunks from the front, the worker from the back; three:
+    // two from the front. Chunks are ordered by directory name, so includes cross threads too.
     const two = run('2');
+    const three = run('3');
     expect(one.code).toBe(2); // the dangling link
     expect(one.results.length).toBeGreaterThan(300);
     const kinds = new Set(one.results.flatMap((r) => r.messages.map((m) => m.ruleId ?? (m.severity === 2 ? 'fatal' : 'warning'))));
     expect([...kinds].sort()).toEqual(['fatal', 'unused-disable-directive', 'warning', 'xsrf-cookie-httponly']);
     expect(two).toEqual(one);
+    expect(three).toEqual(one);
   }, 60_000);
 });
