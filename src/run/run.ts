@@ -13,7 +13,7 @@ import { fixProject } from '../engine/fix.js';
 import type { LintSettings, RuleSetting } from '../engine/lint.js';
 import type { Rule } from '../engine/rule.js';
 import { assemble, lintProject, type FileResult, type LintTarget } from '../engine/project.js';
-import { threadCount } from './threads.js';
+import { threadCount, tuneForManyFiles } from './threads.js';
 import { detectTarget, type Candidate } from './targets.js';
 import { toLintResult, type LintResult } from '../engine/result.js';
 import type { Dialect } from '../model/header-rewrite.js';
@@ -131,6 +131,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   // Many files: every thread reads, detects and lints its share (reading 10,000 files on the
   // main thread first left the other cores idle for a fifth of the run).
   const threads = fixing || options.io || options.stdin ? 1 : threadCount(candidates.length);
+  tuneForManyFiles(candidates.length);
   const linted = threads > 1 ? await lintSharded(candidates, io, settings, threads, options, time) : await lintHere(candidates, io, settings, options, time);
   const written: string[] = [];
   const notWritten: NotWritten[] = [];
