@@ -9,7 +9,7 @@ import { samplesFor } from '../../src/cookies/samples.js';
 import { defineRule } from '../../src/engine/rule.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
 import { clip } from '../../src/engine/message-text.js';
-import { branchesOf, type TooComplex } from '../../src/model/simulate.js';
+import { branchesOf, isLinewise, type TooComplex } from '../../src/model/simulate.js';
 
 export default defineRule({
   meta: {
@@ -23,7 +23,13 @@ export default defineRule({
     const names = [...ctx.catalog.xsrf, ...DEFAULT_SESSION_COOKIES.slice(0, 2)].map((c) => c.name);
     const reported = new Map<CookieOp, TooComplex>();
     for (const group of ctx.sim.groups(ctx.model.endpoints)) {
+      // Linewise ops: every sample in one response; any pattern too complex there is found one by one.
+      const together = isLinewise(group.pipeline) ? names.flatMap((n) => samplesFor(n)) : undefined;
       for (const kind of group.backends) {
+        if (together) {
+          const all = ctx.sim.run(group.pipeline, kind, together);
+          if (!all.bounded && !branchesOf(all).some((b) => b.tooComplex)) continue;
+        }
         for (const name of names) {
           for (const sample of samplesFor(name)) {
             if (!branchesOf(ctx.sim.run(group.pipeline, kind, [sample])).some((b) => b.tooComplex)) continue;

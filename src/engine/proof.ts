@@ -17,6 +17,8 @@
  * blanked out, where the dialect has such blocks and blanking keeps their scopes (narrow.ts). The simulator is shared with the lint (its memo keys are sound,
  * src/model/signature.ts), so an endpoint whose pipeline behaves as before is not simulated again;
  * several fixes are proven together with one re-parse, and a failing batch is split in halves.
+ * Where every op changes each Set-Cookie line on its own (`CookieOp.linewise`), the probe cookies
+ * travel in one response, and one by one only when that response is not plainly unchanged.
  */
 import type { CookieCatalog } from '../cookies/catalog.js';
 import { defaultResponse, nonXsrfProbeNames, PROBE_SAMPLE, probeAttributesOf, samplesFor } from '../cookies/samples.js';
@@ -25,7 +27,7 @@ import type { CookieOp, Endpoint, HeaderRewriteModel, SetCookieLine } from '../m
 import { opSignature } from '../model/signature.js';
 import { httpOnlyGains } from '../model/provenance.js';
 import { canonicalCookie, hasAttribute, hasHttpOnly, parseSetCookie } from '../model/set-cookie.js';
-import { branchesOf, MAX_LINE_BYTES, MAX_LINE_CHANGES, type SimResult } from '../model/simulate.js';
+import { branchesOf, isLinewise, MAX_LINE_BYTES, MAX_LINE_CHANGES, type SimResult } from '../model/simulate.js';
 import { exploredStatuses } from '../model/statuses.js';
 import type { Span, TextEdit } from '../source.js';
 import { EditSet } from './edits.js';
@@ -215,6 +217,7 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
       if (statuses.length > MAX_PROOF_STATUSES) {
         return { ok: false, reason: `the directives at ${b.label} single out ${statuses.length - 1} response statuses, more than the linter proves a fix on (${MAX_PROOF_STATUSES})` };
       }
+      const batched = isLinewise(b.pipeline) && isLinewise(a.pipeline);
       for (const status of statuses) {
         const run = (values: readonly string[]): Check => ({
           before: ctx.sim.run(b.pipeline, kind, values, status),
@@ -222,7 +225,8 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
           where: `${b.label} (${kind}${status === 200 ? '' : `, status ${status}`})`,
         });
         const failure =
-          checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames) ??
+          // Probes in one response first; one by one (as before) when that is not plainly the same.
+          (batched && sameOneByOne(run(probes), relaxed) ? undefined : checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames)) ??
           checkXsrf(xsrfSamples, run, exemptAt(b), fromFix, relaxed) ??
           // Cookies travel together: directives that set, unset or join lines see all of them.
           checkOthers([together], run, relaxed, xsrfNames);
@@ -257,6 +261,40 @@ function outcomeSet(result: SimResult, text: (branch: SimResult) => string): Set
 }
 
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+
+/**
+ * Probes sent together through linewise pipelines (`isLinewise`): whether every probe's lines end up as
+ * {@link checkOthers} would accept them probe by probe. Only a plain outcome counts (one branch,
+ * no crash, no pattern too complex, no simulation cut short); otherwise, or at the first
+ * difference, the caller checks probe by probe, which also words the failure.
+ */
+function sameOneByOne({ before, after }: Check, relaxed: boolean): boolean {
+  if (before.bounded || after.bounded) return false;
+  const bb = branchesOf(before);
+  const ab = branchesOf(after);
+  if (bb.length !== 1 || ab.length !== 1) return false;
+  const plain = (r: SimResult) => !r.crash && !r.tooComplex;
+  if (!plain(bb[0]!) || !plain(ab[0]!)) return false;
+  const byProbe = (r: SimResult): Map<string, string[]> | undefined => {
+    const out = new Map<string, string[]>();
+    for (const l of r.lines) {
+      if (l.origin === undefined) return undefined;
+      const list = out.get(l.origin);
+      if (list) list.push(l.value);
+      else out.set(l.origin, [l.value]);
+    }
+    return out;
+  };
+  const pb = byProbe(bb[0]!);
+  const pa = byProbe(ab[0]!);
+  if (!pb || !pa || pb.size !== pa.size) return false;
+  for (const [probe, vb] of pb) {
+    const va = pa.get(probe);
+    if (!va || va.length !== vb.length) return false;
+    for (let i = 0; i < vb.length; i++) if (vb[i] !== va[i] && !(relaxed && keepsSecurity(vb[i]!, va[i]!))) return false;
+  }
+  return true;
+}
 
 function checkOthers(responses: readonly (readonly string[])[], run: Runner, relaxed: boolean, xsrfNames: ReadonlySet<string>): string | undefined {
   const isXsrf = (value: string) => xsrfNames.has(parseSetCookie(value).name);

@@ -188,6 +188,13 @@ export interface CookieOp {
    */
   readonly probeAttributes?: readonly string[];
   /**
+   * The op changes each Set-Cookie line on its own: what it does to a response is what it does to
+   * each line alone, in place, with no line added, removed or moved, and nothing of the response
+   * read or recorded besides the line (mod_headers' `Header edit Set-Cookie`). Fix proofs then
+   * simulate many probe cookies in one response (src/engine/proof.ts). Absent: not known to.
+   */
+  readonly linewise?: true;
+  /**
    * Semantic identity: the op's own behaviour-relevant fields (pattern source and options,
    * replacement, table, flags, matcher syntax...) as `semanticKey([...])` of plain data
    * (src/model/signature.ts). Ops with equal signatures behave identically on every input, so

@@ -58,6 +58,16 @@ export function branchesOf(result: SimResult): readonly SimResult[] {
 }
 
 /**
+ * Whether every op of the pipeline changes each Set-Cookie line on its own, whatever the request
+ * (`CookieOp.linewise`, no condition): many sample cookies can then be simulated in one response,
+ * each line ending as it would alone, as long as the result is plain (one branch, no crash, no
+ * pattern too complex, not cut short).
+ */
+export function isLinewise(pipeline: readonly CookieOp[]): boolean {
+  return pipeline.every((op) => op.linewise === true && op.condition === null);
+}
+
+/**
  * How many distinct outcomes (header lists with the request tests still to come) a simulation
  * keeps at one point of the pipeline. States are merged where branches meet, so a chain of 30
  * `<ElseIf>` gives 31 and a thousand independent `<If>` blocks that each change nothing give one;

@@ -340,6 +340,34 @@ describe('the fix loop', () => {
     expect(out.lint.results.flatMap((r) => r.messages).map((m) => m.message)).toEqual(['markers wants b2 changed. No automatic fix: the edited configuration no longer parses cleanly.']);
   });
 
+  it('proves an edit of `Header edit Set-Cookie` with the probes in one response, refusing what one probe alone would refuse', () => {
+    const BLANKET = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"';
+    const vhost = (rewrite: string) => VHOST.replace('    # A', `    ${rewrite}`);
+    const proposing = (to: string) =>
+      testRule(
+        'narrow',
+        (text, path) => (text.includes(BLANKET) ? [[replace(path, text, BLANKET, to)]] : []),
+        () => ['atlassian.xsrf.token'],
+      );
+    const outcome = (rewrite: string, to: string) => {
+      const out = fix({ [PATH]: vhost(rewrite) }, [proposing(to)]);
+      return { fixed: out.fixed.has(PATH), reasons: out.lint.results.flatMap((r) => r.messages.map((m) => (m.data as { noFix?: string } | undefined)?.noFix)) };
+    };
+    // Only the Jira token loses HttpOnly: every other probe, one line each in one response, ends as before.
+    expect(outcome(BLANKET, 'Header edit Set-Cookie "^((?!atlassian\\.xsrf\\.token=).*)$" "$1; HttpOnly"')).toEqual({ fixed: true, reasons: [] });
+    // A look-alike cookie loses it too: refused, and worded as one probe tells it.
+    const loose = outcome(BLANKET, 'Header edit Set-Cookie "^((?!atlassian).*)$" "$1; HttpOnly"');
+    expect(loose.fixed).toBe(false);
+    expect(loose.reasons).toHaveLength(1);
+    expect(loose.reasons[0]).toMatch(/^the edit changes "atlassian[^"]*" at .*HttpOnly/);
+    // The same two edits behind a condition (no longer linewise: probes go one by one) agree.
+    const conditional = (to: string) => `${to} "expr=%{REQUEST_URI} =~ m#^/#"`;
+    // (The rule replaces the directive up to its condition, which stays.)
+    const guarded = (to: string) => outcome(conditional(BLANKET), to).fixed;
+    expect(guarded('Header edit Set-Cookie "^((?!atlassian\\.xsrf\\.token=).*)$" "$1; HttpOnly"')).toBe(true);
+    expect(guarded('Header edit Set-Cookie "^((?!atlassian).*)$" "$1; HttpOnly"')).toBe(false);
+  });
+
   it('proves a fix at every status a verdict explores: one that drops every cookie of a 404 response is refused', () => {
     const path = '/etc/nginx/conf.d/site.conf';
     const text = ['server {', '    listen 8080;', '    location / {', '        proxy_pass http://127.0.0.1:9000;', '        # A', '    }', '}', ''].join('\n');

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { CookieOp } from '../../src/model/header-rewrite.js';
-import { apacheTableFor, initialLines, simulate } from '../../src/model/simulate.js';
+import { apacheTableFor, initialLines, isLinewise, simulate } from '../../src/model/simulate.js';
 import { endpoint, modelOf } from '../apache/helpers.js';
 
 const vhost = (directives: string) =>
@@ -35,6 +35,24 @@ describe('simulate', () => {
     expect(simulate('apache', e.pipeline, { backend: 'http', status: 200 }, ['a=1', 'b=2']).lines.map((l) => l.value)).toEqual(['added=1', 'a=1', 'b=2']);
     expect(simulate('apache', e.pipeline, { backend: 'scgi', status: 200 }, ['a=1']).lines.map((l) => l.value)).toEqual(['a=1', 'added=1']);
     expect(simulate('nginx', [], { backend: 'http', status: 200 }, ['b=2', 'a=1']).lines.map((l) => l.value)).toEqual(['b=2', 'a=1']);
+  });
+
+  it('a linewise pipeline (unconditional `Header edit Set-Cookie`) does to each line of a response what it does to that line alone', () => {
+    const edits = ['    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"', '    Header always edit* Set-Cookie "(?i); *secure" ""', '    Header edit Set-Cookie "^(sess[^=]*=)" "x$1"'];
+    const pipeline = endpoint(vhost(edits.join('\n')), 'ProxyPass /h/').pipeline;
+    expect(pipeline.length).toBe(3);
+    expect(isLinewise(pipeline)).toBe(true);
+    const samples = ['a=1', 'sess=2; Secure', 'sessid=3; Path=/; secure; HttpOnly', 'JSESSIONID=4', 'sess=2; Secure'];
+    const lines = (backend: BackendKind, values: string[]) => simulate('apache', pipeline, { backend, status: 200 }, values).lines.map((l) => [l.origin, l.value]);
+    for (const backend of ['http', 'fastcgi'] as const) {
+      expect(lines(backend, samples)).toEqual(samples.flatMap((s) => lines(backend, [s])));
+    }
+    // Directives that add, remove or join lines, or that run only on some requests, are not.
+    for (const d of ['Header set Set-Cookie a=1', 'Header append Set-Cookie x=1', 'Header unset Set-Cookie', 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" "expr=-n %{HTTP_HOST}"', 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=LPC']) {
+      const p = endpoint(vhost(`    ${d}`), 'ProxyPass /h/').pipeline;
+      expect(p.length, d).toBe(1);
+      expect(isLinewise(p), d).toBe(false);
+    }
   });
 
   it('traces each step, including one skipped because its condition is false', () => {

@@ -190,6 +190,9 @@ export function createApacheHeaderOp(init: ApacheHeaderInit): ApacheHeaderOp {
     ...(init.replacement ? { replacement: init.replacement } : {}),
     ...(init.value ? { value: init.value } : {}),
     writesControl: control,
+    // httpd runs an edit on each value of the table with the header's name (apr_table_do), one
+    // at a time; an `early` one sees only the lines other early directives added.
+    ...(touchesCookies && !init.early && (init.action === 'edit' || init.action === 'edit*') ? { linewise: true as const } : {}),
     // append and merge join onto the first line of the table: which line that is depends on the
     // other cookies of the response (alone, a token line is the one they corrupt, which hides what
     // an earlier directive did to it). Verdicts also judge the token behind another cookie.
