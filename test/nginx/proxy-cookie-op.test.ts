@@ -8,7 +8,7 @@ import { buildNginxModel } from '../../src/dialects/nginx/index.js';
 import type { HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { opOfKind } from '../../src/model/ops/index.js';
 import { entryAt, entryBits, entryProbes, flagsEntryFor, nginxCookieEntries, nginxProxyCookieOp, type NginxProxyCookieOp } from '../../src/model/ops/nginx-proxy-cookie.js';
-import { simulate } from '../../src/model/simulate.js';
+import { isLinewise, simulate } from '../../src/model/simulate.js';
 import { memoryIO } from './memory-io.js';
 
 function model(text: string, nginxVersion = '1.30.1', others: Record<string, string> = {}, context: 'location' | 'server' = 'location'): HeaderRewriteModel {
@@ -27,6 +27,16 @@ function op(m: HeaderRewriteModel): NginxProxyCookieOp {
 }
 
 describe('the proxy_cookie_* operation', () => {
+  it('is linewise when no entry reads a variable: each line of a response ends as it would alone', () => {
+    const m = model('proxy_pass http://x;\nproxy_cookie_flags ~^sess httponly secure;\nproxy_cookie_path ~^/(a|b)(.*)$ /app/;\nproxy_cookie_domain ~\\.internal$ example.com;\nproxy_cookie_flags JSESSIONID samesite=lax;\n');
+    expect(isLinewise(m.endpoints[0]!.pipeline)).toBe(true);
+    const samples = ['sessid=1; Path=/a/x', 'JSESSIONID=2; Domain=b.internal; Path=/b', 'other=3; Path=/c; HttpOnly', 'noequals', 'sess=4; path=/A; secure'];
+    expect(through(m, ...samples)).toEqual(samples.flatMap((s) => through(m, s)));
+    // A variable (the request's, or another cookie's) may make lines depend on more than themselves.
+    expect(op(model('proxy_pass http://x;\nproxy_cookie_path / "/; $host";\n')).linewise).toBeUndefined();
+    expect(op(model('proxy_pass http://x;\nproxy_cookie_flags $cookie_name httponly;\n')).linewise).toBeUndefined();
+  });
+
   it('is labelled by its directive, or by the number of directives it holds, in source order', () => {
     expect(op(model('proxy_pass http://x;\nproxy_cookie_flags ~ httponly;\n')).label).toBe('proxy_cookie_flags ~ httponly');
     const m = model('proxy_pass http://x;\nproxy_cookie_flags ~ httponly;\nproxy_cookie_path /a /b;\nproxy_cookie_domain a.test b.test;\n');

@@ -192,6 +192,9 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     // values change what the same entries do, so they belong to the key.
     signature: `nginx-proxy-cookie\u0000${legacy}\u0000${entries.map(entrySignature).join('\u0001')}${bindings.size > 0 ? `\u0000${semanticKey([...bindings].sort(([a], [b]) => (a < b ? -1 : 1)))}` : ''}${free ? `\u0000${requestKey(init.request, free)}` : ''}`,
     bindings,
+    // nginx rewrites each Set-Cookie header on its own (ngx_http_proxy_rewrite_cookie, per header);
+    // with no variable in any entry nothing else of the request or response is read.
+    ...(entryScripts(entries).every((s) => scriptVariables(s).length === 0) ? { linewise: true as const } : {}),
     // The paths and domains the entries rewrite, with Secure and without: a fix that moves a flag
     // out of a path rewrite must keep it on the cookies that had none.
     probeAttributes: [
