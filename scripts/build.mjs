@@ -65,6 +65,20 @@ const chalkNoGuess = {
 };
 
 /**
+ * Dialect detection (src/dialects/detect.ts) is its own file, dist/detect.cjs: the start script
+ * runs it before the bundle loads (to choose a code cache), and the bundle requires the same
+ * module instance instead of carrying a copy, so its tables are built and its patterns compiled once.
+ */
+const detectApart = {
+  name: 'detect-apart',
+  setup(b) {
+    b.onResolve({ filter: /[/\\]dialects[/\\]detect\.js$|^\.\/detect\.js$/ }, (args) =>
+      args.importer.includes(`${join('src', '')}`) && !args.importer.endsWith(join('dialects', 'detect.ts')) ? { path: './detect.cjs', external: true } : undefined,
+    );
+  },
+};
+
+/**
  * Whitespace and syntax minification: a smaller bundle is read, hashed and deserialised from the
  * code cache faster at every start. Names are kept (stack traces and profiles stay readable);
  * `LPC_READABLE_BUILD=1` turns it off for line-level profiling.
@@ -145,7 +159,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [lazyChildProcess, lazyFastGlob, chalkNoGuess, precompiledValidator, lspApart],
+  plugins: [lazyChildProcess, lazyFastGlob, chalkNoGuess, detectApart, precompiledValidator, lspApart],
   ...MINIFY,
   // jsonc-parser's `main` is a UMD build that esbuild cannot follow; its ES module build bundles.
   mainFields: ['module', 'main'],
@@ -174,16 +188,32 @@ await build({
   banner: { js: `// lpc-build:${BUILD_ID}\nconst __lpcModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
 
-// V8's code cache for the bundle, taken after a warm run over the bundled examples (so it holds
-// the functions a lint compiles, not just the top level). Failing to make it is not an error: the
-// CLI then compiles the bundle at each start, as without a cache.
+// The start script tells which dialect a run's named files are in before it loads the bundle, to
+// choose a code cache: with the CLI's own detection, bundled apart (no dependency).
+await build({
+  entryPoints: ['src/dialects/detect.ts'],
+  outfile: 'dist/detect.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  ...MINIFY,
+});
+
+// V8's code caches for the bundle, each taken after a warm run (so it holds the functions a lint
+// compiles, not just the top level): one per dialect, on its bundled example, and one over all the
+// examples, for runs of several dialects or of directories (src/run/launch.cjs chooses). Failing to
+// make one is not an error: the CLI then compiles what that cache would have held.
 const root = fileURLToPath(new URL('..', import.meta.url));
-const warm = spawnSync(
-  process.execPath,
-  ['bin/lint-proxy-config.js', 'fixtures/examples', '--no-config', '--format', 'json', '--output-file', '/dev/null'],
-  { cwd: root, env: { ...process.env, LPC_WRITE_CODE_CACHE: '1', LPC_WORKERS: '1' }, stdio: 'ignore' },
-);
-if (warm.error || (warm.status !== 0 && warm.status !== 1)) console.warn('build: no code cache (the warm-up run failed); the CLI works without it');
+for (const [cache, examples] of [['1', 'fixtures/examples'], ...['apache', 'nginx', 'iis', 'haproxy', 'caddy'].map((d) => [d, `fixtures/examples/${d}`])]) {
+  const warm = spawnSync(process.execPath, ['bin/lint-proxy-config.js', examples, '--no-config', '--format', 'json', '--output-file', '/dev/null'], {
+    cwd: root,
+    env: { ...process.env, LPC_WRITE_CODE_CACHE: cache, LPC_WORKERS: '1' },
+    stdio: 'ignore',
+  });
+  if (warm.error || (warm.status !== 0 && warm.status !== 1)) console.warn(`build: no code cache for ${examples} (the warm-up run failed); the CLI works without it`);
+}
 
 // The same for the language server's bundle, after a short editor session on an example: open,
 // diagnostics, code actions, hover, shutdown. Without it the server still works.

@@ -2,7 +2,7 @@
  * The start script (bin/lint-proxy-config.js) hands V8 the build's code cache for the bundle, and
  * works the same without it, with a cache from another build or with a corrupt one.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,23 +33,59 @@ describe('start script', () => {
   const id = /^\/\/ lpc-build:([0-9a-f]+)\n/.exec(readFileSync(join(copy, 'dist/cli.cjs'), 'utf8'))?.[1];
   const cache = join(copy, `dist/cli-${id}.cache`);
 
-  it('the build writes a code cache for its own bundle, and V8 accepts it', () => {
+  const dialects = ['apache', 'caddy', 'haproxy', 'iis', 'nginx'];
+  const apacheCache = join(copy, `dist/cli-${id}-apache.cache`);
+
+  it('the build writes code caches for its own bundle (one per dialect, one for all), and V8 accepts each', () => {
     expect(id).toMatch(/^[0-9a-f]{16}$/);
-    expect(readdirSync(join(copy, 'dist')).filter((f) => f.endsWith('.cache')).sort()).toEqual([`cli-${id}.cache`, `lsp-${id}.cache`]);
-    const accepted = execFileSync(
-      process.execPath,
-      ['-e', `const vm=require('vm'),fs=require('fs'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(join(copy, 'dist/cli.cjs'))},'utf8')),{filename:${JSON.stringify(join(copy, 'dist/cli.cjs'))},cachedData:fs.readFileSync(${JSON.stringify(cache)})});process.stdout.write(String(!s.cachedDataRejected))`],
-      { encoding: 'utf8' },
-    );
-    expect(accepted).toBe('true');
+    const caches = [...dialects.map((d) => `cli-${id}-${d}.cache`), `cli-${id}.cache`];
+    expect(readdirSync(join(copy, 'dist')).filter((f) => f.endsWith('.cache')).sort()).toEqual([...caches, `lsp-${id}.cache`].sort());
+    for (const name of caches) {
+      const accepted = execFileSync(
+        process.execPath,
+        ['-e', `const vm=require('vm'),fs=require('fs'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(join(copy, 'dist/cli.cjs'))},'utf8')),{filename:${JSON.stringify(join(copy, 'dist/cli.cjs'))},cachedData:fs.readFileSync(${JSON.stringify(join(copy, 'dist', name))})});process.stdout.write(String(!s.cachedDataRejected))`],
+        { encoding: 'utf8' },
+      );
+      expect(accepted, name).toBe('true');
+    }
+  });
+
+  it("hands V8 the cache of the named files' one dialect, and the full cache for anything else", () => {
+    const chosen = (args: string[], input?: string): string => {
+      const r = spawnSync(process.execPath, [join(copy, 'bin/lint-proxy-config.js'), ...args, '--no-config', '-f', 'compact', '-o', '/dev/null'], {
+        encoding: 'utf8',
+        input: input ?? '',
+        env: { ...process.env, LPC_WORKERS: '1', LPC_DEBUG: '1' },
+      });
+      return /code cache (\S+): (.*)/.exec(r.stderr)?.slice(1).join(' ') ?? r.stderr;
+    };
+    const nginx = join(copy, 'site.nginx.conf');
+    writeFileSync(nginx, 'server {\n    location / {\n        proxy_pass http://127.0.0.1:8080;\n        proxy_cookie_flags ~ httponly;\n    }\n}\n');
+    const apache = join(copy, 'site.apache.conf');
+    writeFileSync(apache, '<VirtualHost *:80>\n    ProxyPass / http://127.0.0.1:8080/\n</VirtualHost>\n');
+    expect(chosen([apache])).toBe(`cli-${id}-apache.cache accepted`);
+    expect(chosen([nginx, nginx])).toBe(`cli-${id}-nginx.cache accepted`);
+    expect(chosen(['--type', 'iis', nginx])).toBe(`cli-${id}-iis.cache accepted`);
+    expect(chosen(['--stdin', '--type', 'haproxy'], 'frontend fe\n')).toBe(`cli-${id}-haproxy.cache accepted`);
+    // Two dialects, a directory, standard input of unknown dialect: every dialect's code may run.
+    expect(chosen([apache, nginx])).toBe(`cli-${id}.cache accepted`);
+    expect(chosen([join(ROOT, 'fixtures/examples/caddy')])).toBe(`cli-${id}.cache accepted`);
+    expect(chosen(['--stdin'], 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"\n')).toBe(`cli-${id}.cache accepted`);
   });
 
   it('lints the same with the cache, with a corrupt cache and without one', () => {
     const expected = lintSample();
     expect(JSON.stringify(expected)).toContain('xsrf-cookie-httponly');
-    writeFileSync(cache, Buffer.alloc(4096, 0x5a));
+    for (const c of [cache, apacheCache]) writeFileSync(c, Buffer.alloc(4096, 0x5a));
     expect(lintSample()).toEqual(expected);
-    rmSync(cache);
+    for (const c of [cache, apacheCache]) rmSync(c);
+    expect(lintSample()).toEqual(expected);
+    // The bundle requires dist/detect.cjs: a build without it fails with exit code 2, saying so.
+    rmSync(join(copy, 'dist/detect.cjs'));
+    const broken = spawnSync(process.execPath, [join(copy, 'bin/lint-proxy-config.js'), join(copy, 'site.conf'), '--no-config'], { encoding: 'utf8' });
+    cpSync(join(ROOT, 'dist/detect.cjs'), join(copy, 'dist/detect.cjs'));
+    expect(broken.status).toBe(2);
+    expect(broken.stderr).toContain('detect.cjs');
     expect(lintSample()).toEqual(expected);
     expect(run(['--version']).trim()).toMatch(/^\d+\.\d+\.\d+/);
   });

@@ -2,12 +2,17 @@
 // worker threads with it too). Built into dist/launch.cjs next to the bundle it runs, dist/cli.cjs.
 // Plain CommonJS, not bundled: it must run before any of the bundle is compiled.
 //
-// Startup is most of the time on a small file, and compiling the 0.9 MB bundle is most of the
-// startup: the build also writes V8's code cache for it (dist/cli-<build id>.cache, made by one
-// warm run on the bundled examples), and this loader hands it to V8. The cache is only ever read
-// here, never written at run time. It belongs to one build (the id on the bundle's first line);
-// V8 itself refuses a cache from another Node or V8 version, and then the bundle is simply
-// compiled as usual.
+// Startup is most of the time on a small file, and compiling the 1 MB bundle is most of the
+// startup: the build also writes V8's code cache for it, and this loader hands it to V8. There are
+// several caches of the one bundle (scripts/build.mjs makes each by one warm run): one per dialect
+// (dist/cli-<build id>-<dialect>.cache, a run on that dialect's bundled example) and one for every
+// dialect (dist/cli-<build id>.cache, a run on all the examples). V8 reads a whole cache at start,
+// about 4 ms per MB: a run whose named files are all of one dialect gets that dialect's cache (1 MB
+// instead of 1.5), anything else the full one; either is correct, the choice only saves time. The
+// dialect is told by the CLI's own detection (dist/detect.cjs, src/dialects/detect.ts).
+// The caches are only ever read here, never written at run time. They belong to one build (the
+// id on the bundle's first line); V8 itself refuses a cache from another Node or V8 version, and
+// then the bundle is simply compiled as usual.
 'use strict';
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
@@ -26,10 +31,13 @@ function loadBundle() {
     return require(file); // reports the missing build the usual way
   }
   const id = /^\/\/ lpc-build:([0-9a-f]+)/.exec(source)?.[1];
-  const cacheFile = id ? join(dirname(file), `cli-${id}.cache`) : undefined;
+  // The build's warm-up runs (scripts/build.mjs) name the cache they write, and read none.
+  const writing = process.env.LPC_WRITE_CODE_CACHE;
+  const dialect = writing ? (writing === '1' ? undefined : writing) : args.dialect;
+  const cacheFile = id ? join(dirname(file), dialect ? `cli-${id}-${dialect}.cache` : `cli-${id}.cache`) : undefined;
   let cachedData;
   try {
-    if (cacheFile) cachedData = readFileSync(cacheFile);
+    if (cacheFile && !writing) cachedData = readFileSync(cacheFile);
   } catch {
     // No cache (a build without one, or read-only oddities): compile normally.
   }
@@ -38,12 +46,16 @@ function loadBundle() {
     cachedData,
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
+  if (process.env.LPC_DEBUG) {
+    const state = !cachedData ? 'none read' : script.cachedDataRejected ? 'rejected by V8' : 'accepted';
+    process.stderr.write(`lint-proxy-config: code cache ${cacheFile ? cacheFile.slice(dirname(file).length + 1) : '(no build id)'}: ${state}\n`);
+  }
   const mod = new Module(file, module);
   mod.filename = file;
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, dirname(file));
   mod.loaded = true;
-  // The build's warm-up run (scripts/build.mjs) asks for the cache once everything it ran is compiled.
-  if (process.env.LPC_WRITE_CODE_CACHE === '1' && cacheFile) {
+  // A warm-up run writes its cache once everything it ran is compiled.
+  if (writing && cacheFile) {
     process.on('exit', () => writeFileSync(cacheFile, script.createCachedData()));
   }
   return mod.exports;
@@ -57,22 +69,56 @@ function loadBundle() {
 // time within noise (paired runs: nginx 0.95x and 0.89x, Apache 1.03x and 1.05x the wall time).
 // The young generation is sized when the process starts, so for such inputs the run is started
 // once more with the flag (about 50 ms, against seconds saved); a small run only pays a stat of
-// each argument that names a file.
+// each argument that names a file (and reads the small ones to choose its code cache).
 const LARGE_INPUT_BYTES = 8 * 1024 * 1024;
-function largeInputNamed() {
-  if (process.env.LPC_LARGE_HEAP === '1' || process.env.LPC_WORKER_THREAD === '1') return false;
-  for (const arg of process.argv.slice(2)) {
+/** Files up to this size are read here to tell their dialect (the lint reads them again, from the page cache). */
+const SNIFF_BYTES = 1024 * 1024;
+const DIALECTS = ['apache', 'nginx', 'iis', 'haproxy', 'caddy'];
+
+/**
+ * What the arguments name, told before the bundle loads: a file of 8 MB or more, and the one
+ * dialect of every named file (`--type`, or detection), when there is one.
+ */
+function inspectArgs() {
+  const out = { large: false, dialect: undefined };
+  if (process.env.LPC_WORKER_THREAD === '1') return out;
+  const argv = process.argv.slice(2);
+  let type;
+  let unknown = argv.includes('--stdin');
+  const small = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-t' || arg === '--type') type = argv[++i];
+    else if (arg.startsWith('--type=')) type = arg.slice('--type='.length);
     if (arg.startsWith('-')) continue;
     try {
       const st = statSync(arg);
-      if (st.isFile() && st.size >= LARGE_INPUT_BYTES) return true;
+      if (st.isDirectory()) unknown = true;
+      else if (st.isFile()) {
+        if (st.size >= LARGE_INPUT_BYTES) out.large = true;
+        if (st.size <= SNIFF_BYTES) small.push(arg);
+        else unknown = true; // too large to read twice for this
+      }
     } catch {
-      // not a file: a glob, a directory that does not exist, a subcommand
+      // not a file: a glob, a directory that does not exist, a subcommand, an option's value
     }
   }
-  return false;
+  if (out.large || process.env.LPC_LARGE_HEAP === '1') return out;
+  if (DIALECTS.includes(type)) out.dialect = type;
+  else if (!unknown && small.length > 0) {
+    try {
+      const { detectDialect } = require('./detect.cjs');
+      // Files detection cannot place (an option's value such as a report or a configuration file) do not count.
+      const found = new Set(small.map((f) => detectDialect(f, readFileSync(f, 'utf8'))).filter((d) => d !== null));
+      if (found.size === 1) out.dialect = [...found][0];
+    } catch {
+      // no dist/detect.cjs, or a file that went away: the full cache
+    }
+  }
+  return out;
 }
-if (largeInputNamed()) {
+const args = inspectArgs();
+if (args.large && process.env.LPC_LARGE_HEAP !== '1') {
   const child = require('node:child_process').spawnSync(process.execPath, ['--max-semi-space-size=32', ...process.execArgv, process.argv[1], ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, LPC_LARGE_HEAP: '1' },
