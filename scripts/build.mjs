@@ -49,6 +49,30 @@ const lazyFastGlob = {
 };
 
 /**
+ * Packages whose module set-up (chalk's style tables, jsonc-parser's indentation caches) a small
+ * run does not need: a lint of named files with --no-config and a colour-less format never calls
+ * them. Each name the sources import becomes a function that requires the bundled package on its
+ * first call (or `new`). A name not listed here fails the build.
+ */
+const lazyExports = (pkg, names) => ({
+  name: `lazy-${pkg}`,
+  setup(b) {
+    const namespace = `lpc-lazy-${pkg}`;
+    b.onResolve({ filter: new RegExp(`^${pkg}$`) }, (args) => (args.importer.includes(`${join('src', '')}`) ? { path: pkg, namespace } : undefined));
+    b.onLoad({ filter: /.*/, namespace }, () => ({
+      contents: [
+        `let loaded; const load = () => (loaded ??= require(${JSON.stringify(pkg)}));`,
+        ...names.map((n) => `export function ${n}(...args) { const f = load().${n}; return new.target ? new f(...args) : f(...args); }`),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+    }));
+  },
+});
+const lazyChalk = lazyExports('chalk', ['Chalk']);
+const lazyJsonc = lazyExports('jsonc-parser', ['parseTree', 'printParseErrorCode']);
+
+/**
  * chalk guesses the terminal's colours when it is imported (its vendored supports-color reads
  * node:tty, node:os and the environment), and node:tty pulls in net and the stream modules: a few
  * milliseconds of every start. Every chalk instance here is made with an explicit level (the CLI
@@ -159,7 +183,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [lazyChildProcess, lazyFastGlob, chalkNoGuess, detectApart, precompiledValidator, lspApart],
+  plugins: [lazyChildProcess, lazyFastGlob, lazyChalk, lazyJsonc, chalkNoGuess, detectApart, precompiledValidator, lspApart],
   ...MINIFY,
   // jsonc-parser's `main` is a UMD build that esbuild cannot follow; its ES module build bundles.
   mainFields: ['module', 'main'],

@@ -111,18 +111,29 @@ function bytesMatching(jsProperty: string): CharSet {
   return b.build();
 }
 
-const GC_BY_LOOSE = new Map(GENERAL_CATEGORIES.map((g) => [g.toLowerCase(), g]));
-const BINARY_BY_LOOSE = new Map(BINARY.flatMap(([names, js]) => names.split(' ').map((n) => [n, js] as const)));
-
-/** The 4-letter code JavaScript knows a PCRE2 script by (`Latn`, `Ahom`, `Yiii`). */
-const SCRIPT_BY_LOOSE = new Map(
-  PCRE2_SCRIPTS.flatMap((entry) => {
-    const names = entry.split(' ');
-    const code = names.find((n) => n.length === 4 && n !== 'qaac' && n !== 'qaai') ?? names[0]!;
-    const js = code[0]!.toUpperCase() + code.slice(1);
-    return names.map((n) => [n, js] as const);
-  }),
-);
+/** The name tables, built on the first `\p{..}` (most runs never see one). */
+interface NameTables {
+  readonly gc: ReadonlyMap<string, string>;
+  readonly binary: ReadonlyMap<string, string | null>;
+  /** The 4-letter code JavaScript knows a PCRE2 script by (`Latn`, `Ahom`, `Yiii`). */
+  readonly script: ReadonlyMap<string, string>;
+}
+let tables: NameTables | undefined;
+function nameTables(): NameTables {
+  tables ??= {
+    gc: new Map(GENERAL_CATEGORIES.map((g) => [g.toLowerCase(), g])),
+    binary: new Map(BINARY.flatMap(([names, js]) => names.split(' ').map((n) => [n, js] as const))),
+    script: new Map(
+      PCRE2_SCRIPTS.flatMap((entry) => {
+        const names = entry.split(' ');
+        const code = names.find((n) => n.length === 4 && n !== 'qaac' && n !== 'qaai') ?? names[0]!;
+        const js = code[0]!.toUpperCase() + code.slice(1);
+        return names.map((n) => [n, js] as const);
+      }),
+    ),
+  };
+  return tables;
+}
 
 /**
  * The bytes of a script. PCRE2 10.42 gives U+00B7 MIDDLE DOT (the only byte whose Script
@@ -153,6 +164,7 @@ function resolve(text: string, negate: boolean): PropertyLookup {
 }
 
 function resolveName(name: string): PropertyLookup {
+  const { gc: GC_BY_LOOSE, binary: BINARY_BY_LOOSE, script: SCRIPT_BY_LOOSE } = nameTables();
   const sep = name.search(/[:=]/);
   if (sep >= 0) {
     const prefix = name.slice(0, sep);

@@ -3,7 +3,6 @@
  * of a small run's start): src/run/parallel.ts, which does load it, is imported only for parallel runs.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** Fewer files than this per thread are not worth a worker's start-up (~50 ms). */
@@ -15,13 +14,18 @@ export const WORKER_ENV = 'LPC_WORKER_THREAD';
 /** The running code: dist/cli.cjs, or a TypeScript source under tests. */
 export const BUNDLE = fileURLToPath(import.meta.url);
 
+/** A built-in module, loaded on first need. */
+const load = (name: string): unknown => createRequire(import.meta.url)(name);
+
 /** How many threads to use for `files` files (1 = stay on the main thread). */
 export function threadCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
   // Workers load the bundle: running from TypeScript sources (tests) stays single-threaded.
-  if (!BUNDLE.endsWith('.cjs')) return 1;
+  const worth = Math.floor(files / MIN_FILES_PER_WORKER);
+  if (!BUNDLE.endsWith('.cjs') || worth < 2) return 1;
   const requested = Number(env.LPC_WORKERS);
-  const cores = Number.isInteger(requested) && requested > 0 ? requested : availableParallelism();
-  return Math.max(1, Math.min(cores, Math.floor(files / MIN_FILES_PER_WORKER)));
+  // node:os only when there is a choice to make: loading it is a fraction of a small run's start.
+  const cores = Number.isInteger(requested) && requested > 0 ? requested : (load('node:os') as typeof import('node:os')).availableParallelism();
+  return Math.max(1, Math.min(cores, worth));
 }
 
 /** From this many files on, a run is tuned for many small files ({@link tuneForManyFiles}). */
@@ -38,5 +42,5 @@ export const MANY_FILES = 2 * MIN_FILES_PER_WORKER;
  */
 export function tuneForManyFiles(files: number): void {
   if (files < MANY_FILES || !BUNDLE.endsWith('.cjs')) return;
-  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-turbo-inlining');
+  (load('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-turbo-inlining');
 }
