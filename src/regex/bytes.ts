@@ -3,7 +3,8 @@
  * Here a byte string is a JS string whose code units are 0-255, one per byte.
  */
 
-const decoder = new TextDecoder('utf-8');
+/** Made on first use: most runs never decode a pattern's bytes. */
+let decoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** UTF-8 bytes of `s`, one code unit (0-255) each. Lone surrogates become U+FFFD first. */
 export function toByteString(s: string): string {
@@ -16,6 +17,7 @@ export function toByteString(s: string): string {
 export function fromByteString(s: string): string {
   if (isAscii(s)) return s;
   // latin1 keeps the low byte of each code unit, as a byte string's units are 0-255.
+  decoder ??= new TextDecoder('utf-8');
   return decoder.decode(Buffer.from(s, 'latin1'));
 }
 

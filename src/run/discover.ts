@@ -108,10 +108,15 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
   // regexes backtrack for minutes on `*a*a*a*a*a*a*c` against a long name. The walk lists every
   // file outside the fixed ignores; a `!glob` among the includes takes back what the patterns
   // before it picked, as it did as a negative fast-glob pattern.
-  const optedIn = compileGlobList(include);
-  const isTemplate = compileGlobList(TEMPLATE_PATTERNS);
-  const byName = compileGlobList(DEFAULT_PATTERNS);
-  const picked = compileGlobList([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...include]);
+  // Compiled for the first directory: a run of named files needs none of them.
+  let matchers: { optedIn: (p: string) => boolean; isTemplate: (p: string) => boolean; byName: (p: string) => boolean; picked: (p: string) => boolean } | undefined;
+  const compiled = () =>
+    (matchers ??= {
+      optedIn: compileGlobList(include),
+      isTemplate: compileGlobList(TEMPLATE_PATTERNS),
+      byName: compileGlobList(DEFAULT_PATTERNS),
+      picked: compileGlobList([...DEFAULT_PATTERNS, ...CONTENT_CHECKED_PATTERNS, ...include]),
+    });
   for (const arg of args) {
     const abs = isAbsolute(arg) ? arg : resolve(cwd, arg);
     let kind: 'file' | 'dir' | 'none' = 'none';
@@ -137,6 +142,7 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
     const options = { absolute: true, dot: true, onlyFiles: false, markDirectories: true, followSymbolicLinks: false, ignore: ignorePatterns, suppressErrors: true };
     if (kind === 'dir') {
       walked.push(abs);
+      const { optedIn, isTemplate, byName, picked } = compiled();
       // One walk; then templates are dropped unless opted in, and names only `*.config` has are
       // marked for content checking.
       const rels = fg.sync('**/*', { ...options, absolute: false, cwd: abs }).filter((f) => !f.endsWith('/') && picked(f));

@@ -34,7 +34,7 @@ import { lintModels, type DialectRegistry, type FileResult, type LintTarget, typ
 import type { Dialect } from '../model/header-rewrite.js';
 import { createNodeIO } from './node-io.js';
 import { detectTarget, type Candidate } from './targets.js';
-import { BUNDLE, WORKER_ENV } from './threads.js';
+import { bundlePath, WORKER_ENV } from './threads.js';
 
 /** Files per chunk a thread claims at a time. */
 const CHUNK = 50;
@@ -59,7 +59,7 @@ interface ShardJob {
 }
 
 /** Workers start through the start script, which hands V8 the bundle's code cache. */
-const WORKER_SCRIPT = ((start) => (existsSync(start) ? start : BUNDLE))(join(dirname(BUNDLE), 'launch.cjs'));
+const WORKER_SCRIPT = ((start) => (existsSync(start) ? start : bundlePath()))(join(dirname(bundlePath()), 'launch.cjs'));
 
 /** Orders files by the name of their directory, then by path: one directory's files stay together. */
 const byKindThenPath = (a: Candidate, b: Candidate): number => {

@@ -11,8 +11,12 @@ export const MIN_FILES_PER_WORKER = 64;
 /** Set in the environment of the worker threads of a parallel run. */
 export const WORKER_ENV = 'LPC_WORKER_THREAD';
 
-/** The running code: dist/cli.cjs, or a TypeScript source under tests. */
-export const BUNDLE = fileURLToPath(import.meta.url);
+let bundle: string | undefined;
+/** The running code: dist/cli.cjs, or a TypeScript source under tests (worked out on first need). */
+export function bundlePath(): string {
+  bundle ??= fileURLToPath(import.meta.url);
+  return bundle;
+}
 
 /** A built-in module, loaded on first need. */
 const load = (name: string): unknown => createRequire(import.meta.url)(name);
@@ -21,7 +25,7 @@ const load = (name: string): unknown => createRequire(import.meta.url)(name);
 export function threadCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
   // Workers load the bundle: running from TypeScript sources (tests) stays single-threaded.
   const worth = Math.floor(files / MIN_FILES_PER_WORKER);
-  if (!BUNDLE.endsWith('.cjs') || worth < 2) return 1;
+  if (worth < 2 || !bundlePath().endsWith('.cjs')) return 1;
   const requested = Number(env.LPC_WORKERS);
   // node:os only when there is a choice to make: loading it is a fraction of a small run's start.
   const cores = Number.isInteger(requested) && requested > 0 ? requested : (load('node:os') as typeof import('node:os')).availableParallelism();
@@ -41,6 +45,6 @@ export const MANY_FILES = 2 * MIN_FILES_PER_WORKER;
  * (a flag set before would not match the cache; worker threads started later compile without it).
  */
 export function tuneForManyFiles(files: number): void {
-  if (files < MANY_FILES || !BUNDLE.endsWith('.cjs')) return;
+  if (files < MANY_FILES || !bundlePath().endsWith('.cjs')) return;
   (load('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-turbo-inlining');
 }
