@@ -36,8 +36,13 @@ export interface Position {
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // Fatal and BOM-keeping like utf8: the default decoders turn an odd final byte or a lone
 // surrogate into U+FFFD and drop a second BOM, so writing a fix back changed bytes it never edited.
-const utf16le = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
-const utf16be = new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true });
+// Made for the first UTF-16 file (few configurations are).
+const utf16 = new Map<'utf-16le' | 'utf-16be', { decode(bytes: Uint8Array): string }>();
+const utf16Decoder = (label: 'utf-16le' | 'utf-16be') => {
+  let d = utf16.get(label);
+  if (!d) utf16.set(label, (d = new TextDecoder(label, { fatal: true, ignoreBOM: true })));
+  return d;
+};
 
 function strictDecode(decoder: { decode(bytes: Uint8Array): string }, bytes: Uint8Array): string | undefined {
   try {
@@ -51,11 +56,11 @@ function strictDecode(decoder: { decode(bytes: Uint8Array): string }, bytes: Uin
 export function decode(bytes: Uint8Array): { text: string; encoding: Encoding; bom: boolean } {
   // A UTF-16 BOM before bytes that are not valid UTF-16 falls through to latin1 below.
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
-    const text = strictDecode(utf16le, bytes.subarray(2));
+    const text = strictDecode(utf16Decoder('utf-16le'), bytes.subarray(2));
     if (text !== undefined) return { text, encoding: 'utf16le', bom: true };
   }
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const text = strictDecode(utf16be, bytes.subarray(2));
+    const text = strictDecode(utf16Decoder('utf-16be'), bytes.subarray(2));
     if (text !== undefined) return { text, encoding: 'utf16be', bom: true };
   }
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;

@@ -199,9 +199,14 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
     pairs.push({ b, a });
   }
   for (const { b, a } of pairs) {
+    const batched = isLinewise(b.pipeline) && isLinewise(a.pipeline);
     for (const kind of b.possibleBackends) {
       // A simulation that stopped early proves nothing about the requests it did not explore.
-      const cut = xsrfSamples.map(({ sample }) => ctx.sim.run(b.pipeline, kind, [sample]).bounded).find((x) => x !== undefined);
+      // (Linewise: a sample's line is cut short alone as in one response with the others.)
+      const cut =
+        batched && !ctx.sim.run(b.pipeline, kind, xsrfSamples.map((x) => x.sample)).bounded
+          ? undefined
+          : xsrfSamples.map(({ sample }) => ctx.sim.run(b.pipeline, kind, [sample]).bounded).find((x) => x !== undefined);
       if (cut) {
         return {
           ok: false,
@@ -217,7 +222,6 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
       if (statuses.length > MAX_PROOF_STATUSES) {
         return { ok: false, reason: `the directives at ${b.label} single out ${statuses.length - 1} response statuses, more than the linter proves a fix on (${MAX_PROOF_STATUSES})` };
       }
-      const batched = isLinewise(b.pipeline) && isLinewise(a.pipeline);
       for (const status of statuses) {
         const run = (values: readonly string[]): Check => ({
           before: ctx.sim.run(b.pipeline, kind, values, status),
@@ -227,7 +231,7 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
         const failure =
           // Probes in one response first; one by one (as before) when that is not plainly the same.
           (batched && sameOneByOne(run(probes), relaxed) ? undefined : checkOthers(probes.map((p) => [p]), run, relaxed, xsrfNames)) ??
-          checkXsrf(xsrfSamples, run, exemptAt(b), fromFix, relaxed) ??
+          checkXsrf(xsrfSamples, run, exemptAt(b), fromFix, relaxed, batched) ??
           // Cookies travel together: directives that set, unset or join lines see all of them.
           checkOthers([together], run, relaxed, xsrfNames);
         if (failure) return { ok: false, reason: failure };
@@ -262,6 +266,13 @@ function outcomeSet(result: SimResult, text: (branch: SimResult) => string): Set
 
 const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((x) => b.has(x));
 
+/** One outcome, not cut short, with no crash and no pattern too complex. */
+function plain(r: SimResult): boolean {
+  if (r.bounded) return false;
+  const branches = branchesOf(r);
+  return branches.length === 1 && !branches[0]!.crash && !branches[0]!.tooComplex;
+}
+
 /**
  * Probes sent together through linewise pipelines (`isLinewise`): whether every probe's lines end up as
  * {@link checkOthers} would accept them probe by probe. Only a plain outcome counts (one branch,
@@ -269,12 +280,9 @@ const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b
  * difference, the caller checks probe by probe, which also words the failure.
  */
 function sameOneByOne({ before, after }: Check, relaxed: boolean): boolean {
-  if (before.bounded || after.bounded) return false;
+  if (!plain(before) || !plain(after)) return false;
   const bb = branchesOf(before);
   const ab = branchesOf(after);
-  if (bb.length !== 1 || ab.length !== 1) return false;
-  const plain = (r: SimResult) => !r.crash && !r.tooComplex;
-  if (!plain(bb[0]!) || !plain(ab[0]!)) return false;
   const byProbe = (r: SimResult): Map<string, string[]> | undefined => {
     const out = new Map<string, string[]>();
     for (const l of r.lines) {
@@ -333,7 +341,20 @@ function checkXsrf(
   exempt: ReadonlySet<string>,
   fromFix: (op: CookieOp, cause: Span) => boolean,
   relaxed: boolean,
+  batched: boolean,
 ): string | undefined {
+  if (batched) {
+    // Linewise pipelines: every sample in one response; with one plain outcome each sample's
+    // line is judged as alone, in the same order (so the same first failure).
+    const { before, after, where } = run(samples.map((s) => s.sample));
+    if (plain(before) && plain(after)) {
+      for (const { name, sample } of samples) {
+        const failure = checkXsrfLine(name, sample, lineFor(before, sample), lineFor(after, sample), where, exempt, fromFix, relaxed);
+        if (failure) return failure;
+      }
+      return undefined;
+    }
+  }
   for (const { name, sample } of samples) {
     const { before, after, where } = run([sample]);
     const bb = branchesOf(before);
@@ -357,20 +378,30 @@ function checkXsrf(
       if (!hasHttpOnly(sample) && exempt.has(name) && stillGains) return `${name} still gets HttpOnly from the edited directive at ${where}`;
       continue;
     }
-    const bl = lineFor(before, sample);
-    const al = lineFor(after, sample);
-    if (!bl || !al) {
-      if (bl !== al) return `the edit changes whether ${name} is sent at ${where}`;
-      continue;
-    }
-    if (!exempt.has(name)) {
-      if (bl.value !== al.value && !(relaxed && keepsSecurity(bl.value, al.value))) return `the edit changes ${name}, which it should not touch, at ${where}`;
-      continue;
-    }
-    const same = relaxed ? keepsSecurity(bl.value, al.value, ['httponly']) : canonicalCookie(bl.value, ['httponly']) === canonicalCookie(al.value, ['httponly']);
-    if (!same) return `the edit changes more than HttpOnly on ${name} at ${where}: ${JSON.stringify(bl.value)} became ${JSON.stringify(al.value)}`;
-    if (!hasHttpOnly(sample) && httpOnlyGains(al).some((c) => fromFix(c.op, c.cause))) return `${name} still gets HttpOnly from the edited directive at ${where}`;
+    const failure = checkXsrfLine(name, sample, lineFor(before, sample), lineFor(after, sample), where, exempt, fromFix, relaxed);
+    if (failure) return failure;
   }
+  return undefined;
+}
+
+/** One CSRF sample with one outcome: its line before and after the edit. */
+function checkXsrfLine(
+  name: string,
+  sample: string,
+  bl: SetCookieLine | undefined,
+  al: SetCookieLine | undefined,
+  where: string,
+  exempt: ReadonlySet<string>,
+  fromFix: (op: CookieOp, cause: Span) => boolean,
+  relaxed: boolean,
+): string | undefined {
+  if (!bl || !al) return bl !== al ? `the edit changes whether ${name} is sent at ${where}` : undefined;
+  if (!exempt.has(name)) {
+    return bl.value !== al.value && !(relaxed && keepsSecurity(bl.value, al.value)) ? `the edit changes ${name}, which it should not touch, at ${where}` : undefined;
+  }
+  const same = relaxed ? keepsSecurity(bl.value, al.value, ['httponly']) : canonicalCookie(bl.value, ['httponly']) === canonicalCookie(al.value, ['httponly']);
+  if (!same) return `the edit changes more than HttpOnly on ${name} at ${where}: ${JSON.stringify(bl.value)} became ${JSON.stringify(al.value)}`;
+  if (!hasHttpOnly(sample) && httpOnlyGains(al).some((c) => fromFix(c.op, c.cause))) return `${name} still gets HttpOnly from the edited directive at ${where}`;
   return undefined;
 }
 

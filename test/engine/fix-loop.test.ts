@@ -360,12 +360,19 @@ describe('the fix loop', () => {
     expect(loose.fixed).toBe(false);
     expect(loose.reasons).toHaveLength(1);
     expect(loose.reasons[0]).toMatch(/^the edit changes "atlassian[^"]*" at .*HttpOnly/);
-    // The same two edits behind a condition (no longer linewise: probes go one by one) agree.
+    // The exempt token itself may lose HttpOnly and nothing else: here it also gets `; x`.
+    const EXCLUDED = 'Header edit Set-Cookie "^((?!atlassian\\.xsrf\\.token=).*)$" "$1; HttpOnly"';
+    const TOKEN_X = 'Header edit Set-Cookie "^(atlassian\\.xsrf\\.token=.*)$" "$1; x"';
+    const more = outcome(BLANKET, `${EXCLUDED}\n    ${TOKEN_X}`);
+    expect(more.fixed).toBe(false);
+    expect(more.reasons[0]).toMatch(/^the edit changes more than HttpOnly on atlassian\.xsrf\.token at .*became ".*; x"$/);
+    // The same edits behind a condition (no longer linewise: probes go one by one) agree.
     const conditional = (to: string) => `${to} "expr=%{REQUEST_URI} =~ m#^/#"`;
     // (The rule replaces the directive up to its condition, which stays.)
     const guarded = (to: string) => outcome(conditional(BLANKET), to).fixed;
     expect(guarded('Header edit Set-Cookie "^((?!atlassian\\.xsrf\\.token=).*)$" "$1; HttpOnly"')).toBe(true);
     expect(guarded('Header edit Set-Cookie "^((?!atlassian).*)$" "$1; HttpOnly"')).toBe(false);
+    expect(guarded(`${EXCLUDED} "expr=%{REQUEST_URI} =~ m#^/#"\n    ${TOKEN_X}`)).toBe(false);
   });
 
   it('proves a fix at every status a verdict explores: one that drops every cookie of a 404 response is refused', () => {
