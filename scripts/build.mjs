@@ -230,10 +230,19 @@ await build({
 // examples, for runs of several dialects or of directories (src/run/launch.cjs chooses). Failing to
 // make one is not an error: the CLI then compiles what that cache would have held.
 const root = fileURLToPath(new URL('..', import.meta.url));
-for (const [cache, examples] of [['1', 'fixtures/examples'], ...['apache', 'nginx', 'iis', 'haproxy', 'caddy'].map((d) => [d, `fixtures/examples/${d}`])]) {
-  const warm = spawnSync(process.execPath, ['bin/lint-proxy-config.js', examples, '--no-config', '--format', 'json', '--output-file', '/dev/null'], {
+// `many` is the cache of a run's worker threads once it is tuned for many files, `large` that of
+// the process a large input is linted in (started with a larger young generation): each is written
+// under that run's V8 flags (src/run/threads.ts, src/run/launch.cjs), which V8 hashes into a cache.
+const warmUps = [
+  ['1', 'fixtures/examples', []],
+  ['many', 'fixtures/examples', []],
+  ['large', 'fixtures/examples', ['--max-semi-space-size=32']],
+  ...['apache', 'nginx', 'iis', 'haproxy', 'caddy'].map((d) => [d, `fixtures/examples/${d}`, []]),
+];
+for (const [cache, examples, flags] of warmUps) {
+  const warm = spawnSync(process.execPath, [...flags, 'bin/lint-proxy-config.js', examples, '--no-config', '--format', 'json', '--output-file', '/dev/null'], {
     cwd: root,
-    env: { ...process.env, LPC_WRITE_CODE_CACHE: cache, LPC_WORKERS: '1' },
+    env: { ...process.env, LPC_WRITE_CODE_CACHE: cache, LPC_WORKERS: '1', ...(cache === 'large' ? { LPC_LARGE_HEAP: '1' } : {}) },
     stdio: 'ignore',
   });
   if (warm.error || (warm.status !== 0 && warm.status !== 1)) console.warn(`build: no code cache for ${examples} (the warm-up run failed); the CLI works without it`);

@@ -3,7 +3,7 @@
  * works the same without it, with a cache from another build or with a corrupt one.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,18 +36,41 @@ describe('start script', () => {
   const dialects = ['apache', 'caddy', 'haproxy', 'iis', 'nginx'];
   const apacheCache = join(copy, `dist/cli-${id}-apache.cache`);
 
-  it('the build writes code caches for its own bundle (one per dialect, one for all), and V8 accepts each', () => {
+  it('the build writes code caches for its own bundle (one per dialect, one for all, and one for each run under other V8 flags), and V8 accepts each', () => {
     expect(id).toMatch(/^[0-9a-f]{16}$/);
     const caches = [...dialects.map((d) => `cli-${id}-${d}.cache`), `cli-${id}.cache`];
-    expect(readdirSync(join(copy, 'dist')).filter((f) => f.endsWith('.cache')).sort()).toEqual([...caches, `lsp-${id}.cache`].sort());
-    for (const name of caches) {
-      const accepted = execFileSync(
+    const many = `cli-${id}-many.cache`;
+    const large = `cli-${id}-large.cache`;
+    expect(readdirSync(join(copy, 'dist')).filter((f) => f.endsWith('.cache')).sort()).toEqual([...caches, many, large, `lsp-${id}.cache`].sort());
+    const accepted = (name: string, flags: string[] = []) =>
+      execFileSync(
         process.execPath,
-        ['-e', `const vm=require('vm'),fs=require('fs'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(join(copy, 'dist/cli.cjs'))},'utf8')),{filename:${JSON.stringify(join(copy, 'dist/cli.cjs'))},cachedData:fs.readFileSync(${JSON.stringify(join(copy, 'dist', name))})});process.stdout.write(String(!s.cachedDataRejected))`],
+        [...flags, '-e', `const vm=require('vm'),fs=require('fs'),M=require('module');const s=new vm.Script(M.wrap(fs.readFileSync(${JSON.stringify(join(copy, 'dist/cli.cjs'))},'utf8')),{filename:${JSON.stringify(join(copy, 'dist/cli.cjs'))},cachedData:fs.readFileSync(${JSON.stringify(join(copy, 'dist', name))})});process.stdout.write(String(!s.cachedDataRejected))`],
         { encoding: 'utf8' },
       );
-      expect(accepted, name).toBe('true');
+    for (const name of caches) expect(accepted(name), name).toBe('true');
+    // The cache of a tuned run's worker threads is written under the tuned run's V8 flag (src/run/threads.ts):
+    // V8 takes it only under that flag, and the others only without it.
+    expect(accepted(many, ['--no-turbo-inlining'])).toBe('true');
+    expect(accepted(many)).toBe('false');
+    expect(accepted(`cli-${id}.cache`, ['--no-turbo-inlining'])).toBe('false');
+    expect(accepted(large, ['--max-semi-space-size=32'])).toBe('true');
+    expect(accepted(large)).toBe('false');
+  });
+
+  it('the worker threads of a run of many files get the cache written under their flags', () => {
+    const tree = join(copy, 'many');
+    for (let i = 0; i < 130; i++) {
+      mkdirSync(join(tree, `d${i % 3}`), { recursive: true });
+      writeFileSync(join(tree, `d${i % 3}`, `s${i}.conf`), `server {\n    location / {\n        proxy_pass http://127.0.0.1:${8000 + i};\n    }\n}\n`);
     }
+    const r = spawnSync(process.execPath, [join(copy, 'bin/lint-proxy-config.js'), tree, '--no-config', '-f', 'compact', '-o', '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, LPC_WORKERS: '2', LPC_DEBUG: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('code cache'));
+    expect(lines).toEqual([`lint-proxy-config: code cache cli-${id}.cache: accepted`, `lint-proxy-config: code cache cli-${id}-many.cache: accepted`]);
   });
 
   it("hands V8 the cache of the named files' one dialect, and the full cache for anything else", () => {
@@ -138,5 +161,11 @@ describe('start script', () => {
     expect(readFileSync(seen, 'utf8').split('\n').filter(Boolean)).toEqual(['|1']);
     expect(restarted.code).toBe(1);
     expect(restarted).toEqual(direct);
+    // The restarted process gets the cache written under its flags.
+    const debug = spawnSync(process.execPath, [join(copy, 'bin/lint-proxy-config.js'), big, '--no-config', '-f', 'compact', '-o', '/dev/null'], {
+      encoding: 'utf8',
+      env: { ...process.env, LPC_DEBUG: '1' },
+    });
+    expect(debug.stderr).toContain(`code cache cli-${id}-large.cache: accepted`);
   }, 60_000);
 });

@@ -6,7 +6,8 @@
 // startup: the build also writes V8's code cache for it, and this loader hands it to V8. There are
 // several caches of the one bundle (scripts/build.mjs makes each by one warm run): one per dialect
 // (dist/cli-<build id>-<dialect>.cache, a run on that dialect's bundled example) and one for every
-// dialect (dist/cli-<build id>.cache, a run on all the examples). V8 reads a whole cache at start,
+// dialect (dist/cli-<build id>.cache, a run on all the examples), and two for runs under other V8
+// flags (dist/cli-<build id>-many.cache and -large.cache, see below). V8 reads a whole cache at start,
 // about 4 ms per MB: a run whose named files are all of one dialect gets that dialect's cache (1 MB
 // instead of 1.5), anything else the full one; either is correct, the choice only saves time. The
 // dialect is told by the CLI's own detection (dist/detect.cjs, src/dialects/detect.ts).
@@ -33,8 +34,13 @@ function loadBundle() {
   const id = /^\/\/ lpc-build:([0-9a-f]+)/.exec(source)?.[1];
   // The build's warm-up runs (scripts/build.mjs) name the cache they write, and read none.
   const writing = process.env.LPC_WRITE_CODE_CACHE;
-  const dialect = writing ? (writing === '1' ? undefined : writing) : args.dialect;
-  const cacheFile = id ? join(dirname(file), dialect ? `cli-${id}-${dialect}.cache` : `cli-${id}.cache`) : undefined;
+  // V8 refuses a cache written under other flags, so two runs have their own, written under their
+  // flags: `many`, the worker threads of a run tuned for many files (src/run/threads.ts: the main
+  // thread sets a V8 flag before starting them), and `large`, the process started below for a large
+  // input (the build starts its warm-up with the same --max-semi-space-size).
+  const variant = writing ? (writing === '1' ? undefined : writing) : process.env.LPC_CODE_CACHE === 'many' ? 'many' : process.env.LPC_LARGE_HEAP === '1' ? 'large' : args.dialect;
+  if (writing === 'many') require('node:v8').setFlagsFromString('--no-turbo-inlining');
+  const cacheFile = id ? join(dirname(file), variant ? `cli-${id}-${variant}.cache` : `cli-${id}.cache`) : undefined;
   let cachedData;
   try {
     if (cacheFile && !writing) cachedData = readFileSync(cacheFile);

@@ -34,7 +34,7 @@ import { lintModels, type DialectRegistry, type FileResult, type LintTarget, typ
 import type { Dialect } from '../model/header-rewrite.js';
 import { createNodeIO } from './node-io.js';
 import { detectTarget, type Candidate } from './targets.js';
-import { bundlePath, WORKER_ENV } from './threads.js';
+import { bundlePath, workerEnv } from './threads.js';
 
 /** Files per chunk a thread claims at a time. */
 const CHUNK = 50;
@@ -132,7 +132,7 @@ async function registryForAll(): Promise<DialectRegistry> {
 
 function runShardInWorker(job: ShardJob, fromBack: boolean): Promise<Shards> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { ...job, fromBack }, env: { ...process.env, [WORKER_ENV]: '1' } });
+    const worker = new Worker(WORKER_SCRIPT, { workerData: { ...job, fromBack }, env: workerEnv() });
     worker.once('message', (shards: Shards) => resolve(shards));
     worker.once('error', reject);
     worker.once('exit', (code) => {

@@ -11,6 +11,17 @@ export const MIN_FILES_PER_WORKER = 64;
 /** Set in the environment of the worker threads of a parallel run. */
 export const WORKER_ENV = 'LPC_WORKER_THREAD';
 
+/**
+ * Set to `many` in a worker's environment when the run is tuned for many files: V8 then refuses a
+ * code cache written under other flags (the flags are hashed into it), so the start script gives
+ * such workers the cache the build wrote under the same flag (src/run/launch.cjs).
+ */
+export const CODE_CACHE_ENV = 'LPC_CODE_CACHE';
+
+/** The V8 flag of a run tuned for many files; src/run/launch.cjs sets the same for the `many` cache. */
+const MANY_FILES_FLAG = '--no-turbo-inlining';
+let tuned = false;
+
 let bundle: string | undefined;
 /** The running code: dist/cli.cjs, or a TypeScript source under tests (worked out on first need). */
 export function bundlePath(): string {
@@ -42,9 +53,16 @@ export const MANY_FILES = 2 * MIN_FILES_PER_WORKER;
  * slower but is compiled in half the time: the 10,000-file bench tree ran in 0.85x the time on
  * one core and 0.95x on two (farm-bench, paired runs). Large single files keep inlining (they ran
  * 1-6 % slower without it). Set at run time, after the start script has handed V8 the code cache
- * (a flag set before would not match the cache; worker threads started later compile without it).
+ * (a flag set before would not match the cache); worker threads started later get the cache the
+ * build wrote under this flag ({@link workerEnv}).
  */
 export function tuneForManyFiles(files: number): void {
   if (files < MANY_FILES || !bundlePath().endsWith('.cjs')) return;
-  (load('node:v8') as typeof import('node:v8')).setFlagsFromString('--no-turbo-inlining');
+  (load('node:v8') as typeof import('node:v8')).setFlagsFromString(MANY_FILES_FLAG);
+  tuned = true;
+}
+
+/** The environment of a worker thread started now. */
+export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, [WORKER_ENV]: '1', ...(tuned ? { [CODE_CACHE_ENV]: 'many' } : {}) };
 }
