@@ -83,6 +83,12 @@ export interface BuiltModel {
   readonly fixers: DialectFixers;
   /** The model's independent units (see {@link DialectDefinition.units}), for dialects that have them. */
   readonly units?: () => readonly Span[];
+  /**
+   * Lets go of the syntax the fixers edit, once every candidate edit is made: on a large file the
+   * syntax tree is as large as the model, and fix proofs build more models while it would stay
+   * alive. Units read before stay known; the fixers, and units not read before, may not be asked after.
+   */
+  readonly release?: () => void;
 }
 
 /**
@@ -133,11 +139,21 @@ export function defineDialect<S>(definition: DialectDefinition<S>): DialectModul
     id,
     defaultBackends,
     build(rootPath, io, options) {
-      const lowered = lower(rootPath, io, options);
+      // Only `held` is closed over, so that release() lets go of the syntax.
+      let held: Lowering<S> | undefined = lower(rootPath, io, options);
+      const model = held.model;
+      const syntax = (): Lowering<S> => {
+        if (!held) throw new Error(`the syntax of ${rootPath} was released: its fixers can no longer be called`);
+        return held;
+      };
+      let unitSpans: readonly Span[] | undefined;
       return {
-        model: lowered.model,
-        fixers: { excludeCookies: (request) => fixers.excludeCookies(lowered, request) },
-        ...(units ? { units: () => units(lowered) } : {}),
+        model,
+        fixers: { excludeCookies: (request) => fixers.excludeCookies(syntax(), request) },
+        ...(units ? { units: () => (unitSpans ??= units(syntax())) } : {}),
+        release: () => {
+          held = undefined;
+        },
       };
     },
     buildModel: (rootPath, io, options) => lower(rootPath, io, options).model,

@@ -292,6 +292,9 @@ function resolveFixes(
     }
     jobOf[i] = job;
   }
+  // Every candidate edit is made: the proofs need the model and its units, not the syntax it was lowered from.
+  if (jobs.length > 0) built.units?.();
+  built.release?.();
   if (jobs.length === 0) return out;
   const fixingRules = [...new Set(pending.filter((_, i) => jobOf[i] !== undefined).map((p) => p.rule))];
   const narrowing = createNarrowing(built, dialect, io, settings.options);

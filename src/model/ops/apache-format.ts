@@ -156,6 +156,25 @@ function exprReference(ref: string, env: FormatEnv, request: ExprRequest | undef
   }
 }
 
+/** The `%{...}` references of an `expr=` string (as {@link expandFormat} reads them). */
+const EXPR_REFERENCE = /%\{([^}]*)\}/g;
+
+/**
+ * The environment variables {@link expandFormat} may read from `f`: the `%{NAME}e` tags, and an
+ * `expr=` string's `%{env:NAME}` and `%{reqenv:NAME}`. Names are written in the text, never
+ * computed, so a {@link FormatEnv} that knows these knows all the format can ask.
+ */
+export function envNamesRead(f: FormatString): string[] {
+  if (f.expr !== undefined) {
+    return [...f.expr.matchAll(EXPR_REFERENCE)].flatMap(([, ref]) => {
+      const colon = ref!.indexOf(':');
+      const fn = colon > 0 ? ref!.slice(0, colon).toLowerCase() : '';
+      return fn === 'env' || fn === 'reqenv' ? [ref!.slice(colon + 1)] : [];
+    });
+  }
+  return f.parts.flatMap((p) => (p.kind === 'tag' && p.tag === 'e' ? [p.arg] : []));
+}
+
 /**
  * `process_tags`. Request-dependent tags get representative values: `%D` `D=0`, `%t` `t=0`,
  * `%l` `l=0.00/0.00/0.00`, `%i` `i=0`, `%b` `b=0`; an unset variable prints `(null)` as httpd does;
@@ -166,7 +185,7 @@ function exprReference(ref: string, env: FormatEnv, request: ExprRequest | undef
  */
 export function expandFormat(f: FormatString, env: FormatEnv, request?: ExprRequest): string {
   if (f.expr !== undefined) {
-    return f.expr.replace(/^"(.*)"$/s, '$1').replace(/%\{([^}]*)\}/g, (_, ref: string) => exprReference(ref, env, request) ?? '');
+    return f.expr.replace(/^"(.*)"$/s, '$1').replace(EXPR_REFERENCE, (_, ref: string) => exprReference(ref, env, request) ?? '');
   }
   let out = '';
   for (const p of f.parts) {
