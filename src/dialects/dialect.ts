@@ -130,11 +130,16 @@ export interface DialectDefinition<S> {
    * after checking that the blanked configuration gives the kept blocks the same endpoints.
    */
   units?(lowered: Lowering<S>): readonly Span[];
+  /**
+   * Cuts what the model still holds of the syntax, when the engine lets go of it
+   * ({@link BuiltModel.release}): the model must answer the same afterwards.
+   */
+  release?(lowered: Lowering<S>): void;
 }
 
 /** The engine's view of a dialect: each built model's syntax handle is closed over by its fixers. */
 export function defineDialect<S>(definition: DialectDefinition<S>): DialectModule {
-  const { id, defaultBackends, lower, fixers, units } = definition;
+  const { id, defaultBackends, lower, fixers, units, release } = definition;
   return {
     id,
     defaultBackends,
@@ -152,6 +157,7 @@ export function defineDialect<S>(definition: DialectDefinition<S>): DialectModul
         fixers: { excludeCookies: (request) => fixers.excludeCookies(syntax(), request) },
         ...(units ? { units: () => (unitSpans ??= units(syntax())) } : {}),
         release: () => {
+          if (held && release) release(held);
           held = undefined;
         },
       };

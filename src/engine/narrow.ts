@@ -148,7 +148,10 @@ export function createNarrowing(full: BuiltModel, dialect: DialectModule, io: Co
     last = undefined;
     const blanked = units.filter((_, i) => !kept.has(i));
     const narrowIo = withOverrides(io, new Map([[root, createSourceFile(root, blankOut(file.text, blanked), file.encoding, file.bom)]]));
-    const { model: before } = dialect.build(root, narrowIo, options);
+    // Kept while the file's batches use it: its model only (see BuiltModel.release).
+    const blankedBuild = dialect.build(root, narrowIo, options);
+    blankedBuild.release?.();
+    const before = blankedBuild.model;
     const found = keepsScopes(full.model, before, blanked) ? { before, io: narrowIo, units: [...kept].map(keyOf) } : undefined;
     last = { key, scope: found };
     return found;

@@ -159,6 +159,8 @@ export function proveTogether(ctx: ProofContext, fixes: readonly ProposedFix[]):
   const scope = narrowed ?? ctx;
   const rebuilt = scope.rebuild(edits);
   if ('error' in rebuilt) return { ok: false, reason: rebuilt.error };
+  // The proof reads models only (its rules make no edit): the edited copy's syntax can go at once.
+  rebuilt.release?.();
   const after = rebuilt.model;
   const before = scope.before;
   if (countSevere(after) > countSevere(before)) return { ok: false, reason: 'the edited configuration no longer parses cleanly' };

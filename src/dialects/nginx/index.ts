@@ -7,7 +7,7 @@
 import { defineDialect, type DialectModule, type Lowering } from '../dialect.js';
 import type { Span } from '../../source.js';
 import { excludeCookies } from './edits.js';
-import { lowerNginx, type NginxSyntax } from './lower.js';
+import { detachLevels, lowerNginx, type NginxSyntax } from './lower.js';
 
 /** Closed `server` blocks written in the root file: one server's directives never reach another's. */
 function serverUnits({ model, syntax }: Lowering<NginxSyntax>): Span[] {
@@ -23,6 +23,7 @@ export const nginxDialect: DialectModule = defineDialect({
   lower: lowerNginx,
   fixers: { excludeCookies },
   units: serverUnits,
+  release: ({ syntax }) => detachLevels(syntax),
 });
 
 export { buildNginxModel, lowerNginx, type NginxEndpoint, type NginxSyntax } from './lower.js';

@@ -22,8 +22,14 @@ export interface Level {
   readonly id: number;
   readonly kind: LevelKind;
   readonly parent: Level | null;
-  /** The block directive that opens the level (none for the root of a file). */
-  readonly directive: Directive | null;
+  /**
+   * The block directive that opens the level (none for the root of a file). Let go of when the
+   * model's syntax is released ({@link detachLevels} in lower.ts): the model's endpoints keep
+   * their levels, and through this every directive of the configuration.
+   */
+  directive: Directive | null;
+  /** For an `if` level whose directive was let go of: the query string that makes it true (lower.ts `ifQuery`). */
+  query?: string;
   /** Nested servers, locations and `if` blocks, in source order. */
   readonly children: Level[];
   /** One part of the endpoint label: `server example.com:443`, `location /app/`. */

@@ -84,6 +84,7 @@ function locationNodes(level: Level): LocationNode<Level>[] {
 
 /** `if ($arg_NAME)` / `if ($arg_NAME = value)`: a query string that makes the condition true. */
 function ifQuery(level: Level): string | undefined {
+  if (level.kind === 'if' && level.directive === null) return level.query;
   const args = level.directive?.args.map((a) => a.value) ?? [];
   const text = args.join(' ').replace(/^\(\s*|\s*\)$/g, '');
   const m = /^\$arg_([A-Za-z0-9_]+)(?:\s*=\s*(\S+))?$/.exec(text);
@@ -167,6 +168,35 @@ class LevelEndpoint implements NginxEndpoint {
     if (this.#path === null) this.#path = requestPath(this.level, this.nodesByServer);
     return this.#path;
   }
+}
+
+/** The endpoint of a server-level `if` answers requests whatever location their URI selects. */
+const SELECTS_ALL = (): boolean => true;
+
+/**
+ * {@link selectsPath} as an endpoint's `selects`. Made here, not inside lowerNginx: a closure made
+ * there would keep lowerNginx's variables, the syntax tree among them, for as long as the model.
+ */
+function selectsWithin(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>): (path: string) => boolean {
+  return (path) => selectsPath(level, nodesByServer, path);
+}
+
+/**
+ * Lets go of the syntax a model's levels hold (BuiltModel.release): their directives, once the
+ * `if` levels have noted their query string. What the endpoints still work out on demand (the
+ * request path, `selects`) reads the levels' kinds, locations and children, not their directives.
+ */
+export function detachLevels(syntax: NginxSyntax): void {
+  const seen = new Set<Level>();
+  const detach = (level: Level | null) => {
+    for (let l = level; l && !seen.has(l); l = l.parent) {
+      seen.add(l);
+      if (l.kind === 'if') l.query = ifQuery(l);
+      l.directive = null;
+    }
+  };
+  for (const level of syntax.levels) detach(level);
+  for (const e of syntax.endpoints) detach(e.level);
 }
 
 /** Whether nginx's location search sends a request for `path` to `level` (a location, or an `if` in one). */
@@ -524,7 +554,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
           serverNames: server.serverNames ?? [],
           names: chain.flatMap((l) => l.names ?? []),
           blocks: blocksOf(chain),
-          selects: hasLocations ? () => true : undefined,
+          selects: hasLocations ? SELECTS_ALL : undefined,
           noBackend: response ? undefined : TAKEN_AWAY,
         }),
       );
@@ -578,7 +608,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       serverNames: server?.serverNames ?? [],
       names: chain.flatMap((l) => l.names ?? []),
       blocks: blocksOf(chain),
-      selects: level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? (p: string) => selectsPath(level, nodesByServer, p) : undefined,
+      selects: level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? selectsWithin(level, nodesByServer) : undefined,
       noBackend: response ? undefined : answered?.directive.name.value === 'deny' ? DENIED : served ? undefined : TAKEN_AWAY,
     });
     endpoints.push(endpoint);
