@@ -78,6 +78,12 @@ const MAX_SENTENCE = 196;
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/** Whether some member of a set passes `test` (no array made). */
+function someOf<T>(set: ReadonlySet<T>, test: (x: T) => boolean): boolean {
+  for (const x of set) if (test(x)) return true;
+  return false;
+}
+
 export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolver): Verdict | undefined {
   const order = catalog.xsrf.map((c) => c.name);
   const reported = new Set<string>();
@@ -105,17 +111,19 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     // A rule that names no CSRF cookie yet spares every cookie of the products evident here
     // (`^((?!atl).*)$` in front of Fisheye) protects what the scope fronts: nothing to report.
     const unnamed = s.mode === 'evident' && s.mentioned.size === 0;
-    if (unnamed && s.evident.size > 0 && ![...cookies].some((c) => s.evident.has(c))) continue;
+    if (unnamed && s.evident.size > 0 && !someOf(cookies, (c) => s.evident.has(c))) continue;
     if (unnamed) blanket = true;
     const made = (c: string) => hits.created?.has(c) === true;
-    if ([...s.mentioned].some((c) => !made(c))) excluding = true;
+    if (someOf(s.mentioned, (c) => !made(c))) excluding = true;
+    // Worked out once per scope (a blanket scope's is a new set of every name).
+    let exemption: ReadonlySet<string> | undefined;
     for (const cookie of cookies) {
       if (!s.relevant.has(cookie)) continue;
       breaking.add(endpoint);
       reported.add(cookie);
       if (s.evident.has(cookie)) evident.add(cookie);
       if (s.mentioned.has(cookie) && !made(cookie)) failed.add(cookie);
-      if (fixExemption(s, order).has(cookie)) exempt.add(cookie);
+      if ((exemption ??= fixExemption(s, order)).has(cookie)) exempt.add(cookie);
     }
   }
   for (const cookie of hits.cookies) if (!reported.has(cookie)) ignored.add(cookie);

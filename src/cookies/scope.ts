@@ -61,9 +61,13 @@ export interface ScopeProducts {
   readonly evidence: readonly Evidence[];
 }
 
+/** The catalog's names by their lower-case form, per name list (one list per catalog). */
+const lowerNames = new WeakMap<readonly string[], ReadonlyMap<string, string>>();
+
 /** Cookie names a piece of configuration text mentions, regex escapes undone, compared caselessly. */
 export function mentionedCookies(text: string, names: readonly string[]): string[] {
-  const lower = new Map(names.map((n) => [n.toLowerCase(), n]));
+  let lower = lowerNames.get(names);
+  if (!lower) lowerNames.set(names, (lower = new Map(names.map((n) => [n.toLowerCase(), n]))));
   const found = new Set<string>();
   const plain = text.replace(/\\(.)/g, '$1');
   for (const m of plain.matchAll(/[A-Za-z0-9._-]+/g)) {
@@ -148,12 +152,19 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
   }
   for (const list of commentsByFile.values()) list.sort((a, b) => a.span.start - b.span.start);
   const mentions = new WeakMap<CookieOp, Evidence[]>();
+  // A large configuration repeats the same directive text in thousands of scopes: read each text once.
+  const namesIn = new Map<string, string[]>();
+  const mentionedIn = (text: string) => {
+    let names = namesIn.get(text);
+    if (!names) namesIn.set(text, (names = mentionedCookies(text, all)));
+    return names;
+  };
   const mentionsOf = (op: CookieOp): Evidence[] => {
     let found = mentions.get(op);
     if (found) return found;
     found = [];
     for (const span of op.parts.length > 0 ? op.parts.map((p) => p.span) : [op.span]) {
-      for (const n of mentionedCookies(textOf(model, span, commentsByFile.get(span.file) ?? []), all)) {
+      for (const n of mentionedIn(textOf(model, span, commentsByFile.get(span.file) ?? []))) {
         found.push({ kind: 'cookie', text: n, products: PRODUCTS.filter((p) => p.cookies.includes(n)).map((p) => p.id), cookies: [n], span });
       }
     }
@@ -223,6 +234,21 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     return best?.c ?? fileLevel.get(endpoint.span.file);
   };
 
+  // Host names, paths and backend URLs repeat across scopes (every location of a server has its
+  // names): the products each one names, worked out once. Evidence shares the arrays (read-only).
+  const productsByName = new Map<string, ProductIds | null>();
+  const namedProducts = (text: string): ProductIds | null => {
+    let found = productsByName.get(text);
+    if (found === undefined) productsByName.set(text, (found = productIds(byWords(text))));
+    return found;
+  };
+  const productsByBackend = new Map<string, ProductIds | null>();
+  const backendProductsOf = (ref: BackendRef): ProductIds | null => {
+    const key = `${ref.kind}\u0000${ref.target}`;
+    let found = productsByBackend.get(key);
+    if (found === undefined) productsByBackend.set(key, (found = productIds(backendProducts(ref))));
+    return found;
+  };
   const compute = (endpoint: Endpoint): ScopeProducts => {
     const evidence: Evidence[] = [];
     const mentioned = new Set<string>();
@@ -233,12 +259,12 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
       }
     }
     for (const name of endpoint.names ?? []) {
-      const products = byWords(name.value);
-      if (products.length > 0) evidence.push({ kind: name.kind, text: name.value, products: products.map((p) => p.id), cookies: cookiesOf(products), span: name.span });
+      const products = namedProducts(name.value);
+      if (products) evidence.push({ kind: name.kind, text: name.value, products: products.ids, cookies: products.cookies, span: name.span });
     }
     for (const ref of endpoint.backends) {
-      const products = backendProducts(ref);
-      if (products.length > 0) evidence.push({ kind: 'backend', text: ref.target, products: products.map((p) => p.id), cookies: cookiesOf(products), ...(ref.span ? { span: ref.span } : {}) });
+      const products = backendProductsOf(ref);
+      if (products) evidence.push({ kind: 'backend', text: ref.target, products: products.ids, cookies: products.cookies, ...(ref.span ? { span: ref.span } : {}) });
     }
     // A cookie name is evidence of that cookie, not of one of its products (atlassian.xsrf.token
     // is Jira's and Confluence's): products come from host names, paths and backends.
@@ -285,6 +311,16 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     },
     unknownInline: inline.filter((c) => c.unknown.length > 0),
   };
+}
+
+interface ProductIds {
+  readonly ids: string[];
+  readonly cookies: string[];
+}
+
+/** The ids and cookies of products, or null when there are none. */
+function productIds(products: readonly ProductEntry[]): ProductIds | null {
+  return products.length === 0 ? null : { ids: products.map((p) => p.id), cookies: cookiesOf(products) };
 }
 
 function cookiesOf(products: readonly ProductEntry[]): string[] {

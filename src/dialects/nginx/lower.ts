@@ -19,7 +19,7 @@ import { nginxMoreHeadersOp, type NginxMoreHeadersOp } from '../../model/ops/ngi
 import { scriptVariables, type Script } from '../../model/ops/nginx-script.js';
 import { freeVariables, type NginxRequest, type RequestVariables } from '../../model/ops/nginx-request-vars.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem, ScopeName } from '../../model/header-rewrite.js';
-import { entryScripts, nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
+import { entriesReadFree, entryVariables, nginxProxyCookieOp, type NginxCookieEntry, type NginxProxyCookieOp } from '../../model/ops/nginx-proxy-cookie.js';
 import { nginxSetCookieFlagOp, type NginxSetCookieFlagOp } from '../../model/ops/nginx-set-cookie-flag.js';
 import { contextFromComments, guessContext, type RootContext } from './context.js';
 import { effectiveAddHeaders, effectiveArray, effectiveHide, effectiveMore } from './effective.js';
@@ -375,7 +375,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
   const readsNoVariable = (a: readonly NginxCookieEntry[] | null) => {
     if (!a) return true;
     let none = readsNone.get(a);
-    if (none === undefined) readsNone.set(a, (none = entryScripts(a).every((s) => s.parts.every((p) => p.kind !== 'variable'))));
+    if (none === undefined) readsNone.set(a, (none = a.every((e) => entryVariables(e).length === 0)));
     return none;
   };
   const plainCookieOps = new Map<string, NginxProxyCookieOp[]>();
@@ -395,7 +395,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     let valuesOf: ((name: string) => readonly VariableValue[]) | undefined;
     const values = (name: string) => (valuesOf ??= flow.valuesAt(level))(name);
     const ops = cookieVariants(entries, values, (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
-      const request = freeVariables(entryScripts(entries), bindings) ? requestAt(level) : undefined;
+      const request = entriesReadFree(entries, bindings) ? requestAt(level) : undefined;
       const key = `${arrays}\u0000${variant}\u0000${request?.key ?? ''}`;
       let op = cookieOps.get(key);
       if (!op) cookieOps.set(key, (op = nginxProxyCookieOp({ domains, paths, flags, legacy, bindings, condition, ...(request ? { request: request.vars } : {}) })));

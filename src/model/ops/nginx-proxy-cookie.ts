@@ -25,7 +25,8 @@ import { parseNginxCookie, serializeNginxCookie, type NginxCookieAttr } from './
 import { editCookieFlags, flagBits } from './nginx-cookie-flags.js';
 import { legacyRewrite, rewriteFirst, type MatchesAll, type NginxRewriteEntry } from './nginx-cookie-rewrite.js';
 import { execNginx } from './nginx-regex.js';
-import { freeVariables, requestKey, withRequest, type RequestVariables } from './nginx-request-vars.js';
+import { requestKey, withRequest, type RequestVariables } from './nginx-request-vars.js';
+import { readsCookies } from './nginx-response-vars.js';
 import { runScript, scriptKey, scriptVariables, type Script, type VariableLookup } from './nginx-script.js';
 import type { CompiledRegex } from '../../regex/index.js';
 
@@ -82,11 +83,49 @@ export function flagsEntryMatches(entry: NginxFlagsEntry, name: string, vars?: V
 
 /** The complex values of entries: literal selectors and patterns, flag words, replacements. */
 export function entryScripts(entries: readonly NginxCookieEntry[]): Script[] {
-  return entries.flatMap((e) =>
-    e.directive === 'proxy_cookie_flags'
-      ? [...(e.selector.kind === 'literal' ? [e.selector.script] : []), ...e.flags.map((w) => w.script)]
-      : [...(e.pattern.kind === 'literal' ? [e.pattern.script] : []), e.replacement],
-  );
+  return entries.flatMap(scriptsOfEntry);
+}
+
+function scriptsOfEntry(e: NginxCookieEntry): Script[] {
+  return e.directive === 'proxy_cookie_flags'
+    ? [...(e.selector.kind === 'literal' ? [e.selector.script] : []), ...e.flags.map((w) => w.script)]
+    : [...(e.pattern.kind === 'literal' ? [e.pattern.script] : []), e.replacement];
+}
+
+// An entry is inherited by every location below its level: what the ops made of it ask of it is
+// worked out once per entry, not once per op.
+const variablesOfEntry = new WeakMap<NginxCookieEntry, readonly string[]>();
+const probeAttributesOfEntry = new WeakMap<NginxCookieEntry, readonly string[]>();
+
+/** The variables an entry's complex values read (lower-cased, each once). */
+export function entryVariables(e: NginxCookieEntry): readonly string[] {
+  let names = variablesOfEntry.get(e);
+  if (!names) {
+    const found = new Set<string>();
+    for (const s of scriptsOfEntry(e)) for (const n of scriptVariables(s)) found.add(n);
+    variablesOfEntry.set(e, (names = [...found]));
+  }
+  return names;
+}
+
+/** Whether some entry reads a variable `bindings` does not give and that is no cookie of the response (nginx-request-vars.ts `freeVariables`). */
+export function entriesReadFree(entries: readonly NginxCookieEntry[], bindings: ReadonlyMap<string, string>): boolean {
+  return entries.some((e) => entryVariables(e).some((name) => !bindings.has(name) && !readsCookies(name)));
+}
+
+/** The attributes an entry's probes carry (see NginxProxyCookieOp.probeAttributes). */
+function entryProbeAttributes(e: NginxCookieEntry): readonly string[] {
+  let attrs = probeAttributesOfEntry.get(e);
+  if (!attrs) {
+    probeAttributesOfEntry.set(
+      e,
+      (attrs = entryProbes(e)
+        .map((p) => p.slice(p.indexOf(';') + 1).trim())
+        .flatMap((a) => [a, a.replace(/; Secure$/, '')])
+        .filter((a) => a !== 'Path=/')),
+    );
+  }
+  return attrs;
 }
 
 const entrySignatures = new WeakMap<NginxCookieEntry, string>();
@@ -134,7 +173,7 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
   const span = first?.span ?? { file: '', start: 0, end: 0 };
   const reaches: readonly BackendKind[] = ['http'];
   const bindings = init.bindings ?? new Map<string, string>();
-  const free = freeVariables(entryScripts(entries), bindings);
+  const free = entriesReadFree(entries, bindings);
   // A literal pattern reading variables no binding gives, when the request may give them any value.
   const reading = (all: boolean): MatchesAll | undefined => (all ? (script) => scriptVariables(script).some((n) => !bindings.has(n)) : undefined);
 
@@ -194,17 +233,10 @@ export function nginxProxyCookieOp(init: NginxProxyCookieInit): NginxProxyCookie
     bindings,
     // nginx rewrites each Set-Cookie header on its own (ngx_http_proxy_rewrite_cookie, per header);
     // with no variable in any entry nothing else of the request or response is read.
-    ...(entryScripts(entries).every((s) => scriptVariables(s).length === 0) ? { linewise: true as const } : {}),
+    ...(entries.every((e) => entryVariables(e).length === 0) ? { linewise: true as const } : {}),
     // The paths and domains the entries rewrite, with Secure and without: a fix that moves a flag
     // out of a path rewrite must keep it on the cookies that had none.
-    probeAttributes: [
-      ...new Set(
-        entries
-          .flatMap((e) => entryProbes(e).map((p) => p.slice(p.indexOf(';') + 1).trim()))
-          .flatMap((a) => [a, a.replace(/; Secure$/, '')])
-          .filter((a) => a !== 'Path=/'),
-      ),
-    ],
+    probeAttributes: [...new Set(entries.flatMap(entryProbeAttributes))],
     apply(lines: SetCookieLine[], env: SimEnv): void {
       const source = entries.map((e) => e.label).join(' ');
       withRequest(init.request, free, lines, env, source, (lines, request, all) => {

@@ -24,9 +24,16 @@ export function scriptKey(script: Script): KeyPart {
 }
 
 /** The variables a script reads (lower-cased, as nginx looks them up), in order of first use. */
-export function scriptVariables(script: Script): string[] {
-  return [...new Set(script.parts.flatMap((p) => (p.kind === 'variable' ? [p.name.toLowerCase()] : [])))];
+export function scriptVariables(script: Script): readonly string[] {
+  // Most scripts read no variable; a large configuration asks of the same scripts over and over.
+  if (!script.dynamic) return NO_VARIABLES;
+  let names = variablesOf.get(script);
+  if (!names) variablesOf.set(script, (names = [...new Set(script.parts.flatMap((p) => (p.kind === 'variable' ? [p.name.toLowerCase()] : [])))]));
+  return names;
 }
+
+const NO_VARIABLES: readonly string[] = Object.freeze([]);
+const variablesOf = new WeakMap<Script, readonly string[]>();
 
 /** Values of some variables (lower-cased name → value); the others stay as written. */
 export type VariableLookup = (name: string) => string | undefined;
