@@ -163,7 +163,7 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     let found = mentions.get(op);
     if (found) return found;
     found = [];
-    for (const span of op.parts.length > 0 ? op.parts.map((p) => p.span) : [op.span]) {
+    for (const span of [...(op.parts.length > 0 ? op.parts.map((p) => p.span) : [op.span]), ...(op.related ?? [])]) {
       for (const n of mentionedIn(textOf(model, span, commentsByFile.get(span.file) ?? []))) {
         found.push({ kind: 'cookie', text: n, products: PRODUCTS.filter((p) => p.cookies.includes(n)).map((p) => p.id), cookies: [n], span });
       }

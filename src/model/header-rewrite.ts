@@ -182,6 +182,12 @@ export interface CookieOp {
   /** The individual directives an array op is made of (empty for a single directive). */
   readonly parts: readonly OpPart[];
   /**
+   * Definitions written elsewhere that the op reads by name (HAProxy named ACLs, an IIS
+   * `<preCondition>`): the cookies their text names count as named by the op, as when the test
+   * is written inline. No effect on what the op does (the condition itself carries that).
+   */
+  readonly related?: readonly Span[];
+  /**
    * Cookie attributes that make this op act, for ops that only touch cookies carrying a given
    * value (`Domain=backend.internal`, `Path=/two/`): the text after `name=value; `. Verdicts and
    * fix proofs add samples with these attributes to the catalog's ordinary shapes.

@@ -11,6 +11,7 @@ import { directiveOrder, goStableSort, sortDirectives } from '../../src/dialects
 import { parseCaddyfile } from '../../src/dialects/caddy/parser.js';
 import { pathMatches } from '../../src/dialects/caddy/routes.js';
 import { detectDialect } from '../../src/dialects/detect.js';
+import { selectEndpoints } from '../../src/formatters/simulation.js';
 import { goReplaceAll } from '../../src/model/ops/caddy-headers.js';
 import { cookieName } from '../../src/model/set-cookie.js';
 import { compileRe2, re2Refusal } from '../../src/regex/re2.js';
@@ -245,6 +246,18 @@ describe('directive order and path matching', () => {
     expect(pathMatches('*.php', '/index.php')).toBe(true);
     expect(pathMatches('*admin*', '/x/admin/y')).toBe(true);
     expect(pathMatches('/a/*/c', '/a/b/c')).toBe(true);
+  });
+
+  it('simulate --location picks the endpoints Caddy routes that path to, not a prefix of a sample path', () => {
+    const io = memIO({
+      '/Caddyfile': 'app.example.com {\n\thandle /api/* {\n\t\treverse_proxy spring:8080\n\t}\n\thandle {\n\t\treverse_proxy web:3000\n\t}\n}\n',
+    });
+    const model = buildCaddyModel('/Caddyfile', io, { nginxVersion: '1.0.0' });
+    const at = (location: string) => selectEndpoints(model, location).map((e) => e.backends.map((b) => b.target).join());
+    expect(at('/api/users')).toEqual(['spring:8080']);
+    expect(at('/api/users?x=1')).toEqual(['spring:8080']);
+    expect(at('/apix')).toEqual(['web:3000']);
+    expect(at('/')).toEqual(['web:3000']);
   });
 });
 

@@ -100,6 +100,43 @@ describe('evidence per scope', () => {
     expect(jira.products).toEqual(['jira', 'bitbucket']);
   });
 
+  it('cookies named by what a rule reads by name count as mentioned: an HAProxy named ACL, an IIS preCondition', async () => {
+    const text = [
+        'defaults',
+        '    mode http',
+        'frontend www',
+        '    bind :443',
+        '    acl xsrf_cookie res.hdr(Set-Cookie) -m beg atlassian.xsrf.token',
+        "    http-response replace-header Set-Cookie '^(.*)$' '\\1; HttpOnly' unless xsrf_cookie",
+        '    default_backend app',
+        'backend app',
+        '    server a1 10.0.0.5:80',
+        '',
+      ].join('\n');
+    const haproxy = await scopes('haproxy', text);
+    expect([...haproxy[0]!.mentioned]).toEqual(['atlassian.xsrf.token']);
+    // The evidence points at the acl line.
+    expect(haproxy[0]!.evidence.find((e) => e.kind === 'cookie')?.span?.start).toBe(text.indexOf('    acl xsrf_cookie'));
+    const iis = await scopes(
+      'iis',
+      [
+        '<configuration><system.webServer><rewrite><outboundRules>',
+        '  <rule name="Add HttpOnly" preCondition="Not the XSRF cookie">',
+        '    <match serverVariable="RESPONSE_Set_Cookie" pattern=".*" />',
+        '    <action type="Rewrite" value="{R:0}; HttpOnly" />',
+        '  </rule>',
+        '  <preConditions>',
+        '    <preCondition name="Not the XSRF cookie">',
+        '      <add input="{RESPONSE_Set_Cookie}" pattern="^XSRF-TOKEN=" negate="true" />',
+        '    </preCondition>',
+        '  </preConditions>',
+        '</outboundRules></rewrite></system.webServer></configuration>',
+        '',
+      ].join('\n'),
+    );
+    expect([...iis[0]!.mentioned]).toEqual(['XSRF-TOKEN']);
+  });
+
   it('settings replace the evidence: configured products, "all", an inline comment in the scope', async () => {
     const text = [
       'server {',

@@ -417,15 +417,16 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
     return n;
   };
   const status = { kind: 'respond', label: 'the error status (nothing in handle_errors answers)', span: errors?.span ?? span } as const;
-  for (const path of paths) {
+  /** The ways a request for `path` is answered: the handler, its pipeline and the endpoint's key. */
+  const answersOf = (path: string) => {
     const answers: Answer[] = walkRoutes(routes, [{ ...START, path, origin: { ...siteOrigin(address), origPath: path } }]).reached.flatMap((r) =>
       r.terminal.kind === 'respond' && r.terminal.fileServer && (r.state.deferred.length > 0 || errors) ? (['found', 'missing'] as const).map((file) => ({ ...r, file })) : [r],
     );
     const fails = (r: Answer) => r.terminal.kind === 'respond' && (r.terminal.fails === 'error' || r.file === 'missing');
     const reached = errors ? answers.flatMap((r) => (fails(r) ? errorAnswers(r, errors, status) : [r])) : answers;
-    for (const r of reached) {
+    return reached.flatMap((r) => {
       const t = r.terminal;
-      if (t.kind === 'respond' && t.fails === 'abort') continue;
+      if (t.kind === 'respond' && t.fails === 'abort') return [];
       const final = requestOf(r.state);
       const down = t.kind === 'proxy' && t.headerDown ? [t.headerDown(condition(r.state.conds), false, final)] : [];
       const deferred = t.kind === 'respond' && (t.fails === 'error' || r.file === 'missing') ? [] : r.state.deferred.map((d) => d.build(d.condition, false, final)).reverse();
@@ -434,7 +435,19 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
       const twice = t.kind === 'proxy' && t.copyResponse !== undefined && r.state.copied;
       const copies = twice ? [t.copyResponse!(condition(r.state.conds)), ...r.state.afterCopy.map((a) => a.early)] : [];
       const pipeline = twice ? [...r.state.immediate, ...copies, ...down, ...deferred] : [...r.state.immediate, ...down, ...r.state.afterCopy.map((a) => a.late), ...deferred];
-      const key = `${id(t)}:${pipeline.map(id).join(',')}`;
+      return [{ r, t, pipeline, key: `${id(t)}:${pipeline.map(id).join(',')}` }];
+    });
+  };
+  // `simulate --location`: the endpoints a request for that path reaches, as Caddy routes it.
+  const keysAt = new Map<string, ReadonlySet<string>>();
+  const selects = (key: string) => (location: string) => {
+    const path = location.replace(/[?#].*$/s, '') || '/';
+    let keys = keysAt.get(path);
+    if (!keys) keysAt.set(path, (keys = new Set(answersOf(path).map((a) => a.key))));
+    return keys.has(key);
+  };
+  for (const path of paths) {
+    for (const { r, t, pipeline, key } of answersOf(path)) {
       if (seen.has(key)) continue;
       seen.add(key);
       const label = r.file === 'missing' ? `${t.label} (no such file: 404)` : t.label;
@@ -447,6 +460,7 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
         possibleBackends: t.kind === 'proxy' ? [t.backend] : ['module'],
         pipeline: t.kind === 'proxy' ? pipeline : [answerOp(t, label), ...pipeline],
         requestPath: path,
+        selects: selects(key),
         terminal: t,
         site,
         handlerPath: r.state.path,

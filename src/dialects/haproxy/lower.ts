@@ -198,7 +198,7 @@ function unknownAcls(words: readonly string[], acls: ReadonlyMap<string, unknown
 /** How HAProxy names a section in its messages (`proxy_type_str()`): a `listen` section is a 'proxy'. */
 const proxyType = (proxy: Proxy): string => (proxy.section.keyword === 'listen' ? 'proxy' : proxy.section.keyword);
 
-function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords: readonly Word[], what: string): { condition: Condition | null; parsed?: ReturnType<typeof parseCondition> } | null {
+function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords: readonly Word[], what: string): { condition: Condition | null; parsed?: ReturnType<typeof parseCondition>; related?: readonly Span[] } | null {
   const guardText = statement.guards.join(', ');
   if (condWords.length === 0) {
     return { condition: statement.guards.length > 0 ? { text: guardText, value: 'unknown' } : null };
@@ -218,11 +218,14 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
     }
   }
   const parsed = parseCondition(values, proxy.acls, what.startsWith('http-request'));
+  // The `acl` lines of the named ACLs it uses: the cookies they name are named by the rule.
+  const related = values.flatMap((v) => (proxy.acls.get(v.replace(/^!+/, '')) ?? []).flatMap((d) => (d.span ? [d.span] : [])));
+  const named = related.length > 0 ? { related } : {};
   // `if METH_POST`, `unless !METH_POST`...: the request fact `cookie ... postonly` tests too.
   const post = statement.guards.length === 0 && values.length === 2 && /^!*METH_POST$/.test(values[1]!) && !proxy.acls.has('METH_POST');
   if (post) {
     const holds = (values[0] === 'if') === ((values[1]!.length - values[1]!.replace(/^!+/, '').length) % 2 === 0);
-    return { condition: { text: textOf(ctx.file, condWords), span: spanOver(condWords), value: 'unknown', literals: [{ ...POST_ONLY.literals![0]!, holds }] }, parsed };
+    return { condition: { text: textOf(ctx.file, condWords), span: spanOver(condWords), value: 'unknown', literals: [{ ...POST_ONLY.literals![0]!, holds }] }, parsed, ...named };
   }
   // A condition only the response decides (`unless { status 200 }`) runs the op on every request;
   // the op tests it on each simulated response.
@@ -233,7 +236,7 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
     span: spanOver(condWords),
     value: statement.guards.length > 0 && value === true ? 'unknown' : value,
   };
-  return { condition, parsed };
+  return { condition, parsed, ...named };
 }
 
 /** One rule set: a proxy's (or named defaults') http-response or http-after-response rules. */
@@ -308,6 +311,7 @@ function lowerUseService(ctx: Context, proxy: Proxy, statement: Statement, place
     stops,
     condition: cond.condition,
     ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
+    ...(cond.related ? { related: cond.related } : {}),
   });
 }
 
@@ -330,7 +334,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
     const { setCookies, status, condAt } = finalResponse(action, rest, request);
     const cond = conditionOf(ctx, proxy, statement, rest.slice(condAt), `${kw!.value} ${action}`);
     if (!cond) return undefined;
-    const init = { span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}) };
+    const init = { span: spanOver(statement.words), label: textOf(ctx.file, statement.words), ruleSet, condition: cond.condition, ...(cond.parsed ? { parsedCondition: cond.parsed } : {}), ...(cond.related ? { related: cond.related } : {}) };
     if (final) return createHaproxyFinalOp({ ...init, action: final, setCookies, status, ...(alsoStops ? { alsoStops } : {}) });
     // An http-request condition depends on the request alone (a response fetch never matches
     // there): the simulator takes each outcome in turn, and on the requests where it holds the
@@ -408,6 +412,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
       actionSpan: actionWord.span,
       condition: cond.condition,
       ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
+      ...(cond.related ? { related: cond.related } : {}),
       ruleSet,
     },
   );
@@ -454,7 +459,7 @@ function readProxy(ctx: Context, proxy: Proxy): void {
           invalid(ctx, args[1]!.span, `error detected while parsing ACL '${args[0].value}' : ${fetchRefusal(args[1]!.value)}.`);
         } else if (args[0] && args.length >= 2) {
           const list = proxy.acls.get(args[0].value) ?? [];
-          list.push({ words: args.slice(1).map((w) => w.value) });
+          list.push({ words: args.slice(1).map((w) => w.value), span: st.line.span });
           proxy.acls.set(args[0].value, list);
         }
         break;

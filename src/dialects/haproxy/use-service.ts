@@ -50,6 +50,8 @@ export interface ServiceInit {
   readonly stops: readonly string[];
   readonly condition: Condition | null;
   readonly parsedCondition?: ParsedCondition;
+  /** The `acl` lines of the named ACLs its condition uses (`CookieOp.related`). */
+  readonly related?: readonly Span[];
 }
 
 /**
@@ -87,6 +89,7 @@ export function createServiceOp(init: ServiceInit): HaproxyFinalOp {
     condition: init.condition,
     reaches: ['http', 'fastcgi'],
     parts: [],
+    ...(init.related ? { related: init.related } : {}),
     statuses: conditionStatuses(init.parsedCondition),
     companions: conditionCompanions(init.parsedCondition),
     signature: JSON.stringify(['haproxy-use-service', init.service, init.ruleSet, init.placement, init.stops, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),

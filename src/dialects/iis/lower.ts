@@ -100,6 +100,7 @@ function createResolver(r: Reporter, ownFiles: ReadonlySet<string>) {
         action: { type: def.action.type, value: def.action.value },
         cause: def.action.valueAttr?.valueSpan ?? def.element.startTag,
         condition: unknownFacts(def, pre),
+        ...(pre ? { related: [pre.element.span] } : {}),
       };
       byPre.set(pre, (op = iisOutboundRuleOp(spec, IIS_BACKENDS)));
       rules.set(op, def);

@@ -14,6 +14,7 @@
  *   connection: unknown, and the rule is assumed to run.
  */
 import { compileRegex, toByteString, type CompiledRegex } from '../../regex/index.js';
+import type { Span } from '../../source.js';
 import type { SetCookieLine, SimEnv, SimRequest } from '../header-rewrite.js';
 import { responseState } from '../set-cookie.js';
 import { commaSlots } from './haproxy-values.js';
@@ -57,6 +58,8 @@ function otherStatus(m: (n: number) => boolean, values: readonly string[]): numb
 export interface AclDefinition {
   /** The criterion and its values, as written after the ACL name. */
   readonly words: readonly string[];
+  /** The `acl` line. */
+  readonly span?: Span;
 }
 
 /** One parsed condition: `if`/`unless` and a disjunction of conjunctions of (possibly negated) terms. */

@@ -169,6 +169,8 @@ export interface HaproxyHttpResponseInit extends HaproxyRuleSyntax {
   readonly format?: LogFormat;
   readonly condition: Condition | null;
   readonly parsedCondition?: ParsedCondition;
+  /** The `acl` lines of the named ACLs its condition uses ({@link CookieOp.related}). */
+  readonly related?: readonly Span[];
   /** The rule set it belongs to (one proxy's http-response rules), for `allow`. */
   readonly ruleSet?: string;
 }
@@ -208,6 +210,8 @@ export interface HaproxyAllowInit {
   readonly ruleSet: string;
   readonly condition: Condition | null;
   readonly parsedCondition?: ParsedCondition;
+  /** The `acl` lines of the named ACLs its condition uses ({@link CookieOp.related}). */
+  readonly related?: readonly Span[];
 }
 
 export interface HaproxyAllowOp extends CookieOp {
@@ -232,6 +236,7 @@ export function createHaproxyAllowOp(init: HaproxyAllowInit): HaproxyAllowOp {
     condition: init.condition,
     reaches: [],
     parts: [],
+    ...(init.related ? { related: init.related } : {}),
     statuses: conditionStatuses(init.parsedCondition),
     companions: conditionCompanions(init.parsedCondition),
     signature: JSON.stringify(['haproxy-allow', init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null]),
@@ -280,6 +285,7 @@ export function createHaproxyFinalOp(init: HaproxyFinalInit): HaproxyFinalOp {
     condition: init.condition,
     reaches: ['http', 'fastcgi'],
     parts: [],
+    ...(init.related ? { related: init.related } : {}),
     statuses: conditionStatuses(init.parsedCondition),
     companions: conditionCompanions(init.parsedCondition),
     signature: JSON.stringify(['haproxy-final', init.action, init.setCookies, init.status, init.ruleSet, init.condition ? [init.condition.text, init.condition.value] : null, init.parsedCondition?.key ?? null, init.alsoStops ?? []]),
@@ -368,6 +374,7 @@ export function createHaproxyHttpResponseOp(init: HaproxyHttpResponseInit): Hapr
     condition: init.condition,
     reaches: setCookie ? ['http', 'fastcgi'] : [],
     parts: [] as readonly OpPart[],
+    ...(init.related ? { related: init.related } : {}),
     statuses: conditionStatuses(init.parsedCondition),
     companions: conditionCompanions(init.parsedCondition),
     action: init.action,

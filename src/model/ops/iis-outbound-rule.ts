@@ -50,6 +50,8 @@ export interface IisOutboundRuleSpec {
   readonly cause: Span;
   /** Set when the outcome depends on facts the simulation does not know. */
   readonly condition: Condition | null;
+  /** The `<preCondition>` element it names ({@link CookieOp.related}). */
+  readonly related?: readonly Span[];
 }
 
 function conditionsKey(spec: IisConditionsSpec): KeyPart {
@@ -81,6 +83,7 @@ export function iisOutboundRuleOp(spec: IisOutboundRuleSpec, reaches: readonly B
     focus: spec.cause,
     condition: spec.condition,
     parts: [],
+    ...(spec.related ? { related: spec.related } : {}),
     signature: ruleKey(spec),
     spec,
     reaches,
