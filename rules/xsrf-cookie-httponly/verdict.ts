@@ -181,11 +181,17 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     }
   }
 
-  // One sentence a person reads: a long directive name leaves less room for the requests.
+  // One sentence a person reads: a long directive name leaves less room for the requests. The
+  // count of other cookies says only "others" first (the data list them), then the requests lose their end.
+  if (requests && message.length > MAX_SENTENCE) message = message.replace(/ other known CSRF cookie(s?)\b/, (_, s: string) => ` other${s}`);
   if (requests && message.length > MAX_SENTENCE) {
-    const shorter = ` ${clip(requests, Math.max(24, 64 - (message.length - MAX_SENTENCE)))}${whose}`;
+    const over = message.length - MAX_SENTENCE;
+    const fits = (part: string) => message.length - condition.length + part.length <= MAX_SENTENCE;
+    const shorter = ` ${clip(requests, Math.max(24, 64 - over))}${whose}`;
+    // Requests shorter than 64 characters were not clipped: take the excess off them.
+    const shortest = ` ${clip(requests, Math.max(24, requests.length - over))}${whose}`;
     // Cookies breaking on different requests: no room to name one's, say so.
-    message = message.replace(condition, varies && message.length - condition.length + shorter.length > MAX_SENTENCE ? ' depending on the request' : shorter);
+    message = message.replace(condition, fits(shorter) ? shorter : varies ? ' depending on the request' : shortest);
   }
   const evidence = [...new Map([...scopes.values()].flatMap((s) => s.evidence).map((e) => [evidenceKey(e), e])).values()];
   const related = evidence.flatMap((e) => (e.span ? [{ span: e.span, message: evidenceMessage(e) }] : []));
@@ -269,6 +275,8 @@ function evidenceMessage(e: Evidence): string {
       return `host name ${e.text} suggests ${list(products)}`;
     case 'path':
       return `path ${e.text} suggests ${list(products)}`;
+    case 'section':
+      return `${e.text} suggests ${list(products)}`;
     case 'backend':
       return `backend ${e.text} suggests ${list(products)}`;
     case 'setting':

@@ -20,7 +20,7 @@ import type { CookieCatalog } from './catalog.js';
 import { PORT_EVIDENCE_KINDS, PRODUCTS, findProduct, type ProductEntry } from './products.js';
 import { fileSelection, parseInlineProducts, type InlineProducts, type ProductSelection, type SelectionSource } from './selection.js';
 
-export type EvidenceKind = 'cookie' | 'host' | 'path' | 'backend' | 'setting';
+export type EvidenceKind = 'cookie' | 'host' | 'path' | 'section' | 'backend' | 'setting';
 
 /** One reason to think a product (or a cookie) sits behind a scope. */
 export interface Evidence {
@@ -84,10 +84,14 @@ function byWords(text: string): ProductEntry[] {
   return PRODUCTS.filter((p) => p.words.some((w) => ws.has(w)));
 }
 
-/** Port and words of a backend URL (`http://jira.internal:8080/jira`, `ajp://localhost:8009/`). */
+/**
+ * Port and words of a backend URL (`http://jira.internal:8080/jira`, `ajp://localhost:8009/`) or
+ * of an address without a scheme (HAProxy's `server j1 10.0.0.5:8080` and `ipv4@10.0.0.5:8080`,
+ * Caddy's `reverse_proxy localhost:8090`). A `unix:/path` socket has no port.
+ */
 function backendProducts(ref: BackendRef): ProductEntry[] {
   const found = new Set(byWords(ref.target));
-  const url = /^[a-z][a-z0-9+.-]*:\/\/(?:\[[^\]]*\]|[^/:?#]*)(?::(\d+))?/i.exec(ref.target);
+  const url = /^(?:[a-z][a-z0-9+.-]*:\/\/|[a-z0-9]+@)?(?:\[[^\]]*\]|[^/:?#@\s]*)(?::(\d+))?(?=[/?#]|$)/i.exec(ref.target);
   const port = url?.[1] ? Number(url[1]) : undefined;
   if (port !== undefined && PORT_EVIDENCE_KINDS.includes(ref.kind)) for (const p of PRODUCTS) if (p.ports.includes(port)) found.add(p);
   return PRODUCTS.filter((p) => found.has(p));

@@ -260,14 +260,17 @@ export interface Endpoint {
   /**
    * Names the scope answers to, where the configuration writes them: its host names (`ServerName`,
    * `ServerAlias`, `server_name`) and the paths of the sections it sits in (`<Location /jira>`,
-   * `location /confluence/`, `<location path="nexus">`). Evidence of the products behind it.
+   * `location /confluence/`, `<location path="nexus">`), the host names a rule routes on (an
+   * HAProxy `hdr(host)` ACL, a Caddy site address) and the sections that name the application
+   * (an HAProxy `backend jira`). Evidence of the products behind it.
    */
   readonly names?: readonly ScopeName[];
 }
 
-/** A host name or path a scope answers to (see {@link Endpoint.names}). */
+/** A host name, path or section name a scope answers to (see {@link Endpoint.names}). */
 export interface ScopeName {
-  readonly kind: 'host' | 'path';
+  /** `section`: the name of a section the request passes through (`backend jira`), with its keyword. */
+  readonly kind: 'host' | 'path' | 'section';
   readonly value: string;
   readonly span: Span;
 }

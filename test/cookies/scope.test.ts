@@ -17,7 +17,7 @@ async function scopes(dialect: Dialect, text: string, catalog = createCatalog())
   const d = (await loadDialects(new Set([dialect]))).get(dialect)!;
   const model = d.buildModel(path, io, { nginxVersion: DEFAULT_NGINX_VERSION, ...(dialect === 'nginx' ? { context: 'http' as const } : {}) });
   const resolver = createScopeResolver(model, catalog);
-  return model.endpoints.map((e) => ({ label: e.label, ...resolver.forEndpoint(e) }));
+  return model.endpoints.map((e) => ({ label: e.label, names: (e.names ?? []).map((n) => `${n.kind} ${n.value}`), ...resolver.forEndpoint(e) }));
 }
 
 describe('cookie names a directive mentions', () => {
@@ -98,6 +98,80 @@ describe('evidence per scope', () => {
     );
     const jira = s.find((x) => x.label.includes('jira'))!;
     expect(jira.products).toEqual(['jira', 'bitbucket']);
+  });
+
+  it('HAProxy: the sections a request passes, the hosts its use_backend tests, and server ports without a scheme', async () => {
+    const text = [
+      'defaults',
+      '    mode http',
+      'frontend www',
+      '    bind :443',
+      '    acl is_bb hdr(host) -i -m str bitbucket.example.com',
+      '    acl is_wiki req.hdr(host),lower -m dom confluence.example.com',
+      '    acl is_admin hdr(host) -i jira-admin.example.com',
+      '    use_backend bb if is_bb',
+      '    use_backend docs if is_wiki !is_admin',
+      '    use_backend ops if { hdr(host) -i sentry.example.com }',
+      '    use_backend other unless is_admin',
+      '    use_backend other if !is_bb',
+      '    default_backend other',
+      'backend bb',
+      '    server b1 ipv4@10.0.0.12:7990 check',
+      'backend docs',
+      '    server d1 10.0.0.13:80',
+      'backend ops',
+      '    server o1 [::1]:80',
+      'backend other',
+      '    server x1 10.0.0.14',
+      '    server x2 unix@/run/app.sock',
+      '',
+    ].join('\n');
+    const s = await scopes('haproxy', text);
+    const at = (label: string) => s.find((x) => x.label === label)!;
+    const names = (label: string) => at(label).names;
+    // A named ACL's patterns (flags and their arguments skipped), each with its acl line.
+    expect(names('frontend www › backend bb')).toEqual(['section frontend www', 'section backend bb', 'host bitbucket.example.com']);
+    expect(at('frontend www › backend bb').evidence.find((e) => e.kind === 'host')?.span?.start).toBe(text.indexOf('    acl is_bb'));
+    expect(at('frontend www › backend bb').products).toEqual(['bitbucket']);
+    // A negated test names a host the backend does not serve.
+    expect(names('frontend www › backend docs')).toEqual(['section frontend www', 'section backend docs', 'host confluence.example.com']);
+    expect(at('frontend www › backend docs').products).toEqual(['confluence']);
+    // An inline anonymous ACL.
+    expect(at('frontend www › backend ops').products).toEqual(['sentry']);
+    // `unless` and negated conditions, an address without a port, a socket: no evidence.
+    expect(names('frontend www › backend other')).toEqual(['section frontend www', 'section backend other']);
+    expect(at('frontend www › backend other').products).toEqual([]);
+  });
+
+  it('HAProxy: a backend named after the application, and its server port', async () => {
+    const s = await scopes('haproxy', ['defaults', '    mode http', 'frontend www', '    bind :443', '    default_backend be_jira', 'backend be_jira', '    server j1 10.0.0.5:80', 'backend nexus', '    server n1 nexus.internal:8081', ''].join('\n'));
+    expect(s.find((x) => x.label === 'frontend www › backend be_jira')!.products).toEqual(['jira']);
+    expect(s.find((x) => x.label === 'backend nexus')!.evidence.map((e) => `${e.kind} ${e.text}`)).toEqual(['section backend nexus', 'backend nexus.internal:8081']);
+    expect(s.find((x) => x.label === 'backend nexus')!.products).toEqual(['nexus']);
+  });
+
+  it('Caddy: site addresses are host names, and an upstream without a scheme has its port', async () => {
+    const s = await scopes(
+      'caddy',
+      ['confluence.example.com, https://wiki.example.com:8443 {', '\treverse_proxy 127.0.0.1:8090', '}', ':8080 {', '\treverse_proxy localhost:7990', '}', '{$SITE} {', '\treverse_proxy app:80', '}', ''].join('\n'),
+    );
+    expect(s.map((x) => x.names)).toEqual([['host confluence.example.com', 'host wiki.example.com'], [], []]);
+    expect(s.map((x) => x.evidence.map((e) => `${e.kind} ${e.text}`))).toEqual([['host confluence.example.com', 'backend 127.0.0.1:8090'], ['backend localhost:7990'], []]);
+    expect(s.map((x) => x.products)).toEqual([['confluence'], ['bitbucket'], []]);
+  });
+
+  it('Caddy JSON: the host matcher of a route is its host name', async () => {
+    const json = JSON.stringify({
+      apps: { http: { servers: { srv0: { listen: [':443'], routes: [{ match: [{ host: ['jira.example.com'] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: 'app:80' }] }] }] } } } },
+    });
+    const io = memoryIO({ '/etc/caddy.json': json });
+    const d = (await loadDialects(new Set(['caddy' as const]))).get('caddy')!;
+    const model = d.buildModel('/etc/caddy.json', io, { nginxVersion: DEFAULT_NGINX_VERSION });
+    const resolver = createScopeResolver(model, createCatalog());
+    const e = model.endpoints[0]!;
+    expect(resolver.forEndpoint(e).products).toEqual(['jira']);
+    const host = resolver.forEndpoint(e).evidence.find((x) => x.kind === 'host')!;
+    expect(json.slice(host.span!.start, host.span!.end)).toBe('"jira.example.com"');
   });
 
   it('cookies named by what a rule reads by name count as mentioned: an HAProxy named ACL, an IIS preCondition', async () => {

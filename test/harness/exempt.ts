@@ -11,12 +11,13 @@ import { fixtureOptions } from './fixtures.js';
 /** Per scope label (`data.scopes[].scope`), the cookies the fixes acting there exempt; `*`: all of them. */
 export type Exemptions = Map<string, Set<string>>;
 
-export async function exemptedCookies(path: string, dialect: Dialect): Promise<Exemptions> {
-  const o = fixtureOptions(readFileSync(path, 'utf8'));
+/** `text`: lint it as the file `path` (standard input) rather than read the file. */
+export async function exemptedCookies(path: string, dialect: Dialect, text?: string): Promise<Exemptions> {
+  const o = fixtureOptions(text ?? readFileSync(path, 'utf8'));
   const products = o.products === undefined ? undefined : o.products === 'all' ? ('all' as const) : o.products.split(',');
   const outcome = await run({
     cwd: process.cwd(),
-    paths: [path],
+    ...(text === undefined ? { paths: [path] } : { paths: [], stdin: { text, filename: path } }),
     type: (o.type as Dialect | undefined) ?? dialect,
     ...(o.nginxVersion ? { nginxVersion: o.nginxVersion } : {}),
     ...(o.nginxDirectives ? { nginxDirectives: o.nginxDirectives.split(',') } : {}),

@@ -7,7 +7,7 @@
  * `host` matcher is a site of its own (what the Caddyfile adapter produces for each site block).
  */
 import { childPath, parseJsonc, type JsonValue } from '../../jsonc.js';
-import type { Condition, Problem } from '../../model/header-rewrite.js';
+import type { Condition, Problem, ScopeName } from '../../model/header-rewrite.js';
 import { caddyHeadersOp, type CaddyDeleteOp, type CaddyHeadersOp, type CaddyReplacement, type CaddyRequest, type CaddyValueOp } from '../../model/ops/caddy-headers.js';
 import { compileRe2 } from '../../regex/re2.js';
 import type { SourceFile, Span } from '../../source.js';
@@ -48,6 +48,8 @@ export interface JsonSite {
   readonly span: Span;
   /** The server's `errors.routes`. */
   readonly errors?: ErrorRoutes;
+  /** The hosts of its `host` matchers (evidence of the products behind it). */
+  readonly hosts?: readonly ScopeName[];
 }
 
 export interface JsonLowered {
@@ -263,13 +265,22 @@ export function lowerCaddyJson(file: SourceFile): JsonLowered {
     const routesPath = childPath(path, 'routes');
     const all = routes(list, routesPath, true);
     const hostOf = (r: JsonValue) => (isObj(r) ? arr(r.match).flatMap((m) => (isObj(m) ? arr(m.host) : [])) : []);
+    /** The host strings of route `i`'s matchers, each with its own span. */
+    const hostNames = (r: JsonValue, i: number): ScopeName[] =>
+      isObj(r)
+        ? arr(r.match).flatMap((m, j) =>
+            isObj(m)
+              ? arr(m.host).flatMap((h, k): ScopeName[] => (typeof h === 'string' && h !== '' && !h.includes('{') ? [{ kind: 'host', value: h, span: spanAt(childPath(childPath(childPath(childPath(childPath(routesPath, i), 'match'), j), 'host'), k)) }] : []))
+              : [],
+          )
+        : [];
     const hostless: IrRoute[] = [];
     const errorsPath = childPath(path, 'errors');
     const errors = isObj(server.errors) ? { errors: { routes: routes(server.errors.routes, childPath(errorsPath, 'routes'), true), span: spanAt(errorsPath) } } : {};
     list.forEach((r, i) => {
       const hosts = hostOf(r);
       if (hosts.length === 0) hostless.push(all[i]!);
-      else sites.push({ label: `${name} › ${hosts.join(', ')}`, routes: [all[i]!], span: spanAt(childPath(routesPath, i)), ...errors });
+      else sites.push({ label: `${name} › ${hosts.join(', ')}`, routes: [all[i]!], span: spanAt(childPath(routesPath, i)), hosts: hostNames(r, i), ...errors });
     });
     if (hostless.length > 0) sites.push({ label: name, routes: hostless, span: spanAt(path), ...errors });
   }

@@ -16,7 +16,7 @@
  * walk takes both branches, and the operations of the matched one carry an unknown condition.
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
-import type { Condition, Endpoint } from '../../model/header-rewrite.js';
+import type { Condition, Endpoint, ScopeName } from '../../model/header-rewrite.js';
 import { caddyAnswerOp, type CaddyAnswerOp } from '../../model/ops/caddy-answer.js';
 import { caddyHeadersOp, type CaddyHeadersOp, type CaddyRequest } from '../../model/ops/caddy-headers.js';
 import { toByteString, type CompiledRegex } from '../../regex/index.js';
@@ -351,8 +351,19 @@ export const START: State = { path: '/', immediate: [], afterCopy: [], copied: f
  * the Host; `http://127.0.0.1:8080`); no Host when the address names no single host (`:8080`,
  * `*.example.com`).
  */
+/**
+ * The host a site address names (`jira.example.com`, `https://jira.example.com:8443/`,
+ * `*.example.com`), or undefined for one without a host (`:8080`) or with a placeholder.
+ */
+export function siteHost(address: string): string | undefined {
+  // `a.example.com, b.example.com`: the comma that separates addresses ends the first one's token.
+  const m = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[^\]]*\]|[^:/\s,]*)/i.exec(address);
+  const host = m?.[1] ?? '';
+  return host === '' || host.includes('{') ? undefined : host;
+}
+
 export function siteOrigin(address: string | undefined): Pick<CaddyRequest, 'hostport' | 'scheme'> {
-  const m = /^(?:(https?):\/\/)?([^:/\s]*)(?::(\d+))?/.exec(address ?? '')!;
+  const m = /^(?:(https?):\/\/)?([^:/\s,]*)(?::(\d+))?/.exec(address ?? '')!;
   const scheme = m[1] === 'http' || m[1] === 'https' ? m[1] : m[3] === '80' ? 'http' : 'https';
   const host = m[2]!.toLowerCase();
   if (host === '' || host.includes('*') || host.includes('{')) return { scheme };
@@ -407,7 +418,16 @@ function answerOp(t: object & { readonly span: Span }, label: string): CaddyAnsw
 }
 
 /** The endpoints of one site (or JSON server): one per distinct way a request is answered. */
-export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string[], siteLabel: string, site: number, span: Span, address?: string, errors?: ErrorRoutes): CaddyEndpoint[] {
+export function siteEndpoints(
+  routes: readonly IrRoute[],
+  paths: readonly string[],
+  siteLabel: string,
+  site: number,
+  span: Span,
+  address?: string,
+  errors?: ErrorRoutes,
+  names: readonly ScopeName[] = [],
+): CaddyEndpoint[] {
   const out: CaddyEndpoint[] = [];
   const seen = new Set<string>();
   const ids = new Map<object, number>();
@@ -466,6 +486,7 @@ export function siteEndpoints(routes: readonly IrRoute[], paths: readonly string
         handlerPath: r.state.path,
         undecided: r.state.conds,
         ...(r.file ? { file: r.file } : {}),
+        ...(names.length > 0 ? { names } : {}),
       });
     }
   }

@@ -14,7 +14,7 @@
  * sets no mode at all is taken as a fragment of an HTTP configuration.
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
-import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem } from '../../model/header-rewrite.js';
+import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem, ScopeName } from '../../model/header-rewrite.js';
 import { decidedByResponse, fetchRefusal, parseCondition, REQUEST_FETCH, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
   createHaproxyAllowOp,
@@ -672,6 +672,51 @@ function unavailableOp(ctx: Context, backend: Proxy, cache: Map<Proxy, CookieOp 
 }
 
 /** A request path that makes the frontend choose `backend` (path_beg/path routes only). */
+/** A fetch of the Host header (`hdr(host)`, `req.hdr(host),lower`, `hdr_dom(host)`) or of `base` (host and path). */
+const HOST_FETCH = /^(?:req\.)?hdr(?:_[a-z]+)?\(host\b|^base(?:_[a-z]+)?(?:,|$)/i;
+
+/** The patterns of an ACL's words (`hdr(host) -i -m dom jira.example.com`): what follows the fetch and its flags. */
+function aclPatterns(words: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') {
+      out.push(...words.slice(i + 1));
+      break;
+    }
+    // `-f FILE`, `-m METHOD`, `-M FILE`: a flag and its argument; `-i`, `-n`, `-u`: a flag alone.
+    if (/^-[fmMu]$/.test(w)) i++;
+    else if (!w.startsWith('-')) out.push(w);
+  }
+  return out;
+}
+
+/**
+ * The host names a `use_backend ... if` condition routes on: the patterns of the Host fetches it
+ * requires, written inline (`{ hdr(host) -i jira.example.com }`) or as a named ACL. Negated tests
+ * and `unless` conditions name hosts the backend does not serve: none.
+ */
+function routeHosts(frontend: Proxy, route: Proxy['routes'][number]): ScopeName[] {
+  const cond = route.condition;
+  if (!cond || cond[0] !== 'if') return [];
+  const out: ScopeName[] = [];
+  const add = (words: readonly string[], span: Span) => {
+    if (words[0] && HOST_FETCH.test(words[0])) for (const value of aclPatterns(words)) out.push({ kind: 'host', value, span });
+  };
+  for (let i = 1; i < cond.length; i++) {
+    const w = cond[i]!;
+    if (w === '{') {
+      const end = cond.indexOf('}', i);
+      if (end < 0) break;
+      if (cond[i - 1] !== '!') add(cond.slice(i + 1, end), route.span);
+      i = end;
+    } else if (!w.startsWith('!')) {
+      for (const def of frontend.acls.get(w) ?? []) add(def.words, def.span ?? route.span);
+    }
+  }
+  return out;
+}
+
 function routePath(frontend: Proxy, backend: string, viaDefault: boolean): string | undefined {
   const prefixes: string[] = [];
   for (const r of frontend.routes) {
@@ -792,7 +837,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
 
-  const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined) => {
+  const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined, hosts: readonly ScopeName[] = []) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
     const setsOf = (p: Proxy, keyword: string) => [...(p.defaults?.section.name ? [ruleSetOf(p.defaults, keyword)] : []), ruleSetOf(p, keyword)];
@@ -836,6 +881,8 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
     const servers = backend?.servers ?? [];
     const kinds: BackendKind[] = backend?.fcgi ? ['fastcgi'] : ['http'];
     const backends: BackendRef[] = servers.map((s) => ({ kind: kinds[0]!, target: s.address, span: s.span }));
+    // The sections the request passes through (`backend jira`), then the hosts its route tests.
+    const names: ScopeName[] = [...parts.flatMap((p) => (p.section.name ? [{ kind: 'section' as const, value: `${p.section.keyword} ${p.name}`, span: p.section.header.line.span }] : [])), ...hosts];
     endpoints.push({
       label: parts.map((p) => `${p.section.keyword} ${p.name}`).join(' › '),
       span: parts[0]!.section.header.line.span,
@@ -843,12 +890,14 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
       possibleBackends: kinds,
       pipeline,
       ...(requestPath !== undefined ? { requestPath } : {}),
+      ...(names.length > 0 ? { names } : {}),
     });
   };
 
   for (const p of proxies) {
     if (p.section.kind === 'backend') continue;
     const targets = new Map<Proxy, string | undefined>();
+    const hostsOf = new Map<Proxy, ScopeName[]>();
     for (const r of p.routes) {
       const b = byName.get(r.backend);
       if (!b) {
@@ -856,6 +905,8 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
         continue;
       }
       if (!targets.has(b)) targets.set(b, routePath(p, r.backend, false));
+      const hosts = routeHosts(p, r);
+      if (hosts.length > 0) hostsOf.set(b, [...(hostsOf.get(b) ?? []), ...hosts]);
     }
     const dflt = effective(p, (x) => x.defaultBackend);
     if (dflt) {
@@ -872,7 +923,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
     if (targets.size === 0) endpoint(p, undefined, '/');
     for (const [b, path] of targets) {
       reached.add(b);
-      endpoint(p, b, path);
+      endpoint(p, b, path, hostsOf.get(b));
     }
   }
   for (const p of proxies) if (p.section.kind !== 'frontend' && !reached.has(p) && p.section.kind === 'backend') endpoint(undefined, p, '/');
