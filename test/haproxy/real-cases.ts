@@ -568,6 +568,10 @@ listen app
     http-response add-header Set-Cookie missing=1 if { res.cook_val(nothing) eq 0 }
     http-response add-header Set-Cookie not-missing=1 unless { res.cook_val(nothing) eq 0 }
     http-response add-header Set-Cookie first=1 if { shdr_val(set-cookie,1) eq 0 }
+    http-response add-header Set-Cookie str-of-the-integer=1 if { res.cook_val(n) -m str 12 }
+    http-response add-header Set-Cookie not-the-text=1 if { res.cook_val(lpc_plain) -m str p1 }
+    http-response add-header Set-Cookie text-zero=1 if { res.cook_val(lpc_plain) -m str 0 }
+    http-response add-header Set-Cookie begins=1 if { res.cook_val(n) -m beg 1 }
     http-response replace-header Set-Cookie ^(XSRF-TOKEN=.*)$ "\\1; HttpOnly" if { res.cook_val(nothing) ge 0 }
     server s1 127.0.0.1:8080
 `,

@@ -717,6 +717,27 @@ function routeHosts(frontend: Proxy, route: Proxy['routes'][number]): ScopeName[
   return out;
 }
 
+/**
+ * Whether a request for `location` may reach `backend` through `frontend`'s `use_backend` rules
+ * and its default (`simulate --location`): the first rule whose test the path decides (`{ path_beg
+ * /x }`, `{ path /x }`) or that has none takes it; a rule testing something else (a Host ACL) may.
+ */
+function routeSelects(frontend: Proxy, backend: string, dflt: string | undefined, location: string): boolean {
+  const path = location.replace(/[?#].*$/s, '') || '/';
+  for (const r of frontend.routes) {
+    const cond = r.condition;
+    if (!cond) return r.backend === backend;
+    const test = cond[1] === '{' && cond[4] === '}' && cond.length === 5 && (cond[2] === 'path_beg' || cond[2] === 'path') ? cond : undefined;
+    if (!test) {
+      if (r.backend === backend) return true;
+      continue;
+    }
+    const holds = (test[2] === 'path_beg' ? path.startsWith(test[3]!) : path === test[3]) === (test[0] === 'if');
+    if (holds) return r.backend === backend;
+  }
+  return dflt === backend;
+}
+
 function routePath(frontend: Proxy, backend: string, viaDefault: boolean): string | undefined {
   const prefixes: string[] = [];
   for (const r of frontend.routes) {
@@ -837,7 +858,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
 
-  const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined, hosts: readonly ScopeName[] = []) => {
+  const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined, hosts: readonly ScopeName[] = [], selects?: (path: string) => boolean) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
     const setsOf = (p: Proxy, keyword: string) => [...(p.defaults?.section.name ? [ruleSetOf(p.defaults, keyword)] : []), ruleSetOf(p, keyword)];
@@ -890,6 +911,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
       possibleBackends: kinds,
       pipeline,
       ...(requestPath !== undefined ? { requestPath } : {}),
+      ...(selects ? { selects } : {}),
       ...(names.length > 0 ? { names } : {}),
     });
   };
@@ -923,7 +945,9 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
     if (targets.size === 0) endpoint(p, undefined, '/');
     for (const [b, path] of targets) {
       reached.add(b);
-      endpoint(p, b, path, hostsOf.get(b));
+      // A proxy serving what no rule takes (a listen section's servers, a frontend's 503) is its own default.
+      const fallback = b === p ? p.name : dflt?.name;
+      endpoint(p, b, path, hostsOf.get(b), (location) => routeSelects(p, b.name, fallback, location));
     }
   }
   for (const p of proxies) if (p.section.kind !== 'frontend' && !reached.has(p) && p.section.kind === 'backend') endpoint(undefined, p, '/');

@@ -331,9 +331,13 @@ export function evalCriterion(words: readonly string[], requestPhase = false): T
     const companions = [...sizes].map((n) => Array.from({ length: n }, (_, i) => `${companion}=${i}`));
     return { kind: 'response', test: (lines) => m(count(lines)), companions };
   }
-  // `_val`: each value's leading integer (`12abc` is 12, `p1` is 0), as `strl2ic` reads it [LAB haproxy 2.6.12].
-  const int = suffix === 'val' ? intMatcher(values) : null;
-  const m = int ? (v: string) => int(Number(/^-?\d*/.exec(v)![0].replace(/^-?$/, '0'))) : matcher(method ?? suffix ?? 'str', values, caseless);
+  // `_val`: each value's leading integer (`12abc` is 12, `p1` is 0), as `strl2ic` reads it; a
+  // string match (`-m str`, `-m beg`...) compares that integer written in decimal, not the text
+  // (`res.cook_val(x) -m str p1` never holds) [LAB haproxy 2.6.12].
+  const leadingInt = (v: string) => Number(/^-?\d*/.exec(v)![0].replace(/^-?$/, '0'));
+  const int = suffix === 'val' && (method === undefined || method === 'int') ? intMatcher(values) : null;
+  const text = matcher(method ?? suffix ?? 'str', values, caseless);
+  const m = int ? (v: string) => int(leadingInt(v)) : suffix === 'val' && text ? (v: string) => text(String(leadingInt(v))) : text;
   if (!m || name === '') return { kind: 'static', value: 'unknown' };
   if (hdr) {
     if (name.toLowerCase() !== 'set-cookie') return { kind: 'static', value: 'unknown' };
