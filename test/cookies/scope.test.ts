@@ -146,6 +146,14 @@ describe('evidence per scope', () => {
   it('HAProxy: a backend named after the application, and its server port', async () => {
     const s = await scopes('haproxy', ['defaults', '    mode http', 'frontend www', '    bind :443', '    default_backend be_jira', 'backend be_jira', '    server j1 10.0.0.5:80', 'backend nexus', '    server n1 nexus.internal:8081', ''].join('\n'));
     expect(s.find((x) => x.label === 'frontend www › backend be_jira')!.products).toEqual(['jira']);
+    // A path test of the route is the path it serves.
+    const byPath = await scopes('haproxy', ['defaults', '    mode http', 'frontend www', '    bind :443', '    acl to_nexus path_beg -i /nexus', '    use_backend b1 if to_nexus', '    use_backend b2 if { path /sentry/ }', 'backend b1', '    server a 10.0.0.5:80', 'backend b2', '    server b 10.0.0.6:80', ''].join('\n'));
+    expect(byPath.map((x) => [x.names, x.products])).toEqual([
+      [['section frontend www', 'section backend b1', 'path /nexus'], ['nexus']],
+      [['section frontend www', 'section backend b2', 'path /sentry/'], ['sentry']],
+      // What no rule takes: the frontend's own 503.
+      [['section frontend www'], []],
+    ]);
     expect(s.find((x) => x.label === 'backend nexus')!.evidence.map((e) => `${e.kind} ${e.text}`)).toEqual(['section backend nexus', 'backend nexus.internal:8081']);
     expect(s.find((x) => x.label === 'backend nexus')!.products).toEqual(['nexus']);
   });

@@ -691,17 +691,22 @@ function aclPatterns(words: readonly string[]): string[] {
   return out;
 }
 
+/** A fetch of the request path (`path_beg`, `path,lower`). */
+const PATH_FETCH = /^path(?:_(?:beg|dir|end|sub|reg))?(?:,|$)/i;
+
 /**
- * The host names a `use_backend ... if` condition routes on: the patterns of the Host fetches it
- * requires, written inline (`{ hdr(host) -i jira.example.com }`) or as a named ACL. Negated tests
- * and `unless` conditions name hosts the backend does not serve: none.
+ * The host names and paths a `use_backend ... if` condition routes on: the patterns of the Host
+ * and path fetches it requires, written inline (`{ hdr(host) -i jira.example.com }`, `{ path_beg
+ * /jira }`) or as a named ACL. Negated tests and `unless` conditions name what the backend does
+ * not serve: none.
  */
 function routeHosts(frontend: Proxy, route: Proxy['routes'][number]): ScopeName[] {
   const cond = route.condition;
   if (!cond || cond[0] !== 'if') return [];
   const out: ScopeName[] = [];
   const add = (words: readonly string[], span: Span) => {
-    if (words[0] && HOST_FETCH.test(words[0])) for (const value of aclPatterns(words)) out.push({ kind: 'host', value, span });
+    const kind = !words[0] ? undefined : HOST_FETCH.test(words[0]) ? 'host' : PATH_FETCH.test(words[0]) ? 'path' : undefined;
+    if (kind) for (const value of aclPatterns(words)) out.push({ kind, value, span });
   };
   for (let i = 1; i < cond.length; i++) {
     const w = cond[i]!;
