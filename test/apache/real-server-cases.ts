@@ -806,4 +806,17 @@ export const REAL_CASES: readonly RealCase[] = [
     ].join('\n'),
     requests: { '<LocationMatch "^/f/">': '/f/', '<Files lpc.cgi> via ScriptAlias /cgi/': '/cgi/lpc.cgi' },
   },
+  {
+    // A regex section's named group sets MATCH_<NAME> (upper-cased) for the requests it matches,
+    // also when the section holds no directive: env= reads it.
+    name: 'section-named-group-env',
+    body: [
+      '    <LocationMatch "^/(?<secure>h)/">',
+      '        Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=MATCH_SECURE',
+      '    </LocationMatch>',
+      '    <Location ~ "^/(?\'other\'f)/">',
+      '    </Location>',
+      '    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; SameSite=Strict" env=MATCH_OTHER',
+    ].join('\n'),
+  },
 ];
