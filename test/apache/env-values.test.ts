@@ -188,3 +188,18 @@ describe('variables the named groups of regex sections set', () => {
     expect(flags(`    <LocationMatch "^/(?<=x)\\(?<secure>[(?<secure>]">\n    </LocationMatch>\n    <If "%{REQUEST_URI} =~ /(?<secure>a)/">\n    </If>\n    ${edit}`, '(a.test)')).toEqual(['csrftoken=1']);
   });
 });
+
+describe('variables mod_proxy_balancer exports', () => {
+  it('counts BALANCER_ROUTE_CHANGED as set on some requests: its sticky-session recipe with set replaces every cookie there', () => {
+    const m = modelOf(
+      '<VirtualHost *:80>\n    <Proxy "balancer://app">\n        BalancerMember "http://10.0.0.1:8080" route=1\n        ProxySet stickysession=ROUTEID\n    </Proxy>\n    Header set Set-Cookie "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/" env=BALANCER_ROUTE_CHANGED\n    ProxyPass / balancer://app/\n</VirtualHost>\n',
+    );
+    expect(m.problems).toEqual([]);
+    const e = m.endpoints.find((x) => x.label.startsWith('<VirtualHost'))!;
+    const r = simulate('apache', e.pipeline, { backend: 'http', status: 200 }, ['csrftoken=1']);
+    expect(branchesOf(r).map((b) => `${b.lines.map((l) => l.value).join(' | ')} ${describeRequests(b.assumptions)}`.trim())).toEqual([
+      'ROUTEID=.(null); path=/ for requests where env=BALANCER_ROUTE_CHANGED holds',
+      'csrftoken=1 for requests where env=BALANCER_ROUTE_CHANGED does not hold',
+    ]);
+  });
+});

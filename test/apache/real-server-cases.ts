@@ -819,4 +819,17 @@ export const REAL_CASES: readonly RealCase[] = [
       '    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; SameSite=Strict" env=MATCH_OTHER',
     ].join('\n'),
   },
+  {
+    // mod_proxy_balancer sets BALANCER_ROUTE_CHANGED when it picks a route the request did not
+    // name (no ROUTEID cookie): its documented sticky-session recipe adds the cookie then.
+    name: 'balancer-route-changed-env',
+    body: [
+      '    <Proxy "balancer://lpcroute">',
+      '        BalancerMember "@HTTP@" route=1',
+      '        ProxySet stickysession=ROUTEID',
+      '    </Proxy>',
+      '    ProxyPass /b/ balancer://lpcroute/',
+      '    Header add Set-Cookie "ROUTEID=r1; path=/" env=BALANCER_ROUTE_CHANGED',
+    ].join('\n'),
+  },
 ];
