@@ -167,3 +167,39 @@ describe('variables the sections of an endpoint set for all its requests', () =>
     expect(vhosts.map((e) => e.pipeline.filter((o) => o.label.includes('env=!KEEP')).map((o) => o.condition?.value))).toEqual([['unknown'], [false], ['unknown']]);
   });
 });
+
+describe('variables the named groups of regex sections set', () => {
+  it('counts MATCH_<NAME> as set on some requests, also from a section with no directive (httpd 2.4.71)', () => {
+    const flags = (body: string, label: string) => {
+      const m = modelOf(`<VirtualHost *:80>\n    ServerName a.test\n    ProxyPass / http://app/\n${body}\n</VirtualHost>\n`);
+      expect(m.problems).toEqual([]);
+      const e = m.endpoints.find((x) => x.label.endsWith(label))!;
+      const r = simulate('apache', e.pipeline, { backend: 'http', status: 200 }, ['csrftoken=1']);
+      return branchesOf(r).map((b) => `${b.lines.map((l) => l.value).join(' | ')} ${describeRequests(b.assumptions)}`.trim());
+    };
+    const edit = 'Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=MATCH_SECURE';
+    expect(flags(`    <LocationMatch "^/(?<secure>admin)/">\n        ${edit}\n    </LocationMatch>`, '>')).toEqual([
+      'csrftoken=1; HttpOnly for requests where env=MATCH_SECURE holds',
+      'csrftoken=1 for requests where env=MATCH_SECURE does not hold',
+    ]);
+    expect(flags(`    <Location ~ "^/(?'Secure'admin)/">\n    </Location>\n    ${edit}`, '(a.test)')).toHaveLength(2);
+    expect(flags(`    <ProxyMatch "^http://app/(?P<secure>admin)">\n    </ProxyMatch>\n    ${edit}`, '(a.test)')).toHaveLength(2);
+    // Lookbehinds, escaped parentheses, classes and <If> regexes name no variable.
+    expect(flags(`    <LocationMatch "^/(?<=x)\\(?<secure>[(?<secure>]">\n    </LocationMatch>\n    <If "%{REQUEST_URI} =~ /(?<secure>a)/">\n    </If>\n    ${edit}`, '(a.test)')).toEqual(['csrftoken=1']);
+  });
+});
+
+describe('variables mod_proxy_balancer exports', () => {
+  it('counts BALANCER_ROUTE_CHANGED as set on some requests: its sticky-session recipe with set replaces every cookie there', () => {
+    const m = modelOf(
+      '<VirtualHost *:80>\n    <Proxy "balancer://app">\n        BalancerMember "http://10.0.0.1:8080" route=1\n        ProxySet stickysession=ROUTEID\n    </Proxy>\n    Header set Set-Cookie "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/" env=BALANCER_ROUTE_CHANGED\n    ProxyPass / balancer://app/\n</VirtualHost>\n',
+    );
+    expect(m.problems).toEqual([]);
+    const e = m.endpoints.find((x) => x.label.startsWith('<VirtualHost'))!;
+    const r = simulate('apache', e.pipeline, { backend: 'http', status: 200 }, ['csrftoken=1']);
+    expect(branchesOf(r).map((b) => `${b.lines.map((l) => l.value).join(' | ')} ${describeRequests(b.assumptions)}`.trim())).toEqual([
+      'ROUTEID=.(null); path=/ for requests where env=BALANCER_ROUTE_CHANGED holds',
+      'csrftoken=1 for requests where env=BALANCER_ROUTE_CHANGED does not hold',
+    ]);
+  });
+});

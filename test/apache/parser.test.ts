@@ -116,6 +116,14 @@ describe('conditional sections', () => {
     expect(r.problems.map((p) => p.message)).toEqual(['Unrecognized regex in <IfVersion>']);
   });
 
+  it('evaluates <IfDirective> and <IfSection> of core and of tracked modules as httpd 2.4.71 does, negated too; assumes others exist', () => {
+    const r = parse(
+      'LoadModule headers_module /m/mod_headers.so\n<IfDirective header>\nA\n</IfDirective>\n<IfDirective !Header>\nB\n</IfDirective>\n<IfDirective RewriteRule>\nC\n</IfDirective>\n<IfDirective !RewriteRule>\nD\n</IfDirective>\n<IfSection VirtualHost>\nE\n</IfSection>\n<IfSection !Location>\nF\n</IfSection>\n<IfSection !Proxy>\nG\n</IfSection>\n<IfDirective FooBar>\nH\n</IfDirective>\n<IfDirective !FooBar>\nI\n</IfDirective>\n',
+    );
+    expect(r.problems).toEqual([]);
+    expect(names(r.nodes).filter((n) => /^[A-I]$/.test(n))).toEqual(['A', 'D', 'E', 'G', 'H', 'I']);
+  });
+
   it('evaluates <IfDefine> from Define and UnDefine in reading order, and from -D', () => {
     const r = parse('<IfDefine X>\nA\n</IfDefine>\nDefine X\n<IfDefine X>\nB\n</IfDefine>\nUnDefine X\n<IfDefine !X>\nC\n</IfDefine>\n<IfDefine CLI>\nD\n</IfDefine>\n', { CLI: '' });
     expect(names(r.nodes).filter((n) => /^[A-D]$/.test(n))).toEqual(['B', 'C', 'D']);

@@ -806,4 +806,30 @@ export const REAL_CASES: readonly RealCase[] = [
     ].join('\n'),
     requests: { '<LocationMatch "^/f/">': '/f/', '<Files lpc.cgi> via ScriptAlias /cgi/': '/cgi/lpc.cgi' },
   },
+  {
+    // A regex section's named group sets MATCH_<NAME> (upper-cased) for the requests it matches,
+    // also when the section holds no directive: env= reads it.
+    name: 'section-named-group-env',
+    body: [
+      '    <LocationMatch "^/(?<secure>h)/">',
+      '        Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=MATCH_SECURE',
+      '    </LocationMatch>',
+      '    <Location ~ "^/(?\'other\'f)/">',
+      '    </Location>',
+      '    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; SameSite=Strict" env=MATCH_OTHER',
+    ].join('\n'),
+  },
+  {
+    // mod_proxy_balancer sets BALANCER_ROUTE_CHANGED when it picks a route the request did not
+    // name (no ROUTEID cookie): its documented sticky-session recipe adds the cookie then.
+    name: 'balancer-route-changed-env',
+    body: [
+      '    <Proxy "balancer://lpcroute">',
+      '        BalancerMember "@HTTP@" route=1',
+      '        ProxySet stickysession=ROUTEID',
+      '    </Proxy>',
+      '    ProxyPass /b/ balancer://lpcroute/',
+      '    Header add Set-Cookie "ROUTEID=r1; path=/" env=BALANCER_ROUTE_CHANGED',
+    ].join('\n'),
+  },
 ];

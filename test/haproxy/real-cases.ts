@@ -937,4 +937,18 @@ backend served
     http-after-response add-header Set-Cookie "be-after=%[status]"
 `,
   },
+  {
+    name: 'a variable set to a constant is that text in every response',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-request set-var(txn.flags) str("; HttpOnly; Secure")
+    http-request set-var-fmt(txn.same) "; SameSite=Strict"
+    http-response replace-header Set-Cookie '^(.*)$' '\\1%[var(txn.flags)]%[var(txn.same)]'
+    default_backend app
+
+backend app
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

@@ -40,3 +40,11 @@ it('a variable set under a condition, or by several rules, keeps its text', () =
   expect(sent(`    http-request set-var(txn.a) url_param(a) if { path_beg /x }\n${header}`, request)[0]).toMatch(/^a=%\[var\(txn\.a\)\]; b=$/);
   expect(sent(`    http-request set-var(txn.a) url_param(a)\n    http-request set-var(txn.a) str(z)\n${header}`, request)[0]).toMatch(/^a=%\[var\(txn\.a\)\]; b=$/);
 });
+
+it('a variable set to a constant (str(), set-var-fmt with plain text) has that value on every request, spaces kept (HAProxy 2.6.12)', () => {
+  const flags = `    http-request set-var(txn.a) str("  ; HttpOnly  ")\n    http-request set-var-fmt(txn.b) "; Secure"\n${header}`;
+  expect(sent(flags)).toEqual(['a=  ; HttpOnly  ; b=; Secure']);
+  expect(sent(flags, { target: '/x', headers: {} })).toEqual(['a=  ; HttpOnly  ; b=; Secure']);
+  // A converter, or a format with a tag, is not a constant: the text stays.
+  expect(sent(`    http-request set-var(txn.a) str(x),lower\n    http-request set-var-fmt(txn.b) "%[path]"\n${header}`)).toEqual(['a=%[var(txn.a)]; b=%[var(txn.b)]']);
+});

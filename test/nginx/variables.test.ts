@@ -160,6 +160,11 @@ describe('map', () => {
     const included = model(http(maps('hostnames;\nvolatile;\ndefault secure;\ninclude flags.map;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')), { '/etc/nginx/flags.map': 'a httponly;\nb "";\n' });
     expect(outcomes(included, 'location /').map((o) => o.split(' → ')[1])).toEqual(['XSRF-TOKEN=x; Path=/; HttpOnly', 'XSRF-TOKEN=x; Path=/', 'XSRF-TOKEN=x; Path=/; Secure']);
   });
+
+  it('is refused where a value is not a valid complex value, as nginx 1.22 refuses it (also in an included file)', () => {
+    const m = model(http(maps('default "~^(?!csrftoken$)";\nstrict httponly;\ninclude flags.map;'), '', loc('/', 'add_header X-F $cookie_flags;')), { '/etc/nginx/flags.map': 'b "a${x";\n' });
+    expect(m.problems.map((p) => p.message)).toEqual(['invalid variable name', 'the closing bracket in "x" variable is missing']);
+  });
 });
 
 describe('variables nothing sets', () => {

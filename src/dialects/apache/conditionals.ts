@@ -13,8 +13,10 @@
  *   match (`mod_headers` without `.c`) names no module and is never loaded;
  * - `<IfDefine name>`: a `Define` read so far, or a `-D`/environment entry of `options.defines`;
  * - `<IfFile path>`: the path exists (relative to ServerRoot, with the include fallbacks);
- * - `<IfDirective>`/`<IfSection>`: assumed true (the linter does not know every module's
- *   directives); `<IfVersion>`: compared with httpd 2.4.71, the lab server.
+ * - `<IfDirective>`/`<IfSection>`: core's directives and sections exist, those of the modules
+ *   the linter tracks (`Header`, `ProxyPass`, `<Proxy>`...) when the module is loaded; any other
+ *   is assumed to exist, negated or not (the linter does not know every module's directives);
+ * - `<IfVersion>`: compared with httpd 2.4.71, the lab server.
  */
 import { compileRegex } from '../../regex/index.js';
 
@@ -59,6 +61,11 @@ const DIRECTIVE_MODULES: Readonly<Record<string, string>> = {
   alias: 'alias_module',
   aliasmatch: 'alias_module',
 };
+
+/** Sections of httpd's core (server/core.c), which `<IfSection>` always finds. */
+const CORE_SECTIONS: ReadonlySet<string> = new Set(
+  ['virtualhost', 'directory', 'directorymatch', 'files', 'filesmatch', 'location', 'locationmatch', 'limit', 'limitexcept', 'if', 'elseif', 'else', 'ifmodule', 'ifdefine', 'iffile', 'ifdirective', 'ifsection'].map((n) => `<${n}`),
+);
 
 /** The module a directive (`header`) or section (`<macro`) needs, if the linter knows it. */
 export function moduleOfDirective(lname: string): string | undefined {
@@ -217,6 +224,19 @@ export function evaluateConditional(
     case 'iffile':
       result = env.fileExists(arg);
       break;
+    case 'ifdirective':
+    case 'ifsection': {
+      // httpd looks the name up in the loaded modules' command tables (core.c
+      // `ap_exists_directive`, caseless; `<IfSection VirtualHost>` looks up `<VirtualHost`).
+      // Core's exist on every server; a tracked module's exist when it is loaded, as for
+      // <IfModule>; any other is assumed to exist, negated or not.
+      const name = `${lname === 'ifsection' ? '<' : ''}${arg.toLowerCase()}`;
+      const module = moduleOfDirective(name);
+      if (module !== undefined) result = env.modules === undefined || env.modules.has(module);
+      else if (CORE_SECTIONS.has(name)) result = true;
+      else return true;
+      break;
+    }
     default:
       result = true;
       return result;

@@ -27,6 +27,10 @@ const SERVER_VARS = new Set([
   'QUERY_STRING', 'REQUEST_URI', 'SCRIPT_NAME', 'PATH_INFO', 'PATH_TRANSLATED', 'CONTENT_TYPE', 'CONTENT_LENGTH',
   'HTTPS', 'UNIQUE_ID', 'SCRIPT_URL', 'SCRIPT_URI', 'REDIRECT_STATUS', 'REDIRECT_URL', 'REDIRECT_QUERY_STRING',
   'H2', 'H2PUSH', 'H2_PUSH', 'H2_PUSHED', 'H2_PUSHED_ON', 'H2_STREAM_ID', 'H2_STREAM_TAG', 'LD_LIBRARY_PATH',
+  // mod_proxy_balancer's exported variables (its documentation; set for requests a balancer:// serves):
+  // `Header add Set-Cookie "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/" env=BALANCER_ROUTE_CHANGED`.
+  'BALANCER_SESSION_STICKY', 'BALANCER_SESSION_ROUTE', 'BALANCER_NAME', 'BALANCER_WORKER_NAME', 'BALANCER_WORKER_ROUTE',
+  'BALANCER_ROUTE_CHANGED',
 ]);
 
 /**
@@ -109,10 +113,59 @@ const ENV_DIRECTIVES: ReadonlySet<string> = new Set([
   'rewriterule',
 ]);
 
+/**
+ * The variables a regex section sets for the requests it matches: httpd registers each named
+ * group of `<LocationMatch>`, `<Location ~>`, `<DirectoryMatch>`, `<FilesMatch>` and
+ * `<ProxyMatch>` as `MATCH_<NAME>` (upper-cased; server/core.c `ap_regname(..., "MATCH_", 1)`)
+ * and the walk puts the captured text in `subprocess_env` (server/request.c), where `env=` and
+ * `%{VAR}e` read it (checked on 2.4.71, also for a section with no directive). PCRE's
+ * `(?<name>`, `(?'name'` and `(?P<name>` all name a group; `(?<=`/`(?<!` are lookbehinds.
+ */
+const NAMED_GROUP = /\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/y;
+
+export function sectionMatchVars(pattern: string): string[] {
+  const out: string[] = [];
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+      continue;
+    }
+    if (c !== '(') continue;
+    NAMED_GROUP.lastIndex = i;
+    const m = NAMED_GROUP.exec(pattern);
+    if (m) out.push(envKey(`MATCH_${m[1] ?? m[2]!}`));
+  }
+  return out;
+}
+
 export function collectEnvFacts(directives: readonly { readonly node: DirectiveNode; readonly block: Block }[]): EnvFacts {
   const set = new Set<string>();
   /** Variables something other than mod_env may set. */
   const others = new Set<string>();
+  // Named groups of regex sections: set (to the text they capture) by the server itself.
+  const servers = new Set<ServerScope>();
+  for (const { block } of directives) servers.add(block.server);
+  for (const server of servers) {
+    for (const block of server.blocks) {
+      if (!block.regex || block.kind === 'if') continue;
+      for (const name of sectionMatchVars(block.arg)) {
+        set.add(name);
+        others.add(name);
+      }
+    }
+  }
   const unset = new Set<string>();
   const perServer = new Map<ServerScope, Map<string, string>>();
   /** Values given per variable, with the server of the directive and whether vhosts inherit it. */

@@ -127,7 +127,10 @@ interface Context {
 
 /** A rule that sets (or unsets) a variable: `http-request set-var(txn.a) url_param(a)`. */
 interface VariableSetter {
-  /** `http-request` with `set-var` and no condition: the fetch then says the value of every request. */
+  /**
+   * `http-request` with `set-var` and no condition: the fetch then says the value of every request
+   * (`set-var-fmt` with plain text: that text, as `str(text)`).
+   */
   readonly fetch: string | undefined;
 }
 
@@ -143,20 +146,27 @@ function variableSetters(sections: readonly Section[]): Map<string, VariableSett
       const m = SETS_VARIABLE.exec(st.words[at]!.value)!;
       const name = m[2]!.trim().toLowerCase();
       const conditional = st.words.some((w) => w.value === 'if' || w.value === 'unless');
-      const plain = at === 1 && st.words[0]!.value === 'http-request' && m[1]!.toLowerCase() === 'set-var' && !conditional && st.words.length === 3;
+      const action = m[1]!.toLowerCase();
+      const plain = at === 1 && st.words[0]!.value === 'http-request' && (action === 'set-var' || action === 'set-var-fmt') && !conditional && st.words.length === 3;
+      const value = st.words[2]?.value ?? '';
+      // set-var-fmt with a format of plain text (no `%` tag) gives every request that text: a constant, as str() does.
+      const fetch = !plain ? undefined : action === 'set-var' ? value : /^[^%),]*$/.test(value) ? `str(${value})` : undefined;
       const list = out.get(name) ?? [];
-      list.push({ fetch: plain ? st.words[2]!.value : undefined });
+      list.push({ fetch });
       out.set(name, list);
     }
   }
   return out;
 }
 
+/** `str(text)` without converters, whose text responseSample reads as it stands. */
+const CONSTANT_FETCH = /^str\([^),]*\)$/;
+
 /**
  * A log-format whose `%[var(NAME)]` parts the configuration decides: a variable no rule sets is
- * empty (HAProxy prints nothing for a missing variable), and one that a single unconditional
+ * empty (HAProxy prints nothing for a missing variable), one that a single unconditional
  * `http-request set-var` takes from the request reads that request's value at simulation time
- * (haproxy-acl.ts `responseSample`); any other keeps its text.
+ * (haproxy-acl.ts `responseSample`), one it sets to a constant has that value; any other keeps its text.
  */
 function withVariables(format: LogFormat, variables: ReadonlyMap<string, readonly VariableSetter[]> | undefined): LogFormat {
   if (!variables || format.samples.length === 0) return format;
@@ -166,7 +176,9 @@ function withVariables(format: LogFormat, variables: ReadonlyMap<string, readonl
     if (!m) return s;
     const setters = variables.get(m[1]!.toLowerCase()) ?? [];
     const fetch = setters.length === 1 ? setters[0]!.fetch : undefined;
-    const expr = setters.length === 0 ? 'str()' : fetch !== undefined ? `${REQUEST_FETCH}${fetch}` : undefined;
+    // A constant (`str(; HttpOnly)`) is the same for every request: the value itself, spaces kept [LAB haproxy 2.6.12].
+    const constant = fetch !== undefined && CONSTANT_FETCH.test(fetch);
+    const expr = setters.length === 0 ? 'str()' : constant ? fetch : fetch !== undefined ? `${REQUEST_FETCH}${fetch}` : undefined;
     if (expr === undefined) return s;
     changed = true;
     return { ...s, expr };

@@ -102,17 +102,20 @@ export function lowerSet(d: Directive, code: RewriteStep[], decls: VariableDecls
 }
 
 /** The values of a map block's entries (`ngx_http_map`), following the includes the resolver read. */
-function mapValues(children: readonly Directive[], out: (Script | null)[], state: { default: Script | null; keys: Map<string, string[]> }): void {
+function mapValues(children: readonly Directive[], out: (Script | null)[], state: { default: Script | null; keys: Map<string, string[]> }, problems: Problem[]): void {
   for (const e of children) {
     const key = e.name.value;
     if (key === 'include' && e.args.length === 1) {
-      if (e.included) for (const f of e.included) mapValues(f.directives, out, state);
+      if (e.included) for (const f of e.included) mapValues(f.directives, out, state, problems);
       else out.push(null);
       continue;
     }
     if (e.args.length === 0 && (key === 'hostnames' || key === 'volatile')) continue;
     if (e.args.length !== 1 || e.block) continue; // nginx refuses it ("invalid number of the map parameters")
     const compiled = compileScript(e.args[0]!.value);
+    // nginx compiles each value as a complex value (ngx_http_map: ngx_http_compile_complex_value)
+    // and refuses to start on one it cannot compile (`"a$)"`: "invalid variable name").
+    if (!compiled.ok) refuse(problems, e.args[0]!.span, compiled.message);
     // `$1`: a capture of the entry's regex key, not decided here.
     const value = compiled.ok && !compiled.script.parts.some((p) => p.kind === 'capture') ? compiled.script : null;
     if (value && value.parts.every((p) => p.kind === 'text')) {
@@ -139,7 +142,7 @@ export function lowerMap(d: Directive, decls: VariableDecls, problems: Problem[]
   const values: (Script | null)[] = [];
   // No `default`: the empty string.
   const state: { default: Script | null; keys: Map<string, string[]> } = { default: { source: '', parts: [], dynamic: false }, keys: new Map() };
-  mapValues(d.block?.children ?? [], values, state);
+  mapValues(d.block?.children ?? [], values, state, problems);
   values.push(state.default);
   if (!d.block?.children.some((e) => e.name.value === 'default')) state.keys.set('', [...(state.keys.get('') ?? []), 'default']);
   // A value that reads variables (or an unread include) may equal a written one: then the keys
