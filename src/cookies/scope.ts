@@ -89,12 +89,12 @@ function byWords(text: string): ProductEntry[] {
  * of an address without a scheme (HAProxy's `server j1 10.0.0.5:8080` and `ipv4@10.0.0.5:8080`,
  * Caddy's `reverse_proxy localhost:8090`). A `unix:/path` socket has no port.
  */
-function backendProducts(ref: BackendRef): ProductEntry[] {
-  const found = new Set(byWords(ref.target));
+function backendProducts(ref: BackendRef): { readonly named: ProductEntry[]; readonly byPort: ProductEntry[] } {
+  const named = byWords(ref.target);
   const url = /^(?:[a-z][a-z0-9+.-]*:\/\/|[a-z0-9]+@)?(?:\[[^\]]*\]|[^/:?#@\s]*)(?::(\d+))?(?=[/?#]|$)/i.exec(ref.target);
   const port = url?.[1] ? Number(url[1]) : undefined;
-  if (port !== undefined && PORT_EVIDENCE_KINDS.includes(ref.kind)) for (const p of PRODUCTS) if (p.ports.includes(port)) found.add(p);
-  return PRODUCTS.filter((p) => found.has(p));
+  const byPort = port !== undefined && PORT_EVIDENCE_KINDS.includes(ref.kind) ? PRODUCTS.filter((p) => p.ports.includes(port) && !named.includes(p)) : [];
+  return { named, byPort };
 }
 
 /**
@@ -246,11 +246,11 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     if (found === undefined) productsByName.set(text, (found = productIds(byWords(text))));
     return found;
   };
-  const productsByBackend = new Map<string, ProductIds | null>();
-  const backendProductsOf = (ref: BackendRef): ProductIds | null => {
+  const productsByBackend = new Map<string, ReturnType<typeof backendProducts>>();
+  const backendProductsOf = (ref: BackendRef) => {
     const key = `${ref.kind}\u0000${ref.target}`;
     let found = productsByBackend.get(key);
-    if (found === undefined) productsByBackend.set(key, (found = productIds(backendProducts(ref))));
+    if (found === undefined) productsByBackend.set(key, (found = backendProducts(ref)));
     return found;
   };
   const compute = (endpoint: Endpoint): ScopeProducts => {
@@ -266,8 +266,15 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
       const products = namedProducts(name.value);
       if (products) evidence.push({ kind: name.kind, text: name.value, products: products.ids, cookies: products.cookies, span: name.span });
     }
-    for (const ref of endpoint.backends) {
-      const products = backendProductsOf(ref);
+    // A port is weak evidence: Tomcat, Spring Boot and many others listen on 8080, PHP-FPM and
+    // SonarQube on 9000. Where the scope's directives name CSRF cookies (an exclusion: the operator
+    // says what the application is), a product only a port suggests counts if they name one of its
+    // cookies, or a name says the same; a rule that names none (blanket) takes the port's word.
+    const refs = endpoint.backends.map((ref) => ({ ref, ...backendProductsOf(ref) }));
+    const named = new Set([...evidence.filter((e) => e.kind !== 'cookie').flatMap((e) => e.products), ...refs.flatMap((r) => r.named.map((p) => p.id))]);
+    const portCounts = (p: ProductEntry) => mentioned.size === 0 || named.has(p.id) || p.cookies.some((c) => mentioned.has(c));
+    for (const { ref, named: byName, byPort } of refs) {
+      const products = productIds(PRODUCTS.filter((p) => byName.includes(p) || (byPort.includes(p) && portCounts(p))));
       if (products) evidence.push({ kind: 'backend', text: ref.target, products: products.ids, cookies: products.cookies, ...(ref.span ? { span: ref.span } : {}) });
     }
     // A cookie name is evidence of that cookie, not of one of its products (atlassian.xsrf.token

@@ -100,6 +100,16 @@ describe('evidence per scope', () => {
     expect(jira.products).toEqual(['jira', 'bitbucket']);
   });
 
+  it('a port is weak evidence: it counts for a blanket rule, not against an exclusion that names another product\'s cookie', async () => {
+    const vhost = (name: string, rule: string) => ['<VirtualHost *:443>', `    ServerName ${name}`, '    ProxyPass / http://127.0.0.1:8080/', `    Header edit Set-Cookie ${rule} "$1; HttpOnly"`, '</VirtualHost>', ''].join('\n');
+    const products = async (name: string, rule: string) => (await scopes('apache', vhost(name, rule))).find((x) => x.label.includes(name))!.products;
+    expect(await products('app.example.com', '^(.*)$')).toEqual(['jira']);
+    expect(await products('app.example.com', '"^(?!XSRF-TOKEN=)(.*)$"')).toEqual([]);
+    expect(await products('app.example.com', '"^(?!atlassian\\.xsrf\\.token=)(.*)$"')).toEqual(['jira']);
+    // A name that says Jira keeps the port's word.
+    expect(await products('jira.example.com', '"^(?!XSRF-TOKEN=)(.*)$"')).toEqual(['jira']);
+  });
+
   it('HAProxy: the sections a request passes, the hosts its use_backend tests, and server ports without a scheme', async () => {
     const text = [
       'defaults',
