@@ -188,8 +188,11 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
     const over = message.length - MAX_SENTENCE;
     const fits = (part: string) => message.length - condition.length + part.length <= MAX_SENTENCE;
     const shorter = ` ${clip(requests, Math.max(24, 64 - over))}${whose}`;
-    // Requests shorter than 64 characters were not clipped: take the excess off them.
-    const shortest = ` ${clip(requests, Math.max(24, requests.length - over))}${whose}`;
+    // Requests shorter than 64 characters were not clipped: take the excess off them, at a word's end.
+    const room = Math.max(24, requests.length - over);
+    const cut = clip(requests, room);
+    const space = cut.lastIndexOf(' ');
+    const shortest = ` ${cut === requests || space <= room / 2 ? cut : `${cut.slice(0, space)}…`}${whose}`;
     // Cookies breaking on different requests: no room to name one's, say so.
     message = message.replace(condition, fits(shorter) ? shorter : varies ? ' depending on the request' : shortest);
   }

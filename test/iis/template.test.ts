@@ -87,7 +87,7 @@ describe('IIS conditions on unknown inputs, through lint', () => {
   it('a condition on the Set-Cookie value alone is decided, so the finding depends on it', () => {
     // The response cookie never equals "legacy": the rule never fires.
     expect(xsrf('{ToLower:{RESPONSE_Set_Cookie}}')).toEqual([]);
-    expect(xsrf('{HTTP_X_APP}')[0]!.message).toContain('for requests where {HTTP_X_APP} matches "^legacy$" holds');
+    expect(xsrf('{HTTP_X_APP}')[0]!.message).toContain('for requests where {HTTP_X_APP} matches "^legacy$"');
   });
 });
 
