@@ -37,7 +37,7 @@ import { opOfKind } from '../../model/ops/index.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
 import { envKey, ifCases, type EnvFacts } from './conditions.js';
-import { directoryMatches, filesMatches, locationMatches, mergedBlocks, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
+import { directoryMatches, filesMatches, locationMatches, mergedBlocks, proxyMatches, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
 import { directiveLabel, type BlockMappings, type OpsResult, type PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { hasCookieFlag, perDirCookieOps, rewriteCookieOps, type PerDirRequest } from './rewrite-cookies.js';
@@ -620,9 +620,14 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
         }
       }
     }
-    for (const { b, path, d } of proxyPatternEndpoints(visible, interesting, ctx.routing.flagsAt)) {
+    for (const { b, path, url, d } of proxyPatternEndpoints(visible, interesting, ctx.routing.flagsAt)) {
       const where: ScopeName = { kind: 'path', value: path, span: d.args[0]!.span };
-      push(server, under(server, `${d.name} ${path} › ${b.label}`), b.section!.span, route(ctx.routing, server, path, { forced: new Set([b]) }), undefined, where, b.section);
+      // `simulate --location`: a path the ProxyPass maps to a URL the section matches (`proxy_walk`).
+      const selects = (p: string) => {
+        const uri = p.replace(/[?#].*$/s, '');
+        return uri.startsWith(path) && proxyMatches(b, url + uri.slice(path.length), ctx.routing.flagsAt);
+      };
+      push(server, under(server, `${d.name} ${path} › ${b.label}`), b.section!.span, route(ctx.routing, server, path, { forced: new Set([b]) }), undefined, where, b.section, selects);
     }
     for (const s of visible) {
       for (const d of s.root.directives) {
@@ -685,13 +690,13 @@ function proxySectionPaths(visible: readonly ServerScope[], interesting: Readonl
  * endpoint per `ProxyPass` whose target its literal prefix allows (`<ProxyMatch "^http://b/jira">`
  * beside `ProxyPass / http://b/`), applied as if it matched, as pattern `<Location>` sections are.
  */
-function proxyPatternEndpoints(visible: readonly ServerScope[], interesting: ReadonlySet<Block>, flagsAt: FlagsAt): { b: Block; path: string; d: DirectiveNode }[] {
+function proxyPatternEndpoints(visible: readonly ServerScope[], interesting: ReadonlySet<Block>, flagsAt: FlagsAt): { b: Block; path: string; url: string; d: DirectiveNode }[] {
   const { sections, passes } = proxySections(visible, interesting);
-  const out: { b: Block; path: string; d: DirectiveNode }[] = [];
+  const out: { b: Block; path: string; url: string; d: DirectiveNode }[] = [];
   for (const b of sections) {
     if (!b.regex && !hasWildcard(b.arg)) continue;
     const prefix = b.regex ? (flagsAt(b.order).caseless ? '' : requiredPrefix(b.arg)) : wildcardPrefix(b.arg);
-    for (const { path, url, d } of passes) if (prefix.startsWith(url) || url.startsWith(prefix)) out.push({ b, path, d });
+    for (const { path, url, d } of passes) if (prefix.startsWith(url) || url.startsWith(prefix)) out.push({ b, path, url, d });
   }
   return out;
 }
