@@ -124,6 +124,18 @@ describe('map', () => {
     expect(messages[0]!.message).toContain('for requests where $http_x_mode is "strict"');
   });
 
+  it('two maps of one source decide each other: no variant pairs values no request gives together', () => {
+    const two = (src: string) => `map $host $c { default sessionid; django.example.com csrftoken; }\nmap ${src} $f { default httponly; django.example.com secure; }`;
+    const same = http(two('$host'), 'server_name django.example.com www.example.com;', loc('/', 'proxy_cookie_flags $c $f;'));
+    // django.example.com: csrftoken gets Secure; any other host: sessionid gets HttpOnly. csrftoken never gets HttpOnly.
+    expect(outcomes(model(same), 'location /', 'csrftoken=x; Path=/').some((o) => o.endsWith('HttpOnly'))).toBe(false);
+    expect(lintText(same).messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly')).toEqual([]);
+    expect(cookieOps(model(same), 'location /').map((o) => [...o.bindings].join())).toEqual(['c,csrftoken,f,secure', 'c,sessionid,f,httponly']);
+    // Different sources are independent: csrftoken may get HttpOnly.
+    const other = http(two('$http_x_f'), 'server_name django.example.com;', loc('/', 'proxy_cookie_flags $c $f;'));
+    expect(lintText(other).messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly')).toHaveLength(1);
+  });
+
   it('without a default: the empty string is a value', () => {
     const m = model(http(maps('strict httponly;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
     expect(outcomes(m, 'location /')).toEqual([

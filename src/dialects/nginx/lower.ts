@@ -34,7 +34,7 @@ import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './versi
 import { unknownDirectives } from './unknown-directives.js';
 import { unknownVariables } from './unknown-variables.js';
 import { rewriteFlow, type RewriteStep } from './rewrite-code.js';
-import { cookieVariants, newVariableDecls, requestsGiving, scriptVariants, type VariableDecls, type VariableValue } from './variables.js';
+import { consistentMaps, cookieVariants, newVariableDecls, requestsGiving, scriptVariants, type VariableDecls, type VariableValue } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
 
@@ -394,7 +394,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     // The values of the level's variables are worked out only when an entry reads one.
     let valuesOf: ((name: string) => readonly VariableValue[]) | undefined;
     const values = (name: string) => (valuesOf ??= flow.valuesAt(level))(name);
-    const ops = cookieVariants(entries, values, (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
+    const ops = cookieVariants(entries, values, (name, value) => requestsGiving(variables, name, value), (bindings) => consistentMaps(variables, bindings)).map(({ bindings, condition, key: variant }) => {
       const request = entriesReadFree(entries, bindings) ? requestAt(level) : undefined;
       const key = `${arrays}\u0000${variant}\u0000${request?.key ?? ''}`;
       let op = cookieOps.get(key);
@@ -420,7 +420,7 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     // The values of the requests served at the level, or of those a `return` answers.
     const values = (name: string) => (valuesOf ??= flow.valuesAt(level, answer))(name);
     return ops.flatMap((op) =>
-      scriptVariants(scripts(op), values, (name, value) => requestsGiving(variables, name, value)).map(({ bindings, condition, key: variant }) => {
+      scriptVariants(scripts(op), values, (name, value) => requestsGiving(variables, name, value), (bindings) => consistentMaps(variables, bindings)).map(({ bindings, condition, key: variant }) => {
         const free = freeVariables(scripts(op), bindings);
         if (bindings.size === 0 && condition === null && !free) return op;
         const request = free ? requestAt(level) : undefined;

@@ -172,6 +172,58 @@ export function requestsGiving(decls: VariableDecls, name: string, value: string
   return `${map.source} ${parts.join(' or ')}`;
 }
 
+/** The value a literal map gives for source value `s` (string keys only): an exact key's, else any key equal but for case, or the default. */
+function mapValuesFor(map: MapDecl, s: string): string[] {
+  const out: string[] = [];
+  let exact: string | undefined;
+  let fallback: string | undefined;
+  for (const [value, keys] of map.keys) {
+    for (const k of keys) {
+      if (k === s) exact = value;
+      else if (k === 'default') fallback = value;
+      else if (k.toLowerCase() === s.toLowerCase()) out.push(value);
+    }
+  }
+  if (exact !== undefined) return [exact];
+  return fallback === undefined ? out : [fallback, ...out];
+}
+
+/** A map whose value for a request the linter can tell from its source's value: literal values, plain string keys. */
+function plainMap(decls: VariableDecls, name: string): MapDecl | undefined {
+  const map = decls.maps.get(name);
+  if (!map || decls.setNames.has(name) || map.keys.size === 0 || !map.source.startsWith('$')) return undefined;
+  for (const keys of map.keys.values()) for (const k of keys) if (k !== 'default' && (k.startsWith('~') || k.includes('*') || k.startsWith('.') || k.startsWith('\\'))) return undefined;
+  return map;
+}
+
+/**
+ * Whether some request gives every variable of `bindings` its value, as far as maps of one source
+ * tell (`map $host $c {...}` and `map $host $f {...}`): the value of one decides the other's. Other
+ * variables are independent, and a map with a regex or hostname key is not decided.
+ */
+export function consistentMaps(decls: VariableDecls, bindings: ReadonlyMap<string, string>): boolean {
+  const bound = [...bindings].flatMap(([name, value]) => {
+    const map = plainMap(decls, name);
+    return map ? [{ map, value, source: map.source.toLowerCase() }] : [];
+  });
+  for (let i = 0; i < bound.length; i++) {
+    for (let j = i + 1; j < bound.length; j++) {
+      const a = bound[i]!;
+      const b = bound[j]!;
+      if (a.source !== b.source) continue;
+      const keysA = a.map.keys.get(a.value) ?? [];
+      const keysB = b.map.keys.get(b.value) ?? [];
+      // A source value that is a key of either map, or one that is a key of neither (both defaults).
+      const possible =
+        keysA.some((k) => k !== 'default' && mapValuesFor(b.map, k).includes(b.value)) ||
+        keysB.some((k) => k !== 'default' && mapValuesFor(a.map, k).includes(a.value)) ||
+        (keysA.includes('default') && keysB.includes('default'));
+      if (!possible) return false;
+    }
+  }
+  return true;
+}
+
 export function union(a: readonly VariableValue[], b: readonly VariableValue[]): VariableValue[] {
   const out = [...new Set([...a, ...b])];
   return out.length > MAX_VALUES ? [null] : out;
@@ -272,6 +324,7 @@ export function cookieVariants(
   entries: readonly (NginxRewriteEntry | NginxFlagsEntry)[],
   valuesOf: (name: string) => readonly VariableValue[],
   requests?: (name: string, value: string) => string | undefined,
+  consistent?: (bindings: ReadonlyMap<string, string>) => boolean,
 ): Variant[] {
   if (entries.every((e) => entryVariables(e).flags.length === 0 && entryVariables(e).others.length === 0)) return [UNCONDITIONAL];
   const flagVars = new Set<string>();
@@ -281,7 +334,7 @@ export function cookieVariants(
     for (const v of used.flags) flagVars.add(v);
     for (const v of used.others) otherVars.add(v);
   }
-  return variants(flagVars, otherVars, valuesOf, requests);
+  return variants(flagVars, otherVars, valuesOf, requests, consistent);
 }
 
 /**
@@ -289,8 +342,13 @@ export function cookieVariants(
  * as {@link cookieVariants} for a selector or replacement. A variable the configuration does
  * not set (`$arg_*`, the response's `$upstream_http_set_cookie`) stays unbound.
  */
-export function scriptVariants(scripts: readonly Script[], valuesOf: (name: string) => readonly VariableValue[], requests?: (name: string, value: string) => string | undefined): Variant[] {
-  return variants(new Set(), new Set(scripts.flatMap(scriptVariables)), valuesOf, requests);
+export function scriptVariants(
+  scripts: readonly Script[],
+  valuesOf: (name: string) => readonly VariableValue[],
+  requests?: (name: string, value: string) => string | undefined,
+  consistent?: (bindings: ReadonlyMap<string, string>) => boolean,
+): Variant[] {
+  return variants(new Set(), new Set(scripts.flatMap(scriptVariables)), valuesOf, requests, consistent);
 }
 
 function variants(
@@ -298,6 +356,8 @@ function variants(
   otherVars: ReadonlySet<string>,
   valuesOf: (name: string) => readonly VariableValue[],
   requests?: (name: string, value: string) => string | undefined,
+  /** Whether some request gives the variables these values together ({@link consistentMaps}). */
+  consistent?: (bindings: ReadonlyMap<string, string>) => boolean,
 ): Variant[] {
   if (flagVars.size === 0 && otherVars.size === 0) return [UNCONDITIONAL];
   const fixed = new Map<string, string>();
@@ -316,6 +376,8 @@ function variants(
   const out: Variant[] = [];
   const pick = (i: number, bindings: Map<string, string>, literals: ConditionLiteral[]) => {
     if (i === choices.length) {
+      // Values no request gives together (two maps of one source): no variant.
+      if (consistent && !consistent(bindings)) return;
       const text = literals.map((l) => l.phrase!.holds).join(' and ');
       out.push({
         bindings,
