@@ -226,6 +226,28 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   {
+    // A map of $uri read in locations: the location search decides its value (an exact string
+    // key, a regex the prefix always or never matches, a caseless regex, the default).
+    name: 'variables: a map of $uri in the locations whose search decides it',
+    context: 'http',
+    text: [
+      'map $uri $lpc_uri_flags {',
+      '    default httponly;',
+      '    ~^/jira/ secure;',
+      '    /docs/page "samesite=lax";',
+      '    ~*^/STATIC/ "samesite=strict";',
+      '}',
+      'server {',
+      '    listen 80;',
+      '    server_name uri.test;',
+      '    location /jira/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_uri_flags; }',
+      '    location /wiki/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_uri_flags; }',
+      '    location = /docs/page { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_uri_flags; }',
+      '    location ^~ /static/ { proxy_pass http://backend; proxy_cookie_flags ~ $lpc_uri_flags; }',
+      '}',
+    ].join('\n'),
+  },
+  {
     // Request headers ($http_*) feeding proxy_cookie_flags and proxy_cookie_path through map and
     // set: each branch taken by sending the header with the value that triggers it, or without it.
     name: 'variables: request headers through map and set in proxy_cookie_flags and proxy_cookie_path',

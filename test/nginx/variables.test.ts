@@ -136,6 +136,23 @@ describe('map', () => {
     expect(lintText(other).messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly')).toHaveLength(1);
   });
 
+  it('of $uri, in a location whose search decides it: only the values its URIs get', () => {
+    const uriMap = 'map $uri $f {\ndefault httponly;\n~^/jira/ secure;\n/docs/page "samesite=lax";\n~*^/STATIC/ "samesite=strict";\n}\nmap $uri $g {\ndefault httponly;\n~^/a/|^/b/ samesite=none;\n}';
+    const flags = 'proxy_cookie_flags ~ $f;';
+    const text = http(uriMap, '', loc('/jira/', flags), loc('/wiki/', flags), loc('= /docs/page', flags), loc('^~ /static/', flags), loc('/j', flags), loc('/b/', 'proxy_cookie_flags ~ $g;'), loc('/rw/', `rewrite ^ /jira/x break; ${flags}`), loc('~ ^/re/', flags));
+    const m = model(text);
+    const cookie = 'csrftoken=x; Path=/';
+    // Every URI of /jira/ matches ^/jira/; none of /wiki/ does, nor is /docs/page.
+    expect(outcomes(m, 'location /jira/', cookie)).toEqual(['every request → csrftoken=x; Path=/; Secure']);
+    expect(outcomes(m, 'location /wiki/', cookie)).toEqual(['every request → csrftoken=x; Path=/; HttpOnly']);
+    expect(outcomes(m, 'location = /docs/page', cookie)).toEqual(['every request → csrftoken=x; Path=/; SameSite=Lax']);
+    expect(outcomes(m, 'location ^~ /static/', cookie)).toEqual(['every request → csrftoken=x; Path=/; SameSite=Strict']);
+    // Undecided: /j may or may not continue with ira/; an alternation; a rewrite in the location; a regex location.
+    for (const label of ['location /j', 'location /b/', 'location /rw/', 'location ~ ^/re/']) expect(outcomes(m, label, cookie).length, label).toBeGreaterThan(1);
+    const lines = lintText(text).messages.filter((x) => x.ruleId === 'xsrf-cookie-httponly').map((x) => x.line);
+    expect(lines).not.toContain(text.split('\n').findIndex((l) => l.includes('location /jira/')) + 1);
+  });
+
   it('without a default: the empty string is a value', () => {
     const m = model(http(maps('strict httponly;'), '', loc('/', 'proxy_cookie_flags ~ $cookie_flags;')));
     expect(outcomes(m, 'location /')).toEqual([

@@ -41,7 +41,7 @@
 import type { Problem } from '../../model/header-rewrite.js';
 import { levelsUnder, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
-import { evaluate, refuse, union, type SetDecl, type VariableDecls, type VariableValue } from './variables.js';
+import { evaluate, mapValuesAtUri, refuse, union, type SetDecl, type UriConstraint, type VariableDecls, type VariableValue } from './variables.js';
 
 /**
  * What a directive that stops or redirects does when it runs:
@@ -120,8 +120,26 @@ interface Path {
   readonly taken: boolean;
 }
 
-/** The values of each variable on a path. */
-type ValuesIn = (path: Path) => (name: string) => readonly VariableValue[];
+/** The values of each variable on a path (at a location whose `$uri` the search constrains). */
+type ValuesIn = (path: Path, uri?: UriConstraint) => (name: string) => readonly VariableValue[];
+
+/** Whether some `rewrite` of the code changes the URI (a location's own: the request stays, its `$uri` no longer the one the search matched). */
+function rewritesUri(code: readonly RewriteStep[]): boolean {
+  return code.some((s) => (s.kind === 'if' ? rewritesUri(s.body) : s.kind === 'stop' && s.directive.name.value === 'rewrite'));
+}
+
+/**
+ * What the location search says of the `$uri` of the requests a level serves: a prefix location's
+ * start with its name, an exact one's are its name (also after an internal redirect, which searches
+ * again). None for a regex or named location, or where the location's code rewrites the URI.
+ */
+function uriConstraint(level: Level): UriConstraint | undefined {
+  const location = level.kind === 'if' ? level.parent : level;
+  if (location?.kind !== 'location' || !location.location || (location.code && rewritesUri(location.code))) return undefined;
+  const { modifier, name } = location.location;
+  if (modifier === '=') return { kind: 'exact', path: name };
+  return modifier === '' || modifier === '^~' ? { kind: 'prefix', path: name } : undefined;
+}
 
 /** Paths with the same flags merged: a variable any of them assigned gets every value it has on one of them. */
 function merge(paths: readonly Path[], valuesIn: ValuesIn): Path[] {
@@ -288,12 +306,15 @@ function sameValues(a: readonly Path[], b: readonly Path[], valuesIn: ValuesIn):
  */
 export function rewriteFlow(decls: VariableDecls): RewriteFlow {
   /** What nginx gives a variable no path assigned: a map's values, "" for a `set` name, or unknown. */
-  const valuesIn: ValuesIn = (path) => {
+  const valuesIn: ValuesIn = (path, uri) => {
     const evaluating = new Set<string>();
     const valuesOf = (name: string): readonly VariableValue[] => {
       const known = path.assigned.get(name);
       if (known) return known;
       const map = decls.maps.get(name);
+      // A map of `$uri` at a location the search constrains: only the values such URIs get.
+      const atUri = map && uri && !path.uri ? mapValuesAtUri(map, uri) : undefined;
+      if (atUri) return atUri;
       // A map reading itself, directly or not, is not decided here.
       if (map && !evaluating.has(name)) {
         evaluating.add(name);
@@ -358,8 +379,9 @@ export function rewriteFlow(decls: VariableDecls): RewriteFlow {
     answers: (level) => runAt(level).answers,
     valuesAt: (level, answer) => {
       const answered = answer ? answeredAt(level, answer) : undefined;
+      // (A `return` may answer before the location search, at server level: no constraint there.)
       if (answered && answered.length > 0) return valuesIn(merge(answered.map((p) => ({ ...p, uri: false, taken: true })), valuesIn)[0]!);
-      return valuesIn(merge(pathsAt(level), valuesIn)[0] ?? fresh);
+      return valuesIn(merge(pathsAt(level), valuesIn)[0] ?? fresh, uriConstraint(level));
     },
   };
 }

@@ -23,6 +23,7 @@ import { VALUE_CHOICE_KEY, type Condition, type ConditionLiteral, type Problem }
 import type { NginxRewriteEntry } from '../../model/ops/nginx-cookie-rewrite.js';
 import type { NginxFlagsEntry } from '../../model/ops/nginx-proxy-cookie.js';
 import { compileScript, scriptVariables, type Script } from '../../model/ops/nginx-script.js';
+import { compileNginxRegex, execNginx } from '../../model/ops/nginx-regex.js';
 import type { Span } from '../../source.js';
 import type { RewriteStep } from './rewrite-code.js';
 import type { Directive } from './syntax.js';
@@ -50,6 +51,8 @@ export interface MapDecl {
    * reads variables or is unknown.
    */
   readonly keys: ReadonlyMap<string, readonly string[]>;
+  /** The entries in order (key as written, value text), `default` included; empty when {@link keys} is. */
+  readonly entries: readonly { readonly key: string; readonly value: string }[];
 }
 
 /** The variables the configuration declares, gathered while walking it. */
@@ -102,7 +105,7 @@ export function lowerSet(d: Directive, code: RewriteStep[], decls: VariableDecls
 }
 
 /** The values of a map block's entries (`ngx_http_map`), following the includes the resolver read. */
-function mapValues(children: readonly Directive[], out: (Script | null)[], state: { default: Script | null; keys: Map<string, string[]> }, problems: Problem[]): void {
+function mapValues(children: readonly Directive[], out: (Script | null)[], state: MapState, problems: Problem[]): void {
   for (const e of children) {
     const key = e.name.value;
     if (key === 'include' && e.args.length === 1) {
@@ -124,6 +127,7 @@ function mapValues(children: readonly Directive[], out: (Script | null)[], state
       // The last `default` wins; a string key given twice is refused by nginx ("conflicting parameter").
       if (!keys.includes(key)) keys.push(key);
       state.keys.set(text, keys);
+      state.entries.push({ key, value: text });
     }
     if (key === 'default') state.default = value;
     else out.push(value);
@@ -141,14 +145,88 @@ export function lowerMap(d: Directive, decls: VariableDecls, problems: Problem[]
   if (decls.maps.has(name)) return;
   const values: (Script | null)[] = [];
   // No `default`: the empty string.
-  const state: { default: Script | null; keys: Map<string, string[]> } = { default: { source: '', parts: [], dynamic: false }, keys: new Map() };
+  const state: MapState = { default: { source: '', parts: [], dynamic: false }, keys: new Map(), entries: [] };
   mapValues(d.block?.children ?? [], values, state, problems);
   values.push(state.default);
-  if (!d.block?.children.some((e) => e.name.value === 'default')) state.keys.set('', [...(state.keys.get('') ?? []), 'default']);
+  if (!d.block?.children.some((e) => e.name.value === 'default')) {
+    state.keys.set('', [...(state.keys.get('') ?? []), 'default']);
+    state.entries.push({ key: 'default', value: '' });
+  }
   // A value that reads variables (or an unread include) may equal a written one: then the keys
   // that give a value are not known, and none are named.
   const literal = values.every((v) => v !== null && v.parts.every((p) => p.kind === 'text'));
-  decls.maps.set(name, { name, values, source: d.args[0]?.value ?? '', keys: literal ? state.keys : new Map() });
+  decls.maps.set(name, { name, values, source: d.args[0]?.value ?? '', keys: literal ? state.keys : new Map(), entries: literal ? state.entries : [] });
+}
+
+interface MapState {
+  default: Script | null;
+  readonly keys: Map<string, string[]>;
+  readonly entries: { key: string; value: string }[];
+}
+
+/** What the location that serves a request says of its `$uri`: it starts with a prefix, or it is one path. */
+export interface UriConstraint {
+  readonly kind: 'prefix' | 'exact';
+  readonly path: string;
+}
+
+/** Sources whose value is the request's current URI (`$uri`, `$document_uri`). */
+const URI_SOURCES = new Set(['$uri', '$document_uri']);
+
+/**
+ * Whether a map regex key (`~^/jira/`, `~*^/JIRA`) matches every URI the constraint allows, none,
+ * or some: decided for one exact path, and for a prefix where the regex is `^` and a literal
+ * (then nothing, `.*` or `(.*)`); anything else is undecided.
+ */
+function regexOnUri(key: string, uri: UriConstraint): 'always' | 'never' | 'maybe' {
+  const caseless = key.startsWith('~*');
+  const source = key.slice(caseless ? 2 : 1);
+  if (uri.kind === 'exact') {
+    const r = compileNginxRegex(source, caseless);
+    if (!r.ok) return 'maybe';
+    return execNginx(r.regex, uri.path) ? 'always' : 'never';
+  }
+  const m = /^\^((?:[^\\^$.|?*+()[\]{}]|\\[^A-Za-z0-9])*)(.*)$/s.exec(source);
+  // An alternation may match elsewhere; a quantifier makes the literal's last character optional.
+  if (!m || m[2]!.includes('|')) return 'maybe';
+  const norm = (s: string) => (caseless ? s.toLowerCase() : s);
+  const written = m[1]!.replace(/\\(.)/g, '$1');
+  const literal = norm(/^[?*+{]/.test(m[2]!) ? written.slice(0, -1) : written);
+  const prefix = norm(uri.path);
+  if (!prefix.startsWith(literal) && !literal.startsWith(prefix)) return 'never';
+  return prefix.startsWith(literal) && ['', '.*', '(.*)'].includes(m[2]!) ? 'always' : 'maybe';
+}
+
+/**
+ * The values a map of `$uri` can give the requests a location serves (`ngx_http_map_find`: an
+ * exact string key first, then the regex keys in order, then the default), or undefined when the
+ * map is not one of `$uri` with written values, or has hostname keys.
+ */
+export function mapValuesAtUri(map: MapDecl, uri: UriConstraint): string[] | undefined {
+  if (!URI_SOURCES.has(map.source.toLowerCase()) || map.entries.length === 0) return undefined;
+  if (map.entries.some((e) => e.key !== 'default' && !e.key.startsWith('~') && (e.key.includes('*') || e.key.startsWith('.')))) return undefined;
+  const out = new Set<string>();
+  const strings = map.entries.filter((e) => e.key !== 'default' && !e.key.startsWith('~'));
+  for (const e of strings) {
+    const key = e.key.startsWith('\\') ? e.key.slice(1) : e.key;
+    if (uri.kind === 'exact' ? key === uri.path : key.startsWith(uri.path)) {
+      out.add(e.value);
+      if (uri.kind === 'exact') return [...out];
+    }
+  }
+  let matched = false;
+  for (const e of map.entries) {
+    if (!e.key.startsWith('~')) continue;
+    const how = regexOnUri(e.key, uri);
+    if (how === 'never') continue;
+    out.add(e.value);
+    if (how === 'always') {
+      matched = true;
+      break;
+    }
+  }
+  if (!matched) for (const e of map.entries) if (e.key === 'default') out.add(e.value);
+  return [...out];
 }
 
 /** At most this many keys are named when a map value is described by the requests that get it. */
