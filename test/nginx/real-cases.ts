@@ -354,6 +354,24 @@ export const REAL_CASES: readonly RealCase[] = [
     ],
   },
   {
+    // A server rewrite that takes every URI of a location before the search: a redirect, or a new
+    // URI the location cannot have. /legacy/ and /old/ are never served; /old/z is /new/'s.
+    name: 'rewrite module: a server rewrite that takes every URI of a location first',
+    context: 'server',
+    text: [
+      'rewrite ^/legacy/ http://new.test/ permanent;',
+      'rewrite ^/old/(.*) /new/$1 break;',
+      'location /legacy/ { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }',
+      'location /old/ { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }',
+      'location /new/ { proxy_pass http://backend; proxy_cookie_flags ~ secure; }',
+      'location /kept/ { proxy_pass http://backend; proxy_cookie_flags ~ samesite=lax; }',
+    ].join('\n'),
+    requests: [
+      { endpoint: 'location /legacy/', where: null },
+      { endpoint: 'location /new/', path: '/old/z', where: '' },
+    ],
+  },
+  {
     name: 'rewrite module: a return at server level answers before any location',
     context: 'server',
     text: ['return 404;', 'location / { proxy_pass http://backend; proxy_cookie_flags ~ httponly; }'].join('\n'),

@@ -191,3 +191,27 @@ describe('rewrite', () => {
     expect(http.problems.map((p) => p.message)).toEqual(['"break" directive is not allowed here', '"return" directive is not allowed here']);
   });
 });
+
+describe('a server rewrite before the location search', () => {
+  const blanket = (path: string) => loc(path, 'proxy_cookie_flags ~ httponly;');
+  it('that takes every URI of a location (a redirect, or a URI it cannot have) leaves it unserved', () => {
+    const m = model(server(['rewrite ^/leg http://new.test/ permanent;', 'rewrite ^/old/(.*) /new/$1 break;', blanket('/legacy/'), blanket('/old/'), blanket('= /old/x'), blanket('/new/'), blanket('/kept/')].join('\n')));
+    expect(['location /legacy/', 'location /old/', 'location = /old/x', 'location /new/', 'location /kept/'].map((l) => served(m, l))).toEqual([false, false, false, true, true]);
+  });
+
+  it('that may leave some of its URIs, or give a URI it may have, does not', () => {
+    const cases = [
+      // `$`: a URI holding a newline (%0A) is not matched; no `^`: matched anywhere; only some of its URIs.
+      'rewrite ^/legacy/(.*)$ /new/$1 permanent;',
+      'rewrite /legacy/ /new/ permanent;',
+      'rewrite ^/legacy/old/ /new/ permanent;',
+      // The new URI may be the location's own.
+      'rewrite ^/legacy/(.*) /legacy/v2/$1 break;',
+      'rewrite ^/legacy/(.*) $1 break;',
+      // A rewrite without a flag, or one in an if, is not followed here.
+      'rewrite ^/x/(.*) /legacy/$1;\nrewrite ^/legacy/ http://new.test/ permanent;',
+      'if ($arg_a) { rewrite ^ http://new.test/ permanent; }\nrewrite ^/legacy/ http://new.test/ permanent;',
+    ];
+    for (const rw of cases) expect(served(model(server(`${rw}\n${blanket('/legacy/')}`)), 'location /legacy/'), rw).toBe(true);
+  });
+});

@@ -67,6 +67,8 @@ export interface Level {
   unresolvedInclude: boolean;
   /** `internal;`: the location answers internal redirects only (error_page, try_files, X-Accel-Redirect). */
   internal?: boolean;
+  /** A server-level `rewrite` without a flag (not in {@link code}: it only changes the URI the location search uses). */
+  flaglessRewrite?: boolean;
   /** `error_page` directives of the level, in order; `undefined` = none (inherited). */
   errorPages?: ErrorPage[];
   /** `*_intercept_errors on|off` per upstream kind, where the level sets it. */

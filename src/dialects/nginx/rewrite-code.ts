@@ -41,7 +41,7 @@
 import type { Problem } from '../../model/header-rewrite.js';
 import { levelsUnder, type Level } from './levels.js';
 import type { Directive } from './syntax.js';
-import { evaluate, mapValuesAtUri, refuse, union, type SetDecl, type UriConstraint, type VariableDecls, type VariableValue } from './variables.js';
+import { evaluate, mapValuesAtUri, refuse, regexOnUri, union, type SetDecl, type UriConstraint, type VariableDecls, type VariableValue } from './variables.js';
 
 /**
  * What a directive that stops or redirects does when it runs:
@@ -135,10 +135,49 @@ function rewritesUri(code: readonly RewriteStep[]): boolean {
  */
 function uriConstraint(level: Level): UriConstraint | undefined {
   const location = level.kind === 'if' ? level.parent : level;
-  if (location?.kind !== 'location' || !location.location || (location.code && rewritesUri(location.code))) return undefined;
+  if (location?.kind !== 'location' || (location.code && rewritesUri(location.code))) return undefined;
+  return searchConstraint(location);
+}
+
+/** What the location search needs of a URI to choose `location`: a prefix or exact location's name. */
+function searchConstraint(location: Level): UriConstraint | undefined {
+  if (!location.location) return undefined;
   const { modifier, name } = location.location;
   if (modifier === '=') return { kind: 'exact', path: name };
   return modifier === '' || modifier === '^~' ? { kind: 'prefix', path: name } : undefined;
+}
+
+/**
+ * Whether the server's rewrite code takes every request the search would give a location
+ * elsewhere first (`rewrite ^/legacy/(.*)$ /new/$1 permanent;` beside `location /legacy/`): the
+ * first `rewrite` that decides for the location's URIs matches them all, and redirects or gives a
+ * URI the location cannot have. Internal redirects run the server's code again [nginx:
+ * ngx_http_internal_redirect]; a location's `rewrite ... last` does not, and still arrives.
+ */
+function divertedBeforeSearch(server: Level, uri: UriConstraint): boolean {
+  // A `rewrite` without a flag is not in the code: the URI it gives is not known here.
+  if (!server.code || server.flaglessRewrite) return false;
+  for (const step of server.code) {
+    if (step.kind === 'set') continue;
+    if (step.kind === 'if') {
+      if (step.body.some((s) => s.kind !== 'set')) return false;
+      continue;
+    }
+    const [regex, replacement] = step.directive.args;
+    if (step.directive.name.value !== 'rewrite' || !regex || !replacement) return false;
+    const how = regexOnUri(`~${regex.value}`, uri);
+    if (how === 'never') continue;
+    if (how === 'maybe') return false;
+    if (step.effect === 'end') return true;
+    // The new URI, searched again: elsewhere unless it may be one of the location's.
+    const written = replacement.value.split('?')[0]!;
+    const literal = written.split('$')[0]!;
+    const dynamic = written.includes('$');
+    // Without a variable the new URI is the text itself; with one, the text before it and anything.
+    const reaches = !dynamic ? (uri.kind === 'exact' ? written === uri.path : written.startsWith(uri.path)) : uri.path.startsWith(literal) || (uri.kind === 'prefix' && literal.startsWith(uri.path));
+    return !reaches;
+  }
+  return false;
 }
 
 /** Paths with the same flags merged: a variable any of them assigned gets every value it has on one of them. */
@@ -353,7 +392,9 @@ export function rewriteFlow(decls: VariableDecls): RewriteFlow {
     const server = serverOf(location);
     // A named location is not one the location search for a new URI finds.
     const arriving = server && location.location?.modifier !== '@' ? leaving(server) : [];
-    return merge([...afterServer(server), ...arriving], valuesIn);
+    const search = searchConstraint(location);
+    const searched = server && search && divertedBeforeSearch(server, search) ? [] : afterServer(server);
+    return merge([...searched, ...arriving], valuesIn);
   });
   /** The paths served at an endpoint level, and whether the level's own code is reached. */
   const runAt = memo((level: Level): { here: Path[]; reached: boolean; answers: readonly Directive[]; answered: ReadonlyMap<Directive, Path[]> } => {

@@ -178,7 +178,7 @@ const URI_SOURCES = new Set(['$uri', '$document_uri']);
  * or some: decided for one exact path, and for a prefix where the regex is `^` and a literal
  * (then nothing, `.*` or `(.*)`); anything else is undecided.
  */
-function regexOnUri(key: string, uri: UriConstraint): 'always' | 'never' | 'maybe' {
+export function regexOnUri(key: string, uri: UriConstraint): 'always' | 'never' | 'maybe' {
   const caseless = key.startsWith('~*');
   const source = key.slice(caseless ? 2 : 1);
   if (uri.kind === 'exact') {

@@ -287,6 +287,7 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
       case 'rewrite': {
         const step = lowerStop(d, where === 'server' || where === 'sif', ctx.problems);
         if (step) code().push(step);
+        else if (name === 'rewrite' && d.args.length === 2 && (where === 'server' || where === 'sif')) level.flaglessRewrite = true;
         continue;
       }
       case 'map':
