@@ -178,6 +178,36 @@ describe('evidence per scope', () => {
     expect(s.map((x) => x.products)).toEqual([['confluence'], ['bitbucket'], []]);
   });
 
+  it('Caddy: the paths a request passed on its way to the proxy (handle, handle_path, a named matcher), not negated ones', async () => {
+    const s = await scopes(
+      'caddy',
+      [
+        ':443 {',
+        '\thandle_path /jira/* {',
+        '\t\treverse_proxy app1:80',
+        '\t}',
+        '\t@nexus {',
+        '\t\tpath /nexus /nexus/*',
+        '\t}',
+        '\thandle @nexus {',
+        '\t\treverse_proxy app2:80',
+        '\t}',
+        '\t@other not path /sentry/*',
+        '\thandle @other {',
+        '\t\treverse_proxy app3:80',
+        '\t}',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    // In the order of the probe paths: `/` reaches the last handle first.
+    expect(s.map((x) => [x.names, x.products])).toEqual([
+      [[], []],
+      [['path /jira/*'], ['jira']],
+      [['path /nexus', 'path /nexus/*'], ['nexus']],
+    ]);
+  });
+
   it('Caddy JSON: the host matcher of a route is its host name', async () => {
     const json = JSON.stringify({
       apps: { http: { servers: { srv0: { listen: [':443'], routes: [{ match: [{ host: ['jira.example.com'] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: 'app:80' }] }] }] } } } },

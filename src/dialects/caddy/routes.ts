@@ -237,6 +237,21 @@ function decide(route: IrRoute, path: string | null): Decision {
   return result;
 }
 
+/**
+ * The path patterns a request that runs the route passed: those of the non-negated path matchers
+ * (named matchers' too) of every alternative that can hold for the path.
+ */
+function matchedPaths(route: IrRoute, path: string | null): ScopeName[] {
+  const out: ScopeName[] = [];
+  const visit = (m: IrMatch) => {
+    if (m.negate) return;
+    for (const value of m.paths ?? []) out.push({ kind: 'path', value, span: m.span });
+    for (const inner of m.all ?? []) visit(inner);
+  };
+  for (const set of route.match) if (decideAll(set, path) !== false) for (const m of set) visit(m);
+  return out;
+}
+
 function matchText(route: IrRoute): string {
   return route.match.map((set) => set.map((m) => m.text).join(' and ')).join(' or ');
 }
@@ -258,6 +273,8 @@ interface State {
   readonly origin: Omit<CaddyRequest, 'path'>;
   readonly conds: readonly string[];
   readonly via: readonly string[];
+  /** The path patterns of the matchers the request passed (`handle /jira/*`): evidence of the product behind it. */
+  readonly paths: readonly ScopeName[];
 }
 
 export interface Reached {
@@ -335,16 +352,17 @@ export function walkRoutes(routes: readonly IrRoute[], input: readonly State[], 
       }
       const groups = new Set(alt.groups);
       if (route.group !== undefined) groups.add(route.group);
-      const res = walkHandlers(route.handle, { ...s, via: route.match.length > 0 ? [...s.via, matchText(route)] : s.via }, budget);
+      const named = matchedPaths(route, alt.s.path);
+      const res = walkHandlers(route.handle, { ...s, via: route.match.length > 0 ? [...s.via, matchText(route)] : s.via, paths: named.length > 0 ? [...s.paths, ...named] : s.paths }, budget);
       reached.push(...res.reached);
-      if (!route.terminal) for (const t of res.through) next.push({ s: { ...t, conds: alt.s.conds, via: alt.s.via }, groups });
+      if (!route.terminal) for (const t of res.through) next.push({ s: { ...t, conds: alt.s.conds, via: alt.s.via, paths: alt.s.paths }, groups });
     }
     alts = next;
   }
   return { reached, through: alts.map((a) => a.s) };
 }
 
-export const START: State = { path: '/', immediate: [], afterCopy: [], copied: false, deferred: [], conds: [], via: [], origin: { origPath: '/', scheme: 'http' } };
+export const START: State = { path: '/', immediate: [], afterCopy: [], copied: false, deferred: [], conds: [], via: [], paths: [], origin: { origPath: '/', scheme: 'http' } };
 
 /**
  * The Host header and scheme of a request to a site address (`example.com`: https, no port in
@@ -401,7 +419,7 @@ type Answer = Reached & { readonly file?: 'found' | 'missing' };
 function errorAnswers(failed: Answer, errors: ErrorRoutes, status: Reached['terminal']): Answer[] {
   const s = failed.state;
   const via = [...s.via, `${failed.terminal.label}${failed.file === 'missing' ? ' (no such file: 404)' : ''}`, 'handle_errors'];
-  const start: State = { ...START, path: s.path, origin: s.origin, immediate: s.immediate, conds: s.conds, via };
+  const start: State = { ...START, path: s.path, origin: s.origin, immediate: s.immediate, conds: s.conds, via, paths: s.paths };
   const res = walkRoutes(errors.routes, [start]);
   return [...res.reached, ...res.through.map((t) => ({ state: t, terminal: status }))];
 }
@@ -486,7 +504,7 @@ export function siteEndpoints(
         handlerPath: r.state.path,
         undecided: r.state.conds,
         ...(r.file ? { file: r.file } : {}),
-        ...(names.length > 0 ? { names } : {}),
+        ...(names.length > 0 || r.state.paths.length > 0 ? { names: [...names, ...r.state.paths] } : {}),
       });
     }
   }
