@@ -44,6 +44,29 @@ describe('files on a real server', () => {
     expect(r.stderr).toMatch(/1 file linted, 2 skipped \(skipped: .*binary file.*larger than 1 MB/);
   });
 
+  it('a named file that is empty or of no known dialect is a skip (exit code 2); found by a walk, an empty file is not a target', async () => {
+    writeFileSync(join(dir, 'empty.conf'), '\n  \n');
+    writeFileSync(join(dir, 'notes.conf'), 'just some words\n');
+    writeFileSync(join(dir, 'ok.conf'), BLANKET.replace('^(.*)$', '^(JSESSIONID=.*)$'));
+    for (const [args, message] of [
+      [['empty.conf'], 'it is empty'],
+      [['empty.conf', '--type', 'nginx'], 'it is empty'],
+      [['notes.conf'], 'could not tell'],
+    ] as const) {
+      const { code, results } = await lintJson([...args]);
+      expect(code).toBe(2);
+      expect(results[0]!.messages).toEqual([expect.objectContaining({ ruleId: null, message: expect.stringContaining(message) })]);
+    }
+    const r = await cli(['empty.conf', 'ok.conf'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('1 file linted, 1 skipped (an empty file)');
+    // A walk picks files by name: one of them empty (an included placeholder) is listed, not an error.
+    const walk = await lintJson(['.']);
+    expect(walk.code).toBe(0);
+    expect(walk.results.map((x) => x.filePath.split('/').pop())).toEqual(['ok.conf']);
+    expect((await cli(['.', '--list-files'], { cwd: dir })).stdout).toContain('empty.conf\tskipped: an empty file');
+  });
+
   it('lints an 18 MB file by default (an nginx -T dump of a large estate)', async () => {
     // The size is what matters here (the default --max-file-size), not the number of servers.
     const comment = `# ${'x'.repeat(98)}\n`;

@@ -60,7 +60,7 @@ describe('empty or failed input', () => {
     const r = await cli(['etc', '--no-config', '--ignore-pattern', 'etc/site.conf'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('etc/site.conf: ignored by an ignore pattern');
-    expect(r.stderr).toContain('etc/other.conf: neither Apache, nginx nor IIS by its content');
+    expect(r.stderr).toContain('etc/other.conf: no Apache, nginx, IIS, HAProxy or Caddy configuration by its content');
   });
 });
 

@@ -313,7 +313,7 @@ function assembleRun(
     results,
     unmatched: rest.unmatched,
     unreadable: fileResults.filter((r) => r.unreadable).length,
-    skipped: fileResults.flatMap((r) => (r.skipped ? [{ path: r.path, reason: r.skipped }] : [])),
+    skipped: [...fileResults, ...extra].flatMap((r) => (r.skipped ? [{ path: r.path, reason: r.skipped }] : [])),
     linted: fileResults.filter((r) => !r.skipped && !r.unreadable).length,
     written: rest.written,
     reverted: rest.reverted,
@@ -451,7 +451,7 @@ export function listFiles(options: RunOptions, explainWalks = false): { files: F
     }
     const d = detectTarget(c, options.stdin ? withStdin(io, options.stdin) : io);
     if (d.kind === 'target') files.push(d.readable ? { path: c.path, dialect: d.target.dialect } : { path: c.path, skipped: 'cannot be read' });
-    else if (d.kind === 'undetected') files.push({ path: c.path, skipped: 'neither Apache, nginx nor IIS by its content (pass --type to lint it)' });
+    else if (d.kind === 'undetected') files.push({ path: c.path, skipped: d.result.skipped ?? 'not linted' });
     else files.push({ path: c.path, skipped: d.reason });
   }
   if (explainWalks) {

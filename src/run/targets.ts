@@ -24,15 +24,23 @@ export type Detected =
   | { readonly kind: 'undetected'; readonly result: FileResult }
   | { readonly kind: 'none'; readonly reason: string };
 
-function undetected(path: string): FileResult {
-  const message: LintMessage = {
-    ruleId: null,
-    severity: 1,
-    message: 'Could not tell whether this is an Apache, nginx, IIS, HAProxy or Caddy configuration; pass --type apache|nginx|iis|haproxy|caddy to lint it.',
-    span: { file: path, start: 0, end: 0 },
-  };
-  return { path, messages: [message] };
+/**
+ * A file named on the command line that is not linted: a skip the user did not choose, so it is
+ * reported and the exit code is 2 (never a silent pass).
+ */
+function skippedNamed(path: string, message: string, reason: string): FileResult {
+  return { path, messages: [{ ruleId: null, severity: 1, message, span: { file: path, start: 0, end: 0 } }], skipped: reason };
 }
+
+const undetected = (path: string): FileResult =>
+  skippedNamed(
+    path,
+    'File skipped: could not tell whether this is an Apache, nginx, IIS, HAProxy or Caddy configuration; pass --type apache|nginx|iis|haproxy|caddy to lint it.',
+    'dialect not recognised (pass --type)',
+  );
+
+/** An empty file (or only white space): `nginx -T > dump.conf` after a failing `nginx -T` gives one. */
+const empty = (path: string): FileResult => skippedNamed(path, 'File skipped: it is empty, there is nothing to lint.', 'an empty file');
 
 /** Content that points to both servers: reported even when found by a directory walk (never a silent pass). */
 function ambiguous(path: string, a: Ambiguous): FileResult {
@@ -42,7 +50,7 @@ function ambiguous(path: string, a: Ambiguous): FileResult {
     message: `This file looks like both Apache (score ${a.apache}) and nginx (score ${a.nginx}); pass --type apache|nginx or set "overrides" to lint it.`,
     span: { file: path, start: 0, end: 0 },
   };
-  return { path, messages: [message] };
+  return { path, messages: [message], skipped: 'looks like both Apache and nginx (pass --type)' };
 }
 
 export function detectTarget(c: Candidate, io: ConfigIO): Detected {
@@ -51,10 +59,12 @@ export function detectTarget(c: Candidate, io: ConfigIO): Detected {
   const source = io.read(c.path);
   // Unreadable targets still get a result (and exit code 2) through the project lint.
   if (isIoError(source)) return { kind: 'target', target: { path: c.path, dialect: c.dialect ?? 'apache' }, readable: false };
+  // A file a walk found empty is not a target (the walk picks files by name); one named on the command line is a skip.
+  if (source.text.trim() === '') return c.explicit ? { kind: 'undetected', result: empty(c.path) } : { kind: 'none', reason: 'an empty file' };
   const detected = c.dialect ?? detectDialectOrAmbiguity(c.path, source.text);
   if (c.iisOnly && !c.dialect && detected !== 'iis') return { kind: 'none', reason: 'a *.config file that is not an IIS configuration' };
   if (detected !== null && typeof detected === 'object') return { kind: 'undetected', result: ambiguous(c.path, detected) };
   const dialect = detected;
   if (dialect) return { kind: 'target', target: { path: c.path, dialect }, readable: true };
-  return c.explicit ? { kind: 'undetected', result: undetected(c.path) } : { kind: 'none', reason: 'neither Apache, nginx nor IIS by its content (pass --type to lint it)' };
+  return c.explicit ? { kind: 'undetected', result: undetected(c.path) } : { kind: 'none', reason: 'no Apache, nginx, IIS, HAProxy or Caddy configuration by its content (pass --type to lint it)' };
 }
