@@ -156,7 +156,7 @@ describe('repository copies of server trees (--root, pathMap, includes leaving t
     expect(findings(sub.stdout)).toEqual(['etc-nginx/conf.d/broken.conf xsrf-cookie-httponly', 'etc-nginx/nginx.conf include-outside-tree']);
   });
 
-  it('--root and pathMap say where the copy is: no warning, same findings', async () => {
+  it('--root and pathMap say where the copy is: no error, same findings', async () => {
     mkdirSync(join(dir, '.git'));
     write('rootfs/etc/nginx/nginx.conf', MAIN);
     write('rootfs/etc/nginx/conf.d/broken.conf', SITE);
@@ -167,7 +167,7 @@ describe('repository copies of server trees (--root, pathMap, includes leaving t
     write('docker/sites/app.conf', SITE);
     const unmapped = await cli(['docker/nginx.conf', '--no-config', '-f', 'json'], { cwd: dir });
     expect(findings(unmapped.stdout)).toEqual(['docker/nginx.conf include-outside-tree']);
-    expect(unmapped.code).toBe(0);
+    expect(unmapped.code).toBe(1); // never a silent pass: the include led out of the tree
     // ... and the copy's files with one.
     write('lint-proxy-config.config.json', '{ "pathMap": { "/config/nginx/site-confs": "docker/sites" } }');
     const mapped = await cli(['docker/nginx.conf', '-f', 'json'], { cwd: dir });

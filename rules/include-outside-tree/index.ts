@@ -8,7 +8,7 @@ import { defineRule } from '../../src/engine/rule.js';
 export default defineRule({
   meta: {
     id: 'include-outside-tree',
-    severity: 'warning',
+    severity: 'error',
     fixable: false,
     dialects: ['apache', 'nginx'],
     description: "An absolute include that leaves the linted tree: it reads this machine's files, or a same-layout copy the linter guessed.",
