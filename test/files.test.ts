@@ -88,6 +88,26 @@ describe('files on a real server', () => {
     expect(results.find((r) => r.filePath.endsWith('bad.conf'))!.messages[0]!.ruleId).toBe('xsrf-cookie-httponly');
   });
 
+  it('a walk skips (exit code 2) a symbolic link that leads out of the linted tree; one inside it, or named, is linted', async () => {
+    // A repository copy of a Debian tree: sites-enabled/ links to this machine's live files.
+    mkdirSync(join(dir, 'repo/.git'), { recursive: true });
+    mkdirSync(join(dir, 'repo/sites-available'));
+    mkdirSync(join(dir, 'repo/sites-enabled'));
+    mkdirSync(join(dir, 'live'));
+    writeFileSync(join(dir, 'live/app.conf'), BLANKET.replace('^(.*)$', '^(JSESSIONID=.*)$'));
+    writeFileSync(join(dir, 'repo/sites-available/app.conf'), BLANKET);
+    symlinkSync(join(dir, 'live/app.conf'), join(dir, 'repo/sites-enabled/live.conf'));
+    symlinkSync('../sites-available/app.conf', join(dir, 'repo/sites-enabled/app.conf'));
+    const walk = await lintJson(['repo/sites-enabled']);
+    expect(walk.code).toBe(2);
+    const messages = (name: string, r = walk) => r.results.find((x) => x.filePath.endsWith(name))!.messages;
+    expect(messages('live.conf')).toEqual([expect.objectContaining({ ruleId: null, message: expect.stringContaining(`a symbolic link to ${join(dir, 'live/app.conf')}, out of the linted tree ${join(dir, 'repo')}`) })]);
+    expect(messages('sites-enabled/app.conf').map((m) => m.ruleId)).toEqual(['xsrf-cookie-httponly']);
+    const named = await lintJson(['repo/sites-enabled/live.conf']);
+    expect(named.code).toBe(0);
+    expect(messages('live.conf', named)).toEqual([]);
+  });
+
   it('terminates on symbolic link loops in the tree and in includes', async () => {
     mkdirSync(join(dir, 'a'));
     symlinkSync('..', join(dir, 'a', 'loop'));

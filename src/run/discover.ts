@@ -90,6 +90,8 @@ export interface Discovery {
   readonly iisOnly: ReadonlySet<string>;
   /** Directories that were walked (absolute), for explaining what a walk skipped. */
   readonly walked: readonly string[];
+  /** Files a walk found as symbolic links (not named on the command line). */
+  readonly links: ReadonlySet<string>;
 }
 
 /** Include globs relative to the walked directory, with or without `./` (as fast-glob took them). */
@@ -101,6 +103,7 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
   const unmatched: string[] = [];
   const walked: string[] = [];
   const iisOnly = new Set<string>();
+  const links = new Set<string>();
   const ignorePatterns = [...DEFAULT_IGNORE];
   const include = relativeGlobs(discoverOptions.include ?? []);
   // Include patterns come from the configuration file, which comes with the tree: they are
@@ -145,7 +148,10 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
       const { optedIn, isTemplate, byName, picked } = compiled();
       // One walk; then templates are dropped unless opted in, and names only `*.config` has are
       // marked for content checking.
-      const rels = fg.sync('**/*', { ...options, absolute: false, cwd: abs }).filter((f) => !f.endsWith('/') && picked(f));
+      // Object mode: each entry's directory entry says, without a stat, whether it is a symbolic link.
+      const entries = fg.sync('**/*', { ...options, absolute: false, cwd: abs, objectMode: true }).filter((e) => !e.path.endsWith('/') && picked(e.path));
+      for (const e of entries) if (e.dirent.isSymbolicLink()) links.add(resolve(abs, e.path));
+      const rels = entries.map((e) => e.path);
       const named: string[] = [];
       const byContent: string[] = [];
       for (const rel of rels) {
@@ -166,8 +172,11 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
     if (found.length === 0) unmatched.push(arg);
     for (const f of found.sort()) files.add(resolve(f));
   }
-  for (const f of explicit) iisOnly.delete(f);
-  return { files: [...files], explicit, unmatched, walked, iisOnly };
+  for (const f of explicit) {
+    iisOnly.delete(f);
+    links.delete(f);
+  }
+  return { files: [...files], explicit, unmatched, walked, iisOnly, links };
 }
 
 /** Why a walk left a file out. */

@@ -416,14 +416,20 @@ async function writeFixes(
 
 function discover(options: RunOptions): Discovery {
   return options.stdin
-    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [], walked: [], iisOnly: new Set() }
+    ? { files: [options.stdin.filename], explicit: new Set([options.stdin.filename]), unmatched: [], walked: [], iisOnly: new Set(), links: new Set() }
     : discoverFiles(options.paths, options.cwd, { include: options.include ?? [] });
 }
 
 function candidatesOf(discovery: Discovery, options: RunOptions): Candidate[] {
   return discovery.files.map((path) => {
     const dialect = options.type ?? options.dialectOf?.(path);
-    return { path, explicit: discovery.explicit.has(path), ...(dialect ? { dialect } : {}), ...(discovery.iisOnly.has(path) ? { iisOnly: true } : {}) };
+    return {
+      path,
+      explicit: discovery.explicit.has(path),
+      ...(dialect ? { dialect } : {}),
+      ...(discovery.iisOnly.has(path) ? { iisOnly: true } : {}),
+      ...(discovery.links.has(path) ? { link: true } : {}),
+    };
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import { isIoError, type ConfigIO } from '../source.js';
 import { detectDialectOrAmbiguity, type Ambiguous } from '../dialects/detect.js';
+import { isInside, lintedTree } from '../dialects/path-map.js';
 import type { LintMessage } from '../engine/lint.js';
 import type { FileResult, LintTarget } from '../engine/project.js';
 import type { Dialect } from '../model/header-rewrite.js';
@@ -17,6 +18,8 @@ export interface Candidate {
   readonly dialect?: Dialect;
   /** Found by a walk only as `*.config`: a target only when its content is IIS XML. */
   readonly iisOnly?: boolean;
+  /** Found by a walk as a symbolic link. */
+  readonly link?: boolean;
 }
 
 export type Detected =
@@ -53,9 +56,29 @@ function ambiguous(path: string, a: Ambiguous): FileResult {
   return { path, messages: [message], skipped: 'looks like both Apache and nginx (pass --type)' };
 }
 
+/**
+ * A link a walk found that leads out of the linted tree (the git work tree, else the current
+ * directory): `sites-enabled/app.conf -> /etc/nginx/sites-available/app.conf` in a repository copy
+ * reads this machine's file, not the repository's. A skip the user did not choose: naming the
+ * link on the command line lints it.
+ */
+function leavesTree(path: string, io: ConfigIO): FileResult | undefined {
+  const real = io.realpath(path);
+  if (real === path) return undefined; // dangling: the reader reports it
+  const tree = lintedTree(path, io, io.cwd);
+  if (tree === undefined || !isInside(path, tree) || isInside(real, tree)) return undefined;
+  return skippedNamed(
+    path,
+    `File skipped: a symbolic link to ${real}, out of the linted tree ${tree}: that is this machine's file, not the repository's (name the link on the command line to lint it).`,
+    'a symbolic link out of the linted tree',
+  );
+}
+
 export function detectTarget(c: Candidate, io: ConfigIO): Detected {
   // A walk returns symbolic links unresolved: one to a directory is not a file to lint.
   if (!c.explicit && io.stat(c.path) === 'dir') return { kind: 'none', reason: 'a symbolic link to a directory' };
+  const away = c.link ? leavesTree(c.path, io) : undefined;
+  if (away) return { kind: 'undetected', result: away };
   const source = io.read(c.path);
   // Unreadable targets still get a result (and exit code 2) through the project lint.
   if (isIoError(source)) return { kind: 'target', target: { path: c.path, dialect: c.dialect ?? 'apache' }, readable: false };
