@@ -69,6 +69,8 @@ export interface Level {
   internal?: boolean;
   /** A server-level `rewrite` without a flag (not in {@link code}: it only changes the URI the location search uses). */
   flaglessRewrite?: boolean;
+  /** A location's `try_files` arguments, as written (its last one is where a request goes when no file exists). */
+  tryFiles?: readonly string[];
   /** `error_page` directives of the level, in order; `undefined` = none (inherited). */
   errorPages?: ErrorPage[];
   /** `*_intercept_errors on|off` per upstream kind, where the level sets it. */

@@ -34,6 +34,7 @@ import { atLeast, COOKIE_FLAGS_SINCE, parseVersion, type Version } from './versi
 import { unknownDirectives } from './unknown-directives.js';
 import { unknownVariables } from './unknown-variables.js';
 import { rewriteFlow, type RewriteStep } from './rewrite-code.js';
+import { routeRequest, type Route } from './route.js';
 import { consistentMaps, cookieVariants, newVariableDecls, requestsGiving, scriptVariants, type VariableDecls, type VariableValue } from './variables.js';
 import { walk } from './walk.js';
 import { DEFAULT_NGINX_VERSION } from '../dialect.js';
@@ -60,6 +61,8 @@ const HIDE_ORDER: readonly BackendKind[] = ['http', 'fastcgi', 'uwsgi', 'scgi', 
 
 /** Why a scope whose requests never reach its content phase has no backend (rewrite-code.ts). */
 const TAKEN_AWAY = 'return, a redirecting rewrite or a rewrite to another location takes every request before it is proxied';
+/** Why a server redirect's scope has no backend. */
+const REDIRECTED = 'the server redirects these requests before any location is searched, so nothing is proxied';
 /** Why a scope whose every client `deny all` refuses (own-response.ts) has no backend. */
 const DENIED = 'deny all refuses every request (403) before it is proxied';
 
@@ -177,8 +180,13 @@ const SELECTS_ALL = (): boolean => true;
  * {@link selectsPath} as an endpoint's `selects`. Made here, not inside lowerNginx: a closure made
  * there would keep lowerNginx's variables, the syntax tree among them, for as long as the model.
  */
-function selectsWithin(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>): (path: string) => boolean {
-  return (path) => selectsPath(level, nodesByServer, path);
+function selectsWithin(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>, what: Serves): (path: string) => boolean {
+  return (path) => selectsPath(level, nodesByServer, path, what);
+}
+
+/** {@link redirectedAtServer} as the `selects` of a server redirect's scope (made outside lowerNginx, as {@link selectsWithin}). */
+function selectsRedirected(server: Level, nodesByServer: Map<Level, LocationNode<Level>[]>, redirect: Directive): (path: string) => boolean {
+  return (path) => redirectedAtServer(server, nodesByServer, redirect, path);
 }
 
 /**
@@ -199,10 +207,64 @@ export function detachLevels(syntax: NginxSyntax): void {
   for (const e of syntax.endpoints) detach(e.level);
 }
 
-/** Whether nginx's location search sends a request for `path` to `level` (a location, or an `if` in one). */
-function selectsPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>, path: string): boolean {
+/** Routes of the paths `simulate --location` asked about, per server (a handful per run). */
+const routes = new WeakMap<Level, Map<string, Route>>();
+
+function routeOf(server: Level, roots: readonly LocationNode<Level>[], path: string): Route {
+  let known = routes.get(server);
+  if (!known) routes.set(server, (known = new Map()));
+  let route = known.get(path);
+  if (!route) known.set(path, (route = routeRequest(server, roots, path)));
+  return route;
+}
+
+/** A server-level `rewrite` that redirects some requests, not all: a scope of its own ({@link serverRedirects}). */
+function redirectsSome(step: RewriteStep): step is Extract<RewriteStep, { kind: 'stop' }> {
+  return step.kind === 'stop' && step.effect === 'end' && !step.always && step.directive.name.value === 'rewrite';
+}
+
+/** What a scope of a location stands for: the requests served there, and those one `return` or redirecting `rewrite` of its code answers. */
+interface Serves {
+  readonly served: boolean;
+  readonly answer?: Directive;
+}
+
+/**
+ * Whether a request for `path` is one of those `what` says of `level` (a location, or an `if` in
+ * one): the location search after the server's rewrites, a location's `rewrite ... last` and
+ * `try_files` (route.ts). A route the linter cannot follow (a replacement reading a variable), or
+ * one a server's `return` or every-URI `rewrite` ends (the locations' scopes show that answer),
+ * is judged by the location search of the path as it came, as before routes were followed.
+ */
+function selectsPath(level: Level, nodesByServer: Map<Level, LocationNode<Level>[]>, path: string, what: Serves): boolean {
   const found = locationChain(level.kind === 'if' && level.parent ? level.parent : level, nodesByServer);
-  return found !== undefined && findLocation(found.roots, path.split('?')[0]!) === found.nodes[found.nodes.length - 1];
+  if (!found) return false;
+  const location = found.nodes[found.nodes.length - 1]!;
+  const server = chainOf(location.value).find((l) => l.kind === 'server');
+  const route = server ? routeOf(server, found.roots, path) : undefined;
+  const asCame = () => findLocation(found.roots, path.split('?')[0]!) === location;
+  if (!route || route.kind === 'unknown') return asCame();
+  if (route.kind === 'served') return what.served && route.level === location.value;
+  if (route.atServer) return server!.code?.some((s) => redirectsSome(s) && s.directive === route.directive) ? false : asCame();
+  return what.answer !== undefined && route.directive === what.answer;
+}
+
+/** Whether a request for `path` is one a server's `rewrite` redirects (`rewrite ^/old/ https://new.test/ permanent;`) before any location is searched. */
+function redirectedAtServer(server: Level, nodesByServer: Map<Level, LocationNode<Level>[]>, redirect: Directive, path: string): boolean {
+  let roots = nodesByServer.get(server);
+  if (!roots) nodesByServer.set(server, (roots = locationNodes(server)));
+  const route = routeOf(server, roots, path);
+  return route.kind === 'answered' && route.atServer && route.directive === redirect;
+}
+
+/** The server-level `rewrite`s that redirect the requests their regex matches (the code stops at the first one that ends every request). */
+function serverRedirects(server: Level): Directive[] {
+  const out: Directive[] = [];
+  for (const step of server.code ?? []) {
+    if (step.kind === 'stop' && step.always) break;
+    if (redirectsSome(step)) out.push(step.directive);
+  }
+  return out;
 }
 
 /** Locations no request can select (reachability.ts), with the reason, judged among their siblings. */
@@ -560,6 +622,34 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       );
     }
   };
+  /**
+   * The requests a server's `rewrite` redirects before any location is searched
+   * (`rewrite ^/old/(.*)$ https://new.test/$1 permanent;`): a scope of their own, with the server's
+   * filters, as a server `if`'s answer; the other requests reach the locations.
+   */
+  const redirectEndpoints = (server: Level) => {
+    if (!server.children.some((c) => c.kind === 'location')) return;
+    for (const directive of serverRedirects(server)) {
+      const answer = answerOf(directive);
+      if (!answer) continue;
+      const chain = chainOf(server);
+      const response = ownResponse(answer, server);
+      endpoints.push(
+        new LevelEndpoint({ ...newLevel('if', null, null, answerLabel(answer)), parent: server }, nodesByServer, {
+          label: `${labelOf(chain)} › ${answerLabel(answer)}`,
+          span: directive.span,
+          backends: response?.backends ?? [],
+          possibleBackends: response?.possibleBackends ?? [],
+          pipeline: response?.pipeline ?? [],
+          serverNames: server.serverNames ?? [],
+          names: chain.flatMap((l) => l.names ?? []),
+          blocks: blocksOf(chain),
+          selects: selectsRedirected(server, nodesByServer, directive),
+          noBackend: response ? undefined : REDIRECTED,
+        }),
+      );
+    }
+  };
   /** The requests of a level that one `return` (or redirecting `rewrite`) of its code answers, beside those it serves otherwise. */
   const answerEndpoint = (level: Level, chain: readonly Level[], answer: OwnAnswer, selects: NginxEndpoint['selects']) => {
     const response = ownResponse(answer, level);
@@ -578,7 +668,10 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
     });
   };
   for (const level of levels) {
-    if (level.kind === 'server' && level.code && !unreachable.has(level)) guardEndpoints(level);
+    if (level.kind === 'server' && level.code && !unreachable.has(level)) {
+      guardEndpoints(level);
+      redirectEndpoints(level);
+    }
     if (!isEndpointLevel(level)) continue;
     // A location no request selects sends no response: not a scope to judge.
     if (chainOf(level).some((l) => unreachable.has(l))) continue;
@@ -608,11 +701,13 @@ export function lowerNginx(rootPath: string, io: ConfigIO, options: DialectOptio
       serverNames: server?.serverNames ?? [],
       names: chain.flatMap((l) => l.names ?? []),
       blocks: blocksOf(chain),
-      selects: level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? selectsWithin(level, nodesByServer) : undefined,
+      selects: level.kind === 'location' || (level.kind === 'if' && level.parent?.kind === 'location') ? selectsWithin(level, nodesByServer, { served, ...(served || !answers[0] ? {} : { answer: answers[0].directive }) }) : undefined,
       noBackend: response ? undefined : answered?.directive.name.value === 'deny' ? DENIED : served ? undefined : TAKEN_AWAY,
     });
     endpoints.push(endpoint);
-    for (const answer of served ? answers : answers.slice(1)) endpoints.push(answerEndpoint(level, chain, answer, endpoint.selects));
+    for (const answer of served ? answers : answers.slice(1)) {
+      endpoints.push(answerEndpoint(level, chain, answer, endpoint.selects && selectsWithin(level, nodesByServer, { served: false, answer: answer.directive })));
+    }
   }
 
   // Every entry belongs to at least one operation, even when no endpoint inherits it.

@@ -63,7 +63,13 @@ export type RewriteStep =
    */
   | { readonly kind: 'if'; readonly level: Level | null; readonly body: RewriteStep[]; readonly directive?: Directive }
   /** `always`: on every request; otherwise only when its `rewrite` regex matches the URI. */
-  | { readonly kind: 'stop'; readonly effect: StopEffect; readonly always: boolean; readonly directive: Directive };
+  | { readonly kind: 'stop'; readonly effect: StopEffect; readonly always: boolean; readonly directive: Directive }
+  /**
+   * A server-level `rewrite` without a flag: when its regex matches, the URI the location search
+   * uses changes and the code goes on. The value flow leaves it out (the server's
+   * `flaglessRewrite` says the new URI is not known there); route.ts follows it for one request.
+   */
+  | { readonly kind: 'uri'; readonly directive: Directive };
 
 /**
  * Whether a `rewrite` regex matches every URI nginx hands it (each starts with "/"): `^`, `^/`,
@@ -163,6 +169,7 @@ function divertedBeforeSearch(server: Level, uri: UriConstraint): boolean {
       if (step.body.some((s) => s.kind !== 'set')) return false;
       continue;
     }
+    if (step.kind === 'uri') return false;
     const [regex, replacement] = step.directive.args;
     if (step.directive.name.value !== 'rewrite' || !regex || !replacement) return false;
     const how = regexOnUri(`~${regex.value}`, uri);
@@ -313,7 +320,7 @@ function moves(step: RewriteStep): boolean {
 }
 
 /** A location's rewrite code as the linter's GET requests run it: none under a `limit_except` that does not list GET (levels.ts). */
-function codeOf(location: Level): RewriteStep[] | undefined {
+export function codeOf(location: Level): RewriteStep[] | undefined {
   return location.getsLimitExcept ? undefined : location.code;
 }
 

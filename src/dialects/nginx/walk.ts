@@ -287,7 +287,16 @@ export function walk(directives: readonly Directive[], level: Level, where: Conf
       case 'rewrite': {
         const step = lowerStop(d, where === 'server' || where === 'sif', ctx.problems);
         if (step) code().push(step);
-        else if (name === 'rewrite' && d.args.length === 2 && (where === 'server' || where === 'sif')) level.flaglessRewrite = true;
+        else if (name === 'rewrite' && d.args.length === 2 && (where === 'server' || where === 'sif') && d.args[1]!.value !== '') {
+          level.flaglessRewrite = true;
+          code().push({ kind: 'uri', directive: d });
+        }
+        continue;
+      }
+      case 'try_files': {
+        // `ngx_http_core_try_files` (NGX_CONF_2MORE, server and location): not merged into nested
+        // locations; the last argument is the fallback the try-files phase redirects to.
+        if (d.args.length >= 2 && where === 'location') level.tryFiles = d.args.map((a) => a.value);
         continue;
       }
       case 'map':
