@@ -156,6 +156,7 @@ export type OpKind =
   | 'haproxy-final'
   | 'haproxy-cookie-insert'
   | 'haproxy-server-cookie'
+  | 'haproxy-set-var'
   | 'caddy-headers'
   | 'caddy-answer';
 

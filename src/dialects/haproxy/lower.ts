@@ -15,7 +15,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem, ScopeName } from '../../model/header-rewrite.js';
-import { decidedByResponse, fetchRefusal, parseCondition, REQUEST_FETCH, staticValue, type AclDefinition } from '../../model/ops/haproxy-acl.js';
+import { decidedByResponse, fetchRefusal, KNOWN_REQUEST_FETCH, parseCondition, REQUEST_FETCH, staticValue, VARIABLE, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
   createHaproxyAllowOp,
   createHaproxyFinalOp,
@@ -28,6 +28,7 @@ import {
   type HaproxyAction,
   type LogFormat,
 } from '../../model/ops/haproxy-http-response.js';
+import { createHaproxySetVarOp, formatParts, type VariablePart } from '../../model/ops/haproxy-set-var.js';
 import { compileRegex, type CompiledRegex } from '../../regex/index.js';
 import { type SourceFile, type Span, isIoError, type ConfigIO } from '../../source.js';
 import type { DialectOptions, Lowering } from '../dialect.js';
@@ -123,6 +124,8 @@ interface Context {
   readonly rules: Map<CookieOp, HaproxyRuleSyntax>;
   /** Per variable (`txn.a`, lower-cased): the fetch of every rule that sets or unsets it. */
   readonly variables?: ReadonlyMap<string, readonly VariableSetter[]>;
+  /** The variables whose setters become ops of the pipelines ({@link modeledVariables}). */
+  readonly modeled?: ReadonlySet<string>;
 }
 
 /** A rule that sets (or unsets) a variable: `http-request set-var(txn.a) url_param(a)`. */
@@ -132,9 +135,16 @@ interface VariableSetter {
    * (`set-var-fmt` with plain text: that text, as `str(text)`).
    */
   readonly fetch: string | undefined;
+  /** An `http-request`, `http-response` or `http-after-response` rule whose action is this one (the ops haproxy-set-var.ts simulates). */
+  readonly httpRule: boolean;
+  /** The value's expression or format (none for `unset-var`). */
+  readonly value?: string;
 }
 
 const SETS_VARIABLE = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)/i;
+
+/** A `%[var(NAME)]` anywhere in a word, or a `var(NAME)` sample. */
+const READS_VARIABLE = /\bvar\(\s*([^,)\s]+)\s*[,)]/gi;
 
 /** Every rule of the file that sets or unsets a variable, by variable name. */
 function variableSetters(sections: readonly Section[]): Map<string, VariableSetter[]> {
@@ -151,10 +161,41 @@ function variableSetters(sections: readonly Section[]): Map<string, VariableSett
       const value = st.words[2]?.value ?? '';
       // set-var-fmt with a format of plain text (no `%` tag) gives every request that text: a constant, as str() does.
       const fetch = !plain ? undefined : action === 'set-var' ? value : /^[^%),]*$/.test(value) ? `str(${value})` : undefined;
+      const httpRule = at === 1 && section.kind !== 'global' && section.kind !== 'other' && /^http-(?:request|response|after-response)$/.test(st.words[0]!.value);
       const list = out.get(name) ?? [];
-      list.push({ fetch });
+      list.push({ fetch, httpRule, ...(action !== 'unset-var' && at + 1 < st.words.length ? { value: st.words[at + 1]!.value } : {}) });
       out.set(name, list);
     }
+  }
+  return out;
+}
+
+/** The scopes whose variables the pipeline's own rules decide: those of one transaction (`sess` and `proc` outlive it). */
+const TRANSACTION_SCOPES = new Set(['txn', 'req', 'res']);
+
+/**
+ * The variables whose setters the pipelines simulate (haproxy-set-var.ts): those a header format
+ * reads (with the ones their setters read in turn), of a transaction's scope, that only
+ * `http-request`/`http-response`/`http-after-response` rules set. A variable that another rule
+ * sets (`tcp-request content set-var`, Lua, a `global` `set-var`) keeps the reading below
+ * ({@link withVariables}).
+ */
+function modeledVariables(sections: readonly Section[], variables: ReadonlyMap<string, readonly VariableSetter[]>): Set<string> {
+  const reads = (text: string) => [...text.matchAll(READS_VARIABLE)].map((m) => m[1]!.toLowerCase());
+  const wanted: string[] = [];
+  for (const section of sections) {
+    for (const st of section.statements) {
+      if (!/^http-(?:response|after-response)$/.test(st.words[0]!.value) || !ACTIONS.has(st.words[1]?.value ?? '')) continue;
+      for (const w of st.words.slice(2)) if (w.value.includes('%[')) wanted.push(...reads(w.value));
+    }
+  }
+  const out = new Set<string>();
+  while (wanted.length > 0) {
+    const name = wanted.pop()!;
+    const setters = variables.get(name) ?? [];
+    if (out.has(name) || !TRANSACTION_SCOPES.has(name.split('.')[0]!) || !setters.every((s) => s.httpRule)) continue;
+    out.add(name);
+    for (const s of setters) if (s.value !== undefined) wanted.push(...reads(s.value));
   }
   return out;
 }
@@ -163,18 +204,26 @@ function variableSetters(sections: readonly Section[]): Map<string, VariableSett
 const CONSTANT_FETCH = /^str\([^),]*\)$/;
 
 /**
- * A log-format whose `%[var(NAME)]` parts the configuration decides: a variable no rule sets is
- * empty (HAProxy prints nothing for a missing variable), one that a single unconditional
- * `http-request set-var` takes from the request reads that request's value at simulation time
- * (haproxy-acl.ts `responseSample`), one it sets to a constant has that value; any other keeps its text.
+ * A log-format whose `%[var(NAME)]` parts the configuration decides. A variable the pipeline's
+ * rules decide ({@link modeledVariables}) reads what the `set-var` ops before it left
+ * (`VARIABLE`), except a `req.` one, which HAProxy empties before the response rules run [LAB
+ * haproxy 2.6.12]. Of the others, a variable no rule sets is empty (HAProxy prints nothing for a
+ * missing variable), one that a single unconditional `http-request set-var` takes from the request
+ * reads that request's value at simulation time (haproxy-acl.ts `responseSample`), one it sets to
+ * a constant has that value; any other keeps its text.
  */
-function withVariables(format: LogFormat, variables: ReadonlyMap<string, readonly VariableSetter[]> | undefined): LogFormat {
+function withVariables(format: LogFormat, variables: ReadonlyMap<string, readonly VariableSetter[]> | undefined, modeled?: ReadonlySet<string>): LogFormat {
   if (!variables || format.samples.length === 0) return format;
   let changed = false;
   const samples = format.samples.map((s) => {
     const m = /^var\(\s*([^,)\s]+)\s*\)$/.exec(s.expr);
     if (!m) return s;
-    const setters = variables.get(m[1]!.toLowerCase()) ?? [];
+    const name = m[1]!.toLowerCase();
+    if (modeled?.has(name)) {
+      changed = true;
+      return { ...s, expr: name.startsWith('req.') ? 'str()' : `${VARIABLE}${name}` };
+    }
+    const setters = variables.get(name) ?? [];
     const fetch = setters.length === 1 ? setters[0]!.fetch : undefined;
     // A constant (`str(; HttpOnly)`) is the same for every request: the value itself, spaces kept [LAB haproxy 2.6.12].
     const constant = fetch !== undefined && CONSTANT_FETCH.test(fetch);
@@ -184,6 +233,60 @@ function withVariables(format: LogFormat, variables: ReadonlyMap<string, readonl
     return { ...s, expr };
   });
   return changed ? { ...format, samples } : format;
+}
+
+/**
+ * What a `set-var` rule's sample is in the `phase` its rule runs in (haproxy-set-var.ts): a
+ * `req.` variable is gone in the response phase and a `res.` one not there yet in the request
+ * phase [LAB haproxy 2.6.12]; a variable the pipelines do not decide is unknown.
+ */
+function variablePart(expr: string, phase: 'request' | 'response', modeled: ReadonlySet<string>): VariablePart {
+  const str = /^str\(([^),]*)\)$/.exec(expr);
+  if (str) return { kind: 'text', text: str[1]! };
+  const v = /^var\(\s*([^,)\s]+)\s*\)$/.exec(expr);
+  if (v) {
+    const name = v[1]!.toLowerCase();
+    if (!modeled.has(name)) return { kind: 'unknown' };
+    const hidden = name.startsWith(phase === 'request' ? 'res.' : 'req.');
+    return { kind: 'variable', name, ...(hidden ? { hidden } : {}) };
+  }
+  if (phase === 'request') return KNOWN_REQUEST_FETCH.test(expr) ? { kind: 'request', fetch: expr } : { kind: 'unknown' };
+  return { kind: 'response', expr };
+}
+
+/**
+ * `http-request|http-response|http-after-response set-var(NAME) EXPR`, `set-var-fmt(NAME) FMT`,
+ * `unset-var(NAME)` `[if|unless COND]`, as an op of the pipelines when a header format reads the
+ * variable ({@link modeledVariables}); none for a rule of a scope its phase does not see.
+ */
+function lowerSetVar(ctx: Context, proxy: Proxy, statement: Statement, phase: 'request' | 'response'): CookieOp | undefined {
+  const [kw, actionWord, ...rest] = statement.words;
+  const m = SETS_VARIABLE.exec(actionWord?.value ?? '');
+  const modeled = ctx.modeled;
+  if (!m || !modeled) return undefined;
+  const name = m[2]!.trim().toLowerCase();
+  if (!modeled.has(name) || name.startsWith(phase === 'request' ? 'res.' : 'req.')) return undefined;
+  const action = m[1]!.toLowerCase() as 'set-var' | 'set-var-fmt' | 'unset-var';
+  const valueWord = action === 'unset-var' ? undefined : rest[0];
+  if (action !== 'unset-var' && (!valueWord || valueWord.value === 'if' || valueWord.value === 'unless')) return undefined;
+  const condWords = rest.slice(valueWord ? 1 : 0);
+  if (condWords.length > 0 && condWords[0]!.value !== 'if' && condWords[0]!.value !== 'unless') return undefined;
+  // HAProxy's refusals of the rule are not this op's to report.
+  const cond = conditionOf({ ...ctx, problems: [] }, proxy, statement, condWords, `${kw!.value} ${actionWord!.value}`);
+  if (!cond) return undefined;
+  const sample = (expr: string) => variablePart(expr, phase, modeled);
+  const parts = !valueWord ? [] : action === 'set-var' ? [sample(valueWord.value)] : formatParts(parseLogFormat(valueWord.value), sample);
+  return createHaproxySetVarOp({
+    span: spanOver(statement.words),
+    label: textOf(ctx.file, statement.words),
+    action,
+    name,
+    parts,
+    ruleSet: ruleSetOf(proxy, kw!.value),
+    condition: cond.condition,
+    ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
+    ...(cond.related ? { related: cond.related } : {}),
+  });
 }
 
 function invalid(ctx: Context, span: Span, message: string): void {
@@ -356,6 +459,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
   }
   // http-request rules change the request only.
   if (request) return undefined;
+  if (SETS_VARIABLE.test(action)) return lowerSetVar(ctx, proxy, statement, 'response');
   const spec = ACTIONS.get(actionWord.value);
   if (!spec) return undefined;
   const what = `${kw!.value} ${actionWord.value}`;
@@ -420,7 +524,7 @@ function lowerHttpResponse(ctx: Context, proxy: Proxy, statement: Statement, als
       ...(nameRegex ? { nameRegex } : {}),
       ...(regex ? { regex } : {}),
       ...(patternWord ? { patternSource: patternWord.value, patternSpan: patternWord.span } : {}),
-      ...(formatWord ? { format: withVariables(parseLogFormat(formatWord.value), ctx.variables), formatSpan: formatWord.span } : {}),
+      ...(formatWord ? { format: withVariables(parseLogFormat(formatWord.value), ctx.variables, ctx.modeled), formatSpan: formatWord.span } : {}),
       actionSpan: actionWord.span,
       condition: cond.condition,
       ...(cond.parsed ? { parsedCondition: cond.parsed } : {}),
@@ -535,6 +639,10 @@ function readProxy(ctx: Context, proxy: Proxy): void {
           // http-request rules) reports its problems and stands for it in the model's ops.
           const own = () => (isUseService(st) ? lowerUseService(ctx, proxy, st, 'backend', [ruleSetOf(proxy, 'http-request')]) : lowerHttpResponse(ctx, proxy, st));
           const op = anonymousDefaults ? invalid(ctx, kw!.span, `'${k}' not allowed in anonymous 'defaults' section.`) : own();
+          if (op) proxy.requestFinals.push({ statement: st, op });
+        } else if (SETS_VARIABLE.test(args[0]?.value ?? '') && !anonymousDefaults) {
+          // In order with the answers above: one that answered first keeps the variable from being set.
+          const op = lowerSetVar(ctx, proxy, st, 'request');
           if (op) proxy.requestFinals.push({ statement: st, op });
         }
         break;
@@ -787,7 +895,8 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const defines = options.defines ?? {};
   const parsed = parseConfig(rootPath, source.text, (n) => defines[n], (n) => (n in defines ? true : undefined));
   problems.push(...parsed.problems);
-  const ctx: Context = { file: source, problems, rules, variables: variableSetters(parsed.sections) };
+  const variables = variableSetters(parsed.sections);
+  const ctx: Context = { file: source, problems, rules, variables, modeled: modeledVariables(parsed.sections, variables) };
 
   const proxies: Proxy[] = [];
   const namedDefaults = new Map<string, Proxy>();
@@ -843,7 +952,7 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   const requestOps = (p: Proxy, alsoStops: readonly string[], service: { readonly placement: ServicePlacement; readonly stops: readonly string[] }): CookieOp[] => {
     return requestRules(p).flatMap(({ statement, op, owner }) => {
       const useService = isUseService(statement);
-      if (!useService && alsoStops.length === 0) return [op];
+      if ((!useService && alsoStops.length === 0) || op.kind === 'haproxy-set-var') return [op];
       const stops = useService ? service.stops : alsoStops;
       const key = `${statement.line.span.start}\u0000${useService ? service.placement : ''}\u0000${stops.join('\u0001')}`;
       // Its problems were reported when it was read.

@@ -175,12 +175,31 @@ const cookieValues = (lines: readonly SetCookieLine[], name: string) => lines.fl
 export const REQUEST_FETCH = 'lpc-request:';
 
 /**
- * The value a request fetch gives the request (HAProxy 2.6): `url_param`/`urlp(NAME)` the first
- * parameter of that name in the query string, `req.hdr`/`hdr(NAME)` the last value of the header,
- * `path` and `query`; a parameter or header the request lacks leaves the variable unset, which
- * prints as nothing. Undefined for the other fetches.
+ * The prefix of a `%[var(NAME)]` whose value the pipeline's own `set-var` rules decide
+ * (haproxy-set-var.ts): the sample reads the variable as the rules before it left it.
  */
-function requestFetch(fetch: string, request: SimRequest): string | undefined {
+export const VARIABLE = 'lpc-var:';
+
+/** The response state key under which a variable's value is recorded (absent: the variable is not set). */
+export const variableKey = (name: string): string => `haproxy-var:${name}`;
+
+/** Recorded as a variable's value when the linter cannot know it: a sample reading it keeps its text. */
+export const UNKNOWN_VALUE = '\u0000unknown';
+
+/** The value of the variable on these lines: null when it is not set, {@link UNKNOWN_VALUE} when not known. */
+export function variableValue(lines: readonly SetCookieLine[], name: string): string | null {
+  const v = responseState.get(lines as SetCookieLine[])?.get(variableKey(name));
+  return v ? [...v][0]! : null;
+}
+
+/**
+ * The value a request fetch gives the request (HAProxy 2.6): `url_param`/`urlp(NAME)` the first
+ * parameter of that name in the query string (up to a `;`), `req.hdr`/`hdr(NAME)` the last value of the header,
+ * `path` and `query`; null when the request lacks the parameter or the header (the fetch finds no
+ * sample: `set-var` then leaves the variable as it was [LAB haproxy 2.6.12]). Undefined for the
+ * other fetches.
+ */
+export function requestFetch(fetch: string, request: SimRequest): string | null | undefined {
   const q = request.target.indexOf('?');
   const query = q < 0 ? '' : request.target.slice(q + 1);
   if (fetch === 'path') return q < 0 ? request.target : request.target.slice(0, q);
@@ -189,17 +208,21 @@ function requestFetch(fetch: string, request: SimRequest): string | undefined {
   if (param) {
     for (const pair of query.split('&')) {
       const eq = pair.indexOf('=');
-      if ((eq < 0 ? pair : pair.slice(0, eq)) === param[1]) return eq < 0 ? '' : pair.slice(eq + 1);
+      // The value ends before a `;` too [LAB haproxy 2.6.12: `?f=;x` gives an empty value].
+      if ((eq < 0 ? pair : pair.slice(0, eq)) === param[1]) return eq < 0 ? '' : pair.slice(eq + 1).replace(/;.*$/s, '');
     }
-    return '';
+    return null;
   }
   const hdr = /^(?:req\.hdr|hdr)\(([^,)]+)\)$/.exec(fetch);
   if (hdr) {
     const value = request.headers[hdr[1]!.trim().toLowerCase()];
-    return value === undefined ? '' : (commaSlots(value).at(-1)?.value ?? '');
+    return value === undefined ? null : (commaSlots(value).at(-1)?.value ?? '');
   }
   return undefined;
 }
+
+/** The request fetches {@link requestFetch} evaluates. */
+export const KNOWN_REQUEST_FETCH = /^(?:path|query|(?:url_param|urlp|req\.hdr|hdr)\([^,)]+\))$/;
 
 /**
  * The value of a `%[expr]` of a log-format (`http-response set-header Set-Cookie "%[res.hdr(set-cookie)]; HttpOnly"`)
@@ -211,7 +234,15 @@ function requestFetch(fetch: string, request: SimRequest): string | undefined {
 export function responseSample(expr: string, lines: readonly SetCookieLine[], env: SimEnv): string | undefined {
   const str = /^str\(([^),]*)\)$/.exec(expr);
   if (str) return str[1]!;
-  if (expr.startsWith(REQUEST_FETCH)) return env.request ? requestFetch(expr.slice(REQUEST_FETCH.length), env.request) : undefined;
+  // A parameter or header the request lacks leaves the variable unset, which prints as nothing.
+  if (expr.startsWith(REQUEST_FETCH)) {
+    const value = env.request ? requestFetch(expr.slice(REQUEST_FETCH.length), env.request) : undefined;
+    return value === null ? '' : value;
+  }
+  if (expr.startsWith(VARIABLE)) {
+    const value = variableValue(lines, expr.slice(VARIABLE.length));
+    return value === UNKNOWN_VALUE ? undefined : (value ?? '');
+  }
   if (expr === 'status') return String(statusOf(lines, env));
   const hdr = /^(res\.hdr|hdr|res\.fhdr)\(\s*set-cookie\s*(?:,\s*(-?\d+)\s*)?\)$/i.exec(expr);
   if (hdr) {

@@ -43,6 +43,8 @@ export interface LogFormat {
   readonly text: string;
   /** Whether some part is computed per request. */
   readonly dynamic: boolean;
+  /** Whether some such part is not a plain `%[expr]` ({@link samples}): `%ci`, `%{+Q}[expr]`. */
+  readonly opaque: boolean;
   /** The `%[expr]` parts (no `%{...}` flags): where they stand in {@link text}, and the expression. */
   readonly samples: readonly { readonly start: number; readonly end: number; readonly expr: string }[];
 }
@@ -51,6 +53,7 @@ export interface LogFormat {
 export function parseLogFormat(fmt: string): LogFormat {
   let text = '';
   let dynamic = false;
+  let opaque = false;
   const samples: { start: number; end: number; expr: string }[] = [];
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i]!;
@@ -76,10 +79,11 @@ export function parseLogFormat(fmt: string): LogFormat {
     } else while (j < fmt.length && /[A-Za-z]/.test(fmt[j]!)) j++;
     const part = fmt.slice(i, j);
     if (part.startsWith('%[') && part.endsWith(']')) samples.push({ start: text.length, end: text.length + part.length, expr: part.slice(2, -1).trim() });
+    else opaque = true;
     text += part;
     i = j - 1;
   }
-  return { text, dynamic, samples };
+  return { text, dynamic, opaque, samples };
 }
 
 /** The format's text with the `%[expr]` parts that read only the response computed on these lines ({@link responseSample}). */
@@ -189,7 +193,7 @@ const REPLACED = '';
 export const ruleSetKey = (keyword: string, section: string): string => `${keyword}\u0000${section}`;
 
 /** Whether the rule set no longer runs: an `allow` stopped it, or a final action replaced the response (no http-request or http-response rule runs then). */
-function stopped(lines: SetCookieLine[], ruleSet: string | undefined): boolean {
+export function stopped(lines: SetCookieLine[], ruleSet: string | undefined): boolean {
   const set = responseState.get(lines)?.get(STOPPED);
   const phase = (k: string) => ruleSet!.startsWith(ruleSetKey(k, ''));
   return ruleSet !== undefined && set !== undefined && (set.has(ruleSet) || (set.has(REPLACED) && (phase('http-response') || phase('http-request'))));

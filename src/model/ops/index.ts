@@ -13,6 +13,7 @@ import type { ApacheRewriteCookieOp } from './apache-rewrite-cookie.js';
 import type { CaddyAnswerOp } from './caddy-answer.js';
 import type { CaddyHeadersOp } from './caddy-headers.js';
 import type { HaproxyAllowOp, HaproxyFinalOp, HaproxyHttpResponseOp, HaproxyPersistenceCookieOp, HaproxyServerCookieOp } from './haproxy-http-response.js';
+import type { HaproxySetVarOp } from './haproxy-set-var.js';
 import type { IisOutboundRuleOp } from './iis-outbound-rule.js';
 import type { NginxAddHeaderOp } from './nginx-add-header.js';
 import type { NginxHideHeaderOp } from './nginx-hide-header.js';
@@ -37,6 +38,7 @@ export type KnownOp =
   | HaproxyFinalOp
   | HaproxyPersistenceCookieOp
   | HaproxyServerCookieOp
+  | HaproxySetVarOp
   | CaddyHeadersOp
   | CaddyAnswerOp;
 
