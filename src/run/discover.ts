@@ -90,7 +90,7 @@ export interface Discovery {
   readonly iisOnly: ReadonlySet<string>;
   /** Directories that were walked (absolute), for explaining what a walk skipped. */
   readonly walked: readonly string[];
-  /** Files a walk found as symbolic links (not named on the command line). */
+  /** Files a walk or a glob found as symbolic links (not named on the command line): the only ones that can be directories. */
   readonly links: ReadonlySet<string>;
 }
 
@@ -166,11 +166,12 @@ export function discoverFiles(args: readonly string[], cwd: string, discoverOpti
       for (const f of found) files.add(f);
       continue;
     }
-    const found = fg
-      .sync(isAbsolute(arg) ? arg : arg.replace(/^\.\//, ''), isAbsolute(arg) ? options : { ...options, cwd })
-      .filter((f) => !f.endsWith('/'));
-    if (found.length === 0) unmatched.push(arg);
-    for (const f of found.sort()) files.add(resolve(f));
+    const entries = fg
+      .sync(isAbsolute(arg) ? arg : arg.replace(/^\.\//, ''), { ...(isAbsolute(arg) ? options : { ...options, cwd }), objectMode: true })
+      .filter((e) => !e.path.endsWith('/'));
+    if (entries.length === 0) unmatched.push(arg);
+    for (const e of entries) if (e.dirent.isSymbolicLink()) links.add(resolve(cwd, e.path));
+    for (const f of entries.map((e) => e.path).sort()) files.add(resolve(cwd, f));
   }
   for (const f of explicit) {
     iisOnly.delete(f);
