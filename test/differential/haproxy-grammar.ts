@@ -5,7 +5,7 @@
  * ACLs), the backend's persistence `cookie` in every mode, rules that answer themselves
  * (`http-request` return/deny/redirect/tarpit, `http-response` return/deny), the Prometheus
  * exporter answering some requests in the frontend or the backend (`http-request use-service`),
- * variables set from the request, and a second backend chosen by path. Some combinations are
+ * variables set from the request (conditionally, by several rules, unset again), and a second backend chosen by path. Some combinations are
  * refused by `haproxy -c`: the linter must then refuse them too.
  */
 import fc from 'fast-check';
@@ -53,6 +53,11 @@ export const REQUEST_RULES: readonly string[] = [
   'http-request return status 200 content-type text/plain string ok hdr Set-Cookie "named=1" if has_x || is_a',
   'http-request use-service prometheus-exporter if { url_param(a) -m str 2 }',
   'http-request use-service prometheus-exporter if has_x',
+  // A variable a response rule writes into every cookie, set only for some requests (both branches), or by several rules.
+  'http-request set-var(txn.f) str("; HttpOnly") if { url_param(a) -m str 1 }',
+  'http-request set-var(txn.f) str("; Secure") if has_x',
+  'http-request unset-var(txn.f) if { url_param(a) -m str 2 }',
+  'http-request set-var-fmt(txn.f) "; HttpOnly" unless is_a',
 ];
 
 /** Backend `http-request` rules: the exporter answers in the backend's place (its response rules still run). */
@@ -70,6 +75,9 @@ const REQUEST_AWARE: readonly string[] = [
   'http-response add-header Set-Cookie "acl=1" if is_ok !is_a',
   'http-response replace-header Set-Cookie (.*) "\\1; HttpOnly" unless is_ok',
   'http-after-response del-header Set-Cookie if has_x',
+  'http-response replace-header Set-Cookie (.*) "\\1%[var(txn.f)]"',
+  'http-response set-var(txn.f) str("; HttpOnly") if { status 404 }',
+  'http-after-response replace-value Set-Cookie (.*) "\\1%[var(txn.f)]" if { var(txn.f) -m found }',
 ];
 
 const PERSISTENCE: readonly string[] = [
