@@ -158,7 +158,8 @@ export type OpKind =
   | 'haproxy-server-cookie'
   | 'haproxy-set-var'
   | 'caddy-headers'
-  | 'caddy-answer';
+  | 'caddy-answer'
+  | 'request-facts';
 
 /**
  * One cookie operation: a directive (or, for nginx arrays evaluated first-match, the effective

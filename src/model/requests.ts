@@ -72,3 +72,66 @@ export function boundedNote(bounded: NonNullable<SimResult['bounded']>): string 
     ? `${bounded.op.label}: ${bounded.count} distinct outcomes of the conditions before it, only some explored; other requests may differ.`
     : `${bounded.op.label}: a Set-Cookie line grew to ${bounded.count} bytes or changed too often; the rest was not evaluated.`;
 }
+
+/**
+ * A PCRE pattern's literal start: whether it is anchored (`^`), the literal text it begins with
+ * (escapes resolved; a character a quantifier follows is not part of it) and the pattern after
+ * it. Undefined for a pattern with an alternation or inline options, whose start says nothing.
+ */
+export function literalStart(source: string): { readonly anchored: boolean; readonly literal: string; readonly rest: string } | undefined {
+  if (source.includes('|') || source.startsWith('(?')) return undefined;
+  const anchored = source.startsWith('^');
+  let i = anchored ? 1 : 0;
+  let literal = '';
+  let lastAt = -1;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\\') {
+      const next = source[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break; // \d, \b, \1...: not a literal character
+      lastAt = i;
+      literal += next;
+      i += 2;
+    } else if ('.^$|?*+()[]{}'.includes(c)) break;
+    else {
+      lastAt = i;
+      literal += c;
+      i++;
+    }
+  }
+  const rest = source.slice(i);
+  // A quantifier after the run applies to its last character, which is then not required.
+  if (/^[?*+{]/.test(rest) && lastAt >= 0) return { anchored, literal: literal.slice(0, -1), rest: source.slice(lastAt) };
+  return { anchored, literal, rest };
+}
+
+/**
+ * How a regex test of the request path (`%{REQUEST_URI} =~ m#^/app/#`, ap_expr's PCRE with
+ * DOTALL) comes out for every path that starts with `prefix` (the scope's `<Location /app/>`):
+ * true when it matches them all, false when it matches none, undefined when that depends on the
+ * path or the pattern is beyond this reading. Decided on the pattern's literal start only: `^`
+ * and a literal, then nothing or `.*` (matches every path with that start), or a literal start
+ * that no path under the prefix has (matches none). A pattern with an alternation or inline
+ * options is left undecided.
+ */
+export function testUnderPrefix(test: { readonly source: string; readonly negated: boolean }, prefix: string): boolean | undefined {
+  const start = literalStart(test.source);
+  if (!start) return undefined;
+  const { anchored, literal, rest } = start;
+  let matched: boolean | undefined;
+  if (/^(?:\(?\.\*\??\)?\$?)?$/.test(rest) && (anchored ? prefix.startsWith(literal) : rest === '' && prefix.includes(literal))) matched = true;
+  else if (anchored && !prefix.startsWith(literal) && !literal.startsWith(prefix)) matched = false;
+  if (matched === undefined) return undefined;
+  return test.negated ? !matched : matched;
+}
+
+/** {@link testUnderPrefix} for a conjunction of tests: false when one is false, true when all are true. */
+export function testsUnderPrefix(tests: readonly { readonly source: string; readonly negated: boolean }[], prefix: string): boolean | undefined {
+  let all: boolean | undefined = true;
+  for (const t of tests) {
+    const v = testUnderPrefix(t, prefix);
+    if (v === false) return false;
+    if (v === undefined) all = undefined;
+  }
+  return all;
+}

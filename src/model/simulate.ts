@@ -6,6 +6,7 @@ import { RegexBudgetError } from '../regex/index.js';
 import type { BackendKind } from './backends.js';
 import type { ConditionLiteral, CookieOp, Dialect, SetCookieLine, SimEnv } from './header-rewrite.js';
 import { backendLine, responseState } from './set-cookie.js';
+import { opOfKind } from './ops/index.js';
 
 export interface SimStep {
   readonly op: CookieOp;
@@ -321,6 +322,12 @@ export function simulate(
       if (big) {
         bounded ??= { op, count: big.value.length, reason: 'size' };
         state.policy = 'stopped';
+        next.push(state);
+        continue;
+      }
+      if (opOfKind(op, 'request-facts')) {
+        // Decided for every request of the scope: no branch, no witness, no step to show.
+        for (const f of op.facts) assume(state.assign, f.literal, f.holds);
         next.push(state);
         continue;
       }

@@ -476,6 +476,34 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     branches: 2,
   },
   {
+    // The <Location> decides the path test: every request there takes the <If>, none the <Else> (one outcome).
+    name: 'location-decides-if',
+    body: ['    <Location /h/app/>', '        <If "%{REQUEST_URI} =~ m#^/h/app/#">', '            Header edit Set-Cookie "$" "; IF"', '        </If>', '        <Else>', '            Header edit Set-Cookie "$" "; ELSE"', '        </Else>', '    </Location>'].join('\n'),
+    endpoint: '/h/app/',
+    requests: [{ path: '/h/app/' }, { path: '/h/app/x.js' }],
+    branches: 1,
+  },
+  {
+    // ... or none takes the <If>; an <ElseIf> the path decides still has both outcomes.
+    name: 'location-rules-out-if',
+    body: [
+      '    <Location /h/app/>',
+      '        <If "%{REQUEST_URI} =~ m#^/h/other/#">',
+      '            Header edit Set-Cookie "$" "; OTHER"',
+      '        </If>',
+      '        <ElseIf "%{REQUEST_URI} =~ m#\\.js$#">',
+      '            Header edit Set-Cookie "$" "; JS"',
+      '        </ElseIf>',
+      '        <Else>',
+      '            Header edit Set-Cookie "$" "; ELSE"',
+      '        </Else>',
+      '    </Location>',
+    ].join('\n'),
+    endpoint: '/h/app/',
+    requests: [{ path: '/h/app/a.js' }, { path: '/h/app/x' }],
+    branches: 2,
+  },
+  {
     // expr= tests that are not regex matches on the path: decided by the request's facts.
     name: 'edit-under-exact-path-expr',
     body: `    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; HttpOnly" "expr=%{REQUEST_URI} == '/h/exact'"`,

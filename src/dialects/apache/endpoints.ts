@@ -34,10 +34,13 @@ import { createCookieReverseOp, type CookieMapping } from '../../model/ops/apach
 import { createApacheErrorOverrideOp } from '../../model/ops/apache-error-override.js';
 import { createApacheHeaderCheckOp } from '../../model/ops/apache-header-check.js';
 import { opOfKind } from '../../model/ops/index.js';
+import { requestFactsOp, type RequestFact } from '../../model/ops/request-facts.js';
+import { testsUnderPrefix } from '../../model/requests.js';
+import { semanticKey } from '../../model/signature.js';
 import type { Span } from '../../source.js';
 import { declaresBackend, kindsOfUrl } from './backends.js';
 import { envKey, ifCases, type EnvFacts } from './conditions.js';
-import { directoryMatches, filesMatches, locationMatches, mergedBlocks, proxyMatches, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
+import { directoryMatches, filesMatches, locationMatches, locationPrefix, mergedBlocks, proxyMatches, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
 import { directiveLabel, type BlockMappings, type OpsResult, type PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { hasCookieFlag, perDirCookieOps, rewriteCookieOps, type PerDirRequest } from './rewrite-cookies.js';
@@ -539,6 +542,46 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     const cut = at < 0 ? pipeline.length : at;
     return [...pipeline.slice(0, cut), ...added, ...pipeline.slice(cut)];
   };
+  /**
+   * The request-path tests (`<If "%{REQUEST_URI} =~ m#^/app/#">`) every request of the scope
+   * decides the same way, because the `<Location>` sections it passed say how its path starts:
+   * stated first in its pipeline (src/model/ops/request-facts.ts), so the simulation does not
+   * explore an `<Else>` no request there runs. Same pipeline and sections, same op.
+   */
+  const factsOps = new Map<string, CookieOp>();
+  const withPathFacts = (blocks: readonly Block[], pipeline: CookieOp[]): CookieOp[] => {
+    const locations = blocks.filter((b) => b.kind === 'location' && b.section);
+    const prefixes = locations.map((b) => locationPrefix(b, ctx.routing.flagsAt)).filter((p) => p.length > 1);
+    if (prefixes.length === 0) return pipeline;
+    const facts: RequestFact[] = [];
+    const seen = new Set<string>();
+    for (const op of pipeline) {
+      if (op.condition?.value !== 'unknown') continue;
+      for (const l of op.condition.literals ?? []) {
+        if (!l.uriTests) continue;
+        const id = `${l.key}\u0000${l.branch?.index ?? ''}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        let value: boolean | undefined;
+        for (const p of prefixes) {
+          const v = testsUnderPrefix(l.uriTests, p);
+          if (v !== undefined) value = v;
+          if (v === false) break;
+        }
+        if (value !== undefined) facts.push({ literal: l, holds: l.branch ? value : value === l.holds });
+      }
+    }
+    if (facts.length === 0) return pipeline;
+    const innermost = locations[locations.length - 1]!;
+    const key = `${innermost.order}\u0000${semanticKey(facts.map((f) => [f.literal.key, f.literal.branch?.index ?? null, f.holds]))}`;
+    let op = factsOps.get(key);
+    if (!op) {
+      // An empty span where the section starts: the op names no cookie (scope evidence reads the text of an op's span).
+      const at = innermost.section!.span;
+      factsOps.set(key, (op = requestFactsOp('apache', { file: at.file, start: at.start, end: at.start }, `requests under ${innermost.label}`, facts)));
+    }
+    return [op, ...pipeline];
+  };
   const extentOf = (node: { readonly span: Span; readonly close: Span | null }): Span => ({ file: node.span.file, start: node.span.start, end: node.close?.end ?? node.span.end });
   const push = (
     server: ServerScope,
@@ -554,7 +597,10 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     // Routing a request to a file merges its sections already; a proxied one is merged here.
     const blocks = r.blocks ?? mergedBlocks(tree.main, server, r.request, ctx.routing.flagsAt);
     const names = path && path.value !== '/' ? [...hostsOf(server), path] : hostsOf(server);
-    const pipeline = withRewriteCookies(server, requestPath, blocks, r, r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks));
+    const pipeline = withPathFacts(
+      blocks,
+      withRewriteCookies(server, requestPath, blocks, r, r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks)),
+    );
     const kinds = possible(server, r);
     const endpoint: Endpoint = {
       label,

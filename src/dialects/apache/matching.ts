@@ -137,7 +137,8 @@ export function wildcardPrefix(pattern: string): string {
   return i === -1 ? pattern : pattern.slice(0, i);
 }
 
-function locationPrefix(block: Block, flagsAt: FlagsAt): string {
+/** What every request path a `<Location>` section matches starts with ('' when nothing is known). */
+export function locationPrefix(block: Block, flagsAt: FlagsAt): string {
   if (block.regex) return flagsAt(block.order).caseless ? '' : requiredPrefix(block.arg);
   return hasWildcard(block.arg) ? wildcardPrefix(block.arg) : block.arg;
 }

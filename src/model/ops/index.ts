@@ -20,6 +20,7 @@ import type { NginxHideHeaderOp } from './nginx-hide-header.js';
 import type { NginxMoreHeadersOp } from './nginx-more-headers.js';
 import type { NginxProxyCookieOp } from './nginx-proxy-cookie.js';
 import type { NginxSetCookieFlagOp } from './nginx-set-cookie-flag.js';
+import type { RequestFactsOp } from './request-facts.js';
 
 export type KnownOp =
   | ApacheHeaderOp
@@ -40,7 +41,8 @@ export type KnownOp =
   | HaproxyServerCookieOp
   | HaproxySetVarOp
   | CaddyHeadersOp
-  | CaddyAnswerOp;
+  | CaddyAnswerOp
+  | RequestFactsOp;
 
 /** Does not compile while an {@link OpKind} has no op in {@link KnownOp}, or an op has a kind outside it. */
 export type EveryOpKindKnown = Holds<[OpKind] extends [KnownOp['kind']] ? ([KnownOp['kind']] extends [OpKind] ? true : false) : false>;

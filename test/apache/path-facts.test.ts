@@ -1,0 +1,70 @@
+/**
+ * Request-path tests a scope decides: in `<Location /app/>`, `<If "%{REQUEST_URI} =~ m#^/app/#">`
+ * holds for every request and its `<Else>` never runs, so a blanket rule there is no finding; a
+ * test that depends on the path (`m#\.js$#`) still explores both branches. real-server-conditions
+ * checks what httpd sends for such sections.
+ */
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../rules/index.js';
+import { createCatalog } from '../../src/cookies/catalog.js';
+import { apacheDialect } from '../../src/dialects/apache/index.js';
+import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
+import { lintProject } from '../../src/engine/project.js';
+import { testUnderPrefix } from '../../src/model/requests.js';
+import { memoryIO } from '../harness/memory-io.js';
+
+describe('testUnderPrefix', () => {
+  const t = (source: string, prefix: string, negated = false) => testUnderPrefix({ source, negated }, prefix);
+  it('matches every path under the prefix: an anchored literal start the prefix has, then nothing or .*', () => {
+    for (const source of ['^/app/', '^/app', '^/ap', '^/app/.*', '^/app/(.*)$', '^\\/app\\/', '/app/', 'pp/']) expect([source, t(source, '/app/')]).toEqual([source, true]);
+    expect(t('^/app/', '/app/', true)).toBe(false);
+  });
+  it('matches no path under the prefix: an anchored literal start it cannot have', () => {
+    for (const source of ['^/static/', '^/App/', '^/apps', '^/b/.*\\.js$']) expect([source, t(source, '/app/')]).toEqual([source, false]);
+    expect(t('^/static/', '/app/', true)).toBe(true);
+  });
+  it('leaves the rest undecided: the path decides, or the pattern is beyond a literal start', () => {
+    for (const source of ['\\.js$', '^/app/x', '^/app/.*\\.js$', '^/(app|b)/', '^/app/|^/b/', '(?i)^/APP/', '^/apps?/', 'app/x', '^/app/$']) {
+      expect([source, t(source, '/app/')]).toEqual([source, undefined]);
+    }
+    // A quantified last character is not part of the literal start: /ap is, and /app/ has it.
+    expect(t('^/apps?', '/app/')).toBe(undefined);
+    expect(t('^/bs?/', '/app/')).toBe(false);
+  });
+});
+
+function xsrfLines(text: string): number[] {
+  const path = '/etc/apache2/sites-enabled/site.conf';
+  const settings = { rules: RULES, catalog: createCatalog(), options: { nginxVersion: DEFAULT_NGINX_VERSION }, wantFixes: false };
+  const results = lintProject([{ path, dialect: 'apache' }], memoryIO({ [path]: text }), () => apacheDialect, settings).results;
+  return results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => text.slice(0, m.span.start).split('\n').length));
+}
+
+const site = (test: string, location = '/app/') =>
+  [
+    '<VirtualHost *:80>',
+    '    ProxyPass / http://127.0.0.1:8080/',
+    `    <Location ${location}>`,
+    `        <If "%{REQUEST_URI} =~ ${test}">`,
+    '            Header edit Set-Cookie "^((?!atlassian\\.xsrf\\.token=|XSRF-TOKEN=|csrftoken=|sc=|NX-ANTI-CSRF-TOKEN=|atl\\.xsrf\\.token).*)$" "$1; HttpOnly"',
+    '        </If>',
+    '        <Else>',
+    '            Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+    '        </Else>',
+    '    </Location>',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+
+describe('an <Else> no request of the <Location> runs', () => {
+  it('is not reported when the <If> tests what every path there starts with', () => {
+    expect(xsrfLines(site('m#^/app/#'))).toEqual([]);
+    expect(xsrfLines(site('m#^/app/.*$#'))).toEqual([]);
+  });
+  it('is reported when the path decides (both branches), or when the <If> can never hold there', () => {
+    expect(xsrfLines(site('m#\\.js$#'))).toEqual([8]);
+    expect(xsrfLines(site('m#^/static/#'))).toEqual([8]);
+    // Outside the <Location>: the server's other paths take the <Else>... of no section; same verdict as before.
+    expect(xsrfLines(site('m#^/app/#', '/other/'))).toEqual([8]);
+  });
+});
