@@ -2,7 +2,7 @@
  * Random Apache virtual hosts built from the directives that change Set-Cookie lines, for the
  * differential test against the real httpd (apache.test.ts): `Header` in every table and action,
  * with `env=` and `expr=` conditions, cookie path and domain mappings, at the virtual host and in
- * `<Location>`, `<LocationMatch>` and `<If>`/`<Else>` sections, mod_rewrite's `CO` cookies (with
+ * `<Location>`, `<LocationMatch>` and `<If>`/`<Else>` sections (also path tests a `<Location>` decides), mod_rewrite's `CO` cookies (with
  * `RewriteCond`, `L`, `NC`, a negated pattern; in the server's context and in the sections, whose
  * rules merge with `RewriteOptions Inherit`), in front of an HTTP, a FastCGI
  * and a CGI backend (whose lines httpd keeps in different tables). Some combinations are refused
@@ -97,7 +97,7 @@ export const PERDIR_REWRITES: readonly string[] = [
 ];
 
 const sectionArb = fc.record({
-  kind: fc.constantFrom('Location', 'LocationMatch', 'If', 'IfElse', 'IfElseIf', 'LocationIf', 'Proxy'),
+  kind: fc.constantFrom('Location', 'LocationMatch', 'If', 'IfElse', 'IfElseIf', 'LocationIf', 'Proxy', 'LocationPathIf', 'LocationPathIfNot'),
   mount: fc.constantFrom('/h/', '/f/', '/cgi/'),
   body: fc.array(fc.constantFrom(...HEADER_DIRECTIVES, ...PERDIR_REWRITES), { minLength: 1, maxLength: 3 }),
   other: fc.array(fc.constantFrom(...HEADER_DIRECTIVES, ...PERDIR_REWRITES), { maxLength: 2 }),
@@ -151,6 +151,10 @@ export const vhostArb: fc.Arbitrary<GeneratedVhost> = fc
         else if (s.kind === 'Proxy') out.push(`    <Proxy "http://127.0.0.1:${mounts.http}/*">`, ...body, '    </Proxy>');
         else if (s.kind === 'LocationIf') {
           out.push(`    <Location ${s.mount}>`, ...s.other.map((d) => `        ${d}`), '        <If "%{QUERY_STRING} =~ /a=1/">', ...body.map((d) => `    ${d}`), '        </If>', '    </Location>');
+        } else if (s.kind === 'LocationPathIf' || s.kind === 'LocationPathIfNot') {
+          // A path test the <Location> decides: every request there takes the <If> (its own path), or none (another).
+          const tested = s.kind === 'LocationPathIf' ? s.mount : '/z/';
+          out.push(`    <Location ${s.mount}>`, `        <If "%{REQUEST_URI} =~ m#^${tested}#">`, ...body.map((d) => `    ${d}`), '        </If>', '        <Else>', ...s.other.map((d) => `            ${d}`), '        </Else>', '    </Location>');
         } else {
           out.push('    <If "%{QUERY_STRING} =~ /a=1/">', ...body, '    </If>');
           if (s.kind === 'IfElseIf') out.push('    <ElseIf "%{QUERY_STRING} =~ /a=2/">', ...s.other.map((d) => `        ${d}`), '    </ElseIf>');
