@@ -11,7 +11,7 @@
  * `sites-enabled`, ...: files of one kind are usually of one dialect) and half the threads claim
  * from the front, half from the back: on a mixed tree each thread mostly lints one dialect. On
  * the bench's tree (half Apache, half nginx) 2 threads went from 1.35x to 1.53-1.57x one pinned
- * core, in 0.78x the wall time (farm-bench, paired runs).
+ * core, in 0.78x the wall time (paired whole-process runs).
  * Each thread reads and detects
  * its chunks' files, builds and lints their models and returns plain {@link ModelLint} data; the
  * main thread then assembles everything exactly as a single-threaded run would (a root included

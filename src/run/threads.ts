@@ -51,7 +51,7 @@ export const MANY_FILES = 2 * MIN_FILES_PER_WORKER;
  * optimise them for itself: on 10,000 small files TurboFan's compiling, most of it inlining callees
  * into big callers, took more CPU than the lint. Without inlining the compiled code is a little
  * slower but is compiled in half the time: the 10,000-file bench tree ran in 0.85x the time on
- * one core and 0.95x on two (farm-bench, paired runs). Large single files keep inlining (they ran
+ * one core and 0.95x on two (paired whole-process runs). Large single files keep inlining (they ran
  * 1-6 % slower without it). Set at run time, after the start script has handed V8 the code cache
  * (a flag set before would not match the cache); worker threads started later get the cache the
  * build wrote under this flag ({@link workerEnv}).
