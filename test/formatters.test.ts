@@ -144,3 +144,35 @@ describe('formats on Apache, nginx, IIS, HAProxy and Caddy examples', () => {
     }
   });
 });
+
+describe('messages of no rule', () => {
+  it('formats that need a rule id say syntax-error for a file that does not parse and file-not-linted for one not linted', async () => {
+    const own = mkdtempSync(join(tmpdir(), 'lpc-fmt-norule-'));
+    try {
+      writeFileSync(join(own, 'broken.conf'), 'http {\n    server {\n        listen 80;\n');
+      writeFileSync(join(own, 'empty.conf'), '');
+      const run = async (name: string) => {
+        const r = await cli(['broken.conf', 'empty.conf', 'missing.conf', '--no-config', '--type', 'nginx', '-f', name], { cwd: own });
+        expect(r.code, r.stderr).toBe(2);
+        return r.stdout;
+      };
+      const compact = (await run('compact')).trimEnd().split('\n');
+      expect(compact.map((l) => `${l.split(':')[0]} ${/\[([a-z-]+)\]$/.exec(l)?.[1]}`)).toEqual(['broken.conf syntax-error', 'empty.conf file-not-linted', 'missing.conf file-not-linted']);
+      expect(await run('github')).toContain('title=file-not-linted::Cannot read file');
+      expect(await run('checkstyle')).toContain('source="lint-proxy-config.file-not-linted"');
+      expect(await run('junit')).toContain('name="lint-proxy-config.file-not-linted"');
+      const sarif = JSON.parse(await run('sarif')) as { runs: { tool: { driver: { rules: { id: string; helpUri: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[] };
+      const rules = sarif.runs[0]!.tool.driver.rules;
+      expect(sarif.runs[0]!.results.map((r) => [r.ruleId, rules[r.ruleIndex]!.id])).toEqual([
+        ['syntax-error', 'syntax-error'],
+        ['file-not-linted', 'file-not-linted'],
+        ['file-not-linted', 'file-not-linted'],
+      ]);
+      expect(rules.find((r) => r.id === 'file-not-linted')!.helpUri).toMatch(/README\.md#exit-codes$/);
+      // JSON keeps ESLint's null.
+      expect((JSON.parse(await run('json')) as { messages: { ruleId: unknown }[] }[]).flatMap((r) => r.messages.map((m) => m.ruleId))).toEqual([null, null, null]);
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+});

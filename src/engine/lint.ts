@@ -22,6 +22,12 @@ export interface LintMessage {
   readonly span: Span;
   /** The file could not be (fully) parsed. */
   readonly fatal?: true;
+  /**
+   * The message says a file was not linted (unreadable; skipped: too large, binary, empty, of no
+   * dialect the linter can tell, a link out of the linted tree). Formats that need a rule id give
+   * such messages `file-not-linted`, and syntax errors `syntax-error`.
+   */
+  readonly notLinted?: true;
   readonly fix?: Fix;
   /** A fix candidate exists but was not proven (fixes were not wanted in this run). */
   readonly fixable?: true;

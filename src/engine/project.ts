@@ -171,11 +171,11 @@ export function assemble(targets: readonly LintTarget[], lints: readonly ModelLi
     if (isIoError(read)) {
       const span = { file: path, start: 0, end: 0 };
       if (read.skipped) {
-        const message: LintMessage = { ruleId: null, severity: 1, message: `File ${read.error}.`, span };
+        const message: LintMessage = { ruleId: null, severity: 1, message: `File ${read.error}.`, span, notLinted: true };
         results.push(dialect ? { path, dialect, messages: [message], skipped: read.error } : { path, messages: [message], skipped: read.error });
         continue;
       }
-      const message: LintMessage = { ruleId: null, severity: 2, fatal: true, message: `Cannot read file: ${read.error}`, span };
+      const message: LintMessage = { ruleId: null, severity: 2, fatal: true, message: `Cannot read file: ${read.error}`, span, notLinted: true };
       results.push(dialect ? { path, dialect, messages: [message], unreadable: true } : { path, messages: [message], unreadable: true });
       continue;
     }

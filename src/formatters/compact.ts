@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import type { LintResult } from '../engine/result.js';
 import { rangeOf } from './positions.js';
 import { printable, printablePath } from './printable.js';
+import { ruleLabel } from './rule-label.js';
 
 export function formatCompact(results: readonly LintResult[], cwd: string): string {
   const lines: string[] = [];
@@ -10,7 +11,7 @@ export function formatCompact(results: readonly LintResult[], cwd: string): stri
     const file = printablePath(relative(cwd, r.filePath) || r.filePath);
     for (const m of r.messages) {
       const { line, column } = rangeOf(m, r.source);
-      lines.push(`${file}:${line}:${column}: ${m.severity === 2 ? 'error' : 'warning'} ${printable(m.message)} [${m.ruleId ?? 'syntax-error'}]`);
+      lines.push(`${file}:${line}:${column}: ${m.severity === 2 ? 'error' : 'warning'} ${printable(m.message)} [${ruleLabel(m)}]`);
     }
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

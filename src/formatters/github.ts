@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import type { LintResult } from '../engine/result.js';
 import { rangeOf } from './positions.js';
 import { printable } from './printable.js';
+import { ruleLabel } from './rule-label.js';
 
 /**
  * Message data: control characters shown as escapes (a newline from a configuration is not the
@@ -28,7 +29,7 @@ export function formatGithub(results: readonly LintResult[], cwd: string): strin
     for (const m of r.messages) {
       const { line, column, endLine, endColumn } = rangeOf(m, r.source);
       const command = m.severity === 2 ? 'error' : 'warning';
-      const title = m.ruleId ?? 'syntax-error';
+      const title = ruleLabel(m);
       lines.push(
         `::${command} file=${escapeProperty(file)},line=${line},col=${column},endLine=${endLine},endColumn=${endColumn},title=${escapeProperty(title)}::${escapeData(m.message)}`,
       );

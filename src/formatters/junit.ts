@@ -7,6 +7,7 @@ import type { LintResult } from '../engine/result.js';
 import { TOOL_NAME } from '../meta.js';
 import { rangeOf } from './positions.js';
 import { cdata, xmlAttr } from './xml-escape.js';
+import { ruleLabel } from './rule-label.js';
 
 export function formatJunit(results: readonly LintResult[], cwd: string): string {
   const out = ['<?xml version="1.0" encoding="utf-8"?>', '<testsuites>'];
@@ -18,7 +19,7 @@ export function formatJunit(results: readonly LintResult[], cwd: string): string
     if (r.messages.length === 0) out.push(`<testcase time="0" name="${xmlAttr(file)}" classname="${xmlAttr(file)}" />`);
     for (const m of r.messages) {
       const { line, column } = rangeOf(m, r.source);
-      const rule = m.ruleId ?? 'syntax-error';
+      const rule = ruleLabel(m);
       const severity = m.severity === 2 ? 'Error' : 'Warning';
       out.push(
         `<testcase time="0" name="${xmlAttr(`${TOOL_NAME}.${rule}`)}" classname="${xmlAttr(file)}">`,

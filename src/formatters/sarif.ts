@@ -12,14 +12,22 @@ import type { RuleMeta } from '../engine/rule.js';
 import { HOMEPAGE, TOOL_NAME, TOOL_VERSION, ruleDocsUrl } from '../meta.js';
 import { positionAt, type SourceFile } from '../source.js';
 import { rangeOf } from './positions.js';
+import { NOT_LINTED_ID, ruleLabel, SYNTAX_ERROR_ID } from './rule-label.js';
 
-/** Fatal messages have no rule; SARIF results need one, documented in the README. */
+/** Messages of no rule; SARIF results need one (src/formatters/rule-label.ts), documented in the README. */
 export const SYNTAX_ERROR_RULE: RuleMeta = {
-  id: 'syntax-error',
+  id: SYNTAX_ERROR_ID,
   severity: 'error',
   fixable: false,
   dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
   description: 'The file cannot be parsed the way the server would parse it.',
+};
+export const NOT_LINTED_RULE: RuleMeta = {
+  id: NOT_LINTED_ID,
+  severity: 'error',
+  fixable: false,
+  dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
+  description: 'The file was not linted: it cannot be read, or it was skipped (too large, binary, empty, of no known dialect, a link out of the linted tree).',
 };
 
 function uriOf(path: string, cwd: string): string {
@@ -38,6 +46,9 @@ function region(source: SourceFile, start: number, end: number) {
   return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
 }
 
+/** A rule's page; the two ids of no rule are explained with the exit codes in the README. */
+const docsOf = (id: string): string => (id === SYNTAX_ERROR_ID || id === NOT_LINTED_ID ? `${HOMEPAGE}/blob/main/README.md#exit-codes` : ruleDocsUrl(id));
+
 function descriptor(rule: RuleMeta) {
   const properties: Record<string, unknown> = {
     tags: rule.securitySeverity !== undefined ? ['security', ...rule.dialects] : [...rule.dialects],
@@ -49,15 +60,15 @@ function descriptor(rule: RuleMeta) {
     name: rule.id.replace(/(^|-)([a-z0-9])/g, (_, _d, c: string) => c.toUpperCase()),
     shortDescription: { text: sentence(rule.description) },
     fullDescription: { text: sentence(rule.description) },
-    helpUri: ruleDocsUrl(rule.id),
-    help: { text: `See ${ruleDocsUrl(rule.id)}` },
+    helpUri: docsOf(rule.id),
+    help: { text: `See ${docsOf(rule.id)}` },
     defaultConfiguration: { level: rule.severity === 'error' ? 'error' : 'warning' },
     properties,
   };
 }
 
 export function formatSarif(results: readonly LintResult[], cwd: string, rules: readonly RuleMeta[]): string {
-  const all = [...rules, SYNTAX_ERROR_RULE];
+  const all = [...rules, SYNTAX_ERROR_RULE, NOT_LINTED_RULE];
   const index = new Map(all.map((r, i) => [r.id, i]));
   const srcroot = { uriBaseId: '%SRCROOT%' } as const;
   const location = (path: string) => {
@@ -66,7 +77,7 @@ export function formatSarif(results: readonly LintResult[], cwd: string, rules: 
   };
   const sarifResults = results.flatMap((r) =>
     [...r.messages, ...r.suppressedMessages].map((m: LintMessage) => {
-      const ruleId = m.ruleId ?? SYNTAX_ERROR_RULE.id;
+      const ruleId = ruleLabel(m);
       const { line, column, endLine, endColumn } = rangeOf(m, r.source);
       const source = r.source;
       const fixes =

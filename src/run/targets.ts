@@ -32,7 +32,7 @@ export type Detected =
  * reported and the exit code is 2 (never a silent pass).
  */
 function skippedNamed(path: string, message: string, reason: string): FileResult {
-  return { path, messages: [{ ruleId: null, severity: 1, message, span: { file: path, start: 0, end: 0 } }], skipped: reason };
+  return { path, messages: [{ ruleId: null, severity: 1, message, span: { file: path, start: 0, end: 0 }, notLinted: true }], skipped: reason };
 }
 
 const undetected = (path: string): FileResult =>
@@ -52,6 +52,7 @@ function ambiguous(path: string, a: Ambiguous): FileResult {
     severity: 2,
     message: `This file looks like both Apache (score ${a.apache}) and nginx (score ${a.nginx}); pass --type apache|nginx or set "overrides" to lint it.`,
     span: { file: path, start: 0, end: 0 },
+    notLinted: true,
   };
   return { path, messages: [message], skipped: 'looks like both Apache and nginx (pass --type)' };
 }
