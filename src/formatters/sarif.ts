@@ -14,21 +14,13 @@ import { positionAt, type SourceFile } from '../source.js';
 import { rangeOf } from './positions.js';
 import { NOT_LINTED_ID, ruleLabel, SYNTAX_ERROR_ID } from './rule-label.js';
 
-/** Messages of no rule; SARIF results need one (src/formatters/rule-label.ts), documented in the README. */
-export const SYNTAX_ERROR_RULE: RuleMeta = {
-  id: SYNTAX_ERROR_ID,
-  severity: 'error',
-  fixable: false,
-  dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
-  description: 'The file cannot be parsed the way the server would parse it.',
-};
-export const NOT_LINTED_RULE: RuleMeta = {
-  id: NOT_LINTED_ID,
-  severity: 'error',
-  fixable: false,
-  dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'],
-  description: 'The file was not linted: it cannot be read, or it was skipped (too large, binary, empty, of no known dialect, a link out of the linted tree).',
-};
+/** A rule id of messages of no rule (src/formatters/rule-label.ts): SARIF results need one, documented in the README. */
+const pseudoRule = (id: string, description: string): RuleMeta => ({ id, severity: 'error', fixable: false, dialects: ['apache', 'nginx', 'iis', 'haproxy', 'caddy'], description });
+export const SYNTAX_ERROR_RULE = pseudoRule(SYNTAX_ERROR_ID, 'The file cannot be parsed the way the server would parse it.');
+export const NOT_LINTED_RULE = pseudoRule(
+  NOT_LINTED_ID,
+  'The file was not linted: it cannot be read, or it was skipped (too large, binary, empty, of no known dialect, a link out of the linted tree).',
+);
 
 function uriOf(path: string, cwd: string): string {
   const rel = relative(cwd, path);
