@@ -106,6 +106,12 @@ describe('files on a real server', () => {
     const named = await lintJson(['repo/sites-enabled/live.conf']);
     expect(named.code).toBe(0);
     expect(messages('live.conf', named)).toEqual([]);
+    // Outside git (a live /etc/nginx, whose modules-enabled/ links into /usr/share): the server's own layout, followed.
+    mkdirSync(join(dir, 'etc-nginx/modules-enabled'), { recursive: true });
+    symlinkSync(join(dir, 'live/app.conf'), join(dir, 'etc-nginx/modules-enabled/app.conf'));
+    const r = await cli(['.', '-f', 'json'], { cwd: join(dir, 'etc-nginx') });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as JsonResult[]).map((x) => [x.filePath.split('/').pop(), x.messages.length])).toEqual([['app.conf', 0]]);
   });
 
   it('terminates on symbolic link loops in the tree and in includes', async () => {

@@ -46,10 +46,16 @@ function gitRoot(path: string, io: ConfigIO): string | undefined {
   }
 }
 
+/** The git work tree a file belongs to (not the file system's root). */
+export function gitTree(path: string, io: ConfigIO): string | undefined {
+  const git = gitRoot(path, io);
+  return git !== undefined && git !== '/' ? git : undefined;
+}
+
 /** The tree a root file belongs to, when it is a copy that absolute paths may leave. */
 export function lintedTree(rootPath: string, io: ConfigIO, cwd: string | undefined): string | undefined {
-  const git = gitRoot(rootPath, io);
-  if (git !== undefined && git !== '/') return git;
+  const git = gitTree(rootPath, io);
+  if (git !== undefined) return git;
   return cwd !== undefined && cwd !== '/' && isInside(rootPath, cwd) ? cwd : undefined;
 }
 

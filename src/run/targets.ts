@@ -4,7 +4,7 @@
  */
 import { isIoError, type ConfigIO } from '../source.js';
 import { detectDialectOrAmbiguity, type Ambiguous } from '../dialects/detect.js';
-import { isInside, lintedTree } from '../dialects/path-map.js';
+import { gitTree, isInside } from '../dialects/path-map.js';
 import type { LintMessage } from '../engine/lint.js';
 import type { FileResult, LintTarget } from '../engine/project.js';
 import type { Dialect } from '../model/header-rewrite.js';
@@ -58,15 +58,16 @@ function ambiguous(path: string, a: Ambiguous): FileResult {
 }
 
 /**
- * A link a walk found that leads out of the linted tree (the git work tree, else the current
- * directory): `sites-enabled/app.conf -> /etc/nginx/sites-available/app.conf` in a repository copy
- * reads this machine's file, not the repository's. A skip the user did not choose: naming the
- * link on the command line lints it.
+ * A link a walk found that leads out of the git work tree it is in: `sites-enabled/app.conf ->
+ * /etc/nginx/sites-available/app.conf` in a repository copy reads this machine's file, not the
+ * repository's. A skip the user did not choose: naming the link on the command line lints it.
+ * Outside git (a live `/etc/nginx`, whose `modules-enabled/` links into `/usr/share`) links are
+ * the server's own layout and are followed.
  */
 function leavesTree(path: string, io: ConfigIO): FileResult | undefined {
   const real = io.realpath(path);
   if (real === path) return undefined; // dangling: the reader reports it
-  const tree = lintedTree(path, io, io.cwd);
+  const tree = gitTree(path, io);
   if (tree === undefined || !isInside(path, tree) || isInside(real, tree)) return undefined;
   return skippedNamed(
     path,
