@@ -33,11 +33,15 @@ describe('testUnderPrefix', () => {
   });
 });
 
-function xsrfLines(text: string): number[] {
+function xsrfMessages(text: string): { line: number; message: string; scopes: string[] }[] {
   const path = '/etc/apache2/sites-enabled/site.conf';
   const settings = { rules: RULES, catalog: createCatalog(), options: { nginxVersion: DEFAULT_NGINX_VERSION }, wantFixes: false };
   const results = lintProject([{ path, dialect: 'apache' }], memoryIO({ [path]: text }), () => apacheDialect, settings).results;
-  return results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => text.slice(0, m.span.start).split('\n').length));
+  return results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'xsrf-cookie-httponly').map((m) => ({ line: text.slice(0, m.span.start).split('\n').length, message: m.message, scopes: ((m.data?.['scopes'] ?? []) as { scope: string }[]).map((x) => x.scope) })));
+}
+
+function xsrfLines(text: string): number[] {
+  return xsrfMessages(text).map((m) => m.line);
 }
 
 const site = (test: string, location = '/app/') =>
@@ -55,6 +59,30 @@ const site = (test: string, location = '/app/') =>
     '</VirtualHost>',
     '',
   ].join('\n');
+
+describe('an <Else> no request a ProxyPass routes runs', () => {
+  const vhost = (test: string) =>
+    [
+      '<VirtualHost *:80>',
+      '    ProxyPass /jira http://127.0.0.1:8080/jira',
+      '    ProxyPass / http://127.0.0.1:9000/',
+      `    <If "%{REQUEST_URI} =~ ${test}">`,
+      '        Header edit Set-Cookie "^((?!atlassian\\.xsrf\\.token=|XSRF-TOKEN=|csrftoken=|sc=|NX-ANTI-CSRF-TOKEN=|atl\\.xsrf\\.token).*)$" "$1; HttpOnly"',
+      '    </If>',
+      '    <Else>',
+      '        Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+      '    </Else>',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+  it('the /jira scope takes the <If>; the rest of the site still reports the <Else>', () => {
+    // Reported for the requests ProxyPass / routes, not for the scope of ProxyPass /jira.
+    const messages = xsrfMessages(vhost('m#^/jira#'));
+    expect(messages.map((m) => [m.line, m.scopes])).toEqual([[8, ['<VirtualHost *:80>']]]);
+    // A test the path decides keeps both scopes.
+    expect(xsrfMessages(vhost('m#\\.js$#')).map((m) => [m.line, m.scopes])).toEqual([[8, ['<VirtualHost *:80>', '<VirtualHost *:80> › ProxyPass /jira']]]);
+  });
+});
 
 describe('an <Else> no request of the <Location> runs', () => {
   it('is not reported when the <If> tests what every path there starts with', () => {

@@ -504,6 +504,14 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     branches: 2,
   },
   {
+    // The ProxyPass that routes the scope decides it too: every request ProxyPass /h/ takes starts with /h/.
+    name: 'proxypass-decides-if',
+    body: ['    <If "%{REQUEST_URI} =~ m#^/h/#">', '        Header edit Set-Cookie "$" "; IF"', '    </If>', '    <Else>', '        Header edit Set-Cookie "$" "; ELSE"', '    </Else>'].join('\n'),
+    endpoint: '/h/',
+    requests: [{ path: '/h/' }, { path: '/h/deeper/x' }],
+    branches: 1,
+  },
+  {
     // expr= tests that are not regex matches on the path: decided by the request's facts.
     name: 'edit-under-exact-path-expr',
     body: `    Header edit Set-Cookie "^(csrftoken=[^;]*)(.*)$" "$1$2; HttpOnly" "expr=%{REQUEST_URI} == '/h/exact'"`,

@@ -44,7 +44,7 @@ import { directoryMatches, filesMatches, locationMatches, locationPrefix, merged
 import { directiveLabel, type BlockMappings, type OpsResult, type PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
 import { hasCookieFlag, perDirCookieOps, rewriteCookieOps, type PerDirRequest } from './rewrite-cookies.js';
-import { kindsOf, route, type Route, type RoutingContext } from './routing.js';
+import { kindsOf, prefixMatches, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
 
@@ -549,9 +549,9 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
    * explore an `<Else>` no request there runs. Same pipeline and sections, same op.
    */
   const factsOps = new Map<string, CookieOp>();
-  const withPathFacts = (blocks: readonly Block[], pipeline: CookieOp[]): CookieOp[] => {
+  const withPathFacts = (blocks: readonly Block[], pipeline: CookieOp[], routed?: { readonly path: string; readonly span: Span }): CookieOp[] => {
     const locations = blocks.filter((b) => b.kind === 'location' && b.section);
-    const prefixes = locations.map((b) => locationPrefix(b, ctx.routing.flagsAt)).filter((p) => p.length > 1);
+    const prefixes = [...locations.map((b) => locationPrefix(b, ctx.routing.flagsAt)), ...(routed ? [routed.path] : [])].filter((p) => p.length > 1);
     if (prefixes.length === 0) return pipeline;
     const facts: RequestFact[] = [];
     const seen = new Set<string>();
@@ -572,15 +572,31 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
       }
     }
     if (facts.length === 0) return pipeline;
-    const innermost = locations[locations.length - 1]!;
-    const key = `${innermost.order}\u0000${semanticKey(facts.map((f) => [f.literal.key, f.literal.branch?.index ?? null, f.holds]))}`;
+    const innermost = locations[locations.length - 1];
+    const at = innermost ? innermost.section!.span : routed!.span;
+    const key = `${at.file}\u0000${at.start}\u0000${prefixes.join('\u0000')}\u0001${semanticKey(facts.map((f) => [f.literal.key, f.literal.branch?.index ?? null, f.holds]))}`;
     let op = factsOps.get(key);
     if (!op) {
-      // An empty span where the section starts: the op names no cookie (scope evidence reads the text of an op's span).
-      const at = innermost.section!.span;
-      factsOps.set(key, (op = requestFactsOp('apache', { file: at.file, start: at.start, end: at.start }, `requests under ${innermost.label}`, facts)));
+      // An empty span where the section (or ProxyPass) starts: the op names no cookie (scope evidence reads the text of an op's span).
+      const label = innermost ? `requests under ${innermost.label}` : `requests ProxyPass ${routed!.path} routes`;
+      factsOps.set(key, (op = requestFactsOp('apache', { file: at.file, start: at.start, end: at.start }, label, facts)));
     }
     return [op, ...pipeline];
+  };
+  /**
+   * Server-level `ProxyPass <path> <url>` lines by position: every request one routes has a path
+   * that starts with its path (mod_proxy's `alias_match`), which a scope routed by it alone shares.
+   */
+  const proxyPassPaths = new Map<string, { readonly path: string; readonly span: Span }>();
+  for (const d of tree.directives) {
+    const a = d.node.args;
+    if (d.node.lname === 'proxypass' && d.block.kind === 'server' && a.length >= 2 && a[1]!.value !== '!') proxyPassPaths.set(`${d.node.span.file}\u0000${d.node.span.start}`, { path: a[0]!.value, span: d.node.span });
+  }
+  const routedPath = (r: Route, requestPath: string | undefined): { readonly path: string; readonly span: Span } | undefined => {
+    if (requestPath === undefined || r.backends.length === 0) return undefined;
+    const found = new Set(r.backends.map((b) => (b.span ? proxyPassPaths.get(`${b.span.file}\u0000${b.span.start}`) : undefined)));
+    const [only] = found;
+    return found.size === 1 && only !== undefined && prefixMatches(only.path, requestPath.split('?')[0]!) ? only : undefined;
   };
   const extentOf = (node: { readonly span: Span; readonly close: Span | null }): Span => ({ file: node.span.file, start: node.span.start, end: node.close?.end ?? node.span.end });
   const push = (
@@ -600,6 +616,7 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
     const pipeline = withPathFacts(
       blocks,
       withRewriteCookies(server, requestPath, blocks, r, r.backends.length > 0 && r.backends.every((b) => /^h2c?:/i.test(b.target)) ? cache.forHttp2(cache.pipeline(blocks)) : cache.pipeline(blocks)),
+      routedPath(r, requestPath),
     );
     const kinds = possible(server, r);
     const endpoint: Endpoint = {
