@@ -142,7 +142,7 @@ describe('xsrf-cookie-httponly', () => {
   it('reports them for the requests a conditional service leaves to the backend, saying which', () => {
     const [f, ...rest] = findings(behind('    http-request use-service prometheus-exporter if { path /metrics }'));
     expect(rest).toEqual([]);
-    expect(f).toMatch(/^13: .*for requests where if \{ path \/metrics \} does not hold/);
+    expect(f).toMatch(/^13: .*for requests where \{ path \/metrics \} does not hold/);
   });
 });
 

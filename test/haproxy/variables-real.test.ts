@@ -36,7 +36,9 @@ interface Case {
   readonly requests: readonly Request[];
 }
 
-const APP = 'if { path_beg /app }';
+/** The test (as the simulation names the fact) and the condition of the rules that use it. */
+const APP_TEST = '{ path_beg /app }';
+const APP = `if ${APP_TEST}`;
 
 const CASES: readonly Case[] = [
   {
@@ -44,8 +46,8 @@ const CASES: readonly Case[] = [
     frontend: [`http-request set-var(txn.flags) str("; HttpOnly") ${APP}`],
     backend: [APPEND],
     requests: [
-      { path: '/app/x', facts: { [APP]: true } },
-      { path: '/other', facts: { [APP]: false } },
+      { path: '/app/x', facts: { [APP_TEST]: true } },
+      { path: '/other', facts: { [APP_TEST]: false } },
     ],
   },
   {
@@ -53,9 +55,9 @@ const CASES: readonly Case[] = [
     frontend: ['http-request set-var(txn.flags) str("; Secure")', `http-request set-var(txn.flags) str("; HttpOnly") ${APP}`, 'http-request set-var-fmt(txn.flags) "; SameSite=Lax" if { url_param(l) -m found }'],
     backend: [APPEND],
     requests: [
-      { path: '/app/x', facts: { [APP]: true, 'if { url_param(l) -m found }': false } },
-      { path: '/x', facts: { [APP]: false, 'if { url_param(l) -m found }': false } },
-      { path: '/app/x?l=1', facts: { [APP]: true, 'if { url_param(l) -m found }': true } },
+      { path: '/app/x', facts: { [APP_TEST]: true, '{ url_param(l) -m found }': false } },
+      { path: '/x', facts: { [APP_TEST]: false, '{ url_param(l) -m found }': false } },
+      { path: '/app/x?l=1', facts: { [APP_TEST]: true, '{ url_param(l) -m found }': true } },
     ],
   },
   {
@@ -63,8 +65,8 @@ const CASES: readonly Case[] = [
     frontend: ['http-request set-var(txn.flags) str("; HttpOnly")', 'http-request unset-var(txn.flags) if { path_beg /public }'],
     backend: [APPEND],
     requests: [
-      { path: '/public/x', facts: { 'if { path_beg /public }': true } },
-      { path: '/x', facts: { 'if { path_beg /public }': false } },
+      { path: '/public/x', facts: { '{ path_beg /public }': true } },
+      { path: '/x', facts: { '{ path_beg /public }': false } },
     ],
   },
   {

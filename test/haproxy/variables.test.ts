@@ -56,8 +56,8 @@ it('a variable set from the request reads the request simulated, and keeps its t
 it('a variable set under a condition has its value where the condition holds and none elsewhere; of several rules the last that runs wins', () => {
   const request = { target: '/x?a=7', headers: {} };
   expect(outcomes(`    http-request set-var(txn.a) url_param(a) if { path_beg /x }\n${header}`, { request })).toEqual([
-    { lines: ['a=7; b='], when: ['if { path_beg /x }'] },
-    { lines: ['a=; b='], when: ['!if { path_beg /x }'] },
+    { lines: ['a=7; b='], when: ['{ path_beg /x }'] },
+    { lines: ['a=; b='], when: ['!{ path_beg /x }'] },
   ]);
   expect(sent(`    http-request set-var(txn.a) url_param(a)\n    http-request set-var(txn.a) str(z)\n${header}`, request)).toEqual(['a=z; b=']);
 });
@@ -76,8 +76,8 @@ const COOKIE = ['XSRF-TOKEN=x1; Path=/'];
 describe('the set-var rules of the way a request takes', () => {
   it('a conditional setter: its value on the requests where the condition holds, nothing on the others', () => {
     expect(outcomes('    http-request set-var(txn.flags) str("; HttpOnly") if { path_beg /app }', { backend: append, cookies: COOKIE })).toEqual([
-      { lines: ['XSRF-TOKEN=x1; Path=/; HttpOnly'], when: ['if { path_beg /app }'] },
-      { lines: ['XSRF-TOKEN=x1; Path=/'], when: ['!if { path_beg /app }'] },
+      { lines: ['XSRF-TOKEN=x1; Path=/; HttpOnly'], when: ['{ path_beg /app }'] },
+      { lines: ['XSRF-TOKEN=x1; Path=/'], when: ['!{ path_beg /app }'] },
     ]);
     // unless: the other way round.
     expect(outcomes('    http-request set-var(txn.flags) str("; HttpOnly") unless { path_beg /app }', { backend: append, cookies: COOKIE }).map((o) => o.lines[0])).toEqual(['XSRF-TOKEN=x1; Path=/; HttpOnly', 'XSRF-TOKEN=x1; Path=/']);
@@ -86,8 +86,8 @@ describe('the set-var rules of the way a request takes', () => {
   it('two setters: the last one that runs wins', () => {
     const rules = ['    http-request set-var(txn.flags) str("; Secure")', '    http-request set-var(txn.flags) str("; HttpOnly") if { path_beg /app }'].join('\n');
     expect(outcomes(rules, { backend: append, cookies: COOKIE })).toEqual([
-      { lines: ['XSRF-TOKEN=x1; Path=/; HttpOnly'], when: ['if { path_beg /app }'] },
-      { lines: ['XSRF-TOKEN=x1; Path=/; Secure'], when: ['!if { path_beg /app }'] },
+      { lines: ['XSRF-TOKEN=x1; Path=/; HttpOnly'], when: ['{ path_beg /app }'] },
+      { lines: ['XSRF-TOKEN=x1; Path=/; Secure'], when: ['!{ path_beg /app }'] },
     ]);
     // The unconditional one last: every request has its value.
     const reversed = ['    http-request set-var(txn.flags) str("; HttpOnly") if { path_beg /app }', '    http-request set-var-fmt(txn.flags) "; Secure"'].join('\n');
@@ -97,8 +97,8 @@ describe('the set-var rules of the way a request takes', () => {
   it('unset-var after set-var: nothing where it runs', () => {
     const rules = ['    http-request set-var(txn.flags) str("; HttpOnly")', '    http-request unset-var(txn.flags) if { path_beg /public }'].join('\n');
     expect(outcomes(rules, { backend: append, cookies: COOKIE })).toEqual([
-      { lines: ['XSRF-TOKEN=x1; Path=/'], when: ['if { path_beg /public }'] },
-      { lines: ['XSRF-TOKEN=x1; Path=/; HttpOnly'], when: ['!if { path_beg /public }'] },
+      { lines: ['XSRF-TOKEN=x1; Path=/'], when: ['{ path_beg /public }'] },
+      { lines: ['XSRF-TOKEN=x1; Path=/; HttpOnly'], when: ['!{ path_beg /public }'] },
     ]);
   });
 
@@ -154,12 +154,33 @@ describe('xsrf-cookie-httponly on variables', () => {
   const proxy = (setter: string, rule = "  http-response replace-header Set-Cookie (.*) '\\1%[var(txn.flags)]'") =>
     ['frontend fe', '  bind 127.0.0.1:8443', setter, '  default_backend be', 'backend be', '  server s1 127.0.0.1:8080', rule, ''].join('\n');
 
+  it('`if X` and `unless !X` are one test of the request: an undo under the one always follows the flag under the other', () => {
+    // Response rules test the request through a variable (HAProxy has no path in the response).
+    const rules = (undo: string) =>
+      [
+        'frontend fe',
+        '  bind 127.0.0.1:8443',
+        '  http-request set-var(txn.p) path',
+        '  default_backend be',
+        'backend be',
+        '  server s1 127.0.0.1:8080',
+        "  http-response replace-header Set-Cookie (.*) '\\1; HttpOnly' if { var(txn.p) -m beg /app }",
+        `  http-response replace-header Set-Cookie '^(atlassian[.]xsrf[.]token=.*); HttpOnly$' '\\1' ${undo}`,
+        '',
+      ].join('\n');
+    // Jira's token (the backend's port, the undo names it) stays readable on every request.
+    expect(lint(rules('unless !{ var(txn.p) -m beg /app }'))).toEqual([]);
+    expect(lint(rules('if { var(txn.p) -m beg /app }'))).toEqual([]);
+    // An undo under another test leaves the requests where only the flag runs.
+    expect(lint(rules('if { var(txn.p) -m beg /app/x }')).map((m) => m.message)).toEqual([expect.stringContaining('adds HttpOnly to atlassian.xsrf.token (Jira) and 6 others for requests where')]);
+  });
+
   it('reports the rule once when a conditional setter gives the flag to some requests', () => {
     const text = proxy('  http-request set-var(txn.flags) str("; HttpOnly") if { path_beg /app }');
     const found = lint(text);
     // On the rule's pattern, as an error.
     expect(found.map((m) => [text.slice(m.span.start, m.span.end), m.severity])).toEqual([['(.*)', 2]]);
-    expect(found[0]!.message).toContain('if { path_beg /app } holds');
+    expect(found[0]!.message).toContain('{ path_beg /app } holds');
     expect(lint(proxy(['  http-request set-var(txn.flags) str("; Secure")', '  http-request set-var(txn.flags) str("; HttpOnly") if { path_beg /app }'].join('\n')))).toHaveLength(1);
   });
 

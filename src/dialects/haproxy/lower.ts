@@ -15,7 +15,7 @@
  */
 import type { BackendKind, BackendRef } from '../../model/backends.js';
 import type { Condition, CookieOp, Endpoint, HeaderRewriteModel, Problem, ScopeName } from '../../model/header-rewrite.js';
-import { decidedByResponse, fetchRefusal, KNOWN_REQUEST_FETCH, parseCondition, REQUEST_FETCH, staticValue, VARIABLE, type AclDefinition } from '../../model/ops/haproxy-acl.js';
+import { decidedByResponse, fetchRefusal, KNOWN_REQUEST_FETCH, parseCondition, REQUEST_FETCH, requestTest, staticValue, VARIABLE, type AclDefinition } from '../../model/ops/haproxy-acl.js';
 import {
   createHaproxyAllowOp,
   createHaproxyFinalOp,
@@ -346,10 +346,13 @@ function conditionOf(ctx: Context, proxy: Proxy, statement: Statement, condWords
   // the op tests it on each simulated response.
   const value = staticValue(parsed) === 'unknown' && decidedByResponse(parsed) ? true : staticValue(parsed);
   const text = textOf(ctx.file, condWords);
+  // A request test the simulator explores: one fact for `if X` and `unless X` alike (see requestTest).
+  const test = value === 'unknown' && statement.guards.length === 0 ? requestTest(values, proxy.acls) : undefined;
   const condition: Condition = {
     text: statement.guards.length > 0 ? `${guardText} and ${text}` : text,
     span: spanOver(condWords),
     value: statement.guards.length > 0 && value === true ? 'unknown' : value,
+    ...(test ? { literals: [{ key: test.key, holds: test.holds, text: test.text }] } : {}),
   };
   return { condition, parsed, ...named };
 }

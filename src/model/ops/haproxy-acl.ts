@@ -416,6 +416,31 @@ export function parseCondition(words: readonly string[], acls: ReadonlyMap<strin
   return { key, negate, alternatives };
 }
 
+/**
+ * The request test a condition is, as a literal the simulator can share between rules: `if X`
+ * and `unless X` (and `if !X` for one term) test the same fact of the request, so a rule `unless
+ * X` and a rule `if X` never both run, or both not, on one request. The fact's key is the
+ * expression with every named ACL replaced by its definitions (the same name may mean another
+ * test in another proxy); `text` names it in messages.
+ */
+export function requestTest(words: readonly string[], acls: ReadonlyMap<string, readonly AclDefinition[]>): { readonly key: string; readonly holds: boolean; readonly text: string } {
+  let terms = words.slice(1);
+  let holds = words[0] !== 'unless';
+  // One term written negated (`!is_a`, `!{ ... }`): the same fact, the other way round.
+  const single = terms.length === 1 || (terms[0]?.replace(/^!+/, '') === '{' && terms.indexOf('}') === terms.length - 1) || (/^!+$/.test(terms[0] ?? '') && terms.length === 2);
+  if (single && terms[0]!.startsWith('!')) {
+    const bangs = /^!+/.exec(terms[0]!)![0].length;
+    if (bangs % 2 === 1) holds = !holds;
+    const rest = terms[0]!.slice(bangs);
+    terms = rest === '' ? terms.slice(1) : [rest, ...terms.slice(1)];
+  }
+  const key = JSON.stringify(terms.map((w) => {
+    const defs = acls.get(w.replace(/^!+/, ''));
+    return defs ? [w, defs.map((d) => d.words)] : w;
+  }));
+  return { key: `haproxy-request:${key}`, holds, text: terms.join(' ') };
+}
+
 /** Lines of one named ACL are ORed. */
 function combineDefinitions(terms: readonly TermEval[]): TermEval {
   if (terms.every((t) => t.kind === 'static')) return { kind: 'static', value: terms.reduce<Truth>((a, t) => or(a, (t as { value: Truth }).value), false) };
