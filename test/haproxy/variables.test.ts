@@ -154,7 +154,7 @@ describe('xsrf-cookie-httponly on variables', () => {
   const proxy = (setter: string, rule = "  http-response replace-header Set-Cookie (.*) '\\1%[var(txn.flags)]'") =>
     ['frontend fe', '  bind 127.0.0.1:8443', setter, '  default_backend be', 'backend be', '  server s1 127.0.0.1:8080', rule, ''].join('\n');
 
-  it('`if X` and `unless !X` are one test of the request: an undo under the one always follows the flag under the other', () => {
+  it('`if X`, `unless !X` and a named ACL of X are one test of the request: an undo under the one always follows the flag under the other', () => {
     // Response rules test the request through a variable (HAProxy has no path in the response).
     const rules = (undo: string) =>
       [
@@ -163,6 +163,7 @@ describe('xsrf-cookie-httponly on variables', () => {
         '  http-request set-var(txn.p) path',
         '  default_backend be',
         'backend be',
+        '  acl is_app var(txn.p) -m beg /app',
         '  server s1 127.0.0.1:8080',
         "  http-response replace-header Set-Cookie (.*) '\\1; HttpOnly' if { var(txn.p) -m beg /app }",
         `  http-response replace-header Set-Cookie '^(atlassian[.]xsrf[.]token=.*); HttpOnly$' '\\1' ${undo}`,
@@ -171,6 +172,8 @@ describe('xsrf-cookie-httponly on variables', () => {
     // Jira's token (the backend's port, the undo names it) stays readable on every request.
     expect(lint(rules('unless !{ var(txn.p) -m beg /app }'))).toEqual([]);
     expect(lint(rules('if { var(txn.p) -m beg /app }'))).toEqual([]);
+    // A named ACL of one line is its test written inline.
+    expect(lint(rules('unless !is_app'))).toEqual([]);
     // An undo under another test leaves the requests where only the flag runs.
     expect(lint(rules('if { var(txn.p) -m beg /app/x }')).map((m) => m.message)).toEqual([expect.stringContaining('adds HttpOnly to atlassian.xsrf.token (Jira) and 6 others for requests where')]);
   });

@@ -427,17 +427,28 @@ export function requestTest(words: readonly string[], acls: ReadonlyMap<string, 
   let terms = words.slice(1);
   let holds = words[0] !== 'unless';
   // One term written negated (`!is_a`, `!{ ... }`): the same fact, the other way round.
-  const single = terms.length === 1 || (terms[0]?.replace(/^!+/, '') === '{' && terms.indexOf('}') === terms.length - 1) || (/^!+$/.test(terms[0] ?? '') && terms.length === 2);
+  const single = terms.length === 1 || (terms[0]?.replace(/^!+/, '') === '{' && terms.indexOf('}') === terms.length - 1) || (/^!+$/.test(terms[0] ?? '') && (terms.length === 2 || (terms[1] === '{' && terms.indexOf('}') === terms.length - 1)));
   if (single && terms[0]!.startsWith('!')) {
     const bangs = /^!+/.exec(terms[0]!)![0].length;
     if (bangs % 2 === 1) holds = !holds;
     const rest = terms[0]!.slice(bangs);
     terms = rest === '' ? terms.slice(1) : [rest, ...terms.slice(1)];
   }
-  const key = JSON.stringify(terms.map((w) => {
-    const defs = acls.get(w.replace(/^!+/, ''));
-    return defs ? [w, defs.map((d) => d.words)] : w;
-  }));
+  // A named ACL of one `acl` line is that line's test, written inline (`is_a` = `{ url_param(a) -m str 1 }`);
+  // one of several lines (ORed) is keyed by all of them.
+  let depth = 0;
+  const key = JSON.stringify(
+    terms.flatMap((w): unknown[] => {
+      const bangs = /^!*/.exec(w)![0];
+      const name = w.slice(bangs.length);
+      if (name === '{') depth++;
+      else if (w === '}') depth--;
+      // Only a term names an ACL: inside braces a word is a fetch's or a pattern's.
+      const defs = depth === 0 ? acls.get(name) : undefined;
+      if (!defs) return [w];
+      return defs.length === 1 ? [`${bangs}{`, ...defs[0]!.words, '}'] : [[w, defs.map((d) => d.words)]];
+    }),
+  );
   return { key: `haproxy-request:${key}`, holds, text: terms.join(' ') };
 }
 
