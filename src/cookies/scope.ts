@@ -142,6 +142,21 @@ export function scopeResolverFor(model: HeaderRewriteModel, catalog: CookieCatal
   return r;
 }
 
+/**
+ * Whether the cookies `op` names say something about the application behind `endpoint`: an op
+ * that edits backend cookies counts only where it can see them. An Apache `Header edit`
+ * (headers_out) never sees the cookies of a CGI or FastCGI backend (err_headers_out), nor a
+ * `Header always edit` those of a proxied one: its exclusion is written for other scopes of the
+ * same block. Counted anyway, a fix written for one scope (an exclusion of Jira's token where
+ * Jira answers) made a blanket rule elsewhere look product-aware and silenced it there. An op
+ * that reaches no backend (it makes its own cookies) and a scope whose backends are unknown keep
+ * every mention.
+ */
+function actsOnBackendsOf(op: CookieOp, endpoint: Endpoint): boolean {
+  if (op.reaches.length === 0 || endpoint.possibleBackends.length === 0) return true;
+  return op.reaches.some((k) => endpoint.possibleBackends.includes(k));
+}
+
 export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCatalog): ScopeResolver {
   const all = catalog.xsrf.map((c) => c.name);
   const configured = catalog.xsrf.filter((c) => c.products[0] === 'configured').map((c) => c.name);
@@ -257,6 +272,7 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
     const evidence: Evidence[] = [];
     const mentioned = new Set<string>();
     for (const op of endpoint.pipeline) {
+      if (!actsOnBackendsOf(op, endpoint)) continue;
       for (const e of mentionsOf(op)) {
         mentioned.add(e.text);
         evidence.push(e);

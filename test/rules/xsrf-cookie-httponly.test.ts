@@ -12,6 +12,7 @@ import { nginxDialect } from '../../src/dialects/nginx/index.js';
 import { caddyDialect } from '../../src/dialects/caddy/index.js';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import type { LintMessage } from '../../src/engine/lint.js';
+import { fixProject } from '../../src/engine/fix.js';
 import { lintProject } from '../../src/engine/project.js';
 import { memoryIO } from '../harness/memory-io.js';
 
@@ -121,6 +122,52 @@ describe('xsrf-cookie-httponly: blame', () => {
     const data = m!.data as { scopes: { scope: string }[]; request: Request };
     expect(data.scopes.map((s) => s.scope)).toEqual(['<VirtualHost *:80> (jira.example.com)', '<VirtualHost *:80> (confluence.example.com)']);
     expect(data.request.scope).toBe('<VirtualHost *:80> (jira.example.com)');
+  });
+});
+
+describe('xsrf-cookie-httponly: evidence is what acts on the scope', () => {
+  // One vhost, two applications: Jira behind HTTP (its edit excludes Jira's token) and an unknown
+  // FastCGI application. `Header edit` (headers_out) never sees the FastCGI cookies
+  // (err_headers_out), so its exclusion says nothing about that application; `Header always
+  // edit` sees only the FastCGI ones.
+  const vhost = (httpEdit: string, alwaysEdit: string) =>
+    [
+      '<VirtualHost *:80>',
+      '    ServerName app.example.com',
+      '    ProxyPass /jira/ http://127.0.0.1:8080/jira/',
+      '    ProxyPass /app/ fcgi://127.0.0.1:9000/',
+      `    Header edit Set-Cookie ${httpEdit} "$1; HttpOnly"`,
+      `    Header always edit Set-Cookie ${alwaysEdit} "$1; HttpOnly"`,
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+  const ALL_SEVEN = '^(?!(?:atl\\.xsrf\\.token|atl\\.xsrf\\.token\\.slash|atlassian\\.xsrf\\.token|XSRF-TOKEN|csrftoken|sc|NX-ANTI-CSRF-TOKEN)=)(.*)$';
+
+  it('an exclusion in a directive that cannot see the scope\'s backend cookies does not make a blanket rule there product-aware', () => {
+    const [m, ...rest] = xsrf(lint(vhost('^(?!atlassian\\.xsrf\\.token=)(.*)$', '^(.*)$')));
+    expect(rest).toEqual([]);
+    expect(m!.message).toMatch(/^Header always edit adds HttpOnly to all 7 known CSRF cookies/);
+    expect((m!.data as { exempt: string[] }).exempt).toHaveLength(7);
+  });
+
+  it('nor does a wider exclusion written for the FastCGI application widen what Jira\'s scope needs', () => {
+    expect(xsrf(lint(vhost('^(?!atlassian\\.xsrf\\.token=)(.*)$', ALL_SEVEN)))).toEqual([]);
+  });
+
+  it('so --fix applies the fixes lint shows: each scope gets the exclusion its own evidence asks for', () => {
+    const text = vhost('^(.*)$', '^(.*)$');
+    const io = memoryIO({ [DIALECTS.apache.path]: text });
+    const settings = { rules: RULES, catalog: createCatalog(), options: { nginxVersion: DEFAULT_NGINX_VERSION }, wantFixes: true };
+    const shown = lintProject([{ path: DIALECTS.apache.path, dialect: 'apache' }], io, () => apacheDialect, settings).results.flatMap((r) => r.messages);
+    const out = fixProject([{ path: DIALECTS.apache.path, dialect: 'apache' }], io, () => apacheDialect, settings);
+    const fixed = out.fixed.get(DIALECTS.apache.path)!.text;
+    let expected = text;
+    for (const e of xsrf(shown).flatMap((m) => m.fix!.edits).sort((a, b) => b.start - a.start)) {
+      expected = expected.slice(0, e.start) + e.text + expected.slice(e.end);
+    }
+    expect(xsrf(shown)).toHaveLength(2);
+    expect(fixed).toBe(expected);
+    expect(xsrf(out.lint.results.flatMap((r) => r.messages))).toEqual([]);
   });
 });
 
