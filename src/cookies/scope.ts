@@ -14,6 +14,7 @@
  * Every piece of evidence keeps the span it was read from, for SARIF related locations and JSON.
  */
 import type { BackendRef } from '../model/backends.js';
+import { opsNeverRun } from '../model/simulate.js';
 import type { CommentToken, CookieOp, Endpoint, HeaderRewriteModel } from '../model/header-rewrite.js';
 import type { Span } from '../source.js';
 import type { CookieCatalog } from './catalog.js';
@@ -143,7 +144,8 @@ export function scopeResolverFor(model: HeaderRewriteModel, catalog: CookieCatal
 }
 
 /**
- * Whether the cookies `op` names say something about the application behind `endpoint`: an op
+ * Whether the cookies `op` names say something about the application behind `endpoint` (an op
+ * no request of the scope runs says nothing: {@link opsNeverRun}): an op
  * that edits backend cookies counts only where it can see them. An Apache `Header edit`
  * (headers_out) never sees the cookies of a CGI or FastCGI backend (err_headers_out), nor a
  * `Header always edit` those of a proxied one: its exclusion is written for other scopes of the
@@ -271,8 +273,9 @@ export function createScopeResolver(model: HeaderRewriteModel, catalog: CookieCa
   const compute = (endpoint: Endpoint): ScopeProducts => {
     const evidence: Evidence[] = [];
     const mentioned = new Set<string>();
+    const never = opsNeverRun(endpoint.pipeline);
     for (const op of endpoint.pipeline) {
-      if (!actsOnBackendsOf(op, endpoint)) continue;
+      if (never.has(op) || !actsOnBackendsOf(op, endpoint)) continue;
       for (const e of mentionsOf(op)) {
         mentioned.add(e.text);
         evidence.push(e);

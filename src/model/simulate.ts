@@ -240,6 +240,26 @@ function assume(assign: Map<string, Fact>, l: ConditionLiteral, holds: boolean):
   return true;
 }
 
+/**
+ * The ops of `pipeline` no request of its scope runs: a condition false as written, or a test
+ * the scope's request facts decide against the op (`<If "%{REQUEST_URI} =~ m#^/jira#">` in front
+ * of `ProxyPass /sentry`). What such an op names says nothing about the scope's application.
+ */
+export function opsNeverRun(pipeline: readonly CookieOp[]): ReadonlySet<CookieOp> {
+  const never = new Set<CookieOp>();
+  const assign = new Map<string, Fact>();
+  for (const op of pipeline) {
+    if (opOfKind(op, 'request-facts')) {
+      for (const f of op.facts) assume(assign, f.literal, f.holds);
+      continue;
+    }
+    if (op.condition === null) continue;
+    if (op.condition.value === false) never.add(op);
+    else if (assign.size > 0 && literalsOf(op)?.some((l) => check(assign, l) === false)) never.add(op);
+  }
+  return never;
+}
+
 /** The assumption that `l` came out as the op needs (`met`) or not: the fact's value, or for a chain whether its branch ran. */
 function assumption(l: ConditionLiteral, met: boolean, op: CookieOp): Assumption {
   return { literal: l, holds: l.branch ? met : met === l.holds, op };

@@ -154,6 +154,36 @@ describe('xsrf-cookie-httponly: evidence is what acts on the scope', () => {
     expect(xsrf(lint(vhost('^(?!atlassian\\.xsrf\\.token=)(.*)$', ALL_SEVEN)))).toEqual([]);
   });
 
+  it('an exclusion under a test the scope\'s path rules out says nothing about the scope', () => {
+    // For /app (an unknown application) the <If> never runs and the <Else> is a blanket rule:
+    // every CSRF cookie breaks there, not only Jira's (the message once said "atlassian.xsrf.token,
+    // which its exclusion misses", and the fix excluded Jira's token only).
+    const text = (app: string) =>
+      [
+        '<VirtualHost *:80>',
+        '    ServerName tools.example.com',
+        '    ProxyPass /jira http://10.0.0.5:8080/jira',
+        `    ProxyPass ${app}`,
+        '    <If "%{REQUEST_URI} =~ m#^/jira#">',
+        '        Header edit Set-Cookie ^(?!atlassian\\.xsrf\\.token=)(.*)$ "$1; HttpOnly"',
+        '    </If>',
+        '    <Else>',
+        '        Header edit Set-Cookie ^(.*)$ "$1; HttpOnly"',
+        '    </Else>',
+        '</VirtualHost>',
+        '',
+      ].join('\n');
+    const [unknown, ...rest] = xsrf(lint(text('/app http://10.0.0.6:8000/app')));
+    expect(rest).toEqual([]);
+    expect(unknown!.message).toMatch(/^Header edit adds HttpOnly to all 7 known CSRF cookies/);
+    expect((unknown!.data as { exempt: string[] }).exempt).toHaveLength(7);
+    // Sentry's scope: Sentry's cookie first, Jira's token not named as if the scope excluded it.
+    const [sentry] = xsrf(lint(text('/sentry http://10.0.0.6:9000/sentry')));
+    expect(sentry!.message).toMatch(/^Header edit adds HttpOnly to sc \(Sentry\) and 6 other known CSRF cookies/);
+    const scopes = (sentry!.data as { scopes: { scope: string; mentioned: string[] }[] }).scopes;
+    expect(scopes.map((s) => [s.scope, s.mentioned])).toEqual([['<VirtualHost *:80> (tools.example.com) › ProxyPass /sentry', []]]);
+  });
+
   it('so --fix applies the fixes lint shows: each scope gets the exclusion its own evidence asks for', () => {
     const text = vhost('^(.*)$', '^(.*)$');
     const io = memoryIO({ [DIALECTS.apache.path]: text });
