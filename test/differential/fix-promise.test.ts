@@ -1,6 +1,7 @@
 /**
- * What a fix promises, checked by the simulator on many more generated configurations than the
- * real servers can serve in a run: the CSRF cookies that lint's xsrf-cookie-httponly fixes
+ * Verdicts and what a fix promises, checked by the simulator on many more generated
+ * configurations than the real servers can serve in a run. A finding needs a response of the
+ * configuration that breaks a CSRF token (precision). The CSRF cookies that lint's xsrf-cookie-httponly fixes
  * exempt in a scope (`data.exempt`, per `data.scopes`) reach the browser there without HttpOnly
  * once `--fix` has run, unless the fixed text still reports a finding. The real-server suites
  * (apache, nginx, haproxy, caddy .test.ts) check the simulator itself against the servers; this
@@ -19,7 +20,7 @@ import type fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_NGINX_VERSION } from '../../src/dialects/dialect.js';
 import { loadDialects } from '../../src/dialects/registry.js';
-import type { Dialect, Endpoint } from '../../src/model/header-rewrite.js';
+import type { Dialect, Endpoint, HeaderRewriteModel } from '../../src/model/header-rewrite.js';
 import { hasHttpOnly, parseSetCookie } from '../../src/model/set-cookie.js';
 import { branchesOf, simulate } from '../../src/model/simulate.js';
 import { createNodeIO } from '../../src/run/node-io.js';
@@ -27,7 +28,7 @@ import type { RunOptions } from '../../src/run/run.js';
 import { vhostArb } from './apache-grammar.js';
 import { siteArb } from './caddy-grammar.js';
 import { proxyArb } from './haproxy-grammar.js';
-import { lintCase, sample, STATUSES } from './harness.js';
+import { breaksToken, COOKIES, lintCase, sample, STATUSES, tokenResponses } from './harness.js';
 import { serverArb } from './nginx-grammar.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lpc-fix-promise-'));
@@ -87,7 +88,26 @@ function stillHttpOnly(dialect: Dialect, e: Endpoint, name: string): string[] {
   return out;
 }
 
-describe('fixes keep what lint promised (simulated)', () => {
+/** Whether some response of some scope breaks a CSRF token: a catalog CSRF cookie the backend sent readable arrives HttpOnly. */
+function breaksSomeToken(dialect: Dialect, model: HeaderRewriteModel): boolean {
+  // Each token alone, and beside another cookie (an append or merge joins onto the first line of several).
+  const other = 'JSESSIONID=s1; Path=/';
+  const responses = [...tokenResponses(model).flatMap((r) => [r, [...r, other], [other, ...r]]), COOKIES];
+  for (const e of model.endpoints) {
+    for (const backend of e.possibleBackends) {
+      for (const status of STATUSES) {
+        for (const cookies of responses) {
+          for (const b of branchesOf(simulate(dialect, e.pipeline, { backend, status }, cookies))) {
+            if (!b.crash && b.lines.some((l) => breaksToken(l.value, cookies))) return true;
+          }
+        }
+      }
+    }
+  }
+  return false;
+}
+
+describe('verdicts and fixes, checked by the simulator', () => {
   for (const server of SERVERS) {
     const { seed, runs, cases } = sample(server.arb);
     it(`${server.dialect}: ${runs} generated configurations (seed ${seed})`, async () => {
@@ -103,9 +123,16 @@ describe('fixes keep what lint promised (simulated)', () => {
         mkdirSync(dir, { recursive: true });
         writeFileSync(file, text);
         const linted = await lintCase(file, server.dialect, server.options);
+        const options = { nginxVersion: DEFAULT_NGINX_VERSION, ...(server.options.context ? { context: server.options.context } : {}) };
+        // Precision: a finding where no response breaks a token is a false alarm.
+        const refused = (m: HeaderRewriteModel) => m.problems.some((p) => (p.kind === 'refused' || p.kind === 'syntax') && p.severity !== 'warning');
+        if (linted.xsrf.length > 0) {
+          const model = module.buildModel(file, createNodeIO(dir), options);
+          if (!refused(model) && !breaksSomeToken(server.dialect, model)) failures.push(`case${i}: no response breaks a token, yet lint reports ${linted.xsrf.join(' / ')}\n${text}`);
+        }
         const fixed = linted.fixed;
         if (!fixed || fixed.remaining) continue;
-        const model = module.buildModel(`${file}.fix`, createNodeIO(dir), { nginxVersion: DEFAULT_NGINX_VERSION, ...(server.options.context ? { context: server.options.context } : {}) });
+        const model = module.buildModel(`${file}.fix`, createNodeIO(dir), options);
         checked++;
         for (const e of model.endpoints) {
           for (const name of exemptAt(e, fixed.exempt)) {

@@ -132,7 +132,7 @@ export function breaksToken(line: string, sent: readonly string[] = COOKIES): bo
  * readable shape, with the attributes the configuration's ops ask to be probed with (a path they
  * rewrite, say).
  */
-function tokenResponses(model: HeaderRewriteModel): string[][] {
+export function tokenResponses(model: HeaderRewriteModel): string[][] {
   const attributes = probeAttributesOf(model.ops);
   return CATALOG.xsrf.flatMap((x) => samplesFor(x.name, { attributes }).map((sample) => [sample]));
 }
