@@ -14,7 +14,7 @@
  * when nothing is known — and keeps HttpOnly on all others.
  */
 import { describeRequests } from '../../src/model/requests.js';
-import type { Assumption } from '../../src/model/simulate.js';
+import { decidedByFacts, type Assumption } from '../../src/model/simulate.js';
 import type { CookieCatalog } from '../../src/cookies/catalog.js';
 import { findProduct, productsOfCookie } from '../../src/cookies/products.js';
 import { fixExemption, type Evidence, type ScopeProducts, type ScopeResolver } from '../../src/cookies/scope.js';
@@ -145,7 +145,14 @@ export function judge(hits: Hits, catalog: CookieCatalog, resolver: ScopeResolve
   const firstNamed = described.findIndex((d) => d !== '');
   const requests = varies ? described[firstNamed]! : (described[0] ?? '');
   const whose = varies ? ` (${ordered[firstNamed]}; others differ)` : '';
-  const condition = requests ? ` ${clip(requests, 64)}${whose}` : hits.op.condition && hits.op.condition.value === 'unknown' ? ` (when ${clip(hits.op.condition.text, 60)})` : '';
+  // No request test named by the simulation: the directive's own condition, unless what selects
+  // each breaking scope decides it (the `<Else>` of a path test the scope's path rules out).
+  const decided = (e: Endpoint) => decidedByFacts(e.pipeline).get(hits.op) === true;
+  const condition = requests
+    ? ` ${clip(requests, 64)}${whose}`
+    : hits.op.condition && hits.op.condition.value === 'unknown' && ![...breaking].every(decided)
+      ? ` (when ${clip(hits.op.condition.text, 60)})`
+      : '';
   const hosts = hitIn.size > breaking.size ? scopeNames(breaking, [...hitIn.keys()].filter((e) => !breaking.has(e))) : '';
   const where = `${backends ? ` ${backends}` : ''}${condition}`;
   const consequence = 'scripts cannot read the token, so forms fail.';

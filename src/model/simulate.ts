@@ -241,12 +241,14 @@ function assume(assign: Map<string, Fact>, l: ConditionLiteral, holds: boolean):
 }
 
 /**
- * The ops of `pipeline` no request of its scope runs: a condition false as written, or a test
- * the scope's request facts decide against the op (`<If "%{REQUEST_URI} =~ m#^/jira#">` in front
- * of `ProxyPass /sentry`). What such an op names says nothing about the scope's application.
+ * How the request facts stated in `pipeline` decide each op's condition: `false` for an op no
+ * request of the scope runs (a condition false as written, or a test the facts decide against it:
+ * `<If "%{REQUEST_URI} =~ m#^/jira#">` in front of `ProxyPass /sentry`), `true` for a conditional
+ * op every request runs (the `<Else>` of that `<If>` there). Ops with no condition, or one the
+ * facts leave open, are not listed.
  */
-export function opsNeverRun(pipeline: readonly CookieOp[]): ReadonlySet<CookieOp> {
-  const never = new Set<CookieOp>();
+export function decidedByFacts(pipeline: readonly CookieOp[]): ReadonlyMap<CookieOp, boolean> {
+  const decided = new Map<CookieOp, boolean>();
   const assign = new Map<string, Fact>();
   for (const op of pipeline) {
     if (opOfKind(op, 'request-facts')) {
@@ -254,10 +256,19 @@ export function opsNeverRun(pipeline: readonly CookieOp[]): ReadonlySet<CookieOp
       continue;
     }
     if (op.condition === null) continue;
-    if (op.condition.value === false) never.add(op);
-    else if (assign.size > 0 && literalsOf(op)?.some((l) => check(assign, l) === false)) never.add(op);
+    if (op.condition.value === false) decided.set(op, false);
+    else if (assign.size > 0) {
+      const outcomes = (literalsOf(op) ?? []).map((l) => check(assign, l));
+      if (outcomes.includes(false)) decided.set(op, false);
+      else if (outcomes.length > 0 && outcomes.every((c) => c === true)) decided.set(op, true);
+    }
   }
-  return never;
+  return decided;
+}
+
+/** The ops of `pipeline` no request of its scope runs ({@link decidedByFacts}): what they name says nothing about the scope's application. */
+export function opsNeverRun(pipeline: readonly CookieOp[]): ReadonlySet<CookieOp> {
+  return new Set([...decidedByFacts(pipeline)].filter(([, runs]) => !runs).map(([op]) => op));
 }
 
 /** The assumption that `l` came out as the op needs (`met`) or not: the fact's value, or for a chain whether its branch ran. */
