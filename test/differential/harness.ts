@@ -86,6 +86,14 @@ export interface LintedCase {
   /** The xsrf-cookie-httponly messages, for the precision check. */
   readonly xsrf: readonly string[];
   readonly fixed?: FixedCase;
+  /** The `data` of each xsrf-cookie-httponly finding with a fix (its exemptions, and how each scope judged its cookies). */
+  readonly fixData?: readonly FixData[];
+}
+
+/** What a finding's `data` says of its fix, scope by scope. */
+export interface FixData {
+  readonly exempt: readonly string[];
+  readonly scopes: readonly { readonly scope: string; readonly mode: string; readonly mentioned: readonly string[]; readonly evident: readonly string[] }[];
 }
 
 /**
@@ -112,7 +120,8 @@ export async function lintCase(file: string, type: Dialect, options: Partial<Run
       exempt.set(scope, names);
     }
   }
-  return { xsrf, fixed: { text: readFileSync(copy, 'utf8'), exempt, remaining } };
+  const fixData = fixable.map((m) => ({ exempt: (m.data?.exempt as string[] | undefined) ?? [], scopes: (m.data?.scopes as FixData['scopes'] | undefined) ?? [] }));
+  return { xsrf, fixed: { text: readFileSync(copy, 'utf8'), exempt, remaining }, fixData };
 }
 
 const CATALOG = createCatalog();
