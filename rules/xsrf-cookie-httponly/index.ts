@@ -14,7 +14,7 @@ import { mapCause } from '../../src/engine/simulator.js';
 import type { BackendKind } from '../../src/model/backends.js';
 import type { CookieOp, Endpoint, LineChange } from '../../src/model/header-rewrite.js';
 import { httpOnlyGain } from '../../src/model/provenance.js';
-import { exploredStatuses, statusSource } from '../../src/model/statuses.js';
+import { exploredStatuses, statusLabel, statusSource } from '../../src/model/statuses.js';
 import { cookieName } from '../../src/model/set-cookie.js';
 import { branchesOf, type Assumption } from '../../src/model/simulate.js';
 import type { Span } from '../../src/source.js';
@@ -116,8 +116,9 @@ function companionAssumption(companions: readonly string[], pipeline: readonly C
 /** "for requests where the response status is 404": the directive limited to it. */
 function statusAssumption(status: number, pipeline: readonly CookieOp[]): Assumption {
   const op = statusSource(status, pipeline)!;
-  const phrase = { holds: `the response status is ${status}`, fails: `the response status is not ${status}` };
-  return { literal: { key: `status:${status}`, holds: true, text: `status ${status}`, phrase }, holds: true, op };
+  const label = statusLabel(status, pipeline);
+  const phrase = { holds: `the response status is ${label}`, fails: `the response status is not ${label}` };
+  return { literal: { key: `status:${status}`, holds: true, text: `status ${label}`, phrase }, holds: true, op };
 }
 
 const namesOfCatalog = new WeakMap<CookieCatalog, ReadonlySet<string>>();

@@ -50,7 +50,8 @@ export function describeRequests(all: readonly Assumption[]): string {
   const seen = new Set<string>();
   const parts: string[] = [];
   // Response statuses (a directive limited to some, `more_set_headers -s 404`): "on 404 responses".
-  const statuses = [...new Set(assumptions.filter((a) => a.literal.key.startsWith('status:') && a.holds).map((a) => a.literal.key.slice(7)))];
+  // The literal's text is "status 404" (or "status 4xx or 5xx" for a directive standing for a class).
+  const statuses = [...new Set(assumptions.filter((a) => a.literal.key.startsWith('status:') && a.holds).map((a) => a.literal.text.replace(/^status /, '')))];
   const on = statuses.length > 0 ? `on ${statuses.join(', ')} responses` : '';
   for (const a of assumptions) {
     if (a.literal.key.startsWith('status:') && a.holds) continue;

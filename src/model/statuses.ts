@@ -27,6 +27,12 @@ export function exploredStatuses(pipeline: readonly CookieOp[], options: { reado
   return out;
 }
 
+/** How a message names an explored status: "404", or what the directive that names it says it stands for ("4xx or 5xx"). */
+export function statusLabel(status: number, pipeline: readonly CookieOp[]): string {
+  const op = statusSource(status, pipeline) as { statusLabel?(status: number): string } | undefined;
+  return op?.statusLabel && statusesNamed(op as CookieOp).includes(status) ? op.statusLabel(status) : String(status);
+}
+
 /** The directive that made a status worth exploring (the first that names it, else the first that names any). */
 export function statusSource(status: number, pipeline: readonly CookieOp[]): CookieOp | undefined {
   return pipeline.find((o) => statusesNamed(o).includes(status)) ?? pipeline.find((o) => statusesNamed(o).length > 0);

@@ -580,6 +580,22 @@ export const REAL_CASES: readonly RealCase[] = [
       '    Header add Set-Cookie "ok=1"',
     ].join('\n'),
   },
+  {
+    // mod_rewrite's CO cookie is in err_headers_out, which `Header always` edits on a normal
+    // response; on the page httpd makes instead (a 4xx/5xx with ProxyErrorOverride) it has become
+    // the response's headers_out and no `Header` line sees it: its own HttpOnly stays, and the
+    // verdict has to say so (the edit that strips it on 200 does not on 404).
+    name: 'proxy-error-override-rewrite-cookie',
+    body: [
+      '    ProxyErrorOverride On',
+      '    RewriteEngine On',
+      '    RewriteRule ^/ - [CO=atl.xsrf.token:nc:example.com:0:/:1:HttpOnly]',
+      '    Header always edit* Set-Cookie "; *HttpOnly" ""',
+      '    <Location /h/>',
+      '        Header always edit Set-Cookie ^((?!atl\\.xsrf\\.token=).*)$ "$1; HttpOnly"',
+      '    </Location>',
+    ].join('\n'),
+  },
   // --- audit: header values httpd refuses to send (AH02430: it answers 500 with its own page) --
   // SCGI and CGI are not mounted: with them httpd 2.4.71 had not answered after seconds (the
   // simulator says it does not know).

@@ -125,6 +125,49 @@ describe('xsrf-cookie-httponly: blame', () => {
   });
 });
 
+describe('xsrf-cookie-httponly: httpd\'s own error page', () => {
+  // ProxyErrorOverride: on a 4xx/5xx httpd sends its own page; mod_rewrite's CO cookie is then in
+  // the table no `Header` line sees, so the edit that strips its HttpOnly on 200 does not on 404
+  // (test/apache/real-server-cases.ts, proxy-error-override-rewrite-cookie). Seed 1392460188,
+  // cases 1485 and 2008, of the fix-promise property test found the verdict silent there.
+  const vhost = (override: string) =>
+    [
+      '<VirtualHost *:80>',
+      '    ServerName bitbucket.example.com',
+      '    ProxyPass /h/ http://127.0.0.1:7990/',
+      override,
+      '    RewriteEngine On',
+      '    RewriteRule ^/h/ - [CO=atl.xsrf.token:nc:example.com:0:/:1:HttpOnly]',
+      '    Header always edit* Set-Cookie "; *HttpOnly" ""',
+      '</VirtualHost>',
+      '',
+    ].join('\n');
+
+  it('a cookie the configuration sets with HttpOnly breaks on the statuses it overrides, where no edit reaches it', () => {
+    expect(xsrf(lint(vhost('')))).toEqual([]);
+    const text = vhost('    ProxyErrorOverride On');
+    expect(xsrf(lint(text)).map((m) => [text.slice(0, m.span.start).split('\n').length, m.message])).toEqual([
+      [6, 'RewriteRule sets atl.xsrf.token (Bitbucket) with HttpOnly on 4xx or 5xx responses: scripts cannot read the token, so forms fail.'],
+    ]);
+    expect(xsrf(lint(vhost('    ProxyErrorOverride On 502'))).map((m) => m.message)).toEqual([
+      'RewriteRule sets atl.xsrf.token (Bitbucket) with HttpOnly on 502 responses: scripts cannot read the token, so forms fail.',
+    ]);
+  });
+
+  it('not at a status served from a local ErrorDocument, whose result the linter does not know', () => {
+    expect(xsrf(lint(vhost('    ProxyErrorOverride On 404\n    ErrorDocument 404 /404.html')))).toEqual([]);
+  });
+
+  it('and --fix turns the flag off, after which the file is silent', () => {
+    const text = vhost('    ProxyErrorOverride On');
+    const io = memoryIO({ [DIALECTS.apache.path]: text });
+    const settings = { rules: RULES, catalog: createCatalog(), options: { nginxVersion: DEFAULT_NGINX_VERSION }, wantFixes: true };
+    const out = fixProject([{ path: DIALECTS.apache.path, dialect: 'apache' }], io, () => apacheDialect, settings);
+    expect(out.fixed.get(DIALECTS.apache.path)!.text).toBe(text.replace(':1:HttpOnly]', ':1:0]'));
+    expect(xsrf(out.lint.results.flatMap((r) => r.messages))).toEqual([]);
+  });
+});
+
 describe('xsrf-cookie-httponly: evidence is what acts on the scope', () => {
   // One vhost, two applications: Jira behind HTTP (its edit excludes Jira's token) and an unknown
   // FastCGI application. `Header edit` (headers_out) never sees the FastCGI cookies

@@ -31,7 +31,18 @@ export interface ApacheErrorOverrideOp extends CookieOp {
   readonly kinds: readonly BackendKind[];
   /** Statuses whose `ErrorDocument` is a local URL (a request of its own, not simulated). */
   readonly localDocuments: readonly number[];
+  /**
+   * The statuses a verdict explores for it (src/model/statuses.ts): those it overrides, or for
+   * `On` alone one error status standing for all 4xx and 5xx; not those served from a local
+   * `ErrorDocument` nor any when `<If>` sections leave it undecided, whose result is unknown.
+   */
+  readonly statuses: readonly number[];
+  /** How a message names an explored status: "4xx or 5xx" for `On` alone. */
+  statusLabel(status: number): string;
 }
+
+/** The error status that stands for every 4xx and 5xx (`ProxyErrorOverride On` with no codes): the first not served locally. */
+const ANY_ERROR = [500, 404, 502, 503, 403, 400];
 
 /** The {@link responseState} key of a response httpd replaced by its own error page. */
 const ERROR_RESPONSE = 'apache-error-response';
@@ -63,6 +74,8 @@ export function createApacheErrorOverrideOp(init: ApacheErrorOverrideInit): Apac
     codes: init.codes,
     kinds: init.kinds,
     localDocuments: init.localDocuments,
+    statuses: init.undecided !== undefined ? [] : init.codes.length > 0 ? init.codes.filter((s) => !init.localDocuments.includes(s)) : ANY_ERROR.filter((s) => !init.localDocuments.includes(s)).slice(0, 1),
+    statusLabel: (status: number) => (init.codes.length === 0 ? '4xx or 5xx' : String(status)),
     signature: semanticKey([[...init.codes].sort((a, b) => a - b), [...init.kinds].sort(), [...init.localDocuments].sort((a, b) => a - b), init.undecided ?? null]),
     apply(lines: SetCookieLine[], env: SimEnv): void {
       if (!init.kinds.includes(env.backend) || !overrides(env.status)) return;
