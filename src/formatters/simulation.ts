@@ -53,6 +53,55 @@ function where(model: HeaderRewriteModel, file: string, offset: number, cwd: str
   return `${relative(cwd, file) || file}:${line}`;
 }
 
+/**
+ * What a step changed, as before → after pairs: the lines it kept (a longest common subsequence)
+ * are left out, and between two kept lines the lines it dropped are paired, in order, with the
+ * ones it wrote; the rest are `(new)` or `(removed)`. (Pairing by position showed a cookie a
+ * directive inserted first as every line turning into the one before it.)
+ */
+export function changedPairs(before: readonly string[], after: readonly string[]): [string | undefined, string | undefined][] {
+  // The lines kept at both ends first; the table below only for what is between them.
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  const b = before.slice(start, before.length - end);
+  const a = after.slice(start, after.length - end);
+  const out: [string | undefined, string | undefined][] = [];
+  let removed: string[] = [];
+  let added: string[] = [];
+  const flush = () => {
+    for (let k = 0; k < Math.max(removed.length, added.length); k++) out.push([removed[k], added[k]]);
+    removed = [];
+    added = [];
+  };
+  // Bounded: a step rewriting thousands of lines is shown pairing them by position.
+  if (b.length * a.length > MAX_ALIGNED) {
+    removed = b;
+    added = a;
+    flush();
+    return out;
+  }
+  // lcs[i][j]: the length of the longest common subsequence of b[i..] and a[j..].
+  const lcs = Array.from({ length: b.length + 1 }, () => new Uint32Array(a.length + 1));
+  for (let i = b.length - 1; i >= 0; i--) for (let j = a.length - 1; j >= 0; j--) lcs[i]![j] = b[i] === a[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  let i = 0;
+  let j = 0;
+  while (i < b.length || j < a.length) {
+    if (i < b.length && j < a.length && b[i] === a[j]) {
+      flush();
+      i++;
+      j++;
+    } else if (j >= a.length || (i < b.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) removed.push(b[i++]!);
+    else added.push(a[j++]!);
+  }
+  flush();
+  return out;
+}
+
+/** The most cells of the alignment table {@link changedPairs} fills (about 4 MB). */
+const MAX_ALIGNED = 1_000_000;
+
 export function renderText(model: HeaderRewriteModel, runs: readonly SimulationRun[], cookies: readonly string[], cwd: string, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const out: string[] = [];
@@ -74,11 +123,7 @@ export function renderText(model: HeaderRewriteModel, runs: readonly SimulationR
         const changed = step.before.length !== step.after.length || step.before.some((b, i) => b !== step.after[i]);
         if (!changed) out.push(`${indent}        ${c.dim('no change')}`);
         else {
-          const width = Math.max(step.before.length, step.after.length);
-          for (let i = 0; i < width; i++) {
-            const b = step.before[i];
-            const a = step.after[i];
-            if (b === a) continue;
+          for (const [b, a] of changedPairs(step.before, step.after)) {
             out.push(`${indent}        ${b === undefined ? c.dim('(new)') : b}  ${c.yellow('→')}  ${a === undefined ? c.dim('(removed)') : a}`);
           }
         }

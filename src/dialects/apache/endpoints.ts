@@ -43,7 +43,7 @@ import { envKey, ifCases, type EnvFacts } from './conditions.js';
 import { directoryMatches, filesMatches, locationMatches, locationPrefix, mergedBlocks, proxyMatches, regexMatches, requiredPrefix, wildcardPrefix, type FlagsAt } from './matching.js';
 import { directiveLabel, type BlockMappings, type OpsResult, type PlacedMapping } from './ops.js';
 import { hasWildcard } from './fnmatch.js';
-import { hasCookieFlag, perDirCookieOps, rewriteCookieOps, type PerDirRequest } from './rewrite-cookies.js';
+import { hasCookieFlag, perDirCookieOps, rewriteCookieOps, rulePatternMatches, type PerDirRequest } from './rewrite-cookies.js';
 import { kindsOf, prefixMatches, route, type Route, type RoutingContext } from './routing.js';
 import { ancestry, type Block, type PlacedDirective, type ScopeTree, type ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
@@ -702,15 +702,27 @@ export function buildEndpoints(ctx: EndpointContext): { endpoints: Endpoint[]; r
           if (pattern === undefined || pattern.startsWith('!')) continue;
           const flags = ctx.routing.flagsAt(ctx.routing.orderOf(d));
           const path = literalPrefix(pattern);
-          const sample = path.startsWith('/') && regexMatches(pattern, path, flags) ? path : undefined;
+          const sample = path.startsWith('/') && rulePatternMatches(d, path, flags) ? path : undefined;
           const where: ScopeName = { kind: 'path', value: pattern, span: d.args[0]!.span };
-          push(server, under(server, `${d.name} ${d.args[0]!.raw}`), d.span, route(ctx.routing, server, path.startsWith('/') ? path : '/'), sample, where, null, (p: string) => regexMatches(pattern, p, flags));
+          const r = route(ctx.routing, server, path.startsWith('/') ? path : '/');
+          // The scope stands for the requests the rule matches that are routed as its own path is
+          // (`simulate --location`): a request the rule matches that a <Location> or ProxyPass takes
+          // elsewhere is that scope's, whose pipeline has the rule's cookies too.
+          const blocksOf = (x: Route) => x.blocks ?? mergedBlocks(tree.main, server, x.request, ctx.routing.flagsAt);
+          const routedHere = (p: string) => {
+            const other = route(ctx.routing, server, p);
+            const [a, b] = [blocksOf(r), blocksOf(other)];
+            const refs = (x: Route) => x.backends.map((ref) => `${ref.kind}\u0000${ref.target}`).join('\u0001');
+            return refs(other) === refs(r) && a.length === b.length && a.every((block, i) => block === b[i]);
+          };
+          push(server, under(server, `${d.name} ${d.args[0]!.raw}`), d.span, r, sample, where, null, (p: string) => rulePatternMatches(d, p, flags) && routedHere(p));
           continue;
         }
         // Arguments only for the directives that make an endpoint: a word list per directive of a
         // large file would be most of the syntax kept in memory.
         const pattern = d.args[0]?.value;
-        const selects = pattern === undefined ? undefined : (p: string) => regexMatches(pattern, p, ctx.routing.flagsAt(ctx.routing.orderOf(d)));
+        const selects =
+          pattern === undefined ? undefined : d.lname === 'rewriterule' ? (p: string) => rulePatternMatches(d, p, ctx.routing.flagsAt(ctx.routing.orderOf(d))) : (p: string) => regexMatches(pattern, p, ctx.routing.flagsAt(ctx.routing.orderOf(d)));
         push(server, under(server, e.label), d.span, e.route, undefined, d.args[0] ? { kind: 'path', value: d.args[0].value, span: d.args[0].span } : undefined, null, selects);
       }
     }

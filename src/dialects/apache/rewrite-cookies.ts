@@ -42,6 +42,7 @@ import { ifCases } from './conditions.js';
 import { createApacheRewriteCookieOp, type RewriteCookie } from '../../model/ops/apache-rewrite-cookie.js';
 import { regexMatches, requiredPrefix, type FlagsAt } from './matching.js';
 import { directiveLabel } from './ops.js';
+import type { ApacheRegexFlags } from './regex-options.js';
 import type { Block, ServerScope } from './scopes.js';
 import type { DirectiveNode } from './syntax.js';
 
@@ -79,6 +80,15 @@ function engineOn(server: ServerScope, main: ServerScope): boolean {
 /** Whether a `RewriteRule` has a `CO` flag. */
 export function hasCookieFlag(d: DirectiveNode): boolean {
   return d.lname === 'rewriterule' && flagsOf(d.args[2]?.value).some((f) => (f.name === 'co' || f.name === 'cookie') && f.value !== undefined);
+}
+
+/** Whether a `RewriteRule`'s pattern matches `subject`, with its `[NC]` flag and a leading `!`; `base` is the `RegexDefaultOptions` in force. */
+export function rulePatternMatches(d: DirectiveNode, subject: string, base: ApacheRegexFlags): boolean {
+  const pattern = d.args[0]?.value;
+  if (pattern === undefined) return false;
+  const negate = pattern.startsWith('!');
+  const caseless = flagsOf(d.args[2]?.value).some((f) => f.name === 'nc' || f.name === 'nocase');
+  return regexMatches(negate ? pattern.slice(1) : pattern, subject, caseless ? { ...base, caseless: true } : base) !== negate;
 }
 
 /** Whether any rule of the server's own context has a `CO` flag (most servers: none, and no work). */
