@@ -951,4 +951,32 @@ backend app
     server s1 127.0.0.1:8080
 `,
   },
+  {
+    // The routing decides the tests of a variable holding the path (route-facts.ts): each
+    // backend's requests, and the default's, get the cookies of the rules they run, with no
+    // outcome left to explore. Requested: /jira, /conf, /lpc-default.
+    name: 'a variable holding the path, decided by the use_backend rule that took the request',
+    text: `${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:8000
+    http-request set-var(txn.p) path
+    acl is_jira path_beg /jira
+    use_backend jira if is_jira
+    use_backend conf if { path_beg /conf /wiki }
+    default_backend app
+    http-response add-header Set-Cookie "in_jira=1" if { var(txn.p) -m beg /jira }
+    http-response add-header Set-Cookie "not_jira=1" unless { var(txn.p) -m beg /jira }
+    http-response add-header Set-Cookie "in_conf=1" if { var(txn.p) -m beg /conf /wiki }
+    http-response add-header Set-Cookie "not_routed=1" if !{ var(txn.p) -m beg /jira } !{ var(txn.p) -m beg /conf /wiki }
+
+backend jira
+    server s1 127.0.0.1:8080
+
+backend conf
+    server s1 127.0.0.1:8080
+
+backend app
+    server s1 127.0.0.1:8080
+`,
+  },
 ];

@@ -36,6 +36,7 @@ import type { Word } from './lexer.js';
 import { dynamicCookie } from './dyncookie.js';
 import { parseConfig, type Section, type Statement } from './parser.js';
 import { createServiceOp, PROMETHEUS, servedGate, type ServicePlacement } from './use-service.js';
+import { REWRITES_PATH, routeFactsOp, routeKnowledge, routeTest, type PathKnowledge } from './route-facts.js';
 
 /** The words a fix edits in the rule an `http-response` op was read from. */
 export interface HaproxyRuleSyntax {
@@ -139,9 +140,15 @@ interface VariableSetter {
   readonly httpRule: boolean;
   /** The value's expression or format (none for `unset-var`). */
   readonly value?: string;
+  /** Where the rule is: its section and its place among the section's statements. */
+  readonly section: Section;
+  readonly index: number;
 }
 
 const SETS_VARIABLE = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)/i;
+
+/** `http-request` actions after which the section's later rules may not run. */
+const REQUEST_STOPS = new Set(['allow', 'deny', 'return', 'redirect', 'auth', 'tarpit', 'use-service', 'reject', 'silent-drop']);
 
 /** A `%[var(NAME)]` anywhere in a word, or a `var(NAME)` sample. */
 const READS_VARIABLE = /\bvar\(\s*([^,)\s]+)\s*[,)]/gi;
@@ -150,7 +157,7 @@ const READS_VARIABLE = /\bvar\(\s*([^,)\s]+)\s*[,)]/gi;
 function variableSetters(sections: readonly Section[]): Map<string, VariableSetter[]> {
   const out = new Map<string, VariableSetter[]>();
   for (const section of sections) {
-    for (const st of section.statements) {
+    for (const [index, st] of section.statements.entries()) {
       const at = st.words.findIndex((w) => SETS_VARIABLE.test(w.value));
       if (at < 0) continue;
       const m = SETS_VARIABLE.exec(st.words[at]!.value)!;
@@ -163,7 +170,7 @@ function variableSetters(sections: readonly Section[]): Map<string, VariableSett
       const fetch = !plain ? undefined : action === 'set-var' ? value : /^[^%),]*$/.test(value) ? `str(${value})` : undefined;
       const httpRule = at === 1 && section.kind !== 'global' && section.kind !== 'other' && /^http-(?:request|response|after-response)$/.test(st.words[0]!.value);
       const list = out.get(name) ?? [];
-      list.push({ fetch, httpRule, ...(action !== 'unset-var' && at + 1 < st.words.length ? { value: st.words[at + 1]!.value } : {}) });
+      list.push({ fetch, httpRule, section, index, ...(action !== 'unset-var' && at + 1 < st.words.length ? { value: st.words[at + 1]!.value } : {}) });
       out.set(name, list);
     }
   }
@@ -855,26 +862,31 @@ function routeSelects(frontend: Proxy, backend: string, dflt: string | undefined
   for (const r of frontend.routes) {
     const cond = r.condition;
     if (!cond) return r.backend === backend;
-    const test = cond[1] === '{' && cond[4] === '}' && cond.length === 5 && (cond[2] === 'path_beg' || cond[2] === 'path') ? cond : undefined;
-    if (!test) {
+    const prefix = routeTest(cond, frontend.acls);
+    const exact = !prefix && cond[1] === '{' && cond[4] === '}' && cond.length === 5 && cond[2] === 'path' ? cond[3] : undefined;
+    if (!prefix && exact === undefined) {
       if (r.backend === backend) return true;
       continue;
     }
-    const holds = (test[2] === 'path_beg' ? path.startsWith(test[3]!) : path === test[3]) === (test[0] === 'if');
+    const holds = prefix ? prefix.prefixes.some((p) => path.startsWith(p)) === prefix.when : (path === exact) === (cond[0] === 'if');
     if (holds) return r.backend === backend;
   }
   return dflt === backend;
 }
 
+/** A path the frontend's `use_backend` rules send to `backend` (through the default: `viaDefault`), when one is easy to name. */
 function routePath(frontend: Proxy, backend: string, viaDefault: boolean): string | undefined {
   const prefixes: string[] = [];
+  const taken = (p: string) => prefixes.some((x) => p.startsWith(x));
   for (const r of frontend.routes) {
     const cond = r.condition;
-    const m = cond && cond[0] === 'if' && cond[1] === '{' && (cond[2] === 'path_beg' || cond[2] === 'path') && cond[4] === '}' ? cond[3] : undefined;
-    if (cond && m === undefined) return undefined;
-    if (!viaDefault && r.backend === backend) return m ?? '/';
+    const exact = cond && cond[0] === 'if' && cond[1] === '{' && cond[2] === 'path' && cond[4] === '}' && cond.length === 5 ? cond[3] : undefined;
+    const test = cond && exact === undefined ? routeTest(cond, frontend.acls) : undefined;
+    if (cond && exact === undefined && (!test || !test.when)) return undefined;
+    const mine = exact !== undefined ? [exact] : (test?.prefixes ?? ['/']);
+    if (!viaDefault && r.backend === backend) return mine.find((p) => !taken(p));
     if (!cond) return undefined;
-    prefixes.push(m!);
+    prefixes.push(...mine);
   }
   if (!viaDefault) return undefined;
   const candidate = '/lpc-default';
@@ -986,8 +998,26 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
   };
   const endpoints: Endpoint[] = [];
   const reached = new Set<Proxy>();
+  // A rule that rewrites the path: routing and the variables may then see different paths.
+  const pathRewritten = parsed.sections.some((section) => section.statements.some((st) => st.words[0]!.value === 'http-request' && REWRITES_PATH.has(st.words[1]?.value ?? '')));
+  /**
+   * The variables holding every request's path in `frontend`'s scopes: a `txn.` variable whose
+   * only setter is an unconditional `http-request set-var(NAME) path` of the frontend itself,
+   * with no rule before it (its defaults' included) that could end the rules first.
+   */
+  const pathVariables = (frontend: Proxy): ReadonlySet<string> => {
+    const out = new Set<string>();
+    const stops = (st: Statement) => st.words[0]!.value === 'http-request' && REQUEST_STOPS.has(st.words[1]?.value ?? '');
+    if (frontend.defaults?.section.statements.some(stops)) return out;
+    for (const [name, setters] of ctx.variables ?? []) {
+      const [s] = setters;
+      if (setters.length !== 1 || s!.fetch !== 'path' || s!.section !== frontend.section || !name.startsWith('txn.')) continue;
+      if (!frontend.section.statements.slice(0, s!.index).some(stops)) out.add(name);
+    }
+    return out;
+  };
 
-  const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined, hosts: readonly ScopeName[] = [], selects?: (path: string) => boolean) => {
+  const endpoint = (frontend: Proxy | undefined, backend: Proxy | undefined, requestPath: string | undefined, hosts: readonly ScopeName[] = [], selects?: (path: string) => boolean, routed?: { readonly knowledge: PathKnowledge; readonly span: Span }) => {
     const parts = [frontend, backend].filter((p, i, a): p is Proxy => p !== undefined && a.indexOf(p) === i);
     const pipeline: CookieOp[] = [];
     const setsOf = (p: Proxy, keyword: string) => [...(p.defaults?.section.name ? [ruleSetOf(p.defaults, keyword)] : []), ruleSetOf(p, keyword)];
@@ -1028,6 +1058,9 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
     // http-after-response: after the persistence cookie, the backend's rules first [LAB 2.6.12].
     if (backend) pipeline.push(...rulesOf(backend, true));
     if (frontend && frontend !== backend) pipeline.push(...rulesOf(frontend, true));
+    // What the routing says of every request's path, stated first (route-facts.ts).
+    const facts = routed && frontend && backend ? routeFactsOp(pipeline, routed.knowledge, pathVariables(frontend), routed.span, `requests ${frontend.section.keyword} ${frontend.name} routes to ${backend.section.keyword} ${backend.name}`) : null;
+    if (facts) pipeline.unshift(facts);
     const servers = backend?.servers ?? [];
     const kinds: BackendKind[] = backend?.fcgi ? ['fastcgi'] : ['http'];
     const backends: BackendRef[] = servers.map((s) => ({ kind: kinds[0]!, target: s.address, span: s.span }));
@@ -1076,7 +1109,9 @@ export function lowerHaproxy(rootPath: string, io: ConfigIO, options: DialectOpt
       reached.add(b);
       // A proxy serving what no rule takes (a listen section's servers, a frontend's 503) is its own default.
       const fallback = b === p ? p.name : dflt?.name;
-      endpoint(p, b, path, hostsOf.get(b), (location) => routeSelects(p, b.name, fallback, location));
+      const knowledge = pathRewritten ? undefined : routeKnowledge(p.routes, p.acls, b.name, fallback === b.name);
+      const at = p.routes.find((r) => r.backend === b.name)?.span ?? (fallback === b.name && dflt ? dflt.span : p.section.header.line.span);
+      endpoint(p, b, path, hostsOf.get(b), (location) => routeSelects(p, b.name, fallback, location), knowledge ? { knowledge, span: at } : undefined);
     }
   }
   for (const p of proxies) if (p.section.kind !== 'frontend' && !reached.has(p) && p.section.kind === 'backend') endpoint(undefined, p, '/');
