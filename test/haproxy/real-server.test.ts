@@ -224,13 +224,22 @@ describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs r
       const b = before.observed;
       expect(a.map((x) => `${x.endpoint.label} ${x.status}`)).toEqual(b.map((x) => `${x.endpoint.label} ${x.status}`));
       const catalog = createCatalog();
-      // The cookies the fix exempts (the products behind the scope); every other cookie, other
-      // products' CSRF cookies included, keeps each flag it had, HttpOnly too.
-      const all = (await exemptedCookies(join(FIXTURES, c.name), 'haproxy')).get('*') ?? new Set<string>();
-      const exempted = (name: string) => isXsrfCookie(catalog, name) && (all.size === 0 || all.has(name));
+      // The cookies the fix exempts in each scope (the products behind it); every other cookie,
+      // other products' CSRF cookies included, keeps each flag it had, HttpOnly too. A scope no
+      // finding lists (the fixed rules never run there, or the fix is another scope's): nothing
+      // must lose HttpOnly, and what no scope exempts keeps it.
+      const found = await exemptedCookies(join(FIXTURES, c.name), 'haproxy');
+      const all = found.get('*') ?? new Set<string>();
+      const exemptedIn = (label: string) => {
+        const exempt = found.get(label) ?? new Set<string>();
+        const exempted = (name: string) => isXsrfCookie(catalog, name) && (all.size === 0 || exempt.has(name));
+        const kept = (name: string) => (all.size === 0 ? !isXsrfCookie(catalog, name) : found.has(label) ? !exempt.has(name) : !all.has(name));
+        return { exempted, kept };
+      };
       let xsrfSeen = 0;
       for (let i = 0; i < a.length; i++) {
         const where = `${a[i]!.endpoint.label} (${a[i]!.status})`;
+        const { exempted, kept } = exemptedIn(a[i]!.endpoint.label);
         const byName = (lines: string[]) => new Map(lines.map((v) => [parseSetCookie(v).name, v]));
         const bm = byName(b[i]!.actual);
         for (const [name, value] of byName(a[i]!.actual)) {
@@ -242,7 +251,7 @@ describeRealServer(`haproxy ${haproxy.ok ? haproxy.version : ''}: simulator vs r
           const was = bm.get(name);
           if (!was) continue;
           expect(parseSetCookie(value).value, `${where}: ${name} value`).toBe(parseSetCookie(was).value);
-          for (const flag of ['secure', 'samesite', 'path', 'expires', ...(exempted(name) ? [] : ['httponly'])]) {
+          for (const flag of ['secure', 'samesite', 'path', 'expires', ...(kept(name) ? ['httponly'] : [])]) {
             if (hasAttribute(was, flag)) expect(hasAttribute(value, flag), `${where}: ${name} lost ${flag}`).toBe(true);
           }
         }
