@@ -117,14 +117,19 @@ export function literalStart(source: string): { readonly anchored: boolean; read
  */
 export function testUnderPrefix(test: { readonly source: string; readonly negated: boolean }, prefix: string): boolean | undefined {
   const start = literalStart(test.source);
-  if (!start) return undefined;
-  const { anchored, literal, rest } = start;
   let matched: boolean | undefined;
-  if (/^(?:\(?\.\*\??\)?\$?)?$/.test(rest) && (anchored ? prefix.startsWith(literal) : rest === '' && prefix.includes(literal))) matched = true;
-  else if (anchored && !prefix.startsWith(literal) && !literal.startsWith(prefix)) matched = false;
+  if (start && /^(?:\(?\.\*\??\)?\$?)?$/.test(start.rest) && (start.anchored ? prefix.startsWith(start.literal) : start.rest === '' && prefix.includes(start.literal))) matched = true;
+  else if (start?.anchored && !prefix.startsWith(start.literal) && !start.literal.startsWith(prefix)) matched = false;
+  // Any other pattern that matches the prefix itself matches every path that extends it, when
+  // nothing in it looks past where its match ends (`$`, `\b`, a lookahead) and no possessive
+  // quantifier or atomic group could match differently once the path goes on.
+  else if (!EXTENSION_SENSITIVE.test(test.source) && testMatches({ source: test.source, negated: false }, prefix) === true) matched = true;
   if (matched === undefined) return undefined;
   return test.negated ? !matched : matched;
 }
+
+/** What in a pattern can make a match of the prefix alone fail on a longer path (conservatively: any `$`, escape letter b/B/z/Z/G, lookahead, atomic group, condition, verb, possessive quantifier). */
+const EXTENSION_SENSITIVE = /\$|\\[bBzZGAK]|\(\?[=!>(|]|\(\?<[=!]|\(\*|[*+?}]\+/;
 
 /** {@link testUnderPrefix} for a conjunction of tests: false when one is false, true when all are true. */
 export function testsUnderPrefix(tests: readonly { readonly source: string; readonly negated: boolean }[], prefix: string): boolean | undefined {

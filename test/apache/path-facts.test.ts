@@ -23,12 +23,18 @@ describe('testUnderPrefix', () => {
     for (const source of ['^/static/', '^/App/', '^/apps', '^/b/.*\\.js$']) expect([source, t(source, '/app/')]).toEqual([source, false]);
     expect(t('^/static/', '/app/', true)).toBe(true);
   });
-  it('leaves the rest undecided: the path decides, or the pattern is beyond a literal start', () => {
-    for (const source of ['\\.js$', '^/app/x', '^/app/.*\\.js$', '^/(app|b)/', '^/app/|^/b/', '(?i)^/APP/', '^/apps?/', 'app/x', '^/app/$']) {
+  it('matches every path under the prefix: any other pattern the prefix itself matches, when nothing in it looks past its match', () => {
+    for (const source of ['^/(app|b)/', '^/app/|^/b/', '(?i)^/APP/', '^/apps?/', '^/apps?', '^/[a-z]+/', '/(?:app|api)/', '^/(?<name>app)/', '^/ap+p/']) {
+      expect([source, t(source, '/app/')]).toEqual([source, true]);
+    }
+  });
+  it('leaves the rest undecided: the path decides, or what follows the prefix could change the match', () => {
+    // `$`, `\b` and a lookahead read what follows the match; `a++` and `(?>...)` may match
+    // otherwise once the path goes on (`^/app/a++/` matches /app/a/ but not /app/aa).
+    for (const source of ['\\.js$', '^/app/x', '^/app/.*\\.js$', 'app/x', '^/app/$', '^/app/\\b', '^/app(?=/)', '^/app(?!x)', '^/(?>app)/', '^/ap++']) {
       expect([source, t(source, '/app/')]).toEqual([source, undefined]);
     }
-    // A quantified last character is not part of the literal start: /ap is, and /app/ has it.
-    expect(t('^/apps?', '/app/')).toBe(undefined);
+    // A quantified last character is not part of the literal start: /bs?/ is not /app/'s.
     expect(t('^/bs?/', '/app/')).toBe(false);
   });
 });
@@ -67,6 +73,8 @@ describe('an <Else> no request of the <Location> runs', () => {
   it('is not reported when the <If> tests what every path there starts with', () => {
     expect(xsrfLines(site('m#^/app/#'))).toEqual([]);
     expect(xsrfLines(site('m#^/app/.*$#'))).toEqual([]);
+    expect(xsrfLines(site('m#^/(app|api)/#'))).toEqual([]);
+    expect(xsrfLines(site('m#^/[a-z]+/#'))).toEqual([]);
   });
   it('is reported when the path decides (both branches), or when the <If> can never hold there', () => {
     expect(xsrfLines(site('m#\\.js$#'))).toEqual([8]);

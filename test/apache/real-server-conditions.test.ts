@@ -107,6 +107,24 @@ export const CONDITION_CASES: readonly ConditionCase[] = [
     branches: 3,
   },
   {
+    // Every path of the <Location> matches the <If> (an alternation, not a literal start): one
+    // outcome, the <Else> never runs (src/model/requests.ts testUnderPrefix).
+    name: 'if-decided-by-location',
+    body: [
+      '    <Location /h/>',
+      '        <If "%{REQUEST_URI} =~ m#^/(h|k)/[a-z]*#">',
+      '            Header edit Set-Cookie "$" "; InH"',
+      '        </If>',
+      '        <Else>',
+      '            Header edit Set-Cookie "$" "; NotH"',
+      '        </Else>',
+      '    </Location>',
+    ].join('\n'),
+    endpoint: '/h/',
+    requests: [{ path: '/h/a1' }, { path: '/h/' }, { path: '/h/9' }],
+    branches: 1,
+  },
+  {
     // BrowserMatchNoCase sparing crawlers too (fixtures/xsrf-cookie-httponly/apache/invalid-browsermatch-bots-only.conf).
     name: 'browsermatch-env',
     body: `    BrowserMatch "^LpcBot" LPC_BOT\n    BrowserMatchNoCase "(crawler|spider)" LPC_BOT\n    Header edit Set-Cookie ^(.*)$ "$1; HttpOnly" env=!LPC_BOT`,
