@@ -60,6 +60,9 @@ export const REQUEST_RULES: readonly string[] = [
   'http-request set-var-fmt(txn.f) "; HttpOnly" unless is_a',
 ];
 
+/** The path, which the use_backend rule to /b/ decides for each backend's requests (route-facts.ts): before or after the other request rules. */
+const PATH_VARIABLE = 'http-request set-var(txn.p) path';
+
 /** Backend `http-request` rules: the exporter answers in the backend's place (its response rules still run). */
 const BACKEND_SERVICES: readonly string[] = ['http-request use-service prometheus-exporter if { url_param(a) -m str 1 }', 'http-request use-service prometheus-exporter if has_x'];
 
@@ -78,6 +81,8 @@ const REQUEST_AWARE: readonly string[] = [
   'http-response replace-header Set-Cookie (.*) "\\1%[var(txn.f)]"',
   'http-response set-var(txn.f) str("; HttpOnly") if { status 404 }',
   'http-after-response replace-value Set-Cookie (.*) "\\1%[var(txn.f)]" if { var(txn.f) -m found }',
+  'http-response replace-header Set-Cookie (.*) "\\1; HttpOnly" if { var(txn.p) -m beg /b/ }',
+  'http-response add-header Set-Cookie "not_b=1" unless { var(txn.p) -m beg /b/ } { status 200 }',
 ];
 
 const PERSISTENCE: readonly string[] = [
@@ -104,14 +109,17 @@ export const proxyArb: fc.Arbitrary<GeneratedProxy> = fc
     service: fc.option(fc.constantFrom(...BACKEND_SERVICES), { nil: undefined, freq: 4 }),
     // A second backend for the paths under /b/ (use_backend), with rules of its own.
     second: fc.option(fc.array(fc.constantFrom(...RESPONSE_RULES), { maxLength: 2 }), { nil: undefined, freq: 3 }),
+    pathVariable: fc.constantFrom('none', 'none', 'first', 'last'),
   })
-  .map(({ request, front, back, cookie, service, second }) => ({
+  .map(({ request, front, back, cookie, service, second, pathVariable }) => ({
     text: (name, port, backend) =>
       [
         `frontend fe_${name}`,
         `    bind 127.0.0.1:${port}`,
         ...ACLS.map((a) => `    ${a}`),
+        ...(pathVariable === 'first' ? [`    ${PATH_VARIABLE}`] : []),
         ...request.map((r) => `    ${r}`),
+        ...(pathVariable === 'last' ? [`    ${PATH_VARIABLE}`] : []),
         ...front.map((r) => `    ${r}`),
         ...(second ? [`    use_backend be2_${name} if { path_beg /b/ }`] : []),
         `    default_backend be_${name}`,
