@@ -99,6 +99,9 @@ export const PERDIR_REWRITES: readonly string[] = [
 const sectionArb = fc.record({
   kind: fc.constantFrom('Location', 'LocationMatch', 'If', 'IfElse', 'IfElseIf', 'LocationIf', 'Proxy', 'LocationPathIf', 'LocationPathIfNot'),
   mount: fc.constantFrom('/h/', '/f/', '/cgi/'),
+  // How a LocationPathIf tests the path: a literal start, an alternation or a class the mount
+  // satisfies, caseless, or one whose match reads past the mount (a lookahead: undecided).
+  pathTest: fc.constantFrom('literal', 'literal', 'alternation', 'class', 'caseless', 'lookahead'),
   body: fc.array(fc.constantFrom(...HEADER_DIRECTIVES, ...PERDIR_REWRITES), { minLength: 1, maxLength: 3 }),
   other: fc.array(fc.constantFrom(...HEADER_DIRECTIVES, ...PERDIR_REWRITES), { maxLength: 2 }),
 });
@@ -153,8 +156,16 @@ export const vhostArb: fc.Arbitrary<GeneratedVhost> = fc
           out.push(`    <Location ${s.mount}>`, ...s.other.map((d) => `        ${d}`), '        <If "%{QUERY_STRING} =~ /a=1/">', ...body.map((d) => `    ${d}`), '        </If>', '    </Location>');
         } else if (s.kind === 'LocationPathIf' || s.kind === 'LocationPathIfNot') {
           // A path test the <Location> decides: every request there takes the <If> (its own path), or none (another).
-          const tested = s.kind === 'LocationPathIf' ? s.mount : '/z/';
-          out.push(`    <Location ${s.mount}>`, `        <If "%{REQUEST_URI} =~ m#^${tested}#">`, ...body.map((d) => `    ${d}`), '        </If>', '        <Else>', ...s.other.map((d) => `            ${d}`), '        </Else>', '    </Location>');
+          const mount = s.kind === 'LocationPathIf' ? s.mount : '/z/';
+          const name = mount.slice(1, -1);
+          const expr = {
+            literal: `m#^${mount}#`,
+            alternation: `m#^/(?:${name}|zz)/#`,
+            class: 'm#^/[a-z]+/#',
+            caseless: `m#^${mount.toUpperCase()}#i`,
+            lookahead: `m#^${mount}(?!x)#`,
+          }[s.pathTest];
+          out.push(`    <Location ${s.mount}>`, `        <If "%{REQUEST_URI} =~ ${expr}">`, ...body.map((d) => `    ${d}`), '        </If>', '        <Else>', ...s.other.map((d) => `            ${d}`), '        </Else>', '    </Location>');
         } else {
           out.push('    <If "%{QUERY_STRING} =~ /a=1/">', ...body, '    </If>');
           if (s.kind === 'IfElseIf') out.push('    <ElseIf "%{QUERY_STRING} =~ /a=2/">', ...s.other.map((d) => `        ${d}`), '    </ElseIf>');
