@@ -968,6 +968,10 @@ frontend fe
     http-response add-header Set-Cookie "not_jira=1" unless { var(txn.p) -m beg /jira }
     http-response add-header Set-Cookie "in_conf=1" if { var(txn.p) -m beg /conf /wiki }
     http-response add-header Set-Cookie "not_routed=1" if !{ var(txn.p) -m beg /jira } !{ var(txn.p) -m beg /conf /wiki }
+    acl atl_path var(txn.p) -m beg /jira
+    acl atl_path var(txn.p) -m beg /conf
+    acl atl_path var(txn.p) -m beg /wiki
+    http-response add-header Set-Cookie "atl=1" if atl_path
 
 backend jira
     server s1 127.0.0.1:8080

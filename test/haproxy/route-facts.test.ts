@@ -77,6 +77,14 @@ describe('routing decides the tests of a variable holding the path', () => {
     expect(xsrf(fixed)).toEqual([]);
   });
 
+  it('a response rule whose named ACL has several lines is decided when every line is, or one is', () => {
+    const text = config()
+      .replace('    use_backend jira if { path_beg /jira }', '    acl atl_path var(txn.p) -m beg /jira\n    acl atl_path var(txn.p) -m beg /servicedesk\n    use_backend jira if { path_beg /jira /servicedesk }')
+      .replaceAll('{ var(txn.p) -m beg /jira }', 'atl_path');
+    expect(factsOf(text)).toEqual({ 'frontend fe › backend jira': [true], 'frontend fe › backend app': [false] });
+    expect(xsrf(text).map((m) => m.message)).toEqual(['http-response replace-header adds HttpOnly to all 7 known CSRF cookies (XSRF-TOKEN, csrftoken, …): scripts cannot read the token, so forms fail.']);
+  });
+
   it('nothing is decided when the variable may not hold the path', () => {
     for (const changed of [
       { setter: 'http-request set-var(txn.p) path if { src 10.0.0.0/8 }' },
@@ -106,6 +114,14 @@ describe('routeKnowledge', () => {
     const routes = [route('jira', 'if', 'is_jira'), route('app', 'if', '{', 'path_beg', '/app', '}'), route('jira', 'if', '{', 'path_beg', '/j', '}')];
     expect(routeKnowledge(routes, acls, 'jira', false)).toBeUndefined();
     expect(routeKnowledge(routes, acls, 'app', true)).toEqual({ begins: [], excluded: ['/jira'] });
+  });
+
+  it('a named ACL of several lines takes the prefixes of every line', () => {
+    const several = new Map([['is_atl', [{ words: ['path_beg', '/jira'] }, { words: ['path', '-m', 'beg', '/wiki'] }]], ['mixed', [{ words: ['path_beg', '/jira'] }, { words: ['hdr(host)', 'x'] }]]]);
+    expect(routeKnowledge([route('atl', 'if', 'is_atl')], several, 'atl', false)).toEqual({ begins: [['/jira', '/wiki']], excluded: [] });
+    expect(routeKnowledge([route('atl', 'if', 'is_atl')], several, 'app', true)).toEqual({ begins: [], excluded: ['/jira', '/wiki'] });
+    // A line that tests something else: the rule says nothing of the path.
+    expect(routeKnowledge([route('atl', 'if', 'mixed')], several, 'app', true)).toBeUndefined();
   });
 
   it('nothing past a rule without a condition, or with a backend named from a sample, or a test with flags', () => {

@@ -8,7 +8,8 @@
  * - `default_backend app`: every request of `frontend fe › backend app` has a path that begins with
  *   none of the prefixes the `use_backend` rules before it take;
  *
- * and so decides the tests that read the path the same way: `path_beg` in an `http-request` rule,
+ * and so decides the tests that read the path the same way (written inline or as a named ACL of
+ * one or several lines): `path_beg` in an `http-request` rule,
  * and `var(txn.p) -m beg /jira` where `http-request set-var(txn.p) path` is the variable's only
  * setter, in the frontend, before any rule that could keep it from running. An `http-response`
  * rule `if { var(txn.p) -m beg /jira }` then never runs for the default backend's requests: what
@@ -56,8 +57,9 @@ export function routeTest(condition: readonly string[], acls: ReadonlyMap<string
   let words: readonly string[] | undefined;
   if (terms.length >= 3 && terms[0] === '{' && terms.indexOf('}') === terms.length - 1) words = terms.slice(1, -1);
   else if (terms.length === 1) {
-    const defs = acls.get(terms[0]!);
-    if (defs?.length === 1) words = defs[0]!.words;
+    // A named ACL of several lines (ORed): the path begins with a prefix of any of them.
+    const each = (acls.get(terms[0]!) ?? []).map((d) => begPrefixes(d.words, isPathFetch));
+    return each.length > 0 && each.every((p) => p !== undefined) ? { prefixes: each.flat() as string[], when: keyword === 'if' } : undefined;
   }
   const prefixes = words ? begPrefixes(words, isPathFetch) : undefined;
   return prefixes ? { prefixes, when: keyword === 'if' } : undefined;
@@ -100,12 +102,21 @@ function beginsWith(prefixes: readonly string[], k: PathKnowledge): boolean | un
   return undefined;
 }
 
-/** The terms of an HAProxy request test's key (haproxy-acl.ts `requestTest`): `["{","path_beg","/a","}"]`. */
-function termsOf(key: string): readonly string[] | undefined {
+/**
+ * A term of an HAProxy request test's key (haproxy-acl.ts `requestTest`): a word, or a named ACL
+ * of several lines as `[name, [words of each line]]`.
+ */
+type KeyTerm = string | readonly [string, readonly (readonly string[])[]];
+
+const isWords = (x: unknown): x is string[] => Array.isArray(x) && x.every((w) => typeof w === 'string');
+
+/** The terms of an HAProxy request test's key: `["{","path_beg","/a","}"]`. */
+function termsOf(key: string): readonly KeyTerm[] | undefined {
   if (!key.startsWith('haproxy-request:')) return undefined;
   try {
     const terms: unknown = JSON.parse(key.slice('haproxy-request:'.length));
-    return Array.isArray(terms) && terms.every((t) => typeof t === 'string') ? (terms as string[]) : undefined;
+    const term = (t: unknown) => typeof t === 'string' || (Array.isArray(t) && t.length === 2 && typeof t[0] === 'string' && Array.isArray(t[1]) && t[1].every(isWords));
+    return Array.isArray(terms) && terms.every(term) ? (terms as KeyTerm[]) : undefined;
   } catch {
     return undefined;
   }
@@ -116,22 +127,38 @@ function termsOf(key: string): readonly string[] | undefined {
  * alternatives, `!` negating) where `test` decides some `{ ... }` terms: false when every
  * alternative has a term that is false, true when one has all its terms true, else undefined.
  */
-function conditionValue(terms: readonly string[], test: (words: readonly string[]) => boolean | undefined): boolean | undefined {
+function conditionValue(terms: readonly KeyTerm[], prefixesOf: (words: readonly string[]) => readonly string[] | undefined, decide: (prefixes: readonly string[]) => boolean | undefined): boolean | undefined {
+  const test = (words: readonly string[]) => {
+    const prefixes = prefixesOf(words);
+    return prefixes ? decide(prefixes) : undefined;
+  };
   const alternatives: (boolean | undefined)[][] = [[]];
   for (let i = 0; i < terms.length; i++) {
-    let w = terms[i]!;
+    const t = terms[i]!;
+    if (typeof t !== 'string') {
+      // A named ACL of several lines (ORed): the prefixes of all of them when each is a prefix
+      // test; otherwise true when one line is, false when every line is.
+      const bangs = /^!*/.exec(t[0])![0].length;
+      const each = t[1].map(prefixesOf);
+      const lines = t[1].map(test);
+      const v = each.every((p) => p !== undefined) ? decide(each.flat() as string[]) : lines.includes(true) ? true : lines.every((x) => x === false) ? false : undefined;
+      alternatives[alternatives.length - 1]!.push(v === undefined ? undefined : bangs % 2 === 1 ? !v : v);
+      continue;
+    }
+    let w = t;
     if (w === '||' || w === 'or') {
       alternatives.push([]);
       continue;
     }
     const bangs = /^!*/.exec(w)![0].length;
     w = w.slice(bangs);
-    if (w === '' && i + 1 < terms.length) w = terms[++i]!;
+    if (w === '' && typeof terms[i + 1] === 'string') w = terms[++i] as string;
     let v: boolean | undefined;
     if (w === '{') {
       const end = terms.indexOf('}', i);
-      if (end < 0) return undefined;
-      v = test(terms.slice(i + 1, end));
+      const words = terms.slice(i + 1, end);
+      if (end < 0 || !isWords(words)) return undefined;
+      v = test(words);
       i = end;
     }
     alternatives[alternatives.length - 1]!.push(v === undefined ? undefined : bangs % 2 === 1 ? !v : v);
@@ -157,10 +184,7 @@ export function routeFactsOp(pipeline: readonly CookieOp[], knowledge: PathKnowl
       seen.add(l.key);
       const terms = termsOf(l.key);
       // `path_beg` itself is a test of the request phase only: in a response rule it never matches and is no literal.
-      const value = terms ? conditionValue(terms, (words) => {
-        const prefixes = begPrefixes(words, reads);
-        return prefixes ? beginsWith(prefixes, knowledge) : undefined;
-      }) : undefined;
+      const value = terms ? conditionValue(terms, (words) => begPrefixes(words, reads), (prefixes) => beginsWith(prefixes, knowledge)) : undefined;
       if (value !== undefined) facts.push({ literal: l, holds: value === l.holds });
     }
   }
