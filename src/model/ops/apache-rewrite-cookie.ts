@@ -63,7 +63,8 @@ function parseSpec(raw: string): Parsed | null {
   return { name, value, domain, ...(expires !== undefined ? { expires } : {}), ...(path !== undefined ? { path } : {}), ...(secure !== undefined ? { secure } : {}), ...(httponly !== undefined ? { httponly } : {}), ...(samesite !== undefined ? { samesite } : {}) };
 }
 
-const truthy = (v: string | undefined, word: string) => v !== undefined && (v.toLowerCase() === 'true' || v === '1' || v.toLowerCase() === word);
+/** mod_rewrite's yes for `secure`/`httponly`: `true`, `1` or the word, any case (a longer value is none of them: not lower-cased). */
+const truthy = (v: string | undefined, word: string) => v !== undefined && v.length <= Math.max(4, word.length) && (v.toLowerCase() === 'true' || v === '1' || v.toLowerCase() === word);
 
 /** One process-wide moment: an `expires` the simulation writes is the same in every run of a lint. */
 const NOW = Date.now();
@@ -92,6 +93,19 @@ function attributes(p: Parsed): string {
 
 /** The Set-Cookie value `add_cookie` writes, or null for none (no domain). */
 export function rewriteCookieValue(spec: string): string | null {
+  // The same spec gives the same value all through a lint (expires counts from NOW): each op
+  // writes its cookie once per simulated response, for every sample and status.
+  let value = written.get(spec);
+  if (value === undefined) {
+    if (written.size >= 4_096) written.clear();
+    written.set(spec, (value = writeCookie(spec)));
+  }
+  return value;
+}
+
+const written = new Map<string, string | null>();
+
+function writeCookie(spec: string): string | null {
   const p = parseSpec(spec);
   if (!p) return null;
   let out = `${p.name}=${p.value}; path=${p.path ?? '/'}; domain=${p.domain}${attributes(p)}`;
